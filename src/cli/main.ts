@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands.js';
+import { EXIT } from './exit-codes.js';
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('exir')
+    .description('Exchange incident response: were we exposed, were we compromised, and what do we tell the regulators.')
+    .showHelpAfterError()
+    .exitOverride();
+  const state = { code: EXIT.CLEAN as number };
+  registerCommands(program, (code) => { state.code = Math.max(state.code, code); });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return err.exitCode === 0 ? EXIT.CLEAN : EXIT.ERROR;
+    }
+    throw err;
+  }
+  return state.code;
+}

@@ -1,0 +1,45 @@
+import type { BadRecord, LogRecord, SourceKind } from '../core/types.js';
+
+/**
+ * What a reader is asked to do with one file. Readers stream: they see the file as a sequence of
+ * byte chunks and never hold the whole of it.
+ */
+export interface ReadOptions {
+  /** Path of the file inside the evidence, used in every origin. */
+  path: string;
+  /**
+   * Lower-case literals. When given, only records whose raw text contains at least one of them
+   * (compared case-insensitively) are split into fields and handed to `onRecord`; every other
+   * record is still counted, timed and checked for damage. Undefined: every record is handed on.
+   * An empty list: none is.
+   */
+  literals?: readonly string[];
+  onRecord(record: LogRecord): void;
+}
+
+/** What a reader learnt of a file as a whole. */
+export interface ReadStats {
+  kind: SourceKind;
+  records: number;
+  badRecords: number;
+  /** The first bad records with their location (at most `MAX_BAD_SAMPLES`). */
+  badSamples: BadRecord[];
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+  /** The server that wrote the log, read from its content (ServerHostName, ServerName, s-computername). */
+  server: string | undefined;
+  /** Exchange build the log names (the `#Version` line or the Major/Minor/Build/RevisionVersion columns). */
+  build?: string;
+  /** Notes about the file as a whole, e.g. a malformed `#Fields` line, with the line number. */
+  notes: string[];
+}
+
+export const MAX_BAD_SAMPLES = 20;
+
+/** One reader per format, all behind this interface. */
+export interface LogReader {
+  readonly name: string;
+  /** True when the first bytes of a file (decoded as UTF-8, at most 64 KiB) are this reader's format. */
+  sniff(head: string): SourceKind | undefined;
+  read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats>;
+}
