@@ -63,6 +63,8 @@ export interface EvidenceFile {
   lastTime: string | undefined;
   /** The first few bad records, with their location; `badRecords` counts them all. */
   badSamples: BadRecord[];
+  /** Exchange build the log itself names, where it does. */
+  build?: string;
   /** Why the file was not read as a log, when kind is unknown. */
   note?: string;
 }

@@ -1,0 +1,23 @@
+// Evidence text is attacker-controlled. These make it safe where it is shown.
+
+/** Control characters (C0, DEL, C1) shown as \xNN so a log line cannot drive the terminal. */
+export function forTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A CSV cell that a spreadsheet will not run as a formula, quoted when it needs to be. */
+export function csvCell(value: string | number | undefined | null): string {
+  let text = value === undefined || value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(cells: (string | number | undefined | null)[]): string {
+  return cells.map(csvCell).join(',');
+}
+
+/** Text for HTML element content and attribute values. */
+export function forHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,136 @@
+import yauzl from 'yauzl';
+import type { Readable } from 'node:stream';
+
+/** One file inside a .zip, read in place. */
+export interface ZipMember {
+  name: string;
+  size: number;
+  compressedSize: number;
+}
+
+export interface ZipListing {
+  members: ZipMember[];
+  /** Entries refused for their name, with the reason; the rest of the archive is still read. */
+  refused: { name: string; reason: string }[];
+}
+
+/** Limits that keep a hostile archive from filling memory or time. */
+export interface ZipLimits {
+  /** Refuse an archive whose entries together expand past this many bytes. */
+  maxExpandedBytes: number;
+  /** Refuse an archive with more entries than this. */
+  maxEntries: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxExpandedBytes: 64 * 1024 ** 3, maxEntries: 200_000 };
+
+export class ZipRefused extends Error {}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    // decodeStrings off: with it on, one bad name aborts the whole archive; we refuse that entry alone.
+    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
+      if (err) reject(err);
+      else resolve(zip);
+    });
+  });
+}
+
+function decodeName(entry: yauzl.Entry): string {
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+}
+
+/** Why a member name is refused, or undefined when it is safe to use as a path inside the bundle. */
+export function refuseName(name: string): string | undefined {
+  if (name.includes('\0')) return 'name holds a NUL byte';
+  const yauzlReason = yauzl.validateFileName(name);
+  if (yauzlReason) return yauzlReason;
+  if (/^[A-Za-z]:/.test(name)) return 'absolute path';
+  return undefined;
+}
+
+/** Reads the central directory and checks it against the limits, before any content is read. */
+export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipListing> {
+  const zip = await openZip(path);
+  try {
+    if (zip.entryCount > limits.maxEntries) {
+      throw new ZipRefused(`${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`);
+    }
+    const listing: ZipListing = { members: [], refused: [] };
+    let expanded = 0;
+    await forEachEntry(zip, (entry) => {
+      const name = decodeName(entry);
+      if (name.endsWith('/')) return;
+      const reason = refuseName(name);
+      if (reason) {
+        listing.refused.push({ name, reason });
+        return;
+      }
+      expanded += entry.uncompressedSize;
+      if (expanded > limits.maxExpandedBytes) {
+        throw new ZipRefused(`expands past the limit of ${limits.maxExpandedBytes} bytes`);
+      }
+      listing.members.push({ name, size: entry.uncompressedSize, compressedSize: entry.compressedSize });
+    });
+    return listing;
+  } finally {
+    zip.close();
+  }
+}
+
+function forEachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      try {
+        visit(entry);
+        zip.readEntry();
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+/**
+ * An open archive whose members can be streamed by name. Each reader (and each worker thread)
+ * opens its own, so no file handle is shared across threads.
+ */
+export class ZipReader {
+  private constructor(
+    private readonly zip: yauzl.ZipFile,
+    private readonly entries: Map<string, yauzl.Entry>,
+  ) {}
+
+  static async open(path: string): Promise<ZipReader> {
+    const zip = await openZip(path);
+    const entries = new Map<string, yauzl.Entry>();
+    try {
+      await forEachEntry(zip, (entry) => {
+        const name = decodeName(entry);
+        if (!refuseName(name)) entries.set(name, entry);
+      });
+    } catch (err) {
+      zip.close();
+      throw err;
+    }
+    return new ZipReader(zip, entries);
+  }
+
+  stream(name: string): Promise<Readable> {
+    const entry = this.entries.get(name);
+    if (!entry) return Promise.reject(new Error(`no member ${JSON.stringify(name)} in the archive`));
+    return new Promise((resolve, reject) => {
+      this.zip.openReadStream(entry, (err, stream) => {
+        if (err) reject(err);
+        else resolve(stream);
+      });
+    });
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+}
