@@ -1,0 +1,96 @@
+// The pre-filter: for a rule, lower-case literals of which at least one must occur in the raw text of any record the
+// rule matches. It must never reject a record the rule would match; being loose only costs speed.
+
+import type { Pattern } from './pattern.js';
+
+/** null = no literal is required (the node can match records holding none of our literals). */
+export type Literals = readonly string[] | null;
+
+/** Shorter pieces would let nearly every record through, so they give no pre-filter at all. */
+export const MIN_LITERAL = 3;
+
+/**
+ * Characters a log may write differently from the field value: `"` is doubled in CSV and escaped in JSON and XML,
+ * IIS writes spaces as `+`, readers split URLs at `?`, JSON escapes `\` and control characters, XML escapes
+ * `&<>'`. Non-ASCII characters are cut too, so that every literal is ASCII and lower-casing the record and the
+ * literal separately can never disagree (toLowerCase maps some non-ASCII letters onto ASCII ones, e.g. the Kelvin
+ * sign onto `k`).
+ */
+function isSeparator(code: number): boolean {
+  return (
+    code < 0x20 ||
+    code > 0x7e ||
+    code === 0x20 || // space
+    code === 0x22 || // "
+    code === 0x26 || // &
+    code === 0x27 || // '
+    code === 0x2b || // +
+    code === 0x3c || // <
+    code === 0x3e || // >
+    code === 0x3f || // ?
+    code === 0x5c // \
+  );
+}
+
+/** The longest piece of the pattern's text that survives any of the log encodings above, or null if too short. */
+export function valueLiteral(p: Pattern): string | null {
+  let best = '';
+  let piece = '';
+  const end = (): void => {
+    if (piece.length > best.length) best = piece;
+    piece = '';
+  };
+  for (const part of p) {
+    if (part.kind !== 'text') {
+      end();
+      continue;
+    }
+    const t = part.text;
+    for (let i = 0; i < t.length; i++) {
+      const code = t.charCodeAt(i);
+      if (isSeparator(code)) end();
+      else piece += t[i];
+    }
+  }
+  end();
+  return best.length >= MIN_LITERAL ? best.toLowerCase() : null;
+}
+
+/** OR: any child may be the one that matched, so every child must give literals. */
+export function anyOf(children: readonly Literals[]): Literals {
+  if (children.length === 0) return null;
+  const all: string[] = [];
+  for (const c of children) {
+    if (c === null) return null;
+    all.push(...c);
+  }
+  return minimalUnion(all);
+}
+
+/**
+ * AND: every child matched, so any one child's literals will do; take the most selective (its shortest literal
+ * longest, then the fewest literals).
+ */
+export function allOf(children: readonly Literals[]): Literals {
+  let best: Literals = null;
+  for (const c of children) {
+    if (c === null || c.length === 0) continue;
+    if (best === null || better(c, best)) best = c;
+  }
+  return best;
+}
+
+function better(a: readonly string[], b: readonly string[]): boolean {
+  const ma = Math.min(...a.map((s) => s.length));
+  const mb = Math.min(...b.map((s) => s.length));
+  if (ma !== mb) return ma > mb;
+  return a.length < b.length;
+}
+
+/** A literal containing another literal of the set adds nothing: wherever it occurs, the shorter one does too. */
+function minimalUnion(literals: readonly string[]): string[] {
+  const unique = [...new Set(literals)].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const kept: string[] = [];
+  for (const s of unique) if (!kept.some((k) => s.includes(k))) kept.push(s);
+  return kept;
+}
