@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { errorsFrom, record, ruleFrom } from './test-helpers/rules.js';
+
+void test('a map is AND of its fields; a list of maps is OR', () => {
+  const and = ruleFrom(`
+    sel:
+        cs-method: POST
+        cs-uri-stem|startswith: /ecp/
+    condition: sel`);
+  assert.equal(and.match(record({ 'cs-method': 'post', 'cs-uri-stem': '/ecp/x' })), true);
+  assert.equal(and.match(record({ 'cs-method': 'GET', 'cs-uri-stem': '/ecp/x' })), false);
+  const or = ruleFrom(`
+    sel:
+        - cs-method: PUT
+        - cs-uri-stem|startswith: /ecp/
+    condition: sel`);
+  assert.equal(or.match(record({ 'cs-method': 'PUT' })), true);
+  assert.equal(or.match(record({ 'cs-uri-stem': '/ecp/' })), true);
+  assert.equal(or.match(record({ 'cs-method': 'GET', 'cs-uri-stem': '/owa/' })), false);
+});
+
+void test('keywords: a list or a single string, searched in the text as substrings', () => {
+  const list = ruleFrom(`
+    keywords:
+        - 'eval(request'
+        - 'http://f/<script'
+    condition: keywords`);
+  assert.equal(list.match(record({}, 'x http://F/<script y')), true);
+  assert.equal(list.match(record({}, 'nothing here')), false);
+  const one = ruleFrom(`
+    keywords: 'Page_Load'
+    condition: keywords`);
+  assert.equal(one.match(record({}, 'function page_load(){}')), true);
+  const wild = ruleFrom(`
+    keywords:
+        - 'New-*Request'
+    condition: keywords`);
+  assert.equal(wild.match(record({}, 'x New-MailboxExportRequest y')), true);
+  assert.equal(wild.match(record({}, 'x New-Mailbox y')), false);
+});
+
+void test('null means absent or empty; an empty string means empty', () => {
+  const nul = ruleFrom(`
+    sel:
+        cs-username: null
+    condition: sel`);
+  assert.equal(nul.match(record({})), true);
+  assert.equal(nul.match(record({ 'cs-username': '' })), true);
+  assert.equal(nul.match(record({ 'cs-username': 'bob' })), false);
+  const tilde = ruleFrom(`
+    sel:
+        cs-username: ~
+    condition: sel`);
+  assert.equal(tilde.match(record({})), true);
+  const empty = ruleFrom(`
+    sel:
+        cs-username: ''
+    condition: sel`);
+  assert.equal(empty.match(record({ 'cs-username': '' })), true);
+  assert.equal(empty.match(record({})), false);
+  assert.equal(empty.match(record({ 'cs-username': 'x' })), false);
+  const inList = ruleFrom(`
+    sel:
+        cs-username:
+            - null
+            - admin
+    condition: sel`);
+  assert.equal(inList.match(record({})), true);
+  assert.equal(inList.match(record({ 'cs-username': 'Admin' })), true);
+  assert.equal(inList.match(record({ 'cs-username': 'bob' })), false);
+});
+
+void test('numbers and booleans are compared as the strings written', () => {
+  const r = ruleFrom(`
+    sel:
+        sc-status:
+            - 401
+            - 302
+        version: 1.10
+        flag: true
+    condition: sel`);
+  assert.equal(r.match(record({ 'sc-status': '401', version: '1.10', flag: 'True' })), true);
+  assert.equal(r.match(record({ 'sc-status': '401', version: '1.1', flag: 'true' })), false);
+  assert.equal(r.match(record({ 'sc-status': '4010', version: '1.10', flag: 'true' })), false);
+});
+
+void test('many exact values for one field (Set lookup) still match case-insensitively, mixed with patterns', () => {
+  const r = ruleFrom(`
+    sel:
+        cs-user-agent:
+            - antSword/v2.1
+            - python-requests/2.25.1
+            - ExchangeServicesClient/0.0.0.0
+            - 'Mozilla/5.0*Googlebot*'
+    condition: sel`);
+  assert.equal(r.match(record({ 'cs-user-agent': 'ANTSWORD/v2.1' })), true);
+  assert.equal(r.match(record({ 'cs-user-agent': 'exchangeservicesclient/0.0.0.0' })), true);
+  assert.equal(r.match(record({ 'cs-user-agent': 'Mozilla/5.0+(compatible;+Googlebot/2.1)' })), true);
+  assert.equal(r.match(record({ 'cs-user-agent': 'python-requests/2.25.2' })), false);
+});
+
+void test('wildcards in plain values, and escaped wildcards', () => {
+  const r = ruleFrom(`
+    sel:
+        uri: '/owa/auth/*.js'
+    condition: sel`);
+  assert.equal(r.match(record({ uri: '/owa/auth/x.js' })), true);
+  assert.equal(r.match(record({ uri: '/owa/x.js' })), false);
+  const one = ruleFrom(`
+    sel:
+        uri: '/ecp/?.js'
+    condition: sel`);
+  assert.equal(one.match(record({ uri: '/ecp/y.js' })), true);
+  assert.equal(one.match(record({ uri: '/ecp/yy.js' })), false);
+  const escaped = ruleFrom(`
+    sel:
+        q: 'json\\?@'
+    condition: sel`);
+  assert.equal(escaped.match(record({ q: 'json?@' })), true);
+  assert.equal(escaped.match(record({ q: 'jsonx@' })), false);
+  // In YAML single quotes and String.raw backslashes are plain, so Sigma sees the escapes exactly as written here.
+  const mk = (v: string) =>
+    ruleFrom(String.raw`
+    sel:
+        q|endswith: '${v}'
+    condition: sel`);
+  const plainStar = mk(String.raw`C:\Windows\*`);
+  assert.equal(plainStar.match(record({ q: String.raw`x C:\Windows*` })), true, String.raw`\* is a plain star`);
+  assert.equal(plainStar.match(record({ q: String.raw`x C:\Windowsa` })), false);
+  const slashWild = mk(String.raw`C:\Windows\\*`);
+  assert.equal(slashWild.match(record({ q: String.raw`x C:\Windows\a` })), true, String.raw`\\* is a backslash and a wildcard`);
+  assert.equal(slashWild.match(record({ q: String.raw`x C:\Windowsa` })), false);
+  const slashStar = mk(String.raw`C:\Windows\\\*`);
+  assert.equal(slashStar.match(record({ q: String.raw`x C:\Windows\*` })), true, String.raw`\\\* is a backslash and a plain star`);
+  assert.equal(slashStar.match(record({ q: String.raw`x C:\Windows\a` })), false);
+});
+
+const three = `
+    sel_a:
+        a: 'yes'
+    sel_b:
+        b: 'yes'
+    _hidden:
+        h: 'yes'
+    filter:
+        f: 'yes'`;
+
+function on(rule: { match: (r: ReturnType<typeof record>) => boolean }, flags: string): boolean {
+  const fields: Record<string, string> = {};
+  for (const k of ['a', 'b', 'h', 'f']) fields[k] = flags.includes(k) ? 'yes' : 'no';
+  return rule.match(record(fields));
+}
+
+void test('condition forms: and, or, not, parentheses, x of pattern, x of them', () => {
+  const mk = (c: string) => ruleFrom(`${three}\n    condition: ${c}`);
+  assert.equal(on(mk('sel_a and sel_b'), 'a'), false);
+  assert.equal(on(mk('sel_a and sel_b'), 'ab'), true);
+  assert.equal(on(mk('sel_a or sel_b'), 'b'), true);
+  assert.equal(on(mk('sel_a and not filter'), 'af'), false);
+  assert.equal(on(mk('sel_a and not filter'), 'a'), true);
+  assert.equal(on(mk('1 of sel_*'), 'b'), true);
+  assert.equal(on(mk('1 of sel_*'), 'f'), false);
+  assert.equal(on(mk('all of sel_*'), 'a'), false);
+  assert.equal(on(mk('all of sel_*'), 'ab'), true);
+  assert.equal(on(mk('1 of sel_* and not 1 of filter*'), 'af'), false);
+  // `them` leaves out selections whose names start with `_`.
+  assert.equal(on(mk('1 of them'), 'h'), false);
+  assert.equal(on(mk('1 of them'), 'f'), true);
+  assert.equal(on(mk('all of them'), 'abf'), true);
+  assert.equal(on(mk('all of them'), 'ab'), false);
+  // But a pattern may name them.
+  assert.equal(on(mk('1 of _*'), 'h'), true);
+  assert.equal(on(mk('2 of them'), 'af'), true);
+  assert.equal(on(mk('2 of them'), 'a'), false);
+});
+
+void test('precedence: not > and > or, parentheses override', () => {
+  const mk = (c: string) => ruleFrom(`${three}\n    condition: ${c}`);
+  // a or (b and f)
+  assert.equal(on(mk('sel_a or sel_b and filter'), 'a'), true);
+  assert.equal(on(mk('sel_a or sel_b and filter'), 'b'), false);
+  // (a or b) and f
+  assert.equal(on(mk('(sel_a or sel_b) and filter'), 'a'), false);
+  assert.equal(on(mk('(sel_a or sel_b) and filter'), 'af'), true);
+  // (not a) and b
+  assert.equal(on(mk('not sel_a and sel_b'), 'b'), true);
+  assert.equal(on(mk('not sel_a and sel_b'), ''), false);
+  // not (a and b)
+  assert.equal(on(mk('not (sel_a and sel_b)'), 'a'), true);
+  assert.equal(on(mk('not (sel_a and sel_b)'), 'ab'), false);
+});
+
+void test('a list of conditions is their OR', () => {
+  const r = ruleFrom(`${three}
+    condition:
+        - sel_a and sel_b
+        - filter`);
+  assert.equal(on(r, 'ab'), true);
+  assert.equal(on(r, 'f'), true);
+  assert.equal(on(r, 'a'), false);
+});
+
+void test('fields: Sigma names used by referenced selections, in order of first use', () => {
+  const r = ruleFrom(`
+    sel:
+        cs-method: POST
+        cs-uri-query|contains: /ecp/
+    unused:
+        zzz: 1
+    filter:
+        cs-user-agent: x
+        cs-method: GET
+    condition: sel and not filter`);
+  assert.deepEqual(r.fields, ['cs-method', 'cs-uri-query', 'cs-user-agent']);
+});
+
+void test('detection problems are errors', () => {
+  assert.match(errorsFrom(`
+    sel:
+        a: 1
+    condition: sel and other`)[0] as string, /unknown selection 'other'/);
+  assert.match(errorsFrom(`
+    sel:
+        a: 1
+    condition: 1 of filter*`)[0] as string, /matches no selection/);
+  assert.match(errorsFrom(`
+    sel:
+        a: 1`)[0] as string, /no condition/);
+  assert.match(errorsFrom(`
+    sel:
+        a: 1
+    condition: sel | count() > 5`)[0] as string, /aggregations .* not supported/);
+  assert.match(errorsFrom(`
+    sel:
+        a: 1
+    timeframe: 5m
+    condition: sel`)[0] as string, /timeframe .* not supported/);
+  assert.match(errorsFrom(`
+    sel: []
+    condition: sel`)[0] as string, /empty list/);
+  assert.match(errorsFrom(`
+    sel: {}
+    condition: sel`)[0] as string, /empty map/);
+  assert.match(errorsFrom(`
+    sel:
+        a:
+            b: c
+    condition: sel`)[0] as string, /must be a scalar or a list of scalars/);
+  assert.match(errorsFrom(`
+    sel:
+        a: 1
+    condition: 3 of them`)[0] as string, /can never hold/);
+});
