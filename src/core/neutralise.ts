@@ -2,7 +2,6 @@
 
 /** Control characters (C0, DEL, C1) shown as \xNN so a log line cannot drive the terminal. */
 export function forTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -1,0 +1,111 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SEVERITIES, STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
+import { logsourceReaches, type Mappings } from './mapping.js';
+import { compileRules, type CompiledRule, type RuleError } from './sigma/index.js';
+
+/** The project's shipped detection content. */
+export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+export const SHIPPED_SIGMA_DIR = join(RULES_DIR, 'sigma');
+export const LOG_MAPPING_FILE = join(RULES_DIR, 'mappings', 'logs.yml');
+
+/** A compiled rule with what exir needs to turn a match into a finding. */
+export interface ExirRule {
+  compiled: CompiledRule;
+  id: string;
+  title: string;
+  stage: Stage;
+  severity: Severity;
+  cves: string[];
+  /** For classifiers of known-harmless traffic: the reason shown when one matches. */
+  benign: string | undefined;
+  sources: SourceKind[];
+  /** File the rule came from, relative to its rules folder. */
+  file: string;
+}
+
+export interface Ruleset {
+  rules: ExirRule[];
+  errors: RuleError[];
+}
+
+const LEVEL_TO_SEVERITY: Record<string, Severity> = {
+  informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'critical',
+};
+
+function stageOf(rule: CompiledRule, errors: RuleError[]): Stage {
+  const stage = rule.rule.custom['stage'];
+  if (typeof stage === 'string' && (STAGES as readonly string[]).includes(stage)) return stage as Stage;
+  if (stage !== undefined) {
+    errors.push({ ...rule.location, ruleId: rule.rule.id, message: `stage must be one of ${STAGES.join(', ')}; got ${JSON.stringify(stage)}` });
+  }
+  // Public Sigma rules carry no stage: their level is the nearest thing to one.
+  const level = rule.rule.level ?? '';
+  return level === 'critical' ? 'exploited' : level === 'high' ? 'exploit-attempt' : 'probe';
+}
+
+function cvesOf(tags: string[]): string[] {
+  const out: string[] = [];
+  for (const tag of tags) {
+    const m = /^cve\.(\d{4}-\d{4,})$/i.exec(tag);
+    if (m?.[1]) out.push(`CVE-${m[1]}`);
+  }
+  return out;
+}
+
+/** Every rule file under a folder, skipping the samples beside the rules. */
+export async function findRuleFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const items = await readdir(dir, { withFileTypes: true });
+  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const item of items) {
+    const full = join(dir, item.name);
+    if (item.isDirectory()) {
+      if (!item.name.endsWith('.tests')) out.push(...(await findRuleFiles(full)));
+    } else if (/\.ya?ml$/i.test(item.name)) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+/** Loads and compiles every rule in the folders; a broken rule is reported and skipped, never fatal. */
+export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<Ruleset> {
+  const set: Ruleset = { rules: [], errors: [] };
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const file of await findRuleFiles(dir)) {
+      const shown = relative(dir, file);
+      const { rules, errors } = compileRules(await readFile(file, 'utf8'), file);
+      set.errors.push(...errors);
+      for (const compiled of rules) {
+        const meta = compiled.rule;
+        const earlier = seen.get(meta.id);
+        if (earlier) {
+          set.errors.push({ ...compiled.location, ruleId: meta.id, message: `rule id ${meta.id} is already used by ${earlier}` });
+          continue;
+        }
+        seen.set(meta.id, file);
+        const sources = [...mappings.values()].filter((m) => logsourceReaches(meta.logsource, m.logsource)).map((m) => m.kind);
+        const benign = meta.custom['benign'];
+        set.rules.push({
+          compiled,
+          id: meta.id,
+          title: meta.title,
+          stage: stageOf(compiled, set.errors),
+          severity: LEVEL_TO_SEVERITY[meta.level ?? ''] ?? 'medium',
+          cves: cvesOf(meta.tags),
+          benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
+          sources,
+          file: shown,
+        });
+      }
+    }
+  }
+  return set;
+}
+
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
