@@ -1,0 +1,165 @@
+// The case store: one repository interface over two engines. SQLite (one file in the workspace, no
+// server) is the default; PostgreSQL serves a team and the scale-out work. Both run the same
+// repository code through a small driver, and the same test suite runs against both.
+
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ScanResult } from '../core/types.js';
+import { addAction, listActions, updateAction } from './actions.js';
+import { checkAudit, readAudit } from './audit.js';
+import { checkSlug, resolveCase } from './case-ref.js';
+import { createCase, getCase, listCases, updateCase } from './cases.js';
+import type { StoreContext } from './context.js';
+import type { SqlDriver } from './db/driver.js';
+import { migrate, schemaVersion } from './db/migrations.js';
+import { openPgDriver } from './db/pg-driver.js';
+import { openSqliteDriver } from './db/sqlite-driver.js';
+import { decide, listDecisions } from './decisions.js';
+import { CaseError } from './errors.js';
+import { addEvidence, listEvidence, recordCustody, verifyEvidence } from './evidence.js';
+import type { Playbook } from './playbook.js';
+import { loadPlaybook } from './playbook.js';
+import { recordScan } from './scans.js';
+import { caseStory } from './story.js';
+import type {
+  ActionState, ActionUpdate, AddedEvidence, AuditCheck, AuditEntry, CaseFields, CaseListItem, CaseRecord, CaseStory, CustodyEvent,
+  Decision, EvidenceItem, EvidenceVerification, NewAction, NewCase, NewCustody, NewDecision, NewEvidence, RecordScanOutcome, ScanMeta,
+  VerifyOptions,
+} from './types.js';
+
+export interface CaseStore {
+  readonly engine: 'sqlite' | 'postgres';
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
+  schemaVersion(): Promise<number>;
+
+  createCase(input: NewCase): Promise<CaseRecord>;
+  getCase(ref: string): Promise<CaseRecord>;
+  updateCase(ref: string, fields: CaseFields): Promise<CaseRecord>;
+  /** The session's firm's cases (or the only firm's); every firm's only with `allFirms`. */
+  listCases(opts?: { firm?: string; allFirms?: boolean }): Promise<CaseListItem[]>;
+  story(ref: string): Promise<CaseStory>;
+
+  addEvidence(ref: string, input: NewEvidence): Promise<AddedEvidence>;
+  listEvidence(ref: string): Promise<EvidenceItem[]>;
+  recordCustody(ref: string, evidenceRef: string, input: NewCustody): Promise<CustodyEvent>;
+  verifyEvidence(ref: string, opts?: VerifyOptions): Promise<EvidenceVerification[]>;
+
+  /** One transaction: all of the scan or none of it. */
+  recordScan(ref: string, result: ScanResult, meta: ScanMeta): Promise<RecordScanOutcome>;
+
+  listActions(ref: string): Promise<ActionState[]>;
+  updateAction(ref: string, key: string, update: ActionUpdate): Promise<ActionState>;
+  addAction(ref: string, input: NewAction): Promise<ActionState>;
+
+  decide(ref: string, input: NewDecision): Promise<Decision>;
+  listDecisions(ref: string): Promise<Decision[]>;
+
+  auditLog(ref: string): Promise<AuditEntry[]>;
+  checkAudit(ref: string): Promise<AuditCheck>;
+
+  close(): Promise<void>;
+}
+
+class SqlCaseStore implements CaseStore {
+  constructor(readonly engine: 'sqlite' | 'postgres', private readonly ctx: StoreContext) {}
+
+  get location(): string { return this.ctx.driver.location; }
+  schemaVersion(): Promise<number> { return schemaVersion(this.ctx.driver); }
+  createCase(input: NewCase): Promise<CaseRecord> { return createCase(this.ctx, input); }
+  getCase(ref: string): Promise<CaseRecord> { return getCase(this.ctx, ref); }
+  updateCase(ref: string, fields: CaseFields): Promise<CaseRecord> { return updateCase(this.ctx, ref, fields); }
+  listCases(opts?: { firm?: string; allFirms?: boolean }): Promise<CaseListItem[]> { return listCases(this.ctx, opts); }
+  story(ref: string): Promise<CaseStory> { return caseStory(this.ctx, ref); }
+  addEvidence(ref: string, input: NewEvidence): Promise<AddedEvidence> { return addEvidence(this.ctx, ref, input); }
+  listEvidence(ref: string): Promise<EvidenceItem[]> { return listEvidence(this.ctx, ref); }
+  recordCustody(ref: string, evidenceRef: string, input: NewCustody): Promise<CustodyEvent> { return recordCustody(this.ctx, ref, evidenceRef, input); }
+  verifyEvidence(ref: string, opts?: VerifyOptions): Promise<EvidenceVerification[]> { return verifyEvidence(this.ctx, ref, opts); }
+  recordScan(ref: string, result: ScanResult, meta: ScanMeta): Promise<RecordScanOutcome> { return recordScan(this.ctx, ref, result, meta); }
+  listActions(ref: string): Promise<ActionState[]> { return listActions(this.ctx, ref); }
+  updateAction(ref: string, key: string, update: ActionUpdate): Promise<ActionState> { return updateAction(this.ctx, ref, key, update); }
+  addAction(ref: string, input: NewAction): Promise<ActionState> { return addAction(this.ctx, ref, input); }
+  decide(ref: string, input: NewDecision): Promise<Decision> { return decide(this.ctx, ref, input); }
+  listDecisions(ref: string): Promise<Decision[]> { return listDecisions(this.ctx, ref); }
+
+  async auditLog(ref: string): Promise<AuditEntry[]> {
+    const { caseId } = await resolveCase(this.ctx.driver, this.ctx, ref);
+    return readAudit(this.ctx.driver, caseId);
+  }
+
+  async checkAudit(ref: string): Promise<AuditCheck> {
+    const { caseId } = await resolveCase(this.ctx.driver, this.ctx, ref);
+    return checkAudit(this.ctx.driver, caseId);
+  }
+
+  close(): Promise<void> { return this.ctx.driver.close(); }
+}
+
+export interface OpenOptions {
+  /** Folder holding the SQLite file; default `EXIR_WORKSPACE` or `./.exir`. */
+  workspace?: string;
+  /** Who is acting; default `EXIR_ACTOR` or the login name. */
+  actor?: string;
+  /** Limit the session to one firm's cases; default `EXIR_FIRM`. */
+  firm?: string;
+  /** Migrate only this far (tests of upgrades from older stores). */
+  schemaUpTo?: number;
+  /** The playbook new cases start with; default data/playbook/exchange-compromise.yml. */
+  playbook?: Playbook;
+  /** The clock; tests fix it. */
+  now?: () => string;
+}
+
+export const DEFAULT_WORKSPACE = '.exir';
+export const DB_FILE = 'exir.db';
+
+function defaultActor(): string {
+  const env = process.env.EXIR_ACTOR?.trim();
+  if (env) return env;
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Which engine and where: a postgres:// URL, `sqlite:FILE`, or nothing for the workspace's file. */
+export function storeTarget(url: string | undefined, workspace: string | undefined): { engine: 'sqlite' | 'postgres'; target: string } {
+  const given = url ?? (process.env.EXIR_DB?.trim() || undefined);
+  if (given === undefined) {
+    const dir = resolve(workspace ?? (process.env.EXIR_WORKSPACE?.trim() || DEFAULT_WORKSPACE));
+    return { engine: 'sqlite', target: join(dir, DB_FILE) };
+  }
+  if (/^postgres(ql)?:\/\//i.test(given)) return { engine: 'postgres', target: given };
+  if (/^sqlite:/i.test(given)) return { engine: 'sqlite', target: resolve(given.slice('sqlite:'.length)) };
+  throw new CaseError('--db must be a postgres://… URL or sqlite:FILE (or leave it out for the SQLite file in the workspace)');
+}
+
+export async function openStore(url?: string, opts: OpenOptions = {}): Promise<CaseStore> {
+  const { engine, target } = storeTarget(url, opts.workspace);
+  let driver: SqlDriver;
+  if (engine === 'sqlite') {
+    // The case holds personal data and evidence paths: owner-only on first creation.
+    mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
+    driver = openSqliteDriver(target);
+  } else {
+    driver = await openPgDriver(target);
+  }
+  try {
+    await migrate(driver, opts.schemaUpTo);
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
+  const scope = opts.firm ?? (process.env.EXIR_FIRM?.trim() || undefined);
+  let playbook = opts.playbook;
+  const ctx: StoreContext = {
+    driver,
+    actor: opts.actor?.trim() || defaultActor(),
+    firmScope: scope === undefined ? undefined : checkSlug(scope, 'firm'),
+    now: opts.now ?? (() => new Date().toISOString()),
+    playbook: async () => (playbook ??= await loadPlaybook()),
+  };
+  return new SqlCaseStore(engine, ctx);
+}
