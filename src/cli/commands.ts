@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import type { SetExit } from './exit-codes.js';
+import { registerDemo } from './demo.js';
+import { registerRules } from './rules.js';
+import { registerScan } from './scan.js';
 
 /** One line per command; each command lives in its own file beside this one. */
-export function registerCommands(_program: Command, _setExit: SetExit): void {
+export function registerCommands(program: Command, setExit: SetExit): void {
+  registerScan(program, setExit);
+  registerRules(program, setExit);
+  registerDemo(program, setExit);
 }

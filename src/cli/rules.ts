@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { forTerminal } from '../core/neutralise.js';
+import { loadMappings } from '../detect/mapping.js';
+import { checkRuleSamples } from '../detect/rule-samples.js';
+import { LOG_MAPPING_FILE, loadRuleset, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
+import { EXIT, type SetExit } from './exit-codes.js';
+
+export function registerRules(program: Command, setExit: SetExit): void {
+  const rules = program.command('rules').description('Check detection rules: their samples and their syntax.');
+
+  rules
+    .command('test')
+    .description('Run every rule against the must-match and near-miss samples beside it.')
+    .argument('[dir]', 'rules folder', SHIPPED_SIGMA_DIR)
+    .option('--json', 'print the checks as JSON')
+    .action(async (dir: string, flags: { json?: boolean }) => {
+      const checks = await checkRuleSamples(dir);
+      const failed = checks.filter((c) => !c.ok);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+      } else {
+        for (const c of checks) {
+          const mark = c.ok ? pc.green('ok  ') : pc.red('FAIL');
+          process.stdout.write(`${mark} ${forTerminal(c.rule)}${c.sample ? ` · ${forTerminal(c.sample)}` : ''}: ${forTerminal(c.message)}\n`);
+        }
+        process.stdout.write(`${checks.length - failed.length} passed, ${failed.length} failed\n`);
+      }
+      setExit(failed.length ? EXIT.FINDINGS : EXIT.CLEAN);
+    });
+
+  rules
+    .command('lint')
+    .description('Load every rule and report the broken ones with file and position.')
+    .argument('[dirs...]', 'rules folders', [SHIPPED_SIGMA_DIR])
+    .option('--json', 'print the problems as JSON')
+    .action(async (dirs: string[], flags: { json?: boolean }) => {
+      const set = await loadRuleset(dirs, await loadMappings(LOG_MAPPING_FILE));
+      const unreached = set.rules.filter((r) => r.sources.length === 0);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ loaded: set.rules.length, errors: set.errors, unreached: unreached.map((r) => ({ id: r.id, file: r.file, logsource: r.compiled.rule.logsource })) }, null, 2)}\n`);
+      } else {
+        for (const e of set.errors) {
+          const at = [e.file, e.line, e.column].filter((x) => x !== undefined).join(':');
+          process.stdout.write(`${pc.red('error')} ${forTerminal(at)}: ${forTerminal(e.message)}\n`);
+        }
+        for (const r of unreached) {
+          process.stdout.write(`${pc.yellow('note')} ${forTerminal(r.file)}: logsource ${forTerminal(JSON.stringify(r.compiled.rule.logsource))} reaches no log exir reads\n`);
+        }
+        process.stdout.write(`${set.rules.length} rule(s) loaded, ${set.errors.length} not loaded\n`);
+      }
+      setExit(set.errors.length ? EXIT.FINDINGS : EXIT.CLEAN);
+    });
+}

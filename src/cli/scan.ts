@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { isAttack } from '../correlate/verdict.js';
+import { consoleReport } from '../report/console.js';
+import { toJson } from '../report/json.js';
+import { timelineCsv } from '../report/timeline-csv.js';
+import { scan } from '../scan/run.js';
+import { EXIT, type SetExit } from './exit-codes.js';
+import { progressReporter } from './progress.js';
+import { printWarnings } from './warnings.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface ScanFlags {
+  json?: string;
+  timeline?: string;
+  sigma: string[];
+  threads?: number;
+  quiet?: boolean;
+  maxExpandGb: number;
+}
+
+export function registerScan(program: Command, setExit: SetExit): void {
+  program
+    .command('scan')
+    .description('Read folders and .zip bundles of Exchange and IIS logs and say whether each server was probed, attacked or compromised.')
+    .argument('<paths...>', 'folders and .zip files (read in place)')
+    .option('--json <file>', 'write the whole result as JSON to FILE (- for stdout)')
+    .option('--timeline <file>', 'write the findings as a Timesketch CSV timeline')
+    .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
+    .option('--threads <n>', 'worker threads (default: one per core)', positiveInt)
+    .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
+    .option('-q, --quiet', 'no progress bar')
+    .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
+    .action(async (paths: string[], flags: ScanFlags) => {
+      const progress = progressReporter(!flags.quiet);
+      let result;
+      try {
+        result = await scan({
+          inputs: paths,
+          sigmaDirs: flags.sigma,
+          ...(flags.threads ? { threads: flags.threads } : {}),
+          zipLimits: { maxExpandedBytes: flags.maxExpandGb * 1024 ** 3, maxEntries: 200_000 },
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      printWarnings(result.warnings, flags.json ? 'json' : 'none');
+      const summary = consoleReport(result);
+      if (flags.json === '-') {
+        process.stdout.write(toJson(result));
+        process.stderr.write(summary);
+      } else {
+        if (flags.json) await writeFile(flags.json, toJson(result));
+        process.stdout.write(summary);
+      }
+      if (flags.timeline) await writeFile(flags.timeline, timelineCsv(result.findings));
+      setExit(result.findings.some(isAttack) ? EXIT.FINDINGS : EXIT.CLEAN);
+    });
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { LogRecord } from '../core/types.js';
+import { peek } from '../evidence/open.js';
+import { sniff } from '../sources/registry.js';
+import { fieldAccess, loadMappings, logsourceReaches } from './mapping.js';
+import { findRuleFiles, LOG_MAPPING_FILE } from './ruleset.js';
+import { compileRules, type CompiledRule } from './sigma/index.js';
+
+/** One check of one rule against one of its samples. */
+export interface SampleCheck {
+  rule: string;
+  sample: string | undefined;
+  ok: boolean;
+  message: string;
+}
+
+async function listSamples(dir: string): Promise<string[]> {
+  try {
+    const items = await readdir(dir, { withFileTypes: true });
+    return items.filter((i) => i.isFile()).map((i) => join(dir, i.name)).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function readSample(file: string): Promise<{ records: LogRecord[]; kind: string; bad: number } | string> {
+  const iterator = createReadStream(file)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const { head, rest } = await peek(iterator, 64 * 1024);
+  const found = sniff(head.toString('utf8'));
+  if (!found) return 'not a log format exir reads';
+  const records: LogRecord[] = [];
+  const stats = await found.reader.read(rest, { path: file, onRecord: (r) => records.push(r) });
+  return { records, kind: stats.kind, bad: stats.badRecords };
+}
+
+function literalPresent(rule: CompiledRule, record: LogRecord): boolean {
+  if (rule.literals === null) return true;
+  const raw = record.raw.toLowerCase();
+  return rule.literals.some((l) => raw.includes(l));
+}
+
+/**
+ * Runs every rule on the samples beside it: each record of a `match/` sample must match (and carry
+ * one of the rule's pre-filter literals, or the scanner would never show it the record), no record
+ * of a `nomatch/` sample may. A rule without both kinds of sample fails.
+ */
+export async function checkRuleSamples(rulesDir: string, mappingFile = LOG_MAPPING_FILE): Promise<SampleCheck[]> {
+  const mappings = await loadMappings(mappingFile);
+  const checks: SampleCheck[] = [];
+  for (const file of await findRuleFiles(rulesDir)) {
+    const shown = relative(rulesDir, file);
+    const { rules, errors } = compileRules(await readFile(file, 'utf8'), file);
+    for (const error of errors) {
+      checks.push({ rule: shown, sample: undefined, ok: false, message: `does not load: ${error.line ? `line ${error.line}: ` : ''}${error.message}` });
+    }
+    const rule = rules[0];
+    if (!rule) continue;
+    const testsDir = file.replace(/\.ya?ml$/i, '.tests');
+    const exists = await stat(testsDir).then((s) => s.isDirectory(), () => false);
+    const matchSamples = await listSamples(join(testsDir, 'match'));
+    const missSamples = await listSamples(join(testsDir, 'nomatch'));
+    if (!exists || matchSamples.length === 0 || missSamples.length === 0) {
+      checks.push({ rule: shown, sample: undefined, ok: false, message: `needs samples beside it: ${relative(rulesDir, testsDir)}/match/ and /nomatch/, at least one file each` });
+      continue;
+    }
+    const reached = [...mappings.values()].filter((m) => logsourceReaches(rule.rule.logsource, m.logsource));
+    for (const [expect, samples] of [['match', matchSamples], ['nomatch', missSamples]] as const) {
+      for (const sample of samples) {
+        const sampleName = relative(rulesDir, sample);
+        const read = await readSample(sample);
+        if (typeof read === 'string') {
+          checks.push({ rule: shown, sample: sampleName, ok: false, message: read });
+          continue;
+        }
+        const mapping = reached.find((m) => m.kind === read.kind);
+        if (!mapping) {
+          checks.push({ rule: shown, sample: sampleName, ok: false, message: `sample is a ${read.kind} log, which the rule's logsource does not reach` });
+          continue;
+        }
+        if (read.records.length === 0 || read.bad > 0) {
+          checks.push({ rule: shown, sample: sampleName, ok: false, message: `sample has ${read.records.length} readable and ${read.bad} unreadable record(s)` });
+          continue;
+        }
+        const problems: string[] = [];
+        for (const record of read.records) {
+          const matched = rule.match(fieldAccess(record, mapping));
+          if (expect === 'match' && !matched) problems.push(`line ${record.origin.line} does not match`);
+          if (expect === 'match' && matched && !literalPresent(rule, record)) problems.push(`line ${record.origin.line} matches but holds none of the pre-filter literals`);
+          if (expect === 'nomatch' && matched) problems.push(`line ${record.origin.line} matches but must not`);
+        }
+        checks.push({
+          rule: shown,
+          sample: sampleName,
+          ok: problems.length === 0,
+          message: problems.length ? problems.join('; ') : `${expect === 'match' ? 'matches' : 'does not match'} (${read.records.length} record(s))`,
+        });
+      }
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { makeZip } from '../evidence/test-helpers/make-zip.js';
+import { scan } from './run.js';
+import { httpProxyLog, iisLog } from './test-helpers.js';
+
+let dir: string;
+let ecpLog: string;
+const iisText = iisLog([
+  // ProxyShell as Velociraptor's sample shows it: the SSRF reached the back end (200).
+  '2021-10-09 02:24:04 10.0.0.2 GET /autodiscover/autodiscover.json @evil.corp/ews/exchange.asmx?&Email=autodiscover/autodiscover.json%3F@evil.corp&CorrelationID=<empty>;&cafeReqId=6c1e0f0e-0000-4000-8000-000000000001; 443 - 198.51.100.7 python-requests/2.26.0 - 200 0 0 332',
+  // A plain OWA logon: must raise nothing.
+  '2021-10-09 08:00:00 10.0.0.2 GET /owa/auth/logon.aspx &CorrelationID=<empty>;&cafeReqId=6c1e0f0e-0000-4000-8000-000000000002; 443 - 192.0.2.10 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 12',
+]);
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'exir-scan-'));
+  await mkdir(join(dir, 'bundle', 'EX01', 'Logging', 'HttpProxy', 'Ecp'), { recursive: true });
+  ecpLog = httpProxyLog('EX01', [
+    { DateTime: '2021-03-03T02:10:00.000Z', RequestId: 'a1', UrlStem: '/ecp/default.aspx', UserAgent: 'Mozilla/5.0', ClientIpAddress: '192.0.2.10', HttpStatus: '200', AuthenticatedUser: 'corp\\admin' },
+    { DateTime: '2021-03-03T02:14:22.101Z', RequestId: 'a2', UrlStem: '/ecp/y.js', RoutingHint: 'X-BEResource-Cookie', AnchorMailbox: 'ServerInfo~a]@EX01.corp.local:444/mapi/emsmdb/?#', UserAgent: 'python-requests/2.25.1', ClientIpAddress: '203.0.113.9', HttpStatus: '200' },
+  ]);
+  // A truncated last line, as a log copied while Exchange was still writing it.
+  await writeFile(join(dir, 'bundle', 'EX01', 'Logging', 'HttpProxy', 'Ecp', 'HttpProxy_2021030302-1.LOG'), `${ecpLog}2021-03-03T02:15:00.000Z,a3,15,1`);
+  await writeFile(join(dir, 'bundle', 'EX01', 'notes.txt'), 'collected by the IT lead');
+  await writeFile(join(dir, 'ex02.zip'), makeZip([{ name: 'EX02/inetpub/logs/LogFiles/W3SVC1/u_ex211009.log', data: iisText, deflate: true }]));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a folder and a zip: each server gets its verdict, each finding its file and line', async () => {
+  const result = await scan({ inputs: [join(dir, 'bundle'), join(dir, 'ex02.zip')], threads: 1, now: new Date('2026-01-01T00:00:00Z') });
+  const verdicts = Object.fromEntries(result.servers.map((s) => [s.name, s.verdict]));
+  assert.deepEqual(verdicts, { EX02: 'exploited', EX01: 'exploit-attempted' });
+
+  const ex01 = result.servers.find((s) => s.name === 'EX01');
+  assert.deepEqual(ex01?.attackerIps, ['203.0.113.9']);
+  assert.equal(ex01?.firstActivity, '2021-03-03T02:14:22.101Z');
+
+  const ssrf = result.findings.find((f) => f.server === 'EX01' && f.cves.includes('CVE-2021-26855') && f.stage === 'exploit-attempt');
+  assert.ok(ssrf, 'the SSRF row is a CVE-2021-26855 exploit attempt');
+  assert.equal(ssrf.origin.path, 'bundle/EX01/Logging/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG');
+  assert.equal(ssrf.origin.line, 7);
+  assert.equal(ssrf.clientIp, '203.0.113.9');
+  assert.equal(ssrf.time, '2021-03-03T02:14:22.101Z');
+  assert.ok(!result.findings.some((f) => f.clientIp === '192.0.2.10'), 'benign traffic raises nothing');
+
+  const shell = result.findings.find((f) => f.server === 'EX02' && f.cves.includes('CVE-2021-34473'));
+  assert.ok(shell, 'the ProxyShell request is found in the zipped IIS log');
+  assert.equal(shell.origin.path, 'ex02.zip!/EX02/inetpub/logs/LogFiles/W3SVC1/u_ex211009.log');
+  assert.equal(shell.origin.line, 5);
+
+  const ecp = result.evidence.find((e) => e.path.endsWith('HttpProxy_2021030302-1.LOG'));
+  assert.equal(ecp?.kind, 'httpproxy');
+  assert.equal(ecp?.server, 'EX01');
+  assert.equal(ecp?.records, 2);
+  assert.equal(ecp?.badRecords, 1, 'the truncated last line is counted');
+  assert.equal(ecp?.firstTime, '2021-03-03T02:10:00.000Z');
+  assert.equal(ecp?.lastTime, '2021-03-03T02:14:22.101Z');
+  assert.equal(ecp?.sha256, createHash('sha256').update(`${ecpLog}2021-03-03T02:15:00.000Z,a3,15,1`).digest('hex'));
+  assert.ok(result.warnings.some((w) => w.where?.startsWith('bundle/EX01/Logging/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG:8')), 'the bad line is located');
+
+  const notes = result.evidence.find((e) => e.path === 'bundle/EX01/notes.txt');
+  assert.equal(notes?.kind, 'unknown');
+  assert.equal(notes?.sha256, createHash('sha256').update('collected by the IT lead').digest('hex'));
+  assert.match(notes?.note ?? '', /hashed and listed only/);
+
+  const iis = result.evidence.find((e) => e.kind === 'iis');
+  assert.equal(iis?.server, 'EX02');
+  assert.equal(iis?.records, 2);
+});
+
+test('worker threads give the same result as one thread', async () => {
+  const one = await scan({ inputs: [join(dir, 'bundle'), join(dir, 'ex02.zip')], threads: 1, now: new Date(0) });
+  const two = await scan({ inputs: [join(dir, 'bundle'), join(dir, 'ex02.zip')], threads: 2, now: new Date(0), forceThreads: true });
+  assert.deepEqual(two, one);
+});

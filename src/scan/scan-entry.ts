@@ -1,0 +1,88 @@
+import type { EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
+import type { EvidenceEntry } from '../evidence/bundle.js';
+import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
+import { MAX_BAD_SAMPLES } from '../sources/reader.js';
+import { sniff } from '../sources/registry.js';
+import type { Engine } from './engine.js';
+import { serverName } from './server-name.js';
+
+export interface EntryResult {
+  evidence: EvidenceFile;
+  findings: Finding[];
+  warnings: Warning[];
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+const BINARY_KINDS: [Buffer, string][] = [
+  [Buffer.from('ElfFile\0', 'latin1'), 'Windows event log (.evtx): event logs are not read by this version'],
+  [Buffer.from('PK\x03\x04', 'latin1'), 'archive inside an archive: not opened'],
+];
+
+/** Reads one file of the evidence: hash, recognise, read, detect. Never throws for bad content. */
+export async function scanEntry(
+  entry: EvidenceEntry,
+  engine: Engine,
+  opener: EvidenceOpener,
+  onBytes?: (bytes: number) => void,
+): Promise<EntryResult> {
+  const warnings: Warning[] = [];
+  const findings: Finding[] = [];
+  const evidence: EvidenceFile = {
+    path: entry.path,
+    sha256: '',
+    kind: 'unknown',
+    server: entry.layoutServer,
+    size: entry.size,
+    records: 0,
+    badRecords: 0,
+    firstTime: undefined,
+    lastTime: undefined,
+    badSamples: [],
+  };
+  let hashing: HashingReader | undefined;
+  try {
+    hashing = new HashingReader(await opener.open(entry), onBytes);
+    const source = hashing.chunks();
+    const { head, rest } = await peek(source, SNIFF_BYTES);
+    const found = sniff(head.toString('utf8'));
+    if (!found) {
+      evidence.note = BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1]
+        ?? 'not a log format exir reads; hashed and listed only';
+      for await (const _ of rest) { /* drain for the hash */ }
+    } else {
+      evidence.kind = found.kind;
+      const pending: LogRecord[] = [];
+      const plan = engine.detector.plan(found.kind);
+      const stats = await found.reader.read(rest, {
+        path: entry.path,
+        ...(plan.literals ? { literals: plan.literals } : {}),
+        onRecord: (record) => pending.push(record),
+      });
+      evidence.kind = stats.kind;
+      evidence.records = stats.records;
+      evidence.badRecords = stats.badRecords;
+      evidence.badSamples = stats.badSamples.slice(0, MAX_BAD_SAMPLES);
+      evidence.firstTime = stats.firstTime;
+      evidence.lastTime = stats.lastTime;
+      // The server that wrote the log is known only once the file is read: findings wait for it.
+      evidence.server = serverName(stats.server) ?? entry.layoutServer;
+      if (stats.build) evidence.build = stats.build;
+      const server = evidence.server ?? 'unknown';
+      for (const record of pending) findings.push(...engine.detector.detect(record, server));
+      for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
+      if (stats.badRecords > 0) {
+        const first = stats.badSamples[0];
+        warnings.push({
+          where: first ? `${entry.path}:${first.origin.line}` : entry.path,
+          message: `${stats.badRecords} unreadable record(s)${first ? `; first: ${first.reason}` : ''}`,
+        });
+      }
+    }
+  } catch (err) {
+    warnings.push({ where: entry.path, message: `read failed: ${err instanceof Error ? err.message : String(err)}` });
+    evidence.note = `read failed after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
+  }
+  evidence.sha256 = hashing ? hashing.digest() : '';
+  return { evidence, findings, warnings };
+}
