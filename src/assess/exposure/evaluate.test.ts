@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assessBuild, exposedToKnownExploited, type BuildAssessment, type CveStatus } from './evaluate.js';
+import { loadTable } from './table.js';
+import { parseAdminDisplayVersion, parseDotted, type ExchangeBuild } from './version.js';
+
+const table = loadTable();
+const TODAY = '2026-11-28';
+
+function b(text: string): ExchangeBuild {
+  const parsed = parseDotted(text) ?? parseAdminDisplayVersion(text);
+  assert.ok(parsed, `test build ${text} parses`);
+  return parsed;
+}
+
+function assess(text: string): BuildAssessment {
+  return assessBuild(table, b(text), TODAY);
+}
+
+function statusOf(a: BuildAssessment, cve: string): CveStatus {
+  const found = a.cves.filter((c) => c.cve === cve && a.product && c.update);
+  assert.ok(found.length > 0, `${cve} is evaluated for ${a.build}`);
+  // A CVE listed by two updates for one product would be a data error.
+  assert.equal(found.length, 1, `${cve} appears once for ${a.build}`);
+  return found[0]!.status;
+}
+
+const PROXYLOGON = ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065'];
+const PROXYSHELL = ['CVE-2021-34473', 'CVE-2021-34523', 'CVE-2021-31207'];
+
+describe('the issue\'s oracle facts', () => {
+  it('15.2.792.10 is Exchange 2019 CU8 with the March 2021 SU, fixed for ProxyLogon and still exposed to ProxyShell', () => {
+    const a = assess('15.2.792.10');
+    assert.equal(a.product?.id, 'exchange2019');
+    assert.equal(a.level, 'CU8');
+    assert.equal(a.newestUpdate.name, 'Mar21SU');
+    assert.equal(a.newestUpdate.kb, 'KB5000871');
+    assert.equal(a.newestUpdate.released, '2021-03-02');
+    for (const c of PROXYLOGON) assert.equal(statusOf(a, c), 'fixed', c);
+    for (const c of PROXYSHELL) assert.equal(statusOf(a, c), 'exposed', c);
+    const shell = a.cves.find((c) => c.cve === 'CVE-2021-34473');
+    assert.equal(shell?.fix?.build, '15.2.792.13', 'the fix on CU8 is Apr21SU 15.2.792.13');
+    assert.equal(shell?.fix?.kb, 'KB5001779');
+    assert.ok(exposedToKnownExploited(a));
+  });
+
+  it('15.1.2176.2 (Exchange 2016 CU19, no SU) is exposed to ProxyLogon', () => {
+    const a = assess('15.1.2176.2');
+    assert.equal(a.level, 'CU19');
+    assert.equal(a.newestUpdate.text, 'none on top of CU19');
+    for (const c of PROXYLOGON) assert.equal(statusOf(a, c), 'exposed', c);
+    assert.equal(a.cves.find((c) => c.cve === 'CVE-2021-26855')?.fix?.build, '15.1.2176.9');
+  });
+
+  it('15.0.1497.12 (Exchange 2013 CU23 Mar21SU) is not exposed to ProxyLogon but is to ProxyShell', () => {
+    const a = assess('15.0.1497.12');
+    for (const c of PROXYLOGON) assert.equal(statusOf(a, c), 'fixed', c);
+    for (const c of PROXYSHELL) assert.equal(statusOf(a, c), 'exposed', c);
+  });
+
+  it('a 2013 CU22 build without an SU is exposed to ProxyLogon', () => {
+    const a = assess('15.0.1473.3');
+    assert.equal(a.level, 'CU22');
+    for (const c of PROXYLOGON) assert.equal(statusOf(a, c), 'exposed', c);
+  });
+
+  it('2013 CU22 with its March 2021 SU has the four ProxyLogon fixes only, and earlier SUs become unknown', () => {
+    const a = assess('15.0.1473.6');
+    for (const c of PROXYLOGON) assert.equal(statusOf(a, c), 'fixed', c);
+    // The out-of-support March 2021 package carries no other fix (Microsoft, via HealthChecker PR #542).
+    assert.equal(statusOf(a, 'CVE-2021-26412'), 'exposed');
+    assert.equal(statusOf(a, 'ADV190018'), 'unknown', 'Jun19SU (15.0.1473.5) may or may not have been installed first');
+    assert.equal(statusOf(a, 'CVE-2021-34473'), 'exposed', 'CU22 never received Apr21SU');
+  });
+
+  it('Exchange 2010 SP3 is exposed to CVE-2021-26857 until Update Rollup 32, and has no ProxyShell entry', () => {
+    const before = assess('14.3.509.0');
+    assert.equal(before.product?.id, 'exchange2010');
+    assert.equal(before.newestUpdate.name, 'RU31');
+    assert.equal(statusOf(before, 'CVE-2021-26857'), 'exposed');
+    assert.equal(before.cves.find((c) => c.cve === 'CVE-2021-26857')?.fix?.build, '14.3.513.0');
+    assert.equal(before.cves.some((c) => c.cve === 'CVE-2021-26855'), false, 'Microsoft lists 2010 for 26857 only');
+    const after = assess('14.3.513.0');
+    assert.equal(statusOf(after, 'CVE-2021-26857'), 'fixed');
+    assert.equal(after.waves.find((w) => w.wave === 'proxyshell')?.status, 'not-affected');
+  });
+});
+
+// Independent of HealthChecker's map: the fixed builds Microsoft wrote into its CVE records (cvelistV5,
+// "lessThan") and into its own CVE-2021-26855 nmap script. One build below must be exposed, the fix fixed.
+const CVE_RECORD_FIXES: [string, string[]][] = [
+  ['CVE-2021-26855', ['15.0.1497.12', '15.1.2106.13', '15.1.2176.9', '15.2.721.13', '15.2.792.10']],
+  ['CVE-2021-34473', ['15.0.1497.15', '15.1.2176.12', '15.1.2242.8', '15.2.792.13', '15.2.858.10']],
+  ['CVE-2021-34523', ['15.0.1497.15', '15.1.2176.12', '15.1.2242.8', '15.2.792.13', '15.2.858.10']],
+  ['CVE-2021-33766', ['15.0.1497.15', '15.1.2176.12', '15.1.2242.8', '15.2.792.13', '15.2.858.10']],
+  ['CVE-2021-31207', ['15.0.1497.18', '15.1.2176.14', '15.1.2242.10', '15.2.792.15', '15.2.858.12']],
+  ['CVE-2021-31206', ['15.2.858.15']],
+  ['CVE-2022-41040', ['15.0.1497.44', '15.1.2375.37', '15.1.2507.16', '15.2.986.36', '15.2.1118.20']],
+  ['CVE-2022-41080', ['15.0.1497.44', '15.1.2375.37', '15.1.2507.16', '15.2.986.36', '15.2.1118.20']],
+  ['CVE-2025-59249', ['15.2.1544.36', '15.2.1748.39', '15.2.2562.29']],
+];
+
+describe('fixed builds from Microsoft\'s CVE records', () => {
+  for (const [cve, fixes] of CVE_RECORD_FIXES) {
+    for (const fix of fixes) {
+      it(`${cve}: ${fix} fixes it, the build before does not`, () => {
+        const f = b(fix);
+        const fixedStatus = statusOf(assessBuild(table, f, TODAY), cve);
+        assert.ok(fixedStatus === 'fixed' || fixedStatus === 'fixed-needs-config', `${fix}: ${fixedStatus}`);
+        const before = { ...f, revision: (f.revision ?? 1) - 1 };
+        assert.equal(statusOf(assessBuild(table, before, TODAY), cve), 'exposed', `${before.major}.${before.minor}.${before.build}.${before.revision}`);
+      });
+    }
+  }
+
+  it('CVE-2024-21410 is fixed on Exchange 2019 by CU14 and needs Extended Protection on 2016', () => {
+    assert.equal(statusOf(assess('15.2.1258.39'), 'CVE-2024-21410'), 'exposed');
+    assert.equal(statusOf(assess('15.2.1544.4'), 'CVE-2024-21410'), 'fixed-needs-config');
+    assert.equal(statusOf(assess('15.1.2507.66'), 'CVE-2024-21410'), 'needs-config');
+  });
+});
+
+describe('what a reading cannot show', () => {
+  it('AdminDisplayVersion gives the CU and leaves every SU answer unknown', () => {
+    const a = assess('Version 15.2 (Build 792.3)');
+    assert.equal(a.precision, 'cu');
+    assert.equal(a.level, 'CU8');
+    assert.equal(a.newestUpdate.certain, false);
+    assert.equal(statusOf(a, 'CVE-2021-26855'), 'unknown');
+    // Certain either way: CU8 never received Jul21SU, and it shipped after Feb20SU.
+    assert.equal(statusOf(a, 'CVE-2021-31206'), 'exposed');
+    assert.equal(statusOf(a, 'CVE-2020-0688'), 'fixed');
+    assert.equal(exposedToKnownExploited(a), true, 'ProxyNotShell: CU8 never got Nov22SU');
+  });
+
+  it('a disputed build (HealthChecker vs Microsoft) is unknown for the update in dispute', () => {
+    const a = assess('15.1.1415.8');
+    assert.equal(statusOf(a, 'CVE-2021-26855'), 'unknown');
+    assert.equal(statusOf(assess('15.1.1415.10'), 'CVE-2021-26855'), 'fixed');
+  });
+
+  it('reads 1913.10 as ten, not as the decimal .1', () => {
+    const ten = assess('15.1.1913.10');
+    assert.equal(ten.newestUpdate.name, 'Mar20SU');
+    assert.equal(statusOf(ten, 'CVE-2020-0903'), 'fixed');
+    const one = assess('15.1.1913.1');
+    assert.equal(statusOf(one, 'CVE-2020-0903'), 'exposed');
+  });
+
+  it('a build newer than the table says so instead of naming an update', () => {
+    const a = assess('15.2.2562.99');
+    assert.equal(a.product?.id, 'exchangeSE');
+    assert.match(a.newestUpdate.text, /newer than every build in the table/);
+    assert.equal(a.newestUpdate.certain, false);
+  });
+
+  it('updates whose fixes no source lists are named, not guessed', () => {
+    const a = assess('15.2.2562.37');
+    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU', 'Jul26SU', 'Aug26SU']);
+    assert.equal(statusOf(a, 'CVE-2026-42897'), 'exposed');
+    assert.ok(exposedToKnownExploited(a), 'CVE-2026-42897 is known exploited');
+  });
+});
+
+describe('support status', () => {
+  it('Exchange SE RTM is serviced; 2016 CU23 is past support and past its ESU window', () => {
+    assert.equal(assess('15.2.2562.17').supported.value, true);
+    const e16 = assess('15.1.2507.66');
+    assert.equal(e16.supported.value, false);
+    assert.equal(e16.supported.esu, false);
+    assert.match(e16.supported.text, /2025-10-14/);
+    assert.equal(assessBuild(table, b('15.1.2507.66'), '2026-06-01').supported.esu, true);
+  });
+
+  it('an old CU of a supported product is not serviced', () => {
+    const a = assessBuild(table, b('15.2.1118.7'), '2025-01-01');
+    assert.equal(a.supported.value, false);
+    assert.match(a.supported.text, /CU14 and CU15/);
+  });
+});
+
+describe('waves', () => {
+  it('gives the ProxyLogon window from first exploitation for a server still exposed', () => {
+    const w = assess('15.1.2176.2').waves.find((x) => x.wave === 'proxylogon');
+    assert.equal(w?.status, 'exposed');
+    assert.equal(w?.from, '2021-01-06');
+    assert.equal(w?.to, null);
+  });
+});

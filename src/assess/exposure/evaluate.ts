@@ -1,0 +1,333 @@
+// One build against the table: what it is, which updates it has, and for every CVE in the map whether
+// this build is exposed, fixed, or cannot be told from the build alone, with the update that fixes it.
+
+import {
+  fixBuildsOf, levelOf, newestBuild, productOf,
+  type BuildEntry, type ExposureTable, type Fix, type ProductInfo, type UpdateInfo, type Wave,
+} from './table.js';
+import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
+
+export type CveStatus =
+  /** The build is below the fix. */
+  | 'exposed'
+  /** The build is at or above the fix. */
+  | 'fixed'
+  /** The reading cannot show it (no SU level, sources disagree, or an out-of-support March 2021 update). */
+  | 'unknown'
+  /** The build has the fix, and the fix also needs a configuration step no build number shows. */
+  | 'fixed-needs-config'
+  /** Only configuration fixes this CVE on this product. */
+  | 'needs-config'
+  /** The product shipped after the fix, or Microsoft listed no fix for it while it was supported. */
+  | 'not-affected'
+  /** Microsoft published the fix after the product's end of support and said nothing about it. */
+  | 'not-listed';
+
+export interface FixAdvice {
+  update: string;
+  /** The build that fixes it on this server's CU, or on the CU that must be installed first. */
+  build: string | undefined;
+  kb: string | undefined;
+  /** True when the update exists for this server's CU. */
+  onThisLevel: boolean;
+  text: string;
+}
+
+export interface CveExposure {
+  cve: string;
+  update: string;
+  updateReleased: string | undefined;
+  status: CveStatus;
+  reason: string;
+  fix: FixAdvice | undefined;
+  cvss: number | null;
+  knownExploited: boolean;
+  kevDateAdded: string | undefined;
+  aka: string[];
+  requires: string | undefined;
+}
+
+export interface WaveExposure {
+  wave: string;
+  name: string;
+  status: 'exposed' | 'fixed' | 'unknown' | 'not-affected';
+  /** Start of the danger: first known exploitation, else public disclosure. */
+  from: string;
+  /** The fix date when it is known; null while exposed or when the build cannot date it. */
+  to: string | null;
+  text: string;
+}
+
+export interface BuildAssessment {
+  build: string;
+  precision: ExchangeBuild['precision'];
+  product: ProductInfo | undefined;
+  /** CU, RTM, SP (or `after CU x` when the build part is not a known CU). */
+  level: string | undefined;
+  levelReleased: string | undefined;
+  /** The table's entry when the build is in it. */
+  entry: BuildEntry | undefined;
+  newestUpdate: { name: string | undefined; released: string | undefined; kb: string | undefined; certain: boolean; text: string };
+  supported: { value: boolean; esu: boolean; text: string };
+  cves: CveExposure[];
+  /** Updates the build lacks whose fixes no source lists. */
+  updatesWithUnknownFixes: string[];
+  waves: WaveExposure[];
+  recommended: string;
+  notes: string[];
+}
+
+const UPDATE_KINDS = new Set(['su', 'hu', 'ru', 'legacy-su']);
+
+function at(e: BuildEntry): ExchangeBuild {
+  return mustParse(e.build);
+}
+
+function kbText(kb: string | undefined): string {
+  return kb ? `, ${kb}` : '';
+}
+
+interface UpdateVerdict {
+  status: CveStatus;
+  reason: string;
+  fix: FixAdvice | undefined;
+  /** True when the fix was judged by this CU's own build of the update (not by a later CU). */
+  viaLevel: boolean;
+}
+
+function fixAdvice(update: UpdateInfo, levelFix: BuildEntry | undefined, newest: BuildEntry, level: string | undefined): FixAdvice {
+  if (levelFix) {
+    return {
+      update: update.name, build: levelFix.build, kb: levelFix.kb, onThisLevel: true,
+      text: `install ${update.name} for ${levelFix.level} (${levelFix.build}${kbText(levelFix.kb)})`,
+    };
+  }
+  return {
+    update: update.name, build: newest.build, kb: newest.kb, onThisLevel: false,
+    text: `${update.name} was not published for ${level ?? 'this build'}; move to ${newest.level} and install it (${newest.build}${kbText(newest.kb)}) or later`,
+  };
+}
+
+/** The verdict for one update on one build; CVE-specific twists (partial updates, config) come after. */
+function judgeUpdate(
+  table: ExposureTable, b: ExchangeBuild, product: ProductInfo, level: string | undefined, update: UpdateInfo, fix: Fix | undefined,
+): UpdateVerdict {
+  if (fix?.noBuildFix) {
+    return { status: 'needs-config', reason: `no build fixes it on ${product.name}; it needs ${fix.requires ?? 'a configuration change'}`, fix: undefined, viaLevel: false };
+  }
+  const fixes = fixBuildsOf(table, update, product.id);
+  const newest = fixes[fixes.length - 1];
+  if (!newest) {
+    if (update.released && product.released > update.released) {
+      return { status: 'not-affected', reason: `${product.name} was released after ${update.name} and includes it`, fix: undefined, viaLevel: false };
+    }
+    if (update.released && product.supportEnd && update.released > product.supportEnd) {
+      return { status: 'not-listed', reason: `${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`, fix: undefined, viaLevel: false };
+    }
+    return { status: 'not-affected', reason: `Microsoft published ${update.name} for other versions only`, fix: undefined, viaLevel: false };
+  }
+  const levelFix = level === undefined ? undefined : fixes.find((f) => f.level === level);
+  if (b.precision === 'full') {
+    // Above the newest build on this very CU still means "this CU's own update", not a later CU.
+    if (compareBuilds(b, at(newest)) >= 0) return { status: 'fixed', reason: `at or above ${newest.build} (${update.name} on ${newest.level})`, fix: undefined, viaLevel: newest.level === level };
+    if (levelFix && compareBuilds(b, at(levelFix)) >= 0) return { status: 'fixed', reason: `at or above ${levelFix.build} (${update.name} for ${levelFix.level})`, fix: undefined, viaLevel: true };
+    return { status: 'exposed', reason: levelFix ? `below ${levelFix.build} (${update.name} for ${levelFix.level})` : `${update.name} was never published for ${level ?? 'this build'}`, fix: fixAdvice(update, levelFix, newest, level), viaLevel: false };
+  }
+  // A CU-level reading: the CU itself is known, the SU on top of it is not.
+  const baseline: ExchangeBuild = { ...b, revision: b.revision ?? 0 };
+  if (compareBuilds(baseline, at(newest)) >= 0) return { status: 'fixed', reason: `the CU itself is later than ${newest.build} (${update.name})`, fix: undefined, viaLevel: false };
+  if (levelFix) {
+    return {
+      status: 'unknown',
+      reason: `fixed only if ${update.name} (${levelFix.build}) or later is installed on ${levelFix.level}; this reading cannot show Security Updates`,
+      fix: fixAdvice(update, levelFix, newest, level), viaLevel: false,
+    };
+  }
+  return { status: 'exposed', reason: `${update.name} was never published for ${level ?? 'this build'}`, fix: fixAdvice(update, undefined, newest, level), viaLevel: false };
+}
+
+/** The out-of-support March 2021 update on this build's CU, when the build has it. */
+function partialUpdateOnLevel(table: ExposureTable, b: ExchangeBuild, product: ProductInfo, level: string | undefined): UpdateInfo | undefined {
+  if (level === undefined || b.precision !== 'full') return undefined;
+  for (const u of table.updatesInOrder) {
+    if (!u.partialOn?.[product.id]?.includes(level)) continue;
+    const onLevel = fixBuildsOf(table, u, product.id).find((f) => f.level === level);
+    if (onLevel && compareBuilds(b, at(onLevel)) >= 0) return u;
+  }
+  return undefined;
+}
+
+function describeNewestUpdate(table: ExposureTable, b: ExchangeBuild, product: ProductInfo, level: string | undefined, entry: BuildEntry | undefined): BuildAssessment['newestUpdate'] {
+  if (b.precision === 'cu') {
+    return { name: undefined, released: undefined, kb: undefined, certain: false, text: 'unknown: this reading shows the CU only, never the Security Update' };
+  }
+  if (entry && UPDATE_KINDS.has(entry.kind)) {
+    return { name: entry.update, released: entry.released, kb: entry.kb, certain: true, text: `${entry.update ?? entry.build} (${entry.released ?? 'date unknown'}${kbText(entry.kb)})` };
+  }
+  if (entry?.kind === 'disputed') {
+    return { name: undefined, released: undefined, kb: undefined, certain: false, text: `unknown: sources disagree about ${entry.build} (${entry.note ?? ''})` };
+  }
+  if (entry) return { name: undefined, released: entry.released, kb: undefined, certain: true, text: `none on top of ${entry.level}` };
+  // Not in the table: name the highest known update below it on the same CU.
+  const sameLevel = table.builds.builds
+    .filter((e) => e.product === product.id && e.level === level && UPDATE_KINDS.has(e.kind) && compareBuilds(at(e), b) < 0)
+    .sort((x, y) => compareBuilds(at(x), at(y)));
+  const below = sameLevel[sameLevel.length - 1];
+  const anyAbove = table.builds.builds.some((e) => e.product === product.id && e.level === level && compareBuilds(at(e), b) > 0);
+  const where = anyAbove ? 'a build Microsoft\'s table does not list' : 'newer than every build in the table; the table may be out of date';
+  return {
+    name: undefined, released: undefined, kb: undefined, certain: false,
+    text: below ? `at least ${below.update ?? below.build} (${formatBuild(b)} is ${where})` : `unknown (${formatBuild(b)} is ${where})`,
+  };
+}
+
+function supportOf(product: ProductInfo, level: string | undefined, asOf: string): BuildAssessment['supported'] {
+  const past = product.supportEnd !== null && asOf > product.supportEnd;
+  const inLevels = level !== undefined && product.supportedLevels.includes(level);
+  if (past || product.supportedLevels.length === 0) {
+    const esu = product.esu && level !== undefined && product.esu.levels.includes(level) && asOf <= product.esu.updatesUntil;
+    const ended = product.supportEnd ? `${product.name} left support on ${product.supportEnd}` : `${product.name} is out of support`;
+    if (esu) return { value: false, esu: true, text: `${ended}; ${level} got updates under the Extended Security Update programme until ${product.esu?.updatesUntil}` };
+    const esuOver = product.esu && level !== undefined && product.esu.levels.includes(level) ? `; its ESU updates ended ${product.esu.updatesUntil}` : '';
+    return { value: false, esu: false, text: `${ended}${esuOver}` };
+  }
+  if (inLevels) return { value: true, esu: false, text: `${level} is serviced` };
+  return { value: false, esu: false, text: `${level ?? 'this build'} is no longer serviced; Microsoft services ${product.supportedLevels.join(' and ')}` };
+}
+
+function recommend(table: ExposureTable, product: ProductInfo, level: string | undefined, supported: BuildAssessment['supported']): string {
+  const newest = newestBuild(table, product.id);
+  if (!newest) return 'no build of this product is in the table';
+  const onLevel = table.builds.builds
+    .filter((e) => e.product === product.id && e.level === level && e.kind !== 'disputed')
+    .sort((a, b) => compareBuilds(at(a), at(b)));
+  const newestOnLevel = onLevel[onLevel.length - 1];
+  if (supported.value && newestOnLevel) {
+    return `install ${newestOnLevel.update ?? newestOnLevel.level} for ${newestOnLevel.level} (${newestOnLevel.build}${kbText(newestOnLevel.kb)})`;
+  }
+  if (product.supportEnd === null && product.supportedLevels.length === 0) {
+    return `${product.name} is out of support: migrate; its last build was ${newest.build} (${newest.update ?? newest.level})`;
+  }
+  if (product.supportEnd !== null && !product.supportedLevels.length) return `migrate to a supported version`;
+  if (!supported.value && product.supportEnd !== null) {
+    return `${product.name} is out of support: migrate to Exchange Server SE; the newest ${product.name} build in the table is ${newest.build} (${newest.update ?? newest.level}${kbText(newest.kb)})`;
+  }
+  return `move to ${newest.level} and install ${newest.update ?? 'its newest update'} (${newest.build}${kbText(newest.kb)})`;
+}
+
+function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
+  const mine = cves.filter((c) => wave.cves.includes(c.cve));
+  const from = wave.exploitedFrom ?? wave.disclosed;
+  const fromText = wave.exploitedFrom ? `exploited from ${wave.exploitedFrom}` : `disclosed ${wave.disclosed}`;
+  if (mine.some((c) => c.status === 'exposed')) {
+    const fixes = [...new Set(mine.filter((c) => c.status === 'exposed').map((c) => c.update))];
+    return { wave: wave.id, name: wave.name, status: 'exposed', from, to: null, text: `exposed since at least ${from} (${fromText}) and still exposed; needs ${fixes.join(', ')}` };
+  }
+  if (mine.some((c) => c.status === 'unknown')) {
+    return { wave: wave.id, name: wave.name, status: 'unknown', from, to: null, text: `cannot tell from this reading; if not patched, exposed since ${from} (${fromText})` };
+  }
+  if (mine.length === 0 || mine.every((c) => c.status === 'not-affected' || c.status === 'not-listed')) {
+    return { wave: wave.id, name: wave.name, status: 'not-affected', from, to: null, text: 'not in Microsoft\'s map for this version' };
+  }
+  const fixedBy = mine.filter((c) => c.status === 'fixed' || c.status === 'fixed-needs-config');
+  const latest = fixedBy.map((c) => c.updateReleased ?? '').sort().pop();
+  const latestUpdates = [...new Set(fixedBy.filter((c) => (c.updateReleased ?? '') === latest).map((c) => c.update))];
+  return {
+    wave: wave.id, name: wave.name, status: 'fixed', from, to: null,
+    text: `fixed now; whether it was exposed between ${from} and the day ${latestUpdates.join(', ')} (published ${latest ?? 'date unknown'}) or a later build was installed cannot be told from one build (use the logs' history)`,
+  };
+}
+
+/** Evaluates one build; `asOf` (YYYY-MM-DD) decides what "supported" means. */
+export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string): BuildAssessment {
+  const product = productOf(table, b);
+  const notes: string[] = [];
+  const build = formatBuild(b);
+  if (!product) {
+    return {
+      build, precision: b.precision, product: undefined, level: undefined, levelReleased: undefined, entry: undefined,
+      newestUpdate: { name: undefined, released: undefined, kb: undefined, certain: false, text: 'unknown' },
+      supported: { value: false, esu: false, text: 'not an Exchange 2010 SP3, 2013, 2016, 2019 or SE build' },
+      cves: [], updatesWithUnknownFixes: [], waves: [], recommended: 'check the build number', notes: [`${build} is not a build of a product in the table`],
+    };
+  }
+  const entry = b.precision === 'full' ? table.byBuild.get(build) : undefined;
+  const match = levelOf(table, product.id, b);
+  let level = entry?.level ?? match.base?.level;
+  let levelReleased = match.base?.released;
+  if (!level && match.below) {
+    level = product.id === 'exchange2010' ? match.below.level : undefined;
+    levelReleased = product.id === 'exchange2010' ? match.below.released : undefined;
+    if (product.id !== 'exchange2010') notes.push(`${build} is not on a CU the table knows; it is after ${match.below.level}`);
+  }
+  if (b.precision === 'cu') notes.push('This reading shows the CU only; Security Updates do not change it, so every SU-level answer is "unknown".');
+  if (entry?.note) notes.push(entry.note);
+  if (entry?.kind === 'disputed') notes.push(`Sources disagree about ${entry.build}; CVEs fixed by ${entry.claimedUpdate ?? 'the disputed update'} are reported as unknown.`);
+
+  const partial = partialUpdateOnLevel(table, b, product, level);
+  if (partial?.partialNote) notes.push(partial.partialNote);
+
+  const cves: CveExposure[] = [];
+  const unknownFixes: string[] = [];
+  for (const update of table.updatesInOrder) {
+    const relevant = update.fixes.filter((f) => f.products.includes(product.id));
+    if (update.fixesKnown === false) {
+      const v = judgeUpdate(table, b, product, level, update, undefined);
+      if (v.status === 'exposed' || v.status === 'unknown') unknownFixes.push(update.name);
+      continue;
+    }
+    for (const fix of relevant) {
+      const v = judgeUpdate(table, b, product, level, update, fix);
+      let { status, reason } = v;
+      if (partial === update && status === 'fixed' && v.viaLevel && !(update.partialFixesOnly ?? []).includes(fix.cve)) {
+        status = 'exposed';
+        reason = `${update.name} for ${level ?? 'this CU'} carries only ${(update.partialFixesOnly ?? []).join(', ')}`;
+      } else if (partial && partial !== update && status === 'fixed' && v.viaLevel && (update.released ?? '') < (partial.released ?? '')) {
+        status = 'unknown';
+        reason = `the build shows ${partial.name} for ${level ?? 'this CU'}, which does not include ${update.name}; whether ${update.name} was installed before cannot be told`;
+      }
+      if (entry?.kind === 'disputed' && entry.claimedUpdate === update.name && status === 'exposed') {
+        status = 'unknown';
+        reason = `${entry.note ?? 'sources disagree about this build'}`;
+      }
+      if (fix.requires && status === 'fixed') {
+        status = 'fixed-needs-config';
+        reason = `${reason}; also needs ${fix.requires}`;
+      }
+      const info = table.security.cves[fix.cve];
+      cves.push({
+        cve: fix.cve, update: update.name, updateReleased: update.released, status, reason,
+        fix: status === 'exposed' || status === 'unknown' ? v.fix : undefined,
+        cvss: info?.cvss?.base ?? null,
+        knownExploited: info?.knownExploited !== null && info?.knownExploited !== undefined,
+        kevDateAdded: info?.knownExploited?.dateAdded,
+        aka: info?.aka ?? [],
+        requires: fix.requires,
+      });
+    }
+  }
+  const supported = supportOf(product, level, asOf);
+  return {
+    build, precision: b.precision, product, level, levelReleased, entry,
+    newestUpdate: describeNewestUpdate(table, b, product, level, entry),
+    supported,
+    cves,
+    updatesWithUnknownFixes: unknownFixes,
+    waves: table.security.waves.map((w) => waveExposure(w, cves)),
+    recommended: recommend(table, product, level, supported),
+    notes,
+  };
+}
+
+/** True when the build is exposed, for certain, to a CVE in CISA's known-exploited catalogue. */
+export function exposedToKnownExploited(a: BuildAssessment): boolean {
+  return a.cves.some((c) => c.status === 'exposed' && c.knownExploited);
+}
+
+/** Exposure worth showing: exposed and unknown first, highest score first. */
+export function openExposures(a: BuildAssessment): CveExposure[] {
+  const rank: Record<CveStatus, number> = { exposed: 0, unknown: 1, 'needs-config': 2, 'fixed-needs-config': 3, fixed: 4, 'not-affected': 5, 'not-listed': 6 };
+  return a.cves
+    .filter((c) => c.status === 'exposed' || c.status === 'unknown' || c.status === 'needs-config')
+    .sort((x, y) => rank[x.status] - rank[y.status] || Number(y.knownExploited) - Number(x.knownExploited) || (y.cvss ?? -1) - (x.cvss ?? -1) || x.cve.localeCompare(y.cve));
+}
