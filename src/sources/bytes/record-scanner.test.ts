@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RecordScanner, type ScanSink } from './record-scanner.js';
+
+interface Seen {
+  kind: 'record' | 'directive' | 'damage';
+  line: number;
+  offset: number;
+  text: string;
+  separators?: number;
+  atEof?: boolean;
+  candidate?: boolean;
+}
+
+function scan(data: Buffer, chunk: number, options: { literals?: string[]; maxRecordBytes?: number; quotes?: boolean } = {}): Seen[] {
+  const seen: Seen[] = [];
+  const sink: ScanSink = {
+    directive: (text, line, offset) => seen.push({ kind: 'directive', line, offset, text }),
+    damage: (line, offset, reason) => seen.push({ kind: 'damage', line, offset, text: reason }),
+    record: (v) =>
+      seen.push({
+        kind: 'record',
+        line: v.line,
+        offset: v.offset,
+        text: v.text(),
+        separators: v.separators,
+        atEof: v.atEof,
+        candidate: v.candidate,
+      }),
+  };
+  const scanner = new RecordScanner(
+    {
+      separator: 44,
+      quotes: options.quotes ?? true,
+      literals: options.literals,
+      ...(options.maxRecordBytes ? { maxRecordBytes: options.maxRecordBytes } : {}),
+    },
+    sink,
+  );
+  for (let i = 0; i < data.length; i += chunk) scanner.push(Buffer.from(data.subarray(i, i + chunk)));
+  scanner.finish();
+  return seen;
+}
+
+const SAMPLE = Buffer.from(
+  [
+    '\uFEFF#Fields: a,b,c',
+    'x,"multi\r\nline, with comma",z',
+    '',
+    'p,"say ""hi""",q',
+    '#Fields: a,b,c',
+    'plain,row,here',
+    'last,"open',
+  ].join('\r\n'),
+  'utf8',
+);
+
+test('records, directives and damage come out with their lines and offsets', () => {
+  const seen = scan(SAMPLE, 64 * 1024);
+  assert.deepEqual(
+    seen.map((s) => [s.kind, s.line, s.offset, s.separators ?? null]),
+    [
+      ['directive', 1, 3, null],
+      ['record', 2, 19, 2],
+      ['record', 5, 52, 2],
+      ["directive", 6, 70, null],
+      ["record", 7, 86, 2],
+      ["damage", 8, 102, null],
+    ],
+  );
+  assert.equal(seen[1]?.text, 'x,"multi\r\nline, with comma",z');
+  assert.equal(seen[5]?.text, 'file ends inside a quoted value (cut off?)');
+});
+
+test('the same bytes give the same items whatever the chunk size, and at every single cut', () => {
+  const whole = JSON.stringify(scan(SAMPLE, 64 * 1024));
+  for (const size of [1, 2, 3, 7, 13]) assert.equal(JSON.stringify(scan(SAMPLE, size)), whole, `chunks of ${size}`);
+  for (let cut = 1; cut < SAMPLE.length; cut++) {
+    const seen: Seen[] = [];
+    const sink: ScanSink = {
+      directive: (text, line, offset) => seen.push({ kind: 'directive', line, offset, text }),
+      damage: (line, offset, reason) => seen.push({ kind: 'damage', line, offset, text: reason }),
+      record: (v) => seen.push({ kind: 'record', line: v.line, offset: v.offset, text: v.text(), separators: v.separators, atEof: v.atEof, candidate: v.candidate }),
+    };
+    const scanner = new RecordScanner({ separator: 44, quotes: true, literals: undefined }, sink);
+    scanner.push(Buffer.from(SAMPLE.subarray(0, cut)));
+    scanner.push(Buffer.from(SAMPLE.subarray(cut)));
+    scanner.finish();
+    assert.equal(JSON.stringify(seen), whole, `cut at ${cut}`);
+  }
+});
+
+test('a last line without a line end is a record flagged at end of file', () => {
+  const seen = scan(Buffer.from('a,b\nc,d'), 3);
+  assert.deepEqual(seen.map((s) => [s.text, s.atEof]), [['a,b', false], ['c,d', true]]);
+});
+
+test('NUL bytes: a zero-filled region is one damage item and the lines after it are read', () => {
+  const data = Buffer.concat([
+    Buffer.from('a,b\n'),
+    Buffer.alloc(1000),
+    Buffer.from('#Fields: x\nc,"d\0e",f\ng,h\n'),
+  ]);
+  for (const size of [1, 7, 64 * 1024]) {
+    const seen = scan(data, size);
+    assert.deepEqual(
+      seen.map((s) => [s.kind, s.line, s.offset, s.text]),
+      [
+        ['record', 1, 0, 'a,b'],
+        ['damage', 2, 4, '1000 NUL bytes (zero-filled region)'],
+        ['directive', 2, 1004, '#Fields: x'],
+        ['damage', 3, 1015, 'record cut short by NUL bytes at offset 1019'],
+        ['record', 3, 1020, 'e",f'],
+        ['record', 4, 1025, 'g,h'],
+      ],
+      `chunks of ${size}`,
+    );
+  }
+});
+
+test('an over-long line and a quote that never closes are reported and reading goes on', () => {
+  const long = `${'x'.repeat(300)}\nok,1\n"never closed,${'y'.repeat(100)}\n${'z'.repeat(300)}\nafter,2\n`;
+  for (const size of [1, 16, 4096]) {
+    const seen = scan(Buffer.from(long), size, { maxRecordBytes: 200 });
+    const kinds = seen.map((s) => [s.kind, s.line, s.kind === 'record' ? s.text : s.text.split(' ')[0]]);
+    assert.deepEqual(
+      kinds,
+      [
+        ['damage', 1, 'line'],
+        ['record', 2, 'ok,1'],
+        ['damage', 3, 'quoted'],
+        ['damage', 4, 'line'],
+        ['record', 5, 'after,2'],
+      ],
+      `chunks of ${size}`,
+    );
+  }
+});
+
+test('without quotes (W3C) a quote is an ordinary byte', () => {
+  const seen = scan(Buffer.from('a,"b\nc",d\n'), 2, { quotes: false });
+  assert.deepEqual(seen.map((s) => s.text), ['a,"b', 'c",d']);
+});
+
+test('literal candidates are exactly the records holding a literal, case-insensitively', () => {
+  const data = Buffer.from('x,ServerInfo~a\ny,serverinfo\n#serverinfo~ directive\nz,"SERVERINFO~\nq"\nw,ünÏcode\n');
+  const seen = scan(data, 5, { literals: ['serverinfo~', 'ünïcode'] }).filter((s) => s.kind === 'record');
+  assert.deepEqual(seen.map((s) => [s.line, s.candidate]), [[1, true], [2, false], [4, true], [6, true]]);
+  const none = scan(data, 5, { literals: [] }).filter((s) => s.kind === 'record');
+  assert.ok(none.every((s) => s.candidate === false));
+  const all = scan(data, 5, {}).filter((s) => s.kind === 'record');
+  assert.ok(all.every((s) => s.candidate === true));
+});
+
+test('an empty input gives nothing', () => {
+  assert.deepEqual(scan(Buffer.alloc(0), 1), []);
+});

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { kindOfLogType, sniffExchangeCsv } from './log-types.js';
+
+test('kindOfLogType: every modelled log type and close variants', () => {
+  const cases: [string, string][] = [
+    ['HttpProxy Logs', 'httpproxy'],
+    ['ECP Server Log', 'ecp-server'],
+    ['ECP Activity Context Log', 'ecp-activity'],
+    ['Message Tracking Log', 'msgtrk'],
+    ['EWS Logs', 'ews'],
+    ['Rps Cmdlet Logs', 'rps-cmdlet'],
+    ['Rps Http Logs', 'rps-http'],
+    ['Rps_Http Log', 'rps-http'],
+    ['OABGenerator Log', 'oabgenerator'],
+    ['OAB Generator Logs', 'oabgenerator'],
+    ['httpproxy log', 'httpproxy'],
+    ['SMTP Receive Protocol Log', 'unknown'],
+    ['Agent Log', 'unknown'],
+    ['audit', 'unknown'],
+  ];
+  for (const [logType, kind] of cases) assert.equal(kindOfLogType(logType), kind, logType);
+});
+
+test('sniffExchangeCsv: Exchange headers anywhere in the head; others are not Exchange', () => {
+  assert.equal(sniffExchangeCsv('#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: ECP Server Log\r\n'), 'ecp-server');
+  assert.equal(sniffExchangeCsv('DateTime,StartTime\r\n#Software: Microsoft Exchange Server\r\n#Log-type: Rps Http Logs\r\n'), 'rps-http');
+  assert.equal(sniffExchangeCsv('\uFEFF#Software: Microsoft Exchange\n#Log-type: audit\n'), 'unknown');
+  assert.equal(sniffExchangeCsv('#Software: Microsoft Internet Information Services 10.0\n#Fields: date time\n'), undefined);
+  assert.equal(sniffExchangeCsv('DateTime,RequestId\n2023-01-01T00:00:00.000Z,x\n'), undefined);
+});

@@ -1,0 +1,68 @@
+// The names a `#Fields` line (or a header row) gives, and how to read a row by them. A list that
+// repeats names is read by the first occurrence of each name.
+
+export class FieldSet {
+  /** The names as written, repeats included. */
+  readonly names: readonly string[];
+  /** How many names come before the first repeated one. */
+  readonly span: number;
+  /** Names written more than once, each once, in order of first repeat. */
+  readonly repeated: readonly string[];
+  /** The names joined as one row would join them: a data row equal to this is a repeated header. */
+  readonly headerRow: Buffer;
+  private readonly spanColumns: readonly (readonly [string, number])[];
+  private readonly allColumns: readonly (readonly [string, number])[];
+  private readonly lowerIndex = new Map<string, number>();
+
+  constructor(names: readonly string[], separator: string) {
+    this.names = names;
+    const seen = new Set<string>();
+    const repeated: string[] = [];
+    const all: (readonly [string, number])[] = [];
+    let span = -1;
+    names.forEach((name, i) => {
+      if (seen.has(name)) {
+        if (span < 0) span = i;
+        if (!repeated.includes(name)) repeated.push(name);
+        return;
+      }
+      seen.add(name);
+      // An own property named __proto__ cannot be set on a plain object; such a column is dropped.
+      if (name !== '__proto__') all.push([name, i]);
+      const lower = name.toLowerCase();
+      if (!this.lowerIndex.has(lower)) this.lowerIndex.set(lower, i);
+    });
+    this.span = span < 0 ? names.length : span;
+    this.repeated = repeated;
+    this.allColumns = all;
+    this.spanColumns = all.filter(([, i]) => i < this.span);
+    this.headerRow = Buffer.from(names.join(separator), 'utf8');
+  }
+
+  get count(): number {
+    return this.names.length;
+  }
+
+  /** Whether a row of this many values can be read: all names, or the names before the first repeat. */
+  accepts(values: number): boolean {
+    return values === this.names.length || values === this.span;
+  }
+
+  /** Index of the first name equal to one of `candidates`, compared case-insensitively; -1 if none. */
+  indexOf(...candidates: string[]): number {
+    for (const c of candidates) {
+      const i = this.lowerIndex.get(c.toLowerCase());
+      if (i !== undefined && i < this.span) return i;
+    }
+    return -1;
+  }
+
+  /** (name, value index) pairs to read a row with `values` values. */
+  columns(values: number): readonly (readonly [string, number])[] {
+    return values === this.names.length ? this.allColumns : this.spanColumns;
+  }
+
+  sameAs(other: FieldSet): boolean {
+    return this.names.length === other.names.length && this.names.every((n, i) => n === other.names[i]);
+  }
+}

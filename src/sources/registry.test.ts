@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { READERS, sniff } from './registry.js';
+
+test('sniff picks the reader and kind from the content', () => {
+  const exchange = sniff('#Software: Microsoft Exchange Server\r\n#Version: 15.01.2375.007\r\n#Log-type: HttpProxy Logs\r\n#Fields: DateTime,RequestId\r\n');
+  assert.equal(exchange?.reader.name, 'exchange-csv');
+  assert.equal(exchange?.kind, 'httpproxy');
+  const iis = sniff('#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time cs-uri-stem\r\n');
+  assert.equal(iis?.reader.name, 'w3c');
+  assert.equal(iis?.kind, 'iis');
+  assert.equal(sniff('MZ\x90\x00 binary'), undefined);
+  assert.equal(sniff(''), undefined);
+  assert.deepEqual(READERS.map((r) => r.name), ['exchange-csv', 'w3c']);
+});

@@ -1,0 +1,17 @@
+// Every reader, and which one a file's first bytes call for. Exchange CSV comes first: its
+// `#Fields` line must never be taken for a W3C one.
+
+import type { SourceKind } from '../core/types.js';
+import { exchangeCsvReader } from './exchange-csv/exchange-csv-reader.js';
+import type { LogReader } from './reader.js';
+import { w3cReader } from './w3c/w3c-reader.js';
+
+export const READERS: LogReader[] = [exchangeCsvReader, w3cReader];
+
+export function sniff(head: string): { reader: LogReader; kind: SourceKind } | undefined {
+  for (const reader of READERS) {
+    const kind = reader.sniff(head);
+    if (kind !== undefined) return { reader, kind };
+  }
+  return undefined;
+}
