@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SetExit } from './exit-codes.js';
+import { registerCase } from './case.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
@@ -9,4 +10,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerScan(program, setExit);
   registerRules(program, setExit);
   registerDemo(program, setExit);
+  registerCase(program, setExit);
 }

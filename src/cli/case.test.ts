@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Command } from 'commander';
+import { registerCase } from './case.js';
+
+const root = mkdtempSync(join(tmpdir(), 'exir-cli-case-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs `exir case …` in-process against a workspace of its own; returns what it printed and its exit code. */
+async function exir(workspace: string, ...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
+  let err = '';
+  let code = 0;
+  const program = new Command().exitOverride();
+  registerCase(program, (c) => { code = Math.max(code, c); }, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  await program.parseAsync(['node', 'exir', 'case', ...args, '--workspace', workspace, '--actor', 'alice']);
+  return { out, err, code };
+}
+
+test('a case from new to show, in text and JSON, with evidence, an action and a decision', async () => {
+  const ws = join(root, 'one');
+  const created = await exir(ws, 'new', 'acme/proxylogon', '--title', 'Exchange compromise', '--firm-name', 'Acme Trust Ltd',
+    '--registration', 'JFSC=TCB123', '--detected', '2021-03-08T09:00Z', '--aware', '2021-03-08T09:00Z', '--server', 'EXCH01');
+  assert.equal(created.code, 0, created.err);
+  assert.match(created.out, /acme\/proxylogon: Exchange compromise/);
+  assert.match(created.out, /JFSC TCB123/);
+
+  const ev = join(root, 'ev');
+  mkdirSync(ev);
+  writeFileSync(join(ev, 'u_ex210302.log'), 'line\n');
+  const added = await exir(ws, 'add-evidence', 'acme/proxylogon', ev, '--source', 'EXCH01', '--json');
+  assert.equal(added.code, 0, added.err);
+  const parsed = JSON.parse(added.out) as { item: { ref: string; fileCount: number } }[];
+  assert.equal(parsed[0]?.item.ref, 'E1');
+  assert.equal(parsed[0]?.item.fileCount, 1);
+
+  assert.equal((await exir(ws, 'action', 'proxylogon', 'isolate', '--status', 'done', '--note', 'fw rule 42')).code, 0);
+  const decided = await exir(ws, 'decide', 'proxylogon', '--kind', 'notify', '--decision', 'Notify the JOIC', '--rationale', 'mailbox access', '--evidence', 'E1');
+  assert.equal(decided.code, 0, decided.err);
+
+  const shown = await exir(ws, 'show', 'acme/proxylogon');
+  assert.match(shown.out, /\[done\] isolate: .* by alice .*: fw rule 42/);
+  assert.match(shown.out, /D1 \[notify\] Notify the JOIC/);
+  assert.match(shown.out, /verify evidence not yet checked: E1/);
+  const story = JSON.parse((await exir(ws, 'show', 'acme/proxylogon', '--json')).out) as { case: { ref: string }; decisions: unknown[] };
+  assert.equal(story.case.ref, 'acme/proxylogon');
+  assert.equal(story.decisions.length, 1);
+
+  const listed = await exir(ws, 'list', '--json');
+  assert.deepEqual((JSON.parse(listed.out) as { ref: string }[]).map((c) => c.ref), ['acme/proxylogon']);
+});
+
+test('verify exits 1 on a changed byte and shows hostile file names escaped', async () => {
+  const ws = join(root, 'two');
+  await exir(ws, 'new', 'beta/x', '--title', 't');
+  const ev = join(root, 'ev2');
+  mkdirSync(ev);
+  const hostile = 'log\u001b[2J\u009b31m.log';
+  writeFileSync(join(ev, hostile), 'abc');
+  assert.equal((await exir(ws, 'add-evidence', 'beta/x', ev)).code, 0);
+  const intact = await exir(ws, 'verify', 'beta/x');
+  assert.equal(intact.code, 0);
+  assert.match(intact.out, /E1 intact/);
+  writeFileSync(join(ev, hostile), 'abd');
+  const changed = await exir(ws, 'verify', 'beta/x');
+  assert.equal(changed.code, 1);
+  assert.match(changed.out, /E1 CHANGED/);
+  assert.ok(changed.out.includes('changed: log\\e[2J\\x9b31m.log'), changed.out);
+  assert.doesNotMatch(changed.out, /[\u001b\u009b]/);
+});
+
+test('bad input is one line on stderr and exit 2', async () => {
+  const ws = join(root, 'three');
+  const noZone = await exir(ws, 'new', 'acme/y', '--title', 't', '--detected', '2021-03-08 09:00');
+  assert.equal(noZone.code, 2);
+  assert.match(noZone.err, /^exir case: detected: .*zone/);
+  const missing = await exir(ws, 'show', 'acme/nope');
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no case/);
+  const badReg = await exir(ws, 'new', 'acme/z', '--title', 't', '--registration', 'JFSC');
+  assert.equal(badReg.code, 2);
+  assert.match(badReg.err, /SCHEME=NUMBER/);
+});

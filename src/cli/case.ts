@@ -1,0 +1,318 @@
+// `exir case …`: the incident record. Parses arguments, calls the case store, prints.
+
+import { Command, Option } from 'commander';
+import type { AddedEvidence, CaseFields, CaseStore, Registration } from '../case/index.js';
+import {
+  ACTION_STATUSES, CASE_STATUSES, CUSTODY_ACTIONS, DECISION_KINDS, openStore,
+  renderAction, renderActions, renderAdded, renderAudit, renderCase, renderDecisions, renderEvidence, renderList, renderStory,
+  renderVerification, safeJson, safeText,
+} from '../case/index.js';
+import { EXIT, type SetExit } from './exit-codes.js';
+
+export interface CaseIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CaseIo = {
+  out: (text) => { process.stdout.write(text); },
+  err: (text) => { process.stderr.write(text); },
+};
+
+interface StoreFlags {
+  db?: string;
+  workspace?: string;
+  firm?: string;
+  actor?: string;
+  json?: boolean;
+}
+
+interface CaseFlags extends StoreFlags {
+  title?: string;
+  status?: string;
+  firmName?: string;
+  registration: string[];
+  dpo?: string;
+  occurredFrom?: string;
+  occurredTo?: string;
+  detected?: string;
+  aware?: string;
+  awareReason?: string;
+  reported?: string;
+  server: string[];
+}
+
+/** The positional arguments commander hands an action: strings, or a list for a variadic one. */
+class Positional {
+  constructor(private readonly values: unknown[]) {}
+
+  one(i: number): string {
+    const v = this.values[i];
+    if (typeof v !== 'string') throw new Error(`argument ${i + 1} is missing`);
+    return v;
+  }
+
+  maybe(i: number): string | undefined {
+    const v = this.values[i];
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  many(i: number): string[] {
+    const v = this.values[i];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function registration(text: string): Registration {
+  const at = text.indexOf('=');
+  if (at <= 0 || at === text.length - 1) throw new Error(`--registration "${text}": write SCHEME=NUMBER, e.g. JFSC=12345`);
+  return { scheme: text.slice(0, at), number: text.slice(at + 1) };
+}
+
+function caseFields(f: CaseFlags): CaseFields {
+  const fields: CaseFields = {};
+  if (f.title !== undefined) fields.title = f.title;
+  if (f.status !== undefined) fields.status = f.status as CaseFields['status'];
+  if (f.occurredFrom !== undefined) fields.occurredFrom = f.occurredFrom;
+  if (f.occurredTo !== undefined) fields.occurredTo = f.occurredTo;
+  if (f.detected !== undefined) fields.detectedAt = f.detected;
+  if (f.aware !== undefined) fields.awareAt = f.aware;
+  if (f.awareReason !== undefined) fields.awareReason = f.awareReason;
+  if (f.reported !== undefined) fields.firstReportedAt = f.reported;
+  if (f.server.length > 0) fields.servers = f.server;
+  if (f.firmName !== undefined || f.dpo !== undefined || f.registration.length > 0) {
+    fields.firm = {
+      ...(f.firmName !== undefined ? { name: f.firmName } : {}),
+      ...(f.dpo !== undefined ? { dpo: f.dpo } : {}),
+      registrations: f.registration.map(registration),
+    };
+  }
+  return fields;
+}
+
+function caseOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--status <status>', 'incident status').choices(CASE_STATUSES))
+    .option('--firm-name <name>', "the firm's legal name")
+    .option('--registration <scheme=number>', 'a registration, e.g. JFSC=12345 or JOIC=67890 (repeatable)', collect, [])
+    .option('--dpo <text>', 'the data protection officer or contact point')
+    .option('--occurred-from <time>', 'start of the window in which the incident occurred')
+    .option('--occurred-to <time>', 'end of that window')
+    .option('--detected <time>', 'when the incident was detected')
+    .option('--aware <time>', 'when the firm became aware (the regulators\' clock)')
+    .option('--aware-reason <text>', 'why aware differs from detected (required when it does)')
+    .option('--reported <time>', 'when the incident was first reported')
+    .option('--server <name>', 'an affected server (repeatable)', collect, [])
+    .option('--json', 'print JSON');
+}
+
+const CASE_ARG = 'FIRM/CASE, or CASE when the firm is implied';
+const TIMES_HELP = '\nTimes are ISO 8601 with a zone: 2021-03-05T14:00Z or 2021-03-05T15:00+01:00 (a bare date is midnight UTC).\n';
+
+export function registerCase(program: Command, setExit: SetExit, io: CaseIo = processIo): void {
+  const group = program
+    .command('case')
+    .description('The incident record: firm, clocks, evidence and custody, scans, response actions, decisions, audit log.')
+    .option('--db <url>', 'postgres://… for a shared store, or sqlite:FILE (default: env EXIR_DB, else the workspace\'s SQLite file)')
+    .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
+    .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
+    .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', '\nCases are named FIRM/CASE, or CASE when there is only one firm or --firm is given.\n' +
+      'Examples:\n  exir case new acme/proxylogon --title "Exchange compromise" --firm-name "Acme Trust Ltd" --registration JFSC=12345\n' +
+      '  exir case add-evidence acme/proxylogon ./EXCH01-triage.zip --source "EXCH01, KAPE" --collected-by "IT provider"\n' +
+      '  exir case action acme/proxylogon isolate --status done --note "firewall rule 42"\n' +
+      '  exir case show acme/proxylogon\n');
+
+  /**
+   * Opens the store, runs the command, closes; a failure is one line on stderr and exit code 2.
+   * Commander calls an action with the positional arguments, then the options, then the command.
+   */
+  const run = (fn: (store: CaseStore, flags: StoreFlags, args: Positional) => Promise<void>) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const flags = cmd.optsWithGlobals<StoreFlags>();
+    const positional = new Positional(args.slice(0, -2));
+    let store: CaseStore | undefined;
+    try {
+      store = await openStore(flags.db, {
+        ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
+        ...(flags.firm !== undefined ? { firm: flags.firm } : {}),
+        ...(flags.actor !== undefined ? { actor: flags.actor } : {}),
+      });
+      await fn(store, flags, positional);
+    } catch (err) {
+      io.err(`exir case: ${safeText(err instanceof Error ? err.message : String(err))}\n`);
+      if (process.env.EXIR_DEBUG && err instanceof Error && err.stack) io.err(`${err.stack}\n`);
+      setExit(EXIT.ERROR);
+    } finally {
+      await store?.close();
+    }
+  };
+  const print = (flags: StoreFlags, value: unknown, text: () => string) => io.out(flags.json ? `${safeJson(value)}\n` : text());
+
+  caseOptions(group.command('new').argument('<case>', CASE_ARG).description('Open a case (the firm is created on first use); it starts with the response playbook.')
+    .requiredOption('--title <text>', 'what happened, in a line'))
+    .addHelpText('after', TIMES_HELP)
+    .action(run(async (store, flags, args) => {
+      const c = await store.createCase({ ...caseFields(flags as CaseFlags), ref: args.one(0), title: (flags as CaseFlags).title ?? '' });
+      print(flags, c, () => renderCase(c));
+    }));
+
+  caseOptions(group.command('set').argument('<case>', CASE_ARG).description("Change a case's status, clocks, servers or firm details (each change is audited).")
+    .option('--title <text>', 'a new title'))
+    .addHelpText('after', TIMES_HELP)
+    .action(run(async (store, flags, args) => {
+      const c = await store.updateCase(args.one(0), caseFields(flags as CaseFlags));
+      print(flags, c, () => renderCase(c));
+    }));
+
+  group.command('list').description("List the cases (one firm's; every firm's with --all-firms).")
+    .option('--all-firms', "every firm's cases (a provider's view)")
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags) => {
+      const all = (flags as { allFirms?: boolean }).allFirms === true;
+      const items = await store.listCases(all ? { allFirms: true } : {});
+      print(flags, items, () => renderList(items));
+    }));
+
+  group.command('show').argument('<case>', CASE_ARG).description('The story so far: status, verdicts, what was done, what is open.')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const story = await store.story(args.one(0));
+      print(flags, story, () => renderStory(story));
+    }));
+
+  group.command('add-evidence').argument('<case>', CASE_ARG).argument('<paths...>', 'files, .zip bundles or folders')
+    .description('Register evidence: each file streamed through SHA-256 (folders file by file), custody starts as "received".')
+    .option('--source <text>', 'where it came from (server, tool)')
+    .option('--collected-by <name>', 'who collected it')
+    .option('--collected-at <time>', 'when it was collected')
+    .option('--note <text>', 'anything else')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const f = flags as { source?: string; collectedBy?: string; collectedAt?: string; note?: string };
+      const added: AddedEvidence[] = [];
+      for (const path of args.many(1)) {
+        added.push(await store.addEvidence(args.one(0), {
+          path,
+          ...(f.source !== undefined ? { source: f.source } : {}),
+          ...(f.collectedBy !== undefined ? { collectedBy: f.collectedBy } : {}),
+          ...(f.collectedAt !== undefined ? { collectedAt: f.collectedAt } : {}),
+          ...(f.note !== undefined ? { note: f.note } : {}),
+        }));
+      }
+      print(flags, added, () => added.map(renderAdded).join(''));
+    }));
+
+  group.command('custody').argument('<case>', CASE_ARG).argument('<evidence>', 'E1, E2, …')
+    .description('Add to an item\'s custody log (append-only): copied, handed over, received.')
+    .addOption(new Option('--action <action>', 'what happened').choices(CUSTODY_ACTIONS.filter((a) => a !== 'verified')).makeOptionMandatory())
+    .option('--from <party>', 'from whom')
+    .option('--to <party>', 'to whom')
+    .option('--by <name>', 'who did it (default: the actor)')
+    .option('--at <time>', 'when (default: now)')
+    .option('--note <text>', 'seal numbers, media, anything else')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const ref = args.one(0);
+      const ev = args.one(1);
+      const f = flags as { action: 'received' | 'copied' | 'handed-over'; from?: string; to?: string; by?: string; at?: string; note?: string };
+      const event = await store.recordCustody(ref, ev, {
+        action: f.action,
+        ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}),
+        ...(f.by !== undefined ? { by: f.by } : {}), ...(f.at !== undefined ? { at: f.at } : {}),
+        ...(f.note !== undefined ? { note: f.note } : {}),
+      });
+      const items = await store.listEvidence(ref);
+      print(flags, event, () => renderEvidence(items.filter((i) => i.ref === ev.toUpperCase())));
+    }));
+
+  group.command('verify').argument('<case>', CASE_ARG).argument('[evidence...]', 'E1, E2, … (default: all)')
+    .description('Re-hash the registered evidence, report any change, and check the audit chain. Exit 1 when anything changed.')
+    .option('--path <path>', 'check a copy at another place (one evidence item)')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const ref = args.one(0);
+      const f = flags as { path?: string };
+      const results = await store.verifyEvidence(ref, { evidence: args.many(1), ...(f.path !== undefined ? { path: f.path } : {}) });
+      const audit = await store.checkAudit(ref);
+      print(flags, { evidence: results, audit }, () => renderVerification(results, audit));
+      if (results.some((r) => !r.intact) || !audit.intact) setExit(EXIT.FINDINGS);
+    }));
+
+  group.command('action').argument('<case>', CASE_ARG).argument('[key]', 'the action (see the list)')
+    .description('List the response actions, show one, tick one off (--status), or add one (--add).')
+    .addOption(new Option('--status <status>', 'new status').choices(ACTION_STATUSES))
+    .option('--note <text>', 'what was done, or why it does not apply')
+    .option('--by <name>', 'who did it (default: the actor)')
+    .option('--at <time>', 'when it was done (default: now)')
+    .option('--add <title>', 'add an action the playbook does not have')
+    .option('--phase <phase>', 'phase of an added action')
+    .option('--detail <text>', 'detail of an added action')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const ref = args.one(0);
+      const key = args.maybe(1);
+      const f = flags as { status?: string; note?: string; by?: string; at?: string; add?: string; phase?: string; detail?: string };
+      if (f.add !== undefined) {
+        const added = await store.addAction(ref, { title: f.add, ...(f.phase !== undefined ? { phase: f.phase } : {}), ...(f.detail !== undefined ? { detail: f.detail } : {}) });
+        print(flags, added, () => renderAction(added));
+      } else if (key !== undefined && f.status !== undefined) {
+        const updated = await store.updateAction(ref, key, {
+          status: f.status as (typeof ACTION_STATUSES)[number],
+          ...(f.note !== undefined ? { note: f.note } : {}), ...(f.by !== undefined ? { by: f.by } : {}), ...(f.at !== undefined ? { at: f.at } : {}),
+        });
+        print(flags, updated, () => renderAction(updated));
+      } else {
+        const actions = await store.listActions(ref);
+        if (key === undefined) {
+          print(flags, actions, () => renderActions(actions));
+        } else {
+          const one = actions.find((a) => a.key === key);
+          if (!one) throw new Error(`case ${ref} has no action "${key}"`);
+          print(flags, one, () => renderAction(one));
+        }
+      }
+    }));
+
+  group.command('decide').argument('<case>', CASE_ARG)
+    .description('Record a decision (never edited; --supersedes replaces an earlier one), or list them without --decision.')
+    .addOption(new Option('--kind <kind>', 'what about').choices(DECISION_KINDS))
+    .option('--decision <text>', 'what was decided')
+    .option('--rationale <text>', 'why, in writing')
+    .option('--evidence <refs>', 'evidence relied on: E1,E2 (repeatable)', collect, [])
+    .option('--by <name>', 'who decided (default: the actor)')
+    .option('--at <time>', 'when (default: now)')
+    .option('--approved-by <name>', 'who approved (DPO, board)')
+    .option('--supersedes <ref>', 'the earlier decision this replaces (D1, …)')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const ref = args.one(0);
+      const f = flags as { kind?: string; decision?: string; rationale?: string; evidence: string[]; by?: string; at?: string; approvedBy?: string; supersedes?: string };
+      if (f.decision === undefined) {
+        const all = await store.listDecisions(ref);
+        print(flags, all, () => renderDecisions(all));
+        return;
+      }
+      if (f.kind === undefined || f.rationale === undefined) throw new Error('a decision needs --kind and --rationale');
+      const d = await store.decide(ref, {
+        kind: f.kind as (typeof DECISION_KINDS)[number], decision: f.decision, rationale: f.rationale,
+        evidence: f.evidence.flatMap((e) => e.split(',')),
+        ...(f.by !== undefined ? { decidedBy: f.by } : {}), ...(f.at !== undefined ? { decidedAt: f.at } : {}),
+        ...(f.approvedBy !== undefined ? { approvedBy: f.approvedBy } : {}), ...(f.supersedes !== undefined ? { supersedes: f.supersedes } : {}),
+      });
+      print(flags, d, () => renderDecisions([d]));
+    }));
+
+  group.command('log').argument('<case>', CASE_ARG).description('The audit log of every change, and whether its hash chain is intact. Exit 1 when broken.')
+    .option('--json', 'print JSON')
+    .action(run(async (store, flags, args) => {
+      const ref = args.one(0);
+      const entries = await store.auditLog(ref);
+      const check = await store.checkAudit(ref);
+      print(flags, { entries, check }, () => renderAudit(entries, check));
+      if (!check.intact) setExit(EXIT.FINDINGS);
+    }));
+}
