@@ -17,7 +17,8 @@ export interface AuditChange {
 }
 
 interface StoredEntry {
-  caseId: number;
+  /** `firm/case`, not the row id, so a case moved to another store (SQLite to PostgreSQL) keeps a valid chain. */
+  caseRef: string;
   seq: number;
   at: string;
   actor: string;
@@ -30,17 +31,17 @@ interface StoredEntry {
 }
 
 export function entryHash(e: StoredEntry): string {
-  const material = JSON.stringify([e.caseId, e.seq, e.at, e.actor, e.entity, e.entityId, e.action, e.beforeJson, e.afterJson, e.prevHash]);
+  const material = JSON.stringify([e.caseRef, e.seq, e.at, e.actor, e.entity, e.entityId, e.action, e.beforeJson, e.afterJson, e.prevHash]);
   return createHash('sha256').update(material, 'utf8').digest('hex');
 }
 
 /** Appends one entry; the caller holds the case's write lock (the transaction it runs in). */
 export async function appendAudit(tx: SqlRunner, caseId: number, actor: string, at: string, change: AuditChange): Promise<void> {
-  const head = await tx.get('SELECT audit_seq, audit_head FROM cases WHERE id = ?', [caseId]);
+  const head = await caseHead(tx, caseId);
   if (!head) throw new Error(`case ${caseId} vanished during its own transaction`);
   const entry: StoredEntry = {
-    caseId,
-    seq: num(head, 'audit_seq') + 1,
+    caseRef: head.ref,
+    seq: head.seq + 1,
     at,
     actor,
     entity: change.entity,
@@ -48,7 +49,7 @@ export async function appendAudit(tx: SqlRunner, caseId: number, actor: string, 
     action: change.action,
     beforeJson: change.before === undefined ? null : canonicalJson(change.before),
     afterJson: change.after === undefined ? null : canonicalJson(change.after),
-    prevHash: str(head, 'audit_head'),
+    prevHash: head.hash,
   };
   const hash = entryHash(entry);
   await tx.run(
@@ -58,9 +59,15 @@ export async function appendAudit(tx: SqlRunner, caseId: number, actor: string, 
   await tx.run('UPDATE cases SET audit_seq = ?, audit_head = ? WHERE id = ?', [entry.seq, hash, caseId]);
 }
 
-function stored(caseId: number, row: Row): StoredEntry & { hash: string } {
+async function caseHead(run: SqlRunner, caseId: number): Promise<{ ref: string; seq: number; hash: string } | undefined> {
+  const row = await run.get(
+    'SELECT f.slug, c.name, c.audit_seq, c.audit_head FROM cases c JOIN firms f ON f.id = c.firm_id WHERE c.id = ?', [caseId]);
+  return row && { ref: `${str(row, 'slug')}/${str(row, 'name')}`, seq: num(row, 'audit_seq'), hash: str(row, 'audit_head') };
+}
+
+function stored(caseRef: string, row: Row): StoredEntry & { hash: string } {
   return {
-    caseId,
+    caseRef,
     seq: num(row, 'seq'),
     at: str(row, 'at'),
     actor: str(row, 'actor'),
@@ -79,7 +86,7 @@ const AUDIT_COLUMNS = 'seq, at, actor, entity, entity_id, action, before_json, a
 export async function readAudit(run: SqlRunner, caseId: number): Promise<AuditEntry[]> {
   const rows = await run.all(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE case_id = ? ORDER BY seq`, [caseId]);
   return rows.map((row) => {
-    const e = stored(caseId, row);
+    const e = stored('', row);
     return {
       seq: e.seq, at: e.at, actor: e.actor, entity: e.entity, entityId: e.entityId, action: e.action,
       before: e.beforeJson === null ? undefined : JSON.parse(e.beforeJson) as unknown,
@@ -92,23 +99,20 @@ export async function readAudit(run: SqlRunner, caseId: number): Promise<AuditEn
 /** Recomputes every hash from the stored columns and walks the chain to the head the case row holds. */
 export async function checkAudit(run: SqlRunner, caseId: number): Promise<AuditCheck> {
   const problems: AuditCheck['problems'] = [];
+  const head = await caseHead(run, caseId);
+  if (!head) throw new Error(`case ${caseId} not found`);
   const rows = await run.all(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE case_id = ? ORDER BY seq`, [caseId]);
   let prev = '';
   let expectedSeq = 1;
   for (const row of rows) {
-    const e = stored(caseId, row);
+    const e = stored(head.ref, row);
     if (e.seq !== expectedSeq) problems.push({ seq: e.seq, reason: `entry ${expectedSeq} is missing (next is ${e.seq})` });
     if (e.prevHash !== prev) problems.push({ seq: e.seq, reason: 'does not follow from the entry before it (removed, reordered or edited)' });
     if (entryHash(e) !== e.hash) problems.push({ seq: e.seq, reason: 'its content does not match its hash (the row was edited)' });
     prev = e.hash;
     expectedSeq = e.seq + 1;
   }
-  const head = await run.get('SELECT audit_seq, audit_head FROM cases WHERE id = ?', [caseId]);
-  if (head) {
-    if (num(head, 'audit_seq') !== rows.length) {
-      problems.push({ seq: undefined, reason: `the case records ${num(head, 'audit_seq')} entries but ${rows.length} are present` });
-    }
-    if (str(head, 'audit_head') !== prev) problems.push({ seq: undefined, reason: 'the last entry is not the head the case records' });
-  }
+  if (head.seq !== rows.length) problems.push({ seq: undefined, reason: `the case records ${head.seq} entries but ${rows.length} are present` });
+  if (head.hash !== prev) problems.push({ seq: undefined, reason: 'the last entry is not the head the case records' });
   return { intact: problems.length === 0, entries: rows.length, head: prev, problems };
 }

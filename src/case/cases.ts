@@ -160,13 +160,11 @@ export async function createCase(ctx: StoreContext, input: NewCase): Promise<Cas
     if (firmSlug === undefined) throw new CaseError(`name the firm this case belongs to: FIRM/${parsed.name} (or --firm FIRM)`);
     checkSlug(firmSlug, 'firm');
     const at = ctx.now();
-    let firmRow = await tx.get('SELECT * FROM firms WHERE slug = ?', [firmSlug]);
-    const firmIsNew = !firmRow;
-    if (!firmRow) {
-      firmRow = await tx.get('INSERT INTO firms (slug, name, registrations, created_at) VALUES (?, ?, ?, ?) RETURNING *',
-        [firmSlug, firmSlug, '[]', at]);
-      if (!firmRow) throw new Error('firm insert returned nothing');
-    }
+    // Two analysts opening the first cases of a new firm at once: one creates it, the other uses it.
+    const firmIsNew = await tx.run('INSERT INTO firms (slug, name, registrations, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING',
+      [firmSlug, firmSlug, '[]', at]) > 0;
+    const firmRow = await tx.get('SELECT * FROM firms WHERE slug = ?', [firmSlug]);
+    if (!firmRow) throw new Error(`firm ${firmSlug} vanished`);
     const firmId = num(firmRow, 'id');
     const clash = await tx.get('SELECT id FROM cases WHERE firm_id = ? AND name = ?', [firmId, parsed.name]);
     if (clash) throw new CaseError(`case "${firmSlug}/${parsed.name}" already exists`);

@@ -12,7 +12,7 @@ import { checkSlug, resolveCase } from './case-ref.js';
 import { createCase, getCase, listCases, updateCase } from './cases.js';
 import type { StoreContext } from './context.js';
 import type { SqlDriver } from './db/driver.js';
-import { migrate, schemaVersion } from './db/migrations.js';
+import { migrate, schemaVersion, SchemaTooNewError } from './db/migrations.js';
 import { openPgDriver } from './db/pg-driver.js';
 import { openSqliteDriver } from './db/sqlite-driver.js';
 import { decide, listDecisions } from './decisions.js';
@@ -150,7 +150,8 @@ export async function openStore(url?: string, opts: OpenOptions = {}): Promise<C
     await migrate(driver, opts.schemaUpTo);
   } catch (err) {
     await driver.close().catch(() => undefined);
-    throw err;
+    if (err instanceof SchemaTooNewError || err instanceof CaseError) throw err;
+    throw new CaseError(`cannot use the case store at ${driver.location}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const scope = opts.firm ?? (process.env.EXIR_FIRM?.trim() || undefined);
   let playbook = opts.playbook;

@@ -13,9 +13,7 @@ type Statement = Database.Statement<unknown[], unknown>;
  */
 class SqliteRunner implements SqlRunner {
   readonly dialect: Dialect = 'sqlite';
-  private readonly cache = new Map<string, Statement>();
-
-  constructor(protected readonly db: Database.Database) {}
+  constructor(protected readonly db: Database.Database, private readonly cache = new Map<string, Statement>()) {}
 
   protected prepare(sql: string): Statement {
     let stmt = this.cache.get(sql);
@@ -84,8 +82,8 @@ function busyMessage(err: unknown): unknown {
 class SqliteDriver extends SqliteRunner implements SqlDriver {
   private readonly queue: { tail: Promise<unknown> };
 
-  constructor(db: Database.Database, readonly location: string) {
-    super(db);
+  constructor(db: Database.Database, readonly location: string, private readonly statements = new Map<string, Statement>()) {
+    super(db, statements);
     let queue = queues.get(location);
     if (!queue) {
       queue = { tail: Promise.resolve() };
@@ -117,7 +115,7 @@ class SqliteDriver extends SqliteRunner implements SqlDriver {
       // IMMEDIATE takes the write lock at once, so two writers queue instead of failing at commit.
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await fn(new SqliteRunner(this.db));
+        const result = await fn(new SqliteRunner(this.db, this.statements));
         this.db.exec('COMMIT');
         return result;
       } catch (err) {
@@ -133,12 +131,18 @@ class SqliteDriver extends SqliteRunner implements SqlDriver {
 }
 
 export function openSqliteDriver(file: string): SqlDriver {
-  const db = new Database(resolve(file));
-  // WAL lets a reader (the dashboard, a second analyst's `case show`) work while a scan writes.
-  db.pragma('journal_mode = WAL');
-  // A case is a legal record: a commit must survive a power cut, at some cost in speed.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(resolve(file));
+    // WAL lets a reader (the dashboard, a second analyst's `case show`) work while a scan writes.
+    db.pragma('journal_mode = WAL');
+    // A case is a legal record: a commit must survive a power cut, at some cost in speed.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+  } catch (err) {
+    db?.close();
+    throw new CaseError(`cannot open the case store at ${resolve(file)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return new SqliteDriver(db, resolve(file));
 }
