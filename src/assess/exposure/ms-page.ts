@@ -141,11 +141,13 @@ export function mergeMicrosoftPage(table: ExposureTable, pageText: string, fileN
       }
       continue;
     }
-    const entry: BuildEntry = { build: key, product: parts.product, level: parts.level, kind: parts.kind };
-    if (parts.update) entry.update = parts.update;
-    entry.released = row.released;
-    if (row.kb) entry.kb = row.kb;
-    entry.sources = [sourceId];
+    const entry: BuildEntry = {
+      build: key, product: parts.product, level: parts.level, kind: parts.kind,
+      ...(parts.update ? { update: parts.update } : {}),
+      released: row.released,
+      ...(row.kb ? { kb: row.kb } : {}),
+      sources: [sourceId],
+    };
     file.builds.push(entry);
     byBuild.set(key, entry);
     added.push(entry);
