@@ -10,7 +10,8 @@ export class EvidenceOpener {
 
   async open(entry: EvidenceEntry): Promise<Readable> {
     const loc = entry.location;
-    if (loc.kind === 'file') return createReadStream(loc.file, { highWaterMark: 1 << 20 });
+    // A buffer no larger than the file: small logs are many, and 1 MiB each only feeds the collector.
+    if (loc.kind === 'file') return createReadStream(loc.file, { highWaterMark: Math.min(1 << 20, Math.max(16 << 10, entry.size + 1)) });
     let zip = this.zips.get(loc.archive);
     if (!zip) {
       zip = ZipReader.open(loc.archive);

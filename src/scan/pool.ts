@@ -37,7 +37,13 @@ function startWorker(engineOptions: EngineOptions): Worker {
  * Reads files on several threads, one whole file per task, largest first so that one big file
  * does not finish last on its own.
  */
-export async function runPool(entries: EvidenceEntry[], threads: number, engineOptions: EngineOptions, callbacks: PoolCallbacks): Promise<void> {
+export async function runPool(
+  entries: EvidenceEntry[],
+  threads: number,
+  engineOptions: EngineOptions,
+  callbacks: PoolCallbacks,
+  inFlight = 4,
+): Promise<void> {
   const queue = entries.map((entry, id) => ({ id, entry })).sort((a, b) => b.entry.size - a.entry.size);
   const count = Math.max(1, Math.min(threads, queue.length));
   const workers: Promise<void>[] = [];
@@ -45,24 +51,33 @@ export async function runPool(entries: EvidenceEntry[], threads: number, engineO
     workers.push(
       new Promise<void>((resolve, reject) => {
         const worker = startWorker(engineOptions);
-        let current: PoolTask | undefined;
-        const next = (): void => {
-          current = queue.shift();
-          worker.postMessage(current ?? null);
+        // Several files per worker at once: small files wait on the disk more than on the CPU.
+        const pending = new Map<number, PoolTask>();
+        const feed = (): void => {
+          while (pending.size < inFlight) {
+            const task = queue.shift();
+            if (!task) break;
+            pending.set(task.id, task);
+            worker.postMessage(task);
+          }
+          if (pending.size === 0) worker.postMessage(null);
         };
         worker.on('message', (reply: PoolReply) => {
           callbacks.onBytes(reply.bytes);
-          if (reply.type === 'progress' || !current) return;
-          if (reply.type === 'done') callbacks.onResult(current.entry, reply.result);
-          else callbacks.onFailure(current.entry, reply.message);
-          next();
+          if (reply.type === 'progress') return;
+          const task = pending.get(reply.id);
+          if (!task) return;
+          pending.delete(reply.id);
+          if (reply.type === 'done') callbacks.onResult(task.entry, reply.result);
+          else callbacks.onFailure(task.entry, reply.message);
+          feed();
         });
         worker.on('error', (err) => {
-          if (current) callbacks.onFailure(current.entry, `worker failed: ${err.message}`);
+          for (const task of pending.values()) callbacks.onFailure(task.entry, `worker failed: ${err.message}`);
           reject(err);
         });
         worker.on('exit', () => resolve());
-        next();
+        feed();
       }),
     );
   }
