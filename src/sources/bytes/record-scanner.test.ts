@@ -128,12 +128,27 @@ test('an over-long line and a quote that never closes are reported and reading g
       [
         ['damage', 1, 'line'],
         ['record', 2, 'ok,1'],
-        ['damage', 3, 'quoted'],
+        ['damage', 3, 'record'],
         ['damage', 4, 'line'],
         ['record', 5, 'after,2'],
       ],
       `chunks of ${size}`,
     );
+  }
+});
+
+test('an over-long quoted record at the end of the file is judged the same in any chunking', () => {
+  for (const tail of [`x,"q",${'y'.repeat(100)}`, `x,"open ${'y'.repeat(100)}`]) {
+    const data = Buffer.from(`a,1\n${tail}`);
+    for (const size of [1, 7, 4096]) {
+      const seen = scan(data, size, { maxRecordBytes: 50 });
+      assert.deepEqual(
+        seen.map((s) => [s.kind, s.line, s.offset]),
+        [['record', 1, 0], ['damage', 2, 4]],
+        `${tail.slice(0, 8)} in chunks of ${size}`,
+      );
+      assert.match(seen[1]?.text ?? '', /longer than 50 bytes/);
+    }
   }
 });
 
@@ -154,4 +169,112 @@ test('literal candidates are exactly the records holding a literal, case-insensi
 
 test('an empty input gives nothing', () => {
   assert.deepEqual(scan(Buffer.alloc(0), 1), []);
+});
+
+test('random documents: chunking never changes the result, and the splitter agrees with the count', async () => {
+  const { splitQuoted } = await import('../csv-split.js');
+  const alphabet = ['a', 'B', ',', ',', '"', '""', '\r\n', '\n', '#', ' ', 'é', '\0', 'xyz'];
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  for (let doc = 0; doc < 60; doc++) {
+    let text = '';
+    const len = 20 + (next() % 200);
+    for (let i = 0; i < len; i++) {
+      const pick = alphabet[next() % alphabet.length]!;
+      // NUL bytes are rare in real damage; keep them to a few documents.
+      text += pick === '\0' && doc % 5 !== 0 ? 'n' : pick;
+    }
+    const data = Buffer.from(text, 'utf8');
+    const whole = scan(data, 1 << 16, { literals: ['b,', 'xyz'], maxRecordBytes: 80 });
+    for (const size of [1, 3, 7]) {
+      assert.deepEqual(scan(data, size, { literals: ['b,', 'xyz'], maxRecordBytes: 80 }), whole, `document ${doc}, chunks of ${size}`);
+    }
+    for (const item of whole) {
+      if (item.kind !== 'record') continue;
+      assert.equal(splitQuoted(item.text, ',').length, (item.separators ?? 0) + 1, `document ${doc}: ${JSON.stringify(item.text)}`);
+      assert.equal(item.candidate, item.text.toLowerCase().includes('b,') || item.text.toLowerCase().includes('xyz'));
+    }
+  }
+});
+
+/** A plain byte-by-byte model of the scanner's rules (no NUL, no size limit), as an oracle. */
+function reference(data: Buffer): Seen[] {
+  const out: Seen[] = [];
+  const n = data.length;
+  let p = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+  let line = 1;
+  const lineEndFrom = (i: number): number => {
+    const nl = data.indexOf(10, i);
+    return nl === -1 ? n : nl;
+  };
+  const trimCr = (from: number, to: number): number => (to > from && data[to - 1] === 13 ? to - 1 : to);
+  while (p < n) {
+    const le = lineEndFrom(p);
+    const ce = trimCr(p, le);
+    if (ce === p) {
+      line++;
+      p = le + 1;
+      continue;
+    }
+    if (data[p] === 35) {
+      out.push({ kind: 'directive', line, offset: p, text: data.toString('utf8', p, ce) });
+      line++;
+      p = le + 1;
+      continue;
+    }
+    let i = p;
+    let inQuote = false;
+    let fieldStart = true;
+    let separators = 0;
+    let inner = 0;
+    for (; i < n; i++) {
+      const c = data[i];
+      if (inQuote) {
+        if (c === 34) {
+          if (data[i + 1] === 34 && i + 1 < n) i++;
+          else inQuote = false;
+        } else if (c === 10) inner++;
+        continue;
+      }
+      if (c === 44) {
+        separators++;
+        fieldStart = true;
+        continue;
+      }
+      if (c === 10) break;
+      if (c === 34 && fieldStart) inQuote = true;
+      fieldStart = false;
+    }
+    if (inQuote) {
+      out.push({ kind: 'damage', line, offset: p, text: 'file ends inside a quoted value (cut off?)' });
+      break;
+    }
+    out.push({ kind: 'record', line, offset: p, text: data.toString('utf8', p, trimCr(p, i)), separators, atEof: i >= n });
+    line += inner + 1;
+    p = i + 1;
+  }
+  return out;
+}
+
+test('random documents without NUL bytes: the scanner agrees with a byte-by-byte model', () => {
+  const alphabet = ['a', ',', ',', '"', '""', '\r\n', '\n', '#', ' ', 'é', 'xyz,"q"'];
+  let seed = 777;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  for (let doc = 0; doc < 150; doc++) {
+    let text = doc % 10 === 0 ? '\uFEFF' : '';
+    const len = 1 + (next() % 120);
+    for (let i = 0; i < len; i++) text += alphabet[next() % alphabet.length]!;
+    const data = Buffer.from(text, 'utf8');
+    const want = reference(data);
+    for (const size of [1, 5, 1 << 16]) {
+      const got = scan(data, size).map(({ candidate: _c, ...rest }) => (rest.kind === 'record' ? rest : { kind: rest.kind, line: rest.line, offset: rest.offset, text: rest.text }));
+      assert.deepEqual(got, want, `document ${doc} ${JSON.stringify(text)}, chunks of ${size}`);
+    }
+  }
 });

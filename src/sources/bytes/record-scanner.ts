@@ -3,6 +3,7 @@
 // Every record is counted by its readers; only the ones holding a literal are decoded.
 
 import { allocAligned, countByte, lowerAsciiRange, type AlignedBuffer } from './swar.js';
+import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import {
   MARK_CHECK,
   MARK_EXACT,
@@ -60,12 +61,6 @@ export interface ScanOptions {
 
 export const DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
-const KIND_RECORD = 1;
-const KIND_DIRECTIVE = 2;
-const KIND_DAMAGE = 3;
-const FLAG_QUOTED = 1;
-const FLAG_EOF = 2;
-
 interface QuotedScan {
   start: number;
   line: number;
@@ -104,17 +99,7 @@ export class RecordScanner {
   private skipping = false;
   private bomChecked = false;
 
-  // One batch of items, in file order, delivered after the literal search.
-  private count = 0;
-  private kinds = new Uint8Array(256);
-  private starts = new Int32Array(256);
-  private ends = new Int32Array(256);
-  private lines = new Float64Array(256);
-  private offsets = new Float64Array(256);
-  private seps = new Int32Array(256);
-  private flags = new Uint8Array(256);
-  private marks = new Uint8Array(256);
-  private reasons: string[] = [];
+  private readonly items = new ItemBatch();
 
   // Next position of a quote / NUL at or after the scan point in this pass; -2 = not looked yet.
   private nextQuote = -2;
@@ -217,14 +202,15 @@ export class RecordScanner {
         p = nl + 1;
         continue;
       }
-      if (this.quoted) {
-        const r = this.resumeQuoted(this.quoted, end, eof);
-        if (r === TOO_LONG || (r === NEED_MORE && end - this.quoted.start > this.maxRecord)) {
-          p = this.resyncQuoted(this.quoted, data);
+      const quoted = this.quoted;
+      if (quoted) {
+        const r = this.resumeQuoted(quoted, end, eof);
+        if (r === TOO_LONG || (r === NEED_MORE && end - quoted.start > this.maxRecord)) {
+          p = this.resyncQuoted(quoted, data);
           continue;
         }
         if (r === NEED_MORE) {
-          p = this.quoted.start;
+          p = quoted.start;
           break;
         }
         p = r;
@@ -309,64 +295,87 @@ export class RecordScanner {
   }
 
   /**
-   * Reads a record with quotes byte by byte, from where the last chunk left it. Returns the position
-   * after the record, NEED_MORE, or TOO_LONG.
+   * Reads a record with quotes from where the last chunk left it, a stretch at a time: native
+   * searches find the next quote, line end or NUL, and separators between them are counted a word
+   * at a time. Returns the position after the record, NEED_MORE, or TOO_LONG.
    */
   private resumeQuoted(s: QuotedScan, end: number, eof: boolean): number {
     const b = this.buf.bytes;
+    const data = b.subarray(0, end);
     const sep = this.sep;
     let i = s.next;
     let inQuote = s.inQuote;
     let fieldStart = s.fieldStart;
     let separators = s.separators;
     let lines = s.lines;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c === 0) {
-        this.quoted = undefined;
-        this.line = s.line + lines;
-        this.pushDamage(s.line, this.base + s.start, s.start, `record cut short by NUL bytes at offset ${this.base + i}`);
-        this.zeros = { line: this.line, offset: this.base + i, length: 0, reported: true };
-        return i;
-      }
+    // Next quote / line end / NUL at or after i; -2 until looked up, -1 when there is none.
+    let nq = -2;
+    let nl = -2;
+    let nz = -2;
+    while (i < end) {
+      if (nq !== -1 && nq < i) nq = data.indexOf(QUOTE, i);
+      if (nz !== -1 && nz < i) nz = data.indexOf(0, i);
       if (inQuote) {
-        if (c === QUOTE) {
-          if (i + 1 >= end) {
-            if (!eof) break;
-            inQuote = false;
-          } else if (b[i + 1] === QUOTE) {
-            i++;
-          } else {
-            inQuote = false;
+        if (nz !== -1 && (nq === -1 || nz < nq)) {
+          lines += countByte(this.buf, i, nz, LF);
+          return this.cutByNul(s, nz, lines);
+        }
+        if (nq === -1) {
+          lines += countByte(this.buf, i, end, LF);
+          i = end;
+          break;
+        }
+        lines += countByte(this.buf, i, nq, LF);
+        if (nq + 1 >= end) {
+          if (!eof) {
+            i = nq;
+            break;
           }
-        } else if (c === LF) {
-          lines++;
+          inQuote = false;
+          i = nq + 1;
+        } else if (b[nq + 1] === QUOTE) {
+          i = nq + 2;
+        } else {
+          inQuote = false;
+          i = nq + 1;
         }
         continue;
       }
-      if (c === sep) {
-        separators++;
-        fieldStart = true;
-        continue;
+      if (nl !== -1 && nl < i) nl = data.indexOf(LF, i);
+      let stop = end;
+      if (nq !== -1 && nq < stop) stop = nq;
+      if (nl !== -1 && nl < stop) stop = nl;
+      if (nz !== -1 && nz < stop) stop = nz;
+      if (stop > i) {
+        separators += countByte(this.buf, i, stop, sep);
+        fieldStart = b[stop - 1] === sep;
       }
+      if (stop === end) {
+        i = end;
+        break;
+      }
+      const c = b[stop];
+      if (c === 0) return this.cutByNul(s, stop, lines);
       if (c === LF) {
-        if (i - s.start > this.maxRecord) return TOO_LONG;
-        const contentEnd = i > s.start && b[i - 1] === CR ? i - 1 : i;
+        if (stop - s.start > this.maxRecord) return TOO_LONG;
+        const contentEnd = stop > s.start && b[stop - 1] === CR ? stop - 1 : stop;
         this.pushItem(KIND_RECORD, s.start, contentEnd, s.line, separators, FLAG_QUOTED);
         this.quoted = undefined;
         this.line = s.line + lines + 1;
-        return i + 1;
+        return stop + 1;
       }
-      if (c === QUOTE && fieldStart) inQuote = true;
+      // A quote opens a quoted value only at the start of a value; elsewhere it is text.
+      if (fieldStart) inQuote = true;
       fieldStart = false;
+      i = stop + 1;
     }
     if (i >= end && eof) {
+      if (end - s.start > this.maxRecord) return TOO_LONG;
       this.quoted = undefined;
       if (inQuote) {
         this.pushDamage(s.line, this.base + s.start, s.start, 'file ends inside a quoted value (cut off?)');
         this.line = s.line + lines;
       } else {
-        if (end - s.start > this.maxRecord) return TOO_LONG;
         const contentEnd = end > s.start && b[end - 1] === CR ? end - 1 : end;
         this.pushItem(KIND_RECORD, s.start, contentEnd, s.line, separators, FLAG_QUOTED | FLAG_EOF);
         this.line = s.line + lines;
@@ -381,11 +390,19 @@ export class RecordScanner {
     return NEED_MORE;
   }
 
-  /** A quote that never closes: report its line and read on from the next one, quotes forgotten. */
+  private cutByNul(s: QuotedScan, at: number, lines: number): number {
+    this.quoted = undefined;
+    this.line = s.line + lines;
+    this.pushDamage(s.line, this.base + s.start, s.start, `record cut short by NUL bytes at offset ${this.base + at}`);
+    this.zeros = { line: this.line, offset: this.base + at, length: 0, reported: true };
+    return at;
+  }
+
+  /** A quoted record grown past the limit: report its first line and read on from the next one. */
   private resyncQuoted(s: QuotedScan, data: Buffer): number {
     this.quoted = undefined;
     const nl = data.indexOf(LF, s.start);
-    const reason = `quoted value not closed within ${this.maxRecord} bytes; read on from the next line`;
+    const reason = `record longer than ${this.maxRecord} bytes (a quote left open?); read on from the next line`;
     this.pushDamage(s.line, this.base + s.start, s.start, reason);
     if (nl === -1) {
       this.skipping = true;
@@ -411,71 +428,41 @@ export class RecordScanner {
   }
 
   private pushDamage(line: number, offset: number, at: number, reason: string): void {
-    this.reasons.push(reason);
-    this.pushItem(KIND_DAMAGE, at, at, line, this.reasons.length - 1, 0);
-    this.offsets[this.count - 1] = offset;
+    this.items.pushDamage(at, line, offset, reason);
   }
 
-  private pushItem(kind: number, start: number, end: number, line: number, seps: number, flags: number): void {
-    if (this.count === this.kinds.length) this.growItems();
-    const i = this.count++;
-    this.kinds[i] = kind;
-    this.starts[i] = start;
-    this.ends[i] = end;
-    this.lines[i] = line;
-    this.offsets[i] = this.base + start;
-    this.seps[i] = seps;
-    this.flags[i] = flags;
-    this.marks[i] = 0;
-  }
-
-  private growItems(): void {
-    const n = this.kinds.length * 2;
-    const grow = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const next = make(n);
-      next.set(a);
-      return next;
-    };
-    this.kinds = grow(this.kinds, (k) => new Uint8Array(k));
-    this.starts = grow(this.starts, (k) => new Int32Array(k));
-    this.ends = grow(this.ends, (k) => new Int32Array(k));
-    this.lines = grow(this.lines, (k) => new Float64Array(k));
-    this.offsets = grow(this.offsets, (k) => new Float64Array(k));
-    this.seps = grow(this.seps, (k) => new Int32Array(k));
-    this.flags = grow(this.flags, (k) => new Uint8Array(k));
-    this.marks = grow(this.marks, (k) => new Uint8Array(k));
+  private pushItem(kind: number, start: number, end: number, line: number, separators: number, flags: number): void {
+    this.items.push(kind, start, end, line, this.base + start, separators, flags);
   }
 
   private deliver(): void {
-    const n = this.count;
+    const items = this.items;
+    const n = items.count;
     if (n === 0) return;
-    const plan = this.plan;
-    const isRecord = new Uint8Array(this.kinds.buffer, 0, n).map((k) => (k === KIND_RECORD ? 1 : 0));
-    if (this.low) markCandidates(plan, this.low.bytes, this.starts, this.ends, isRecord, n, this.marks);
+    if (this.low) markCandidates(this.plan, this.low.bytes, items.starts, items.ends, items.recordMask(), n, items.marks);
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;
     for (let i = 0; i < n; i++) {
-      const kind = this.kinds[i];
+      const kind = items.kinds[i];
       if (kind === KIND_RECORD) {
-        v.start = this.starts[i]!;
-        v.end = this.ends[i]!;
-        v.line = this.lines[i]!;
-        v.offset = this.offsets[i]!;
-        v.separators = this.seps[i]!;
-        const flags = this.flags[i]!;
+        v.start = items.starts[i]!;
+        v.end = items.ends[i]!;
+        v.line = items.lines[i]!;
+        v.offset = items.offsets[i]!;
+        v.separators = items.separators[i]!;
+        const flags = items.flags[i]!;
         v.quoted = (flags & FLAG_QUOTED) !== 0;
         v.atEof = (flags & FLAG_EOF) !== 0;
-        v.candidate = this.isCandidate(this.marks[i]!, v);
+        v.candidate = this.isCandidate(items.marks[i]!, v);
         this.sink.record(v);
       } else if (kind === KIND_DIRECTIVE) {
-        this.sink.directive(b.toString('utf8', this.starts[i], this.ends[i]), this.lines[i]!, this.offsets[i]!);
+        this.sink.directive(b.toString('utf8', items.starts[i], items.ends[i]), items.lines[i]!, items.offsets[i]!);
       } else {
-        this.sink.damage(this.lines[i]!, this.offsets[i]!, this.reasons[this.seps[i]!] ?? 'damaged record');
+        this.sink.damage(items.lines[i]!, items.offsets[i]!, items.reason(i));
       }
     }
-    this.count = 0;
-    this.reasons = [];
+    items.clear();
   }
 
   private isCandidate(mark: number, v: RecordView): boolean {
