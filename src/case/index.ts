@@ -6,4 +6,4 @@ export { SCHEMA_VERSION } from './db/migrations.js';
 export { CaseError } from './errors.js';
 export * from './types.js';
 export * from './render-text.js';
-export { safeJson, safeText } from './terminal-text.js';
+export { safeJson, safeText } from '../core/terminal-text.js';

@@ -1,7 +1,7 @@
 // Plain-text views of a case for the terminal. Every string passes through safeText: file names,
 // finding fields and the team's own notes alike may hold control characters.
 
-import { safeText } from './terminal-text.js';
+import { safeText } from '../core/terminal-text.js';
 import type {
   ActionState, AddedEvidence, AuditCheck, AuditEntry, CaseListItem, CaseRecord, CaseStory, CustodyEvent, Decision, EvidenceItem,
   EvidenceVerification, RecordScanOutcome,

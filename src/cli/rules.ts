@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
-import { forTerminal } from '../core/neutralise.js';
+import { safeText } from '../core/terminal-text.js';
 import { loadMappings } from '../detect/mapping.js';
 import { checkRuleSamples } from '../detect/rule-samples.js';
 import { LOG_MAPPING_FILE, loadRuleset, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
@@ -22,7 +22,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
       } else {
         for (const c of checks) {
           const mark = c.ok ? pc.green('ok  ') : pc.red('FAIL');
-          process.stdout.write(`${mark} ${forTerminal(c.rule)}${c.sample ? ` · ${forTerminal(c.sample)}` : ''}: ${forTerminal(c.message)}\n`);
+          process.stdout.write(`${mark} ${safeText(c.rule)}${c.sample ? ` · ${safeText(c.sample)}` : ''}: ${safeText(c.message)}\n`);
         }
         process.stdout.write(`${checks.length - failed.length} passed, ${failed.length} failed\n`);
       }
@@ -42,10 +42,10 @@ export function registerRules(program: Command, setExit: SetExit): void {
       } else {
         for (const e of set.errors) {
           const at = [e.file, e.line, e.column].filter((x) => x !== undefined).join(':');
-          process.stdout.write(`${pc.red('error')} ${forTerminal(at)}: ${forTerminal(e.message)}\n`);
+          process.stdout.write(`${pc.red('error')} ${safeText(at)}: ${safeText(e.message)}\n`);
         }
         for (const r of unreached) {
-          process.stdout.write(`${pc.yellow('note')} ${forTerminal(r.file)}: logsource ${forTerminal(JSON.stringify(r.compiled.rule.logsource))} reaches no log exir reads\n`);
+          process.stdout.write(`${pc.yellow('note')} ${safeText(r.file)}: logsource ${safeText(JSON.stringify(r.compiled.rule.logsource))} reaches no log exir reads\n`);
         }
         process.stdout.write(`${set.rules.length} rule(s) loaded, ${set.errors.length} not loaded\n`);
       }

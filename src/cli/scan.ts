@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import type { ScanResult } from '../core/types.js';
 import { isAttack } from '../correlate/verdict.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
@@ -20,12 +22,34 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 interface ScanFlags {
+  case?: string;
+  db?: string;
+  workspace?: string;
+  firm?: string;
+  actor?: string;
   json?: string;
   timeline?: string;
   sigma: string[];
   threads?: number;
   quiet?: boolean;
   maxExpandGb: number;
+}
+
+/** Stores the scan in a case in one transaction: all of it, or (if interrupted) none of it. */
+async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, args: string[]): Promise<void> {
+  // Loaded only when asked for: the database drivers are not needed to scan.
+  const { openStore, renderScanOutcome } = await import('../case/index.js');
+  const store = await openStore(flags.db, {
+    ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
+    ...(flags.firm !== undefined ? { firm: flags.firm } : {}),
+    ...(flags.actor !== undefined ? { actor: flags.actor } : {}),
+  });
+  try {
+    const outcome = await store.recordScan(ref, result, { actor: flags.actor ?? process.env['EXIR_ACTOR'] ?? userInfo().username, args });
+    process.stderr.write(renderScanOutcome(ref, outcome));
+  } finally {
+    await store.close();
+  }
 }
 
 export function registerScan(program: Command, setExit: SetExit): void {
@@ -38,6 +62,11 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option('--threads <n>', 'worker threads (default: one per core)', positiveInt)
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
+    .option('--case <ref>', 'store the result in this case (FIRM/CASE, made with `exir case new`)')
+    .option('--db <url>', 'case store: postgres://… (default: SQLite in the workspace, or EXIR_DB)')
+    .option('--workspace <dir>', 'folder of the SQLite case store (default ./.exir or EXIR_WORKSPACE)')
+    .option('--firm <name>', 'limit the case store to one firm (default EXIR_FIRM)')
+    .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
     .option('-q, --quiet', 'no progress bar')
     .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
     .action(async (paths: string[], flags: ScanFlags) => {
@@ -64,6 +93,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
         process.stdout.write(summary);
       }
       if (flags.timeline) await writeFile(flags.timeline, timelineCsv(result.findings));
+      if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
       setExit(result.findings.some(isAttack) ? EXIT.FINDINGS : EXIT.CLEAN);
     });
 }

@@ -1,10 +1,5 @@
 // Evidence text is attacker-controlled. These make it safe where it is shown.
 
-/** Control characters (C0, DEL, C1) shown as \xNN so a log line cannot drive the terminal. */
-export function forTerminal(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 /** A CSV cell that a spreadsheet will not run as a formula, quoted when it needs to be. */
 export function csvCell(value: string | number | undefined | null): string {
   let text = value === undefined || value === null ? '' : String(value);

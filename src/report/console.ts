@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { forTerminal } from '../core/neutralise.js';
+import { safeText } from '../core/terminal-text.js';
 import type { Finding, ScanResult, ServerSummary, Verdict } from '../core/types.js';
 import { stageRank } from '../correlate/verdict.js';
 
@@ -19,8 +19,8 @@ function findingLine(f: Finding): string {
   const who = [f.clientIp && `from ${f.clientIp}`, f.user && `as ${f.user}`].filter(Boolean).join(' ');
   const cves = f.cves.length ? ` [${f.cves.join(', ')}]` : '';
   const benign = f.benign ? pc.dim(` (${f.benign})`) : '';
-  return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${forTerminal(f.title)}${cves}${who ? ` ${forTerminal(who)}` : ''}${benign}\n`
-    + `      ${pc.dim(`${forTerminal(f.origin.path)}:${f.origin.line}`)}\n`;
+  return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
+    + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}\n`;
 }
 
 /** The most telling findings first: highest stage, then earliest; one per rule and client. */
@@ -42,12 +42,12 @@ function topFindings(findings: Finding[], limit: number): Finding[] {
 
 function serverBlock(server: ServerSummary, findings: Finding[]): string {
   const own = findings.filter((f) => f.server === server.name);
-  let text = `${pc.bold(forTerminal(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
-  text += `  ${forTerminal(server.summary)}\n`;
+  let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
+  text += `  ${safeText(server.summary)}\n`;
   const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
   if (counts.length) text += `  findings by stage: ${counts.join(', ')}\n`;
   if (server.firstActivity) text += `  attacker activity: ${when(server.firstActivity)} to ${when(server.lastActivity)}\n`;
-  if (server.attackerIps.length) text += `  attacker IPs: ${forTerminal(server.attackerIps.join(', '))}\n`;
+  if (server.attackerIps.length) text += `  attacker IPs: ${safeText(server.attackerIps.join(', '))}\n`;
   const top = topFindings(own, 8);
   if (top.length) text += `  top findings:\n${top.map(findingLine).join('')}`;
   return text;
