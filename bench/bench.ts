@@ -1,0 +1,248 @@
+// Benchmark: exir scan against grep on a generated evidence bundle of at least 1 GB.
+//   npm run bench                  # 1024 MiB, default seed
+//   npm run bench -- --size-mb 200 --seed 7
+// The bundle goes to <repo>/bench-data/ and is reused while seed, size and generator are unchanged.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SEED, generateDemo } from '../src/demo/generate.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = join(repo, 'bench-data');
+const markerPath = join(dataDir, '.bench-marker.json');
+const TIME = '/usr/bin/time';
+
+interface Marker {
+  seed: number;
+  sizeMb: number;
+  generator: string;
+  bytes: number;
+  files: number;
+  /** How long generating the bundle took, in seconds. */
+  generatedIn: number;
+}
+
+interface Run {
+  seconds: number;
+  /** Peak resident set in KiB, when GNU time could measure it. */
+  rssKb: number | undefined;
+  code: number;
+  stderr: string;
+}
+
+interface Measure {
+  label: string;
+  bytes: number;
+  runs: Run[];
+  failed: Run | undefined;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** A digest of the generator's source, so a changed generator never reuses an old bundle. */
+async function generatorFingerprint(): Promise<string> {
+  const dir = join(repo, 'src', 'demo');
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort();
+  const h = createHash('sha256');
+  for (const n of names) h.update(n).update(await readFile(join(dir, n)));
+  return h.digest('hex').slice(0, 16);
+}
+
+async function readMarker(): Promise<Marker | undefined> {
+  try {
+    return JSON.parse(await readFile(markerPath, 'utf8')) as Marker;
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? await folderBytes(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+async function ensureData(seed: number, sizeMb: number): Promise<Marker> {
+  const generator = await generatorFingerprint();
+  const old = await readMarker();
+  if (old && old.seed === seed && old.sizeMb === sizeMb && old.generator === generator && old.generatedIn > 0) {
+    log(`reusing ${dataDir} (${(old.bytes / 1e6).toFixed(0)} MB, seed ${seed})`);
+    return old;
+  }
+  // bench-data belongs to this script (it is git-ignored); anything else in it is an old bundle.
+  await rm(dataDir, { recursive: true, force: true });
+  log(`generating ${sizeMb} MiB into ${dataDir} (seed ${seed}) ...`);
+  const started = performance.now();
+  const result = await generateDemo({ outDir: dataDir, seed, targetBytes: sizeMb * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  log(
+    `generated ${(result.bytes / 1e6).toFixed(1)} MB in ${result.files.length} files in ${seconds.toFixed(1)} s ` +
+      `(${(result.bytes / 1e6 / seconds).toFixed(1)} MB/s, this process's RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB)`,
+  );
+  const marker: Marker = { seed, sizeMb, generator, bytes: result.bytes, files: result.files.length, generatedIn: seconds };
+  await writeFile(markerPath, `${JSON.stringify(marker, null, 2)}\n`);
+  return marker;
+}
+
+function run(command: string, args: string[], useTime: boolean): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const argv = useTime ? ['-f', '%e %M', command, ...args] : args;
+    const started = performance.now();
+    const child = spawn(useTime ? TIME : command, argv, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (stderr.length < 1_000_000) stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      let rssKb: number | undefined;
+      if (useTime) {
+        const lines = stderr.trimEnd().split('\n');
+        const last = lines.pop() ?? '';
+        const m = /^([\d.]+) (\d+)$/.exec(last);
+        if (m) {
+          rssKb = Number(m[2]);
+          // GNU time adds its own line when the command fails; keep only the command's stderr.
+          if (lines.at(-1)?.startsWith('Command exited with non-zero status')) lines.pop();
+          stderr = lines.join('\n');
+        }
+      }
+      resolve({ seconds, rssKb, code: code ?? -1, stderr });
+    });
+  });
+}
+
+/** One warm-up, then `times` timed runs; stops at the first failure. */
+async function measure(
+  label: string, bytes: number, command: string, args: string[], ok: (code: number, stderr: string) => boolean, useTime: boolean,
+  warmUp: boolean, times = 3,
+): Promise<Measure> {
+  const result: Measure = { label, bytes, runs: [], failed: undefined };
+  for (let i = warmUp ? -1 : 0; i < times; i++) {
+    log(`  ${label}: ${i < 0 ? 'warm-up' : `run ${i + 1}/${times}`}`);
+    const r = await run(command, args, useTime);
+    if (!ok(r.code, r.stderr)) {
+      result.failed = r;
+      return result;
+    }
+    if (i >= 0) result.runs.push(r);
+  }
+  return result;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+function peakRss(m: Measure): number | undefined {
+  const rss = m.runs.map((r) => r.rssKb).filter((v): v is number => v !== undefined);
+  return rss.length ? Math.max(...rss) : undefined;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function row(m: Measure): string {
+  const mb = m.bytes / 1e6;
+  if (m.failed || m.runs.length === 0) return `${pad(m.label, 34)}failed (exit ${m.failed?.code ?? '?'})`;
+  const med = median(m.runs.map((r) => r.seconds));
+  const rss = peakRss(m);
+  return (
+    pad(m.label, 34) + pad(`${mb.toFixed(0)} MB`, 10) + pad(med.toFixed(2), 10) +
+    pad(m.runs.map((r) => r.seconds.toFixed(2)).join(' '), 22) + pad((mb / med).toFixed(1), 10) +
+    (rss === undefined ? 'n/a' : `${(rss / 1024).toFixed(0)} MiB`)
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { 'size-mb': { type: 'string' }, seed: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const sizeMb = values['size-mb'] === undefined ? 1024 : Number(values['size-mb']);
+  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+  if (!Number.isFinite(sizeMb) || sizeMb <= 0) throw new Error(`--size-mb must be a positive number, not ${values['size-mb']}`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, not ${values.seed}`);
+
+  const marker = await ensureData(seed, sizeMb);
+  const useTime = await exists(TIME);
+  if (!useTime) log(`${TIME} not found: measuring wall time only, no peak RSS`);
+  const halfDir = join('bench-data', 'EX01');
+  const halfBytes = await folderBytes(join(repo, halfDir));
+
+  const grep = await measure('grep -c -r ServerInfo~', marker.bytes, 'grep', ['-c', '-r', 'ServerInfo~', 'bench-data'], (c) => c === 0 || c === 1, useTime, true);
+  // exit 0: nothing found, 1: findings; both are a completed scan. Node also exits 1 on an
+  // uncaught error (exir not built, a crash), which must not pass for a scan: look at stderr too.
+  const crashed = (stderr: string): boolean => /^\s+at |ERR_MODULE_NOT_FOUND|Cannot find module|^node:internal/m.test(stderr);
+  const exirOk = (c: number, stderr: string): boolean => c === 0 || (c === 1 && !crashed(stderr));
+  const exirFull = await measure('exir scan (all)', marker.bytes, process.execPath, ['bin/exir.js', 'scan', 'bench-data', '--json', '/dev/null'], exirOk, useTime, true);
+  const exirHalf = exirFull.failed
+    ? undefined
+    : await measure('exir scan (EX01 only, ~half)', halfBytes, process.execPath, ['bin/exir.js', 'scan', halfDir, '--json', '/dev/null'], exirOk, useTime, false);
+
+  const out: string[] = [];
+  out.push('');
+  out.push(`exir bench: ${(marker.bytes / 1e6).toFixed(0)} MB in ${marker.files} files, seed ${seed}; node ${process.version}, ${cpus().length} CPUs`);
+  out.push(`bundle generated in ${marker.generatedIn.toFixed(1)} s (${(marker.bytes / 1e6 / marker.generatedIn).toFixed(1)} MB/s) by src/demo/generate.ts`);
+  out.push(`median of 3 runs after one warm-up (the half-size runs reuse the warm cache)${useTime ? '' : '; wall time only (no GNU time)'}`);
+  out.push('');
+  out.push(pad('command', 34) + pad('input', 10) + pad('median s', 10) + pad('runs (s)', 22) + pad('MB/s', 10) + 'peak RSS');
+  out.push('-'.repeat(96));
+  for (const m of [grep, exirFull, exirHalf]) if (m) out.push(row(m));
+  out.push('');
+  if (!grep.failed && !exirFull.failed && grep.runs.length && exirFull.runs.length) {
+    const ratio = median(exirFull.runs.map((r) => r.seconds)) / median(grep.runs.map((r) => r.seconds));
+    out.push(`exir / grep wall time: ${ratio.toFixed(1)}x`);
+  }
+  if (exirHalf && !exirHalf.failed) {
+    const full = peakRss(exirFull);
+    const half = peakRss(exirHalf);
+    if (full !== undefined && half !== undefined) {
+      out.push(
+        `exir peak RSS: ${(half / 1024).toFixed(0)} MiB on ${(exirHalf.bytes / 1e6).toFixed(0)} MB, ` +
+          `${(full / 1024).toFixed(0)} MiB on ${(exirFull.bytes / 1e6).toFixed(0)} MB ` +
+          `(${full / half < 1.25 ? 'flat' : `grows ${(full / half).toFixed(2)}x`} as the input doubles)`,
+      );
+    }
+  }
+  for (const m of [grep, exirFull, exirHalf]) {
+    if (!m?.failed) continue;
+    out.push('');
+    out.push(`${m.label} failed with exit code ${m.failed.code}; its stderr:`);
+    const lines = m.failed.stderr.trimEnd().split('\n');
+    out.push(...lines.slice(0, 30).map((l) => `  ${l}`));
+    if (lines.length > 30) out.push(`  ... (${lines.length - 30} more lines)`);
+    if (m.label.startsWith('exir') && /dist\/cli\/main\.js|Cannot find module/.test(m.failed.stderr)) {
+      out.push('  (bin/exir.js runs the built code: `npm run build` first)');
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});
