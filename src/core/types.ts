@@ -85,6 +85,12 @@ export interface Finding {
   fields: Record<string, string>;
   /** Known scanners and Exchange's own probes: kept and shown, never raise a server above probed. */
   benign?: string;
+  /** Why this finding counts for less than its rule's stage: the same request shows it went no further. */
+  cappedBy?: string;
+  /** The request it belongs to (HttpProxy RequestId = IIS cafeReqId), where the log names one. */
+  requestId?: string;
+  /** Set on a finding whose record shows how far its request went; others on that request are held to its stage. */
+  capsRequest?: string;
 }
 
 export interface ServerSummary {

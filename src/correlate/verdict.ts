@@ -78,7 +78,12 @@ function describe(verdict: Verdict, findings: Finding[]): string {
   const sentence = PLAIN[verdict];
   if (verdict === 'clean' || verdict === 'probed') {
     const benign = findings.filter((f) => f.benign).length;
-    return benign ? `${sentence} (${benign} hit(s) were recognised as scanners or Exchange's own health probes)` : sentence;
+    const capped = findings.filter((f) => f.cappedBy).length;
+    const notes = [
+      benign ? `${benign} hit(s) were recognised as scanners or Exchange's own health probes` : '',
+      capped ? `${capped} hit(s) belong to requests that went no further than a probe` : '',
+    ].filter(Boolean);
+    return notes.length ? `${sentence} (${notes.join('; ')})` : sentence;
   }
   const decisive = [...findings]
     .filter((f) => !f.benign)

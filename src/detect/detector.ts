@@ -46,6 +46,7 @@ export class Detector {
     const access = fieldAccess(record, mapping);
     const findings: Finding[] = [];
     let benign: string | undefined | null = null;
+    const requestId = mapping ? firstValue(record, mapping.who.requestId) : undefined;
     for (const rule of entry.attack) {
       if (!rule.compiled.match(access)) continue;
       if (benign === null) benign = entry.benign.find((b) => b.compiled.match(access))?.benign;
@@ -68,6 +69,8 @@ export class Detector {
         origin: record.origin,
         fields,
         ...(benign ? { benign } : {}),
+        ...(requestId ? { requestId } : {}),
+        ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
       });
     }
     return findings;

@@ -10,13 +10,13 @@ export interface SourceMapping {
   /** Sigma field name → the log's column name. */
   fields: Map<string, string>;
   /** Columns that hold the client IP and the user, first non-empty wins. */
-  who: { clientIp: string[]; user: string[] };
+  who: { clientIp: string[]; user: string[]; requestId: string[] };
 }
 
 export type Mappings = Map<SourceKind, SourceMapping>;
 
 interface MappingFile {
-  sources?: Record<string, { logsource?: SigmaLogsource; fields?: Record<string, string>; who?: { clientIp?: string[]; user?: string[] } }>;
+  sources?: Record<string, { logsource?: SigmaLogsource; fields?: Record<string, string>; who?: { clientIp?: string[]; user?: string[]; requestId?: string[] } }>;
 }
 
 export async function loadMappings(file: string): Promise<Mappings> {
@@ -27,7 +27,7 @@ export async function loadMappings(file: string): Promise<Mappings> {
       kind: kind as SourceKind,
       logsource: source.logsource ?? {},
       fields: new Map(Object.entries(source.fields ?? {})),
-      who: { clientIp: source.who?.clientIp ?? [], user: source.who?.user ?? [] },
+      who: { clientIp: source.who?.clientIp ?? [], user: source.who?.user ?? [], requestId: source.who?.requestId ?? [] },
     });
   }
   return out;

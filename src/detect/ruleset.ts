@@ -20,6 +20,8 @@ export interface ExirRule {
   cves: string[];
   /** For classifiers of known-harmless traffic: the reason shown when one matches. */
   benign: string | undefined;
+  /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
+  capsRequest: string | undefined;
   sources: SourceKind[];
   /** File the rule came from, relative to its rules folder. */
   file: string;
@@ -89,6 +91,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<R
         seen.set(meta.id, file);
         const sources = [...mappings.values()].filter((m) => logsourceReaches(meta.logsource, m.logsource)).map((m) => m.kind);
         const benign = meta.custom['benign'];
+        const caps = meta.custom['caps_request'];
         set.rules.push({
           compiled,
           id: meta.id,
@@ -97,6 +100,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<R
           severity: LEVEL_TO_SEVERITY[meta.level ?? ''] ?? 'medium',
           cves: cvesOf(meta.tags),
           benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
+          capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
           sources,
           file: shown,
         });

@@ -18,7 +18,8 @@ function when(iso: string | undefined): string {
 function findingLine(f: Finding): string {
   const who = [f.clientIp && `from ${f.clientIp}`, f.user && `as ${f.user}`].filter(Boolean).join(' ');
   const cves = f.cves.length ? ` [${f.cves.join(', ')}]` : '';
-  const benign = f.benign ? pc.dim(` (${f.benign})`) : '';
+  const why = f.benign ?? f.cappedBy;
+  const benign = why ? pc.dim(` (${safeText(why)})`) : '';
   return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
     + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}\n`;
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { EvidenceFile, Finding, ScanResult, Warning } from '../core/types.js';
+import { capRequests } from '../correlate/request-caps.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { EvidenceOpener } from '../evidence/open.js';
@@ -91,13 +92,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     warnings.push(...result.warnings);
   }
   warnings.push(...failures);
-  findings.sort(byTimeThenOrigin);
+  const joined = capRequests(findings).sort(byTimeThenOrigin);
   return {
     tool: TOOL,
     scannedAt: (options.now ?? new Date()).toISOString(),
     evidence,
-    servers: summariseServers(evidence, findings),
-    findings,
+    servers: summariseServers(evidence, joined),
+    findings: joined,
     warnings,
     rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length },
   };
