@@ -113,7 +113,7 @@ export class RecordScanner {
     this.quotes = options.quotes;
     this.plan = planLiterals(options.literals);
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.buf = allocAligned(256 * 1024);
+    this.buf = allocAligned(64 * 1024);
     const searching = !this.plan.all && !this.plan.none && this.plan.needles.length > 0;
     this.low = searching ? allocAligned(this.buf.bytes.length) : undefined;
   }
