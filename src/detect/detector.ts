@@ -83,5 +83,18 @@ function planFor(rules: ExirRule[]): ReadPlan {
     if (rule.compiled.literals === null) return { literals: undefined };
     for (const literal of rule.compiled.literals) literals.add(literal);
   }
-  return { literals: [...literals].sort() };
+  return { literals: withoutSubsumed([...literals]) };
+}
+
+/**
+ * Drops every literal that holds a shorter one: a record containing `/owa/auth/x.js` contains
+ * `/owa/auth/` too, so searching for both finds no more records and costs a second pass.
+ */
+export function withoutSubsumed(literals: string[]): string[] {
+  const byLength = [...new Set(literals)].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  const kept: string[] = [];
+  for (const literal of byLength) {
+    if (!kept.some((shorter) => literal.includes(shorter))) kept.push(literal);
+  }
+  return kept.sort();
 }
