@@ -4,6 +4,7 @@ import { registerCase } from './case.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
+import { registerExposure } from './exposure.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerRules(program, setExit);
   registerDemo(program, setExit);
   registerCase(program, setExit);
+  registerExposure(program, setExit);
 }

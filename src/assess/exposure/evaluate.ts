@@ -2,7 +2,7 @@
 // this build is exposed, fixed, or cannot be told from the build alone, with the update that fixes it.
 
 import {
-  fixBuildsOf, levelOf, newestBuild, productOf,
+  baseBuilds, fixBuildsOf, levelOf, newestBuild, productOf,
   type BuildEntry, type ExposureTable, type Fix, type ProductInfo, type UpdateInfo, type Wave,
 } from './table.js';
 import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
@@ -101,6 +101,10 @@ function fixAdvice(update: UpdateInfo, levelFix: BuildEntry | undefined, newest:
       update: update.name, build: levelFix.build, kb: levelFix.kb, onThisLevel: true,
       text: `install ${update.name} for ${levelFix.level} (${levelFix.build}${kbText(levelFix.kb)})`,
     };
+  }
+  if (newest.kind === 'cu' || newest.kind === 'rtm') {
+    // The fix shipped in a CU itself (CVE-2024-21410 and Exchange 2019 CU14).
+    return { update: update.name, build: newest.build, kb: newest.kb, onThisLevel: false, text: `install ${newest.level} (${newest.build}) or later` };
   }
   return {
     update: update.name, build: newest.build, kb: newest.kb, onThisLevel: false,
@@ -254,7 +258,7 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   const entry = b.precision === 'full' ? table.byBuild.get(build) : undefined;
   const match = levelOf(table, product.id, b);
   let level = entry?.level ?? match.base?.level;
-  let levelReleased = match.base?.released;
+  let levelReleased = match.base?.released ?? baseBuilds(table, product.id).find((e) => e.level === level)?.released;
   if (!level && match.below) {
     level = product.id === 'exchange2010' ? match.below.level : undefined;
     levelReleased = product.id === 'exchange2010' ? match.below.released : undefined;
@@ -305,6 +309,18 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         requires: fix.requires,
       });
     }
+  }
+  // Updates the build table knows but the CVE map does not (added by `exposure update`): they exist,
+  // and what they fix is unknown.
+  const unmapped = new Map<string, string>();
+  for (const e of table.builds.builds) {
+    if (e.product !== product.id || (e.kind !== 'su' && e.kind !== 'hu') || !e.update || table.updates.has(e.update)) continue;
+    const first = unmapped.get(e.update);
+    if (e.released && (!first || e.released < first)) unmapped.set(e.update, e.released);
+  }
+  for (const [name, released] of [...unmapped].sort((x, y) => x[1].localeCompare(y[1]))) {
+    const v = judgeUpdate(table, b, product, level, { name, released, fixes: [], fixesKnown: false }, undefined);
+    if (v.status === 'exposed' || v.status === 'unknown') unknownFixes.push(name);
   }
   const supported = supportOf(product, level, asOf);
   return {

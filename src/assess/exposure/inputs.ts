@@ -15,7 +15,9 @@ export type ReadingKind =
   /** A bare four-part build, source unstated. */
   | 'build'
   /** A three-part build (OWA paths): CU only. */
-  | 'cu-build';
+  | 'cu-build'
+  /** The X-OWA-Version header a probe read: four parts, the OWA build. */
+  | 'x-owa-version';
 
 export interface BuildReading {
   /** Server name as the input gave it; undefined when the input names none. */
@@ -280,6 +282,8 @@ export function readingCaveat(kind: ReadingKind): string | undefined {
       return 'A three-part build shows the CU only, not the Security Update.';
     case 'build':
       return 'Assumed to be the ExSetup.exe FileVersion; if it was copied from AdminDisplayVersion, SUs are not shown.';
+    case 'x-owa-version':
+      return 'X-OWA-Version is the OWA build: it normally moves with Security Updates but can differ from ExSetup.';
     default:
       return undefined;
   }

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Command, CommanderError } from 'commander';
+import { DEFAULT_TABLE } from '../assess/exposure/index.js';
+import { EXIT } from './exit-codes.js';
+import { registerExposure } from './exposure.js';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+// The command on its own program, writing into buffers: node:test owns this process's stdout.
+async function run(...args: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = new Command().exitOverride();
+  const state = { code: EXIT.CLEAN as number };
+  registerExposure(program, (code) => { state.code = Math.max(state.code, code); }, {
+    out: (t) => { out.push(t); },
+    err: (t) => { err.push(t); },
+    stdin: () => '',
+  });
+  program.configureOutput({ writeOut: (t) => { out.push(t); }, writeErr: (t) => { err.push(t); } });
+  try {
+    await program.parseAsync(['node', 'exir', ...args]);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    state.code = e.exitCode === 0 ? EXIT.CLEAN : EXIT.ERROR;
+  }
+  return { code: state.code, out: out.join(''), err: err.join('') };
+}
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exir-exposure-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('exir exposure', () => {
+  it('exits 1 for a build exposed to a known-exploited CVE and prints the table age', async () => {
+    const r = await run('exposure', '15.1.2176.2');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^Build table checked \d{4}-\d{2}-\d{2} \(\d+ days? old\)/);
+    assert.match(r.out, /CVE-2021-26855 ProxyLogon/);
+  });
+
+  it('exits 0 for the newest Exchange SE build', async () => {
+    const r = await run('exposure', '15.2.2562.46', '--as-of', '2026-11-28');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /0 exposed to a known-exploited CVE/);
+  });
+
+  it('reads a CSV inventory and writes CSV to a file', async () => {
+    const inv = join(dir, 'inv.csv');
+    const outFile = join(dir, 'out.csv');
+    writeFileSync(inv, 'Server,Build\nEX01,15.0.1497.12\nEX02,not a build\n');
+    const r = await run('exposure', inv, '--csv', '--out', outFile);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /inv\.csv:3: no build in "not a build"/);
+    const csv = readFileSync(outFile, 'utf8');
+    assert.match(csv.split('\r\n')[1] ?? '', /^EX01,build,15\.0\.1497\.12,/);
+  });
+
+  it('says so and exits 2 when nothing can be read', async () => {
+    const r = await run('exposure', 'no-such-file-or-build');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /neither a readable file nor an Exchange build/);
+  });
+
+  it('refuses --json with --csv', async () => {
+    const r = await run('exposure', '15.2.792.10', '--json', '--csv');
+    assert.equal(r.code, 2);
+  });
+});
+
+describe('exir exposure --probe', () => {
+  let server: http.Server;
+  let base = '';
+  before(async () => {
+    server = http.createServer((req, res) => {
+      if ((req.url ?? '').startsWith('/owa/auth/x.js')) {
+        res.setHeader('X-CalculatedBETarget', 'localhost');
+        res.end();
+        return;
+      }
+      res.setHeader('X-OWA-Version', '15.2.792.3');
+      res.end('<html><link href="/owa/auth/15.2.792/themes/resources/favicon.ico"></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('assesses the build the probe read and reports the live CVE-2021-26855 check', async () => {
+    const r = await run('exposure', '--probe', base, '--json');
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.out) as {
+      servers: { server: string; reading: { kind: string }; liveCheck: { status: string } }[];
+      probes: { readings: { source: string; showsSecurityUpdates: string }[]; cve202126855: { status: string } }[];
+    };
+    assert.equal(report.servers[0]?.reading.kind, 'x-owa-version');
+    assert.equal(report.servers[0]?.liveCheck.status, 'vulnerable');
+    assert.deepEqual(report.probes[0]?.readings.map((x) => [x.source, x.showsSecurityUpdates]), [['x-owa-version', 'usually'], ['owa-path', 'no']]);
+  });
+});
+
+describe('exir exposure update', () => {
+  const shipped = readFileSync(DEFAULT_TABLE.builds, 'utf8');
+  after(() => assert.equal(readFileSync(DEFAULT_TABLE.builds, 'utf8'), shipped, 'the shipped table was not touched'));
+
+  it('adds the builds of a newer page to a copy of the table and reports them', async () => {
+    const page = join(dir, 'page.md');
+    const outTable = join(dir, 'builds.json');
+    writeFileSync(page, '|[Exchange Server SE RTM Oct26SU](https://support.microsoft.com/help/5199999)|October 13, 2026|15.2.2562.49|15.02.2562.049|\n');
+    const refused = await run('exposure', 'update', '--from', page, '--out', outTable);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /--out is an option of "exposure", not of "update"/);
+    const r = await run('exposure', 'update', '--from', page, '--write', outTable);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /1 new/);
+    assert.match(r.out, /new: 15\.2\.2562\.49 exchangeSE RTM Oct26SU \(2026-10-13, KB5199999\)/);
+    assert.match(r.out, /The CVE map has no entry for Oct26SU/);
+    const check = await run('exposure', '15.2.2562.46', '--builds', outTable, '--json');
+    const report = JSON.parse(check.out) as { servers: { assessment: { updatesWithUnknownFixes: string[] } }[] };
+    assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Oct26SU'));
+  });
+
+  it('fails on a file with no build rows', async () => {
+    const page = join(dir, 'empty.txt');
+    writeFileSync(page, 'nothing here\n');
+    const r = await run('exposure', 'update', '--from', page, '--dry-run');
+    assert.equal(r.code, 2);
+  });
+});
