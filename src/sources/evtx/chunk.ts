@@ -140,9 +140,9 @@ class ChunkReader {
         p += size;
         continue;
       }
-      if (!exact && isZero(b, p, end)) return;
       const next = findRecord(b, p + 1, end);
-      if (!exact && next < 0 && p === freeSpace) return;
+      // Searching on from each bad spot keeps a hostile chunk to one pass over its bytes.
+      if (!exact && next < 0 && (p === freeSpace || isZero(b, p, end))) return;
       const skipped = (next < 0 ? end : next) - p;
       this.damage(p, `${this.whyNotRecord(p, end)}; ${skipped} bytes skipped`);
       if (next < 0) return;

@@ -9,6 +9,7 @@ import {
   childZone, type Op, type Part, type Plan,
 } from './plan.js';
 
+// Real events nest a few levels; a hostile file must not exhaust the stack.
 const MAX_DEPTH = 64;
 
 const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -231,8 +232,9 @@ class Compiler {
   }
 }
 
-export function compileFragment(c: ChunkContext, start: number, end: number, zone: number, hasDepId: boolean): { plan: Plan; end: number } {
+/** Compiles the fragment in [start, end) of the chunk, whose elements sit in `zone`. */
+export function compileFragment(c: ChunkContext, start: number, end: number, zone: number, hasDepId: boolean): Plan {
   const compiler = new Compiler(c, start, end, hasDepId);
   compiler.fragment(zone);
-  return { plan: { ops: compiler.ops }, end: compiler.pos };
+  return { ops: compiler.ops };
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
-import { collect, type Collected } from './test-support/collect.js';
+import { collect, type Collected } from './test-helpers/collect.js';
 import type { WinEvent } from './types.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/evtx-attack-samples/', import.meta.url));

@@ -32,14 +32,6 @@ class Substitutions {
 
 const NO_SUBSTITUTIONS = new Substitutions();
 
-function put(data: Record<string, string>, key: string, value: string): void {
-  let k = key;
-  for (let n = 1; Object.hasOwn(data, k); n++) k = key + String(n);
-  // A name from the evidence must not reach Object.prototype.
-  if (k === '__proto__') Object.defineProperty(data, k, { value, enumerable: true, writable: true, configurable: true });
-  else data[k] = value;
-}
-
 export class EventRenderer {
   private c!: ChunkContext;
   private readonly stack: Substitutions[] = [];
@@ -56,9 +48,11 @@ export class EventRenderer {
   private userId = '';
   private sawSystem = false;
   private data: Record<string, string> = {};
+  /** Next suffix per repeated data name, made only for events that repeat one. */
+  private suffixes: Map<string, number> | undefined;
 
   /**
-   * Renders the record at chunk offset `p` (its header already checked). Returns undefined for a
+   * Renders the record at chunk offset `p` (its header and size already checked). Returns undefined for a
    * record whose BinXML holds no System fields: an empty event is damage, not an event.
    */
   render(c: ChunkContext, p: number, size: number, origin: { chunk: number; offset: number }): WinEvent | undefined {
@@ -74,6 +68,7 @@ export class EventRenderer {
     this.userId = '';
     this.sawSystem = false;
     this.data = {};
+    this.suffixes = undefined;
     this.fragment(p + 24, p + size - 4, Z_ROOT, 0);
     if (!this.sawSystem) return undefined;
     const ev: WinEvent = {
@@ -104,7 +99,7 @@ export class EventRenderer {
     if (t === 0x0c) {
       this.templateInstance(p, end, zone, depth);
     } else if (t === 0x01 || t === 0x41) {
-      const { plan } = compileFragment(this.c, p, end, zone, hasDependencyId(b, p, end));
+      const plan = compileFragment(this.c, p, end, zone, hasDependencyId(b, p, end));
       this.apply(plan, NO_SUBSTITUTIONS, depth);
     } else if (t !== 0x00) {
       throw new EvtxFormatError(`unexpected BinXML token 0x${t.toString(16)} at chunk offset ${p}`);
@@ -200,8 +195,24 @@ export class EventRenderer {
     if (value === null) return;
     let name = op.nameParts === null ? op.name : this.text(op.nameParts, subs, depth) ?? '';
     if (name === '') name = 'Data';
-    if (items === undefined) put(this.data, name, value!);
-    else for (const item of items) put(this.data, name, item);
+    if (items === undefined) this.put(name, value!);
+    else for (const item of items) this.put(name, item);
+  }
+
+  /** Adds a data entry; a name already taken gets the next free suffix: Data, Data1, Data2... */
+  private put(key: string, value: string): void {
+    const data = this.data;
+    let k = key;
+    if (Object.hasOwn(data, k)) {
+      this.suffixes ??= new Map();
+      let n = this.suffixes.get(key) ?? 1;
+      while (Object.hasOwn(data, key + String(n))) n++;
+      this.suffixes.set(key, n + 1);
+      k = key + String(n);
+    }
+    // A name from the evidence must not reach Object.prototype.
+    if (k === '__proto__') Object.defineProperty(data, k, { value, enumerable: true, writable: true, configurable: true });
+    else data[k] = value;
   }
 
   /** The text of literal parts and substitutions; null when all were nested BinXML (walked instead). */
@@ -283,7 +294,7 @@ function compileTemplate(c: ChunkContext, templateId: number, defOffset: number,
   const size = u32(c.buf, defOffset + 20);
   need(start, size, c.len, 'template body');
   if (size < 4 || c.buf[start] !== 0x0f) throw new EvtxFormatError('no BinXML fragment in the template body');
-  return compileFragment(c, start, start + size, zone, true).plan;
+  return compileFragment(c, start, start + size, zone, true);
 }
 
 /**

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChunkWriter, el, evtxFile, sub, systemSection, systemValues, v, type Element } from './test-support/build-evtx.js';
-import { collect } from './test-support/collect.js';
+import { ChunkWriter, el, evtxFile, sub, systemSection, systemValues, v, type Element } from './test-helpers/build-evtx.js';
+import { collect } from './test-helpers/collect.js';
 
 const NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
 const sys = { provider: 'Test-Provider', eventId: 4624, level: 0, time: v.filetime('2019-03-19T23:34:46.872Z', 512n), recordId: 100, channel: 'Security' };
