@@ -225,7 +225,8 @@ export class RecordScanner {
       }
       const nl = data.indexOf(LF, p);
       const nul = this.findNul(data, p);
-      if (nul !== -1 && (nl === -1 || nul < nl)) {
+      // Past the size limit a NUL is part of an over-long line, as it is when the line comes in pieces.
+      if (nul !== -1 && (nl === -1 || nul < nl) && nul - p <= this.maxRecord) {
         // NUL bytes end whatever they interrupt: a zero-filled region is followed by fresh lines.
         this.pushDamage(this.line, this.base + p, p, `record cut short by NUL bytes at offset ${this.base + nul}`);
         this.zeros = { line: this.line, offset: this.base + nul, length: 0, reported: true };
@@ -308,15 +309,15 @@ export class RecordScanner {
     let fieldStart = s.fieldStart;
     let separators = s.separators;
     let lines = s.lines;
-    // Next quote / line end / NUL at or after i; -2 until looked up, -1 when there is none.
-    let nq = -2;
+    // Next quote / line end / NUL at or after i, -1 when there is none. Quote and NUL positions are
+    // kept for the whole pass: a search that finds nothing runs to the end of the buffer.
     let nl = -2;
-    let nz = -2;
     while (i < end) {
-      if (nq !== -1 && nq < i) nq = data.indexOf(QUOTE, i);
-      if (nz !== -1 && nz < i) nz = data.indexOf(0, i);
+      const nq = this.findQuote(data, i);
+      const nz = this.findNul(data, i);
       if (inQuote) {
         if (nz !== -1 && (nq === -1 || nz < nq)) {
+          if (nz - s.start > this.maxRecord) return TOO_LONG;
           lines += countByte(this.buf, i, nz, LF);
           return this.cutByNul(s, nz, lines);
         }
@@ -355,7 +356,7 @@ export class RecordScanner {
         break;
       }
       const c = b[stop];
-      if (c === 0) return this.cutByNul(s, stop, lines);
+      if (c === 0) return stop - s.start > this.maxRecord ? TOO_LONG : this.cutByNul(s, stop, lines);
       if (c === LF) {
         if (stop - s.start > this.maxRecord) return TOO_LONG;
         const contentEnd = stop > s.start && b[stop - 1] === CR ? stop - 1 : stop;
@@ -401,6 +402,9 @@ export class RecordScanner {
   /** A quoted record grown past the limit: report its first line and read on from the next one. */
   private resyncQuoted(s: QuotedScan, data: Buffer): number {
     this.quoted = undefined;
+    // Reading goes back to the record's second line: searches made past it no longer hold.
+    this.nextQuote = -2;
+    this.nextNul = -2;
     const nl = data.indexOf(LF, s.start);
     const reason = `record longer than ${this.maxRecord} bytes (a quote left open?); read on from the next line`;
     this.pushDamage(s.line, this.base + s.start, s.start, reason);
