@@ -162,3 +162,18 @@ test('a record with no System section is damage, not an event', async () => {
   assert.equal(damage[0]!.offset, 0x1000 + at);
   assert.match(damage[0]!.reason, /no System section/);
 });
+
+test('records past a stale free-space offset are read when they continue the id sequence', async () => {
+  const w = new ChunkWriter();
+  const body = eventTemplate();
+  const at = [1, 2, 3, 4].map((id) => w.record(id, () => w.fragment(() => w.template(0x9999, body, systemValues({ ...sys, recordId: id })))));
+  // Old bytes after the records that happen to look like one, but with an id out of sequence.
+  const stale = w.record(77, () => w.fragment(() => w.template(0x9999, body, systemValues({ ...sys, recordId: 77 }))));
+  const third = at[2]!;
+  const { events, damage } = await collect(evtxFile([w.finish(0, third)]));
+  assert.deepEqual(events.map((e) => e.recordId), [1, 2, 3, 4]);
+  assert.equal(damage.length, 1);
+  assert.equal(damage[0]!.offset, 0x1000 + third);
+  assert.match(damage[0]!.reason, /^2 record\(s\) past the chunk header's free-space offset/);
+  assert.ok(stale > at[3]!);
+});

@@ -166,16 +166,16 @@ export class ChunkWriter {
     return start;
   }
 
-  /** The chunk with its header and both checksums filled in. */
-  finish(flags = 0): Buffer {
+  /** The chunk with its header and both checksums filled in; `freeSpace` as a stale header would have it. */
+  finish(flags = 0, freeSpace = this.pos): Buffer {
     const b = this.buf;
     b.write('ElfChnk\0', 0, 'latin1');
     for (const [at, n] of [[8, this.firstId], [16, this.lastId], [24, this.firstId], [32, this.lastId]] as const) b.writeBigUInt64LE(BigInt(n), at);
     b.writeUInt32LE(128, 40);
     b.writeUInt32LE(this.lastRecord, 44);
-    b.writeUInt32LE(this.pos, 48);
+    b.writeUInt32LE(freeSpace, 48);
     b.writeUInt32LE(flags, 120);
-    b.writeUInt32LE(flags & 4 ? 0 : crc32(b.subarray(512, this.pos)), 52);
+    b.writeUInt32LE(flags & 4 ? 0 : crc32(b.subarray(512, freeSpace)), 52);
     b.writeUInt32LE(flags & 4 ? 0 : crc32(b.subarray(128, 512), crc32(b.subarray(0, 120))), 124);
     return b;
   }
