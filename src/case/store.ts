@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ScanResult } from '../core/types.js';
 import { addAction, listActions, updateAction } from './actions.js';
+import { listAssessments, recordAssessment } from './assessments.js';
 import { checkAudit, readAudit } from './audit.js';
 import { checkSlug, resolveCase } from './case-ref.js';
 import { createCase, getCase, listCases, updateCase } from './cases.js';
@@ -18,8 +19,11 @@ import { openSqliteDriver } from './db/sqlite-driver.js';
 import { decide, listDecisions } from './decisions.js';
 import { CaseError } from './errors.js';
 import { addEvidence, listEvidence, recordCustody, verifyEvidence } from './evidence.js';
+import { listFindings } from './findings.js';
+import { listObligations, recordFiling, syncObligations } from './obligations.js';
 import type { Playbook } from './playbook.js';
 import { loadPlaybook } from './playbook.js';
+import type { FindingRow, NewAssessment, NewFiling, ObligationSpec, StoredAssessment, StoredFiling, StoredObligation } from './regulatory-types.js';
 import { recordScan } from './scans.js';
 import { caseStory } from './story.js';
 import type {
@@ -59,6 +63,17 @@ export interface CaseStore {
   auditLog(ref: string): Promise<AuditEntry[]>;
   checkAudit(ref: string): Promise<AuditCheck>;
 
+  /** Every finding with its file, line and the file's SHA-256 (the evidence appendix). */
+  listFindings(ref: string): Promise<FindingRow[]>;
+  /** Adds the next version of the breach assessment; earlier versions are kept unchanged. */
+  recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment>;
+  listAssessments(ref: string): Promise<StoredAssessment[]>;
+  /** Brings the obligations in line with the rules' output; none is ever deleted. */
+  syncObligations(ref: string, specs: ObligationSpec[]): Promise<StoredObligation[]>;
+  listObligations(ref: string): Promise<StoredObligation[]>;
+  /** Appends a filing; the first fixes the obligation's lateness, and a late first filing needs its reasons. */
+  recordFiling(ref: string, input: NewFiling): Promise<{ filing: StoredFiling; obligation: StoredObligation }>;
+
   close(): Promise<void>;
 }
 
@@ -92,6 +107,13 @@ class SqlCaseStore implements CaseStore {
     const { caseId } = await resolveCase(this.ctx.driver, this.ctx, ref);
     return checkAudit(this.ctx.driver, caseId);
   }
+
+  listFindings(ref: string): Promise<FindingRow[]> { return listFindings(this.ctx, ref); }
+  recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment> { return recordAssessment(this.ctx, ref, input); }
+  listAssessments(ref: string): Promise<StoredAssessment[]> { return listAssessments(this.ctx, ref); }
+  syncObligations(ref: string, specs: ObligationSpec[]): Promise<StoredObligation[]> { return syncObligations(this.ctx, ref, specs); }
+  listObligations(ref: string): Promise<StoredObligation[]> { return listObligations(this.ctx, ref); }
+  recordFiling(ref: string, input: NewFiling): Promise<{ filing: StoredFiling; obligation: StoredObligation }> { return recordFiling(this.ctx, ref, input); }
 
   close(): Promise<void> { return this.ctx.driver.close(); }
 }

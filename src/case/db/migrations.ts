@@ -253,6 +253,72 @@ export const MIGRATIONS: Migration[] = [
       ...appendOnly(d, ['action_events', 'decisions']),
     ],
   },
+  {
+    version: 4,
+    name: 'regulatory: versioned breach assessments, obligations with their clocks, append-only filings',
+    statements: (d) => {
+      const real = d === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
+      return [
+        ...ddl(d, `
+          CREATE TABLE breach_assessments (
+            id {pk},
+            case_id {ref} NOT NULL REFERENCES cases(id),
+            version {int} NOT NULL,
+            answers TEXT NOT NULL,
+            result TEXT NOT NULL,
+            conclusion TEXT,
+            level TEXT,
+            assessed_by TEXT NOT NULL,
+            assessed_at {time} NOT NULL,
+            UNIQUE (case_id, version)
+          );
+          CREATE TABLE obligations (
+            id {pk},
+            case_id {ref} NOT NULL REFERENCES cases(id),
+            ref TEXT NOT NULL,
+            key TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            legal_reference TEXT NOT NULL,
+            template TEXT NOT NULL,
+            anchor_kind TEXT NOT NULL,
+            anchor_at {time},
+            hours ${real},
+            due_at {time},
+            target_hours ${real},
+            target_at {time},
+            required TEXT NOT NULL,
+            applicability TEXT NOT NULL,
+            active {int} NOT NULL,
+            created_at {time} NOT NULL,
+            updated_at {time} NOT NULL,
+            first_filed_at {time},
+            late_by_ms {int},
+            delay_reasons TEXT,
+            UNIQUE (case_id, key),
+            UNIQUE (case_id, ref)
+          );
+          CREATE TABLE filings (
+            id {pk},
+            case_id {ref} NOT NULL REFERENCES cases(id),
+            obligation_id {ref} NOT NULL REFERENCES obligations(id),
+            seq {int} NOT NULL,
+            channel TEXT NOT NULL,
+            sent_at {time} NOT NULL,
+            sent_by TEXT NOT NULL,
+            reference TEXT,
+            content TEXT NOT NULL,
+            delay_reasons TEXT,
+            late_by_ms {int},
+            recorded_by TEXT NOT NULL,
+            recorded_at {time} NOT NULL,
+            UNIQUE (obligation_id, seq)
+          )`),
+        ...appendOnly(d, ['breach_assessments', 'filings']),
+      ];
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

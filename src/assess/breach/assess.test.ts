@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AnswersError, checkAnswers, mergeAnswers, missingAnswers, parseAnswersYaml } from './answers.js';
+import type { AssessInput } from './assess.js';
+import { assessBreach } from './assess.js';
+import type { BreachAnswers } from './types.js';
+
+const answers: BreachAnswers = checkAnswers({
+  firm: { legalName: 'Acme Trust Ltd', role: ['controller'], establishments: ['JE'], jfsc: 'registered-person', contact: { name: 'Jo Bloggs' } },
+  datasets: [
+    { id: 'trust-mail', description: 'trust team mailboxes', mailboxes: ['trust@acme.je'], subjects: ['clients', 'beneficial-owners'],
+      categories: ['identity', 'identity-documents', 'cdd-aml', 'criminal'], records: 20000, people: 1500, jurisdictions: { JE: 1000, GB: 400, FR: 100 }, encrypted: false },
+  ],
+});
+
+function input(over: Partial<AssessInput>): AssessInput {
+  return {
+    answers, servers: [{ name: 'EX01', verdict: 'probed', summary: 'probes only' }], window: { from: '2021-01-06T00:00:00.000Z', to: '2021-03-03T00:00:00.000Z' },
+    mailboxes: undefined, coverage: undefined, now: '2021-03-10T09:00:00.000Z', ...over,
+  };
+}
+
+test('without mailbox analysis the data touched is "not established", never "not accessed", and is asked for', () => {
+  const a = assessBreach(input({}));
+  const d = a.datasets[0];
+  assert.ok(d);
+  assert.equal(d.access, 'not-established');
+  assert.match(d.accessBasis.join(' '), /not yet established/);
+  assert.ok(a.open.some((q) => q.id === 'mailboxes-touched'));
+  assert.ok(a.open.some((q) => q.id === 'log-coverage'));
+  assert.doesNotMatch(JSON.stringify(a), /not accessed/i);
+});
+
+test('a web shell with full reach: access cannot be excluded, whatever the mailbox list says', () => {
+  const a = assessBreach(input({ servers: [{ name: 'EX01', verdict: 'post-exploitation', summary: 'web shell run as SYSTEM' }], mailboxes: [], coverage: [] }));
+  assert.equal(a.cannotExcludeAccess, true);
+  assert.match(a.cannotExcludeReasons.join(' '), /EX01 is post-exploitation.*cannot be excluded/);
+  assert.equal(a.datasets[0]?.access, 'reachable');
+  assert.equal(a.enisa?.cb.malicious.value, 0.5);
+  assert.equal(a.enisa?.cb.confidentiality.value, 0.25);
+  // Criminal data is special and base 4: 4 × 1 + 0.25 + 0.5 = 4.75, very high, high risk.
+  assert.equal(a.enisa?.dpc, 4);
+  assert.equal(a.enisa?.se, 4.75);
+  assert.equal(a.conclusion, 'high-risk');
+  assert.deepEqual(a.flags.specialCategories, ['criminal']);
+});
+
+test('missing logs for part of the window: access cannot be excluded; an override to low still concludes risk', () => {
+  const low = mergeAnswers(answers, { override: { level: 'low', reason: 'the firm believes nothing was read' } });
+  const a = assessBreach(input({
+    answers: low, mailboxes: [],
+    coverage: [{ server: 'EX01', source: 'HttpProxy', first: '2021-01-01T00:00:00Z', last: '2021-03-09T00:00:00Z', gaps: [{ from: '2021-02-01T00:00:00Z', to: '2021-02-10T00:00:00Z', reason: 'log rotation' }] }],
+  }));
+  assert.equal(a.cannotExcludeAccess, true);
+  assert.match(a.cannotExcludeReasons.join(' '), /HttpProxy logs on EX01 are missing from 2021-02-01/);
+  assert.equal(a.level, 'low');
+  assert.equal(a.computedLevel, 'very-high');
+  assert.equal(a.conclusion, 'risk');
+  assert.match(a.conclusionBasis.join(' '), /overrode the ENISA result to low: the firm believes nothing was read/);
+  assert.equal(a.datasets[0]?.access, 'not-established');
+});
+
+test('mailbox evidence sets the level per dataset, with its trace; full coverage without hits is "no evidence found"', () => {
+  const a = assessBreach(input({
+    mailboxes: [{ mailbox: 'trust@acme.je', server: 'ex01', level: 'exported', how: 'New-MailboxExportRequest', evidence: [{ path: 'ex01/cmdlet.log', line: 12 }] }],
+    coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }],
+  }));
+  assert.equal(a.datasets[0]?.access, 'exported');
+  assert.deepEqual(a.datasets[0]?.evidence, [{ path: 'ex01/cmdlet.log', line: 12 }]);
+  assert.equal(a.enisa?.cb.confidentiality.value, 0.5);
+  const none = assessBreach(input({ mailboxes: [], coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }] }));
+  assert.equal(none.datasets[0]?.access, 'no-evidence-found');
+  assert.match(none.datasets[0]?.accessBasis.join(' ') ?? '', /not proof that it was not accessed/);
+  assert.equal(none.cannotExcludeAccess, false);
+});
+
+test('jurisdictions and totals add up; unknown numbers stay unknown', () => {
+  const a = assessBreach(input({}));
+  assert.deepEqual(a.jurisdictions, { JE: 1000, GB: 400, FR: 100 });
+  assert.deepEqual(a.totals, { people: 1500, records: 20000 });
+  assert.equal(a.flags.moreThan100People, true);
+  const two = assessBreach(input({ answers: mergeAnswers(answers, { datasets: [...answers.datasets ?? [], { id: 'hr', description: 'HR', subjects: ['employees'], categories: ['employment'] }] }) }));
+  assert.equal(two.totals.people, undefined);
+  assert.ok(two.open.some((q) => q.id === 'people:hr'));
+});
+
+test('answers are checked with paths; what is missing is listed', () => {
+  assert.throws(() => parseAnswersYaml('firm:\n  role: [owner]\ndatasets:\n  - categories: [gossip]\n'), (err: AnswersError) => {
+    assert.match(err.message, /firm.role: "owner"/);
+    assert.match(err.message, /datasets\[0\].categories: "gossip"/);
+    assert.match(err.message, /datasets\[0\].description/);
+    return true;
+  });
+  assert.throws(() => checkAnswers({ override: { level: 'low' } }), /override.reason/);
+  assert.deepEqual(missingAnswers({}).map((m) => m.path), ['firm.legalName', 'firm.role', 'firm.establishments', 'firm.jfsc', 'firm.contact.name', 'datasets']);
+  assert.deepEqual(missingAnswers(answers), []);
+});

@@ -1,0 +1,165 @@
+// The personal-data breach assessment's words. Answers are what only the firm knows; the
+// assessment joins them with what the case's evidence shows.
+
+/** How far the evidence shows a dataset was touched. There is no "not accessed": the evidence never proves it. */
+export const ACCESS_LEVELS = ['exported', 'read', 'reachable', 'no-evidence-found', 'not-established'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export const SEVERITY_LEVELS = ['low', 'medium', 'high', 'very-high'] as const;
+export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
+
+export const CONCLUSIONS = ['no-risk', 'risk', 'high-risk'] as const;
+export type Conclusion = (typeof CONCLUSIONS)[number];
+
+/** One mailbox the scan found touched (from `mailboxes[]`); `mailbox: '*'` means every mailbox on the server. */
+export interface MailboxReach {
+  mailbox: string;
+  server: string;
+  level: 'read' | 'exported' | 'reachable';
+  first?: string;
+  last?: string;
+  how: string;
+  evidence: { path: string; line: number }[];
+}
+
+/** What the logs of one source on one server hold, and where they are silent (from `coverage[]`). */
+export interface CoverageEntry {
+  server: string;
+  source: string;
+  first?: string;
+  last?: string;
+  gaps: { from: string; to: string; reason?: string }[];
+}
+
+export interface ServerFacts {
+  name: string;
+  verdict: string | undefined;
+  summary: string | undefined;
+}
+
+export interface ContactAnswer {
+  name?: string;
+  role?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface FirmAnswers {
+  legalName?: string;
+  contact?: ContactAnswer;
+  dpo?: string;
+  joicRegistration?: string;
+  /** Where the firm is established: JE, GG, UK, or an EU member state's ISO code. */
+  establishments?: string[];
+  role?: ('controller' | 'processor')[];
+  /** Where UK or EU GDPR reaches the firm (its own legal view, Art. 3). */
+  gdprScope?: ('UK' | 'EU')[];
+  jfsc?: 'registered-person' | 'schedule-2' | 'none';
+  /** Might the incident affect the registration or the clients' interests (the JFSC trigger)? */
+  jfscImpact?: boolean;
+  gfscLicensee?: boolean;
+  gfscSignificant?: boolean;
+  operatorOfEssentialService?: boolean;
+  /** Clients for whom the firm is processor, with any contractual notice period. */
+  processorFor?: { client: string; noticeHours?: number; contractRef?: string }[];
+  /** Firm-set targets, in hours, for duties the law gives no hours: keyed by rule id or `RULE_ID/stage`. */
+  targets?: Record<string, number>;
+}
+
+export interface DatasetAnswer {
+  id: string;
+  description: string;
+  /** Mailbox addresses or group names; `*` for every mailbox on the dataset's servers. */
+  mailboxes?: string[];
+  /** Servers that hold it; every case server when left out. */
+  servers?: string[];
+  subjects: string[];
+  categories: string[];
+  records?: number;
+  people?: number;
+  /** Where the people live: ISO code → approximate number (or null when the number is unknown). */
+  jurisdictions?: Record<string, number | null>;
+  encrypted?: boolean;
+  keyCompromised?: boolean;
+}
+
+export interface EnisaAnswers {
+  dpcAdjustments?: { factor: string; delta: number }[];
+  ei?: number;
+  confidentiality?: number;
+  integrity?: number;
+  availability?: number;
+  malicious?: number;
+}
+
+export interface BreachAnswers {
+  firm?: FirmAnswers;
+  datasets?: DatasetAnswer[];
+  enisa?: EnisaAnswers;
+  override?: { level: SeverityLevel; reason: string };
+  /** Free-text answers to the question bank, keyed by question id (containment, preventive, …). */
+  narrative?: Record<string, string>;
+}
+
+/** One ENISA input: its value, where it came from, and why. */
+export interface EnisaInput {
+  value: number;
+  from: 'answer' | 'evidence' | 'default' | 'categories';
+  why: string;
+}
+
+export interface EnisaResult {
+  dpcBase: EnisaInput;
+  dpcAdjustments: { factor: string; delta: number }[];
+  dpc: number;
+  ei: EnisaInput;
+  cb: { confidentiality: EnisaInput; integrity: EnisaInput; availability: EnisaInput; malicious: EnisaInput };
+  cbTotal: number;
+  se: number;
+  level: SeverityLevel;
+}
+
+export interface DatasetAssessment {
+  id: string;
+  description: string;
+  subjects: string[];
+  categories: string[];
+  special: string[];
+  records: number | undefined;
+  people: number | undefined;
+  jurisdictions: Record<string, number | null>;
+  encrypted: boolean | undefined;
+  unintelligible: boolean;
+  access: AccessLevel;
+  /** Sentences that say why the access level is what it is, each naming its source. */
+  accessBasis: string[];
+  evidence: { path: string; line: number }[];
+  cannotExcludeAccess: boolean;
+}
+
+export interface OpenQuestion {
+  id: string;
+  question: string;
+  needed: string;
+}
+
+export interface BreachAssessment {
+  assessedAt: string;
+  servers: (ServerFacts & { fullReach: boolean })[];
+  mailboxesKnown: boolean;
+  coverageKnown: boolean;
+  datasets: DatasetAssessment[];
+  /** True when the evidence cannot exclude access to data on the reached systems. */
+  cannotExcludeAccess: boolean;
+  cannotExcludeReasons: string[];
+  enisa: EnisaResult | undefined;
+  computedLevel: SeverityLevel | undefined;
+  level: SeverityLevel | undefined;
+  override: { level: SeverityLevel; reason: string } | undefined;
+  conclusion: Conclusion | undefined;
+  conclusionBasis: string[];
+  flags: { moreThan100People: boolean | undefined; allUnintelligible: boolean; specialCategories: string[] };
+  jurisdictions: Record<string, number | null>;
+  totals: { people: number | undefined; records: number | undefined };
+  open: OpenQuestion[];
+}

@@ -1,0 +1,146 @@
+// The regulatory part of the case store (assessment versions, obligations, filings, findings for
+// the appendix), run against SQLite and PostgreSQL by `regulatory-store.test.ts`.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SCHEMA_VERSION } from '../db/migrations.js';
+import type { ObligationSpec } from '../regulatory-types.js';
+import type { CaseStore } from '../store.js';
+import type { Harness, HarnessFactory } from './harness.js';
+import { evidenceFile, finding, scanResult } from './scan-fixtures.js';
+
+async function withStore<T>(factory: HarnessFactory, fn: (store: CaseStore, h: Harness) => Promise<T>): Promise<T> {
+  const h = await factory();
+  try {
+    return await fn(await h.open(), h);
+  } finally {
+    await h.dispose();
+  }
+}
+
+const REF = 'acme/proxylogon';
+
+function spec(key: string, over: Partial<ObligationSpec> = {}): ObligationSpec {
+  const [ruleId = key, recipient = 'JOIC', stage = 'initial'] = key.split('|');
+  return {
+    key, ruleId, recipient, stage, legalReference: 'DPJL 2018 Art. 20', template: { rule: ruleId, hours: 72 },
+    anchorKind: 'aware', anchorAt: '2021-03-26T09:00:00.000Z', hours: 72, dueAt: '2021-03-29T09:00:00.000Z',
+    targetHours: undefined, targetAt: undefined, required: 'yes', applicability: 'applies', ...over,
+  };
+}
+
+export function regulatorySuite(label: string, factory: HarnessFactory): void {
+  describe(`case store (regulatory) on ${label}`, () => {
+    it('upgrades a version 3 store to the regulatory tables, keeping its cases', async () => {
+      const h = await factory();
+      try {
+        const old = await h.open({ schemaUpTo: 3 });
+        await old.createCase({ ref: REF, title: 'Exchange compromise' });
+        await old.close();
+        const store = await h.open();
+        assert.equal(await store.schemaVersion(), SCHEMA_VERSION);
+        assert.ok(SCHEMA_VERSION >= 4);
+        assert.deepEqual(await store.listAssessments(REF), []);
+        assert.deepEqual(await store.listObligations(REF), []);
+      } finally {
+        await h.dispose();
+      }
+    });
+
+    it('keeps every assessment version, unedited, each in the audit chain', () => withStore(factory, async (store, h) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      const v1 = await store.recordAssessment(REF, { answers: { firm: { legalName: 'Acme' } }, result: { conclusion: 'risk' }, conclusion: 'risk', level: 'medium' });
+      const v2 = await store.recordAssessment(REF, { answers: { firm: { legalName: 'Acme Trust Ltd' } }, result: { conclusion: 'high-risk' }, conclusion: 'high-risk', level: 'very-high' });
+      assert.equal(v1.version, 1);
+      assert.equal(v2.version, 2);
+      const all = await store.listAssessments(REF);
+      assert.deepEqual(all.map((a) => [a.version, a.conclusion, a.level, a.assessedBy]), [[1, 'risk', 'medium', 'tester'], [2, 'high-risk', 'very-high', 'tester']]);
+      assert.deepEqual(all[0]?.answers, { firm: { legalName: 'Acme' } });
+      await assert.rejects(h.raw("UPDATE breach_assessments SET conclusion = 'no-risk'"), /append-only/);
+      const log = await store.auditLog(REF);
+      assert.deepEqual(log.filter((e) => e.entity === 'assessment').map((e) => e.entityId), ['v1', 'v2']);
+      assert.equal((await store.checkAudit(REF)).intact, true);
+    }));
+
+    it('syncs obligations idempotently: new ones numbered, unfiled clocks follow, none deleted', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      const a = spec('JOIC|JOIC|initial');
+      const b = spec('JFSC|JFSC supervisor|initial', { hours: undefined, dueAt: undefined, targetHours: 24, targetAt: '2021-03-27T09:00:00.000Z' });
+      const first = await store.syncObligations(REF, [a, b]);
+      assert.deepEqual(first.map((o) => [o.ref, o.key, o.active]), [['O1', 'JOIC|JOIC|initial', true], ['O2', 'JFSC|JFSC supervisor|initial', true]]);
+      assert.equal(first[1]?.hours, undefined);
+      assert.equal(first[1]?.targetHours, 24);
+      const entries = (await store.auditLog(REF)).length;
+      await store.syncObligations(REF, [a, b]);
+      assert.equal((await store.auditLog(REF)).length, entries, 'a sync with nothing new writes nothing');
+      // Awareness corrected: the unfiled clock moves.
+      const moved = await store.syncObligations(REF, [spec('JOIC|JOIC|initial', { anchorAt: '2021-03-26T10:00:00.000Z', dueAt: '2021-03-29T10:00:00.000Z' }), b]);
+      assert.equal(moved[0]?.dueAt, '2021-03-29T10:00:00.000Z');
+      // A rule that no longer applies leaves its obligation inactive, not gone.
+      const dropped = await store.syncObligations(REF, [a]);
+      assert.deepEqual(dropped.map((o) => [o.ref, o.active]), [['O1', true], ['O2', false]]);
+      const back = await store.syncObligations(REF, [a, b]);
+      assert.deepEqual(back.map((o) => [o.ref, o.active]), [['O1', true], ['O2', true]]);
+      assert.equal((await store.checkAudit(REF)).intact, true);
+    }));
+
+    it('fixes lateness at the first filing; a late first filing needs its reasons; filings are append-only', () => withStore(factory, async (store, h) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      await store.syncObligations(REF, [spec('JOIC|JOIC|initial'), spec('JOIC|JOIC|follow-up', { anchorKind: 'previous-filing', anchorAt: undefined, hours: undefined, dueAt: undefined })]);
+      await assert.rejects(store.recordFiling(REF, { obligation: 'o1', reference: 'JOIC-123', sentAt: '2021-03-29T11:30:00Z', channel: 'joic_portal', content: { a: 1 } }),
+        /2 h 30 min after its deadline.*reasons for the delay/);
+      await assert.rejects(store.recordFiling(REF, { obligation: 'O9', content: {} }), /no obligation O9/);
+      const { filing, obligation } = await store.recordFiling(REF, {
+        obligation: 'O1', reference: 'JOIC-123', sentAt: '2021-03-29T11:30:00Z', channel: 'joic_portal',
+        content: { pack: 'joic', fields: { 'joic.what-happened': 'web shell' } }, delayReasons: 'forensic firm confirmed scope on Monday',
+      });
+      assert.equal(filing.seq, 1);
+      assert.equal(filing.reference, 'JOIC-123');
+      assert.equal(filing.lateByMs, 2.5 * 3_600_000);
+      assert.deepEqual(filing.content, { pack: 'joic', fields: { 'joic.what-happened': 'web shell' } });
+      assert.equal(obligation.firstFiledAt, '2021-03-29T11:30:00.000Z');
+      assert.equal(obligation.lateByMs, 2.5 * 3_600_000);
+      assert.equal(obligation.delayReasons, 'forensic firm confirmed scope on Monday');
+      // Moving awareness later after filing cannot make the late filing on time.
+      const after = await store.syncObligations(REF, [spec('JOIC|JOIC|initial', { anchorAt: '2021-03-27T09:00:00.000Z', dueAt: '2021-03-30T09:00:00.000Z' }),
+        spec('JOIC|JOIC|follow-up', { anchorKind: 'previous-filing', anchorAt: '2021-03-29T11:30:00.000Z', hours: undefined, dueAt: undefined })]);
+      assert.equal(after[0]?.dueAt, '2021-03-29T09:00:00.000Z');
+      assert.equal(after[0]?.lateByMs, 2.5 * 3_600_000);
+      assert.equal(after[1]?.anchorAt, '2021-03-29T11:30:00.000Z');
+      // A second filing (an update) needs no reasons and changes nothing fixed.
+      const second = await store.recordFiling(REF, { obligation: 'O1', reference: 'JOIC-123', sentAt: '2021-04-02T09:00:00Z', channel: 'email', content: { update: true } });
+      assert.equal(second.filing.seq, 2);
+      assert.equal(second.filing.lateByMs, undefined);
+      assert.equal(second.obligation.firstFiledAt, '2021-03-29T11:30:00.000Z');
+      // No deadline, no lateness.
+      const followUp = await store.recordFiling(REF, { obligation: 'O2', reference: 'JOIC-123', content: {} });
+      assert.equal(followUp.obligation.lateByMs, undefined);
+      await assert.rejects(store.recordFiling(REF, { obligation: 'O1', channel: 'pigeon', content: {} }), /channel "pigeon"/);
+      await assert.rejects(h.raw("UPDATE filings SET reference = 'X'"), /append-only/);
+      await assert.rejects(h.raw('DELETE FROM filings'), /append-only/);
+      assert.equal((await store.checkAudit(REF)).intact, true);
+    }));
+
+    it('lists findings with file, line and the file hash for the evidence appendix', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      const ev = evidenceFile('EXCH01/HttpProxy/Ecp/a.log');
+      await store.recordScan(REF, scanResult([ev], [finding(ev.path, 12), finding(ev.path, 7), finding('elsewhere.log', 3)]), { actor: 't', args: [] });
+      const rows = await store.listFindings(REF);
+      assert.equal(rows.length, 3);
+      const hit = rows.find((r) => r.line === 12);
+      assert.equal(hit?.sha256, ev.sha256);
+      assert.equal(hit?.path, ev.path);
+      assert.deepEqual(hit?.cves, ['CVE-2021-26855']);
+      assert.equal(rows.find((r) => r.path === 'elsewhere.log')?.sha256, '', 'a finding whose file was not listed has no hash to show');
+    }));
+
+    it('keeps firms apart: another firm\'s session cannot read or write these', () => withStore(factory, async (store, h) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      await store.createCase({ ref: 'beta/x', title: 'other firm' });
+      await store.recordAssessment(REF, { answers: {}, result: {} });
+      const scoped = await h.open({ firm: 'beta' });
+      await assert.rejects(scoped.listAssessments(REF), /outside this session/);
+      await assert.rejects(scoped.recordFiling(REF, { obligation: 'O1', content: {} }), /outside this session/);
+    }));
+  });
+}
