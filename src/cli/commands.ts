@@ -4,11 +4,13 @@ import { registerCase } from './case.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
+import { registerTimeline } from './timeline.js';
 import { registerExposure } from './exposure.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
   registerScan(program, setExit);
+  registerTimeline(program, setExit);
   registerRules(program, setExit);
   registerDemo(program, setExit);
   registerCase(program, setExit);

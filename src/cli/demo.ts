@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { generateDemo } from '../demo/generate.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
 import { scan } from '../scan/run.js';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
@@ -23,12 +24,19 @@ export function registerDemo(program: Command, setExit: SetExit): void {
     .option('--seed <n>', 'generator seed (the same seed writes the same bytes)', wholeNumber, 20210302)
     .option('--size-mb <n>', 'approximate size of the sample evidence in MB', wholeNumber, 40)
     .option('--json <file>', 'also write the scan result as JSON')
+    .option('--tz <zone>', 'time zone for times shown (IANA name)', checkZone, DEFAULT_ZONE)
     .option('-q, --quiet', 'no progress bar')
-    .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean }) => {
+    .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string }) => {
       const outDir = resolve(flags.out);
-      process.stderr.write(`writing sample evidence to ${outDir} …\n`);
-      const generated = await generateDemo({ outDir, seed: flags.seed, targetBytes: flags.sizeMb * 1024 * 1024 });
-      process.stderr.write(`wrote ${generated.files.length} files, ${(generated.bytes / 1024 / 1024).toFixed(1)} MB; scanning: exir scan ${flags.out}\n\n`);
+      const existing = await readdir(outDir).catch(() => []);
+      if (existing.length > 0) {
+        // Never delete a folder the user has: scan what is there, which a rerun of the demo wrote.
+        process.stderr.write(`${outDir} is not empty: scanning what it holds (remove it to write the sample afresh)\n\n`);
+      } else {
+        process.stderr.write(`writing sample evidence to ${outDir} …\n`);
+        const generated = await generateDemo({ outDir, seed: flags.seed, targetBytes: flags.sizeMb * 1024 * 1024 });
+        process.stderr.write(`wrote ${generated.files.length} files, ${(generated.bytes / 1024 / 1024).toFixed(1)} MB; scanning: exir scan ${flags.out}\n\n`);
+      }
       const progress = progressReporter(!flags.quiet);
       let result;
       try {
@@ -37,10 +45,10 @@ export function registerDemo(program: Command, setExit: SetExit): void {
         progress.stop();
       }
       printWarnings(result.warnings, flags.json ? 'json' : 'none');
-      process.stdout.write(consoleReport(result));
+      process.stdout.write(consoleReport(result, flags.tz));
       if (flags.json) await writeFile(flags.json, toJson(result));
-      process.stdout.write(`\nThe sample was generated with an attack on ${generated.truth.servers.filter((s) => s.expectedVerdict !== 'probed').map((s) => s.name).join(', ')}; `
-        + `on real evidence \`exir scan\` exits 1 when it finds exploit attempts or worse.\n`);
+      process.stdout.write('\nThe sample evidence holds one attacked server (EX01) and one that was only scanned (EX02); '
+        + 'on real evidence `exir scan` exits 1 when it finds exploit attempts or worse.\n');
       setExit(EXIT.CLEAN);
     });
 }

@@ -5,7 +5,9 @@ import type { ScanResult } from '../core/types.js';
 import { isAttack } from '../correlate/verdict.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
-import { timelineCsv } from '../report/timeline-csv.js';
+import { mergedTimeline } from '../correlate/timeline.js';
+import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { writeTimeline } from './timeline.js';
 import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
@@ -33,6 +35,7 @@ interface ScanFlags {
   threads?: number;
   quiet?: boolean;
   maxExpandGb: number;
+  tz: string;
 }
 
 /** Stores the scan in a case in one transaction: all of it, or (if interrupted) none of it. */
@@ -58,7 +61,8 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .description('Read folders and .zip bundles of Exchange and IIS logs and say whether each server was probed, attacked or compromised.')
     .argument('<paths...>', 'folders and .zip files (read in place)')
     .option('--json <file>', 'write the whole result as JSON to FILE (- for stdout)')
-    .option('--timeline <file>', 'write the findings as a Timesketch CSV timeline')
+    .option('--timeline <file>', 'write the merged timeline for Timesketch: CSV, or JSON lines when FILE ends in .jsonl')
+    .option('--tz <zone>', 'time zone for times shown to people (IANA name)', checkZone, DEFAULT_ZONE)
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option('--threads <n>', 'worker threads (default: one per core)', positiveInt)
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
@@ -84,7 +88,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
         progress.stop();
       }
       printWarnings(result.warnings, flags.json ? 'json' : 'none');
-      const summary = consoleReport(result);
+      const summary = consoleReport(result, flags.tz);
       if (flags.json === '-') {
         process.stdout.write(toJson(result));
         process.stderr.write(summary);
@@ -92,7 +96,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
         if (flags.json) await writeFile(flags.json, toJson(result));
         process.stdout.write(summary);
       }
-      if (flags.timeline) await writeFile(flags.timeline, timelineCsv(result.findings));
+      if (flags.timeline) await writeTimeline(flags.timeline, mergedTimeline(result), flags.tz);
       if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
       setExit(result.findings.some(isAttack) ? EXIT.FINDINGS : EXIT.CLEAN);
     });

@@ -89,6 +89,11 @@ export interface Finding {
   cappedBy?: string;
   /** The request it belongs to (HttpProxy RequestId = IIS cafeReqId), where the log names one. */
   requestId?: string;
+  /** What the finding means, as a phrase for a sentence (the rule's `story`). */
+  story?: string;
+  /** The URL path requested and the client's user agent, where the log has them. */
+  url?: string;
+  userAgent?: string;
   /** Set on a finding whose record shows how far its request went; others on that request are held to its stage. */
   capsRequest?: string;
 }
@@ -102,6 +107,97 @@ export interface ServerSummary {
   stageCounts: Record<Stage, number>;
   /** One plain sentence that says why the verdict is what it is. */
   summary: string;
+  /** What evidence would change the verdict, in plain words. */
+  wouldChange: string;
+}
+
+/** One line of the story: a finding, or a record the attacker left that no rule matched. */
+export interface TimelineEntry {
+  /** ISO 8601 UTC. */
+  time: string | undefined;
+  server: string;
+  source: SourceKind;
+  origin: Origin;
+  /** `finding` for a rule hit, `activity` for the attacker's other records pulled in by who made them. */
+  kind: 'finding' | 'activity';
+  summary: string;
+  ruleId?: string;
+  stage?: Stage;
+  clientIp?: string;
+  userAgent?: string;
+  user?: string;
+  requestId?: string;
+  /** The session this entry belongs to, when it belongs to one. */
+  session?: string;
+  cves?: string[];
+  /** Why a finding counts for less (a known scanner, a request that went no further). */
+  note?: string;
+  fields: Record<string, string>;
+}
+
+/** One attacker's activity, joined across logs and servers. */
+export interface Session {
+  id: string;
+  servers: string[];
+  attackerIps: string[];
+  userAgents: string[];
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+  /** Stages reached, lowest first. */
+  stages: Stage[];
+  /** Web shell URLs used in the session. */
+  webShells: string[];
+  findings: number;
+  /** Findings and the attacker's other records, in time order. */
+  entries: TimelineEntry[];
+}
+
+export const MAILBOX_LEVELS = ['reachable', 'read', 'exported'] as const;
+/** read: item access seen; exported: copied out; reachable: the attacker had the access, no item access logged. */
+export type MailboxLevel = (typeof MAILBOX_LEVELS)[number];
+
+/** A mailbox the attacker reached or could have reached. `*` stands for every mailbox on the server. */
+export interface MailboxTouch {
+  mailbox: string;
+  server: string;
+  level: MailboxLevel;
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+  /** How, in plain words, one line per way. */
+  how: string[];
+  evidence: Origin[];
+}
+
+/** Mail the attacker sent or caused to be sent (forwarding), from message tracking. */
+export interface MailMovement {
+  time: string | undefined;
+  server: string;
+  event: string;
+  sender: string;
+  recipients: string;
+  subject: string;
+  why: string;
+  origin: Origin;
+}
+
+/** What the evidence lets us see: per server and kind of log, and what it does not. */
+export interface Coverage {
+  server: string;
+  source: SourceKind;
+  files: number;
+  records: number;
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+  gaps: CoverageGap[];
+}
+
+export interface CoverageGap {
+  /** The exploitation window it falls in, when it falls in one. */
+  wave?: string;
+  from: string;
+  to: string;
+  /** In plain words, as prominent as a finding. */
+  statement: string;
 }
 
 export interface Warning {
@@ -116,6 +212,10 @@ export interface ScanResult {
   evidence: EvidenceFile[];
   servers: ServerSummary[];
   findings: Finding[];
+  sessions: Session[];
+  mailboxes: MailboxTouch[];
+  mail: MailMovement[];
+  coverage: Coverage[];
   warnings: Warning[];
   rules: { loaded: number; failed: number };
 }

@@ -1,4 +1,6 @@
-import { STAGES, type EvidenceFile, type Finding, type ServerSummary, type Stage, type Verdict } from '../core/types.js';
+import {
+  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
+} from '../core/types.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -8,6 +10,7 @@ const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
 };
 
 const STAGE_RANK = new Map<Stage, number>(STAGES.map((s, i) => [s, i]));
+const VERDICT_ORDER: Verdict[] = ['clean', 'probed', 'exploit-attempted', 'exploited', 'post-exploitation'];
 
 export function stageRank(stage: Stage): number {
   return STAGE_RANK.get(stage) ?? 0;
@@ -19,10 +22,10 @@ export function isAttack(finding: Finding): boolean {
 }
 
 const PLAIN: Record<Verdict, string> = {
-  clean: 'no sign of these attacks was found in the logs read',
+  clean: 'clean: no sign of these attacks was found in the logs read',
   probed: 'probed: scanned or tested from the internet, with no sign that an attack got further',
-  'exploit-attempted': 'attacked: exploit attempts were seen, with no sign yet that they succeeded',
-  exploited: 'compromised: the evidence shows an exploit succeeded',
+  'exploit-attempted': 'attacked: exploit attempts were seen, with no sign that they succeeded',
+  exploited: 'exploited: the evidence shows an attack succeeded',
   'post-exploitation': 'compromised and used: the attacker acted on the server after getting in',
 };
 
@@ -38,8 +41,26 @@ function maxTime(a: string | undefined, b: string | undefined): string | undefin
   return a > b ? a : b;
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "02:14 UTC on 3 March 2021": how a person says a time in a sentence. */
+export function spokenTime(iso: string | undefined): string {
+  if (!iso) return 'at an unknown time';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'at an unknown time';
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `at ${hh}:${mm} UTC on ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+export interface VerdictContext {
+  sessions?: Session[];
+  coverage?: Coverage[];
+  mailboxes?: MailboxTouch[];
+}
+
 /** One summary per server named in the evidence or the findings, worst verdict first. */
-export function summariseServers(evidence: EvidenceFile[], findings: Finding[]): ServerSummary[] {
+export function summariseServers(evidence: EvidenceFile[], findings: Finding[], context: VerdictContext = {}): ServerSummary[] {
   const names = new Set<string>();
   for (const file of evidence) if (file.kind !== 'unknown' && file.server) names.add(file.server);
   for (const finding of findings) names.add(finding.server);
@@ -57,9 +78,14 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[]):
       if (f.benign) continue;
       first = minTime(first, f.time);
       last = maxTime(last, f.time);
-      if (isAttack(f) && f.clientIp) ips.add(f.clientIp);
+      if (isAttack(f) && !f.cappedBy && f.clientIp) ips.add(f.clientIp);
+    }
+    // The attackers' IPs include those that used the same web shell, found by following the session.
+    for (const s of context.sessions ?? []) {
+      if (s.servers.includes(name)) for (const ip of s.attackerIps) ips.add(ip);
     }
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
+    const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
     out.push({
       name,
       verdict,
@@ -67,14 +93,22 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[]):
       lastActivity: last,
       attackerIps: [...ips].sort(),
       stageCounts,
-      summary: describe(verdict, own),
+      summary: describe(verdict, own, ips.size),
+      wouldChange: wouldChange(verdict, gaps.length),
     });
   }
-  const rank = (v: Verdict): number => ['clean', 'probed', 'exploit-attempted', 'exploited', 'post-exploitation'].indexOf(v);
-  return out.sort((a, b) => rank(b.verdict) - rank(a.verdict) || a.name.localeCompare(b.name));
+  return out.sort((a, b) => VERDICT_ORDER.indexOf(b.verdict) - VERDICT_ORDER.indexOf(a.verdict) || a.name.localeCompare(b.name));
 }
 
-function describe(verdict: Verdict, findings: Finding[]): string {
+/** The finding that decides the verdict: the first one at the highest stage. */
+export function decisiveFinding(findings: Finding[]): Finding | undefined {
+  return [...findings]
+    .filter((f) => !f.benign && !f.cappedBy)
+    .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];
+}
+
+/** The verdict in one sentence a compliance officer understands, naming the decisive evidence. */
+function describe(verdict: Verdict, findings: Finding[], attackerCount: number): string {
   const sentence = PLAIN[verdict];
   if (verdict === 'clean' || verdict === 'probed') {
     const benign = findings.filter((f) => f.benign).length;
@@ -85,11 +119,40 @@ function describe(verdict: Verdict, findings: Finding[]): string {
     ].filter(Boolean);
     return notes.length ? `${sentence} (${notes.join('; ')})` : sentence;
   }
-  const decisive = [...findings]
-    .filter((f) => !f.benign)
-    .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];
+  const decisive = decisiveFinding(findings);
   if (!decisive) return sentence;
-  const when = decisive.time ? ` at ${decisive.time.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}` : '';
-  const from = decisive.clientIp ? ` from ${decisive.clientIp}` : '';
-  return `${sentence}; decisive evidence: ${decisive.title}${when}${from}`;
+  const what = decisive.story ?? `the evidence shows: ${decisive.title}`;
+  const from = attackerCount > 0 ? ` and used from ${attackerCount} IP address${attackerCount === 1 ? '' : 'es'}` : '';
+  const head = verdict === 'exploit-attempted' ? 'attacked' : verdict === 'exploited' ? 'exploited' : 'compromised and used';
+  if (verdict === 'exploit-attempted') {
+    return `${head}: ${decisive.title} ${spokenTime(decisive.time)}${attackerCount ? ` from ${attackerCount} IP address${attackerCount === 1 ? '' : 'es'}` : ''}; no sign that it succeeded`;
+  }
+  // The step a regulator asks about is how the attacker got in: of the successes that opened the
+  // attack (within an hour of the first), the last one, e.g. the web shell written after the logon.
+  const successes = [...findings]
+    .filter((f) => !f.benign && !f.cappedBy && f.stage === 'exploited' && f.time)
+    .sort((a, b) => (a.time as string).localeCompare(b.time as string));
+  const firstMs = successes[0]?.time ? Date.parse(successes[0].time) : undefined;
+  const entry = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  if (verdict === 'exploited' || !entry) {
+    const step = entry ?? decisive;
+    return `${head}: ${step.story ?? `the evidence shows: ${step.title}`} ${spokenTime(step.time)}${from}`;
+  }
+  return `${head}: ${entry.story ?? entry.title} ${spokenTime(entry.time)}, then ${what} ${spokenTime(decisive.time)}${from}`;
+}
+
+function wouldChange(verdict: Verdict, gapCount: number): string {
+  const gaps = gapCount > 0 ? ` The logs do not cover everything (${gapCount} gap(s) listed under coverage); logs from those periods could change this.` : '';
+  switch (verdict) {
+    case 'clean':
+      return `Any sign of these attacks in logs not read here (event logs, the files in the web folders) would change this.${gaps}`;
+    case 'probed':
+      return `It would rise if a request from these sources had succeeded: an HttpProxy ServerInfo~ row naming a mailbox or back-end path, a 241 answer from /ecp/proxyLogon.ecp, a virtual directory changed in the ECP Server log, or a page in a web folder answering the attacker.${gaps}`;
+    case 'exploit-attempted':
+      return `It would become exploited with evidence that an attempt worked: a 241 answer from /ecp/proxyLogon.ecp, an OAB virtual directory changed in the ECP Server log, a file written by OABGenerator outside its folder, a mailbox exported to a web folder, or a web shell file. Nothing in the logs read shows any of these.${gaps}`;
+    case 'exploited':
+      return `It would become post-exploitation with evidence that the foothold was used: web shell requests answered, commands run, credentials dumped, accounts created. Only evidence that these records were forged or belong to another server would lower it.${gaps}`;
+    case 'post-exploitation':
+      return 'This is the highest stage: only evidence that these records were forged or belong to another server would lower it. What remains to establish is how far the attacker went: the sessions, the mailboxes reached and the files left behind.';
+  }
 }

@@ -47,6 +47,8 @@ export class Detector {
     const findings: Finding[] = [];
     let benign: string | undefined | null = null;
     const requestId = mapping ? firstValue(record, mapping.who.requestId) : undefined;
+    const url = mapping ? firstValue(record, mapping.who.url) : undefined;
+    const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
     for (const rule of entry.attack) {
       if (!rule.compiled.match(access)) continue;
       if (benign === null) benign = entry.benign.find((b) => b.compiled.match(access))?.benign;
@@ -70,6 +72,9 @@ export class Detector {
         fields,
         ...(benign ? { benign } : {}),
         ...(requestId ? { requestId } : {}),
+        ...(url ? { url } : {}),
+        ...(rule.story ? { story: rule.story } : {}),
+        ...(userAgent ? { userAgent } : {}),
         ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
       });
     }

@@ -9,14 +9,32 @@ export interface SourceMapping {
   logsource: SigmaLogsource;
   /** Sigma field name → the log's column name. */
   fields: Map<string, string>;
-  /** Columns that hold the client IP and the user, first non-empty wins. */
-  who: { clientIp: string[]; user: string[]; requestId: string[] };
+  /** Columns that hold who and what a record is about, first non-empty wins. */
+  who: Who;
+  /** How one record reads on a timeline: `{column}` is replaced by its value. */
+  summary: string | undefined;
+  /** The columns a timeline entry carries. */
+  keep: string[];
+}
+
+export interface Who {
+  clientIp: string[];
+  user: string[];
+  requestId: string[];
+  url: string[];
+  userAgent: string[];
 }
 
 export type Mappings = Map<SourceKind, SourceMapping>;
 
 interface MappingFile {
-  sources?: Record<string, { logsource?: SigmaLogsource; fields?: Record<string, string>; who?: { clientIp?: string[]; user?: string[]; requestId?: string[] } }>;
+  sources?: Record<string, {
+    logsource?: SigmaLogsource;
+    fields?: Record<string, string>;
+    who?: Partial<Who>;
+    summary?: string;
+    keep?: string[];
+  }>;
 }
 
 export async function loadMappings(file: string): Promise<Mappings> {
@@ -27,7 +45,15 @@ export async function loadMappings(file: string): Promise<Mappings> {
       kind: kind as SourceKind,
       logsource: source.logsource ?? {},
       fields: new Map(Object.entries(source.fields ?? {})),
-      who: { clientIp: source.who?.clientIp ?? [], user: source.who?.user ?? [], requestId: source.who?.requestId ?? [] },
+      who: {
+        clientIp: source.who?.clientIp ?? [],
+        user: source.who?.user ?? [],
+        requestId: source.who?.requestId ?? [],
+        url: source.who?.url ?? [],
+        userAgent: source.who?.userAgent ?? [],
+      },
+      summary: source.summary,
+      keep: source.keep ?? [],
     });
   }
   return out;
@@ -63,4 +89,25 @@ export function firstValue(record: LogRecord, columns: string[]): string | undef
     if (value !== undefined && value !== '' && value !== '-') return value;
   }
   return undefined;
+}
+
+/** The record as one line of a timeline, from the source's `summary` template; empty values drop out. */
+export function summarise(record: LogRecord, mapping: SourceMapping | undefined): string {
+  if (!mapping?.summary) return record.raw.slice(0, 300);
+  const text = mapping.summary.replace(/\{([^}]+)\}/g, (_, column: string) => {
+    const value = record.fields[column];
+    return value === undefined || value === '-' ? '' : value;
+  });
+  // Tidy what empty values leave behind: "as  anchor " , "()" and doubled spaces.
+  return text.replace(/\(\s*,?\s*\)/g, '').replace(/\b(as|anchor|impersonating|from|to)\s+(?=(as|anchor|impersonating|from|to|->|\(|$)\b)/g, '').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** The columns worth carrying with a timeline entry. */
+export function keptFields(record: LogRecord, mapping: SourceMapping | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const column of mapping?.keep ?? []) {
+    const value = record.fields[column];
+    if (value !== undefined && value !== '' && value !== '-') out[column] = value;
+  }
+  return out;
 }

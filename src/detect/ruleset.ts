@@ -20,6 +20,8 @@ export interface ExirRule {
   cves: string[];
   /** For classifiers of known-harmless traffic: the reason shown when one matches. */
   benign: string | undefined;
+  /** What a match means, as a phrase for the verdict sentence. */
+  story: string | undefined;
   /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
   capsRequest: string | undefined;
   sources: SourceKind[];
@@ -92,6 +94,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<R
         const sources = [...mappings.values()].filter((m) => logsourceReaches(meta.logsource, m.logsource)).map((m) => m.kind);
         const benign = meta.custom['benign'];
         const caps = meta.custom['caps_request'];
+        const story = meta.custom['story'];
         set.rules.push({
           compiled,
           id: meta.id,
@@ -101,6 +104,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<R
           cves: cvesOf(meta.tags),
           benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
           capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
+          story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
           sources,
           file: shown,
         });

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { safeText } from '../core/terminal-text.js';
-import type { Finding, ScanResult, ServerSummary, Verdict } from '../core/types.js';
+import type { Coverage, Finding, MailboxTouch, ScanResult, ServerSummary, Session, Verdict } from '../core/types.js';
+import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
 import { stageRank } from '../correlate/verdict.js';
 
 const COLOUR: Record<Verdict, (s: string) => string> = {
@@ -11,8 +12,10 @@ const COLOUR: Record<Verdict, (s: string) => string> = {
   'post-exploitation': (s) => pc.bold(pc.red(s)),
 };
 
+let zone = DEFAULT_ZONE;
+
 function when(iso: string | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : 'time unknown';
+  return inZone(iso, zone);
 }
 
 function findingLine(f: Finding): string {
@@ -41,23 +44,53 @@ function topFindings(findings: Finding[], limit: number): Finding[] {
   return out;
 }
 
-function serverBlock(server: ServerSummary, findings: Finding[]): string {
-  const own = findings.filter((f) => f.server === server.name);
+function sessionLines(sessions: Session[]): string {
+  return sessions.map((s) => {
+    const shells = s.webShells.length ? `; web shell ${safeText(s.webShells.join(', '))}` : '';
+    return `    ${s.id}: ${safeText(s.attackerIps.join(', ') || 'no client IP')} from ${when(s.firstTime)} to ${when(s.lastTime)}; `
+      + `reached ${s.stages[s.stages.length - 1] ?? 'nothing'}; ${s.findings} finding(s), ${s.entries.length - s.findings} other record(s)${shells}\n`;
+  }).join('');
+}
+
+function mailboxLines(mailboxes: MailboxTouch[]): string {
+  return mailboxes.slice(0, 12).map((m) => {
+    const who = m.mailbox === '*' ? pc.bold('every mailbox on the server') : safeText(m.mailbox);
+    return `    ${m.level.padEnd(9)} ${who}: ${safeText(m.how[0] ?? '')}${m.how.length > 1 ? ` (+${m.how.length - 1} more)` : ''}\n`;
+  }).join('') + (mailboxes.length > 12 ? `    … and ${mailboxes.length - 12} more (all are in the JSON output)\n` : '');
+}
+
+function gapLines(coverage: Coverage[]): string {
+  const gaps = coverage.flatMap((c) => c.gaps);
+  return gaps.slice(0, 8).map((g) => `    ${pc.yellow('!')} ${safeText(g.statement)}\n`).join('')
+    + (gaps.length > 8 ? `    … and ${gaps.length - 8} more gap(s) (all are in the JSON output)\n` : '');
+}
+
+function serverBlock(server: ServerSummary, result: ScanResult): string {
+  const own = result.findings.filter((f) => f.server === server.name);
   let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
   text += `  ${safeText(server.summary)}\n`;
+  text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
   const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
   if (counts.length) text += `  findings by stage: ${counts.join(', ')}\n`;
-  if (server.firstActivity) text += `  attacker activity: ${when(server.firstActivity)} to ${when(server.lastActivity)}\n`;
+  const label = server.verdict === 'probed' || server.verdict === 'clean' ? 'probes seen' : 'attacker activity';
+  if (server.firstActivity) text += `  ${label}: ${when(server.firstActivity)} to ${when(server.lastActivity)}\n`;
   if (server.attackerIps.length) text += `  attacker IPs: ${safeText(server.attackerIps.join(', '))}\n`;
+  const sessions = result.sessions.filter((s) => s.servers.includes(server.name));
+  if (sessions.length) text += `  attacker sessions:\n${sessionLines(sessions)}`;
+  const mailboxes = result.mailboxes.filter((m) => m.server === server.name);
+  if (mailboxes.length) text += `  mailboxes reached:\n${mailboxLines(mailboxes)}`;
+  const coverage = result.coverage.filter((c) => c.server === server.name);
+  if (coverage.some((c) => c.gaps.length)) text += `  what the evidence cannot see:\n${gapLines(coverage)}`;
   const top = topFindings(own, 8);
   if (top.length) text += `  top findings:\n${top.map(findingLine).join('')}`;
   return text;
 }
 
 /** The console summary: one block per server, then what was read and what could not be. */
-export function consoleReport(result: ScanResult): string {
+export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): string {
+  zone = timeZone;
   let text = '';
-  for (const server of result.servers) text += `${serverBlock(server, result.findings)}\n`;
+  for (const server of result.servers) text += `${serverBlock(server, result)}\n`;
   if (result.servers.length === 0) text += 'No Exchange or IIS log was recognised in the evidence.\n\n';
   const logs = result.evidence.filter((e) => e.kind !== 'unknown');
   const records = logs.reduce((n, e) => n + e.records, 0);
@@ -68,6 +101,6 @@ export function consoleReport(result: ScanResult): string {
   text += other ? `; ${other} other file(s) hashed and listed only` : '';
   text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}.\n`;
   if (result.warnings.length) text += `${pc.yellow(`${result.warnings.length} warning(s)`)} (on stderr; all are in the JSON output).\n`;
-  text += 'Times are UTC.\n';
+  text += `Times are shown in ${safeText(timeZone)}; the JSON output holds them in UTC.\n`;
   return text;
 }

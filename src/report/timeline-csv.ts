@@ -1,29 +1,54 @@
 import { csvRow } from '../core/neutralise.js';
-import type { Finding } from '../core/types.js';
+import type { TimelineEntry } from '../core/types.js';
+import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
 
-const FIXED = ['message', 'datetime', 'timestamp_desc', 'rule_id', 'stage', 'severity', 'cves', 'server', 'client_ip', 'user', 'source_file', 'source_line', 'benign'];
+const FIXED = [
+  'message', 'datetime', 'timestamp_desc', 'local_time', 'kind', 'session', 'rule_id', 'stage', 'cves', 'note', 'server', 'source',
+  'client_ip', 'user_agent', 'user', 'request_id', 'source_file', 'source_line', 'source_offset',
+];
 
-/** Timesketch's CSV import: message, datetime, timestamp_desc, then the finding's own fields. */
-export function timelineCsv(findings: Finding[]): string {
-  const extra = [...new Set(findings.flatMap((f) => Object.keys(f.fields)))].sort();
+/**
+ * Timesketch's CSV import: `message`, `datetime` (ISO UTC), `timestamp_desc`, then the entry's own
+ * columns, with the time also shown in the user's zone. Cells a spreadsheet would run as formulas
+ * are neutralised.
+ */
+export function timelineCsv(entries: TimelineEntry[], zone = DEFAULT_ZONE): string {
+  const extra = [...new Set(entries.flatMap((e) => Object.keys(e.fields)))].sort();
   const lines = [csvRow([...FIXED, ...extra.map((k) => `field_${k}`)])];
-  for (const f of findings) {
+  for (const e of entries) {
     lines.push(csvRow([
-      `${f.title}${f.clientIp ? ` from ${f.clientIp}` : ''} on ${f.server}`,
-      f.time ?? '',
-      'Log record time',
-      f.ruleId,
-      f.stage,
-      f.severity,
-      f.cves.join(' '),
-      f.server,
-      f.clientIp,
-      f.user,
-      f.origin.path,
-      f.origin.line,
-      f.benign,
-      ...extra.map((k) => f.fields[k]),
+      `${e.summary} on ${e.server}`,
+      e.time ?? '',
+      e.kind === 'finding' ? 'Detection rule match' : 'Attacker activity',
+      inZone(e.time, zone),
+      e.kind,
+      e.session,
+      e.ruleId,
+      e.stage,
+      e.cves?.join(' '),
+      e.note,
+      e.server,
+      e.source,
+      e.clientIp,
+      e.userAgent,
+      e.user,
+      e.requestId,
+      e.origin.path,
+      e.origin.line,
+      e.origin.offset,
+      ...extra.map((k) => e.fields[k]),
     ]));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One JSON object per line, for Timesketch's JSONL import and for jq. */
+export function timelineJsonl(entries: TimelineEntry[], zone = DEFAULT_ZONE): string {
+  return entries.map((e) => JSON.stringify({
+    message: `${e.summary} on ${e.server}`,
+    datetime: e.time ?? null,
+    timestamp_desc: e.kind === 'finding' ? 'Detection rule match' : 'Attacker activity',
+    local_time: inZone(e.time, zone),
+    ...e,
+  })).join('\n') + (entries.length ? '\n' : '');
 }

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { Detector } from '../detect/detector.js';
-import { loadMappings } from '../detect/mapping.js';
+import { loadMappings, type Mappings } from '../detect/mapping.js';
 import { LOG_MAPPING_FILE, loadRuleset, SHIPPED_SIGMA_DIR, type Ruleset } from '../detect/ruleset.js';
 
 /** What a scan needs loaded once per thread: the rules, compiled, and the detector over them. */
 export interface Engine {
   ruleset: Ruleset;
   detector: Detector;
+  mappings: Mappings;
 }
 
 export interface EngineOptions {
@@ -21,5 +22,5 @@ export async function loadEngine(options: EngineOptions = {}): Promise<Engine> {
   const mappings = await loadMappings(options.mappingFile ?? LOG_MAPPING_FILE);
   const dirs = [...(options.noShippedRules ? [] : [SHIPPED_SIGMA_DIR]), ...(options.sigmaDirs ?? []).map((d) => join(d))];
   const ruleset = await loadRuleset(dirs, mappings);
-  return { ruleset, detector: new Detector(ruleset, mappings) };
+  return { ruleset, detector: new Detector(ruleset, mappings), mappings };
 }

@@ -1,21 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import type { EngineOptions } from './engine.js';
-import type { EntryResult } from './scan-entry.js';
+import type { Job, JobResult } from './job.js';
 
 export interface PoolTask {
   id: number;
   entry: EvidenceEntry;
+  job: Job;
 }
 
 export type PoolReply =
   | { type: 'progress'; id: number; bytes: number }
-  | { type: 'done'; id: number; bytes: number; result: EntryResult }
+  | { type: 'done'; id: number; bytes: number; result: JobResult }
   | { type: 'failed'; id: number; bytes: number; message: string };
 
 export interface PoolCallbacks {
   onBytes(bytes: number): void;
-  onResult(entry: EvidenceEntry, result: EntryResult): void;
+  onResult(entry: EvidenceEntry, result: JobResult): void;
   onFailure(entry: EvidenceEntry, message: string): void;
 }
 
@@ -38,13 +39,13 @@ function startWorker(engineOptions: EngineOptions): Worker {
  * does not finish last on its own.
  */
 export async function runPool(
-  entries: EvidenceEntry[],
+  entries: { entry: EvidenceEntry; job: Job }[],
   threads: number,
   engineOptions: EngineOptions,
   callbacks: PoolCallbacks,
   inFlight = 4,
 ): Promise<void> {
-  const queue = entries.map((entry, id) => ({ id, entry })).sort((a, b) => b.entry.size - a.entry.size);
+  const queue: PoolTask[] = entries.map(({ entry, job }, id) => ({ id, entry, job })).sort((a, b) => b.entry.size - a.entry.size);
   const count = Math.max(1, Math.min(threads, queue.length));
   const workers: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EvidenceOpener } from '../evidence/open.js';
 import { loadEngine, type EngineOptions } from './engine.js';
 import type { PoolReply, PoolTask } from './pool.js';
-import { scanEntry } from './scan-entry.js';
+import { runJob } from './job.js';
 
 // One worker thread: loads the rules once, then reads whole files as the pool hands them out.
 const port = parentPort;
@@ -22,7 +22,7 @@ port.on('message', (task: PoolTask | null) => {
     const reply = (message: PoolReply): void => port.postMessage(message);
     try {
       const engine = await enginePromise;
-      const result = await scanEntry(task.entry, engine, opener, (bytes) => {
+      const result = await runJob(task.job, task.entry, engine, opener, (bytes) => {
         unsent += bytes;
         if (unsent >= PROGRESS_EVERY) {
           reply({ type: 'progress', id: task.id, bytes: unsent });

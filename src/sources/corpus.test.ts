@@ -38,10 +38,10 @@ const EXPECTED: Record<string, Expected> = {
   [`${QAZEER}RpcHttp__HttpProxy_2023010708-1.LOG`]: { kind: 'httpproxy', records: 1, first: '2023-01-07T08:39:45.725Z', last: '2023-01-07T08:39:45.725Z', server: 'SERVER-HOSTNAME', build: '15.1.2375.7' },
   [`${QAZEER}Rps_Cmdlet_2023011116-1.LOG`]: { kind: 'rps-cmdlet', records: 1, first: '2023-01-11T01:01:19.898Z', last: '2023-01-11T01:01:19.898Z', server: 'domain-MAIL', build: '15.1.2375.7' },
   [`${QAZEER}audit20230111-1.LOG`]: { kind: 'unknown', records: 1, first: '2023-01-11T15:56:33.189Z', last: '2023-01-11T15:56:33.189Z', server: 'SERVER-HOSTNAME', build: '15.1.2375.7' },
-  [`${QAZEER}u_ex_iis_webshell_example.log`]: { kind: 'iis', records: 1, first: '2023-12-25T11:54:21Z', last: '2023-12-25T11:54:21Z', notes: 1 },
+  [`${QAZEER}u_ex_iis_webshell_example.log`]: { kind: 'iis', records: 1, first: '2023-12-25T11:54:21.000Z', last: '2023-12-25T11:54:21.000Z', notes: 1 },
   'velociraptor-testdata/exchange.log': { kind: 'msgtrk', records: 2, first: '2021-11-03T08:00:32.100Z', last: '2021-11-03T08:00:32.147Z', server: 'SERVER01', build: '15.1.2176.9', notes: 2 },
-  'velociraptor-testdata/iis.log': { kind: 'iis', records: 4, first: '2021-07-15T08:07:36Z', last: '2021-10-09T02:24:04Z', notes: 1 },
-  'evtx-attack-samples/Tunna_rdp_tunnel_IIS.log': { kind: 'iis', records: 4298, first: '2019-09-03T10:13:36Z', last: '2019-09-03T11:08:51Z' },
+  'velociraptor-testdata/iis.log': { kind: 'iis', records: 4, first: '2021-07-15T08:07:36.000Z', last: '2021-10-09T02:24:04.000Z', notes: 1 },
+  'evtx-attack-samples/Tunna_rdp_tunnel_IIS.log': { kind: 'iis', records: 4298, first: '2019-09-03T10:13:36.000Z', last: '2019-09-03T11:08:51.000Z' },
 };
 
 const present = existsSync(CORPUS);
@@ -87,7 +87,7 @@ test('corpus: the ProxyShell line of velociraptor iis.log comes out with its fie
   assert.equal(records.length, 1);
   const r = records[0]!;
   assert.deepEqual(r.origin, { path: 'iis.log', line: 7, offset: 611 });
-  assert.equal(r.time, '2021-10-09T02:24:04Z');
+  assert.equal(r.time, '2021-10-09T02:24:04.000Z');
   assert.deepEqual({ ...r.fields }, {
     date: '2021-10-09',
     time: '02:24:04',
@@ -95,6 +95,7 @@ test('corpus: the ProxyShell line of velociraptor iis.log comes out with its fie
     'cs-method': 'GET',
     'cs-uri-stem': '/autodiscover/autodiscover.json',
     'cs-uri-query': '@evil.corp/ews/exchange.asmx?&Email=autodiscover/autodiscover.json%3F@evil.corp&CorrelationID=<empty>;&cafeReqId=abc-123;',
+    ClientQuery: '@evil.corp/ews/exchange.asmx?&Email=autodiscover/autodiscover.json%3F@evil.corp',
     's-port': '443',
     'cs-username': '',
     'c-ip': '1.1.1.1',

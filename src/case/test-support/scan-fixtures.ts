@@ -26,13 +26,14 @@ export function server(name: string, verdict: ServerSummary['verdict']): ServerS
   return {
     name, verdict, firstActivity: '2021-03-02T10:15:00Z', lastActivity: '2021-03-02T10:20:00Z', attackerIps: ['203.0.113.7'],
     stageCounts: { probe: 0, 'exploit-attempt': 1, exploited: 0, 'post-exploitation': 0 }, summary: `${name}: ${verdict}`,
+    wouldChange: 'nothing in this fixture',
   };
 }
 
 export function scanResult(evidence: EvidenceFile[], findings: Finding[], servers: ServerSummary[] = []): ScanResult {
   return {
     tool: { name: 'exir', version: '0.1.0' }, scannedAt: '2021-03-10T09:00:00Z',
-    evidence, servers, findings, warnings: [], rules: { loaded: 12, failed: 0 },
+    evidence, servers, findings, sessions: [], mailboxes: [], mail: [], coverage: [], warnings: [], rules: { loaded: 12, failed: 0 },
   };
 }
 

@@ -5,6 +5,8 @@
 export interface ExchangeQuerySuffix {
   CorrelationID?: string;
   cafeReqId?: string;
+  /** The query as the client sent it: Exchange's suffix taken off. */
+  clientQuery: string;
 }
 
 function lastValue(query: string, key: string): string | undefined {
@@ -19,10 +21,18 @@ function lastValue(query: string, key: string): string | undefined {
 }
 
 export function parseExchangeQuerySuffix(query: string): ExchangeQuerySuffix {
-  const out: ExchangeQuerySuffix = {};
+  const out: ExchangeQuerySuffix = { clientQuery: clientPart(query) };
   const correlation = lastValue(query, 'CorrelationID');
   const cafe = lastValue(query, 'cafeReqId');
   if (correlation !== undefined) out.CorrelationID = correlation;
   if (cafe !== undefined) out.cafeReqId = cafe;
   return out;
+}
+
+/** The query before Exchange's `&CorrelationID=` suffix (the client may send its own earlier in it). */
+function clientPart(query: string): string {
+  let at = query.lastIndexOf('CorrelationID=');
+  while (at > 0 && query[at - 1] !== '&' && query[at - 1] !== '?') at = query.lastIndexOf('CorrelationID=', at - 1);
+  if (at < 0) return query;
+  return query.slice(0, at > 0 && query[at - 1] === '&' ? at - 1 : at);
 }

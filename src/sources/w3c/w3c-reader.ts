@@ -39,9 +39,9 @@ function at(layout: Layout, i: number, surplus: number): number {
   return layout.userAgent >= 0 && i > layout.userAgent ? i + surplus : i;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` (the range's byte layout) → `YYYY-MM-DDTHH:MM:SSZ`. */
+/** `YYYY-MM-DD HH:MM:SS` (the range's byte layout) → `YYYY-MM-DDTHH:MM:SS.000Z`, the form Exchange's own logs use, so times compare as strings. */
 function isoOf(dateTime: string | undefined): string | undefined {
-  return dateTime === undefined ? undefined : `${dateTime.slice(0, 10)}T${dateTime.slice(11, 19)}Z`;
+  return dateTime === undefined ? undefined : `${dateTime.slice(0, 10)}T${dateTime.slice(11, 19)}.000Z`;
 }
 
 class W3cFile implements ScanSink {
@@ -119,7 +119,7 @@ class W3cFile implements ScanSink {
       // IIS's own order, `date time …`: no search needed.
       if (v.end - s === 19 || b[s + 19] === SPACE) {
         this.times.offer(b, s, s + 19);
-        return v.candidate ? `${b.toString('latin1', s, s + 10)}T${b.toString('latin1', s + 11, s + 19)}Z` : undefined;
+        return v.candidate ? `${b.toString('latin1', s, s + 10)}T${b.toString('latin1', s + 11, s + 19)}.000Z` : undefined;
       }
     }
     if (layout.time < 0 || !valueSpan(v, at(layout, layout.time, surplus), SPACE, this.span)) return undefined;
@@ -136,12 +136,12 @@ class W3cFile implements ScanSink {
         this.times.offerText(`${v.bytes.toString('latin1', d.start, d.end)} ${v.bytes.toString('latin1', t.start, t.start + 8)}`);
       }
       if (!v.candidate) return undefined;
-      return `${v.bytes.toString('latin1', d.start, d.end)}T${v.bytes.toString('latin1', t.start, t.start + 8)}Z`;
+      return `${v.bytes.toString('latin1', d.start, d.end)}T${v.bytes.toString('latin1', t.start, t.start + 8)}.000Z`;
     }
     if (this.directiveDate === undefined) return undefined;
     const clock = v.bytes.toString('latin1', t.start, t.start + 8);
     this.times.offerText(`${this.directiveDate} ${clock}`);
-    return `${this.directiveDate}T${clock}Z`;
+    return `${this.directiveDate}T${clock}.000Z`;
   }
 
   private toRecord(v: RecordView, layout: Layout, surplus: number, time: string | undefined): LogRecord {
@@ -160,6 +160,7 @@ class W3cFile implements ScanSink {
       const suffix = parseExchangeQuerySuffix(fields['cs-uri-query'] ?? '');
       if (suffix.CorrelationID !== undefined && !Object.hasOwn(fields, 'CorrelationID')) fields.CorrelationID = suffix.CorrelationID;
       if (suffix.cafeReqId !== undefined && !Object.hasOwn(fields, 'cafeReqId')) fields.cafeReqId = suffix.cafeReqId;
+      if (!Object.hasOwn(fields, 'ClientQuery')) fields.ClientQuery = suffix.clientQuery;
     }
     return {
       source: 'iis',

@@ -1,0 +1,61 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { ScanResult, TimelineEntry } from '../core/types.js';
+import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { mergedTimeline } from '../correlate/timeline.js';
+import { timelineCsv, timelineJsonl } from '../report/timeline-csv.js';
+import { scan } from '../scan/run.js';
+import { EXIT, type SetExit } from './exit-codes.js';
+import { progressReporter } from './progress.js';
+import { printWarnings } from './warnings.js';
+
+/** Writes a timeline as CSV, or as JSON lines when the name ends in .jsonl; `-` is stdout. */
+export async function writeTimeline(file: string, entries: TimelineEntry[], zone: string, format?: 'csv' | 'jsonl'): Promise<void> {
+  const jsonl = format ? format === 'jsonl' : /\.jsonl$/i.test(file);
+  const text = jsonl ? timelineJsonl(entries, zone) : timelineCsv(entries, zone);
+  if (file === '-') process.stdout.write(text);
+  else await writeFile(file, text);
+}
+
+interface TimelineFlags {
+  from?: string;
+  out: string;
+  format?: 'csv' | 'jsonl';
+  tz: string;
+  quiet?: boolean;
+}
+
+export function registerTimeline(program: Command, setExit: SetExit): void {
+  program
+    .command('timeline')
+    .description('Write one merged timeline of the attack: every finding and every record of the attackers\' sessions, each with its file and line.')
+    .argument('[paths...]', 'folders and .zip files to scan (or use --from)')
+    .option('--from <scan.json>', 'use the result of an earlier `exir scan --json` instead of scanning')
+    .option('--out <file>', 'where to write it (- for stdout)', '-')
+    .option('--format <format>', 'csv (Timesketch) or jsonl; default from the file name, else csv')
+    .option('--tz <zone>', 'time zone for the local_time column (IANA name)', checkZone, DEFAULT_ZONE)
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (paths: string[], flags: TimelineFlags) => {
+      if (flags.format && flags.format !== 'csv' && flags.format !== 'jsonl') throw new Error('--format must be csv or jsonl');
+      if (!flags.from && paths.length === 0) throw new Error('give folders or .zip files to scan, or --from a scan result');
+      let result: Pick<ScanResult, 'findings' | 'sessions'>;
+      if (flags.from) {
+        const parsed = JSON.parse(await readFile(flags.from, 'utf8')) as Partial<ScanResult>;
+        if (!Array.isArray(parsed.findings)) throw new Error(`${flags.from} is not an exir scan result (no findings[])`);
+        result = { findings: parsed.findings, sessions: parsed.sessions ?? [] };
+      } else {
+        const progress = progressReporter(!flags.quiet);
+        try {
+          const full = await scan({ inputs: paths, onProgress: (p) => progress.update(p) });
+          printWarnings(full.warnings, 'none');
+          result = full;
+        } finally {
+          progress.stop();
+        }
+      }
+      const entries = mergedTimeline(result);
+      await writeTimeline(flags.out, entries, flags.tz, flags.format);
+      if (flags.out !== '-') process.stderr.write(`wrote ${entries.length} timeline entries to ${flags.out}\n`);
+      setExit(EXIT.CLEAN);
+    });
+}

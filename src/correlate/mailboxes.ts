@@ -1,0 +1,170 @@
+import {
+  MAILBOX_LEVELS, type EvidenceFile, type Finding, type MailboxLevel, type MailboxTouch, type MailMovement, type Origin, type Session,
+  type TimelineEntry,
+} from '../core/types.js';
+import { spokenTime, stageRank } from './verdict.js';
+
+const LEVEL_RANK = new Map<MailboxLevel, number>(MAILBOX_LEVELS.map((l, i) => [l, i]));
+
+/** EWS operations that read items, and the one that copies a mailbox out. */
+const EWS_READ = /^(GetItem|FindItem|GetAttachment|SyncFolderItems|FindConversation|GetConversationItems|ExpandDL|ResolveNames|FindPeople)$/i;
+const EWS_EXPORT = /^ExportItems$/i;
+/** OWA actions (in the HttpProxy UrlQuery) that read items. */
+const OWA_READ = /[?&]action=(GetItem|FindItem|GetAttachment|GetFileAttachment|GetConversationItems|FindConversation|GetMailFolderItems)\b/i;
+
+/** Identities that are Exchange itself, not a person's mailbox. */
+function isMailboxName(name: string): boolean {
+  const n = name.toLowerCase();
+  return !(
+    n === '' || n === '-' || n.startsWith('serverinfo~') || n.startsWith('server~') || n.includes('healthmailbox')
+    || n.endsWith('$') || n === 'system' || n.includes('nt authority') || n.startsWith('s-1-5-18') || n.startsWith('sm_')
+    || n.startsWith('systemmailbox') || n.startsWith('federatedemail') || n.startsWith('migration.')
+  );
+}
+
+/** `Smtp~a@b`, `SMTP:a@b`, `DOMAIN\user`, `a@b` → one lower-case name. */
+export function mailboxName(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let name = raw.trim().replace(/^(smtp[~:]|sip:)/i, '');
+  name = name.replace(/^"|"$/g, '');
+  if (!name || name.includes('~') || name.startsWith('PUID')) return undefined;
+  name = name.toLowerCase();
+  return isMailboxName(name) ? name : undefined;
+}
+
+/** The value of `-Name value` (quoted or not) in a cmdlet's parameters. */
+export function parameter(params: string, name: string): string | undefined {
+  const re = new RegExp(`-${name}\\s*:?\\s+(?:"([^"]*)"|'([^']*)'|(\\S+))`, 'i');
+  const m = re.exec(params);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+class Touches {
+  private readonly map = new Map<string, MailboxTouch>();
+
+  add(mailbox: string, server: string, level: MailboxLevel, time: string | undefined, how: string, origin: Origin | undefined): void {
+    const key = `${server}\u0000${mailbox}`;
+    let t = this.map.get(key);
+    if (!t) {
+      t = { mailbox, server, level, firstTime: time, lastTime: time, how: [], evidence: [] };
+      this.map.set(key, t);
+    }
+    if ((LEVEL_RANK.get(level) ?? 0) > (LEVEL_RANK.get(t.level) ?? 0)) t.level = level;
+    if (time) {
+      if (!t.firstTime || time < t.firstTime) t.firstTime = time;
+      if (!t.lastTime || time > t.lastTime) t.lastTime = time;
+    }
+    if (!t.how.includes(how)) t.how.push(how);
+    if (origin && t.evidence.length < 50 && !t.evidence.some((o) => o.path === origin.path && o.line === origin.line)) t.evidence.push(origin);
+  }
+
+  list(): MailboxTouch[] {
+    return [...this.map.values()].sort(
+      (a, b) => (LEVEL_RANK.get(b.level) ?? 0) - (LEVEL_RANK.get(a.level) ?? 0) || a.server.localeCompare(b.server) || a.mailbox.localeCompare(b.mailbox),
+    );
+  }
+}
+
+function fromCmdlet(entry: TimelineEntry, touches: Touches): void {
+  const cmdlet = entry.fields['Cmdlet'] ?? '';
+  const params = entry.fields['Parameters'] ?? '';
+  const cmd = entry.fields['CMD'] ?? '';
+  const text = cmdlet ? `${cmdlet} ${params}` : cmd;
+  const name = (cmdlet || /^[A-Za-z]+-[A-Za-z]+/.exec(cmd)?.[0] || '').toLowerCase();
+  const at = (n: string): string | undefined => parameter(text, n);
+  if (name === 'new-mailboxexportrequest') {
+    const mb = mailboxName(at('Mailbox'));
+    if (mb) touches.add(mb, entry.server, 'exported', entry.time, `exported by New-MailboxExportRequest to ${at('FilePath') ?? 'a file'}`, entry.origin);
+  } else if (name === 'search-mailbox') {
+    const mb = mailboxName(at('Identity'));
+    if (mb) touches.add(mb, entry.server, at('TargetMailbox') ? 'exported' : 'read', entry.time, `searched by Search-Mailbox${at('TargetMailbox') ? `, results copied to ${at('TargetMailbox')}` : ''}`, entry.origin);
+  } else if (name === 'new-inboxrule' || name === 'set-inboxrule') {
+    const mb = mailboxName(at('Mailbox'));
+    const to = at('ForwardTo') ?? at('RedirectTo') ?? at('ForwardAsAttachmentTo');
+    if (mb) touches.add(mb, entry.server, to ? 'exported' : 'reachable', entry.time, to ? `inbox rule forwards its mail to ${to}` : 'inbox rule set on it', entry.origin);
+  } else if (name === 'set-mailbox') {
+    const mb = mailboxName(at('Identity'));
+    const to = at('ForwardingSmtpAddress') ?? at('ForwardingAddress');
+    if (mb && to && to !== '$null') touches.add(mb, entry.server, 'exported', entry.time, `mail forwarded to ${to} (Set-Mailbox)`, entry.origin);
+  } else if (name === 'add-mailboxpermission') {
+    const mb = mailboxName(at('Identity'));
+    if (mb) touches.add(mb, entry.server, 'reachable', entry.time, `permission granted to ${at('User') ?? 'another account'} (Add-MailboxPermission)`, entry.origin);
+  }
+}
+
+function fromRequest(entry: TimelineEntry, touches: Touches): void {
+  const f = entry.fields;
+  if (entry.source === 'ews') {
+    const action = f['SoapAction'] ?? '';
+    const mb = mailboxName(f['ImpersonatedUser']) ?? mailboxName(f['AuthenticatedUser']);
+    if (!mb) return;
+    if (EWS_EXPORT.test(action)) touches.add(mb, entry.server, 'exported', entry.time, `items exported through EWS ${action}`, entry.origin);
+    else if (EWS_READ.test(action)) touches.add(mb, entry.server, 'read', entry.time, `items read through EWS ${action}`, entry.origin);
+    else touches.add(mb, entry.server, 'reachable', entry.time, `EWS ${action || 'request'} as the mailbox`, entry.origin);
+    return;
+  }
+  if (entry.source !== 'httpproxy') return;
+  const mb = mailboxName(f['AnchorMailbox']) ?? mailboxName(f['AuthenticatedUser']);
+  if (!mb) return;
+  const protocol = (f['Protocol'] ?? '').toLowerCase();
+  const stem = (f['UrlStem'] ?? '').toLowerCase();
+  const query = f['UrlQuery'] ?? '';
+  if (protocol === 'owa' && OWA_READ.test(`?${query}`)) touches.add(mb, entry.server, 'read', entry.time, 'items read through OWA', entry.origin);
+  else if (protocol === 'mapi' || stem.startsWith('/mapi/')) touches.add(mb, entry.server, 'read', entry.time, 'mailbox opened over MAPI (Outlook protocol)', entry.origin);
+  else touches.add(mb, entry.server, 'reachable', entry.time, `${f['Protocol'] || 'HTTP'} requests routed to the mailbox`, entry.origin);
+}
+
+/**
+ * The mailboxes the attackers reached or could have reached, and how. A server where the attack
+ * succeeded (an SSRF running as SYSTEM, a web shell) puts every mailbox on it in reach: that is
+ * said as one entry, `*`, rather than pretending to a short list.
+ */
+export function findMailboxes(findings: Finding[], sessions: Session[], _evidence: EvidenceFile[]): MailboxTouch[] {
+  const touches = new Touches();
+  for (const session of sessions) {
+    for (const entry of session.entries) {
+      if (entry.fields['Cmdlet'] || entry.fields['CMD']) fromCmdlet(entry, touches);
+      else fromRequest(entry, touches);
+    }
+  }
+  const successes = new Map<string, Finding>();
+  for (const f of findings) {
+    if (f.benign || f.cappedBy || stageRank(f.stage) < stageRank('exploited')) continue;
+    const earlier = successes.get(f.server);
+    if (!earlier || (f.time ?? '') < (earlier.time ?? '')) successes.set(f.server, f);
+  }
+  for (const [server, f] of successes) {
+    touches.add('*', server, 'reachable', f.time, `every mailbox on ${server} was within the attacker's reach ${spokenTime(f.time)}, when ${f.story ?? f.title}`, f.origin);
+  }
+  return touches.list();
+}
+
+/** Mail the attacker sent or had forwarded, from message tracking records in the sessions. */
+export function findMailMovements(sessions: Session[], mailboxes: MailboxTouch[]): MailMovement[] {
+  const forwardTargets = new Set<string>();
+  for (const m of mailboxes) {
+    for (const how of m.how) {
+      const to = /(?:forwards its mail to|forwarded to) (\S+)/.exec(how)?.[1];
+      if (to) forwardTargets.add(to.toLowerCase().replace(/^smtp:/, ''));
+    }
+  }
+  const out: MailMovement[] = [];
+  for (const session of sessions) {
+    for (const e of session.entries) {
+      if (e.source !== 'msgtrk') continue;
+      const recipients = e.fields['recipient-address'] ?? '';
+      const forwarded = [...forwardTargets].some((t) => recipients.toLowerCase().includes(t));
+      out.push({
+        time: e.time,
+        server: e.server,
+        event: e.fields['event-id'] ?? '',
+        sender: e.fields['sender-address'] ?? '',
+        recipients,
+        subject: e.fields['message-subject'] ?? '',
+        why: forwarded ? 'sent to an address the attacker set up forwarding to' : `sent from the attacker's address ${e.clientIp ?? ''}`.trim(),
+        origin: e.origin,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,210 @@
+import { STAGES, type Finding, type Session, type Stage, type TimelineEntry } from '../core/types.js';
+import type { Mappings } from '../detect/mapping.js';
+import { isAttack, stageRank } from './verdict.js';
+
+/** What the second pass over the logs looks for: the attackers' other records. */
+export interface FollowKeys {
+  /** Client IPs seen attacking. */
+  ips: string[];
+  /** Web shell URL paths, lower-cased. */
+  urls: string[];
+  /** Per server, the periods around attack activity, for logs that name no client (cmdlets, ECP). */
+  windows: Record<string, { from: string; to: string }[]>;
+}
+
+/** Records with no client (cmdlets, ECP) join the attack on their server within this time. */
+const NEARBY_MS = 30 * 60 * 1000;
+/** Around each attack finding, the period in which client-less logs are read again. */
+const WINDOW_BEFORE_MS = 10 * 60 * 1000;
+const WINDOW_AFTER_MS = 60 * 60 * 1000;
+
+const SHELL_PAGE = /\.(aspx|ashx|asmx|asp)$/i;
+
+/** The findings that seed sessions: real attack steps, not scanners, probes or requests that went nowhere. */
+export function seedFindings(findings: Finding[]): Finding[] {
+  return findings.filter((f) => isAttack(f) && !f.cappedBy);
+}
+
+/** The pages the attacker used as web shells: post-exploitation hits on script pages. */
+function shellUrls(findings: Finding[]): string[] {
+  const urls = new Set<string>();
+  for (const f of seedFindings(findings)) {
+    if (f.stage === 'post-exploitation' && f.url && SHELL_PAGE.test(f.url)) urls.add(f.url.toLowerCase());
+  }
+  return [...urls].sort();
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** What the second pass looks for, or undefined when nothing attacked (nothing to follow). */
+export function followKeys(findings: Finding[]): FollowKeys | undefined {
+  const seeds = seedFindings(findings);
+  if (seeds.length === 0) return undefined;
+  const ips = [...new Set(seeds.map((f) => f.clientIp).filter((ip): ip is string => Boolean(ip)))].sort();
+  const windows: FollowKeys['windows'] = {};
+  for (const f of seeds) {
+    if (!f.time) continue;
+    const t = Date.parse(f.time);
+    (windows[f.server] ??= []).push({ from: iso(t - WINDOW_BEFORE_MS), to: iso(t + WINDOW_AFTER_MS) });
+  }
+  for (const server of Object.keys(windows)) windows[server] = mergeWindows(windows[server] ?? []);
+  return { ips, urls: shellUrls(findings), windows };
+}
+
+function mergeWindows(list: { from: string; to: string }[]): { from: string; to: string }[] {
+  const sorted = [...list].sort((a, b) => a.from.localeCompare(b.from));
+  const out: { from: string; to: string }[] = [];
+  for (const w of sorted) {
+    const last = out[out.length - 1];
+    if (last && w.from <= last.to) last.to = w.to > last.to ? w.to : last.to;
+    else out.push({ ...w });
+  }
+  return out;
+}
+
+export function findingEntry(f: Finding): TimelineEntry {
+  return {
+    time: f.time,
+    server: f.server,
+    source: sourceOf(f),
+    origin: f.origin,
+    kind: 'finding',
+    summary: f.title,
+    ruleId: f.ruleId,
+    stage: f.stage,
+    ...(f.clientIp ? { clientIp: f.clientIp } : {}),
+    ...(f.userAgent ? { userAgent: f.userAgent } : {}),
+    ...(f.user ? { user: f.user } : {}),
+    ...(f.requestId ? { requestId: f.requestId } : {}),
+    ...(f.cves.length ? { cves: f.cves } : {}),
+    ...(f.benign ?? f.cappedBy ? { note: f.benign ?? f.cappedBy } : {}),
+    fields: f.fields,
+  };
+}
+
+/** Findings do not carry their log kind; the field names they matched on tell it well enough for display. */
+function sourceOf(f: Finding): TimelineEntry['source'] {
+  const names = Object.keys(f.fields);
+  if (names.some((n) => n.startsWith('cs-') || n.startsWith('sc-') || n === 'c-ip')) return 'iis';
+  if (names.includes('Cmdlet') || names.includes('Parameters')) return 'rps-cmdlet';
+  if (names.includes('CMD') || names.includes('EventData')) return 'ecp-server';
+  if (names.includes('AnchorMailbox') || names.includes('UrlStem') || names.includes('BackEndCookie')) return 'httpproxy';
+  return 'unknown';
+}
+
+class UnionFind {
+  private readonly parent: number[] = [];
+
+  add(): number {
+    this.parent.push(this.parent.length);
+    return this.parent.length - 1;
+  }
+
+  find(i: number): number {
+    let root = i;
+    while (this.parent[root] !== root) root = this.parent[root] as number;
+    let cur = i;
+    while (this.parent[cur] !== root) {
+      const next = this.parent[cur] as number;
+      this.parent[cur] = root;
+      cur = next;
+    }
+    return root;
+  }
+
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+/**
+ * Joins attack findings and the attackers' other records into sessions: one attacker's activity.
+ * Entries join when they share a request (HttpProxy RequestId = IIS cafeReqId), a client IP, or a
+ * web shell page; records that name no client (cmdlets, ECP, OAB generation) join the attack
+ * active on their server within minutes.
+ */
+export function buildSessions(findings: Finding[], activity: TimelineEntry[], _mappings?: Mappings): Session[] {
+  const seeds = seedFindings(findings);
+  if (seeds.length === 0) return [];
+  const seen = new Set(findings.map((f) => `${f.origin.path}\u0000${f.origin.line}`));
+  const entries: TimelineEntry[] = [
+    ...seeds.map(findingEntry),
+    ...activity.filter((a) => !seen.has(`${a.origin.path}\u0000${a.origin.line}`)),
+  ].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '') || a.origin.path.localeCompare(b.origin.path) || a.origin.line - b.origin.line);
+
+  const uf = new UnionFind();
+  const ids = entries.map(() => uf.add());
+  const firstBy = new Map<string, number>();
+  const join = (key: string, i: number): void => {
+    const first = firstBy.get(key);
+    if (first === undefined) firstBy.set(key, i);
+    else uf.union(first, i);
+  };
+  const shells = new Set(shellUrls(findings));
+  entries.forEach((e, i) => {
+    if (e.requestId) join(`req\u0000${e.server}\u0000${e.requestId}`, i);
+    if (e.clientIp) join(`ip\u0000${e.clientIp}`, i);
+    const url = (e.fields['cs-uri-stem'] ?? e.fields['UrlStem'])?.toLowerCase();
+    if (url && shells.has(url)) join(`shell\u0000${e.server}\u0000${url}`, i);
+  });
+  // Client-less records: attach to the nearest entry with a client on the same server.
+  const withClient = entries.map((e, i) => ({ e, i })).filter(({ e }) => e.clientIp && e.time);
+  entries.forEach((e, i) => {
+    if (e.clientIp || !e.time) return;
+    const t = Date.parse(e.time);
+    let best: number | undefined;
+    let bestGap = Infinity;
+    for (const c of withClient) {
+      if (c.e.server !== e.server) continue;
+      const gap = Math.abs(Date.parse(c.e.time as string) - t);
+      if (gap <= NEARBY_MS && gap < bestGap) {
+        best = c.i;
+        bestGap = gap;
+      }
+    }
+    if (best !== undefined) uf.union(best, i);
+  });
+
+  const groups = new Map<number, TimelineEntry[]>();
+  ids.forEach((id, i) => {
+    const root = uf.find(id);
+    const list = groups.get(root) ?? [];
+    list.push(entries[i] as TimelineEntry);
+    groups.set(root, list);
+  });
+  const sessions: Session[] = [];
+  for (const list of groups.values()) {
+    const findingsIn = list.filter((e) => e.kind === 'finding');
+    // A session is an attacker's: a group with no attack finding (a stray cmdlet) stays out.
+    if (findingsIn.length === 0) continue;
+    const stages = new Set<Stage>(findingsIn.map((e) => e.stage as Stage));
+    const times = list.map((e) => e.time).filter((t): t is string => Boolean(t)).sort();
+    sessions.push({
+      id: '',
+      servers: [...new Set(list.map((e) => e.server))].sort(),
+      attackerIps: [...new Set(list.map((e) => e.clientIp).filter((x): x is string => Boolean(x)))].sort(),
+      userAgents: [...new Set(list.map((e) => e.userAgent).filter((x): x is string => Boolean(x)))].sort(),
+      firstTime: times[0],
+      lastTime: times[times.length - 1],
+      stages: STAGES.filter((s) => stages.has(s)),
+      webShells: [...new Set(list.map((e) => (e.fields['cs-uri-stem'] ?? e.fields['UrlStem'])?.toLowerCase()).filter((u): u is string => Boolean(u) && shells.has(u as string)))].sort(),
+      findings: findingsIn.length,
+      entries: list,
+    });
+  }
+  sessions.sort((a, b) => (a.firstTime ?? '').localeCompare(b.firstTime ?? ''));
+  sessions.forEach((s, n) => {
+    s.id = `S${n + 1}`;
+    for (const e of s.entries) e.session = s.id;
+  });
+  return sessions;
+}
+
+/** The highest stage a session reached. */
+export function topStage(session: Session): Stage | undefined {
+  return [...session.stages].sort((a, b) => stageRank(b) - stageRank(a))[0];
+}

@@ -1,0 +1,70 @@
+import type { SourceKind, TimelineEntry } from '../core/types.js';
+import type { FollowKeys } from '../correlate/sessions.js';
+import type { EvidenceEntry } from '../evidence/bundle.js';
+import { peek, type EvidenceOpener } from '../evidence/open.js';
+import { firstValue, keptFields, summarise } from '../detect/mapping.js';
+import { sniff } from '../sources/registry.js';
+import type { Engine } from './engine.js';
+
+
+/** Log kinds whose records name no client; they are followed by time, near the attack, instead. */
+const BY_TIME: ReadonlySet<SourceKind> = new Set(['rps-cmdlet', 'ecp-server', 'ecp-activity', 'oabgenerator']);
+
+export function followsByTime(kind: SourceKind): boolean {
+  return BY_TIME.has(kind);
+}
+
+function inWindows(time: string | undefined, windows: { from: string; to: string }[] | undefined): boolean {
+  if (!time || !windows) return false;
+  return windows.some((w) => time >= w.from && time <= w.to);
+}
+
+/**
+ * Reads a log again for the attacker's other records: every request from a hostile IP or to a web
+ * shell, whether or not a rule matched it, and the cmdlets run near the attack on the same server.
+ */
+export async function followEntry(entry: EvidenceEntry, server: string, engine: Engine, opener: EvidenceOpener, keys: FollowKeys): Promise<TimelineEntry[]> {
+  const out: TimelineEntry[] = [];
+  const stream = await opener.open(entry);
+  const { head, rest } = await peek(stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, 64 * 1024);
+  const found = sniff(head.toString('utf8'));
+  if (!found) {
+    stream.destroy();
+    return out;
+  }
+  const mapping = engine.mappings.get(found.kind);
+  const byTime = followsByTime(found.kind);
+  const ips = new Set(keys.ips);
+  const urls = new Set(keys.urls);
+  const windows = keys.windows[server];
+  const literals = byTime ? undefined : [...keys.ips, ...keys.urls].map((k) => k.toLowerCase());
+  await found.reader.read(rest, {
+    path: entry.path,
+    ...(literals ? { literals } : {}),
+    onRecord: (record) => {
+      const clientIp = mapping ? firstValue(record, mapping.who.clientIp) : undefined;
+      const url = mapping ? firstValue(record, mapping.who.url) : undefined;
+      const wanted = byTime
+        ? inWindows(record.time, windows)
+        : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase()));
+      if (!wanted) return;
+      const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
+      const user = mapping ? firstValue(record, mapping.who.user) : undefined;
+      const requestId = mapping ? firstValue(record, mapping.who.requestId) : undefined;
+      out.push({
+        time: record.time,
+        server,
+        source: record.source,
+        origin: record.origin,
+        kind: 'activity',
+        summary: summarise(record, mapping),
+        ...(clientIp ? { clientIp } : {}),
+        ...(userAgent ? { userAgent } : {}),
+        ...(user ? { user } : {}),
+        ...(requestId ? { requestId } : {}),
+        fields: keptFields(record, mapping),
+      });
+    },
+  });
+  return out;
+}
