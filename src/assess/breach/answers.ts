@@ -69,8 +69,8 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
     return false;
   }) as FirmAnswers['role'];
   const gdprScope = c.list(raw.gdprScope, 'firm.gdprScope')?.map((s) => s.toUpperCase()).filter((s) => {
-    if (s === 'UK' || s === 'EU') return true;
-    c.problems.push(`firm.gdprScope: "${s}" is not UK or EU`);
+    if (s === 'UK' || s === 'EU' || s === 'GG') return true;
+    c.problems.push(`firm.gdprScope: "${s}" is not UK, EU or GG`);
     return false;
   }) as FirmAnswers['gdprScope'];
   let processorFor: FirmAnswers['processorFor'];

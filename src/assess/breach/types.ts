@@ -52,8 +52,8 @@ export interface FirmAnswers {
   /** Where the firm is established: JE, GG, UK, or an EU member state's ISO code. */
   establishments?: string[];
   role?: ('controller' | 'processor')[];
-  /** Where UK or EU GDPR reaches the firm (its own legal view, Art. 3). */
-  gdprScope?: ('UK' | 'EU')[];
+  /** Laws beyond Jersey's that reach the firm, in its own legal view: UK or EU GDPR (Art. 3), Guernsey's DP(BoG)L (GG). */
+  gdprScope?: ('UK' | 'EU' | 'GG')[];
   jfsc?: 'registered-person' | 'schedule-2' | 'none';
   /** Might the incident affect the registration or the clients' interests (the JFSC trigger)? */
   jfscImpact?: boolean;

@@ -1,0 +1,107 @@
+// The clocks as a person reads them: for each obligation, where it stands now, soonest first.
+
+import type { Decision } from '../case/index.js';
+import type { StoredObligation } from '../case/regulatory-types.js';
+import type { ObligationTemplate } from './obligations.js';
+import { showDuration } from './time.js';
+
+export const CLOCK_STATES = ['overdue', 'open', 'past-target', 'no-deadline', 'pending', 'to-confirm', 'decision-needed', 'voluntary', 'filed', 'not-required', 'withdrawn'] as const;
+export type ClockState = (typeof CLOCK_STATES)[number];
+
+export interface Clock {
+  ref: string;
+  ruleId: string;
+  title: string;
+  recipient: string;
+  stage: string;
+  law: string;
+  confirmation: string;
+  state: ClockState;
+  /** One plain sentence: what is due when, or why there is no clock yet. */
+  says: string;
+  anchorKind: string;
+  anchorAt: string | undefined;
+  hours: number | undefined;
+  dueAt: string | undefined;
+  targetHours: number | undefined;
+  targetAt: string | undefined;
+  /** Milliseconds left to the deadline (negative when past), or to the firm's target where there is no deadline. */
+  leftMs: number | undefined;
+  firstFiledAt: string | undefined;
+  lateByMs: number | undefined;
+  delayReasons: string | undefined;
+  references: string[];
+  decision: string | undefined;
+}
+
+const ANCHOR_WORDS: Record<string, string> = {
+  aware: 'when the firm became aware (record it: exir case set --aware)',
+  detected: 'when the incident was detected (record it: exir case set --detected)',
+  'high-risk-determined': 'when the assessment concludes high risk',
+  'previous-filing': 'when the previous stage is first filed',
+  'significance-determined': 'when the incident is established to be significant',
+};
+
+export function clockFor(o: StoredObligation, now: string, notifyDecision: Decision | undefined): Clock {
+  const t = o.template as Partial<ObligationTemplate>;
+  const nowMs = Date.parse(now);
+  const base = {
+    ref: o.ref, ruleId: o.ruleId, title: t.title ?? o.ruleId, recipient: o.recipient, stage: o.stage, law: o.legalReference,
+    confirmation: t.confirmation ?? '?', anchorKind: o.anchorKind, anchorAt: o.anchorAt, hours: o.hours, dueAt: o.dueAt,
+    targetHours: o.targetHours, targetAt: o.targetAt, firstFiledAt: o.firstFiledAt, lateByMs: o.lateByMs, delayReasons: o.delayReasons,
+    references: [...new Set(o.filings.map((f) => f.reference).filter((r): r is string => r !== undefined))], decision: undefined as string | undefined,
+  };
+  const target = o.targetHours !== undefined ? `; firm target ${o.targetHours} h` : '';
+  const noHours = `no statutory hours ("${t.wording ?? 'see the rule'}")${target}`;
+  const make = (state: ClockState, says: string, leftMs?: number): Clock => ({ ...base, state, says, leftMs });
+
+  if (!o.active) return make('withdrawn', 'the rules no longer generate this obligation on the latest assessment; kept for the record');
+  if (o.firstFiledAt !== undefined) {
+    const late = o.lateByMs !== undefined ? `, ${showDuration(o.lateByMs)} after the deadline; reasons given: ${o.delayReasons ?? '(none recorded)'}` : o.dueAt ? ', on time' : '';
+    return make('filed', `filed ${o.firstFiledAt}${base.references.length ? ` (reference ${base.references.join(', ')})` : ''}${late}; ${o.filings.length} filing(s)`);
+  }
+  if (t.requiredWhen?.includes('never')) return make('voluntary', `voluntary: ${noHours}`);
+  if (o.required === 'no') {
+    if (notifyDecision) {
+      return { ...make('not-required', `not required on the assessment; decision ${notifyDecision.ref} by ${notifyDecision.decidedBy}: ${notifyDecision.decision} (${notifyDecision.rationale})`), decision: notifyDecision.ref };
+    }
+    return make('decision-needed', 'the assessment does not make this a duty; a decision not to notify must be recorded with its evidence and rationale (exir case decide --kind notify)');
+  }
+  if (o.required === 'unknown' || o.applicability === 'unknown') {
+    const needs = (t.unknown ?? []).map((u) => u.needed);
+    return make('to-confirm', `whether this applies is not yet known: ${needs.join('; ') || 'answer the open questions'}`);
+  }
+  if (o.anchorAt === undefined) return make('pending', `the clock starts ${ANCHOR_WORDS[o.anchorKind] ?? o.anchorKind}`);
+  if (o.dueAt !== undefined) {
+    const left = Date.parse(o.dueAt) - nowMs;
+    if (left < 0) return make('overdue', `deadline passed ${showDuration(left)} ago (${o.hours ?? '?'} h from ${o.anchorKind}); the filing must give the reasons for the delay`, left);
+    return make('open', `${showDuration(left)} left of ${o.hours ?? '?'} h from ${o.anchorKind}${target}`, left);
+  }
+  if (o.targetAt !== undefined) {
+    const left = Date.parse(o.targetAt) - nowMs;
+    if (left < 0) return make('past-target', `${noHours}; the firm's target passed ${showDuration(left)} ago`, left);
+    return make('no-deadline', `${noHours}; ${showDuration(left)} left of the firm's target`, left);
+  }
+  return make('no-deadline', noHours);
+}
+
+const RANK: Record<ClockState, number> = Object.fromEntries(CLOCK_STATES.map((s, i) => [s, i])) as Record<ClockState, number>;
+
+/** Soonest first: running clocks by time left, then those without one, then the settled. */
+export function sortClocks(clocks: Clock[]): Clock[] {
+  const settled = new Set<ClockState>(['filed', 'not-required', 'withdrawn', 'voluntary']);
+  return [...clocks].sort((a, b) => {
+    const sa = settled.has(a.state) ? 1 : 0;
+    const sb = settled.has(b.state) ? 1 : 0;
+    if (sa !== sb) return sa - sb;
+    const la = a.leftMs ?? Number.POSITIVE_INFINITY;
+    const lb = b.leftMs ?? Number.POSITIVE_INFINITY;
+    if (la !== lb) return la - lb;
+    return RANK[a.state] - RANK[b.state] || a.ref.localeCompare(b.ref, undefined, { numeric: true });
+  });
+}
+
+/** The firm's standing decision on notification: the latest notify decision not superseded. */
+export function notifyDecision(decisions: Decision[]): Decision | undefined {
+  return [...decisions].reverse().find((d) => d.kind === 'notify' && d.supersededBy === undefined);
+}

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkAnswers } from '../assess/breach/answers.js';
+import { assessBreach } from '../assess/breach/assess.js';
+import type { BreachAnswers } from '../assess/breach/types.js';
+import type { Decision } from '../case/index.js';
+import type { ObligationSpec, StoredObligation } from '../case/regulatory-types.js';
+import { clockFor, sortClocks } from './clocks.js';
+import type { ObligationInput } from './obligations.js';
+import { generateObligations } from './obligations.js';
+import { rulePack } from './rules.js';
+import { localParts } from './time.js';
+
+const AWARE = '2021-03-26T09:00:00.000Z'; // 09:00 in Jersey on the Friday before the March change
+const DETECTED = '2021-03-25T15:00:00.000Z';
+
+const base = {
+  firm: { legalName: 'Acme Trust Ltd', role: ['controller'], establishments: ['JE'], gdprScope: [] as string[], jfsc: 'registered-person', contact: { name: 'Jo' } },
+  datasets: [{ id: 'mail', description: 'client mailboxes', subjects: ['clients', 'beneficial-owners'], categories: ['identity', 'financial'], people: 900, records: 5000, jurisdictions: { JE: 500, GB: 200, FR: 150, DE: 50 } }],
+};
+
+function run(raw: unknown, over: Partial<ObligationInput> = {}, verdict = 'post-exploitation') {
+  const answers: BreachAnswers = checkAnswers(raw);
+  const assessment = assessBreach({ answers, servers: [{ name: 'EX01', verdict, summary: '' }], window: { from: undefined, to: undefined }, mailboxes: undefined, coverage: undefined, now: AWARE });
+  return generateObligations(rulePack(), {
+    answers, assessment, registrations: [], times: { awareAt: AWARE, detectedAt: DETECTED },
+    highRiskDeterminedAt: assessment.conclusion === 'high-risk' ? '2021-03-27T12:00:00.000Z' : undefined, existing: [], ...over,
+  });
+}
+
+const find = (specs: ObligationSpec[], key: string): ObligationSpec => {
+  const s = specs.find((x) => x.key === key);
+  assert.ok(s, `no obligation ${key}; have ${specs.map((x) => x.key).join(', ')}`);
+  return s;
+};
+
+function stored(s: ObligationSpec, over: Partial<StoredObligation> = {}): StoredObligation {
+  return { ...s, ref: 'O1', active: true, createdAt: AWARE, updatedAt: AWARE, firstFiledAt: undefined, lateByMs: undefined, delayReasons: undefined, filings: [], ...over };
+}
+
+test('the rule pack loads, and every rule names its law, sources, confirmation and date checked', () => {
+  const pack = rulePack();
+  assert.ok(pack.rules.length >= 13);
+  for (const r of pack.rules) {
+    assert.ok(r.law.length > 5 && r.sources.length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(r.checked), r.id);
+    assert.ok(['C', 'P', 'G', 'I'].includes(r.confirmation), r.id);
+  }
+});
+
+test('JOIC (DPJL Art. 20): 72 elapsed hours from awareness, across the March clock change; follow-up waits for the first filing', () => {
+  const { specs } = run(base);
+  const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
+  assert.equal(joic.required, 'yes');
+  assert.equal(joic.hours, 72);
+  assert.equal(joic.dueAt, '2021-03-29T09:00:00.000Z');
+  assert.deepEqual(localParts(joic.dueAt ?? ''), { date: '2021-03-29', time: '10:00', weekday: 'Mon', zone: 'GMT+1' });
+  const follow = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|follow-up');
+  assert.equal(follow.anchorAt, undefined);
+  assert.equal(follow.hours, undefined, 'no hours are invented for the follow-up');
+  assert.equal(clockFor(stored(follow), AWARE, undefined).state, 'pending');
+  // Once the initial stage is filed, the follow-up's clock starts at that filing, still without hours.
+  const after = run(base, { existing: [stored(joic, { firstFiledAt: '2021-03-28T10:00:00.000Z' })] });
+  const f2 = find(after.specs, follow.key);
+  assert.equal(f2.anchorAt, '2021-03-28T10:00:00.000Z');
+  assert.equal(f2.dueAt, undefined);
+  assert.equal(clockFor(stored(f2), '2021-03-28T11:00:00.000Z', undefined).state, 'no-deadline');
+});
+
+test('the October change: awareness at 09:00 local on the Friday ends at 08:00 local on the Monday', () => {
+  const { specs } = run(base, { times: { awareAt: '2021-10-29T08:00:00.000Z', detectedAt: '2021-10-29T08:00:00.000Z' } });
+  const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
+  assert.deepEqual(localParts(joic.dueAt ?? ''), { date: '2021-11-01', time: '08:00', weekday: 'Mon', zone: 'GMT' });
+});
+
+test('JOIC not required on a no-risk assessment: a decision is needed, and shown once recorded', () => {
+  const raw = { ...base, datasets: [{ id: 'x', description: 'public list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25, confidentiality: 0 } };
+  const { specs } = run(raw, {}, 'probed');
+  const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
+  assert.equal(joic.required, 'no');
+  assert.equal(clockFor(stored(joic), AWARE, undefined).state, 'decision-needed');
+  const d: Decision = { ref: 'D1', kind: 'notify', decision: 'Do not notify the JOIC', rationale: 'public contact list only', evidence: ['E1'], decidedBy: 'DPO', decidedAt: AWARE, approvedBy: 'Board', supersedes: undefined, supersededBy: undefined, recordedBy: 'x', recordedAt: AWARE };
+  const c = clockFor(stored(joic), AWARE, d);
+  assert.equal(c.state, 'not-required');
+  assert.match(c.says, /D1 by DPO: Do not notify the JOIC \(public contact list only\)/);
+  // The breach log is kept whatever the risk.
+  assert.equal(find(specs, 'JE_DPJL_BREACH_LOG|The firm\'s breach log (open to JOIC review)|initial').required, 'yes');
+});
+
+test('data subjects (Jersey, UK): on high risk, from when it was determined, with no statutory hours but the firm\'s target', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, gdprScope: ['UK'], targets: { JE_DPJL_DATA_SUBJECTS: 48 } } });
+  const subjects = find(specs, 'JE_DPJL_DATA_SUBJECTS|Affected individuals|initial');
+  assert.equal(subjects.required, 'yes');
+  assert.equal(subjects.anchorAt, '2021-03-27T12:00:00.000Z');
+  assert.equal(subjects.hours, undefined);
+  assert.equal(subjects.dueAt, undefined);
+  assert.equal(subjects.targetAt, '2021-03-29T12:00:00.000Z');
+  const c = clockFor(stored(subjects), '2021-03-28T12:00:00.000Z', undefined);
+  assert.equal(c.state, 'no-deadline');
+  assert.match(c.says, /no statutory hours.*firm target 48 h.*1 d left of the firm's target/);
+  assert.equal(find(specs, 'UK_GDPR_ART34|Affected individuals in the United Kingdom|initial').required, 'yes');
+});
+
+test('ICO only where UK GDPR reaches the firm and people live in the UK; one EU authority per member state with people', () => {
+  assert.equal(run(base).specs.some((s) => s.ruleId === 'UK_GDPR_ART33'), false);
+  // Not answered whether UK GDPR reaches the firm, with people in the UK: a question, not a no.
+  const { gdprScope: _drop, ...unanswered } = base.firm;
+  assert.equal(find(run({ ...base, firm: unanswered }).specs, 'UK_GDPR_ART33|UK Information Commissioner\'s Office|initial').applicability, 'unknown');
+  const { specs } = run({ ...base, firm: { ...base.firm, gdprScope: ['UK', 'EU'] } });
+  assert.equal(find(specs, 'UK_GDPR_ART33|UK Information Commissioner\'s Office|initial').dueAt, '2021-03-29T09:00:00.000Z');
+  assert.deepEqual(specs.filter((s) => s.ruleId === 'EU_GDPR_ART33' && s.stage === 'initial').map((s) => s.recipient), ['DE supervisory authority', 'FR supervisory authority']);
+  const noGb = run({ ...base, firm: { ...base.firm, gdprScope: ['UK'] }, datasets: [{ ...base.datasets[0], jurisdictions: { JE: 10 } }] });
+  assert.equal(noGb.specs.some((s) => s.ruleId === 'UK_GDPR_ART33'), false);
+});
+
+test('ODPA (s.42): 72 hours where Guernsey law reaches the firm; Guernsey data subjects on high risk', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, gdprScope: ['GG'] } });
+  assert.equal(find(specs, 'GG_DPL_S42_AUTHORITY|ODPA (Guernsey Office of the Data Protection Authority)|initial').hours, 72);
+  assert.equal(find(specs, 'GG_DPL_DATA_SUBJECTS|Affected individuals in Guernsey|initial').required, 'yes');
+  assert.equal(run(base).specs.some((s) => s.ruleId.startsWith('GG_DPL')), false);
+});
+
+test('JFSC: registered persons, no statutory hours (a firm target only), three stages; required when client data was reached', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, targets: { JFSC_CODES_P6: 24 } } });
+  const j = specs.filter((s) => s.ruleId === 'JFSC_CODES_P6');
+  assert.deepEqual(j.map((s) => s.stage), ['initial', 'follow-up', 'final']);
+  const initial = j[0];
+  assert.ok(initial);
+  assert.equal(initial.hours, undefined);
+  assert.equal(initial.dueAt, undefined);
+  assert.equal(initial.targetAt, '2021-03-27T09:00:00.000Z');
+  assert.equal(initial.required, 'yes');
+  assert.match((initial.template as { confirmation: string }).confirmation, /^P$/);
+  assert.equal(run({ ...base, firm: { ...base.firm, jfsc: 'schedule-2' } }).specs.some((s) => s.ruleId === 'JFSC_CODES_P6'), false);
+  // Probes only and no answer on impact: whether it applies is a question, not a no.
+  const unknown = find(run(base, {}, 'probed').specs, initial.key);
+  assert.equal(unknown.required, 'unknown');
+  assert.match(clockFor(stored(unknown), AWARE, undefined).says, /firm.jfscImpact/);
+});
+
+test('GFSC on licence and significance; JCSC voluntary from detection; the OES 48-hour duty is held back until in force', () => {
+  const { specs, heldBack } = run({ ...base, firm: { ...base.firm, gfscLicensee: true, gfscSignificant: true, operatorOfEssentialService: true } });
+  assert.equal(find(specs, 'GFSC_CYBER_RULES|GFSC (Guernsey Financial Services Commission)|initial').required, 'yes');
+  const jcsc = find(specs, 'JCSC_VOLUNTARY|JCSC (incidentreports@jcsc.je)|initial');
+  assert.equal(jcsc.anchorAt, DETECTED);
+  assert.equal(clockFor(stored(jcsc), AWARE, undefined).state, 'voluntary');
+  assert.equal(specs.some((s) => s.ruleId === 'JE_CSL_OES_48H'), false);
+  assert.deepEqual(heldBack.map((r) => r.id), ['JE_CSL_OES_48H']);
+  assert.equal(run(base).specs.some((s) => s.ruleId === 'GFSC_CYBER_RULES'), false);
+});
+
+test('processor duties: one per client controller; contractual notice takes the contract\'s hours and no other', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, role: ['controller', 'processor'], processorFor: [{ client: 'Blue Fund Ltd', noticeHours: 24, contractRef: 'SLA 4.2' }, { client: 'Red Trust' }] } });
+  assert.deepEqual(specs.filter((s) => s.ruleId === 'JE_DPJL_PROCESSOR_TO_CONTROLLER').map((s) => [s.recipient, s.hours]), [['Blue Fund Ltd (controller)', undefined], ['Red Trust (controller)', undefined]]);
+  const c = specs.filter((s) => s.ruleId === 'CONTRACTUAL_CLIENT_NOTICE');
+  assert.deepEqual(c.map((s) => [s.recipient, s.hours, s.dueAt, s.legalReference]), [['Blue Fund Ltd', 24, '2021-03-27T09:00:00.000Z', "The firm's contract with Blue Fund Ltd (SLA 4.2)"]]);
+  const unlisted = run({ ...base, firm: { ...base.firm, role: ['processor'] } });
+  assert.deepEqual(unlisted.specs.filter((s) => s.ruleId === 'JE_DPJL_PROCESSOR_TO_CONTROLLER').map((s) => s.recipient), ['each controller client (not yet listed)']);
+});
+
+test('nothing answered: the JOIC duty is to be confirmed, not dropped; no statutory hours are ever invented', () => {
+  const { specs } = run({ datasets: base.datasets });
+  const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
+  assert.equal(joic.applicability, 'unknown');
+  assert.match(clockFor(stored(joic), AWARE, undefined).says, /firm.role.*firm.establishments/);
+  const all = run({ ...base, firm: { ...base.firm, gdprScope: ['UK', 'EU', 'GG'], gfscLicensee: true, gfscSignificant: true, role: ['controller', 'processor'], processorFor: [{ client: 'C', noticeHours: 12 }] } }).specs;
+  const withHours = new Set(all.filter((s) => s.hours !== undefined).map((s) => s.ruleId));
+  assert.deepEqual([...withHours].sort(), ['CONTRACTUAL_CLIENT_NOTICE', 'EU_GDPR_ART33', 'GG_DPL_S42_AUTHORITY', 'JE_DPJL_ART20_AUTHORITY', 'UK_GDPR_ART33']);
+});
+
+test('clocks: overdue asks for delay reasons; filed late keeps its lateness; soonest first', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, targets: { JFSC_CODES_P6: 4 } } });
+  const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
+  const over = clockFor(stored(joic), '2021-03-29T12:00:00.000Z', undefined);
+  assert.equal(over.state, 'overdue');
+  assert.match(over.says, /passed 3 h ago.*reasons for the delay/);
+  const filed = clockFor(stored(joic, { firstFiledAt: '2021-03-29T12:00:00.000Z', lateByMs: 3 * 3_600_000, delayReasons: 'scope unclear', filings: [{ seq: 1, obligation: 'O1', channel: 'joic_portal', sentAt: '2021-03-29T12:00:00.000Z', sentBy: 'x', reference: 'J-1', content: {}, delayReasons: 'scope unclear', lateByMs: 3 * 3_600_000, recordedBy: 'x', recordedAt: 'x' }] }), '2021-04-01T00:00:00.000Z', undefined);
+  assert.equal(filed.state, 'filed');
+  assert.match(filed.says, /reference J-1.*3 h after the deadline; reasons given: scope unclear/);
+  const now = '2021-03-26T10:00:00.000Z';
+  const clocks = sortClocks(specs.map((s, i) => clockFor(stored(s, { ref: `O${i + 1}` }), now, undefined)));
+  assert.equal(clocks[0]?.ruleId, 'JFSC_CODES_P6', 'the 4-hour firm target comes before the 72-hour deadline');
+  assert.equal(clocks[1]?.ruleId, 'JE_DPJL_ART20_AUTHORITY');
+});
