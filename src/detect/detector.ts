@@ -1,6 +1,7 @@
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
 import { fieldAccess, firstValue, type Mappings } from './mapping.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
+import { anyOf } from './sigma/literals.js';
 
 /** What the detector asks a reader for: the literals that make a record worth parsing. */
 export interface ReadPlan {
@@ -83,23 +84,7 @@ export class Detector {
 }
 
 function planFor(rules: ExirRule[]): ReadPlan {
-  const literals = new Set<string>();
-  for (const rule of rules) {
-    if (rule.compiled.literals === null) return { literals: undefined };
-    for (const literal of rule.compiled.literals) literals.add(literal);
-  }
-  return { literals: withoutSubsumed([...literals]) };
-}
-
-/**
- * Drops every literal that holds a shorter one: a record containing `/owa/auth/x.js` contains
- * `/owa/auth/` too, so searching for both finds no more records and costs a second pass.
- */
-export function withoutSubsumed(literals: string[]): string[] {
-  const byLength = [...new Set(literals)].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  const kept: string[] = [];
-  for (const literal of byLength) {
-    if (!kept.some((shorter) => literal.includes(shorter))) kept.push(literal);
-  }
-  return kept.sort();
+  // The union of the rules' literals, minus those that hold a shorter one; null when a rule has none.
+  const literals = anyOf(rules.map((r) => r.compiled.literals));
+  return { literals: literals === null ? undefined : [...literals].sort() };
 }
