@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { safeText } from '../core/terminal-text.js';
 import { loadMappings } from '../detect/mapping.js';
 import { checkRuleSamples } from '../detect/rule-samples.js';
-import { LOG_MAPPING_FILE, loadRuleset, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
+import { MAPPINGS_DIR, loadRuleset, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 
 export function registerRules(program: Command, setExit: SetExit): void {
@@ -35,7 +35,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .argument('[dirs...]', 'rules folders', [SHIPPED_SIGMA_DIR])
     .option('--json', 'print the problems as JSON')
     .action(async (dirs: string[], flags: { json?: boolean }) => {
-      const set = await loadRuleset(dirs, await loadMappings(LOG_MAPPING_FILE));
+      const set = await loadRuleset(dirs, await loadMappings(MAPPINGS_DIR));
       const unreached = set.rules.filter((r) => r.sources.length === 0);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ loaded: set.rules.length, errors: set.errors, unreached: unreached.map((r) => ({ id: r.id, file: r.file, logsource: r.compiled.rule.logsource })) }, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
-import { fieldAccess, firstValue, type Mappings } from './mapping.js';
+import { fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
 import { anyOf } from './sigma/literals.js';
 
@@ -9,9 +9,14 @@ export interface ReadPlan {
   literals: string[] | undefined;
 }
 
-interface SourceRules {
+interface ViewRules {
+  view: SourceView;
   attack: ExirRule[];
   benign: ExirRule[];
+}
+
+interface SourceRules {
+  views: ViewRules[];
   plan: ReadPlan;
 }
 
@@ -23,17 +28,14 @@ export class Detector {
   private readonly bySource = new Map<SourceKind, SourceRules>();
 
   constructor(ruleset: Ruleset, private readonly mappings: Mappings) {
-    for (const rule of ruleset.rules) {
-      for (const kind of rule.sources) {
-        let entry = this.bySource.get(kind);
-        if (!entry) {
-          entry = { attack: [], benign: [], plan: { literals: [] } };
-          this.bySource.set(kind, entry);
-        }
-        (rule.benign ? entry.benign : entry.attack).push(rule);
-      }
+    for (const mapping of mappings.values()) {
+      const views = mapping.views.map((view) => {
+        const reached = ruleset.rules.filter((r) => logsourceReaches(r.compiled.rule.logsource, view.logsource));
+        return { view, attack: reached.filter((r) => !r.benign), benign: reached.filter((r) => r.benign) };
+      });
+      const attack = [...new Set(views.flatMap((v) => v.attack))];
+      if (attack.length) this.bySource.set(mapping.kind, { views, plan: planFor(attack) });
     }
-    for (const entry of this.bySource.values()) entry.plan = planFor(entry.attack);
   }
 
   plan(kind: SourceKind): ReadPlan {
@@ -42,42 +44,51 @@ export class Detector {
 
   detect(record: LogRecord, server: string): Finding[] {
     const entry = this.bySource.get(record.source);
-    if (!entry || entry.attack.length === 0) return [];
     const mapping = this.mappings.get(record.source);
-    const access = fieldAccess(record, mapping);
+    if (!entry || !mapping) return [];
     const findings: Finding[] = [];
-    let benign: string | undefined | null = null;
-    const requestId = mapping ? firstValue(record, mapping.who.requestId) : undefined;
-    const url = mapping ? firstValue(record, mapping.who.url) : undefined;
-    const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
-    for (const rule of entry.attack) {
-      if (!rule.compiled.match(access)) continue;
-      if (benign === null) benign = entry.benign.find((b) => b.compiled.match(access))?.benign;
-      const fields: Record<string, string> = {};
-      for (const name of rule.compiled.fields) {
-        const value = access.get(name);
-        if (value !== undefined) fields[name] = value;
+    const requestId = firstValue(record, mapping.who.requestId);
+    const url = firstValue(record, mapping.who.url);
+    const userAgent = firstValue(record, mapping.who.userAgent);
+    const clientIp = firstValue(record, mapping.who.clientIp);
+    const user = firstValue(record, mapping.who.user);
+    const tried = new Set<ExirRule>();
+    const applicable = mapping.views.length === 1 ? entry.views : entry.views.filter((v) => viewsFor(record, mapping).includes(v.view));
+    for (const { view, attack, benign: classifiers } of applicable) {
+      const access = fieldAccess(record, view.fields);
+      let benign: string | undefined | null = null;
+      for (const rule of attack) {
+        // A rule reached through two views of one record (Sysmon 1 is both sysmon and process_creation) counts once.
+        if (tried.has(rule)) continue;
+        tried.add(rule);
+        if (!rule.compiled.match(access)) continue;
+        if (benign === null) benign = classifiers.find((b) => b.compiled.match(access))?.benign;
+        const fields: Record<string, string> = {};
+        for (const name of rule.compiled.fields) {
+          const value = access.get(name);
+          if (value !== undefined) fields[name] = value;
+        }
+        findings.push({
+          ruleId: rule.id,
+          title: rule.title,
+          cves: rule.cves,
+          // Known scanners and health probes never raise a server above probed.
+          stage: benign ? 'probe' : rule.stage,
+          severity: benign ? 'informational' : rule.severity,
+          time: record.time,
+          server,
+          clientIp,
+          user,
+          origin: record.origin,
+          fields,
+          ...(benign ? { benign } : {}),
+          ...(requestId ? { requestId } : {}),
+          ...(url ? { url } : {}),
+          ...(rule.story ? { story: rule.story } : {}),
+          ...(userAgent ? { userAgent } : {}),
+          ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
+        });
       }
-      findings.push({
-        ruleId: rule.id,
-        title: rule.title,
-        cves: rule.cves,
-        // Known scanners and health probes never raise a server above probed.
-        stage: benign ? 'probe' : rule.stage,
-        severity: benign ? 'informational' : rule.severity,
-        time: record.time,
-        server,
-        clientIp: mapping ? firstValue(record, mapping.who.clientIp) : undefined,
-        user: mapping ? firstValue(record, mapping.who.user) : undefined,
-        origin: record.origin,
-        fields,
-        ...(benign ? { benign } : {}),
-        ...(requestId ? { requestId } : {}),
-        ...(url ? { url } : {}),
-        ...(rule.story ? { story: rule.story } : {}),
-        ...(userAgent ? { userAgent } : {}),
-        ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
-      });
     }
     return findings;
   }

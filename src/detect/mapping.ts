@@ -1,14 +1,26 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { LogRecord, SourceKind } from '../core/types.js';
 import type { FieldAccess, SigmaLogsource } from './sigma/index.js';
 
-/** How one log source is reached by rules and read by them (rules/mappings/logs.yml). */
-export interface SourceMapping {
-  kind: SourceKind;
+/**
+ * One way rules see a log: the `logsource` it answers to and how Sigma's field names map onto its
+ * columns. Most logs have one view; Windows event logs have one per channel and event (Sysmon 1 is
+ * `process_creation`, Security 4688 too, with other field names), chosen per record by `when`.
+ */
+export interface SourceView {
   logsource: SigmaLogsource;
+  /** Column → accepted values: the view applies to a record whose columns all hold one of them. */
+  when: Map<string, Set<string>> | undefined;
   /** Sigma field name → the log's column name. */
   fields: Map<string, string>;
+}
+
+/** How one kind of log is reached by rules and read by them (rules/mappings/*.yml). */
+export interface SourceMapping {
+  kind: SourceKind;
+  views: SourceView[];
   /** Columns that hold who and what a record is about, first non-empty wins. */
   who: Who;
   /** How one record reads on a timeline: `{column}` is replaced by its value. */
@@ -27,36 +39,67 @@ export interface Who {
 
 export type Mappings = Map<SourceKind, SourceMapping>;
 
+interface ViewSpec {
+  logsource?: SigmaLogsource;
+  when?: Record<string, (string | number)[] | string | number>;
+  fields?: Record<string, string>;
+}
+
 interface MappingFile {
-  sources?: Record<string, {
-    logsource?: SigmaLogsource;
-    fields?: Record<string, string>;
+  sources?: Record<string, ViewSpec & {
+    views?: ViewSpec[];
     who?: Partial<Who>;
     summary?: string;
     keep?: string[];
   }>;
 }
 
-export async function loadMappings(file: string): Promise<Mappings> {
-  const doc = parse(await readFile(file, 'utf8')) as MappingFile | null;
+function view(spec: ViewSpec, base: Record<string, string> = {}): SourceView {
+  const when = spec.when
+    ? new Map(Object.entries(spec.when).map(([k, v]) => [k, new Set((Array.isArray(v) ? v : [v]).map(String))]))
+    : undefined;
+  return { logsource: spec.logsource ?? {}, when, fields: new Map(Object.entries({ ...base, ...(spec.fields ?? {}) })) };
+}
+
+/** Reads every mapping file in a folder (or one file); a kind defined twice is an error. */
+export async function loadMappings(path: string): Promise<Mappings> {
+  const files = (await stat(path)).isDirectory()
+    ? (await readdir(path)).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => join(path, f))
+    : [path];
   const out: Mappings = new Map();
-  for (const [kind, source] of Object.entries(doc?.sources ?? {})) {
-    out.set(kind as SourceKind, {
-      kind: kind as SourceKind,
-      logsource: source.logsource ?? {},
-      fields: new Map(Object.entries(source.fields ?? {})),
-      who: {
-        clientIp: source.who?.clientIp ?? [],
-        user: source.who?.user ?? [],
-        requestId: source.who?.requestId ?? [],
-        url: source.who?.url ?? [],
-        userAgent: source.who?.userAgent ?? [],
-      },
-      summary: source.summary,
-      keep: source.keep ?? [],
-    });
+  for (const file of files) {
+    const doc = parse(await readFile(file, 'utf8')) as MappingFile | null;
+    for (const [kind, source] of Object.entries(doc?.sources ?? {})) {
+      if (out.has(kind as SourceKind)) throw new Error(`${file}: log source ${kind} is mapped twice`);
+      const views = source.views?.length ? source.views.map((v) => view(v, source.fields)) : [view(source)];
+      out.set(kind as SourceKind, {
+        kind: kind as SourceKind,
+        views,
+        who: {
+          clientIp: source.who?.clientIp ?? [],
+          user: source.who?.user ?? [],
+          requestId: source.who?.requestId ?? [],
+          url: source.who?.url ?? [],
+          userAgent: source.who?.userAgent ?? [],
+        },
+        summary: source.summary,
+        keep: source.keep ?? [],
+      });
+    }
   }
   return out;
+}
+
+/** The views of a log that apply to this record. */
+export function viewsFor(record: LogRecord, mapping: SourceMapping): SourceView[] {
+  return mapping.views.filter((v) => {
+    if (!v.when) return true;
+    for (const [column, values] of v.when) {
+      const value = record.fields[column];
+      if (value === undefined || !values.has(value)) return false;
+    }
+    return true;
+  });
 }
 
 /** A rule reaches a source when every logsource key the rule gives is the source's value for it. */
@@ -68,14 +111,13 @@ export function logsourceReaches(rule: SigmaLogsource, source: SigmaLogsource): 
   return rule.product !== undefined || rule.service !== undefined || rule.category !== undefined;
 }
 
-/** Reads a record through the mapping: rules ask by Sigma name, the record answers by column. */
-export function fieldAccess(record: LogRecord, mapping: SourceMapping | undefined): FieldAccess {
-  const fields = record.fields;
-  const names = mapping?.fields;
+/** Reads a record through a view: rules ask by Sigma name, the record answers by column. */
+export function fieldAccess(record: LogRecord, fields: Map<string, string> | undefined): FieldAccess {
+  const values = record.fields;
   return {
     get(field: string): string | undefined {
-      const column = names?.get(field) ?? field;
-      return fields[column];
+      const column = fields?.get(field) ?? field;
+      return values[column];
     },
     text(): string {
       return record.raw;

@@ -4,8 +4,8 @@ import { join, relative } from 'node:path';
 import type { LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
 import { sniff } from '../sources/registry.js';
-import { fieldAccess, loadMappings, logsourceReaches } from './mapping.js';
-import { findRuleFiles, LOG_MAPPING_FILE } from './ruleset.js';
+import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from './mapping.js';
+import { findRuleFiles, MAPPINGS_DIR } from './ruleset.js';
 import { compileRules, type CompiledRule } from './sigma/index.js';
 
 /** One check of one rule against one of its samples. */
@@ -46,7 +46,7 @@ function literalPresent(rule: CompiledRule, record: LogRecord): boolean {
  * one of the rule's pre-filter literals, or the scanner would never show it the record), no record
  * of a `nomatch/` sample may. A rule without both kinds of sample fails.
  */
-export async function checkRuleSamples(rulesDir: string, mappingFile = LOG_MAPPING_FILE): Promise<SampleCheck[]> {
+export async function checkRuleSamples(rulesDir: string, mappingFile = MAPPINGS_DIR): Promise<SampleCheck[]> {
   const mappings = await loadMappings(mappingFile);
   const checks: SampleCheck[] = [];
   for (const file of await findRuleFiles(rulesDir)) {
@@ -65,7 +65,7 @@ export async function checkRuleSamples(rulesDir: string, mappingFile = LOG_MAPPI
       checks.push({ rule: shown, sample: undefined, ok: false, message: `needs samples beside it: ${relative(rulesDir, testsDir)}/match/ and /nomatch/, at least one file each` });
       continue;
     }
-    const reached = [...mappings.values()].filter((m) => logsourceReaches(rule.rule.logsource, m.logsource));
+    const reached = [...mappings.values()].filter((m) => m.views.some((v) => logsourceReaches(rule.rule.logsource, v.logsource)));
     for (const [expect, samples] of [['match', matchSamples], ['nomatch', missSamples]] as const) {
       for (const sample of samples) {
         const sampleName = relative(rulesDir, sample);
@@ -85,7 +85,13 @@ export async function checkRuleSamples(rulesDir: string, mappingFile = LOG_MAPPI
         }
         const problems: string[] = [];
         for (const record of read.records) {
-          const matched = rule.match(fieldAccess(record, mapping));
+          // The record is seen through each view of its log that applies to it and that the rule reaches.
+          const views = viewsFor(record, mapping).filter((v) => logsourceReaches(rule.rule.logsource, v.logsource));
+          if (views.length === 0) {
+            problems.push(`line ${record.origin.line} is not a record the rule's logsource reaches`);
+            continue;
+          }
+          const matched = views.some((v) => rule.match(fieldAccess(record, v.fields)));
           if (expect === 'match' && !matched) problems.push(`line ${record.origin.line} does not match`);
           if (expect === 'match' && matched && !literalPresent(rule, record)) problems.push(`line ${record.origin.line} matches but holds none of the pre-filter literals`);
           if (expect === 'nomatch' && matched) problems.push(`line ${record.origin.line} matches but must not`);

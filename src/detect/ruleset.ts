@@ -8,7 +8,7 @@ import { compileRules, type CompiledRule, type RuleError } from './sigma/index.j
 /** The project's shipped detection content. */
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 export const SHIPPED_SIGMA_DIR = join(RULES_DIR, 'sigma');
-export const LOG_MAPPING_FILE = join(RULES_DIR, 'mappings', 'logs.yml');
+export const MAPPINGS_DIR = join(RULES_DIR, 'mappings');
 
 /** A compiled rule with what exir needs to turn a match into a finding. */
 export interface ExirRule {
@@ -91,7 +91,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<R
           continue;
         }
         seen.set(meta.id, file);
-        const sources = [...mappings.values()].filter((m) => logsourceReaches(meta.logsource, m.logsource)).map((m) => m.kind);
+        const sources = [...mappings.values()].filter((m) => m.views.some((v) => logsourceReaches(meta.logsource, v.logsource))).map((m) => m.kind);
         const benign = meta.custom['benign'];
         const caps = meta.custom['caps_request'];
         const story = meta.custom['story'];
