@@ -22,6 +22,8 @@ export type SourceKind =
   | 'rps-cmdlet'
   | 'msgtrk'
   | 'ews'
+  /** Windows event logs: .evtx, and the JSON-lines and XML exports of the same events. */
+  | 'winevent'
   | 'unknown';
 
 /** Where a record came from: enough to open the file and go to the line. */

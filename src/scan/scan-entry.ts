@@ -15,7 +15,6 @@ export interface EntryResult {
 const SNIFF_BYTES = 64 * 1024;
 
 const BINARY_KINDS: [Buffer, string][] = [
-  [Buffer.from('ElfFile\0', 'latin1'), 'Windows event log (.evtx): event logs are not read by this version'],
   [Buffer.from('PK\x03\x04', 'latin1'), 'archive inside an archive: not opened'],
 ];
 

@@ -2,11 +2,12 @@
 // `#Fields` line must never be taken for a W3C one.
 
 import type { SourceKind } from '../core/types.js';
+import { evtxReader } from './evtx/evtx-reader.js';
 import { exchangeCsvReader } from './exchange-csv/exchange-csv-reader.js';
 import type { LogReader } from './reader.js';
 import { w3cReader } from './w3c/w3c-reader.js';
 
-export const READERS: LogReader[] = [exchangeCsvReader, w3cReader];
+export const READERS: LogReader[] = [evtxReader, exchangeCsvReader, w3cReader];
 
 export function sniff(head: string): { reader: LogReader; kind: SourceKind } | undefined {
   for (const reader of READERS) {

@@ -1,0 +1,52 @@
+// Windows events from any of their forms (.evtx, JSON lines, wevtutil XML) become one kind of
+// record, so one mapping and one set of rules serve them all.
+
+import type { LogRecord, Origin } from '../core/types.js';
+
+/** An event as its readers see it, before it becomes a record. */
+export interface WinEventFields {
+  eventId: number | string;
+  channel: string;
+  provider: string;
+  computer: string;
+  time: string | undefined;
+  recordId?: number | string;
+  level?: number | string;
+  userId?: string;
+  data: Record<string, string>;
+}
+
+/** The system columns every event has, named as Sigma's Windows rules name them. */
+export const SYSTEM_COLUMNS = ['EventID', 'Channel', 'Provider_Name', 'Computer', 'EventRecordID', 'Level', 'UserID'] as const;
+
+/** `2019-03-19T23:34:46.8720512Z` → `2019-03-19T23:34:46.872Z`: one form, with the Exchange logs', for comparing. */
+export function millisecondTime(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z?$/.exec(iso.trim());
+  if (!m) {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  }
+  return `${m[1]}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
+
+export function winEventRecord(e: WinEventFields, origin: Origin): LogRecord {
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(e.data)) fields[name] = value;
+  // The system columns win over a data item of the same name, as Sigma's field names expect.
+  fields['EventID'] = String(e.eventId);
+  fields['Channel'] = e.channel;
+  fields['Provider_Name'] = e.provider;
+  fields['Computer'] = e.computer;
+  if (e.recordId !== undefined) fields['EventRecordID'] = String(e.recordId);
+  if (e.level !== undefined) fields['Level'] = String(e.level);
+  if (e.userId !== undefined) fields['UserID'] = e.userId;
+  return { source: 'winevent', fields, time: millisecondTime(e.time), origin, raw: rawText(fields) };
+}
+
+/** The text keyword rules search and pre-filter literals are found in: every column, one per line. */
+export function rawText(fields: Record<string, string>): string {
+  let text = '';
+  for (const [name, value] of Object.entries(fields)) text += `${name}: ${value}\n`;
+  return text;
+}
