@@ -11,5 +11,8 @@ test('sniff picks the reader and kind from the content', () => {
   assert.equal(iis?.kind, 'iis');
   assert.equal(sniff('MZ\x90\x00 binary'), undefined);
   assert.equal(sniff(''), undefined);
-  assert.deepEqual(READERS.map((r) => r.name), ['exchange-csv', 'w3c']);
+  const evtx = sniff('ElfFile\0\0\0\0\0\0\0\0');
+  assert.equal(evtx?.reader.name, 'evtx');
+  assert.equal(evtx?.kind, 'winevent');
+  assert.deepEqual(READERS.map((r) => r.name), ['evtx', 'exchange-csv', 'w3c']);
 });
