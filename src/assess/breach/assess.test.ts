@@ -70,7 +70,7 @@ test('mailbox evidence sets the level per dataset, with its trace; full coverage
   assert.equal(a.enisa?.cb.confidentiality.value, 0.5);
   const none = assessBreach(input({ mailboxes: [], coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }] }));
   assert.equal(none.datasets[0]?.access, 'no-evidence-found');
-  assert.match(none.datasets[0]?.accessBasis.join(' ') ?? '', /not proof that it was not accessed/);
+  assert.match(none.datasets[0]?.accessBasis.join(' ') ?? '', /not proof that the data was left untouched/);
   assert.equal(none.cannotExcludeAccess, false);
 });
 

@@ -85,7 +85,7 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
       servers.every((s) => input.coverage?.some((c) => key(c.server) === s));
     if (covered) {
       access = 'no-evidence-found';
-      basis.push('the logs held for these servers show no access to this data; this is not proof that it was not accessed');
+      basis.push('the logs held for these servers show no access to this data; this is not proof that the data was left untouched');
     } else {
       access = 'not-established';
       basis.push(input.mailboxes === undefined

@@ -1,0 +1,63 @@
+// A pack draft as data: sections of fields and tables, each traced to where its words came from,
+// with every unanswered question kept in place and listed. The renderers (src/report/packs) only
+// lay this out; they compute nothing.
+
+export interface OpenItem {
+  id: string;
+  label: string;
+  needed: string;
+}
+
+export interface DraftField {
+  kind: 'field';
+  id: string;
+  label: string;
+  /** The answer, a line or paragraph each; empty when the question is open. */
+  lines: string[];
+  /** What is needed to answer (or finish answering) it; set when the field is open or partly open. */
+  open: string | undefined;
+  /** Where each statement came from: case fields, findings, decisions, the firm's answers. */
+  trace: string[];
+  /** Where the question comes from (the regulator's form, guidance, our inference). */
+  source: string;
+}
+
+export interface DraftTable {
+  kind: 'table';
+  id: string;
+  label: string;
+  columns: string[];
+  rows: string[][];
+  /** Said under the table: e.g. how many rows were left to the JSON. */
+  note: string | undefined;
+  open: string | undefined;
+  trace: string[];
+  source: string;
+}
+
+export type DraftItem = DraftField | DraftTable;
+
+export interface DraftSection {
+  title: string;
+  /** `letter`: labels are headings and lines paragraphs, for letters to send. */
+  style: 'form' | 'letter';
+  items: DraftItem[];
+}
+
+export interface Draft {
+  pack: string;
+  title: string;
+  basis: string;
+  caseRef: string;
+  firmName: string;
+  generatedAt: string;
+  /** generatedAt in the draft's time zone, for the page. */
+  generatedAtShown: string;
+  timeZone: string;
+  assessmentVersion: number | undefined;
+  sections: DraftSection[];
+  /** Every open question, in order, with what is needed to answer it. */
+  open: OpenItem[];
+  /** Rules resting on facts not fully confirmed, and other warnings a reader must see. */
+  caveats: string[];
+}

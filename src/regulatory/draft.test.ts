@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Draft, DraftField } from './draft-types.js';
+import { buildDraft } from './draft.js';
+import type { Fixture } from './fixture-case.js';
+import { FIXTURE_REF, fixtureCase, HOSTILE } from './fixture-case.js';
+import { questionBank } from './questions.js';
+import type { DraftContext } from './resolvers.js';
+import { RESOLVERS } from './resolvers.js';
+import { refreshObligations } from './refresh.js';
+import { PACKS } from './rules.js';
+
+let full: Fixture;
+let bare: Fixture;
+const drafts = new Map<string, Draft>();
+const bareDrafts = new Map<string, Draft>();
+
+async function context(f: Fixture): Promise<DraftContext> {
+  const s = await refreshObligations(f.store, FIXTURE_REF, f.now);
+  return { facts: s.facts, assessment: s.assessment, obligations: s.obligations, clocks: s.clocks, now: f.now, tz: 'Europe/Jersey' };
+}
+
+before(async () => {
+  full = await fixtureCase({ file: true });
+  bare = await fixtureCase({ answers: undefined });
+  const c = await context(full);
+  const b = await context(bare);
+  for (const p of PACKS) {
+    drafts.set(p, buildDraft(p, c));
+    bareDrafts.set(p, buildDraft(p, b));
+  }
+});
+after(async () => { await full.close(); await bare.close(); });
+
+function field(pack: string, id: string, from = drafts): DraftField {
+  const d = from.get(pack);
+  const item = d?.sections.flatMap((s) => s.items).find((i) => i.id === id);
+  assert.ok(item && item.kind === 'field', `${pack} has no field ${id}`);
+  return item;
+}
+const text = (f: DraftField): string => f.lines.join('\n');
+
+test('every question of every pack is in its draft, answered or open; none silently missing', () => {
+  const bank = questionBank(new Set(Object.keys(RESOLVERS)));
+  for (const from of [drafts, bareDrafts]) {
+    for (const p of PACKS) {
+      const d = from.get(p);
+      assert.ok(d);
+      const items = d.sections.flatMap((s) => s.items);
+      const ids = items.map((i) => i.id);
+      for (const s of bank[p].sections) for (const q of s.questions) assert.ok(ids.includes(q.id), `${p}: ${q.id} missing`);
+      for (const i of items) {
+        const answered = i.kind === 'field' ? i.lines.length > 0 : i.rows.length > 0;
+        assert.ok(answered || i.open, `${p}: ${i.id} is neither answered nor open`);
+        if (i.open) assert.ok(d.open.some((o) => o.id === i.id), `${p}: ${i.id} is open but not in the list of open questions`);
+        if (answered) assert.ok(i.trace.length > 0, `${p}: ${i.id} has an answer with no trace`);
+      }
+    }
+  }
+});
+
+test('JOIC: answered fields carry the case\'s values, Jersey time, the special categories and the late filing\'s reasons', () => {
+  assert.equal(text(field('joic', 'joic.reporter')), 'Jo Bloggs, Compliance Officer, jo@acme.je, +44 1534 000000');
+  assert.equal(text(field('joic', 'joic.controller')), 'Acme Trust Company Limited');
+  assert.equal(text(field('joic', 'joic.registration')), 'JOIC-55');
+  assert.equal(text(field('joic', 'joic.aware')), 'Mon 08 Mar 2021 09:00 GMT (09:00 UTC)');
+  assert.match(text(field('joic', 'joic.first-or-follow-up')), /^Follow-up notification \(first notification filed Thu 11 Mar 2021 12:00 GMT.*JOIC-BR-2021-0042/);
+  assert.match(text(field('joic', 'joic.special')), /criminal record or alleged criminal activity: YES \(trust administration mailboxes\)/);
+  assert.match(text(field('joic', 'joic.special')), /health: YES \(HR mailbox\)/);
+  assert.match(text(field('joic', 'joic.special')), /trade union membership: no/);
+  assert.match(text(field('joic', 'joic.people')), /^About 1560 in all \(more than 100\)/);
+  assert.match(text(field('joic', 'joic.records')), /^About 40800 in all/);
+  assert.equal(text(field('joic', 'joic.subject-jurisdictions')), 'JE: about 960; GB: about 450; CH: about 150');
+  assert.equal(text(field('joic', 'joic.delay')), 'The scope of mailbox access was only established by the forensic firm on 11 March.');
+  assert.match(text(field('joic', 'joic.other-authorities')), /UK Information Commissioner's Office, initial: overdue/);
+  assert.match(text(field('joic', 'joic.risk')), /SE = DPC × EI \+ CB = 4 × 1 \+ 0.75 = 4.75, very-high/);
+  assert.match(text(field('joic', 'joic.what-happened')), /EX01: post-exploitation\. A web shell was written/);
+  assert.ok(field('joic', 'joic.declarations').open, 'the declarations wait for the signer');
+});
+
+test('the cannot-exclude-access case: the draft says so and never says "not accessed"', () => {
+  const access = text(field('joic', 'joic.access'));
+  assert.match(access, /The evidence cannot exclude access to this data: scan verdict for EX01 is post-exploitation/);
+  assert.match(field('joic', 'joic.access').open ?? '', /not yet established/);
+  for (const d of drafts.values()) {
+    assert.doesNotMatch(JSON.stringify(d), /not accessed/i);
+    assert.ok(d.caveats.some((c) => /cannot exclude access/.test(c)), `${d.pack} caveats`);
+  }
+});
+
+test('JFSC: the letter and the supervisor\'s questions, with the unconfirmed rule flagged', () => {
+  const letter = text(field('jfsc', 'jfsc.letter-opening'));
+  assert.match(letter, /Acme Trust Company Limited \(JFSC registration TCB-1234\) notifies the Commission/);
+  assert.match(text(field('jfsc', 'jfsc.j2')), /CVE-2021-26855/);
+  assert.match(text(field('jfsc', 'jfsc.j2')), /EX01 patched 5 March 2021/);
+  assert.match(text(field('jfsc', 'jfsc.j15')), /CDD\/AML records in trust administration mailboxes: within the attacker's reach/);
+  assert.equal(field('jfsc', 'jfsc.j7').lines[0], 'The March 2021 security update was not applied within the patch window.');
+  assert.ok(field('jfsc', 'jfsc.j8').open, 'third parties not answered: open');
+  assert.ok(drafts.get('jfsc')?.caveats.some((c) => /JFSC_CODES_P6.*P: partly confirmed/.test(c)));
+});
+
+test('letter to the people: plain words, phishing warning, contact; board and register', () => {
+  assert.match(text(field('subjects', 'subjects.what-happened')), /criminals broke into our email system/);
+  assert.match(text(field('subjects', 'subjects.what-it-means')), /We cannot rule out that it was read or copied/);
+  assert.match(text(field('subjects', 'subjects.what-to-do')), /never change our bank details by email/);
+  assert.match(text(field('subjects', 'subjects.contact')), /Jo Bloggs/);
+  assert.match(text(field('board', 'board.decisions-made')), /D1 \[notify\] Notify the JOIC and the JFSC/);
+  assert.match(text(field('register', 'register.decision')), /^D1: Notify the JOIC and the JFSC\. Why: web shell/);
+  const clocks = drafts.get('board')?.sections.flatMap((s) => s.items).find((i) => i.id === 'board.clocks');
+  assert.ok(clocks && clocks.kind === 'table' && clocks.rows.length > 3);
+  const appendix = drafts.get('joic')?.sections.flatMap((s) => s.items).find((i) => i.id === 'appendix.findings');
+  assert.ok(appendix && appendix.kind === 'table');
+  assert.equal(appendix.rows.length, 2);
+  assert.ok(appendix.rows.some((r) => r[4] === 'EX01/W3SVC1/u_ex210303.log' && r[5] === '412' && /^[0-9a-f]{64}$/.test(r[6] ?? '')));
+  assert.ok(appendix.rows.some((r) => (r[2] ?? '').includes(HOSTILE)), 'evidence text is kept as it is in the data; renderers escape it');
+});
+
+test('a case with no answers: everything the firm must say is open, with what is needed', () => {
+  const joic = bareDrafts.get('joic');
+  assert.ok(joic);
+  const open = joic.open.map((o) => o.id);
+  for (const id of ['joic.reporter', 'joic.categories', 'joic.people', 'joic.consequences', 'joic.containment', 'joic.risk']) {
+    assert.ok(open.includes(id), `${id} should be open`);
+  }
+  assert.match(field('joic', 'joic.registration', bareDrafts).lines[0] ?? '', /JOIC-55/);
+  assert.deepEqual(field('joic', 'joic.controller', bareDrafts).trace, ['case firm name (acme)']);
+  assert.match(joic.open.find((o) => o.id === 'joic.people')?.needed ?? '', /datasets\[\]\.people/);
+});

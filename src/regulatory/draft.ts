@@ -1,0 +1,86 @@
+// Builds a pack draft from the case: each question of the bank answered from the case, or kept in
+// place as an open question with what is needed; the rules' confirmation caveats; the evidence
+// appendix of findings with file, line and hash.
+
+import type { Draft, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
+import { questionBank } from './questions.js';
+import type { DraftContext } from './resolvers.js';
+import { resolve, RESOLVERS } from './resolvers.js';
+import type { PackName } from './rules.js';
+import { confirmationCaveat, rulePack } from './rules.js';
+import { showTime } from './time.js';
+
+/** Rows the HTML, DOCX and PDF carry; the JSON carries every finding. */
+export const APPENDIX_ROWS = 500;
+
+const PACK_RULES: Record<PackName, string[]> = {
+  joic: ['JE_DPJL_ART20_AUTHORITY', 'GG_DPL_S42_AUTHORITY', 'UK_GDPR_ART33', 'EU_GDPR_ART33'],
+  jfsc: ['JFSC_CODES_P6', 'GFSC_CYBER_RULES'],
+  subjects: ['JE_DPJL_DATA_SUBJECTS', 'GG_DPL_DATA_SUBJECTS', 'UK_GDPR_ART34', 'JE_DPJL_PROCESSOR_TO_CONTROLLER'],
+  board: ['JCSC_VOLUNTARY', 'JE_CSL_OES_48H'],
+  register: ['JE_DPJL_BREACH_LOG'],
+};
+
+const WITH_APPENDIX = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
+
+export function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
+  const rows = c.facts.findings.map((f) => [
+    f.time ? showTime(f.time, c.tz) : 'no time', f.server, `${f.ruleId}: ${f.title}`, f.benign ? `${f.stage} (benign: ${f.benign})` : f.stage,
+    f.path, String(f.line), f.sha256 || '(file not in the scan\'s list)',
+  ]);
+  const shown = limit === Infinity ? rows : rows.slice(0, limit);
+  return {
+    kind: 'table', id: 'appendix.findings', label: 'Evidence appendix: findings with file, line and SHA-256',
+    columns: ['Time', 'Server', 'Rule', 'Stage', 'File', 'Line', 'SHA-256 of the file'], rows: shown,
+    note: rows.length > shown.length ? `${rows.length - shown.length} more finding(s) are in the JSON draft (${rows.length} in all).` : `${rows.length} finding(s).`,
+    open: rows.length === 0 ? 'No findings in the case yet: scan the evidence into the case (exir scan … --case).' : undefined,
+    trace: ['case findings (scans)'], source: 'exir evidence register',
+  };
+}
+
+export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft {
+  const bank = questionBank(new Set(Object.keys(RESOLVERS)))[pack];
+  const open: OpenItem[] = [];
+  const sections: DraftSection[] = bank.sections.map((s) => ({
+    title: s.title,
+    style: s.style,
+    items: s.questions.map((q): DraftItem => {
+      const r = resolve(q.answer, c);
+      if (r === undefined) {
+        const needed = q.needed || 'Not yet answerable from the case.';
+        open.push({ id: q.id, label: q.label, needed });
+        return { kind: 'field', id: q.id, label: q.label, lines: [], open: needed, trace: [], source: q.source };
+      }
+      if (r.open) open.push({ id: q.id, label: q.label, needed: r.open });
+      if ('table' in r) {
+        return { kind: 'table', id: q.id, label: q.label, columns: r.table.columns, rows: r.table.rows, note: undefined, open: r.open, trace: r.trace, source: q.source };
+      }
+      return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source };
+    }),
+  }));
+  if (WITH_APPENDIX.has(pack)) {
+    const appendix = evidenceAppendix(c, opts.appendixRows ?? APPENDIX_ROWS);
+    if (appendix.open) open.push({ id: appendix.id, label: appendix.label, needed: appendix.open });
+    sections.push({ title: 'Evidence appendix', style: 'form', items: [appendix] });
+  }
+
+  const caveats: string[] = [
+    'Draft prepared by exir from the case record. Every statement names where it came from; check each before sending. Open questions are highlighted.',
+  ];
+  const used = new Set(c.obligations.map((o) => o.ruleId));
+  for (const rule of rulePack().rules) {
+    if (!PACK_RULES[pack].includes(rule.id) || (!used.has(rule.id) && rule.inForce)) continue;
+    const note = confirmationCaveat(rule);
+    if (note) caveats.push(note);
+    if (!rule.inForce) caveats.push(`${rule.title} (${rule.id}) is not in force yet; it is held back until commencement.`);
+  }
+  const result = c.assessment?.result;
+  if (result?.cannotExcludeAccess) caveats.push(`The evidence cannot exclude access to personal data: ${result.cannotExcludeReasons.join('; ')}.`);
+  if (result && !result.mailboxesKnown) caveats.push('Which mailboxes were read or exported is not yet established; this draft does not conclude that the data was left untouched.');
+
+  const firmName = c.assessment?.answers.firm?.legalName ?? c.facts.record.firm.name;
+  return {
+    pack, title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
+    timeZone: c.tz, assessmentVersion: c.assessment?.version, sections, open, caveats,
+  };
+}

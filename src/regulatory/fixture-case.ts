@@ -1,0 +1,76 @@
+// A known case for the tests of the drafts, renderers and commands: two Exchange servers, one with a
+// web shell, a firm's full answers, decisions, actions, and a late JOIC filing. Test support only.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CaseStore } from '../case/index.js';
+import { openStore } from '../case/index.js';
+import { evidenceFile, finding, scanResult, server } from '../case/test-support/scan-fixtures.js';
+import { checkAnswers } from '../assess/breach/answers.js';
+import type { BreachAnswers } from '../assess/breach/types.js';
+import { assessCase, refreshObligations } from './refresh.js';
+
+export const FIXTURE_REF = 'acme/proxylogon';
+export const HOSTILE = '<script>alert(1)</script>&"\'';
+
+export const FIXTURE_ANSWERS: BreachAnswers = checkAnswers({
+  firm: {
+    legalName: 'Acme Trust Company Limited', contact: { name: 'Jo Bloggs', role: 'Compliance Officer', email: 'jo@acme.je', phone: '+44 1534 000000' },
+    dpo: 'Sam Smith, DPO', establishments: ['JE'], role: ['controller'], gdprScope: ['UK'], jfsc: 'registered-person', targets: { JFSC_CODES_P6: 24 },
+  },
+  datasets: [
+    { id: 'trust-mail', description: 'trust administration mailboxes', mailboxes: ['*'], subjects: ['clients', 'beneficial-owners'],
+      categories: ['identity', 'identity-documents', 'financial', 'cdd-aml', 'criminal'], records: 40000, people: 1500, jurisdictions: { JE: 900, GB: 450, CH: 150 }, encrypted: false },
+    { id: 'hr', description: 'HR mailbox', mailboxes: ['hr@acme.je'], subjects: ['employees'], categories: ['employment', 'health'], records: 800, people: 60, jurisdictions: { JE: 60 }, encrypted: false },
+  ],
+  narrative: {
+    howDiscovered: `Our IT provider ran Microsoft's EOMT script on 8 March and found a web shell ${HOSTILE}`,
+    containment: 'EX01 isolated from the internet on 8 March; web shells removed; all passwords reset; server rebuilt on 10 March.',
+    preventive: 'Patch management moved to a monthly cycle with sign-off by 30 April; MFA on OWA by 31 May.',
+    consequences: 'Phishing and payment diversion using client correspondence; identity fraud using passport copies.',
+    patchStatus: 'EX01 patched 5 March 2021 (KB5000871); EX02 patched 3 March 2021.',
+    rootCause: 'The March 2021 security update was not applied within the patch window.',
+    amlEffects: 'CDD files were readable; none lost. No suspicion to report to the JFCU so far.',
+  },
+});
+
+export interface Fixture {
+  store: CaseStore;
+  dir: string;
+  url: string;
+  now: string;
+  close(): Promise<void>;
+}
+
+/** A SQLite store in a temp folder with the known case in it. */
+export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; file?: boolean } = {}): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'exir-reg-'));
+  const url = `sqlite:${join(dir, 'exir.db')}`;
+  let clock = Date.parse('2021-03-08T10:00:00.000Z');
+  const now = () => new Date((clock += 60_000)).toISOString();
+  const store = await openStore(url, { actor: 'analyst', now });
+  await store.createCase({
+    ref: FIXTURE_REF, title: 'Exchange compromise (ProxyLogon)', firm: { name: 'Acme Trust', dpo: 'Sam Smith', registrations: [{ scheme: 'JFSC', number: 'TCB-1234' }, { scheme: 'JOIC', number: 'JOIC-55' }] },
+    occurredFrom: '2021-02-26T00:00:00Z', occurredTo: '2021-03-05T00:00:00Z', detectedAt: '2021-03-08T09:00:00Z', awareAt: '2021-03-08T09:00:00Z', servers: ['EX01', 'EX02'],
+  });
+  const ev = evidenceFile('EX01/W3SVC1/u_ex210303.log', 'ex01', 'EX01');
+  const shell = { ...finding(ev.path, 412, 'iis-dropzone-page-post-200', 'EX01'), title: `Web shell POST ${HOSTILE}`, stage: 'post-exploitation' as const };
+  await store.recordScan(FIXTURE_REF, scanResult([ev], [finding(ev.path, 17, 'proxylogon-ssrf', 'EX01'), shell], [
+    { ...server('EX01', 'post-exploitation'), summary: 'A web shell was written and used on EX01 (post-exploitation).' },
+    { ...server('EX02', 'probed'), summary: 'Only scanner probes reached EX02.' },
+  ]), { actor: 'analyst', args: ['scan'] });
+  await store.updateAction(FIXTURE_REF, (await store.listActions(FIXTURE_REF))[0]?.key ?? 'isolate', { status: 'done', note: 'firewall rule 42', at: '2021-03-08T11:00:00Z' });
+  await store.decide(FIXTURE_REF, { kind: 'notify', decision: 'Notify the JOIC and the JFSC', rationale: 'web shell with SYSTEM reach over client mailboxes', approvedBy: 'Board', decidedAt: '2021-03-09T10:00:00Z' });
+  if (opts.answers !== undefined || !('answers' in opts)) {
+    await assessCase(store, FIXTURE_REF, opts.answers ?? FIXTURE_ANSWERS, now());
+  }
+  await refreshObligations(store, FIXTURE_REF, now());
+  if (opts.file) {
+    const joic = (await store.listObligations(FIXTURE_REF)).find((o) => o.key.startsWith('JE_DPJL_ART20_AUTHORITY|') && o.stage === 'initial');
+    if (joic) {
+      await store.recordFiling(FIXTURE_REF, { obligation: joic.ref, reference: 'JOIC-BR-2021-0042', sentAt: '2021-03-11T12:00:00Z', channel: 'joic_portal', content: {}, delayReasons: 'The scope of mailbox access was only established by the forensic firm on 11 March.' });
+    }
+  }
+  return { store, dir, url, now: '2021-03-11T15:00:00.000Z', close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+}

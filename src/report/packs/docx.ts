@@ -1,0 +1,116 @@
+// A pack draft as an editable Word document: compliance officers finish these in Word. Open
+// questions are shaded where they stand; each answer carries its source in small grey text.
+
+import {
+  AlignmentType, BorderStyle, Document, Footer, HeadingLevel, Packer, PageNumber, Paragraph, ShadingType, Table, TableCell, TableRow,
+  TextRun, WidthType,
+} from 'docx';
+import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
+
+const OPEN_FILL = 'FFF2A8';
+const GREY = '666666';
+/** Word refuses XML 1.0's forbidden control characters; evidence may hold them. */
+const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
+
+function traceParagraph(item: { trace: string[]; source: string }): Paragraph {
+  return new Paragraph({
+    spacing: { after: 160 },
+    children: [new TextRun({ text: clean(`From: ${item.trace.join('; ') || 'nothing in the case yet'}. Question: ${item.source}.`), size: 15, color: GREY, italics: true })],
+  });
+}
+
+function openParagraph(needed: string, partly: boolean): Paragraph {
+  return new Paragraph({
+    shading: { type: ShadingType.CLEAR, color: 'auto', fill: OPEN_FILL },
+    border: { left: { style: BorderStyle.SINGLE, size: 12, color: 'D4A000', space: 4 } },
+    children: [new TextRun({ text: partly ? 'STILL OPEN: ' : 'OPEN QUESTION: ', bold: true, color: '8A5A00' }), new TextRun({ text: clean(needed) })],
+  });
+}
+
+function fieldBlocks(f: DraftField, letter: boolean): Paragraph[] {
+  const out: Paragraph[] = [];
+  out.push(letter
+    ? new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun({ text: clean(f.label) })] })
+    : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }));
+  for (const line of f.lines) out.push(new Paragraph({ spacing: { after: letter ? 120 : 40 }, children: [new TextRun({ text: clean(line) })] }));
+  if (f.open) out.push(openParagraph(f.open, f.lines.length > 0));
+  out.push(traceParagraph(f));
+  return out;
+}
+
+function cell(text: string, header: boolean, width: number): TableCell {
+  return new TableCell({
+    width: { size: width, type: WidthType.PERCENTAGE },
+    ...(header ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'E8E8E8' } } : {}),
+    children: [new Paragraph({ children: [new TextRun({ text: clean(text), bold: header, size: 15 })] })],
+  });
+}
+
+function tableBlocks(t: DraftTable): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(t.label), bold: true })] })];
+  if (t.rows.length) {
+    const width = Math.floor(100 / t.columns.length);
+    out.push(new Table({
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      rows: [
+        new TableRow({ tableHeader: true, children: t.columns.map((c) => cell(c, true, width)) }),
+        ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c, false, width)) })),
+      ],
+    }));
+  }
+  if (t.note) out.push(new Paragraph({ children: [new TextRun({ text: clean(t.note), size: 17, color: '444444' })] }));
+  if (t.open) out.push(openParagraph(t.open, t.rows.length > 0));
+  out.push(traceParagraph(t));
+  return out;
+}
+
+function itemBlocks(item: DraftItem, letter: boolean): (Paragraph | Table)[] {
+  return item.kind === 'table' ? tableBlocks(item) : fieldBlocks(item, letter);
+}
+
+export function packDocument(d: Draft): Document {
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
+    new Paragraph({ children: [new TextRun({ text: clean(`${d.firmName} · case ${d.caseRef} · drafted ${d.generatedAtShown} · times in ${d.timeZone}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}`), color: '444444', size: 19 })] }),
+    new Paragraph({ children: [new TextRun({ text: clean(`Basis: ${d.basis}`), color: '444444', size: 19 })] }),
+    new Paragraph({
+      border: { top: { style: BorderStyle.SINGLE, size: 12, color: 'BB0000', space: 2 }, bottom: { style: BorderStyle.SINGLE, size: 12, color: 'BB0000', space: 2 } },
+      spacing: { before: 120, after: 120 },
+      children: [new TextRun({ text: `DRAFT, not sent. ${d.open.length ? `${d.open.length} question(s) still open, highlighted below.` : 'No open questions.'}`, bold: true, color: 'BB0000' })],
+    }),
+    ...d.caveats.map((c) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun({ text: clean(c), size: 18 })] })),
+  ];
+  if (d.open.length) {
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text: 'Open questions' })] }));
+    d.open.forEach((o, i) => children.push(new Paragraph({
+      shading: { type: ShadingType.CLEAR, color: 'auto', fill: OPEN_FILL },
+      children: [new TextRun({ text: `${i + 1}. ${clean(o.label)}: `, bold: true, size: 18 }), new TextRun({ text: clean(o.needed), size: 18 })],
+    })));
+  }
+  for (const s of d.sections) {
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: clean(s.title) })] }));
+    for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter'));
+  }
+  return new Document({
+    creator: 'exir',
+    title: clean(`${d.title}: ${d.caseRef}`),
+    description: 'Draft prepared by exir from the case record',
+    styles: { default: { document: { run: { font: 'Arial', size: 21 } } } },
+    sections: [{
+      properties: { page: { margin: { top: 1000, bottom: 1000, left: 1000, right: 1000 } } },
+      footers: {
+        default: new Footer({
+          children: [new Paragraph({
+            alignment: AlignmentType.CENTER,
+            children: [new TextRun({ children: [clean(`DRAFT · ${d.title} · ${d.caseRef} · page `), PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 15, color: '555555' })],
+          })],
+        }),
+      },
+      children,
+    }],
+  });
+}
+
+export function renderPackDocx(d: Draft): Promise<Buffer> {
+  return Packer.toBuffer(packDocument(d));
+}
