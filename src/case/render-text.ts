@@ -55,6 +55,10 @@ export function renderStory(s: CaseStory): string {
     `${s.scans.count} scan(s) recorded${s.scans.lastAt ? `, last at ${when(s.scans.lastAt)}` : ''}`,
     `${s.findings.total} finding(s)${stages ? `: ${stages}` : ''}${s.findings.benign ? ` (${s.findings.benign} known-benign)` : ''}`,
   ]));
+  out.push(section('Mailboxes and data reached', s.reach.mailboxes.length
+    ? s.reach.mailboxes.map((m) => `${m.level}: ${m.mailbox === '*' ? `every mailbox on ${t(m.server)}` : `${t(m.mailbox)} on ${t(m.server)}`}; ${t(m.how[0] ?? '')}`)
+    : [s.scans.count ? 'no mailbox access by an attacker was seen in the scans' : 'not known yet: no scan recorded']));
+  if (s.reach.gaps.length) out.push(section('What the evidence cannot see', s.reach.gaps.map(t)));
   out.push(section('Evidence', [
     `${s.evidence.items} item(s) registered`,
     ...(s.evidence.changedAtLastCheck.length ? [`CHANGED at last check: ${s.evidence.changedAtLastCheck.join(', ')}`] : []),

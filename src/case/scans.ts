@@ -2,7 +2,7 @@
 // it was, and a rerun completes it. Files are known by their SHA-256 and findings by rule id +
 // file SHA-256 + line + byte offset, so rescanning the same evidence adds nothing twice.
 
-import type { EvidenceFile, Finding, ScanResult, Warning } from '../core/types.js';
+import type { Coverage, EvidenceFile, Finding, MailboxTouch, MailMovement, ScanResult, Session, Warning } from '../core/types.js';
 import { appendAudit } from './audit.js';
 import { lockCase } from './case-ref.js';
 import type { StoreContext } from './context.js';
@@ -99,6 +99,10 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
     await tx.insertIgnoring('scan_servers', SERVER_COLUMNS, result.servers.map((s) => [scanId, s.name, s.verdict,
       normaliseTime(s.firstActivity) ?? null, normaliseTime(s.lastActivity) ?? null, JSON.stringify(s.attackerIps),
       JSON.stringify(s.stageCounts), s.summary]));
+    // Sessions, mailboxes and coverage are the scan's reading of its evidence: kept per scan, as it said them.
+    await tx.run('INSERT INTO scan_details (scan_id, case_id, sessions, mailboxes, mail, coverage, server_changes) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      scanId, caseId, JSON.stringify(result.sessions ?? []), JSON.stringify(result.mailboxes ?? []), JSON.stringify(result.mail ?? []),
+      JSON.stringify(result.coverage ?? []), JSON.stringify(result.servers.map((s) => ({ name: s.name, wouldChange: s.wouldChange })))]);
     const serverNames = [...new Set(result.servers.map((s) => s.name).filter((n) => n !== ''))];
     await tx.insertIgnoring('case_servers', ['case_id', 'name', 'name_key', 'added_at'], serverNames.map((n) => [caseId, n, n.toLowerCase(), at]));
 
@@ -117,4 +121,25 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
     });
     return outcome;
   });
+}
+
+/** What the case's scans found happened, newest scan first: sessions, mailboxes, mail moved and coverage. */
+export async function scanDetails(ctx: StoreContext, caseId: number): Promise<ScanDetails[]> {
+  const rows = await ctx.driver.all(
+    'SELECT d.scan_id, d.sessions, d.mailboxes, d.mail, d.coverage FROM scan_details d WHERE d.case_id = ? ORDER BY d.scan_id DESC', [caseId]);
+  return rows.map((r) => ({
+    scanId: num(r, 'scan_id'),
+    sessions: JSON.parse(String(r['sessions'])) as Session[],
+    mailboxes: JSON.parse(String(r['mailboxes'])) as MailboxTouch[],
+    mail: JSON.parse(String(r['mail'])) as MailMovement[],
+    coverage: JSON.parse(String(r['coverage'])) as Coverage[],
+  }));
+}
+
+export interface ScanDetails {
+  scanId: number;
+  sessions: Session[];
+  mailboxes: MailboxTouch[];
+  mail: MailMovement[];
+  coverage: Coverage[];
 }

@@ -1,5 +1,6 @@
 // The case record's words. A case is one incident at one firm (the tenant).
 
+import type { MailboxTouch } from '../core/types.js';
 import type { Verdict, Warning } from '../core/types.js';
 
 export const CASE_STATUSES = ['triage', 'investigating', 'contained', 'eradicated', 'recovered', 'post-incident-review', 'closed'] as const;
@@ -262,6 +263,8 @@ export interface CaseStory {
   servers: ServerStory[];
   scans: { count: number; lastAt: string | undefined };
   findings: { total: number; byStage: Record<string, number>; benign: number };
+  /** Whose mailboxes, across every scan (the highest evidence level each reached), and how many attacker sessions. */
+  reach: { mailboxes: MailboxTouch[]; sessions: number; gaps: string[] };
   evidence: { items: number; unverified: string[]; changedAtLastCheck: string[] };
   actions: { done: ActionState[]; open: ActionState[]; other: ActionState[] };
   decisions: Decision[];

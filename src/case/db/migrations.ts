@@ -319,6 +319,23 @@ export const MIGRATIONS: Migration[] = [
       ];
     },
   },
+  {
+    version: 5,
+    name: 'what each scan found happened: attacker sessions, mailboxes reached, mail moved, coverage of the evidence',
+    statements: (d) => [
+      ...ddl(d, `
+        CREATE TABLE scan_details (
+          scan_id {ref} PRIMARY KEY REFERENCES scans(id),
+          case_id {ref} NOT NULL REFERENCES cases(id),
+          sessions TEXT NOT NULL,
+          mailboxes TEXT NOT NULL,
+          mail TEXT NOT NULL,
+          coverage TEXT NOT NULL,
+          server_changes TEXT NOT NULL
+        )`),
+      ...appendOnly(d, ['scan_details']),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

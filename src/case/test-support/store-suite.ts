@@ -218,6 +218,24 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
         assert.equal((await store.checkAudit('acme/proxylogon')).intact, true);
       }));
 
+      it('keeps each scan\'s sessions, mailboxes and coverage; the story shows the highest level each mailbox reached', () => withStore(factory, async (store) => {
+        await newCase(store);
+        const a = evidenceFile('bundle1/a.log');
+        const alice = { mailbox: 'alice@corp.je', server: 'EXCH01', level: 'read' as const, firstTime: '2021-03-03T02:01:00.000Z', lastTime: '2021-03-03T02:01:00.000Z', how: ['items read through EWS GetItem'], evidence: [{ path: a.path, line: 4, offset: 400 }] };
+        const gap = { server: 'EXCH01', source: 'httpproxy' as const, files: 1, records: 10, firstTime: '2021-03-05T00:00:00.000Z', lastTime: '2021-03-06T00:00:00.000Z',
+          gaps: [{ wave: 'proxylogon', from: '2021-01-06', to: '2021-03-05', statement: 'HttpProxy logs on EXCH01 start on 2021-03-05.' }] };
+        const first = { ...scanResult([a], [finding(a.path, 10)], [server('EXCH01', 'exploited')]), mailboxes: [alice], coverage: [gap] };
+        await store.recordScan('acme/proxylogon', first, { actor: 'analyst', args: [] });
+        const second = { ...scanResult([a], [finding(a.path, 10)], [server('EXCH01', 'exploited')]),
+          mailboxes: [{ ...alice, level: 'exported' as const, how: ['exported by New-MailboxExportRequest'] }, { ...alice, mailbox: 'bob@corp.je', level: 'reachable' as const }] };
+        await store.recordScan('acme/proxylogon', second, { actor: 'analyst', args: [] });
+        const story = await store.story('acme/proxylogon');
+        assert.deepEqual(story.reach.mailboxes.map((m) => [m.mailbox, m.level]), [['alice@corp.je', 'exported'], ['bob@corp.je', 'reachable']]);
+        // Gaps are as the newest scan saw them: the second scan's evidence had none listed.
+        assert.deepEqual(story.reach.gaps, []);
+        assert.equal((await store.checkAudit('acme/proxylogon')).intact, true);
+      }));
+
       it('says when a finding names a file the scan did not list, and still keeps it once', () => withStore(factory, async (store) => {
         await newCase(store);
         const orphan = scanResult([], [finding('nowhere.log', 4)]);
