@@ -30,7 +30,7 @@ function openParagraph(needed: string, partly: boolean): Paragraph {
 function fieldBlocks(f: DraftField, letter: boolean): Paragraph[] {
   const out: Paragraph[] = [];
   out.push(letter
-    ? new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun({ text: clean(f.label) })] })
+    ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
     : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }));
   for (const line of f.lines) out.push(new Paragraph({ spacing: { after: letter ? 120 : 40 }, children: [new TextRun({ text: clean(line) })] }));
   if (f.open) out.push(openParagraph(f.open, f.lines.length > 0));
@@ -46,15 +46,22 @@ function cell(text: string, header: boolean, width: number): TableCell {
   });
 }
 
+/** Column widths in proportion to what they hold (capped), so short columns do not wrap. */
+function widths(t: DraftTable): number[] {
+  const weight = t.columns.map((c, i) => Math.min(40, Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length))) + 4);
+  const total = weight.reduce((a, b) => a + b, 0);
+  return weight.map((w) => Math.max(5, Math.round((w / total) * 100)));
+}
+
 function tableBlocks(t: DraftTable): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(t.label), bold: true })] })];
   if (t.rows.length) {
-    const width = Math.floor(100 / t.columns.length);
+    const w = widths(t);
     out.push(new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       rows: [
-        new TableRow({ tableHeader: true, children: t.columns.map((c) => cell(c, true, width)) }),
-        ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c) => cell(c, false, width)) })),
+        new TableRow({ tableHeader: true, children: t.columns.map((c, i) => cell(c, true, w[i] ?? 10)) }),
+        ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, false, w[i] ?? 10)) })),
       ],
     }));
   }
@@ -81,14 +88,14 @@ export function packDocument(d: Draft): Document {
     ...d.caveats.map((c) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun({ text: clean(c), size: 18 })] })),
   ];
   if (d.open.length) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text: 'Open questions' })] }));
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text: 'Open questions' })] }));
     d.open.forEach((o, i) => children.push(new Paragraph({
       shading: { type: ShadingType.CLEAR, color: 'auto', fill: OPEN_FILL },
       children: [new TextRun({ text: `${i + 1}. ${clean(o.label)}: `, bold: true, size: 18 }), new TextRun({ text: clean(o.needed), size: 18 })],
     })));
   }
   for (const s of d.sections) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: clean(s.title) })] }));
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }));
     for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter'));
   }
   return new Document({

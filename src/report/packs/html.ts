@@ -16,7 +16,9 @@ const CSS = `
   .caveats { background: #f3f3f3; border-left: 4px solid #666; padding: 2mm 4mm; margin: 3mm 0; font-size: 9.5pt; }
   .caveats li { margin: 1mm 0; }
   .openlist { background: #fff7cc; border-left: 4px solid #d4a000; padding: 2mm 4mm; margin: 3mm 0; font-size: 9.5pt; }
-  .field { margin: 0 0 3mm 0; break-inside: avoid; }
+  .field { margin: 0 0 3mm 0; }
+  .label, h3 { break-after: avoid; }
+  .trace { break-before: avoid; }
   .label { font-weight: bold; }
   .value p { margin: 0.5mm 0; white-space: pre-wrap; }
   .open { background: #fff2a8; border: 1px solid #d4a000; padding: 1mm 2mm; margin: 1mm 0; }
@@ -24,8 +26,9 @@ const CSS = `
   .trace { color: #666; font-size: 8pt; margin-top: 0.5mm; }
   .letter .value p { margin: 1.5mm 0; }
   table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm 0; }
-  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; word-break: break-word; }
-  th { background: #e8e8e8; }
+  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+  th { background: #e8e8e8; white-space: nowrap; }
+  td.long { word-break: break-all; }
   tr { break-inside: avoid; }
   .note { font-size: 8.5pt; color: #444; }
 `;
@@ -47,7 +50,8 @@ function field(f: DraftField): string {
 
 function table(t: DraftTable): string {
   const head = `<tr>${t.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('');
+  // Hashes and paths have no spaces to wrap at: only those may break anywhere.
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td${/\S{25,}/.test(c) ? ' class="long"' : ''}>${e(c)}</td>`).join('')}</tr>`).join('');
   return `<div class="field" id="${e(t.id)}"><div class="label">${e(t.label)}</div>` +
     (t.rows.length ? `<table><thead>${head}</thead><tbody>${body}</tbody></table>` : '') +
     (t.note ? `<div class="note">${e(t.note)}</div>` : '') + openBox(t.open, t.rows.length > 0) + trace(t) + '</div>';

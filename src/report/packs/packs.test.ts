@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import yauzl from 'yauzl';
+import type { Draft } from '../../regulatory/draft-types.js';
+import { buildDraft } from '../../regulatory/draft.js';
+import type { Fixture } from '../../regulatory/fixture-case.js';
+import { FIXTURE_REF, fixtureCase, HOSTILE } from '../../regulatory/fixture-case.js';
+import { refreshObligations } from '../../regulatory/refresh.js';
+import { PACKS } from '../../regulatory/rules.js';
+import { chromiumMissing, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from './index.js';
+
+let fx: Fixture;
+const drafts: Draft[] = [];
+
+before(async () => {
+  fx = await fixtureCase({ file: true });
+  const s = await refreshObligations(fx.store, FIXTURE_REF, fx.now);
+  const c = { facts: s.facts, assessment: s.assessment, obligations: s.obligations, clocks: s.clocks, now: fx.now, tz: 'Europe/Jersey' };
+  for (const p of PACKS) drafts.push(buildDraft(p, c));
+});
+after(() => fx.close());
+
+function readZipEntry(buf: Buffer, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (e2, stream) => {
+          if (e2) return reject(e2);
+          const chunks: Buffer[] = [];
+          stream.on('data', (d: Buffer) => chunks.push(d));
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        });
+      });
+      zip.on('end', () => reject(new Error(`${name} not in the document`)));
+      zip.readEntry();
+    });
+  });
+}
+
+const labels = (d: Draft): string[] => d.sections.flatMap((s) => s.items.map((i) => i.label));
+const xmlText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+test('HTML: every field and open question is on the page; evidence text is escaped, never markup', () => {
+  for (const d of drafts) {
+    const html = renderPackHtml(d);
+    for (const label of labels(d)) assert.ok(html.includes(xmlText(label).replace(/"/g, '&#34;').replace(/'/g, '&#39;')), `${d.pack}: ${label}`);
+    assert.equal((html.match(/class="open"/g) ?? []).length, d.sections.flatMap((s) => s.items).filter((i) => i.open).length, `${d.pack}: each open field is highlighted`);
+    assert.doesNotMatch(html, /<script/i);
+    assert.match(html, /DRAFT, not sent/);
+  }
+  const joic = renderPackHtml(drafts[0] as Draft);
+  assert.ok(joic.includes('&#60;script&#62;alert(1)&#60;/script&#62;&#38;&#34;&#39;'), 'the hostile finding title is shown as text');
+  assert.match(joic, /Content-Security-Policy/);
+});
+
+test('DOCX: an editable Word document holding every field, open questions shaded, evidence escaped', async () => {
+  for (const d of drafts) {
+    const buf = await renderPackDocx(d);
+    assert.equal(buf.subarray(0, 2).toString(), 'PK');
+    const xml = (await readZipEntry(buf, 'word/document.xml')).replace(/&apos;/g, "'").replace(/&quot;/g, '"');
+    for (const label of labels(d)) assert.ok(xml.includes(xmlText(label)), `${d.pack}: ${label}`);
+    const shaded = (xml.match(/w:fill="FFF2A8"/g) ?? []).length;
+    assert.ok(shaded >= d.open.length * 2, `${d.pack}: ${shaded} shaded paragraphs for ${d.open.length} open questions (list and field)`);
+    assert.doesNotMatch(xml, /<script/);
+  }
+  const xml = (await readZipEntry(await renderPackDocx(drafts[0] as Draft), 'word/document.xml')).replace(/&apos;/g, "'").replace(/&quot;/g, '"');
+  assert.ok(xml.includes(xmlText(HOSTILE)), 'hostile text kept as text');
+  assert.match(xml, /<w:tbl>/, 'the appendix is a table');
+});
+
+test('JSON: the whole draft, with a format marker', () => {
+  const parsed = JSON.parse(renderPackJson(drafts[0] as Draft)) as { format: string; pack: string; open: unknown[]; sections: unknown[] };
+  assert.equal(parsed.format, 'exir-pack-draft');
+  assert.equal(parsed.pack, 'joic');
+  assert.equal(parsed.sections.length, (drafts[0] as Draft).sections.length);
+});
+
+test('PDF: printed by Chromium, one file per pack', async (t) => {
+  const missing = chromiumMissing();
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  const pdfs = await renderPackPdfs([drafts[0] as Draft, drafts[2] as Draft]);
+  assert.equal(pdfs.length, 2);
+  for (const pdf of pdfs) {
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    assert.ok(pdf.length > 10_000);
+    assert.match(pdf.toString('latin1'), /\/Type\s*\/Page[^s]/);
+  }
+});
