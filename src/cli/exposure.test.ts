@@ -143,3 +143,23 @@ describe('exir exposure update', () => {
     assert.equal(r.code, 2);
   });
 });
+
+describe('exir exposure on an evidence bundle', () => {
+  it("draws each server's patch history from its own HttpProxy logs and assesses the newest build", async () => {
+    const { generateDemo } = await import('../demo/generate.js');
+    const bundle = join(dir, 'bundle');
+    await generateDemo({ outDir: bundle, targetBytes: 2_000_000 });
+    const r = await run('exposure', bundle, '--json', '--as-of', '2021-03-10');
+    assert.equal(r.code, 1, r.err);
+    const report = JSON.parse(r.out) as { histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] };
+    // The demo installs the March 2021 SU on EX02 only, on 4 March.
+    assert.deepEqual(report.histories.map((h) => [h.server, h.summary]), [
+      ['EX01', '15.1.2176.2 from 2021-02-20 to 2021-03-10'],
+      ['EX02', 'still 15.1.2176.2 on 2021-03-04; 15.1.2176.9 from 2021-03-04'],
+    ]);
+    assert.deepEqual(report.servers.map((s) => [s.server, s.reading.kind, s.reading.text]), [
+      ['EX01', 'log-build', '15.1.2176.2'],
+      ['EX02', 'log-build', '15.1.2176.9'],
+    ]);
+  });
+});

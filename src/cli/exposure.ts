@@ -1,14 +1,15 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  anyKnownExploitedExposure, assessReadings, exposureReport, loadTable, mergeMicrosoftPage, probe, probeReading,
-  readBuildArgument, readBuildInput, renderConsole, renderCsv, renderJson, serializeBuilds, TableError,
-  type BuildReading, type ExposureTable, type ProbeResult,
+  anyKnownExploitedExposure, assessReadings, buildObservations, exposureReport, exposureWindows, loadTable, mergeMicrosoftPage, parseDotted,
+  probe, probeReading, readBuildArgument, readBuildInput, renderConsole, renderCsv, renderJson, serializeBuilds, TableError,
+  type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport,
 } from '../assess/exposure/index.js';
 import { safeText } from '../core/terminal-text.js';
 import type { Warning } from '../core/types.js';
+import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -55,6 +56,50 @@ function writeWarnings(io: ExposureIO, warnings: Warning[], allInJson: boolean):
   if (warnings.length > SHOWN_WARNINGS) {
     io.err(`warning: ${warnings.length - SHOWN_WARNINGS} more warning(s) not shown${allInJson ? '; every one is in the JSON output' : '; use --json to see them all'}\n`);
   }
+}
+
+/** A folder or a .zip: evidence whose own logs show which build each server ran, and when. */
+function isEvidenceBundle(arg: string): boolean {
+  if (arg === '-' || !existsSync(arg)) return false;
+  const info = statSync(arg);
+  if (info.isDirectory()) return true;
+  if (!info.isFile() || info.size < 4) return false;
+  const head = Buffer.alloc(4);
+  const fd = openSync(arg, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.toString('latin1') === 'PK\x03\x04';
+}
+
+/**
+ * Reads the bundles' logs for the build each server wrote into them (HttpProxy's version columns),
+ * draws each server's patch history, and adds its newest build as a reading to assess.
+ */
+async function historiesFromEvidence(
+  bundles: string[], table: ExposureTable, asOf: string, readings: BuildReading[], warnings: Warning[],
+): Promise<ServerHistoryReport[]> {
+  const result = await scan({ inputs: bundles });
+  warnings.push(...result.warnings);
+  const observations = result.evidence
+    .filter((e) => e.kind === 'httpproxy' && e.build && e.server && e.firstTime)
+    .map((e) => ({ server: e.server as string, time: e.firstTime as string, build: e.build as string, source: 'httpproxy' as const }));
+  if (observations.length === 0) {
+    warnings.push({ where: bundles.join(', '), message: 'no HttpProxy log in the evidence names the build it was written by' });
+    return [];
+  }
+  const { servers, warnings: more } = buildObservations(observations);
+  warnings.push(...more);
+  return servers.map((history) => {
+    const newest = history.segments[history.segments.length - 1];
+    const build = newest ? parseDotted(newest.build) : undefined;
+    if (newest && build) {
+      readings.push({ server: history.server, build, kind: 'log-build', text: newest.build, origin: `logs, last seen ${newest.lastSeen}` });
+    }
+    return { server: history.server, summary: history.summary, segments: history.segments, waves: exposureWindows(table, history, asOf), caveats: history.caveats };
+  });
 }
 
 /** Each argument is a file when one exists by that name, else a build typed on the command line. */
@@ -109,7 +154,9 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
   const now = new Date();
   const asOf = flags.asOf ?? now.toISOString().slice(0, 10);
   const warnings: Warning[] = [];
-  const readings = readInputs(inputs, warnings, io);
+  const bundles = inputs.filter(isEvidenceBundle);
+  const readings = readInputs(inputs.filter((i) => !bundles.includes(i)), warnings, io);
+  const histories = bundles.length ? await historiesFromEvidence(bundles, table, asOf, readings, warnings) : [];
 
   const probes: ProbeResult[] = [];
   const probed = new Map<BuildReading, ProbeResult>();
@@ -137,7 +184,7 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
     return;
   }
   const servers = assessReadings(table, readings, { asOf, probes: probed });
-  const report = exposureReport(table, servers, probes, warnings, now, asOf);
+  const report = exposureReport(table, servers, probes, warnings, now, asOf, histories);
   if (report.table.ageDays > STALE_DAYS) {
     io.err(`warning: the build table was checked ${report.table.checked}, ${report.table.ageDays} days ago; updates since then are unknown to it (exir exposure update --from <Microsoft's page>)\n`);
   }

@@ -1,3 +1,4 @@
+import type { BuildSegment, WaveHistory } from './history.js';
 // Many servers at once: each reading assessed against the table, the probe's live check attached,
 // and the table's own age stated, so a reader knows how current "not exposed" is.
 
@@ -49,7 +50,19 @@ export interface ExposureReport {
   servers: ServerExposure[];
   /** What each probe read and sent, whether or not it found a build. */
   probes: ProbeSummary[];
+  /** Patch history drawn from the servers' own logs, when evidence was given. */
+  histories: ServerHistoryReport[];
   warnings: Warning[];
+}
+
+export interface ServerHistoryReport {
+  server: string;
+  /** "still 15.1.2176.2 on 2021-03-04; 15.1.2176.9 from 2021-03-06" */
+  summary: string;
+  segments: BuildSegment[];
+  /** Per wave, when the logs show the server running a build exposed to it. */
+  waves: WaveHistory[];
+  caveats: string[];
 }
 
 export function summarizeProbe(r: ProbeResult): ProbeSummary {
@@ -110,6 +123,7 @@ export function assessReadings(
 
 export function exposureReport(
   table: ExposureTable, servers: ServerExposure[], probes: ProbeResult[], warnings: Warning[], now: Date, asOf: string,
+  histories: ServerHistoryReport[] = [],
 ): ExposureReport {
   return {
     tool: { name: TOOL.name, version: TOOL.version },
@@ -118,6 +132,7 @@ export function exposureReport(
     table: summarizeTable(table, now),
     servers,
     probes: probes.map(summarizeProbe),
+    histories,
     warnings,
   };
 }

@@ -18,6 +18,6 @@ export {
 export { mergeMicrosoftPage, parseMicrosoftPage, serializeBuilds, type MergeResult } from './ms-page.js';
 export {
   anyKnownExploitedExposure, assessReadings, exposureReport, probeReading, summarizeTable,
-  type ExposureReport, type ServerExposure, type TableSummary,
+  type ExposureReport, type ServerExposure, type ServerHistoryReport, type TableSummary,
 } from './assess.js';
 export { renderConsole, renderCsv, renderJson } from './render.js';

@@ -17,7 +17,9 @@ export type ReadingKind =
   /** A three-part build (OWA paths): CU only. */
   | 'cu-build'
   /** The X-OWA-Version header a probe read: four parts, the OWA build. */
-  | 'x-owa-version';
+  | 'x-owa-version'
+  /** The build the server's own HttpProxy logs wrote (Major…RevisionVersion): the running front end's. */
+  | 'log-build';
 
 export interface BuildReading {
   /** Server name as the input gave it; undefined when the input names none. */
@@ -282,6 +284,8 @@ export function readingCaveat(kind: ReadingKind): string | undefined {
       return 'A three-part build shows the CU only, not the Security Update.';
     case 'build':
       return 'Assumed to be the ExSetup.exe FileVersion; if it was copied from AdminDisplayVersion, SUs are not shown.';
+    case 'log-build':
+      return "The build the server's own HttpProxy logs recorded at the time; the newest observation is shown.";
     case 'x-owa-version':
       return 'X-OWA-Version is the OWA build: it normally moves with Security Updates but can differ from ExSetup.';
     default:

@@ -106,6 +106,15 @@ export function renderConsole(report: ExposureReport): string {
     const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), '');
   }
+  if (report.histories.length) {
+    lines.push('Patch history from the servers\' own logs:');
+    for (const h of report.histories) {
+      lines.push(`  ${safeText(h.server)}: ${safeText(h.summary)}`);
+      for (const w of h.waves) if (w.intervals.length) lines.push(`    ${w.name}: ${safeText(w.text)}`);
+      for (const c of h.caveats) lines.push(`    note: ${safeText(c)}`);
+    }
+    lines.push('');
+  }
   for (const s of report.servers) lines.push(...serverBlock(s), '');
   for (const p of report.probes) {
     lines.push(`probe ${safeText(p.target)}: sent ${p.requests.length} request${p.requests.length === 1 ? '' : 's'} (${p.requests.map((r) => `${new URL(r.url).pathname} ${r.status ?? r.error ?? ''}`).join('; ')})`);
