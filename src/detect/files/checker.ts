@@ -54,7 +54,6 @@ class FilesChecker implements FileChecker {
     private readonly opts: FileCheckerOptions,
   ) {}
 
-  /** Problems met while checking (a file that could not be read), each with its path; cleared when taken. */
   takeWarnings(): Warning[] {
     return this.pending.splice(0);
   }
@@ -144,23 +143,28 @@ class FilesChecker implements FileChecker {
 
   private yaraFindings(file: FileFacts, place: Place, hits: YaraHit[], scanned: string | undefined): Finding[] {
     const served = isServed(place.kind);
-    return hits.map((hit) => fileFinding(file, place, {
-      ruleId: hit.rule.id,
-      title: hit.rule.title,
-      cves: hit.rule.cves,
-      stage: served ? hit.rule.stage : capStage(hit.rule.stage, 'exploited'),
-      severity: hit.rule.severity,
-      offset: hit.offset,
-      fields: {
-        yaraRule: hit.rule.name,
-        ruleFile: basename(hit.rule.file),
-        matched: hit.identifiers.join(','),
-        excerpt: hit.excerpt,
-        ...(scanned ? { scanned } : {}),
-        ...(served ? {} : { note: 'not in a folder a web server runs: shows the file was written, not that it was used' }),
-        ...(hit.rule.exirMeta ? {} : { note: 'rule from a foreign set without exir stage meta: stage assumed' }),
-      },
-    }));
+    return hits.map((hit) => {
+      const notes = [
+        ...(served ? [] : ['not in a folder a web server runs: shows the file was written, not that it was used']),
+        ...(hit.rule.exirMeta ? [] : ['rule from a foreign set without exir stage meta: stage assumed']),
+      ];
+      return fileFinding(file, place, {
+        ruleId: hit.rule.id,
+        title: hit.rule.title,
+        cves: hit.rule.cves,
+        stage: served ? hit.rule.stage : capStage(hit.rule.stage, 'exploited'),
+        severity: hit.rule.severity,
+        offset: hit.offset,
+        fields: {
+          yaraRule: hit.rule.name,
+          ruleFile: basename(hit.rule.file),
+          matched: hit.identifiers.join(','),
+          excerpt: hit.excerpt,
+          ...(scanned ? { scanned } : {}),
+          ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+        },
+      });
+    });
   }
 
   private baselineFinding(file: FileFacts, place: Place, verdict: BaselineVerdict): Finding | undefined {
@@ -185,7 +189,7 @@ class FilesChecker implements FileChecker {
   }
 }
 
-export async function loadFileChecker(opts: FileCheckerOptions = {}): Promise<{ checker: FileChecker & { takeWarnings(): Warning[] }; warnings: Warning[] }> {
+export async function loadFileChecker(opts: FileCheckerOptions = {}): Promise<{ checker: FileChecker; warnings: Warning[] }> {
   const warnings: Warning[] = [];
   const yara = await loadYara(opts.yaraDirs);
   warnings.push(...yara.warnings);

@@ -38,7 +38,7 @@ export function fileFinding(file: FileFacts, place: Place, spec: FileFindingSpec
     server: file.server ?? 'unknown',
     clientIp: undefined,
     user: undefined,
-    origin: { path: file.path, line: 0, offset: spec.offset ?? 0 },
+    origin: file.origin ?? { path: file.path, line: 0, offset: spec.offset ?? 0 },
     fields: { ...fileFields(file, place), ...(spec.fields ?? {}) },
     ...(spec.benign ? { benign: spec.benign } : {}),
   };

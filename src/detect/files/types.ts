@@ -1,4 +1,4 @@
-import type { Finding } from '../../core/types.js';
+import type { Finding, Origin, Warning } from '../../core/types.js';
 
 /** What the file checks know of one file: facts from the evidence register, and its content on request. */
 export interface FileFacts {
@@ -17,11 +17,15 @@ export interface FileFacts {
   sha1?: string;
   /** Set by listings: the content was not collected, so `head` is empty and `read()` fails. */
   contentMissing?: boolean;
+  /** Where the facts were read when that is not the file itself: a listing's row. Findings point there. */
+  origin?: Origin;
 }
 
 export interface FileChecker {
   check(file: FileFacts): Promise<Finding[]>;
   close(): void;
+  /** Problems met while checking (content that could not be read), each with its path; cleared when taken. */
+  takeWarnings(): Warning[];
 }
 
 export interface TimeWindow {
