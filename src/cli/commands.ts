@@ -6,6 +6,10 @@ import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerTimeline } from './timeline.js';
 import { registerExposure } from './exposure.js';
+import { registerAssess } from './assess.js';
+import { registerObligations } from './obligations.js';
+import { registerReport } from './report.js';
+import { registerFile } from './file.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -15,4 +19,8 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerDemo(program, setExit);
   registerCase(program, setExit);
   registerExposure(program, setExit);
+  registerAssess(program, setExit);
+  registerObligations(program, setExit);
+  registerReport(program, setExit);
+  registerFile(program, setExit);
 }

@@ -1,0 +1,35 @@
+// `exir obligations [CASE]`: the clocks, soonest first, after bringing each case's obligations in
+// line with the rule pack. Exit 1 when a statutory deadline has passed unfiled.
+
+import type { Command } from 'commander';
+import type { Clock } from '../regulatory/clocks.js';
+import { safeJson } from '../case/index.js';
+import { sortClocks } from '../regulatory/clocks.js';
+import { refreshObligations } from '../regulatory/refresh.js';
+import { renderClocks } from '../regulatory/render-text.js';
+import { DEFAULT_TIME_ZONE } from '../regulatory/time.js';
+import type { RegulatoryIo } from './assess.js';
+import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
+import { EXIT, type SetExit } from './exit-codes.js';
+
+export function registerObligations(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
+  storeOptions(program.command('obligations').argument('[case]', 'FIRM/CASE (default: every case of the firm)')
+    .description('The notification clocks, soonest first: one per regime, recipient and stage, with the law behind each. Exit 1 when a deadline has passed unfiled.'))
+    .action(runWithStore('obligations', io, setExit, async (store, flags, args) => {
+      const now = flags.now ?? io.now();
+      const named = typeof args[0] === 'string' ? args[0] : undefined;
+      const refs = named !== undefined ? [named] : (await store.listCases()).map((c) => c.ref);
+      const items: { caseRef: string; clock: Clock }[] = [];
+      const heldBack = new Set<string>();
+      for (const ref of refs) {
+        const standing = await refreshObligations(store, ref, now);
+        for (const clock of standing.clocks) items.push({ caseRef: standing.facts.record.ref, clock });
+        for (const r of standing.heldBack) heldBack.add(`${r.id} (${r.title}): ${r.law}; held back until in force`);
+      }
+      const order = new Map(sortClocks(items.map((i) => i.clock)).map((c, i) => [c, i]));
+      items.sort((a, b) => (order.get(a.clock) ?? 0) - (order.get(b.clock) ?? 0));
+      if (flags.json) io.out(`${safeJson({ at: now, clocks: items, heldBack: [...heldBack] })}\n`);
+      else io.out(renderClocks(items, flags.tz ?? DEFAULT_TIME_ZONE, named === undefined) + [...heldBack].map((h) => `  not in force: ${h}\n`).join(''));
+      if (items.some((i) => i.clock.state === 'overdue')) setExit(EXIT.FINDINGS);
+    }));
+}

@@ -1,0 +1,62 @@
+// `exir report CASE --pack … --format …`: the drafts, built from the case as it stands now.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { Draft } from '../regulatory/draft-types.js';
+import { buildDraft } from '../regulatory/draft.js';
+import { refreshObligations } from '../regulatory/refresh.js';
+import type { PackName } from '../regulatory/rules.js';
+import { PACKS } from '../regulatory/rules.js';
+import { DEFAULT_TIME_ZONE } from '../regulatory/time.js';
+import type { PackFormat } from '../report/packs/index.js';
+import { FORMATS, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from '../report/packs/index.js';
+import type { RegulatoryIo } from './assess.js';
+import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
+import type { SetExit } from './exit-codes.js';
+
+interface ReportFlags {
+  pack: PackName | 'all';
+  format: PackFormat;
+  out?: string;
+}
+
+async function render(drafts: Draft[], format: PackFormat): Promise<(string | Buffer)[]> {
+  if (format === 'pdf') return renderPackPdfs(drafts);
+  if (format === 'docx') return Promise.all(drafts.map(renderPackDocx));
+  return drafts.map(format === 'html' ? renderPackHtml : renderPackJson);
+}
+
+export function registerReport(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
+  storeOptions(program.command('report').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
+    .description('Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing or the breach-log entry, from the case.')
+    .addOption(new Option('--pack <pack>', 'which draft').choices([...PACKS, 'all']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'file format').choices(FORMATS).default('html'))
+    .option('--out <path>', 'file to write (a folder with --pack all); HTML and JSON of one pack go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'))
+    .action(runWithStore('report', io, setExit, async (store, flags, args) => {
+      const f = flags as typeof flags & ReportFlags;
+      const ref = String(args[0]);
+      const now = flags.now ?? io.now();
+      const standing = await refreshObligations(store, ref, now);
+      const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: flags.tz ?? DEFAULT_TIME_ZONE };
+      const packs: PackName[] = f.pack === 'all' ? [...PACKS] : [f.pack];
+      // JSON carries every finding in the appendix; the page formats carry the first few hundred.
+      const drafts = packs.map((p) => buildDraft(p, c, f.format === 'json' ? { appendixRows: Infinity } : {}));
+      const outputs = await render(drafts, f.format);
+      const record = standing.facts.record;
+      const single = packs.length === 1;
+      if (single && f.out === undefined && (f.format === 'html' || f.format === 'json')) {
+        io.out(String(outputs[0]));
+        return;
+      }
+      // Slugs are checked by the store (letters, digits, dot, dash, underscore), so they are safe in a file name.
+      const dir = single ? undefined : resolve(f.out ?? '.');
+      if (dir) mkdirSync(dir, { recursive: true });
+      drafts.forEach((d, i) => {
+        const name = `${record.firm.slug}-${record.name}-${d.pack}.${f.format}`;
+        const path = single ? resolve(f.out ?? name) : join(dir ?? '.', name);
+        writeFileSync(path, outputs[i] ?? '');
+        io.out(`${path}  (${d.open.length} open question(s))\n`);
+      });
+    }));
+}
