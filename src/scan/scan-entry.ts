@@ -15,7 +15,7 @@ export interface EntryResult {
 const SNIFF_BYTES = 64 * 1024;
 
 const BINARY_KINDS: [Buffer, string][] = [
-  [Buffer.from('PK\x03\x04', 'latin1'), 'archive inside an archive: not opened'],
+  [Buffer.from('PK\x03\x04', 'latin1'), 'a .zip archive by its content, not opened here (inside another archive, or named as something else): extract it or give it to exir scan by itself'],
 ];
 
 /** Reads one file of the evidence: hash, recognise, read, detect. Never throws for bad content. */
