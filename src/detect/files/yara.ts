@@ -15,6 +15,8 @@ export const DEFAULT_YARA_DIR = fileURLToPath(new URL('../../../rules/yara/', im
 export const YARA_VARIABLES = ['filename', 'filepath', 'extension', 'filetype', 'owner'] as const;
 export type YaraVariables = Partial<Record<(typeof YARA_VARIABLES)[number], string>>;
 
+export const MAX_MATCHES_PER_PATTERN = 64;
+
 export interface YaraRuleInfo {
   name: string;
   file: string;
@@ -154,7 +156,12 @@ export async function loadYara(dirs: string[] = [DEFAULT_YARA_DIR]): Promise<{ s
     }
   }
   for (const a of accepted) if (a.metas.every((m) => set.rules.get(m.name)?.file === a.file)) set.files.push(a.file);
-  if (result.scanner && set.rules.size > 0) set.scanner = result.scanner;
+  if (result.scanner && set.rules.size > 0) {
+    // Recording every hit of a common word (Request, <script) costs more than the search in dense
+    // pages; exir's rules test presence only, and counts above this stay true for `#a > n` rules.
+    result.scanner.setMaxMatchesPerPattern(MAX_MATCHES_PER_PATTERN);
+    set.scanner = result.scanner;
+  }
   return { set, warnings };
 }
 
