@@ -81,7 +81,9 @@ export function runWithStore(name: string, io: RegulatoryIo, setExit: SetExit,
       });
       await fn(store, flags, args.slice(0, -2));
     } catch (err) {
-      io.err(`exir ${name}: ${safeText(err instanceof Error ? err.message : String(err))}\n`);
+      // Multi-line messages (what is missing, an example file) keep their lines; each is made safe.
+      const lines = (err instanceof Error ? err.message : String(err)).split('\n').map(safeText);
+      io.err(`exir ${name}: ${lines.join('\n')}\n`);
       if (process.env.EXIR_DEBUG && err instanceof Error && err.stack) io.err(`${err.stack}\n`);
       setExit(EXIT.ERROR);
     } finally {

@@ -7,7 +7,7 @@ import { FIXTURE_REF, fixtureCase, HOSTILE } from './fixture-case.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { RESOLVERS } from './resolvers.js';
-import { refreshObligations } from './refresh.js';
+import { assessFacts, refreshObligations } from './refresh.js';
 import { PACKS } from './rules.js';
 
 let full: Fixture;
@@ -73,19 +73,38 @@ test('JOIC: answered fields carry the case\'s values, Jersey time, the special c
   assert.equal(text(field('joic', 'joic.subject-jurisdictions')), 'JE: about 960; GB: about 450; CH: about 150');
   assert.equal(text(field('joic', 'joic.delay')), 'The scope of mailbox access was only established by the forensic firm on 11 March.');
   assert.match(text(field('joic', 'joic.other-authorities')), /UK Information Commissioner's Office, initial: overdue/);
-  assert.match(text(field('joic', 'joic.risk')), /SE = DPC × EI \+ CB = 4 × 1 \+ 0.75 = 4.75, very-high/);
+  assert.match(text(field('joic', 'joic.risk')), /SE = DPC × EI \+ CB = 4 × 1 \+ 1 = 5, very-high/);
+  assert.match(text(field('joic', 'joic.risk')), /confidentiality 0.5 \(evidence: the evidence shows data exported by the attacker/);
   assert.match(text(field('joic', 'joic.what-happened')), /EX01: post-exploitation\. A web shell was written/);
   assert.ok(field('joic', 'joic.declarations').open, 'the declarations wait for the signer');
 });
 
 test('the cannot-exclude-access case: the draft says so and never says "not accessed"', () => {
   const access = text(field('joic', 'joic.access'));
-  assert.match(access, /The evidence cannot exclude access to this data: scan verdict for EX01 is post-exploitation/);
-  assert.match(field('joic', 'joic.access').open ?? '', /not yet established/);
+  assert.match(access, /The evidence cannot exclude access to this data: .*every mailbox on EX01 is reachable \(web shell run as SYSTEM\)/);
+  assert.match(access, /httpproxy logs on EX01 are missing from 2021-02-27T00:00:00Z to 2021-03-01T00:00:00Z \(no HttpProxy logs for 27-28 February\)/);
+  assert.match(access, /trust administration mailboxes .*: copied out by the attacker \(exported\)/);
+  assert.match(access, /HR mailbox .*: within the attacker's reach; access cannot be excluded/);
+  assert.ok(field('joic', 'joic.access').trace.includes('evidence EX01/W3SVC1/u_ex210303.log:430'));
   for (const d of drafts.values()) {
     assert.doesNotMatch(JSON.stringify(d), /not accessed/i);
     assert.ok(d.caveats.some((c) => /cannot exclude access/.test(c)), `${d.pack} caveats`);
   }
+});
+
+test('without the scans\' mailbox analysis the draft says plainly the data touched is not established', async () => {
+  const s = await refreshObligations(full.store, FIXTURE_REF, full.now);
+  const facts = { ...s.facts, mailboxes: undefined, coverage: undefined };
+  const answers = s.assessment?.answers ?? {};
+  const result = assessFacts(facts, answers, full.now);
+  const d = buildDraft('joic', { facts, assessment: { version: 9, answers, result }, obligations: s.obligations, clocks: s.clocks, now: full.now, tz: 'Europe/Jersey' });
+  const access = d.sections.flatMap((x) => x.items).find((i) => i.id === 'joic.access');
+  assert.ok(access && access.kind === 'field');
+  assert.match(access.lines.join(' '), /scan verdict for EX01 is post-exploitation.*cannot be excluded/);
+  assert.match(access.open ?? '', /not yet established/);
+  assert.ok(d.open.some((o) => o.id === 'joic.access'));
+  assert.ok(d.caveats.some((c) => /not yet established; this draft does not conclude/.test(c)));
+  assert.doesNotMatch(JSON.stringify(d), /not accessed/i);
 });
 
 test('JFSC: the letter and the supervisor\'s questions, with the unconfirmed rule flagged', () => {
@@ -93,7 +112,7 @@ test('JFSC: the letter and the supervisor\'s questions, with the unconfirmed rul
   assert.match(letter, /Acme Trust Company Limited \(JFSC registration TCB-1234\) notifies the Commission/);
   assert.match(text(field('jfsc', 'jfsc.j2')), /CVE-2021-26855/);
   assert.match(text(field('jfsc', 'jfsc.j2')), /EX01 patched 5 March 2021/);
-  assert.match(text(field('jfsc', 'jfsc.j15')), /CDD\/AML records in trust administration mailboxes: within the attacker's reach/);
+  assert.match(text(field('jfsc', 'jfsc.j15')), /CDD\/AML records in trust administration mailboxes: copied out by the attacker \(exported\)/);
   assert.equal(field('jfsc', 'jfsc.j7').lines[0], 'The March 2021 security update was not applied within the patch window.');
   assert.ok(field('jfsc', 'jfsc.j8').open, 'third parties not answered: open');
   assert.ok(drafts.get('jfsc')?.caveats.some((c) => /JFSC_CODES_P6.*P: partly confirmed/.test(c)));
@@ -101,7 +120,7 @@ test('JFSC: the letter and the supervisor\'s questions, with the unconfirmed rul
 
 test('letter to the people: plain words, phishing warning, contact; board and register', () => {
   assert.match(text(field('subjects', 'subjects.what-happened')), /criminals broke into our email system/);
-  assert.match(text(field('subjects', 'subjects.what-it-means')), /We cannot rule out that it was read or copied/);
+  assert.match(text(field('subjects', 'subjects.what-it-means')), /We know that some of it was copied out\./);
   assert.match(text(field('subjects', 'subjects.what-to-do')), /never change our bank details by email/);
   assert.match(text(field('subjects', 'subjects.contact')), /Jo Bloggs/);
   assert.match(text(field('board', 'board.decisions-made')), /D1 \[notify\] Notify the JOIC and the JFSC/);

@@ -1,6 +1,6 @@
-// What the regulatory stage reads from a case. The scan's mailbox analysis and log coverage come in
-// when the store holds them (`listMailboxes` / `listCoverage`); until then they are undefined, and
-// the assessment says the data touched is not yet established.
+// What the regulatory stage reads from a case. The scans' mailbox analysis and log coverage come in
+// when the case holds them; for a case whose scans predate them they are undefined, and the
+// assessment says the data touched is not yet established.
 
 import type { CoverageEntry, MailboxReach } from '../assess/breach/types.js';
 import type { ActionState, CaseRecord, CaseStore, CaseStory, Decision, EvidenceItem } from '../case/index.js';
@@ -16,12 +16,6 @@ export interface CaseFacts {
   assessments: StoredAssessment[];
   mailboxes: MailboxReach[] | undefined;
   coverage: CoverageEntry[] | undefined;
-}
-
-/** The optional readers a store gains when scans bring mailboxes and coverage into the case. */
-interface ScanAnalysisReaders {
-  listMailboxes?: (ref: string) => Promise<unknown[]>;
-  listCoverage?: (ref: string) => Promise<unknown[]>;
 }
 
 type Obj = Record<string, unknown>;
@@ -49,7 +43,8 @@ export function toCoverageEntry(raw: unknown): CoverageEntry | undefined {
       const from = optText(g.from);
       const to = optText(g.to);
       const reason = optText(g.statement) ?? optText(g.reason);
-      return from && to ? [{ from, to, ...(reason ? { reason } : {}) }] : [];
+      const wave = optText(g.wave);
+      return from && to ? [{ from, to, ...(reason ? { reason } : {}), ...(wave ? { wave } : {}) }] : [];
     })
     : [];
   const first = optText(raw.firstTime) ?? optText(raw.first);
@@ -59,9 +54,8 @@ export function toCoverageEntry(raw: unknown): CoverageEntry | undefined {
 
 export async function gatherFacts(store: CaseStore, ref: string): Promise<CaseFacts> {
   const story = await store.story(ref);
-  const readers = store as CaseStore & ScanAnalysisReaders;
-  const mailboxes = readers.listMailboxes ? (await readers.listMailboxes(ref)).map(toMailboxReach).filter((m): m is MailboxReach => m !== undefined) : undefined;
-  const coverage = readers.listCoverage ? (await readers.listCoverage(ref)).map(toCoverageEntry).filter((c): c is CoverageEntry => c !== undefined) : undefined;
+  const mailboxes = (await store.listMailboxes(ref))?.map(toMailboxReach).filter((m): m is MailboxReach => m !== undefined);
+  const coverage = (await store.listCoverage(ref))?.map(toCoverageEntry).filter((c): c is CoverageEntry => c !== undefined);
   return {
     record: story.case,
     story,

@@ -56,10 +56,20 @@ export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; f
   });
   const ev = evidenceFile('EX01/W3SVC1/u_ex210303.log', 'ex01', 'EX01');
   const shell = { ...finding(ev.path, 412, 'iis-dropzone-page-post-200', 'EX01'), title: `Web shell POST ${HOSTILE}`, stage: 'post-exploitation' as const };
-  await store.recordScan(FIXTURE_REF, scanResult([ev], [finding(ev.path, 17, 'proxylogon-ssrf', 'EX01'), shell], [
+  const result = scanResult([ev], [finding(ev.path, 17, 'proxylogon-ssrf', 'EX01'), shell], [
     { ...server('EX01', 'post-exploitation'), summary: 'A web shell was written and used on EX01 (post-exploitation).' },
     { ...server('EX02', 'probed'), summary: 'Only scanner probes reached EX02.' },
-  ]), { actor: 'analyst', args: ['scan'] });
+  ]);
+  await store.recordScan(FIXTURE_REF, {
+    ...result,
+    mailboxes: [
+      { mailbox: '*', server: 'EX01', level: 'reachable', firstTime: '2021-03-02T10:15:00Z', lastTime: '2021-03-03T02:02:00Z', how: ['web shell run as SYSTEM'], evidence: [{ path: ev.path, line: 412, offset: 41200 }] },
+      { mailbox: 'finance@acme.je', server: 'EX01', level: 'exported', firstTime: '2021-03-03T02:10:00Z', lastTime: '2021-03-03T02:12:00Z', how: ['New-MailboxExportRequest to a web folder'], evidence: [{ path: ev.path, line: 430, offset: 43000 }] },
+    ],
+    coverage: [
+      { server: 'EX01', source: 'httpproxy', files: 1, records: 10, firstTime: '2021-02-20T00:00:00Z', lastTime: '2021-03-08T00:00:00Z', gaps: [{ wave: 'ProxyLogon', from: '2021-02-27T00:00:00Z', to: '2021-03-01T00:00:00Z', statement: 'no HttpProxy logs for 27-28 February' }] },
+    ],
+  }, { actor: 'analyst', args: ['scan'] });
   await store.updateAction(FIXTURE_REF, (await store.listActions(FIXTURE_REF))[0]?.key ?? 'isolate', { status: 'done', note: 'firewall rule 42', at: '2021-03-08T11:00:00Z' });
   await store.decide(FIXTURE_REF, { kind: 'notify', decision: 'Notify the JOIC and the JFSC', rationale: 'web shell with SYSTEM reach over client mailboxes', approvedBy: 'Board', decidedAt: '2021-03-09T10:00:00Z' });
   if (opts.answers !== undefined || !('answers' in opts)) {

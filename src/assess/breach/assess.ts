@@ -37,7 +37,8 @@ function gapsFor(server: string, coverage: CoverageEntry[], window: AssessInput[
   for (const c of coverage) {
     if (key(c.server) !== key(server)) continue;
     for (const g of c.gaps) {
-      const overlaps = (window.to === undefined || g.from <= window.to) && (window.from === undefined || g.to >= window.from);
+      // A gap the scan placed in an exploitation window counts whatever the case's own window says.
+      const overlaps = g.wave !== undefined || ((window.to === undefined || g.from <= window.to) && (window.from === undefined || g.to >= window.from));
       if (overlaps) out.push(`${c.source} logs on ${c.server} are missing from ${g.from} to ${g.to}${g.reason ? ` (${g.reason})` : ''}`);
     }
   }

@@ -28,7 +28,8 @@ export interface CoverageEntry {
   source: string;
   first?: string;
   last?: string;
-  gaps: { from: string; to: string; reason?: string }[];
+  /** `wave`: the exploitation window the gap falls in, when the scan placed it in one. */
+  gaps: { from: string; to: string; reason?: string; wave?: string }[];
 }
 
 export interface ServerFacts {

@@ -134,6 +134,32 @@ export function regulatorySuite(label: string, factory: HarnessFactory): void {
       assert.equal(rows.find((r) => r.path === 'elsewhere.log')?.sha256, '', 'a finding whose file was not listed has no hash to show');
     }));
 
+    it('reads the scans\' mailbox analysis (highest level each) and the newest coverage; undefined before any scan', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      assert.equal(await store.listMailboxes(REF), undefined, 'no scan: not established, not "none"');
+      assert.equal(await store.listCoverage(REF), undefined);
+      const ev = evidenceFile('EXCH01/a.log');
+      const origin = { path: ev.path, line: 3, offset: 300 };
+      await store.recordScan(REF, {
+        ...scanResult([ev], [finding(ev.path, 3)]),
+        mailboxes: [{ mailbox: 'ceo@acme.je', server: 'EXCH01', level: 'read', firstTime: undefined, lastTime: undefined, how: ['EWS FindItem'], evidence: [origin] }],
+        coverage: [{ server: 'EXCH01', source: 'httpproxy', files: 1, records: 10, firstTime: undefined, lastTime: undefined, gaps: [] }],
+      }, { actor: 't', args: [] });
+      const ev2 = evidenceFile('EXCH01/b.log');
+      await store.recordScan(REF, {
+        ...scanResult([ev2], []),
+        mailboxes: [
+          { mailbox: 'ceo@acme.je', server: 'exch01', level: 'reachable', firstTime: undefined, lastTime: undefined, how: ['SSRF'], evidence: [] },
+          { mailbox: 'ceo@acme.je', server: 'EXCH01', level: 'exported', firstTime: undefined, lastTime: undefined, how: ['export request'], evidence: [origin] },
+        ],
+        coverage: [{ server: 'EXCH01', source: 'iis', files: 1, records: 5, firstTime: undefined, lastTime: undefined, gaps: [{ from: '2021-03-01T00:00:00Z', to: '2021-03-02T00:00:00Z', statement: 'IIS logs missing' }] }],
+      }, { actor: 't', args: [] });
+      const boxes = await store.listMailboxes(REF);
+      assert.deepEqual(boxes?.map((m) => [m.mailbox, m.level, m.how]), [['ceo@acme.je', 'exported', ['export request']]]);
+      const coverage = await store.listCoverage(REF);
+      assert.deepEqual(coverage?.map((c) => [c.source, c.gaps.length]), [['iis', 1]]);
+    }));
+
     it('keeps firms apart: another firm\'s session cannot read or write these', () => withStore(factory, async (store, h) => {
       await store.createCase({ ref: REF, title: 'Exchange compromise' });
       await store.createCase({ ref: 'beta/x', title: 'other firm' });
