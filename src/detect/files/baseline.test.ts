@@ -44,6 +44,9 @@ test('the same path with other bytes is a modified file; a new name is an unknow
 test('the build decides: Exchange 2013\'s logon.aspx on a server said to run 2019 is not cleared', () => {
   assert.equal(compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2013, '15.2.792.10').kind, 'modified');
   assert.equal(compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2013, '15.0.1497.12').kind, 'known-good');
+  // as the logs' #Version line writes it
+  assert.equal(compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2013, '15.00.1497.012').kind, 'known-good');
+  assert.equal(compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2013, '15.02.0792.010').kind, 'modified');
 });
 
 test('without a known build (or one not held) the file is compared with every build, and the verdict says so', () => {

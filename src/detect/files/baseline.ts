@@ -49,9 +49,15 @@ function buildsIn(baseline: Baseline, m: number): string[] {
   return baseline.builds.filter((_, i) => (m & (1 << i)) !== 0);
 }
 
+/** `15.02.0792.010` (as logs write it) and `15.2.792.10` are the same build. */
+export function normaliseBuild(build: string): string {
+  return build.trim().split('.').map((part) => (/^\d+$/.test(part) ? String(Number(part)) : part)).join('.');
+}
+
 /** A build-numbered folder names its build; Exchange 2013 also wrote three-part names (`15.0.1497`). */
 function baselineFor(baseline: Baseline, build: string): string | undefined {
-  return baseline.builds.find((b) => b === build || (build.split('.').length === 3 && b.startsWith(build + '.')));
+  const wanted = normaliseBuild(build);
+  return baseline.builds.find((b) => b === wanted || (wanted.split('.').length === 3 && b.startsWith(wanted + '.')));
 }
 
 /**

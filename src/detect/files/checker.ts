@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Finding, Severity, Warning } from '../../core/types.js';
-import { compareToBaseline, DEFAULT_BASELINE_DIR, loadBaseline, type Baseline, type BaselineVerdict } from './baseline.js';
+import { compareToBaseline, DEFAULT_BASELINE_DIR, loadBaseline, normaliseBuild, type Baseline, type BaselineVerdict } from './baseline.js';
 import { capStage, fileFinding } from './file-finding.js';
 import { loadIocs, matchHashes, matchPath, type IocIndex, type LoadedIoc } from './ioc.js';
 import { extensionOf, isServed, placeOf, type Place } from './paths.js';
@@ -202,7 +202,7 @@ export async function loadFileChecker(opts: FileCheckerOptions = {}): Promise<{ 
   } catch (err) {
     warnings.push({ where: baselineDir, message: `known-good file baseline not loaded; web files are not compared: ${err instanceof Error ? err.message : String(err)}` });
   }
-  if (baseline && opts.build && !baseline.builds.includes(opts.build)) {
+  if (baseline && opts.build && !baseline.builds.includes(normaliseBuild(opts.build))) {
     warnings.push({ message: `no file baseline for build ${opts.build}; Exchange web files are compared with every build held (${baseline.builds.join(', ')})` });
   }
   const benign = await loadBenignArchives(baselineDir);
