@@ -14,5 +14,11 @@ test('sniff picks the reader and kind from the content', () => {
   const evtx = sniff('ElfFile\0\0\0\0\0\0\0\0');
   assert.equal(evtx?.reader.name, 'evtx');
   assert.equal(evtx?.kind, 'winevent');
-  assert.deepEqual(READERS.map((r) => r.name), ['evtx', 'exchange-csv', 'w3c']);
+  const json = sniff('{"@timestamp":"2021-03-03T02:20:11.042Z","winlog":{"event_id":4688,"channel":"Security"}}\n');
+  assert.equal(json?.reader.name, 'winevent-json');
+  assert.equal(json?.kind, 'winevent');
+  const xml = sniff("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='x'/>");
+  assert.equal(xml?.reader.name, 'winevent-xml');
+  assert.equal(xml?.kind, 'winevent');
+  assert.deepEqual(READERS.map((r) => r.name), ['evtx', 'exchange-csv', 'w3c', 'winevent-json', 'winevent-xml']);
 });

@@ -6,8 +6,10 @@ import { evtxReader } from './evtx/evtx-reader.js';
 import { exchangeCsvReader } from './exchange-csv/exchange-csv-reader.js';
 import type { LogReader } from './reader.js';
 import { w3cReader } from './w3c/w3c-reader.js';
+import { wineventJsonReader } from './winevent-json/winevent-json-reader.js';
+import { wineventXmlReader } from './winevent-xml/winevent-xml-reader.js';
 
-export const READERS: LogReader[] = [evtxReader, exchangeCsvReader, w3cReader];
+export const READERS: LogReader[] = [evtxReader, exchangeCsvReader, w3cReader, wineventJsonReader, wineventXmlReader];
 
 export function sniff(head: string): { reader: LogReader; kind: SourceKind } | undefined {
   for (const reader of READERS) {

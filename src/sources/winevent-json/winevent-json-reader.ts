@@ -1,0 +1,121 @@
+// Windows events exported as JSON lines (Winlogbeat, NXLog, dataset collections, evtx_dump): one
+// object per line, read into the same `winevent` records as .evtx files give.
+
+import type { SourceKind } from '../../core/types.js';
+import { noLineEnd, StatsBuilder } from '../read-stats.js';
+import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
+import { winEventRecord } from '../winevent-record.js';
+import { eventFromJson, isObject, shapeOf, type JsonShape } from './json-shapes.js';
+import { LineSplitter, type LineSink } from './line-splitter.js';
+
+/** Keys that, in a first line too long for the sniffed head, mark a Windows event in one of the shapes. */
+const HEAD_MARKS: RegExp[] = [
+  /"winlog"\s*:\s*\{[^]*"(?:event_id|channel)"\s*:/,
+  /"EventID"\s*:[^]*"(?:Channel|SourceName|ProviderName)"\s*:/,
+  /"(?:Channel|SourceName|ProviderName)"\s*:[^]*"EventID"\s*:/,
+  /^\{\s*"Event"\s*:\s*\{\s*"System"\s*:/,
+  /"event_id"\s*:[^]*"(?:log_name|source_name)"\s*:/,
+];
+
+export function sniffWinEventJson(head: string): SourceKind | undefined {
+  let i = head.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < head.length && /\s/.test(head[i]!)) i++;
+  if (head[i] !== '{') return undefined;
+  const nl = head.indexOf('\n', i);
+  const line = head.slice(i, nl === -1 ? undefined : nl).trimEnd();
+  try {
+    const value: unknown = JSON.parse(line);
+    return isObject(value) && shapeOf(value) ? 'winevent' : undefined;
+  } catch {
+    // The head may end inside a long first line (a PowerShell script block): judge by its keys.
+    if (nl !== -1) return undefined;
+    return HEAD_MARKS.some((re) => re.test(line)) ? 'winevent' : undefined;
+  }
+}
+
+const SHAPE_NOTES: Partial<Record<JsonShape, string>> = {
+  'get-winevent': 'PowerShell Get-WinEvent objects carry their event data without names (read as Data, Data1, ...): rules that test named fields cannot match them; keyword rules still can',
+};
+
+class JsonEventFile implements LineSink {
+  readonly stats: StatsBuilder;
+  private first: string | undefined;
+  private last: string | undefined;
+  private server: string | undefined;
+  private zoneless = 0;
+  private zonelessLine = 0;
+  private readonly shapes = new Set<JsonShape>();
+
+  constructor(private readonly options: ReadOptions) {
+    this.stats = new StatsBuilder(options.path);
+  }
+
+  line(text: string, line: number, offset: number, atEof: boolean): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      // The parser's message quotes the evidence; its position is all a reader needs.
+      const at = /position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+      const why = `not valid JSON${at ? ` (at character ${at})` : ''}`;
+      this.stats.bad(line, offset, atEof ? `last line cut off? ${why}` : why);
+      return;
+    }
+    if (!isObject(value)) {
+      this.stats.bad(line, offset, 'not a JSON object');
+      return;
+    }
+    const read = eventFromJson(value);
+    if (typeof read === 'string') {
+      this.stats.bad(line, offset, read);
+      return;
+    }
+    this.stats.records++;
+    if (atEof) this.stats.note(noLineEnd(line));
+    this.shapes.add(read.shape);
+    if (read.zoneless && this.zoneless++ === 0) this.zonelessLine = line;
+    const record = winEventRecord(read.event, { path: this.options.path, line, offset });
+    const time = record.time;
+    if (time) {
+      if (!this.first || time < this.first) this.first = time;
+      if (!this.last || time > this.last) this.last = time;
+    }
+    this.server ??= read.event.computer || undefined;
+    const literals = this.options.literals;
+    if (literals !== undefined) {
+      if (literals.length === 0) return;
+      const lower = record.raw.toLowerCase();
+      if (!literals.some((l) => lower.includes(l))) return;
+    }
+    this.options.onRecord(record);
+  }
+
+  damage(line: number, offset: number, reason: string): void {
+    this.stats.bad(line, offset, reason);
+  }
+
+  finish(): ReadStats {
+    if (this.zoneless > 0) {
+      this.stats.note(`line ${this.zonelessLine}: ${this.zoneless} event time(s) name no time zone and were read as UTC (NXLog writes the collector's local time unless told otherwise)`);
+    }
+    for (const shape of this.shapes) {
+      const note = SHAPE_NOTES[shape];
+      if (note) this.stats.note(note);
+    }
+    if (this.stats.records === 0 && this.stats.badRecords === 0) this.stats.note('no event was found in the file');
+    return this.stats.finish({ kind: 'winevent', firstTime: this.first, lastTime: this.last, server: this.server, build: undefined });
+  }
+}
+
+/** Windows events as JSON lines; never holds more than one line of the file. */
+export const wineventJsonReader: LogReader = {
+  name: 'winevent-json',
+  sniff: sniffWinEventJson,
+  async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
+    const file = new JsonEventFile(options);
+    const splitter = new LineSplitter(file);
+    for await (const chunk of chunks) splitter.push(chunk);
+    splitter.finish();
+    return file.finish();
+  },
+};
