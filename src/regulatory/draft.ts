@@ -5,7 +5,7 @@
 import type { Draft, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
-import { resolve, RESOLVERS } from './resolvers.js';
+import { resolve, RESOLVERS, someReasons } from './resolvers.js';
 import type { PackName } from './rules.js';
 import { confirmationCaveat, rulePack } from './rules.js';
 import { showTime } from './time.js';
@@ -25,7 +25,7 @@ const WITH_APPENDIX = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
 
 export function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
   const rows = c.facts.findings.map((f) => [
-    f.time ? showTime(f.time, c.tz) : 'no time', f.server, `${f.ruleId}: ${f.title}`, f.benign ? `${f.stage} (benign: ${f.benign})` : f.stage,
+    f.time ? showTime(f.time, c.tz, false) : 'no time', f.server, `${f.title} [${f.ruleId}]`, f.benign ? `${f.stage} (benign: ${f.benign})` : f.stage,
     f.path, String(f.line), f.sha256 || '(file not in the scan\'s list)',
   ]);
   const shown = limit === Infinity ? rows : rows.slice(0, limit);
@@ -75,7 +75,7 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
     if (!rule.inForce) caveats.push(`${rule.title} (${rule.id}) is not in force yet; it is held back until commencement.`);
   }
   const result = c.assessment?.result;
-  if (result?.cannotExcludeAccess) caveats.push(`The evidence cannot exclude access to personal data: ${result.cannotExcludeReasons.join('; ')}.`);
+  if (result?.cannotExcludeAccess) caveats.push(`The evidence cannot exclude access to personal data: ${someReasons(result.cannotExcludeReasons, 3)}.`);
   if (result && !result.mailboxesKnown) caveats.push('Which mailboxes were read or exported is not yet established; this draft does not conclude that the data was left untouched.');
 
   const firmName = c.assessment?.answers.firm?.legalName ?? c.facts.record.firm.name;

@@ -4,6 +4,7 @@
 import type { BreachAssessment } from '../assess/breach/types.js';
 import { safeText } from '../core/terminal-text.js';
 import type { Clock } from './clocks.js';
+import { someReasons } from './resolvers.js';
 import { showDuration, showTime } from './time.js';
 
 function pad(s: string, n: number): string {
@@ -42,7 +43,7 @@ export function renderAssessment(version: number, a: BreachAssessment, tz: strin
   }
   if (a.override) out.push(`  overridden to ${a.override.level}: ${safeText(a.override.reason)}`);
   out.push(`  conclusion: ${a.conclusion ?? 'not reached'}`);
-  if (a.cannotExcludeAccess) out.push(`  ACCESS CANNOT BE EXCLUDED: ${a.cannotExcludeReasons.map(safeText).join('; ')}`);
+  if (a.cannotExcludeAccess) out.push(`  ACCESS CANNOT BE EXCLUDED: ${safeText(someReasons(a.cannotExcludeReasons))}`);
   for (const d of a.datasets) out.push(`  ${safeText(d.description)}: ${d.access}`);
   if (a.open.length) {
     out.push(`  open questions (${a.open.length}):`);

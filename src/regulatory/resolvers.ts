@@ -19,6 +19,11 @@ export interface DraftContext {
   tz: string;
 }
 
+/** The first few reasons, and how many more the assessment holds (all are in the JSON draft's assessment). */
+export function someReasons(reasons: string[], n = 6): string {
+  return reasons.length <= n ? reasons.join('; ') : `${reasons.slice(0, n).join('; ')}; and ${reasons.length - n} more (see the assessment)`;
+}
+
 export type Resolved =
   | { lines: string[]; trace: string[]; open?: string }
   | { table: { columns: string[]; rows: string[][] }; trace: string[]; open?: string };
@@ -238,12 +243,15 @@ export const RESOLVERS: Record<string, Resolver> = {
     const lines: string[] = [];
     const trace: string[] = [`${av(c)}: datasets[].access`];
     if (r.cannotExcludeAccess) {
-      lines.push(`The evidence cannot exclude access to this data: ${r.cannotExcludeReasons.join('; ')}.`);
+      lines.push(`The evidence cannot exclude access to this data: ${someReasons(r.cannotExcludeReasons)}.`);
       trace.push('scan verdicts and log coverage');
     }
     for (const d of r.datasets) {
       lines.push(datasetAccess(d));
-      for (const b of d.accessBasis) lines.push(`  basis: ${b}`);
+      // Log gaps are many and the same for every dataset on a server: counted here, listed once above and in the assessment.
+      const gaps = d.accessBasis.filter((b) => b.startsWith('coverage:'));
+      for (const b of d.accessBasis) if (!b.startsWith('coverage:')) lines.push(`  basis: ${b}`);
+      if (gaps.length) lines.push(`  basis: ${gaps.length} gap(s) in the logs of its servers during the exploitation window; access in those times cannot be excluded`);
       for (const e of d.evidence.slice(0, 5)) trace.push(`evidence ${e.path}:${e.line}`);
     }
     const open = r.mailboxesKnown ? undefined : 'Which mailboxes were read or exported is not yet established: scan the evidence with mailbox analysis into the case.';
@@ -349,7 +357,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     const by = Object.entries(c.facts.story.findings.byStage).map(([k, n]) => `${k} ${n}`).join(', ');
     const r = result(c);
     return {
-      lines: [...v.lines, `Findings: ${c.facts.story.findings.total}${by ? ` (${by})` : ''}.`, ...(r?.cannotExcludeAccess ? [`Access beyond what the logs show cannot be excluded: ${r.cannotExcludeReasons.join('; ')}.`] : [])],
+      lines: [...v.lines, `Findings: ${c.facts.story.findings.total}${by ? ` (${by})` : ''}.`, ...(r?.cannotExcludeAccess ? [`Access beyond what the logs show cannot be excluded: ${someReasons(r.cannotExcludeReasons)}.`] : [])],
       trace: [...v.trace, 'case findings by stage', ...(r?.cannotExcludeAccess ? [av(c)] : [])],
     };
   },

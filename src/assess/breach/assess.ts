@@ -39,7 +39,8 @@ function gapsFor(server: string, coverage: CoverageEntry[], window: AssessInput[
     for (const g of c.gaps) {
       // A gap the scan placed in an exploitation window counts whatever the case's own window says.
       const overlaps = g.wave !== undefined || ((window.to === undefined || g.from <= window.to) && (window.from === undefined || g.to >= window.from));
-      if (overlaps) out.push(`${c.source} logs on ${c.server} are missing from ${g.from} to ${g.to}${g.reason ? ` (${g.reason})` : ''}`);
+      // The scan's own statement already names the logs and the times; say it once.
+      if (overlaps) out.push(g.reason ? `${c.server} ${c.source}: ${g.reason}` : `${c.source} logs on ${c.server} are missing from ${g.from} to ${g.to}`);
     }
   }
   return out;

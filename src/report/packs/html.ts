@@ -25,10 +25,9 @@ const CSS = `
   .open b { color: #8a5a00; }
   .trace { color: #666; font-size: 8pt; margin-top: 0.5mm; }
   .letter .value p { margin: 1.5mm 0; }
-  table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm 0; }
-  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: break-word; }
-  th { background: #e8e8e8; white-space: nowrap; }
-  td.long { word-break: break-all; }
+  table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm 0; table-layout: fixed; }
+  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  th { background: #e8e8e8; }
   tr { break-inside: avoid; }
   .note { font-size: 8.5pt; color: #444; }
 `;
@@ -48,12 +47,22 @@ function field(f: DraftField): string {
   return `<div class="field" id="${e(f.id)}"><div class="label">${e(f.label)}</div>${value}${openBox(f.open, f.lines.length > 0)}${trace(f)}</div>`;
 }
 
+/** Column widths in proportion to what they hold (capped), so short columns do not wrap and long ones do. */
+function columns(t: DraftTable): string {
+  const weight = t.columns.map((c, i) => {
+    const avg = t.rows.reduce((sum, r) => sum + (r[i] ?? '').length, 0) / Math.max(1, t.rows.length);
+    const headerWord = Math.max(...c.split(/\s+/).map((w) => w.length));
+    return Math.max(headerWord + 1, Math.min(30, avg)) + 3;
+  });
+  const total = weight.reduce((a, b) => a + b, 0);
+  return `<colgroup>${weight.map((w) => `<col style="width:${((w / total) * 100).toFixed(1)}%">`).join('')}</colgroup>`;
+}
+
 function table(t: DraftTable): string {
   const head = `<tr>${t.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
-  // Hashes and paths have no spaces to wrap at: only those may break anywhere.
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td${/\S{25,}/.test(c) ? ' class="long"' : ''}>${e(c)}</td>`).join('')}</tr>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('');
   return `<div class="field" id="${e(t.id)}"><div class="label">${e(t.label)}</div>` +
-    (t.rows.length ? `<table><thead>${head}</thead><tbody>${body}</tbody></table>` : '') +
+    (t.rows.length ? `<table>${columns(t)}<thead>${head}</thead><tbody>${body}</tbody></table>` : '') +
     (t.note ? `<div class="note">${e(t.note)}</div>` : '') + openBox(t.open, t.rows.length > 0) + trace(t) + '</div>';
 }
 
