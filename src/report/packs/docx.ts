@@ -48,7 +48,11 @@ function cell(text: string, header: boolean, width: number): TableCell {
 
 /** Column widths in proportion to what they hold (capped), so short columns do not wrap. */
 function widths(t: DraftTable): number[] {
-  const weight = t.columns.map((c, i) => Math.min(40, Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length))) + 4);
+  const weight = t.columns.map((c, i) => {
+    const avg = t.rows.reduce((sum, r) => sum + (r[i] ?? '').length, 0) / Math.max(1, t.rows.length);
+    const headerWord = Math.max(...c.split(/\s+/).map((w) => w.length));
+    return Math.max(headerWord + 1, Math.min(30, avg)) + 3;
+  });
   const total = weight.reduce((a, b) => a + b, 0);
   return weight.map((w) => Math.max(5, Math.round((w / total) * 100)));
 }
