@@ -12,17 +12,19 @@ export function scalarText(v: unknown): string | undefined {
 }
 
 export class DataBag {
-  /** No prototype: a name from the evidence (`__proto__`) stays a plain entry. */
-  readonly data: Record<string, string> = Object.create(null) as Record<string, string>;
+  readonly data: Record<string, string> = {};
 
   put(name: string, value: string): void {
+    const data = this.data;
     let key = name === '' ? 'Data' : name;
-    if (key in this.data) {
+    if (Object.hasOwn(data, key)) {
       let n = 1;
-      while (`${key}${n}` in this.data) n++;
+      while (Object.hasOwn(data, `${key}${n}`)) n++;
       key = `${key}${n}`;
     }
-    this.data[key] = value;
+    // A name from the evidence must not reach Object.prototype.
+    if (key === '__proto__') Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
+    else data[key] = value;
   }
 
   /** Leaves of nested data by their own names (UserData's way); arrays as repeated items. */

@@ -226,3 +226,13 @@ test('sniff: Windows events in each shape, nothing else', () => {
   assert.equal(sniffWinEventJson('{"EventID": 4624, "Channel": "Security"}x\n{}'), undefined, 'a whole first line that is not JSON');
   assert.equal(sniffWinEventJson(''), undefined);
 });
+
+test('a data name from the evidence cannot reach Object.prototype', async () => {
+  const line = '{"EventID": 1, "Channel": "Security", "__proto__": "x", "constructor": "y", "toString": "z", "hasOwnProperty": "w"}\n';
+  const { records } = await readText(wineventJsonReader, line);
+  assert.equal(records[0]?.fields['__proto__'], 'x');
+  assert.equal(records[0]?.fields['toString'], 'z');
+  assert.equal(records[0]?.fields['hasOwnProperty'], 'w');
+  assert.equal(({} as Record<string, unknown>)['x'], undefined);
+  assert.equal(typeof Object.prototype.toString, 'function');
+});

@@ -118,6 +118,22 @@ class EventBuilder {
   }
 }
 
+/** End of the element name in a start tag's text. */
+function nameEnd(body: string): number {
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) return i;
+  }
+  return body.length;
+}
+
+/** Attributes are read only where they carry something: most System elements' (Execution, Correlation) do not. */
+function wantsAttributes(frame: Frame): boolean {
+  if (frame.zone === Zone.System) return frame.name === 'Provider' || frame.name === 'TimeCreated' || frame.name === 'Security';
+  if (frame.zone === Zone.EventData) return frame.name === 'Data';
+  return frame.zone === Zone.User || frame.zone === Zone.Other;
+}
+
 function childZone(parent: Frame | undefined, name: string): Zone {
   if (!parent) return Zone.Event;
   if (parent.zone !== Zone.Event) return parent.zone;
@@ -159,20 +175,21 @@ export function parseEventXml(xml: string): WinEventFields | string {
     if (tag[0] === '/') {
       const name = localName(tag.slice(1).trim());
       // Close up to the matching element; a stray end tag is ignored.
-      const at = stack.map((f) => f.name).lastIndexOf(name);
+      let at = stack.length - 1;
+      while (at >= 0 && stack[at]!.name !== name) at--;
       if (at === -1) continue;
       while (stack.length > at) b.close(stack.pop()!);
       if (stack.length === 0) break;
       continue;
     }
-    const selfClosing = tag.endsWith('/');
+    const selfClosing = tag.charCodeAt(tag.length - 1) === 0x2f;
     const body = selfClosing ? tag.slice(0, -1) : tag;
-    const space = body.search(/\s/);
-    const name = localName(space === -1 ? body : body.slice(0, space));
+    const space = nameEnd(body);
+    const name = localName(space === body.length ? body : body.slice(0, space));
     if (top) top.hasChild = true;
     const frame: Frame = { name, zone: childZone(top, name), text: '', hasChild: false, dataName: undefined, attributeData: false };
     if (stack.length === 0 && name !== 'Event') return `an <${name}> element where an <Event> was expected`;
-    if (space !== -1) b.open(frame, attributes(body.slice(space)));
+    if (space < body.length && wantsAttributes(frame)) b.open(frame, attributes(body.slice(space)));
     if (selfClosing) b.close(frame);
     else stack.push(frame);
   }
