@@ -24,6 +24,8 @@ export type SourceKind =
   | 'ews'
   /** Windows event logs: .evtx, and the JSON-lines and XML exports of the same events. */
   | 'winevent'
+  /** A listing of files collected on a server (path, size, times, hashes), checked row by row. */
+  | 'inventory'
   | 'unknown';
 
 /** Where a record came from: enough to open the file and go to the line. */

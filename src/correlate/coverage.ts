@@ -55,7 +55,7 @@ export function sourceName(kind: SourceKind): string {
 export function measureCoverage(evidence: EvidenceFile[], _findings: Finding[], now = new Date()): Coverage[] {
   const groups = new Map<string, EvidenceFile[]>();
   for (const file of evidence) {
-    if (file.kind === 'unknown' || !file.server) continue;
+    if (file.kind === 'unknown' || file.kind === 'inventory' || !file.server) continue;
     const key = `${file.server}\u0000${file.kind}`;
     groups.set(key, [...(groups.get(key) ?? []), file]);
   }

@@ -3,15 +3,17 @@ import type { EvidenceEntry } from '../evidence/bundle.js';
 import type { EvidenceOpener } from '../evidence/open.js';
 import type { Engine } from './engine.js';
 import type { FollowKeys } from '../correlate/sessions.js';
+import { checkFile, type FileJob, type FileJobResult } from './file-job.js';
 import { followEntry } from './follow.js';
 import { scanEntry, type EntryResult } from './scan-entry.js';
 
-/** The two passes over a file: find what the rules match, then follow the attackers found. */
-export type Job = { kind: 'detect' } | { kind: 'follow'; server: string; keys: FollowKeys };
+/** The passes over a file: find what the rules match, follow the attackers found, check files that are not logs. */
+export type Job = { kind: 'detect' } | { kind: 'follow'; server: string; keys: FollowKeys } | FileJob;
 
-export type JobResult = { kind: 'detect'; result: EntryResult } | { kind: 'follow'; entries: TimelineEntry[] };
+export type JobResult = { kind: 'detect'; result: EntryResult } | { kind: 'follow'; entries: TimelineEntry[] } | FileJobResult;
 
 export async function runJob(job: Job, entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<JobResult> {
   if (job.kind === 'detect') return { kind: 'detect', result: await scanEntry(entry, engine, opener, onBytes) };
+  if (job.kind === 'files') return checkFile(entry, job, await engine.fileChecker(job.checker), opener);
   return { kind: 'follow', entries: await followEntry(entry, job.server, engine, opener, job.keys) };
 }

@@ -4,7 +4,8 @@ import { TOOL } from '../core/tool.js';
 import { measureCoverage } from '../correlate/coverage.js';
 import { findMailboxes, findMailMovements } from '../correlate/mailboxes.js';
 import { capRequests } from '../correlate/request-caps.js';
-import { buildSessions, followKeys, type FollowKeys } from '../correlate/sessions.js';
+import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
+import { loadFileChecker, type FileCheckerOptions } from '../detect/files/index.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { EvidenceOpener } from '../evidence/open.js';
@@ -16,8 +17,8 @@ import { followsByTime } from './follow.js';
 import { runPool } from './pool.js';
 
 export interface ScanProgress {
-  /** `detect` reads every file; `follow` reads the logs again for the attackers' other records. */
-  pass: 'detect' | 'follow';
+  /** `detect` reads every file; `files` checks those that are not logs; `follow` reads the logs again for the attackers' other records. */
+  pass: 'detect' | 'files' | 'follow';
   files: number;
   totalFiles: number;
   bytes: number;
@@ -34,6 +35,8 @@ export interface ScanOptions extends EngineOptions {
   now?: Date;
   /** Use worker threads even for small evidence (tests of the thread path). */
   forceThreads?: boolean;
+  /** Leave out the checks of files that are not logs (web shells, dumps, staged archives). */
+  noFileChecks?: boolean;
 }
 
 /** Files read at once by one thread: small files are bound by the wait for open and read, not by CPU. */
@@ -63,7 +66,7 @@ interface Runner {
 function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
   const threads = options.threads ?? availableParallelism();
   const pooled = threads > 1 && fileCount > 1 && (options.forceThreads === true || totalBytes >= THREADS_FROM_BYTES);
-  const { inputs: _i, onProgress: _p, zipLimits: _z, now: _n, forceThreads: _f, threads: _t, ...engineOptions } = options;
+  const { inputs: _i, onProgress: _p, zipLimits: _z, now: _n, forceThreads: _f, threads: _t, noFileChecks: _c, ...engineOptions } = options;
   const failures: Warning[] = [];
   return {
     failures,
@@ -126,9 +129,31 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     raw.push(...result.result.findings);
     warnings.push(...result.result.warnings);
   }
+  // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
+  const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
+  if (others.length > 0 && !options.noFileChecks) {
+    const checker = fileCheckerOptions(evidence, raw);
+    const loaded = await loadFileChecker(checker);
+    loaded.checker.close();
+    warnings.push(...loaded.warnings);
+    const checked = await run.run('files', others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })));
+    for (const e of others) {
+      const result = checked.get(fileOf.get(e) as EvidenceEntry);
+      if (result?.kind !== 'files') continue;
+      raw.push(...result.findings);
+      warnings.push(...result.warnings);
+      if (result.listing) {
+        e.kind = 'inventory';
+        e.records = result.listing.rows;
+        e.badRecords = result.listing.badRows;
+        e.badSamples = result.listing.badSamples.map((origin) => ({ origin, reason: 'unreadable listing row' }));
+        delete e.note;
+      }
+    }
+  }
   const findings = capRequests(raw).sort(byTimeThenOrigin);
 
-  // Pass 2: the attackers' other records, in the logs that can hold them.
+  // Pass 3: the attackers' other records, in the logs that can hold them.
   const keys = followKeys(findings);
   let activity: TimelineEntry[] = [];
   if (keys) {
@@ -162,6 +187,28 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     coverage,
     warnings,
     rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length },
+  };
+}
+
+/**
+ * What the file checks need to know: each server's build, from the newest build its own logs name
+ * (so a web folder is compared with the baseline of what was installed), and when the attack was,
+ * so that archives staged then are raised and older ones only listed.
+ */
+function fileCheckerOptions(evidence: EvidenceFile[], findings: Finding[]): FileCheckerOptions {
+  const newest = new Map<string, { time: string; build: string }>();
+  for (const e of evidence) {
+    if (!e.build || !e.server) continue;
+    const time = e.lastTime ?? '';
+    const seen = newest.get(e.server);
+    if (!seen || time > seen.time) newest.set(e.server, { time, build: e.build });
+  }
+  const times = seedFindings(findings).map((f) => f.time).filter((t): t is string => Boolean(t)).sort();
+  const first = times[0];
+  const last = times[times.length - 1];
+  return {
+    builds: Object.fromEntries([...newest].map(([server, v]) => [server, v.build])),
+    ...(first && last ? { attackWindow: { from: new Date(Date.parse(first) - 86_400_000).toISOString(), to: new Date(Date.parse(last) + 7 * 86_400_000).toISOString() } } : {}),
   };
 }
 
