@@ -228,11 +228,11 @@ test('sniff: Windows events in each shape, nothing else', () => {
 });
 
 test('a data name from the evidence cannot reach Object.prototype', async () => {
-  const line = '{"EventID": 1, "Channel": "Security", "__proto__": "x", "constructor": "y", "toString": "z", "hasOwnProperty": "w"}\n';
+  const line = '{"EventID": 1, "Channel": "Security", "__proto__": "x", "constructor": "y", "toString": "z"}\n';
   const { records } = await readText(wineventJsonReader, line);
-  assert.equal(records[0]?.fields['__proto__'], 'x');
-  assert.equal(records[0]?.fields['toString'], 'z');
-  assert.equal(records[0]?.fields['hasOwnProperty'], 'w');
-  assert.equal(({} as Record<string, unknown>)['x'], undefined);
-  assert.equal(typeof Object.prototype.toString, 'function');
+  const fields = { ...records[0]?.fields };
+  assert.deepEqual(Object.keys(fields).slice(0, 3), ['__proto__', 'constructor', 'toString']);
+  assert.deepEqual(Object.values(fields).slice(0, 3), ['x', 'y', 'z']);
+  assert.equal(Object.getPrototypeOf({}), Object.prototype);
+  assert.equal(Object.hasOwn(Object.prototype, 'x'), false);
 });
