@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CaseStore } from '../case/index.js';
-import { openStore } from '../case/index.js';
-import { evidenceFile, finding, scanResult, server } from '../case/test-support/scan-fixtures.js';
-import { checkAnswers } from '../assess/breach/answers.js';
-import type { BreachAnswers } from '../assess/breach/types.js';
-import { assessCase, refreshObligations } from './refresh.js';
+import type { CaseStore } from '../../case/index.js';
+import { openStore } from '../../case/index.js';
+import { evidenceFile, finding, scanResult, server } from '../../case/test-support/scan-fixtures.js';
+import { checkAnswers } from '../../assess/breach/answers.js';
+import type { BreachAnswers } from '../../assess/breach/types.js';
+import { assessCase, refreshObligations } from '../refresh.js';
 
 export const FIXTURE_REF = 'acme/proxylogon';
 export const HOSTILE = '<script>alert(1)</script>&"\'';
