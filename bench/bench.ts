@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, generateDemo } from '../src/demo/generate.js';
+import { ensureEvtxData } from './evtx-data.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = join(repo, 'bench-data');
@@ -203,6 +204,22 @@ async function main(): Promise<void> {
     ? undefined
     : await measure('exir scan (EX01 only, ~half)', halfBytes, process.execPath, ['bin/exir.js', 'scan', halfDir, '--json', '/dev/null'], exirOk, useTime, false);
 
+  // Event logs: one large .evtx made of the public samples' chunks, scanned with every shipped rule on.
+  const evtx = await ensureEvtxData(join(repo, '..', 'shared', 'corpus'), join(repo, 'bench-data-evtx'), 256 * 1024 * 1024);
+  let evtxRun: Measure | undefined;
+  let evtxEvents: number | undefined;
+  if (evtx) {
+    evtxRun = await measure('exir scan (.evtx)', evtx.bytes, process.execPath, ['bin/exir.js', 'scan', 'bench-data-evtx', '--json', join(repo, 'bench-data-evtx.json')], exirOk, useTime, true);
+    try {
+      const result = JSON.parse(await readFile(join(repo, 'bench-data-evtx.json'), 'utf8')) as { evidence: { records: number }[] };
+      evtxEvents = result.evidence.reduce((n, e) => n + e.records, 0);
+    } catch {
+      evtxEvents = undefined;
+    }
+  } else {
+    log('  ../shared/corpus/evtx-attack-samples not found: no EVTX figure');
+  }
+
   const out: string[] = [];
   out.push('');
   out.push(`exir bench: ${(marker.bytes / 1e6).toFixed(0)} MB in ${marker.files} files, seed ${seed}; node ${process.version}, ${cpus().length} CPUs`);
@@ -211,8 +228,12 @@ async function main(): Promise<void> {
   out.push('');
   out.push(pad('command', 34) + pad('input', 10) + pad('median s', 10) + pad('runs (s)', 22) + pad('MB/s', 10) + 'peak RSS');
   out.push('-'.repeat(96));
-  for (const m of [grep, exirFull, exirHalf]) if (m) out.push(row(m));
+  for (const m of [grep, exirFull, exirHalf, evtxRun]) if (m) out.push(row(m));
   out.push('');
+  if (evtxRun && !evtxRun.failed && evtxRun.runs.length && evtxEvents !== undefined) {
+    const secs = median(evtxRun.runs.map((r) => r.seconds));
+    out.push(`exir .evtx: ${(evtxRun.bytes / 1e6 / secs).toFixed(1)} MB/s, ${Math.round(evtxEvents / secs)} events/s (${evtxEvents} events, whole process, every shipped rule on)`);
+  }
   if (!grep.failed && !exirFull.failed && grep.runs.length && exirFull.runs.length) {
     const ratio = median(exirFull.runs.map((r) => r.seconds)) / median(grep.runs.map((r) => r.seconds));
     out.push(`exir / grep wall time: ${ratio.toFixed(1)}x`);
@@ -228,7 +249,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  for (const m of [grep, exirFull, exirHalf]) {
+  for (const m of [grep, exirFull, exirHalf, evtxRun]) {
     if (!m?.failed) continue;
     out.push('');
     out.push(`${m.label} failed with exit code ${m.failed.code}; its stderr:`);

@@ -2,7 +2,7 @@
 // it was, and a rerun completes it. Files are known by their SHA-256 and findings by rule id +
 // file SHA-256 + line + byte offset, so rescanning the same evidence adds nothing twice.
 
-import type { Coverage, EvidenceFile, Finding, MailboxTouch, MailMovement, ScanResult, Session, Warning } from '../core/types.js';
+import type { EvidenceFile, Finding, ScanResult, Warning } from '../core/types.js';
 import { appendAudit } from './audit.js';
 import { lockCase } from './case-ref.js';
 import type { StoreContext } from './context.js';
@@ -123,23 +123,3 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
   });
 }
 
-/** What the case's scans found happened, newest scan first: sessions, mailboxes, mail moved and coverage. */
-export async function scanDetails(ctx: StoreContext, caseId: number): Promise<ScanDetails[]> {
-  const rows = await ctx.driver.all(
-    'SELECT d.scan_id, d.sessions, d.mailboxes, d.mail, d.coverage FROM scan_details d WHERE d.case_id = ? ORDER BY d.scan_id DESC', [caseId]);
-  return rows.map((r) => ({
-    scanId: num(r, 'scan_id'),
-    sessions: JSON.parse(String(r['sessions'])) as Session[],
-    mailboxes: JSON.parse(String(r['mailboxes'])) as MailboxTouch[],
-    mail: JSON.parse(String(r['mail'])) as MailMovement[],
-    coverage: JSON.parse(String(r['coverage'])) as Coverage[],
-  }));
-}
-
-export interface ScanDetails {
-  scanId: number;
-  sessions: Session[];
-  mailboxes: MailboxTouch[];
-  mail: MailMovement[];
-  coverage: Coverage[];
-}

@@ -1,7 +1,7 @@
 // The story so far, for `exir case show`: status, verdicts, what was done, what is open.
 // Only reads; computes nothing the scans and the team have not already recorded.
 
-import { MAILBOX_LEVELS, type MailboxTouch, type Verdict } from '../core/types.js';
+import type { Verdict } from '../core/types.js';
 import { VERDICTS } from '../core/types.js';
 import { readActions } from './actions.js';
 import { checkAudit } from './audit.js';
@@ -11,7 +11,7 @@ import type { StoreContext } from './context.js';
 import { num, optStr, str } from './db/driver.js';
 import { readDecisions } from './decisions.js';
 import { readEvidence } from './evidence.js';
-import { scanDetails, type ScanDetails } from './scans.js';
+import { coverageOfCase, mailboxesOfCase, sessionsOfCase } from './scan-reach.js';
 import type { CaseStory, ServerStory } from './types.js';
 
 export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseStory> {
@@ -48,8 +48,11 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
     benign += num(r, 'benign');
   }
 
-  const details = await scanDetails(ctx, caseId);
-  const reach = mergeReach(details);
+  const reach: CaseStory['reach'] = {
+    mailboxes: (await mailboxesOfCase(run, caseId)) ?? [],
+    sessions: (await sessionsOfCase(run, caseId))?.length ?? 0,
+    gaps: ((await coverageOfCase(run, caseId)) ?? []).flatMap((c) => c.gaps.map((g) => g.statement)),
+  };
 
   const evidence = await readEvidence(run, caseId);
   const unverified: string[] = [];
@@ -96,20 +99,3 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   };
 }
 
-/** Mailboxes across every scan at the highest level any showed; sessions and gaps as the newest scan saw them. */
-function mergeReach(details: ScanDetails[]): CaseStory['reach'] {
-  const byKey = new Map<string, MailboxTouch>();
-  for (const d of details) {
-    for (const m of d.mailboxes) {
-      const key = `${m.server.toLowerCase()}\u0000${m.mailbox}`;
-      const seen = byKey.get(key);
-      if (!seen || MAILBOX_LEVELS.indexOf(m.level) > MAILBOX_LEVELS.indexOf(seen.level)) byKey.set(key, m);
-    }
-  }
-  const newest = details[0];
-  return {
-    mailboxes: [...byKey.values()].sort((a, b) => MAILBOX_LEVELS.indexOf(b.level) - MAILBOX_LEVELS.indexOf(a.level) || a.mailbox.localeCompare(b.mailbox)),
-    sessions: newest?.sessions.length ?? 0,
-    gaps: newest ? newest.coverage.flatMap((c) => c.gaps.map((g) => g.statement)) : [],
-  };
-}
