@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { SEVERITIES, STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
 import { logsourceReaches, type Mappings } from './mapping.js';
 import { compileRules, type CompiledRule, type RuleError } from './sigma/index.js';
@@ -74,14 +75,21 @@ export async function findRuleFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+/** The strings too common in ordinary log lines to make a good pre-filter (rules/mappings/prefilter.yml). */
+export async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.yml')): Promise<string[]> {
+  const doc = parse(await readFile(file, 'utf8')) as { common?: unknown } | null;
+  return Array.isArray(doc?.common) ? doc.common.filter((c): c is string => typeof c === 'string') : [];
+}
+
 /** Loads and compiles every rule in the folders; a broken rule is reported and skipped, never fatal. */
-export async function loadRuleset(dirs: string[], mappings: Mappings): Promise<Ruleset> {
+export async function loadRuleset(dirs: string[], mappings: Mappings, commonLiterals?: readonly string[]): Promise<Ruleset> {
+  const common = commonLiterals ?? (await loadCommonLiterals());
   const set: Ruleset = { rules: [], errors: [] };
   const seen = new Map<string, string>();
   for (const dir of dirs) {
     for (const file of await findRuleFiles(dir)) {
       const shown = relative(dir, file);
-      const { rules, errors } = compileRules(await readFile(file, 'utf8'), file);
+      const { rules, errors } = compileRules(await readFile(file, 'utf8'), file, { commonLiterals: common });
       set.errors.push(...errors);
       for (const compiled of rules) {
         const meta = compiled.rule;

@@ -10,5 +10,5 @@
 // - `expand`, `neq` and the time modifiers, aggregations, `timeframe`, correlation and filter documents are refused
 //   with a located error, as the spec asks of tools that cannot honour them.
 
-export { compileRules } from './rule-file.js';
+export { compileRules, type CompileOptions } from './rule-file.js';
 export type { CompiledRule, FieldAccess, RuleError, RuleLocation, SigmaLogsource, SigmaRule } from './types.js';

@@ -81,7 +81,36 @@ export function allOf(children: readonly Literals[]): Literals {
   return best;
 }
 
+/**
+ * Literals known to stand in a large share of ordinary lines (an Exchange protocol's own URL path):
+ * a branch that needs one passes nearly every line of that protocol's log, so another branch is
+ * preferred. Set for the duration of one compile by `withCommonLiterals`.
+ */
+let common: readonly string[] = [];
+
+/** Runs a (synchronous) compile with these literals counted as common. */
+export function withCommonLiterals<T>(literals: readonly string[], compile: () => T): T {
+  const before = common;
+  common = literals.map((l) => l.toLowerCase());
+  try {
+    return compile();
+  } finally {
+    common = before;
+  }
+}
+
+/** Shorter than this, a literal (`200`, `post`, `ip=`) turns up in most lines by chance. */
+const SHORT = 5;
+
+/** A literal that a common string holds occurs at least as often as that string does. */
+function commonCount(set: readonly string[]): number {
+  return set.filter((l) => l.length < SHORT || common.some((c) => c.includes(l))).length;
+}
+
 function better(a: readonly string[], b: readonly string[]): boolean {
+  const ca = commonCount(a);
+  const cb = commonCount(b);
+  if ((ca > 0) !== (cb > 0)) return ca === 0;
   const ma = Math.min(...a.map((s) => s.length));
   const mb = Math.min(...b.map((s) => s.length));
   if (ma !== mb) return ma > mb;

@@ -3,6 +3,7 @@
 
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { compileDetection } from './detection.js';
+import { withCommonLiterals } from './literals.js';
 import type { CompiledRule, RuleError, RuleLocation, SigmaLogsource, SigmaRule } from './types.js';
 
 /** Keys that SigmaRule holds itself; every other top-level key goes to `custom`. */
@@ -19,7 +20,16 @@ const OWN_KEYS = new Set([
   'detection',
 ]);
 
-export function compileRules(yamlText: string, file: string): { rules: CompiledRule[]; errors: RuleError[] } {
+export interface CompileOptions {
+  /** Strings that stand in most ordinary log lines; the pre-filter avoids them when it has a rarer choice. */
+  commonLiterals?: readonly string[];
+}
+
+export function compileRules(yamlText: string, file: string, options: CompileOptions = {}): { rules: CompiledRule[]; errors: RuleError[] } {
+  return withCommonLiterals(options.commonLiterals ?? [], () => compileRuleFile(yamlText, file));
+}
+
+function compileRuleFile(yamlText: string, file: string): { rules: CompiledRule[]; errors: RuleError[] } {
   const rules: CompiledRule[] = [];
   const errors: RuleError[] = [];
   const lines = new LineCounter();
