@@ -1,0 +1,107 @@
+// The whole scan over real attack recordings in .evtx form (sbousseaden/EVTX-ATTACK-SAMPLES, in the
+// shared corpus): each file must give the findings a responder expects from it, by rule, stage and
+// record, and nothing else; a damaged copy must be read as far as it can be, its damage located.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { scan } from './run.js';
+
+const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
+const WEBSHELL = 'LM_typical_IIS_webshell_sysmon_1_10_traces.evtx';
+const COMSVCS = 'sysmon_10_1_memdump_comsvcs_minidump.evtx';
+const PS_DUMP = 'Powershell_4104_MiniDumpWriteDump_Lsass.evtx';
+const PRIVEXCHANGE = 'privexchange_dirkjan.evtx';
+
+/** Shipped rules by id (rules/sigma/windows/). */
+const RULE = {
+  workerSpawnsShell: '3b063782-1b53-4205-adaa-56df48f22ea4',
+  reconInWebContext: '8be0b56d-ce77-4956-8f45-a291265fc628',
+  comsvcsMiniDump: '4f4cc8d7-1dac-483a-8a98-91163d832ed3',
+  comsvcsCallTrace: '3de30609-639e-4a76-9d11-77f18831587d',
+  psMiniDumpLsass: '1169e47e-945b-4b95-a25b-6869ea4a28ca',
+  domainAclByMachine: '7d9f7546-0c1a-46c6-a673-cb21a911a39b',
+};
+
+test('real attack recordings give the findings a responder expects, by rule, stage, file and record', async (t) => {
+  if (!existsSync(SAMPLES)) return t.skip(`corpus not found at ${SAMPLES}`);
+  const result = await scan({ inputs: [SAMPLES], threads: 1, now: new Date('2026-01-01T00:00:00Z') });
+  const evtx = result.evidence.filter((e) => e.path.endsWith('.evtx'));
+  assert.deepEqual(evtx.map((e) => [e.path.split('/').pop(), e.kind, e.records, e.badRecords]).sort(), [
+    [WEBSHELL, 'winevent', 4, 0],
+    [PS_DUMP, 'winevent', 4, 0],
+    [PRIVEXCHANGE, 'winevent', 8, 0],
+    [COMSVCS, 'winevent', 6, 0],
+  ].sort());
+
+  // origin.line of an event is its EventRecordID.
+  const seen = result.findings
+    .filter((f) => f.origin.path.endsWith('.evtx'))
+    .map((f) => `${f.origin.path.split('/').pop()} #${f.origin.line} ${f.ruleId} ${f.stage}`)
+    .sort();
+  assert.deepEqual(seen, [
+    // w3wp.exe -> cmd.exe /c net user -> net.exe -> net1.exe, as IIS APPPOOL\DefaultAppPool.
+    `${WEBSHELL} #1044 ${RULE.workerSpawnsShell} post-exploitation`,
+    `${WEBSHELL} #1046 ${RULE.reconInWebContext} post-exploitation`,
+    `${WEBSHELL} #1047 ${RULE.reconInWebContext} post-exploitation`,
+    // rundll32 comsvcs.dll, MiniDump (Sysmon 1), and the dump's call stack (Sysmon 10).
+    `${COMSVCS} #32154 ${RULE.comsvcsMiniDump} post-exploitation`,
+    `${COMSVCS} #32156 ${RULE.comsvcsCallTrace} post-exploitation`,
+    // Out-Minidump-style script block on lsass.
+    `${PS_DUMP} #971 ${RULE.psMiniDumpLsass} post-exploitation`,
+    // EXCHANGE$ adds the replication (DCSync) rights to the domain head's security descriptor.
+    `${PRIVEXCHANGE} #65973 ${RULE.domainAclByMachine} post-exploitation`,
+  ].sort());
+
+  const shell = result.findings.find((f) => f.ruleId === RULE.workerSpawnsShell);
+  assert.equal(shell?.time, '2019-05-24T01:33:53.112Z');
+  assert.equal(shell?.server, 'IEWIN7');
+  assert.match(shell?.fields['ParentImage'] ?? '', /\\inetsrv\\w3wp\.exe$/i);
+  assert.match(shell?.fields['Image'] ?? '', /\\cmd\.exe$/i);
+
+  const dump = result.findings.find((f) => f.ruleId === RULE.comsvcsMiniDump);
+  assert.match(dump?.fields['CommandLine'] ?? '', /comsvcs\.dll, MiniDump \d+ /);
+  const ps = result.findings.find((f) => f.ruleId === RULE.psMiniDumpLsass);
+  assert.match(ps?.fields['ScriptBlockText'] ?? '', /Get-Process lsass/);
+
+  const acl = result.findings.find((f) => f.ruleId === RULE.domainAclByMachine);
+  assert.equal(acl?.server, 'ICORP-DC');
+  assert.equal(acl?.user, 'EXCHANGE$');
+  assert.equal(acl?.fields['ObjectClass'], 'domainDNS');
+  assert.equal(acl?.time, '2019-02-02T09:17:27.629Z');
+
+  const verdicts = Object.fromEntries(result.servers.map((s) => [s.name, s.verdict]));
+  for (const server of ['IEWIN7', 'MSEDGEWIN10', 'ICORP-DC']) assert.equal(verdicts[server], 'post-exploitation', server);
+});
+
+test('a damaged copy is read as far as it can be, its damage counted, located and warned of', async (t) => {
+  const source = join(SAMPLES, WEBSHELL);
+  if (!existsSync(source)) return t.skip(`corpus not found at ${SAMPLES}`);
+  const bytes = Buffer.from(readFileSync(source));
+  // Record 1045 (the Sysmon 10 between the shell and net.exe) starts at byte 8880: break its magic.
+  const damagedAt = 8880;
+  assert.equal(bytes.toString('latin1', damagedAt, damagedAt + 4), '**\0\0', 'the sample is the one this test knows');
+  bytes.write('XXXX', damagedAt, 'latin1');
+  const dir = await mkdtemp(join(tmpdir(), 'exir-evtx-damage-'));
+  try {
+    await writeFile(join(dir, 'damaged.evtx'), bytes);
+    const result = await scan({ inputs: [dir], threads: 1 });
+    const file = result.evidence.find((e) => e.path.endsWith('damaged.evtx'));
+    assert.equal(file?.kind, 'winevent');
+    assert.equal(file?.records, 3, 'the three undamaged events are read');
+    assert.ok((file?.badRecords ?? 0) >= 1, 'the damage is counted');
+    assert.equal(file?.badRecords, file?.badSamples.length);
+    const atRecord = file?.badSamples.find((b) => b.origin.offset === damagedAt);
+    assert.ok(atRecord, `the damage is located at byte ${damagedAt}: ${JSON.stringify(file?.badSamples)}`);
+    assert.match(atRecord.reason, /record magic/);
+    assert.ok(result.warnings.some((w) => w.where?.includes('damaged.evtx') && /unreadable record/.test(w.message)), JSON.stringify(result.warnings));
+    // What the damage did not touch is still found.
+    assert.deepEqual(result.findings.map((f) => f.origin.line).sort(), [1044, 1046, 1047]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
