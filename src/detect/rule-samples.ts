@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
-import { sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from './mapping.js';
 import { findRuleFiles, MAPPINGS_DIR } from './ruleset.js';
 import { compileRules, type CompiledRule } from './sigma/index.js';
@@ -27,7 +27,7 @@ async function listSamples(dir: string): Promise<string[]> {
 
 async function readSample(file: string): Promise<{ records: LogRecord[]; kind: string; bad: number } | string> {
   const iterator = createReadStream(file)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const { head, rest } = await peek(iterator, 64 * 1024);
+  const { head, rest } = await peek(iterator, SNIFF_BYTES);
   const found = sniff(head.toString('utf8'));
   if (!found) return 'not a log format exir reads';
   const records: LogRecord[] = [];

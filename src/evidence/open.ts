@@ -80,7 +80,8 @@ export async function peek(
     taken.push(next.value);
     size += next.value.length;
   }
-  const head = Buffer.concat(taken).subarray(0, headBytes);
+  // Usually the first chunk holds the whole head: a view of it, not a copy, for every file read.
+  const head = taken.length === 1 ? (taken[0] as Buffer).subarray(0, headBytes) : Buffer.concat(taken).subarray(0, headBytes);
   async function* replay(): AsyncGenerator<Buffer> {
     yield* taken;
     if (done) return;

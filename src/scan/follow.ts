@@ -3,7 +3,7 @@ import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
 import { firstValue, keptFields, summarise } from '../detect/mapping.js';
-import { sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 
 
@@ -26,7 +26,7 @@ function inWindows(time: string | undefined, windows: { from: string; to: string
 export async function followEntry(entry: EvidenceEntry, server: string, engine: Engine, opener: EvidenceOpener, keys: FollowKeys): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
   const stream = await opener.open(entry);
-  const { head, rest } = await peek(stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, 64 * 1024);
+  const { head, rest } = await peek(stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, SNIFF_BYTES);
   const found = sniff(head.toString('utf8'));
   if (!found) {
     stream.destroy();

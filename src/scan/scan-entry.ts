@@ -2,7 +2,7 @@ import type { EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
-import { sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { serverName } from './server-name.js';
 
@@ -12,7 +12,6 @@ export interface EntryResult {
   warnings: Warning[];
 }
 
-const SNIFF_BYTES = 64 * 1024;
 
 const BINARY_KINDS: [Buffer, string][] = [
   [Buffer.from('PK\x03\x04', 'latin1'), 'a .zip archive by its content, not opened here (inside another archive, or named as something else): extract it or give it to exir scan by itself'],

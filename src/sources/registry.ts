@@ -11,6 +11,13 @@ import { wineventXmlReader } from './winevent-xml/winevent-xml-reader.js';
 
 export const READERS: LogReader[] = [evtxReader, exchangeCsvReader, w3cReader, wineventJsonReader, wineventXmlReader];
 
+/**
+ * How much of a file's start `sniff` is shown: every format's signature and header lines fit well
+ * inside it (an Exchange log's `#Fields` line is about 1.5 KiB), and decoding more, for every file,
+ * costs more than it tells.
+ */
+export const SNIFF_BYTES = 16 * 1024;
+
 export function sniff(head: string): { reader: LogReader; kind: SourceKind } | undefined {
   for (const reader of READERS) {
     const kind = reader.sniff(head);

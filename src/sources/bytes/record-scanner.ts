@@ -2,7 +2,7 @@
 // are cut out of a reusable working buffer, the incomplete tail is carried to the next chunk.
 // Every record is counted by its readers; only the ones holding a literal are decoded.
 
-import { allocAligned, countByte, lowerAsciiRange, type AlignedBuffer } from './swar.js';
+import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import {
   MARK_CHECK,
@@ -87,7 +87,8 @@ export class RecordScanner {
   private readonly view = new RecordView();
 
   private buf: AlignedBuffer;
-  private low: AlignedBuffer | undefined;
+  /** Whether records are searched for the plan's needles (neither all nor none are candidates). */
+  private readonly searching: boolean;
   private dataEnd = 0;
   private scanPos = 0;
   /** File offset of `buf[0]`. */
@@ -114,15 +115,13 @@ export class RecordScanner {
     this.plan = planLiterals(options.literals);
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.buf = allocAligned(64 * 1024);
-    const searching = !this.plan.all && !this.plan.none && this.plan.needles.length > 0;
-    this.low = searching ? allocAligned(this.buf.bytes.length) : undefined;
+    this.searching = !this.plan.all && !this.plan.none && this.plan.pattern !== undefined;
   }
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.makeRoom(chunk.length);
     this.buf.bytes.set(chunk, this.dataEnd);
-    if (this.low) lowerAsciiRange(this.buf, this.low, this.dataEnd, this.dataEnd + chunk.length);
     this.dataEnd += chunk.length;
     this.parse(false);
     this.deliver();
@@ -142,15 +141,9 @@ export class RecordScanner {
     const needed = held + incoming;
     if (needed <= capacity) {
       this.buf.bytes.copyWithin(0, keep, this.dataEnd);
-      this.low?.bytes.copyWithin(0, keep, this.dataEnd);
     } else {
       const next = allocAligned(Math.max(capacity * 2, needed + (needed >> 1)));
       this.buf.bytes.copy(next.bytes, 0, keep, this.dataEnd);
-      if (this.low) {
-        const nextLow = allocAligned(next.bytes.length);
-        this.low.bytes.copy(nextLow.bytes, 0, keep, this.dataEnd);
-        this.low = nextLow;
-      }
       this.buf = next;
     }
     this.base += keep;
@@ -443,7 +436,7 @@ export class RecordScanner {
     const items = this.items;
     const n = items.count;
     if (n === 0) return;
-    if (this.low) markCandidates(this.plan, this.low.bytes, items.starts, items.ends, items.recordMask(), n, items.marks);
+    if (this.searching) markCandidates(this.plan, this.buf.bytes, items.starts, items.ends, items.recordMask(), n, items.marks);
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allocAligned, countByte, lowerAsciiRange } from './swar.js';
+import { allocAligned, countByte } from './swar.js';
 
 function randomBytes(n: number, seed: number): Buffer {
   const out = Buffer.alloc(n);
@@ -13,22 +13,6 @@ function randomBytes(n: number, seed: number): Buffer {
   }
   return out;
 }
-
-test('lowerAsciiRange folds A–Z only, at every alignment, and leaves bytes outside the range alone', () => {
-  const data = randomBytes(1000, 7);
-  const src = allocAligned(1000);
-  data.copy(src.bytes);
-  for (const [from, to] of [[0, 1000], [1, 999], [2, 3], [3, 8], [5, 5], [997, 1000]] as const) {
-    const dst = allocAligned(1000);
-    dst.bytes.fill(0xaa);
-    lowerAsciiRange(src, dst, from, to);
-    for (let i = 0; i < 1000; i++) {
-      const c = data[i]!;
-      const want = i < from || i >= to ? 0xaa : c >= 65 && c <= 90 ? c + 32 : c;
-      assert.equal(dst.bytes[i], want, `byte ${i} of range ${from}-${to}`);
-    }
-  }
-});
 
 test('countByte counts exactly, at every alignment', () => {
   const data = randomBytes(517, 99);

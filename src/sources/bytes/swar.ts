@@ -13,35 +13,6 @@ export function allocAligned(size: number): AlignedBuffer {
   return { bytes, words: new Int32Array(bytes.buffer, bytes.byteOffset, capacity >> 2) };
 }
 
-function lowerByte(c: number): number {
-  return c - 65 >>> 0 < 26 ? c | 32 : c;
-}
-
-/**
- * Writes the ASCII-lower-cased copy of `src[from, to)` into the same positions of `dst`. Bytes of
- * 0x80 and above are copied unchanged, so offsets stay those of the file.
- */
-export function lowerAsciiRange(src: AlignedBuffer, dst: AlignedBuffer, from: number, to: number): void {
-  const s = src.bytes;
-  const d = dst.bytes;
-  const sw = src.words;
-  const dw = dst.words;
-  let i = from;
-  const headEnd = Math.min((from + 3) & ~3, to);
-  for (; i < headEnd; i++) d[i] = lowerByte(s[i]!);
-  const wordEnd = to >> 2;
-  for (let w = i >> 2; w < wordEnd; w++) {
-    const x = sw[w]!;
-    const low7 = x & 0x7f7f7f7f;
-    // Per byte, bit 7 of (b + 0x3f) says b >= 'A' and of (b + 0x25) says b > 'Z'; no byte carries.
-    const atLeastA = (low7 + 0x3f3f3f3f) | 0;
-    const pastZ = (low7 + 0x25252525) | 0;
-    dw[w] = x | ((atLeastA & ~pastZ & ~x & 0x80808080) >>> 2);
-  }
-  i = Math.max(i, wordEnd << 2);
-  for (; i < to; i++) d[i] = lowerByte(s[i]!);
-}
-
 /** How many bytes of `buf[from, to)` equal `byte`. */
 export function countByte(buf: AlignedBuffer, from: number, to: number, byte: number): number {
   const b = buf.bytes;
