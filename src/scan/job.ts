@@ -1,4 +1,4 @@
-import type { TimelineEntry } from '../core/types.js';
+import type { SourceKind, TimelineEntry } from '../core/types.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import type { EvidenceOpener } from '../evidence/open.js';
 import type { Engine } from './engine.js';
@@ -8,12 +8,12 @@ import { followEntry } from './follow.js';
 import { scanEntry, type EntryResult } from './scan-entry.js';
 
 /** The passes over a file: find what the rules match, follow the attackers found, check files that are not logs. */
-export type Job = { kind: 'detect' } | { kind: 'follow'; server: string; keys: FollowKeys } | FileJob;
+export type Job = { kind: 'detect' } | { kind: 'follow'; server: string; source: SourceKind; keys: FollowKeys } | FileJob;
 
 export type JobResult = { kind: 'detect'; result: EntryResult } | { kind: 'follow'; entries: TimelineEntry[] } | FileJobResult;
 
 export async function runJob(job: Job, entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<JobResult> {
   if (job.kind === 'detect') return { kind: 'detect', result: await scanEntry(entry, engine, opener, onBytes) };
   if (job.kind === 'files') return checkFile(entry, job, await engine.fileChecker(job.checker), opener);
-  return { kind: 'follow', entries: await followEntry(entry, job.server, engine, opener, job.keys) };
+  return { kind: 'follow', entries: await followEntry(entry, job.server, job.source, engine, opener, job.keys) };
 }

@@ -161,7 +161,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     for (const e of evidence) {
       const entry = fileOf.get(e);
       if (!entry || e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
-      jobs.push({ entry, job: { kind: 'follow', server: e.server, keys } });
+      jobs.push({ entry, job: { kind: 'follow', server: e.server, source: e.kind, keys } });
     }
     const followed = await run.run('follow', jobs);
     for (const { entry } of jobs) {
