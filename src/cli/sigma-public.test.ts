@@ -18,8 +18,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { ScanResult } from '../core/types.js';
-import { loadMappings } from '../detect/mapping.js';
+import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from '../detect/mapping.js';
 import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
+import { winEventRecord } from '../sources/winevent-record.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
 
@@ -260,4 +261,46 @@ test('exir rules lint on the same folder: the broken rule with its place, the ru
   assert.match(run.out, /error .*posh_ps_cl_invocation_lolscript_count\.yml:\d+(:\d+)?: /);
   assert.match(run.out, /note .*proc_creation_lnx_cat_sudoers\.yml: logsource .*linux.* reaches no log exir reads/);
   assert.match(run.out, /3 rule\(s\) loaded, 1 not loaded/);
+});
+
+/** Which public Sigma logsources (category or service) each kind of Windows event answers to through rules/mappings. */
+test('public Sigma Windows logsources reach the events they name, and only those', async () => {
+  const mapping = (await loadMappings(MAPPINGS_DIR)).get('winevent');
+  assert.ok(mapping, 'winevent is mapped');
+  const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
+  const cases: [string, number, string[]][] = [
+    [SYSMON, 1, ['sysmon', 'process_creation']],
+    [SYSMON, 3, ['sysmon', 'network_connection']],
+    [SYSMON, 7, ['sysmon', 'image_load']],
+    [SYSMON, 10, ['sysmon', 'process_access']],
+    [SYSMON, 11, ['sysmon', 'file_event']],
+    [SYSMON, 12, ['sysmon', 'registry_add', 'registry_delete', 'registry_event']],
+    [SYSMON, 13, ['sysmon', 'registry_set', 'registry_event']],
+    [SYSMON, 14, ['sysmon', 'registry_rename', 'registry_event']],
+    [SYSMON, 22, ['sysmon', 'dns_query']],
+    ['Security', 4688, ['security', 'process_creation']],
+    ['Security', 4624, ['security']],
+    ['System', 7045, ['system']],
+    ['Application', 1001, ['application']],
+    ['Microsoft-Windows-PowerShell/Operational', 4104, ['powershell', 'ps_script']],
+    ['PowerShellCore/Operational', 4103, ['powershell', 'ps_module']],
+    ['Windows PowerShell', 400, ['powershell-classic', 'ps_classic_start']],
+    ['MSExchange Management', 1, ['msexchange-management']],
+    ['Microsoft-Windows-Windows Defender/Operational', 1116, ['windefend']],
+  ];
+  for (const [channel, eventId, expected] of cases) {
+    const record = winEventRecord({ eventId, channel, provider: 'p', computer: 'EX01', time: undefined, data: {} }, { path: 'x', line: 1, offset: 0 });
+    const reached: string[] = viewsFor(record, mapping).map((v) => v.logsource.category ?? v.logsource.service ?? '');
+    assert.deepEqual(reached.sort(), [...expected].sort(), `${channel} ${eventId}`);
+    for (const view of viewsFor(record, mapping)) assert.equal(view.logsource.product, 'windows');
+  }
+  // Sigma names a process_creation field once; each source answers by its own column.
+  const security = winEventRecord({ eventId: 4688, channel: 'Security', provider: 'p', computer: 'EX01', time: undefined, data: { NewProcessName: 'C:\\x\\cmd.exe', ParentProcessName: 'C:\\x\\w3wp.exe' } }, { path: 'x', line: 1, offset: 0 });
+  const view = viewsFor(security, mapping).find((v) => v.logsource.category === 'process_creation');
+  assert.equal(fieldAccess(security, view?.fields).get('Image'), 'C:\\x\\cmd.exe');
+  assert.equal(fieldAccess(security, view?.fields).get('ParentImage'), 'C:\\x\\w3wp.exe');
+  assert.ok(logsourceReaches({ product: 'windows', category: 'process_creation' }, view?.logsource ?? {}));
+  const defender = winEventRecord({ eventId: 1116, channel: 'Microsoft-Windows-Windows Defender/Operational', provider: 'p', computer: 'EX01', time: undefined, data: { 'Threat Name': 'Backdoor:ASP/SecChecker.A' } }, { path: 'x', line: 1, offset: 0 });
+  const defenderView = viewsFor(defender, mapping)[0];
+  assert.equal(fieldAccess(defender, defenderView?.fields).get('ThreatName'), 'Backdoor:ASP/SecChecker.A');
 });
