@@ -2,8 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.js';
 import { EXIT } from './exit-codes.js';
 
+/** A reader that stops early (`exir scan --json - | head`) is not an error: stop quietly. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
   const program = new Command();
   program
     .name('exir')
