@@ -4,11 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import type { LogRecord } from '../core/types.js';
+import { evtxReader } from '../sources/evtx/evtx-reader.js';
+import { SYSTEM_COLUMNS } from '../sources/winevent-record.js';
 import { scan } from './run.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
@@ -101,6 +104,82 @@ test('a damaged copy is read as far as it can be, its damage counted, located an
     assert.ok(result.warnings.some((w) => w.where?.includes('damaged.evtx') && /unreadable record/.test(w.message)), JSON.stringify(result.warnings));
     // What the damage did not touch is still found.
     assert.deepEqual(result.findings.map((f) => f.origin.line).sort(), [1044, 1046, 1047]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function eventsOf(path: string): Promise<LogRecord[]> {
+  const records: LogRecord[] = [];
+  async function* whole(): AsyncIterable<Buffer> {
+    yield await Promise.resolve(readFileSync(path));
+  }
+  await evtxReader.read(whole(), { path, onRecord: (r) => records.push(r) });
+  return records;
+}
+
+function eventData(r: LogRecord): Record<string, string> {
+  const system = new Set<string>(SYSTEM_COLUMNS);
+  return Object.fromEntries(Object.entries(r.fields).filter(([k]) => !system.has(k)));
+}
+
+/** The event as Winlogbeat 8 writes it. */
+function winlogbeat(r: LogRecord): string {
+  const f = r.fields;
+  return JSON.stringify({
+    '@timestamp': r.time,
+    event: { code: f['EventID'], kind: 'event' },
+    winlog: { channel: f['Channel'], provider_name: f['Provider_Name'], computer_name: f['Computer'], event_id: f['EventID'], record_id: Number(f['EventRecordID']), event_data: eventData(r) },
+  });
+}
+
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
+
+/** The event as `wevtutil qe /f:xml` writes it. */
+function wevtutil(r: LogRecord): string {
+  const f = r.fields;
+  const data = Object.entries(eventData(r)).map(([k, v]) => `<Data Name='${escapeXml(k)}'>${escapeXml(v)}</Data>`).join('');
+  return `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='${escapeXml(f['Provider_Name'] ?? '')}'/><EventID>${f['EventID']}</EventID><Level>${f['Level'] ?? 4}</Level><TimeCreated SystemTime='${r.time}'/><EventRecordID>${f['EventRecordID']}</EventRecordID><Channel>${escapeXml(f['Channel'] ?? '')}</Channel><Computer>${escapeXml(f['Computer'] ?? '')}</Computer><Security/></System><EventData>${data}</EventData></Event>`;
+}
+
+test('the same events exported as Winlogbeat JSON lines and as wevtutil XML give the same findings as the .evtx', async (t) => {
+  if (!existsSync(SAMPLES)) return t.skip(`corpus not found at ${SAMPLES}`);
+  const files = [WEBSHELL, COMSVCS, PS_DUMP, PRIVEXCHANGE];
+  const dir = await mkdtemp(join(tmpdir(), 'exir-evtx-exports-'));
+  try {
+    // One export per host, as a responder collects them (a file's findings are put on the server it names).
+    for (const f of files) {
+      const events = await eventsOf(join(SAMPLES, f));
+      const base = f.replace(/\.evtx$/, '');
+      await writeFile(join(dir, `${base}.ndjson`), `${events.map(winlogbeat).join('\n')}\n`);
+      await writeFile(join(dir, `${base}.xml`), events.map(wevtutil).join(''));
+    }
+    const fromEvtx = await scan({ inputs: files.map((f) => join(SAMPLES, f)), threads: 1 });
+    const fromExports = await scan({ inputs: [dir], threads: 1 });
+    assert.deepEqual(
+      fromExports.evidence.map((e) => [e.path.split('/').pop(), e.kind, e.records, e.badRecords]).sort(),
+      files.flatMap((f) => {
+        const n = fromEvtx.evidence.find((e) => e.path.endsWith(f))?.records;
+        return [[f.replace('.evtx', '.ndjson'), 'winevent', n, 0], [f.replace('.evtx', '.xml'), 'winevent', n, 0]];
+      }).sort(),
+    );
+    const key = (f: { ruleId: string; stage: string; time: string | undefined; server: string }): string => `${f.time} ${f.server} ${f.ruleId} ${f.stage}`;
+    const expected = fromEvtx.findings.map(key).sort();
+    assert.equal(expected.length, 7);
+    for (const ext of ['.ndjson', '.xml']) {
+      const found = fromExports.findings.filter((f) => f.origin.path.endsWith(ext));
+      assert.deepEqual(found.map(key).sort(), expected, ext);
+    }
+    // Where a finding sits: the line of the JSON record; the line and byte where the XML <Event starts.
+    const json = fromExports.findings.find((f) => f.origin.path.endsWith('privexchange_dirkjan.ndjson'));
+    assert.equal(json?.origin.line, 8);
+    const xml = fromExports.findings.find((f) => f.origin.path.endsWith('privexchange_dirkjan.xml'));
+    const xmlText = await readFile(join(dir, 'privexchange_dirkjan.xml'), 'utf8');
+    const before = xmlText.slice(0, xmlText.lastIndexOf('<Event '));
+    // Values with line breaks in them (4662's AccessList) move the later events down.
+    assert.equal(xml?.origin.line, before.split('\n').length);
+    assert.ok((xml?.origin.line ?? 0) > 1);
+    assert.equal(xml?.origin.offset, Buffer.byteLength(before));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
