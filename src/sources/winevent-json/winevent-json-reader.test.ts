@@ -236,3 +236,17 @@ test('a data name from the evidence cannot reach Object.prototype', async () => 
   assert.equal(Object.getPrototypeOf({}), Object.prototype);
   assert.equal(Object.hasOwn(Object.prototype, 'x'), false);
 });
+
+test('the literal test: every literal, case and regular-expression characters taken literally', async () => {
+  const { literalTest } = await import('./literal-test.js');
+  const wanted = literalTest(['w3wp.exe', 'a|b', '(x)', 'Backdoor:ASP/']);
+  assert.equal(wanted('Image: C:\\Windows\\System32\\inetsrv\\W3WP.EXE\n'), true);
+  assert.equal(wanted('Image: C:\\w3wpXexe\n'), false, 'a dot is a dot');
+  assert.equal(wanted('x a|b y'), true);
+  assert.equal(wanted('x a y'), false);
+  assert.equal(wanted('f(x)'), true);
+  assert.equal(wanted('Threat Name: Backdoor:ASP/SecChecker.A'), true);
+  assert.equal(literalTest(undefined)('anything'), true);
+  assert.equal(literalTest([])('anything'), false);
+  assert.equal(literalTest(['', 'zzz'])('anything'), true);
+});

@@ -7,6 +7,7 @@ import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { winEventRecord } from '../winevent-record.js';
 import { eventFromJson, isObject, shapeOf, type JsonShape } from './json-shapes.js';
 import { LineSplitter, type LineSink } from './line-splitter.js';
+import { literalTest } from './literal-test.js';
 
 /** Keys that, in a first line too long for the sniffed head, mark a Windows event in one of the shapes. */
 const HEAD_MARKS: RegExp[] = [
@@ -46,8 +47,11 @@ class JsonEventFile implements LineSink {
   private zonelessLine = 0;
   private readonly shapes = new Set<JsonShape>();
 
+  private readonly wanted: (raw: string) => boolean;
+
   constructor(private readonly options: ReadOptions) {
     this.stats = new StatsBuilder(options.path);
+    this.wanted = literalTest(options.literals);
   }
 
   line(text: string, line: number, offset: number, atEof: boolean): void {
@@ -81,13 +85,7 @@ class JsonEventFile implements LineSink {
       if (!this.last || time > this.last) this.last = time;
     }
     this.server ??= read.event.computer || undefined;
-    const literals = this.options.literals;
-    if (literals !== undefined) {
-      if (literals.length === 0) return;
-      const lower = record.raw.toLowerCase();
-      if (!literals.some((l) => lower.includes(l))) return;
-    }
-    this.options.onRecord(record);
+    if (this.wanted(record.raw)) this.options.onRecord(record);
   }
 
   damage(line: number, offset: number, reason: string): void {

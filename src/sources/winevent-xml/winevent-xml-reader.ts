@@ -5,6 +5,7 @@ import type { SourceKind } from '../../core/types.js';
 import { StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { winEventRecord } from '../winevent-record.js';
+import { literalTest } from '../winevent-json/literal-test.js';
 import { EventSplitter, type EventSink } from './event-splitter.js';
 import { parseEventXml } from './xml-event.js';
 
@@ -26,8 +27,11 @@ class XmlEventFile implements EventSink {
   private last: string | undefined;
   private server: string | undefined;
 
+  private readonly wanted: (raw: string) => boolean;
+
   constructor(private readonly options: ReadOptions) {
     this.stats = new StatsBuilder(options.path);
+    this.wanted = literalTest(options.literals);
   }
 
   event(xml: string, line: number, offset: number): void {
@@ -44,13 +48,7 @@ class XmlEventFile implements EventSink {
       if (!this.last || time > this.last) this.last = time;
     }
     this.server ??= event.computer || undefined;
-    const literals = this.options.literals;
-    if (literals !== undefined) {
-      if (literals.length === 0) return;
-      const lower = record.raw.toLowerCase();
-      if (!literals.some((l) => lower.includes(l))) return;
-    }
-    this.options.onRecord(record);
+    if (this.wanted(record.raw)) this.options.onRecord(record);
   }
 
   damage(line: number, offset: number, reason: string): void {
