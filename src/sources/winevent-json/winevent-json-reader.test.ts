@@ -250,3 +250,10 @@ test('the literal test: every literal, case and regular-expression characters ta
   assert.equal(literalTest([])('anything'), false);
   assert.equal(literalTest(['', 'zzz'])('anything'), true);
 });
+
+test('sniffing a hostile first line stays fast', () => {
+  const started = performance.now();
+  assert.equal(sniffWinEventJson(`{${'"EventID": 1, '.repeat(4_000)}`), undefined);
+  assert.equal(sniffWinEventJson(`{${'"EventID": 1, '.repeat(4_000)}"Channel": "x", `), 'winevent');
+  assert.ok(performance.now() - started < 500, `took ${performance.now() - started} ms`);
+});

@@ -9,13 +9,15 @@ import { eventFromJson, isObject, shapeOf, type JsonShape } from './json-shapes.
 import { LineSplitter, type LineSink } from './line-splitter.js';
 import { literalTest } from './literal-test.js';
 
-/** Keys that, in a first line too long for the sniffed head, mark a Windows event in one of the shapes. */
-const HEAD_MARKS: RegExp[] = [
-  /"winlog"\s*:\s*\{[^]*"(?:event_id|channel)"\s*:/,
-  /"EventID"\s*:[^]*"(?:Channel|SourceName|ProviderName)"\s*:/,
-  /"(?:Channel|SourceName|ProviderName)"\s*:[^]*"EventID"\s*:/,
-  /^\{\s*"Event"\s*:\s*\{\s*"System"\s*:/,
-  /"event_id"\s*:[^]*"(?:log_name|source_name)"\s*:/,
+/**
+ * Keys that, in a first line too long for the sniffed head, mark a Windows event in one of the shapes:
+ * an id key and a channel or provider key, each tested on its own (one pattern spanning both could backtrack).
+ */
+const HEAD_MARKS: [RegExp, RegExp][] = [
+  [/"winlog"\s*:\s*\{/, /"(?:event_id|channel|provider_name)"\s*:/],
+  [/"EventID"\s*:/, /"(?:Channel|SourceName|ProviderName|Provider_Name)"\s*:/],
+  [/^\{\s*"Event"\s*:\s*\{/, /"System"\s*:\s*\{/],
+  [/"event_id"\s*:/, /"(?:log_name|source_name)"\s*:/],
 ];
 
 export function sniffWinEventJson(head: string): SourceKind | undefined {
@@ -30,7 +32,7 @@ export function sniffWinEventJson(head: string): SourceKind | undefined {
   } catch {
     // The head may end inside a long first line (a PowerShell script block): judge by its keys.
     if (nl !== -1) return undefined;
-    return HEAD_MARKS.some((re) => re.test(line)) ? 'winevent' : undefined;
+    return HEAD_MARKS.some(([id, source]) => id.test(line) && source.test(line)) ? 'winevent' : undefined;
   }
 }
 

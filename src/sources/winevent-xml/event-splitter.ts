@@ -16,7 +16,8 @@ export interface EventSink {
 export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** Text allowed between events: a prolog, the `<Events>` root, comments, white space. */
-const BETWEEN = /^(?:\s+|<\?[^]*?\?>|<!--[^]*?-->|<\/?Events(?:\s[^>]*)?>)*$/;
+// One white-space character per step: `(?:\s+|...)*` backtracks exponentially on a long run of spaces.
+const BETWEEN = /^(?:\s|<\?[^]*?\?>|<!--[^]*?-->|<\/?Events(?:\s[^>]*)?>)*$/;
 
 /** After `<Event`: a name that goes on (`<Events>`, `<EventData>`) is another element. */
 function endsName(code: number | undefined): boolean {

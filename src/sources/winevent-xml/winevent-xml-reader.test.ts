@@ -120,3 +120,16 @@ test('sniff: wevtutil output, an <Events> file, UTF-16; not other XML', () => {
   assert.equal(sniffWinEventXml('<Event type="calendar"><title>x</title></Event>'), undefined);
   assert.equal(sniffWinEventXml('{"EventID": 1}'), undefined);
 });
+
+test('hostile text cannot make the reader backtrack: long runs of spaces, a long attribute name', async () => {
+  const started = performance.now();
+  assert.equal(sniffWinEventXml(`${' '.repeat(60_000)}x`), undefined);
+  const junk = `${SECURITY_4688}${' \r\n'.repeat(20_000)}x${USERDATA}`;
+  const { stats, records } = await readText(wineventXmlReader, junk);
+  assert.equal(records.length, 2);
+  assert.equal(stats.badRecords, 1);
+  const longName = USERDATA.replace("<Client Address='192.0.2.7'/>", `<Client ${'a'.repeat(200_000)} Address='192.0.2.7'/>`);
+  const parsed = parseEventXml(longName);
+  assert.equal(typeof parsed === 'string' ? parsed : parsed.data['Client.Address'], '192.0.2.7');
+  assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});

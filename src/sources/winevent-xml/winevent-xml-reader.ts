@@ -10,7 +10,7 @@ import { EventSplitter, type EventSink } from './event-splitter.js';
 import { parseEventXml } from './xml-event.js';
 
 /** The first element, after a prolog, comments and an `<Events>` root, is an `<Event>` of Windows' schema. */
-const HEAD = /^(?:\s+|<\?[^]*?\?>|<!--[^]*?-->|<Events(?:\s[^>]*)?>)*<Event[\s>]/;
+const HEAD = /^(?:\s|<\?[^]*?\?>|<!--[^]*?-->|<Events(?:\s[^>]*)?>)*<Event[\s>]/;
 const SCHEMA = /schemas\.microsoft\.com\/win\/2004\/08\/events\/event|<System>\s*<Provider\s/;
 
 export function sniffWinEventXml(head: string): SourceKind | undefined {

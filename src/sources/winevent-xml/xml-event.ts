@@ -18,12 +18,35 @@ export function unescapeXml(text: string): string {
   });
 }
 
-const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
 
+/** `name='value'` and `name="value"` pairs, read in one pass (a regular expression here could be made to backtrack). */
 function attributes(text: string): [string, string][] {
   const out: [string, string][] = [];
-  ATTRIBUTE.lastIndex = 0;
-  for (let m = ATTRIBUTE.exec(text); m; m = ATTRIBUTE.exec(text)) out.push([m[1]!, unescapeXml(m[2] ?? m[3] ?? '')]);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const nameStart = i;
+    while (i < n && !isSpace(text.charCodeAt(i)) && text[i] !== '=' && text[i] !== '/' && text[i] !== '>') i++;
+    const name = text.slice(nameStart, i);
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (text[i] !== '=') {
+      // Not an attribute: step over one character and look again.
+      if (i === nameStart) i++;
+      continue;
+    }
+    i++;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const quote = text[i];
+    if (quote !== '"' && quote !== "'") continue;
+    const end = text.indexOf(quote, i + 1);
+    if (end === -1) break;
+    if (name) out.push([name, unescapeXml(text.slice(i + 1, end))]);
+    i = end + 1;
+  }
   return out;
 }
 
