@@ -13,13 +13,17 @@ export function scalarText(v: unknown): string | undefined {
 
 export class DataBag {
   readonly data: Record<string, string> = {};
+  /** Next suffix to try per name, so that many items of one name cost one step each, not a search from 1. */
+  private suffixes: Map<string, number> | undefined;
 
   put(name: string, value: string): void {
     const data = this.data;
     let key = name === '' ? 'Data' : name;
     if (Object.hasOwn(data, key)) {
-      let n = 1;
+      this.suffixes ??= new Map();
+      let n = this.suffixes.get(key) ?? 1;
       while (Object.hasOwn(data, `${key}${n}`)) n++;
+      this.suffixes.set(key, n + 1);
       key = `${key}${n}`;
     }
     // A name from the evidence must not reach Object.prototype.

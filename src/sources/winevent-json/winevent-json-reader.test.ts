@@ -257,3 +257,12 @@ test('sniffing a hostile first line stays fast', () => {
   assert.equal(sniffWinEventJson(`{${'"EventID": 1, '.repeat(4_000)}"Channel": "x", `), 'winevent');
   assert.ok(performance.now() - started < 500, `took ${performance.now() - started} ms`);
 });
+
+test('many data items of one name are named in one pass: Data, Data1 ... Data59999', async () => {
+  const started = performance.now();
+  const line = JSON.stringify({ Id: 1, LogName: 'Application', ProviderName: 'x', Properties: Array.from({ length: 60_000 }, (_, i) => ({ Value: String(i) })) });
+  const { records } = await readText(wineventJsonReader, `${line}\n`);
+  assert.equal(records[0]?.fields['Data'], '0');
+  assert.equal(records[0]?.fields['Data59999'], '59999');
+  assert.ok(performance.now() - started < 3000, `took ${performance.now() - started} ms`);
+});

@@ -133,3 +133,10 @@ test('hostile text cannot make the reader backtrack: long runs of spaces, a long
   assert.equal(typeof parsed === 'string' ? parsed : parsed.data['Client.Address'], '192.0.2.7');
   assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
 });
+
+test('an event nested absurdly deep is bad, not slow', () => {
+  const deep = `<Event ${NS}><System><EventID>1</EventID></System><UserData>${'<a>'.repeat(10_000)}${'</b>'.repeat(10_000)}</UserData></Event>`;
+  const started = performance.now();
+  assert.equal(parseEventXml(deep), 'elements nested deeper than 64');
+  assert.ok(performance.now() - started < 500);
+});

@@ -167,6 +167,9 @@ function childZone(parent: Frame | undefined, name: string): Zone {
   return Zone.Other;
 }
 
+/** Windows' schema nests a few levels; far deeper nesting is damage (and would make end tags costly to match). */
+const MAX_DEPTH = 64;
+
 /** The event an `<Event>` element holds, or why it holds none. */
 export function parseEventXml(xml: string): WinEventFields | string {
   const b = new EventBuilder();
@@ -214,6 +217,7 @@ export function parseEventXml(xml: string): WinEventFields | string {
     if (stack.length === 0 && name !== 'Event') return `an <${name}> element where an <Event> was expected`;
     if (space < body.length && wantsAttributes(frame)) b.open(frame, attributes(body.slice(space)));
     if (selfClosing) b.close(frame);
+    else if (stack.length >= MAX_DEPTH) return `elements nested deeper than ${MAX_DEPTH}`;
     else stack.push(frame);
   }
   const event = b.result();
