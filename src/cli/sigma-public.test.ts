@@ -253,6 +253,9 @@ test('exir scan --sigma: public rules find what they were written for; the unusa
   assert.match(notLoaded[0]!.where ?? '', /posh_ps_cl_invocation_lolscript_count\.yml:\d+$/);
   assert.match(notLoaded[0]!.message, /aggregat|count/i);
   assert.match(run.err, /warning: .*posh_ps_cl_invocation_lolscript_count\.yml:\d+: rule not loaded: /);
+  // And how many could not be used, and why, in one line: the Linux rule reaches no log exir reads.
+  assert.equal(result.rules.unreachable, 1);
+  assert.match(run.err, /warning: 2 rule\(s\) could not be used: 1 not loaded \(each said above\), 1 for logs exir does not read \(linux\/proc_creation_lnx_cat_sudoers\.yml; exir rules lint lists them\)/);
 });
 
 test('exir rules lint on the same folder: the broken rule with its place, the rule no exir log can reach', async () => {

@@ -221,5 +221,6 @@ export interface ScanResult {
   mail: MailMovement[];
   coverage: Coverage[];
   warnings: Warning[];
-  rules: { loaded: number; failed: number };
+  /** Rules loaded; not loaded (each one also a located warning); loaded but for logs exir does not read. */
+  rules: { loaded: number; failed: number; unreachable: number };
 }

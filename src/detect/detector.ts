@@ -1,3 +1,4 @@
+import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
 import { fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
@@ -51,6 +52,8 @@ export class Detector {
     const url = firstValue(record, mapping.who.url);
     const userAgent = firstValue(record, mapping.who.userAgent);
     const clientIp = firstValue(record, mapping.who.clientIp);
+    // One export can hold many machines' events: each finding goes to the machine that wrote it.
+    const recordServer = serverName(firstValue(record, mapping.who.server)) ?? server;
     const user = firstValue(record, mapping.who.user);
     const tried = new Set<ExirRule>();
     const applicable = mapping.views.length === 1 ? entry.views : entry.views.filter((v) => viewsFor(record, mapping).includes(v.view));
@@ -76,7 +79,7 @@ export class Detector {
           stage: benign ? 'probe' : rule.stage,
           severity: benign ? 'informational' : rule.severity,
           time: record.time,
-          server,
+          server: recordServer,
           clientIp,
           user,
           origin: record.origin,

@@ -30,6 +30,8 @@ export interface SourceMapping {
 }
 
 export interface Who {
+  /** The machine that wrote the record, where one log holds many (forwarded event exports). */
+  server: string[];
   clientIp: string[];
   user: string[];
   requestId: string[];
@@ -76,7 +78,8 @@ export async function loadMappings(path: string): Promise<Mappings> {
         kind: kind as SourceKind,
         views,
         who: {
-          clientIp: source.who?.clientIp ?? [],
+          server: source.who?.server ?? [],
+        clientIp: source.who?.clientIp ?? [],
           user: source.who?.user ?? [],
           requestId: source.who?.requestId ?? [],
           url: source.who?.url ?? [],

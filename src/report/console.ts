@@ -99,7 +99,8 @@ export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): stri
   text += `Read ${result.evidence.length} file(s): ${logs.length} log(s) with ${records} record(s)`;
   text += bad ? `, ${pc.yellow(`${bad} unreadable record(s)`)}` : '';
   text += other ? `; ${other} other file(s) hashed and listed only` : '';
-  text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}.\n`;
+  text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}`
+    + `${result.rules.unreachable ? `, ${result.rules.unreachable} for logs exir does not read` : ''}.\n`;
   if (result.warnings.length) text += `${pc.yellow(`${result.warnings.length} warning(s)`)} (on stderr; all are in the JSON output).\n`;
   text += `Times are shown in ${safeText(timeZone)}; the JSON output holds them in UTC.\n`;
   return text;

@@ -5,6 +5,7 @@ import { peek, type EvidenceOpener } from '../evidence/open.js';
 import { firstValue, keptFields, summarise } from '../detect/mapping.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
+import { serverName } from '../core/server-name.js';
 
 
 /** Log kinds whose records name no client; they are followed by time, near the attack, instead. */
@@ -59,7 +60,7 @@ export async function followEntry(
       const requestId = mapping ? firstValue(record, mapping.who.requestId) : undefined;
       out.push({
         time: record.time,
-        server,
+        server: (mapping ? serverName(firstValue(record, mapping.who.server)) : undefined) ?? server,
         source: record.source,
         origin: record.origin,
         kind: 'activity',

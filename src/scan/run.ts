@@ -114,6 +114,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const error of engine.ruleset.errors) {
     warnings.push({ where: `${error.file}${error.line ? `:${error.line}` : ''}`, message: `rule not loaded: ${error.message}` });
   }
+  const unreachable = engine.ruleset.rules.filter((r) => r.sources.length === 0);
+  if (engine.ruleset.errors.length > 0 || unreachable.length > 0) {
+    const names = unreachable.slice(0, 5).map((r) => r.file).join(', ');
+    warnings.push({
+      message: `${engine.ruleset.errors.length + unreachable.length} rule(s) could not be used: ${engine.ruleset.errors.length} not loaded (each said above), `
+        + `${unreachable.length} for logs exir does not read${unreachable.length ? ` (${names}${unreachable.length > 5 ? ', …' : ''}; exir rules lint lists them)` : ''}`,
+    });
+  }
   const run = runner(options, engine, entries.reduce((n, e) => n + e.size, 0), entries.length);
 
   // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
@@ -186,7 +194,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     mail: findMailMovements(sessions, mailboxes),
     coverage,
     warnings,
-    rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length },
+    rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length, unreachable: unreachable.length },
   };
 }
 

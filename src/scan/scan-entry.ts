@@ -4,7 +4,7 @@ import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
-import { serverName } from './server-name.js';
+import { serverName } from '../core/server-name.js';
 
 export interface EntryResult {
   evidence: EvidenceFile;

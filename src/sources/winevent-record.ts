@@ -44,9 +44,13 @@ export function winEventRecord(e: WinEventFields, origin: Origin): LogRecord {
   return { source: 'winevent', fields, time: millisecondTime(e.time), origin, raw: rawText(fields) };
 }
 
-/** The text keyword rules search and pre-filter literals are found in: every column, one per line. */
+/**
+ * The text keyword rules search and pre-filter literals are found in: every value, one per line.
+ * Not the names: a literal cut from "Domain Admins" would otherwise be found in every Security
+ * event, each of which has a SubjectDomainName.
+ */
 export function rawText(fields: Record<string, string>): string {
   let text = '';
-  for (const [name, value] of Object.entries(fields)) text += `${name}: ${value}\n`;
+  for (const value of Object.values(fields)) text += `${value}\n`;
   return text;
 }

@@ -33,7 +33,7 @@ export function server(name: string, verdict: ServerSummary['verdict']): ServerS
 export function scanResult(evidence: EvidenceFile[], findings: Finding[], servers: ServerSummary[] = []): ScanResult {
   return {
     tool: { name: 'exir', version: '0.1.0' }, scannedAt: '2021-03-10T09:00:00Z',
-    evidence, servers, findings, sessions: [], mailboxes: [], mail: [], coverage: [], warnings: [], rules: { loaded: 12, failed: 0 },
+    evidence, servers, findings, sessions: [], mailboxes: [], mail: [], coverage: [], warnings: [], rules: { loaded: 12, failed: 0, unreachable: 0 },
   };
 }
 

@@ -112,7 +112,7 @@ test('each writer\'s shape becomes one winevent record with Sigma\'s system colu
     },
   );
   assert.deepEqual(beat?.origin, { path: 'test.log', line: 1, offset: 0 });
-  assert.match(beat?.raw ?? '', /^Image: C:\\Windows\\System32\\cmd\.exe\n/);
+  assert.match(beat?.raw ?? "", /^C:\\Windows\\System32\\cmd\.exe\n/, "raw holds the values, one per line, not the names");
 
   assert.equal(nx?.fields['Provider_Name'], 'MSExchange Unified Messaging');
   assert.equal(nx?.fields['Level'], '2', 'NXLog EventType ERROR is Windows level 2');
