@@ -64,7 +64,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--timeline <file>', 'write the merged timeline for Timesketch: CSV, or JSON lines when FILE ends in .jsonl')
     .option('--tz <zone>', 'time zone for times shown to people (IANA name)', checkZone, DEFAULT_ZONE)
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
-    .option('--threads <n>', 'worker threads (default: one per core)', positiveInt)
+    .option('--threads <n>', 'reading threads (default: one per core but one; 1 on a 2-core machine)', positiveInt)
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
     .option('--case <ref>', 'store the result in this case (FIRM/CASE, made with `exir case new`)')
     .option('--db <url>', 'case store: postgres://… (default: SQLite in the workspace, or EXIR_DB)')

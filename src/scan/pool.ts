@@ -35,52 +35,67 @@ function startWorker(engineOptions: EngineOptions): Worker {
 }
 
 /**
- * Reads files on several threads, one whole file per task, largest first so that one big file
- * does not finish last on its own.
+ * Worker threads that stay up for the whole scan: the rules compile once per thread, not once per
+ * pass. Files are handed out largest first, several at a time per thread, so that one big file
+ * does not finish last on its own and small files do not wait on the disk one by one.
  */
-export async function runPool(
-  entries: { entry: EvidenceEntry; job: Job }[],
-  threads: number,
-  engineOptions: EngineOptions,
-  callbacks: PoolCallbacks,
-  inFlight = 4,
-): Promise<void> {
-  const queue: PoolTask[] = entries.map(({ entry, job }, id) => ({ id, entry, job })).sort((a, b) => b.entry.size - a.entry.size);
-  const count = Math.max(1, Math.min(threads, queue.length));
-  const workers: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    workers.push(
-      new Promise<void>((resolve, reject) => {
-        const worker = startWorker(engineOptions);
-        // Several files per worker at once: small files wait on the disk more than on the CPU.
-        const pending = new Map<number, PoolTask>();
-        const feed = (): void => {
-          while (pending.size < inFlight) {
-            const task = queue.shift();
-            if (!task) break;
-            pending.set(task.id, task);
-            worker.postMessage(task);
-          }
-          if (pending.size === 0) worker.postMessage(null);
-        };
-        worker.on('message', (reply: PoolReply) => {
-          callbacks.onBytes(reply.bytes);
-          if (reply.type === 'progress') return;
-          const task = pending.get(reply.id);
-          if (!task) return;
-          pending.delete(reply.id);
-          if (reply.type === 'done') callbacks.onResult(task.entry, reply.result);
-          else callbacks.onFailure(task.entry, reply.message);
-          feed();
-        });
-        worker.on('error', (err) => {
-          for (const task of pending.values()) callbacks.onFailure(task.entry, `worker failed: ${err.message}`);
-          reject(err);
-        });
-        worker.on('exit', () => resolve());
-        feed();
-      }),
-    );
+export class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly failed: Error[] = [];
+  private current: ((reply: PoolReply, worker: Worker) => void) | undefined;
+  private exited: Promise<void>[];
+
+  constructor(threads: number, engineOptions: EngineOptions, private readonly inFlight = 4) {
+    this.workers = Array.from({ length: threads }, () => startWorker(engineOptions));
+    this.exited = this.workers.map((w) => new Promise<void>((resolve) => {
+      w.on('message', (reply: PoolReply) => this.current?.(reply, w));
+      w.on('error', (err) => this.failed.push(err));
+      w.on('exit', () => resolve());
+    }));
   }
-  await Promise.all(workers);
+
+  async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks): Promise<void> {
+    const queue: PoolTask[] = tasks.map(({ entry, job }, id) => ({ id, entry, job })).sort((a, b) => b.entry.size - a.entry.size);
+    const pending = new Map<Worker, Map<number, PoolTask>>(this.workers.map((w) => [w, new Map()]));
+    let open = queue.length;
+    await new Promise<void>((resolve, reject) => {
+      const feed = (worker: Worker): void => {
+        const mine = pending.get(worker) as Map<number, PoolTask>;
+        while (mine.size < this.inFlight) {
+          const task = queue.shift();
+          if (!task) break;
+          mine.set(task.id, task);
+          worker.postMessage(task);
+        }
+      };
+      this.current = (reply, worker) => {
+        callbacks.onBytes(reply.bytes);
+        if (reply.type === 'progress') return;
+        const mine = pending.get(worker);
+        const task = mine?.get(reply.id);
+        if (!mine || !task) return;
+        mine.delete(reply.id);
+        if (reply.type === 'done') callbacks.onResult(task.entry, reply.result);
+        else callbacks.onFailure(task.entry, reply.message);
+        open -= 1;
+        if (open === 0) resolve();
+        else feed(worker);
+      };
+      if (open === 0) {
+        resolve();
+        return;
+      }
+      for (const w of this.workers) feed(w);
+      // A worker that dies leaves its files unread: that is an error of the scan, not of the evidence.
+      void Promise.race(this.exited).then(() => {
+        if (open > 0) reject(this.failed[0] ?? new Error('a scan worker stopped before its files were read'));
+      });
+    });
+    this.current = undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) w.postMessage(null);
+    await Promise.all(this.exited);
+  }
 }
