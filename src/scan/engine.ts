@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Warning } from '../core/types.js';
 import { Detector } from '../detect/detector.js';
 import { loadFileChecker, type FileChecker, type FileCheckerOptions } from '../detect/files/index.js';
 import { loadMappings, type Mappings } from '../detect/mapping.js';
@@ -11,6 +12,8 @@ export interface Engine {
   mappings: Mappings;
   /** The file checker for these options, loaded once per thread (YARA rules compile once). */
   fileChecker(options: FileCheckerOptions): Promise<FileChecker>;
+  /** What loading that checker had to say (a rule or list that could not be read). */
+  fileCheckerWarnings(options: FileCheckerOptions): Promise<Warning[]>;
 }
 
 export interface EngineOptions {
@@ -25,19 +28,21 @@ export async function loadEngine(options: EngineOptions = {}): Promise<Engine> {
   const mappings = await loadMappings(options.mappingFile ?? MAPPINGS_DIR);
   const dirs = [...(options.noShippedRules ? [] : [SHIPPED_SIGMA_DIR]), ...(options.sigmaDirs ?? []).map((d) => join(d))];
   const ruleset = await loadRuleset(dirs, mappings);
-  const checkers = new Map<string, Promise<FileChecker>>();
+  const checkers = new Map<string, Promise<{ checker: FileChecker; warnings: Warning[] }>>();
+  const load = (checkerOptions: FileCheckerOptions): Promise<{ checker: FileChecker; warnings: Warning[] }> => {
+    const key = JSON.stringify(checkerOptions);
+    let loaded = checkers.get(key);
+    if (!loaded) {
+      loaded = loadFileChecker(checkerOptions);
+      checkers.set(key, loaded);
+    }
+    return loaded;
+  };
   return {
     ruleset,
     detector: new Detector(ruleset, mappings),
     mappings,
-    fileChecker(checkerOptions) {
-      const key = JSON.stringify(checkerOptions);
-      let checker = checkers.get(key);
-      if (!checker) {
-        checker = loadFileChecker(checkerOptions).then((loaded) => loaded.checker);
-        checkers.set(key, checker);
-      }
-      return checker;
-    },
+    fileChecker: async (checkerOptions) => (await load(checkerOptions)).checker,
+    fileCheckerWarnings: async (checkerOptions) => (await load(checkerOptions)).warnings,
   };
 }

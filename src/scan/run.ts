@@ -5,7 +5,7 @@ import { measureCoverage } from '../correlate/coverage.js';
 import { findMailboxes, findMailMovements } from '../correlate/mailboxes.js';
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
-import { loadFileChecker, type FileCheckerOptions } from '../detect/files/index.js';
+import type { FileCheckerOptions } from '../detect/files/index.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { EvidenceOpener } from '../evidence/open.js';
@@ -139,7 +139,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let findings: Finding[];
   let activity: TimelineEntry[];
   try {
-    ({ evidence, findings, activity } = await readPasses(run, entries, warnings, options));
+    ({ evidence, findings, activity } = await readPasses(run, engine, entries, warnings, options));
   } finally {
     await run.close();
   }
@@ -165,7 +165,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 /** The passes over the evidence: detect, check the files that are not logs, follow the attackers. */
 async function readPasses(
-  run: Runner, entries: EvidenceEntry[], warnings: Warning[], options: ScanOptions,
+  run: Runner, engine: Engine, entries: EvidenceEntry[], warnings: Warning[], options: ScanOptions,
 ): Promise<{ evidence: EvidenceFile[]; findings: Finding[]; activity: TimelineEntry[] }> {
     // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
     const detected = await run.run('detect', entries.map((entry) => ({ entry, job: { kind: 'detect' } })));
@@ -184,9 +184,7 @@ async function readPasses(
     const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
     if (others.length > 0 && !options.noFileChecks) {
       const checker = fileCheckerOptions(evidence, raw);
-      const loaded = await loadFileChecker(checker);
-      loaded.checker.close();
-      warnings.push(...loaded.warnings);
+      warnings.push(...(await engine.fileCheckerWarnings(checker)));
       const checked = await run.run('files', others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })));
       for (const e of others) {
         const result = checked.get(fileOf.get(e) as EvidenceEntry);
