@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import pc from 'picocolors';
+import { pc } from '../core/colour.js';
 import { safeText } from '../core/terminal-text.js';
 import { loadMappings } from '../detect/mapping.js';
 import { checkRuleSamples } from '../detect/rule-samples.js';

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { pc } from '../core/colour.js';
 import { safeText } from '../core/terminal-text.js';
 import type { Coverage, Finding, MailboxTouch, ScanResult, ServerSummary, Session, Verdict } from '../core/types.js';
 import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
