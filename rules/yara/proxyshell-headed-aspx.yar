@@ -16,6 +16,7 @@ rule exir_proxyshell_pst_headed_aspx
     stage = "exploited"
     severity = "critical"
     cves = "CVE-2021-34473,CVE-2021-34523,CVE-2021-31207"
+    mailbox = "exported"
     reference = "https://www.huntress.com/blog/rapid-response-microsoft-exchange-servers-still-vulnerable-to-proxyshell-exploit ; https://github.com/hvs-consulting/ioc_signatures/tree/main/Proxyshell"
     falsepositives = "none known: Exchange never writes PST files with web page names"
     author = "exir"

@@ -127,6 +127,13 @@ export function findMailboxes(findings: Finding[], sessions: Session[], _evidenc
       else fromRequest(entry, touches);
     }
   }
+  // A file that is itself a mailbox export (a PST saved as a web page) shows some mailbox was
+  // copied out even when no log names it: said as a mailbox not named in the evidence.
+  for (const f of findings) {
+    const level = f.fields['mailbox'];
+    if (f.benign || !level || !(MAILBOX_LEVELS as readonly string[]).includes(level)) continue;
+    touches.add('(a mailbox not named in the evidence)', f.server, level as MailboxLevel, f.time, `${f.title}: ${f.fields['path'] ?? f.origin.path}`, f.origin);
+  }
   const successes = new Map<string, Finding>();
   for (const f of findings) {
     if (f.benign || f.cappedBy || stageRank(f.stage) < stageRank('exploited')) continue;

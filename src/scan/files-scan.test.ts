@@ -20,6 +20,8 @@ before(async () => {
   // The rules' own harmless sample of a China Chopper one-liner, dropped where ProxyLogon put them.
   const chopper = await readFile(new URL('../../rules/yara/china-chopper.tests/match/jscript-one-liner.aspx', import.meta.url));
   await put('bundle/EX01/inetpub/wwwroot/aspnet_client/system_web/errorcheck.aspx', chopper);
+  // ProxyShell's way in: a mailbox exported as a PST under a web page's name (the rules' own inert sample).
+  await put('bundle/EX01/inetpub/wwwroot/aspnet_client/570000001.aspx', await readFile(new URL('../../rules/yara/proxyshell-headed-aspx.tests/match/570000001.aspx', import.meta.url)));
   await put('bundle/EX01/ProgramData/McAfee/Agent/FrameworkConfig.zip', Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'latin1'));
   await put('bundle/EX01/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log', iisLog([
     '2021-03-03 02:30:00 10.0.0.1 POST /aspnet_client/system_web/errorcheck.aspx - 443 - 203.0.113.5 Mozilla/5.0 - 200 0 0 12',
@@ -57,4 +59,9 @@ test('a web shell file, a product archive and a listing row are each judged with
   assert.ok(!result.findings.some((f) => f.origin.path === 'bundle/EX02/listing.csv' && f.origin.line === 4), 'notepad raises nothing');
 
   assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]).sort(), [['EX01', 'post-exploitation'], ['EX02', 'post-exploitation']]);
+
+  // The PST saved as a page is a mailbox's mail copied out, though no log names whose.
+  const exported = result.mailboxes.find((m) => m.server === 'EX01' && m.level === 'exported');
+  assert.equal(exported?.mailbox, '(a mailbox not named in the evidence)');
+  assert.match(exported?.how[0] ?? '', /PST.*570000001\.aspx/);
 });

@@ -160,6 +160,7 @@ class FilesChecker implements FileChecker {
           ruleFile: basename(hit.rule.file),
           matched: hit.identifiers.join(','),
           excerpt: hit.excerpt,
+          ...(hit.rule.mailbox ? { mailbox: hit.rule.mailbox } : {}),
           ...(scanned ? { scanned } : {}),
           ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
         },

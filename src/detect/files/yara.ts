@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, validate, type RuleMatch, type YaraX } from '@litko/yara-x';
-import { SEVERITIES, STAGES, type Severity, type Stage, type Warning } from '../../core/types.js';
+import { MAILBOX_LEVELS, SEVERITIES, STAGES, type MailboxLevel, type Severity, type Stage, type Warning } from '../../core/types.js';
 import { readRuleMeta } from './yara-meta.js';
 
 export const DEFAULT_YARA_DIR = fileURLToPath(new URL('../../../rules/yara/', import.meta.url));
@@ -30,6 +30,8 @@ export interface YaraRuleInfo {
   reference: string;
   /** False for rules without exir's meta (foreign rule sets): their stage is a default. */
   exirMeta: boolean;
+  /** exir meta `mailbox`: a match shows a mailbox's content was copied out (a PST export). */
+  mailbox: MailboxLevel | undefined;
 }
 
 export interface YaraSet {
@@ -73,6 +75,7 @@ function ruleInfo(file: string, name: string, line: number, meta: Record<string,
     severity: severity && (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : score !== undefined && score >= 80 ? 'high' : 'medium',
     cves: (text('cves') ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     reference: text('reference') ?? '',
+    mailbox: (MAILBOX_LEVELS as readonly string[]).includes(text('mailbox') ?? '') ? (text('mailbox') as MailboxLevel) : undefined,
     exirMeta,
   };
 }
