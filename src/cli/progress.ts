@@ -3,6 +3,12 @@ import type { ScanProgress } from '../scan/run.js';
 
 const MB = 1024 * 1024;
 
+const PASS_NAMES: Record<ScanProgress['pass'], string> = {
+  detect: 'reading  ',
+  files: 'files    ',
+  follow: 'following',
+};
+
 /**
  * Files and bytes on stderr: a bar on a terminal, a line every few seconds in a log, nothing when
  * quiet. Updates are throttled so that reporting never costs scan time.
@@ -13,24 +19,26 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
     const bar = new cliProgress.SingleBar(
       {
         stream: process.stderr,
-        format: 'scanning |{bar}| {percentage}% | {files}/{totalFiles} files | {mb}/{totalMb} MB | eta {eta_formatted}',
+        format: '{pass} |{bar}| {percentage}% | {files}/{totalFiles} files | {mb}/{totalMb} MB | eta {eta_formatted}',
         hideCursor: true,
         fps: 5,
       },
       cliProgress.Presets.shades_classic,
     );
-    let started = false;
+    let pass: string | undefined;
     return {
       update(p) {
-        const payload = { files: p.files, totalFiles: p.totalFiles, mb: (p.bytes / MB).toFixed(0), totalMb: (p.totalBytes / MB).toFixed(0) };
-        if (!started) {
+        const payload = { pass: PASS_NAMES[p.pass], files: p.files, totalFiles: p.totalFiles, mb: (p.bytes / MB).toFixed(0), totalMb: (p.totalBytes / MB).toFixed(0) };
+        // Each pass over the evidence has its own bar: reading, checking files, following the attackers.
+        if (pass !== p.pass) {
+          if (pass !== undefined) bar.stop();
           bar.start(Math.max(1, p.totalBytes), 0, payload);
-          started = true;
+          pass = p.pass;
         }
         bar.update(Math.min(p.bytes, p.totalBytes), payload);
       },
       stop() {
-        if (started) bar.stop();
+        if (pass !== undefined) bar.stop();
       },
     };
   }
@@ -40,7 +48,7 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
       const now = Date.now();
       if (now - last < 5000 && p.files < p.totalFiles) return;
       last = now;
-      process.stderr.write(`scanning: ${p.files}/${p.totalFiles} files, ${(p.bytes / MB).toFixed(0)}/${(p.totalBytes / MB).toFixed(0)} MB\n`);
+      process.stderr.write(`${PASS_NAMES[p.pass].trim()}: ${p.files}/${p.totalFiles} files, ${(p.bytes / MB).toFixed(0)}/${(p.totalBytes / MB).toFixed(0)} MB\n`);
     },
     stop: () => undefined,
   };

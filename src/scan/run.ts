@@ -95,6 +95,8 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
       const onResult = (entry: EvidenceEntry, result: JobResult): void => {
         results.set(entry, result);
         progress.files += 1;
+        // Only the first pass reports bytes as it reads; the others count a file when it is done.
+        if (pass !== 'detect') progress.bytes += entry.size;
         options.onProgress?.(progress);
       };
       if (pool) {
