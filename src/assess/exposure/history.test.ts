@@ -77,6 +77,13 @@ describe('exposureWindows', () => {
     const shell = windows.find((w) => w.wave === 'proxyshell')!;
     assert.equal(shell.intervals.length, 1);
     assert.equal(shell.intervals[0]?.until, undefined, 'still below Apr21SU at the last observation');
-    assert.match(shell.text, /still on 2021-05-01/);
+    // The build was vulnerable, but ProxyShell was not yet known (disclosed 2021-07-13) when the logs end.
+    assert.match(shell.text, /running a build vulnerable to it, but the logs end \(2021-05-01\) before it was known to be exploited or disclosed \(2021-07-13\)/);
+  });
+
+  it('a wave known before the logs end is dated as exposure, not as "not yet known"', () => {
+    const { servers } = buildObservations([hp('EX01', '2021-07-01T08:00:00Z', '15.1.2176.9'), hp('EX01', '2021-09-01T08:00:00Z', '15.1.2176.9')]);
+    const shell = exposureWindows(table, servers[0]!, '2026-11-28').find((w) => w.wave === 'proxyshell')!;
+    assert.match(shell.text, /^exposed from 2021-07-01 still on 2021-09-01, the last observation$/);
   });
 });

@@ -165,9 +165,16 @@ export function exposureWindows(table: ExposureTable, history: ServerBuildHistor
         open = undefined;
       }
     }
+    // A build can be vulnerable years before anyone attacks it: the logs ending before the wave
+    // was known to be exploited (or disclosed) is said, rather than "exposed" through all of them.
+    const known = wave.exploitedFrom ?? wave.disclosed;
+    const lastSeen = perSegment[perSegment.length - 1]?.s.lastSeen;
+    const before = intervals.length > 0 && lastSeen !== undefined && day(lastSeen) < known;
     const text = intervals.length === 0
       ? (perSegment.length ? 'not exposed in any build the logs show' : 'no build observed')
-      : intervals.map((iv) => {
+      : before
+        ? `running a build vulnerable to it, but the logs end (${day(lastSeen)}) before it was known to be exploited or disclosed (${known})`
+        : intervals.map((iv) => {
         const what = iv.status === 'exposed' ? 'exposed' : 'possibly exposed (build cannot show the SU)';
         const end = iv.until ? `until between ${day(iv.lastSeenExposed)} and ${day(iv.until)}` : `still on ${day(iv.lastSeenExposed)}, the last observation`;
         return `${what} from ${day(iv.from)} ${end}`;
