@@ -12,6 +12,8 @@ export interface FollowKeys {
   windows: Record<string, { from: string; to: string }[]>;
   /** Addresses the attacker had mail forwarded to, lower-cased: message tracking to them is followed. */
   addresses?: string[];
+  /** The web shell URLs as the logs spelled them, for the byte search that picks the files to read. */
+  urlSpellings?: string[];
 }
 
 /** Records with no client (cmdlets, ECP) join the attack on their server within this time. */
@@ -52,7 +54,8 @@ export function followKeys(findings: Finding[]): FollowKeys | undefined {
     (windows[f.server] ??= []).push({ from: iso(t - WINDOW_BEFORE_MS), to: iso(t + WINDOW_AFTER_MS) });
   }
   for (const server of Object.keys(windows)) windows[server] = mergeWindows(windows[server] ?? []);
-  return { ips, urls: shellUrls(findings), windows };
+  const spellings = [...new Set(seeds.map((f) => f.url).filter((u): u is string => u !== undefined && SHELL_PAGE.test(u)))];
+  return { ips, urls: shellUrls(findings), windows, urlSpellings: spellings };
 }
 
 function mergeWindows(list: { from: string; to: string }[]): { from: string; to: string }[] {

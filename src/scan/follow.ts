@@ -31,7 +31,7 @@ export async function followEntry(
   const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];
   // Most logs never name the attackers: a plain search of the bytes says so at the speed of reading,
   // and only files that do are read record by record.
-  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, wanted)))) return out;
+  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, [...wanted, ...(keys.urlSpellings ?? [])])))) return out;
   const stream = await opener.open(entry);
   const { head, rest } = await peek(stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, SNIFF_BYTES);
   const found = sniff(head.toString('utf8'));
@@ -84,21 +84,24 @@ function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses
   return recipients !== '' && addresses.some((a) => recipients.includes(a));
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
-/** Whether the file's bytes hold any of the texts (ASCII case ignored), a match across chunk edges included. */
+/**
+ * Whether the file's bytes hold any of the texts, a match across chunk edges included, by a
+ * native byte search per text. Texts are searched as given and lower-cased: the web shell's URL as
+ * the logs spelled it and in lower case, so a request in another mixed case can be missed here
+ * (the record-by-record read, when a file is read, ignores case).
+ */
 async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[]): Promise<boolean> {
-  const pattern = new RegExp(texts.map(escape).join('|'), 'i');
-  const overlap = Math.max(...texts.map((t) => t.length)) - 1;
+  const needles = [...new Set(texts.flatMap((t) => [t, t.toLowerCase()]))].map((t) => Buffer.from(t, 'latin1'));
+  const overlap = Math.max(...needles.map((n) => n.length)) - 1;
   const stream = await opener.open(entry);
-  let tail = '';
+  let tail = Buffer.alloc(0);
+  const holds = (bytes: Buffer): boolean => needles.some((n) => bytes.indexOf(n) !== -1);
   try {
-    for await (const chunk of stream) {
-      const text = tail + (chunk as Buffer).toString('latin1');
-      if (pattern.test(text)) return true;
-      tail = overlap > 0 ? text.slice(-overlap) : '';
+    for await (const data of stream) {
+      const chunk = data as Buffer;
+      if (holds(chunk) || (tail.length > 0 && holds(Buffer.concat([tail, chunk.subarray(0, overlap)])))) return true;
+      tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
     }
     return false;
   } finally {
