@@ -1,9 +1,9 @@
 // Measures how fast the shipped YARA rules scan synthetic files, and the whole file check around
-// them. Run: node --import tsx src/detect/files/yara-throughput.ts [total MB, default 200]
+// them. Run: node --import tsx bench/yara-throughput.ts [total MB, default 200]
 import { createHash, randomBytes } from 'node:crypto';
-import { loadFileChecker } from './checker.js';
-import type { FileFacts } from './types.js';
-import { loadYara, scanWithYara } from './yara.js';
+import { loadFileChecker } from '../src/detect/files/checker.js';
+import type { FileFacts } from '../src/detect/files/types.js';
+import { loadYara, scanWithYara } from '../src/detect/files/yara.js';
 
 const MB = 1024 * 1024;
 

@@ -1,16 +1,16 @@
 // Speed check (not a test): repeats the chunks of sample .evtx files to about 100 MB in memory
 // and reads them through readEvtx in 1 MiB pieces, as a file stream would deliver them.
-// Usage: node --import tsx src/sources/evtx/measure.ts [file.evtx ...] [--mb 100]
+// Usage: node --import tsx bench/evtx-parser.ts [file.evtx ...] [--mb 100]
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEvtx } from './read-evtx.js';
+import { readEvtx } from '../src/sources/evtx/read-evtx.js';
 
 const args = process.argv.slice(2);
 const mbIndex = args.indexOf('--mb');
 const targetMb = mbIndex >= 0 ? Number(args.splice(mbIndex, 2)[1]) : 100;
-const corpus = fileURLToPath(new URL('../../../../shared/corpus/evtx-attack-samples', import.meta.url));
+const corpus = fileURLToPath(new URL('../../shared/corpus/evtx-attack-samples', import.meta.url));
 const files = args.length > 0 ? args : readdirSync(corpus).filter((f) => f.endsWith('.evtx')).map((f) => join(corpus, f));
 
 const HEADER = 0x1000;
