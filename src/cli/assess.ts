@@ -13,7 +13,7 @@ import { openStore, safeJson, safeText } from '../case/index.js';
 import { parseInstant } from '../case/times.js';
 import { assessCase, latestAssessment, refreshObligations } from '../regulatory/refresh.js';
 import { renderAssessment, renderClocks } from '../regulatory/render-text.js';
-import { checkTimeZone, DEFAULT_TIME_ZONE } from '../regulatory/time.js';
+import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 
 export interface RegulatoryIo {
@@ -57,7 +57,7 @@ export function storeOptions(cmd: Command): Command {
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
     .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
     .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
-    .option('--tz <zone>', 'time zone to show times in', DEFAULT_TIME_ZONE)
+    .option('--tz <zone>', 'time zone to show times in', DEFAULT_ZONE)
     .option('--now <time>', 'read the clocks as at this time (default: now)')
     .option('--json', 'print JSON');
 }
@@ -72,7 +72,7 @@ export function runWithStore(name: string, io: RegulatoryIo, setExit: SetExit,
     const flags = cmd.opts<RegulatoryFlags>();
     let store: CaseStore | undefined;
     try {
-      checkTimeZone(flags.tz ?? DEFAULT_TIME_ZONE);
+      checkZone(flags.tz ?? DEFAULT_ZONE);
       if (flags.now !== undefined) flags.now = parseInstant(flags.now, '--now');
       store = await openStore(flags.db, {
         ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
@@ -171,7 +171,7 @@ export function registerAssess(program: Command, setExit: SetExit, io: Regulator
     .action(runWithStore('assess', io, setExit, async (store, flags, args) => {
       const ref = String(args[0]);
       const file = (flags as RegulatoryFlags & { answers?: string }).answers;
-      const tz = flags.tz ?? DEFAULT_TIME_ZONE;
+      const tz = flags.tz ?? DEFAULT_ZONE;
       const earlier = latestAssessment(await store.listAssessments(ref))?.answers ?? {};
       let given: BreachAnswers = {};
       try {

@@ -9,7 +9,8 @@ import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
-import { DEFAULT_TIME_ZONE, showDuration, showTime } from '../regulatory/time.js';
+import { DEFAULT_ZONE } from '../core/zoned-time.js';
+import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
@@ -36,7 +37,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       const f = flags as typeof flags & FileFlags;
       const ref = String(args[0]);
       const now = io.now();
-      const tz = flags.tz ?? DEFAULT_TIME_ZONE;
+      const tz = flags.tz ?? DEFAULT_ZONE;
       const standing = await refreshObligations(store, ref, now);
       const ob = standing.obligations.find((o) => o.ref === f.obligation.trim().toUpperCase());
       if (!ob) throw new Error(`case ${ref} has no obligation ${f.obligation} (see: exir obligations ${ref})`);

@@ -7,7 +7,7 @@ import { safeJson } from '../case/index.js';
 import { sortClocks } from '../regulatory/clocks.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import { renderClocks } from '../regulatory/render-text.js';
-import { DEFAULT_TIME_ZONE } from '../regulatory/time.js';
+import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import { EXIT, type SetExit } from './exit-codes.js';
@@ -29,7 +29,7 @@ export function registerObligations(program: Command, setExit: SetExit, io: Regu
       const order = new Map(sortClocks(items.map((i) => i.clock)).map((c, i) => [c, i]));
       items.sort((a, b) => (order.get(a.clock) ?? 0) - (order.get(b.clock) ?? 0));
       if (flags.json) io.out(`${safeJson({ at: now, clocks: items, heldBack: [...heldBack] })}\n`);
-      else io.out(renderClocks(items, flags.tz ?? DEFAULT_TIME_ZONE, named === undefined) + [...heldBack].map((h) => `  not in force: ${h}\n`).join(''));
+      else io.out(renderClocks(items, flags.tz ?? DEFAULT_ZONE, named === undefined) + [...heldBack].map((h) => `  not in force: ${h}\n`).join(''));
       if (items.some((i) => i.clock.state === 'overdue')) setExit(EXIT.FINDINGS);
     }));
 }

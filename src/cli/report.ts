@@ -8,7 +8,7 @@ import { buildDraft } from '../regulatory/draft.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
-import { DEFAULT_TIME_ZONE } from '../regulatory/time.js';
+import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { PackFormat } from '../report/packs/index.js';
 import { FORMATS, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from '../report/packs/index.js';
 import type { RegulatoryIo } from './assess.js';
@@ -38,7 +38,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       const ref = String(args[0]);
       const now = flags.now ?? io.now();
       const standing = await refreshObligations(store, ref, now);
-      const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: flags.tz ?? DEFAULT_TIME_ZONE };
+      const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: flags.tz ?? DEFAULT_ZONE };
       const packs: PackName[] = f.pack === 'all' ? [...PACKS] : [f.pack];
       // JSON carries every finding in the appendix; the page formats carry the first few hundred.
       const drafts = packs.map((p) => buildDraft(p, c, f.format === 'json' ? { appendixRows: Infinity } : {}));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addElapsedHours, checkTimeZone, localParts, showDuration, showTime } from './time.js';
+import { checkZone } from '../core/zoned-time.js';
+import { addElapsedHours, localParts, showDuration, showTime } from './time.js';
 
 test('72 hours across the March change: 09:00 local on the Friday ends at 10:00 local on the Monday', () => {
   // Jersey went from GMT to BST at 01:00 UTC on Sunday 28 March 2021.
@@ -24,7 +25,7 @@ test('times show in Jersey with UTC beside them, and in UTC when asked', () => {
   assert.equal(showTime('2021-03-29T09:00:00.000Z'), 'Mon 29 Mar 2021 10:00 GMT+1 (09:00 UTC)');
   assert.equal(showTime('2021-03-29T09:00:00.000Z', 'UTC'), 'Mon 29 Mar 2021 09:00 UTC');
   assert.equal(showTime(undefined), 'not recorded');
-  assert.throws(() => checkTimeZone('Europe/Jersy'), /unknown time zone/);
+  assert.throws(() => checkZone('Europe/Jersy'), /unknown time zone/);
 });
 
 test('durations in days, hours and minutes', () => {

@@ -1,7 +1,7 @@
 // Times are stored as UTC ISO text and shown in the reader's zone (Jersey by default). A deadline
 // in hours counts elapsed hours, so across a clock change its local end moves by an hour.
 
-export const DEFAULT_TIME_ZONE = 'Europe/Jersey';
+import { DEFAULT_ZONE } from '../core/zoned-time.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -10,16 +10,6 @@ export function addElapsedHours(iso: string, hours: number): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`not a time: ${iso}`);
   return new Date(ms + hours * HOUR_MS).toISOString();
-}
-
-/** Throws on a zone the runtime does not know, so a typo is an error and not silent UTC. */
-export function checkTimeZone(tz: string): string {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-  } catch {
-    throw new Error(`unknown time zone "${tz}" (use an IANA name such as Europe/Jersey or UTC)`);
-  }
-  return tz;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -37,7 +27,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
 }
 
 /** The parts of a local time a test or a table needs: `2021-03-29`, `10:00`, `Mon`, `GMT+1`. */
-export function localParts(iso: string, tz = DEFAULT_TIME_ZONE): { date: string; time: string; weekday: string; zone: string } {
+export function localParts(iso: string, tz = DEFAULT_ZONE): { date: string; time: string; weekday: string; zone: string } {
   const parts = formatter(tz).formatToParts(new Date(iso));
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const month = String(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(get('month')) + 1).padStart(2, '0');
@@ -45,7 +35,7 @@ export function localParts(iso: string, tz = DEFAULT_TIME_ZONE): { date: string;
 }
 
 /** `Mon 29 Mar 2021 10:00 GMT+1`; the UTC time follows when the zone is not UTC. */
-export function showTime(iso: string | undefined, tz = DEFAULT_TIME_ZONE, withUtc = true): string {
+export function showTime(iso: string | undefined, tz = DEFAULT_ZONE, withUtc = true): string {
   if (iso === undefined) return 'not recorded';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
