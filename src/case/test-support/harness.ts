@@ -137,3 +137,13 @@ export function pgHarnesses(adminUrl: string): { factory: HarnessFactory; drop()
   };
   return { factory, drop };
 }
+
+/** Runs `fn` on a fresh store of the factory's kind, and disposes of it whatever happens. */
+export async function withStore<T>(factory: HarnessFactory, fn: (store: CaseStore, h: Harness) => Promise<T>): Promise<T> {
+  const h = await factory();
+  try {
+    return await fn(await h.open(), h);
+  } finally {
+    await h.dispose();
+  }
+}

@@ -5,18 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SCHEMA_VERSION } from '../db/migrations.js';
 import type { ObligationSpec } from '../regulatory-types.js';
-import type { CaseStore } from '../store.js';
-import type { Harness, HarnessFactory } from './harness.js';
+import { withStore, type HarnessFactory } from './harness.js';
 import { evidenceFile, finding, scanResult } from './scan-fixtures.js';
-
-async function withStore<T>(factory: HarnessFactory, fn: (store: CaseStore, h: Harness) => Promise<T>): Promise<T> {
-  const h = await factory();
-  try {
-    return await fn(await h.open(), h);
-  } finally {
-    await h.dispose();
-  }
-}
 
 const REF = 'acme/proxylogon';
 

@@ -11,17 +11,8 @@ import { num } from '../db/driver.js';
 import { SCHEMA_VERSION } from '../db/migrations.js';
 import { CaseError } from '../errors.js';
 import type { CaseStore } from '../store.js';
-import type { Harness, HarnessFactory } from './harness.js';
+import { withStore, type Harness, type HarnessFactory } from './harness.js';
 import { evidenceFile, finding, largeScan, scanResult, server } from './scan-fixtures.js';
-
-async function withStore<T>(factory: HarnessFactory, fn: (store: CaseStore, h: Harness) => Promise<T>): Promise<T> {
-  const h = await factory();
-  try {
-    return await fn(await h.open(), h);
-  } finally {
-    await h.dispose();
-  }
-}
 
 async function newCase(store: CaseStore, ref = 'acme/proxylogon'): Promise<void> {
   await store.createCase({ ref, title: 'Exchange compromise, March 2021' });
