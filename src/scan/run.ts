@@ -8,6 +8,7 @@ import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../cor
 import type { FileCheckerOptions } from '../detect/files/index.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
+import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
 import { EvidenceOpener } from '../evidence/open.js';
 import type { ZipLimits } from '../evidence/zip.js';
 import { loadEngine, type Engine, type EngineOptions } from './engine.js';
@@ -124,6 +125,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const engine = await loadEngine(options);
   const { entries, warnings } = await enumerateEvidence(options.inputs, options.zipLimits);
+  const collections = await findCollections(entries, warnings);
   for (const error of engine.ruleset.errors) {
     warnings.push({ where: `${error.file}${error.line ? `:${error.line}` : ''}`, message: `rule not loaded: ${error.message}` });
   }
@@ -148,6 +150,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     await run.close();
   }
   warnings.push(...run.failures);
+  const checks = collections.map((c) => verifyCollection(c, evidence));
+  for (const check of checks) warnings.push(...collectionWarnings(check));
 
   const coverage = measureCoverage(evidence, findings);
   return {
@@ -162,6 +166,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     coverage,
     warnings,
     rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length, unreachable: unreachable.length },
+    ...(checks.length > 0 ? { collections: checks } : {}),
   };
 }
 
