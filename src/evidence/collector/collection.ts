@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CollectionCheck, Warning } from '../../core/types.js';
 import type { EvidenceEntry } from '../bundle.js';
 import { EvidenceOpener } from '../open.js';
+import { readVelociraptorCollections } from './velociraptor.js';
 import { MANIFEST_NAME, ManifestError, parseManifest, type Manifest } from './manifest.js';
 
 /** A manifest larger than this is not one the collector wrote. */
@@ -42,14 +43,17 @@ async function readAll(opener: EvidenceOpener, entry: EvidenceEntry): Promise<Bu
 
 /**
  * Finds the collector bundles among the entries and reads their manifests. Entries of a bundle whose
- * content names no server are assigned to the server the manifest names.
+ * content names no server are assigned to the server the manifest names. Velociraptor collections
+ * are named after their host the same way (see velociraptor.ts).
  */
 export async function findCollections(entries: EvidenceEntry[], warnings: Warning[]): Promise<Collection[]> {
   const candidates = entries.filter((e) => rootOf(e) !== undefined && e.size > 0);
-  if (candidates.length === 0) return [];
+  const velociraptor = entries.some((e) => e.path.endsWith('client_info.json'));
+  if (candidates.length === 0 && !velociraptor) return [];
   const opener = new EvidenceOpener();
   const found: Collection[] = [];
   try {
+    if (velociraptor) await readVelociraptorCollections(entries, opener, warnings);
     for (const entry of candidates) {
       const root = rootOf(entry) as string;
       let text: string;
