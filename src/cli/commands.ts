@@ -11,6 +11,7 @@ import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 import { registerFile } from './file.js';
 import { registerCollectScript } from './collect-script.js';
+import { registerQueue } from './queue.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -25,4 +26,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerReport(program, setExit);
   registerFile(program, setExit);
   registerCollectScript(program, setExit);
+  registerQueue(program, setExit);
 }
