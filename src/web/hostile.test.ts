@@ -27,6 +27,16 @@ const ALL = Object.values(P).join('');
 const noSpace = (s: string) => s.replace(/ /g, '+');
 const ATTACKER = '203.0.113.66';
 
+// Run in the page (the project's types have no DOM): what, if anything, the evidence managed to inject.
+const INSPECT = `(() => ({
+  pwned: window.__pwned,
+  scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')).filter((s) => s !== '/assets/app.js'),
+  handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => e.tagName + ' ' + a.name)),
+  elements: document.querySelectorAll('img, iframe, style, link:not([href="/assets/app.css"]), meta[http-equiv], image, x, object, embed, [style]').length,
+  jsLinks: [...document.querySelectorAll('a')].filter((a) => /^\\s*javascript:/i.test(a.getAttribute('href') || '')).length,
+  bidi: /[\\u202a-\\u202e\\u2066-\\u2069\\u001b]/.test(document.body.innerText),
+}))()`;
+
 let dir: string;
 let serving: Serving | undefined;
 const REF = 'hostile/case';
@@ -99,14 +109,7 @@ test('a case from a hostile corpus: in Chromium, on every page, nothing runs and
       await page.waitForTimeout(150);
       const html = await page.content();
       if (html.includes(EVIL)) sawPayload += 1;
-      const injected = await page.evaluate(() => ({
-        pwned: (window as unknown as { __pwned?: number }).__pwned,
-        scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')).filter((s) => s !== '/assets/app.js'),
-        handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName} ${a.name}`)),
-        elements: document.querySelectorAll('img, iframe, style, link:not([href="/assets/app.css"]), meta[http-equiv], image, x, object, embed, [style]').length,
-        jsLinks: [...document.querySelectorAll('a')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') ?? '')).length,
-        bidi: /[\u202a-\u202e\u2066-\u2069\u001b]/.test(document.body.innerText),
-      }));
+      const injected = await page.evaluate(INSPECT);
       assert.deepEqual(injected, { pwned: undefined, scripts: [], handlers: [], elements: 0, jsLinks: 0, bidi: false }, path);
       await page.screenshot({ path: join(shots, `${path.replace(/\W+/g, '_').slice(0, 60) || 'cases'}.png`), fullPage: true });
     }
