@@ -19,7 +19,7 @@ export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], 
   const body = html`<h1>Obligations and filings</h1>
 ${clocks.length === 0 ? html`<p class="muted">No obligation yet: the breach assessment decides them (exir assess).</p>` : html`<table><thead><tr><th scope="col">Ref</th><th scope="col">Obligation</th><th scope="col">Law</th><th scope="col">Confirmation</th>
 <th scope="col">Where it stands</th><th scope="col">Due</th><th scope="col">Time left</th><th scope="col">Filings</th></tr></thead><tbody>
-${clocks.map((k) => html`<tr id="obligation-${k.ref}"><td>${k.ref}</td><td>${k.title}<br><span class="muted">${k.recipient}, ${k.stage}</span></td><td>${k.law}</td><td>${k.confirmation}</td>
+${clocks.map((k) => html`<tr id="obligation-${k.ref}"><td class="ref">${k.ref}</td><td>${k.title}<br><span class="muted">${k.recipient}, ${k.stage}</span></td><td>${k.law}</td><td>${k.confirmation}</td>
 <td class="${k.state === 'overdue' ? 'overdue' : ''}">${k.state}: ${k.says}</td><td>${k.dueAt ? when(k.dueAt, ctx) : ''}</td><td>${k.state === 'filed' ? '' : timeLeft(k)}</td>
 <td>${(byRef.get(k.ref)?.filings ?? []).map((f) => html`#${f.seq} ${when(f.sentAt, ctx)} by ${f.sentBy} via ${f.channel}${f.reference ? `, ref ${f.reference}` : ''}${f.lateByMs !== undefined ? html` <span class="bad">late</span>` : ''}<br>`)}</td></tr>`)}
 </tbody></table>`}
