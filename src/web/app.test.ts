@@ -126,6 +126,20 @@ describe('users and roles', () => {
     await web.close();
   });
 
+  test("a user limited to one firm sees only that firm's cases, and no other firm's case by its address", async () => {
+    const users = Users.from({ users: [{ name: 'olga', role: 'responder', firm: 'other', password: await bcrypt.hash('a long password here', 4) }] }, 'test');
+    const web = createWeb({ auth: { kind: 'users', users }, openStore: (u) => openStore(url, { actor: u.name, ...(u.firm ? { firm: u.firm } : {}) }), tz: 'UTC', uploads: join(dir, 'uploads') });
+    const res = await web.app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ name: 'olga', password: 'a long password here' }).toString() });
+    const cookie = /exir_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const home = await (await web.app.request('/', { headers: { cookie } })).text();
+    assert.doesNotMatch(home, /acme/);
+    assert.match(home, /No cases yet/);
+    const other = await web.app.request(`/c/${REF}`, { headers: { cookie } });
+    assert.equal(other.status, 400);
+    assert.match(await other.text(), /outside this session/);
+    await web.close();
+  });
+
   test('a users file with a plain password or an unknown role is refused with where', () => {
     assert.throws(() => Users.from({ users: [{ name: 'a', role: 'responder', password: 'hunter2' }] }, 'u.yml'), /u\.yml: users\[0\]: password must be a bcrypt hash/);
     assert.throws(() => Users.from({ users: [{ name: 'a', role: 'admin', password: '$2b$04$' + 'a'.repeat(53) }] }, 'u.yml'), /users\[0\]: role must be one of/);

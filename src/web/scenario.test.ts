@@ -80,6 +80,17 @@ function scenario(engine: string, factory: HarnessFactory): void {
           assert.equal(res?.status(), 200, name);
           await shot(name);
         }
+        // Keyboard first: the first Tab reaches the skip link, and it leads to the content.
+        await page.goto(`${c}/timeline`);
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');
+        // Printed, the page is the content alone: no header, tabs or forms.
+        await page.emulateMedia({ media: 'print' });
+        assert.equal(await page.locator('header').isVisible(), false);
+        assert.equal(await page.locator('form.filters').isVisible(), false);
+        assert.equal(await page.locator('main table').isVisible(), true);
+        await page.emulateMedia({ media: 'screen' });
+
         await page.goto(`${base}/`);
         assert.match(await page.locator('main').innerText(), /acme\/proxylogon[\s\S]*post-exploitation/, 'the case list shows the worst verdict');
         await page.goto(c);
