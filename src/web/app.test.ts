@@ -99,6 +99,20 @@ describe('the gate', () => {
   });
 });
 
+test('an upload past the limit is refused before it is read', async () => {
+  const web = tokenWeb();
+  const { cookie, csrf } = await signIn(web);
+  const form = new FormData();
+  form.set('_csrf', csrf);
+  form.set('obligation', 'O1');
+  form.set('reference', 'x');
+  form.set('document', new Blob([new Uint8Array(26 * 1024 * 1024)]), 'big.pdf');
+  const res = await web.app.request(`/c/${REF}/filings`, { method: 'POST', headers: { cookie }, body: form });
+  assert.equal(res.status, 413);
+  assert.match(await res.text(), /at most 25 MB/);
+  await web.close();
+});
+
 describe('users and roles', () => {
   test('a users file signs people in by bcrypt hash; a read-only user cannot change anything', async () => {
     const users = Users.from({ users: [
