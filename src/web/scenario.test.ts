@@ -96,6 +96,8 @@ function scenario(engine: string, factory: HarnessFactory): void {
         await page.goto(c);
         assert.match(await page.locator('main').innerText(), /EX01\s+post-exploitation/);
         assert.ok(await page.locator('[data-due]').count() > 0, 'the clocks run on the overview');
+        await page.goto(`${c}/sessions`);
+        assert.match(await page.locator('#session-graph').textContent() ?? '', /203\.0\.113\.\d+[\s\S]*\/aspnet_client\/\w+\.aspx/, 'the session graph: IP, then the web shell');
 
         await page.goto(`${c}/decisions`);
         await page.getByLabel('Kind').selectOption('notify');

@@ -30,7 +30,7 @@ function column(s: Session, mailboxes: MailboxTouch[]): string[][] {
     [`${s.entries.length} record(s), ${s.findings} finding(s)`, `first ${hhmm(s.firstTime)}`, `last ${hhmm(s.lastTime)}`, `servers: ${s.servers.join(', ')}`],
     s.webShells.length ? s.webShells : ['none seen'],
     commands.length ? commands.map((e) => `${(e.time ?? '').slice(11, 16)} ${e.summary}`) : ['none seen'],
-    boxes.length ? boxes.map((m) => `${m.mailbox} (${m.level})`) : ['none seen'],
+    boxes.length ? boxes.map((m) => `${m.mailbox === '*' ? 'every mailbox on the server' : m.mailbox} (${m.level})`) : ['none seen'],
   ];
 }
 
