@@ -18,7 +18,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 1
 th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #e9edf1; }
 th[scope="row"], thead th, td.ref { white-space: nowrap; }
-.verdict { white-space: nowrap; }
+.verdict, .ip { white-space: nowrap; }
 .overdue, .bad { color: var(--bad); font-weight: bold; }
 .warn { color: var(--warn); } .ok { color: var(--ok); } .muted { color: var(--muted); }
 .verdict { font-weight: bold; }

@@ -52,7 +52,7 @@ ${zoomBar(ref, shown, f)}
 <p>${shown.length} of ${all.length} entries${zoomed ? ' in the chosen time' : ''}${shown.length > SHOWN ? `; the first ${SHOWN} are listed, narrow the filter to see the rest` : ''}.</p>
 <table><thead><tr><th scope="col">Time</th><th scope="col">Server</th><th scope="col">Stage</th><th scope="col">What</th><th scope="col">Client IP</th><th scope="col">Session</th><th scope="col">Evidence</th></tr></thead><tbody>
 ${shown.slice(0, SHOWN).map((r) => html`<tr><td>${when(r.time, ctx)}</td><td>${r.server}</td><td>${r.stage ?? (r.kind === 'activity' ? 'activity' : '')}</td>
-<td>${r.summary}${r.note ? html`<br><span class="muted">${r.note}</span>` : ''}</td><td class="mono">${r.clientIp ?? ''}</td><td>${r.session ?? ''}</td>
+<td>${r.summary}${r.note ? html`<br><span class="muted">${r.note}</span>` : ''}</td><td class="mono ip">${r.clientIp ?? ''}</td><td>${r.session ?? ''}</td>
 <td><a href="${recordUrl(ref, r)}">${r.path}:${r.line}</a></td></tr>`)}</tbody></table>`;
   return page(ctx, `Timeline ${ref}`, body, { ref, tab: 'timeline' });
 }
