@@ -10,6 +10,8 @@ import { registerAssess } from './assess.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 import { registerFile } from './file.js';
+import { registerCollectScript } from './collect-script.js';
+import { registerQueue } from './queue.js';
 import { registerServe } from './serve.js';
 
 /** One line per command; each command lives in its own file beside this one. */
@@ -24,5 +26,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerObligations(program, setExit);
   registerReport(program, setExit);
   registerFile(program, setExit);
+  registerCollectScript(program, setExit);
+  registerQueue(program, setExit);
   registerServe(program, setExit);
 }
