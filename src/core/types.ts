@@ -113,6 +113,23 @@ export interface ServerSummary {
   summary: string;
   /** What evidence would change the verdict, in plain words. */
   wouldChange: string;
+  /** Pages in the web folders that answered or were found as web shells, one per page with every source. */
+  webShells?: WebShell[];
+}
+
+export type WebShellSource = 'iis' | 'httpproxy' | 'file';
+
+/** One web shell on one server, however many logs and files show it. */
+export interface WebShell {
+  /** The URL path, lower case (`/owa/auth/x.aspx`); a file is named by the path IIS serves it at. */
+  url: string;
+  sources: WebShellSource[];
+  /** A log shows it answering commands (a POST answered, a command in the query), not only existing. */
+  used: boolean;
+  /** ISO 8601 UTC: the earliest request, or the file's modified time. */
+  firstSeen: string | undefined;
+  /** The files found for it, as collected. */
+  files: string[];
 }
 
 /** One line of the story: a finding, or a record the attacker left that no rule matched. */

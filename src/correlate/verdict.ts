@@ -1,5 +1,5 @@
 import {
-  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
+  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
@@ -57,6 +57,8 @@ export interface VerdictContext {
   sessions?: Session[];
   coverage?: Coverage[];
   mailboxes?: MailboxTouch[];
+  /** Per server, its web shells (correlate/web-shells.ts). */
+  webShells?: Map<string, WebShell[]>;
 }
 
 /** One summary per server named in the evidence or the findings, worst verdict first. */
@@ -86,6 +88,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     }
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
+    const shells = context.webShells?.get(name) ?? [];
     out.push({
       name,
       verdict,
@@ -95,6 +98,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       stageCounts,
       summary: describe(verdict, own, ips.size),
       wouldChange: wouldChange(verdict, gaps.length),
+      ...(shells.length ? { webShells: shells } : {}),
     });
   }
   return out.sort((a, b) => VERDICT_ORDER.indexOf(b.verdict) - VERDICT_ORDER.indexOf(a.verdict) || a.name.localeCompare(b.name));

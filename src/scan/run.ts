@@ -7,6 +7,7 @@ import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
 import { summariseServers } from '../correlate/verdict.js';
+import { webShellsByServer } from '../correlate/web-shells.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { EvidenceOpener } from '../evidence/open.js';
 import type { ZipLimits } from '../evidence/zip.js';
@@ -154,7 +155,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     tool: TOOL,
     scannedAt: (options.now ?? new Date()).toISOString(),
     evidence,
-    servers: summariseServers(evidence, findings, { sessions, coverage, mailboxes }),
+    servers: summariseServers(evidence, findings, { sessions, coverage, mailboxes, webShells: webShellsByServer(findings) }),
     findings,
     sessions,
     mailboxes,
