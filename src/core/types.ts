@@ -69,6 +69,8 @@ export interface EvidenceFile {
   badSamples: BadRecord[];
   /** Exchange build the log itself names, where it does. */
   build?: string;
+  /** How the file spelled its server (folder name, the log's own name), before they were made one. */
+  serverNames?: string[];
   /** Why the file was not read as a log, when kind is unknown. */
   note?: string;
 }
@@ -113,6 +115,8 @@ export interface ServerSummary {
   summary: string;
   /** What evidence would change the verdict, in plain words. */
   wouldChange: string;
+  /** Every spelling of the server's name the evidence used (`ex01`, `EX01.corp.local`), for a reader to check the join. */
+  namesSeen?: string[];
   /** Pages in the web folders that answered or were found as web shells, one per page with every source. */
   webShells?: WebShell[];
 }

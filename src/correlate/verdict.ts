@@ -89,6 +89,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
     const shells = context.webShells?.get(name) ?? [];
+    const namesSeen = [...new Set(evidence.filter((e) => e.server === name).flatMap((e) => e.serverNames ?? []))].sort();
     out.push({
       name,
       verdict,
@@ -98,6 +99,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       stageCounts,
       summary: describe(verdict, own, ips.size),
       wouldChange: wouldChange(verdict, gaps.length),
+      ...(namesSeen.length ? { namesSeen } : {}),
       ...(shells.length ? { webShells: shells } : {}),
     });
   }

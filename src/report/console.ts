@@ -77,6 +77,7 @@ function serverBlock(server: ServerSummary, result: ScanResult): string {
   const own = result.findings.filter((f) => f.server === server.name);
   let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
   text += `  ${safeText(server.summary)}\n`;
+  if ((server.namesSeen?.length ?? 0) > 1) text += `  ${pc.dim(`named in the evidence as ${safeText((server.namesSeen ?? []).join(', '))}`)}\n`;
   text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
   const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
   if (counts.length) text += `  findings by stage: ${counts.join(', ')}\n`;
