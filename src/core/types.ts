@@ -102,6 +102,8 @@ export interface Finding {
   userAgent?: string;
   /** Set on a finding whose record shows how far its request went; others on that request are held to its stage. */
   capsRequest?: string;
+  /** Said when a CVE the rule names was first exploited after the record's time. */
+  cveNote?: string;
 }
 
 export interface ServerSummary {

@@ -1,3 +1,4 @@
+import { sharedRequestIds } from '../core/request-id.js';
 import { STAGES, type Finding, type Session, type Stage, type TimelineEntry } from '../core/types.js';
 import type { Mappings } from '../detect/mapping.js';
 import { isAttack, stageRank } from './verdict.js';
@@ -150,8 +151,9 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
     else uf.union(first, i);
   };
   const shells = new Set(shellUrls(findings));
+  const sharedIds = sharedRequestIds(entries);
   entries.forEach((e, i) => {
-    if (e.requestId) join(`req\u0000${e.server}\u0000${e.requestId}`, i);
+    if (e.requestId && !sharedIds.has(`${e.server}\u0000${e.requestId}`)) join(`req\u0000${e.server}\u0000${e.requestId}`, i);
     if (e.clientIp) join(`ip\u0000${e.clientIp}`, i);
     const url = (e.fields['cs-uri-stem'] ?? e.fields['UrlStem'])?.toLowerCase();
     if (url && shells.has(url)) join(`shell\u0000${e.server}\u0000${url}`, i);

@@ -1,3 +1,4 @@
+import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
 import { fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
@@ -48,7 +49,8 @@ export class Detector {
     const mapping = this.mappings.get(record.source);
     if (!entry || !mapping) return [];
     const findings: Finding[] = [];
-    const requestId = firstValue(record, mapping.who.requestId);
+    const id = firstValue(record, mapping.who.requestId);
+    const requestId = isRealRequestId(id) ? id : undefined;
     const url = firstValue(record, mapping.who.url);
     const userAgent = firstValue(record, mapping.who.userAgent);
     const clientIp = firstValue(record, mapping.who.clientIp);

@@ -24,6 +24,7 @@ function findingLine(f: Finding): string {
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
   return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
+    + (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '')
     + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}\n`;
 }
 

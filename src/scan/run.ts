@@ -6,6 +6,7 @@ import { findMailboxes, findMailMovements, forwardingAddresses } from '../correl
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
+import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
@@ -203,7 +204,7 @@ async function readPasses(
         }
       }
     }
-    const findings = capRequests(raw).sort(byTimeThenOrigin);
+    const findings = noteCvesAfterRecord(capRequests(raw)).sort(byTimeThenOrigin);
 
     // Pass 3: the attackers' other records, in the logs that can hold them.
     const keys = followKeys(findings);
