@@ -47,6 +47,11 @@ export interface LogRecord {
   origin: Origin;
   /** The record's raw text, for keyword rules and for showing the evidence as it stands. */
   raw: string;
+  /**
+   * Set on a record that could not be split into its fields (a quote that breaks the CSV): why. Its
+   * fields are a best reading of the raw text, so rules' strings are still searched; it stays counted as bad.
+   */
+  damaged?: string;
 }
 
 /** A record that could not be read, counted and located rather than dropped. */

@@ -139,7 +139,9 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
     .filter((f) => !f.benign && !f.cappedBy && f.stage === 'exploited' && f.time)
     .sort((a, b) => (a.time as string).localeCompare(b.time as string));
   const firstMs = successes[0]?.time ? Date.parse(successes[0].time) : undefined;
-  const entry = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  const last = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  // Of several of the same step (the same virtual directory written twice), the first is how they got in.
+  const entry = last && successes.find((f) => (f.story ?? f.title) === (last.story ?? last.title));
   if (verdict === 'exploited' || !entry) {
     const step = entry ?? decisive;
     return `${head}: ${step.story ?? `the evidence shows: ${step.title}`} ${spokenTime(step.time)}${from}`;

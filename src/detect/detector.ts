@@ -73,6 +73,8 @@ export class Detector {
           const value = access.get(name);
           if (value !== undefined) fields[name] = value;
         }
+        // A rule's strings found in a row the reader could not split: said, so no one reads it as a clean match.
+        if (record.damaged) fields['damaged'] = `damaged record (${record.damaged}), matched on its raw text`;
         findings.push({
           ruleId: rule.id,
           title: rule.title,

@@ -57,6 +57,7 @@ export async function scanEntry(
         path: entry.path,
         ...(plan.literals ? { literals: plan.literals } : {}),
         onRecord: (record) => pending.push(record),
+        onDamaged: (record) => pending.push(record),
       });
       evidence.kind = stats.kind;
       evidence.records = stats.records;
