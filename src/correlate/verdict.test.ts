@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding, Stage } from '../core/types.js';
+import type { EvidenceFile, Finding, Stage } from '../core/types.js';
 import { summariseServers } from './verdict.js';
 
 function finding(time: string, stage: Stage, story: string): Finding {
@@ -11,7 +11,8 @@ function finding(time: string, stage: Stage, story: string): Finding {
 }
 
 void test('the verdict sentence names the first of two writes of the same kind, not the later one', () => {
-  const [server] = summariseServers([], [
+  const evidence: EvidenceFile[] = [{ path: 'EX01/ECPServer.LOG', sha256: '', kind: 'ecp-server', server: 'EX01', size: 1, records: 3, badRecords: 0, firstTime: undefined, lastTime: undefined, badSamples: [] }];
+  const [server] = summariseServers(evidence, [
     finding('2021-03-03T02:30:00Z', 'exploited', 'a web shell was written through a virtual directory setting'),
     finding('2021-03-03T02:14:07Z', 'exploited', 'a web shell was written through a virtual directory setting'),
     finding('2021-03-03T02:20:00Z', 'exploited', 'the request forgery logged on'),

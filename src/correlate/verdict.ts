@@ -1,6 +1,7 @@
 import {
   STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
+import { showsExchange } from './exchange-host.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -97,7 +98,9 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       lastActivity: last,
       attackerIps: [...ips].sort(),
       stageCounts,
-      summary: describe(verdict, own, ips.size),
+      summary: describe(verdict, own, ips.size) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+        ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
+        : ''),
       wouldChange: wouldChange(verdict, gaps.length),
       ...(namesSeen.length ? { namesSeen } : {}),
       ...(shells.length ? { webShells: shells } : {}),
