@@ -109,6 +109,8 @@ export interface Finding {
   capsRequest?: string;
   /** Said when a CVE the rule names was first exploited after the record's time. */
   cveNote?: string;
+  /** A published indicator matched (an attacker's address): context that never raises a server above probed by itself. */
+  indicatorOnly?: true;
 }
 
 export interface ServerSummary {

@@ -19,7 +19,7 @@ export function stageRank(stage: Stage): number {
 
 /** Findings at or above an exploit attempt are what the exit code and "attacker" mean. */
 export function isAttack(finding: Finding): boolean {
-  return !finding.benign && stageRank(finding.stage) >= stageRank('exploit-attempt');
+  return !finding.benign && !finding.indicatorOnly && stageRank(finding.stage) >= stageRank('exploit-attempt');
 }
 
 const PLAIN: Record<Verdict, string> = {
@@ -77,7 +77,9 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     const ips = new Set<string>();
     for (const f of own) {
       stageCounts[f.stage] += 1;
-      if (!top || stageRank(f.stage) > stageRank(top)) top = f.stage;
+      // An address on a published list is context: alone it shows no more than a probe.
+      const counts = f.indicatorOnly && stageRank(f.stage) > stageRank('probe') ? 'probe' : f.stage;
+      if (!top || stageRank(counts) > stageRank(top)) top = counts;
       if (f.benign) continue;
       first = minTime(first, f.time);
       last = maxTime(last, f.time);
@@ -112,7 +114,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
 /** The finding that decides the verdict: the first one at the highest stage. */
 export function decisiveFinding(findings: Finding[]): Finding | undefined {
   return [...findings]
-    .filter((f) => !f.benign && !f.cappedBy)
+    .filter((f) => !f.benign && !f.cappedBy && !f.indicatorOnly)
     .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];
 }
 
@@ -122,8 +124,10 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
   if (verdict === 'clean' || verdict === 'probed') {
     const benign = findings.filter((f) => f.benign).length;
     const capped = findings.filter((f) => f.cappedBy).length;
+    const listed = findings.filter((f) => f.indicatorOnly).length;
     const notes = [
       benign ? `${benign} hit(s) were recognised as scanners or Exchange's own health probes` : '',
+      listed ? `${listed} request(s) came from addresses published as attacking Exchange servers, which alone shows no more than a probe` : '',
       capped ? `${capped} hit(s) belong to requests that went no further than a probe` : '',
     ].filter(Boolean);
     return notes.length ? `${sentence} (${notes.join('; ')})` : sentence;

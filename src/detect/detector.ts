@@ -94,6 +94,7 @@ export class Detector {
           ...(rule.story ? { story: rule.story } : {}),
           ...(userAgent ? { userAgent } : {}),
           ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
+          ...(rule.indicatorOnly ? { indicatorOnly: true } : {}),
         });
       }
     }

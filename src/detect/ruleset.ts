@@ -26,6 +26,8 @@ export interface ExirRule {
   story: string | undefined;
   /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
   capsRequest: string | undefined;
+  /** A published indicator (an attacker's address): context, never a verdict on its own (`indicator_only: true`). */
+  indicatorOnly: boolean;
   sources: SourceKind[];
   /** File the rule came from, relative to its rules folder. */
   file: string;
@@ -115,6 +117,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
           benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
           capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
           story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
+          indicatorOnly: meta.custom['indicator_only'] === true,
           sources,
           file: shown,
         });
