@@ -73,6 +73,12 @@ export class Detector {
           const value = access.get(name);
           if (value !== undefined) fields[name] = value;
         }
+        // The values a reader decides by (the command line, the cmdlet and its parameters, the target
+        // file), even where the rule matched on others (the event id, the parent process).
+        for (const column of mapping.keep) {
+          const value = record.fields[column];
+          if (value && value !== '-' && fields[column] === undefined) fields[column] = value;
+        }
         // A rule's strings found in a row the reader could not split: said, so no one reads it as a clean match.
         if (record.damaged) fields['damaged'] = `damaged record (${record.damaged}), matched on its raw text`;
         findings.push({

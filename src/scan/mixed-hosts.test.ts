@@ -16,6 +16,8 @@ test('one export of two hosts\' events puts each finding on its own host', async
     const result = await scan({ inputs: [dir], threads: 1 });
     const servers = [...new Set(result.findings.map((f) => f.server))].sort();
     assert.deepEqual(servers, ['EX01', 'EX02']);
+    // The rule decides on the parent and child images; the finding still shows the command line run.
+    assert.match(result.findings[0]?.fields['CommandLine'] ?? '', /^powershell -ep bypass/);
     assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]).sort(), [['EX01', 'post-exploitation'], ['EX02', 'post-exploitation']]);
   } finally {
     await rm(dir, { recursive: true, force: true });
