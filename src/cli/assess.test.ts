@@ -78,6 +78,7 @@ test('assess by prompts, then from a file: versions kept, clocks shown, bad answ
   const third = await exir(['assess', FIXTURE_REF]);
   assert.equal(third.code, 0, third.err);
   assert.match(third.out, /Assessment v3/);
+  assert.match(third.err, /no --answers file and no terminal: assessing acme\/proxylogon again on the answers already given \(version 2\)/);
 });
 
 test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline has passed', async () => {
@@ -143,4 +144,20 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const p = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'pdf', '--out', pdf]);
   assert.equal(p.code, 0, p.err);
   assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+});
+
+test('report: --json prints the JSON draft, --out alone writes every pack, neither says what to give', async () => {
+  const json = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--json']);
+  assert.equal(json.code, 0, json.err);
+  assert.equal((JSON.parse(json.out) as { pack: string }).pack, 'joic');
+  const clash = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--json', '--format', 'docx']);
+  assert.equal(clash.code, 2);
+  assert.match(clash.err, /--json and --format docx ask for two formats/);
+  const dir = join(fx.dir, 'all-by-default');
+  const all = await exir(['report', FIXTURE_REF, '--json', '--out', dir]);
+  assert.equal(all.code, 0, all.err);
+  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(existsSync(join(dir, `acme-proxylogon-${p}.json`)), p);
+  const none = await exir(['report', FIXTURE_REF]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|all, or --out FOLDER/);
 });

@@ -9,6 +9,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
+import { withExamples } from './help.js';
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -17,8 +18,11 @@ function wholeNumber(value: string): number {
 }
 
 export function registerDemo(program: Command, setExit: SetExit): void {
-  program
-    .command('demo')
+  withExamples(program.command('demo'), [
+    'exir demo',
+    'exir demo --out ./exir-demo --size-mb 40 --json demo.json',
+    'exir demo --seed 7 --out other-demo --tz UTC',
+  ], '0 the demo ran (its sample holds an attack, but a demo is not a finding), 2 error.')
     .description('Write a realistic sample bundle of two Exchange 2016 servers (one attacked through ProxyLogon), then scan it.')
     .option('--out <dir>', 'where to write the sample evidence', 'exir-demo')
     .option('--seed <n>', 'generator seed (the same seed writes the same bytes)', wholeNumber, 20210302)

@@ -15,6 +15,7 @@ import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
+import { withExamples } from './help.js';
 
 interface FileFlags {
   obligation: string;
@@ -26,14 +27,18 @@ interface FileFlags {
 }
 
 export function registerFile(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
-  storeOptions(program.command('file').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
+  const cmd = storeOptions(program.command('file').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
     .description('Record a filing: what was sent (a frozen snapshot of the draft), when, and the regulator\'s case reference.')
     .requiredOption('--obligation <ref>', 'the obligation filed, as exir obligations names it (JOIC-1, JFSC-1, …; O1, O2, … also work)')
     .requiredOption('--reference <ref>', "the regulator's case reference (or the letter's reference)")
     .option('--at <time>', 'when it was sent (default: now)')
     .option('--by <name>', 'who sent it (default: the actor)')
     .option('--channel <channel>', 'joic_portal, odpa_portal, ico_online, sa_portal, email, letter, phone, register, other', 'other')
-    .option('--delay-reasons <text>', 'the reasons for the delay, required when the first filing is after the deadline'))
+    .option('--delay-reasons <text>', 'the reasons for the delay, required when the first filing is after the deadline'));
+  withExamples(cmd, [
+    'exir file acme/exch-2021 --obligation JOIC-1 --reference JOIC/2021/123 --channel joic_portal',
+    'exir file acme/exch-2021 --obligation JOIC-1 --reference JOIC/2021/123 --at 2021-03-11T10:00Z --delay-reasons "scope confirmed late"',
+  ], '0 filing recorded, 2 error (an unknown case or obligation, a late first filing without --delay-reasons).')
     .action(runWithStore('file', io, setExit, async (store, flags, args) => {
       const f = flags as typeof flags & FileFlags;
       const ref = String(args[0]);

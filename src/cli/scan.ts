@@ -12,6 +12,7 @@ import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
+import { withExamples } from './help.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -56,8 +57,12 @@ async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, a
 }
 
 export function registerScan(program: Command, setExit: SetExit): void {
-  program
-    .command('scan')
+  withExamples(program.command('scan'), [
+    'scan ./EX01-logs ./EX02-triage.zip',
+    'scan triage.zip --json result.json --timeline timeline.csv',
+    'scan bundle/ --json - | jq \'.servers\'',
+    'scan bundle/ --case acme/exch-2021 --tz UTC',
+  ].map((e) => `exir ${e}`), '0 nothing found at exploit-attempt or above, 1 exploit attempts or worse found, 2 error (bad arguments, unreadable input).')
     .description('Read folders and .zip bundles of Exchange and IIS logs and say whether each server was probed, attacked or compromised.')
     .argument('<paths...>', 'folders and .zip files (read in place)')
     .option('--json <file>', 'write the whole result as JSON to FILE (- for stdout)')
@@ -72,7 +77,6 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--firm <name>', 'limit the case store to one firm (default EXIR_FIRM)')
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
     .option('-q, --quiet', 'no progress bar')
-    .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
     .action(async (paths: string[], flags: ScanFlags) => {
       const progress = progressReporter(!flags.quiet);
       let result;

@@ -8,6 +8,7 @@ import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
+import { withExamples } from './help.js';
 
 /** Writes a timeline as CSV, or as JSON lines when the name ends in .jsonl; `-` is stdout. */
 export async function writeTimeline(file: string, entries: TimelineEntry[], zone: string, format?: 'csv' | 'jsonl'): Promise<void> {
@@ -26,8 +27,11 @@ interface TimelineFlags {
 }
 
 export function registerTimeline(program: Command, setExit: SetExit): void {
-  program
-    .command('timeline')
+  withExamples(program.command('timeline'), [
+    'exir timeline bundle/ --out timeline.csv',
+    'exir timeline --from result.json --out timeline.jsonl',
+    'exir timeline bundle/ --format jsonl | jq .summary',
+  ], '0 written, 2 error (bad arguments, unreadable input, a --from file that is not a scan result).')
     .description('Write one merged timeline of the attack: every finding and every record of the attackers\' sessions, each with its file and line.')
     .argument('[paths...]', 'folders and .zip files to scan (or use --from)')
     .option('--from <scan.json>', 'use the result of an earlier `exir scan --json` instead of scanning')
