@@ -15,6 +15,7 @@ import { assessCase, latestAssessment, refreshObligations } from '../regulatory/
 import { renderAssessment, renderClocks } from '../regulatory/render-text.js';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { tzOption } from './tz-option.js';
 import { withExamples } from './help.js';
 
 export interface RegulatoryIo {
@@ -58,7 +59,7 @@ export function storeOptions(cmd: Command): Command {
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
     .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
     .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
-    .option('--tz <zone>', 'time zone to show times in', DEFAULT_ZONE)
+    .addOption(tzOption())
     .option('--now <time>', 'read the clocks as at this time (default: now)')
     .option('--json', 'print JSON');
 }

@@ -7,6 +7,7 @@ import {
   renderAction, renderActions, renderAdded, renderAudit, renderCase, renderDecisions, renderEvidence, renderList, renderStory,
   renderVerification, safeJson, safeText,
 } from '../case/index.js';
+import { tzOption } from './tz-option.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { EXIT_DONE_OR_ERROR, withExamples } from './help.js';
 
@@ -26,6 +27,7 @@ interface StoreFlags {
   firm?: string;
   actor?: string;
   json?: boolean;
+  tz?: string;
 }
 
 interface CaseFlags extends StoreFlags {
@@ -120,6 +122,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
     .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
     .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
+    .addOption(tzOption())
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', '\nCases are named FIRM/CASE, or CASE when there is only one firm or --firm is given.\n');
   withExamples(group, [
@@ -160,8 +163,13 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .addHelpText('after', TIMES_HELP), ['exir case new acme/proxylogon --title "Exchange compromise" --detected 2021-03-05T09:00Z --aware 2021-03-05T09:00Z', 'exir case new proxylogon --title "Exchange compromise" --firm-name "Acme Trust Ltd" --registration JFSC=12345 --server EXCH01'],
     EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
-      const c = await store.createCase({ ...caseFields(flags as CaseFlags), ref: args.one(0), title: (flags as CaseFlags).title ?? '' });
-      print(flags, c, () => renderCase(c));
+      const given = args.one(0).trim();
+      const c = await store.createCase({ ...caseFields(flags as CaseFlags), ref: given, title: (flags as CaseFlags).title ?? '' });
+      // Said once, when the name is made: later commands find it however it is written.
+      if (given !== given.toLowerCase()) {
+        io.err(`exir case: names are kept in lower case: "${safeText(given)}" is ${safeText(c.ref)} (any mix of cases finds it)\n`);
+      }
+      print(flags, c, () => renderCase(c, flags.tz));
     }));
 
   withExamples(caseOptions(group.command('set').argument('<case>', CASE_ARG).description("Change a case's status, clocks, servers or firm details (each change is audited).")
@@ -170,7 +178,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const c = await store.updateCase(args.one(0), caseFields(flags as CaseFlags));
-      print(flags, c, () => renderCase(c));
+      print(flags, c, () => renderCase(c, flags.tz));
     }));
 
   withExamples(group.command('list').description("List the cases (one firm's; every firm's with --all-firms).")
@@ -180,7 +188,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .action(run(async (store, flags) => {
       const all = (flags as { allFirms?: boolean }).allFirms === true;
       const items = await store.listCases(all ? { allFirms: true } : {});
-      print(flags, items, () => renderList(items));
+      print(flags, items, () => renderList(items, flags.tz));
     }));
 
   withExamples(group.command('show').argument('<case>', CASE_ARG).description('The story so far: status, verdicts, what was done, what is open.')
@@ -188,7 +196,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const story = await store.story(args.one(0));
-      print(flags, story, () => renderStory(story));
+      print(flags, story, () => renderStory(story, flags.tz));
     }));
 
   withExamples(group.command('add-evidence').argument('<case>', CASE_ARG).argument('<paths...>', 'files, .zip bundles or folders')
@@ -235,7 +243,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
         ...(f.note !== undefined ? { note: f.note } : {}),
       });
       const items = await store.listEvidence(ref);
-      print(flags, event, () => renderEvidence(items.filter((i) => i.ref === ev.toUpperCase())));
+      print(flags, event, () => renderEvidence(items.filter((i) => i.ref === ev.toUpperCase()), flags.tz));
     }));
 
   withExamples(group.command('verify').argument('<case>', CASE_ARG).argument('[evidence...]', 'E1, E2, … (default: all)')
@@ -269,21 +277,21 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       const f = flags as { status?: string; note?: string; by?: string; at?: string; add?: string; phase?: string; detail?: string };
       if (f.add !== undefined) {
         const added = await store.addAction(ref, { title: f.add, ...(f.phase !== undefined ? { phase: f.phase } : {}), ...(f.detail !== undefined ? { detail: f.detail } : {}) });
-        print(flags, added, () => renderAction(added));
+        print(flags, added, () => renderAction(added, flags.tz));
       } else if (key !== undefined && f.status !== undefined) {
         const updated = await store.updateAction(ref, key, {
           status: f.status as (typeof ACTION_STATUSES)[number],
           ...(f.note !== undefined ? { note: f.note } : {}), ...(f.by !== undefined ? { by: f.by } : {}), ...(f.at !== undefined ? { at: f.at } : {}),
         });
-        print(flags, updated, () => renderAction(updated));
+        print(flags, updated, () => renderAction(updated, flags.tz));
       } else {
         const actions = await store.listActions(ref);
         if (key === undefined) {
-          print(flags, actions, () => renderActions(actions));
+          print(flags, actions, () => renderActions(actions, flags.tz));
         } else {
           const one = actions.find((a) => a.key === key);
           if (!one) throw new Error(`case ${ref} has no action "${key}"`);
-          print(flags, one, () => renderAction(one));
+          print(flags, one, () => renderAction(one, flags.tz));
         }
       }
     }));
@@ -305,7 +313,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       const f = flags as { kind?: string; decision?: string; rationale?: string; evidence: string[]; by?: string; at?: string; approvedBy?: string; supersedes?: string };
       if (f.decision === undefined) {
         const all = await store.listDecisions(ref);
-        print(flags, all, () => renderDecisions(all));
+        print(flags, all, () => renderDecisions(all, flags.tz));
         return;
       }
       if (f.kind === undefined || f.rationale === undefined) throw new Error('a decision needs --kind and --rationale');
@@ -315,7 +323,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
         ...(f.by !== undefined ? { decidedBy: f.by } : {}), ...(f.at !== undefined ? { decidedAt: f.at } : {}),
         ...(f.approvedBy !== undefined ? { approvedBy: f.approvedBy } : {}), ...(f.supersedes !== undefined ? { supersedes: f.supersedes } : {}),
       });
-      print(flags, d, () => renderDecisions([d]));
+      print(flags, d, () => renderDecisions([d], flags.tz));
     }));
 
   withExamples(group.command('log').argument('<case>', CASE_ARG).description('The audit log of every change, and whether its hash chain is intact. Exit 1 when broken.')
@@ -325,7 +333,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       const ref = args.one(0);
       const entries = await store.auditLog(ref);
       const check = await store.checkAudit(ref);
-      print(flags, { entries, check }, () => renderAudit(entries, check));
+      print(flags, { entries, check }, () => renderAudit(entries, check, flags.tz));
       if (!check.intact) setExit(EXIT.FINDINGS);
     }));
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { tzOption } from './tz-option.js';
 import { generateDemo } from '../demo/generate.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
@@ -28,7 +28,7 @@ export function registerDemo(program: Command, setExit: SetExit): void {
     .option('--seed <n>', 'generator seed (the same seed writes the same bytes)', wholeNumber, 20210302)
     .option('--size-mb <n>', 'approximate size of the sample evidence in MB', wholeNumber, 40)
     .option('--json <file>', 'also write the scan result as JSON')
-    .option('--tz <zone>', 'time zone for times shown (IANA name)', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption())
     .option('-q, --quiet', 'no progress bar')
     .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string }) => {
       const outDir = resolve(flags.out);

@@ -6,7 +6,7 @@ import { isAttack } from '../correlate/verdict.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
 import { mergedTimeline } from '../correlate/timeline.js';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { tzOption } from './tz-option.js';
 import { writeTimeline } from './timeline.js';
 import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
@@ -67,7 +67,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .argument('<paths...>', 'folders and .zip files (read in place)')
     .option('--json <file>', 'write the whole result as JSON to FILE (- for stdout)')
     .option('--timeline <file>', 'write the merged timeline for Timesketch: CSV, or JSON lines when FILE ends in .jsonl')
-    .option('--tz <zone>', 'time zone for times shown to people (IANA name)', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption())
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option('--threads <n>', 'reading threads (default: one per core but one; 1 on a 2-core machine)', positiveInt)
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ScanResult, TimelineEntry } from '../core/types.js';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { tzOption } from './tz-option.js';
 import { mergedTimeline } from '../correlate/timeline.js';
 import { timelineCsv, timelineJsonl } from '../report/timeline-csv.js';
 import { scan } from '../scan/run.js';
@@ -37,7 +37,7 @@ export function registerTimeline(program: Command, setExit: SetExit): void {
     .option('--from <scan.json>', 'use the result of an earlier `exir scan --json` instead of scanning')
     .option('--out <file>', 'where to write it (- for stdout)', '-')
     .option('--format <format>', 'csv (Timesketch) or jsonl; default from the file name, else csv')
-    .option('--tz <zone>', 'time zone for the local_time column (IANA name)', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption('time zone for the local_time column (IANA name); the datetime column stays UTC'))
     .option('-q, --quiet', 'no progress bar')
     .action(async (paths: string[], flags: TimelineFlags) => {
       if (flags.format && flags.format !== 'csv' && flags.format !== 'jsonl') throw new Error('--format must be csv or jsonl');
