@@ -6,6 +6,8 @@ import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
 import { scan } from '../scan/run.js';
 import { readdir, writeFile } from 'node:fs/promises';
+import type { ServerSummary } from '../core/types.js';
+import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
@@ -15,6 +17,13 @@ function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
+}
+
+/** The demo's last words: what the scan above found, said of what was actually scanned. */
+export function demoClosing(servers: Pick<ServerSummary, 'name' | 'verdict'>[], wroteSample: boolean, dir: string): string {
+  const found = servers.length === 0 ? 'no Exchange or IIS server' : servers.map((s) => `${safeText(s.name)} ${s.verdict}`).join(', ');
+  const what = wroteSample ? 'the sample evidence the demo wrote' : `what ${safeText(dir)} already held (not necessarily the demo's sample)`;
+  return `\nScanned ${what}: ${found}. The demo exits 0 whatever it finds; on real evidence \`exir scan\` exits 1 when it finds exploit attempts or worse.\n`;
 }
 
 export function registerDemo(program: Command, setExit: SetExit): void {
@@ -33,7 +42,8 @@ export function registerDemo(program: Command, setExit: SetExit): void {
     .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string }) => {
       const outDir = resolve(flags.out);
       const existing = await readdir(outDir).catch(() => []);
-      if (existing.length > 0) {
+      const wroteSample = existing.length === 0;
+      if (!wroteSample) {
         // Never delete a folder the user has: scan what is there, which a rerun of the demo wrote.
         process.stderr.write(`${outDir} is not empty: scanning what it holds (remove it to write the sample afresh)\n\n`);
       } else {
@@ -51,8 +61,7 @@ export function registerDemo(program: Command, setExit: SetExit): void {
       printWarnings(result.warnings, flags.json ? 'json' : 'none');
       process.stdout.write(consoleReport(result, flags.tz));
       if (flags.json) await writeFile(flags.json, toJson(result));
-      process.stdout.write('\nThe sample evidence holds one attacked server (EX01) and one that was only scanned (EX02); '
-        + 'on real evidence `exir scan` exits 1 when it finds exploit attempts or worse.\n');
+      process.stdout.write(demoClosing(result.servers, wroteSample, flags.out));
       setExit(EXIT.CLEAN);
     });
 }
