@@ -157,7 +157,7 @@ function cell(value: unknown, max = 60): string {
 }
 
 /** What an audit entry changed, field by field: `status: open → done`, or what it recorded. */
-export function describeChange(before: unknown, after: unknown): string {
+function describeChange(before: unknown, after: unknown): string {
   const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isRecord(after)) return before === undefined ? cell(after) : `${cell(before)} → ${cell(after)}`;
   const old = isRecord(before) ? before : {};

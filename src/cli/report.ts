@@ -23,7 +23,7 @@ interface ReportFlags {
 }
 
 /** `--json` is `--format json`; without `--pack`, `--out` means every pack and nothing else is a choice made. */
-export function reportChoice(f: ReportFlags & { json?: boolean }): { pack: PackName | 'all'; format: PackFormat } {
+function reportChoice(f: ReportFlags & { json?: boolean }): { pack: PackName | 'all'; format: PackFormat } {
   if (f.json && f.format !== undefined && f.format !== 'json') throw new Error(`--json and --format ${f.format} ask for two formats; give one`);
   const format = f.json ? 'json' : f.format ?? 'html';
   if (f.pack !== undefined) return { pack: f.pack, format };

@@ -46,7 +46,7 @@ function iocCves(hits: LoadedIoc[]): string[] {
 type PlacedHit = YaraHit & { line: number };
 
 /** The 1-based line holding byte `offset` of `data`. */
-export function lineAt(data: Uint8Array, offset: number): number {
+function lineAt(data: Uint8Array, offset: number): number {
   let line = 1;
   const end = Math.min(offset, data.length);
   for (let at = data.indexOf(0x0a); at !== -1 && at < end; at = data.indexOf(0x0a, at + 1)) line += 1;
