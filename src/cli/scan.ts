@@ -37,6 +37,7 @@ interface ScanFlags {
   quiet?: boolean;
   maxExpandGb: number;
   tz: string;
+  queue?: string;
 }
 
 /** Stores the scan in a case in one transaction: all of it, or (if interrupted) none of it. */
@@ -62,6 +63,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     'scan triage.zip --json result.json --timeline timeline.csv',
     'scan bundle/ --json - | jq \'.servers\'',
     'scan bundle/ --case acme/exch-2021 --tz UTC',
+    'scan /shared/acme/*.zip --case acme/exch-2021 --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir',
   ].map((e) => `exir ${e}`), '0 nothing found at exploit-attempt or above, 1 exploit attempts or worse found, 2 error (bad arguments, unreadable input).')
     .description('Read folders and .zip bundles of Exchange and IIS logs and say whether each server was probed, attacked or compromised.')
     .argument('<paths...>', 'folders and .zip files (read in place)')
@@ -76,12 +78,21 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--workspace <dir>', 'folder of the SQLite case store (default ./.exir or EXIR_WORKSPACE)')
     .option('--firm <name>', 'limit the case store to one firm (default EXIR_FIRM)')
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
+    .option('--queue <url>', 'send the reading to `exir worker` processes through this Redis queue (redis://…; default EXIR_QUEUE); needs --db postgres://…')
     .option('-q, --quiet', 'no progress bar')
     .action(async (paths: string[], flags: ScanFlags) => {
+      const queueUrl = flags.queue ?? process.env['EXIR_QUEUE'];
+      const dbUrl = flags.db ?? process.env['EXIR_DB'];
+      if (queueUrl && !dbUrl?.startsWith('postgres')) {
+        process.stderr.write('exir scan: --queue needs --db postgres://… (or EXIR_DB): the workers store what they read there\n');
+        setExit(EXIT.ERROR);
+        return;
+      }
       const progress = progressReporter(!flags.quiet);
       let result;
       try {
         result = await scan({
+          ...(queueUrl && dbUrl ? { queue: { redisUrl: queueUrl, dbUrl, firm: flags.firm ?? flags.case?.split('/')[0] ?? 'default' } } : {}),
           inputs: paths,
           sigmaDirs: flags.sigma,
           ...(flags.threads ? { threads: flags.threads } : {}),
