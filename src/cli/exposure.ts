@@ -10,6 +10,7 @@ import {
 import { safeText } from '../core/terminal-text.js';
 import type { Warning } from '../core/types.js';
 import { scan } from '../scan/run.js';
+import { withExamples } from './help.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -274,8 +275,10 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
     ].join('\n'))
     .action(async (inputs: string[], flags: ExposureFlags) => runExposure(inputs, flags, setExit, io));
 
-  exposure
-    .command('update')
+  withExamples(exposure.command('update'), [
+    'exir exposure update --from build-numbers-and-release-dates.md --dry-run',
+    'exir exposure update --from exchange-builds.html --write my-builds.json   # then: exir exposure --builds my-builds.json …',
+  ], '0 table written (or, with --dry-run, checked), 2 error (a page it cannot read, a table it cannot write).')
     .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page.')
     .requiredOption('--from <file>', 'the page: its Markdown source, the saved HTML, or its text')
     .option('--table <file>', 'the build table to start from (default: the shipped one)')

@@ -2,6 +2,7 @@ import {
   STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
 import { showsExchange } from './exchange-host.js';
+import { inZone, zoneAbbreviation } from '../core/zoned-time.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -44,14 +45,33 @@ function maxTime(a: string | undefined, b: string | undefined): string | undefin
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** "02:14 UTC on 3 March 2021": how a person says a time in a sentence. */
-export function spokenTime(iso: string | undefined): string {
+/**
+ * "at 02:14 UTC on 3 March 2021": how a person says a time in a sentence. The sentences the JSON
+ * output keeps are in UTC; people read them in their own zone (see spokenIn).
+ */
+export function spokenTime(iso: string | undefined, zone = 'UTC'): string {
   if (!iso) return 'at an unknown time';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return 'at an unknown time';
+  if (zone !== 'UTC') {
+    const [date, time] = inZone(iso, zone).split(' ');
+    const [y, m, day] = (date ?? '').split('-').map(Number);
+    return `at ${(time ?? '').slice(0, 5)} ${zoneAbbreviation(iso, zone)} on ${day} ${MONTHS[(m ?? 1) - 1]} ${y}`;
+  }
   const hh = String(d.getUTCHours()).padStart(2, '0');
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
   return `at ${hh}:${mm} UTC on ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+const SPOKEN_UTC = new RegExp(`\\b(\\d{2}):(\\d{2}) UTC on (\\d{1,2}) (${MONTHS.join('|')}) (\\d{4})\\b`, 'g');
+
+/** A sentence made with spokenTime, its times said in `zone` ("at 03:14 BST on 3 July 2021"). */
+export function spokenIn(sentence: string, zone: string): string {
+  if (zone === 'UTC') return sentence;
+  return sentence.replace(SPOKEN_UTC, (whole, hh: string, mm: string, day: string, month: string, year: string) => {
+    const ms = Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(hh), Number(mm));
+    return Number.isNaN(ms) ? whole : spokenTime(new Date(ms).toISOString(), zone).slice('at '.length);
+  });
 }
 
 export interface VerdictContext {
