@@ -7,10 +7,10 @@ test('names are asked in batches no bigger than the rate, with a wait between ba
   let batch: string[] = [];
   const waits: number[] = [];
   const registered = new Set(['examp1e.com']);
-  const answers = await resolveAll(['a.com', 'b.com', 'examp1e.com', 'c.com', 'd.com'], async (n) => {
+  const answers = await resolveAll(['a.com', 'b.com', 'examp1e.com', 'c.com', 'd.com'], (n) => {
     batch.push(n);
-    return n === 'c.com' ? undefined : registered.has(n);
-  }, { perSecond: 2, sleep: async (ms) => { waits.push(ms); asked.push(batch); batch = []; } });
+    return Promise.resolve(n === 'c.com' ? undefined : registered.has(n));
+  }, { perSecond: 2, sleep: (ms) => { waits.push(ms); asked.push(batch); batch = []; return Promise.resolve(); } });
   asked.push(batch);
   assert.deepEqual(asked, [['a.com', 'b.com'], ['examp1e.com', 'c.com'], ['d.com']]);
   assert.equal(waits.length, 2);
