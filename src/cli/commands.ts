@@ -10,6 +10,8 @@ import { registerAssess } from './assess.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 import { registerFile } from './file.js';
+import { registerCredentials } from './credentials.js';
+import { registerPhishing } from './phishing.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -23,4 +25,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerObligations(program, setExit);
   registerReport(program, setExit);
   registerFile(program, setExit);
+  registerCredentials(program, setExit);
+  registerPhishing(program, setExit);
 }

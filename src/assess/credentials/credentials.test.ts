@@ -97,3 +97,12 @@ test('an exported mailbox is to review, not to reset, and comes last', () => {
   assert.deepEqual([last?.account, last?.action, last?.playbookStep], ['ceo@contoso.com', 'review', undefined]);
   assert.ok(!report.accounts.some((a) => a.account === 'cfo@contoso.com'));
 });
+
+test('an account exposed two ways is one line, under the reason that resets it first, with both pieces of evidence', () => {
+  const report = assessCredentials(input({ findings: [exploit, dump], servers: [{ name: 'EX01', verdict: 'post-exploitation' }] }));
+  const ex01 = report.accounts.filter((a) => a.account === 'EX01$');
+  assert.equal(ex01.length, 1);
+  assert.equal(ex01[0]?.reason, 'in-dumped-memory');
+  assert.equal(ex01[0]?.exposedFrom, exploit.time, 'exposed from the earlier of the two');
+  assert.deepEqual(ex01[0]?.evidence.map((e) => e.line).sort(), [7, 900]);
+});

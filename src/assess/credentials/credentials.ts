@@ -97,12 +97,19 @@ export function assessCredentials(input: CredentialsInput): CredentialsReport {
   const out: ExposedAccount[] = [];
   const limits: string[] = [];
   const add = (a: ExposedAccount): void => {
-    const same = out.find((o) => lower(o.account) === lower(a.account) && o.reason === a.reason && o.server === a.server);
-    if (!same) out.push(a);
-    else {
-      same.evidence.push(...a.evidence.filter((e) => !same.evidence.some((s) => s.path === e.path && s.line === e.line)));
-      if (a.exposedFrom && (!same.exposedFrom || a.exposedFrom < same.exposedFrom)) same.exposedFrom = a.exposedFrom;
+    // One account is one line: the reason that puts it earliest in the order, every piece of evidence, the earliest time.
+    const same = out.find((o) => lower(o.account) === lower(a.account) && o.server === a.server);
+    if (!same) {
+      out.push(a);
+      return;
     }
+    const evidence = [...same.evidence, ...a.evidence.filter((e) => !same.evidence.some((s) => s.path === e.path && s.line === e.line))];
+    const from = [same.exposedFrom, a.exposedFrom].filter((t): t is string => Boolean(t)).sort()[0];
+    const whys = REASONS.indexOf(a.reason) < REASONS.indexOf(same.reason) ? [a.why, same.why] : [same.why, a.why];
+    if (REASONS.indexOf(a.reason) < REASONS.indexOf(same.reason)) Object.assign(same, a);
+    same.why = [...new Set(whys)].join(' ');
+    same.evidence = evidence;
+    same.exposedFrom = from;
   };
   const window = attackWindow(input.findings);
   const inWindow = (t: string | undefined): boolean => Boolean(window && t && t >= window.from);

@@ -30,7 +30,8 @@ export function phishingSection(p: CasePhishing, audience: 'clients' | 'regulato
   }
   const hijacks = p.watch.filter((h) => h.kind === 'thread-hijack').length;
   if (hijacks > 0) {
-    paragraphs.push(`${hijacks} ${hijacks === 1 ? 'reply' : 'replies'} into existing conversations from people outside them ${hijacks === 1 ? 'has' : 'have'} already been seen.`);
+    paragraphs.push(hijacks === 1 ? 'One reply into an existing conversation, from someone who had no part in it, has already been seen.'
+      : `${hijacks} replies into existing conversations, from people who had no part in them, have already been seen.`);
   }
   paragraphs.push('Expect in particular: a request to pay to new bank details or to change how a payment is made; '
     + 'a link to "view a shared document" or to sign in to read a message; an urgent request that asks you not to call.');

@@ -1,0 +1,41 @@
+// `exir credentials` as text and CSV: the accounts in reset order, each with why, from when and
+// where the evidence is; then the playbook's reset steps and what the evidence cannot show.
+
+import type { CaseCredentials } from '../assess/credentials/of-case.js';
+import { KRBTGT_WAIT_HOURS } from '../assess/credentials/credentials.js';
+import { csvRow } from '../core/neutralise.js';
+import { safeText } from '../core/terminal-text.js';
+import { inZone } from '../core/zoned-time.js';
+
+const ACTION_WORDS = { 'reset-twice': 'RESET TWICE', reset: 'RESET', review: 'REVIEW' } as const;
+
+export function renderCredentialsText(c: CaseCredentials, zone: string): string {
+  const lines: string[] = [`Credentials to treat as known to the attacker — ${safeText(c.case)}`, ''];
+  if (c.accounts.length === 0) lines.push('  None: the case\'s evidence shows no dump, no code run as SYSTEM, no account or right changed in the attack, no mail exported.');
+  c.accounts.forEach((a, i) => {
+    lines.push(`${String(i + 1).padStart(3)}. ${ACTION_WORDS[a.action].padEnd(11)} ${safeText(a.account)}${a.server ? `  (${safeText(a.server)})` : ''}`);
+    lines.push(`       exposed from ${inZone(a.exposedFrom, zone)}`);
+    lines.push(`       ${safeText(a.why)}`);
+    for (const e of a.evidence.slice(0, 3)) lines.push(`       evidence: ${safeText(e.path)}:${e.line}`);
+    if (a.evidence.length > 3) lines.push(`       … and ${a.evidence.length - 3} more (--json lists them all)`);
+  });
+  if (c.actions.length > 0) {
+    lines.push('', 'Playbook reset steps (exir case action CASE STEP to record them):');
+    for (const s of c.actions) {
+      const wait = s.step === 'reset-krbtgt-second' ? ` — at least ${KRBTGT_WAIT_HOURS} hours after the first, once it has replicated` : '';
+      lines.push(`  ${s.step}${wait}: ${s.accounts.map(safeText).join('; ')}`);
+    }
+  }
+  if (c.limits.length > 0) {
+    lines.push('', 'What the evidence cannot show:');
+    for (const l of c.limits) lines.push(`  - ${safeText(l)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderCredentialsCsv(c: CaseCredentials): string {
+  const rows = [csvRow(['order', 'action', 'account', 'server', 'reason', 'exposed_from_utc', 'why', 'playbook_step', 'evidence'])];
+  c.accounts.forEach((a, i) => rows.push(csvRow([i + 1, a.action, a.account, a.server, a.reason, a.exposedFrom, a.why, a.playbookStep,
+    a.evidence.map((e) => `${e.path}:${e.line}`).join('; ')])));
+  return `${rows.join('\r\n')}\r\n`;
+}
