@@ -46,7 +46,8 @@ function actionLine(a: ActionState): string {
   return `[${a.status}] ${t(a.key)}: ${t(a.title)}${a.condition ? ` (${t(a.condition)})` : ''}${last}`;
 }
 
-export function renderStory(s: CaseStory): string {
+/** `extra`: sections later stages add after what the attacker reached (credentials, phishing), already rendered. */
+export function renderStory(s: CaseStory, extra: string[] = []): string {
   const out = [renderCase(s.case)];
   out.push(section('Verdicts', s.servers.length === 0 ? ['no servers yet'] :
     s.servers.map((v) => `${t(v.name)}: ${v.verdict ?? 'not scanned'}${v.summary ? `. ${t(v.summary)}` : ''}`)));
@@ -59,6 +60,7 @@ export function renderStory(s: CaseStory): string {
     ? s.reach.mailboxes.map((m) => `${m.level}: ${m.mailbox === '*' ? `every mailbox on ${t(m.server)}` : `${t(m.mailbox)} on ${t(m.server)}`}; ${t(m.how[0] ?? '')}`)
     : [s.scans.count ? 'no mailbox access by an attacker was seen in the scans' : 'not known yet: no scan recorded']));
   if (s.reach.gaps.length) out.push(section('What the evidence cannot see', s.reach.gaps.map(t)));
+  out.push(...extra);
   out.push(section('Evidence', [
     `${s.evidence.items} item(s) registered`,
     ...(s.evidence.changedAtLastCheck.length ? [`CHANGED at last check: ${s.evidence.changedAtLastCheck.join(', ')}`] : []),

@@ -20,6 +20,8 @@ export interface AftermathTruth {
   lsassDumpTime: string;
   /** Accounts that logged on to EX01 before the dump in a way that leaves their secret in memory. */
   dumpedAccounts: string[];
+  /** An account that logged on over the network before the dump: nothing of it stays in memory. */
+  networkLogonAccount: string;
   groupChangeTime: string;
   forwardedMailbox: string;
   forwardTo: string;
@@ -119,7 +121,8 @@ export async function writeAftermath(outDir: string, world: World): Promise<{ fi
   return {
     files: files.map((f) => f.path), bytes,
     truth: {
-      lsassDumpTime: new Date(dump).toISOString(), dumpedAccounts: ['CORP\\svc-mailarchive', `CORP\\${admin.account}`], groupChangeTime: new Date(group).toISOString(),
+      lsassDumpTime: new Date(dump).toISOString(), dumpedAccounts: ['CORP\\svc-mailarchive', `CORP\\${admin.account}`],
+      networkLogonAccount: `CORP\\${finance.sam}`, groupChangeTime: new Date(group).toISOString(),
       forwardedMailbox: finance.smtp, forwardTo: FORWARD_TO, lookalikeDomain: LOOKALIKE_DOMAIN, hijackSubject: `RE: ${subject}`,
     },
   };

@@ -1,6 +1,7 @@
 // `exir credentials` as text and CSV: the accounts in reset order, each with why, from when and
 // where the evidence is; then the playbook's reset steps and what the evidence cannot show.
 
+import type { AfterBreach } from '../assess/after-breach.js';
 import type { CaseCredentials } from '../assess/credentials/of-case.js';
 import { KRBTGT_WAIT_HOURS } from '../assess/credentials/credentials.js';
 import { csvRow } from '../core/neutralise.js';
@@ -38,4 +39,27 @@ export function renderCredentialsCsv(c: CaseCredentials): string {
   c.accounts.forEach((a, i) => rows.push(csvRow([i + 1, a.action, a.account, a.server, a.reason, a.exposedFrom, a.why, a.playbookStep,
     a.evidence.map((e) => `${e.path}:${e.line}`).join('; ')])));
   return `${rows.join('\r\n')}\r\n`;
+}
+
+/** The two sections `exir case show` adds after what the attacker reached. */
+export function renderAfterBreachSections(a: AfterBreach): string[] {
+  const c = a.credentials;
+  const resets = c.accounts.filter((x) => x.action !== 'review');
+  const reviews = c.accounts.length - resets.length;
+  const credentials = c.accounts.length === 0
+    ? ['none found in the evidence (exir credentials CASE says why)']
+    : [`${resets.length} to reset${reviews ? `, ${reviews} mailbox(es) to review` : ''}, in this order (exir credentials CASE for why and the evidence):`,
+      ...c.accounts.slice(0, 8).map((x, i) => `${i + 1}. ${x.action === 'reset-twice' ? 'reset twice' : x.action}: ${safeText(x.account)}`),
+      ...(c.accounts.length > 8 ? [`… and ${c.accounts.length - 8} more`] : [])];
+  const p = a.phishing;
+  const kinds = new Map<string, number>();
+  for (const h of p.watch) kinds.set(h.kind, (kinds.get(h.kind) ?? 0) + 1);
+  const phishing = [
+    p.watch.length === 0 ? 'nothing in the message tracking the scans read' : [...kinds].map(([k, n]) => `${k} ${n}`).join(', '),
+    ...(p.lookalikesSeen.length ? [`lookalike domains seen: ${p.lookalikesSeen.map(safeText).join(', ')}`] : []),
+    ...p.limits.map(safeText),
+    'exir phishing CASE for the messages and the block list',
+  ];
+  const section = (title: string, lines: string[]): string => `${title}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+  return [section('Credentials to reset', credentials), section('Phishing since the attack', phishing)];
 }
