@@ -106,3 +106,13 @@ test('an account exposed two ways is one line, under the reason that resets it f
   assert.equal(ex01[0]?.exposedFrom, exploit.time, 'exposed from the earlier of the two');
   assert.deepEqual(ex01[0]?.evidence.map((e) => e.line).sort(), [7, 900]);
 });
+
+test('stored IIS credentials read in clear put that server\'s pool and connection-string accounts on the list', () => {
+  const read: CredentialFinding = { ruleId: '0b8f5f0e-6a43-4d0f-9c51-2e7a8d1c4b19', time: '2021-03-05T23:20:05Z', server: 'EX01', path: 'EX01/Security.evtx', line: 77 };
+  const report = assessCredentials(input({ findings: [exploit, read] }));
+  assert.deepEqual(report.accounts.map((a) => [a.account, a.action, a.exposedFrom]), [
+    ['accounts stored in EX01\'s IIS configuration (application pool identities, web.config connection strings)', 'reset', read.time],
+  ]);
+  // Any other post-exploitation finding is not a credential read.
+  assert.deepEqual(assessCredentials(input({ findings: [exploit, { ...read, ruleId: 'other' }] })).accounts, []);
+});

@@ -8,6 +8,7 @@ import type { ContextRecord, MailboxTouch, Verdict } from '../../core/types.js';
 
 interface ExposureData {
   lsassDumpRules: string[];
+  credentialsReadRules: string[];
   systemVerdicts: Verdict[];
   logonTypesLeavingSecrets: Record<string, string>;
   notPeople: string[];
@@ -21,7 +22,7 @@ const DATA = JSON.parse(readFileSync(new URL('../../../data/credentials/exposure
 export const KRBTGT_WAIT_HOURS = DATA.krbtgtWaitHours;
 
 /** Reset first what opens most: the domain's own key, its administrators, what the attacker made, then the rest. */
-export const REASONS = ['domain-reached', 'domain-admins', 'changed-by-attacker', 'permission-granted', 'in-dumped-memory', 'service-accounts',
+export const REASONS = ['domain-reached', 'domain-admins', 'changed-by-attacker', 'permission-granted', 'credentials-read', 'in-dumped-memory', 'service-accounts',
   'computer-account', 'mail-exported'] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -172,6 +173,14 @@ export function assessCredentials(input: CredentialsInput): CredentialsReport {
         server: dump.server, exposedFrom: dump.time, evidence: [place(dump), place(r.origin)], playbookStep: 'reset-credentials',
         why: `Logged on to ${dump.server} (${kind}) at ${r.time ?? 'an unknown time'}, before LSASS was dumped${dump.time ? ` at ${dump.time}` : ''}: its secret was in the dumped memory.` });
     }
+  }
+
+  // Stored credentials read in clear: the accounts are not named in the command, so they are named by where they are kept.
+  const readRules = new Set(DATA.credentialsReadRules);
+  for (const f of input.findings.filter((x) => readRules.has(x.ruleId))) {
+    add({ account: `accounts stored in ${f.server}'s IIS configuration (application pool identities, web.config connection strings)`, reason: 'credentials-read',
+      action: 'reset', server: f.server, exposedFrom: f.time, evidence: [place(f)], playbookStep: 'reset-credentials',
+      why: `Stored IIS credentials were read in clear on ${f.server}${f.time ? ` at ${f.time}` : ''}: change each application pool account's and each connection string's password.` });
   }
 
   // Accounts created, enabled, given passwords or made privileged during the attack; rights granted by cmdlet.
