@@ -116,3 +116,13 @@ test('stored IIS credentials read in clear put that server\'s pool and connectio
   // Any other post-exploitation finding is not a credential read.
   assert.deepEqual(assessCredentials(input({ findings: [exploit, { ...read, ruleId: 'other' }] })).accounts, []);
 });
+
+test('a changed OWA sign-in page exposes everyone who signed in after, and says they are not listed by name; another changed file does not', () => {
+  const changed = { server: 'EX01', time: '2021-03-04T01:00:00Z', path: 'EX01/listing.csv', line: 12 };
+  const report = assessCredentials(input({ modifiedFiles: [
+    { ...changed, file: 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\logon.aspx' },
+    { ...changed, file: 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\errorFE.aspx', line: 13 },
+  ] }));
+  assert.deepEqual(report.accounts.map((a) => [a.account, a.exposedFrom, a.evidence[0]?.line]), [['every user who signed in to OWA on EX01 since 2021-03-04T01:00:00Z', changed.time, 12]]);
+  assert.match(report.limits.join('\n'), /POST \/owa\/auth\.owa/);
+});

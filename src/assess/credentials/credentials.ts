@@ -64,7 +64,12 @@ export interface CredentialsInput {
   servers: { name: string; verdict: Verdict | undefined }[];
   context: ContextRecord[];
   mailboxes: MailboxTouch[];
+  /** Exchange web files changed from Microsoft's, with the changed file's own path. */
+  modifiedFiles?: { server: string; file: string; time: string | undefined; path: string; line: number }[];
 }
+
+/** The OWA sign-in page: changed, it can send every password typed into it to the attacker. */
+const OWA_LOGON_PAGE = /[\\/]owa[\\/]auth[\\/]logon\.aspx$/i;
 
 const place = (p: { path: string; line: number }): Place => ({ path: p.path, line: p.line });
 const lower = (s: string): string => s.toLowerCase();
@@ -181,6 +186,14 @@ export function assessCredentials(input: CredentialsInput): CredentialsReport {
     add({ account: `accounts stored in ${f.server}'s IIS configuration (application pool identities, web.config connection strings)`, reason: 'credentials-read',
       action: 'reset', server: f.server, exposedFrom: f.time, evidence: [place(f)], playbookStep: 'reset-credentials',
       why: `Stored IIS credentials were read in clear on ${f.server}${f.time ? ` at ${f.time}` : ''}: change each application pool account's and each connection string's password.` });
+  }
+
+  for (const m of input.modifiedFiles ?? []) {
+    if (!OWA_LOGON_PAGE.test(m.file)) continue;
+    add({ account: `every user who signed in to OWA on ${m.server} since ${m.time ?? 'the change'}`, reason: 'credentials-read', action: 'reset', server: m.server,
+      exposedFrom: m.time, evidence: [place(m)], playbookStep: 'reset-credentials',
+      why: `The OWA sign-in page (${m.file}) differs from Microsoft's: a changed page can pass every password typed into it to the attacker.` });
+    limits.push(`exir does not list who signed in to OWA on ${m.server} after its sign-in page changed: take the users from the IIS logs (POST /owa/auth.owa) from ${m.time ?? 'the change'} on.`);
   }
 
   // Accounts created, enabled, given passwords or made privileged during the attack; rights granted by cmdlet.

@@ -19,6 +19,7 @@ export async function credentialsOfCase(store: CaseStore, ref: string): Promise<
     servers: story.servers,
     context: context.records,
     mailboxes: mailboxes ?? [],
+    modifiedFiles: context.modifiedFiles,
   });
   if (context.scans > context.scansWithContext) {
     report.limits.push(`${context.scans - context.scansWithContext} of the case's ${context.scans} scan(s) were recorded by an exir that kept no logons or account changes: scan that evidence again to list the accounts it shows.`);
