@@ -13,8 +13,8 @@ const KEEP = new Set(DATA.keep);
 const CMDLETS = DATA.cmdlets.map((c) => c.toLowerCase());
 const MSGTRK_EVENTS = new Set(DATA.msgtrk.map((e) => e.toUpperCase()));
 
-/** At most this many context records per file: a month of a busy mail server's inbound mail. */
-export const MAX_CONTEXT_PER_FILE = 200_000;
+/** At most this many context records per file: bounds the memory a huge Security log can take (about 50 MB). */
+export const MAX_CONTEXT_PER_FILE = 100_000;
 
 /** Lower-case literals a record must hold to be worth offering here, per kind of log; none for logs with no context. */
 export function contextLiterals(kind: SourceKind): string[] {
