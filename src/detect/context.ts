@@ -13,7 +13,7 @@ const KEEP = new Set(DATA.keep);
 const CMDLETS = DATA.cmdlets.map((c) => c.toLowerCase());
 const MSGTRK_EVENTS = new Set(DATA.msgtrk.map((e) => e.toUpperCase()));
 
-/** At most this many context records per file: bounds the memory a huge Security log can take (about 50 MB). */
+/** At most this many context records per file: bounds the memory a huge Security log can take. */
 export const MAX_CONTEXT_PER_FILE = 100_000;
 
 /** Lower-case literals a record must hold to be worth offering here, per kind of log; none for logs with no context. */
