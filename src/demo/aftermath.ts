@@ -1,8 +1,8 @@
 // What the attack on EX01 left after the web shell, for `exir credentials` and `exir phishing`:
-// the Security and Sysmon events of an LSASS dump through comsvcs.dll with the logons before it, a
-// member added to Exchange Windows Permissions, an inbox rule forwarding the finance director's
-// mail out, and the mail that followed (forwarded copies, a reply into a stolen thread from a
-// homoglyph of the firm's domain). Fixed values, no draw from the demo's random stream, written
+// the Security events of an LSASS dump through comsvcs.dll with the logons before it, a member
+// added to Exchange Windows Permissions, an inbox rule forwarding the finance director's mail out,
+// and the mail that followed (forwarded copies, a reply into a stolen thread from a homoglyph of the
+// firm's domain, copied to a colleague). Fixed values, no draw from the demo's random stream, written
 // after the hourly logs: the rest of the demo is byte for byte what it was without them.
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -65,7 +65,8 @@ export async function writeAftermath(outDir: string, world: World): Promise<{ fi
   const [admin] = world.admins;
   const finance = world.people[2];
   const client = world.people[5];
-  if (!admin || !finance || !client) throw new Error('the demo world has too few people for the aftermath');
+  const colleague = world.people[3];
+  if (!admin || !finance || !client || !colleague) throw new Error('the demo world has too few people for the aftermath');
   const ex01 = world.servers[0];
   const dump = utc(3, 5, 22, 58, 14, 0);
   const group = utc(3, 5, 23, 4, 40, 0);
@@ -106,7 +107,8 @@ export async function writeAftermath(outDir: string, world: World): Promise<{ fi
     mailRow(utc(2, 26, 14, 30, 0), 2, 'SMTP', clientAddress, [finance.smtp], `RE: ${subject}`, '192.0.2.25'),
     mailRow(utc(3, 6, 9, 12, 0), 3, 'STOREDRIVER', finance.smtp, [FORWARD_TO], 'FW: Payment run 8 March', '10.10.1.11'),
     mailRow(utc(3, 8, 11, 0, 0), 4, 'SMTP', clientAddress, [finance.smtp], `RE: ${subject}`, '192.0.2.25'),
-    mailRow(utc(3, 9, 8, 47, 0), 5, 'SMTP', lookalike, [clientAddress], `RE: ${subject}`, '203.0.113.77'),
+    // Sent to the client and copied to a colleague to look routine: the firm's server sees the copy.
+    mailRow(utc(3, 9, 8, 47, 0), 5, 'SMTP', lookalike, [colleague.smtp], `RE: ${subject}`, '203.0.113.77'),
     mailRow(utc(3, 9, 9, 30, 0), 6, 'SMTP', clientAddress, [finance.smtp], 'Your new bank details', '192.0.2.25'),
   ];
   files.push({ path: 'EX01/Exchange/TransportRoles/Logs/MessageTracking/MSGTRK20210226-1.LOG',
