@@ -73,6 +73,9 @@ test('exir credentials on the demo case: krbtgt twice first, the accounts in the
   const text = await exir(['credentials', REF]);
   assert.match(text.out, /1\. RESET TWICE +krbtgt/);
   assert.match(text.out, /reset-krbtgt-second — at least 10 hours after the first/);
+  // Times in the sentences are shown in the reader's zone, as everywhere on the console.
+  assert.match(text.out, /before LSASS was dumped at 2021-03-05 22:58:14 GMT/);
+  assert.doesNotMatch(text.out, /\d\dT\d\d:\d\d:\d\d/);
   const csv = await exir(['credentials', REF, '--csv']);
   assert.match(csv.out.split('\r\n')[1] ?? '', /^1,reset-twice,krbtgt,/);
 });

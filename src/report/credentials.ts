@@ -8,6 +8,11 @@ import { csvRow } from '../core/neutralise.js';
 import { safeText } from '../core/terminal-text.js';
 import { inZone } from '../core/zoned-time.js';
 
+/** The assessment's sentences carry UTC times (ISO 8601) for JSON; the console shows them in the reader's zone. */
+function localTimes(text: string, zone: string): string {
+  return text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => inZone(iso, zone));
+}
+
 const ACTION_WORDS = { 'reset-twice': 'RESET TWICE', reset: 'RESET', review: 'REVIEW' } as const;
 
 export function renderCredentialsText(c: CaseCredentials, zone: string): string {
@@ -16,7 +21,7 @@ export function renderCredentialsText(c: CaseCredentials, zone: string): string 
   c.accounts.forEach((a, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${ACTION_WORDS[a.action].padEnd(11)} ${safeText(a.account)}${a.server ? `  (${safeText(a.server)})` : ''}`);
     lines.push(`       exposed from ${inZone(a.exposedFrom, zone)}`);
-    lines.push(`       ${safeText(a.why)}`);
+    lines.push(`       ${localTimes(safeText(a.why), zone)}`);
     for (const e of a.evidence.slice(0, 3)) lines.push(`       evidence: ${safeText(e.path)}:${e.line}`);
     if (a.evidence.length > 3) lines.push(`       … and ${a.evidence.length - 3} more (--json lists them all)`);
   });
@@ -29,7 +34,7 @@ export function renderCredentialsText(c: CaseCredentials, zone: string): string 
   }
   if (c.limits.length > 0) {
     lines.push('', 'What the evidence cannot show:');
-    for (const l of c.limits) lines.push(`  - ${safeText(l)}`);
+    for (const l of c.limits) lines.push(`  - ${localTimes(safeText(l), zone)}`);
   }
   return `${lines.join('\n')}\n`;
 }
