@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { phishingSection } from './client-section.js';
+import { phishingDraftSection, phishingSection } from './client-section.js';
 import type { CasePhishing } from './of-case.js';
 
 const base: CasePhishing = {
@@ -26,4 +26,14 @@ test('with nothing seen or registered the section names no domain and claims non
   const s = phishingSection({ ...base, lookalikes: [base.lookalikes[2] as CasePhishing['lookalikes'][number]] }, 'regulator');
   assert.deepEqual(s.domains, []);
   assert.doesNotMatch(s.paragraphs.join('\n'), /are not ours|does not use them/);
+});
+
+test('the same words as a letter section of a pack draft, traced to the phishing watch', () => {
+  const d = phishingDraftSection(base, 'clients');
+  assert.equal(d.style, 'letter');
+  assert.equal(d.title, 'Messages that pretend to be from us');
+  const field = d.items[0];
+  assert.ok(field?.kind === 'field');
+  assert.deepEqual(field.lines, phishingSection(base, 'clients').paragraphs);
+  assert.deepEqual(field.trace, ['lookalike domains seen in the mail (exir phishing)']);
 });

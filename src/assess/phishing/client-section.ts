@@ -3,6 +3,7 @@
 // the firm's mail or found registered, the messages to expect, and what to do. The packs call
 // this and render its paragraphs; it holds no formatting of its own.
 
+import type { DraftSection } from '../../regulatory/draft-types.js';
 import type { CasePhishing } from './of-case.js';
 
 export interface PhishingSection {
@@ -40,4 +41,22 @@ export function phishingSection(p: CasePhishing, audience: 'clients' | 'regulato
       + 'Do not sign in through a link in an email. If you have acted on such a message, call your bank at once, then us.'
     : 'The firm is telling its clients to confirm any payment instruction by calling a number they already hold, and is blocking the domains named above at its mail gateway.');
   return { heading: audience === 'clients' ? 'Messages that pretend to be from us' : 'Phishing that may follow the attack', paragraphs, domains: shown };
+}
+
+/**
+ * The section as a pack draft's letter section, for the packs to append (the letter to the people
+ * affected: 'clients'; the JFSC pack: 'regulator'). Traced to the message tracking and the lookalike
+ * list, never to internal ids.
+ */
+export function phishingDraftSection(p: CasePhishing, audience: 'clients' | 'regulator'): DraftSection {
+  const s = phishingSection(p, audience);
+  const trace = [
+    ...(p.watch.length > 0 ? [`message tracking: ${p.watch.length} message(s) flagged (exir phishing)`] : []),
+    ...(s.domains.length > 0 ? [`lookalike domains seen in the mail${p.resolved ? ' or registered in DNS' : ''} (exir phishing)`] : []),
+  ];
+  return {
+    title: s.heading,
+    style: 'letter',
+    items: [{ kind: 'field', id: `phishing-${audience}`, label: s.heading, lines: s.paragraphs, open: undefined, trace, source: 'exir phishing watch' }],
+  };
 }
