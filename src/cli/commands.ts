@@ -12,6 +12,8 @@ import { registerReport } from './report.js';
 import { registerFile } from './file.js';
 import { registerCredentials } from './credentials.js';
 import { registerPhishing } from './phishing.js';
+import { registerCollectScript } from './collect-script.js';
+import { registerQueue } from './queue.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -27,4 +29,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerFile(program, setExit);
   registerCredentials(program, setExit);
   registerPhishing(program, setExit);
+  registerCollectScript(program, setExit);
+  registerQueue(program, setExit);
 }

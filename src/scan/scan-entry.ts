@@ -11,8 +11,8 @@ export interface EntryResult {
   evidence: EvidenceFile;
   findings: Finding[];
   warnings: Warning[];
-  /** Logons, account changes and mail: kept beside the findings, never counted as them. */
-  context: ContextRecord[];
+  /** Logons, account changes and mail: kept beside the findings, never counted as them. Absent from a job result stored by an older exir. */
+  context?: ContextRecord[];
 }
 
 
