@@ -48,7 +48,8 @@ function actionLine(a: ActionState, zone: string): string {
   return `[${a.status}] ${t(a.key)}: ${t(a.title)}${a.condition ? ` (${t(a.condition)})` : ''}${last}`;
 }
 
-export function renderStory(s: CaseStory, zone = DEFAULT_ZONE): string {
+/** `extra`: sections later stages add after what the attacker reached (credentials, phishing), already rendered. */
+export function renderStory(s: CaseStory, zone = DEFAULT_ZONE, extra: string[] = []): string {
   const out = [renderCase(s.case, zone)];
   out.push(section('Verdicts', s.servers.length === 0 ? ['no servers yet'] :
     s.servers.map((v) => `${t(v.name)}: ${v.verdict ?? 'not scanned'}${v.summary ? `. ${t(spokenIn(v.summary, zone))}` : ''}`)));
@@ -61,6 +62,7 @@ export function renderStory(s: CaseStory, zone = DEFAULT_ZONE): string {
     ? s.reach.mailboxes.map((m) => `${m.level}: ${m.mailbox === '*' ? `every mailbox on ${t(m.server)}` : `${t(m.mailbox)} on ${t(m.server)}`}; ${t(spokenIn(m.how[0] ?? '', zone))}`)
     : [s.scans.count ? 'no mailbox access by an attacker was seen in the scans' : 'not known yet: no scan recorded']));
   if (s.reach.gaps.length) out.push(section('What the evidence cannot see', s.reach.gaps.map((g) => t(spokenIn(g, zone)))));
+  out.push(...extra);
   out.push(section('Evidence', [
     `${s.evidence.items} item(s) registered`,
     ...(s.evidence.changedAtLastCheck.length ? [`CHANGED at last check: ${s.evidence.changedAtLastCheck.join(', ')}`] : []),

@@ -196,7 +196,10 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const story = await store.story(args.one(0));
-      print(flags, story, () => renderStory(story, flags.tz));
+      const { afterBreach } = await import('../assess/after-breach.js');
+      const { renderAfterBreachSections } = await import('../report/credentials.js');
+      const after = await afterBreach(store, args.one(0));
+      print(flags, { ...story, ...after }, () => renderStory(story, flags.tz, renderAfterBreachSections(after)));
     }));
 
   withExamples(group.command('add-evidence').argument('<case>', CASE_ARG).argument('<paths...>', 'files, .zip bundles or folders')

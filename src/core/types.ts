@@ -236,6 +236,19 @@ export interface CoverageGap {
   statement: string;
 }
 
+export const CONTEXT_KINDS = ['logon', 'account-change', 'permission-cmdlet', 'mail'] as const;
+/** logon: 4624/4648; account-change: accounts and groups (4720…5136); permission-cmdlet: mailbox and role rights granted; mail: a message received. */
+export type ContextKind = (typeof CONTEXT_KINDS)[number];
+
+/** A record kept as context, never as a finding: it changes no verdict (see detect/context.ts). */
+export interface ContextRecord {
+  kind: ContextKind;
+  time: string | undefined;
+  server: string;
+  origin: Origin;
+  fields: Record<string, string>;
+}
+
 export interface Warning {
   /** Where, when it has a place: a file, a rule, a line. */
   where?: string;
@@ -252,6 +265,8 @@ export interface ScanResult {
   mailboxes: MailboxTouch[];
   mail: MailMovement[];
   coverage: Coverage[];
+  /** Logons, account changes and inbound mail, kept for the credentials and phishing assessments; absent from older scans. */
+  context?: ContextRecord[];
   warnings: Warning[];
   /** Rules loaded; not loaded (each one also a located warning); loaded but for logs exir does not read. */
   rules: { loaded: number; failed: number; unreachable: number };
