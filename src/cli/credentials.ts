@@ -6,9 +6,14 @@ import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { withExamples } from './help.js';
 
 export function registerCredentials(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
-  storeOptions(program.command('credentials').argument('<case>', 'FIRM/CASE')
+  storeOptions(withExamples(program.command('credentials'), [
+    'exir credentials acme/exch-2021',
+    'exir credentials acme/exch-2021 --csv > reset-order.csv',
+    'exir credentials acme/exch-2021 --json',
+  ], '0 no account to reset, 1 accounts to treat as known to the attacker, 2 error.').argument('<case>', 'FIRM/CASE')
     .description('Accounts whose secrets must be presumed known to the attacker, in reset order, each with why, from when and the evidence. Exit 1 when there is any.')
     .option('--csv', 'print CSV'))
     .action(runWithStore('credentials', io, setExit, async (store, flags, args) => {

@@ -8,6 +8,7 @@ import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions, UsageError } from './assess.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { withExamples } from './help.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 /** DNS questions per second at most: enough for a few hundred names in a minute, too few to trip a resolver's limits. */
@@ -22,7 +23,11 @@ export function parseDomainList(text: string): string[] {
 
 export function registerPhishing(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo,
   resolver?: (domain: string) => Promise<boolean | undefined>): void {
-  storeOptions(program.command('phishing').argument('<case>', 'FIRM/CASE')
+  storeOptions(withExamples(program.command('phishing'), [
+    'exir phishing acme/exch-2021 --domain acme.je',
+    'exir phishing acme/exch-2021 --domain acme.je --clients clients.txt --csv > block-list.csv',
+    'exir phishing acme/exch-2021 --domain acme.je --resolve --rate 5',
+  ], '0 no phishing seen in the mail, 1 phishing seen, 2 error.').argument('<case>', 'FIRM/CASE')
     .description('Lookalike domains to block, and mail from them, to the attacker\'s forwarding, into hijacked threads or in bulk after the attack. Exit 1 when the mail shows any.')
     .option('--domain <domain>', 'the firm\'s domain (repeat for more; default: the domains the case\'s mail shows are the firm\'s)', collect, [])
     .option('--clients <file>', 'the clients\' domains, one a line')
