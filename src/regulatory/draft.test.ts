@@ -145,3 +145,11 @@ test('a case with no answers: everything the firm must say is open, with what is
   assert.deepEqual(field('joic', 'joic.controller', bareDrafts).trace, ['case firm name (acme)']);
   assert.match(joic.open.find((o) => o.id === 'joic.people')?.needed ?? '', /datasets\[\]\.people/);
 });
+
+test('a 2021 case is drafted on the law of 2021: no 2026 Cyber Security Law, no EDPB guidance of 2023', () => {
+  for (const p of PACKS) {
+    const all = JSON.stringify(drafts.get(p));
+    assert.doesNotMatch(all, /Cyber Security \(Jersey\) Law|JE_CSL_OES_48H/, `${p} mentions a law adopted in 2026`);
+    assert.doesNotMatch(all, /9\/2022/, `${p} cites guidance adopted in 2023`);
+  }
+});

@@ -7,16 +7,16 @@ import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { resolve, RESOLVERS, someReasons } from './resolvers.js';
 import type { PackName } from './rules.js';
-import { confirmationCaveat, rulePack } from './rules.js';
+import { confirmationCaveat, rulePack, rulesAsOf } from './rules.js';
 import { showTime } from './time.js';
 
 /** Rows the HTML, DOCX and PDF carry; the JSON carries every finding. */
 export const APPENDIX_ROWS = 500;
 
 const PACK_RULES: Record<PackName, string[]> = {
-  joic: ['JE_DPJL_ART20_AUTHORITY', 'GG_DPL_S42_AUTHORITY', 'UK_GDPR_ART33', 'EU_GDPR_ART33'],
+  joic: ['JE_DPJL_ART20_AUTHORITY', 'GG_DPL_S42_AUTHORITY', 'UK_GDPR_ART33', 'EU_GDPR_ART33', 'EU_GDPR_ART33_WP29'],
   jfsc: ['JFSC_CODES_P6', 'GFSC_CYBER_RULES'],
-  subjects: ['JE_DPJL_DATA_SUBJECTS', 'GG_DPL_DATA_SUBJECTS', 'UK_GDPR_ART34', 'JE_DPJL_PROCESSOR_TO_CONTROLLER'],
+  subjects: ['JE_DPJL_DATA_SUBJECTS', 'GG_DPL_DATA_SUBJECTS', 'UK_GDPR_ART34', 'EU_GDPR_ART34', 'JE_DPJL_PROCESSOR_TO_CONTROLLER'],
   board: ['JCSC_VOLUNTARY', 'JE_CSL_OES_48H'],
   register: ['JE_DPJL_BREACH_LOG'],
 };
@@ -67,8 +67,10 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
   const caveats: string[] = [
     'Draft prepared by exir from the case record. Every statement names where it came from; check each before sending. Open questions are highlighted.',
   ];
-  const used = new Set(c.obligations.map((o) => o.ruleId));
-  for (const rule of rulePack().rules) {
+  const used = new Set(c.obligations.filter((o) => o.active).map((o) => o.ruleId));
+  // The law as it stood when the firm became aware: a later law is not mentioned, a replaced one is.
+  const asOf = rulesAsOf(rulePack(), c.facts.record.awareAt ?? c.facts.record.detectedAt ?? c.now);
+  for (const rule of [...asOf.inEffect, ...asOf.heldBack]) {
     if (!PACK_RULES[pack].includes(rule.id) || (!used.has(rule.id) && rule.inForce)) continue;
     const note = confirmationCaveat(rule);
     if (note) caveats.push(note);

@@ -67,6 +67,7 @@ export async function refreshObligations(store: CaseStore, ref: string, now: str
     times: { awareAt: facts.record.awareAt, detectedAt: facts.record.detectedAt },
     highRiskDeterminedAt: highRiskDeterminedAt(facts.assessments),
     existing: await store.listObligations(ref),
+    now,
   });
   const obligations = await store.syncObligations(ref, specs);
   facts = { ...facts, decisions: await store.listDecisions(ref) };

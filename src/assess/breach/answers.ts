@@ -3,7 +3,7 @@
 import { parse } from 'yaml';
 import { vocabulary } from './categories.js';
 import type { BreachAnswers, DatasetAnswer, FirmAnswers } from './types.js';
-import { SEVERITY_LEVELS } from './types.js';
+import { JFSC_CLASSES, SEVERITY_LEVELS } from './types.js';
 
 export class AnswersError extends Error {
   constructor(readonly problems: string[]) {
@@ -86,6 +86,18 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
       });
     }
   }
+  let euRepresentative: FirmAnswers['euRepresentative'];
+  if (raw.euRepresentative !== undefined) {
+    const r = raw.euRepresentative;
+    if (!isObj(r)) c.problems.push('firm.euRepresentative: expected name and state');
+    else {
+      const name = c.text(r.name, 'firm.euRepresentative.name');
+      const state = c.text(r.state, 'firm.euRepresentative.state')?.toUpperCase();
+      if (name === undefined) c.problems.push('firm.euRepresentative.name: name the representative');
+      if (state === undefined || !/^[A-Z]{2}$/.test(state)) c.problems.push('firm.euRepresentative.state: the two-letter code of the EU member state it is established in (FR, IE, …)');
+      else if (name !== undefined) euRepresentative = definedOnly({ name, state, email: c.text(r.email, 'firm.euRepresentative.email'), address: c.text(r.address, 'firm.euRepresentative.address') });
+    }
+  }
   let targets: Record<string, number> | undefined;
   if (raw.targets !== undefined) {
     if (!isObj(raw.targets)) c.problems.push('firm.targets: expected RULE_ID: hours');
@@ -103,6 +115,8 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
     establishments: c.list(raw.establishments, 'firm.establishments')?.map((s) => s.toUpperCase()),
     role, gdprScope,
     jfsc: c.choice(raw.jfsc, 'firm.jfsc', ['registered-person', 'schedule-2', 'none'] as const),
+    jfscClass: c.choice(raw.jfscClass, 'firm.jfscClass', JFSC_CLASSES),
+    euRepresentative,
     jfscImpact: c.bool(raw.jfscImpact, 'firm.jfscImpact'),
     gfscLicensee: c.bool(raw.gfscLicensee, 'firm.gfscLicensee'),
     gfscSignificant: c.bool(raw.gfscSignificant, 'firm.gfscSignificant'),

@@ -38,6 +38,9 @@ export interface ServerFacts {
   summary: string | undefined;
 }
 
+export const JFSC_CLASSES = ['trust-company-business', 'investment-business', 'fund-services-business', 'general-insurance-mediation', 'money-service-business', 'deposit-taking'] as const;
+export type JfscClass = (typeof JFSC_CLASSES)[number];
+
 export interface ContactAnswer {
   name?: string;
   role?: string;
@@ -56,6 +59,10 @@ export interface FirmAnswers {
   /** Laws beyond Jersey's that reach the firm, in its own legal view: UK or EU GDPR (Art. 3), Guernsey's DP(BoG)L (GG). */
   gdprScope?: ('UK' | 'EU' | 'GG')[];
   jfsc?: 'registered-person' | 'schedule-2' | 'none';
+  /** The class the firm is registered for with the JFSC: it decides which law the notice duty rests on. */
+  jfscClass?: JfscClass;
+  /** The firm's representative in the EU under GDPR Art. 27, with the member state it is established in. */
+  euRepresentative?: { name: string; state: string; email?: string; address?: string };
   /** Might the incident affect the registration or the clients' interests (the JFSC trigger)? */
   jfscImpact?: boolean;
   gfscLicensee?: boolean;
