@@ -73,7 +73,7 @@ test('the October change: awareness at 09:00 local on the Friday ends at 08:00 l
 });
 
 test('JOIC not required on a no-risk assessment: a decision is needed, and shown once recorded', () => {
-  const raw = { ...base, datasets: [{ id: 'x', description: 'public list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25, confidentiality: 0 } };
+  const raw = { ...base, datasets: [{ id: 'x', description: 'public list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25, confidentiality: 0, unlikelyRiskReason: 'a contact list the firm publishes' } };
   const { specs } = run(raw, {}, 'probed');
   const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
   assert.equal(joic.required, 'no');

@@ -188,6 +188,7 @@ export function checkAnswers(raw: unknown): BreachAnswers {
       enisa = definedOnly({
         dpcAdjustments: adjustments, ei: c.num(e.ei, 'enisa.ei'), confidentiality: c.num(e.confidentiality, 'enisa.confidentiality'),
         integrity: c.num(e.integrity, 'enisa.integrity'), availability: c.num(e.availability, 'enisa.availability'), malicious: c.num(e.malicious, 'enisa.malicious'),
+        unlikelyRiskReason: c.text(e.unlikelyRiskReason, 'enisa.unlikelyRiskReason'),
       });
     }
   }

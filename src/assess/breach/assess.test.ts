@@ -37,10 +37,12 @@ test('a web shell with full reach: access cannot be excluded, whatever the mailb
   assert.match(a.cannotExcludeReasons.join(' '), /EX01 is post-exploitation.*cannot be excluded/);
   assert.equal(a.datasets[0]?.access, 'reachable');
   assert.equal(a.enisa?.cb.malicious.value, 0.5);
-  assert.equal(a.enisa?.cb.confidentiality.value, 0.25);
-  // Criminal data is special and base 4: 4 × 1 + 0.25 + 0.5 = 4.75, very high, high risk.
+  // Reach without evidence of reading is exposure, which ENISA scores 0, not a disclosure to known recipients.
+  assert.equal(a.enisa?.cb.confidentiality.value, 0);
+  assert.match(a.enisa?.cb.confidentiality.why ?? '', /exposure/);
+  // Criminal data is special and base 4: 4 × 1 + 0 + 0.5 = 4.5, very high, high risk.
   assert.equal(a.enisa?.dpc, 4);
-  assert.equal(a.enisa?.se, 4.75);
+  assert.equal(a.enisa?.se, 4.5);
   assert.equal(a.conclusion, 'high-risk');
   assert.deepEqual(a.flags.specialCategories, ['criminal']);
 });
@@ -94,4 +96,16 @@ test('answers are checked with paths; what is missing is listed', () => {
   assert.throws(() => checkAnswers({ override: { level: 'low' } }), /override.reason/);
   assert.deepEqual(missingAnswers({}).map((m) => m.path), ['firm.legalName', 'firm.role', 'firm.establishments', 'firm.jfsc', 'firm.contact.name', 'datasets']);
   assert.deepEqual(missingAnswers(answers), []);
+});
+
+test('ENISA "low" means "unlikely to result in a risk" only by inference: without the firm\'s reason it stays a risk, and is asked', () => {
+  const plain = { firm: { role: ['controller'] }, datasets: [{ id: 'x', description: 'newsletter list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25 } };
+  const noReason = assessBreach(input({ answers: checkAnswers(plain), servers: [{ name: 'EX01', verdict: 'probed', summary: '' }], mailboxes: [], coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }] }));
+  assert.equal(noReason.level, 'low');
+  assert.equal(noReason.conclusion, 'risk');
+  assert.match(noReason.conclusionBasis.join(' '), /inference \[I\].*enisa\.unlikelyRiskReason/);
+  assert.ok(noReason.open.some((q) => q.id === 'enisa-low'));
+  const withReason = assessBreach(input({ answers: checkAnswers({ ...plain, enisa: { ei: 0.25, unlikelyRiskReason: 'names and emails already public on the firm\'s site' } }), servers: [{ name: 'EX01', verdict: 'probed', summary: '' }], mailboxes: [], coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }] }));
+  assert.equal(withReason.conclusion, 'no-risk');
+  assert.match(withReason.conclusionBasis.join(' '), /the firm's reason: names and emails already public/);
 });

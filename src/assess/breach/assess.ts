@@ -128,9 +128,11 @@ function enisaFor(a: BreachAnswers, datasets: DatasetAssessment[], servers: Asse
     ? { value: e.confidentiality, from: 'answer', why: "the firm's assessment" }
     : worst === 'exported' || worst === 'read'
       ? { value: 0.5, from: 'evidence', why: `the evidence shows data ${worst} by the attacker: disclosed to unknown recipients` }
+      // ENISA's own definitions: exposure without evidence of unlawful processing scores 0; "disclosed to a
+      // known number of recipients" is a disclosure, which reach alone is not (regulatory.md corrections).
       : worst === 'reachable' || anyFullReach
-        ? { value: 0.25, from: 'evidence', why: 'data within the attacker\'s reach, without evidence yet that it was read' }
-        : { value: 0.25, from: 'default', why: 'access to the data is not established; exposure is assumed until the evidence says otherwise' };
+        ? { value: 0, from: 'evidence', why: 'data within the attacker\'s reach, without evidence that it was read or copied: exposure, which ENISA scores 0 (answer enisa.confidentiality when it was disclosed)' }
+        : { value: 0, from: 'default', why: 'access to the data is not established: exposure without evidence of unlawful processing, which ENISA scores 0 (answer enisa.confidentiality otherwise)' };
   const integrity: EnisaInput = e.integrity !== undefined
     ? { value: e.integrity, from: 'answer', why: "the firm's assessment" }
     : { value: 0, from: 'default', why: 'no alteration recorded (answer enisa.integrity if mail, rules or records were changed)' };
@@ -175,6 +177,15 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   let conclusion = level === undefined ? undefined : conclusionFor(level);
   if (enisa) conclusionBasis.push(`ENISA: SE = DPC ${enisa.dpc} × EI ${enisa.ei.value} + CB ${enisa.cbTotal} = ${enisa.se} (${enisa.level})`);
   if (a.override) conclusionBasis.push(`the firm overrode the ENISA result to ${a.override.level}: ${a.override.reason}`);
+  const lowNeedsReason = conclusion === 'no-risk' && a.enisa?.unlikelyRiskReason === undefined;
+  if (conclusion === 'no-risk') {
+    // ENISA's bands say nothing of the law's threshold: reading "low" as "unlikely to result in a risk"
+    // is our inference, so a firm relies on it only with its own reason in writing.
+    if (lowNeedsReason) {
+      conclusion = 'risk';
+      conclusionBasis.push('ENISA "low" is read as "unlikely to result in a risk" only by inference [I]; no reason to rely on it is recorded (answers: enisa.unlikelyRiskReason), so the breach is treated as a risk');
+    } else conclusionBasis.push(`ENISA "low" read as "unlikely to result in a risk" (an inference [I]); the firm's reason: ${a.enisa?.unlikelyRiskReason ?? ''}`);
+  }
   const special = [...new Set(datasets.flatMap((d) => d.special))];
   if (special.length > 0 && conclusion === 'no-risk') {
     // EDPB 9/2022 ¶102: for special-category or criminal data damage should be considered likely.
@@ -198,6 +209,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   const records = sumKnown(datasets.map((d) => d.records));
 
   const open: OpenQuestion[] = [];
+  if (lowNeedsReason) open.push({ id: 'enisa-low', question: 'Does the firm rely on the ENISA "low" result to conclude the breach is unlikely to result in a risk?', needed: 'The reason, in writing (answers: enisa.unlikelyRiskReason); ENISA\'s bands are not the law\'s threshold.' });
   if (datasets.length === 0) open.push({ id: 'datasets', question: 'What data did the reached mailboxes and systems hold?', needed: 'Describe each dataset once: subjects, categories, numbers, jurisdictions, encryption (answers: datasets).' });
   if (input.mailboxes === undefined) open.push({ id: 'mailboxes-touched', question: 'Which mailboxes did the attacker read or export?', needed: 'A scan with mailbox analysis (mailboxes[]) stored in the case; until then the data touched is not established.' });
   if (input.coverage === undefined) open.push({ id: 'log-coverage', question: 'Do the logs cover the whole exploitation window?', needed: 'A scan with log coverage (coverage[]) stored in the case, or the firm\'s account of which logs exist.' });

@@ -98,6 +98,8 @@ export interface EnisaAnswers {
   integrity?: number;
   availability?: number;
   malicious?: number;
+  /** Why the firm relies on an ENISA "low" to conclude the breach is unlikely to result in a risk (that reading is an inference). */
+  unlikelyRiskReason?: string;
 }
 
 export interface BreachAnswers {
