@@ -116,15 +116,19 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const draft = JSON.parse(json.out) as { pack: string; open: { id: string }[] };
   assert.equal(draft.pack, 'joic');
   assert.ok(!draft.open.some((o) => o.id === 'joic.delay'), 'the delay reasons were given with the filing');
-  const html = await exir(['report', FIXTURE_REF, '--pack', 'subjects', '--format', 'html']);
+  const html = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--format', 'html']);
   assert.match(html.out, /^<!doctype html>/);
+  // Two datasets with different data: two letters to the people affected, one per audience, to a folder.
+  const letters = await exir(['report', FIXTURE_REF, '--pack', 'subjects', '--format', 'html', '--out', join(fx.dir, 'letters')]);
+  assert.equal(letters.code, 0, letters.err);
+  for (const a of ['trust-mail', 'hr']) assert.ok(existsSync(join(fx.dir, 'letters', `acme-proxylogon-subjects-${a}.html`)), a);
   const docx = join(fx.dir, 'board.docx');
   const d = await exir(['report', FIXTURE_REF, '--pack', 'board', '--format', 'docx', '--out', docx]);
   assert.equal(d.code, 0, d.err);
   assert.equal(readFileSync(docx).subarray(0, 2).toString(), 'PK');
   const all = await exir(['report', FIXTURE_REF, '--pack', 'all', '--format', 'json', '--out', join(fx.dir, 'packs')]);
   assert.equal(all.code, 0, all.err);
-  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
+  for (const p of ['joic', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
   if (!existsSync('/usr/bin/chromium') && process.env.EXIR_CHROMIUM === undefined) {
     t.skip('Chromium not found at /usr/bin/chromium; the PDF part is skipped');
     return;

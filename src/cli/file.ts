@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { safeJson, safeText } from '../case/index.js';
 import { clockFor, notifyDecision } from '../regulatory/clocks.js';
-import { buildDraft } from '../regulatory/draft.js';
+import { buildDrafts } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
@@ -43,10 +43,11 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       if (!ob) throw new Error(`case ${ref} has no obligation ${f.obligation} (see: exir obligations ${ref})`);
       const pack = (ob.template as Partial<ObligationTemplate>).pack;
       const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz };
-      const snapshot = pack !== undefined && (PACKS as readonly string[]).includes(pack)
-        ? buildDraft(pack as PackName, c, { appendixRows: Infinity }) : { note: 'this obligation has no pack draft' };
+      const drafts = pack !== undefined && (PACKS as readonly string[]).includes(pack) ? buildDrafts(pack as PackName, c, { appendixRows: Infinity }) : [];
+      const snapshot = drafts[0] ?? { note: 'this obligation has no pack draft' };
       const { filing, obligation } = await store.recordFiling(ref, {
-        obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other', content: { pack, assessmentVersion: standing.assessment?.version, draft: snapshot },
+        obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other',
+        content: { pack, assessmentVersion: standing.assessment?.version, draft: snapshot, ...(drafts.length > 1 ? { letters: drafts } : {}) },
         ...(f.at !== undefined ? { sentAt: f.at } : {}), ...(f.by !== undefined ? { sentBy: f.by } : {}),
         ...(f.delayReasons !== undefined ? { delayReasons: f.delayReasons } : {}),
       });

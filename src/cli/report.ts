@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Draft } from '../regulatory/draft-types.js';
-import { buildDraft } from '../regulatory/draft.js';
+import { buildDrafts } from '../regulatory/draft.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
@@ -32,7 +32,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
     .description('Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing or the breach-log entry, from the case.')
     .addOption(new Option('--pack <pack>', 'which draft').choices([...PACKS, 'all']).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'file format').choices(FORMATS).default('html'))
-    .option('--out <path>', 'file to write (a folder with --pack all); HTML and JSON of one pack go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'))
+    .option('--out <path>', 'file to write (a folder with --pack all, or when the letter to the people affected is several letters, one per audience); HTML and JSON of one document go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'))
     .action(runWithStore('report', io, setExit, async (store, flags, args) => {
       const f = flags as typeof flags & ReportFlags;
       const ref = String(args[0]);
@@ -41,10 +41,11 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: flags.tz ?? DEFAULT_ZONE };
       const packs: PackName[] = f.pack === 'all' ? [...PACKS] : [f.pack];
       // JSON carries every finding in the appendix; the page formats carry the first few hundred.
-      const drafts = packs.map((p) => buildDraft(p, c, f.format === 'json' ? { appendixRows: Infinity } : {}));
+      // The letter to the people affected is one document per audience, so a pack may give several.
+      const drafts = packs.flatMap((p) => buildDrafts(p, c, f.format === 'json' ? { appendixRows: Infinity } : {}));
       const outputs = await render(drafts, f.format);
       const record = standing.facts.record;
-      const single = packs.length === 1;
+      const single = drafts.length === 1;
       if (single && f.out === undefined && (f.format === 'html' || f.format === 'json')) {
         io.out(String(outputs[0]));
         return;
@@ -53,7 +54,8 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       const dir = single ? undefined : resolve(f.out ?? '.');
       if (dir) mkdirSync(dir, { recursive: true });
       drafts.forEach((d, i) => {
-        const name = `${record.firm.slug}-${record.name}-${d.pack}.${f.format}`;
+        // Audience ids are made of letters, digits, dot, dash, underscore and plus (src/regulatory/audiences.ts).
+        const name = `${record.firm.slug}-${record.name}-${d.pack}${d.audience ? `-${d.audience.id}` : ''}.${f.format}`;
         const path = single ? resolve(f.out ?? name) : join(dir ?? '.', name);
         writeFileSync(path, outputs[i] ?? '');
         io.out(`${path}  (${d.open.length} open question(s))\n`);

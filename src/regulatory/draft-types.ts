@@ -44,6 +44,14 @@ export interface DraftSection {
   items: DraftItem[];
 }
 
+export interface DraftAudience {
+  id: string;
+  datasets: { id: string; description: string; people: number | undefined }[];
+  people: number | undefined;
+  /** Every letter of the case, by id, with the datasets that feed it. */
+  letters: { id: string; datasets: string[] }[];
+}
+
 export interface Draft {
   pack: string;
   title: string;
@@ -55,6 +63,8 @@ export interface Draft {
   generatedAtShown: string;
   timeZone: string;
   assessmentVersion: number | undefined;
+  /** For a letter to the people affected: which datasets feed it, and its readers' number. */
+  audience?: DraftAudience | undefined;
   sections: DraftSection[];
   /** Every open question, in order, with what is needed to answer it. */
   open: OpenItem[];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Draft, DraftField } from './draft-types.js';
-import { buildDraft } from './draft.js';
+import { buildDraft, buildDrafts } from './draft.js';
 import type { Fixture } from './test-helpers/fixture-case.js';
 import { FIXTURE_REF, fixtureCase, HOSTILE } from './test-helpers/fixture-case.js';
 import { questionBank } from './questions.js';
@@ -152,4 +152,22 @@ test('a 2021 case is drafted on the law of 2021: no 2026 Cyber Security Law, no 
     assert.doesNotMatch(all, /Cyber Security \(Jersey\) Law|JE_CSL_OES_48H/, `${p} mentions a law adopted in 2026`);
     assert.doesNotMatch(all, /9\/2022/, `${p} cites guidance adopted in 2023`);
   }
+});
+
+test('one letter per audience: KYC clients are not told of HR health data, staff are not told of criminal-record checks', async () => {
+  const letters = buildDrafts('subjects', await context(full));
+  assert.equal(letters.length, 2);
+  const body = (d: Draft): string => d.sections.flatMap((s) => s.items).map((i) => (i.kind === 'field' ? i.lines.join(' ') : '')).join(' ');
+  const clients = letters.find((d) => d.audience?.datasets.some((x) => x.id === 'trust-mail'));
+  const staff = letters.find((d) => d.audience?.datasets.some((x) => x.id === 'hr'));
+  assert.ok(clients && staff);
+  assert.match(body(clients), /criminal record/);
+  assert.doesNotMatch(body(clients), /health/);
+  assert.match(body(staff), /health/);
+  assert.doesNotMatch(body(staff), /criminal record|passport|identity documents/i, 'the case-wide consequences (passport copies) are not told to staff');
+  assert.equal(clients.audience?.people, 1500);
+  assert.equal(staff.audience?.people, 60);
+  assert.deepEqual(clients.audience?.letters, [{ id: 'trust-mail', datasets: ['trust-mail'] }, { id: 'hr', datasets: ['hr'] }]);
+  assert.ok(staff.open.some((o) => o.id === 'subjects.what-it-means'), 'the staff letter asks for its own consequences');
+  assert.equal(buildDrafts('joic', await context(full)).length, 1);
 });

@@ -2,7 +2,9 @@
 // place as an open question with what is needed; the rules' confirmation caveats; the evidence
 // appendix of findings with file, line and hash.
 
-import type { Draft, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
+import type { Audience } from './audiences.js';
+import { letterAudiences } from './audiences.js';
+import type { Draft, DraftAudience, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { resolve, RESOLVERS, someReasons } from './resolvers.js';
@@ -36,6 +38,33 @@ export function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftT
     open: rows.length === 0 ? 'No findings in the case yet: scan the evidence into the case (exir scan … --case).' : undefined,
     trace: ['case findings (scans)'], source: 'exir evidence register',
   };
+}
+
+function draftAudience(a: Audience, all: Audience[]): DraftAudience {
+  return {
+    id: a.id, people: a.people,
+    datasets: a.datasets.map((d) => ({ id: d.id, description: d.description, people: d.people })),
+    letters: all.map((x) => ({ id: x.id, datasets: x.datasets.map((d) => d.id) })),
+  };
+}
+
+/**
+ * The pack's documents: one for most packs; for the letter to the people affected, one per audience
+ * (datasets with the same categories), so no one is told of data that was not theirs.
+ */
+export function buildDrafts(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft[] {
+  const datasets = c.assessment?.result.datasets ?? [];
+  if (pack !== 'subjects' || datasets.length < 2) return [buildDraft(pack, c, opts)];
+  const all = letterAudiences(datasets);
+  if (all.length < 2) return [buildDraft(pack, c, opts)];
+  return all.map((a) => {
+    const d = buildDraft(pack, { ...c, audience: a }, opts);
+    const others = all.filter((x) => x !== a).map((x) => x.datasets.map((y) => y.description).join(' + '));
+    return {
+      ...d, audience: draftAudience(a, all),
+      caveats: [...d.caveats, `This letter is for the people in: ${a.datasets.map((x) => `${x.description} (${x.people !== undefined ? `about ${x.people}` : 'number not given'})`).join('; ')}. Other letters go to the people in: ${others.join('; ')}.`],
+    };
+  });
 }
 
 export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft {

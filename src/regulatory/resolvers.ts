@@ -6,6 +6,7 @@ import { vocabulary } from '../assess/breach/categories.js';
 import { EI_LABELS } from '../assess/breach/enisa.js';
 import type { AccessLevel, BreachAnswers, BreachAssessment, DatasetAssessment } from '../assess/breach/types.js';
 import type { StoredObligation } from '../case/regulatory-types.js';
+import type { Audience } from './audiences.js';
 import type { Clock } from './clocks.js';
 import type { CaseFacts } from './facts.js';
 import { showTime } from './time.js';
@@ -17,6 +18,8 @@ export interface DraftContext {
   clocks: Clock[];
   now: string;
   tz: string;
+  /** For a letter to the people affected: the datasets it speaks of (the others are not its readers'). */
+  audience?: Audience | undefined;
 }
 
 /** The first few reasons, and how many more the assessment holds (all are in the JSON draft's assessment). */
@@ -400,16 +403,19 @@ export const RESOLVERS: Record<string, Resolver> = {
   },
   'letter.whatItMeans': (c) => {
     const r = result(c);
-    if (!r || r.datasets.length === 0) return undefined;
-    const cats = [...new Set(r.datasets.flatMap((d) => d.categories))].map(catLabel);
-    const worst = r.datasets.some((d) => d.access === 'exported') ? 'We know that some of it was copied out.'
-      : r.datasets.some((d) => d.access === 'read') ? 'We know that some of it was read.'
-        : r.cannotExcludeAccess ? 'We cannot rule out that it was read or copied.' : 'We do not yet know whether it was read or copied.';
-    const cons = answers(c).narrative?.consequences;
+    const ds = c.audience?.datasets ?? r?.datasets ?? [];
+    if (!r || ds.length === 0) return undefined;
+    const cats = [...new Set(ds.flatMap((d) => d.categories))].map(catLabel);
+    const worst = ds.some((d) => d.access === 'exported') ? 'We know that some of it was copied out.'
+      : ds.some((d) => d.access === 'read') ? 'We know that some of it was read.'
+        : ds.some((d) => d.cannotExcludeAccess) ? 'We cannot rule out that it was read or copied.' : 'We do not yet know whether it was read or copied.';
+    // A letter speaks of its own readers' consequences; the case-wide text only where there is one letter.
+    const own = ds.flatMap((d) => (d.consequences ? [d.consequences] : []));
+    const cons = own.length ? [...new Set(own)].join(' ') : c.audience === undefined || c.audience.datasets.length === r.datasets.length ? answers(c).narrative?.consequences : undefined;
     return {
       lines: [`The emails and records we hold about you include: ${cats.join('; ')}. ${worst}`, ...(cons ? [cons] : [])],
-      trace: [`${av(c)}: datasets[].categories, access`, ...(cons ? [`answers: narrative.consequences (${av(c)})`] : [])],
-      ...(cons ? {} : { open: 'What this could mean for the people, in plain words (answers: narrative.consequences).' }),
+      trace: [`${av(c)}: ${c.audience ? `datasets ${c.audience.datasets.map((d) => d.id).join(', ')}` : 'datasets[]'}: categories, access`, ...(cons ? [own.length ? `answers: datasets[].consequences (${av(c)})` : `answers: narrative.consequences (${av(c)})`] : [])],
+      ...(cons ? {} : { open: 'What this could mean for these people, in plain words (answers: datasets[].consequences, or narrative.consequences where one letter goes to everyone).' }),
     };
   },
   'letter.whatToDo': (c) => ({
@@ -417,6 +423,8 @@ export const RESOLVERS: Record<string, Resolver> = {
       'Be wary of emails, calls or letters that claim to come from us, especially any that ask you to pay, to change bank details, or to give a password: criminals who took email can write convincing messages. We will never ask for your password, and we will never change our bank details by email.',
       'If a message from us asks for anything unusual, call us on the number you already have for us, not a number in the message.',
       'Watch your bank and card statements, and tell your bank at once about anything you do not recognise.',
+      ...((c.audience?.categories ?? (result(c)?.datasets ?? []).flatMap((d) => d.categories)).includes('identity-documents')
+        ? ['Copies of identity documents were among this data. Watch for accounts, loans or cards opened in your name, and tell the lender and the police at once if you see one.'] : []),
       'Report any scam to the States of Jersey Police (scams500@police.je), or in the UK to Action Fraud (0300 123 2040).',
       ...(answers(c).narrative?.subjectAdvice ? [answers(c).narrative?.subjectAdvice ?? ''] : []),
     ],

@@ -156,6 +156,7 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
     id, description: description ?? '', mailboxes: c.list(raw.mailboxes, `${at}.mailboxes`), servers: c.list(raw.servers, `${at}.servers`),
     subjects, categories, records: c.num(raw.records, `${at}.records`), people: c.num(raw.people, `${at}.people`), jurisdictions,
     encrypted: c.bool(raw.encrypted, `${at}.encrypted`), keyCompromised: c.bool(raw.keyCompromised, `${at}.keyCompromised`),
+    consequences: c.text(raw.consequences, `${at}.consequences`),
   });
 }
 

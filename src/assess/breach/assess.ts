@@ -100,6 +100,7 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
   return {
     id: d.id, description: d.description, subjects: d.subjects, categories: d.categories, special,
     records: d.records, people: d.people, jurisdictions: d.jurisdictions ?? {}, encrypted: d.encrypted, unintelligible,
+    ...(d.consequences !== undefined ? { consequences: d.consequences } : {}),
     access, accessBasis: basis, evidence, cannotExcludeAccess: cannotExclude,
   };
 }

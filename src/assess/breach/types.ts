@@ -89,6 +89,8 @@ export interface DatasetAnswer {
   jurisdictions?: Record<string, number | null>;
   encrypted?: boolean;
   keyCompromised?: boolean;
+  /** What the breach could mean for these people, in plain words, for their letter. */
+  consequences?: string;
 }
 
 export interface EnisaAnswers {
@@ -140,6 +142,7 @@ export interface DatasetAssessment {
   jurisdictions: Record<string, number | null>;
   encrypted: boolean | undefined;
   unintelligible: boolean;
+  consequences?: string | undefined;
   access: AccessLevel;
   /** Sentences that say why the access level is what it is, each naming its source. */
   accessBasis: string[];
