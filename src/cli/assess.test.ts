@@ -108,6 +108,17 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
   assert.equal(content.pack, 'joic');
   assert.equal(content.draft.pack, 'joic');
   assert.ok(content.draft.sections.length > 5);
+  // A filing to the ICO keeps the ICO's report, not the JOIC's: its title, and not the JOIC's reference as its own.
+  const ico = list.clocks.find((c) => c.clock.ruleId === 'UK_GDPR_ART33' && c.clock.stage === 'initial')?.clock.ref;
+  assert.ok(ico);
+  const icoFiled = await exir(['file', FIXTURE_REF, '--obligation', ico, '--reference', 'ICO-77', '--at', '2021-03-11T10:00Z', '--channel', 'ico_online', '--delay-reasons', 'UK residents identified late']);
+  assert.equal(icoFiled.code, 0, icoFiled.err);
+  const icoStored = (await fx.store.listObligations(FIXTURE_REF)).find((o) => o.ref === ico);
+  const icoDraft = (icoStored?.filings[0]?.content as { draft: { title: string; recipient?: string; sections: { items: { id: string; lines?: string[] }[] }[] } }).draft;
+  assert.match(icoDraft.title, /Information Commissioner's Office/);
+  assert.doesNotMatch(icoDraft.title, /JOIC/);
+  const prev = icoDraft.sections.flatMap((x) => x.items).find((i) => i.id === 'joic.previous-reference');
+  assert.doesNotMatch((prev?.lines ?? []).join(' '), /JOIC-9/);
 });
 
 test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a folder', async (t) => {
@@ -128,7 +139,7 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   assert.equal(readFileSync(docx).subarray(0, 2).toString(), 'PK');
   const all = await exir(['report', FIXTURE_REF, '--pack', 'all', '--format', 'json', '--out', join(fx.dir, 'packs')]);
   assert.equal(all.code, 0, all.err);
-  for (const p of ['joic', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
+  for (const p of ['joic', 'joic-ico', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
   if (!existsSync('/usr/bin/chromium') && process.env.EXIR_CHROMIUM === undefined) {
     t.skip('Chromium not found at /usr/bin/chromium; the PDF part is skipped');
     return;

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { safeJson, safeText } from '../case/index.js';
 import { clockFor, notifyDecision } from '../regulatory/clocks.js';
-import { buildDrafts } from '../regulatory/draft.js';
+import { buildAuthorityDraft, buildDraft, buildDrafts } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
@@ -43,7 +43,11 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       if (!ob) throw new Error(`case ${ref} has no obligation ${f.obligation} (see: exir obligations ${ref})`);
       const pack = (ob.template as Partial<ObligationTemplate>).pack;
       const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz };
-      const drafts = pack !== undefined && (PACKS as readonly string[]).includes(pack) ? buildDrafts(pack as PackName, c, { appendixRows: Infinity }) : [];
+      // The snapshot is the draft for this obligation's recipient: an ODPA filing keeps the ODPA's report, not the JOIC's.
+      const full = { appendixRows: Infinity };
+      const drafts = pack === 'joic' ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
+        : pack === 'subjects' ? buildDrafts('subjects', c, full)
+          : pack !== undefined && (PACKS as readonly string[]).includes(pack) ? [buildDraft(pack as PackName, c, full)] : [];
       const snapshot = drafts[0] ?? { note: 'this obligation has no pack draft' };
       const { filing, obligation } = await store.recordFiling(ref, {
         obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other',

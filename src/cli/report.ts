@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Draft } from '../regulatory/draft-types.js';
-import { buildDrafts } from '../regulatory/draft.js';
+import { buildDrafts, buildOtherAuthorityDrafts, shortName } from '../regulatory/draft.js';
 import { refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
@@ -16,7 +16,7 @@ import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 
 interface ReportFlags {
-  pack: PackName | 'all';
+  pack: PackName | 'authorities' | 'all';
   format: PackFormat;
   out?: string;
 }
@@ -30,7 +30,7 @@ async function render(drafts: Draft[], format: PackFormat): Promise<(string | Bu
 export function registerReport(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
   storeOptions(program.command('report').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
     .description('Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing or the breach-log entry, from the case.')
-    .addOption(new Option('--pack <pack>', 'which draft').choices([...PACKS, 'all']).makeOptionMandatory())
+    .addOption(new Option('--pack <pack>', 'which draft (authorities: the JOIC report and one to each other authority the case must tell: ODPA, ICO, EU authorities)').choices([...PACKS, 'authorities', 'all']).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'file format').choices(FORMATS).default('html'))
     .option('--out <path>', 'file to write (a folder with --pack all, or when the letter to the people affected is several letters, one per audience); HTML and JSON of one document go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'))
     .action(runWithStore('report', io, setExit, async (store, flags, args) => {
@@ -39,10 +39,12 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       const now = flags.now ?? io.now();
       const standing = await refreshObligations(store, ref, now);
       const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: flags.tz ?? DEFAULT_ZONE };
-      const packs: PackName[] = f.pack === 'all' ? [...PACKS] : [f.pack];
+      const packs: PackName[] = f.pack === 'all' ? [...PACKS] : f.pack === 'authorities' ? ['joic'] : [f.pack];
       // JSON carries every finding in the appendix; the page formats carry the first few hundred.
-      // The letter to the people affected is one document per audience, so a pack may give several.
-      const drafts = packs.flatMap((p) => buildDrafts(p, c, f.format === 'json' ? { appendixRows: Infinity } : {}));
+      const opts = f.format === 'json' ? { appendixRows: Infinity } : {};
+      // The letter to the people affected is one document per audience, so a pack may give several;
+      // each authority other than the JOIC gets its own report, drafted from its own obligation.
+      const drafts = packs.flatMap((p) => [...buildDrafts(p, c, opts), ...(p === 'joic' && f.pack !== 'joic' ? buildOtherAuthorityDrafts(c, opts) : [])]);
       const outputs = await render(drafts, f.format);
       const record = standing.facts.record;
       const single = drafts.length === 1;
@@ -55,7 +57,8 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       if (dir) mkdirSync(dir, { recursive: true });
       drafts.forEach((d, i) => {
         // Audience ids are made of letters, digits, dot, dash, underscore and plus (src/regulatory/audiences.ts).
-        const name = `${record.firm.slug}-${record.name}-${d.pack}${d.audience ? `-${d.audience.id}` : ''}.${f.format}`;
+        const to = d.recipient ? `-${shortName(d.recipient).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` : '';
+        const name = `${record.firm.slug}-${record.name}-${d.pack}${to}${d.audience ? `-${d.audience.id}` : ''}.${f.format}`;
         const path = single ? resolve(f.out ?? name) : join(dir ?? '.', name);
         writeFileSync(path, outputs[i] ?? '');
         io.out(`${path}  (${d.open.length} open question(s))\n`);

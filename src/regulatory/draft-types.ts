@@ -63,6 +63,8 @@ export interface Draft {
   generatedAtShown: string;
   timeZone: string;
   assessmentVersion: number | undefined;
+  /** For an authority's report: the authority it goes to. */
+  recipient?: string | undefined;
   /** For a letter to the people affected: which datasets feed it, and its readers' number. */
   audience?: DraftAudience | undefined;
   sections: DraftSection[];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Draft, DraftField } from './draft-types.js';
-import { buildDraft, buildDrafts } from './draft.js';
+import { buildAuthorityDraft, buildDraft, buildDrafts, buildOtherAuthorityDrafts } from './draft.js';
 import type { Fixture } from './test-helpers/fixture-case.js';
-import { FIXTURE_REF, fixtureCase, HOSTILE } from './test-helpers/fixture-case.js';
+import { FIXTURE_REF, fixtureCase, HOSTILE, REALISTIC_ANSWERS } from './test-helpers/fixture-case.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { RESOLVERS } from './resolvers.js';
@@ -169,5 +169,35 @@ test('one letter per audience: KYC clients are not told of HR health data, staff
   assert.equal(staff.audience?.people, 60);
   assert.deepEqual(clients.audience?.letters, [{ id: 'trust-mail', datasets: ['trust-mail'] }, { id: 'hr', datasets: ['hr'] }]);
   assert.ok(staff.open.some((o) => o.id === 'subjects.what-it-means'), 'the staff letter asks for its own consequences');
-  assert.equal(buildDrafts('joic', await context(full)).length, 1);
+  assert.equal(buildDrafts('joic', await context(full))[0]?.title, 'Personal data breach report to the JOIC');
+});
+
+test('each authority gets its own report: the ODPA\'s quotes the ODPA reference and its own delay reasons, under its own name', async () => {
+  const f = await fixtureCase({ answers: REALISTIC_ANSWERS, file: true, lateGuernsey: true });
+  try {
+    const c = await context(f);
+    const reports = [...buildDrafts('joic', c), ...buildOtherAuthorityDrafts(c)];
+    const titles = reports.map((d) => d.title);
+    assert.equal(titles[0], 'Personal data breach report to the JOIC');
+    assert.ok(titles.some((x) => /ODPA/.test(x)), titles.join(' | '));
+    assert.ok(titles.some((x) => /Information Commissioner/.test(x)), titles.join(' | '));
+    assert.ok(titles.some((x) => /CNIL/.test(x)), `the 2021 case reports to the CNIL, where the EU representative is: ${titles.join(' | ')}`);
+    const odpaOb = c.obligations.find((o) => o.ruleId === 'GG_DPL_S42_AUTHORITY' && o.stage === 'initial');
+    assert.ok(odpaOb);
+    const odpa = buildAuthorityDraft(c, odpaOb);
+    const own = (id: string): string => {
+      const item = odpa.sections.flatMap((x) => x.items).find((i) => i.id === id);
+      assert.ok(item && item.kind === 'field', id);
+      return item.lines.join(' ');
+    };
+    assert.doesNotMatch(odpa.title, /JOIC/);
+    assert.equal(own('joic.previous-reference'), 'ODPA-2021-117', 'the JOIC reference is not quoted to the ODPA as its own');
+    assert.match(own('joic.first-or-follow-up'), /ODPA reference ODPA-2021-117/);
+    assert.match(own('joic.delay'), /Guernsey residents among the clients were only identified on 12 March/);
+    assert.doesNotMatch(own('joic.delay'), /forensic firm/, 'the JOIC filing\'s delay reasons are not the ODPA\'s');
+    assert.ok(!odpa.sections.flatMap((s) => s.items).some((i) => i.id === 'joic.registration' || i.id === 'joic.declarations'));
+    assert.doesNotMatch(JSON.stringify(odpa.sections.map((s) => s.items.map((i) => i.label))), /JOIC/);
+  } finally {
+    await f.close();
+  }
 });

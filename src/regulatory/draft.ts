@@ -67,8 +67,51 @@ export function buildDrafts(pack: PackName, c: DraftContext, opts: { appendixRow
   });
 }
 
+/** How a report names its authority in running text: its acronym where it has one. */
+export function shortName(recipient: string): string {
+  if (/Information Commissioner's Office/.test(recipient)) return 'ICO';
+  const lead = /^([A-Z]{2,})\b/.exec(recipient)?.[1];
+  const tail = /\(([^()]+)\)\s*$/.exec(recipient)?.[1];
+  if (lead) return lead;
+  if (tail && !tail.includes(' ')) return tail;
+  return recipient;
+}
+
+/** Questions of the JOIC's own form that another authority's report does not carry. */
+const JOIC_ONLY = new Set(['joic.registration', 'joic.declarations']);
+
+/** The reports to the authorities other than the JOIC, one each, drafted from its own obligation. */
+export function buildOtherAuthorityDrafts(c: DraftContext, opts: { appendixRows?: number } = {}): Draft[] {
+  return otherAuthorities(c).map((t) => buildAuthorityDraft(c, t, opts));
+}
+
+/** The authorities other than the JOIC that the case must report to, each with its own report. */
+function otherAuthorities(c: DraftContext): { ruleId: string; recipient: string; short: string }[] {
+  const seen = new Set<string>();
+  return c.obligations
+    .filter((o) => o.active && o.stage === 'initial' && o.ruleId !== 'JE_DPJL_ART20_AUTHORITY' && PACK_RULES.joic.includes(o.ruleId))
+    .filter((o) => !seen.has(o.key) && (seen.add(o.key), true))
+    .map((o) => ({ ruleId: o.ruleId, recipient: o.recipient, short: shortName(o.recipient) }));
+}
+
+/** The report to one authority, drafted from its own obligation: its name, its references, its delay. */
+export function buildAuthorityDraft(c: DraftContext, target: { ruleId: string; recipient: string }, opts: { appendixRows?: number } = {}): Draft {
+  if (target.ruleId === 'JE_DPJL_ART20_AUTHORITY') return buildDraft('joic', c, opts);
+  return buildDraft('joic', { ...c, authority: { ...target, short: shortName(target.recipient) } }, opts);
+}
+
 export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft {
-  const bank = questionBank(new Set(Object.keys(RESOLVERS)))[pack];
+  const joicBank = questionBank(new Set(Object.keys(RESOLVERS)))[pack];
+  const a = pack === 'joic' ? c.authority : undefined;
+  const law = a ? c.obligations.find((o) => o.ruleId === a.ruleId && o.recipient === a.recipient)?.legalReference : undefined;
+  const bank = a === undefined ? joicBank : {
+    title: `Personal data breach report to the ${a.recipient}`,
+    basis: `${law ?? a.ruleId}; the fields of the JOIC's form where the law asks for the same facts`,
+    sections: joicBank.sections.map((sec) => ({
+      ...sec,
+      questions: sec.questions.filter((q) => !JOIC_ONLY.has(q.id)).map((q) => ({ ...q, label: q.label.replace(/\bJOIC\b/g, a.short) })),
+    })),
+  };
   const open: OpenItem[] = [];
   const sections: DraftSection[] = bank.sections.map((s) => ({
     title: s.title,
@@ -99,8 +142,9 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
   const used = new Set(c.obligations.filter((o) => o.active).map((o) => o.ruleId));
   // The law as it stood when the firm became aware: a later law is not mentioned, a replaced one is.
   const asOf = rulesAsOf(rulePack(), c.facts.record.awareAt ?? c.facts.record.detectedAt ?? c.now);
+  const packRules = a ? [a.ruleId] : PACK_RULES[pack];
   for (const rule of [...asOf.inEffect, ...asOf.heldBack]) {
-    if (!PACK_RULES[pack].includes(rule.id) || (!used.has(rule.id) && rule.inForce)) continue;
+    if (!packRules.includes(rule.id) || (!used.has(rule.id) && rule.inForce)) continue;
     const note = confirmationCaveat(rule);
     if (note) caveats.push(note);
     if (!rule.inForce) caveats.push(`${rule.title} (${rule.id}) is not in force yet; it is held back until commencement.`);
@@ -112,6 +156,6 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
   const firmName = c.assessment?.answers.firm?.legalName ?? c.facts.record.firm.name;
   return {
     pack, title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
-    timeZone: c.tz, assessmentVersion: c.assessment?.version, sections, open, caveats,
+    timeZone: c.tz, assessmentVersion: c.assessment?.version, ...(a ? { recipient: a.recipient } : {}), sections, open, caveats,
   };
 }

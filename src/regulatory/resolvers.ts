@@ -18,6 +18,8 @@ export interface DraftContext {
   clocks: Clock[];
   now: string;
   tz: string;
+  /** For an authority's report: the authority it goes to (the JOIC when not set). */
+  authority?: { ruleId: string; recipient: string; short: string } | undefined;
   /** For a letter to the people affected: the datasets it speaks of (the others are not its readers'). */
   audience?: Audience | undefined;
 }
@@ -68,6 +70,18 @@ function registration(c: DraftContext, scheme: string): string | undefined {
 
 function clocksFor(c: DraftContext, ruleId: string, stage?: string): Clock[] {
   return c.clocks.filter((k) => k.ruleId === ruleId && (stage === undefined || k.stage === stage));
+}
+
+const JOIC = { ruleId: 'JE_DPJL_ART20_AUTHORITY', recipient: 'JOIC (Jersey Data Protection Authority)', short: 'JOIC' };
+
+/** The authority an authority report goes to, and its clocks: its own references and delay, never the JOIC's. */
+function authority(c: DraftContext): typeof JOIC {
+  return c.authority ?? JOIC;
+}
+
+function authorityClocks(c: DraftContext, stage?: string): Clock[] {
+  const a = authority(c);
+  return clocksFor(c, a.ruleId, stage).filter((k) => k.recipient === a.recipient || c.authority === undefined);
 }
 
 function clockLine(c: DraftContext, k: Clock): string {
@@ -135,15 +149,17 @@ export const RESOLVERS: Record<string, Resolver> = {
     return e?.length ? { lines: [e.join(', ')], trace: [`answers: firm.establishments (${av(c)})`] } : undefined;
   },
   'joic.stage': (c) => {
-    const initial = clocksFor(c, 'JE_DPJL_ART20_AUTHORITY', 'initial')[0];
+    const a = authority(c);
+    const initial = authorityClocks(c, 'initial')[0];
     if (initial?.firstFiledAt) {
-      return { lines: [`Follow-up notification (first notification filed ${t(c, initial.firstFiledAt)}${initial.references.length ? `, JOIC reference ${initial.references.join(', ')}` : ''})`], trace: [`obligation ${initial.ref} filings`] };
+      return { lines: [`Follow-up notification (first notification filed ${t(c, initial.firstFiledAt)}${initial.references.length ? `, ${a.short} reference ${initial.references.join(', ')}` : ''})`], trace: [`obligation ${initial.ref} filings`] };
     }
-    return { lines: ['First notification'], trace: initial ? [`obligation ${initial.ref}: no filing recorded`] : ['no JOIC filing recorded in the case'] };
+    return { lines: ['First notification'], trace: initial ? [`obligation ${initial.ref}: no filing recorded`] : [`no ${a.short} filing recorded in the case`] };
   },
   'joic.previousReference': (c) => {
-    const refs = clocksFor(c, 'JE_DPJL_ART20_AUTHORITY').flatMap((k) => k.references);
-    return refs.length ? { lines: [[...new Set(refs)].join(', ')], trace: ['filings of the JOIC obligations'] } : { lines: ['None: this is the first notification'], trace: ['no JOIC filing recorded in the case'] };
+    const a = authority(c);
+    const refs = authorityClocks(c).flatMap((k) => k.references);
+    return refs.length ? { lines: [[...new Set(refs)].join(', ')], trace: [`filings of the ${a.short} obligations`] } : { lines: ['None: this is the first notification'], trace: [`no ${a.short} filing recorded in the case`] };
   },
   'data.jurisdictions': (c) => {
     const j = result(c)?.jurisdictions ?? {};
@@ -152,7 +168,8 @@ export const RESOLVERS: Record<string, Resolver> = {
     return { lines: [entries.map(([k, n]) => `${k}: ${n === null ? 'number not known' : `about ${n}`}`).join('; ')], trace: [`answers: datasets[].jurisdictions (${av(c)})`] };
   },
   'obligations.others': (c) => {
-    const others = c.clocks.filter((k) => !['JE_DPJL_ART20_AUTHORITY', 'JE_DPJL_BREACH_LOG'].includes(k.ruleId) && k.state !== 'withdrawn');
+    const a = authority(c);
+    const others = c.clocks.filter((k) => !(k.ruleId === a.ruleId && (c.authority === undefined || k.recipient === a.recipient)) && k.ruleId !== 'JE_DPJL_BREACH_LOG' && k.state !== 'withdrawn');
     if (c.obligations.length === 0) return undefined;
     return { lines: others.length ? others.map((k) => clockLine(c, k)) : ['No other authority: the rule pack generates no other duty on the answers given'], trace: ['obligations (rule pack) and their filings'] };
   },
@@ -288,7 +305,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     return undefined;
   },
   'joic.delayReasons': (c) => {
-    const k = clocksFor(c, 'JE_DPJL_ART20_AUTHORITY', 'initial')[0];
+    const k = authorityClocks(c, 'initial')[0];
     if (!k?.dueAt) return undefined;
     if (k.state === 'filed') {
       return k.lateByMs !== undefined
