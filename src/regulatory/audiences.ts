@@ -22,7 +22,8 @@ export function letterAudiences(datasets: DatasetAssessment[]): Audience[] {
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
   return [...groups.values()].map((ds) => {
-    const known = ds.map((d) => d.people);
+    // A dataset within another in the same letter adds no one to it.
+    const known = ds.filter((d) => !ds.some((x) => x.id === d.subsetOf)).map((d) => d.people);
     return {
       id: ds.map((d) => safe(d.id)).join('+'),
       datasets: ds,

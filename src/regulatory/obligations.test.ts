@@ -224,3 +224,10 @@ test('JFSC: the clock runs from detection (reasonable grounds), and the law cite
   assert.match(bank.legalReference, /Banking Business \(Jersey\) Law 1991, Art\. 22\(3\)/);
   assert.match(find(run(base).specs, initial.key).legalReference, /firm\.jfscClass/);
 });
+
+test('Guernsey s.42(1): a processor reached by Guernsey law tells each controller client as soon as it becomes aware', () => {
+  const firm = { ...base.firm, role: ['processor'], processorFor: [{ client: 'Blue Fund Ltd' }] };
+  const gg = run({ ...base, firm: { ...firm, establishments: ['GG'] } }).specs.filter((s) => s.ruleId === 'GG_DPL_S42_PROCESSOR');
+  assert.deepEqual(gg.map((s) => [s.recipient, s.required, s.anchorAt, s.hours]), [['Blue Fund Ltd (controller)', 'yes', AWARE, undefined]]);
+  assert.equal(run({ ...base, firm }).specs.some((s) => s.ruleId === 'GG_DPL_S42_PROCESSOR'), false, 'not without Guernsey law');
+});

@@ -235,7 +235,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (!r || r.datasets.length === 0) return undefined;
     const per = r.datasets.map((d) => `${d.description}: ${d.people !== undefined ? `about ${d.people}` : 'not given'}`);
     return {
-      lines: [r.totals.people !== undefined ? `About ${r.totals.people} in all${r.flags.moreThan100People ? ' (more than 100)' : ''}` : 'Total not yet known', ...per],
+      lines: [r.totals.people !== undefined ? `About ${r.totals.people} in all${r.flags.moreThan100People ? ' (more than 100)' : ''}${r.totals.peopleBasis ? `, counting each person once: ${r.totals.peopleBasis}` : ''}` : 'Total not yet known', ...per],
       trace: [`answers: datasets[].people (${av(c)})`], ...(r.totals.people === undefined ? { open: 'An approximate number of people for every dataset.' } : {}),
     };
   },

@@ -152,11 +152,23 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
       }
     }
   }
+  let overlaps: Record<string, number> | undefined;
+  if (raw.overlaps !== undefined) {
+    if (!isObj(raw.overlaps)) c.problems.push(`${at}.overlaps: expected OTHER-DATASET-ID: number of people in both`);
+    else {
+      overlaps = {};
+      for (const [k, v] of Object.entries(raw.overlaps)) {
+        const n = c.num(v, `${at}.overlaps.${k}`);
+        if (n !== undefined) overlaps[k] = n;
+      }
+    }
+  }
   return definedOnly({
     id, description: description ?? '', mailboxes: c.list(raw.mailboxes, `${at}.mailboxes`), servers: c.list(raw.servers, `${at}.servers`),
     subjects, categories, records: c.num(raw.records, `${at}.records`), people: c.num(raw.people, `${at}.people`), jurisdictions,
     encrypted: c.bool(raw.encrypted, `${at}.encrypted`), keyCompromised: c.bool(raw.keyCompromised, `${at}.keyCompromised`),
     consequences: c.text(raw.consequences, `${at}.consequences`),
+    subsetOf: c.text(raw.subsetOf, `${at}.subsetOf`), overlaps,
   });
 }
 
@@ -172,6 +184,11 @@ export function checkAnswers(raw: unknown): BreachAnswers {
   if (raw.datasets !== undefined) {
     if (!Array.isArray(raw.datasets)) c.problems.push('datasets: expected a list');
     else datasets = raw.datasets.map((d, i) => dataset(c, d, i)).filter((d): d is DatasetAnswer => d !== undefined);
+  }
+  for (const [i, d] of (datasets ?? []).entries()) {
+    const ids = new Set((datasets ?? []).filter((x) => x !== d).map((x) => x.id));
+    if (d.subsetOf !== undefined && !ids.has(d.subsetOf)) c.problems.push(`datasets[${i}].subsetOf: "${d.subsetOf}" is not the id of another dataset`);
+    for (const k of Object.keys(d.overlaps ?? {})) if (!ids.has(k)) c.problems.push(`datasets[${i}].overlaps: "${k}" is not the id of another dataset`);
   }
   let enisa: BreachAnswers['enisa'];
   if (raw.enisa !== undefined) {

@@ -101,6 +101,7 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
     id: d.id, description: d.description, subjects: d.subjects, categories: d.categories, special,
     records: d.records, people: d.people, jurisdictions: d.jurisdictions ?? {}, encrypted: d.encrypted, unintelligible,
     ...(d.consequences !== undefined ? { consequences: d.consequences } : {}),
+    ...(d.subsetOf !== undefined ? { subsetOf: d.subsetOf } : {}), ...(d.overlaps !== undefined ? { overlaps: d.overlaps } : {}),
     access, accessBasis: basis, evidence, cannotExcludeAccess: cannotExclude,
   };
 }
@@ -150,6 +151,27 @@ function enisaFor(a: BreachAnswers, datasets: DatasetAssessment[], servers: Asse
 
 function sumKnown(values: (number | undefined)[]): number | undefined {
   return values.some((v) => v === undefined) ? undefined : values.reduce<number>((s, v) => s + (v ?? 0), 0);
+}
+
+/** People counted once: a subset adds no one, and people two datasets share are taken out once per pair. */
+function distinctPeople(datasets: DatasetAssessment[]): { people: number | undefined; peopleBasis: string } {
+  const counted = datasets.filter((d) => d.subsetOf === undefined);
+  const sum = sumKnown(counted.map((d) => d.people));
+  const pairs = new Map<string, number>();
+  for (const d of counted) {
+    for (const [other, n] of Object.entries(d.overlaps ?? {})) {
+      if (datasets.find((x) => x.id === other)?.subsetOf !== undefined) continue;
+      const key = [d.id, other].sort().join('|');
+      pairs.set(key, Math.max(pairs.get(key) ?? 0, n));
+    }
+  }
+  const shared = [...pairs.values()].reduce((a, b) => a + b, 0);
+  const subsets = datasets.filter((d) => d.subsetOf !== undefined);
+  const parts = [`the sum of ${counted.length} dataset(s)`];
+  if (subsets.length) parts.push(`not counting ${subsets.map((d) => `${d.id} (within ${d.subsetOf ?? ''})`).join(', ')}`);
+  if (shared) parts.push(`less ${shared} people held in two datasets`);
+  if (datasets.length > 1 && !subsets.length && !shared) parts.push('assuming no one is in two datasets (say so with datasets[].subsetOf or datasets[].overlaps)');
+  return { people: sum === undefined ? undefined : Math.max(0, sum - shared), peopleBasis: parts.join(', ') };
 }
 
 export function assessBreach(input: AssessInput): BreachAssessment {
@@ -206,7 +228,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
       jurisdictions[code] = prev === null || n === null ? null : (prev ?? 0) + n;
     }
   }
-  const people = sumKnown(datasets.map((d) => d.people));
+  const { people, peopleBasis } = distinctPeople(datasets);
   const records = sumKnown(datasets.map((d) => d.records));
 
   const open: OpenQuestion[] = [];
@@ -236,7 +258,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     conclusionBasis,
     flags: { moreThan100People: people === undefined ? undefined : people > 100, allUnintelligible: datasets.length > 0 && datasets.every((d) => d.unintelligible), specialCategories: special },
     jurisdictions,
-    totals: { people, records },
+    totals: { people, records, peopleBasis },
     open,
   };
 }

@@ -91,6 +91,10 @@ export interface DatasetAnswer {
   keyCompromised?: boolean;
   /** What the breach could mean for these people, in plain words, for their letter. */
   consequences?: string;
+  /** The id of a dataset that holds every person in this one: its people are not counted again. */
+  subsetOf?: string;
+  /** People this dataset shares with others, by the other dataset's id: counted once. */
+  overlaps?: Record<string, number>;
 }
 
 export interface EnisaAnswers {
@@ -143,6 +147,8 @@ export interface DatasetAssessment {
   encrypted: boolean | undefined;
   unintelligible: boolean;
   consequences?: string | undefined;
+  subsetOf?: string | undefined;
+  overlaps?: Record<string, number> | undefined;
   access: AccessLevel;
   /** Sentences that say why the access level is what it is, each naming its source. */
   accessBasis: string[];
@@ -173,6 +179,7 @@ export interface BreachAssessment {
   conclusionBasis: string[];
   flags: { moreThan100People: boolean | undefined; allUnintelligible: boolean; specialCategories: string[] };
   jurisdictions: Record<string, number | null>;
-  totals: { people: number | undefined; records: number | undefined };
+  /** `people` counts each person once (subsets and overlaps taken out); `peopleBasis` says how. */
+  totals: { people: number | undefined; records: number | undefined; peopleBasis: string };
   open: OpenQuestion[];
 }
