@@ -75,9 +75,11 @@ test('assess by prompts, then from a file: versions kept, clocks shown, bad answ
   assert.equal(parsed.assessment.conclusion, 'high-risk');
   assert.equal(parsed.assessment.enisa.se, 5);
   // No terminal and nothing missing now: it re-assesses on the stored answers.
-  const third = await exir(['assess', FIXTURE_REF]);
+  // --now dates the assessment (the data-subject clock's anchor), not only the clocks read after it.
+  const third = await exir(['assess', FIXTURE_REF, '--now', '2021-03-10T08:00Z']);
   assert.equal(third.code, 0, third.err);
   assert.match(third.out, /Assessment v3/);
+  assert.equal((await fx.store.listAssessments(FIXTURE_REF)).at(-1)?.assessedAt, '2021-03-10T08:00:00.000Z');
 });
 
 test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline has passed', async () => {

@@ -43,7 +43,7 @@ export async function assessCase(store: CaseStore, ref: string, newAnswers: Brea
   const answers = mergeAnswers(latestAssessment(facts.assessments)?.answers ?? {}, newAnswers);
   const result = assessFacts(facts, answers, now);
   const stored = await store.recordAssessment(ref, {
-    answers, result, ...(result.conclusion ? { conclusion: result.conclusion } : {}), ...(result.level ? { level: result.level } : {}),
+    answers, result, ...(result.conclusion ? { conclusion: result.conclusion } : {}), ...(result.level ? { level: result.level } : {}), assessedAt: now,
   });
   return { stored, result: { ...result, assessedAt: stored.assessedAt }, answers };
 }
