@@ -135,6 +135,13 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const letters = await exir(['report', FIXTURE_REF, '--pack', 'subjects', '--format', 'html', '--out', join(fx.dir, 'letters')]);
   assert.equal(letters.code, 0, letters.err);
   for (const a of ['trust-mail', 'hr']) assert.ok(existsSync(join(fx.dir, 'letters', `acme-proxylogon-subjects-${a}.html`)), a);
+  // The send copy: refused while a question is open, naming it; clean when none is.
+  const refusedSend = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--copy', 'send', '--format', 'html']);
+  assert.equal(refusedSend.code, 2);
+  assert.match(refusedSend.err, /send copy .* cannot be made while \d+ question\(s\) are open: .*J5 Impact on clients/);
+  const sendHtml = await exir(['report', FIXTURE_REF, '--pack', 'register', '--copy', 'send', '--format', 'html']);
+  assert.equal(sendHtml.code, 0, sendHtml.err);
+  assert.doesNotMatch(sendHtml.out, /From: |Question: |DRAFT|\[[CPGI]\]/);
   const docx = join(fx.dir, 'board.docx');
   const d = await exir(['report', FIXTURE_REF, '--pack', 'board', '--format', 'docx', '--out', docx]);
   assert.equal(d.code, 0, d.err);

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import type { Draft } from '../regulatory/draft-types.js';
 import { buildDrafts, buildOtherAuthorityDrafts, shortName } from '../regulatory/draft.js';
 import { refreshObligations } from '../regulatory/refresh.js';
+import { blockingQuestions, SendCopyRefused, sendCopy } from '../regulatory/send-copy.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
@@ -18,6 +19,7 @@ import type { SetExit } from './exit-codes.js';
 interface ReportFlags {
   pack: PackName | 'authorities' | 'all';
   format: PackFormat;
+  copy: 'working' | 'send';
   out?: string;
 }
 
@@ -32,6 +34,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
     .description('Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing or the breach-log entry, from the case.')
     .addOption(new Option('--pack <pack>', 'which draft (authorities: the JOIC report and one to each other authority the case must tell: ODPA, ICO, EU authorities)').choices([...PACKS, 'authorities', 'all']).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'file format').choices(FORMATS).default('html'))
+    .addOption(new Option('--copy <copy>', 'working: with sources, open questions and internal references; send: the clean copy to send, refused while a question is open').choices(['working', 'send']).default('working'))
     .option('--out <path>', 'file to write (a folder with --pack all, or when the letter to the people affected is several letters, one per audience); HTML and JSON of one document go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'))
     .action(runWithStore('report', io, setExit, async (store, flags, args) => {
       const f = flags as typeof flags & ReportFlags;
@@ -45,7 +48,10 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       // The letter to the people affected is one document per audience, so a pack may give several;
       // each authority other than the JOIC gets its own report, drafted from its own obligation.
       const drafts = packs.flatMap((p) => [...buildDrafts(p, c, opts), ...(p === 'joic' && f.pack !== 'joic' ? buildOtherAuthorityDrafts(c, opts) : [])]);
-      const outputs = await render(drafts, f.format);
+      // A send copy is refused (exit 2) while any document still has an open question, each named.
+      const refused = f.copy === 'send' ? drafts.flatMap((d) => (blockingQuestions(d).length ? [new SendCopyRefused(d, blockingQuestions(d)).message] : [])) : [];
+      if (refused.length) throw new Error(refused.join('\n'));
+      const outputs = await render(f.copy === 'send' ? drafts.map(sendCopy) : drafts, f.format);
       const record = standing.facts.record;
       const single = drafts.length === 1;
       if (single && f.out === undefined && (f.format === 'html' || f.format === 'json')) {
@@ -58,7 +64,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       drafts.forEach((d, i) => {
         // Audience ids are made of letters, digits, dot, dash, underscore and plus (src/regulatory/audiences.ts).
         const to = d.recipient ? `-${shortName(d.recipient).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` : '';
-        const name = `${record.firm.slug}-${record.name}-${d.pack}${to}${d.audience ? `-${d.audience.id}` : ''}.${f.format}`;
+        const name = `${record.firm.slug}-${record.name}-${d.pack}${to}${d.audience ? `-${d.audience.id}` : ''}${f.copy === 'send' ? '-send' : ''}.${f.format}`;
         const path = single ? resolve(f.out ?? name) : join(dir ?? '.', name);
         writeFileSync(path, outputs[i] ?? '');
         io.out(`${path}  (${d.open.length} open question(s))\n`);

@@ -6,6 +6,8 @@ export interface OpenItem {
   id: string;
   label: string;
   needed: string;
+  /** Answered by the signer on sending (declarations): does not hold back the send copy. */
+  atSigning?: boolean;
 }
 
 export interface DraftField {
@@ -54,6 +56,8 @@ export interface DraftAudience {
 
 export interface Draft {
   pack: string;
+  /** `working`: provenance, open questions and internal references shown; `send`: none of them (src/regulatory/send-copy.ts). */
+  copy: 'working' | 'send';
   title: string;
   basis: string;
   caseRef: string;

@@ -72,7 +72,7 @@ test('JOIC: answered fields carry the case\'s values, Jersey time, the special c
   assert.match(text(field('joic', 'joic.records')), /^About 40800 in all/);
   assert.equal(text(field('joic', 'joic.subject-jurisdictions')), 'JE: about 960; GB: about 450; CH: about 150');
   assert.equal(text(field('joic', 'joic.delay')), 'The scope of mailbox access was only established by the forensic firm on 11 March.');
-  assert.match(text(field('joic', 'joic.other-authorities')), /UK Information Commissioner's Office, initial: overdue/);
+  assert.match(text(field('joic', 'joic.other-authorities')), /UK Information Commissioner's Office: to be notified/);
   assert.match(text(field('joic', 'joic.risk')), /SE = DPC × EI \+ CB = 4 × 1 \+ 1 = 5, very-high/);
   assert.match(text(field('joic', 'joic.risk')), /confidentiality 0.5 \(evidence: the evidence shows data exported by the attacker/);
   assert.match(text(field('joic', 'joic.what-happened')), /EX01: post-exploitation\. A web shell was written/);

@@ -120,10 +120,10 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
       const r = resolve(q.answer, c);
       if (r === undefined) {
         const needed = q.needed || 'Not yet answerable from the case.';
-        open.push({ id: q.id, label: q.label, needed });
+        open.push({ id: q.id, label: q.label, needed, ...(q.atSigning ? { atSigning: true } : {}) });
         return { kind: 'field', id: q.id, label: q.label, lines: [], open: needed, trace: [], source: q.source };
       }
-      if (r.open) open.push({ id: q.id, label: q.label, needed: r.open });
+      if (r.open) open.push({ id: q.id, label: q.label, needed: r.open, ...(q.atSigning ? { atSigning: true } : {}) });
       if ('table' in r) {
         return { kind: 'table', id: q.id, label: q.label, columns: r.table.columns, rows: r.table.rows, note: undefined, open: r.open, trace: r.trace, source: q.source };
       }
@@ -155,7 +155,7 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
 
   const firmName = c.assessment?.answers.firm?.legalName ?? c.facts.record.firm.name;
   return {
-    pack, title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
+    pack, copy: 'working', title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
     timeZone: c.tz, assessmentVersion: c.assessment?.version, ...(a ? { recipient: a.recipient } : {}), sections, open, caveats,
   };
 }

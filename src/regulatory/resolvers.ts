@@ -169,9 +169,21 @@ export const RESOLVERS: Record<string, Resolver> = {
   },
   'obligations.others': (c) => {
     const a = authority(c);
-    const others = c.clocks.filter((k) => !(k.ruleId === a.ruleId && (c.authority === undefined || k.recipient === a.recipient)) && k.ruleId !== 'JE_DPJL_BREACH_LOG' && k.state !== 'withdrawn');
     if (c.obligations.length === 0) return undefined;
-    return { lines: others.length ? others.map((k) => clockLine(c, k)) : ['No other authority: the rule pack generates no other duty on the answers given'], trace: ['obligations (rule pack) and their filings'] };
+    // Authorities only (not the people, not clients), first notifications, said as a regulator reads them.
+    const authorityRules = new Set(c.obligations.filter((o) => ['joic', 'jfsc'].includes(String((o.template as { pack?: unknown }).pack))).map((o) => o.ruleId));
+    const others = c.clocks.filter((k) => authorityRules.has(k.ruleId) && k.stage === 'initial' && k.state !== 'withdrawn' &&
+      !(k.ruleId === a.ruleId && (c.authority === undefined || k.recipient === a.recipient)));
+    const plain = (k: Clock): string => {
+      if (k.firstFiledAt) return `${k.recipient}: notified ${t(c, k.firstFiledAt)}${k.references.length ? ` (their reference ${k.references.join(', ')})` : ''}`;
+      if (k.state === 'not-required') return `${k.recipient}: not notified; our assessment does not make it a duty`;
+      if (k.state === 'to-confirm' || k.state === 'decision-needed') return `${k.recipient}: whether to notify is under consideration`;
+      return `${k.recipient}: to be notified`;
+    };
+    return {
+      lines: others.length ? others.map(plain) : ['No other authority'],
+      trace: others.length ? others.map((k) => `obligation ${k.ref} (${k.state})`) : ['obligations (rule pack): no other authority on the answers given'],
+    };
   },
   'obligations.all': (c) => (c.obligations.length === 0 ? undefined : { lines: c.clocks.map((k) => clockLine(c, k)), trace: ['obligations (rule pack) and their filings'] }),
   'obligations.table': (c) => (c.obligations.length === 0 ? undefined : {

@@ -41,6 +41,7 @@ export const FIXTURE_ANSWERS: BreachAnswers = checkAnswers({
  */
 export const REALISTIC_ANSWERS: BreachAnswers = checkAnswers({
   ...FIXTURE_ANSWERS,
+  narrative: { ...FIXTURE_ANSWERS.narrative, subjectsTold: 'Not yet: letters to clients and to staff are being prepared.' },
   firm: { ...FIXTURE_ANSWERS.firm, gdprScope: ['UK', 'EU', 'GG'], jfscClass: 'trust-company-business', joicRegistration: 'Z1234567',
     euRepresentative: { name: 'Acme EU Representative SAS', state: 'FR', email: 'rep@acme-eu.fr' } },
   datasets: [

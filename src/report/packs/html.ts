@@ -35,6 +35,8 @@ const CSS = `
 const e = forHtml;
 
 function trace(item: { trace: string[]; source: string }): string {
+  // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).
+  if (item.trace.length === 0 && item.source === '') return '';
   return `<div class="trace">From: ${e(item.trace.join('; ') || 'nothing in the case yet')}. Question: ${e(item.source)}.</div>`;
 }
 
@@ -80,14 +82,14 @@ export function renderPackHtml(d: Draft): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${e(d.title)}: ${e(d.caseRef)}</title><style>${CSS}</style></head>
+<title>${e(d.title)}${d.copy === 'send' ? '' : `: ${e(d.caseRef)}`}</title><style>${CSS}</style></head>
 <body><main>
 <h1>${e(d.title)}</h1>
-<p class="meta">${e(d.firmName)} · case ${e(d.caseRef)} · drafted ${e(d.generatedAtShown)} · times in ${e(d.timeZone)}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}</p>
+${d.copy === 'send' ? `<p class="meta">${e(d.firmName)} · ${e(d.generatedAtShown)}</p>` : `<p class="meta">${e(d.firmName)} · case ${e(d.caseRef)} · drafted ${e(d.generatedAtShown)} · times in ${e(d.timeZone)}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}</p>
 <p class="meta">Basis: ${e(d.basis)}</p>
 <div class="draft">DRAFT, not sent. ${d.open.length ? `${d.open.length} question(s) still open, highlighted below.` : 'No open questions.'}</div>
 <div class="caveats"><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul></div>
-${openList}
+${openList}`}
 ${sections}
 </main></body></html>
 `;
