@@ -201,3 +201,24 @@ test('each authority gets its own report: the ODPA\'s quotes the ODPA reference 
     await f.close();
   }
 });
+
+test('each letter tells its readers where to complain, by where they live, and is signed', async () => {
+  const f = await fixtureCase({ answers: REALISTIC_ANSWERS });
+  try {
+    const letters = buildDrafts('subjects', await context(f));
+    const item = (d: Draft, id: string): string => {
+      const i = d.sections.flatMap((s) => s.items).find((x) => x.id === id);
+      assert.ok(i && i.kind === 'field', id);
+      return i.lines.join('\n');
+    };
+    const clients = letters.find((d) => d.audience?.id === 'kyc');
+    const staff = letters.find((d) => d.audience?.id === 'hr');
+    assert.ok(clients && staff);
+    assert.match(item(clients, 'subjects.rights'), /JOIC.*\n.*ODPA.*\n.*ICO.*\n.*CNIL/s);
+    assert.doesNotMatch(item(staff, 'subjects.rights'), /ICO|CNIL/, 'staff live in Jersey and Guernsey only');
+    assert.match(item(staff, 'subjects.rights'), /ODPA/);
+    assert.equal(item(clients, 'subjects.sign-off'), 'Yours sincerely,\nJo Bloggs, Compliance Officer\nAcme Trust Company Limited');
+  } finally {
+    await f.close();
+  }
+});
