@@ -54,8 +54,19 @@ export interface DraftAudience {
   letters: { id: string; datasets: string[] }[];
 }
 
+/** What every pack states about how it was made, so a reader can tell one version from another. */
+export interface DraftStamp {
+  tool: string;
+  rulePack: { version: number; checked: string };
+  caseRef: string;
+  assessmentVersion: number | undefined;
+  /** SHA-256 of the document's content (title and sections, as the copy holds them). */
+  contentHash: string;
+}
+
 export interface Draft {
   pack: string;
+  stamp: DraftStamp;
   /** `working`: provenance, open questions and internal references shown; `send`: none of them (src/regulatory/send-copy.ts). */
   copy: 'working' | 'send';
   title: string;

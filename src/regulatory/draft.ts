@@ -11,6 +11,8 @@ import { resolve, RESOLVERS, someReasons } from './resolvers.js';
 import type { PackName } from './rules.js';
 import { confirmationCaveat, rulePack, rulesAsOf } from './rules.js';
 import { showTime } from './time.js';
+import { createHash } from 'node:crypto';
+import { TOOL } from '../core/tool.js';
 
 /** Rows the HTML, DOCX and PDF carry; the JSON carries every finding. */
 export const APPENDIX_ROWS = 500;
@@ -100,6 +102,18 @@ export function buildAuthorityDraft(c: DraftContext, target: { ruleId: string; r
   return buildDraft('joic', { ...c, authority: { ...target, short: shortName(target.recipient) } }, opts);
 }
 
+/** The stamp as one line, printed on every pack and kept in the DOCX properties. */
+export function stampLine(d: Pick<Draft, 'stamp'>): string {
+  const st = d.stamp;
+  return `Prepared with ${st.tool}; regulatory rule pack v${st.rulePack.version}, checked ${st.rulePack.checked}` +
+    `${st.caseRef ? `; case ${st.caseRef}` : ''}${st.assessmentVersion !== undefined ? `; assessment version ${st.assessmentVersion}` : '; no assessment yet'}; content SHA-256 ${st.contentHash}`;
+}
+
+/** The hash of what the document says: its title and sections, so any change of wording changes it. */
+export function contentHash(d: Pick<Draft, 'title' | 'sections'>): string {
+  return createHash('sha256').update(JSON.stringify([d.title, d.sections])).digest('hex');
+}
+
 export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft {
   const joicBank = questionBank(new Set(Object.keys(RESOLVERS)))[pack];
   const a = pack === 'joic' ? c.authority : undefined;
@@ -154,8 +168,10 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
   if (result && !result.mailboxesKnown) caveats.push('Which mailboxes were read or exported is not yet established; this draft does not conclude that the data was left untouched.');
 
   const firmName = c.assessment?.answers.firm?.legalName ?? c.facts.record.firm.name;
+  const pk = rulePack();
+  const stamp = { tool: `${TOOL.name} ${TOOL.version}`, rulePack: { version: pk.version, checked: pk.checked }, caseRef: c.facts.record.ref, assessmentVersion: c.assessment?.version, contentHash: contentHash({ title: bank.title, sections }) };
   return {
-    pack, copy: 'working', title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
+    pack, stamp, copy: 'working', title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
     timeZone: c.tz, assessmentVersion: c.assessment?.version, ...(a ? { recipient: a.recipient } : {}), sections, open, caveats,
   };
 }

@@ -5,6 +5,7 @@
 
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { Draft, DraftItem, OpenItem } from './draft-types.js';
+import { contentHash } from './draft.js';
 import { showTime } from './time.js';
 
 export class SendCopyRefused extends Error {
@@ -57,8 +58,7 @@ export function blockingQuestions(d: Draft): OpenItem[] {
 export function sendCopy(d: Draft): Draft {
   const blocking = blockingQuestions(d);
   if (blocking.length) throw new SendCopyRefused(d, blocking);
-  return {
-    ...d, copy: 'send', basis: '', caveats: [], open: [], caseRef: '',
-    sections: d.sections.map((s) => ({ ...s, items: s.items.map((i) => sendItem(i, d.timeZone)) })),
-  };
+  const sections = d.sections.map((s) => ({ ...s, items: s.items.map((i) => sendItem(i, d.timeZone)) }));
+  // The send copy's stamp names the firm's case reference only as the hash's subject: no internal id is printed.
+  return { ...d, copy: 'send', basis: '', caveats: [], open: [], caseRef: '', sections, stamp: { ...d.stamp, caseRef: '', contentHash: contentHash({ title: d.title, sections }) } };
 }

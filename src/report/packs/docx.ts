@@ -6,6 +6,7 @@ import {
   TextRun, WidthType,
 } from 'docx';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
+import { stampLine } from '../../regulatory/draft.js';
 
 const OPEN_FILL = 'FFF2A8';
 const GREY = '666666';
@@ -108,8 +109,11 @@ export function packDocument(d: Draft): Document {
     children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }));
     for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter'));
   }
+  children.push(new Paragraph({ spacing: { before: 360 }, children: [new TextRun({ text: clean(stampLine(d)), size: 14, color: '555555' })] }));
   return new Document({
-    creator: 'exir',
+    creator: d.stamp.tool,
+    subject: clean(stampLine(d)),
+    keywords: clean(`content-sha256:${d.stamp.contentHash} rule-pack:v${d.stamp.rulePack.version}/${d.stamp.rulePack.checked}${d.stamp.assessmentVersion !== undefined ? ` assessment:v${d.stamp.assessmentVersion}` : ''}`),
     title: clean(`${d.title}: ${d.caseRef}`),
     description: send ? clean(`${d.title}, ${d.firmName}`) : 'Draft prepared by exir from the case record',
     styles: { default: { document: { run: { font: 'Arial', size: 21 } } } },

@@ -3,6 +3,7 @@
 
 import { forHtml } from '../../core/neutralise.js';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
+import { stampLine } from '../../regulatory/draft.js';
 
 const CSS = `
   @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
@@ -30,6 +31,7 @@ const CSS = `
   th { background: #e8e8e8; }
   tr { break-inside: avoid; }
   .note { font-size: 8.5pt; color: #444; }
+  .stamp { font-size: 7.5pt; color: #555; margin-top: 8mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: anywhere; }
 `;
 
 const e = forHtml;
@@ -91,6 +93,7 @@ ${d.copy === 'send' ? `<p class="meta">${e(d.firmName)} · ${e(d.generatedAtShow
 <div class="caveats"><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul></div>
 ${openList}`}
 ${sections}
+<p class="stamp">${e(stampLine(d))}</p>
 </main></body></html>
 `;
 }

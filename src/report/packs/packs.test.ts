@@ -91,3 +91,18 @@ test('PDF: printed by Chromium, one file per pack', async (t) => {
     assert.match(pdf.toString('latin1'), /\/Type\s*\/Page[^s]/);
   }
 });
+
+test('every pack states the tool, rule-pack and assessment versions and a content hash, in the page and in the DOCX properties', async () => {
+  const d = drafts.find((x) => x.pack === 'board');
+  assert.ok(d);
+  assert.match(d.stamp.contentHash, /^[0-9a-f]{64}$/);
+  assert.match(d.stamp.tool, /^exir \d+\.\d+\.\d+/);
+  const html = renderPackHtml(d);
+  assert.match(html, new RegExp(`Prepared with exir [^;]+; regulatory rule pack v\\d+, checked \\d{4}-\\d{2}-\\d{2}; case acme/proxylogon; assessment version 1; content SHA-256 ${d.stamp.contentHash}`));
+  const core = await readZipEntry(await renderPackDocx(d), 'docProps/core.xml');
+  assert.match(core, new RegExp(`content-sha256:${d.stamp.contentHash}`));
+  assert.match(core, /rule-pack:v\d+\/\d{4}-\d{2}-\d{2} assessment:v1/);
+  // The hash is of the content: another wording, another hash.
+  const other = drafts.find((x) => x.pack === 'register');
+  assert.notEqual(other?.stamp.contentHash, d.stamp.contentHash);
+});
