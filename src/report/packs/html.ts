@@ -27,11 +27,11 @@ const CSS = `
   .trace { color: #666; font-size: 8pt; margin-top: 0.5mm; }
   .letter .value p { margin: 1.5mm 0; }
   table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm 0; table-layout: fixed; }
-  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: break-word; word-break: normal; hyphens: none; }
   th { background: #e8e8e8; }
   tr { break-inside: avoid; }
   .note { font-size: 8.5pt; color: #444; }
-  .stamp { font-size: 7.5pt; color: #555; margin-top: 8mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: anywhere; }
+  .stamp { font-size: 7.5pt; color: #555; margin-top: 8mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: break-word; }
 `;
 
 const e = forHtml;
@@ -56,15 +56,29 @@ function columns(t: DraftTable): string {
   const weight = t.columns.map((c, i) => {
     const avg = t.rows.reduce((sum, r) => sum + (r[i] ?? '').length, 0) / Math.max(1, t.rows.length);
     const headerWord = Math.max(...c.split(/\s+/).map((w) => w.length));
-    return Math.max(headerWord + 1, Math.min(30, avg)) + 3;
+    // A header word must fit whole (8pt bold runs wider than the cells' text); a hash wraps in 16-character groups.
+    const hashes = t.rows.length > 0 && t.rows.every((r) => /^[0-9a-fA-F]{32,}$/.test(r[i] ?? ''));
+    return Math.max(headerWord * 1.4 + 2, Math.min(hashes ? 27 : 30, avg)) + 3;
   });
   const total = weight.reduce((a, b) => a + b, 0);
   return `<colgroup>${weight.map((w) => `<col style="width:${((w / total) * 100).toFixed(1)}%">`).join('')}</colgroup>`;
 }
 
+/**
+ * A cell's text, escaped, with break opportunities where a long value may wrap sensibly: after path
+ * and URL separators, and between 16-character groups of a hash. Words themselves are never split.
+ */
+export function breakable(text: string): string {
+  return text.split(/(\s+)/).map((word) => {
+    if (word.length <= 20) return e(word);
+    if (/^[0-9a-fA-F]{32,}$/.test(word)) return word.match(/.{1,16}/g)?.map(e).join('<wbr>') ?? e(word);
+    return word.split(/(?<=[/\\_.?&=:,;-])/).map(e).join('<wbr>');
+  }).join('');
+}
+
 function table(t: DraftTable): string {
   const head = `<tr>${t.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${breakable(c)}</td>`).join('')}</tr>`).join('');
   return `<div class="field" id="${e(t.id)}"><div class="label">${e(t.label)}</div>` +
     (t.rows.length ? `<table>${columns(t)}<thead>${head}</thead><tbody>${body}</tbody></table>` : '') +
     (t.note ? `<div class="note">${e(t.note)}</div>` : '') + openBox(t.open, t.rows.length > 0) + trace(t) + '</div>';
