@@ -113,10 +113,21 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
   // A filing to the ICO keeps the ICO's report, not the JOIC's: its title, and not the JOIC's reference as its own.
   const ico = list.clocks.find((c) => c.clock.ruleId === 'UK_GDPR_ART33' && c.clock.stage === 'initial')?.clock.ref;
   assert.ok(ico);
-  const icoFiled = await exir(['file', FIXTURE_REF, '--obligation', ico, '--reference', 'ICO-77', '--at', '2021-03-11T10:00Z', '--channel', 'ico_online', '--delay-reasons', 'UK residents identified late']);
+  // Sent on 9 March: the snapshot is the draft of that time (assessment v2; v3 is dated 10 March), with the
+  // document sent attached and hashed into the evidence register.
+  const sentDoc = join(fx.dir, 'ico-report-as-sent.pdf');
+  writeFileSync(sentDoc, '%PDF-1.4 the report as sent\n');
+  const icoFiled = await exir(['file', FIXTURE_REF, '--obligation', ico, '--reference', 'ICO-77', '--at', '2021-03-09T13:00Z', '--channel', 'ico_online', '--attach', sentDoc]);
   assert.equal(icoFiled.code, 0, icoFiled.err);
+  assert.match(icoFiled.out, /Attached ico-report-as-sent\.pdf as E\d+ \(SHA-256 [0-9a-f]{64}\)/);
   const icoStored = (await fx.store.listObligations(FIXTURE_REF)).find((o) => o.ref === ico);
-  const icoDraft = (icoStored?.filings[0]?.content as { draft: { title: string; recipient?: string; sections: { items: { id: string; lines?: string[] }[] }[] } }).draft;
+  const icoContent = icoStored?.filings[0]?.content as { assessmentVersion: number; asOf: string; attachments: { evidence: string; sha256: string }[]; draft: { generatedAt: string; title: string; recipient?: string; sections: { items: { id: string; lines?: string[] }[] }[] } };
+  assert.equal(icoContent.asOf, '2021-03-09T13:00:00.000Z');
+  assert.equal(icoContent.draft.generatedAt, '2021-03-09T13:00:00.000Z');
+  assert.equal(icoContent.assessmentVersion, 2, 'the assessment of 10 March is not in a report sent on 9 March');
+  const ev = (await fx.store.listEvidence(FIXTURE_REF)).find((e) => e.ref === icoContent.attachments[0]?.evidence);
+  assert.equal(ev?.sha256, icoContent.attachments[0]?.sha256);
+  const icoDraft = icoContent.draft;
   assert.match(icoDraft.title, /Information Commissioner's Office/);
   assert.doesNotMatch(icoDraft.title, /JOIC/);
   const prev = icoDraft.sections.flatMap((x) => x.items).find((i) => i.id === 'joic.previous-reference');
