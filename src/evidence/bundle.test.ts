@@ -103,6 +103,24 @@ test('a member that lies about its size fails when read, with a message', async 
   }
 });
 
+test('members sharing a name are each listed and read as themselves, the later ones by entry number', async () => {
+  const zipPath = join(dir, 'twice.zip');
+  await writeFile(zipPath, makeZip([{ name: 'EX01/a.log', data: 'first' }, { name: 'EX01/a.log', data: 'second' }]));
+  const { entries, warnings } = await enumerateEvidence([zipPath]);
+  assert.deepEqual(entries.map((e) => e.path), ['twice.zip!/EX01/a.log', 'twice.zip!/EX01/a.log [entry 2]']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]?.message ?? '', /more than one entry named "EX01\/a.log"/);
+  const opener = new EvidenceOpener();
+  try {
+    const first = await readAll('twice.zip!/EX01/a.log', opener, entries);
+    const second = await readAll('twice.zip!/EX01/a.log [entry 2]', opener, entries);
+    assert.deepEqual([first.text, second.text], ['first', 'second']);
+    assert.equal(first.sha, createHash('sha256').update('first').digest('hex'));
+  } finally {
+    await opener.close();
+  }
+});
+
 test('a missing input is a clear error', async () => {
   await assert.rejects(enumerateEvidence([join(dir, 'nope')]), /cannot read .*nope: ENOENT/);
 });

@@ -7,7 +7,7 @@ import { DEFAULT_ZIP_LIMITS, listZip, type ZipLimits } from './zip.js';
 export interface EvidenceEntry {
   /** Path shown to people and stored in origins: `<input name>/<path inside>`, a zip member as `x.zip!/member`. */
   path: string;
-  location: { kind: 'file'; file: string } | { kind: 'zip'; archive: string; member: string };
+  location: { kind: 'file'; file: string } | { kind: 'zip'; archive: string; member: string; index: number };
   size: number;
   /** The server the layout suggests (top folder of the bundle), used when the content names none. */
   layoutServer: string | undefined;
@@ -126,15 +126,23 @@ async function addZip(archive: string, shown: string, out: Enumeration, limits: 
   for (const refused of listing.refused) {
     out.warnings.push({ where: `${shown}!/${JSON.stringify(refused.name).slice(1, -1)}`, message: `entry refused: ${refused.reason}` });
   }
+  const seen = new Map<string, number>();
   for (const member of listing.members) {
     const inner = member.name.split('/');
-    const path = `${shown}!/${member.name}`;
+    const times = (seen.get(member.name) ?? 0) + 1;
+    seen.set(member.name, times);
+    // A name that repeats is still a different file: each is read and listed as itself, the later
+    // ones by their entry number so no two evidence paths are the same.
+    const path = times === 1 ? `${shown}!/${member.name}` : `${shown}!/${member.name} [entry ${member.index + 1}]`;
+    if (times > 1) {
+      out.warnings.push({ where: path, message: `the archive holds more than one entry named ${JSON.stringify(member.name)}; each is read as itself` });
+    }
     if (/\.zip$/i.test(member.name)) {
       out.warnings.push({ where: path, message: 'archive inside an archive is not opened; extract the outer archive and scan again' });
     }
     out.entries.push({
       path,
-      location: { kind: 'zip', archive, member: member.name },
+      location: { kind: 'zip', archive, member: member.name, index: member.index },
       size: member.size,
       layoutServer: outerServer ?? serverFromLayout(zipName, inner),
     });
