@@ -100,6 +100,20 @@ export interface Finding {
   userAgent?: string;
   /** Set on a finding whose record shows how far its request went; others on that request are held to its stage. */
   capsRequest?: string;
+  /**
+   * Present when this probe stands for many identical ones (same rule, server, client and reason):
+   * a scanner's flood is counted, not kept line by line. `count` includes this finding.
+   */
+  repeats?: FindingRepeats;
+}
+
+export interface FindingRepeats {
+  count: number;
+  /** ISO 8601 UTC: the earliest and latest of the repeats. */
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+  /** Where the first few of them are, this finding's own line first. */
+  samples: Origin[];
 }
 
 export interface ServerSummary {

@@ -73,7 +73,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     let last: string | undefined;
     const ips = new Set<string>();
     for (const f of own) {
-      stageCounts[f.stage] += 1;
+      stageCounts[f.stage] += f.repeats?.count ?? 1;
       if (!top || stageRank(f.stage) > stageRank(top)) top = f.stage;
       if (f.benign) continue;
       first = minTime(first, f.time);

@@ -23,8 +23,11 @@ function findingLine(f: Finding): string {
   const cves = f.cves.length ? ` [${f.cves.join(', ')}]` : '';
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
+  const repeats = f.repeats
+    ? pc.dim(` and ${f.repeats.count - 1} more like it, ${when(f.repeats.firstTime)} to ${when(f.repeats.lastTime)}`)
+    : '';
   return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
-    + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}\n`;
+    + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}${repeats}\n`;
 }
 
 /** The most telling findings first: highest stage, then earliest; one per rule and client. */

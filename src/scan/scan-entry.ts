@@ -1,4 +1,5 @@
-import type { EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
+import type { EvidenceFile, Finding, Warning } from '../core/types.js';
+import { FindingCollector } from '../detect/repeats.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
@@ -13,6 +14,9 @@ export interface EntryResult {
 }
 
 
+/** Stands for the log's server while the file is still being read; never a real server's name. */
+const SERVER_NOT_YET_KNOWN = '\0server not yet known';
+
 const BINARY_KINDS: [Buffer, string][] = [
   [Buffer.from('PK\x03\x04', 'latin1'), 'a .zip archive by its content, not opened here (inside another archive, or named as something else): extract it or give it to exir scan by itself'],
 ];
@@ -25,7 +29,7 @@ export async function scanEntry(
   onBytes?: (bytes: number) => void,
 ): Promise<EntryResult> {
   const warnings: Warning[] = [];
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   const evidence: EvidenceFile = {
     path: entry.path,
     sha256: '',
@@ -50,12 +54,17 @@ export async function scanEntry(
       for await (const _ of rest) { /* drain for the hash */ }
     } else {
       evidence.kind = found.kind;
-      const pending: LogRecord[] = [];
+      // The server that wrote the log is known only once the file is read: each record is matched
+      // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings are
+      // given the server afterwards, unless the record named its own.
+      const collector = new FindingCollector();
       const plan = engine.detector.plan(found.kind);
       const stats = await found.reader.read(rest, {
         path: entry.path,
         ...(plan.literals ? { literals: plan.literals } : {}),
-        onRecord: (record) => pending.push(record),
+        onRecord: (record) => {
+          for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
+        },
       });
       evidence.kind = stats.kind;
       evidence.records = stats.records;
@@ -63,11 +72,11 @@ export async function scanEntry(
       evidence.badSamples = stats.badSamples.slice(0, MAX_BAD_SAMPLES);
       evidence.firstTime = stats.firstTime;
       evidence.lastTime = stats.lastTime;
-      // The server that wrote the log is known only once the file is read: findings wait for it.
       evidence.server = serverName(stats.server) ?? entry.layoutServer;
       if (stats.build) evidence.build = stats.build;
       const server = evidence.server ?? 'unknown';
-      for (const record of pending) findings.push(...engine.detector.detect(record, server));
+      findings = collector.findings();
+      for (const finding of findings) if (finding.server === SERVER_NOT_YET_KNOWN) finding.server = server;
       for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
       if (stats.badRecords > 0) {
         const first = stats.badSamples[0];
