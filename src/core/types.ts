@@ -71,6 +71,8 @@ export interface EvidenceFile {
   build?: string;
   /** Why the file was not read as a log, when kind is unknown. */
   note?: string;
+  /** Set when the file could not be read to its end: its hash covers only what was read, maybe nothing. */
+  unreadable?: true;
 }
 
 export interface Finding {

@@ -81,18 +81,53 @@ export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DE
 /** Names that are logs or event logs by their ending: not worth opening to look for a zip inside. */
 const NOT_ZIP = /\.(log|txt|csv|evtx|xml|json|jsonl|etl|dmp|aspx|ashx|js|css|config)$/i;
 
+/**
+ * Files looked at together while listing a folder: enough to hide the wait on stat and open, far
+ * below any limit on open files however many thousand hourly logs the folder holds.
+ */
+const LIST_IN_FLIGHT = 32;
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? (err instanceof Error ? err.message : String(err));
+}
+
 async function walk(root: string, dir: string, rootName: string, out: Enumeration, limits: ZipLimits): Promise<void> {
-  const items = await readdir(dir, { withFileTypes: true });
+  const here = [rootName, ...relative(root, dir).split(sep).filter(Boolean)].join('/');
+  let items;
+  try {
+    items = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    // One folder that cannot be listed (no permission, a path too long, too many open files) is
+    // said and skipped; the rest of the evidence is still read.
+    out.warnings.push({ where: here, message: `folder not read (${reason(err)}); the files in it are not in this scan` });
+    return;
+  }
   items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // Every file of a folder is looked at together: one at a time, thousands of hourly logs cost
-  // seconds of waiting on stat and open alone.
-  const files = await Promise.all(items.map(async (item) => {
+  const files = await mapBounded(items, LIST_IN_FLIGHT, async (item) => {
     if (!item.isFile()) return undefined;
     const full = join(dir, item.name);
-    const { size } = await lstat(full);
-    const zip = size >= 4 && !NOT_ZIP.test(item.name) && (await isZip(full));
-    return { size, zip };
-  }));
+    try {
+      const { size } = await lstat(full);
+      const zip = size >= 4 && !NOT_ZIP.test(item.name) && (await isZip(full));
+      return { size, zip };
+    } catch (err) {
+      return { error: reason(err) };
+    }
+  });
   for (const [i, item] of items.entries()) {
     const full = join(dir, item.name);
     const inner = relative(root, full).split(sep);
@@ -102,6 +137,8 @@ async function walk(root: string, dir: string, rootName: string, out: Enumeratio
       out.warnings.push({ where: shown, message: 'symbolic link not followed' });
     } else if (item.isDirectory()) {
       await walk(root, full, rootName, out, limits);
+    } else if (file && 'error' in file) {
+      out.warnings.push({ where: shown, message: `file not read (${file.error}); not in this scan` });
     } else if (file) {
       if (file.zip) {
         await addZip(full, shown, out, limits, serverFromLayout(rootName, inner));

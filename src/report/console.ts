@@ -98,10 +98,12 @@ export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): stri
   const logs = result.evidence.filter((e) => e.kind !== 'unknown');
   const records = logs.reduce((n, e) => n + e.records, 0);
   const bad = logs.reduce((n, e) => n + e.badRecords, 0);
-  const other = result.evidence.length - logs.length;
+  const unreadable = result.evidence.filter((e) => e.unreadable).length;
+  const other = result.evidence.length - logs.length - result.evidence.filter((e) => e.unreadable && e.kind === 'unknown').length;
   text += `Read ${result.evidence.length} file(s): ${logs.length} log(s) with ${records} record(s)`;
   text += bad ? `, ${pc.yellow(`${bad} unreadable record(s)`)}` : '';
   text += other ? `; ${other} other file(s) hashed and listed only` : '';
+  text += unreadable ? `; ${pc.yellow(`${unreadable} file(s) unreadable`)}` : '';
   text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}`
     + `${result.rules.unreachable ? `, ${result.rules.unreachable} for logs exir does not read` : ''}.\n`;
   if (result.warnings.length) text += `${pc.yellow(`${result.warnings.length} warning(s)`)} (on stderr; all are in the JSON output).\n`;

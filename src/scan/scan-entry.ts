@@ -88,7 +88,8 @@ export async function scanEntry(
     }
   } catch (err) {
     warnings.push({ where: entry.path, message: `read failed: ${err instanceof Error ? err.message : String(err)}` });
-    evidence.note = `read failed after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
+    evidence.unreadable = true;
+    evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
   return { evidence, findings, warnings };
