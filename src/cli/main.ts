@@ -10,8 +10,22 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * A fault that escapes every handler (a library throwing from a callback) ends the run with exit 2:
+ * Node's own default is 1, which a script reads as "findings".
+ */
+function crashIsAnError(): void {
+  const crash = (err: unknown): void => {
+    process.stderr.write(`exir: internal error, nothing below is a result: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(EXIT.ERROR);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+}
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  crashIsAnError();
   quietOnClosedPipe(process.stdout);
   const program = new Command();
   program

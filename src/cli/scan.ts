@@ -9,6 +9,8 @@ import { mergedTimeline } from '../correlate/timeline.js';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { writeTimeline } from './timeline.js';
 import { scan } from '../scan/run.js';
+import { nothingRead } from '../scan/nothing-read.js';
+import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
@@ -36,6 +38,7 @@ interface ScanFlags {
   quiet?: boolean;
   maxExpandGb: number;
   tz: string;
+  allowEmpty?: boolean;
 }
 
 /** Stores the scan in a case in one transaction: all of it, or (if interrupted) none of it. */
@@ -71,6 +74,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--workspace <dir>', 'folder of the SQLite case store (default ./.exir or EXIR_WORKSPACE)')
     .option('--firm <name>', 'limit the case store to one firm (default EXIR_FIRM)')
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
+    .option('--allow-empty', 'exit 0 (with a warning) when nothing could be read, instead of 2')
     .option('-q, --quiet', 'no progress bar')
     .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
     .action(async (paths: string[], flags: ScanFlags) => {
@@ -98,6 +102,13 @@ export function registerScan(program: Command, setExit: SetExit): void {
       }
       if (flags.timeline) await writeTimeline(flags.timeline, mergedTimeline(result), flags.tz);
       if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
+      const empty = nothingRead(result);
+      if (empty) {
+        process.stderr.write(flags.allowEmpty
+          ? `exir: WARNING: ${safeText(empty)}; nothing here says a server is clean (exit 0 as --allow-empty asked)\n`
+          : `exir: ${safeText(empty)}; nothing here says a server is clean. Exit 2 (give --allow-empty to exit 0).\n`);
+        if (!flags.allowEmpty) setExit(EXIT.ERROR);
+      }
       setExit(result.findings.some(isAttack) ? EXIT.FINDINGS : EXIT.CLEAN);
     });
 }

@@ -1,5 +1,5 @@
 import { lstat, open, readdir } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Warning } from '../core/types.js';
 import { DEFAULT_ZIP_LIMITS, listZip, type ZipLimits } from './zip.js';
 
@@ -33,6 +33,16 @@ function serverFromLayout(rootName: string, inner: string[]): string | undefined
   const top = inner.length > 1 ? inner[0] : undefined;
   if (top && !LAYOUT_FOLDERS.has(top.toLowerCase())) return top;
   return rootName || undefined;
+}
+
+/**
+ * A log given by itself belongs to the server its folder names, the nearest folder that is not part
+ * of Exchange's or IIS's own layout (`EX01/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log` → EX01); a
+ * file with no such folder above it is named by itself, so it still gets a verdict.
+ */
+function serverOfLooseFile(file: string): string {
+  const folders = resolve(dirname(file)).split(sep).filter(Boolean).reverse();
+  return folders.find((f) => !LAYOUT_FOLDERS.has(f.toLowerCase())) ?? basename(file);
 }
 
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
@@ -70,7 +80,7 @@ export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DE
       await walk(input, input, rootName, out, limits);
     } else if (info.isFile()) {
       if (await isZip(input)) await addZip(input, rootName, out, limits);
-      else out.entries.push({ path: rootName, location: { kind: 'file', file: input }, size: info.size, layoutServer: undefined });
+      else out.entries.push({ path: rootName, location: { kind: 'file', file: input }, size: info.size, layoutServer: serverOfLooseFile(input) });
     } else {
       throw new Error(`${input} is neither a file nor a folder`);
     }
