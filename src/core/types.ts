@@ -129,6 +129,11 @@ export interface ServerSummary {
   summary: string;
   /** What evidence would change the verdict, in plain words. */
   wouldChange: string;
+  /**
+   * Parts of the exploitation windows the server's logs do not reach, as "2021-01-06..2021-02-20 of
+   * the ProxyLogon window". A clean or probed verdict with any is true only of what the logs cover.
+   */
+  uncovered?: string[];
 }
 
 /** One line of the story: a finding, or a record the attacker left that no rule matched. */

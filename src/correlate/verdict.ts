@@ -1,6 +1,7 @@
 import {
-  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
+  STAGES, type Coverage, type CoverageGap, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
 } from '../core/types.js';
+import { WAVES } from './coverage.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -86,6 +87,8 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     }
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
+    const uncovered = uncoveredWindows(gaps);
+    const summary = describe(verdict, own, ips.size);
     out.push({
       name,
       verdict,
@@ -93,11 +96,23 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       lastActivity: last,
       attackerIps: [...ips].sort(),
       stageCounts,
-      summary: describe(verdict, own, ips.size),
+      // "Clean" over days no log reaches is not clean: the sentence itself says what it is true of.
+      summary: uncovered.length && (verdict === 'clean' || verdict === 'probed')
+        ? `${summary.replace(/^(clean|probed)/, '$1 in what the logs cover')}; they do not cover ${uncovered.join(', ')}`
+        : summary,
       wouldChange: wouldChange(verdict, gaps.length),
+      ...(uncovered.length ? { uncovered } : {}),
     });
   }
   return out.sort((a, b) => VERDICT_ORDER.indexOf(b.verdict) - VERDICT_ORDER.indexOf(a.verdict) || a.name.localeCompare(b.name));
+}
+
+/** The parts of exploitation windows that one log or another of the server does not reach, each said once. */
+function uncoveredWindows(gaps: CoverageGap[]): string[] {
+  const names = new Map(WAVES.map((w) => [w.id, w.name]));
+  const out = new Set<string>();
+  for (const g of gaps) if (g.wave) out.add(`${g.from.slice(0, 10)}..${g.to.slice(0, 10)} of the ${names.get(g.wave) ?? g.wave} window`);
+  return [...out].sort();
 }
 
 /** The finding that decides the verdict: the first one at the highest stage. */

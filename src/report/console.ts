@@ -70,7 +70,10 @@ function gapLines(coverage: Coverage[]): string {
 
 function serverBlock(server: ServerSummary, result: ScanResult): string {
   const own = result.findings.filter((f) => f.server === server.name);
-  let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
+  const partial = server.uncovered?.length && (server.verdict === 'clean' || server.verdict === 'probed')
+    ? pc.yellow(' in what the logs cover: they miss part of the exploitation windows')
+    : '';
+  let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}${partial}\n`;
   text += `  ${safeText(server.summary)}\n`;
   text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
   const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
