@@ -28,6 +28,13 @@ export async function main(argv: string[]): Promise<number> {
   crashIsAnError();
   quietOnClosedPipe(process.stdout);
   const program = new Command();
+  // Answered before any command loads: the rules and data tables are read only for this.
+  program.option('-V, --version', 'print the version, the rules\' version and the dates of the data tables');
+  if (argv[2] === '--version' || argv[2] === '-V') {
+    const { versions, renderVersions } = await import('../scan/versions.js');
+    process.stdout.write(renderVersions(await versions()));
+    return EXIT.CLEAN;
+  }
   program
     .name('exir')
     .description('Exchange incident response: were we exposed, were we compromised, and what do we tell the regulators.')

@@ -70,3 +70,12 @@ test('a log given by itself gets its server, from the folder above it, and a ver
   const result = JSON.parse(run.out) as ScanResult;
   assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]), [['EX07', 'clean']]);
 });
+
+test('exir --version and -V print the version, the rules\' and the data tables\' dates, and exit 0', async () => {
+  for (const flag of ['--version', '-V']) {
+    const run = await exir(RUN_MAIN, flag);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /^exir \d+\.\d+\.\d+\nrules: \d+ Sigma rules, newest dated \d{4}-\d{2}-\d{2}, content [0-9a-f]{16}\ndata tables/);
+    assert.match(run.out, /exchange\/builds\.json {2}\d{4}-\d{2}-\d{2}/);
+  }
+});
