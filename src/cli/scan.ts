@@ -8,6 +8,7 @@ import { toJson } from '../report/json.js';
 import { mergedTimeline } from '../correlate/timeline.js';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { writeTimeline } from './timeline.js';
+import { DEFAULT_ZIP_LIMITS } from '../evidence/zip.js';
 import { scan } from '../scan/run.js';
 import { nothingRead } from '../scan/nothing-read.js';
 import { safeText } from '../core/terminal-text.js';
@@ -68,7 +69,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--tz <zone>', 'time zone for times shown to people (IANA name)', checkZone, DEFAULT_ZONE)
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option('--threads <n>', 'reading threads (default: one per core but one; 1 on a 2-core machine)', positiveInt)
-    .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
+    .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, DEFAULT_ZIP_LIMITS.maxExpandedBytes / 1024 ** 3)
     .option('--case <ref>', 'store the result in this case (FIRM/CASE, made with `exir case new`)')
     .option('--db <url>', 'case store: postgres://… (default: SQLite in the workspace, or EXIR_DB)')
     .option('--workspace <dir>', 'folder of the SQLite case store (default ./.exir or EXIR_WORKSPACE)')
@@ -85,7 +86,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
           inputs: paths,
           sigmaDirs: flags.sigma,
           ...(flags.threads ? { threads: flags.threads } : {}),
-          zipLimits: { maxExpandedBytes: flags.maxExpandGb * 1024 ** 3, maxEntries: 200_000 },
+          zipLimits: { ...DEFAULT_ZIP_LIMITS, maxExpandedBytes: flags.maxExpandGb * 1024 ** 3 },
           onProgress: (p) => progress.update(p),
         });
       } finally {

@@ -65,3 +65,13 @@ test('members with the same name are each read as themselves', async () => {
     zip.close();
   }
 });
+
+test('by default an archive that says it expands past 8 GiB is refused, with its size and how to allow it', async () => {
+  const zipPath = join(dir, 'huge.zip');
+  await writeFile(zipPath, makeZip([
+    { name: 'a.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
+    { name: 'b.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
+    { name: 'c.log', data: 'x', claimSize: 2_000_000_000, deflate: true },
+  ]));
+  await assert.rejects(listZip(zipPath), /it says it holds 9\.3 GiB, over the 8 GiB .*--max-expand-gb N raises it/);
+});

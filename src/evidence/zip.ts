@@ -25,7 +25,16 @@ export interface ZipLimits {
   maxEntries: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxExpandedBytes: 64 * 1024 ** 3, maxEntries: 200_000 };
+/**
+ * 8 GiB: inflating runs at a few hundred MB a second a core, so an archive this size costs under a
+ * minute of reading. A bigger one is refused with a message that says how to allow it, rather than
+ * taking many minutes unasked.
+ */
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxExpandedBytes: 8 * 1024 ** 3, maxEntries: 200_000 };
+
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
+}
 
 export class ZipRefused extends Error {}
 
@@ -56,6 +65,7 @@ export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
     }
     const listing: ZipListing = { members: [], refused: [] };
     let expanded = 0;
+    let over = false;
     await forEachEntry(zip, (entry, index) => {
       const name = decodeName(entry);
       if (name.endsWith('/')) return;
@@ -65,11 +75,15 @@ export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
         return;
       }
       expanded += entry.uncompressedSize;
-      if (expanded > limits.maxExpandedBytes) {
-        throw new ZipRefused(`expands past the limit of ${limits.maxExpandedBytes} bytes`);
-      }
+      // Counted to the end, so the message can say how big the archive says it is.
+      if (expanded > limits.maxExpandedBytes) over = true;
+      if (over) return;
       listing.members.push({ name, index, size: entry.uncompressedSize, compressedSize: entry.compressedSize });
     });
+    if (over) {
+      throw new ZipRefused(`expands past the limit of ${limits.maxExpandedBytes} bytes: it says it holds ${gib(expanded)}, over the ${gib(limits.maxExpandedBytes)} `
+        + 'a scan reads from one archive unasked (exir scan --max-expand-gb N raises it; extracting the archive and scanning the folder avoids it)');
+    }
     return listing;
   } finally {
     zip.close();
