@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -26,6 +27,25 @@ test('a file that cannot be read is unreadable, not a file hashed and listed', a
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]?.message ?? '', /read failed: ENOENT/);
     assert.equal(warnings[0]?.where, 'EX01/gone.log');
+  } finally {
+    await opener.close();
+  }
+});
+
+test('a UTF-16LE export (PowerShell 5.1 Out-File) is read as the text it is, hashed as the bytes it is', async () => {
+  const event = JSON.stringify({ EventTime: '2021-03-03 02:21:00Z', Hostname: 'EX01.contoso.local', EventID: 4688, SourceName: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', RecordNumber: 7 });
+  const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${event}\r\n${event}\r\n`, 'utf16le')]);
+  const file = join(dir, 'events.json');
+  await writeFile(file, bytes);
+  const entry = { path: 'EX01/events.json', location: { kind: 'file' as const, file }, size: bytes.length, layoutServer: 'EX01' };
+  const opener = new EvidenceOpener();
+  try {
+    const { evidence, warnings } = await scanEntry(entry, await loadEngine({ noShippedRules: true }), opener);
+    assert.equal(evidence.kind, 'winevent');
+    assert.equal(evidence.records, 2);
+    assert.equal(evidence.badRecords, 0);
+    assert.equal(evidence.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.match(warnings.map((w) => w.message).join('\n'), /UTF-16LE text, read as such/);
   } finally {
     await opener.close();
   }

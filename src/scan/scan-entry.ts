@@ -2,6 +2,7 @@ import type { EvidenceFile, Finding, Warning } from '../core/types.js';
 import { FindingCollector } from '../detect/repeats.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
+import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
@@ -45,8 +46,12 @@ export async function scanEntry(
   let hashing: HashingReader | undefined;
   try {
     hashing = new HashingReader(await opener.open(entry), onBytes);
-    const source = hashing.chunks();
-    const { head, rest } = await peek(source, SNIFF_BYTES);
+    let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
+    if (looksUtf16le(head)) {
+      // Read as the UTF-8 it decodes to; the hash above is still of the file's own bytes.
+      ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
+      warnings.push({ where: entry.path, message: 'UTF-16LE text, read as such; byte offsets in it count the text as UTF-8' });
+    }
     const found = sniff(head.toString('utf8'));
     if (!found) {
       evidence.note = BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1]
