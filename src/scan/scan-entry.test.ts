@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { EvidenceOpener } from '../evidence/open.js';
 import { loadEngine } from './engine.js';
 import { scanEntry } from './scan-entry.js';
+import { httpProxyLog } from './test-helpers.js';
 
 let dir: string;
 before(async () => {
@@ -46,6 +47,26 @@ test('a UTF-16LE export (PowerShell 5.1 Out-File) is read as the text it is, has
     assert.equal(evidence.badRecords, 0);
     assert.equal(evidence.sha256, createHash('sha256').update(bytes).digest('hex'));
     assert.match(warnings.map((w) => w.message).join('\n'), /UTF-16LE text, read as such/);
+  } finally {
+    await opener.close();
+  }
+});
+
+test('a damaged #Log-type line falls back to the #Fields columns, with a note', async () => {
+  const text = httpProxyLog('EX01', [
+    { DateTime: '2021-03-03T02:00:00.000Z', RequestId: 'r1', Protocol: 'Ecp', UrlStem: '/ecp/y.js', AnchorMailbox: 'ServerInfo~a]@EX01:444/autodiscover/autodiscover.xml?#', ClientIpAddress: '203.0.113.9', HttpStatus: '200', Method: 'POST' },
+  ]).replace('#Log-type: HttpProxy Logs', '#Log-type: HttpPr\u00f8xy Logs');
+  assert.match(text, /HttpPr\u00f8xy/);
+  const file = join(dir, 'HttpProxy_2021030302-1.LOG');
+  await writeFile(file, text);
+  const entry = { path: 'EX01/HttpProxy_2021030302-1.LOG', location: { kind: 'file' as const, file }, size: text.length, layoutServer: 'EX01' };
+  const opener = new EvidenceOpener();
+  try {
+    const { evidence, findings, warnings } = await scanEntry(entry, await loadEngine(), opener);
+    assert.equal(evidence.kind, 'httpproxy');
+    assert.equal(evidence.records, 1);
+    assert.ok(findings.some((f) => f.cves.includes('CVE-2021-26855')), 'the SSRF is still found');
+    assert.ok(warnings.some((w) => /#Log-type "HttpPr\u00f8xy Logs" not recognised; read as httpproxy by its #Fields line/.test(w.message)));
   } finally {
     await opener.close();
   }
