@@ -1,7 +1,8 @@
 import {
-  STAGES, type Coverage, type CoverageGap, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
+  STAGES, type Coverage, type CoverageGap, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
 import { WAVES } from './coverage.js';
+import { showsExchange } from './exchange-host.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -19,7 +20,7 @@ export function stageRank(stage: Stage): number {
 
 /** Findings at or above an exploit attempt are what the exit code and "attacker" mean. */
 export function isAttack(finding: Finding): boolean {
-  return !finding.benign && stageRank(finding.stage) >= stageRank('exploit-attempt');
+  return !finding.benign && !finding.indicatorOnly && stageRank(finding.stage) >= stageRank('exploit-attempt');
 }
 
 const PLAIN: Record<Verdict, string> = {
@@ -58,6 +59,8 @@ export interface VerdictContext {
   sessions?: Session[];
   coverage?: Coverage[];
   mailboxes?: MailboxTouch[];
+  /** Per server, its web shells (correlate/web-shells.ts). */
+  webShells?: Map<string, WebShell[]>;
 }
 
 /** One summary per server named in the evidence or the findings, worst verdict first. */
@@ -75,7 +78,9 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     const ips = new Set<string>();
     for (const f of own) {
       stageCounts[f.stage] += f.repeats?.count ?? 1;
-      if (!top || stageRank(f.stage) > stageRank(top)) top = f.stage;
+      // An address on a published list is context: alone it shows no more than a probe.
+      const counts = f.indicatorOnly && stageRank(f.stage) > stageRank('probe') ? 'probe' : f.stage;
+      if (!top || stageRank(counts) > stageRank(top)) top = counts;
       if (f.benign) continue;
       first = minTime(first, f.time);
       last = maxTime(last, f.time);
@@ -89,6 +94,8 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
     const uncovered = uncoveredWindows(gaps);
     const summary = describe(verdict, own, ips.size);
+    const shells = context.webShells?.get(name) ?? [];
+    const namesSeen = [...new Set(evidence.filter((e) => e.server === name).flatMap((e) => e.serverNames ?? []))].sort();
     out.push({
       name,
       verdict,
@@ -97,10 +104,14 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       attackerIps: [...ips].sort(),
       stageCounts,
       // "Clean" over days no log reaches is not clean: the sentence itself says what it is true of.
-      summary: uncovered.length && (verdict === 'clean' || verdict === 'probed')
+      summary: (uncovered.length && (verdict === 'clean' || verdict === 'probed')
         ? `${summary.replace(/^(clean|probed)/, '$1 in what the logs cover')}; they do not cover ${uncovered.join(', ')}`
-        : summary,
+        : summary) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+        ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
+        : ''),
       wouldChange: wouldChange(verdict, gaps.length),
+      ...(namesSeen.length ? { namesSeen } : {}),
+      ...(shells.length ? { webShells: shells } : {}),
       ...(uncovered.length ? { uncovered } : {}),
     });
   }
@@ -118,7 +129,7 @@ function uncoveredWindows(gaps: CoverageGap[]): string[] {
 /** The finding that decides the verdict: the first one at the highest stage. */
 export function decisiveFinding(findings: Finding[]): Finding | undefined {
   return [...findings]
-    .filter((f) => !f.benign && !f.cappedBy)
+    .filter((f) => !f.benign && !f.cappedBy && !f.indicatorOnly)
     .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];
 }
 
@@ -128,8 +139,10 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
   if (verdict === 'clean' || verdict === 'probed') {
     const benign = findings.filter((f) => f.benign).length;
     const capped = findings.filter((f) => f.cappedBy).length;
+    const listed = findings.filter((f) => f.indicatorOnly).length;
     const notes = [
       benign ? `${benign} hit(s) were recognised as scanners or Exchange's own health probes` : '',
+      listed ? `${listed} request(s) came from addresses published as attacking Exchange servers, which alone shows no more than a probe` : '',
       capped ? `${capped} hit(s) belong to requests that went no further than a probe` : '',
     ].filter(Boolean);
     return notes.length ? `${sentence} (${notes.join('; ')})` : sentence;
@@ -148,7 +161,9 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
     .filter((f) => !f.benign && !f.cappedBy && f.stage === 'exploited' && f.time)
     .sort((a, b) => (a.time as string).localeCompare(b.time as string));
   const firstMs = successes[0]?.time ? Date.parse(successes[0].time) : undefined;
-  const entry = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  const last = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  // Of several of the same step (the same virtual directory written twice), the first is how they got in.
+  const entry = last && successes.find((f) => (f.story ?? f.title) === (last.story ?? last.title));
   if (verdict === 'exploited' || !entry) {
     const step = entry ?? decisive;
     return `${head}: ${step.story ?? `the evidence shows: ${step.title}`} ${spokenTime(step.time)}${from}`;

@@ -35,7 +35,7 @@ export async function scanEntry(
     path: entry.path,
     sha256: '',
     kind: 'unknown',
-    server: entry.layoutServer,
+    server: serverName(entry.layoutServer),
     size: entry.size,
     records: 0,
     badRecords: 0,
@@ -44,6 +44,7 @@ export async function scanEntry(
     badSamples: [],
   };
   let hashing: HashingReader | undefined;
+  let contentName: string | undefined;
   try {
     hashing = new HashingReader(await opener.open(entry), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
@@ -70,6 +71,9 @@ export async function scanEntry(
         onRecord: (record) => {
           for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
         },
+        onDamaged: (record) => {
+          for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
+        },
       });
       evidence.kind = stats.kind;
       evidence.records = stats.records;
@@ -77,7 +81,8 @@ export async function scanEntry(
       evidence.badSamples = stats.badSamples.slice(0, MAX_BAD_SAMPLES);
       evidence.firstTime = stats.firstTime;
       evidence.lastTime = stats.lastTime;
-      evidence.server = serverName(stats.server) ?? entry.layoutServer;
+      contentName = stats.server;
+      evidence.server = serverName(stats.server) ?? serverName(entry.layoutServer);
       if (stats.build) evidence.build = stats.build;
       const server = evidence.server ?? 'unknown';
       findings = collector.findings();
@@ -97,5 +102,13 @@ export async function scanEntry(
     evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
+  const names = namesOf(evidence.server, [contentName, entry.layoutServer]);
+  if (names.length) evidence.serverNames = names;
   return { evidence, findings, warnings };
+}
+
+/** The spellings that name the server the file went to (a folder `events` names no server). */
+function namesOf(server: string | undefined, raw: (string | undefined)[]): string[] {
+  if (!server) return [];
+  return [...new Set(raw.map((r) => r?.trim()).filter((r): r is string => Boolean(r) && serverName(r) === server))];
 }
