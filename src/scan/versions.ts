@@ -43,7 +43,7 @@ export async function versions(): Promise<Versions> {
   for (const file of await filesUnder(DATA_DIR)) {
     if (!/\.(json|ya?ml)$/.test(file)) continue;
     const text = await readFile(file, 'utf8');
-    const checked = /^\s*"?checked"?\s*:\s*"?(\d{4}-\d{2}-\d{2})/m.exec(text) ?? /\bretrieved (\d{4}-\d{2}-\d{2})/.exec(text);
+    const checked = /^\s*"?checked"?\s*:\s*"?(\d{4}-\d{2}-\d{2})/m.exec(text) ?? /"extracted"\s*:\s*"(\d{4}-\d{2}-\d{2})"/.exec(text) ?? /\bretrieved (\d{4}-\d{2}-\d{2})/.exec(text);
     data.push({ file: relative(DATA_DIR, file).split(sep).join('/'), checked: checked?.[1] });
   }
   return { tool: `${TOOL.name} ${TOOL.version}`, rules: { sigma, newest, digest: hash.digest('hex').slice(0, 16) }, data };
