@@ -199,3 +199,12 @@ test('report: --json prints the JSON draft, --out alone writes every pack, neith
   assert.equal(none.code, 2);
   assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|authorities\|all, or --out FOLDER/);
 });
+
+test('report: the JFSC pack and the letter to the people affected end with the phishing to expect', async () => {
+  const jfsc = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--json']);
+  assert.equal(jfsc.code, 0, jfsc.err);
+  const sections = (JSON.parse(jfsc.out) as { sections: { title: string }[] }).sections.map((s) => s.title);
+  assert.equal(sections.at(-1), 'Phishing that may follow the attack');
+  const board = await exir(['report', FIXTURE_REF, '--pack', 'board', '--json']);
+  assert.ok(!(JSON.parse(board.out) as { sections: { title: string }[] }).sections.some((s) => /Phishing/.test(s.title)), 'not in the board briefing');
+});

@@ -15,6 +15,7 @@ import { PACKS } from '../regulatory/rules.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
+import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
@@ -62,9 +63,9 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       const c = { facts, assessment: latestAssessment(then), obligations: standing.obligations, clocks: standing.clocks.map((k) => clockFor(standing.obligations.find((o) => o.ref === k.ref) ?? ob, asOf, notifyDecision(facts.decisions))), now: asOf, tz };
       // The snapshot is the draft for this obligation's recipient: an ODPA filing keeps the ODPA's report, not the JOIC's.
       const full = { appendixRows: Infinity };
-      const drafts = pack === 'joic' ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
+      const drafts = await withPhishingSections(store, ref, pack === 'joic' ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
         : pack === 'subjects' ? buildDrafts('subjects', c, full)
-          : pack !== undefined && (PACKS as readonly string[]).includes(pack) ? [buildDraft(pack as PackName, c, full)] : [];
+          : pack !== undefined && (PACKS as readonly string[]).includes(pack) ? [buildDraft(pack as PackName, c, full)] : []);
       const snapshot = drafts[0] ?? { note: 'this obligation has no pack draft' };
       // What was actually sent, and any acknowledgement: hashed into the evidence register (and its custody log).
       const attachments = [];

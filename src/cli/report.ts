@@ -13,6 +13,7 @@ import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { PackFormat } from '../report/packs/index.js';
 import { FORMATS, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from '../report/packs/index.js';
 import type { RegulatoryIo } from './assess.js';
+import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
@@ -64,7 +65,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       const opts = f.format === 'json' ? { appendixRows: Infinity } : {};
       // The letter to the people affected is one document per audience, so a pack may give several;
       // each authority other than the JOIC gets its own report, drafted from its own obligation.
-      const drafts = packs.flatMap((p) => [...buildDrafts(p, c, opts), ...(p === 'joic' && f.pack !== 'joic' ? buildOtherAuthorityDrafts(c, opts) : [])]);
+      const drafts = await withPhishingSections(store, ref, packs.flatMap((p) => [...buildDrafts(p, c, opts), ...(p === 'joic' && f.pack !== 'joic' ? buildOtherAuthorityDrafts(c, opts) : [])]));
       // A send copy is refused (exit 2) while any document still has an open question, each named.
       const refused = f.copy === 'send' ? drafts.flatMap((d) => (blockingQuestions(d).length ? [new SendCopyRefused(d, blockingQuestions(d)).message] : [])) : [];
       if (refused.length) throw new Error(refused.join('\n'));

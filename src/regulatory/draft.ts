@@ -109,6 +109,13 @@ export function stampLine(d: Pick<Draft, 'stamp'>): string {
     `${st.caseRef ? `; case ${st.caseRef}` : ''}${st.assessmentVersion !== undefined ? `; assessment version ${st.assessmentVersion}` : '; no assessment yet'}; content SHA-256 ${st.contentHash}`;
 }
 
+/** The draft with sections added at its end (from a later stage, e.g. the phishing watch), its content hash made anew. */
+export function appendSections(d: Draft, sections: DraftSection[]): Draft {
+  if (sections.length === 0) return d;
+  const next = { ...d, sections: [...d.sections, ...sections] };
+  return { ...next, stamp: { ...d.stamp, contentHash: contentHash(next) } };
+}
+
 /** The hash of what the document says: its title and sections, so any change of wording changes it. */
 export function contentHash(d: Pick<Draft, 'title' | 'sections'>): string {
   return createHash('sha256').update(JSON.stringify([d.title, d.sections])).digest('hex');
