@@ -261,6 +261,22 @@ export interface ServerStory {
   summary: string | undefined;
 }
 
+/** An obligation as `case show` lists it: its clock, its filings, and how overdue it is if unfiled past its deadline. */
+export interface ObligationStory {
+  ref: string;
+  recipient: string;
+  stage: string;
+  legalReference: string;
+  required: 'yes' | 'unknown';
+  dueAt: string | undefined;
+  targetAt: string | undefined;
+  firstFiledAt: string | undefined;
+  lateByMs: number | undefined;
+  filings: { seq: number; channel: string; sentAt: string; reference: string | undefined }[];
+  /** Unfiled and past its deadline at the store's clock: by how much. */
+  overdueByMs: number | undefined;
+}
+
 export interface CaseStory {
   case: CaseRecord;
   servers: ServerStory[];
@@ -271,6 +287,8 @@ export interface CaseStory {
   evidence: { items: number; unverified: string[]; changedAtLastCheck: string[] };
   actions: { done: ActionState[]; open: ActionState[]; other: ActionState[] };
   decisions: Decision[];
+  /** Active obligations that are or may be required (not those assessed as not required). */
+  obligations: ObligationStory[];
   /** Plain sentences: what still needs doing or deciding. */
   open: string[];
   audit: { entries: number; head: string };
