@@ -154,8 +154,9 @@ export function renderAction(a: ActionState, zone = DEFAULT_ZONE): string {
 }
 
 function decisionLine(d: Decision, zone: string): string {
-  return `${d.ref} [${d.kind}] ${t(d.decision)}: decided by ${t(d.decidedBy)} at ${when(d.decidedAt, zone)}` +
-    `${d.approvedBy ? `, approved by ${t(d.approvedBy)}` : ', not approved'}${d.supersedes ? `, supersedes ${d.supersedes}` : ''}`;
+  const on = d.obligation ? ` on ${d.obligation}: ${d.outcome ?? ''}${d.ground ? ` (${t(d.ground)})` : ''};` : '';
+  return `${d.ref} [${d.kind}]${on} ${t(d.decision)}: decided by ${t(d.decidedBy)} at ${when(d.decidedAt, zone)}` +
+    `${d.approvedBy ? `, approved by ${t(d.approvedBy)}${d.approvedAt ? ` at ${when(d.approvedAt, zone)}` : ''}` : ', not approved'}${d.supersedes ? `, supersedes ${d.supersedes}` : ''}`;
 }
 
 export function renderDecisions(decisions: Decision[], zone = DEFAULT_ZONE): string {

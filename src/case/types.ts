@@ -16,6 +16,10 @@ export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 export const DECISION_KINDS = ['notify', 'rebuild', 'tell-clients', 'other'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
+/** What a notify decision on one obligation settles: it is owed, it is not, or an exception in its law excuses it. */
+export const DECISION_OUTCOMES = ['required', 'not-required', 'exception'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
 /** A registration with a regulator: `{ scheme: 'JFSC', number: '…' }`, `{ scheme: 'JOIC', number: '…' }`. */
 export interface Registration {
   scheme: string;
@@ -217,6 +221,12 @@ export interface Decision {
   decidedBy: string;
   decidedAt: string;
   approvedBy: string | undefined;
+  approvedAt: string | undefined;
+  /** The obligation (O1, …) a notify decision settles; undefined for a decision about the case as a whole. */
+  obligation: string | undefined;
+  outcome: DecisionOutcome | undefined;
+  /** The exception relied on (a ground its rule lists), when the outcome is an exception. */
+  ground: string | undefined;
   supersedes: string | undefined;
   supersededBy: string | undefined;
   recordedBy: string;
@@ -231,6 +241,10 @@ export interface NewDecision {
   decidedBy?: string;
   decidedAt?: string;
   approvedBy?: string;
+  approvedAt?: string;
+  obligation?: string;
+  outcome?: DecisionOutcome;
+  ground?: string;
   supersedes?: string;
 }
 

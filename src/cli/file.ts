@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { parseInstant } from '../case/times.js';
 import { safeJson, safeText } from '../case/index.js';
-import { clockFor, notifyDecision } from '../regulatory/clocks.js';
+import { clockFor, decidedFrom, hintsFrom } from '../regulatory/clocks.js';
 import { buildAuthorityDraft, buildDraft, buildDrafts } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { findObligation } from '../regulatory/obligation-names.js';
@@ -60,7 +60,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       const asOf = f.at !== undefined ? parseInstant(f.at, '--at') : flags.now ?? now;
       const then = standing.facts.assessments.filter((a) => a.assessedAt <= asOf);
       const facts = { ...standing.facts, assessments: then, decisions: standing.facts.decisions.filter((d) => d.decidedAt <= asOf) };
-      const c = { facts, assessment: latestAssessment(then), obligations: standing.obligations, clocks: standing.clocks.map((k) => clockFor(standing.obligations.find((o) => o.ref === k.ref) ?? ob, asOf, notifyDecision(facts.decisions))), now: asOf, tz };
+      const c = { facts, assessment: latestAssessment(then), obligations: standing.obligations, clocks: standing.clocks.map((k) => clockFor(standing.obligations.find((o) => o.ref === k.ref) ?? ob, asOf, decidedFrom(facts.decisions), k.name, hintsFrom(latestAssessment(then)?.result))), now: asOf, tz };
       // The snapshot is the draft for this obligation's recipient: an ODPA filing keeps the ODPA's report, not the JOIC's.
       const full = { appendixRows: Infinity };
       const drafts = await withPhishingSections(store, ref, pack === 'joic' ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
@@ -79,7 +79,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
         ...(f.at !== undefined ? { sentAt: f.at } : {}), ...(f.by !== undefined ? { sentBy: f.by } : {}),
         ...(f.delayReasons !== undefined ? { delayReasons: f.delayReasons } : {}),
       });
-      const clock = clockFor(obligation, now, notifyDecision(standing.facts.decisions), name);
+      const clock = clockFor(obligation, now, decidedFrom(standing.facts.decisions), name, hintsFrom(standing.assessment?.result));
       if (flags.json) {
         io.out(`${safeJson({ filing: { ...filing, content: undefined }, clock })}\n`);
         return;

@@ -168,6 +168,29 @@ export function regulatorySuite(label: string, factory: HarnessFactory): void {
       }
     });
 
+    it('records a decision per obligation; an exception only where that obligation\'s law has it, with who approved it and when', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      const exceptions = [{ ground: 'unintelligible', law: 'GDPR Art. 34(3)(a)', confirmation: 'G' }];
+      await store.syncObligations(REF, [spec('JOIC|JOIC|initial'), spec('EU34|Affected individuals in the EU|initial', { template: { rule: 'EU34', exceptions } })]);
+      const base = { kind: 'notify' as const, decision: 'Do not tell the people', rationale: 'laptop encrypted, key held apart', approvedBy: 'DPO', approvedAt: '2021-03-27T10:00:00Z' };
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O1', outcome: 'exception', ground: 'unintelligible' }), /law of O1 has no "unintelligible" exception; it has no exceptions/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2', outcome: 'exception', ground: 'disproportionate-effort' }), /it has: unintelligible \(GDPR Art\. 34\(3\)\(a\)\)/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2', outcome: 'exception' }), /needs its ground/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2', outcome: 'required', ground: 'unintelligible' }), /only for an exception/);
+      await assert.rejects(store.decide(REF, { ...base, kind: 'rebuild', obligation: 'O2', outcome: 'required' }), /notify decision/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O9', outcome: 'required' }), /no obligation O9/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2' }), /names both/);
+      await assert.rejects(store.decide(REF, { ...base, approvedBy: undefined, obligation: 'O2', outcome: 'required' }), /needs who approved/);
+      const d = await store.decide(REF, { ...base, obligation: 'o2', outcome: 'exception', ground: 'unintelligible' });
+      assert.deepEqual([d.obligation, d.outcome, d.ground, d.approvedBy, d.approvedAt], ['O2', 'exception', 'unintelligible', 'DPO', '2021-03-27T10:00:00.000Z']);
+      const j = await store.decide(REF, { ...base, decision: 'Notify the JOIC', obligation: 'O1', outcome: 'required' });
+      assert.deepEqual([j.obligation, j.outcome, j.ground], ['O1', 'required', undefined]);
+      const whole = await store.decide(REF, { kind: 'notify', decision: 'Notify', rationale: 'mail read' });
+      assert.deepEqual([whole.obligation, whole.outcome, whole.approvedAt], [undefined, undefined, undefined]);
+      assert.deepEqual((await store.listDecisions(REF)).map((x) => [x.ref, x.obligation, x.outcome]), [['D1', 'O2', 'exception'], ['D2', 'O1', 'required'], ['D3', undefined, undefined]]);
+      assert.equal((await store.checkAudit(REF)).intact, true);
+    }));
+
     it('lists findings with file, line and the file hash for the evidence appendix', () => withStore(factory, async (store) => {
       await store.createCase({ ref: REF, title: 'Exchange compromise' });
       const ev = evidenceFile('EXCH01/HttpProxy/Ecp/a.log');
