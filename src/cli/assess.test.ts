@@ -11,6 +11,7 @@ import { registerAssess } from './assess.js';
 import { registerFile } from './file.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
+import { chromiumMissing, skipIf } from '../test-support/skips.js';
 
 let fx: Fixture;
 before(async () => { fx = await fixtureCase({ answers: undefined }); });
@@ -125,10 +126,7 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const all = await exir(['report', FIXTURE_REF, '--pack', 'all', '--format', 'json', '--out', join(fx.dir, 'packs')]);
   assert.equal(all.code, 0, all.err);
   for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
-  if (!existsSync('/usr/bin/chromium') && process.env.EXIR_CHROMIUM === undefined) {
-    t.skip('Chromium not found at /usr/bin/chromium; the PDF part is skipped');
-    return;
-  }
+  if (skipIf(t, 'chromium', chromiumMissing())) return;
   const pdf = join(fx.dir, 'joic.pdf');
   const p = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'pdf', '--out', pdf]);
   assert.equal(p.code, 0, p.err);

@@ -8,6 +8,7 @@ import { FIXTURE_REF, fixtureCase, HOSTILE } from '../../regulatory/test-helpers
 import { refreshObligations } from '../../regulatory/refresh.js';
 import { PACKS } from '../../regulatory/rules.js';
 import { chromiumMissing, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from './index.js';
+import { skipIf } from '../../test-support/skips.js';
 
 let fx: Fixture;
 const drafts: Draft[] = [];
@@ -78,11 +79,7 @@ test('JSON: the whole draft, with a format marker', () => {
 });
 
 test('PDF: printed by Chromium, one file per pack', async (t) => {
-  const missing = chromiumMissing();
-  if (missing) {
-    t.skip(missing);
-    return;
-  }
+  if (skipIf(t, 'chromium', chromiumMissing())) return;
   const pdfs = await renderPackPdfs([drafts[0] as Draft, drafts[2] as Draft]);
   assert.equal(pdfs.length, 2);
   for (const pdf of pdfs) {
