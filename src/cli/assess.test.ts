@@ -12,6 +12,7 @@ import { registerFile } from './file.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 import { chromiumMissing, skipIf } from '../test-support/skips.js';
+import { assertSchema } from '../test-support/json-schema.js';
 
 let fx: Fixture;
 before(async () => { fx = await fixtureCase({ answers: undefined }); });
@@ -94,7 +95,7 @@ test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline
 });
 
 test('file: a late first filing needs its reasons; the filing keeps a snapshot and the regulator\'s reference', async () => {
-  const list = JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as { clocks: { clock: { ref: string; ruleId: string; stage: string } }[] };
+  const list = assertSchema<{ clocks: { clock: { ref: string; ruleId: string; stage: string } }[] }>('obligations', (await exir(['obligations', FIXTURE_REF, '--json'])).out);
   const joic = list.clocks.find((c) => c.clock.ruleId === 'JE_DPJL_ART20_AUTHORITY' && c.clock.stage === 'initial')?.clock.ref;
   assert.ok(joic);
   const refused = await exir(['file', FIXTURE_REF, '--obligation', joic, '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal']);
@@ -114,7 +115,7 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
 test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a folder', async (t) => {
   const json = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'json']);
   assert.equal(json.code, 0, json.err);
-  const draft = JSON.parse(json.out) as { pack: string; open: { id: string }[] };
+  const draft = assertSchema<{ pack: string; open: { id: string }[] }>('pack-draft', json.out);
   assert.equal(draft.pack, 'joic');
   assert.ok(!draft.open.some((o) => o.id === 'joic.delay'), 'the delay reasons were given with the filing');
   const html = await exir(['report', FIXTURE_REF, '--pack', 'subjects', '--format', 'html']);

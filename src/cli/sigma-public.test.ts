@@ -21,6 +21,7 @@ import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from '../detect
 import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
 import { winEventRecord } from '../sources/winevent-record.js';
 import { corpusMissing, skipIf } from '../test-support/skips.js';
+import { assertSchema } from '../test-support/json-schema.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
 
@@ -231,7 +232,7 @@ test('exir scan --sigma: public rules find what they were written for; the unusa
   const json = join(root, 'result.json');
   const run = await exir('scan', '--sigma', rulesDir, SAMPLES, '--json', json, '--quiet');
   assert.equal(run.code, 1, run.err);
-  const result = JSON.parse(await readFile(json, 'utf8')) as ScanResult;
+  const result = assertSchema<ScanResult>('scan-result', await readFile(json, 'utf8'));
 
   const shipped = (await loadRuleset([SHIPPED_SIGMA_DIR], await loadMappings(MAPPINGS_DIR))).rules.length;
   assert.equal(result.rules.loaded, shipped + 3, 'three of the four public rules load');
