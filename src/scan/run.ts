@@ -149,7 +149,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   warnings.push(...run.failures);
 
-  const coverage = measureCoverage(evidence, findings);
+  const coverage = measureCoverage(evidence);
   return {
     tool: TOOL,
     scannedAt: (options.now ?? new Date()).toISOString(),
