@@ -23,11 +23,6 @@ export const PG_URL = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1
  */
 export const ALLOWED_IN_CI: Readonly<Partial<Record<Need, string>>> = {};
 
-/** A path under the corpus. */
-export function corpusPath(relative: string): string {
-  return CORPUS + relative;
-}
-
 /** Undefined when every path exists, or the reason the test cannot read the corpus. */
 export function corpusMissing(...paths: string[]): string | undefined {
   const absent = (paths.length > 0 ? paths : [CORPUS]).find((p) => !existsSync(p));
