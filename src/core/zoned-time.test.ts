@@ -15,3 +15,7 @@ test('Jersey time is GMT in winter and GMT+1 in summer', () => {
 test('an unknown zone is a clear error', () => {
   assert.throws(() => checkZone('Mars/Olympus'), /unknown time zone "Mars\/Olympus"/);
 });
+
+test('a value that is not a time is shown as it is', () => {
+  assert.equal(inZone('yesterday'), 'yesterday');
+});
