@@ -15,6 +15,7 @@ import { assessCase, latestAssessment, refreshObligations } from '../regulatory/
 import { renderAssessment, renderClocks } from '../regulatory/render-text.js';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { given } from './given.js';
 
 export interface RegulatoryIo {
   out(text: string): void;
@@ -75,9 +76,7 @@ export function runWithStore(name: string, io: RegulatoryIo, setExit: SetExit,
       checkZone(flags.tz ?? DEFAULT_ZONE);
       if (flags.now !== undefined) flags.now = parseInstant(flags.now, '--now');
       store = await openStore(flags.db, {
-        ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-        ...(flags.firm !== undefined ? { firm: flags.firm } : {}),
-        ...(flags.actor !== undefined ? { actor: flags.actor } : {}),
+        ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
       });
       await fn(store, flags, args.slice(0, -2));
     } catch (err) {

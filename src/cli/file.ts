@@ -14,6 +14,7 @@ import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
+import { given } from './given.js';
 
 interface FileFlags {
   obligation: string;
@@ -47,8 +48,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
         ? buildDraft(pack as PackName, c, { appendixRows: Infinity }) : { note: 'this obligation has no pack draft' };
       const { filing, obligation } = await store.recordFiling(ref, {
         obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other', content: { pack, assessmentVersion: standing.assessment?.version, draft: snapshot },
-        ...(f.at !== undefined ? { sentAt: f.at } : {}), ...(f.by !== undefined ? { sentBy: f.by } : {}),
-        ...(f.delayReasons !== undefined ? { delayReasons: f.delayReasons } : {}),
+        ...given({ sentAt: f.at, sentBy: f.by, delayReasons: f.delayReasons }),
       });
       const clock = clockFor(obligation, now, notifyDecision(standing.facts.decisions));
       if (flags.json) {
