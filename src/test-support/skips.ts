@@ -9,7 +9,7 @@ import pg from 'pg';
 import { chromiumMissing } from '../report/packs/pdf.js';
 
 /** What a test may need that a machine may lack. */
-export type Need = 'corpus' | 'postgres' | 'chromium';
+export type Need = 'corpus' | 'postgres' | 'chromium' | 'redis';
 
 /** The public sample evidence beside the checkout (`../shared/corpus`, see its SOURCES.md). */
 export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -19,7 +19,7 @@ export const PG_URL = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1
 
 /**
  * Skips that CI accepts, by need, each with the reason it cannot be provided there. Empty: .ci/run
- * provides the corpus, PostgreSQL and Chromium, so in CI every test runs.
+ * provides the corpus, PostgreSQL, Redis and Chromium, so in CI every test runs.
  */
 export const ALLOWED_IN_CI: Readonly<Partial<Record<Need, string>>> = {};
 
@@ -57,4 +57,16 @@ export function skipIf(t: TestContext, need: Need, missing: string | undefined, 
   }
   t.skip(missing);
   return true;
+}
+
+/**
+ * The same decision for a whole `describe` block: its `skip` option (the reason, or false). Under
+ * CI=true a need not on the allow-list throws instead, so the file fails as it loads.
+ */
+export function suiteSkip(need: Need, missing: string | undefined, env: NodeJS.ProcessEnv = process.env,
+  allowed: Readonly<Partial<Record<Need, string>>> = ALLOWED_IN_CI): string | false {
+  if (missing === undefined) return false;
+  let reason: string | undefined;
+  skipIf({ skip: (why: string) => { reason = why; } } as unknown as TestContext, need, missing, env, allowed);
+  return reason ?? false;
 }
