@@ -1,3 +1,4 @@
+import { showsExchange } from './exchange-host.js';
 import {
   MAILBOX_LEVELS, type EvidenceFile, type Finding, type MailboxLevel, type MailboxTouch, type MailMovement, type Origin, type Session,
   type TimelineEntry,
@@ -123,7 +124,7 @@ function fromRequest(entry: TimelineEntry, touches: Touches): void {
  * succeeded (an SSRF running as SYSTEM, a web shell) puts every mailbox on it in reach: that is
  * said as one entry, `*`, rather than pretending to a short list.
  */
-export function findMailboxes(findings: Finding[], sessions: Session[], _evidence: EvidenceFile[]): MailboxTouch[] {
+export function findMailboxes(findings: Finding[], sessions: Session[], evidence: EvidenceFile[]): MailboxTouch[] {
   const touches = new Touches();
   for (const session of sessions) {
     for (const entry of session.entries) {
@@ -145,6 +146,8 @@ export function findMailboxes(findings: Finding[], sessions: Session[], _evidenc
     if (!earlier || (f.time ?? '') < (earlier.time ?? '')) successes.set(f.server, f);
   }
   for (const [server, f] of successes) {
+    // A machine with no trace of Exchange (a domain controller in the same export) holds no mailboxes.
+    if (!showsExchange(server, evidence, [...findings, ...sessions.flatMap((x) => x.entries)])) continue;
     touches.add('*', server, 'reachable', f.time, `every mailbox on ${server} was within the attacker's reach ${spokenTime(f.time)}, when ${f.story ?? f.title}`, f.origin);
   }
   return touches.list();

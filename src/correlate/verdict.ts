@@ -1,6 +1,7 @@
 import {
-  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
+  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
+import { showsExchange } from './exchange-host.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -18,7 +19,7 @@ export function stageRank(stage: Stage): number {
 
 /** Findings at or above an exploit attempt are what the exit code and "attacker" mean. */
 export function isAttack(finding: Finding): boolean {
-  return !finding.benign && stageRank(finding.stage) >= stageRank('exploit-attempt');
+  return !finding.benign && !finding.indicatorOnly && stageRank(finding.stage) >= stageRank('exploit-attempt');
 }
 
 const PLAIN: Record<Verdict, string> = {
@@ -57,6 +58,8 @@ export interface VerdictContext {
   sessions?: Session[];
   coverage?: Coverage[];
   mailboxes?: MailboxTouch[];
+  /** Per server, its web shells (correlate/web-shells.ts). */
+  webShells?: Map<string, WebShell[]>;
 }
 
 /** One summary per server named in the evidence or the findings, worst verdict first. */
@@ -74,7 +77,9 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     const ips = new Set<string>();
     for (const f of own) {
       stageCounts[f.stage] += 1;
-      if (!top || stageRank(f.stage) > stageRank(top)) top = f.stage;
+      // An address on a published list is context: alone it shows no more than a probe.
+      const counts = f.indicatorOnly && stageRank(f.stage) > stageRank('probe') ? 'probe' : f.stage;
+      if (!top || stageRank(counts) > stageRank(top)) top = counts;
       if (f.benign) continue;
       first = minTime(first, f.time);
       last = maxTime(last, f.time);
@@ -86,6 +91,8 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     }
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
+    const shells = context.webShells?.get(name) ?? [];
+    const namesSeen = [...new Set(evidence.filter((e) => e.server === name).flatMap((e) => e.serverNames ?? []))].sort();
     out.push({
       name,
       verdict,
@@ -93,8 +100,12 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       lastActivity: last,
       attackerIps: [...ips].sort(),
       stageCounts,
-      summary: describe(verdict, own, ips.size),
+      summary: describe(verdict, own, ips.size) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+        ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
+        : ''),
       wouldChange: wouldChange(verdict, gaps.length),
+      ...(namesSeen.length ? { namesSeen } : {}),
+      ...(shells.length ? { webShells: shells } : {}),
     });
   }
   return out.sort((a, b) => VERDICT_ORDER.indexOf(b.verdict) - VERDICT_ORDER.indexOf(a.verdict) || a.name.localeCompare(b.name));
@@ -103,7 +114,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
 /** The finding that decides the verdict: the first one at the highest stage. */
 export function decisiveFinding(findings: Finding[]): Finding | undefined {
   return [...findings]
-    .filter((f) => !f.benign && !f.cappedBy)
+    .filter((f) => !f.benign && !f.cappedBy && !f.indicatorOnly)
     .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];
 }
 
@@ -113,8 +124,10 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
   if (verdict === 'clean' || verdict === 'probed') {
     const benign = findings.filter((f) => f.benign).length;
     const capped = findings.filter((f) => f.cappedBy).length;
+    const listed = findings.filter((f) => f.indicatorOnly).length;
     const notes = [
       benign ? `${benign} hit(s) were recognised as scanners or Exchange's own health probes` : '',
+      listed ? `${listed} request(s) came from addresses published as attacking Exchange servers, which alone shows no more than a probe` : '',
       capped ? `${capped} hit(s) belong to requests that went no further than a probe` : '',
     ].filter(Boolean);
     return notes.length ? `${sentence} (${notes.join('; ')})` : sentence;
@@ -133,7 +146,9 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
     .filter((f) => !f.benign && !f.cappedBy && f.stage === 'exploited' && f.time)
     .sort((a, b) => (a.time as string).localeCompare(b.time as string));
   const firstMs = successes[0]?.time ? Date.parse(successes[0].time) : undefined;
-  const entry = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  const last = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  // Of several of the same step (the same virtual directory written twice), the first is how they got in.
+  const entry = last && successes.find((f) => (f.story ?? f.title) === (last.story ?? last.title));
   if (verdict === 'exploited' || !entry) {
     const step = entry ?? decisive;
     return `${head}: ${step.story ?? `the evidence shows: ${step.title}`} ${spokenTime(step.time)}${from}`;

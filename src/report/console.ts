@@ -1,6 +1,6 @@
 import { pc } from '../core/colour.js';
 import { safeText } from '../core/terminal-text.js';
-import type { Coverage, Finding, MailboxTouch, ScanResult, ServerSummary, Session, Verdict } from '../core/types.js';
+import type { Coverage, Finding, MailboxTouch, ScanResult, ServerSummary, Session, Verdict, WebShell, WebShellSource } from '../core/types.js';
 import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
 import { stageRank } from '../correlate/verdict.js';
 
@@ -24,6 +24,7 @@ function findingLine(f: Finding): string {
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
   return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
+    + (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '')
     + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}\n`;
 }
 
@@ -52,6 +53,14 @@ function sessionLines(sessions: Session[]): string {
   }).join('');
 }
 
+const SHELL_SOURCE: Record<WebShellSource, string> = { iis: 'IIS log', httpproxy: 'HttpProxy log', file: 'file found' };
+
+function webShellLines(shells: WebShell[]): string {
+  return shells.slice(0, 12).map((w) => `    ${safeText(w.url)}: ${w.used ? 'used' : 'present'}, first seen ${when(w.firstSeen)}; `
+    + `seen in ${w.sources.map((s) => SHELL_SOURCE[s]).join(', ')}${w.files.length ? ` (${safeText(w.files.join(', '))})` : ''}\n`).join('')
+    + (shells.length > 12 ? `    … and ${shells.length - 12} more (all are in the JSON output)\n` : '');
+}
+
 function mailboxLines(mailboxes: MailboxTouch[]): string {
   return mailboxes.slice(0, 12).map((m) => {
     const who = m.mailbox === '*' ? pc.bold('every mailbox on the server') : safeText(m.mailbox);
@@ -69,12 +78,14 @@ function serverBlock(server: ServerSummary, result: ScanResult): string {
   const own = result.findings.filter((f) => f.server === server.name);
   let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
   text += `  ${safeText(server.summary)}\n`;
+  if ((server.namesSeen?.length ?? 0) > 1) text += `  ${pc.dim(`named in the evidence as ${safeText((server.namesSeen ?? []).join(', '))}`)}\n`;
   text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
   const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
   if (counts.length) text += `  findings by stage: ${counts.join(', ')}\n`;
   const label = server.verdict === 'probed' || server.verdict === 'clean' ? 'probes seen' : 'attacker activity';
   if (server.firstActivity) text += `  ${label}: ${when(server.firstActivity)} to ${when(server.lastActivity)}\n`;
   if (server.attackerIps.length) text += `  attacker IPs: ${safeText(server.attackerIps.join(', '))}\n`;
+  if (server.webShells?.length) text += `  web shells:\n${webShellLines(server.webShells)}`;
   const sessions = result.sessions.filter((s) => s.servers.includes(server.name));
   if (sessions.length) text += `  attacker sessions:\n${sessionLines(sessions)}`;
   const mailboxes = result.mailboxes.filter((m) => m.server === server.name);

@@ -6,7 +6,9 @@ import { findMailboxes, findMailMovements, forwardingAddresses } from '../correl
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
+import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
+import { webShellsByServer } from '../correlate/web-shells.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
 import { EvidenceOpener } from '../evidence/open.js';
@@ -171,7 +173,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     tool: TOOL,
     scannedAt: (options.now ?? new Date()).toISOString(),
     evidence,
-    servers: summariseServers(evidence, findings, { sessions, coverage, mailboxes }),
+    servers: summariseServers(evidence, findings, { sessions, coverage, mailboxes, webShells: webShellsByServer(findings) }),
     findings,
     sessions,
     mailboxes,
@@ -220,7 +222,7 @@ async function readPasses(
         }
       }
     }
-    const findings = capRequests(raw).sort(byTimeThenOrigin);
+    const findings = noteCvesAfterRecord(capRequests(raw)).sort(byTimeThenOrigin);
 
     // Pass 3: the attackers' other records, in the logs that can hold them.
     const keys = followKeys(findings);

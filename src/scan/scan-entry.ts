@@ -30,7 +30,7 @@ export async function scanEntry(
     path: entry.path,
     sha256: '',
     kind: 'unknown',
-    server: entry.layoutServer,
+    server: serverName(entry.layoutServer),
     size: entry.size,
     records: 0,
     badRecords: 0,
@@ -39,6 +39,7 @@ export async function scanEntry(
     badSamples: [],
   };
   let hashing: HashingReader | undefined;
+  let contentName: string | undefined;
   try {
     hashing = new HashingReader(await opener.open(entry), onBytes);
     const source = hashing.chunks();
@@ -56,6 +57,7 @@ export async function scanEntry(
         path: entry.path,
         ...(plan.literals ? { literals: plan.literals } : {}),
         onRecord: (record) => pending.push(record),
+        onDamaged: (record) => pending.push(record),
       });
       evidence.kind = stats.kind;
       evidence.records = stats.records;
@@ -64,7 +66,8 @@ export async function scanEntry(
       evidence.firstTime = stats.firstTime;
       evidence.lastTime = stats.lastTime;
       // The server that wrote the log is known only once the file is read: findings wait for it.
-      evidence.server = serverName(stats.server) ?? entry.layoutServer;
+      contentName = stats.server;
+      evidence.server = serverName(stats.server) ?? serverName(entry.layoutServer);
       if (stats.build) evidence.build = stats.build;
       const server = evidence.server ?? 'unknown';
       for (const record of pending) findings.push(...engine.detector.detect(record, server));
@@ -82,5 +85,13 @@ export async function scanEntry(
     evidence.note = `read failed after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
+  const names = namesOf(evidence.server, [contentName, entry.layoutServer]);
+  if (names.length) evidence.serverNames = names;
   return { evidence, findings, warnings };
+}
+
+/** The spellings that name the server the file went to (a folder `events` names no server). */
+function namesOf(server: string | undefined, raw: (string | undefined)[]): string[] {
+  if (!server) return [];
+  return [...new Set(raw.map((r) => r?.trim()).filter((r): r is string => Boolean(r) && serverName(r) === server))];
 }
