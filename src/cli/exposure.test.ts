@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { DEFAULT_TABLE } from '../assess/exposure/index.js';
 import { EXIT } from './exit-codes.js';
 import { registerExposure } from './exposure.js';
+import { assertSchema } from '../test-support/json-schema.js';
 
 interface Run {
   code: number;
@@ -105,10 +106,10 @@ describe('exir exposure --probe', () => {
   it('assesses the build the probe read and reports the live CVE-2021-26855 check', async () => {
     const r = await run('exposure', '--probe', base, '--json');
     assert.equal(r.code, 1);
-    const report = JSON.parse(r.out) as {
+    const report = assertSchema<{
       servers: { server: string; reading: { kind: string }; liveCheck: { status: string } }[];
       probes: { readings: { source: string; showsSecurityUpdates: string }[]; cve202126855: { status: string } }[];
-    };
+    }>('exposure', r.out);
     assert.equal(report.servers[0]?.reading.kind, 'x-owa-version');
     assert.equal(report.servers[0]?.liveCheck.status, 'vulnerable');
     assert.deepEqual(report.probes[0]?.readings.map((x) => [x.source, x.showsSecurityUpdates]), [['x-owa-version', 'usually'], ['owa-path', 'no']]);
@@ -132,7 +133,7 @@ describe('exir exposure update', () => {
     assert.match(r.out, /new: 15\.2\.2562\.49 exchangeSE RTM Oct26SU \(2026-10-13, KB5199999\)/);
     assert.match(r.out, /The CVE map has no entry for Oct26SU/);
     const check = await run('exposure', '15.2.2562.46', '--builds', outTable, '--json');
-    const report = JSON.parse(check.out) as { servers: { assessment: { updatesWithUnknownFixes: string[] } }[] };
+    const report = assertSchema<{ servers: { assessment: { updatesWithUnknownFixes: string[] } }[] }>('exposure', check.out);
     assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Oct26SU'));
   });
 
@@ -151,7 +152,7 @@ describe('exir exposure on an evidence bundle', () => {
     await generateDemo({ outDir: bundle, targetBytes: 2_000_000 });
     const r = await run('exposure', bundle, '--json', '--as-of', '2021-03-10');
     assert.equal(r.code, 1, r.err);
-    const report = JSON.parse(r.out) as { histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] };
+    const report = assertSchema<{ histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] }>('exposure', r.out);
     // The demo installs the March 2021 SU on EX02 only, on 4 March.
     assert.deepEqual(report.histories.map((h) => [h.server, h.summary]), [
       ['EX01', '15.1.2176.2 from 2021-02-20 to 2021-03-10'],

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { mergeMicrosoftPage, parseMicrosoftPage, parseRowName, serializeBuilds } from './ms-page.js';
 import { DEFAULT_TABLE, indexTable, loadTable } from './table.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const PAGE_2021 = fileURLToPath(new URL('../../../../shared/corpus/microsoftdocs-exchange-build-numbers/build-numbers-and-release-dates.md', import.meta.url));
 const table = loadTable();
@@ -30,7 +31,7 @@ describe('row names', () => {
 
 describe('Microsoft\'s 2021 page', () => {
   it('has nothing the table lacks, and every in-scope row confirms a known build', (t) => {
-    if (!existsSync(PAGE_2021)) return t.skip(`corpus not found at ${PAGE_2021}`);
+    if (skipIf(t, 'corpus', corpusMissing(PAGE_2021))) return;
     const text = readFileSync(PAGE_2021, 'utf8');
     const { rows } = parseMicrosoftPage(text);
     assert.equal(rows.length, 133, 'the 2010 SP3, 2013, 2016 and 2019 rows');

@@ -5,6 +5,7 @@ import { readBuildInput } from './inputs.js';
 import { renderConsole, renderCsv, renderJson, CSV_HEADER } from './render.js';
 import { loadTable } from './table.js';
 import { parseCsv } from './csv.js';
+import { assertSchema } from '../../test-support/json-schema.js';
 
 const table = loadTable();
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -60,7 +61,7 @@ describe('console and JSON output', () => {
 
   it('JSON carries every CVE verdict and names products', () => {
     const r = report(INVENTORY);
-    const parsed = JSON.parse(renderJson(r)) as { servers: { assessment: { product: string; cves: { cve: string; status: string }[] } }[] };
+    const parsed = assertSchema<{ servers: { assessment: { product: string; cves: { cve: string; status: string }[] } }[] }>('exposure', renderJson(r));
     assert.equal(parsed.servers[0]?.assessment.product, 'Exchange Server 2019');
     assert.equal(parsed.servers[0]?.assessment.cves.find((c) => c.cve === 'CVE-2021-34473')?.status, 'exposed');
     assert.equal(anyKnownExploitedExposure(r), true);

@@ -296,10 +296,6 @@ export function newestBuild(table: ExposureTable, product: string): BuildEntry |
   return best;
 }
 
-export function sourceById(table: ExposureTable, id: string): Source | undefined {
-  return table.builds.sources.find((s) => s.id === id) ?? table.security.sources.find((s) => s.id === id);
-}
-
 /** Whole days from the table's check date to `today`, for "the table is N days old". */
 export function tableAgeDays(table: ExposureTable, today: Date): number {
   const checked = Date.parse(`${table.builds.checked}T00:00:00Z`);
