@@ -75,6 +75,27 @@ describe('exir exposure', () => {
     assert.match(r.err, /neither a readable file nor an Exchange build/);
   });
 
+  it('exits 2 for a build no Exchange version has, never "fixed" with 0', async () => {
+    for (const text of ['15.1.21762.2', '16.0.1.1']) {
+      const r = await run('exposure', text);
+      assert.equal(r.code, 2, text);
+      assert.match(r.err, /not an Exchange build this table knows/, text);
+      assert.doesNotMatch(r.out, /fixed/, text);
+    }
+    const mixed = await run('exposure', '15.2.2562.17', '15.1.21762.2', '--json');
+    assert.equal(mixed.code, 2);
+    const report = JSON.parse(mixed.out) as { servers: { build: string }[]; warnings: { message: string }[] };
+    assert.equal(report.servers.length, 1, 'the good build is still assessed');
+    assert.ok(report.warnings.some((w) => /15\.1\.21762\.2 is not an Exchange build/.test(w.message)));
+  });
+
+  it('says "newer than the table: cannot tell" for a build past the table, with no downgrade advice', async () => {
+    const r = await run('exposure', '15.2.2562.900');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /to fix: newer than the table: cannot tell/);
+    assert.doesNotMatch(r.out, /install \w+SU/);
+  });
+
   it('refuses --json with --csv', async () => {
     const r = await run('exposure', '15.2.792.10', '--json', '--csv');
     assert.equal(r.code, 2);

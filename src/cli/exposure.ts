@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   anyKnownExploitedExposure, assessReadings, buildObservations, exposureReport, exposureWindows, loadTable, mergeMicrosoftPage, parseDotted,
-  probe, probeReading, readBuildArgument, readBuildInput, renderConsole, renderCsv, renderJson, serializeBuilds, TableError,
+  notAKnownBuild, probe, probeReading, readBuildArgument, readBuildInput, renderConsole, renderCsv, renderJson, serializeBuilds, TableError,
   type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport,
 } from '../assess/exposure/index.js';
 import { safeText } from '../core/terminal-text.js';
@@ -177,8 +177,20 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
     }
   }
 
+  // A build no Exchange version has is a typo or a misread: an error, never a verdict of "fixed".
+  const mistakes = readings.filter((r) => notAKnownBuild(table, r.build) !== undefined);
+  for (const r of mistakes) {
+    warnings.push({ where: r.origin, message: `${notAKnownBuild(table, r.build) ?? ''} (read from "${r.text}")` });
+    readings.splice(readings.indexOf(r), 1);
+  }
+  if (mistakes.length) setExit(EXIT.ERROR);
+  const mistakeLine = mistakes.length
+    ? `exir: ${mistakes.length} input${mistakes.length === 1 ? ' is' : 's are'} not an Exchange build this table knows (see the warnings); check ${mistakes.length === 1 ? 'it' : 'them'} and run again\n`
+    : '';
+
   if (readings.length === 0 && probes.length === 0) {
     writeWarnings(io, warnings, false);
+    if (mistakeLine) io.err(mistakeLine);
     io.err('exir: nothing to assess: give builds, files, or --probe URL\n');
     setExit(EXIT.ERROR);
     return;
@@ -189,6 +201,7 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
     io.err(`warning: the build table was checked ${report.table.checked}, ${report.table.ageDays} days ago; updates since then are unknown to it (exir exposure update --from <Microsoft's page>)\n`);
   }
   writeWarnings(io, warnings, flags.json === true);
+  if (mistakeLine) io.err(mistakeLine);
   const text = flags.json ? renderJson(report) : flags.csv ? renderCsv(report) : renderConsole(report);
   if (flags.out) await writeFile(flags.out, text);
   else io.out(text);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessBuild, exposedToKnownExploited, type BuildAssessment, type CveStatus } from './evaluate.js';
+import { assessBuild, exposedToKnownExploited, notAKnownBuild, type BuildAssessment, type CveStatus } from './evaluate.js';
 import { loadTable } from './table.js';
 import { parseAdminDisplayVersion, parseDotted, type ExchangeBuild } from './version.js';
 
@@ -150,8 +150,34 @@ describe('what a reading cannot show', () => {
   it('a build newer than the table says so instead of naming an update', () => {
     const a = assess('15.2.2562.99');
     assert.equal(a.product?.id, 'exchangeSE');
-    assert.match(a.newestUpdate.text, /newer than every build in the table/);
+    assert.match(a.newestUpdate.text, /newer than the table: cannot tell/);
     assert.equal(a.newestUpdate.certain, false);
+  });
+
+  it('a build newer than the table is never told to install an older update', () => {
+    // Each is past every build the table has on its CU; naming the table's newest update would be a downgrade.
+    for (const text of ['15.2.2562.900', '15.2.1748.900', '15.1.2507.900', '15.2.2600.1']) {
+      const a = assess(text);
+      assert.equal(a.newerThanTable, true, text);
+      assert.match(a.recommended, /newer than the table: cannot tell/, text);
+      assert.doesNotMatch(a.recommended, /install/, text);
+    }
+    assert.equal(assess('15.2.2562.17').newerThanTable, false, 'a build in the table');
+    assert.match(assess('15.2.2562.17').recommended, /^install /);
+    assert.equal(assess('15.1.2200.1').newerThanTable, false, 'between two known CUs');
+  });
+
+  it('a build no Exchange version has is an input mistake, not a verdict', () => {
+    for (const text of ['15.1.21762.2', '16.0.1.1', '15.2.1800.1', '14.3.600.0', '15.1.100.1', '15.2.9000.1']) {
+      const reason = notAKnownBuild(table, b(text));
+      assert.match(reason ?? '', /not an Exchange build this table knows/, text);
+      const a = assess(text);
+      assert.equal(a.product, undefined, text);
+      assert.deepEqual(a.cves, [], text);
+    }
+    for (const text of ['15.1.2507.72', '15.2.2562.17', '14.3.513.0', '15.0.1497.48', '15.2.2600.1']) {
+      assert.equal(notAKnownBuild(table, b(text)), undefined, text);
+    }
   });
 
   it('updates whose fixes no source lists are named, not guessed', () => {

@@ -74,6 +74,8 @@ export interface BuildAssessment {
   updatesWithUnknownFixes: string[];
   waves: WaveExposure[];
   recommended: string;
+  /** The build is past every build the table has on its CU (or past its newest CU): what it lacks cannot be told. */
+  newerThanTable: boolean;
   notes: string[];
 }
 
@@ -178,11 +180,55 @@ function describeNewestUpdate(table: ExposureTable, b: ExchangeBuild, product: P
     .sort((x, y) => compareBuilds(at(x), at(y)));
   const below = sameLevel[sameLevel.length - 1];
   const anyAbove = table.builds.builds.some((e) => e.product === product.id && e.level === level && compareBuilds(at(e), b) > 0);
-  const where = anyAbove ? 'a build Microsoft\'s table does not list' : 'newer than every build in the table; the table may be out of date';
+  const where = anyAbove ? 'a build Microsoft\'s table does not list' : 'newer than the table: cannot tell which update it has';
   return {
     name: undefined, released: undefined, kb: undefined, certain: false,
     text: below ? `at least ${below.update ?? below.build} (${formatBuild(b)} is ${where})` : `unknown (${formatBuild(b)} is ${where})`,
   };
+}
+
+/**
+ * How far past the newest CU in the table a build part may be and still be a newer CU: Exchange 2016 went
+ * from 225 to 2507 over 23 CUs in seven years, so a CU 1000 past the newest is a typo, not news.
+ */
+const BUILD_PART_HEADROOM = 1000;
+
+/**
+ * Why a build cannot be Exchange's: no product has its major and minor, or its third part is below the
+ * product's first build, past the last CU of a product that gets no more, or implausibly far past the
+ * newest CU. Such a build is a typo or a misread, and is an error, never a verdict.
+ */
+export function notAKnownBuild(table: ExposureTable, b: ExchangeBuild): string | undefined {
+  const head = `${formatBuild(b)} is not an Exchange build this table knows`;
+  const product = productOf(table, b);
+  if (!product) return `${head}: no Exchange 2010 SP3, 2013, 2016, 2019 or SE build starts ${b.major}.${b.minor}`;
+  const bases = baseBuilds(table, product.id);
+  const first = bases[0];
+  if (first && b.build < at(first).build) return `${head}: the first ${product.name} build is ${first.build}`;
+  if (product.lastLevel) {
+    const last = mustParse(product.lastLevel.build);
+    const entry = table.byBuild.get(formatBuild(last));
+    if (b.build > last.build) {
+      return `${head}: ${entry?.update ?? entry?.level ?? product.lastLevel.build} (${formatBuild(last)}) is the last ${product.name} level, and no build of it has a third part above ${last.build}`;
+    }
+    return undefined;
+  }
+  const newestBase = bases[bases.length - 1];
+  if (newestBase && b.build > at(newestBase).build + BUILD_PART_HEADROOM) {
+    return `${head}: the newest ${product.name} CU in the table is ${newestBase.level} (${newestBase.build}); ${b.build} is too far past it to be a later one`;
+  }
+  return undefined;
+}
+
+/** Past everything the table has on this build's CU, or on a CU newer than any it has. */
+function isNewerThanTable(table: ExposureTable, b: ExchangeBuild, product: ProductInfo, entry: BuildEntry | undefined): boolean {
+  if (entry) return false;
+  const bases = baseBuilds(table, product.id);
+  const newestBase = bases[bases.length - 1];
+  if (newestBase && b.build > at(newestBase).build) return true;
+  if (b.precision !== 'full') return false;
+  const sameCu = table.builds.builds.filter((e) => e.product === product.id && at(e).build === b.build);
+  return sameCu.length > 0 && sameCu.every((e) => compareBuilds(at(e), b) < 0);
 }
 
 function supportOf(product: ProductInfo, level: string | undefined, asOf: string): BuildAssessment['supported'] {
@@ -199,9 +245,16 @@ function supportOf(product: ProductInfo, level: string | undefined, asOf: string
   return { value: false, esu: false, text: `${level ?? 'this build'} is no longer serviced; Microsoft services ${product.supportedLevels.join(' and ')}` };
 }
 
-function recommend(table: ExposureTable, product: ProductInfo, level: string | undefined, supported: BuildAssessment['supported']): string {
+function recommend(
+  table: ExposureTable, product: ProductInfo, level: string | undefined, supported: BuildAssessment['supported'], newerThanTable: boolean,
+): string {
   const newest = newestBuild(table, product.id);
   if (!newest) return 'no build of this product is in the table';
+  if (newerThanTable) {
+    // Naming the newest update the table knows would tell this server to go backwards.
+    const cannotTell = `newer than the table: cannot tell which updates it has or lacks (the table was checked ${table.builds.checked}); look the build up on Microsoft's build page, or refresh the table with exir exposure update --from FILE`;
+    return supported.value || product.supportEnd === null ? cannotTell : `${product.name} is out of support: migrate to Exchange Server SE; ${cannotTell}`;
+  }
   const onLevel = table.builds.builds
     .filter((e) => e.product === product.id && e.level === level && e.kind !== 'disputed')
     .sort((a, b) => compareBuilds(at(a), at(b)));
@@ -247,12 +300,14 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   const product = productOf(table, b);
   const notes: string[] = [];
   const build = formatBuild(b);
-  if (!product) {
+  const mistake = notAKnownBuild(table, b);
+  if (!product || mistake) {
     return {
       build, precision: b.precision, product: undefined, level: undefined, levelReleased: undefined, entry: undefined,
       newestUpdate: { name: undefined, released: undefined, kb: undefined, certain: false, text: 'unknown' },
       supported: { value: false, esu: false, text: 'not an Exchange 2010 SP3, 2013, 2016, 2019 or SE build' },
-      cves: [], updatesWithUnknownFixes: [], waves: [], recommended: 'check the build number', notes: [`${build} is not a build of a product in the table`],
+      cves: [], updatesWithUnknownFixes: [], waves: [], recommended: 'check the build number', newerThanTable: false,
+      notes: [mistake ?? `${build} is not a build of a product in the table`],
     };
   }
   const entry = b.precision === 'full' ? table.byBuild.get(build) : undefined;
@@ -323,6 +378,7 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
     if (v.status === 'exposed' || v.status === 'unknown') unknownFixes.push(name);
   }
   const supported = supportOf(product, level, asOf);
+  const newerThanTable = isNewerThanTable(table, b, product, entry);
   return {
     build, precision: b.precision, product, level, levelReleased, entry,
     newestUpdate: describeNewestUpdate(table, b, product, level, entry),
@@ -330,7 +386,8 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
     cves,
     updatesWithUnknownFixes: unknownFixes,
     waves: table.security.waves.map((w) => waveExposure(w, cves)),
-    recommended: recommend(table, product, level, supported),
+    recommended: recommend(table, product, level, supported, newerThanTable),
+    newerThanTable,
     notes,
   };
 }

@@ -6,7 +6,7 @@ export {
   type BuildEntry, type CveInfo, type ExposureTable, type ProductInfo, type UpdateInfo, type Wave,
 } from './table.js';
 export {
-  assessBuild, exposedToKnownExploited, openExposures,
+  assessBuild, exposedToKnownExploited, notAKnownBuild, openExposures,
   type BuildAssessment, type CveExposure, type CveStatus, type FixAdvice, type WaveExposure,
 } from './evaluate.js';
 export { readBuildArgument, readBuildInput, readBuildValue, readingCaveat, type BuildReading, type ReadingKind, type ReadResult } from './inputs.js';

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
+import { compareBuilds, formatBuild, mustParse, parseDotted, type ExchangeBuild } from './version.js';
 
 export type BuildKind =
   | 'preview' | 'rtm' | 'cu' | 'sp' | 'ru' | 'su' | 'hu' | 'legacy-su' | 'interim' | 'disputed';
@@ -37,6 +37,8 @@ export interface ProductInfo {
   supportNote?: string;
   supportSource?: string;
   esu?: { levels: string[]; updatesUntil: string; note: string; source: string };
+  /** The first build of the product's last CU (or rollup): no later one exists, so a higher build part is a typo. */
+  lastLevel?: { build: string; sources: string[]; note: string };
 }
 
 export interface BuildEntry {
@@ -176,6 +178,11 @@ function validateBuilds(data: unknown, path: string): BuildsFile {
   check(Array.isArray(f.products) && Array.isArray(f.builds) && Array.isArray(f.sources), path, 'products, builds and sources must be arrays');
   const products = new Set(f.products.map((p) => p.id));
   const sources = new Set(f.sources.map((s) => s.id));
+  for (const p of f.products) {
+    if (!p.lastLevel) continue;
+    check(parseDotted(p.lastLevel.build)?.precision === 'full', `${path} product ${p.id}`, `lastLevel is not a four-part build: ${p.lastLevel.build}`);
+    check(p.lastLevel.sources.every((s) => sources.has(s)), `${path} product ${p.id}`, 'lastLevel names a source that is not listed');
+  }
   f.builds.forEach((b, i) => {
     const where = `${path} builds[${i}]`;
     check(typeof b.build === 'string', where, 'build is missing');
