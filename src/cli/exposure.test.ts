@@ -136,6 +136,22 @@ describe('exir exposure --probe', () => {
   });
 });
 
+describe('exir exposure --probe against a host that does not answer', () => {
+  it('says the probe failed and exits 2, not 0 with "no build found"', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await run('exposure', '--probe', `http://127.0.0.1:${port}`);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`probe of http://127\\.0\\.0\\.1:${port}/ failed: no answer from 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    assert.match(r.out, /PROBE FAILED/);
+    const json = await run('exposure', '--probe', `http://127.0.0.1:${port}`, '--json');
+    assert.equal(json.code, 2);
+    assert.match((JSON.parse(json.out) as { probes: { failed: string }[] }).probes[0]?.failed ?? '', /ECONNREFUSED/);
+  });
+});
+
 describe('exir exposure update', () => {
   const shipped = readFileSync(DEFAULT_TABLE.builds, 'utf8');
   after(() => assert.equal(readFileSync(DEFAULT_TABLE.builds, 'utf8'), shipped, 'the shipped table was not touched'));

@@ -166,10 +166,16 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
       result = await probe(target, { insecure: flags.insecure ?? false });
     } catch (err) {
       warnings.push({ where: target, message: (err as Error).message });
+      setExit(EXIT.ERROR);
       continue;
     }
     probes.push(result);
     warnings.push(...result.warnings);
+    if (result.failed) {
+      // Not a clean result: the host was never asked anything.
+      io.err(`exir: probe of ${safeText(result.target)} failed: ${safeText(result.failed)}\n`);
+      setExit(EXIT.ERROR);
+    }
     const reading = probeReading(result);
     if (reading) {
       readings.push(reading);

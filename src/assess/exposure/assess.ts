@@ -40,6 +40,8 @@ export interface ProbeSummary {
   cve202126855: ProbeResult['cve202126855'];
   requests: ProbeResult['requests'];
   redirectsNotFollowed: string[];
+  /** Why the probe failed (the host gave no HTTP answer at all); undefined when it answered. */
+  failed: string | undefined;
 }
 
 export interface ExposureReport {
@@ -72,6 +74,7 @@ export function summarizeProbe(r: ProbeResult): ProbeSummary {
     cve202126855: r.cve202126855,
     requests: r.requests,
     redirectsNotFollowed: r.redirectsNotFollowed,
+    failed: r.failed,
   };
 }
 

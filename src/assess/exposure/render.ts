@@ -118,7 +118,8 @@ export function renderConsole(report: ExposureReport): string {
   for (const s of report.servers) lines.push(...serverBlock(s), '');
   for (const p of report.probes) {
     lines.push(`probe ${safeText(p.target)}: sent ${p.requests.length} request${p.requests.length === 1 ? '' : 's'} (${p.requests.map((r) => `${new URL(r.url).pathname} ${r.status ?? r.error ?? ''}`).join('; ')})`);
-    if (p.readings.length === 0) lines.push('  no build found');
+    if (p.failed) lines.push(`  PROBE FAILED: ${safeText(p.failed)}; nothing is known about this host`);
+    else if (p.readings.length === 0) lines.push('  no build found');
     for (const r of p.readings) lines.push(`  ${r.source} ${safeText(r.value)}: shows Security Updates: ${r.showsSecurityUpdates}. ${r.note}`);
     lines.push(`  CVE-2021-26855 (Microsoft's check): ${p.cve202126855.status} (${safeText(p.cve202126855.evidence)})`);
     for (const r of p.redirectsNotFollowed) lines.push(`  redirect to another host not followed: ${safeText(r)}`);
