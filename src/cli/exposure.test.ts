@@ -136,6 +136,37 @@ describe('exir exposure --probe', () => {
   });
 });
 
+describe('exir exposure with configuration exports', () => {
+  const xml = (props: string): string =>
+    `<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj><TN><T>System.Object</T></TN><Props>${props}</Props></Obj></Objs>`;
+
+  it('says "needs configuration" without an export, and configured or not with one', async () => {
+    const plain = await run('exposure', '15.1.2507.66', '--json');
+    const cve = (out: string): { status: string; configured?: { value: boolean } } | undefined =>
+      (JSON.parse(out) as { servers: { assessment: { cves: { cve: string; status: string; configured?: { value: boolean } }[] } }[] })
+        .servers[0]?.assessment.cves.find((c) => c.cve === 'CVE-2024-21410');
+    assert.equal(cve(plain.out)?.status, 'needs-config');
+
+    const hcOff = join(dir, 'hc-off.xml');
+    writeFileSync(hcOff, xml('<S N="ServerName">EX01</S><B N="ExtendedProtectionConfigured">false</B>'));
+    const unnamed = await run('exposure', hcOff, '15.1.2507.66', '--json');
+    assert.equal(cve(unnamed.out)?.status, 'needs-config', "EX01's setting is not applied to a server with no name");
+    assert.match(unnamed.err, /settings of EX01 .*match no server assessed/);
+    const inventory = join(dir, 'ex01.txt');
+    writeFileSync(inventory, 'EX01 15.1.2507.66\n');
+    const off = await run('exposure', hcOff, inventory, '--json');
+    assert.equal(off.err.includes('no Exchange build or setting found'), false, off.err);
+    assert.equal(cve(off.out)?.status, 'exposed');
+    assert.deepEqual(cve(off.out)?.configured?.value, false);
+
+    const hcOn = join(dir, 'hc-on.xml');
+    writeFileSync(hcOn, xml('<B N="ExtendedProtectionConfigured">true</B>'));
+    const on = await run('exposure', hcOn, '15.1.2507.66');
+    assert.match(on.out, /settings read:\n {4}extended-protection on: ExtendedProtectionConfigured true/);
+    assert.doesNotMatch(on.out, /needs configuration[^\n]*\n[^\n]*Extended Protection/);
+  });
+});
+
 describe('exir exposure --probe against a host that does not answer', () => {
   it('says the probe failed and exits 2, not 0 with "no build found"', async () => {
     const closed = http.createServer();

@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  anyKnownExploitedExposure, assessReadings, buildObservations, exposureReport, exposureWindows, loadTable, mergeMicrosoftPage, parseDotted,
-  notAKnownBuild, probe, probeReading, readBuildArgument, readBuildInput, renderConsole, renderCsv, renderJson, serializeBuilds, TableError,
-  type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport,
+  anyKnownExploitedExposure, assessReadings, buildObservations, exposureReport, exposureWindows, loadSettings, loadTable, mergeMicrosoftPage,
+  notAKnownBuild, parseDotted, probe, probeReading, readBuildArgument, readBuildInput, readSettingsInput, renderConsole, renderCsv, renderJson, sameServer, serializeBuilds, TableError,
+  type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport, type SettingFact, type SettingsFile,
 } from '../assess/exposure/index.js';
 import { safeText } from '../core/terminal-text.js';
 import type { Warning } from '../core/types.js';
@@ -103,7 +103,7 @@ async function historiesFromEvidence(
 }
 
 /** Each argument is a file when one exists by that name, else a build typed on the command line. */
-function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO): BuildReading[] {
+function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO, settings: Settings): BuildReading[] {
   const readings: BuildReading[] = [];
   inputs.forEach((arg, i) => {
     if (arg === '-') {
@@ -117,8 +117,14 @@ function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO): Buil
         warnings.push({ where: arg, message: `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; not read` });
         return;
       }
-      const r = readBuildInput(readFileSync(arg, 'utf8'), arg);
-      if (r.readings.length === 0) warnings.push({ where: arg, message: `no Exchange build found (read as ${r.format})` });
+      const content = readFileSync(arg, 'utf8');
+      const r = readBuildInput(content, arg);
+      // Health Checker's XML and configuration exports show settings; builds may be absent from them.
+      const shown = r.format === 'clixml' ? readSettingsInput(content, arg, settings.file()) : { facts: [], warnings: [] };
+      settings.facts.push(...shown.facts);
+      warnings.push(...shown.warnings);
+      if (r.readings.length === 0 && shown.facts.length > 0) return;
+      if (r.readings.length === 0) warnings.push({ where: arg, message: `no Exchange build or setting found (read as ${r.format})` });
       readings.push(...r.readings);
       warnings.push(...r.warnings);
       return;
@@ -128,6 +134,17 @@ function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO): Buil
     else warnings.push({ where: `argument ${i + 1}`, message: `"${arg}" is neither a readable file nor an Exchange build` });
   });
   return readings;
+}
+
+/** Settings read from the inputs; the settings map is loaded only when a CliXml file is given. */
+interface Settings {
+  facts: SettingFact[];
+  file: () => SettingsFile;
+}
+
+function settingsReader(): Settings {
+  let file: SettingsFile | undefined;
+  return { facts: [], file: () => (file ??= loadSettings()) };
 }
 
 function openTable(flags: { builds?: string; security?: string }): ExposureTable {
@@ -155,7 +172,16 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
   const asOf = flags.asOf ?? now.toISOString().slice(0, 10);
   const warnings: Warning[] = [];
   const bundles = inputs.filter(isEvidenceBundle);
-  const readings = readInputs(inputs.filter((i) => !bundles.includes(i)), warnings, io);
+  const settings = settingsReader();
+  let readings: BuildReading[];
+  try {
+    readings = readInputs(inputs.filter((i) => !bundles.includes(i)), warnings, io, settings);
+  } catch (err) {
+    if (!(err instanceof TableError)) throw err;
+    io.err(`exir: settings map: ${safeText(err.message)}\n`);
+    setExit(EXIT.ERROR);
+    return;
+  }
   const histories = bundles.length ? await historiesFromEvidence(bundles, table, asOf, readings, warnings) : [];
 
   const probes: ProbeResult[] = [];
@@ -201,7 +227,15 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
     setExit(EXIT.ERROR);
     return;
   }
-  const servers = assessReadings(table, readings, { asOf, probes: probed });
+  const named = readings.map((r) => r.server).filter((n): n is string => n !== undefined);
+  for (const server of new Set(settings.facts.map((f) => f.server).filter((n): n is string => n !== undefined))) {
+    if (!named.some((n) => sameServer(n, server))) {
+      warnings.push({ where: server, message: `the settings of ${server} were read but match no server assessed; give its build with its name (a CSV or "${server} <build>")` });
+    }
+  }
+  const servers = assessReadings(table, readings, {
+    asOf, probes: probed, ...(settings.facts.length ? { settings: { file: settings.file(), facts: settings.facts } } : {}),
+  });
   const report = exposureReport(table, servers, probes, warnings, now, asOf, histories);
   if (report.table.ageDays > STALE_DAYS) {
     io.err(`warning: the build table was checked ${report.table.checked}, ${report.table.ageDays} days ago; updates since then are unknown to it (exir exposure update --from <Microsoft's page>)\n`);

@@ -82,7 +82,10 @@ describe('the issue\'s oracle facts', () => {
     assert.equal(before.cves.some((c) => c.cve === 'CVE-2021-26855'), false, 'Microsoft lists 2010 for 26857 only');
     const after = assess('14.3.513.0');
     assert.equal(statusOf(after, 'CVE-2021-26857'), 'fixed');
-    assert.equal(after.waves.find((w) => w.wave === 'proxyshell')?.status, 'not-affected');
+    // Microsoft did not assess 2010 for ProxyShell: never "not affected" by omission.
+    const proxyshell = after.waves.find((w) => w.wave === 'proxyshell');
+    assert.equal(proxyshell?.status, 'not-listed');
+    assert.match(proxyshell?.text ?? '', /not in Microsoft's assessment/);
   });
 });
 
@@ -114,7 +117,9 @@ describe('fixed builds from Microsoft\'s CVE records', () => {
   }
 
   it('CVE-2024-21410 is fixed on Exchange 2019 by CU14 and needs Extended Protection on 2016', () => {
-    assert.equal(statusOf(assess('15.2.1258.39'), 'CVE-2024-21410'), 'exposed');
+    // CU13 with Aug22SU or later can turn Extended Protection on: a setting decides, not a missing update.
+    assert.equal(statusOf(assess('15.2.1258.39'), 'CVE-2024-21410'), 'needs-config');
+    assert.equal(statusOf(assess('15.2.986.26'), 'CVE-2024-21410'), 'exposed', 'CU11 before Aug22SU cannot have it');
     assert.equal(statusOf(assess('15.2.1544.4'), 'CVE-2024-21410'), 'fixed-needs-config');
     assert.equal(statusOf(assess('15.1.2507.66'), 'CVE-2024-21410'), 'needs-config');
   });

@@ -18,9 +18,12 @@ export type CveStatus =
   | 'fixed-needs-config'
   /** Only configuration fixes this CVE on this product. */
   | 'needs-config'
-  /** The product shipped after the fix, or Microsoft listed no fix for it while it was supported. */
+  /** The product shipped after the fix and includes it. */
   | 'not-affected'
-  /** Microsoft published the fix after the product's end of support and said nothing about it. */
+  /**
+   * Not in Microsoft's assessment: Microsoft published the fix for other versions only, or after this one
+   * left support, and said nothing about this one. Never read as safe.
+   */
   | 'not-listed';
 
 export interface FixAdvice {
@@ -45,12 +48,16 @@ export interface CveExposure {
   kevDateAdded: string | undefined;
   aka: string[];
   requires: string | undefined;
+  /** The setting that decides this CVE on a build that can have it (see settings.json). */
+  setting: string | undefined;
+  /** What a saved export showed about that setting; undefined when none was given. */
+  configured: { value: boolean; evidence: string } | undefined;
 }
 
 export interface WaveExposure {
   wave: string;
   name: string;
-  status: 'exposed' | 'fixed' | 'unknown' | 'not-affected';
+  status: 'exposed' | 'fixed' | 'unknown' | 'not-affected' | 'not-listed';
   /** Start of the danger: first known exploitation, else public disclosure. */
   from: string;
   /** The fix date when it is known; null while exposed or when the build cannot date it. */
@@ -128,9 +135,9 @@ function judgeUpdate(
       return { status: 'not-affected', reason: `${product.name} was released after ${update.name} and includes it`, fix: undefined, viaLevel: false };
     }
     if (update.released && product.supportEnd && update.released > product.supportEnd) {
-      return { status: 'not-listed', reason: `${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`, fix: undefined, viaLevel: false };
+      return { status: 'not-listed', reason: `not in Microsoft's assessment: ${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`, fix: undefined, viaLevel: false };
     }
-    return { status: 'not-affected', reason: `Microsoft published ${update.name} for other versions only`, fix: undefined, viaLevel: false };
+    return { status: 'not-listed', reason: `not in Microsoft's assessment: ${update.name} was published for other versions only, and Microsoft did not say whether ${product.name} is affected`, fix: undefined, viaLevel: false };
   }
   const levelFix = level === undefined ? undefined : fixes.find((f) => f.level === level);
   if (b.precision === 'full') {
@@ -283,8 +290,12 @@ function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
   if (mine.some((c) => c.status === 'unknown')) {
     return { wave: wave.id, name: wave.name, status: 'unknown', from, to: null, text: `cannot tell from this reading; if not patched, exposed since ${from} (${fromText})` };
   }
-  if (mine.length === 0 || mine.every((c) => c.status === 'not-affected' || c.status === 'not-listed')) {
-    return { wave: wave.id, name: wave.name, status: 'not-affected', from, to: null, text: 'not in Microsoft\'s map for this version' };
+  if (mine.length > 0 && mine.every((c) => c.status === 'not-affected')) {
+    return { wave: wave.id, name: wave.name, status: 'not-affected', from, to: null, text: 'this version shipped with the fixes' };
+  }
+  if (mine.every((c) => c.status === 'not-affected' || c.status === 'not-listed')) {
+    // Microsoft did not assess this version for the wave's CVEs: that is no evidence it is safe.
+    return { wave: wave.id, name: wave.name, status: 'not-listed', from, to: null, text: 'not in Microsoft\'s assessment for this version: no fix was published for it and Microsoft did not say whether it is affected' };
   }
   const fixedBy = mine.filter((c) => c.status === 'fixed' || c.status === 'fixed-needs-config');
   const latest = fixedBy.map((c) => c.updateReleased ?? '').sort().pop();
@@ -293,6 +304,11 @@ function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
     wave: wave.id, name: wave.name, status: 'fixed', from, to: null,
     text: `fixed now; whether it was exposed between ${from} and the day ${latestUpdates.join(', ')} (published ${latest ?? 'date unknown'}) or a later build was installed cannot be told from one build (use the logs' history)`,
   };
+}
+
+/** Each wave's exposure from the CVE verdicts (again after a setting changed one). */
+export function wavesFor(table: ExposureTable, cves: CveExposure[]): WaveExposure[] {
+  return table.security.waves.map((w) => waveExposure(w, cves));
 }
 
 /** Evaluates one build; `asOf` (YYYY-MM-DD) decides what "supported" means. */
@@ -353,6 +369,12 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         status = 'fixed-needs-config';
         reason = `${reason}; also needs ${fix.requires}`;
       }
+      // A build below the fix that already has the update the setting came with is protected by the setting alone.
+      const from = fix.configurableFrom === undefined ? undefined : table.updates.get(fix.configurableFrom);
+      if (status === 'exposed' && from && judgeUpdate(table, b, product, level, from, undefined).status === 'fixed') {
+        status = 'needs-config';
+        reason = `${reason}; it has ${from.name}, so ${fix.requires ?? 'a setting'} protects it without the update`;
+      }
       const info = table.security.cves[fix.cve];
       cves.push({
         cve: fix.cve, update: update.name, updateReleased: update.released, status, reason,
@@ -362,6 +384,8 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         kevDateAdded: info?.knownExploited?.dateAdded,
         aka: info?.aka ?? [],
         requires: fix.requires,
+        setting: fix.setting,
+        configured: undefined,
       });
     }
   }
@@ -385,7 +409,7 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
     supported,
     cves,
     updatesWithUnknownFixes: unknownFixes,
-    waves: table.security.waves.map((w) => waveExposure(w, cves)),
+    waves: wavesFor(table, cves),
     recommended: recommend(table, product, level, supported, newerThanTable),
     newerThanTable,
     notes,

@@ -24,6 +24,11 @@ function versionName(s: ServerExposure): string {
   return product.name.endsWith(level) ? product.name : `${product.name} ${level}`;
 }
 
+/** CVEs a setting decides, on a build that can have it, when no export showed the setting. */
+function needsConfiguration(a: ServerExposure['assessment']): CveExposure[] {
+  return a.cves.filter((c) => c.status === 'needs-config' || c.status === 'fixed-needs-config');
+}
+
 function cveLine(c: CveExposure): string {
   const name = c.aka.length ? ` ${c.aka.join('/')}` : '';
   const score = c.cvss === null ? 'CVSS unknown' : `CVSS ${c.cvss.toFixed(1)}`;
@@ -58,7 +63,7 @@ function serverBlock(s: ServerExposure): string[] {
   const kev = open.filter((c) => c.status === 'exposed' && c.knownExploited);
   const other = open.filter((c) => c.status === 'exposed' && !c.knownExploited);
   const unknown = open.filter((c) => c.status === 'unknown');
-  const config = open.filter((c) => c.status === 'needs-config');
+  const config = needsConfiguration(a);
   if (kev.length) {
     out.push('  EXPOSED to known-exploited CVEs:');
     for (const c of kev) out.push(`    ${cveLine(c)}`);
@@ -72,7 +77,18 @@ function serverBlock(s: ServerExposure): string[] {
     const kevUnknown = unknown.filter((c) => c.knownExploited);
     out.push(`  cannot tell from this reading: ${unknown.length} CVE${unknown.length === 1 ? '' : 's'}${kevUnknown.length ? `, known exploited among them: ${kevUnknown.map((c) => c.cve).join(', ')}` : ''}`);
   }
-  if (config.length) out.push(`  fixed only by configuration: ${config.map((c) => `${c.cve} (${c.requires ?? ''})`).join(', ')}`);
+  if (config.length) {
+    out.push('  needs configuration (the build can be protected; a setting decides, and no export given shows it):');
+    const bySetting = new Map<string, CveExposure[]>();
+    for (const c of config) bySetting.set(c.requires ?? 'a setting', [...(bySetting.get(c.requires ?? 'a setting') ?? []), c]);
+    for (const [requires, cves] of bySetting) {
+      out.push(`    ${requires}: ${cves.map((c) => `${c.cve}${c.knownExploited ? ' (known exploited)' : ''}`).join(', ')}`);
+    }
+  }
+  if (s.settings.length) {
+    out.push('  settings read:');
+    for (const f of s.settings) out.push(`    ${f.setting} ${f.value ? 'on' : 'off'}: ${safeText(f.evidence)}`);
+  }
   if (a.updatesWithUnknownFixes.length) {
     out.push(`  missing updates whose fixes are not in the table: ${a.updatesWithUnknownFixes.join(', ')}`);
   }
@@ -98,10 +114,11 @@ export function renderConsole(report: ExposureReport): string {
       String(open.filter((c) => c.status === 'exposed' && c.knownExploited).length),
       String(open.filter((c) => c.status === 'exposed').length),
       String(open.filter((c) => c.status === 'unknown').length),
+      String(needsConfiguration(s.assessment).length),
     ];
   });
   if (rows.length) {
-    const head = ['Server', 'Build', 'Version', 'Newest update', 'Supported', 'KEV exposed', 'Exposed', 'Unknown'];
+    const head = ['Server', 'Build', 'Version', 'Newest update', 'Supported', 'KEV exposed', 'Exposed', 'Unknown', 'Needs config'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), '');
@@ -171,7 +188,7 @@ export function renderCsv(report: ExposureReport): string {
       exposed.filter((c) => c.knownExploited).map((c) => c.cve).join(' '),
       exposed.map((c) => c.cve).join(' '),
       open.filter((c) => c.status === 'unknown').map((c) => c.cve).join(' '),
-      open.filter((c) => c.status === 'needs-config').map((c) => c.cve).join(' '),
+      needsConfiguration(a).map((c) => c.cve).join(' '),
       maxScore === null ? '' : maxScore.toFixed(1),
       a.waves.filter((w) => w.status === 'exposed').map((w) => w.wave).join(' '),
       a.updatesWithUnknownFixes.join(' '),

@@ -64,6 +64,10 @@ export interface Fix {
   requires?: string;
   /** The fix for this product is configuration only; no build fixes it. */
   noBuildFix?: boolean;
+  /** The setting (an id in settings.json) whose state decides the CVE on a build that has the fix. */
+  setting?: string;
+  /** An earlier update from which the setting alone protects a build that lacks this fix. */
+  configurableFrom?: string;
   note?: string;
   source?: string;
 }
@@ -211,6 +215,7 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
     check(Array.isArray(u.fixes), where, 'fixes must be an array');
     for (const fix of u.fixes) {
       check(f.cves[fix.cve] !== undefined, where, `${fix.cve} has no entry in cves`);
+      check(fix.configurableFrom === undefined || f.updates.some((x) => x.name === fix.configurableFrom), where, `${fix.cve}: configurableFrom names no update`);
       check(fix.products.every((p) => products.has(p)), where, `${fix.cve} names an unknown product`);
     }
   });
