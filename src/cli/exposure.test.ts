@@ -52,7 +52,7 @@ describe('exir exposure', () => {
   });
 
   it('exits 0 for the newest Exchange SE build', async () => {
-    const r = await run('exposure', '15.2.2562.46', '--as-of', '2026-11-28');
+    const r = await run('exposure', '15.2.2562.57', '--as-of', '2026-12-06');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /0 exposed to a known-exploited CVE/);
   });
@@ -190,18 +190,18 @@ describe('exir exposure update', () => {
   it('adds the builds of a newer page to a copy of the table and reports them', async () => {
     const page = join(dir, 'page.md');
     const outTable = join(dir, 'builds.json');
-    writeFileSync(page, '|[Exchange Server SE RTM Oct26SU](https://support.microsoft.com/help/5199999)|October 13, 2026|15.2.2562.49|15.02.2562.049|\n');
+    writeFileSync(page, '|[Exchange Server SE RTM Jan27SU](https://support.microsoft.com/help/5199999)|January 12, 2027|15.2.2562.60|15.02.2562.060|\n');
     const refused = await run('exposure', 'update', '--from', page, '--out', outTable);
     assert.equal(refused.code, 2);
     assert.match(refused.err, /--out is an option of "exposure", not of "update"/);
     const r = await run('exposure', 'update', '--from', page, '--write', outTable);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /1 new/);
-    assert.match(r.out, /new: 15\.2\.2562\.49 exchangeSE RTM Oct26SU \(2026-10-13, KB5199999\)/);
-    assert.match(r.out, /The CVE map has no entry for Oct26SU/);
+    assert.match(r.out, /new: 15\.2\.2562\.60 exchangeSE RTM Jan27SU \(2027-01-12, KB5199999\)/);
+    assert.match(r.out, /The CVE map has no entry for Jan27SU/);
     const check = await run('exposure', '15.2.2562.46', '--builds', outTable, '--json');
     const report = JSON.parse(check.out) as { servers: { assessment: { updatesWithUnknownFixes: string[] } }[] };
-    assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Oct26SU'));
+    assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Jan27SU'));
   });
 
   it('fails on a file with no build rows', async () => {

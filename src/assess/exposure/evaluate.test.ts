@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessBuild, exposedToKnownExploited, notAKnownBuild, type BuildAssessment, type CveStatus } from './evaluate.js';
-import { loadTable } from './table.js';
+import { loadTable, newestBuild } from './table.js';
 import { parseAdminDisplayVersion, parseDotted, type ExchangeBuild } from './version.js';
 
 const table = loadTable();
@@ -187,9 +187,33 @@ describe('what a reading cannot show', () => {
 
   it('updates whose fixes no source lists are named, not guessed', () => {
     const a = assess('15.2.2562.37');
-    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU', 'Jul26SU', 'Aug26SU']);
+    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU'], 'Jul26SU and Aug26SU are mapped from the CVE records');
     assert.equal(statusOf(a, 'CVE-2026-42897'), 'exposed');
     assert.ok(exposedToKnownExploited(a), 'CVE-2026-42897 is known exploited');
+  });
+});
+
+describe('disputed fixes and the 2026 updates from Microsoft\'s CVE records', () => {
+  it('CVE-2026-45583: a build with Jun26SU but not Jul26SU is disputed, and the advice takes the later update', () => {
+    const jun = assess('15.2.2562.43');
+    assert.equal(statusOf(jun, 'CVE-2026-45583'), 'disputed');
+    const c = jun.cves.find((x) => x.cve === 'CVE-2026-45583');
+    assert.match(c?.reason ?? '', /EighTwOne.*Microsoft's CVE record/);
+    assert.equal(c?.fix?.build, '15.2.2562.45');
+    assert.equal(statusOf(assess('15.2.2562.45'), 'CVE-2026-45583'), 'fixed');
+    assert.equal(statusOf(assess('15.2.2562.41'), 'CVE-2026-45583'), 'exposed', 'before either update');
+  });
+
+  it('Jul26SU to Nov26SU carry the CVEs their records list, and the table ends at the newest', () => {
+    assert.equal(statusOf(assess('15.1.2507.70'), 'CVE-2026-55005'), 'exposed');
+    assert.equal(statusOf(assess('15.1.2507.71'), 'CVE-2026-55005'), 'fixed');
+    assert.equal(statusOf(assess('15.2.1748.50'), 'CVE-2026-69355'), 'exposed');
+    assert.equal(statusOf(assess('15.2.1748.51'), 'CVE-2026-69355'), 'fixed');
+    assert.equal(statusOf(assess('15.2.2562.56'), 'CVE-2026-118208'), 'exposed');
+    assert.equal(statusOf(assess('15.2.2562.57'), 'CVE-2026-118208'), 'fixed');
+    assert.equal(newestBuild(table, 'exchangeSE')?.update, 'Nov26SU');
+    assert.deepEqual(assess('15.2.2562.57').updatesWithUnknownFixes, []);
+    assert.match(assess('15.2.2562.57').notes.join(' '), /Only Microsoft's CVE records name this build/);
   });
 });
 

@@ -18,6 +18,8 @@ export type CveStatus =
   | 'fixed-needs-config'
   /** Only configuration fixes this CVE on this product. */
   | 'needs-config'
+  /** Sources disagree about which update fixes it, and the build has the earlier one only. */
+  | 'disputed'
   /** The product shipped after the fix and includes it. */
   | 'not-affected'
   /**
@@ -287,7 +289,7 @@ function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
     const fixes = [...new Set(mine.filter((c) => c.status === 'exposed').map((c) => c.update))];
     return { wave: wave.id, name: wave.name, status: 'exposed', from, to: null, text: `exposed since at least ${from} (${fromText}) and still exposed; needs ${fixes.join(', ')}` };
   }
-  if (mine.some((c) => c.status === 'unknown')) {
+  if (mine.some((c) => c.status === 'unknown' || c.status === 'disputed')) {
     return { wave: wave.id, name: wave.name, status: 'unknown', from, to: null, text: `cannot tell from this reading; if not patched, exposed since ${from} (${fromText})` };
   }
   if (mine.length > 0 && mine.every((c) => c.status === 'not-affected')) {
@@ -369,6 +371,11 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         status = 'fixed-needs-config';
         reason = `${reason}; also needs ${fix.requires}`;
       }
+      const claimed = fix.disputedWith === undefined ? undefined : table.updates.get(fix.disputedWith.update);
+      if (status === 'exposed' && claimed && fix.disputedWith && judgeUpdate(table, b, product, level, claimed, undefined).status === 'fixed') {
+        status = 'disputed';
+        reason = `sources disagree about the fix: ${fix.disputedWith.note} This build has ${claimed.name} but not ${update.name}`;
+      }
       // A build below the fix that already has the update the setting came with is protected by the setting alone.
       const from = fix.configurableFrom === undefined ? undefined : table.updates.get(fix.configurableFrom);
       if (status === 'exposed' && from && judgeUpdate(table, b, product, level, from, undefined).status === 'fixed') {
@@ -378,7 +385,7 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
       const info = table.security.cves[fix.cve];
       cves.push({
         cve: fix.cve, update: update.name, updateReleased: update.released, status, reason,
-        fix: status === 'exposed' || status === 'unknown' ? v.fix : undefined,
+        fix: status === 'exposed' || status === 'unknown' || status === 'disputed' ? v.fix : undefined,
         cvss: info?.cvss?.base ?? null,
         knownExploited: info?.knownExploited !== null && info?.knownExploited !== undefined,
         kevDateAdded: info?.knownExploited?.dateAdded,
@@ -423,8 +430,10 @@ export function exposedToKnownExploited(a: BuildAssessment): boolean {
 
 /** Exposure worth showing: exposed and unknown first, highest score first. */
 export function openExposures(a: BuildAssessment): CveExposure[] {
-  const rank: Record<CveStatus, number> = { exposed: 0, unknown: 1, 'needs-config': 2, 'fixed-needs-config': 3, fixed: 4, 'not-affected': 5, 'not-listed': 6 };
+  const rank: Record<CveStatus, number> = {
+    exposed: 0, disputed: 1, unknown: 2, 'needs-config': 3, 'fixed-needs-config': 4, fixed: 5, 'not-affected': 6, 'not-listed': 7,
+  };
   return a.cves
-    .filter((c) => c.status === 'exposed' || c.status === 'unknown' || c.status === 'needs-config')
+    .filter((c) => c.status === 'exposed' || c.status === 'disputed' || c.status === 'unknown' || c.status === 'needs-config')
     .sort((x, y) => rank[x.status] - rank[y.status] || Number(y.knownExploited) - Number(x.knownExploited) || (y.cvss ?? -1) - (x.cvss ?? -1) || x.cve.localeCompare(y.cve));
 }

@@ -73,6 +73,11 @@ function serverBlock(s: ServerExposure): string[] {
     out.push(`  exposed to ${other.length} other CVE${other.length === 1 ? '' : 's'}${other.length > top.length ? ` (highest scores shown; all in --json/--csv)` : ''}:`);
     for (const c of top) out.push(`    ${cveLine(c)}`);
   }
+  const disputed = open.filter((c) => c.status === 'disputed');
+  if (disputed.length) {
+    out.push(`  disputed: ${disputed.length} CVE${disputed.length === 1 ? '' : 's'} (the sources name different updates; the advice takes the later):`);
+    for (const c of disputed) out.push(`    ${c.cve} (${c.knownExploited ? 'known exploited; ' : ''}${c.reason})${c.fix ? `; ${c.fix.text}` : ''}`);
+  }
   if (unknown.length) {
     const kevUnknown = unknown.filter((c) => c.knownExploited);
     out.push(`  cannot tell from this reading: ${unknown.length} CVE${unknown.length === 1 ? '' : 's'}${kevUnknown.length ? `, known exploited among them: ${kevUnknown.map((c) => c.cve).join(', ')}` : ''}`);
@@ -158,7 +163,7 @@ export const CSV_HEADER = [
   'server', 'input_kind', 'input_text', 'input_origin', 'build', 'shows_security_updates', 'product', 'cu', 'cu_released',
   'newest_update', 'newest_update_released', 'newest_update_kb', 'newest_update_certain', 'supported', 'support_note',
   'exposed_known_exploited', 'exposed_cves', 'unknown_cves', 'needs_config_cves', 'max_cvss_exposed', 'waves_exposed',
-  'missing_updates_with_unknown_fixes', 'recommended', 'live_cve_2021_26855', 'table_checked',
+  'missing_updates_with_unknown_fixes', 'recommended', 'live_cve_2021_26855', 'table_checked', 'disputed_cves', 'newer_than_table',
 ];
 
 /** One row per server; every cell that came from the input is neutralised against formulas. */
@@ -195,6 +200,8 @@ export function renderCsv(report: ExposureReport): string {
       a.recommended,
       s.liveCheck?.status,
       report.table.checked,
+      open.filter((c) => c.status === 'disputed').map((c) => c.cve).join(' '),
+      a.newerThanTable ? 'yes' : 'no',
     ]));
   }
   return `${lines.join('\r\n')}\r\n`;

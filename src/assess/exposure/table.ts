@@ -68,6 +68,8 @@ export interface Fix {
   setting?: string;
   /** An earlier update from which the setting alone protects a build that lacks this fix. */
   configurableFrom?: string;
+  /** Another source says an earlier update fixes it: a build between the two is "disputed", and advice takes the later. */
+  disputedWith?: { update: string; source: string; note: string };
   note?: string;
   source?: string;
 }
@@ -216,6 +218,7 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
     for (const fix of u.fixes) {
       check(f.cves[fix.cve] !== undefined, where, `${fix.cve} has no entry in cves`);
       check(fix.configurableFrom === undefined || f.updates.some((x) => x.name === fix.configurableFrom), where, `${fix.cve}: configurableFrom names no update`);
+      check(fix.disputedWith === undefined || f.updates.some((x) => x.name === fix.disputedWith?.update), where, `${fix.cve}: disputedWith names no update`);
       check(fix.products.every((p) => products.has(p)), where, `${fix.cve} names an unknown product`);
     }
   });
