@@ -227,10 +227,23 @@ describe('support status', () => {
     assert.equal(assessBuild(table, b('15.1.2507.66'), '2026-06-01').supported.esu, true);
   });
 
+  it('--as-of judges support by the CUs that existed on that date', () => {
+    // March 2021: Exchange 2016 CU19 and CU18 were the serviced CUs; CU23 did not exist yet.
+    const cu19 = assessBuild(table, b('15.1.2176.2'), '2021-03-10');
+    assert.equal(cu19.supported.value, true, cu19.supported.text);
+    assert.match(cu19.supported.text, /on 2021-03-10, when Microsoft serviced CU18 and CU19/);
+    const cu17 = assessBuild(table, b('15.1.2044.4'), '2021-03-10');
+    assert.equal(cu17.supported.value, false);
+    assert.match(cu17.supported.text, /CU17 was no longer serviced on 2021-03-10/);
+    assert.equal(assessBuild(table, b('15.0.1497.12'), '2021-03-10').supported.value, true, '2013 CU23, its last CU, was serviced then');
+  });
+
   it('an old CU of a supported product is not serviced', () => {
-    const a = assessBuild(table, b('15.2.1118.7'), '2025-01-01');
+    const a = assessBuild(table, b('15.2.1118.7'), '2025-06-01');
     assert.equal(a.supported.value, false);
     assert.match(a.supported.text, /CU14 and CU15/);
+    // Before CU15 (2025-02-10) existed, CU13 and CU14 were the serviced ones.
+    assert.match(assessBuild(table, b('15.2.1118.7'), '2025-01-01').supported.text, /CU13 and CU14/);
   });
 });
 

@@ -240,9 +240,23 @@ function isNewerThanTable(table: ExposureTable, b: ExchangeBuild, product: Produ
   return sameCu.length > 0 && sameCu.every((e) => compareBuilds(at(e), b) < 0);
 }
 
-function supportOf(product: ProductInfo, level: string | undefined, asOf: string): BuildAssessment['supported'] {
+/**
+ * The CUs Microsoft serviced on `asOf`: today's serviced CUs once they all exist and none is newer;
+ * before that, the newest CUs released by then (Microsoft services the newest and the one before).
+ */
+function servicedOn(table: ExposureTable, product: ProductInfo, asOf: string): { levels: string[]; then: boolean } {
+  const released = baseBuilds(table, product.id).filter((e) => e.kind !== 'preview' && (e.released ?? '9999') <= asOf);
+  const newest = released[released.length - 1];
+  const current = product.supportedLevels;
+  if (newest === undefined || (current.every((l) => released.some((e) => e.level === l)) && current.includes(newest.level))) return { levels: current, then: false };
+  const count = table.builds.servicing?.cusServiced ?? 2;
+  return { levels: [...new Set(released.map((e) => e.level))].slice(-count), then: true };
+}
+
+function supportOf(table: ExposureTable, product: ProductInfo, level: string | undefined, asOf: string): BuildAssessment['supported'] {
   const past = product.supportEnd !== null && asOf > product.supportEnd;
-  const inLevels = level !== undefined && product.supportedLevels.includes(level);
+  const serviced = servicedOn(table, product, asOf);
+  const inLevels = level !== undefined && serviced.levels.includes(level);
   if (past || product.supportedLevels.length === 0) {
     const esu = product.esu && level !== undefined && product.esu.levels.includes(level) && asOf <= product.esu.updatesUntil;
     const ended = product.supportEnd ? `${product.name} left support on ${product.supportEnd}` : `${product.name} is out of support`;
@@ -250,8 +264,10 @@ function supportOf(product: ProductInfo, level: string | undefined, asOf: string
     const esuOver = product.esu && level !== undefined && product.esu.levels.includes(level) ? `; its ESU updates ended ${product.esu.updatesUntil}` : '';
     return { value: false, esu: false, text: `${ended}${esuOver}` };
   }
-  if (inLevels) return { value: true, esu: false, text: `${level} is serviced` };
-  return { value: false, esu: false, text: `${level ?? 'this build'} is no longer serviced; Microsoft services ${product.supportedLevels.join(' and ')}` };
+  const when = serviced.then ? ` on ${asOf}, when Microsoft serviced ${serviced.levels.join(' and ')}` : '';
+  if (inLevels) return { value: true, esu: false, text: `${level} is serviced${when}` };
+  if (serviced.then) return { value: false, esu: false, text: `${level ?? 'this build'} was no longer serviced${when}` };
+  return { value: false, esu: false, text: `${level ?? 'this build'} is no longer serviced; Microsoft services ${serviced.levels.join(' and ')}` };
 }
 
 function recommend(
@@ -408,7 +424,7 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
     const v = judgeUpdate(table, b, product, level, { name, released, fixes: [], fixesKnown: false }, undefined);
     if (v.status === 'exposed' || v.status === 'unknown') unknownFixes.push(name);
   }
-  const supported = supportOf(product, level, asOf);
+  const supported = supportOf(table, product, level, asOf);
   const newerThanTable = isNewerThanTable(table, b, product, entry);
   return {
     build, precision: b.precision, product, level, levelReleased, entry,

@@ -117,6 +117,8 @@ export interface BuildsFile {
   schema: 'exir.exchange-builds/1';
   checked: string;
   description?: string;
+  /** How many of the newest CUs Microsoft services (the newest and the one before). */
+  servicing?: { cusServiced: number; source: string; note: string };
   sources: Source[];
   products: ProductInfo[];
   builds: BuildEntry[];
