@@ -204,6 +204,19 @@ describe('exir exposure update', () => {
     assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Jan27SU'));
   });
 
+  it('compares saved CVE records with the CVE map and writes nothing', async () => {
+    const records = join(dir, 'records.json');
+    writeFileSync(records, JSON.stringify({
+      cveMetadata: { cveId: 'CVE-2026-42897' },
+      containers: { cna: { datePublic: '2026-05-14T14:00:00.000Z', affected: [{ versions: [{ lessThan: '15.02.2562.045' }] }] } },
+    }));
+    const r = await run('exposure', 'update', '--from', records);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Read 1 CVE record of records\.json: 1 difference from the CVE map\./);
+    assert.match(r.out, /CVE-2026-42897: exchangeSE: the map says Jun26SU, the record says Jul26SU \(15\.2\.2562\.45\)/);
+    assert.match(r.out, /nothing was written/);
+  });
+
   it('fails on a file with no build rows', async () => {
     const page = join(dir, 'empty.txt');
     writeFileSync(page, 'nothing here\n');

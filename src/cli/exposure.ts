@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  anyKnownExploitedExposure, assessReadings, buildObservations, exposureReport, exposureWindows, loadSettings, loadTable, mergeMicrosoftPage,
-  notAKnownBuild, parseDotted, probe, probeReading, readBuildArgument, readBuildInput, readSettingsInput, renderConsole, renderCsv, renderJson, sameServer, serializeBuilds, TableError,
+  anyKnownExploitedExposure, assessReadings, buildObservations, compareCveRecords, exposureReport, exposureWindows, loadSettings, loadTable, mergeMicrosoftPage,
+  looksLikeCveRecords, notAKnownBuild, parseDotted, probe, probeReading, readBuildArgument, readCveRecords, readBuildInput, readSettingsInput, renderConsole, renderCsv, renderJson, sameServer, serializeBuilds, TableError,
   type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport, type SettingFact, type SettingsFile,
 } from '../assess/exposure/index.js';
 import { safeText } from '../core/terminal-text.js';
@@ -274,6 +274,10 @@ async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, setExit
     setExit(EXIT.ERROR);
     return;
   }
+  if (looksLikeCveRecords(page)) {
+    runRecordsUpdate(table, page, flags.from, setExit, io);
+    return;
+  }
   const today = new Date().toISOString().slice(0, 10);
   const merged = mergeMicrosoftPage(table, page, basename(flags.from), today);
   writeWarnings(io, merged.warnings, false);
@@ -297,6 +301,25 @@ async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, setExit
   } else {
     lines.push('Dry run: nothing written.');
   }
+  io.out(`${lines.join('\n')}\n`);
+  setExit(EXIT.CLEAN);
+}
+
+/** CVE records: what they say that the CVE map does not. Compared only; the map is edited by hand. */
+function runRecordsUpdate(table: ExposureTable, text: string, from: string, setExit: SetExit, io: ExposureIO): void {
+  const read = readCveRecords(table, text, basename(from));
+  writeWarnings(io, read.warnings, false);
+  if (read.records.length === 0) {
+    io.err('exir: no CVE record found in the file\n');
+    setExit(EXIT.ERROR);
+    return;
+  }
+  const changes = compareCveRecords(table, read.records);
+  const lines = [
+    `Read ${read.records.length} CVE record${read.records.length === 1 ? '' : 's'} of ${safeText(basename(from))}: ${changes.length} difference${changes.length === 1 ? '' : 's'} from the CVE map.`,
+    ...changes.map((c) => `  ${safeText(c.cve)}: ${safeText(c.text)}`),
+    'The CVE map (data/exchange/security.json) is edited by hand from these lines; nothing was written.',
+  ];
   io.out(`${lines.join('\n')}\n`);
   setExit(EXIT.CLEAN);
 }
@@ -329,8 +352,8 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
 
   exposure
     .command('update')
-    .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page.')
-    .requiredOption('--from <file>', 'the page: its Markdown source, the saved HTML, or its text')
+    .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map.')
+    .requiredOption('--from <file>', 'the page (its Markdown source, the saved HTML, or its text), or CVE JSON 5 records (one, an array, or one per line)')
     .option('--table <file>', 'the build table to start from (default: the shipped one)')
     .option('--write <file>', 'where to write the table (default: over the one it started from)')
     .option('--dry-run', 'show what would change, write nothing')

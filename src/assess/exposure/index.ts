@@ -24,4 +24,5 @@ export {
   applySettings, DEFAULT_SETTINGS, factsFor, loadSettings, readSettingsInput, sameServer,
   type SettingFact, type SettingInfo, type SettingsFile,
 } from './settings.js';
+export { compareCveRecords, looksLikeCveRecords, readCveRecords, type RecordChange, type RecordFix, type RecordReading } from './cve-records.js';
 export { renderConsole, renderCsv, renderJson } from './render.js';
