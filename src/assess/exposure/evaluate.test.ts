@@ -214,6 +214,9 @@ describe('disputed fixes and the 2026 updates from Microsoft\'s CVE records', ()
     assert.equal(newestBuild(table, 'exchangeSE')?.update, 'Nov26SU');
     assert.deepEqual(assess('15.2.2562.57').updatesWithUnknownFixes, []);
     assert.match(assess('15.2.2562.57').notes.join(' '), /Only Microsoft's CVE records name this build/);
+    // Jul26SU's SE build rests on righel alone (Microsoft's page as read ends in May 2026).
+    assert.match(assess('15.2.2562.45').notes.join(' '), /Microsoft's build page, as read, does not list 15\.2\.2562\.45; only ms-exchange-version-nse build table names it/);
+    assert.doesNotMatch(assess('15.2.2562.41').notes.join(' '), /does not list/, 'May26HU is on Microsoft\'s page');
   });
 });
 

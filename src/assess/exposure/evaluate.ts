@@ -2,7 +2,7 @@
 // this build is exposed, fixed, or cannot be told from the build alone, with the update that fixes it.
 
 import {
-  baseBuilds, fixBuildsOf, levelOf, newestBuild, productOf,
+  baseBuilds, fixBuildsOf, levelOf, newestBuild, productOf, sourceById,
   type BuildEntry, type ExposureTable, type Fix, type ProductInfo, type UpdateInfo, type Wave,
 } from './table.js';
 import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
@@ -355,6 +355,10 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   }
   if (b.precision === 'cu') notes.push('This reading shows the CU only; Security Updates do not change it, so every SU-level answer is "unknown".');
   if (entry?.note) notes.push(entry.note);
+  else if (entry && !entry.sources.some((id) => id.startsWith('ms-learn'))) {
+    // Microsoft's build page is the primary source; say when a build rests on others alone.
+    notes.push(`Microsoft's build page, as read, does not list ${entry.build}; only ${entry.sources.map((id) => sourceById(table, id)?.title ?? id).join(' and ')} ${entry.sources.length === 1 ? 'names' : 'name'} it.`);
+  }
   if (entry?.kind === 'disputed') notes.push(`Sources disagree about ${entry.build}; CVEs fixed by ${entry.claimedUpdate ?? 'the disputed update'} are reported as unknown.`);
 
   const partial = partialUpdateOnLevel(table, b, product, level);
