@@ -57,6 +57,9 @@ describe('reading settings from saved exports', () => {
     const off = read(clixml(override('SomethingElse', 'Enabled=true')));
     assert.deepEqual(off.map((f) => [f.setting, f.value]), [['hybrid-app', false]]);
     assert.match(off[0]?.evidence ?? '', /absent/);
+    const disabled = read(clixml(override('ExchangeOnpremAsThirdPartyAppId', 'Enabled=false')));
+    assert.deepEqual(disabled.map((f) => [f.setting, f.value]), [['hybrid-app', false]]);
+    assert.match(disabled[0]?.evidence ?? '', /present without Enabled=true/);
   });
 
   it('an export that shows no setting gives no facts, and plain text is not read as one', () => {

@@ -151,7 +151,8 @@ export function readSettingsInput(content: string, source: string, settings: Set
       for (const { s, r } of overrideReads) {
         if (section.toLowerCase() !== (r.settingOverrideSection ?? '').toLowerCase()) continue;
         const on = r.on.some((x) => params.toLowerCase().replace(/\s+/g, '').includes(x.toLowerCase()));
-        found.push({ read: { ...r, off: [], on: ['present'] }, setting: s, server: undefined, value: on ? 'present' : 'present without Enabled=true', where });
+        const off = `present without ${r.on.join(' or ')}`;
+        found.push({ read: { ...r, on: ['present'], off: [off] }, setting: s, server: undefined, value: on ? 'present' : off, where });
       }
     });
   });
