@@ -82,6 +82,11 @@ describe('the issue\'s oracle facts', () => {
     assert.equal(before.cves.some((c) => c.cve === 'CVE-2021-26855'), false, 'Microsoft lists 2010 for 26857 only');
     const after = assess('14.3.513.0');
     assert.equal(statusOf(after, 'CVE-2021-26857'), 'fixed');
+    // CVE-2020-17144: RU31 plus a December 2020 SU the table has no build for, or RU32.
+    assert.equal(statusOf(assess('14.3.496.0'), 'CVE-2020-17144'), 'exposed');
+    assert.equal(assess('14.3.496.0').cves.find((c) => c.cve === 'CVE-2020-17144')?.fix?.build, '14.3.513.0');
+    assert.equal(statusOf(before, 'CVE-2020-17144'), 'unknown');
+    assert.equal(statusOf(after, 'CVE-2020-17144'), 'fixed');
     // Microsoft did not assess 2010 for ProxyShell: never "not affected" by omission.
     const proxyshell = after.waves.find((w) => w.wave === 'proxyshell');
     assert.equal(proxyshell?.status, 'not-listed');

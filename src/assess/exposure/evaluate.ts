@@ -391,6 +391,10 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         status = 'fixed-needs-config';
         reason = `${reason}; also needs ${fix.requires}`;
       }
+      if (status === 'exposed' && fix.suNotInTable && b.precision === 'full' && compareBuilds(b, mustParse(fix.suNotInTable.from)) >= 0) {
+        status = 'unknown';
+        reason = fix.suNotInTable.note;
+      }
       const claimed = fix.disputedWith === undefined ? undefined : table.updates.get(fix.disputedWith.update);
       if (status === 'exposed' && claimed && fix.disputedWith && judgeUpdate(table, b, product, level, claimed, undefined).status === 'fixed') {
         status = 'disputed';

@@ -68,6 +68,8 @@ export interface Fix {
   setting?: string;
   /** An earlier update from which the setting alone protects a build that lacks this fix. */
   configurableFrom?: string;
+  /** A security update the table has no build for fixed it first: builds from `from` up to the fix cannot be told. */
+  suNotInTable?: { from: string; note: string };
   /** Another source says an earlier update fixes it: a build between the two is "disputed", and advice takes the later. */
   disputedWith?: { update: string; source: string; note: string };
   note?: string;
