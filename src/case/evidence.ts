@@ -2,6 +2,9 @@
 // an append-only custody log. Verification re-hashes what is on disk against the register.
 
 import { isAbsolute, resolve } from 'node:path';
+import type { CollectionCheck } from '../core/types.js';
+import { enumerateEvidence } from '../evidence/bundle.js';
+import { checkCollectionAt } from '../evidence/collector/collection.js';
 import { appendAudit } from './audit.js';
 import { lockCase, resolveCase } from './case-ref.js';
 import type { StoreContext } from './context.js';
@@ -60,11 +63,44 @@ function optText(value: string | undefined): string | null {
   return s ? s : null;
 }
 
+/** A zip or folder made by exir-collect, checked file by file against its manifest; undefined for other evidence. */
+async function checkCollection(path: string): Promise<CollectionCheck | undefined> {
+  let entries;
+  try {
+    ({ entries } = await enumerateEvidence([path]));
+  } catch {
+    return undefined; // not a bundle exir can list: registered by its hash alone
+  }
+  return checkCollectionAt(entries, []);
+}
+
+function collectionOutcome(c: CollectionCheck): string {
+  const problems = [c.changed.length && `${c.changed.length} changed`, c.missing.length && `${c.missing.length} missing`,
+    c.unlisted.length && `${c.unlisted.length} not in the manifest`].filter(Boolean).join(', ');
+  return problems
+    ? `collector manifest NOT matched: ${c.verified} of ${c.files} file(s) as hashed on ${c.server}; ${problems}`
+    : `collector manifest matched: all ${c.files} file(s) as hashed on ${c.server}`;
+}
+
+function collectionNote(c: CollectionCheck): string {
+  const paths = [...c.changed.map((x) => `changed ${x.path}`), ...c.missing.map((p) => `missing ${p}`), ...c.unlisted.map((p) => `added ${p}`)];
+  return [`collected by ${c.collectedBy ?? 'unknown'} from ${c.startedAt ?? '?'} to ${c.finishedAt ?? '?'}`,
+    c.build ? `ExSetup ${c.build}` : '', c.timeZone ? `server time zone ${c.timeZone}` : '',
+    c.notCollected.length ? `${c.notCollected.length} item(s) not collected on the server` : '',
+    ...paths.slice(0, 20), paths.length > 20 ? `… ${paths.length - 20} more` : ''].filter(Boolean).join('; ');
+}
+
 export async function addEvidence(ctx: StoreContext, ref: string, input: NewEvidence): Promise<AddedEvidence> {
   const collectedAt = input.collectedAt === undefined ? null : parseInstant(input.collectedAt, 'collected at');
   await resolveCase(ctx.driver, ctx, ref); // fail on a wrong name before hashing gigabytes
   // Hashing may take minutes; it happens before the transaction so no lock is held meanwhile.
   const hashed = await hashEvidence(input.path);
+  const collection = await checkCollection(input.path);
+  const manifestFacts = collection ? {
+    source: input.source ?? `exir-collect on ${collection.server}`,
+    collectedBy: input.collectedBy ?? collection.collectedBy,
+    collectedAt: collectedAt ?? (collection.finishedAt ? parseInstant(collection.finishedAt, 'manifest finishedAt') : null),
+  } : { source: input.source, collectedBy: input.collectedBy, collectedAt };
   return ctx.driver.transaction(async (tx) => {
     const resolved = await lockCase(tx, ctx, ref);
     const count = await tx.get('SELECT COUNT(*) AS n FROM evidence WHERE case_id = ?', [resolved.caseId]);
@@ -75,23 +111,29 @@ export async function addEvidence(ctx: StoreContext, ref: string, input: NewEvid
       `INSERT INTO evidence (case_id, ref, kind, location, sha256, size, file_count, source, collected_by, collected_at, note, added_by, added_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [resolved.caseId, evRef, hashed.kind, hashed.location, hashed.sha256, hashed.size, hashed.files.length,
-        optText(input.source), optText(input.collectedBy), collectedAt, optText(input.note), ctx.actor, now]);
+        optText(manifestFacts.source), optText(manifestFacts.collectedBy), manifestFacts.collectedAt ?? null, optText(input.note), ctx.actor, now]);
     if (!row) throw new Error('evidence insert returned nothing');
     const evidenceId = num(row, 'id');
     await tx.insertIgnoring('evidence_files', ['evidence_id', 'relpath', 'size', 'sha256'],
       hashed.files.map((f) => [evidenceId, f.relpath, f.size, f.sha256]));
     await tx.run(
       'INSERT INTO custody_events (evidence_id, at, action, actor, from_party, to_party, outcome, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [evidenceId, now, 'received', ctx.actor, optText(input.collectedBy), ctx.actor, `sha256 ${hashed.sha256}`, optText(input.note), now]);
+      [evidenceId, now, 'received', ctx.actor, optText(manifestFacts.collectedBy), ctx.actor, `sha256 ${hashed.sha256}`, optText(input.note), now]);
+    if (collection) {
+      await tx.run(
+        'INSERT INTO custody_events (evidence_id, at, action, actor, from_party, to_party, outcome, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [evidenceId, now, 'verified', ctx.actor, null, null, collectionOutcome(collection), collectionNote(collection), now]);
+    }
     await appendAudit(tx, resolved.caseId, ctx.actor, now, {
       entity: 'evidence', entityId: evRef, action: 'add',
       after: { ref: evRef, kind: hashed.kind, location: hashed.location, sha256: hashed.sha256, size: hashed.size, files: hashed.files.length,
-        source: optText(input.source), collectedBy: optText(input.collectedBy), collectedAt },
+        source: optText(manifestFacts.source), collectedBy: optText(manifestFacts.collectedBy), collectedAt: manifestFacts.collectedAt ?? null,
+        ...(collection ? { manifest: collectionOutcome(collection) } : {}) },
     });
     const item = (await readEvidence(tx, resolved.caseId)).find((e) => e.ref === evRef);
     if (!item) throw new Error(`evidence ${evRef} vanished`);
     const { id: _id, ...rest } = item;
-    return { item: rest, skipped: [...hashed.skipped, ...hashed.unreadable], sameAs: same.map((s) => str(s, 'ref')) };
+    return { item: rest, skipped: [...hashed.skipped, ...hashed.unreadable], sameAs: same.map((s) => str(s, 'ref')), ...(collection ? { collection } : {}) };
   });
 }
 

@@ -91,6 +91,14 @@ export function renderAdded(a: AddedEvidence): string {
   const lines = [`${e.ref}: ${e.kind} ${t(e.location)}`, `  sha256 ${e.sha256}, ${e.size} bytes, ${e.fileCount} file(s)`];
   if (a.sameAs.length) lines.push(`  note: the same content is already registered as ${a.sameAs.join(', ')}`);
   for (const s of a.skipped) lines.push(`  not hashed: ${t(s.relpath)}: ${t(s.reason)}`);
+  const c = a.collection;
+  if (c) {
+    const bad = c.changed.length + c.missing.length + c.unlisted.length;
+    lines.push(`  collected on ${t(c.server)} by ${t(c.collectedBy)}: ${bad ? `MANIFEST NOT MATCHED: ${c.verified} of ${c.files} file(s) as hashed on the server` : `all ${c.files} file(s) match the manifest`}`);
+    for (const x of c.changed.slice(0, 20)) lines.push(`  changed since collection: ${t(x.path)}`);
+    for (const p of c.missing.slice(0, 20)) lines.push(`  missing: ${t(p)}`);
+    for (const p of c.unlisted.slice(0, 20)) lines.push(`  not in the manifest: ${t(p)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

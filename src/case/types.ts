@@ -1,3 +1,4 @@
+import type { CollectionCheck } from '../core/types.js';
 // The case record's words. A case is one incident at one firm (the tenant).
 
 import type { MailboxTouch } from '../core/types.js';
@@ -120,6 +121,8 @@ export interface AddedEvidence {
   skipped: { relpath: string; reason: string }[];
   /** Earlier items in this case with the same SHA-256. */
   sameAs: string[];
+  /** For a bundle made by exir-collect: its files checked against the manifest of hashes taken on the server. */
+  collection?: CollectionCheck;
 }
 
 export interface NewCustody {

@@ -10,6 +10,8 @@ import { registerAssess } from './assess.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 import { registerFile } from './file.js';
+import { registerCollectScript } from './collect-script.js';
+import { registerQueue } from './queue.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -23,4 +25,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerObligations(program, setExit);
   registerReport(program, setExit);
   registerFile(program, setExit);
+  registerCollectScript(program, setExit);
+  registerQueue(program, setExit);
 }

@@ -36,6 +36,7 @@ interface ScanFlags {
   quiet?: boolean;
   maxExpandGb: number;
   tz: string;
+  queue?: string;
 }
 
 /** Stores the scan in a case in one transaction: all of it, or (if interrupted) none of it. */
@@ -71,13 +72,23 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--workspace <dir>', 'folder of the SQLite case store (default ./.exir or EXIR_WORKSPACE)')
     .option('--firm <name>', 'limit the case store to one firm (default EXIR_FIRM)')
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
+    .option('--queue <url>', 'send the reading to `exir worker` processes through this Redis queue (redis://…; default EXIR_QUEUE); needs --db postgres://…')
     .option('-q, --quiet', 'no progress bar')
-    .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
+    .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n'
+      + '  exir scan /shared/acme/*.zip --case acme/exch-2021 --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
     .action(async (paths: string[], flags: ScanFlags) => {
+      const queueUrl = flags.queue ?? process.env['EXIR_QUEUE'];
+      const dbUrl = flags.db ?? process.env['EXIR_DB'];
+      if (queueUrl && !dbUrl?.startsWith('postgres')) {
+        process.stderr.write('exir scan: --queue needs --db postgres://… (or EXIR_DB): the workers store what they read there\n');
+        setExit(EXIT.ERROR);
+        return;
+      }
       const progress = progressReporter(!flags.quiet);
       let result;
       try {
         result = await scan({
+          ...(queueUrl && dbUrl ? { queue: { redisUrl: queueUrl, dbUrl, firm: flags.firm ?? flags.case?.split('/')[0] ?? 'default' } } : {}),
           inputs: paths,
           sigmaDirs: flags.sigma,
           ...(flags.threads ? { threads: flags.threads } : {}),

@@ -225,4 +225,31 @@ export interface ScanResult {
   warnings: Warning[];
   /** Rules loaded; not loaded (each one also a located warning); loaded but for logs exir does not read. */
   rules: { loaded: number; failed: number; unreachable: number };
+  /** Bundles made by exir-collect, each checked against the manifest of hashes taken on the server. */
+  collections?: CollectionCheck[];
+}
+
+/** A collector bundle checked against its manifest: what was verified, changed, lost or added on the way. */
+export interface CollectionCheck {
+  /** The manifest's path in the evidence, e.g. `EX01.zip!/manifest.json`. */
+  manifest: string;
+  server: string;
+  fqdn?: string;
+  /** ExSetup.exe's file version on the server (e.g. 15.01.2176.009). */
+  build?: string;
+  /** The server's Windows time zone id. */
+  timeZone?: string;
+  collectedBy?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  window?: { from: string; to: string };
+  /** Files the manifest lists, and how many were found with the same SHA-256 and size. */
+  files: number;
+  verified: number;
+  changed: { path: string; expected: string; actual: string; expectedSize: number; actualSize: number }[];
+  missing: string[];
+  /** Files in the bundle the manifest does not list (added after collection). */
+  unlisted: string[];
+  /** What the collector could not read on the server, and why. */
+  notCollected: { source: string; reason: string }[];
 }

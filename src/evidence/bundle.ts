@@ -25,7 +25,9 @@ export interface Enumeration {
 const LAYOUT_FOLDERS = new Set(
   ['exchange', 'exchange server', 'v15', 'v14', 'logging', 'httpproxy', 'inetpub', 'logs', 'logfiles', 'ecp', 'program files',
     'microsoft', 'w3svc1', 'w3svc2', 'oabgeneratorlog', 'cmdletinfra', 'messagetracking', 'transportroles', 'windows', 'c', 'c$',
-    'ews', 'owa', 'mapi', 'autodiscover', 'eas', 'rpchttp', 'powershell', 'oab', 'owacalendar', 'system32', 'winevt']
+    'ews', 'owa', 'mapi', 'autodiscover', 'eas', 'rpchttp', 'powershell', 'oab', 'owacalendar', 'system32', 'winevt',
+    // Velociraptor's upload folders (`uploads/auto/C%3A/…`, `uploads/ntfs/%5C%5C.%5CC%3A/…`) and KAPE's drive folders.
+    'uploads', 'auto', 'ntfs', 'c%3a', '%5c%5c.%5cc%3a', 'd', 'e', 'd%3a', 'e%3a', 'exir', 'exchange', 'iis', 'eventlogs', 'config', 'listing', 'server']
     .map((s) => s.toLowerCase()),
 );
 

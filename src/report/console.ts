@@ -86,10 +86,29 @@ function serverBlock(server: ServerSummary, result: ScanResult): string {
   return text;
 }
 
+/** Collector bundles: whether every file arrived as it was hashed on the server, said first if not. */
+function collectionLines(result: ScanResult): string {
+  return (result.collections ?? []).map((c) => {
+    const by = [c.collectedBy && `by ${c.collectedBy}`, c.finishedAt && `on ${when(c.finishedAt)}`].filter(Boolean).join(' ');
+    const head = `Collected on ${safeText(c.server)}${by ? ` ${safeText(by)}` : ''} (${safeText(c.manifest)}): `;
+    const problems = [
+      c.changed.length && `${c.changed.length} changed since collection`,
+      c.missing.length && `${c.missing.length} missing`,
+      c.unlisted.length && `${c.unlisted.length} added after collection`,
+    ].filter(Boolean).join(', ');
+    const verdict = problems
+      ? pc.red(`${c.verified} of ${c.files} file(s) match the manifest; ${problems} (each is a warning)`)
+      : pc.green(`all ${c.files} file(s) match the manifest`);
+    const skipped = c.notCollected.length ? `; ${c.notCollected.length} item(s) the collector could not read (in the JSON output)` : '';
+    return `${head}${verdict}${skipped}.\n`;
+  }).join('');
+}
+
 /** The console summary: one block per server, then what was read and what could not be. */
 export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): string {
   zone = timeZone;
-  let text = '';
+  let text = collectionLines(result);
+  if (text) text += '\n';
   for (const server of result.servers) text += `${serverBlock(server, result)}\n`;
   if (result.servers.length === 0) text += 'No Exchange or IIS log was recognised in the evidence.\n\n';
   const logs = result.evidence.filter((e) => e.kind !== 'unknown');

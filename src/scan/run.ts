@@ -8,6 +8,7 @@ import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../cor
 import type { FileCheckerOptions } from '../detect/files/index.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
+import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
 import { EvidenceOpener } from '../evidence/open.js';
 import type { ZipLimits } from '../evidence/zip.js';
 import { loadEngine, type Engine, type EngineOptions } from './engine.js';
@@ -15,6 +16,7 @@ import type { Job, JobResult } from './job.js';
 import { runJob } from './job.js';
 import { followsByTime } from './follow.js';
 import { WorkerPool } from './pool.js';
+import type { QueueScanOptions } from './queue/coordinator.js';
 
 export interface ScanProgress {
   /** `detect` reads every file; `files` checks those that are not logs; `follow` reads the logs again for the attackers' other records. */
@@ -37,6 +39,8 @@ export interface ScanOptions extends EngineOptions {
   forceThreads?: boolean;
   /** Leave out the checks of files that are not logs (web shells, dumps, staged archives). */
   noFileChecks?: boolean;
+  /** Send the reading to `exir worker` processes through a queue instead of reading here. */
+  queue?: QueueScanOptions;
 }
 
 /** Files read at once by one thread: small files are bound by the wait for open and read, not by CPU. */
@@ -67,17 +71,24 @@ export function defaultThreads(): number {
 /** Below this much evidence, starting threads costs more than it saves. */
 const THREADS_FROM_BYTES = 16 * 1024 * 1024;
 
-interface Runner {
+/** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
+export interface Runner {
   run(pass: ScanProgress['pass'], jobs: { entry: EvidenceEntry; job: Job }[]): Promise<Map<EvidenceEntry, JobResult>>;
   close(): Promise<void>;
   failures: Warning[];
+}
+
+/** The part of the scan's options that says which rules to load: what a worker thread or process needs. */
+export function engineOptionsOf(options: ScanOptions): EngineOptions {
+  const { inputs: _i, onProgress: _p, zipLimits: _z, now: _n, forceThreads: _f, threads: _t, noFileChecks: _c, queue: _q, ...engineOptions } = options;
+  return engineOptions;
 }
 
 /** Runs jobs on worker threads when the evidence is big enough to be worth it, else in this thread. */
 function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
   const threads = options.threads ?? defaultThreads();
   const pooled = threads > 1 && fileCount > 1 && (options.forceThreads === true || totalBytes >= THREADS_FROM_BYTES);
-  const { inputs: _i, onProgress: _p, zipLimits: _z, now: _n, forceThreads: _f, threads: _t, noFileChecks: _c, ...engineOptions } = options;
+  const engineOptions = engineOptionsOf(options);
   const pool = pooled ? new WorkerPool(Math.min(threads, fileCount), engineOptions) : undefined;
   const failures: Warning[] = [];
   return {
@@ -124,6 +135,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const engine = await loadEngine(options);
   const { entries, warnings } = await enumerateEvidence(options.inputs, options.zipLimits);
+  const collections = await findCollections(entries, warnings);
   for (const error of engine.ruleset.errors) {
     warnings.push({ where: `${error.file}${error.line ? `:${error.line}` : ''}`, message: `rule not loaded: ${error.message}` });
   }
@@ -135,7 +147,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         + `${unreachable.length} for logs exir does not read${unreachable.length ? ` (${names}${unreachable.length > 5 ? ', …' : ''}; exir rules lint lists them)` : ''}`,
     });
   }
-  const run = runner(options, engine, entries.reduce((n, e) => n + e.size, 0), entries.length);
+  // The queue's client is loaded only when asked for: a scan on one machine needs neither Redis nor PostgreSQL.
+  const run = options.queue
+    ? await (await import('./queue/coordinator.js')).queueRunner(options.queue, engineOptionsOf(options), options.onProgress)
+    : runner(options, engine, entries.reduce((n, e) => n + e.size, 0), entries.length);
 
   let evidence: EvidenceFile[];
   let findings: Finding[];
@@ -148,6 +163,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     await run.close();
   }
   warnings.push(...run.failures);
+  const checks = collections.map((c) => verifyCollection(c, evidence));
+  for (const check of checks) warnings.push(...collectionWarnings(check));
 
   const coverage = measureCoverage(evidence, findings);
   return {
@@ -162,6 +179,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     coverage,
     warnings,
     rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length, unreachable: unreachable.length },
+    ...(checks.length > 0 ? { collections: checks } : {}),
   };
 }
 

@@ -327,6 +327,31 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
           rmSync(dir, { recursive: true, force: true });
         }
       }));
+
+      it('a bundle made by exir-collect is checked against its manifest, and the check is in the custody log', () => withStore(factory, async (store) => {
+        await newCase(store);
+        const dir = mkdtempSync(join(tmpdir(), 'exir-ev-'));
+        try {
+          const { makeCollection } = await import('../../evidence/collector/test-helpers/make-collection.js');
+          const files = [{ path: 'exchange/HttpProxy/Owa/a.LOG', data: Buffer.from('one\n') }, { path: 'iis/W3SVC1/u_ex210303.log', data: Buffer.from('two\n') }];
+          writeFileSync(join(dir, 'good.zip'), makeCollection(files));
+          writeFileSync(join(dir, 'bad.zip'), makeCollection(files, { replace: { 'iis/W3SVC1/u_ex210303.log': Buffer.from('tw0\n') } }));
+          const good = await store.addEvidence('acme/proxylogon', { path: join(dir, 'good.zip') });
+          assert.equal(good.collection?.verified, 2);
+          assert.equal(good.item.source, 'exir-collect on EX01');
+          assert.equal(good.item.collectedBy, 'CORP\\admin');
+          assert.equal(good.item.collectedAt, '2021-03-12T10:00:00.000Z');
+          assert.deepEqual(good.item.custody.map((c) => c.action), ['received', 'verified']);
+          assert.match(good.item.custody[1]?.outcome ?? '', /collector manifest matched: all 2 file\(s\) as hashed on EX01/);
+          const bad = await store.addEvidence('acme/proxylogon', { path: join(dir, 'bad.zip'), collectedBy: 'IT provider' });
+          assert.equal(bad.item.collectedBy, 'IT provider', 'what the analyst says wins over the manifest');
+          assert.deepEqual(bad.collection?.changed.map((c) => c.path), ['iis/W3SVC1/u_ex210303.log']);
+          assert.match(bad.item.custody[1]?.outcome ?? '', /NOT matched: 1 of 2 .*1 changed/);
+          assert.match(bad.item.custody[1]?.note ?? '', /changed iis\/W3SVC1\/u_ex210303.log/);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }));
     });
 
     describe('response actions and decisions', () => {

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import type { ScanResult } from '../../core/types.js';
+import { generateDemo } from '../../demo/generate.js';
+import { toJson } from '../../report/json.js';
+import { scan } from '../run.js';
+import { iisLog } from '../test-helpers.js';
+import { QUEUE_NAME, redisConnection } from './names.js';
+import { startWorker as startInProcessWorker } from './worker.js';
+
+// A queued scan against the real engines: Redis (BullMQ) and PostgreSQL on this machine. The same
+// evidence scanned in one process and through the queue with one and with three worker processes
+// must give the same result, byte for byte; a killed worker, a vanished file and an emptied queue
+// must each end as the issue says, never as a silently partial result.
+const BIN = fileURLToPath(new URL('../../../bin/exir.js', import.meta.url));
+const pgAdmin = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// A Redis database of its own, emptied before and after, so nothing else's keys are touched.
+const redisDb = 8 + (randomBytes(1)[0] ?? 0) % 8;
+const redisUrl = `${process.env.EXIR_TEST_REDIS ?? 'redis://127.0.0.1:6379'}/${redisDb}`;
+
+async function reachable(): Promise<string | undefined> {
+  const redis = new Redis({ ...redisConnection(redisUrl), maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    return `Redis at ${redisUrl}: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    redis.disconnect();
+  }
+  const client = new pg.Client({ connectionString: pgAdmin, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    return `PostgreSQL at ${pgAdmin}: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return undefined;
+}
+
+const missing = await reachable();
+const database = `exir_queue_${randomBytes(5).toString('hex')}`;
+const dbUrl = (() => { const u = new URL(pgAdmin); u.pathname = `/${database}`; return u.toString(); })();
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgAdmin });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function flushQueue(): Promise<void> {
+  const redis = new Redis(redisConnection(redisUrl));
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface Running { child: ChildProcess; log: string[] }
+
+function startWorker(extra: string[] = []): Running {
+  const child = spawn(process.execPath, [BIN, 'worker', '--queue', redisUrl, '--db', dbUrl, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const log: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => log.push(...d.split('\n').filter(Boolean)));
+  return { child, log };
+}
+
+async function stopWorker(w: Running): Promise<number | null> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return w.child.exitCode;
+  const exited = new Promise<number | null>((r) => w.child.once('exit', (code) => r(code)));
+  w.child.kill('SIGTERM');
+  return exited;
+}
+
+/** The result with the one thing that must differ (when it was made) taken out. */
+function comparable(result: ScanResult): string {
+  return toJson({ ...result, scannedAt: '' });
+}
+
+describe('scans through the queue', { skip: missing ? `queue tests need Redis and PostgreSQL: ${missing}` : false }, () => {
+  let dir: string;
+  let oneProcess: ScanResult;
+  const workers: Running[] = [];
+
+  before(async () => {
+    await admin(`CREATE DATABASE ${database}`);
+    await flushQueue();
+    dir = await mkdtemp(join(tmpdir(), 'exir-queue-'));
+    await generateDemo({ outDir: join(dir, 'demo'), targetBytes: 1_500_000 });
+    oneProcess = await scan({ inputs: [join(dir, 'demo')], threads: 1 });
+  });
+  after(async () => {
+    for (const w of workers) await stopWorker(w);
+    await flushQueue().catch(() => undefined);
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const count of [1, 3]) {
+    it(`with ${count} worker process(es) the result is the one-process result`, async () => {
+      const started = Array.from({ length: count }, () => startWorker());
+      workers.push(...started);
+      const queued = await scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100 } });
+      assert.equal(comparable(queued), comparable(oneProcess));
+      assert.ok(oneProcess.findings.length > 10);
+      const codes = await Promise.all(started.map(stopWorker));
+      assert.deepEqual(codes, started.map(() => 0), 'workers stop cleanly on SIGTERM');
+      if (count === 3) {
+        const busy = started.filter((w) => w.log.some((l) => l.includes(' detect ')));
+        assert.ok(busy.length >= 2, `the work was shared (${busy.length} of 3 workers took jobs)`);
+      }
+    });
+  }
+
+  it('a worker killed mid-job: its job is taken again after the lock expires and the result is the same', async () => {
+    const big = join(dir, 'big');
+    const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/logon.aspx replaceCurrent=1 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
+    await writeFile(join(dir, 'big.log'), iisLog(Array.from({ length: 400_000 }, () => line)));
+    await rm(big, { recursive: true, force: true });
+    const inputs = [join(dir, 'big.log')];
+    const expected = await scan({ inputs, threads: 1 });
+    const first = startWorker(['--lock-ms', '1500']);
+    workers.push(first);
+    const pending = scan({ inputs, queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100 } });
+    for (let i = 0; i < 200 && !first.log.some((l) => l.includes('big.log')); i++) await sleep(25);
+    first.child.kill('SIGKILL');
+    const second = startWorker(['--lock-ms', '1500']);
+    workers.push(second);
+    const result = await pending;
+    assert.equal(comparable(result), comparable(expected));
+    assert.ok(second.log.some((l) => l.includes('big.log')), 'the second worker read the file again');
+  });
+
+  it("one firm's big bundle does not starve another's: each run's jobs are served in turn", async () => {
+    const small = join(dir, 'small');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(small, { recursive: true });
+    for (const n of [1, 2, 3]) {
+      await writeFile(join(small, `u_ex21030${n}.log`), iisLog([`2021-03-0${n} 02:10:11 10.0.0.5 GET /owa/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15`]));
+    }
+    const w = startWorker();
+    workers.push(w);
+    const finished: string[] = [];
+    const big = scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'bigfirm', pollMs: 50 } }).then((r) => { finished.push('bigfirm'); return r; });
+    await sleep(300);
+    const little = scan({ inputs: [small], queue: { redisUrl, dbUrl, firm: 'smallfirm', pollMs: 50 } }).then((r) => { finished.push('smallfirm'); return r; });
+    const [bigResult, littleResult] = await Promise.all([big, little]);
+    assert.deepEqual(finished, ['smallfirm', 'bigfirm']);
+    assert.equal(littleResult.evidence.length, 3);
+    assert.ok(bigResult.evidence.length > 100);
+    await stopWorker(w);
+  });
+
+  it('a poison file fails its job after its tries and is reported by name; the rest completes', async () => {
+    const bundle = join(dir, 'poison');
+    await rm(bundle, { recursive: true, force: true });
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(bundle);
+    await writeFile(join(bundle, 'a.log'), iisLog(['2021-03-03 02:10:11 10.0.0.5 GET /owa/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15']));
+    await writeFile(join(bundle, 'b.log'), iisLog(['2021-03-03 02:11:11 10.0.0.5 GET /ecp/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15']));
+    const worker = await startInProcessWorker({
+      redisUrl, dbUrl, lockMs: 5000,
+      beforeJob: (job) => { if (job.entry.path.endsWith('b.log')) throw new Error('reader crashed on this file'); },
+    });
+    try {
+      const result = await scan({ inputs: [bundle], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100, attempts: 2 } });
+      assert.deepEqual(result.evidence.map((e) => e.path), ['poison/a.log']);
+      const warning = result.warnings.find((x) => x.where === 'poison/b.log');
+      assert.equal(warning?.message, 'not read: failed 2 time(s) in the queue (reader crashed on this file)');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('a queue emptied mid-run stops the run with a clear error, never a partial result', async () => {
+    const pending = scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100 } });
+    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl) });
+    try {
+      for (let i = 0; i < 200 && (await queue.getJobCountByTypes('waiting', 'prioritized')) === 0; i++) await sleep(25);
+    } finally {
+      await queue.close();
+    }
+    await flushQueue();
+    await assert.rejects(pending, /Redis was restarted or emptied mid-run; nothing was stored in the case/);
+  });
+});
