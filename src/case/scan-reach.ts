@@ -45,3 +45,8 @@ export async function listCoverage(ctx: StoreContext, ref: string): Promise<Cove
   const { caseId } = await resolveCase(ctx.driver, ctx, ref);
   return coverageOfCase(ctx.driver, caseId);
 }
+
+export async function listSessions(ctx: StoreContext, ref: string): Promise<Session[] | undefined> {
+  const { caseId } = await resolveCase(ctx.driver, ctx, ref);
+  return sessionsOfCase(ctx.driver, caseId);
+}

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Coverage, MailboxTouch, ScanResult } from '../core/types.js';
+import type { Coverage, MailboxTouch, ScanResult, Session } from '../core/types.js';
 import { addAction, listActions, updateAction } from './actions.js';
 import { listAssessments, recordAssessment } from './assessments.js';
 import { checkAudit, readAudit } from './audit.js';
@@ -24,7 +24,7 @@ import { listObligations, recordFiling, syncObligations } from './obligations.js
 import type { Playbook } from './playbook.js';
 import { loadPlaybook } from './playbook.js';
 import type { FindingRow, NewAssessment, NewFiling, ObligationSpec, StoredAssessment, StoredFiling, StoredObligation } from './regulatory-types.js';
-import { listCoverage, listMailboxes } from './scan-reach.js';
+import { listCoverage, listMailboxes, listSessions } from './scan-reach.js';
 import { recordScan } from './scans.js';
 import { caseStory } from './story.js';
 import type {
@@ -68,6 +68,8 @@ export interface CaseStore {
   listMailboxes(ref: string): Promise<MailboxTouch[] | undefined>;
   /** The newest recorded log coverage, or undefined when no scan recorded one. */
   listCoverage(ref: string): Promise<Coverage[] | undefined>;
+  /** The attacker sessions of the newest scan that recorded any, or undefined when none did. */
+  listSessions(ref: string): Promise<Session[] | undefined>;
   /** Every finding with its file, line and the file's SHA-256 (the evidence appendix). */
   listFindings(ref: string): Promise<FindingRow[]>;
   /** Adds the next version of the breach assessment; earlier versions are kept unchanged. */
@@ -115,6 +117,7 @@ class SqlCaseStore implements CaseStore {
 
   listMailboxes(ref: string): Promise<MailboxTouch[] | undefined> { return listMailboxes(this.ctx, ref); }
   listCoverage(ref: string): Promise<Coverage[] | undefined> { return listCoverage(this.ctx, ref); }
+  listSessions(ref: string): Promise<Session[] | undefined> { return listSessions(this.ctx, ref); }
   listFindings(ref: string): Promise<FindingRow[]> { return listFindings(this.ctx, ref); }
   recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment> { return recordAssessment(this.ctx, ref, input); }
   listAssessments(ref: string): Promise<StoredAssessment[]> { return listAssessments(this.ctx, ref); }

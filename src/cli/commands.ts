@@ -12,6 +12,7 @@ import { registerReport } from './report.js';
 import { registerFile } from './file.js';
 import { registerCollectScript } from './collect-script.js';
 import { registerQueue } from './queue.js';
+import { registerServe } from './serve.js';
 
 /** One line per command; each command lives in its own file beside this one. */
 export function registerCommands(program: Command, setExit: SetExit): void {
@@ -27,4 +28,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerFile(program, setExit);
   registerCollectScript(program, setExit);
   registerQueue(program, setExit);
+  registerServe(program, setExit);
 }

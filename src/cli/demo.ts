@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { safeText } from '../core/terminal-text.js';
+import type { ScanResult } from '../core/types.js';
 import { generateDemo } from '../demo/generate.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
@@ -16,6 +18,23 @@ function wholeNumber(value: string): number {
   return n;
 }
 
+const DEMO_CASE = 'demo/proxylogon';
+
+/** The demo's scan as a case, so `exir serve` opens on data; a rerun adds nothing it already holds. */
+async function recordDemoCase(result: ScanResult): Promise<string> {
+  const { openStore } = await import('../case/index.js');
+  const store = await openStore();
+  try {
+    if (!(await store.listCases({ firm: 'demo' })).some((c) => c.ref === DEMO_CASE)) {
+      await store.createCase({ ref: DEMO_CASE, title: 'Demo: two Exchange 2016 servers, one attacked through ProxyLogon', firm: { name: 'Demo firm' } });
+    }
+    const outcome = await store.recordScan(DEMO_CASE, result, { actor: 'exir demo', args: process.argv.slice(2) });
+    return `recorded in case ${DEMO_CASE} in ${store.location} (${outcome.added.findings} new finding(s)); open it in a browser with: exir serve`;
+  } finally {
+    await store.close();
+  }
+}
+
 export function registerDemo(program: Command, setExit: SetExit): void {
   program
     .command('demo')
@@ -26,7 +45,8 @@ export function registerDemo(program: Command, setExit: SetExit): void {
     .option('--json <file>', 'also write the scan result as JSON')
     .option('--tz <zone>', 'time zone for times shown (IANA name)', checkZone, DEFAULT_ZONE)
     .option('-q, --quiet', 'no progress bar')
-    .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string }) => {
+    .option('--no-case', `do not record the scan in the case ${DEMO_CASE} (in the workspace's case store, for exir serve)`)
+    .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string; case: boolean }) => {
       const outDir = resolve(flags.out);
       const existing = await readdir(outDir).catch(() => []);
       if (existing.length > 0) {
@@ -47,6 +67,15 @@ export function registerDemo(program: Command, setExit: SetExit): void {
       printWarnings(result.warnings, flags.json ? 'json' : 'none');
       process.stdout.write(consoleReport(result, flags.tz));
       if (flags.json) await writeFile(flags.json, toJson(result));
+      if (flags.case) {
+        try {
+          process.stderr.write(`\n${await recordDemoCase(result)}\n`);
+        } catch (err) {
+          process.stderr.write(`\nexir demo: could not record the demo in case ${DEMO_CASE}: ${safeText(err instanceof Error ? err.message : String(err))}\n`);
+          setExit(EXIT.ERROR);
+          return;
+        }
+      }
       process.stdout.write('\nThe sample evidence holds one attacked server (EX01) and one that was only scanned (EX02); '
         + 'on real evidence `exir scan` exits 1 when it finds exploit attempts or worse.\n');
       setExit(EXIT.CLEAN);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 // The design's one rule of shape, enforced: data flows one way, so a stage imports only from the
 // stages before it and from core. `scan` runs the first stages; `cli` and `demo` sit on top.
-const ORDER = ['core', 'evidence', 'sources', 'detect', 'correlate', 'scan', 'case', 'assess', 'regulatory', 'report', 'demo', 'cli'];
+const ORDER = ['core', 'evidence', 'sources', 'detect', 'correlate', 'scan', 'case', 'assess', 'regulatory', 'report', 'web', 'demo', 'cli'];
 const SAME_LEVEL: Record<string, string[]> = { assess: ['regulatory'], regulatory: ['assess'] };
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
 

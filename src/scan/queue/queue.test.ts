@@ -145,6 +145,8 @@ describe('scans through the queue', { skip: missing ? `queue tests need Redis an
     const result = await pending;
     assert.equal(comparable(result), comparable(expected));
     assert.ok(second.log.some((l) => l.includes('big.log')), 'the second worker read the file again');
+    // Stopped here so that no worker but the next test's own takes its jobs.
+    assert.equal(await stopWorker(second), 0);
   });
 
   it("one firm's big bundle does not starve another's: each run's jobs are served in turn", async () => {
