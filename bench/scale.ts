@@ -2,7 +2,7 @@
 // worker processes, in the same run, and the queue's cost per job on many tiny files.
 //   npm run bench:scale                    # 1024 MiB demo bundle
 //   npm run bench:scale -- --size-mb 200
-// Needs Redis (EXIR_BENCH_REDIS, default redis://127.0.0.1:6379/15, emptied) and PostgreSQL
+// Needs Redis (EXIR_BENCH_REDIS, default redis://127.0.0.1:6379/15 with its own key prefix; that database is emptied) and PostgreSQL
 // (EXIR_BENCH_PG, default postgres://postgres@127.0.0.1:5432/postgres; a database is made and dropped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ const BIN = join(repo, 'bin', 'exir.js');
 const { values } = parseArgs({ options: { 'size-mb': { type: 'string', default: '1024' }, tiny: { type: 'string', default: '2000' } } });
 const sizeMb = Number(values['size-mb']);
 const tinyFiles = Number(values.tiny);
-const redisUrl = process.env.EXIR_BENCH_REDIS ?? 'redis://127.0.0.1:6379/15';
+const redisUrl = process.env.EXIR_BENCH_REDIS ?? 'redis://127.0.0.1:6379/15?prefix=exir-bench';
 const pgAdmin = process.env.EXIR_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = 'exir_bench_scale';
 const dbUrl = (() => { const u = new URL(pgAdmin); u.pathname = `/${database}`; return u.toString(); })();
@@ -53,7 +53,7 @@ async function stop(children: ChildProcess[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const redis = new Redis(redisUrl);
+  const redis = new Redis(redisUrl.replace(/\?.*$/, ''));
   await redis.flushdb();
   redis.disconnect();
   await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -2,6 +2,7 @@
 
 export { openStore, storeTarget, DEFAULT_WORKSPACE, DB_FILE } from './store.js';
 export type { CaseStore, OpenOptions } from './store.js';
+export type { CaseContext } from './scan-context.js';
 export { SCHEMA_VERSION } from './db/migrations.js';
 export { CaseError } from './errors.js';
 export * from './types.js';

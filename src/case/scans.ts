@@ -103,6 +103,8 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
     await tx.run('INSERT INTO scan_details (scan_id, case_id, sessions, mailboxes, mail, coverage, server_changes) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       scanId, caseId, JSON.stringify(result.sessions ?? []), JSON.stringify(result.mailboxes ?? []), JSON.stringify(result.mail ?? []),
       JSON.stringify(result.coverage ?? []), JSON.stringify(result.servers.map((s) => ({ name: s.name, wouldChange: s.wouldChange })))]);
+    // A result with no context (an older exir's) has no row: "kept none" is not "none happened".
+    if (result.context) await tx.run('INSERT INTO scan_context (scan_id, case_id, records) VALUES (?, ?, ?)', [scanId, caseId, JSON.stringify(result.context)]);
     const serverNames = [...new Set(result.servers.map((s) => s.name).filter((n) => n !== ''))];
     await tx.insertIgnoring('case_servers', ['case_id', 'name', 'name_key', 'added_at'], serverNames.map((n) => [caseId, n, n.toLowerCase(), at]));
 

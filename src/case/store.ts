@@ -27,6 +27,7 @@ import type { FindingRow, NewAssessment, NewFiling, ObligationSpec, StoredAssess
 import { listCoverage, listMailboxes, listSessions } from './scan-reach.js';
 import { recordScan } from './scans.js';
 import { caseStory } from './story.js';
+import { readContext, type CaseContext } from './scan-context.js';
 import type {
   ActionState, ActionUpdate, AddedEvidence, AuditCheck, AuditEntry, CaseFields, CaseListItem, CaseRecord, CaseStory, CustodyEvent,
   Decision, EvidenceItem, EvidenceVerification, NewAction, NewCase, NewCustody, NewDecision, NewEvidence, RecordScanOutcome, ScanMeta,
@@ -72,6 +73,8 @@ export interface CaseStore {
   listSessions(ref: string): Promise<Session[] | undefined>;
   /** Every finding with its file, line and the file's SHA-256 (the evidence appendix). */
   listFindings(ref: string): Promise<FindingRow[]>;
+  /** Logons, account changes and inbound mail the scans kept, and the mail they saw the attacker move. */
+  readContext(ref: string): Promise<CaseContext>;
   /** Adds the next version of the breach assessment; earlier versions are kept unchanged. */
   recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment>;
   listAssessments(ref: string): Promise<StoredAssessment[]>;
@@ -119,6 +122,7 @@ class SqlCaseStore implements CaseStore {
   listCoverage(ref: string): Promise<Coverage[] | undefined> { return listCoverage(this.ctx, ref); }
   listSessions(ref: string): Promise<Session[] | undefined> { return listSessions(this.ctx, ref); }
   listFindings(ref: string): Promise<FindingRow[]> { return listFindings(this.ctx, ref); }
+  readContext(ref: string): Promise<CaseContext> { return readContext(this.ctx, ref); }
   recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment> { return recordAssessment(this.ctx, ref, input); }
   listAssessments(ref: string): Promise<StoredAssessment[]> { return listAssessments(this.ctx, ref); }
   syncObligations(ref: string, specs: ObligationSpec[]): Promise<StoredObligation[]> { return syncObligations(this.ctx, ref, specs); }

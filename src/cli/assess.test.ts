@@ -78,6 +78,7 @@ test('assess by prompts, then from a file: versions kept, clocks shown, bad answ
   const third = await exir(['assess', FIXTURE_REF]);
   assert.equal(third.code, 0, third.err);
   assert.match(third.out, /Assessment v3/);
+  assert.match(third.err, /no --answers file and no terminal: assessing acme\/proxylogon again on the answers already given \(version 2\)/);
 });
 
 test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline has passed', async () => {
@@ -89,19 +90,29 @@ test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline
   assert.match(before72.out, /no statutory hours/);
   const late = await exir(['obligations', '--now', '2021-03-12T09:00Z']);
   assert.equal(late.code, 1);
-  assert.match(late.out, /acme\/proxylogon\s+O\d+\s+JOIC/);
+  assert.match(late.out, /acme\/proxylogon\s+JOIC-1\s+JOIC/);
 });
 
 test('file: a late first filing needs its reasons; the filing keeps a snapshot and the regulator\'s reference', async () => {
-  const list = JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as { clocks: { clock: { ref: string; ruleId: string; stage: string } }[] };
-  const joic = list.clocks.find((c) => c.clock.ruleId === 'JE_DPJL_ART20_AUTHORITY' && c.clock.stage === 'initial')?.clock.ref;
-  assert.ok(joic);
-  const refused = await exir(['file', FIXTURE_REF, '--obligation', joic, '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal']);
+  type Listed = { clocks: { clock: { ref: string; name: string; ruleId: string; stage: string } }[] };
+  const names = async () => new Map((JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as Listed).clocks.map((c) => [c.clock.ref, c.clock.name]));
+  const list = JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as Listed;
+  const joicClock = list.clocks.find((c) => c.clock.ruleId === 'JE_DPJL_ART20_AUTHORITY' && c.clock.stage === 'initial')?.clock;
+  assert.equal(joicClock?.name, 'JOIC-1');
+  const joic = joicClock.ref;
+  // A reassessment keeps every obligation's name.
+  const before = await names();
+  const answers = join(fx.dir, 'again.yaml');
+  writeFileSync(answers, stringify(FIXTURE_ANSWERS));
+  assert.equal((await exir(['assess', FIXTURE_REF, '--answers', answers])).code, 0);
+  assert.deepEqual(await names(), before);
+  // The README's form of the name is accepted.
+  const refused = await exir(['file', FIXTURE_REF, '--obligation', 'joic-1', '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal']);
   assert.equal(refused.code, 2);
   assert.match(refused.err, /1 h 0 min after its deadline.*--delay-reasons/);
-  const filed = await exir(['file', FIXTURE_REF, '--obligation', joic, '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal', '--delay-reasons', 'scope confirmed late']);
+  const filed = await exir(['file', FIXTURE_REF, '--obligation', 'JOIC-1', '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal', '--delay-reasons', 'scope confirmed late']);
   assert.equal(filed.code, 0, filed.err);
-  assert.match(filed.out, /Filed O\d+ \(JOIC .*#1 at Thu 11 Mar 2021 10:00 GMT .*reference JOIC-9, via joic_portal/);
+  assert.match(filed.out, /Filed JOIC-1 \(JOIC .*#1 at Thu 11 Mar 2021 10:00 GMT .*reference JOIC-9, via joic_portal/);
   assert.match(filed.out, /Late by 1 h; reasons recorded: scope confirmed late/);
   const stored = (await fx.store.listObligations(FIXTURE_REF)).find((o) => o.ref === joic);
   const content = stored?.filings[0]?.content as { pack: string; draft: { pack: string; sections: unknown[] } };
@@ -133,4 +144,20 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const p = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'pdf', '--out', pdf]);
   assert.equal(p.code, 0, p.err);
   assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+});
+
+test('report: --json prints the JSON draft, --out alone writes every pack, neither says what to give', async () => {
+  const json = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--json']);
+  assert.equal(json.code, 0, json.err);
+  assert.equal((JSON.parse(json.out) as { pack: string }).pack, 'joic');
+  const clash = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--json', '--format', 'docx']);
+  assert.equal(clash.code, 2);
+  assert.match(clash.err, /--json and --format docx ask for two formats/);
+  const dir = join(fx.dir, 'all-by-default');
+  const all = await exir(['report', FIXTURE_REF, '--json', '--out', dir]);
+  assert.equal(all.code, 0, all.err);
+  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(existsSync(join(dir, `acme-proxylogon-${p}.json`)), p);
+  const none = await exir(['report', FIXTURE_REF]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|all, or --out FOLDER/);
 });

@@ -15,6 +15,8 @@ import { assessCase, latestAssessment, refreshObligations } from '../regulatory/
 import { renderAssessment, renderClocks } from '../regulatory/render-text.js';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { tzOption } from './tz-option.js';
+import { withExamples } from './help.js';
 
 export interface RegulatoryIo {
   out(text: string): void;
@@ -57,7 +59,7 @@ export function storeOptions(cmd: Command): Command {
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
     .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
     .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
-    .option('--tz <zone>', 'time zone to show times in', DEFAULT_ZONE)
+    .addOption(tzOption())
     .option('--now <time>', 'read the clocks as at this time (default: now)')
     .option('--json', 'print JSON');
 }
@@ -164,10 +166,15 @@ async function promptAnswers(io: RegulatoryIo, have: BreachAnswers): Promise<Bre
 }
 
 export function registerAssess(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
-  storeOptions(program.command('assess').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
+  const cmd = storeOptions(program.command('assess').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
     .description('Assess the personal-data breach (ENISA severity, access the evidence cannot exclude); each run adds a version. Then brings the obligations up to date.')
-    .option('--answers <file.yaml>', "the firm's answers (firm, datasets, enisa, override, narrative); without it, prompts on a terminal")
-    .addHelpText('after', `\nAnswers file (every part optional; later answers are laid over earlier ones):\n${ANSWERS_EXAMPLE}`))
+    .option('--answers <file.yaml>', "the firm's answers (firm, datasets, enisa, override, narrative); without it, prompts on a terminal, or (with no terminal) assesses again on the answers already given")
+    .addHelpText('after', `\nAnswers file (every part optional; later answers are laid over earlier ones):\n${ANSWERS_EXAMPLE}`));
+  withExamples(cmd, [
+    'exir assess acme/exch-2021 --answers firm.yaml',
+    'exir assess acme/exch-2021                      # prompts for what is missing',
+    'exir assess acme/exch-2021 --answers more.yaml --json | jq .assessment.conclusion',
+  ], '0 assessed (a new version), 2 error (bad or missing answers, an unknown case).')
     .action(runWithStore('assess', io, setExit, async (store, flags, args) => {
       const ref = String(args[0]);
       const file = (flags as RegulatoryFlags & { answers?: string }).answers;
@@ -181,7 +188,10 @@ export function registerAssess(program: Command, setExit: SetExit, io: Regulator
           given = await promptAnswers(io, earlier);
         } else {
           const missing = missingAnswers(earlier);
-          if (missing.length > 0) {
+          if (missing.length === 0) {
+            // A new version on the same answers: worth doing after a new scan, but it must not look like new answers.
+            io.err(`exir assess: no --answers file and no terminal: assessing ${ref} again on the answers already given (version ${latestAssessment(await store.listAssessments(ref))?.version ?? 0})\n`);
+          } else {
             throw new UsageError(`no --answers file and no terminal to ask on; still missing:\n${missing.map((m) => `  ${m.path}: ${m.question}`).join('\n')}\n` +
               `Give them in a YAML file (exir assess ${ref} --answers answers.yaml), e.g.:\n${ANSWERS_EXAMPLE}`);
           }

@@ -84,3 +84,28 @@ test('bad input is one line on stderr and exit 2', async () => {
   assert.equal(badReg.code, 2);
   assert.match(badReg.err, /SCHEME=NUMBER/);
 });
+
+test('times are local with the zone\'s abbreviation (--tz to change it), the log is a table, a capitalised name is said once', async () => {
+  const ws = join(root, 'four');
+  const made = await exir(ws, 'new', 'firmA/Exch', '--title', 't', '--occurred-from', '2021-01-05T09:00Z', '--detected', '2021-07-05T09:00Z');
+  assert.equal(made.code, 0, made.err);
+  assert.match(made.err, /names are kept in lower case: "firmA\/Exch" is firma\/exch/);
+  assert.match(made.out, /detected\s+2021-07-05 10:00:00 BST/);
+  assert.match(made.out, /occurred\s+2021-01-05 09:00:00 GMT to/);
+  const quiet = await exir(ws, 'new', 'firma/second', '--title', 't');
+  assert.equal(quiet.err, '');
+  const inUtc = await exir(ws, 'show', 'FIRMA/exch', '--tz', 'UTC');
+  assert.match(inUtc.out, /detected\s+2021-07-05 09:00:00 UTC/);
+  await assert.rejects(exir(ws, 'show', 'firma/exch', '--tz', 'Mars/Olympus'), /unknown time zone "Mars\/Olympus"/);
+
+  await exir(ws, 'action', 'firma/exch', 'isolate', '--status', 'done', '--note', 'fw rule 42');
+  const log = await exir(ws, 'log', 'firma/exch');
+  assert.equal(log.code, 0, log.err);
+  const lines = log.out.split('\n');
+  assert.match(lines[0] ?? '', /^Seq\s+When\s+Who\s+What\s+Change$/);
+  assert.match(log.out, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (GMT|BST)\s+alice\s+\w+ action isolate\s+.*status: open → done/);
+  assert.doesNotMatch(log.out, /^\s*\d+ .*\{"/m);
+  assert.match(log.out, /Audit chain intact/);
+  const json = JSON.parse((await exir(ws, 'log', 'firma/exch', '--json')).out) as { entries: { at: string }[] };
+  assert.match(json.entries[0]?.at ?? '', /Z$/);
+});

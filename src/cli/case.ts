@@ -7,7 +7,9 @@ import {
   renderAction, renderActions, renderAdded, renderAudit, renderCase, renderDecisions, renderEvidence, renderList, renderStory,
   renderVerification, safeJson, safeText,
 } from '../case/index.js';
+import { tzOption } from './tz-option.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { EXIT_DONE_OR_ERROR, withExamples } from './help.js';
 
 export interface CaseIo {
   out(text: string): void;
@@ -25,6 +27,7 @@ interface StoreFlags {
   firm?: string;
   actor?: string;
   json?: boolean;
+  tz?: string;
 }
 
 interface CaseFlags extends StoreFlags {
@@ -119,12 +122,15 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
     .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
     .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
+    .addOption(tzOption())
     .configureHelp({ showGlobalOptions: true })
-    .addHelpText('after', '\nCases are named FIRM/CASE, or CASE when there is only one firm or --firm is given.\n' +
-      'Examples:\n  exir case new acme/proxylogon --title "Exchange compromise" --firm-name "Acme Trust Ltd" --registration JFSC=12345\n' +
-      '  exir case add-evidence acme/proxylogon ./EXCH01-triage.zip --source "EXCH01, KAPE" --collected-by "IT provider"\n' +
-      '  exir case action acme/proxylogon isolate --status done --note "firewall rule 42"\n' +
-      '  exir case show acme/proxylogon\n');
+    .addHelpText('after', '\nCases are named FIRM/CASE, or CASE when there is only one firm or --firm is given.\n');
+  withExamples(group, [
+    'exir case new acme/proxylogon --title "Exchange compromise" --firm-name "Acme Trust Ltd" --registration JFSC=12345',
+    'exir case add-evidence acme/proxylogon ./EXCH01-triage.zip --source "EXCH01, KAPE" --collected-by "IT provider"',
+    'exir case action acme/proxylogon isolate --status done --note "firewall rule 42"',
+    'exir case show acme/proxylogon',
+  ], `${EXIT_DONE_OR_ERROR} \`case verify\` and \`case log\` exit 1 when evidence or the audit chain has changed.`);
 
   /**
    * Opens the store, runs the command, closes; a failure is one line on stderr and exit code 2.
@@ -152,45 +158,58 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
   };
   const print = (flags: StoreFlags, value: unknown, text: () => string) => io.out(flags.json ? `${safeJson(value)}\n` : text());
 
-  caseOptions(group.command('new').argument('<case>', CASE_ARG).description('Open a case (the firm is created on first use); it starts with the response playbook.')
+  withExamples(caseOptions(group.command('new').argument('<case>', CASE_ARG).description('Open a case (the firm is created on first use); it starts with the response playbook.')
     .requiredOption('--title <text>', 'what happened, in a line'))
-    .addHelpText('after', TIMES_HELP)
+    .addHelpText('after', TIMES_HELP), ['exir case new acme/proxylogon --title "Exchange compromise" --detected 2021-03-05T09:00Z --aware 2021-03-05T09:00Z', 'exir case new proxylogon --title "Exchange compromise" --firm-name "Acme Trust Ltd" --registration JFSC=12345 --server EXCH01'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
-      const c = await store.createCase({ ...caseFields(flags as CaseFlags), ref: args.one(0), title: (flags as CaseFlags).title ?? '' });
-      print(flags, c, () => renderCase(c));
+      const given = args.one(0).trim();
+      const c = await store.createCase({ ...caseFields(flags as CaseFlags), ref: given, title: (flags as CaseFlags).title ?? '' });
+      // Said once, when the name is made: later commands find it however it is written.
+      if (given !== given.toLowerCase()) {
+        io.err(`exir case: names are kept in lower case: "${safeText(given)}" is ${safeText(c.ref)} (any mix of cases finds it)\n`);
+      }
+      print(flags, c, () => renderCase(c, flags.tz));
     }));
 
-  caseOptions(group.command('set').argument('<case>', CASE_ARG).description("Change a case's status, clocks, servers or firm details (each change is audited).")
+  withExamples(caseOptions(group.command('set').argument('<case>', CASE_ARG).description("Change a case's status, clocks, servers or firm details (each change is audited).")
     .option('--title <text>', 'a new title'))
-    .addHelpText('after', TIMES_HELP)
+    .addHelpText('after', TIMES_HELP), ['exir case set acme/proxylogon --status contained', 'exir case set acme/proxylogon --aware 2021-03-08T09:00Z --aware-reason "forensic report received"'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const c = await store.updateCase(args.one(0), caseFields(flags as CaseFlags));
-      print(flags, c, () => renderCase(c));
+      print(flags, c, () => renderCase(c, flags.tz));
     }));
 
-  group.command('list').description("List the cases (one firm's; every firm's with --all-firms).")
+  withExamples(group.command('list').description("List the cases (one firm's; every firm's with --all-firms).")
     .option('--all-firms', "every firm's cases (a provider's view)")
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'), ['exir case list', 'exir case list --all-firms --json'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags) => {
       const all = (flags as { allFirms?: boolean }).allFirms === true;
       const items = await store.listCases(all ? { allFirms: true } : {});
-      print(flags, items, () => renderList(items));
+      print(flags, items, () => renderList(items, flags.tz));
     }));
 
-  group.command('show').argument('<case>', CASE_ARG).description('The story so far: status, verdicts, what was done, what is open.')
-    .option('--json', 'print JSON')
+  withExamples(group.command('show').argument('<case>', CASE_ARG).description('The story so far: status, verdicts, what was done, what is open.')
+    .option('--json', 'print JSON'), ['exir case show acme/proxylogon', 'exir case show acme/proxylogon --json | jq .servers'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const story = await store.story(args.one(0));
-      print(flags, story, () => renderStory(story));
+      const { afterBreach } = await import('../assess/after-breach.js');
+      const { renderAfterBreachSections } = await import('../report/credentials.js');
+      const after = await afterBreach(store, args.one(0));
+      print(flags, { ...story, ...after }, () => renderStory(story, flags.tz, renderAfterBreachSections(after)));
     }));
 
-  group.command('add-evidence').argument('<case>', CASE_ARG).argument('<paths...>', 'files, .zip bundles or folders')
+  withExamples(group.command('add-evidence').argument('<case>', CASE_ARG).argument('<paths...>', 'files, .zip bundles or folders')
     .description('Register evidence: each file streamed through SHA-256 (folders file by file), custody starts as "received".')
     .option('--source <text>', 'where it came from (server, tool)')
     .option('--collected-by <name>', 'who collected it')
     .option('--collected-at <time>', 'when it was collected')
     .option('--note <text>', 'anything else')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'), ['exir case add-evidence acme/proxylogon ./EXCH01-triage.zip --source "EXCH01, KAPE" --collected-by "IT provider"', 'exir case add-evidence acme/proxylogon ./logs/ ./evtx/ --collected-at 2021-03-06T10:00Z'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const f = flags as { source?: string; collectedBy?: string; collectedAt?: string; note?: string };
       const added: AddedEvidence[] = [];
@@ -206,7 +225,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       print(flags, added, () => added.map(renderAdded).join(''));
     }));
 
-  group.command('custody').argument('<case>', CASE_ARG).argument('<evidence>', 'E1, E2, …')
+  withExamples(group.command('custody').argument('<case>', CASE_ARG).argument('<evidence>', 'E1, E2, …')
     .description('Add to an item\'s custody log (append-only): copied, handed over, received.')
     .addOption(new Option('--action <action>', 'what happened').choices(CUSTODY_ACTIONS.filter((a) => a !== 'verified')).makeOptionMandatory())
     .option('--from <party>', 'from whom')
@@ -214,7 +233,8 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .option('--by <name>', 'who did it (default: the actor)')
     .option('--at <time>', 'when (default: now)')
     .option('--note <text>', 'seal numbers, media, anything else')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'), ['exir case custody acme/proxylogon E1 --action handed-over --from "IT provider" --to "Forensic Ltd" --note "seal 0042"'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
       const ev = args.one(1);
@@ -226,13 +246,14 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
         ...(f.note !== undefined ? { note: f.note } : {}),
       });
       const items = await store.listEvidence(ref);
-      print(flags, event, () => renderEvidence(items.filter((i) => i.ref === ev.toUpperCase())));
+      print(flags, event, () => renderEvidence(items.filter((i) => i.ref === ev.toUpperCase()), flags.tz));
     }));
 
-  group.command('verify').argument('<case>', CASE_ARG).argument('[evidence...]', 'E1, E2, … (default: all)')
+  withExamples(group.command('verify').argument('<case>', CASE_ARG).argument('[evidence...]', 'E1, E2, … (default: all)')
     .description('Re-hash the registered evidence, report any change, and check the audit chain. Exit 1 when anything changed.')
     .option('--path <path>', 'check a copy at another place (one evidence item)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'), ['exir case verify acme/proxylogon', 'exir case verify acme/proxylogon E1 --path /mnt/copy/EXCH01-triage.zip'],
+    '0 every item and the audit chain are intact, 1 an item changed or the audit chain is broken, 2 error.')
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
       const f = flags as { path?: string };
@@ -242,7 +263,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       if (results.some((r) => !r.intact) || !audit.intact) setExit(EXIT.FINDINGS);
     }));
 
-  group.command('action').argument('<case>', CASE_ARG).argument('[key]', 'the action (see the list)')
+  withExamples(group.command('action').argument('<case>', CASE_ARG).argument('[key]', 'the action (see the list)')
     .description('List the response actions, show one, tick one off (--status), or add one (--add).')
     .addOption(new Option('--status <status>', 'new status').choices(ACTION_STATUSES))
     .option('--note <text>', 'what was done, or why it does not apply')
@@ -251,33 +272,34 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .option('--add <title>', 'add an action the playbook does not have')
     .option('--phase <phase>', 'phase of an added action')
     .option('--detail <text>', 'detail of an added action')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'), ['exir case action acme/proxylogon', 'exir case action acme/proxylogon isolate --status done --note "firewall rule 42"', 'exir case action acme/proxylogon --add "Reset the service accounts" --phase eradicate'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
       const key = args.maybe(1);
       const f = flags as { status?: string; note?: string; by?: string; at?: string; add?: string; phase?: string; detail?: string };
       if (f.add !== undefined) {
         const added = await store.addAction(ref, { title: f.add, ...(f.phase !== undefined ? { phase: f.phase } : {}), ...(f.detail !== undefined ? { detail: f.detail } : {}) });
-        print(flags, added, () => renderAction(added));
+        print(flags, added, () => renderAction(added, flags.tz));
       } else if (key !== undefined && f.status !== undefined) {
         const updated = await store.updateAction(ref, key, {
           status: f.status as (typeof ACTION_STATUSES)[number],
           ...(f.note !== undefined ? { note: f.note } : {}), ...(f.by !== undefined ? { by: f.by } : {}), ...(f.at !== undefined ? { at: f.at } : {}),
         });
-        print(flags, updated, () => renderAction(updated));
+        print(flags, updated, () => renderAction(updated, flags.tz));
       } else {
         const actions = await store.listActions(ref);
         if (key === undefined) {
-          print(flags, actions, () => renderActions(actions));
+          print(flags, actions, () => renderActions(actions, flags.tz));
         } else {
           const one = actions.find((a) => a.key === key);
           if (!one) throw new Error(`case ${ref} has no action "${key}"`);
-          print(flags, one, () => renderAction(one));
+          print(flags, one, () => renderAction(one, flags.tz));
         }
       }
     }));
 
-  group.command('decide').argument('<case>', CASE_ARG)
+  withExamples(group.command('decide').argument('<case>', CASE_ARG)
     .description('Record a decision (never edited; --supersedes replaces an earlier one), or list them without --decision.')
     .addOption(new Option('--kind <kind>', 'what about').choices(DECISION_KINDS))
     .option('--decision <text>', 'what was decided')
@@ -287,13 +309,14 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .option('--at <time>', 'when (default: now)')
     .option('--approved-by <name>', 'who approved (DPO, board)')
     .option('--supersedes <ref>', 'the earlier decision this replaces (D1, …)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'), ['exir case decide acme/proxylogon', 'exir case decide acme/proxylogon --kind notify --decision "Notify the JOIC" --rationale "mailboxes exported" --evidence E1'],
+    EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
       const f = flags as { kind?: string; decision?: string; rationale?: string; evidence: string[]; by?: string; at?: string; approvedBy?: string; supersedes?: string };
       if (f.decision === undefined) {
         const all = await store.listDecisions(ref);
-        print(flags, all, () => renderDecisions(all));
+        print(flags, all, () => renderDecisions(all, flags.tz));
         return;
       }
       if (f.kind === undefined || f.rationale === undefined) throw new Error('a decision needs --kind and --rationale');
@@ -303,16 +326,17 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
         ...(f.by !== undefined ? { decidedBy: f.by } : {}), ...(f.at !== undefined ? { decidedAt: f.at } : {}),
         ...(f.approvedBy !== undefined ? { approvedBy: f.approvedBy } : {}), ...(f.supersedes !== undefined ? { supersedes: f.supersedes } : {}),
       });
-      print(flags, d, () => renderDecisions([d]));
+      print(flags, d, () => renderDecisions([d], flags.tz));
     }));
 
-  group.command('log').argument('<case>', CASE_ARG).description('The audit log of every change, and whether its hash chain is intact. Exit 1 when broken.')
-    .option('--json', 'print JSON')
+  withExamples(group.command('log').argument('<case>', CASE_ARG).description('The audit log of every change, and whether its hash chain is intact. Exit 1 when broken.')
+    .option('--json', 'print JSON'), ['exir case log acme/proxylogon', 'exir case log acme/proxylogon --json | jq \'.entries[-1]\''],
+    '0 the audit chain is intact, 1 it is broken (an entry was edited or removed), 2 error.')
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
       const entries = await store.auditLog(ref);
       const check = await store.checkAudit(ref);
-      print(flags, { entries, check }, () => renderAudit(entries, check));
+      print(flags, { entries, check }, () => renderAudit(entries, check, flags.tz));
       if (!check.intact) setExit(EXIT.FINDINGS);
     }));
 }

@@ -10,6 +10,8 @@ import { registerAssess } from './assess.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 import { registerFile } from './file.js';
+import { registerCredentials } from './credentials.js';
+import { registerPhishing } from './phishing.js';
 import { registerCollectScript } from './collect-script.js';
 import { registerQueue } from './queue.js';
 import { registerServe } from './serve.js';
@@ -26,6 +28,8 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerObligations(program, setExit);
   registerReport(program, setExit);
   registerFile(program, setExit);
+  registerCredentials(program, setExit);
+  registerPhishing(program, setExit);
   registerCollectScript(program, setExit);
   registerQueue(program, setExit);
   registerServe(program, setExit);

@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
-import { safeText } from '../core/terminal-text.js';
 import type { ScanResult } from '../core/types.js';
+import { tzOption } from './tz-option.js';
 import { generateDemo } from '../demo/generate.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
 import { scan } from '../scan/run.js';
 import { readdir, writeFile } from 'node:fs/promises';
+import type { ServerSummary } from '../core/types.js';
+import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
+import { withExamples } from './help.js';
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -35,21 +37,32 @@ async function recordDemoCase(result: ScanResult): Promise<string> {
   }
 }
 
+/** The demo's last words: what the scan above found, said of what was actually scanned. */
+export function demoClosing(servers: Pick<ServerSummary, 'name' | 'verdict'>[], wroteSample: boolean, dir: string): string {
+  const found = servers.length === 0 ? 'no Exchange or IIS server' : servers.map((s) => `${safeText(s.name)} ${s.verdict}`).join(', ');
+  const what = wroteSample ? 'the sample evidence the demo wrote' : `what ${safeText(dir)} already held (not necessarily the demo's sample)`;
+  return `\nScanned ${what}: ${found}. The demo exits 0 whatever it finds; on real evidence \`exir scan\` exits 1 when it finds exploit attempts or worse.\n`;
+}
+
 export function registerDemo(program: Command, setExit: SetExit): void {
-  program
-    .command('demo')
+  withExamples(program.command('demo'), [
+    'exir demo',
+    'exir demo --out ./exir-demo --size-mb 40 --json demo.json',
+    'exir demo --seed 7 --out other-demo --tz UTC',
+  ], '0 the demo ran (its sample holds an attack, but a demo is not a finding), 2 error.')
     .description('Write a realistic sample bundle of two Exchange 2016 servers (one attacked through ProxyLogon), then scan it.')
     .option('--out <dir>', 'where to write the sample evidence', 'exir-demo')
     .option('--seed <n>', 'generator seed (the same seed writes the same bytes)', wholeNumber, 20210302)
     .option('--size-mb <n>', 'approximate size of the sample evidence in MB', wholeNumber, 40)
     .option('--json <file>', 'also write the scan result as JSON')
-    .option('--tz <zone>', 'time zone for times shown (IANA name)', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption())
     .option('-q, --quiet', 'no progress bar')
     .option('--no-case', `do not record the scan in the case ${DEMO_CASE} (in the workspace's case store, for exir serve)`)
     .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string; case: boolean }) => {
       const outDir = resolve(flags.out);
       const existing = await readdir(outDir).catch(() => []);
-      if (existing.length > 0) {
+      const wroteSample = existing.length === 0;
+      if (!wroteSample) {
         // Never delete a folder the user has: scan what is there, which a rerun of the demo wrote.
         process.stderr.write(`${outDir} is not empty: scanning what it holds (remove it to write the sample afresh)\n\n`);
       } else {
@@ -76,8 +89,7 @@ export function registerDemo(program: Command, setExit: SetExit): void {
           return;
         }
       }
-      process.stdout.write('\nThe sample evidence holds one attacked server (EX01) and one that was only scanned (EX02); '
-        + 'on real evidence `exir scan` exits 1 when it finds exploit attempts or worse.\n');
+      process.stdout.write(demoClosing(result.servers, wroteSample, flags.out));
       setExit(EXIT.CLEAN);
     });
 }

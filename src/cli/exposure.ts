@@ -10,6 +10,7 @@ import {
 import { safeText } from '../core/terminal-text.js';
 import type { Warning } from '../core/types.js';
 import { scan } from '../scan/run.js';
+import { withExamples } from './help.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -350,8 +351,11 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
     ].join('\n'))
     .action(async (inputs: string[], flags: ExposureFlags) => runExposure(inputs, flags, setExit, io));
 
-  exposure
-    .command('update')
+  withExamples(exposure.command('update'), [
+    'exir exposure update --from build-numbers-and-release-dates.md --dry-run',
+    'exir exposure update --from exchange-builds.html --write my-builds.json   # then: exir exposure --builds my-builds.json …',
+    'exir exposure update --from cve-records.json   # compare saved CVE records with the CVE map; writes nothing',
+  ], '0 table written (or, with --dry-run, checked; or CVE records compared), 2 error (a page it cannot read, a table it cannot write).')
     .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map.')
     .requiredOption('--from <file>', 'the page (its Markdown source, the saved HTML, or its text), or CVE JSON 5 records (one, an array, or one per line)')
     .option('--table <file>', 'the build table to start from (default: the shipped one)')

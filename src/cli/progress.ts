@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ScanProgress } from '../scan/run.js';
+import { EtaEstimator, formatEta } from './eta.js';
 
 const MB = 1024 * 1024;
 
@@ -19,17 +20,20 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
     const bar = new cliProgress.SingleBar(
       {
         stream: process.stderr,
-        format: '{pass} |{bar}| {percentage}% | {files}/{totalFiles} files | {mb}/{totalMb} MB | eta {eta_formatted}',
+        format: '{pass} |{bar}| {percentage}% | {files}/{totalFiles} files | {mb}/{totalMb} MB | eta {left}',
         hideCursor: true,
         fps: 5,
       },
       cliProgress.Presets.shades_classic,
     );
     let pass: string | undefined;
+    let eta = new EtaEstimator();
     return {
       update(p) {
-        const payload = { pass: PASS_NAMES[p.pass], files: p.files, totalFiles: p.totalFiles, mb: (p.bytes / MB).toFixed(0), totalMb: (p.totalBytes / MB).toFixed(0) };
-        // Each pass over the evidence has its own bar: reading, checking files, following the attackers.
+        // Each pass over the evidence has its own bar and its own rate: reading, checking files, following the attackers.
+        if (pass !== p.pass) eta = new EtaEstimator();
+        const left = formatEta(eta.update(Date.now(), p.bytes, p.totalBytes));
+        const payload = { pass: PASS_NAMES[p.pass], files: p.files, totalFiles: p.totalFiles, mb: (p.bytes / MB).toFixed(0), totalMb: (p.totalBytes / MB).toFixed(0), left };
         if (pass !== p.pass) {
           if (pass !== undefined) bar.stop();
           bar.start(Math.max(1, p.totalBytes), 0, payload);

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { withExamples } from './help.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -47,9 +48,10 @@ export function registerQueue(program: Command, setExit: SetExit): void {
       setExit(EXIT.CLEAN);
     });
 
-  program
-    .command('queue')
-    .description('The scan queue: runs, jobs waiting, active and failed per firm, and the slowest files.')
+  const queue = withExamples(program.command('queue')
+    .description('The scan queue: runs, jobs waiting, active and failed per firm, and the slowest files.'),
+  ['exir queue status --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir'], '0 shown, 2 error (no queue or database).');
+  queue
     .command('status')
     .option('--queue <url>', 'the Redis queue (redis://…; default EXIR_QUEUE)')
     .option('--db <url>', 'PostgreSQL for the results (postgres://…; default EXIR_DB)')

@@ -14,11 +14,21 @@ import { FORMATS, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
+import { withExamples } from './help.js';
 
 interface ReportFlags {
-  pack: PackName | 'all';
-  format: PackFormat;
+  pack?: PackName | 'all';
+  format?: PackFormat;
   out?: string;
+}
+
+/** `--json` is `--format json`; without `--pack`, `--out` means every pack and nothing else is a choice made. */
+function reportChoice(f: ReportFlags & { json?: boolean }): { pack: PackName | 'all'; format: PackFormat } {
+  if (f.json && f.format !== undefined && f.format !== 'json') throw new Error(`--json and --format ${f.format} ask for two formats; give one`);
+  const format = f.json ? 'json' : f.format ?? 'html';
+  if (f.pack !== undefined) return { pack: f.pack, format };
+  if (f.out !== undefined) return { pack: 'all', format };
+  throw new Error(`say which draft: --pack ${[...PACKS, 'all'].join('|')}, or --out FOLDER for all of them`);
 }
 
 async function render(drafts: Draft[], format: PackFormat): Promise<(string | Buffer)[]> {
@@ -28,13 +38,19 @@ async function render(drafts: Draft[], format: PackFormat): Promise<(string | Bu
 }
 
 export function registerReport(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
-  storeOptions(program.command('report').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
+  const cmd = storeOptions(program.command('report').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
     .description('Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing or the breach-log entry, from the case.')
-    .addOption(new Option('--pack <pack>', 'which draft').choices([...PACKS, 'all']).makeOptionMandatory())
-    .addOption(new Option('--format <format>', 'file format').choices(FORMATS).default('html'))
-    .option('--out <path>', 'file to write (a folder with --pack all); HTML and JSON of one pack go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'))
+    .addOption(new Option('--pack <pack>', 'which draft (required, except that --out alone means all)').choices([...PACKS, 'all']))
+    .addOption(new Option('--format <format>', 'file format (default: html; json with --json)').choices(FORMATS))
+    .option('--out <path>', 'file to write (a folder with --pack all); HTML and JSON of one pack go to stdout without it, DOCX and PDF to ./FIRM-CASE-PACK.EXT'));
+  withExamples(cmd, [
+    'exir report acme/exch-2021 --pack joic > joic.html',
+    'exir report acme/exch-2021 --pack board --format docx --out board.docx',
+    'exir report acme/exch-2021 --pack joic --json | jq .open',
+    'exir report acme/exch-2021 --format pdf --out drafts/',
+  ], '0 drafts written (open questions are listed in them, not an error), 2 error (bad arguments, an unknown case).')
     .action(runWithStore('report', io, setExit, async (store, flags, args) => {
-      const f = flags as typeof flags & ReportFlags;
+      const f = { ...(flags as typeof flags & ReportFlags), ...reportChoice(flags) };
       const ref = String(args[0]);
       const now = flags.now ?? io.now();
       const standing = await refreshObligations(store, ref, now);

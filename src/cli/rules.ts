@@ -5,12 +5,14 @@ import { loadMappings } from '../detect/mapping.js';
 import { checkRuleSamples } from '../detect/rule-samples.js';
 import { MAPPINGS_DIR, loadRuleset, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
 import { EXIT, type SetExit } from './exit-codes.js';
+import { withExamples } from './help.js';
 
 export function registerRules(program: Command, setExit: SetExit): void {
-  const rules = program.command('rules').description('Check detection rules: their samples and their syntax.');
+  const rules = withExamples(program.command('rules').description('Check detection rules: their samples and their syntax.'),
+    ['exir rules test', 'exir rules lint ./my-rules'], '0 every rule passes, 1 a rule failed its samples or did not load, 2 error.');
 
-  rules
-    .command('test')
+  withExamples(rules.command('test'), ['exir rules test', 'exir rules test ./my-rules --json'],
+    '0 every rule matches its samples and misses its near misses, 1 a check failed, 2 error.')
     .description('Run every rule against the must-match and near-miss samples beside it.')
     .argument('[dir]', 'rules folder', SHIPPED_SIGMA_DIR)
     .option('--json', 'print the checks as JSON')
@@ -29,8 +31,8 @@ export function registerRules(program: Command, setExit: SetExit): void {
       setExit(failed.length ? EXIT.FINDINGS : EXIT.CLEAN);
     });
 
-  rules
-    .command('lint')
+  withExamples(rules.command('lint'), ['exir rules lint', 'exir rules lint rules/sigma ./my-rules --json'],
+    '0 every rule loaded, 1 a rule did not load (file and position shown), 2 error.')
     .description('Load every rule and report the broken ones with file and position.')
     .argument('[dirs...]', 'rules folders', [SHIPPED_SIGMA_DIR])
     .option('--json', 'print the problems as JSON')

@@ -6,12 +6,13 @@ import { isAttack } from '../correlate/verdict.js';
 import { consoleReport } from '../report/console.js';
 import { toJson } from '../report/json.js';
 import { mergedTimeline } from '../correlate/timeline.js';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { tzOption } from './tz-option.js';
 import { writeTimeline } from './timeline.js';
 import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
+import { withExamples } from './help.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -57,13 +58,18 @@ async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, a
 }
 
 export function registerScan(program: Command, setExit: SetExit): void {
-  program
-    .command('scan')
+  withExamples(program.command('scan'), [
+    'scan ./EX01-logs ./EX02-triage.zip',
+    'scan triage.zip --json result.json --timeline timeline.csv',
+    'scan bundle/ --json - | jq \'.servers\'',
+    'scan bundle/ --case acme/exch-2021 --tz UTC',
+    'scan /shared/acme/*.zip --case acme/exch-2021 --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir',
+  ].map((e) => `exir ${e}`), '0 nothing found at exploit-attempt or above, 1 exploit attempts or worse found, 2 error (bad arguments, unreadable input).')
     .description('Read folders and .zip bundles of Exchange and IIS logs and say whether each server was probed, attacked or compromised.')
     .argument('<paths...>', 'folders and .zip files (read in place)')
     .option('--json <file>', 'write the whole result as JSON to FILE (- for stdout)')
     .option('--timeline <file>', 'write the merged timeline for Timesketch: CSV, or JSON lines when FILE ends in .jsonl')
-    .option('--tz <zone>', 'time zone for times shown to people (IANA name)', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption())
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option('--threads <n>', 'reading threads (default: one per core but one; 1 on a 2-core machine)', positiveInt)
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
@@ -74,8 +80,6 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
     .option('--queue <url>', 'send the reading to `exir worker` processes through this Redis queue (redis://…; default EXIR_QUEUE); needs --db postgres://…')
     .option('-q, --quiet', 'no progress bar')
-    .addHelpText('after', '\nExamples:\n  exir scan ./EX01-logs\n  exir scan triage.zip --json result.json --timeline timeline.csv\n'
-      + '  exir scan /shared/acme/*.zip --case acme/exch-2021 --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir\n\nExit codes: 0 nothing found, 1 exploit attempts or worse found, 2 error.')
     .action(async (paths: string[], flags: ScanFlags) => {
       const queueUrl = flags.queue ?? process.env['EXIR_QUEUE'];
       const dbUrl = flags.db ?? process.env['EXIR_DB'];

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { safeText } from '../core/terminal-text.js';
+import { withExamples } from './help.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 
 interface ServeFlags {
@@ -48,7 +49,12 @@ async function readStdin(): Promise<string> {
 }
 
 export function registerServe(program: Command, setExit: SetExit): void {
-  program.command('serve')
+  withExamples(program.command('serve'), [
+    'exir serve',
+    'exir serve --port 8400 --db postgres://127.0.0.1/exir',
+    'exir serve --bind 0.0.0.0 --users users.yaml --secure-cookie',
+    'exir serve --hash-password < password.txt',
+  ], '0 stopped cleanly, 2 error (bad arguments, --bind without --token-file or --users, a store that cannot be opened).')
     .description('The case dashboard in a browser: verdicts, timeline, sessions, mailboxes, clocks, playbook, decisions, filings and packs.')
     .option('--port <n>', 'port to listen on (0: any free port)', port, 8400)
     .option('--bind <address>', 'address to listen on; anything but loopback needs --token-file or --users', '127.0.0.1')

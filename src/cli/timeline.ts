@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ScanResult, TimelineEntry } from '../core/types.js';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { tzOption } from './tz-option.js';
 import { mergedTimeline } from '../correlate/timeline.js';
 import { timelineCsv, timelineJsonl } from '../report/timeline-csv.js';
 import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
+import { withExamples } from './help.js';
 
 /** Writes a timeline as CSV, or as JSON lines when the name ends in .jsonl; `-` is stdout. */
 export async function writeTimeline(file: string, entries: TimelineEntry[], zone: string, format?: 'csv' | 'jsonl'): Promise<void> {
@@ -26,14 +27,17 @@ interface TimelineFlags {
 }
 
 export function registerTimeline(program: Command, setExit: SetExit): void {
-  program
-    .command('timeline')
+  withExamples(program.command('timeline'), [
+    'exir timeline bundle/ --out timeline.csv',
+    'exir timeline --from result.json --out timeline.jsonl',
+    'exir timeline bundle/ --format jsonl | jq .summary',
+  ], '0 written, 2 error (bad arguments, unreadable input, a --from file that is not a scan result).')
     .description('Write one merged timeline of the attack: every finding and every record of the attackers\' sessions, each with its file and line.')
     .argument('[paths...]', 'folders and .zip files to scan (or use --from)')
     .option('--from <scan.json>', 'use the result of an earlier `exir scan --json` instead of scanning')
     .option('--out <file>', 'where to write it (- for stdout)', '-')
     .option('--format <format>', 'csv (Timesketch) or jsonl; default from the file name, else csv')
-    .option('--tz <zone>', 'time zone for the local_time column (IANA name)', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption('time zone for the local_time column (IANA name); the datetime column stays UTC'))
     .option('-q, --quiet', 'no progress bar')
     .action(async (paths: string[], flags: TimelineFlags) => {
       if (flags.format && flags.format !== 'csv' && flags.format !== 'jsonl') throw new Error('--format must be csv or jsonl');

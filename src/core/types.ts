@@ -47,6 +47,11 @@ export interface LogRecord {
   origin: Origin;
   /** The record's raw text, for keyword rules and for showing the evidence as it stands. */
   raw: string;
+  /**
+   * Set on a record that could not be split into its fields (a quote that breaks the CSV): why. Its
+   * fields are a best reading of the raw text, so rules' strings are still searched; it stays counted as bad.
+   */
+  damaged?: string;
 }
 
 /** A record that could not be read, counted and located rather than dropped. */
@@ -69,6 +74,8 @@ export interface EvidenceFile {
   badSamples: BadRecord[];
   /** Exchange build the log itself names, where it does. */
   build?: string;
+  /** How the file spelled its server (folder name, the log's own name), before they were made one. */
+  serverNames?: string[];
   /** Why the file was not read as a log, when kind is unknown. */
   note?: string;
 }
@@ -100,6 +107,10 @@ export interface Finding {
   userAgent?: string;
   /** Set on a finding whose record shows how far its request went; others on that request are held to its stage. */
   capsRequest?: string;
+  /** Said when a CVE the rule names was first exploited after the record's time. */
+  cveNote?: string;
+  /** A published indicator matched (an attacker's address): context that never raises a server above probed by itself. */
+  indicatorOnly?: true;
 }
 
 export interface ServerSummary {
@@ -113,6 +124,25 @@ export interface ServerSummary {
   summary: string;
   /** What evidence would change the verdict, in plain words. */
   wouldChange: string;
+  /** Every spelling of the server's name the evidence used (`ex01`, `EX01.corp.local`), for a reader to check the join. */
+  namesSeen?: string[];
+  /** Pages in the web folders that answered or were found as web shells, one per page with every source. */
+  webShells?: WebShell[];
+}
+
+export type WebShellSource = 'iis' | 'httpproxy' | 'file';
+
+/** One web shell on one server, however many logs and files show it. */
+export interface WebShell {
+  /** The URL path, lower case (`/owa/auth/x.aspx`); a file is named by the path IIS serves it at. */
+  url: string;
+  sources: WebShellSource[];
+  /** A log shows it answering commands (a POST answered, a command in the query), not only existing. */
+  used: boolean;
+  /** ISO 8601 UTC: the earliest request, or the file's modified time. */
+  firstSeen: string | undefined;
+  /** The files found for it, as collected. */
+  files: string[];
 }
 
 /** One line of the story: a finding, or a record the attacker left that no rule matched. */
@@ -206,6 +236,19 @@ export interface CoverageGap {
   statement: string;
 }
 
+export const CONTEXT_KINDS = ['logon', 'account-change', 'permission-cmdlet', 'mail'] as const;
+/** logon: 4624/4648; account-change: accounts and groups (4720…5136); permission-cmdlet: mailbox and role rights granted; mail: a message received. */
+export type ContextKind = (typeof CONTEXT_KINDS)[number];
+
+/** A record kept as context, never as a finding: it changes no verdict (see detect/context.ts). */
+export interface ContextRecord {
+  kind: ContextKind;
+  time: string | undefined;
+  server: string;
+  origin: Origin;
+  fields: Record<string, string>;
+}
+
 export interface Warning {
   /** Where, when it has a place: a file, a rule, a line. */
   where?: string;
@@ -222,6 +265,8 @@ export interface ScanResult {
   mailboxes: MailboxTouch[];
   mail: MailMovement[];
   coverage: Coverage[];
+  /** Logons, account changes and inbound mail, kept for the credentials and phishing assessments; absent from older scans. */
+  context?: ContextRecord[];
   warnings: Warning[];
   /** Rules loaded; not loaded (each one also a located warning); loaded but for logs exir does not read. */
   rules: { loaded: number; failed: number; unreachable: number };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Coverage, CoverageGap, EvidenceFile, Finding, SourceKind } from '../core/types.js';
+import { spokenTime } from './verdict.js';
 
 export interface Wave {
   id: string;
@@ -126,7 +127,8 @@ function holes(files: EvidenceFile[], name: string, server: string): CoverageGap
     if (reach !== undefined && start - reach > HOLE_MS) {
       const from = new Date(reach).toISOString();
       const to = new Date(start).toISOString();
-      out.push({ from, to, statement: `${name} on ${server} have nothing between ${from.replace('T', ' ').slice(0, 16)} and ${to.replace('T', ' ').slice(0, 16)} UTC: a gap in the logs (deleted, rolled over or not collected).` });
+      const said = (iso: string) => spokenTime(iso).slice('at '.length);
+      out.push({ from, to, statement: `${name} on ${server} have nothing between ${said(from)} and ${said(to)}: a gap in the logs (deleted, rolled over or not collected).` });
     }
     reach = reach === undefined ? end : Math.max(reach, end);
   }

@@ -1,3 +1,4 @@
+import { showsExchange } from './exchange-host.js';
 import {
   MAILBOX_LEVELS, type EvidenceFile, type Finding, type MailboxLevel, type MailboxTouch, type MailMovement, type Origin, type Session,
   type TimelineEntry,
@@ -123,7 +124,7 @@ function fromRequest(entry: TimelineEntry, touches: Touches): void {
  * succeeded (an SSRF running as SYSTEM, a web shell) puts every mailbox on it in reach: that is
  * said as one entry, `*`, rather than pretending to a short list.
  */
-export function findMailboxes(findings: Finding[], sessions: Session[], _evidence: EvidenceFile[]): MailboxTouch[] {
+export function findMailboxes(findings: Finding[], sessions: Session[], evidence: EvidenceFile[]): MailboxTouch[] {
   const touches = new Touches();
   for (const session of sessions) {
     for (const entry of session.entries) {
@@ -142,12 +143,24 @@ export function findMailboxes(findings: Finding[], sessions: Session[], _evidenc
   for (const f of findings) {
     if (f.benign || f.cappedBy || stageRank(f.stage) < stageRank('exploited')) continue;
     const earlier = successes.get(f.server);
-    if (!earlier || (f.time ?? '') < (earlier.time ?? '')) successes.set(f.server, f);
+    // The earliest success with a time; a file found on disk (no time) only when nothing says when.
+    if (!earlier || (f.time !== undefined && (earlier.time === undefined || f.time < earlier.time))) successes.set(f.server, f);
   }
   for (const [server, f] of successes) {
-    touches.add('*', server, 'reachable', f.time, `every mailbox on ${server} was within the attacker's reach ${spokenTime(f.time)}, when ${f.story ?? f.title}`, f.origin);
+    // A machine with no trace of Exchange (a domain controller in the same export) holds no mailboxes.
+    if (!showsExchange(server, evidence, [...findings, ...sessions.flatMap((x) => x.entries)])) continue;
+    touches.add('*', server, 'reachable', f.time, inReach(server, f), f.origin);
   }
   return touches.list();
+}
+
+/** Why every mailbox on a server was in reach, as a sentence: a story is a clause, a title a name. */
+function inReach(server: string, f: Finding): string {
+  const head = `every mailbox on ${server} was within the attacker's reach`;
+  if (f.story) return `${head} ${spokenTime(f.time)}, when ${f.story}`;
+  const since = f.time ? ` from ${spokenTime(f.time).slice('at '.length)}` : '';
+  const where = f.time ? '' : ` (${f.origin.path}; the file does not say when it was put there)`;
+  return `${head}${since}, shown by ${f.title}${where}`;
 }
 
 /** The addresses the attackers had mail forwarded to, lower-cased. */

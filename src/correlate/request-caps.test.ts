@@ -35,3 +35,11 @@ test('success on the same request is never held down, nor is another server’s 
   ]);
   assert.deepEqual(out.map((f) => f.stage), ['probe', 'exploited', 'exploit-attempt']);
 });
+
+test('an id that different clients carry is no request: it caps nothing', () => {
+  const out = capRequests([
+    finding('autodiscover-only', 'probe', { requestId: 'shared-id', capsRequest: 'went no further', clientIp: '198.51.100.7' }),
+    finding('hafnium-ua-httpproxy', 'exploit-attempt', { requestId: 'shared-id', clientIp: '203.0.113.45' }),
+  ]);
+  assert.deepEqual(out.map((f) => [f.stage, f.cappedBy]), [['probe', undefined], ['exploit-attempt', undefined]]);
+});

@@ -1,3 +1,4 @@
+import { sharedRequestIds } from '../core/request-id.js';
 import type { Finding } from '../core/types.js';
 import { stageRank } from './verdict.js';
 
@@ -8,8 +9,11 @@ import { stageRank } from './verdict.js';
  */
 export function capRequests(findings: Finding[]): Finding[] {
   const caps = new Map<string, Finding>();
+  // An id that different clients carry is not one request: it caps nothing.
+  const shared = sharedRequestIds(findings);
   for (const f of findings) {
-    if (f.capsRequest && f.requestId) caps.set(`${f.server}\u0000${f.requestId}`, f);
+    const key = `${f.server}\u0000${f.requestId ?? ''}`;
+    if (f.capsRequest && f.requestId && !shared.has(key)) caps.set(key, f);
   }
   if (caps.size === 0) return findings;
   return findings.map((f) => {

@@ -1,3 +1,4 @@
+import { sharedRequestIds } from '../core/request-id.js';
 import { STAGES, type Finding, type Session, type Stage, type TimelineEntry } from '../core/types.js';
 import type { Mappings } from '../detect/mapping.js';
 import { isAttack, stageRank } from './verdict.js';
@@ -18,6 +19,8 @@ export interface FollowKeys {
 
 /** Records with no client (cmdlets, ECP) join the attack on their server within this time. */
 const NEARBY_MS = 30 * 60 * 1000;
+/** Client-less records with no client near them (event logs alone) chain into one session at most this far apart. */
+const EVENT_GAP_MS = 10 * 60 * 1000;
 /** Around each attack finding, the period in which client-less logs are read again. */
 const WINDOW_BEFORE_MS = 10 * 60 * 1000;
 const WINDOW_AFTER_MS = 60 * 60 * 1000;
@@ -150,14 +153,16 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
     else uf.union(first, i);
   };
   const shells = new Set(shellUrls(findings));
+  const sharedIds = sharedRequestIds(entries);
   entries.forEach((e, i) => {
-    if (e.requestId) join(`req\u0000${e.server}\u0000${e.requestId}`, i);
+    if (e.requestId && !sharedIds.has(`${e.server}\u0000${e.requestId}`)) join(`req\u0000${e.server}\u0000${e.requestId}`, i);
     if (e.clientIp) join(`ip\u0000${e.clientIp}`, i);
     const url = (e.fields['cs-uri-stem'] ?? e.fields['UrlStem'])?.toLowerCase();
     if (url && shells.has(url)) join(`shell\u0000${e.server}\u0000${url}`, i);
   });
   // Client-less records: attach to the nearest entry with a client on the same server.
   const withClient = entries.map((e, i) => ({ e, i })).filter(({ e }) => e.clientIp && e.time);
+  const lastAlone = new Map<string, { i: number; t: number }>();
   entries.forEach((e, i) => {
     if (e.clientIp || !e.time) return;
     const t = Date.parse(e.time);
@@ -172,6 +177,12 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
       }
     }
     if (best !== undefined) uf.union(best, i);
+    else {
+      // Nothing with a client near it (an event log alone): events on one host minutes apart are one session.
+      const prev = lastAlone.get(e.server);
+      if (prev && t - prev.t <= EVENT_GAP_MS) uf.union(prev.i, i);
+      lastAlone.set(e.server, { i, t });
+    }
   });
 
   const groups = new Map<number, TimelineEntry[]>();

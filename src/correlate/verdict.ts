@@ -1,6 +1,8 @@
 import {
-  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict,
+  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
+import { showsExchange } from './exchange-host.js';
+import { inZone, zoneAbbreviation } from '../core/zoned-time.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
   probe: 'probed',
@@ -18,7 +20,7 @@ export function stageRank(stage: Stage): number {
 
 /** Findings at or above an exploit attempt are what the exit code and "attacker" mean. */
 export function isAttack(finding: Finding): boolean {
-  return !finding.benign && stageRank(finding.stage) >= stageRank('exploit-attempt');
+  return !finding.benign && !finding.indicatorOnly && stageRank(finding.stage) >= stageRank('exploit-attempt');
 }
 
 const PLAIN: Record<Verdict, string> = {
@@ -43,20 +45,41 @@ function maxTime(a: string | undefined, b: string | undefined): string | undefin
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** "02:14 UTC on 3 March 2021": how a person says a time in a sentence. */
-export function spokenTime(iso: string | undefined): string {
+/**
+ * "at 02:14 UTC on 3 March 2021": how a person says a time in a sentence. The sentences the JSON
+ * output keeps are in UTC; people read them in their own zone (see spokenIn).
+ */
+export function spokenTime(iso: string | undefined, zone = 'UTC'): string {
   if (!iso) return 'at an unknown time';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return 'at an unknown time';
+  if (zone !== 'UTC') {
+    const [date, time] = inZone(iso, zone).split(' ');
+    const [y, m, day] = (date ?? '').split('-').map(Number);
+    return `at ${(time ?? '').slice(0, 5)} ${zoneAbbreviation(iso, zone)} on ${day} ${MONTHS[(m ?? 1) - 1]} ${y}`;
+  }
   const hh = String(d.getUTCHours()).padStart(2, '0');
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
   return `at ${hh}:${mm} UTC on ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+const SPOKEN_UTC = new RegExp(`\\b(\\d{2}):(\\d{2}) UTC on (\\d{1,2}) (${MONTHS.join('|')}) (\\d{4})\\b`, 'g');
+
+/** A sentence made with spokenTime, its times said in `zone` ("at 03:14 BST on 3 July 2021"). */
+export function spokenIn(sentence: string, zone: string): string {
+  if (zone === 'UTC') return sentence;
+  return sentence.replace(SPOKEN_UTC, (whole, hh: string, mm: string, day: string, month: string, year: string) => {
+    const ms = Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), Number(hh), Number(mm));
+    return Number.isNaN(ms) ? whole : spokenTime(new Date(ms).toISOString(), zone).slice('at '.length);
+  });
 }
 
 export interface VerdictContext {
   sessions?: Session[];
   coverage?: Coverage[];
   mailboxes?: MailboxTouch[];
+  /** Per server, its web shells (correlate/web-shells.ts). */
+  webShells?: Map<string, WebShell[]>;
 }
 
 /** One summary per server named in the evidence or the findings, worst verdict first. */
@@ -74,7 +97,9 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     const ips = new Set<string>();
     for (const f of own) {
       stageCounts[f.stage] += 1;
-      if (!top || stageRank(f.stage) > stageRank(top)) top = f.stage;
+      // An address on a published list is context: alone it shows no more than a probe.
+      const counts = f.indicatorOnly && stageRank(f.stage) > stageRank('probe') ? 'probe' : f.stage;
+      if (!top || stageRank(counts) > stageRank(top)) top = counts;
       if (f.benign) continue;
       first = minTime(first, f.time);
       last = maxTime(last, f.time);
@@ -86,6 +111,8 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     }
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
+    const shells = context.webShells?.get(name) ?? [];
+    const namesSeen = [...new Set(evidence.filter((e) => e.server === name).flatMap((e) => e.serverNames ?? []))].sort();
     out.push({
       name,
       verdict,
@@ -93,8 +120,12 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       lastActivity: last,
       attackerIps: [...ips].sort(),
       stageCounts,
-      summary: describe(verdict, own, ips.size),
+      summary: describe(verdict, own, ips.size) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+        ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
+        : ''),
       wouldChange: wouldChange(verdict, gaps.length),
+      ...(namesSeen.length ? { namesSeen } : {}),
+      ...(shells.length ? { webShells: shells } : {}),
     });
   }
   return out.sort((a, b) => VERDICT_ORDER.indexOf(b.verdict) - VERDICT_ORDER.indexOf(a.verdict) || a.name.localeCompare(b.name));
@@ -103,7 +134,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
 /** The finding that decides the verdict: the first one at the highest stage. */
 export function decisiveFinding(findings: Finding[]): Finding | undefined {
   return [...findings]
-    .filter((f) => !f.benign && !f.cappedBy)
+    .filter((f) => !f.benign && !f.cappedBy && !f.indicatorOnly)
     .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];
 }
 
@@ -113,8 +144,10 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
   if (verdict === 'clean' || verdict === 'probed') {
     const benign = findings.filter((f) => f.benign).length;
     const capped = findings.filter((f) => f.cappedBy).length;
+    const listed = findings.filter((f) => f.indicatorOnly).length;
     const notes = [
       benign ? `${benign} hit(s) were recognised as scanners or Exchange's own health probes` : '',
+      listed ? `${listed} request(s) came from addresses published as attacking Exchange servers, which alone shows no more than a probe` : '',
       capped ? `${capped} hit(s) belong to requests that went no further than a probe` : '',
     ].filter(Boolean);
     return notes.length ? `${sentence} (${notes.join('; ')})` : sentence;
@@ -133,7 +166,9 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
     .filter((f) => !f.benign && !f.cappedBy && f.stage === 'exploited' && f.time)
     .sort((a, b) => (a.time as string).localeCompare(b.time as string));
   const firstMs = successes[0]?.time ? Date.parse(successes[0].time) : undefined;
-  const entry = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  const last = firstMs === undefined ? undefined : successes.filter((f) => Date.parse(f.time as string) - firstMs <= 3600_000).pop();
+  // Of several of the same step (the same virtual directory written twice), the first is how they got in.
+  const entry = last && successes.find((f) => (f.story ?? f.title) === (last.story ?? last.title));
   if (verdict === 'exploited' || !entry) {
     const step = entry ?? decisive;
     return `${head}: ${step.story ?? `the evidence shows: ${step.title}`} ${spokenTime(step.time)}${from}`;

@@ -126,7 +126,8 @@ describe('generateDemo', () => {
   before(async () => {
     root = await temp();
     result = await generateDemo({ outDir: root, seed: 11, targetBytes: 4_000_000 });
-    parsed = await Promise.all(result.files.map((f) => parseFile(root, f)));
+    // The Security log export is JSON lines, not a W3C or Exchange log (demo/aftermath.ts).
+    parsed = await Promise.all(result.files.filter((f) => !f.endsWith('.jsonl')).map((f) => parseFile(root, f)));
   });
 
   it('reports exactly the files and bytes it wrote', async () => {
@@ -144,6 +145,10 @@ describe('generateDemo', () => {
       /^EX0[12]\/Exchange\/Logging\/CmdletInfra\/Powershell-Proxy\/Http\/Rps_Http_20210\d{5}-1\.LOG$/,
       /^EX0[12]\/Exchange\/Logging\/CmdletInfra\/Powershell-Proxy\/Cmdlet\/Rps_Cmdlet_20210\d{5}-1\.LOG$/,
       /^EX0[12]\/inetpub\/logs\/LogFiles\/W3SVC[12]\/u_ex210\d{3}\.log$/,
+      // The attack's aftermath on EX01 (demo/aftermath.ts): a rolled-over cmdlet log, the Security log, message tracking.
+      /^EX01\/Exchange\/Logging\/CmdletInfra\/Powershell-Proxy\/Cmdlet\/Rps_Cmdlet_20210\d{5}-2\.LOG$/,
+      /^EX01\/Windows\/EventLogs\/Security\.jsonl$/,
+      /^EX01\/Exchange\/TransportRoles\/Logs\/MessageTracking\/MSGTRK20210\d{3}-1\.LOG$/,
     ];
     for (const f of result.files) assert.ok(patterns.some((re) => re.test(f)), `unexpected path ${f}`);
     for (const server of ['EX01', 'EX02']) {
@@ -156,7 +161,7 @@ describe('generateDemo', () => {
 
   it('begins every file with a valid header whose #Fields match every row, in time order', () => {
     const types = new Set(parsed.map((p) => p.logType));
-    assert.deepEqual([...types].sort(), ['ECP Server Log', 'HttpProxy Logs', 'OABGenerator Log', 'Rps Cmdlet Logs', 'Rps Http Logs', 'iis']);
+    assert.deepEqual([...types].sort(), ['ECP Server Log', 'HttpProxy Logs', 'Message Tracking Log', 'OABGenerator Log', 'Rps Cmdlet Logs', 'Rps Http Logs', 'iis']);
     for (const p of parsed) {
       const times = p.rows.map((r) => (p.kind === 'iis' ? `${r[0]}T${r[1]}` : r[0] ?? ''));
       for (let i = 1; i < times.length; i++) assert.ok((times[i - 1] ?? '') <= (times[i] ?? ''), `${p.path}: row ${i + 1} out of order`);

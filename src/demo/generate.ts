@@ -1,5 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { planAttack } from './attack.js';
+import { type AftermathTruth, writeAftermath } from './aftermath.js';
 import { HourBatch, type LogKind } from './batch.js';
 import { MACHINE_LOAD, benignHour, peopleLoad } from './benign.js';
 import { type Ctx, type Scheduled, utc } from './common.js';
@@ -29,6 +30,8 @@ export interface DemoTruth {
   /** ISO 8601 UTC of the ResetOABVirtualDirectory request that wrote the web shell. */
   webShellWrittenTime: string;
   scannerIps: string[];
+  /** What the attack left after the web shell: a dump, a group change, a forwarding rule, the mail after. */
+  aftermath: AftermathTruth;
 }
 
 export interface DemoResult {
@@ -134,11 +137,12 @@ export async function generateDemo(options: DemoOptions): Promise<DemoResult> {
     writer.abort();
     throw err;
   }
+  const aftermath = await writeAftermath(options.outDir, world);
 
   const iso = (t: number): string => new Date(t).toISOString();
   return {
-    files: [...writer.files].sort(),
-    bytes: writer.bytes,
+    files: [...writer.files, ...aftermath.files].sort(),
+    bytes: writer.bytes + aftermath.bytes,
     truth: {
       servers: [
         // Commands ran through the web shell for days: beyond exploitation.
@@ -152,6 +156,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoResult> {
       ssrfTime: iso(attack.ssrfTime),
       webShellWrittenTime: iso(attack.webShellWrittenTime),
       scannerIps: scanners.ips,
+      aftermath: aftermath.truth,
     },
     rows: { ...writer.rows },
     requests,

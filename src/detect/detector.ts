@@ -1,3 +1,4 @@
+import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
 import { fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
@@ -48,7 +49,8 @@ export class Detector {
     const mapping = this.mappings.get(record.source);
     if (!entry || !mapping) return [];
     const findings: Finding[] = [];
-    const requestId = firstValue(record, mapping.who.requestId);
+    const id = firstValue(record, mapping.who.requestId);
+    const requestId = isRealRequestId(id) ? id : undefined;
     const url = firstValue(record, mapping.who.url);
     const userAgent = firstValue(record, mapping.who.userAgent);
     const clientIp = firstValue(record, mapping.who.clientIp);
@@ -71,6 +73,14 @@ export class Detector {
           const value = access.get(name);
           if (value !== undefined) fields[name] = value;
         }
+        // The values a reader decides by (the command line, the cmdlet and its parameters, the target
+        // file), even where the rule matched on others (the event id, the parent process).
+        for (const column of mapping.keep) {
+          const value = record.fields[column];
+          if (value && value !== '-' && fields[column] === undefined) fields[column] = value;
+        }
+        // A rule's strings found in a row the reader could not split: said, so no one reads it as a clean match.
+        if (record.damaged) fields['damaged'] = `damaged record (${record.damaged}), matched on its raw text`;
         findings.push({
           ruleId: rule.id,
           title: rule.title,
@@ -90,6 +100,7 @@ export class Detector {
           ...(rule.story ? { story: rule.story } : {}),
           ...(userAgent ? { userAgent } : {}),
           ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
+          ...(rule.indicatorOnly ? { indicatorOnly: true } : {}),
         });
       }
     }

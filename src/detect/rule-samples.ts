@@ -5,6 +5,7 @@ import type { LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from './mapping.js';
+import { loadPlaceholders } from './placeholders.js';
 import { findRuleFiles, MAPPINGS_DIR } from './ruleset.js';
 import { compileRules, type CompiledRule } from './sigma/index.js';
 
@@ -48,10 +49,11 @@ function literalPresent(rule: CompiledRule, record: LogRecord): boolean {
  */
 export async function checkRuleSamples(rulesDir: string, mappingFile = MAPPINGS_DIR): Promise<SampleCheck[]> {
   const mappings = await loadMappings(mappingFile);
+  const placeholders = await loadPlaceholders();
   const checks: SampleCheck[] = [];
   for (const file of await findRuleFiles(rulesDir)) {
     const shown = relative(rulesDir, file);
-    const { rules, errors } = compileRules(await readFile(file, 'utf8'), file);
+    const { rules, errors } = compileRules(await readFile(file, 'utf8'), file, { placeholders });
     for (const error of errors) {
       checks.push({ rule: shown, sample: undefined, ok: false, message: `does not load: ${error.line ? `line ${error.line}: ` : ''}${error.message}` });
     }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { SEVERITIES, STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
 import { logsourceReaches, type Mappings } from './mapping.js';
+import { loadPlaceholders } from './placeholders.js';
 import { compileRules, type CompiledRule, type RuleError } from './sigma/index.js';
 
 /** The project's shipped detection content. */
@@ -25,6 +26,8 @@ export interface ExirRule {
   story: string | undefined;
   /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
   capsRequest: string | undefined;
+  /** A published indicator (an attacker's address): context, never a verdict on its own (`indicator_only: true`). */
+  indicatorOnly: boolean;
   sources: SourceKind[];
   /** File the rule came from, relative to its rules folder. */
   file: string;
@@ -84,12 +87,13 @@ export async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.ym
 /** Loads and compiles every rule in the folders; a broken rule is reported and skipped, never fatal. */
 export async function loadRuleset(dirs: string[], mappings: Mappings, commonLiterals?: readonly string[]): Promise<Ruleset> {
   const common = commonLiterals ?? (await loadCommonLiterals());
+  const placeholders = await loadPlaceholders();
   const set: Ruleset = { rules: [], errors: [] };
   const seen = new Map<string, string>();
   for (const dir of dirs) {
     for (const file of await findRuleFiles(dir)) {
       const shown = relative(dir, file);
-      const { rules, errors } = compileRules(await readFile(file, 'utf8'), file, { commonLiterals: common });
+      const { rules, errors } = compileRules(await readFile(file, 'utf8'), file, { commonLiterals: common, placeholders });
       set.errors.push(...errors);
       for (const compiled of rules) {
         const meta = compiled.rule;
@@ -113,6 +117,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
           benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
           capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
           story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
+          indicatorOnly: meta.custom['indicator_only'] === true,
           sources,
           file: shown,
         });

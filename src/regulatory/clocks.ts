@@ -10,6 +10,8 @@ export type ClockState = (typeof CLOCK_STATES)[number];
 
 export interface Clock {
   ref: string;
+  /** What people call it: `JOIC-1` (see obligation-names.ts). */
+  name: string;
   ruleId: string;
   title: string;
   recipient: string;
@@ -42,11 +44,11 @@ const ANCHOR_WORDS: Record<string, string> = {
   'significance-determined': 'when the incident is established to be significant',
 };
 
-export function clockFor(o: StoredObligation, now: string, notifyDecision: Decision | undefined): Clock {
+export function clockFor(o: StoredObligation, now: string, notifyDecision: Decision | undefined, name = o.ref): Clock {
   const t = o.template as Partial<ObligationTemplate>;
   const nowMs = Date.parse(now);
   const base = {
-    ref: o.ref, ruleId: o.ruleId, title: t.title ?? o.ruleId, recipient: o.recipient, stage: o.stage, law: o.legalReference,
+    ref: o.ref, name, ruleId: o.ruleId, title: t.title ?? o.ruleId, recipient: o.recipient, stage: o.stage, law: o.legalReference,
     confirmation: t.confirmation ?? '?', anchorKind: o.anchorKind, anchorAt: o.anchorAt, hours: o.hours, dueAt: o.dueAt,
     targetHours: o.targetHours, targetAt: o.targetAt, firstFiledAt: o.firstFiledAt, lateByMs: o.lateByMs, delayReasons: o.delayReasons,
     references: [...new Set(o.filings.map((f) => f.reference).filter((r): r is string => r !== undefined))], decision: undefined as string | undefined,

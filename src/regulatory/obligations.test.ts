@@ -53,7 +53,7 @@ test('JOIC (DPJL Art. 20): 72 elapsed hours from awareness, across the March clo
   assert.equal(joic.required, 'yes');
   assert.equal(joic.hours, 72);
   assert.equal(joic.dueAt, '2021-03-29T09:00:00.000Z');
-  assert.deepEqual(localParts(joic.dueAt ?? ''), { date: '2021-03-29', time: '10:00', weekday: 'Mon', zone: 'GMT+1' });
+  assert.deepEqual(localParts(joic.dueAt ?? ''), { date: '2021-03-29', time: '10:00', weekday: 'Mon', zone: 'BST' });
   const follow = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|follow-up');
   assert.equal(follow.anchorAt, undefined);
   assert.equal(follow.hours, undefined, 'no hours are invented for the follow-up');

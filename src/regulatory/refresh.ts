@@ -9,6 +9,7 @@ import type { StoredAssessment, StoredObligation } from '../case/regulatory-type
 import type { Clock } from './clocks.js';
 import { clockFor, notifyDecision, sortClocks } from './clocks.js';
 import type { CaseFacts } from './facts.js';
+import { obligationNames } from './obligation-names.js';
 import { gatherFacts } from './facts.js';
 import { generateObligations } from './obligations.js';
 import type { Rule } from './rules.js';
@@ -71,5 +72,6 @@ export async function refreshObligations(store: CaseStore, ref: string, now: str
   const obligations = await store.syncObligations(ref, specs);
   facts = { ...facts, decisions: await store.listDecisions(ref) };
   const decision = notifyDecision(facts.decisions);
-  return { facts, assessment, obligations, clocks: sortClocks(obligations.map((o) => clockFor(o, now, decision))), heldBack };
+  const names = obligationNames(obligations);
+  return { facts, assessment, obligations, clocks: sortClocks(obligations.map((o) => clockFor(o, now, decision, names.get(o.ref)))), heldBack };
 }

@@ -21,12 +21,12 @@ export function renderClocks(items: { caseRef: string; clock: Clock }[], tz: str
   if (items.length === 0) return 'No obligations (make the assessment first: exir assess CASE).\n';
   const header = [...(withCase ? ['Case'] : []), 'Ref', 'Recipient', 'Stage', 'Due (or firm target)', 'Left', 'State'];
   const rows = items.map(({ caseRef, clock: k }) => [
-    ...(withCase ? [safeText(caseRef)] : []), k.ref, safeText(k.recipient), k.stage,
+    ...(withCase ? [safeText(caseRef)] : []), safeText(k.name), safeText(k.recipient), k.stage,
     k.dueAt ? showTime(k.dueAt, tz, false) : k.targetAt ? `target ${showTime(k.targetAt, tz, false)}` : 'no statutory hours',
     k.leftMs === undefined ? '' : k.leftMs < 0 ? `${showDuration(k.leftMs)} ago` : showDuration(k.leftMs),
     k.state,
   ]);
-  const notes = items.map(({ caseRef, clock: k }) => `  ${withCase ? `${safeText(caseRef)} ` : ''}${k.ref} ${safeText(k.title)}: ${safeText(k.says)}. Law: ${safeText(k.law)} [${k.confirmation}]`);
+  const notes = items.map(({ caseRef, clock: k }) => `  ${withCase ? `${safeText(caseRef)} ` : ''}${safeText(k.name)} ${safeText(k.title)}: ${safeText(k.says)}. Law: ${safeText(k.law)} [${k.confirmation}]`);
   return `${table(header, rows)}\n${notes.join('\n')}\n`;
 }
 

@@ -1,7 +1,7 @@
 // Times are stored as UTC ISO text and shown in the reader's zone (Jersey by default). A deadline
 // in hours counts elapsed hours, so across a clock change its local end moves by an hour.
 
-import { DEFAULT_ZONE } from '../core/zoned-time.js';
+import { DEFAULT_ZONE, zoneAbbreviation } from '../core/zoned-time.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,15 +26,15 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The parts of a local time a test or a table needs: `2021-03-29`, `10:00`, `Mon`, `GMT+1`. */
+/** The parts of a local time a test or a table needs: `2021-03-29`, `10:00`, `Mon`, `BST`. */
 export function localParts(iso: string, tz = DEFAULT_ZONE): { date: string; time: string; weekday: string; zone: string } {
   const parts = formatter(tz).formatToParts(new Date(iso));
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const month = String(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(get('month')) + 1).padStart(2, '0');
-  return { date: `${get('year')}-${month}-${get('day')}`, time: `${get('hour')}:${get('minute')}`, weekday: get('weekday'), zone: get('timeZoneName') };
+  return { date: `${get('year')}-${month}-${get('day')}`, time: `${get('hour')}:${get('minute')}`, weekday: get('weekday'), zone: zoneAbbreviation(iso, tz) };
 }
 
-/** `Mon 29 Mar 2021 10:00 GMT+1`; the UTC time follows when the zone is not UTC. */
+/** `Mon 29 Mar 2021 10:00 BST`; the UTC time follows when the zone is not UTC. */
 export function showTime(iso: string | undefined, tz = DEFAULT_ZONE, withUtc = true): string {
   if (iso === undefined) return 'not recorded';
   const ms = Date.parse(iso);

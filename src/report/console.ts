@@ -1,8 +1,8 @@
 import { pc } from '../core/colour.js';
 import { safeText } from '../core/terminal-text.js';
-import type { Coverage, Finding, MailboxTouch, ScanResult, ServerSummary, Session, Verdict } from '../core/types.js';
+import type { Coverage, Finding, MailboxTouch, ScanResult, ServerSummary, Session, Verdict, WebShell, WebShellSource } from '../core/types.js';
 import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
-import { stageRank } from '../correlate/verdict.js';
+import { spokenIn, stageRank } from '../correlate/verdict.js';
 
 const COLOUR: Record<Verdict, (s: string) => string> = {
   clean: pc.green,
@@ -24,7 +24,15 @@ function findingLine(f: Finding): string {
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
   return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
-    + `      ${pc.dim(`${safeText(f.origin.path)}:${f.origin.line}`)}\n`;
+    + (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '')
+    + `      ${pc.dim(place(f))}\n`;
+}
+
+/** Where to look: a log's file and line; a file on disk's line and byte offset, or the file itself. */
+function place(f: Finding): string {
+  const path = safeText(f.origin.path);
+  if (f.fields['sha256'] === undefined) return `${path}:${f.origin.line}`;
+  return f.origin.offset > 0 ? `${path}:${f.origin.line} (byte ${f.origin.offset})` : `${path} (the whole file)`;
 }
 
 /** The most telling findings first: highest stage, then earliest; one per rule and client. */
@@ -52,29 +60,39 @@ function sessionLines(sessions: Session[]): string {
   }).join('');
 }
 
+const SHELL_SOURCE: Record<WebShellSource, string> = { iis: 'IIS log', httpproxy: 'HttpProxy log', file: 'file found' };
+
+function webShellLines(shells: WebShell[]): string {
+  return shells.slice(0, 12).map((w) => `    ${safeText(w.url)}: ${w.used ? 'used' : 'present'}, first seen ${when(w.firstSeen)}; `
+    + `seen in ${w.sources.map((s) => SHELL_SOURCE[s]).join(', ')}${w.files.length ? ` (${safeText(w.files.join(', '))})` : ''}\n`).join('')
+    + (shells.length > 12 ? `    … and ${shells.length - 12} more (all are in the JSON output)\n` : '');
+}
+
 function mailboxLines(mailboxes: MailboxTouch[]): string {
   return mailboxes.slice(0, 12).map((m) => {
     const who = m.mailbox === '*' ? pc.bold('every mailbox on the server') : safeText(m.mailbox);
-    return `    ${m.level.padEnd(9)} ${who}: ${safeText(m.how[0] ?? '')}${m.how.length > 1 ? ` (+${m.how.length - 1} more)` : ''}\n`;
+    return `    ${m.level.padEnd(9)} ${who}: ${safeText(spokenIn(m.how[0] ?? '', zone))}${m.how.length > 1 ? ` (+${m.how.length - 1} more)` : ''}\n`;
   }).join('') + (mailboxes.length > 12 ? `    … and ${mailboxes.length - 12} more (all are in the JSON output)\n` : '');
 }
 
 function gapLines(coverage: Coverage[]): string {
   const gaps = coverage.flatMap((c) => c.gaps);
-  return gaps.slice(0, 8).map((g) => `    ${pc.yellow('!')} ${safeText(g.statement)}\n`).join('')
+  return gaps.slice(0, 8).map((g) => `    ${pc.yellow('!')} ${safeText(spokenIn(g.statement, zone))}\n`).join('')
     + (gaps.length > 8 ? `    … and ${gaps.length - 8} more gap(s) (all are in the JSON output)\n` : '');
 }
 
 function serverBlock(server: ServerSummary, result: ScanResult): string {
   const own = result.findings.filter((f) => f.server === server.name);
   let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
-  text += `  ${safeText(server.summary)}\n`;
+  text += `  ${safeText(spokenIn(server.summary, zone))}\n`;
+  if ((server.namesSeen?.length ?? 0) > 1) text += `  ${pc.dim(`named in the evidence as ${safeText((server.namesSeen ?? []).join(', '))}`)}\n`;
   text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
   const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
   if (counts.length) text += `  findings by stage: ${counts.join(', ')}\n`;
   const label = server.verdict === 'probed' || server.verdict === 'clean' ? 'probes seen' : 'attacker activity';
   if (server.firstActivity) text += `  ${label}: ${when(server.firstActivity)} to ${when(server.lastActivity)}\n`;
   if (server.attackerIps.length) text += `  attacker IPs: ${safeText(server.attackerIps.join(', '))}\n`;
+  if (server.webShells?.length) text += `  web shells:\n${webShellLines(server.webShells)}`;
   const sessions = result.sessions.filter((s) => s.servers.includes(server.name));
   if (sessions.length) text += `  attacker sessions:\n${sessionLines(sessions)}`;
   const mailboxes = result.mailboxes.filter((m) => m.server === server.name);
@@ -114,10 +132,14 @@ export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): stri
   const logs = result.evidence.filter((e) => e.kind !== 'unknown');
   const records = logs.reduce((n, e) => n + e.records, 0);
   const bad = logs.reduce((n, e) => n + e.badRecords, 0);
-  const other = result.evidence.length - logs.length;
+  const flaggedPaths = new Set(result.findings.map((f) => f.origin.path));
+  const others = result.evidence.filter((e) => e.kind === 'unknown');
+  const flagged = others.filter((e) => flaggedPaths.has(e.path)).length;
+  const listed = others.length - flagged;
   text += `Read ${result.evidence.length} file(s): ${logs.length} log(s) with ${records} record(s)`;
   text += bad ? `, ${pc.yellow(`${bad} unreadable record(s)`)}` : '';
-  text += other ? `; ${other} other file(s) hashed and listed only` : '';
+  text += flagged ? `; ${flagged} other file(s) with findings` : '';
+  text += listed ? `; ${listed} other file(s) hashed and listed only` : '';
   text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}`
     + `${result.rules.unreachable ? `, ${result.rules.unreachable} for logs exir does not read` : ''}.\n`;
   if (result.warnings.length) text += `${pc.yellow(`${result.warnings.length} warning(s)`)} (on stderr; all are in the JSON output).\n`;

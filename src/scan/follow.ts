@@ -5,6 +5,7 @@ import { peek, type EvidenceOpener } from '../evidence/open.js';
 import { firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
+import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 
 
@@ -58,7 +59,8 @@ export async function followEntry(
       if (!wanted) return;
       const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
       const user = mapping ? firstValue(record, mapping.who.user) : undefined;
-      const requestId = mapping ? firstValue(record, mapping.who.requestId) : undefined;
+      const id = mapping ? firstValue(record, mapping.who.requestId) : undefined;
+      const requestId = isRealRequestId(id) ? id : undefined;
       out.push({
         time: record.time,
         server: (mapping ? serverName(firstValue(record, mapping.who.server)) : undefined) ?? server,

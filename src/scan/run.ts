@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
-import type { EvidenceFile, Finding, MailboxTouch, ScanResult, Session, TimelineEntry, Warning } from '../core/types.js';
+import type { ContextRecord, EvidenceFile, Finding, MailboxTouch, ScanResult, Session, TimelineEntry, Warning } from '../core/types.js';
 import { TOOL } from '../core/tool.js';
 import { measureCoverage } from '../correlate/coverage.js';
 import { findMailboxes, findMailMovements, forwardingAddresses } from '../correlate/mailboxes.js';
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
+import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
+import { webShellsByServer } from '../correlate/web-shells.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
 import { EvidenceOpener } from '../evidence/open.js';
@@ -157,8 +159,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let sessions: Session[];
   let mailboxes: MailboxTouch[];
   let forwarded: TimelineEntry[];
+  let context: ContextRecord[];
   try {
-    ({ evidence, findings, sessions, mailboxes, forwarded } = await readPasses(run, engine, entries, warnings, options));
+    ({ evidence, findings, sessions, mailboxes, forwarded, context } = await readPasses(run, engine, entries, warnings, options));
   } finally {
     await run.close();
   }
@@ -171,12 +174,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     tool: TOOL,
     scannedAt: (options.now ?? new Date()).toISOString(),
     evidence,
-    servers: summariseServers(evidence, findings, { sessions, coverage, mailboxes }),
+    servers: summariseServers(evidence, findings, { sessions, coverage, mailboxes, webShells: webShellsByServer(findings) }),
     findings,
     sessions,
     mailboxes,
     mail: findMailMovements(sessions, mailboxes, forwarded),
     coverage,
+    context,
     warnings,
     rules: { loaded: engine.ruleset.rules.length, failed: engine.ruleset.errors.length, unreachable: unreachable.length },
     ...(checks.length > 0 ? { collections: checks } : {}),
@@ -186,11 +190,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 /** The passes over the evidence: detect, check the files that are not logs, follow the attackers. */
 async function readPasses(
   run: Runner, engine: Engine, entries: EvidenceEntry[], warnings: Warning[], options: ScanOptions,
-): Promise<{ evidence: EvidenceFile[]; findings: Finding[]; sessions: Session[]; mailboxes: MailboxTouch[]; forwarded: TimelineEntry[] }> {
+): Promise<{ evidence: EvidenceFile[]; findings: Finding[]; sessions: Session[]; mailboxes: MailboxTouch[]; forwarded: TimelineEntry[]; context: ContextRecord[] }> {
     // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
     const detected = await run.run('detect', entries.map((entry) => ({ entry, job: { kind: 'detect' } })));
     const evidence: EvidenceFile[] = [];
     const raw: Finding[] = [];
+    const context: ContextRecord[] = [];
     const fileOf = new Map<EvidenceFile, EvidenceEntry>();
     for (const entry of entries) {
       const result = detected.get(entry);
@@ -198,6 +203,7 @@ async function readPasses(
       evidence.push(result.result.evidence);
       fileOf.set(result.result.evidence, entry);
       raw.push(...result.result.findings);
+      context.push(...(result.result.context ?? []));
       warnings.push(...result.result.warnings);
     }
     // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
@@ -220,7 +226,7 @@ async function readPasses(
         }
       }
     }
-    const findings = capRequests(raw).sort(byTimeThenOrigin);
+    const findings = noteCvesAfterRecord(capRequests(raw)).sort(byTimeThenOrigin);
 
     // Pass 3: the attackers' other records, in the logs that can hold them.
     const keys = followKeys(findings);
@@ -256,7 +262,7 @@ async function readPasses(
       if (result?.kind === 'follow') forwarded.push(...result.entries);
     }
   }
-  return { evidence, findings, sessions, mailboxes, forwarded };
+  return { evidence, findings, sessions, mailboxes, forwarded, context };
 }
 
 /**

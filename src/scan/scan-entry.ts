@@ -1,4 +1,5 @@
-import type { EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
+import type { ContextRecord, EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
+import { contextOf, MAX_CONTEXT_PER_FILE, withContextLiterals } from '../detect/context.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
@@ -10,6 +11,8 @@ export interface EntryResult {
   evidence: EvidenceFile;
   findings: Finding[];
   warnings: Warning[];
+  /** Logons, account changes and mail: kept beside the findings, never counted as them. Absent from a job result stored by an older exir. */
+  context?: ContextRecord[];
 }
 
 
@@ -26,11 +29,12 @@ export async function scanEntry(
 ): Promise<EntryResult> {
   const warnings: Warning[] = [];
   const findings: Finding[] = [];
+  const context: ContextRecord[] = [];
   const evidence: EvidenceFile = {
     path: entry.path,
     sha256: '',
     kind: 'unknown',
-    server: entry.layoutServer,
+    server: serverName(entry.layoutServer),
     size: entry.size,
     records: 0,
     badRecords: 0,
@@ -39,6 +43,7 @@ export async function scanEntry(
     badSamples: [],
   };
   let hashing: HashingReader | undefined;
+  let contentName: string | undefined;
   try {
     hashing = new HashingReader(await opener.open(entry), onBytes);
     const source = hashing.chunks();
@@ -51,11 +56,12 @@ export async function scanEntry(
     } else {
       evidence.kind = found.kind;
       const pending: LogRecord[] = [];
-      const plan = engine.detector.plan(found.kind);
+      const literals = withContextLiterals(found.kind, engine.detector.plan(found.kind).literals);
       const stats = await found.reader.read(rest, {
         path: entry.path,
-        ...(plan.literals ? { literals: plan.literals } : {}),
+        ...(literals ? { literals } : {}),
         onRecord: (record) => pending.push(record),
+        onDamaged: (record) => pending.push(record),
       });
       evidence.kind = stats.kind;
       evidence.records = stats.records;
@@ -64,10 +70,21 @@ export async function scanEntry(
       evidence.firstTime = stats.firstTime;
       evidence.lastTime = stats.lastTime;
       // The server that wrote the log is known only once the file is read: findings wait for it.
-      evidence.server = serverName(stats.server) ?? entry.layoutServer;
+      contentName = stats.server;
+      evidence.server = serverName(stats.server) ?? serverName(entry.layoutServer);
       if (stats.build) evidence.build = stats.build;
       const server = evidence.server ?? 'unknown';
-      for (const record of pending) findings.push(...engine.detector.detect(record, server));
+      let contextDropped = 0;
+      for (const record of pending) {
+        findings.push(...engine.detector.detect(record, server));
+        const kept = contextOf(record, server);
+        if (!kept) continue;
+        if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
+        else contextDropped += 1;
+      }
+      if (contextDropped > 0) {
+        warnings.push({ where: entry.path, message: `${contextDropped} logon, account or mail record(s) past the first ${MAX_CONTEXT_PER_FILE} not kept as context; credentials and phishing see only the first` });
+      }
       for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
       if (stats.badRecords > 0) {
         const first = stats.badSamples[0];
@@ -82,5 +99,13 @@ export async function scanEntry(
     evidence.note = `read failed after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
-  return { evidence, findings, warnings };
+  const names = namesOf(evidence.server, [contentName, entry.layoutServer]);
+  if (names.length) evidence.serverNames = names;
+  return { evidence, findings, warnings, context };
+}
+
+/** The spellings that name the server the file went to (a folder `events` names no server). */
+function namesOf(server: string | undefined, raw: (string | undefined)[]): string[] {
+  if (!server) return [];
+  return [...new Set(raw.map((r) => r?.trim()).filter((r): r is string => Boolean(r) && serverName(r) === server))];
 }

@@ -15,6 +15,11 @@ export interface ReadOptions {
    */
   literals?: readonly string[];
   onRecord(record: LogRecord): void;
+  /**
+   * Readers that can offer a damaged record (still counted as bad) for a search of its raw text call
+   * this, for records that pass the literal pre-filter.
+   */
+  onDamaged?(record: LogRecord): void;
 }
 
 /** What a reader learnt of a file as a whole. */

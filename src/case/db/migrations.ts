@@ -336,6 +336,19 @@ export const MIGRATIONS: Migration[] = [
       ...appendOnly(d, ['scan_details']),
     ],
   },
+  {
+    version: 6,
+    name: 'what each scan kept as context: logons, account and right changes, inbound mail (for credentials and phishing)',
+    statements: (d) => [
+      ...ddl(d, `
+        CREATE TABLE scan_context (
+          scan_id {ref} PRIMARY KEY REFERENCES scans(id),
+          case_id {ref} NOT NULL REFERENCES cases(id),
+          records TEXT NOT NULL
+        )`),
+      ...appendOnly(d, ['scan_context']),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -31,7 +31,9 @@ test('a stock logon.aspx (hash in the build\'s baseline) is cleared; the same pa
   assert.equal(changed[0]?.stage, 'exploited');
   assert.equal(changed[0]?.severity, 'high');
   assert.equal(changed[0]?.fields.comparedWith, '15.2.792.10');
-  assert.equal(changed[0]?.origin.line, 0);
+  // A fact about the whole file points at its start: line 1, byte 0 (never line 0).
+  assert.equal(changed[0]?.origin.line, 1);
+  assert.equal(changed[0]?.origin.offset, 0);
 });
 
 test('a China Chopper page in aspnet_client: YARA and the published-path pattern, post-exploitation', async () => {
@@ -45,6 +47,10 @@ test('a China Chopper page in aspnet_client: YARA and the published-path pattern
   }
   const yara = found.find((f) => f.ruleId.startsWith('d882'));
   assert.ok((yara?.origin.offset ?? 0) > 100, 'offset of the match');
+  // The line a reader opens the file at: the one holding the matched eval(.
+  const evalLine = String(CHOPPER).split('\n').findIndex((l) => l.includes('eval(Request.Item[')) + 1;
+  assert.ok(evalLine > 0);
+  assert.equal(yara?.origin.line, evalLine);
   assert.match(yara?.fields.excerpt ?? '', /^eval\(Request\.Item\[/);
   assert.equal(yara?.fields.scanned, 'whole file');
   assert.match(found.find((f) => f.ruleId === 'exir-file-ioc-path')?.fields.attribution ?? '', /signature-base/);

@@ -42,6 +42,17 @@ function iocCves(hits: LoadedIoc[]): string[] {
   return [...new Set(hits.flatMap((h) => h.entry.cves ?? h.list.cves ?? []))].sort();
 }
 
+/** A YARA hit with the line it falls on, so a reader can open the file at it. */
+type PlacedHit = YaraHit & { line: number };
+
+/** The 1-based line holding byte `offset` of `data`. */
+function lineAt(data: Uint8Array, offset: number): number {
+  let line = 1;
+  const end = Math.min(offset, data.length);
+  for (let at = data.indexOf(0x0a); at !== -1 && at < end; at = data.indexOf(0x0a, at + 1)) line += 1;
+  return line;
+}
+
 class FilesChecker implements FileChecker {
   private readonly pending: Warning[] = [];
   private closed = false;
@@ -72,7 +83,7 @@ class FilesChecker implements FileChecker {
       : { kind: 'not-compared', reason: 'baseline not loaded' };
     const knownGood = verdict.kind === 'known-good';
 
-    const content = knownGood ? { hits: [] as YaraHit[] } : await this.scanContent(file, place);
+    const content = knownGood ? { hits: [] as PlacedHit[] } : await this.scanContent(file, place);
     findings.push(...this.yaraFindings(file, place, content.hits, content.scanned));
 
     const hashHits = matchHashes(this.iocs, { sha256: file.sha256, md5: file.md5 ?? content.md5, sha1: file.sha1 ?? content.sha1 });
@@ -113,7 +124,7 @@ class FilesChecker implements FileChecker {
     return findings;
   }
 
-  private async scanContent(file: FileFacts, place: Place): Promise<{ hits: YaraHit[]; scanned?: string; md5?: string; sha1?: string }> {
+  private async scanContent(file: FileFacts, place: Place): Promise<{ hits: PlacedHit[]; scanned?: string; md5?: string; sha1?: string }> {
     if (place.kind === 'other' || file.contentMissing || file.size === 0 || file.head.length === 0) return { hits: [] };
     const cap = this.opts.maxYaraBytes ?? DEFAULT_MAX_YARA_BYTES;
     let data = file.head;
@@ -134,14 +145,14 @@ class FilesChecker implements FileChecker {
     const ext = extensionOf(file.path);
     const hits = await scanWithYara(this.yara, data, { filename: basename(file.path.replace(/\\/g, '/')), filepath: file.path, extension: ext ? `.${ext}` : '' });
     return {
-      hits,
+      hits: hits.map((hit) => ({ ...hit, line: lineAt(data, hit.offset) })),
       scanned,
       ...(whole && this.iocs.wantsMd5 && !file.md5 ? { md5: createHash('md5').update(data).digest('hex') } : {}),
       ...(whole && this.iocs.wantsSha1 && !file.sha1 ? { sha1: createHash('sha1').update(data).digest('hex') } : {}),
     };
   }
 
-  private yaraFindings(file: FileFacts, place: Place, hits: YaraHit[], scanned: string | undefined): Finding[] {
+  private yaraFindings(file: FileFacts, place: Place, hits: PlacedHit[], scanned: string | undefined): Finding[] {
     const served = isServed(place.kind);
     return hits.map((hit) => {
       const notes = [
@@ -155,6 +166,7 @@ class FilesChecker implements FileChecker {
         stage: served ? hit.rule.stage : capStage(hit.rule.stage, 'exploited'),
         severity: hit.rule.severity,
         offset: hit.offset,
+        line: hit.line,
         fields: {
           yaraRule: hit.rule.name,
           ruleFile: basename(hit.rule.file),

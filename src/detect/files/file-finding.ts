@@ -8,8 +8,9 @@ export interface FileFindingSpec {
   cves?: string[];
   stage: Stage;
   severity: Severity;
-  /** Byte offset of what was matched; 0 for facts about the whole file. */
+  /** Byte offset of what was matched, and its line; the file's start (line 1, byte 0) for facts about the whole file. */
   offset?: number;
+  line?: number;
   fields?: Record<string, string>;
   /** Listed, not raised: why. */
   benign?: string;
@@ -38,7 +39,7 @@ export function fileFinding(file: FileFacts, place: Place, spec: FileFindingSpec
     server: file.server ?? 'unknown',
     clientIp: undefined,
     user: undefined,
-    origin: file.origin ?? { path: file.path, line: 0, offset: spec.offset ?? 0 },
+    origin: file.origin ?? { path: file.path, line: spec.line ?? 1, offset: spec.offset ?? 0 },
     fields: { ...fileFields(file, place), ...(spec.fields ?? {}) },
     ...(spec.benign ? { benign: spec.benign } : {}),
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inScope, placeOf, windowsPath } from './paths.js';
+import { inScope, placeOf, urlPathOf, windowsPath } from './paths.js';
 
 const EX = 'Program Files/Microsoft/Exchange Server/V15';
 
@@ -60,4 +60,11 @@ test('windowsPath: collected paths written as Windows paths for published patter
   assert.equal(windowsPath('triage.zip!/EX01/D/ProgramData/x.zip'), 'D:\\ProgramData\\x.zip');
   assert.equal(windowsPath('C:\\inetpub\\wwwroot\\x.aspx'), 'C:\\inetpub\\wwwroot\\x.aspx');
   assert.equal(windowsPath('EX01/V15/FrontEnd/HttpProxy/owa/auth/x.aspx'), '\\EX01\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x.aspx');
+});
+
+void test('a file in a web folder is named by the URL path IIS serves it at', () => {
+  assert.equal(urlPathOf(placeOf('EX01/C/Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/Shell.aspx')), '/owa/auth/shell.aspx');
+  assert.equal(urlPathOf(placeOf('C:\\Program Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\ecp\\auth\\x.aspx')), '/ecp/auth/x.aspx');
+  assert.equal(urlPathOf(placeOf('bundle.zip!/EX01/inetpub/wwwroot/aspnet_client/system_web/log.aspx')), '/aspnet_client/system_web/log.aspx');
+  assert.equal(urlPathOf(placeOf('C:\\ProgramData\\COM\\x.aspx')), undefined);
 });

@@ -167,3 +167,20 @@ export function windowsPath(path: string): string {
   if (top >= 0 && top <= 3) return `C:\\${original.slice(top).join('\\')}`;
   return `\\${original.join('\\')}`;
 }
+
+/**
+ * The URL path IIS serves a file in a web folder at (`/owa/auth/x.aspx`, `/aspnet_client/x.aspx`), lower
+ * case, so a file on disk and a request in a log name the same page; undefined outside the web folders.
+ */
+export function urlPathOf(place: Place): string | undefined {
+  if (place.kind === 'exchange-web' && place.installRelative) {
+    const below = place.installRelative.split('\\').filter(Boolean);
+    const skip = below[0] === 'frontend' ? 2 : 1;
+    return below.length > skip ? `/${below.slice(skip).join('/')}` : undefined;
+  }
+  if (place.kind === 'iis-web') {
+    const i = place.segments.lastIndexOf('wwwroot');
+    return i >= 0 && place.segments.length > i + 1 ? `/${place.segments.slice(i + 1).join('/')}` : undefined;
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@ import { and, atLeast, not, or } from './combine.js';
 import { parseCondition, selectionPattern, type Condition } from './condition.js';
 import { compileFieldItem, type Compiled, type ItemValue } from './field-item.js';
 import { parseFieldSpec } from './modifiers.js';
+import { expandValues } from './placeholders.js';
 import { RuleProblem } from './problem.js';
 
 /** Reports a problem at an offset in the rule file. */
@@ -229,5 +230,5 @@ function compileItem(pair: { key: unknown; value: unknown }, reader: NodeReader,
     throw new RuleProblem(`value of '${spec.field}' must be a scalar or a list of scalars`, offset(valueNode));
   }
   if (values.length === 0) throw new RuleProblem(`no value given for '${spec.field}'`, offset(valueNode));
-  return compileFieldItem(spec, values);
+  return compileFieldItem(spec, spec.expand ? expandValues(values) : values);
 }

@@ -7,8 +7,10 @@
 // - keywords are searched as substrings of `text()`; numbers and booleans compare as the text written (`1.10`);
 // - `lt`/`lte`/`gt`/`gte` compare numbers; a field that is not a whole number never matches;
 // - contains/startswith/endswith apply after the transformations, whatever their order in the key;
-// - `expand`, `neq` and the time modifiers, aggregations, `timeframe`, correlation and filter documents are refused
+// - `expand` takes its lists from the caller's placeholders (an undefined one is a located error);
+// - `neq` and the time modifiers, aggregations, `timeframe`, correlation and filter documents are refused
 //   with a located error, as the spec asks of tools that cannot honour them.
 
 export { compileRules, type CompileOptions } from './rule-file.js';
+export type { Placeholders } from './placeholders.js';
 export type { CompiledRule, FieldAccess, RuleError, RuleLocation, SigmaLogsource, SigmaRule } from './types.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
+import { compileRules } from './rule-file.js';
 import { errorsFrom, record, ruleFrom } from './test-helpers/rules.js';
 
 const uri = (v: string) => record({ uri: v });
@@ -240,7 +241,8 @@ void test('fieldref compares two fields, with contains/startswith/endswith and c
 
 void test('expand, neq, unknown and conflicting modifiers are errors, not crashes', () => {
   const cases: [string, RegExp][] = [
-    ['uri|expand: "%Servers%"', /unsupported modifier expand/],
+    ['uri|expand: "%Servers%"', /unknown placeholder %Servers%/],
+    ['uri|expand: Servers', /needs a %placeholder% value/],
     ['uri|neq: x', /unsupported modifier neq/],
     ['uri|containz: x', /unknown modifier 'containz'/],
     ['uri|contains|startswith: x', /cannot be combined/],
@@ -264,4 +266,15 @@ void test('expand, neq, unknown and conflicting modifiers are errors, not crashe
     assert.equal(errors.length, 1, item);
     assert.match(errors[0] as string, want, item);
   }
+});
+
+void test('expand replaces a %placeholder% with the list the caller gives, matched like the values written', () => {
+  const text = `title: t\nid: t-1\nlogsource:\n    category: webserver\ndetection:\n    sel:\n        uri|startswith: '/owa/auth/'\n    stock:\n        uri|expand: '%stock_pages%'\n    condition: sel and not stock\n`;
+  const { rules, errors } = compileRules(text, 't.yml', { placeholders: new Map([['stock_pages', ['/owa/auth/logon.aspx', '/owa/auth/errorFE.aspx']]]) });
+  assert.deepEqual(errors, []);
+  const rule = rules[0];
+  assert.ok(rule);
+  assert.equal(rule.match(record({ uri: '/owa/auth/Logon.aspx' })), false, 'stock page, any case');
+  assert.equal(rule.match(record({ uri: '/owa/auth/errorfe.aspx' })), false);
+  assert.equal(rule.match(record({ uri: '/owa/auth/shell.aspx' })), true);
 });

@@ -17,6 +17,8 @@ export interface FieldSpec {
   reFlags: string;
   /** In the order written. */
   transforms: Transform[];
+  /** `expand`: the values name placeholders (`%name%`) replaced by their lists before compiling. */
+  expand: boolean;
   /** As written, for messages. */
   modifiers: string[];
 }
@@ -34,7 +36,7 @@ const TRANSFORMS: Record<string, Transform> = {
 };
 const RE_FLAGS = new Set(['i', 'm', 's']);
 /** Defined by the spec but not implemented here; a rule using them is refused rather than half-matched. */
-const UNSUPPORTED = new Set(['expand', 'neq', 'minute', 'hour', 'day', 'week', 'month', 'year']);
+const UNSUPPORTED = new Set(['neq', 'minute', 'hour', 'day', 'week', 'month', 'year']);
 
 export function parseFieldSpec(key: string): FieldSpec {
   const [field = '', ...mods] = key.split('|');
@@ -46,6 +48,7 @@ export function parseFieldSpec(key: string): FieldSpec {
     cased: false,
     reFlags: '',
     transforms: [],
+    expand: false,
     modifiers: mods,
   };
   for (const m of mods) {
@@ -64,6 +67,8 @@ export function parseFieldSpec(key: string): FieldSpec {
       spec.all = true;
     } else if (m === 'cased') {
       spec.cased = true;
+    } else if (m === 'expand') {
+      spec.expand = true;
     } else if (UNSUPPORTED.has(m)) {
       throw new RuleProblem(`unsupported modifier ${m}`);
     } else {

@@ -169,7 +169,7 @@ void test('a broken rule is skipped and the rest of the file loads', () => {
     ['a', 'c'],
   );
   assert.equal(errors.length, 1);
-  assert.match(errors[0]?.message ?? '', /unsupported modifier expand/);
+  assert.match(errors[0]?.message ?? '', /unknown placeholder %x%/);
   assert.equal(errors[0]?.line, 15);
 });
 

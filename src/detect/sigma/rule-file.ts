@@ -4,6 +4,7 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { compileDetection } from './detection.js';
 import { withCommonLiterals } from './literals.js';
+import { withPlaceholders, type Placeholders } from './placeholders.js';
 import type { CompiledRule, RuleError, RuleLocation, SigmaLogsource, SigmaRule } from './types.js';
 
 /** Keys that SigmaRule holds itself; every other top-level key goes to `custom`. */
@@ -23,10 +24,12 @@ const OWN_KEYS = new Set([
 export interface CompileOptions {
   /** Strings that stand in most ordinary log lines; the pre-filter avoids them when it has a rarer choice. */
   commonLiterals?: readonly string[];
+  /** Lists that `field|expand: '%name%'` stands for. */
+  placeholders?: Placeholders;
 }
 
 export function compileRules(yamlText: string, file: string, options: CompileOptions = {}): { rules: CompiledRule[]; errors: RuleError[] } {
-  return withCommonLiterals(options.commonLiterals ?? [], () => compileRuleFile(yamlText, file));
+  return withPlaceholders(options.placeholders ?? new Map(), () => withCommonLiterals(options.commonLiterals ?? [], () => compileRuleFile(yamlText, file)));
 }
 
 function compileRuleFile(yamlText: string, file: string): { rules: CompiledRule[]; errors: RuleError[] } {

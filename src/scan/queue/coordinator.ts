@@ -12,7 +12,7 @@ import type { EvidenceEntry } from '../../evidence/bundle.js';
 import type { EngineOptions } from '../engine.js';
 import type { JobResult } from '../job.js';
 import type { Runner, ScanProgress } from '../run.js';
-import { QUEUE_NAME, jobId, redisConnection, type QueuedJob } from './names.js';
+import { QUEUE_NAME, jobId, queuePrefix, redisConnection, type QueuedJob } from './names.js';
 import { ResultStore } from './results.js';
 
 export interface QueueScanOptions {
@@ -45,7 +45,7 @@ function absoluteEntry(entry: EvidenceEntry): EvidenceEntry {
 export async function queueRunner(options: QueueScanOptions, engine: EngineOptions, onProgress?: (p: ScanProgress) => void): Promise<Runner> {
   const store = await ResultStore.open(options.dbUrl);
   const connection = { ...redisConnection(options.redisUrl), maxRetriesPerRequest: 3, enableOfflineQueue: false };
-  const queue = new Queue<QueuedJob>(QUEUE_NAME, { connection });
+  const queue = new Queue<QueuedJob>(QUEUE_NAME, { connection, prefix: queuePrefix(options.redisUrl) });
   queue.on('error', () => undefined); // a lost connection shows as the next call's error, said once there
   try {
     await queue.waitUntilReady();

@@ -21,6 +21,14 @@ export function jobId(runId: string, round: number, idx: number): string {
   return `${runId}.${round}.${idx}`;
 }
 
+/**
+ * The key prefix of the queue in Redis: `?prefix=NAME` on the URL keeps several queues (a test run,
+ * a second provider) apart on one Redis; BullMQ's own default otherwise.
+ */
+export function queuePrefix(url: string): string {
+  return new URL(url).searchParams.get('prefix') || 'bull';
+}
+
 /** BullMQ's connection options from a redis:// URL. */
 export function redisConnection(url: string): { host: string; port: number; db?: number; username?: string; password?: string; maxRetriesPerRequest: null } {
   const u = new URL(url);

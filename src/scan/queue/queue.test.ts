@@ -24,9 +24,10 @@ import { startWorker as startInProcessWorker } from './worker.js';
 // must each end as the issue says, never as a silently partial result.
 const BIN = fileURLToPath(new URL('../../../bin/exir.js', import.meta.url));
 const pgAdmin = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// A Redis database of its own, emptied before and after, so nothing else's keys are touched.
-const redisDb = 8 + (randomBytes(1)[0] ?? 0) % 8;
-const redisUrl = `${process.env.EXIR_TEST_REDIS ?? 'redis://127.0.0.1:6379'}/${redisDb}`;
+// A queue of its own (a key prefix made for this run), removed after, so no other run's jobs or
+// workers on the same Redis meet this one's.
+const prefix = `exir-test-${randomBytes(5).toString('hex')}`;
+const redisUrl = `${process.env.EXIR_TEST_REDIS ?? 'redis://127.0.0.1:6379'}/0?prefix=${prefix}`;
 
 async function reachable(): Promise<string | undefined> {
   const redis = new Redis({ ...redisConnection(redisUrl), maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
@@ -64,11 +65,11 @@ async function admin(sql: string): Promise<void> {
 }
 
 async function flushQueue(): Promise<void> {
-  const redis = new Redis(redisConnection(redisUrl));
+  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
   try {
-    await redis.flushdb();
+    await queue.obliterate({ force: true });
   } finally {
-    redis.disconnect();
+    await queue.close();
   }
 }
 
@@ -192,7 +193,7 @@ describe('scans through the queue', { skip: missing ? `queue tests need Redis an
 
   it('a queue emptied mid-run stops the run with a clear error, never a partial result', async () => {
     const pending = scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100 } });
-    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl) });
+    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
     try {
       for (let i = 0; i < 200 && (await queue.getJobCountByTypes('waiting', 'prioritized')) === 0; i++) await sleep(25);
     } finally {

@@ -3,7 +3,7 @@
 
 import { Queue } from 'bullmq';
 import { safeText } from '../../core/terminal-text.js';
-import { QUEUE_NAME, redisConnection, type QueuedJob } from './names.js';
+import { QUEUE_NAME, queuePrefix, redisConnection, type QueuedJob } from './names.js';
 import { ResultStore } from './results.js';
 
 export interface QueueStatus {
@@ -17,7 +17,7 @@ export interface QueueStatus {
 }
 
 export async function queueStatus(redisUrl: string, dbUrl: string): Promise<QueueStatus> {
-  const queue = new Queue<QueuedJob>(QUEUE_NAME, { connection: { ...redisConnection(redisUrl), maxRetriesPerRequest: 3 } });
+  const queue = new Queue<QueuedJob>(QUEUE_NAME, { connection: { ...redisConnection(redisUrl), maxRetriesPerRequest: 3 }, prefix: queuePrefix(redisUrl) });
   const store = await ResultStore.open(dbUrl);
   try {
     const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');

@@ -8,7 +8,7 @@ import { Worker, type Job as BullJob } from 'bullmq';
 import { EvidenceOpener } from '../../evidence/open.js';
 import { loadEngine, type Engine } from '../engine.js';
 import { runJob } from '../job.js';
-import { QUEUE_NAME, redisConnection, type QueuedJob } from './names.js';
+import { QUEUE_NAME, queuePrefix, redisConnection, type QueuedJob } from './names.js';
 import { ResultStore } from './results.js';
 
 export interface WorkerOptions {
@@ -64,6 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return { stored: wrote };
   }, {
     connection: redisConnection(options.redisUrl),
+    prefix: queuePrefix(options.redisUrl),
     concurrency: options.concurrency ?? 1,
     lockDuration: lockMs,
     stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),

@@ -114,6 +114,7 @@ class ExchangeCsvFile implements ScanSink {
     if (!fields.accepts(values)) {
       const why = `${values} values, ${fields.count} fields`;
       this.stats.bad(v.line, v.offset, v.atEof ? `last line cut off? ${why}` : why);
+      if (v.candidate && this.options.onDamaged) this.options.onDamaged(this.toDamagedRecord(v, layout, why));
       return;
     }
     this.stats.records++;
@@ -182,6 +183,28 @@ class ExchangeCsvFile implements ScanSink {
       origin: { path: this.options.path, line: v.line, offset: v.offset },
       raw,
     };
+  }
+
+  /**
+   * A row whose quotes break the CSV: the columns before the first quote are read as written; the
+   * column where it opens, and every one after, hold the rest of the line, so a rule's strings in them
+   * are still found (an exact value there is not: the row cannot say where it ends).
+   */
+  private toDamagedRecord(v: RecordView, layout: Layout, reason: string): LogRecord {
+    const raw = v.text();
+    const quote = raw.indexOf('"');
+    const head = (quote < 0 ? raw : raw.slice(0, quote)).split(',');
+    const rest = quote < 0 ? undefined : raw.slice(quote + 1).replace(/"$/, '');
+    const names = layout.fields.columns(layout.fields.count);
+    const fields: Record<string, string> = {};
+    for (const [name, i] of names) fields[name] = rest !== undefined && i >= head.length - 1 ? rest : (head[i] ?? '');
+    if (layout.eventData >= 0 && (this.kind === 'ecp-server' || this.kind === 'ecp-activity')) {
+      for (const [key, value] of parseEventData(fields[names.find(([, i]) => i === layout.eventData)?.[0] ?? ''] ?? '')) {
+        if (!Object.hasOwn(fields, key)) fields[key] = value;
+      }
+    }
+    const time = normaliseExchangeTime(head[Math.max(layout.time, 0)] ?? '');
+    return { source: this.kind, fields, time, origin: { path: this.options.path, line: v.line, offset: v.offset }, raw, damaged: reason };
   }
 
   finish(): ReadStats {

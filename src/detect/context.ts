@@ -1,0 +1,52 @@
+// Context records: logons, account and right changes, inbound mail. None is an attack by itself and
+// none reaches a verdict; they are kept with the scan so that the credentials and phishing
+// assessments can ask who logged on before a dump, what changed, and what mail came after.
+// Which records count is data (data/credentials/context-records.json), not code.
+
+import { readFileSync } from 'node:fs';
+import { serverName } from '../core/server-name.js';
+import type { ContextKind, ContextRecord, LogRecord, SourceKind } from '../core/types.js';
+
+interface ContextData { security: Record<string, ContextKind>; cmdlets: string[]; msgtrk: string[]; keep: string[] }
+const DATA = JSON.parse(readFileSync(new URL('../../data/credentials/context-records.json', import.meta.url), 'utf8')) as ContextData;
+const KEEP = new Set(DATA.keep);
+const CMDLETS = DATA.cmdlets.map((c) => c.toLowerCase());
+const MSGTRK_EVENTS = new Set(DATA.msgtrk.map((e) => e.toUpperCase()));
+
+/** At most this many context records per file: bounds the memory a huge Security log can take. */
+export const MAX_CONTEXT_PER_FILE = 100_000;
+
+/** Lower-case literals a record must hold to be worth offering here, per kind of log; none for logs with no context. */
+export function contextLiterals(kind: SourceKind): string[] {
+  if (kind === 'winevent') return [...Object.keys(DATA.security), ...CMDLETS];
+  if (kind === 'rps-cmdlet') return CMDLETS;
+  if (kind === 'msgtrk') return [...MSGTRK_EVENTS].map((e) => e.toLowerCase());
+  return [];
+}
+
+/** The reader's literals widened by the context's, so that its pre-filter lets context records through. */
+export function withContextLiterals(kind: SourceKind, literals: string[] | undefined): string[] | undefined {
+  if (literals === undefined) return undefined;
+  return [...new Set([...literals, ...contextLiterals(kind)])];
+}
+
+function kindOf(record: LogRecord): ContextKind | undefined {
+  const f = record.fields;
+  if (record.source === 'winevent') {
+    if (f.Channel === 'Security') return DATA.security[f.EventID ?? ''];
+    if (f.Channel === 'MSExchange Management' && CMDLETS.some((c) => record.raw.toLowerCase().includes(c))) return 'permission-cmdlet';
+    return undefined;
+  }
+  if (record.source === 'rps-cmdlet') return CMDLETS.includes((f.Cmdlet ?? '').toLowerCase()) ? 'permission-cmdlet' : undefined;
+  if (record.source === 'msgtrk') return MSGTRK_EVENTS.has((f['event-id'] ?? '').toUpperCase()) ? 'mail' : undefined;
+  return undefined;
+}
+
+/** The record as context, or undefined when it is none. */
+export function contextOf(record: LogRecord, server: string): ContextRecord | undefined {
+  const kind = kindOf(record);
+  if (!kind) return undefined;
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.fields)) if (KEEP.has(name) && value !== '') fields[name] = value;
+  return { kind, time: record.time, server: serverName(record.fields.Computer) ?? server, origin: record.origin, fields };
+}

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scan } from './run.js';
+import { iisLog } from './test-helpers.js';
+
+// A published attacker address is context: found and listed at its source's stage, never a verdict
+// by itself; beside a real attack it is one more finding, not the one that decides.
+void test('a request from a published attacker address alone leaves the server probed, not attacked', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-ips-'));
+  try {
+    await mkdir(join(dir, 'EX01'));
+    await writeFile(join(dir, 'EX01', 'u_ex210303.log'), iisLog([
+      '2021-03-03 02:13:25 10.0.0.5 GET /owa/ - 443 - 167.99.168.251 Mozilla/5.0 - 302 0 0 187',
+    ]));
+    const result = await scan({ inputs: [dir], threads: 1 });
+    const hit = result.findings.find((f) => f.clientIp === '167.99.168.251');
+    assert.equal(hit?.indicatorOnly, true);
+    assert.equal(hit?.stage, 'exploit-attempt');
+    assert.deepEqual(result.servers.map((s) => s.verdict), ['probed']);
+    assert.match(result.servers[0]?.summary ?? '', /1 request\(s\) came from addresses published as attacking Exchange servers/);
+    assert.deepEqual(result.sessions, []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { scan } from './run.js';
+
+// The everyday twins of what the rules look for, mixed in one server's bundle: stock Exchange pages
+// answering 200, an administrator setting virtual directories, ASP.NET compiling pages under w3wp,
+// WER under w3wp, an Exchange update writing OWA pages, Exchange creating its health mailbox, a user
+// creating their own inbox rule, a published calendar read. Each is a rule's near miss; together they
+// must leave every server clean.
+const RULES = fileURLToPath(new URL('../../rules/sigma/', import.meta.url));
+const TWINS: [string, string][] = [
+  ['webshell/iis-dropzone-page-present.tests/nomatch/stock-pages-get-200.log', 'EX01/W3SVC1/u_ex210303.log'],
+  ['webshell/httpproxy-dropzone-page-present.tests/nomatch/stock-owa-pages-200.LOG', 'EX01/HttpProxy/Owa/HttpProxy_2021030409-1.LOG'],
+  ['proxylogon/ecp-server-set-vdir-script-tag.tests/nomatch/admin-set-owa-and-oab-vdir.LOG', 'EX01/ECP/Server/ECPServer2021030300-1.LOG'],
+  ['windows/post-exploitation/proc-exchange-worker-spawns-shell.tests/nomatch/sysmon-w3wp-csc-compile.jsonl', 'EX01/events/csc.jsonl'],
+  ['windows/post-exploitation/proc-exchange-worker-spawns-shell.tests/nomatch/sysmon-w3wp-werfault.jsonl', 'EX01/events/wer.jsonl'],
+  ['windows/post-exploitation/file-webshell-in-exchange-web-folder.tests/nomatch/cu-install-writes-owa-pages.jsonl', 'EX01/events/cu.jsonl'],
+  ['windows/post-exploitation/security-account-created-by-system.tests/nomatch/exchange-creates-health-mailbox.jsonl', 'EX01/events/health.jsonl'],
+  ['other-exploits/iis-proxytoken-inbox-rule-newobject.tests/nomatch/user-creates-own-rule-200-and-getlist.log', 'EX01/W3SVC1/u_ex210901.log'],
+  ['other-exploits/iis-owa-calendar-post-cve-2021-28480.tests/nomatch/published-calendar-get-and-refused-post.log', 'EX01/W3SVC1/u_ex210513.log'],
+];
+
+void test('a bundle of benign twins stays clean', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-twins-'));
+  try {
+    for (const [sample, to] of TWINS) {
+      await mkdir(join(dir, 'bundle', to, '..'), { recursive: true });
+      await copyFile(join(RULES, sample), join(dir, 'bundle', to));
+    }
+    const result = await scan({ inputs: [join(dir, 'bundle')], threads: 1 });
+    assert.equal(result.evidence.filter((e) => e.kind !== 'unknown').length, TWINS.length, 'every twin was read as a log');
+    assert.deepEqual(result.findings.filter((f) => !f.benign).map((f) => `${f.title} @ ${f.origin.path}:${f.origin.line}`), []);
+    assert.ok(result.servers.length > 0);
+    for (const server of result.servers) assert.equal(server.verdict, 'clean', server.name);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

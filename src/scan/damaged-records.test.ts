@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scan } from './run.js';
+
+// A real ECP Server row whose script's quotes were not doubled breaks the CSV: it is still counted as
+// unreadable, and still searched, so the web shell written through the OAB virtual directory is found.
+void test('a Set-OabVirtualDirectory script in a broken ECP Server row is still found, and said to come from a damaged row', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-damaged-'));
+  try {
+    const sample = await readFile(new URL('../../rules/sigma/proxylogon/ecp-server-set-vdir-script-tag.tests/match/set-oab-vdir-externalurl-chopper.LOG', import.meta.url), 'utf8');
+    const lines = sample.split(/\r?\n/);
+    const row = lines[5] as string;
+    const open = row.indexOf('"');
+    lines[5] = `${row.slice(0, open + 1)}${row.slice(open + 1, -1).replace(/""/g, '"')}"`;
+    await mkdir(join(dir, 'EXCH01'));
+    await writeFile(join(dir, 'EXCH01', 'ECPServer2021030302-1.LOG'), `${lines.slice(0, 6).join('\r\n')}\r\n`);
+
+    const result = await scan({ inputs: [dir], threads: 1 });
+    assert.equal(result.evidence[0]?.badRecords, 1, 'the row stays counted as unreadable');
+    assert.equal(result.servers[0]?.verdict, 'exploited');
+    const finding = result.findings[0];
+    assert.match(finding?.fields['CMD'] ?? '', /^Set-OabVirtualDirectory\.ExternalUrl='http:\/\/f\/<script language="JScript"/);
+    assert.match(finding?.fields['damaged'] ?? '', /damaged record \(5 values, 4 fields\)/);
+    assert.equal(finding?.time, '2021-03-03T02:14:07.613Z');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
