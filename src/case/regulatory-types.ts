@@ -18,6 +18,8 @@ export interface NewAssessment {
   result: unknown;
   conclusion?: string;
   level?: string;
+  /** The time the assessment speaks as of (`assess --now`); the store's clock when left out. The audit log keeps when it was recorded. */
+  assessedAt?: string;
 }
 
 /** One obligation as the rule pack generates it: regime × recipient × stage. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Command } from 'commander';
@@ -63,7 +63,7 @@ test('assess by prompts, then from a file: versions kept, clocks shown, bad answ
   const bad = join(fx.dir, 'bad.yaml');
   writeFileSync(bad, 'datasets:\n  - description: x\n    categories: [gossip]\n');
   const refused = await exir(['assess', FIXTURE_REF, '--answers', bad]);
-  assert.equal(refused.code, 2);
+  assert.equal(refused.code, 2, refused.err + refused.out);
   assert.match(refused.err, /datasets\[0\]\.categories: "gossip"/);
 
   const file = join(fx.dir, 'answers.yaml');
@@ -75,10 +75,12 @@ test('assess by prompts, then from a file: versions kept, clocks shown, bad answ
   assert.equal(parsed.assessment.conclusion, 'high-risk');
   assert.equal(parsed.assessment.enisa.se, 5);
   // No terminal and nothing missing now: it re-assesses on the stored answers.
-  const third = await exir(['assess', FIXTURE_REF]);
+  // --now dates the assessment (the data-subject clock's anchor), not only the clocks read after it.
+  const third = await exir(['assess', FIXTURE_REF, '--now', '2021-03-10T08:00Z']);
   assert.equal(third.code, 0, third.err);
   assert.match(third.out, /Assessment v3/);
   assert.match(third.err, /no --answers file and no terminal: assessing acme\/proxylogon again on the answers already given \(version 2\)/);
+  assert.equal((await fx.store.listAssessments(FIXTURE_REF)).at(-1)?.assessedAt, '2021-03-10T08:00:00.000Z');
 });
 
 test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline has passed', async () => {
@@ -108,7 +110,7 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
   assert.deepEqual(await names(), before);
   // The README's form of the name is accepted.
   const refused = await exir(['file', FIXTURE_REF, '--obligation', 'joic-1', '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal']);
-  assert.equal(refused.code, 2);
+  assert.equal(refused.code, 2, refused.err + refused.out);
   assert.match(refused.err, /1 h 0 min after its deadline.*--delay-reasons/);
   const filed = await exir(['file', FIXTURE_REF, '--obligation', 'JOIC-1', '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal', '--delay-reasons', 'scope confirmed late']);
   assert.equal(filed.code, 0, filed.err);
@@ -119,6 +121,29 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
   assert.equal(content.pack, 'joic');
   assert.equal(content.draft.pack, 'joic');
   assert.ok(content.draft.sections.length > 5);
+  // A filing to the ICO keeps the ICO's report, not the JOIC's: its title, and not the JOIC's reference as its own.
+  const ico = list.clocks.find((c) => c.clock.ruleId === 'UK_GDPR_ART33' && c.clock.stage === 'initial')?.clock.ref;
+  assert.ok(ico);
+  // Sent on 9 March: the snapshot is the draft of that time (assessment v2; v3 is dated 10 March), with the
+  // document sent attached and hashed into the evidence register.
+  const sentDoc = join(fx.dir, 'ico-report-as-sent.pdf');
+  writeFileSync(sentDoc, '%PDF-1.4 the report as sent\n');
+  const icoFiled = await exir(['file', FIXTURE_REF, '--obligation', ico, '--reference', 'ICO-77', '--at', '2021-03-09T13:00Z', '--channel', 'ico_online', '--attach', sentDoc]);
+  assert.equal(icoFiled.code, 0, icoFiled.err);
+  assert.match(icoFiled.out, /Attached ico-report-as-sent\.pdf as E\d+ \(SHA-256 [0-9a-f]{64}\)/);
+  const icoStored = (await fx.store.listObligations(FIXTURE_REF)).find((o) => o.ref === ico);
+  const icoContent = icoStored?.filings[0]?.content as { assessmentVersion: number; asOf: string; attachments: { evidence: string; sha256: string }[]; draft: { generatedAt: string; title: string; recipient?: string; sections: { items: { id: string; lines?: string[] }[] }[] } };
+  assert.equal(icoContent.asOf, '2021-03-09T13:00:00.000Z');
+  assert.equal(icoContent.draft.generatedAt, '2021-03-09T13:00:00.000Z');
+  // v4, the reassessment above, is of 9 March 12:00 too; v3 is dated 10 March.
+  assert.equal(icoContent.assessmentVersion, 4, 'the assessment of 10 March is not in a report sent on 9 March');
+  const ev = (await fx.store.listEvidence(FIXTURE_REF)).find((e) => e.ref === icoContent.attachments[0]?.evidence);
+  assert.equal(ev?.sha256, icoContent.attachments[0]?.sha256);
+  const icoDraft = icoContent.draft;
+  assert.match(icoDraft.title, /Information Commissioner's Office/);
+  assert.doesNotMatch(icoDraft.title, /JOIC/);
+  const prev = icoDraft.sections.flatMap((x) => x.items).find((i) => i.id === 'joic.previous-reference');
+  assert.doesNotMatch((prev?.lines ?? []).join(' '), /JOIC-9/);
 });
 
 test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a folder', async (t) => {
@@ -127,15 +152,26 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const draft = JSON.parse(json.out) as { pack: string; open: { id: string }[] };
   assert.equal(draft.pack, 'joic');
   assert.ok(!draft.open.some((o) => o.id === 'joic.delay'), 'the delay reasons were given with the filing');
-  const html = await exir(['report', FIXTURE_REF, '--pack', 'subjects', '--format', 'html']);
+  const html = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--format', 'html']);
   assert.match(html.out, /^<!doctype html>/);
+  // Two datasets with different data: two letters to the people affected, one per audience, to a folder.
+  const letters = await exir(['report', FIXTURE_REF, '--pack', 'subjects', '--format', 'html', '--out', join(fx.dir, 'letters')]);
+  assert.equal(letters.code, 0, letters.err);
+  for (const a of ['trust-mail', 'hr']) assert.ok(existsSync(join(fx.dir, 'letters', `acme-proxylogon-subjects-${a}.html`)), a);
+  // The send copy: refused while a question is open, naming it; clean when none is.
+  const refusedSend = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--copy', 'send', '--format', 'html']);
+  assert.equal(refusedSend.code, 2);
+  assert.match(refusedSend.err, /send copy .* cannot be made while \d+ question\(s\) are open: .*J5 Impact on clients/);
+  const sendHtml = await exir(['report', FIXTURE_REF, '--pack', 'register', '--copy', 'send', '--format', 'html']);
+  assert.equal(sendHtml.code, 0, sendHtml.err);
+  assert.doesNotMatch(sendHtml.out, /From: |Question: |DRAFT|\[[CPGI]\]/);
   const docx = join(fx.dir, 'board.docx');
   const d = await exir(['report', FIXTURE_REF, '--pack', 'board', '--format', 'docx', '--out', docx]);
   assert.equal(d.code, 0, d.err);
   assert.equal(readFileSync(docx).subarray(0, 2).toString(), 'PK');
   const all = await exir(['report', FIXTURE_REF, '--pack', 'all', '--format', 'json', '--out', join(fx.dir, 'packs')]);
   assert.equal(all.code, 0, all.err);
-  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
+  for (const p of ['joic', 'joic-ico', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
   if (!existsSync('/usr/bin/chromium') && process.env.EXIR_CHROMIUM === undefined) {
     t.skip('Chromium not found at /usr/bin/chromium; the PDF part is skipped');
     return;
@@ -156,8 +192,19 @@ test('report: --json prints the JSON draft, --out alone writes every pack, neith
   const dir = join(fx.dir, 'all-by-default');
   const all = await exir(['report', FIXTURE_REF, '--json', '--out', dir]);
   assert.equal(all.code, 0, all.err);
-  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(existsSync(join(dir, `acme-proxylogon-${p}.json`)), p);
+  // One file per pack; the letter to the people affected is one per audience (its name ends with the audience).
+  const written = readdirSync(dir);
+  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(written.some((n) => n.startsWith(`acme-proxylogon-${p}`) && n.endsWith('.json')), `${p}: ${written.join(', ')}`);
   const none = await exir(['report', FIXTURE_REF]);
   assert.equal(none.code, 2);
-  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|all, or --out FOLDER/);
+  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|authorities\|all, or --out FOLDER/);
+});
+
+test('report: the JFSC pack and the letter to the people affected end with the phishing to expect', async () => {
+  const jfsc = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--json']);
+  assert.equal(jfsc.code, 0, jfsc.err);
+  const sections = (JSON.parse(jfsc.out) as { sections: { title: string }[] }).sections.map((s) => s.title);
+  assert.equal(sections.at(-1), 'Phishing that may follow the attack');
+  const board = await exir(['report', FIXTURE_REF, '--pack', 'board', '--json']);
+  assert.ok(!(JSON.parse(board.out) as { sections: { title: string }[] }).sections.some((s) => /Phishing/.test(s.title)), 'not in the board briefing');
 });

@@ -200,7 +200,8 @@ export function registerAssess(program: Command, setExit: SetExit, io: Regulator
         if (err instanceof AnswersError) throw new UsageError(err.message);
         throw err;
       }
-      const made = await assessCase(store, ref, given, io.now());
+      // --now dates the assessment too: the data-subject clock starts at the first high-risk assessment.
+      const made = await assessCase(store, ref, given, flags.now ?? io.now());
       const standing = await refreshObligations(store, ref, flags.now ?? io.now());
       const still = missingAnswers(mergeAnswers(earlier, given));
       if (flags.json) {

@@ -1,23 +1,27 @@
 // `exir file CASE --obligation JOIC-1 --reference REF`: records a filing with a frozen snapshot of the
 // draft as it stands; the first filing fixes lateness, and a late one needs the reasons for the delay.
 
+import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { parseInstant } from '../case/times.js';
 import { safeJson, safeText } from '../case/index.js';
 import { clockFor, notifyDecision } from '../regulatory/clocks.js';
-import { buildDraft } from '../regulatory/draft.js';
+import { buildAuthorityDraft, buildDraft, buildDrafts } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { findObligation } from '../regulatory/obligation-names.js';
-import { refreshObligations } from '../regulatory/refresh.js';
+import { latestAssessment, refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
+import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
 
 interface FileFlags {
+  attach?: string[];
   obligation: string;
   reference: string;
   at?: string;
@@ -34,10 +38,12 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
     .option('--at <time>', 'when it was sent (default: now)')
     .option('--by <name>', 'who sent it (default: the actor)')
     .option('--channel <channel>', 'joic_portal, odpa_portal, ico_online, sa_portal, email, letter, phone, register, other', 'other')
-    .option('--delay-reasons <text>', 'the reasons for the delay, required when the first filing is after the deadline'));
+    .option('--delay-reasons <text>', 'the reasons for the delay, required when the first filing is after the deadline')
+    .option('--attach <file>', 'the document actually sent, or the regulator\'s acknowledgement: hashed into the evidence register and custody log (repeatable)', (v: string, prev: string[] = []) => [...prev, v]));
   withExamples(cmd, [
     'exir file acme/exch-2021 --obligation JOIC-1 --reference JOIC/2021/123 --channel joic_portal',
     'exir file acme/exch-2021 --obligation JOIC-1 --reference JOIC/2021/123 --at 2021-03-11T10:00Z --delay-reasons "scope confirmed late"',
+    'exir file acme/exch-2021 --obligation ODPA-1 --reference ODPA/2021/9 --attach sent-letter.pdf',
   ], '0 filing recorded, 2 error (an unknown case or obligation, a late first filing without --delay-reasons).')
     .action(runWithStore('file', io, setExit, async (store, flags, args) => {
       const f = flags as typeof flags & FileFlags;
@@ -49,11 +55,27 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       if (!ob) throw new Error(`case ${ref} has no obligation ${f.obligation} (see: exir obligations ${ref})`);
       const name = standing.clocks.find((k) => k.ref === ob.ref)?.name ?? ob.ref;
       const pack = (ob.template as Partial<ObligationTemplate>).pack;
-      const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz };
-      const snapshot = pack !== undefined && (PACKS as readonly string[]).includes(pack)
-        ? buildDraft(pack as PackName, c, { appendixRows: Infinity }) : { note: 'this obligation has no pack draft' };
+      // The snapshot is the draft as it stood when it was sent (--at, else --now): the assessment and the
+      // decisions of that time, the clocks read then, not what the case holds today.
+      const asOf = f.at !== undefined ? parseInstant(f.at, '--at') : flags.now ?? now;
+      const then = standing.facts.assessments.filter((a) => a.assessedAt <= asOf);
+      const facts = { ...standing.facts, assessments: then, decisions: standing.facts.decisions.filter((d) => d.decidedAt <= asOf) };
+      const c = { facts, assessment: latestAssessment(then), obligations: standing.obligations, clocks: standing.clocks.map((k) => clockFor(standing.obligations.find((o) => o.ref === k.ref) ?? ob, asOf, notifyDecision(facts.decisions))), now: asOf, tz };
+      // The snapshot is the draft for this obligation's recipient: an ODPA filing keeps the ODPA's report, not the JOIC's.
+      const full = { appendixRows: Infinity };
+      const drafts = await withPhishingSections(store, ref, pack === 'joic' ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
+        : pack === 'subjects' ? buildDrafts('subjects', c, full)
+          : pack !== undefined && (PACKS as readonly string[]).includes(pack) ? [buildDraft(pack as PackName, c, full)] : []);
+      const snapshot = drafts[0] ?? { note: 'this obligation has no pack draft' };
+      // What was actually sent, and any acknowledgement: hashed into the evidence register (and its custody log).
+      const attachments = [];
+      for (const path of f.attach ?? []) {
+        const added = await store.addEvidence(ref, { path, source: `filing of ${ob.ref} (${ob.recipient}), reference ${f.reference}`, note: 'document sent or acknowledgement received' });
+        attachments.push({ evidence: added.item.ref, sha256: added.item.sha256, name: basename(path) });
+      }
       const { filing, obligation } = await store.recordFiling(ref, {
-        obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other', content: { pack, assessmentVersion: standing.assessment?.version, draft: snapshot },
+        obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other',
+        content: { pack, assessmentVersion: c.assessment?.version, asOf, draft: snapshot, ...(drafts.length > 1 ? { letters: drafts } : {}), ...(attachments.length ? { attachments } : {}) },
         ...(f.at !== undefined ? { sentAt: f.at } : {}), ...(f.by !== undefined ? { sentBy: f.by } : {}),
         ...(f.delayReasons !== undefined ? { delayReasons: f.delayReasons } : {}),
       });
@@ -64,6 +86,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       }
       io.out(`Filed ${safeText(name)} (${safeText(obligation.recipient)}, ${obligation.stage}) #${filing.seq} at ${showTime(filing.sentAt, tz)}, reference ${safeText(filing.reference ?? '')}, via ${filing.channel}.\n`);
       if (filing.lateByMs !== undefined) io.out(`Late by ${showDuration(filing.lateByMs)}; reasons recorded: ${safeText(filing.delayReasons ?? '')}\n`);
-      io.out(`Snapshot kept: ${pack ?? 'none'} draft with ${'open' in snapshot ? snapshot.open.length : 0} open question(s).\n`);
+      io.out(`Snapshot kept: ${pack ?? 'none'} draft as of ${showTime(asOf, tz)} with ${'open' in snapshot ? snapshot.open.length : 0} open question(s).\n`);
+      for (const a of attachments) io.out(`Attached ${safeText(a.name)} as ${a.evidence} (SHA-256 ${a.sha256}).\n`);
     }));
 }

@@ -8,7 +8,10 @@ import { toJson } from '../report/json.js';
 import { mergedTimeline } from '../correlate/timeline.js';
 import { tzOption } from './tz-option.js';
 import { writeTimeline } from './timeline.js';
+import { DEFAULT_ZIP_LIMITS } from '../evidence/zip.js';
 import { scan } from '../scan/run.js';
+import { nothingRead } from '../scan/nothing-read.js';
+import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
@@ -37,6 +40,7 @@ interface ScanFlags {
   quiet?: boolean;
   maxExpandGb: number;
   tz: string;
+  allowEmpty?: boolean;
   queue?: string;
 }
 
@@ -72,12 +76,13 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .addOption(tzOption())
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option('--threads <n>', 'reading threads (default: one per core but one; 1 on a 2-core machine)', positiveInt)
-    .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, 64)
+    .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, DEFAULT_ZIP_LIMITS.maxExpandedBytes / 1024 ** 3)
     .option('--case <ref>', 'store the result in this case (FIRM/CASE, made with `exir case new`)')
     .option('--db <url>', 'case store: postgres://… (default: SQLite in the workspace, or EXIR_DB)')
     .option('--workspace <dir>', 'folder of the SQLite case store (default ./.exir or EXIR_WORKSPACE)')
     .option('--firm <name>', 'limit the case store to one firm (default EXIR_FIRM)')
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
+    .option('--allow-empty', 'exit 0 (with a warning) when nothing could be read, instead of 2')
     .option('--queue <url>', 'send the reading to `exir worker` processes through this Redis queue (redis://…; default EXIR_QUEUE); needs --db postgres://…')
     .option('-q, --quiet', 'no progress bar')
     .action(async (paths: string[], flags: ScanFlags) => {
@@ -96,7 +101,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
           inputs: paths,
           sigmaDirs: flags.sigma,
           ...(flags.threads ? { threads: flags.threads } : {}),
-          zipLimits: { maxExpandedBytes: flags.maxExpandGb * 1024 ** 3, maxEntries: 200_000 },
+          zipLimits: { ...DEFAULT_ZIP_LIMITS, maxExpandedBytes: flags.maxExpandGb * 1024 ** 3 },
           onProgress: (p) => progress.update(p),
         });
       } finally {
@@ -113,6 +118,13 @@ export function registerScan(program: Command, setExit: SetExit): void {
       }
       if (flags.timeline) await writeTimeline(flags.timeline, mergedTimeline(result), flags.tz);
       if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
+      const empty = nothingRead(result);
+      if (empty) {
+        process.stderr.write(flags.allowEmpty
+          ? `exir: WARNING: ${safeText(empty)}; nothing here says a server is clean (exit 0 as --allow-empty asked)\n`
+          : `exir: ${safeText(empty)}; nothing here says a server is clean. Exit 2 (give --allow-empty to exit 0).\n`);
+        if (!flags.allowEmpty) setExit(EXIT.ERROR);
+      }
       setExit(result.findings.some(isAttack) ? EXIT.FINDINGS : EXIT.CLEAN);
     });
 }

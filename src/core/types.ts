@@ -78,6 +78,8 @@ export interface EvidenceFile {
   serverNames?: string[];
   /** Why the file was not read as a log, when kind is unknown. */
   note?: string;
+  /** Set when the file could not be read to its end: its hash covers only what was read, maybe nothing. */
+  unreadable?: true;
 }
 
 export interface Finding {
@@ -111,6 +113,20 @@ export interface Finding {
   cveNote?: string;
   /** A published indicator matched (an attacker's address): context that never raises a server above probed by itself. */
   indicatorOnly?: true;
+  /**
+   * Present when this probe stands for many identical ones (same rule, server, client and reason):
+   * a scanner's flood is counted, not kept line by line. `count` includes this finding.
+   */
+  repeats?: FindingRepeats;
+}
+
+export interface FindingRepeats {
+  count: number;
+  /** ISO 8601 UTC: the earliest and latest of the repeats. */
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+  /** Where the first few of them are, this finding's own line first. */
+  samples: Origin[];
 }
 
 export interface ServerSummary {
@@ -124,6 +140,11 @@ export interface ServerSummary {
   summary: string;
   /** What evidence would change the verdict, in plain words. */
   wouldChange: string;
+  /**
+   * Parts of the exploitation windows the server's logs do not reach, as "2021-01-06..2021-02-20 of
+   * the ProxyLogon window". A clean or probed verdict with any is true only of what the logs cover.
+   */
+  uncovered?: string[];
   /** Every spelling of the server's name the evidence used (`ex01`, `EX01.corp.local`), for a reader to check the join. */
   namesSeen?: string[];
   /** Pages in the web folders that answered or were found as web shells, one per page with every source. */

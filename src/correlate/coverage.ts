@@ -8,6 +8,8 @@ export interface Wave {
   cves: string[];
   /** First day of known exploitation (UTC). */
   from: string;
+  /** Dated steps of the wave; the last one is the least a log must reach to have seen its peak. */
+  milestones?: { date: string; what: string }[];
 }
 
 /** The exploitation windows, as data with their sources (data/exploitation-windows.json). */
@@ -80,6 +82,17 @@ export function measureCoverage(evidence: EvidenceFile[], _findings: Finding[], 
           from: wave.from,
           to: day(firstTime),
           statement: `${name} on ${server} start on ${day(firstTime)}: the ${wave.from}..${day(firstTime)} part of the ${wave.name} window cannot be assessed from them.`,
+        });
+      }
+      // Logs that stop before the wave's last dated step miss its peak (ProxyLogon's mass
+      // exploitation ran into March 2021): a clean verdict from them says nothing of those days.
+      const peak = wave.milestones?.map((m) => m.date).sort().pop();
+      if (lastTime && peak && day(lastTime) < peak) {
+        gaps.push({
+          wave: wave.id,
+          from: day(lastTime),
+          to: peak,
+          statement: `${name} on ${server} end on ${day(lastTime)}: the ${day(lastTime)}..${peak} part of the ${wave.name} window, and anything later, cannot be assessed from them.`,
         });
       }
     }

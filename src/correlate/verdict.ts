@@ -1,6 +1,7 @@
 import {
-  STAGES, type Coverage, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
+  STAGES, type Coverage, type CoverageGap, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
 } from '../core/types.js';
+import { WAVES } from './coverage.js';
 import { showsExchange } from './exchange-host.js';
 import { inZone, zoneAbbreviation } from '../core/zoned-time.js';
 
@@ -96,7 +97,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     let last: string | undefined;
     const ips = new Set<string>();
     for (const f of own) {
-      stageCounts[f.stage] += 1;
+      stageCounts[f.stage] += f.repeats?.count ?? 1;
       // An address on a published list is context: alone it shows no more than a probe.
       const counts = f.indicatorOnly && stageRank(f.stage) > stageRank('probe') ? 'probe' : f.stage;
       if (!top || stageRank(counts) > stageRank(top)) top = counts;
@@ -111,6 +112,8 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     }
     const verdict: Verdict = top ? VERDICT_OF_STAGE[top] : 'clean';
     const gaps = (context.coverage ?? []).filter((c) => c.server === name).flatMap((c) => c.gaps);
+    const uncovered = uncoveredWindows(gaps);
+    const summary = describe(verdict, own, ips.size);
     const shells = context.webShells?.get(name) ?? [];
     const namesSeen = [...new Set(evidence.filter((e) => e.server === name).flatMap((e) => e.serverNames ?? []))].sort();
     out.push({
@@ -120,15 +123,27 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       lastActivity: last,
       attackerIps: [...ips].sort(),
       stageCounts,
-      summary: describe(verdict, own, ips.size) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+      // "Clean" over days no log reaches is not clean: the sentence itself says what it is true of.
+      summary: (uncovered.length && (verdict === 'clean' || verdict === 'probed')
+        ? `${summary.replace(/^(clean|probed)/, '$1 in what the logs cover')}; they do not cover ${uncovered.join(', ')}`
+        : summary) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
         ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
         : ''),
       wouldChange: wouldChange(verdict, gaps.length),
       ...(namesSeen.length ? { namesSeen } : {}),
       ...(shells.length ? { webShells: shells } : {}),
+      ...(uncovered.length ? { uncovered } : {}),
     });
   }
   return out.sort((a, b) => VERDICT_ORDER.indexOf(b.verdict) - VERDICT_ORDER.indexOf(a.verdict) || a.name.localeCompare(b.name));
+}
+
+/** The parts of exploitation windows that one log or another of the server does not reach, each said once. */
+function uncoveredWindows(gaps: CoverageGap[]): string[] {
+  const names = new Map(WAVES.map((w) => [w.id, w.name]));
+  const out = new Set<string>();
+  for (const g of gaps) if (g.wave) out.add(`${g.from.slice(0, 10)}..${g.to.slice(0, 10)} of the ${names.get(g.wave) ?? g.wave} window`);
+  return [...out].sort();
 }
 
 /** The finding that decides the verdict: the first one at the highest stage. */

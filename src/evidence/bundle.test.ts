@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { enumerateEvidence } from './bundle.js';
 import { EvidenceOpener, HashingReader } from './open.js';
 import { makeZip } from './test-helpers/make-zip.js';
 
+const execFileAsync = promisify(execFile);
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'exir-bundle-'));
@@ -103,6 +106,65 @@ test('a member that lies about its size fails when read, with a message', async 
   }
 });
 
+test('members sharing a name are each listed and read as themselves, the later ones by entry number', async () => {
+  const zipPath = join(dir, 'twice.zip');
+  await writeFile(zipPath, makeZip([{ name: 'EX01/a.log', data: 'first' }, { name: 'EX01/a.log', data: 'second' }]));
+  const { entries, warnings } = await enumerateEvidence([zipPath]);
+  assert.deepEqual(entries.map((e) => e.path), ['twice.zip!/EX01/a.log', 'twice.zip!/EX01/a.log [entry 2]']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]?.message ?? '', /more than one entry named "EX01\/a.log"/);
+  const opener = new EvidenceOpener();
+  try {
+    const first = await readAll('twice.zip!/EX01/a.log', opener, entries);
+    const second = await readAll('twice.zip!/EX01/a.log [entry 2]', opener, entries);
+    assert.deepEqual([first.text, second.text], ['first', 'second']);
+    assert.equal(first.sha, createHash('sha256').update('first').digest('hex'));
+  } finally {
+    await opener.close();
+  }
+});
+
 test('a missing input is a clear error', async () => {
   await assert.rejects(enumerateEvidence([join(dir, 'nope')]), /cannot read .*nope: ENOENT/);
+});
+
+test('a folder past the longest path the system takes is a located warning; the rest is still listed', async () => {
+  const root = join(dir, 'long');
+  await mkdir(join(root, 'EX01'), { recursive: true });
+  await writeFile(join(root, 'EX01', 'a.log'), 'one');
+  // Built a step at a time from inside, as no single call may name a path this long.
+  const start = process.cwd();
+  try {
+    process.chdir(join(root, 'EX01'));
+    for (let depth = 0; depth < 24; depth += 1) {
+      await mkdir('d'.repeat(200));
+      process.chdir('d'.repeat(200));
+    }
+    await writeFile('deep.log', 'deep');
+  } finally {
+    process.chdir(start);
+  }
+  try {
+    const { entries, warnings } = await enumerateEvidence([root]);
+    assert.deepEqual(entries.map((e) => e.path), ['long/EX01/a.log']);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]?.message ?? '', /^folder not read \(ENAMETOOLONG\)/);
+    assert.match(warnings[0]?.where ?? '', /^long\/EX01\/d{200}\//);
+  } finally {
+    // Node's own removal names the whole path too; rm(1) works down from inside.
+    await execFileAsync('rm', ['-rf', root]);
+  }
+});
+
+test('a folder of more files than the process may hold open is listed whole', { skip: process.platform === 'win32' }, async () => {
+  const root = join(dir, 'many');
+  await mkdir(root);
+  for (let i = 0; i < 600; i += 1) await writeFile(join(root, `collected-${i}.dat`), 'PK\x05\x06 not a zip');
+  // A child with a low limit on open files lists the folder: every file is looked at to see if it
+  // is a zip, and all at once that took more handles than the limit.
+  const script = `import { enumerateEvidence } from ${JSON.stringify(join(import.meta.dirname, 'bundle.ts'))};
+    const { entries, warnings } = await enumerateEvidence([${JSON.stringify(root)}]);
+    console.log(JSON.stringify([entries.length, warnings.length]));`;
+  const { stdout } = await execFileAsync('sh', ['-c', `ulimit -n 200 && exec "${process.execPath}" --import tsx --input-type=module -e '${script.replaceAll("'", "'\\''")}'`]);
+  assert.deepEqual(JSON.parse(stdout.trim()), [600, 0]);
 });

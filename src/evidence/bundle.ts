@@ -1,5 +1,5 @@
 import { lstat, open, readdir } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Warning } from '../core/types.js';
 import { DEFAULT_ZIP_LIMITS, listZip, type ZipLimits } from './zip.js';
 
@@ -7,7 +7,7 @@ import { DEFAULT_ZIP_LIMITS, listZip, type ZipLimits } from './zip.js';
 export interface EvidenceEntry {
   /** Path shown to people and stored in origins: `<input name>/<path inside>`, a zip member as `x.zip!/member`. */
   path: string;
-  location: { kind: 'file'; file: string } | { kind: 'zip'; archive: string; member: string };
+  location: { kind: 'file'; file: string } | { kind: 'zip'; archive: string; member: string; index: number };
   size: number;
   /** The server the layout suggests (top folder of the bundle), used when the content names none. */
   layoutServer: string | undefined;
@@ -35,6 +35,16 @@ function serverFromLayout(rootName: string, inner: string[]): string | undefined
   const top = inner.length > 1 ? inner[0] : undefined;
   if (top && !LAYOUT_FOLDERS.has(top.toLowerCase())) return top;
   return rootName || undefined;
+}
+
+/**
+ * A log given by itself belongs to the server its folder names, the nearest folder that is not part
+ * of Exchange's or IIS's own layout (`EX01/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log` → EX01); a
+ * file with no such folder above it is named by itself, so it still gets a verdict.
+ */
+function serverOfLooseFile(file: string): string {
+  const folders = resolve(dirname(file)).split(sep).filter(Boolean).reverse();
+  return folders.find((f) => !LAYOUT_FOLDERS.has(f.toLowerCase())) ?? basename(file);
 }
 
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
@@ -72,7 +82,7 @@ export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DE
       await walk(input, input, rootName, out, limits);
     } else if (info.isFile()) {
       if (await isZip(input)) await addZip(input, rootName, out, limits);
-      else out.entries.push({ path: rootName, location: { kind: 'file', file: input }, size: info.size, layoutServer: undefined });
+      else out.entries.push({ path: rootName, location: { kind: 'file', file: input }, size: info.size, layoutServer: serverOfLooseFile(input) });
     } else {
       throw new Error(`${input} is neither a file nor a folder`);
     }
@@ -83,18 +93,53 @@ export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DE
 /** Names that are logs or event logs by their ending: not worth opening to look for a zip inside. */
 const NOT_ZIP = /\.(log|txt|csv|evtx|xml|json|jsonl|etl|dmp|aspx|ashx|js|css|config)$/i;
 
+/**
+ * Files looked at together while listing a folder: enough to hide the wait on stat and open, far
+ * below any limit on open files however many thousand hourly logs the folder holds.
+ */
+const LIST_IN_FLIGHT = 32;
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? (err instanceof Error ? err.message : String(err));
+}
+
 async function walk(root: string, dir: string, rootName: string, out: Enumeration, limits: ZipLimits): Promise<void> {
-  const items = await readdir(dir, { withFileTypes: true });
+  const here = [rootName, ...relative(root, dir).split(sep).filter(Boolean)].join('/');
+  let items;
+  try {
+    items = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    // One folder that cannot be listed (no permission, a path too long, too many open files) is
+    // said and skipped; the rest of the evidence is still read.
+    out.warnings.push({ where: here, message: `folder not read (${reason(err)}); the files in it are not in this scan` });
+    return;
+  }
   items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // Every file of a folder is looked at together: one at a time, thousands of hourly logs cost
-  // seconds of waiting on stat and open alone.
-  const files = await Promise.all(items.map(async (item) => {
+  const files = await mapBounded(items, LIST_IN_FLIGHT, async (item) => {
     if (!item.isFile()) return undefined;
     const full = join(dir, item.name);
-    const { size } = await lstat(full);
-    const zip = size >= 4 && !NOT_ZIP.test(item.name) && (await isZip(full));
-    return { size, zip };
-  }));
+    try {
+      const { size } = await lstat(full);
+      const zip = size >= 4 && !NOT_ZIP.test(item.name) && (await isZip(full));
+      return { size, zip };
+    } catch (err) {
+      return { error: reason(err) };
+    }
+  });
   for (const [i, item] of items.entries()) {
     const full = join(dir, item.name);
     const inner = relative(root, full).split(sep);
@@ -104,6 +149,8 @@ async function walk(root: string, dir: string, rootName: string, out: Enumeratio
       out.warnings.push({ where: shown, message: 'symbolic link not followed' });
     } else if (item.isDirectory()) {
       await walk(root, full, rootName, out, limits);
+    } else if (file && 'error' in file) {
+      out.warnings.push({ where: shown, message: `file not read (${file.error}); not in this scan` });
     } else if (file) {
       if (file.zip) {
         await addZip(full, shown, out, limits, serverFromLayout(rootName, inner));
@@ -128,15 +175,23 @@ async function addZip(archive: string, shown: string, out: Enumeration, limits: 
   for (const refused of listing.refused) {
     out.warnings.push({ where: `${shown}!/${JSON.stringify(refused.name).slice(1, -1)}`, message: `entry refused: ${refused.reason}` });
   }
+  const seen = new Map<string, number>();
   for (const member of listing.members) {
     const inner = member.name.split('/');
-    const path = `${shown}!/${member.name}`;
+    const times = (seen.get(member.name) ?? 0) + 1;
+    seen.set(member.name, times);
+    // A name that repeats is still a different file: each is read and listed as itself, the later
+    // ones by their entry number so no two evidence paths are the same.
+    const path = times === 1 ? `${shown}!/${member.name}` : `${shown}!/${member.name} [entry ${member.index + 1}]`;
+    if (times > 1) {
+      out.warnings.push({ where: path, message: `the archive holds more than one entry named ${JSON.stringify(member.name)}; each is read as itself` });
+    }
     if (/\.zip$/i.test(member.name)) {
       out.warnings.push({ where: path, message: 'archive inside an archive is not opened; extract the outer archive and scan again' });
     }
     out.entries.push({
       path,
-      location: { kind: 'zip', archive, member: member.name },
+      location: { kind: 'zip', archive, member: member.name, index: member.index },
       size: member.size,
       layoutServer: outerServer ?? serverFromLayout(zipName, inner),
     });

@@ -43,7 +43,7 @@ export class EvidenceOpener {
       zip = ZipReader.open(loc.archive);
       this.zips.set(loc.archive, zip);
     }
-    return (await zip).stream(loc.member);
+    return (await zip).stream(loc.index, loc.member);
   }
 
   async close(): Promise<void> {

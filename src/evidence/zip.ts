@@ -1,9 +1,12 @@
 import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
+import { openZipFile } from './zip-file-reader.js';
 
 /** One file inside a .zip, read in place. */
 export interface ZipMember {
   name: string;
+  /** Its place in the central directory: names may repeat, so a member is read by this, not by name. */
+  index: number;
   size: number;
   compressedSize: number;
 }
@@ -22,18 +25,22 @@ export interface ZipLimits {
   maxEntries: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxExpandedBytes: 64 * 1024 ** 3, maxEntries: 200_000 };
+/**
+ * 8 GiB: inflating runs at a few hundred MB a second a core, so an archive this size costs under a
+ * minute of reading. A bigger one is refused with a message that says how to allow it, rather than
+ * taking many minutes unasked.
+ */
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxExpandedBytes: 8 * 1024 ** 3, maxEntries: 200_000 };
+
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
+}
 
 export class ZipRefused extends Error {}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    // decodeStrings off: with it on, one bad name aborts the whole archive; we refuse that entry alone.
-    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
-      if (err) reject(err);
-      else resolve(zip);
-    });
-  });
+  // decodeStrings off: with it on, one bad name aborts the whole archive; we refuse that entry alone.
+  return openZipFile(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
 }
 
 function decodeName(entry: yauzl.Entry): string {
@@ -58,7 +65,8 @@ export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
     }
     const listing: ZipListing = { members: [], refused: [] };
     let expanded = 0;
-    await forEachEntry(zip, (entry) => {
+    let over = false;
+    await forEachEntry(zip, (entry, index) => {
       const name = decodeName(entry);
       if (name.endsWith('/')) return;
       const reason = refuseName(name);
@@ -67,22 +75,27 @@ export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
         return;
       }
       expanded += entry.uncompressedSize;
-      if (expanded > limits.maxExpandedBytes) {
-        throw new ZipRefused(`expands past the limit of ${limits.maxExpandedBytes} bytes`);
-      }
-      listing.members.push({ name, size: entry.uncompressedSize, compressedSize: entry.compressedSize });
+      // Counted to the end, so the message can say how big the archive says it is.
+      if (expanded > limits.maxExpandedBytes) over = true;
+      if (over) return;
+      listing.members.push({ name, index, size: entry.uncompressedSize, compressedSize: entry.compressedSize });
     });
+    if (over) {
+      throw new ZipRefused(`expands past the limit of ${limits.maxExpandedBytes} bytes: it says it holds ${gib(expanded)}, over the ${gib(limits.maxExpandedBytes)} `
+        + 'a scan reads from one archive unasked (exir scan --max-expand-gb N raises it; extracting the archive and scanning the folder avoids it)');
+    }
     return listing;
   } finally {
     zip.close();
   }
 }
 
-function forEachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => void): Promise<void> {
+function forEachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry, index: number) => void): Promise<void> {
+  let index = 0;
   return new Promise((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
       try {
-        visit(entry);
+        visit(entry, index++);
         zip.readEntry();
       } catch (err) {
         reject(err instanceof Error ? err : new Error(String(err)));
@@ -95,22 +108,22 @@ function forEachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry) => void): 
 }
 
 /**
- * An open archive whose members can be streamed by name. Each reader (and each worker thread)
- * opens its own, so no file handle is shared across threads.
+ * An open archive whose members can be streamed by their place in it. Each reader (and each worker
+ * thread) opens its own, so no file handle is shared across threads.
  */
 export class ZipReader {
   private constructor(
     private readonly zip: yauzl.ZipFile,
-    private readonly entries: Map<string, yauzl.Entry>,
+    private readonly entries: Map<number, yauzl.Entry>,
   ) {}
 
   static async open(path: string): Promise<ZipReader> {
     const zip = await openZip(path);
-    const entries = new Map<string, yauzl.Entry>();
+    const entries = new Map<number, yauzl.Entry>();
     try {
-      await forEachEntry(zip, (entry) => {
+      await forEachEntry(zip, (entry, index) => {
         const name = decodeName(entry);
-        if (!refuseName(name)) entries.set(name, entry);
+        if (!refuseName(name)) entries.set(index, entry);
       });
     } catch (err) {
       zip.close();
@@ -119,9 +132,10 @@ export class ZipReader {
     return new ZipReader(zip, entries);
   }
 
-  stream(name: string): Promise<Readable> {
-    const entry = this.entries.get(name);
-    if (!entry) return Promise.reject(new Error(`no member ${JSON.stringify(name)} in the archive`));
+  /** The member at `index`, checked to still carry `name`: the archive may have changed since it was listed. */
+  stream(index: number, name: string): Promise<Readable> {
+    const entry = this.entries.get(index);
+    if (!entry || decodeName(entry) !== name) return Promise.reject(new Error(`no member ${JSON.stringify(name)} at entry ${index + 1} of the archive`));
     return new Promise((resolve, reject) => {
       this.zip.openReadStream(entry, (err, stream) => {
         if (err) reject(err);

@@ -6,6 +6,8 @@ export interface OpenItem {
   id: string;
   label: string;
   needed: string;
+  /** Answered by the signer on sending (declarations): does not hold back the send copy. */
+  atSigning?: boolean;
 }
 
 export interface DraftField {
@@ -44,8 +46,29 @@ export interface DraftSection {
   items: DraftItem[];
 }
 
+export interface DraftAudience {
+  id: string;
+  datasets: { id: string; description: string; people: number | undefined }[];
+  people: number | undefined;
+  /** Every letter of the case, by id, with the datasets that feed it. */
+  letters: { id: string; datasets: string[] }[];
+}
+
+/** What every pack states about how it was made, so a reader can tell one version from another. */
+export interface DraftStamp {
+  tool: string;
+  rulePack: { version: number; checked: string };
+  caseRef: string;
+  assessmentVersion: number | undefined;
+  /** SHA-256 of the document's content (title and sections, as the copy holds them). */
+  contentHash: string;
+}
+
 export interface Draft {
   pack: string;
+  stamp: DraftStamp;
+  /** `working`: provenance, open questions and internal references shown; `send`: none of them (src/regulatory/send-copy.ts). */
+  copy: 'working' | 'send';
   title: string;
   basis: string;
   caseRef: string;
@@ -55,6 +78,10 @@ export interface Draft {
   generatedAtShown: string;
   timeZone: string;
   assessmentVersion: number | undefined;
+  /** For an authority's report: the authority it goes to. */
+  recipient?: string | undefined;
+  /** For a letter to the people affected: which datasets feed it, and its readers' number. */
+  audience?: DraftAudience | undefined;
   sections: DraftSection[];
   /** Every open question, in order, with what is needed to answer it. */
   open: OpenItem[];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Draft, DraftField } from './draft-types.js';
-import { buildDraft } from './draft.js';
+import { buildAuthorityDraft, buildDraft, buildDrafts, buildOtherAuthorityDrafts } from './draft.js';
 import type { Fixture } from './test-helpers/fixture-case.js';
-import { FIXTURE_REF, fixtureCase, HOSTILE } from './test-helpers/fixture-case.js';
+import { FIXTURE_REF, fixtureCase, HOSTILE, REALISTIC_ANSWERS } from './test-helpers/fixture-case.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { RESOLVERS } from './resolvers.js';
@@ -72,7 +72,7 @@ test('JOIC: answered fields carry the case\'s values, Jersey time, the special c
   assert.match(text(field('joic', 'joic.records')), /^About 40800 in all/);
   assert.equal(text(field('joic', 'joic.subject-jurisdictions')), 'JE: about 960; GB: about 450; CH: about 150');
   assert.equal(text(field('joic', 'joic.delay')), 'The scope of mailbox access was only established by the forensic firm on 11 March.');
-  assert.match(text(field('joic', 'joic.other-authorities')), /UK Information Commissioner's Office, initial: overdue/);
+  assert.match(text(field('joic', 'joic.other-authorities')), /UK Information Commissioner's Office: to be notified/);
   assert.match(text(field('joic', 'joic.risk')), /SE = DPC × EI \+ CB = 4 × 1 \+ 1 = 5, very-high/);
   assert.match(text(field('joic', 'joic.risk')), /confidentiality 0.5 \(evidence: the evidence shows data exported by the attacker/);
   assert.match(text(field('joic', 'joic.what-happened')), /EX01: post-exploitation\. A web shell was written/);
@@ -144,4 +144,81 @@ test('a case with no answers: everything the firm must say is open, with what is
   assert.match(field('joic', 'joic.registration', bareDrafts).lines[0] ?? '', /JOIC-55/);
   assert.deepEqual(field('joic', 'joic.controller', bareDrafts).trace, ['case firm name (acme)']);
   assert.match(joic.open.find((o) => o.id === 'joic.people')?.needed ?? '', /datasets\[\]\.people/);
+});
+
+test('a 2021 case is drafted on the law of 2021: no 2026 Cyber Security Law, no EDPB guidance of 2023', () => {
+  for (const p of PACKS) {
+    const all = JSON.stringify(drafts.get(p));
+    assert.doesNotMatch(all, /Cyber Security \(Jersey\) Law|JE_CSL_OES_48H/, `${p} mentions a law adopted in 2026`);
+    assert.doesNotMatch(all, /9\/2022/, `${p} cites guidance adopted in 2023`);
+  }
+});
+
+test('one letter per audience: KYC clients are not told of HR health data, staff are not told of criminal-record checks', async () => {
+  const letters = buildDrafts('subjects', await context(full));
+  assert.equal(letters.length, 2);
+  const body = (d: Draft): string => d.sections.flatMap((s) => s.items).map((i) => (i.kind === 'field' ? i.lines.join(' ') : '')).join(' ');
+  const clients = letters.find((d) => d.audience?.datasets.some((x) => x.id === 'trust-mail'));
+  const staff = letters.find((d) => d.audience?.datasets.some((x) => x.id === 'hr'));
+  assert.ok(clients && staff);
+  assert.match(body(clients), /criminal record/);
+  assert.doesNotMatch(body(clients), /health/);
+  assert.match(body(staff), /health/);
+  assert.doesNotMatch(body(staff), /criminal record|passport|identity documents/i, 'the case-wide consequences (passport copies) are not told to staff');
+  assert.equal(clients.audience?.people, 1500);
+  assert.equal(staff.audience?.people, 60);
+  assert.deepEqual(clients.audience?.letters, [{ id: 'trust-mail', datasets: ['trust-mail'] }, { id: 'hr', datasets: ['hr'] }]);
+  assert.ok(staff.open.some((o) => o.id === 'subjects.what-it-means'), 'the staff letter asks for its own consequences');
+  assert.equal(buildDrafts('joic', await context(full))[0]?.title, 'Personal data breach report to the JOIC');
+});
+
+test('each authority gets its own report: the ODPA\'s quotes the ODPA reference and its own delay reasons, under its own name', async () => {
+  const f = await fixtureCase({ answers: REALISTIC_ANSWERS, file: true, lateGuernsey: true });
+  try {
+    const c = await context(f);
+    const reports = [...buildDrafts('joic', c), ...buildOtherAuthorityDrafts(c)];
+    const titles = reports.map((d) => d.title);
+    assert.equal(titles[0], 'Personal data breach report to the JOIC');
+    assert.ok(titles.some((x) => /ODPA/.test(x)), titles.join(' | '));
+    assert.ok(titles.some((x) => /Information Commissioner/.test(x)), titles.join(' | '));
+    assert.ok(titles.some((x) => /CNIL/.test(x)), `the 2021 case reports to the CNIL, where the EU representative is: ${titles.join(' | ')}`);
+    const odpaOb = c.obligations.find((o) => o.ruleId === 'GG_DPL_S42_AUTHORITY' && o.stage === 'initial');
+    assert.ok(odpaOb);
+    const odpa = buildAuthorityDraft(c, odpaOb);
+    const own = (id: string): string => {
+      const item = odpa.sections.flatMap((x) => x.items).find((i) => i.id === id);
+      assert.ok(item && item.kind === 'field', id);
+      return item.lines.join(' ');
+    };
+    assert.doesNotMatch(odpa.title, /JOIC/);
+    assert.equal(own('joic.previous-reference'), 'ODPA-2021-117', 'the JOIC reference is not quoted to the ODPA as its own');
+    assert.match(own('joic.first-or-follow-up'), /ODPA reference ODPA-2021-117/);
+    assert.match(own('joic.delay'), /Guernsey residents among the clients were only identified on 12 March/);
+    assert.doesNotMatch(own('joic.delay'), /forensic firm/, 'the JOIC filing\'s delay reasons are not the ODPA\'s');
+    assert.ok(!odpa.sections.flatMap((s) => s.items).some((i) => i.id === 'joic.registration' || i.id === 'joic.declarations'));
+    assert.doesNotMatch(JSON.stringify(odpa.sections.map((s) => s.items.map((i) => i.label))), /JOIC/);
+  } finally {
+    await f.close();
+  }
+});
+
+test('each letter tells its readers where to complain, by where they live, and is signed', async () => {
+  const f = await fixtureCase({ answers: REALISTIC_ANSWERS });
+  try {
+    const letters = buildDrafts('subjects', await context(f));
+    const item = (d: Draft, id: string): string => {
+      const i = d.sections.flatMap((s) => s.items).find((x) => x.id === id);
+      assert.ok(i && i.kind === 'field', id);
+      return i.lines.join('\n');
+    };
+    const clients = letters.find((d) => d.audience?.id === 'kyc');
+    const staff = letters.find((d) => d.audience?.id === 'hr');
+    assert.ok(clients && staff);
+    assert.match(item(clients, 'subjects.rights'), /JOIC.*\n.*ODPA.*\n.*ICO.*\n.*CNIL/s);
+    assert.doesNotMatch(item(staff, 'subjects.rights'), /ICO|CNIL/, 'staff live in Jersey and Guernsey only');
+    assert.match(item(staff, 'subjects.rights'), /ODPA/);
+    assert.equal(item(clients, 'subjects.sign-off'), 'Yours sincerely,\nJo Bloggs, Compliance Officer\nAcme Trust Company Limited');
+  } finally {
+    await f.close();
+  }
 });

@@ -73,7 +73,7 @@ test('the October change: awareness at 09:00 local on the Friday ends at 08:00 l
 });
 
 test('JOIC not required on a no-risk assessment: a decision is needed, and shown once recorded', () => {
-  const raw = { ...base, datasets: [{ id: 'x', description: 'public list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25, confidentiality: 0 } };
+  const raw = { ...base, datasets: [{ id: 'x', description: 'public list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25, confidentiality: 0, unlikelyRiskReason: 'a contact list the firm publishes' } };
   const { specs } = run(raw, {}, 'probed');
   const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
   assert.equal(joic.required, 'no');
@@ -107,7 +107,9 @@ test('ICO only where UK GDPR reaches the firm and people live in the UK; one EU 
   assert.equal(find(run({ ...base, firm: unanswered }).specs, 'UK_GDPR_ART33|UK Information Commissioner\'s Office|initial').applicability, 'unknown');
   const { specs } = run({ ...base, firm: { ...base.firm, gdprScope: ['UK', 'EU'] } });
   assert.equal(find(specs, 'UK_GDPR_ART33|UK Information Commissioner\'s Office|initial').dueAt, '2021-03-29T09:00:00.000Z');
-  assert.deepEqual(specs.filter((s) => s.ruleId === 'EU_GDPR_ART33' && s.stage === 'initial').map((s) => s.recipient), ['DE supervisory authority', 'FR supervisory authority']);
+  // A 2021 case: WP29's guidance of the time, not the EDPB's 2023 update (see the law-as-it-stood test).
+  assert.equal(specs.some((s) => s.ruleId === 'EU_GDPR_ART33'), false);
+  assert.equal(specs.filter((s) => s.ruleId === 'EU_GDPR_ART33_WP29' && s.stage === 'initial').length, 1);
   const noGb = run({ ...base, firm: { ...base.firm, gdprScope: ['UK'] }, datasets: [{ ...base.datasets[0], jurisdictions: { JE: 10 } }] });
   assert.equal(noGb.specs.some((s) => s.ruleId === 'UK_GDPR_ART33'), false);
 });
@@ -127,7 +129,7 @@ test('JFSC: registered persons, no statutory hours (a firm target only), three s
   assert.ok(initial);
   assert.equal(initial.hours, undefined);
   assert.equal(initial.dueAt, undefined);
-  assert.equal(initial.targetAt, '2021-03-27T09:00:00.000Z');
+  assert.equal(initial.targetAt, '2021-03-26T15:00:00.000Z', 'the firm target runs from detection, as the duty does');
   assert.equal(initial.required, 'yes');
   assert.match((initial.template as { confirmation: string }).confirmation, /^P$/);
   assert.equal(run({ ...base, firm: { ...base.firm, jfsc: 'schedule-2' } }).specs.some((s) => s.ruleId === 'JFSC_CODES_P6'), false);
@@ -138,14 +140,15 @@ test('JFSC: registered persons, no statutory hours (a firm target only), three s
 });
 
 test('GFSC on licence and significance; JCSC voluntary from detection; the OES 48-hour duty is held back until in force', () => {
-  const { specs, heldBack } = run({ ...base, firm: { ...base.firm, gfscLicensee: true, gfscSignificant: true, operatorOfEssentialService: true } });
+  const in2026 = { times: { awareAt: '2026-03-26T09:00:00.000Z', detectedAt: DETECTED } };
+  const { specs, heldBack } = run({ ...base, firm: { ...base.firm, gfscLicensee: true, gfscSignificant: true, operatorOfEssentialService: true } }, in2026);
   assert.equal(find(specs, 'GFSC_CYBER_RULES|GFSC (Guernsey Financial Services Commission)|initial').required, 'yes');
   const jcsc = find(specs, 'JCSC_VOLUNTARY|JCSC (incidentreports@jcsc.je)|initial');
   assert.equal(jcsc.anchorAt, DETECTED);
   assert.equal(clockFor(stored(jcsc), AWARE, undefined).state, 'voluntary');
   assert.equal(specs.some((s) => s.ruleId === 'JE_CSL_OES_48H'), false);
   assert.deepEqual(heldBack.map((r) => r.id), ['JE_CSL_OES_48H']);
-  assert.equal(run(base).specs.some((s) => s.ruleId === 'GFSC_CYBER_RULES'), false);
+  assert.equal(run(base, in2026).specs.some((s) => s.ruleId === 'GFSC_CYBER_RULES'), false);
 });
 
 test('processor duties: one per client controller; contractual notice takes the contract\'s hours and no other', () => {
@@ -164,7 +167,7 @@ test('nothing answered: the JOIC duty is to be confirmed, not dropped; no statut
   assert.match(clockFor(stored(joic), AWARE, undefined).says, /firm.role.*firm.establishments/);
   const all = run({ ...base, firm: { ...base.firm, gdprScope: ['UK', 'EU', 'GG'], gfscLicensee: true, gfscSignificant: true, role: ['controller', 'processor'], processorFor: [{ client: 'C', noticeHours: 12 }] } }).specs;
   const withHours = new Set(all.filter((s) => s.hours !== undefined).map((s) => s.ruleId));
-  assert.deepEqual([...withHours].sort(), ['CONTRACTUAL_CLIENT_NOTICE', 'EU_GDPR_ART33', 'GG_DPL_S42_AUTHORITY', 'JE_DPJL_ART20_AUTHORITY', 'UK_GDPR_ART33']);
+  assert.deepEqual([...withHours].sort(), ['CONTRACTUAL_CLIENT_NOTICE', 'EU_GDPR_ART33_WP29', 'GG_DPL_S42_AUTHORITY', 'JE_DPJL_ART20_AUTHORITY', 'UK_GDPR_ART33']);
 });
 
 test('clocks: overdue asks for delay reasons; filed late keeps its lateness; soonest first', () => {
@@ -180,4 +183,51 @@ test('clocks: overdue asks for delay reasons; filed late keeps its lateness; soo
   const clocks = sortClocks(specs.map((s, i) => clockFor(stored(s, { ref: `O${i + 1}` }), now, undefined)));
   assert.equal(clocks[0]?.ruleId, 'JFSC_CODES_P6', 'the 4-hour firm target comes before the 72-hour deadline');
   assert.equal(clocks[1]?.ruleId, 'JE_DPJL_ART20_AUTHORITY');
+});
+
+test('the law as it stood: a 2021 case uses WP29\'s guidance and hears nothing of a 2026 law; a 2024 case notifies each authority by name', () => {
+  const eu = { ...base, firm: { ...base.firm, gdprScope: ['EU'], operatorOfEssentialService: true, euRepresentative: { name: 'Rep SARL', state: 'fr' } } };
+  const y2021 = run(eu);
+  assert.equal(y2021.specs.some((s) => s.ruleId === 'EU_GDPR_ART33'), false, 'EDPB 9/2022 (adopted 2023) is not applied to a 2021 case');
+  assert.deepEqual(y2021.specs.filter((s) => s.ruleId === 'EU_GDPR_ART33_WP29' && s.stage === 'initial').map((s) => s.recipient),
+    ['Commission nationale de l\'informatique et des libertés (CNIL)']);
+  assert.deepEqual(y2021.heldBack.map((r) => r.id), [], 'the Cyber Security (Jersey) Law of 2026 does not appear in a 2021 case');
+  assert.equal(y2021.specs.some((s) => s.ruleId === 'GFSC_CYBER_RULES'), false);
+  const y2024 = run(eu, { times: { awareAt: '2024-05-02T09:00:00.000Z', detectedAt: '2024-05-02T08:00:00.000Z' } });
+  assert.equal(y2024.specs.some((s) => s.ruleId === 'EU_GDPR_ART33_WP29'), false);
+  const names = y2024.specs.filter((s) => s.ruleId === 'EU_GDPR_ART33' && s.stage === 'initial').map((s) => s.recipient);
+  assert.equal(names.length, 2);
+  assert.ok(names.some((n) => n.includes('CNIL')) && names.some((n) => n.includes('BfDI')), names.join(' | '));
+  assert.ok(!names.some((n) => /supervisory authority$/.test(n)));
+  assert.deepEqual(run(eu, { times: { awareAt: '2026-02-01T09:00:00.000Z', detectedAt: undefined } }).heldBack.map((r) => r.id), ['JE_CSL_OES_48H']);
+  // No representative recorded: the duty stays, and says what is missing.
+  const noRep = run({ ...base, firm: { ...base.firm, gdprScope: ['EU'] } });
+  assert.match(find(noRep.specs, noRep.specs.find((s) => s.ruleId === 'EU_GDPR_ART33_WP29')?.key ?? '').recipient, /firm\.euRepresentative/);
+});
+
+test('EU residents: a data-subject duty (GDPR Art. 34) on high risk, as for the UK', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, gdprScope: ['EU'] } });
+  const s = find(specs, 'EU_GDPR_ART34|Affected individuals in the EU|initial');
+  assert.equal(s.required, 'yes');
+  assert.equal(s.anchorAt, '2021-03-27T12:00:00.000Z');
+  assert.equal(run(base).specs.some((x) => x.ruleId === 'EU_GDPR_ART34'), false, 'not where EU GDPR does not reach the firm');
+});
+
+test('JFSC: the clock runs from detection (reasonable grounds), and the law cited is the one for the firm\'s registration class', () => {
+  const tcb = run({ ...base, firm: { ...base.firm, jfscClass: 'trust-company-business' } });
+  const initial = find(tcb.specs, 'JFSC_CODES_P6|JFSC (the firm\'s supervisor)|initial');
+  assert.equal(initial.anchorKind, 'detected');
+  assert.equal(initial.anchorAt, DETECTED);
+  assert.match(initial.legalReference, /Financial Services \(Jersey\) Law 1998, Art\. 28\(3\)/);
+  assert.doesNotMatch(initial.legalReference, /Banking/);
+  const bank = find(run({ ...base, firm: { ...base.firm, jfscClass: 'deposit-taking' } }).specs, initial.key);
+  assert.match(bank.legalReference, /Banking Business \(Jersey\) Law 1991, Art\. 22\(3\)/);
+  assert.match(find(run(base).specs, initial.key).legalReference, /firm\.jfscClass/);
+});
+
+test('Guernsey s.42(1): a processor reached by Guernsey law tells each controller client as soon as it becomes aware', () => {
+  const firm = { ...base.firm, role: ['processor'], processorFor: [{ client: 'Blue Fund Ltd' }] };
+  const gg = run({ ...base, firm: { ...firm, establishments: ['GG'] } }).specs.filter((s) => s.ruleId === 'GG_DPL_S42_PROCESSOR');
+  assert.deepEqual(gg.map((s) => [s.recipient, s.required, s.anchorAt, s.hours]), [['Blue Fund Ltd (controller)', 'yes', AWARE, undefined]]);
+  assert.equal(run({ ...base, firm }).specs.some((s) => s.ruleId === 'GG_DPL_S42_PROCESSOR'), false, 'not without Guernsey law');
 });

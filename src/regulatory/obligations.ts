@@ -6,7 +6,9 @@ import type { BreachAnswers, BreachAssessment } from '../assess/breach/types.js'
 import type { ObligationSpec, StoredObligation } from '../case/regulatory-types.js';
 import type { RuleContext } from './predicates.js';
 import { EU_STATES, evaluateAll, PREDICATE_NEEDS } from './predicates.js';
+import { authorityName } from './authorities.js';
 import type { Rule, RulePack, RuleStage } from './rules.js';
+import { rulesAsOf } from './rules.js';
 import { addElapsedHours } from './time.js';
 
 export interface ObligationInput {
@@ -18,6 +20,8 @@ export interface ObligationInput {
   highRiskDeterminedAt: string | undefined;
   /** The case's obligations so far: a later stage's clock starts at the earlier stage's first filing. */
   existing: StoredObligation[];
+  /** The run's time: which law applies is read at awareness, else detection, else this. */
+  now?: string | undefined;
 }
 
 /** The frozen terms an obligation carries (ObligationSpec.template). */
@@ -49,7 +53,17 @@ function targetsFor(rule: Rule, c: RuleContext): Target[] {
   if (rule.per === undefined) return [{ recipient: rule.recipient, vars: {} }];
   if (rule.per === 'eu-state') {
     const states = Object.keys(c.assessment?.jurisdictions ?? {}).filter((k) => EU_STATES.includes(k)).sort();
-    return states.map((state) => ({ recipient: fill({ state }), vars: { state } }));
+    return states.map((state) => {
+      const vars = { state, authority: authorityName(state) };
+      return { recipient: fill(vars), vars };
+    });
+  }
+  if (rule.per === 'eu-representative') {
+    const rep = c.answers.firm?.euRepresentative;
+    const vars = rep
+      ? { state: rep.state, authority: authorityName(rep.state) }
+      : { state: '', authority: 'the EU supervisory authority where the firm\'s Art. 27 representative is established (not yet recorded: firm.euRepresentative)' };
+    return [{ recipient: fill(vars), vars }];
   }
   const clients = c.answers.firm?.processorFor ?? [];
   const list = rule.per === 'contract-client' ? clients.filter((p) => p.noticeHours !== undefined) : clients;
@@ -87,14 +101,14 @@ function target(answers: BreachAnswers, ruleId: string, stage: string): number |
 export function generateObligations(pack: RulePack, input: ObligationInput): { specs: ObligationSpec[]; heldBack: Rule[] } {
   const ctx: RuleContext = { answers: input.answers, assessment: input.assessment, registrations: input.registrations };
   const specs: ObligationSpec[] = [];
-  const heldBack: Rule[] = [];
-  for (const rule of pack.rules) {
+  const asOf = input.times.awareAt ?? input.times.detectedAt ?? input.now ?? new Date().toISOString();
+  const { inEffect, heldBack: adopted } = rulesAsOf(pack, asOf);
+  const heldBack = adopted.filter((rule) => evaluateAll(rule.applies, ctx).value !== false);
+  for (const rule of inEffect) {
     const applies = evaluateAll(rule.applies, ctx);
     if (applies.value === false) continue;
-    if (!rule.inForce) {
-      heldBack.push(rule);
-      continue;
-    }
+    const jfscClass = input.answers.firm?.jfscClass;
+    const law = (jfscClass !== undefined ? rule.lawByClass?.[jfscClass] : undefined) ?? rule.law;
     const required = evaluateAll(rule.required, ctx);
     const unknown = [...applies.unknown, ...required.unknown].map((p) => ({ predicate: p, needed: PREDICATE_NEEDS[p] ?? p }));
     for (const t of targetsFor(rule, ctx)) {
@@ -103,7 +117,7 @@ export function generateObligations(pack: RulePack, input: ObligationInput): { s
         const hours = stage.hours ?? (stage.hoursFrom === 'contract' ? t.hours : undefined);
         const targetHours = target(input.answers, rule.id, stage.stage);
         const template: ObligationTemplate = {
-          ruleId: rule.id, title: rule.title, pack: rule.pack, law: rule.law.replace(/\{(\w+)\}/g, (_m, k: string) => t.vars[k] ?? ''),
+          ruleId: rule.id, title: rule.title, pack: rule.pack, law: law.replace(/\{(\w+)\}/g, (_m, k: string) => t.vars[k] ?? ''),
           duty: rule.duty, confirmation: rule.confirmation, confirmationNote: rule.confirmationNote, sources: rule.sources, checked: rule.checked,
           stage: stage.stage, wording: stage.wording, lateNeedsReasons: stage.lateNeedsReasons, requiredWhen: rule.required, unknown,
           rulePackVersion: pack.version,

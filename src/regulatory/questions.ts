@@ -11,6 +11,8 @@ export interface Question {
   answer: string;
   needed: string;
   source: string;
+  /** Answered by the signer as the document is sent (declarations): it does not hold back the send copy. */
+  atSigning: boolean;
 }
 
 export interface PackQuestions {
@@ -54,7 +56,7 @@ export function parseQuestions(source: string, where: string, known?: Set<string
             ids.add(id);
             const answer = text(q.answer, `${qa}.answer`);
             if (known && !answer.startsWith('narrative.') && !known.has(answer)) throw new Error(`${qa}.answer: no resolver "${answer}"`);
-            return { id, label: text(q.label, `${qa}.label`), answer, needed: text(q.needed ?? '', `${qa}.needed`, true), source: text(q.source, `${qa}.source`) };
+            return { id, label: text(q.label, `${qa}.label`), answer, needed: text(q.needed ?? '', `${qa}.needed`, true), source: text(q.source, `${qa}.source`), atSigning: q.atSigning === true };
           }),
         };
       }),

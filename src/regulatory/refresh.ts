@@ -44,7 +44,7 @@ export async function assessCase(store: CaseStore, ref: string, newAnswers: Brea
   const answers = mergeAnswers(latestAssessment(facts.assessments)?.answers ?? {}, newAnswers);
   const result = assessFacts(facts, answers, now);
   const stored = await store.recordAssessment(ref, {
-    answers, result, ...(result.conclusion ? { conclusion: result.conclusion } : {}), ...(result.level ? { level: result.level } : {}),
+    answers, result, ...(result.conclusion ? { conclusion: result.conclusion } : {}), ...(result.level ? { level: result.level } : {}), assessedAt: now,
   });
   return { stored, result: { ...result, assessedAt: stored.assessedAt }, answers };
 }
@@ -68,6 +68,7 @@ export async function refreshObligations(store: CaseStore, ref: string, now: str
     times: { awareAt: facts.record.awareAt, detectedAt: facts.record.detectedAt },
     highRiskDeterminedAt: highRiskDeterminedAt(facts.assessments),
     existing: await store.listObligations(ref),
+    now,
   });
   const obligations = await store.syncObligations(ref, specs);
   facts = { ...facts, decisions: await store.listDecisions(ref) };

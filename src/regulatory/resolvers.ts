@@ -6,6 +6,9 @@ import { vocabulary } from '../assess/breach/categories.js';
 import { EI_LABELS } from '../assess/breach/enisa.js';
 import type { AccessLevel, BreachAnswers, BreachAssessment, DatasetAssessment } from '../assess/breach/types.js';
 import type { StoredObligation } from '../case/regulatory-types.js';
+import type { Audience } from './audiences.js';
+import { authorities } from './authorities.js';
+import { EU_STATES } from './predicates.js';
 import type { Clock } from './clocks.js';
 import type { CaseFacts } from './facts.js';
 import { showTime } from './time.js';
@@ -17,6 +20,10 @@ export interface DraftContext {
   clocks: Clock[];
   now: string;
   tz: string;
+  /** For an authority's report: the authority it goes to (the JOIC when not set). */
+  authority?: { ruleId: string; recipient: string; short: string } | undefined;
+  /** For a letter to the people affected: the datasets it speaks of (the others are not its readers'). */
+  audience?: Audience | undefined;
 }
 
 /** The first few reasons, and how many more the assessment holds (all are in the JSON draft's assessment). */
@@ -65,6 +72,18 @@ function registration(c: DraftContext, scheme: string): string | undefined {
 
 function clocksFor(c: DraftContext, ruleId: string, stage?: string): Clock[] {
   return c.clocks.filter((k) => k.ruleId === ruleId && (stage === undefined || k.stage === stage));
+}
+
+const JOIC = { ruleId: 'JE_DPJL_ART20_AUTHORITY', recipient: 'JOIC (Jersey Data Protection Authority)', short: 'JOIC' };
+
+/** The authority an authority report goes to, and its clocks: its own references and delay, never the JOIC's. */
+function authority(c: DraftContext): typeof JOIC {
+  return c.authority ?? JOIC;
+}
+
+function authorityClocks(c: DraftContext, stage?: string): Clock[] {
+  const a = authority(c);
+  return clocksFor(c, a.ruleId, stage).filter((k) => k.recipient === a.recipient || c.authority === undefined);
 }
 
 function clockLine(c: DraftContext, k: Clock): string {
@@ -132,15 +151,17 @@ export const RESOLVERS: Record<string, Resolver> = {
     return e?.length ? { lines: [e.join(', ')], trace: [`answers: firm.establishments (${av(c)})`] } : undefined;
   },
   'joic.stage': (c) => {
-    const initial = clocksFor(c, 'JE_DPJL_ART20_AUTHORITY', 'initial')[0];
+    const a = authority(c);
+    const initial = authorityClocks(c, 'initial')[0];
     if (initial?.firstFiledAt) {
-      return { lines: [`Follow-up notification (first notification filed ${t(c, initial.firstFiledAt)}${initial.references.length ? `, JOIC reference ${initial.references.join(', ')}` : ''})`], trace: [`obligation ${initial.ref} filings`] };
+      return { lines: [`Follow-up notification (first notification filed ${t(c, initial.firstFiledAt)}${initial.references.length ? `, ${a.short} reference ${initial.references.join(', ')}` : ''})`], trace: [`obligation ${initial.ref} filings`] };
     }
-    return { lines: ['First notification'], trace: initial ? [`obligation ${initial.ref}: no filing recorded`] : ['no JOIC filing recorded in the case'] };
+    return { lines: ['First notification'], trace: initial ? [`obligation ${initial.ref}: no filing recorded`] : [`no ${a.short} filing recorded in the case`] };
   },
   'joic.previousReference': (c) => {
-    const refs = clocksFor(c, 'JE_DPJL_ART20_AUTHORITY').flatMap((k) => k.references);
-    return refs.length ? { lines: [[...new Set(refs)].join(', ')], trace: ['filings of the JOIC obligations'] } : { lines: ['None: this is the first notification'], trace: ['no JOIC filing recorded in the case'] };
+    const a = authority(c);
+    const refs = authorityClocks(c).flatMap((k) => k.references);
+    return refs.length ? { lines: [[...new Set(refs)].join(', ')], trace: [`filings of the ${a.short} obligations`] } : { lines: ['None: this is the first notification'], trace: [`no ${a.short} filing recorded in the case`] };
   },
   'data.jurisdictions': (c) => {
     const j = result(c)?.jurisdictions ?? {};
@@ -149,9 +170,22 @@ export const RESOLVERS: Record<string, Resolver> = {
     return { lines: [entries.map(([k, n]) => `${k}: ${n === null ? 'number not known' : `about ${n}`}`).join('; ')], trace: [`answers: datasets[].jurisdictions (${av(c)})`] };
   },
   'obligations.others': (c) => {
-    const others = c.clocks.filter((k) => !['JE_DPJL_ART20_AUTHORITY', 'JE_DPJL_BREACH_LOG'].includes(k.ruleId) && k.state !== 'withdrawn');
+    const a = authority(c);
     if (c.obligations.length === 0) return undefined;
-    return { lines: others.length ? others.map((k) => clockLine(c, k)) : ['No other authority: the rule pack generates no other duty on the answers given'], trace: ['obligations (rule pack) and their filings'] };
+    // Authorities only (not the people, not clients), first notifications, said as a regulator reads them.
+    const authorityRules = new Set(c.obligations.filter((o) => ['joic', 'jfsc'].includes(String((o.template as { pack?: unknown }).pack))).map((o) => o.ruleId));
+    const others = c.clocks.filter((k) => authorityRules.has(k.ruleId) && k.stage === 'initial' && k.state !== 'withdrawn' &&
+      !(k.ruleId === a.ruleId && (c.authority === undefined || k.recipient === a.recipient)));
+    const plain = (k: Clock): string => {
+      if (k.firstFiledAt) return `${k.recipient}: notified ${t(c, k.firstFiledAt)}${k.references.length ? ` (their reference ${k.references.join(', ')})` : ''}`;
+      if (k.state === 'not-required') return `${k.recipient}: not notified; our assessment does not make it a duty`;
+      if (k.state === 'to-confirm' || k.state === 'decision-needed') return `${k.recipient}: whether to notify is under consideration`;
+      return `${k.recipient}: to be notified`;
+    };
+    return {
+      lines: others.length ? others.map(plain) : ['No other authority'],
+      trace: others.length ? others.map((k) => `obligation ${k.ref} (${k.state})`) : ['obligations (rule pack): no other authority on the answers given'],
+    };
   },
   'obligations.all': (c) => (c.obligations.length === 0 ? undefined : { lines: c.clocks.map((k) => clockLine(c, k)), trace: ['obligations (rule pack) and their filings'] }),
   'obligations.table': (c) => (c.obligations.length === 0 ? undefined : {
@@ -215,7 +249,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (!r || r.datasets.length === 0) return undefined;
     const per = r.datasets.map((d) => `${d.description}: ${d.people !== undefined ? `about ${d.people}` : 'not given'}`);
     return {
-      lines: [r.totals.people !== undefined ? `About ${r.totals.people} in all${r.flags.moreThan100People ? ' (more than 100)' : ''}` : 'Total not yet known', ...per],
+      lines: [r.totals.people !== undefined ? `About ${r.totals.people} in all${r.flags.moreThan100People ? ' (more than 100)' : ''}${r.totals.peopleBasis ? `, counting each person once: ${r.totals.peopleBasis}` : ''}` : 'Total not yet known', ...per],
       trace: [`answers: datasets[].people (${av(c)})`], ...(r.totals.people === undefined ? { open: 'An approximate number of people for every dataset.' } : {}),
     };
   },
@@ -285,7 +319,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     return undefined;
   },
   'joic.delayReasons': (c) => {
-    const k = clocksFor(c, 'JE_DPJL_ART20_AUTHORITY', 'initial')[0];
+    const k = authorityClocks(c, 'initial')[0];
     if (!k?.dueAt) return undefined;
     if (k.state === 'filed') {
       return k.lateByMs !== undefined
@@ -400,16 +434,19 @@ export const RESOLVERS: Record<string, Resolver> = {
   },
   'letter.whatItMeans': (c) => {
     const r = result(c);
-    if (!r || r.datasets.length === 0) return undefined;
-    const cats = [...new Set(r.datasets.flatMap((d) => d.categories))].map(catLabel);
-    const worst = r.datasets.some((d) => d.access === 'exported') ? 'We know that some of it was copied out.'
-      : r.datasets.some((d) => d.access === 'read') ? 'We know that some of it was read.'
-        : r.cannotExcludeAccess ? 'We cannot rule out that it was read or copied.' : 'We do not yet know whether it was read or copied.';
-    const cons = answers(c).narrative?.consequences;
+    const ds = c.audience?.datasets ?? r?.datasets ?? [];
+    if (!r || ds.length === 0) return undefined;
+    const cats = [...new Set(ds.flatMap((d) => d.categories))].map(catLabel);
+    const worst = ds.some((d) => d.access === 'exported') ? 'We know that some of it was copied out.'
+      : ds.some((d) => d.access === 'read') ? 'We know that some of it was read.'
+        : ds.some((d) => d.cannotExcludeAccess) ? 'We cannot rule out that it was read or copied.' : 'We do not yet know whether it was read or copied.';
+    // A letter speaks of its own readers' consequences; the case-wide text only where there is one letter.
+    const own = ds.flatMap((d) => (d.consequences ? [d.consequences] : []));
+    const cons = own.length ? [...new Set(own)].join(' ') : c.audience === undefined || c.audience.datasets.length === r.datasets.length ? answers(c).narrative?.consequences : undefined;
     return {
       lines: [`The emails and records we hold about you include: ${cats.join('; ')}. ${worst}`, ...(cons ? [cons] : [])],
-      trace: [`${av(c)}: datasets[].categories, access`, ...(cons ? [`answers: narrative.consequences (${av(c)})`] : [])],
-      ...(cons ? {} : { open: 'What this could mean for the people, in plain words (answers: narrative.consequences).' }),
+      trace: [`${av(c)}: ${c.audience ? `datasets ${c.audience.datasets.map((d) => d.id).join(', ')}` : 'datasets[]'}: categories, access`, ...(cons ? [own.length ? `answers: datasets[].consequences (${av(c)})` : `answers: narrative.consequences (${av(c)})`] : [])],
+      ...(cons ? {} : { open: 'What this could mean for these people, in plain words (answers: datasets[].consequences, or narrative.consequences where one letter goes to everyone).' }),
     };
   },
   'letter.whatToDo': (c) => ({
@@ -417,6 +454,8 @@ export const RESOLVERS: Record<string, Resolver> = {
       'Be wary of emails, calls or letters that claim to come from us, especially any that ask you to pay, to change bank details, or to give a password: criminals who took email can write convincing messages. We will never ask for your password, and we will never change our bank details by email.',
       'If a message from us asks for anything unusual, call us on the number you already have for us, not a number in the message.',
       'Watch your bank and card statements, and tell your bank at once about anything you do not recognise.',
+      ...((c.audience?.categories ?? (result(c)?.datasets ?? []).flatMap((d) => d.categories)).includes('identity-documents')
+        ? ['Copies of identity documents were among this data. Watch for accounts, loans or cards opened in your name, and tell the lender and the police at once if you see one.'] : []),
       'Report any scam to the States of Jersey Police (scams500@police.je), or in the UK to Action Fraud (0300 123 2040).',
       ...(answers(c).narrative?.subjectAdvice ? [answers(c).narrative?.subjectAdvice ?? ''] : []),
     ],
@@ -427,6 +466,24 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (n) return n;
     const k = answers(c).firm?.contact;
     return k?.name ? { lines: [`If you have any questions, please contact ${[k.name, k.role, k.email, k.phone].filter(Boolean).join(', ')}.`], trace: [`answers: firm.contact (${av(c)})`] } : undefined;
+  },
+  'letter.rights': (c) => {
+    // The authority of the firm's home and of each place the letter's readers live, named as it calls itself.
+    const ds = c.audience?.datasets ?? result(c)?.datasets ?? [];
+    const places = [...(answers(c).firm?.establishments ?? []).map((e) => (e === 'UK' ? 'GB' : e)), ...ds.flatMap((d) => Object.keys(d.jurisdictions))];
+    const codes = [...new Set(places)].filter((k) => ['JE', 'GG', 'GB'].includes(k) || EU_STATES.includes(k));
+    const list = codes.flatMap((k) => { const a = authorities().get(k); return a ? [a] : []; });
+    if (list.length === 0) return undefined;
+    return {
+      lines: ['If you are unhappy with how we have handled your information, you have the right to complain to the data protection authority:', ...list.map((a) => `${a.name}, ${a.site}`)],
+      trace: [`answers: firm.establishments, datasets[].jurisdictions (${av(c)})`, 'data/regulatory/authorities.yml'],
+    };
+  },
+  'letter.signOff': (c) => {
+    const k = answers(c).firm?.contact;
+    const f = firmName(c);
+    if (!k?.name || !f) return undefined;
+    return { lines: ['Yours sincerely,', [k.name, k.role].filter(Boolean).join(', '), f.name], trace: [`answers: firm.contact (${av(c)})`, f.trace] };
   },
   'board.situation': (c) => {
     if (c.facts.story.servers.length === 0) return undefined;

@@ -13,7 +13,7 @@ export type AnchorKind = (typeof ANCHORS)[number];
 export const STAGES = ['initial', 'follow-up', 'final'] as const;
 export type ObligationStage = (typeof STAGES)[number];
 
-export const PER = ['eu-state', 'processor-client', 'contract-client'] as const;
+export const PER = ['eu-state', 'eu-representative', 'processor-client', 'contract-client'] as const;
 export type Per = (typeof PER)[number];
 
 export const PACKS = ['joic', 'jfsc', 'subjects', 'board', 'register'] as const;
@@ -41,6 +41,14 @@ export interface Rule {
   reference: string;
   checked: string;
   inForce: boolean;
+  /** The first day the rule (law or guidance) applies; a case aware before it does not use it. */
+  from: string | undefined;
+  /** The day it stopped applying (replaced or repealed), when it has; a case aware on or after it does not use it. */
+  to: string | undefined;
+  /** For a law not yet in force: the day it was adopted (a case aware before then never hears of it). */
+  adopted: string | undefined;
+  /** The law to cite by the firm's JFSC registration class (firm.jfscClass), where it differs by class. */
+  lawByClass: Record<string, string> | undefined;
   per: Per | undefined;
   applies: string[];
   required: string[];
@@ -65,6 +73,12 @@ function text(v: unknown, at: string): string {
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], at: string): T {
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new Error(`${at}: expected one of ${allowed.join(', ')}`);
   return v as T;
+}
+
+function day(v: unknown, at: string): string {
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : v;
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new Error(`${at}: expected a date (YYYY-MM-DD)`);
+  return s;
 }
 
 function names(v: unknown, at: string): string[] {
@@ -101,6 +115,7 @@ export function parseRulePack(source: string, where: string): RulePack {
         wording: text(s.wording, `${sat}.wording`), lateNeedsReasons: s.lateNeedsReasons === true,
       };
     });
+    const lawByClass = r.lawByClass === undefined ? undefined : Object.fromEntries(Object.entries(r.lawByClass as Obj).map(([k, v]) => [k, text(v, `${at}.lawByClass.${k}`)]));
     const checked = text(typeof r.checked === 'string' ? r.checked : String(r.checked instanceof Date ? r.checked.toISOString().slice(0, 10) : ''), `${at}.checked`);
     return {
       id, title: text(r.title, `${at}.title`), recipient: text(r.recipient, `${at}.recipient`), pack: oneOf(r.pack, PACKS, `${at}.pack`),
@@ -108,6 +123,8 @@ export function parseRulePack(source: string, where: string): RulePack {
       confirmationNote: r.confirmationNote === undefined ? undefined : text(r.confirmationNote, `${at}.confirmationNote`),
       sources: Array.isArray(r.sources) ? r.sources.map((s, k) => text(s, `${at}.sources[${k}]`)) : (() => { throw new Error(`${at}.sources: name at least one source`); })(),
       reference: text(r.reference, `${at}.reference`), checked, inForce: r.inForce !== false,
+      from: r.from === undefined ? undefined : day(r.from, `${at}.from`), to: r.to === undefined ? undefined : day(r.to, `${at}.to`),
+      adopted: r.adopted === undefined ? undefined : day(r.adopted, `${at}.adopted`), lawByClass,
       per: r.per === undefined ? undefined : oneOf(r.per, PER, `${at}.per`),
       applies: names(r.applies, `${at}.applies`), required: names(r.required, `${at}.required`), stages,
     };
@@ -115,6 +132,19 @@ export function parseRulePack(source: string, where: string): RulePack {
   const version = doc.version;
   if (typeof version !== 'number') throw new Error(`${where}: version must be a number`);
   return { version, checked: String(doc.checked instanceof Date ? doc.checked.toISOString().slice(0, 10) : doc.checked), rules };
+}
+
+/** Which rules a case uses, by the day it became aware (or detected, or today): the law as it stood then. */
+export function rulesAsOf(pack: RulePack, at: string): { inEffect: Rule[]; heldBack: Rule[] } {
+  const d = at.slice(0, 10);
+  const inEffect: Rule[] = [];
+  const heldBack: Rule[] = [];
+  for (const r of pack.rules) {
+    if (!r.inForce) {
+      if (r.adopted !== undefined && r.adopted <= d) heldBack.push(r);
+    } else if ((r.from === undefined || r.from <= d) && (r.to === undefined || d < r.to)) inEffect.push(r);
+  }
+  return { inEffect, heldBack };
 }
 
 let cached: RulePack | undefined;

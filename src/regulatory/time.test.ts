@@ -25,6 +25,9 @@ test('times show in Jersey with UTC beside them, and in UTC when asked', () => {
   assert.equal(showTime('2021-03-29T09:00:00.000Z'), 'Mon 29 Mar 2021 10:00 BST (09:00 UTC)');
   assert.equal(showTime('2021-03-29T09:00:00.000Z', 'UTC'), 'Mon 29 Mar 2021 09:00 UTC');
   assert.equal(showTime(undefined), 'not recorded');
+  // British Summer Time is called BST where the clocks keep it; other zones keep the name Intl gives.
+  assert.equal(showTime('2021-07-01T10:00:00.000Z', 'Europe/Guernsey'), 'Thu 01 Jul 2021 11:00 BST (10:00 UTC)');
+  assert.equal(showTime('2021-07-01T10:00:00.000Z', 'Europe/Paris'), 'Thu 01 Jul 2021 12:00 CEST (10:00 UTC)');
   assert.throws(() => checkZone('Europe/Jersy'), /unknown time zone/);
 });
 

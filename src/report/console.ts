@@ -23,9 +23,12 @@ function findingLine(f: Finding): string {
   const cves = f.cves.length ? ` [${f.cves.join(', ')}]` : '';
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
+  const repeats = f.repeats
+    ? pc.dim(` and ${f.repeats.count - 1} more like it, ${when(f.repeats.firstTime)} to ${when(f.repeats.lastTime)}`)
+    : '';
   return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
     + (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '')
-    + `      ${pc.dim(place(f))}\n`;
+    + `      ${pc.dim(place(f))}${repeats}\n`;
 }
 
 /** Where to look: a log's file and line; a file on disk's line and byte offset, or the file itself. */
@@ -83,7 +86,10 @@ function gapLines(coverage: Coverage[]): string {
 
 function serverBlock(server: ServerSummary, result: ScanResult): string {
   const own = result.findings.filter((f) => f.server === server.name);
-  let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}\n`;
+  const partial = server.uncovered?.length && (server.verdict === 'clean' || server.verdict === 'probed')
+    ? pc.yellow(' in what the logs cover: they miss part of the exploitation windows')
+    : '';
+  let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}${partial}\n`;
   text += `  ${safeText(spokenIn(server.summary, zone))}\n`;
   if ((server.namesSeen?.length ?? 0) > 1) text += `  ${pc.dim(`named in the evidence as ${safeText((server.namesSeen ?? []).join(', '))}`)}\n`;
   text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
@@ -133,13 +139,15 @@ export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): stri
   const records = logs.reduce((n, e) => n + e.records, 0);
   const bad = logs.reduce((n, e) => n + e.badRecords, 0);
   const flaggedPaths = new Set(result.findings.map((f) => f.origin.path));
-  const others = result.evidence.filter((e) => e.kind === 'unknown');
+  const unreadable = result.evidence.filter((e) => e.unreadable).length;
+  const others = result.evidence.filter((e) => e.kind === 'unknown' && !e.unreadable);
   const flagged = others.filter((e) => flaggedPaths.has(e.path)).length;
   const listed = others.length - flagged;
   text += `Read ${result.evidence.length} file(s): ${logs.length} log(s) with ${records} record(s)`;
   text += bad ? `, ${pc.yellow(`${bad} unreadable record(s)`)}` : '';
   text += flagged ? `; ${flagged} other file(s) with findings` : '';
   text += listed ? `; ${listed} other file(s) hashed and listed only` : '';
+  text += unreadable ? `; ${pc.yellow(`${unreadable} file(s) unreadable`)}` : '';
   text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}`
     + `${result.rules.unreachable ? `, ${result.rules.unreachable} for logs exir does not read` : ''}.\n`;
   if (result.warnings.length) text += `${pc.yellow(`${result.warnings.length} warning(s)`)} (on stderr; all are in the JSON output).\n`;

@@ -1,3 +1,4 @@
+import { inertJson } from '../core/inert-text.js';
 import { csvRow } from '../core/neutralise.js';
 import type { TimelineEntry } from '../core/types.js';
 import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
@@ -44,7 +45,7 @@ export function timelineCsv(entries: TimelineEntry[], zone = DEFAULT_ZONE): stri
 
 /** One JSON object per line, for Timesketch's JSONL import and for jq. */
 export function timelineJsonl(entries: TimelineEntry[], zone = DEFAULT_ZONE): string {
-  return entries.map((e) => JSON.stringify({
+  return entries.map((e) => inertJson({
     message: `${e.summary} on ${e.server}`,
     datetime: e.time ?? null,
     timestamp_desc: e.kind === 'finding' ? 'Detection rule match' : 'Attacker activity',

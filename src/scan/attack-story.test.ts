@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mergedTimeline } from '../correlate/timeline.js';
+import { consoleReport } from '../report/console.js';
 import { scan } from './run.js';
 import { ewsLog, httpProxyLog, iisLog, messageTrackingLog, rpsCmdletLog } from './test-helpers.js';
 
@@ -135,4 +136,23 @@ test('mail the attacker had forwarded is found in message tracking, days after t
   assert.deepEqual(result.mail.map((m) => [m.time, m.sender, m.recipients, m.subject, m.why, m.origin.line]), [
     ['2021-03-06T09:00:00.000Z', 'alice@corp.je', 'drop@mail.example', 'Client KYC pack', 'sent to drop@mail.example, where the attacker had mail forwarded', 6],
   ]);
+});
+
+test('a clean verdict from logs that miss the exploitation windows says so in its own sentence', async () => {
+  const result = await scan({ inputs: [join(dir, 'late-case')], threads: 1 });
+  const ex02 = result.servers.find((s) => s.name === 'EX02');
+  assert.equal(ex02?.verdict, 'clean');
+  assert.match(ex02?.summary ?? '', /^clean in what the logs cover: .*; they do not cover 2021-01-06\.\.2021-03-05 of the ProxyLogon window/);
+  assert.ok(ex02?.uncovered?.includes('2021-01-06..2021-03-05 of the ProxyLogon window'));
+  assert.match(consoleReport(result), /EX02.*CLEAN.* in what the logs cover/);
+});
+
+test('IIS logs for 20 to 28 February only: clean, but not of the days of mass exploitation after them', async () => {
+  await put('feb-case/EX05/W3SVC1/u_ex210220.log', iisLog(['2021-02-20 08:00:00 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 Mozilla/5.0 - 200 0 0 5']));
+  await put('feb-case/EX05/W3SVC1/u_ex210228.log', iisLog(['2021-02-28 08:00:00 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 Mozilla/5.0 - 200 0 0 5']));
+  const result = await scan({ inputs: [join(dir, 'feb-case')], threads: 1 });
+  const ex05 = result.servers.find((s) => s.name === 'EX05');
+  assert.equal(ex05?.verdict, 'clean');
+  assert.deepEqual(ex05?.uncovered, ['2021-01-06..2021-02-20 of the ProxyLogon window', '2021-02-28..2021-03-02 of the ProxyLogon window']);
+  assert.match(ex05?.summary ?? '', /^clean in what the logs cover: /);
 });

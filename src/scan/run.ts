@@ -6,6 +6,7 @@ import { findMailboxes, findMailMovements, forwardingAddresses } from '../correl
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
+import { FindingCollector } from '../detect/repeats.js';
 import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
@@ -194,7 +195,9 @@ async function readPasses(
     // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
     const detected = await run.run('detect', entries.map((entry) => ({ entry, job: { kind: 'detect' } })));
     const evidence: EvidenceFile[] = [];
-    const raw: Finding[] = [];
+    // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
+    // can outnumber the arguments a call may take.
+    const collected = new FindingCollector();
     const context: ContextRecord[] = [];
     const fileOf = new Map<EvidenceFile, EvidenceEntry>();
     for (const entry of entries) {
@@ -202,21 +205,21 @@ async function readPasses(
       if (result?.kind !== 'detect') continue;
       evidence.push(result.result.evidence);
       fileOf.set(result.result.evidence, entry);
-      raw.push(...result.result.findings);
-      context.push(...(result.result.context ?? []));
-      warnings.push(...result.result.warnings);
+      for (const finding of result.result.findings) collected.add(finding);
+      for (const kept of result.result.context ?? []) context.push(kept);
+      for (const warning of result.result.warnings) warnings.push(warning);
     }
     // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
     const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
     if (others.length > 0 && !options.noFileChecks) {
-      const checker = fileCheckerOptions(evidence, raw);
+      const checker = fileCheckerOptions(evidence, collected.findings());
       warnings.push(...(await engine.fileCheckerWarnings(checker)));
       const checked = await run.run('files', others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })));
       for (const e of others) {
         const result = checked.get(fileOf.get(e) as EvidenceEntry);
         if (result?.kind !== 'files') continue;
-        raw.push(...result.findings);
-        warnings.push(...result.warnings);
+        for (const finding of result.findings) collected.add(finding);
+        for (const warning of result.warnings) warnings.push(warning);
         if (result.listing) {
           e.kind = 'inventory';
           e.records = result.listing.rows;
@@ -226,7 +229,7 @@ async function readPasses(
         }
       }
     }
-    const findings = noteCvesAfterRecord(capRequests(raw)).sort(byTimeThenOrigin);
+    const findings = noteCvesAfterRecord(capRequests(collected.findings())).sort(byTimeThenOrigin);
 
     // Pass 3: the attackers' other records, in the logs that can hold them.
     const keys = followKeys(findings);

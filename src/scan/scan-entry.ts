@@ -1,7 +1,9 @@
 import type { ContextRecord, EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
 import { contextOf, MAX_CONTEXT_PER_FILE, withContextLiterals } from '../detect/context.js';
+import { FindingCollector } from '../detect/repeats.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
+import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
@@ -16,6 +18,9 @@ export interface EntryResult {
 }
 
 
+/** Stands for the log's server while the file is still being read; never a real server's name. */
+const SERVER_NOT_YET_KNOWN = '\0server not yet known';
+
 const BINARY_KINDS: [Buffer, string][] = [
   [Buffer.from('PK\x03\x04', 'latin1'), 'a .zip archive by its content, not opened here (inside another archive, or named as something else): extract it or give it to exir scan by itself'],
 ];
@@ -28,7 +33,7 @@ export async function scanEntry(
   onBytes?: (bytes: number) => void,
 ): Promise<EntryResult> {
   const warnings: Warning[] = [];
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   const context: ContextRecord[] = [];
   const evidence: EvidenceFile = {
     path: entry.path,
@@ -46,8 +51,12 @@ export async function scanEntry(
   let contentName: string | undefined;
   try {
     hashing = new HashingReader(await opener.open(entry), onBytes);
-    const source = hashing.chunks();
-    const { head, rest } = await peek(source, SNIFF_BYTES);
+    let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
+    if (looksUtf16le(head)) {
+      // Read as the UTF-8 it decodes to; the hash above is still of the file's own bytes.
+      ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
+      warnings.push({ where: entry.path, message: 'UTF-16LE text, read as such; byte offsets in it count the text as UTF-8' });
+    }
     const found = sniff(head.toString('utf8'));
     if (!found) {
       evidence.note = BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1]
@@ -55,13 +64,24 @@ export async function scanEntry(
       for await (const _ of rest) { /* drain for the hash */ }
     } else {
       evidence.kind = found.kind;
-      const pending: LogRecord[] = [];
+      // The server that wrote the log is known only once the file is read: each record is matched
+      // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
+      // context are given the server afterwards, unless the record named its own.
+      const collector = new FindingCollector();
       const literals = withContextLiterals(found.kind, engine.detector.plan(found.kind).literals);
+      let contextDropped = 0;
+      const take = (record: LogRecord): void => {
+        for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
+        const kept = contextOf(record, SERVER_NOT_YET_KNOWN);
+        if (!kept) return;
+        if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
+        else contextDropped += 1;
+      };
       const stats = await found.reader.read(rest, {
         path: entry.path,
         ...(literals ? { literals } : {}),
-        onRecord: (record) => pending.push(record),
-        onDamaged: (record) => pending.push(record),
+        onRecord: take,
+        onDamaged: take,
       });
       evidence.kind = stats.kind;
       evidence.records = stats.records;
@@ -69,19 +89,13 @@ export async function scanEntry(
       evidence.badSamples = stats.badSamples.slice(0, MAX_BAD_SAMPLES);
       evidence.firstTime = stats.firstTime;
       evidence.lastTime = stats.lastTime;
-      // The server that wrote the log is known only once the file is read: findings wait for it.
       contentName = stats.server;
       evidence.server = serverName(stats.server) ?? serverName(entry.layoutServer);
       if (stats.build) evidence.build = stats.build;
       const server = evidence.server ?? 'unknown';
-      let contextDropped = 0;
-      for (const record of pending) {
-        findings.push(...engine.detector.detect(record, server));
-        const kept = contextOf(record, server);
-        if (!kept) continue;
-        if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
-        else contextDropped += 1;
-      }
+      findings = collector.findings();
+      for (const finding of findings) if (finding.server === SERVER_NOT_YET_KNOWN) finding.server = server;
+      for (const kept of context) if (kept.server === SERVER_NOT_YET_KNOWN) kept.server = server;
       if (contextDropped > 0) {
         warnings.push({ where: entry.path, message: `${contextDropped} logon, account or mail record(s) past the first ${MAX_CONTEXT_PER_FILE} not kept as context; credentials and phishing see only the first` });
       }
@@ -96,7 +110,8 @@ export async function scanEntry(
     }
   } catch (err) {
     warnings.push({ where: entry.path, message: `read failed: ${err instanceof Error ? err.message : String(err)}` });
-    evidence.note = `read failed after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
+    evidence.unreadable = true;
+    evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
   const names = namesOf(evidence.server, [contentName, entry.layoutServer]);

@@ -3,7 +3,7 @@
 import { parse } from 'yaml';
 import { vocabulary } from './categories.js';
 import type { BreachAnswers, DatasetAnswer, FirmAnswers } from './types.js';
-import { SEVERITY_LEVELS } from './types.js';
+import { JFSC_CLASSES, SEVERITY_LEVELS } from './types.js';
 
 export class AnswersError extends Error {
   constructor(readonly problems: string[]) {
@@ -86,6 +86,18 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
       });
     }
   }
+  let euRepresentative: FirmAnswers['euRepresentative'];
+  if (raw.euRepresentative !== undefined) {
+    const r = raw.euRepresentative;
+    if (!isObj(r)) c.problems.push('firm.euRepresentative: expected name and state');
+    else {
+      const name = c.text(r.name, 'firm.euRepresentative.name');
+      const state = c.text(r.state, 'firm.euRepresentative.state')?.toUpperCase();
+      if (name === undefined) c.problems.push('firm.euRepresentative.name: name the representative');
+      if (state === undefined || !/^[A-Z]{2}$/.test(state)) c.problems.push('firm.euRepresentative.state: the two-letter code of the EU member state it is established in (FR, IE, …)');
+      else if (name !== undefined) euRepresentative = definedOnly({ name, state, email: c.text(r.email, 'firm.euRepresentative.email'), address: c.text(r.address, 'firm.euRepresentative.address') });
+    }
+  }
   let targets: Record<string, number> | undefined;
   if (raw.targets !== undefined) {
     if (!isObj(raw.targets)) c.problems.push('firm.targets: expected RULE_ID: hours');
@@ -103,6 +115,8 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
     establishments: c.list(raw.establishments, 'firm.establishments')?.map((s) => s.toUpperCase()),
     role, gdprScope,
     jfsc: c.choice(raw.jfsc, 'firm.jfsc', ['registered-person', 'schedule-2', 'none'] as const),
+    jfscClass: c.choice(raw.jfscClass, 'firm.jfscClass', JFSC_CLASSES),
+    euRepresentative,
     jfscImpact: c.bool(raw.jfscImpact, 'firm.jfscImpact'),
     gfscLicensee: c.bool(raw.gfscLicensee, 'firm.gfscLicensee'),
     gfscSignificant: c.bool(raw.gfscSignificant, 'firm.gfscSignificant'),
@@ -138,10 +152,23 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
       }
     }
   }
+  let overlaps: Record<string, number> | undefined;
+  if (raw.overlaps !== undefined) {
+    if (!isObj(raw.overlaps)) c.problems.push(`${at}.overlaps: expected OTHER-DATASET-ID: number of people in both`);
+    else {
+      overlaps = {};
+      for (const [k, v] of Object.entries(raw.overlaps)) {
+        const n = c.num(v, `${at}.overlaps.${k}`);
+        if (n !== undefined) overlaps[k] = n;
+      }
+    }
+  }
   return definedOnly({
     id, description: description ?? '', mailboxes: c.list(raw.mailboxes, `${at}.mailboxes`), servers: c.list(raw.servers, `${at}.servers`),
     subjects, categories, records: c.num(raw.records, `${at}.records`), people: c.num(raw.people, `${at}.people`), jurisdictions,
     encrypted: c.bool(raw.encrypted, `${at}.encrypted`), keyCompromised: c.bool(raw.keyCompromised, `${at}.keyCompromised`),
+    consequences: c.text(raw.consequences, `${at}.consequences`),
+    subsetOf: c.text(raw.subsetOf, `${at}.subsetOf`), overlaps,
   });
 }
 
@@ -157,6 +184,11 @@ export function checkAnswers(raw: unknown): BreachAnswers {
   if (raw.datasets !== undefined) {
     if (!Array.isArray(raw.datasets)) c.problems.push('datasets: expected a list');
     else datasets = raw.datasets.map((d, i) => dataset(c, d, i)).filter((d): d is DatasetAnswer => d !== undefined);
+  }
+  for (const [i, d] of (datasets ?? []).entries()) {
+    const ids = new Set((datasets ?? []).filter((x) => x !== d).map((x) => x.id));
+    if (d.subsetOf !== undefined && !ids.has(d.subsetOf)) c.problems.push(`datasets[${i}].subsetOf: "${d.subsetOf}" is not the id of another dataset`);
+    for (const k of Object.keys(d.overlaps ?? {})) if (!ids.has(k)) c.problems.push(`datasets[${i}].overlaps: "${k}" is not the id of another dataset`);
   }
   let enisa: BreachAnswers['enisa'];
   if (raw.enisa !== undefined) {
@@ -174,6 +206,7 @@ export function checkAnswers(raw: unknown): BreachAnswers {
       enisa = definedOnly({
         dpcAdjustments: adjustments, ei: c.num(e.ei, 'enisa.ei'), confidentiality: c.num(e.confidentiality, 'enisa.confidentiality'),
         integrity: c.num(e.integrity, 'enisa.integrity'), availability: c.num(e.availability, 'enisa.availability'), malicious: c.num(e.malicious, 'enisa.malicious'),
+        unlikelyRiskReason: c.text(e.unlikelyRiskReason, 'enisa.unlikelyRiskReason'),
       });
     }
   }

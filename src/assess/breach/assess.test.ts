@@ -37,10 +37,12 @@ test('a web shell with full reach: access cannot be excluded, whatever the mailb
   assert.match(a.cannotExcludeReasons.join(' '), /EX01 is post-exploitation.*cannot be excluded/);
   assert.equal(a.datasets[0]?.access, 'reachable');
   assert.equal(a.enisa?.cb.malicious.value, 0.5);
-  assert.equal(a.enisa?.cb.confidentiality.value, 0.25);
-  // Criminal data is special and base 4: 4 × 1 + 0.25 + 0.5 = 4.75, very high, high risk.
+  // Reach without evidence of reading is exposure, which ENISA scores 0, not a disclosure to known recipients.
+  assert.equal(a.enisa?.cb.confidentiality.value, 0);
+  assert.match(a.enisa?.cb.confidentiality.why ?? '', /exposure/);
+  // Criminal data is special and base 4: 4 × 1 + 0 + 0.5 = 4.5, very high, high risk.
   assert.equal(a.enisa?.dpc, 4);
-  assert.equal(a.enisa?.se, 4.75);
+  assert.equal(a.enisa?.se, 4.5);
   assert.equal(a.conclusion, 'high-risk');
   assert.deepEqual(a.flags.specialCategories, ['criminal']);
 });
@@ -77,7 +79,7 @@ test('mailbox evidence sets the level per dataset, with its trace; full coverage
 test('jurisdictions and totals add up; unknown numbers stay unknown', () => {
   const a = assessBreach(input({}));
   assert.deepEqual(a.jurisdictions, { JE: 1000, GB: 400, FR: 100 });
-  assert.deepEqual(a.totals, { people: 1500, records: 20000 });
+  assert.deepEqual({ people: a.totals.people, records: a.totals.records }, { people: 1500, records: 20000 });
   assert.equal(a.flags.moreThan100People, true);
   const two = assessBreach(input({ answers: mergeAnswers(answers, { datasets: [...answers.datasets ?? [], { id: 'hr', description: 'HR', subjects: ['employees'], categories: ['employment'] }] }) }));
   assert.equal(two.totals.people, undefined);
@@ -94,4 +96,31 @@ test('answers are checked with paths; what is missing is listed', () => {
   assert.throws(() => checkAnswers({ override: { level: 'low' } }), /override.reason/);
   assert.deepEqual(missingAnswers({}).map((m) => m.path), ['firm.legalName', 'firm.role', 'firm.establishments', 'firm.jfsc', 'firm.contact.name', 'datasets']);
   assert.deepEqual(missingAnswers(answers), []);
+});
+
+test('ENISA "low" means "unlikely to result in a risk" only by inference: without the firm\'s reason it stays a risk, and is asked', () => {
+  const plain = { firm: { role: ['controller'] }, datasets: [{ id: 'x', description: 'newsletter list', subjects: ['clients'], categories: ['contact'], encrypted: false }], enisa: { ei: 0.25 } };
+  const noReason = assessBreach(input({ answers: checkAnswers(plain), servers: [{ name: 'EX01', verdict: 'probed', summary: '' }], mailboxes: [], coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }] }));
+  assert.equal(noReason.level, 'low');
+  assert.equal(noReason.conclusion, 'risk');
+  assert.match(noReason.conclusionBasis.join(' '), /inference \[I\].*enisa\.unlikelyRiskReason/);
+  assert.ok(noReason.open.some((q) => q.id === 'enisa-low'));
+  const withReason = assessBreach(input({ answers: checkAnswers({ ...plain, enisa: { ei: 0.25, unlikelyRiskReason: 'names and emails already public on the firm\'s site' } }), servers: [{ name: 'EX01', verdict: 'probed', summary: '' }], mailboxes: [], coverage: [{ server: 'EX01', source: 'HttpProxy', gaps: [] }] }));
+  assert.equal(withReason.conclusion, 'no-risk');
+  assert.match(withReason.conclusionBasis.join(' '), /the firm's reason: names and emails already public/);
+});
+
+test('people are counted once: a subset adds no one, an overlap is taken out, and the total says how it was counted', () => {
+  const ds = (extra: Record<string, unknown>[]) => checkAnswers({ firm: { role: ['controller'] }, datasets: [
+    { id: 'kyc', description: 'KYC mailboxes', subjects: ['clients'], categories: ['identity'], people: 1200 },
+    { id: 'checks', description: 'criminal-record checks', subjects: ['clients'], categories: ['criminal'], people: 30, ...extra[0] },
+    { id: 'staff', description: 'HR mailbox', subjects: ['employees'], categories: ['employment'], people: 60, ...extra[1] },
+  ] });
+  const naive = assessBreach(input({ answers: ds([{}, {}]) }));
+  assert.equal(naive.totals.people, 1290);
+  assert.match(naive.totals.peopleBasis, /assuming no one is in two datasets/);
+  const a = assessBreach(input({ answers: ds([{ subsetOf: 'kyc' }, { overlaps: { kyc: 5 } }]) }));
+  assert.equal(a.totals.people, 1255, '1200 + 60 - 5 shared; the 30 checks are KYC clients already counted');
+  assert.match(a.totals.peopleBasis, /not counting checks \(within kyc\).*less 5 people held in two datasets/);
+  assert.throws(() => ds([{ subsetOf: 'nope' }, {}]), /datasets\[1\]\.subsetOf: "nope" is not the id of another dataset/);
 });

@@ -100,6 +100,8 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
   return {
     id: d.id, description: d.description, subjects: d.subjects, categories: d.categories, special,
     records: d.records, people: d.people, jurisdictions: d.jurisdictions ?? {}, encrypted: d.encrypted, unintelligible,
+    ...(d.consequences !== undefined ? { consequences: d.consequences } : {}),
+    ...(d.subsetOf !== undefined ? { subsetOf: d.subsetOf } : {}), ...(d.overlaps !== undefined ? { overlaps: d.overlaps } : {}),
     access, accessBasis: basis, evidence, cannotExcludeAccess: cannotExclude,
   };
 }
@@ -128,9 +130,11 @@ function enisaFor(a: BreachAnswers, datasets: DatasetAssessment[], servers: Asse
     ? { value: e.confidentiality, from: 'answer', why: "the firm's assessment" }
     : worst === 'exported' || worst === 'read'
       ? { value: 0.5, from: 'evidence', why: `the evidence shows data ${worst} by the attacker: disclosed to unknown recipients` }
+      // ENISA's own definitions: exposure without evidence of unlawful processing scores 0; "disclosed to a
+      // known number of recipients" is a disclosure, which reach alone is not (regulatory.md corrections).
       : worst === 'reachable' || anyFullReach
-        ? { value: 0.25, from: 'evidence', why: 'data within the attacker\'s reach, without evidence yet that it was read' }
-        : { value: 0.25, from: 'default', why: 'access to the data is not established; exposure is assumed until the evidence says otherwise' };
+        ? { value: 0, from: 'evidence', why: 'data within the attacker\'s reach, without evidence that it was read or copied: exposure, which ENISA scores 0 (answer enisa.confidentiality when it was disclosed)' }
+        : { value: 0, from: 'default', why: 'access to the data is not established: exposure without evidence of unlawful processing, which ENISA scores 0 (answer enisa.confidentiality otherwise)' };
   const integrity: EnisaInput = e.integrity !== undefined
     ? { value: e.integrity, from: 'answer', why: "the firm's assessment" }
     : { value: 0, from: 'default', why: 'no alteration recorded (answer enisa.integrity if mail, rules or records were changed)' };
@@ -147,6 +151,27 @@ function enisaFor(a: BreachAnswers, datasets: DatasetAssessment[], servers: Asse
 
 function sumKnown(values: (number | undefined)[]): number | undefined {
   return values.some((v) => v === undefined) ? undefined : values.reduce<number>((s, v) => s + (v ?? 0), 0);
+}
+
+/** People counted once: a subset adds no one, and people two datasets share are taken out once per pair. */
+function distinctPeople(datasets: DatasetAssessment[]): { people: number | undefined; peopleBasis: string } {
+  const counted = datasets.filter((d) => d.subsetOf === undefined);
+  const sum = sumKnown(counted.map((d) => d.people));
+  const pairs = new Map<string, number>();
+  for (const d of counted) {
+    for (const [other, n] of Object.entries(d.overlaps ?? {})) {
+      if (datasets.find((x) => x.id === other)?.subsetOf !== undefined) continue;
+      const key = [d.id, other].sort().join('|');
+      pairs.set(key, Math.max(pairs.get(key) ?? 0, n));
+    }
+  }
+  const shared = [...pairs.values()].reduce((a, b) => a + b, 0);
+  const subsets = datasets.filter((d) => d.subsetOf !== undefined);
+  const parts = [`the sum of ${counted.length} dataset(s)`];
+  if (subsets.length) parts.push(`not counting ${subsets.map((d) => `${d.id} (within ${d.subsetOf ?? ''})`).join(', ')}`);
+  if (shared) parts.push(`less ${shared} people held in two datasets`);
+  if (datasets.length > 1 && !subsets.length && !shared) parts.push('assuming no one is in two datasets (say so with datasets[].subsetOf or datasets[].overlaps)');
+  return { people: sum === undefined ? undefined : Math.max(0, sum - shared), peopleBasis: parts.join(', ') };
 }
 
 export function assessBreach(input: AssessInput): BreachAssessment {
@@ -175,6 +200,15 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   let conclusion = level === undefined ? undefined : conclusionFor(level);
   if (enisa) conclusionBasis.push(`ENISA: SE = DPC ${enisa.dpc} × EI ${enisa.ei.value} + CB ${enisa.cbTotal} = ${enisa.se} (${enisa.level})`);
   if (a.override) conclusionBasis.push(`the firm overrode the ENISA result to ${a.override.level}: ${a.override.reason}`);
+  const lowNeedsReason = conclusion === 'no-risk' && a.enisa?.unlikelyRiskReason === undefined;
+  if (conclusion === 'no-risk') {
+    // ENISA's bands say nothing of the law's threshold: reading "low" as "unlikely to result in a risk"
+    // is our inference, so a firm relies on it only with its own reason in writing.
+    if (lowNeedsReason) {
+      conclusion = 'risk';
+      conclusionBasis.push('ENISA "low" is read as "unlikely to result in a risk" only by inference [I]; no reason to rely on it is recorded (answers: enisa.unlikelyRiskReason), so the breach is treated as a risk');
+    } else conclusionBasis.push(`ENISA "low" read as "unlikely to result in a risk" (an inference [I]); the firm's reason: ${a.enisa?.unlikelyRiskReason ?? ''}`);
+  }
   const special = [...new Set(datasets.flatMap((d) => d.special))];
   if (special.length > 0 && conclusion === 'no-risk') {
     // EDPB 9/2022 ¶102: for special-category or criminal data damage should be considered likely.
@@ -194,10 +228,11 @@ export function assessBreach(input: AssessInput): BreachAssessment {
       jurisdictions[code] = prev === null || n === null ? null : (prev ?? 0) + n;
     }
   }
-  const people = sumKnown(datasets.map((d) => d.people));
+  const { people, peopleBasis } = distinctPeople(datasets);
   const records = sumKnown(datasets.map((d) => d.records));
 
   const open: OpenQuestion[] = [];
+  if (lowNeedsReason) open.push({ id: 'enisa-low', question: 'Does the firm rely on the ENISA "low" result to conclude the breach is unlikely to result in a risk?', needed: 'The reason, in writing (answers: enisa.unlikelyRiskReason); ENISA\'s bands are not the law\'s threshold.' });
   if (datasets.length === 0) open.push({ id: 'datasets', question: 'What data did the reached mailboxes and systems hold?', needed: 'Describe each dataset once: subjects, categories, numbers, jurisdictions, encryption (answers: datasets).' });
   if (input.mailboxes === undefined) open.push({ id: 'mailboxes-touched', question: 'Which mailboxes did the attacker read or export?', needed: 'A scan with mailbox analysis (mailboxes[]) stored in the case; until then the data touched is not established.' });
   if (input.coverage === undefined) open.push({ id: 'log-coverage', question: 'Do the logs cover the whole exploitation window?', needed: 'A scan with log coverage (coverage[]) stored in the case, or the firm\'s account of which logs exist.' });
@@ -223,7 +258,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     conclusionBasis,
     flags: { moreThan100People: people === undefined ? undefined : people > 100, allUnintelligible: datasets.length > 0 && datasets.every((d) => d.unintelligible), specialCategories: special },
     jurisdictions,
-    totals: { people, records },
+    totals: { people, records, peopleBasis },
     open,
   };
 }

@@ -38,6 +38,9 @@ export interface ServerFacts {
   summary: string | undefined;
 }
 
+export const JFSC_CLASSES = ['trust-company-business', 'investment-business', 'fund-services-business', 'general-insurance-mediation', 'money-service-business', 'deposit-taking'] as const;
+export type JfscClass = (typeof JFSC_CLASSES)[number];
+
 export interface ContactAnswer {
   name?: string;
   role?: string;
@@ -56,6 +59,10 @@ export interface FirmAnswers {
   /** Laws beyond Jersey's that reach the firm, in its own legal view: UK or EU GDPR (Art. 3), Guernsey's DP(BoG)L (GG). */
   gdprScope?: ('UK' | 'EU' | 'GG')[];
   jfsc?: 'registered-person' | 'schedule-2' | 'none';
+  /** The class the firm is registered for with the JFSC: it decides which law the notice duty rests on. */
+  jfscClass?: JfscClass;
+  /** The firm's representative in the EU under GDPR Art. 27, with the member state it is established in. */
+  euRepresentative?: { name: string; state: string; email?: string; address?: string };
   /** Might the incident affect the registration or the clients' interests (the JFSC trigger)? */
   jfscImpact?: boolean;
   gfscLicensee?: boolean;
@@ -82,6 +89,12 @@ export interface DatasetAnswer {
   jurisdictions?: Record<string, number | null>;
   encrypted?: boolean;
   keyCompromised?: boolean;
+  /** What the breach could mean for these people, in plain words, for their letter. */
+  consequences?: string;
+  /** The id of a dataset that holds every person in this one: its people are not counted again. */
+  subsetOf?: string;
+  /** People this dataset shares with others, by the other dataset's id: counted once. */
+  overlaps?: Record<string, number>;
 }
 
 export interface EnisaAnswers {
@@ -91,6 +104,8 @@ export interface EnisaAnswers {
   integrity?: number;
   availability?: number;
   malicious?: number;
+  /** Why the firm relies on an ENISA "low" to conclude the breach is unlikely to result in a risk (that reading is an inference). */
+  unlikelyRiskReason?: string;
 }
 
 export interface BreachAnswers {
@@ -131,6 +146,9 @@ export interface DatasetAssessment {
   jurisdictions: Record<string, number | null>;
   encrypted: boolean | undefined;
   unintelligible: boolean;
+  consequences?: string | undefined;
+  subsetOf?: string | undefined;
+  overlaps?: Record<string, number> | undefined;
   access: AccessLevel;
   /** Sentences that say why the access level is what it is, each naming its source. */
   accessBasis: string[];
@@ -161,6 +179,7 @@ export interface BreachAssessment {
   conclusionBasis: string[];
   flags: { moreThan100People: boolean | undefined; allUnintelligible: boolean; specialCategories: string[] };
   jurisdictions: Record<string, number | null>;
-  totals: { people: number | undefined; records: number | undefined };
+  /** `people` counts each person once (subsets and overlaps taken out); `peopleBasis` says how. */
+  totals: { people: number | undefined; records: number | undefined; peopleBasis: string };
   open: OpenQuestion[];
 }

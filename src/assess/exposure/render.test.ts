@@ -23,11 +23,11 @@ const INVENTORY = [
 ].join('\n');
 
 describe('CSV output', () => {
-  it('neutralises every input cell that a spreadsheet would run as a formula', () => {
+  it('neutralises every input cell that a spreadsheet would run as a formula, its control characters shown as escapes', () => {
     const csv = renderCsv(report(INVENTORY));
     const rows = parseCsv(csv, ',');
     assert.deepEqual(rows[0]?.cells, CSV_HEADER);
-    assert.deepEqual(rows.slice(1).map((r) => r.cells[0]), ["'=cmd|' /C calc'!A0", "'+EX02", "'@EX03", "'-EX04\u001b[2J"]);
+    assert.deepEqual(rows.slice(1).map((r) => r.cells[0]), ["'=cmd|' /C calc'!A0", "'+EX02", "'@EX03", "'-EX04\\e[2J"]);
     for (const row of rows.slice(1)) {
       for (const cell of row.cells) assert.doesNotMatch(cell, /^[=+\-@]/, `cell "${cell}" starts with a formula character`);
     }

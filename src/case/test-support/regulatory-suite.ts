@@ -52,6 +52,16 @@ export function regulatorySuite(label: string, factory: HarnessFactory): void {
       assert.equal((await store.checkAudit(REF)).intact, true);
     }));
 
+    it('dates an assessment as of the time it speaks for (assess --now), not the time it was recorded', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      const v1 = await store.recordAssessment(REF, { answers: {}, result: {}, conclusion: 'high-risk', assessedAt: '2021-03-09T14:00:00.000Z' });
+      assert.equal(v1.assessedAt, '2021-03-09T14:00:00.000Z');
+      assert.equal((await store.listAssessments(REF))[0]?.assessedAt, '2021-03-09T14:00:00.000Z');
+      const entry = (await store.auditLog(REF)).find((e) => e.entity === 'assessment');
+      assert.ok(entry);
+      assert.notEqual(entry.at, '2021-03-09T14:00:00.000Z', 'the audit log keeps when it was recorded');
+    }));
+
     it('syncs obligations idempotently: new ones numbered, unfiled clocks follow, none deleted', () => withStore(factory, async (store) => {
       await store.createCase({ ref: REF, title: 'Exchange compromise' });
       const a = spec('JOIC|JOIC|initial');

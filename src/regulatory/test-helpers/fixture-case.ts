@@ -35,6 +35,26 @@ export const FIXTURE_ANSWERS: BreachAnswers = checkAnswers({
   },
 });
 
+/**
+ * The realistic case of issue #12: two datasets, one with criminal-record checks; people in Jersey,
+ * Guernsey, the UK and France; an EU representative in France; a trust company business.
+ */
+export const REALISTIC_ANSWERS: BreachAnswers = checkAnswers({
+  ...FIXTURE_ANSWERS,
+  narrative: { ...FIXTURE_ANSWERS.narrative, subjectsTold: 'Not yet: letters to clients and to staff are being prepared.' },
+  firm: { ...FIXTURE_ANSWERS.firm, gdprScope: ['UK', 'EU', 'GG'], jfscClass: 'trust-company-business', joicRegistration: 'Z1234567',
+    euRepresentative: { name: 'Acme EU Representative SAS', state: 'FR', email: 'rep@acme-eu.fr' } },
+  datasets: [
+    { id: 'kyc', description: 'client due-diligence mailboxes', mailboxes: ['*'], subjects: ['clients', 'beneficial-owners'],
+      categories: ['identity', 'identity-documents', 'financial', 'cdd-aml', 'criminal'], records: 30000, people: 1200,
+      jurisdictions: { JE: 700, GG: 200, GB: 250, FR: 50 }, encrypted: false,
+      consequences: 'Someone could use the copies of your passport or your financial details to pretend to be you, or send you convincing emails that appear to come from us.' },
+    { id: 'hr', description: 'HR mailbox', mailboxes: ['hr@acme.je'], subjects: ['employees'], categories: ['employment', 'health'], records: 800, people: 60,
+      jurisdictions: { JE: 55, GG: 5 }, encrypted: false,
+      consequences: 'Details of your employment and any health information you gave us could be used to embarrass you or to make a scam email more convincing.' },
+  ],
+});
+
 export interface Fixture {
   store: CaseStore;
   dir: string;
@@ -44,7 +64,7 @@ export interface Fixture {
 }
 
 /** A SQLite store in a temp folder with the known case in it. */
-export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; file?: boolean } = {}): Promise<Fixture> {
+export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; file?: boolean; lateGuernsey?: boolean } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'exir-reg-'));
   const url = `sqlite:${join(dir, 'exir.db')}`;
   let clock = Date.parse('2021-03-08T10:00:00.000Z');
@@ -81,6 +101,11 @@ export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; f
     if (joic) {
       await store.recordFiling(FIXTURE_REF, { obligation: joic.ref, reference: 'JOIC-BR-2021-0042', sentAt: '2021-03-11T12:00:00Z', channel: 'joic_portal', content: {}, delayReasons: 'The scope of mailbox access was only established by the forensic firm on 11 March.' });
     }
+  }
+  if (opts.lateGuernsey) {
+    const odpa = (await store.listObligations(FIXTURE_REF)).find((o) => o.key.startsWith('GG_DPL_S42_AUTHORITY|') && o.stage === 'initial');
+    if (!odpa) throw new Error('the realistic case has no ODPA obligation');
+    await store.recordFiling(FIXTURE_REF, { obligation: odpa.ref, reference: 'ODPA-2021-117', sentAt: '2021-03-12T16:00:00Z', channel: 'odpa_portal', content: {}, delayReasons: 'Guernsey residents among the clients were only identified on 12 March, from the client database.' });
   }
   return { store, dir, url, now: '2021-03-11T15:00:00.000Z', close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }

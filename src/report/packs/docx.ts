@@ -6,17 +6,20 @@ import {
   TextRun, WidthType,
 } from 'docx';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
+import { stampLine } from '../../regulatory/draft.js';
 
 const OPEN_FILL = 'FFF2A8';
 const GREY = '666666';
 /** Word refuses XML 1.0's forbidden control characters; evidence may hold them. */
 const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
 
-function traceParagraph(item: { trace: string[]; source: string }): Paragraph {
-  return new Paragraph({
+function traceParagraph(item: { trace: string[]; source: string }): Paragraph[] {
+  // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).
+  if (item.trace.length === 0 && item.source === '') return [];
+  return [new Paragraph({
     spacing: { after: 160 },
     children: [new TextRun({ text: clean(`From: ${item.trace.join('; ') || 'nothing in the case yet'}. Question: ${item.source}.`), size: 15, color: GREY, italics: true })],
-  });
+  })];
 }
 
 function openParagraph(needed: string, partly: boolean): Paragraph {
@@ -34,7 +37,7 @@ function fieldBlocks(f: DraftField, letter: boolean): Paragraph[] {
     : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }));
   for (const line of f.lines) out.push(new Paragraph({ spacing: { after: letter ? 120 : 40 }, children: [new TextRun({ text: clean(line) })] }));
   if (f.open) out.push(openParagraph(f.open, f.lines.length > 0));
-  out.push(traceParagraph(f));
+  out.push(...traceParagraph(f));
   return out;
 }
 
@@ -71,7 +74,7 @@ function tableBlocks(t: DraftTable): (Paragraph | Table)[] {
   }
   if (t.note) out.push(new Paragraph({ children: [new TextRun({ text: clean(t.note), size: 17, color: '444444' })] }));
   if (t.open) out.push(openParagraph(t.open, t.rows.length > 0));
-  out.push(traceParagraph(t));
+  out.push(...traceParagraph(t));
   return out;
 }
 
@@ -80,7 +83,11 @@ function itemBlocks(item: DraftItem, letter: boolean): (Paragraph | Table)[] {
 }
 
 export function packDocument(d: Draft): Document {
-  const children: (Paragraph | Table)[] = [
+  const send = d.copy === 'send';
+  const children: (Paragraph | Table)[] = send ? [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
+    new Paragraph({ children: [new TextRun({ text: clean(`${d.firmName} · ${d.generatedAtShown}`), color: '444444', size: 19 })] }),
+  ] : [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
     new Paragraph({ children: [new TextRun({ text: clean(`${d.firmName} · case ${d.caseRef} · drafted ${d.generatedAtShown} · times in ${d.timeZone}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}`), color: '444444', size: 19 })] }),
     new Paragraph({ children: [new TextRun({ text: clean(`Basis: ${d.basis}`), color: '444444', size: 19 })] }),
@@ -102,10 +109,13 @@ export function packDocument(d: Draft): Document {
     children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }));
     for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter'));
   }
+  children.push(new Paragraph({ spacing: { before: 360 }, children: [new TextRun({ text: clean(stampLine(d)), size: 14, color: '555555' })] }));
   return new Document({
-    creator: 'exir',
+    creator: d.stamp.tool,
+    subject: clean(stampLine(d)),
+    keywords: clean(`content-sha256:${d.stamp.contentHash} rule-pack:v${d.stamp.rulePack.version}/${d.stamp.rulePack.checked}${d.stamp.assessmentVersion !== undefined ? ` assessment:v${d.stamp.assessmentVersion}` : ''}`),
     title: clean(`${d.title}: ${d.caseRef}`),
-    description: 'Draft prepared by exir from the case record',
+    description: send ? clean(`${d.title}, ${d.firmName}`) : 'Draft prepared by exir from the case record',
     styles: { default: { document: { run: { font: 'Arial', size: 21 } } } },
     sections: [{
       properties: { page: { margin: { top: 1000, bottom: 1000, left: 1000, right: 1000 } } },
@@ -113,7 +123,7 @@ export function packDocument(d: Draft): Document {
         default: new Footer({
           children: [new Paragraph({
             alignment: AlignmentType.CENTER,
-            children: [new TextRun({ children: [clean(`DRAFT · ${d.title} · ${d.caseRef} · page `), PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 15, color: '555555' })],
+            children: [new TextRun({ children: [clean(send ? `${d.title} · page ` : `DRAFT · ${d.title} · ${d.caseRef} · page `), PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 15, color: '555555' })],
           })],
         }),
       },

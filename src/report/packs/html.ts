@@ -3,6 +3,7 @@
 
 import { forHtml } from '../../core/neutralise.js';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
+import { stampLine } from '../../regulatory/draft.js';
 
 const CSS = `
   @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
@@ -26,15 +27,18 @@ const CSS = `
   .trace { color: #666; font-size: 8pt; margin-top: 0.5mm; }
   .letter .value p { margin: 1.5mm 0; }
   table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 1mm 0 2mm 0; table-layout: fixed; }
-  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  th, td { border: 1px solid #999; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: break-word; word-break: normal; hyphens: none; }
   th { background: #e8e8e8; }
   tr { break-inside: avoid; }
   .note { font-size: 8.5pt; color: #444; }
+  .stamp { font-size: 7.5pt; color: #555; margin-top: 8mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: break-word; }
 `;
 
 const e = forHtml;
 
 function trace(item: { trace: string[]; source: string }): string {
+  // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).
+  if (item.trace.length === 0 && item.source === '') return '';
   return `<div class="trace">From: ${e(item.trace.join('; ') || 'nothing in the case yet')}. Question: ${e(item.source)}.</div>`;
 }
 
@@ -52,15 +56,29 @@ function columns(t: DraftTable): string {
   const weight = t.columns.map((c, i) => {
     const avg = t.rows.reduce((sum, r) => sum + (r[i] ?? '').length, 0) / Math.max(1, t.rows.length);
     const headerWord = Math.max(...c.split(/\s+/).map((w) => w.length));
-    return Math.max(headerWord + 1, Math.min(30, avg)) + 3;
+    // A header word must fit whole (8pt bold runs wider than the cells' text); a hash wraps in 16-character groups.
+    const hashes = t.rows.length > 0 && t.rows.every((r) => /^[0-9a-fA-F]{32,}$/.test(r[i] ?? ''));
+    return Math.max(headerWord * 1.4 + 2, Math.min(hashes ? 27 : 30, avg)) + 3;
   });
   const total = weight.reduce((a, b) => a + b, 0);
   return `<colgroup>${weight.map((w) => `<col style="width:${((w / total) * 100).toFixed(1)}%">`).join('')}</colgroup>`;
 }
 
+/**
+ * A cell's text, escaped, with break opportunities where a long value may wrap sensibly: after path
+ * and URL separators, and between 16-character groups of a hash. Words themselves are never split.
+ */
+export function breakable(text: string): string {
+  return text.split(/(\s+)/).map((word) => {
+    if (word.length <= 20) return e(word);
+    if (/^[0-9a-fA-F]{32,}$/.test(word)) return word.match(/.{1,16}/g)?.map(e).join('<wbr>') ?? e(word);
+    return word.split(/(?<=[/\\_.?&=:,;-])/).map(e).join('<wbr>');
+  }).join('');
+}
+
 function table(t: DraftTable): string {
   const head = `<tr>${t.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${breakable(c)}</td>`).join('')}</tr>`).join('');
   return `<div class="field" id="${e(t.id)}"><div class="label">${e(t.label)}</div>` +
     (t.rows.length ? `<table>${columns(t)}<thead>${head}</thead><tbody>${body}</tbody></table>` : '') +
     (t.note ? `<div class="note">${e(t.note)}</div>` : '') + openBox(t.open, t.rows.length > 0) + trace(t) + '</div>';
@@ -80,15 +98,16 @@ export function renderPackHtml(d: Draft): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${e(d.title)}: ${e(d.caseRef)}</title><style>${CSS}</style></head>
+<title>${e(d.title)}${d.copy === 'send' ? '' : `: ${e(d.caseRef)}`}</title><style>${CSS}</style></head>
 <body><main>
 <h1>${e(d.title)}</h1>
-<p class="meta">${e(d.firmName)} · case ${e(d.caseRef)} · drafted ${e(d.generatedAtShown)} · times in ${e(d.timeZone)}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}</p>
+${d.copy === 'send' ? `<p class="meta">${e(d.firmName)} · ${e(d.generatedAtShown)}</p>` : `<p class="meta">${e(d.firmName)} · case ${e(d.caseRef)} · drafted ${e(d.generatedAtShown)} · times in ${e(d.timeZone)}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}</p>
 <p class="meta">Basis: ${e(d.basis)}</p>
 <div class="draft">DRAFT, not sent. ${d.open.length ? `${d.open.length} question(s) still open, highlighted below.` : 'No open questions.'}</div>
 <div class="caveats"><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul></div>
-${openList}
+${openList}`}
 ${sections}
+<p class="stamp">${e(stampLine(d))}</p>
 </main></body></html>
 `;
 }

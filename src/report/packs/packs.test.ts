@@ -7,6 +7,7 @@ import type { Fixture } from '../../regulatory/test-helpers/fixture-case.js';
 import { FIXTURE_REF, fixtureCase, HOSTILE } from '../../regulatory/test-helpers/fixture-case.js';
 import { refreshObligations } from '../../regulatory/refresh.js';
 import { PACKS } from '../../regulatory/rules.js';
+import { breakable } from './html.js';
 import { chromiumMissing, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from './index.js';
 
 let fx: Fixture;
@@ -90,4 +91,29 @@ test('PDF: printed by Chromium, one file per pack', async (t) => {
     assert.ok(pdf.length > 10_000);
     assert.match(pdf.toString('latin1'), /\/Type\s*\/Page[^s]/);
   }
+});
+
+test('every pack states the tool, rule-pack and assessment versions and a content hash, in the page and in the DOCX properties', async () => {
+  const d = drafts.find((x) => x.pack === 'board');
+  assert.ok(d);
+  assert.match(d.stamp.contentHash, /^[0-9a-f]{64}$/);
+  assert.match(d.stamp.tool, /^exir \d+\.\d+\.\d+/);
+  const html = renderPackHtml(d);
+  assert.match(html, new RegExp(`Prepared with exir [^;]+; regulatory rule pack v\\d+, checked \\d{4}-\\d{2}-\\d{2}; case acme/proxylogon; assessment version 1; content SHA-256 ${d.stamp.contentHash}`));
+  const core = await readZipEntry(await renderPackDocx(d), 'docProps/core.xml');
+  assert.match(core, new RegExp(`content-sha256:${d.stamp.contentHash}`));
+  assert.match(core, /rule-pack:v\d+\/\d{4}-\d{2}-\d{2} assessment:v1/);
+  // The hash is of the content: another wording, another hash.
+  const other = drafts.find((x) => x.pack === 'register');
+  assert.notEqual(other?.stamp.contentHash, d.stamp.contentHash);
+});
+
+test('table cells wrap long values at separators and hashes in 16-character groups, never inside a word', () => {
+  assert.equal(breakable('C:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx'), 'C:<wbr>\\<wbr>inetpub\\<wbr>wwwroot\\<wbr>aspnet_<wbr>client\\<wbr>shell.<wbr>aspx');
+  const hash = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(16) + 'd'.repeat(16);
+  assert.equal(breakable(hash), `${'a'.repeat(16)}<wbr>${'b'.repeat(16)}<wbr>${'c'.repeat(16)}<wbr>${'d'.repeat(16)}`);
+  assert.equal(breakable('short words stay whole'), 'short words stay whole');
+  assert.equal(breakable('<script>alert(1)</script>/aaaaaaaaaaaaaaaaaaaa'), '&#60;script&#62;alert(1)&#60;/<wbr>script&#62;/<wbr>aaaaaaaaaaaaaaaaaaaa');
+  const html = renderPackHtml(drafts[0] as Draft);
+  assert.doesNotMatch(html, /overflow-wrap: anywhere/);
 });

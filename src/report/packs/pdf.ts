@@ -29,7 +29,7 @@ export async function renderPackPdfs(drafts: Draft[]): Promise<Buffer[]> {
       out.push(await page.pdf({
         format: 'A4', printBackground: true, displayHeaderFooter: true,
         headerTemplate: '<span></span>',
-        footerTemplate: `<div style="font-size:7pt;width:100%;text-align:center;color:#555">DRAFT · <span class="title"></span> · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`,
+        footerTemplate: `<div style="font-size:7pt;width:100%;text-align:center;color:#555">${d.copy === 'send' ? '' : 'DRAFT · '}<span class="title"></span> · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`,
         margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' },
       }));
       await page.close();

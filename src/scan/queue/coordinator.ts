@@ -38,7 +38,7 @@ function absoluteEntry(entry: EvidenceEntry): EvidenceEntry {
   const loc = entry.location;
   const location = loc.kind === 'file'
     ? { kind: 'file' as const, file: isAbsolute(loc.file) ? loc.file : resolve(loc.file) }
-    : { kind: 'zip' as const, archive: isAbsolute(loc.archive) ? loc.archive : resolve(loc.archive), member: loc.member };
+    : { kind: 'zip' as const, archive: isAbsolute(loc.archive) ? loc.archive : resolve(loc.archive), member: loc.member, index: loc.index };
   return { ...entry, location };
 }
 

@@ -11,7 +11,7 @@ import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { TimeRange } from '../time-range.js';
 import { parseEventData } from './event-data.js';
 import { isExchangeTime, normaliseExchangeTime } from './exchange-time.js';
-import { kindOfLogType, sniffExchangeCsv } from './log-types.js';
+import { kindOfFields, kindOfLogType, sniffExchangeCsv } from './log-types.js';
 
 const COMMA = 44;
 const TIME_COLUMNS = ['DateTime', 'TimeStamp', 'date-time'];
@@ -88,6 +88,14 @@ class ExchangeCsvFile implements ScanSink {
     }
     if (this.layout) this.stats.note(`line ${line}: ${what} changes the field set to ${fields.count} names`);
     this.layout = layoutOf(fields);
+    if (this.kind === 'unknown') {
+      // A damaged or missing #Log-type: the columns still say which log this is.
+      const kind = kindOfFields(names);
+      if (kind !== 'unknown') {
+        this.kind = kind;
+        this.stats.note(`line ${line}: #Log-type ${this.logType === undefined ? 'missing' : `"${this.logType}" not recognised`}; read as ${kind} by its ${what}`);
+      }
+    }
   }
 
   damage(line: number, offset: number, reason: string): void {

@@ -34,6 +34,25 @@ export function kindOfLogType(logType: string): SourceKind {
   return 'unknown';
 }
 
+/**
+ * Columns only one kind of log has, for a log whose `#Log-type` line is damaged: its `#Fields` line
+ * still says what it is. Only logs whose columns are known from public samples are listed.
+ */
+const FIELD_MARKS: readonly (readonly [SourceKind, readonly string[]])[] = [
+  ['httpproxy', ['anchormailbox', 'proxyaction', 'backendcookie']],
+  ['ews', ['soapaction', 'frontendserver']],
+  ['rps-cmdlet', ['cmdlet', 'parameters', 'executingusersid']],
+  ['msgtrk', ['internal-message-id', 'recipient-address', 'event-id']],
+];
+
+/** The kind a `#Fields` list of column names marks, or `unknown`. */
+export function kindOfFields(names: readonly string[]): SourceKind {
+  const have = new Set(names.map((n) => n.trim().toLowerCase()));
+  return FIELD_MARKS.find(([, marks]) => marks.every((m) => have.has(m)))?.[0] ?? 'unknown';
+}
+
+const FIELDS = /^#Fields:\s*(.*)$/i;
+
 const SOFTWARE = /^#Software:\s*Microsoft Exchange/i;
 const LOG_TYPE = /^#Log-type:\s*(.*?)\s*$/i;
 
@@ -45,15 +64,19 @@ export function sniffExchangeCsv(head: string): SourceKind | undefined {
   const lines = head.replace(/^\uFEFF/, '').split('\n', HEAD_LINES);
   let software = false;
   let logType: string | undefined;
+  let byFields: SourceKind = 'unknown';
   for (const raw of lines) {
     const line = raw.replace(/\r$/, '');
     if (SOFTWARE.test(line)) software = true;
     const m = LOG_TYPE.exec(line);
     if (m && logType === undefined) logType = m[1] ?? '';
+    const f = FIELDS.exec(line);
+    if (f && byFields === 'unknown') byFields = kindOfFields((f[1] ?? '').split(','));
   }
   if (logType !== undefined) {
     const kind = kindOfLogType(logType);
-    if (software || kind !== 'unknown') return kind;
+    if (kind !== 'unknown') return kind;
+    if (software) return byFields;
   }
-  return software ? 'unknown' : undefined;
+  return software ? byFields : undefined;
 }

@@ -227,6 +227,13 @@ test('sniff: Windows events in each shape, nothing else', () => {
   assert.equal(sniffWinEventJson(''), undefined);
 });
 
+test('sniff: a damaged or non-event first line does not hide the events after it', () => {
+  assert.equal(sniffWinEventJson(`{"EventID": 46\u0000\u0000garbage\n${WINLOGBEAT}\n${WINLOGBEAT}\n`), 'winevent');
+  assert.equal(sniffWinEventJson(`{"exported_by":"collector 2.1"}\n${NXLOG}\n`), 'winevent');
+  assert.equal(sniffWinEventJson(`\n\n${MORDOR}`), 'winevent', 'a whole file of one event, no line end');
+  assert.equal(sniffWinEventJson('{"level":"info"}\n{"level":"warn"}\n'), undefined);
+});
+
 test('a data name from the evidence cannot reach Object.prototype', async () => {
   const line = '{"EventID": 1, "Channel": "Security", "__proto__": "x", "constructor": "y", "toString": "z"}\n';
   const { records } = await readText(wineventJsonReader, line);

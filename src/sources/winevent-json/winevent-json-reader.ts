@@ -20,20 +20,28 @@ const HEAD_MARKS: [RegExp, RegExp][] = [
   [/"event_id"\s*:/, /"(?:log_name|source_name)"\s*:/],
 ];
 
-export function sniffWinEventJson(head: string): SourceKind | undefined {
-  let i = head.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < head.length && /\s/.test(head[i]!)) i++;
-  if (head[i] !== '{') return undefined;
-  const nl = head.indexOf('\n', i);
-  const line = head.slice(i, nl === -1 ? undefined : nl).trimEnd();
+/** Lines of the head tried for an event: a first line that is damaged or a banner must not hide the rest. */
+const SNIFF_LINES = 20;
+
+function isEventLine(line: string): boolean {
   try {
     const value: unknown = JSON.parse(line);
-    return isObject(value) && shapeOf(value) ? 'winevent' : undefined;
+    return isObject(value) && shapeOf(value) !== undefined;
   } catch {
-    // The head may end inside a long first line (a PowerShell script block): judge by its keys.
-    if (nl !== -1) return undefined;
-    return HEAD_MARKS.some(([id, source]) => id.test(line) && source.test(line)) ? 'winevent' : undefined;
+    return false;
   }
+}
+
+export function sniffWinEventJson(head: string): SourceKind | undefined {
+  const start = head.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const lines = head.slice(start).split('\n').map((l) => l.trim());
+  // The last piece may be cut off by the end of the head; it counts when it parses whole.
+  const tried = lines.filter((l) => l !== '').slice(0, SNIFF_LINES);
+  if (tried.some((l) => l.startsWith('{') && isEventLine(l))) return 'winevent';
+  // The head may end inside a long first line (a PowerShell script block): judge by its keys.
+  const last = lines[lines.length - 1] ?? '';
+  if (tried.length !== 1 || tried[0] !== last || !last.startsWith('{')) return undefined;
+  return HEAD_MARKS.some(([id, source]) => id.test(last) && source.test(last)) ? 'winevent' : undefined;
 }
 
 const SHAPE_NOTES: Partial<Record<JsonShape, string>> = {

@@ -1,0 +1,83 @@
+import { close, fstat, open, read } from 'node:fs';
+import { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+
+/**
+ * The archive's bytes for yauzl, read with Node's own positional reads and file streams.
+ *
+ * yauzl's built-in reader (its fd-slicer) queues each member's reads behind one another and, when a
+ * member's stream is destroyed while a read of it is still queued (a damaged member that fails to
+ * inflate, a reader that stops early), runs that read against a stream it has already cleared and
+ * throws outside any callback: the whole process dies. Several members of one archive are read at
+ * once, so ordinary zips hit it too. Node's file streams stop cleanly when destroyed, and positional
+ * reads of one descriptor do not disturb one another.
+ */
+const CHUNK_BYTES = 1 << 20;
+
+/** Bytes [start, end) of a descriptor. Destroying it never closes the descriptor (Node's file streams do). */
+class RangeStream extends Readable {
+  private pos: number;
+
+  constructor(private readonly fd: number, start: number, private readonly end: number) {
+    super({ highWaterMark: CHUNK_BYTES });
+    this.pos = start;
+  }
+
+  override _read(): void {
+    const want = Math.min(CHUNK_BYTES, this.end - this.pos);
+    if (want <= 0) {
+      this.push(null);
+      return;
+    }
+    const buffer = Buffer.allocUnsafe(want);
+    read(this.fd, buffer, 0, want, this.pos, (err, bytesRead) => {
+      // A read that lands after the stream was destroyed has no one to give its bytes to.
+      if (this.destroyed) return;
+      if (err) this.destroy(err);
+      else if (bytesRead === 0) this.destroy(new Error(`archive ends at byte ${this.pos}, before the member does`));
+      else {
+        this.pos += bytesRead;
+        this.push(buffer.subarray(0, bytesRead));
+      }
+    });
+  }
+}
+
+class FileRangeReader extends yauzl.RandomAccessReader {
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return new RangeStream(this.fd, start, end);
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
+    read(this.fd, buffer, offset, length, position, (err, bytesRead) => callback(err, bytesRead));
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    close(this.fd, (err) => callback(err ?? null));
+  }
+}
+
+/** Opens an archive for yauzl on a reader that survives members failing or being left part-read. */
+export function openZipFile(path: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    open(path, 'r', (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      fstat(fd, (statErr, stats) => {
+        if (statErr) {
+          close(fd, () => reject(statErr));
+          return;
+        }
+        const reader = new FileRangeReader(fd);
+        yauzl.fromRandomAccessReader(reader, stats.size, options, (err, zip) => {
+          // On failure yauzl has not taken the reader; the descriptor is still ours to close.
+          if (err) close(fd, () => reject(err));
+          else resolve(zip);
+        });
+      });
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { makeZip } from './test-helpers/make-zip.js';
+import { listZip, ZipReader } from './zip.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'exir-zip-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function drain(stream: Readable): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    stream.on('end', () => resolve(bytes));
+    stream.on('error', reject);
+  });
+}
+
+test('a member left part-read while others are read does not take the process down', async () => {
+  // Big stored members: each takes several reads, so one member's read waits behind another's
+  // when the first is dropped. yauzl's own reader then read from a stream it had cleared and threw.
+  const big = Buffer.alloc(6 * 1024 * 1024, 'a');
+  const zipPath = join(dir, 'big.zip');
+  await writeFile(zipPath, makeZip([{ name: 'a.log', data: big }, { name: 'b.log', data: big }, { name: 'c.log', data: big }]));
+  const zip = await ZipReader.open(zipPath);
+  try {
+    for (let round = 0; round < 5; round += 1) {
+      const dropped = await zip.stream(0, 'a.log');
+      const whole = [drain(await zip.stream(1, 'b.log')), drain(await zip.stream(2, 'c.log'))];
+      // Dropped once its next read has been asked for, as a reader that stops early does.
+      await new Promise<void>((resolve) => dropped.once('data', () => setImmediate(() => {
+        dropped.destroy();
+        resolve();
+      })));
+      assert.deepEqual(await Promise.all(whole), [big.length, big.length]);
+    }
+  } finally {
+    zip.close();
+  }
+});
+
+test('members with the same name are each read as themselves', async () => {
+  const zipPath = join(dir, 'twice.zip');
+  await writeFile(zipPath, makeZip([{ name: 'x.log', data: 'first' }, { name: 'x.log', data: 'second' }]));
+  const listing = await listZip(zipPath);
+  assert.deepEqual(listing.members.map((m) => [m.name, m.index]), [['x.log', 0], ['x.log', 1]]);
+  const zip = await ZipReader.open(zipPath);
+  try {
+    const texts = [];
+    for (const m of listing.members) {
+      const parts: Buffer[] = [];
+      for await (const chunk of await zip.stream(m.index, m.name)) parts.push(chunk as Buffer);
+      texts.push(Buffer.concat(parts).toString());
+    }
+    assert.deepEqual(texts, ['first', 'second']);
+  } finally {
+    zip.close();
+  }
+});
+
+test('by default an archive that says it expands past 8 GiB is refused, with its size and how to allow it', async () => {
+  const zipPath = join(dir, 'huge.zip');
+  await writeFile(zipPath, makeZip([
+    { name: 'a.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
+    { name: 'b.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
+    { name: 'c.log', data: 'x', claimSize: 2_000_000_000, deflate: true },
+  ]));
+  await assert.rejects(listZip(zipPath), /it says it holds 9\.3 GiB, over the 8 GiB .*--max-expand-gb N raises it/);
+});
