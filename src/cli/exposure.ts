@@ -50,9 +50,10 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
   withExamples(exposure.command('update'), [
     'exir exposure update --from build-numbers-and-release-dates.md --dry-run',
     'exir exposure update --from exchange-builds.html --write my-builds.json   # then: exir exposure --builds my-builds.json …',
-  ], '0 table written (or, with --dry-run, checked), 2 error (a page it cannot read, a table it cannot write).')
-    .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page.')
-    .requiredOption('--from <file>', 'the page: its Markdown source, the saved HTML, or its text')
+    'exir exposure update --from cve-records.json   # compare saved CVE records with the CVE map; writes nothing',
+  ], '0 table written (or, with --dry-run, checked; or CVE records compared), 2 error (a page it cannot read, a table it cannot write).')
+    .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map.')
+    .requiredOption('--from <file>', 'the page (its Markdown source, the saved HTML, or its text), or CVE JSON 5 records (one, an array, or one per line)')
     .option('--table <file>', 'the build table to start from (default: the shipped one)')
     .option('--write <file>', 'where to write the table (default: over the one it started from)')
     .option('--dry-run', 'show what would change, write nothing')
