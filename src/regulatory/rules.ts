@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PREDICATES } from './predicates.js';
+import { PACKS, type PackName } from './pack-names.js';
 
 export const CONFIRMATION = { C: 'confirmed', P: 'partly confirmed', G: 'general knowledge, not confirmed', I: 'our inference' } as const;
 export type Confirmation = keyof typeof CONFIRMATION;
@@ -29,8 +30,7 @@ export interface RuleException {
   then: string | undefined;
 }
 
-export const PACKS = ['joic', 'jfsc', 'subjects', 'board', 'register'] as const;
-export type PackName = (typeof PACKS)[number];
+export { PACKS, type PackName };
 
 export interface RuleStage {
   stage: ObligationStage;
