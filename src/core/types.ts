@@ -26,6 +26,8 @@ export type SourceKind =
   | 'winevent'
   /** A listing of files collected on a server (path, size, times, hashes), checked row by row. */
   | 'inventory'
+  /** Test-ProxyLogon's CSV reports: observations made by that tool, each row naming its check. */
+  | 'test-proxylogon'
   | 'unknown';
 
 /** Where a record came from: enough to open the file and go to the line. */
