@@ -2,11 +2,13 @@
 
 import { Command, Option } from 'commander';
 import type { AddedEvidence, CaseFields, CaseStore, Registration } from '../case/index.js';
+// The store (and its database drivers) is loaded when a command runs; these small parts at start-up.
+import { ACTION_STATUSES, CASE_STATUSES, CUSTODY_ACTIONS, DECISION_KINDS } from '../case/types.js';
 import {
-  ACTION_STATUSES, CASE_STATUSES, CUSTODY_ACTIONS, DECISION_KINDS, openStore,
   renderAction, renderActions, renderAdded, renderAudit, renderCase, renderDecisions, renderEvidence, renderList, renderStory,
-  renderVerification, safeJson, safeText,
-} from '../case/index.js';
+  renderVerification,
+} from '../case/render-text.js';
+import { safeJson, safeText } from '../core/terminal-text.js';
 import { tzOption } from './tz-option.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { EXIT_DONE_OR_ERROR, withExamples } from './help.js';
@@ -142,6 +144,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     const positional = new Positional(args.slice(0, -2));
     let store: CaseStore | undefined;
     try {
+      const { openStore } = await import('../case/index.js');
       store = await openStore(flags.db, {
         ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
       });

@@ -3,19 +3,12 @@
 
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { parseInstant } from '../case/times.js';
-import { safeJson, safeText } from '../case/index.js';
-import { clockFor, notifyDecision } from '../regulatory/clocks.js';
-import { buildAuthorityDraft, buildDraft, buildDrafts } from '../regulatory/draft.js';
+import { safeJson, safeText } from '../core/terminal-text.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
-import { findObligation } from '../regulatory/obligation-names.js';
-import { latestAssessment, refreshObligations } from '../regulatory/refresh.js';
-import type { PackName } from '../regulatory/rules.js';
-import { PACKS } from '../regulatory/rules.js';
+import type { PackName } from '../regulatory/pack-names.js';
+import { PACKS } from '../regulatory/pack-names.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
-import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
-import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
@@ -48,6 +41,10 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
   ], '0 filing recorded, 2 error (an unknown case or obligation, a late first filing without --delay-reasons).')
     .action(runWithStore('file', io, setExit, async (store, flags, args) => {
       const f = flags as typeof flags & FileFlags;
+      const [{ parseInstant }, { clockFor, notifyDecision }, { buildAuthorityDraft, buildDraft, buildDrafts }, { findObligation }, { latestAssessment, refreshObligations }, { showDuration, showTime }, { withPhishingSections }] = await Promise.all([
+        import('../case/times.js'), import('../regulatory/clocks.js'), import('../regulatory/draft.js'), import('../regulatory/obligation-names.js'),
+        import('../regulatory/refresh.js'), import('../regulatory/time.js'), import('./pack-phishing.js'),
+      ]);
       const ref = String(args[0]);
       const now = io.now();
       const tz = flags.tz ?? DEFAULT_ZONE;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PREDICATES } from './predicates.js';
+import { PACKS, type PackName } from './pack-names.js';
 
 export const CONFIRMATION = { C: 'confirmed', P: 'partly confirmed', G: 'general knowledge, not confirmed', I: 'our inference' } as const;
 export type Confirmation = keyof typeof CONFIRMATION;
@@ -16,8 +17,7 @@ export type ObligationStage = (typeof STAGES)[number];
 export const PER = ['eu-state', 'eu-representative', 'processor-client', 'contract-client'] as const;
 export type Per = (typeof PER)[number];
 
-export const PACKS = ['joic', 'jfsc', 'subjects', 'board', 'register'] as const;
-export type PackName = (typeof PACKS)[number];
+export { PACKS, type PackName };
 
 export interface RuleStage {
   stage: ObligationStage;
