@@ -26,6 +26,10 @@ export type SourceKind =
   | 'winevent'
   /** A listing of files collected on a server (path, size, times, hashes), checked row by row. */
   | 'inventory'
+  /** Test-ProxyLogon's CSV reports: observations made by that tool, each row naming its check. */
+  | 'test-proxylogon'
+  /** EOMT.log, the Exchange On-premises Mitigation Tool's own log: what it did and what the scanner it ran found. */
+  | 'eomt'
   | 'unknown';
 
 /** Where a record came from: enough to open the file and go to the line. */

@@ -53,3 +53,11 @@ test('holes are per server and per log: another server\'s files do not fill them
   ]);
   assert.deepEqual(got.map((g) => g.statement.slice(0, 27)), ['HttpProxy logs on EX01 have']);
 });
+
+test("another tool's report is not a log: its rows' times say nothing of what the logs cover", () => {
+  const got = measureCoverage([
+    file('2021-01-01T00:00:00.000Z', '2021-03-09T00:00:00.000Z'),
+    file('2021-03-03T04:12:33.000Z', '2021-03-03T04:12:33.000Z', 'test-proxylogon'),
+  ], new Date('2021-03-10T00:00:00Z'));
+  assert.deepEqual(got.map((c) => c.source).filter((k) => k === 'test-proxylogon'), []);
+});

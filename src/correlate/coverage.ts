@@ -58,7 +58,8 @@ export function sourceName(kind: SourceKind): string {
 export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Coverage[] {
   const groups = new Map<string, EvidenceFile[]>();
   for (const file of evidence) {
-    if (file.kind === 'unknown' || file.kind === 'inventory' || !file.server) continue;
+    // A listing and other tools' reports hold what was found, not a log's stretch of time.
+    if (file.kind === 'unknown' || file.kind === 'inventory' || file.kind === 'test-proxylogon' || file.kind === 'eomt' || !file.server) continue;
     const key = `${file.server}\u0000${file.kind}`;
     groups.set(key, [...(groups.get(key) ?? []), file]);
   }

@@ -37,3 +37,11 @@ test('the schema is not a formality: an unpublished key, a wrong stage or a loca
   local.scannedAt = '2021-03-10 09:00:00 GMT';
   assert.equal(schemaErrors('scan-result', local).length, 1);
 });
+
+test("evidence read from another tool's report keeps its kind in the published schema", () => {
+  for (const kind of ['test-proxylogon', 'eomt'] as const) {
+    const result = sampleResult();
+    result.evidence[0]!.kind = kind;
+    assert.deepEqual(schemaErrors('scan-result', JSON.parse(toJson(result))), [], kind);
+  }
+});

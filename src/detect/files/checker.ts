@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Finding, Severity, Warning } from '../../core/types.js';
 import { compareToBaseline, DEFAULT_BASELINE_DIR, loadBaseline, normaliseBuild, type Baseline, type BaselineVerdict } from './baseline.js';
 import { capStage, fileFinding } from './file-finding.js';
+import { checkIisConfig, isApplicationHostConfig, loadUnusualPlaces, UNUSUAL_PLACES_FILE, type UnusualPlace } from './iis-config.js';
 import { loadIocs, matchHashes, matchPath, type IocIndex, type LoadedIoc } from './ioc.js';
 import { extensionOf, isServed, placeOf, type Place } from './paths.js';
 import { checkArchive, checkDump, loadBenignArchives, type BenignArchive } from './staging.js';
@@ -62,6 +63,7 @@ class FilesChecker implements FileChecker {
     private readonly iocs: IocIndex,
     private readonly baseline: Baseline | undefined,
     private readonly benign: BenignArchive[],
+    private readonly places: UnusualPlace[],
     private readonly opts: FileCheckerOptions,
   ) {}
 
@@ -113,6 +115,8 @@ class FilesChecker implements FileChecker {
       }));
     }
 
+    findings.push(...(await this.iisConfigFindings(file, place)));
+
     const baselineFinding = this.baselineFinding(file, place, verdict);
     if (baselineFinding) findings.push(baselineFinding);
     if (!knownGood) {
@@ -122,6 +126,21 @@ class FilesChecker implements FileChecker {
       if (archive) findings.push(archive);
     }
     return findings;
+  }
+
+  private async iisConfigFindings(file: FileFacts, place: Place): Promise<Finding[]> {
+    if (file.contentMissing || this.places.length === 0 || !isApplicationHostConfig(file.head.toString('utf8'))) return [];
+    let data = file.head;
+    let cut = false;
+    if (file.size > file.head.length) {
+      try {
+        data = await file.read();
+      } catch (err) {
+        this.pending.push({ where: file.path, message: `IIS configuration read only in its first ${file.head.length} bytes: ${err instanceof Error ? err.message : String(err)}` });
+        cut = true;
+      }
+    }
+    return checkIisConfig(file, place, data.toString('utf8'), this.places, cut);
   }
 
   private async scanContent(file: FileFacts, place: Place): Promise<{ hits: PlacedHit[]; scanned?: string; md5?: string; sha1?: string }> {
@@ -220,5 +239,11 @@ export async function loadFileChecker(opts: FileCheckerOptions = {}): Promise<{ 
   }
   const benign = await loadBenignArchives(baselineDir);
   warnings.push(...benign.warnings);
-  return { checker: new FilesChecker(yara.set, iocs.index, baseline, benign.list, opts), warnings };
+  let places: UnusualPlace[] = [];
+  try {
+    places = await loadUnusualPlaces();
+  } catch (err) {
+    warnings.push({ where: UNUSUAL_PLACES_FILE.pathname, message: `IIS configuration not checked: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  return { checker: new FilesChecker(yara.set, iocs.index, baseline, benign.list, places, opts), warnings };
 }
