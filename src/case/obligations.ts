@@ -141,6 +141,20 @@ export async function syncObligations(ctx: StoreContext, ref: string, specs: Obl
   });
 }
 
+/**
+ * The case's "first reported" time is the earliest notification sent: a filing sent before the one
+ * recorded (or the first of all) moves it, with its own audit entry; a later filing leaves it.
+ */
+async function markFirstReported(tx: SqlRunner, ctx: StoreContext, caseId: number, caseRef: string, sentAt: string, now: string): Promise<void> {
+  const row = await tx.get('SELECT first_reported_at FROM cases WHERE id = ?', [caseId]);
+  const recorded = row ? optStr(row, 'first_reported_at') : undefined;
+  if (recorded !== undefined && Date.parse(recorded) <= Date.parse(sentAt)) return;
+  await tx.run('UPDATE cases SET first_reported_at = ? WHERE id = ?', [sentAt, caseId]);
+  await appendAudit(tx, caseId, ctx.actor, now, {
+    entity: 'case', entityId: caseRef, action: 'update', before: { first_reported_at: recorded ?? null }, after: { first_reported_at: sentAt },
+  });
+}
+
 export async function recordFiling(ctx: StoreContext, ref: string, input: NewFiling): Promise<{ filing: StoredFiling; obligation: StoredObligation }> {
   const sentAt = input.sentAt === undefined ? undefined : parseInstant(input.sentAt, 'sent at');
   const channel = input.channel?.trim() || 'other';
@@ -176,6 +190,8 @@ export async function recordFiling(ctx: StoreContext, ref: string, input: NewFil
       await tx.run('UPDATE obligations SET first_filed_at = ?, late_by_ms = ?, delay_reasons = ?, updated_at = ? WHERE id = ? AND first_filed_at IS NULL',
         [at, lateByMs, delayReasons, now, ob.id]);
     }
+    // An entry in the firm's own breach register tells no one.
+    if (channel !== 'register') await markFirstReported(tx, ctx, resolved.caseId, resolved.ref, at, now);
     await appendAudit(tx, resolved.caseId, ctx.actor, now, {
       entity: 'filing', entityId: `${ob.ref}#${seq}`, action: 'file',
       after: { obligation: ob.ref, key: ob.key, seq, channel, sentAt: at, reference, lateByMs, delayReasons },

@@ -6,7 +6,7 @@ import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
 import { spokenIn } from '../correlate/verdict.js';
 import type {
   ActionState, AddedEvidence, AuditCheck, AuditEntry, CaseListItem, CaseRecord, CaseStory, CustodyEvent, Decision, EvidenceItem,
-  EvidenceVerification, RecordScanOutcome,
+  EvidenceVerification, ObligationStory, RecordScanOutcome,
 } from './types.js';
 
 const t = (s: string | undefined): string => (s === undefined ? '-' : safeText(s));
@@ -71,9 +71,21 @@ export function renderStory(s: CaseStory, zone = DEFAULT_ZONE, extra: string[] =
   out.push(section('Done', s.actions.done.length ? s.actions.done.map((a) => actionLine(a, zone)) : ['nothing ticked off yet']));
   if (s.actions.other.length) out.push(section('Not applicable', s.actions.other.map((a) => actionLine(a, zone))));
   out.push(section('Decisions in force', s.decisions.length ? s.decisions.map((d) => decisionLine(d, zone)) : ['none recorded']));
-  out.push(section('Open', s.open.length ? s.open.map(t) : ['nothing']));
+  if (s.obligations.length) out.push(section('Obligations and filings', s.obligations.flatMap((o) => obligationLines(o, zone))));
+  out.push(section('Open', s.open.length ? s.open.map((l) => t(spokenIn(l, zone))) : ['nothing']));
   out.push(`Audit log: ${s.audit.entries} entries, head ${s.audit.head.slice(0, 16)}\n`);
   return out.join('\n');
+}
+
+function obligationLines(o: ObligationStory, zone: string): string[] {
+  const clock = o.dueAt ? `due ${when(o.dueAt, zone)}` : o.targetAt ? `expected by ${when(o.targetAt, zone)}` : 'no fixed deadline';
+  const state = o.firstFiledAt !== undefined
+    ? `filed ${when(o.firstFiledAt, zone)}${o.lateByMs ? ' (late; reasons given)' : ''}`
+    : o.overdueByMs !== undefined ? 'OVERDUE, not filed' : 'not filed';
+  return [
+    `${o.ref} ${t(o.stage)} to ${t(o.recipient)} (${t(o.legalReference)})${o.required === 'unknown' ? ', if required' : ''}: ${clock}; ${state}`,
+    ...o.filings.map((f) => `  #${f.seq} sent ${when(f.sentAt, zone)} by ${t(f.channel)}${f.reference ? `, reference ${t(f.reference)}` : ''}`),
+  ];
 }
 
 function custodyLine(c: CustodyEvent, zone: string): string {
@@ -142,8 +154,9 @@ export function renderAction(a: ActionState, zone = DEFAULT_ZONE): string {
 }
 
 function decisionLine(d: Decision, zone: string): string {
-  return `${d.ref} [${d.kind}] ${t(d.decision)}: decided by ${t(d.decidedBy)} at ${when(d.decidedAt, zone)}` +
-    `${d.approvedBy ? `, approved by ${t(d.approvedBy)}` : ', not approved'}${d.supersedes ? `, supersedes ${d.supersedes}` : ''}`;
+  const on = d.obligation ? ` on ${d.obligation}: ${d.outcome ?? ''}${d.ground ? ` (${t(d.ground)})` : ''};` : '';
+  return `${d.ref} [${d.kind}]${on} ${t(d.decision)}: decided by ${t(d.decidedBy)} at ${when(d.decidedAt, zone)}` +
+    `${d.approvedBy ? `, approved by ${t(d.approvedBy)}${d.approvedAt ? ` at ${when(d.approvedAt, zone)}` : ''}` : ', not approved'}${d.supersedes ? `, supersedes ${d.supersedes}` : ''}`;
 }
 
 export function renderDecisions(decisions: Decision[], zone = DEFAULT_ZONE): string {

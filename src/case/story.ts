@@ -3,6 +3,7 @@
 
 import type { Verdict } from '../core/types.js';
 import { VERDICTS } from '../core/types.js';
+import { spokenTime } from '../correlate/verdict.js';
 import { readActions } from './actions.js';
 import { checkAudit } from './audit.js';
 import { resolveCase } from './case-ref.js';
@@ -11,8 +12,9 @@ import type { StoreContext } from './context.js';
 import { num, optStr, str } from './db/driver.js';
 import { readDecisions } from './decisions.js';
 import { readEvidence } from './evidence.js';
+import { readObligations } from './obligations.js';
 import { coverageOfCase, mailboxesOfCase, sessionsOfCase } from './scan-reach.js';
-import type { CaseStory, ServerStory } from './types.js';
+import type { CaseStory, ObligationStory, ServerStory } from './types.js';
 
 export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseStory> {
   const run = ctx.driver;
@@ -72,6 +74,16 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   const audit = await checkAudit(run, caseId);
   const scans = scanRow ? num(scanRow, 'n') : 0;
 
+  const nowMs = Date.parse(ctx.now());
+  const obligations: ObligationStory[] = (await readObligations(run, caseId))
+    .flatMap((o) => (o.active && o.required !== 'no' ? [{ ...o, required: o.required }] : []))
+    .map((o) => ({
+      ref: o.ref, recipient: o.recipient, stage: o.stage, legalReference: o.legalReference, required: o.required,
+      dueAt: o.dueAt, targetAt: o.targetAt, firstFiledAt: o.firstFiledAt, lateByMs: o.lateByMs,
+      filings: o.filings.map((f) => ({ seq: f.seq, channel: f.channel, sentAt: f.sentAt, reference: f.reference })),
+      overdueByMs: o.firstFiledAt === undefined && o.dueAt !== undefined && nowMs > Date.parse(o.dueAt) ? nowMs - Date.parse(o.dueAt) : undefined,
+    }));
+
   const todo: string[] = [];
   if (!audit.intact) todo.push(`THE AUDIT LOG IS BROKEN (${audit.problems.length} problem(s)): see exir case log ${record.ref}`);
   if (changed.length > 0) todo.push(`evidence changed since it was registered: ${changed.join(', ')}`);
@@ -83,6 +95,12 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   if (scans === 0) todo.push('scan the evidence into the case (exir scan … --case)');
   for (const s of worst.values()) if (s.verdict === undefined) todo.push(`no scan has covered server ${s.name}`);
   if (!decisions.some((d) => d.kind === 'notify')) todo.push('decide whether to notify the regulators (exir case decide --kind notify)');
+  for (const o of obligations) {
+    if (o.firstFiledAt !== undefined) continue;
+    const what = `${o.ref} ${o.stage} notice to ${o.recipient} (${o.legalReference})${o.required === 'unknown' ? ', if required' : ''}`;
+    if (o.overdueByMs !== undefined) todo.push(`OVERDUE by ${overdueText(o.overdueByMs)}: ${what}, due ${spokenTime(o.dueAt ?? '', 'UTC').slice('at '.length)}; the filing must give the reasons for the delay`);
+    else todo.push(`not yet filed: ${what}${o.dueAt ? `, due ${spokenTime(o.dueAt, 'UTC').slice('at '.length)}` : o.targetAt ? `, expected by ${spokenTime(o.targetAt, 'UTC').slice('at '.length)}` : ''}`);
+  }
   if (open.length > 0) todo.push(`${open.length} response action(s) open: ${open.map((a) => a.key).join(', ')}`);
 
   return {
@@ -94,8 +112,15 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
     evidence: { items: evidence.length, unverified, changedAtLastCheck: changed },
     actions: { done, open, other },
     decisions,
+    obligations,
     open: todo,
     audit: { entries: audit.entries, head: audit.head },
   };
 }
 
+
+function overdueText(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  const days = Math.floor(hours / 24);
+  return days > 0 ? `${days} d ${hours % 24} h` : `${hours} h ${Math.floor((ms % 3_600_000) / 60_000)} min`;
+}

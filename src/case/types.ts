@@ -16,6 +16,10 @@ export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 export const DECISION_KINDS = ['notify', 'rebuild', 'tell-clients', 'other'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
+/** What a notify decision on one obligation settles: it is owed, it is not, or an exception in its law excuses it. */
+export const DECISION_OUTCOMES = ['required', 'not-required', 'exception'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
 /** A registration with a regulator: `{ scheme: 'JFSC', number: '…' }`, `{ scheme: 'JOIC', number: '…' }`. */
 export interface Registration {
   scheme: string;
@@ -217,6 +221,12 @@ export interface Decision {
   decidedBy: string;
   decidedAt: string;
   approvedBy: string | undefined;
+  approvedAt: string | undefined;
+  /** The obligation (O1, …) a notify decision settles; undefined for a decision about the case as a whole. */
+  obligation: string | undefined;
+  outcome: DecisionOutcome | undefined;
+  /** The exception relied on (a ground its rule lists), when the outcome is an exception. */
+  ground: string | undefined;
   supersedes: string | undefined;
   supersededBy: string | undefined;
   recordedBy: string;
@@ -231,6 +241,10 @@ export interface NewDecision {
   decidedBy?: string;
   decidedAt?: string;
   approvedBy?: string;
+  approvedAt?: string;
+  obligation?: string;
+  outcome?: DecisionOutcome;
+  ground?: string;
   supersedes?: string;
 }
 
@@ -261,6 +275,22 @@ export interface ServerStory {
   summary: string | undefined;
 }
 
+/** An obligation as `case show` lists it: its clock, its filings, and how overdue it is if unfiled past its deadline. */
+export interface ObligationStory {
+  ref: string;
+  recipient: string;
+  stage: string;
+  legalReference: string;
+  required: 'yes' | 'unknown';
+  dueAt: string | undefined;
+  targetAt: string | undefined;
+  firstFiledAt: string | undefined;
+  lateByMs: number | undefined;
+  filings: { seq: number; channel: string; sentAt: string; reference: string | undefined }[];
+  /** Unfiled and past its deadline at the store's clock: by how much. */
+  overdueByMs: number | undefined;
+}
+
 export interface CaseStory {
   case: CaseRecord;
   servers: ServerStory[];
@@ -271,6 +301,8 @@ export interface CaseStory {
   evidence: { items: number; unverified: string[]; changedAtLastCheck: string[] };
   actions: { done: ActionState[]; open: ActionState[]; other: ActionState[] };
   decisions: Decision[];
+  /** Active obligations that are or may be required (not those assessed as not required). */
+  obligations: ObligationStory[];
   /** Plain sentences: what still needs doing or deciding. */
   open: string[];
   audit: { entries: number; head: string };

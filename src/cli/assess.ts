@@ -5,14 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { AnswersError, checkAnswers, mergeAnswers, missingAnswers, parseAnswersYaml } from '../assess/breach/answers.js';
-import { vocabulary } from '../assess/breach/categories.js';
 import type { BreachAnswers } from '../assess/breach/types.js';
 import type { CaseStore } from '../case/index.js';
-import { openStore, safeJson, safeText } from '../case/index.js';
-import { parseInstant } from '../case/times.js';
-import { assessCase, latestAssessment, refreshObligations } from '../regulatory/refresh.js';
-import { renderAssessment, renderClocks } from '../regulatory/render-text.js';
+import { safeJson, safeText } from '../core/terminal-text.js';
 import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { tzOption } from './tz-option.js';
@@ -76,6 +71,8 @@ export function runWithStore(name: string, io: RegulatoryIo, setExit: SetExit,
     let store: CaseStore | undefined;
     try {
       checkZone(flags.tz ?? DEFAULT_ZONE);
+      // The store and its database drivers are loaded when a command runs, not at start-up.
+      const [{ parseInstant }, { openStore }] = await Promise.all([import('../case/times.js'), import('../case/index.js')]);
       if (flags.now !== undefined) flags.now = parseInstant(flags.now, '--now');
       store = await openStore(flags.db, {
         ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
@@ -123,6 +120,7 @@ function list(text: string): string[] {
 
 /** Asks for what the assessment cannot be made without; answers are checked like a file's. */
 async function promptAnswers(io: RegulatoryIo, have: BreachAnswers): Promise<BreachAnswers> {
+  const [{ checkAnswers, missingAnswers }, { vocabulary }] = await Promise.all([import('../assess/breach/answers.js'), import('../assess/breach/categories.js')]);
   const missing = new Set(missingAnswers(have).map((m) => m.path));
   const firm: Record<string, unknown> = {};
   const ask = async (q: string): Promise<string> => (await io.ask(`${q}: `)).trim();
@@ -175,6 +173,9 @@ export function registerAssess(program: Command, setExit: SetExit, io: Regulator
     'exir assess acme/exch-2021 --answers more.yaml --json | jq .assessment.conclusion',
   ], '0 assessed (a new version), 2 error (bad or missing answers, an unknown case).')
     .action(runWithStore('assess', io, setExit, async (store, flags, args) => {
+      const [{ AnswersError, mergeAnswers, missingAnswers, parseAnswersYaml }, { assessCase, latestAssessment, refreshObligations }, { renderAssessment, renderClocks }] = await Promise.all([
+        import('../assess/breach/answers.js'), import('../regulatory/refresh.js'), import('../regulatory/render-text.js'),
+      ]);
       const ref = String(args[0]);
       const file = (flags as RegulatoryFlags & { answers?: string }).answers;
       const tz = flags.tz ?? DEFAULT_ZONE;

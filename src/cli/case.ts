@@ -1,12 +1,14 @@
 // `exir case …`: the incident record. Parses arguments, calls the case store, prints.
 
 import { Command, Option } from 'commander';
-import type { AddedEvidence, CaseFields, CaseStore, Registration } from '../case/index.js';
+import type { AddedEvidence, CaseFields, CaseStore, DecisionOutcome, Registration } from '../case/index.js';
+// The store (and its database drivers) is loaded when a command runs; these small parts at start-up.
+import { ACTION_STATUSES, CASE_STATUSES, CUSTODY_ACTIONS, DECISION_KINDS, DECISION_OUTCOMES } from '../case/types.js';
 import {
-  ACTION_STATUSES, CASE_STATUSES, CUSTODY_ACTIONS, DECISION_KINDS, openStore,
   renderAction, renderActions, renderAdded, renderAudit, renderCase, renderDecisions, renderEvidence, renderList, renderStory,
-  renderVerification, safeJson, safeText,
-} from '../case/index.js';
+  renderVerification,
+} from '../case/render-text.js';
+import { safeJson, safeText } from '../core/terminal-text.js';
 import { tzOption } from './tz-option.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { EXIT_DONE_OR_ERROR, withExamples } from './help.js';
@@ -142,6 +144,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     const positional = new Positional(args.slice(0, -2));
     let store: CaseStore | undefined;
     try {
+      const { openStore } = await import('../case/index.js');
       store = await openStore(flags.db, {
         ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
       });
@@ -301,22 +304,33 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .option('--by <name>', 'who decided (default: the actor)')
     .option('--at <time>', 'when (default: now)')
     .option('--approved-by <name>', 'who approved (DPO, board)')
+    .option('--approved-at <time>', 'when it was approved')
+    .option('--obligation <name>', 'the one obligation this notify decision settles (JOIC-1, O3; see exir obligations)')
+    .addOption(new Option('--outcome <outcome>', 'for --obligation: owed, not owed, or excused by an exception its law has').choices(DECISION_OUTCOMES))
+    .option('--ground <ground>', 'for --outcome exception: unintelligible, later-measures or disproportionate-effort, where the law has it')
     .option('--supersedes <ref>', 'the earlier decision this replaces (D1, …)')
     .option('--json', 'print JSON'), ['exir case decide acme/proxylogon', 'exir case decide acme/proxylogon --kind notify --decision "Notify the JOIC" --rationale "mailboxes exported" --evidence E1'],
     EXIT_DONE_OR_ERROR)
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
-      const f = flags as { kind?: string; decision?: string; rationale?: string; evidence: string[]; by?: string; at?: string; approvedBy?: string; supersedes?: string };
+      const f = flags as { kind?: string; decision?: string; rationale?: string; evidence: string[]; by?: string; at?: string; approvedBy?: string; approvedAt?: string;
+        obligation?: string; outcome?: DecisionOutcome; ground?: string; supersedes?: string };
       if (f.decision === undefined) {
         const all = await store.listDecisions(ref);
         print(flags, all, () => renderDecisions(all, flags.tz));
         return;
       }
       if (f.kind === undefined || f.rationale === undefined) throw new Error('a decision needs --kind and --rationale');
+      // JOIC-1 as `exir obligations` names it, or the store's O1.
+      let obligation = f.obligation;
+      if (obligation !== undefined) {
+        const { findObligation } = await import('../regulatory/obligation-names.js');
+        obligation = findObligation(await store.listObligations(ref), obligation)?.ref ?? obligation;
+      }
       const d = await store.decide(ref, {
         kind: f.kind as (typeof DECISION_KINDS)[number], decision: f.decision, rationale: f.rationale,
         evidence: f.evidence.flatMap((e) => e.split(',')),
-        ...given({ decidedBy: f.by, decidedAt: f.at, approvedBy: f.approvedBy, supersedes: f.supersedes }),
+        ...given({ decidedBy: f.by, decidedAt: f.at, approvedBy: f.approvedBy, approvedAt: f.approvedAt, obligation, outcome: f.outcome, ground: f.ground, supersedes: f.supersedes }),
       });
       print(flags, d, () => renderDecisions([d], flags.tz));
     }));

@@ -2,15 +2,10 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ScanResult } from '../core/types.js';
 import { tzOption } from './tz-option.js';
-import { generateDemo } from '../demo/generate.js';
-import { consoleReport } from '../report/console.js';
-import { toJson } from '../report/json.js';
-import { scan } from '../scan/run.js';
 import { readdir, writeFile } from 'node:fs/promises';
 import type { ServerSummary } from '../core/types.js';
 import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
-import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
 import { withExamples } from './help.js';
 
@@ -59,6 +54,9 @@ export function registerDemo(program: Command, setExit: SetExit): void {
     .option('-q, --quiet', 'no progress bar')
     .option('--no-case', `do not record the scan in the case ${DEMO_CASE} (in the workspace's case store, for exir serve)`)
     .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string; case: boolean }) => {
+      const [{ generateDemo }, { scan }, { progressReporter }, { consoleReport }, { toJson }] = await Promise.all([
+        import('../demo/generate.js'), import('../scan/run.js'), import('./progress.js'), import('../report/console.js'), import('../report/json.js'),
+      ]);
       const outDir = resolve(flags.out);
       const existing = await readdir(outDir).catch(() => []);
       const wroteSample = existing.length === 0;

@@ -3,19 +3,12 @@
 
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { parseInstant } from '../case/times.js';
-import { safeJson, safeText } from '../case/index.js';
-import { clockFor, notifyDecision } from '../regulatory/clocks.js';
-import { buildAuthorityDraft, buildDraft, buildDrafts } from '../regulatory/draft.js';
+import { safeJson, safeText } from '../core/terminal-text.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
-import { findObligation } from '../regulatory/obligation-names.js';
-import { latestAssessment, refreshObligations } from '../regulatory/refresh.js';
-import type { PackName } from '../regulatory/rules.js';
-import { PACKS } from '../regulatory/rules.js';
+import type { PackName } from '../regulatory/pack-names.js';
+import { PACKS } from '../regulatory/pack-names.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
-import { showDuration, showTime } from '../regulatory/time.js';
 import type { RegulatoryIo } from './assess.js';
-import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
@@ -48,6 +41,10 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
   ], '0 filing recorded, 2 error (an unknown case or obligation, a late first filing without --delay-reasons).')
     .action(runWithStore('file', io, setExit, async (store, flags, args) => {
       const f = flags as typeof flags & FileFlags;
+      const [{ parseInstant }, { clockFor, decidedFrom, hintsFrom }, { buildAuthorityDraft, buildDraft, buildDrafts }, { findObligation }, { latestAssessment, refreshObligations }, { showDuration, showTime }, { withPhishingSections }] = await Promise.all([
+        import('../case/times.js'), import('../regulatory/clocks.js'), import('../regulatory/draft.js'), import('../regulatory/obligation-names.js'),
+        import('../regulatory/refresh.js'), import('../regulatory/time.js'), import('./pack-phishing.js'),
+      ]);
       const ref = String(args[0]);
       const now = io.now();
       const tz = flags.tz ?? DEFAULT_ZONE;
@@ -61,7 +58,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       const asOf = f.at !== undefined ? parseInstant(f.at, '--at') : flags.now ?? now;
       const then = standing.facts.assessments.filter((a) => a.assessedAt <= asOf);
       const facts = { ...standing.facts, assessments: then, decisions: standing.facts.decisions.filter((d) => d.decidedAt <= asOf) };
-      const c = { facts, assessment: latestAssessment(then), obligations: standing.obligations, clocks: standing.clocks.map((k) => clockFor(standing.obligations.find((o) => o.ref === k.ref) ?? ob, asOf, notifyDecision(facts.decisions))), now: asOf, tz };
+      const c = { facts, assessment: latestAssessment(then), obligations: standing.obligations, clocks: standing.clocks.map((k) => clockFor(standing.obligations.find((o) => o.ref === k.ref) ?? ob, asOf, decidedFrom(facts.decisions), k.name, hintsFrom(latestAssessment(then)?.result))), now: asOf, tz };
       // The snapshot is the draft for this obligation's recipient: an ODPA filing keeps the ODPA's report, not the JOIC's.
       const full = { appendixRows: Infinity };
       const drafts = await withPhishingSections(store, ref, pack === 'joic' ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
@@ -79,7 +76,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
         content: { pack, assessmentVersion: c.assessment?.version, asOf, draft: snapshot, ...(drafts.length > 1 ? { letters: drafts } : {}), ...(attachments.length ? { attachments } : {}) },
         ...given({ sentAt: f.at, sentBy: f.by, delayReasons: f.delayReasons }),
       });
-      const clock = clockFor(obligation, now, notifyDecision(standing.facts.decisions), name);
+      const clock = clockFor(obligation, now, decidedFrom(standing.facts.decisions), name, hintsFrom(standing.assessment?.result));
       if (flags.json) {
         io.out(`${safeJson({ filing: { ...filing, content: undefined }, clock })}\n`);
         return;

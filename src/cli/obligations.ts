@@ -3,10 +3,7 @@
 
 import type { Command } from 'commander';
 import type { Clock } from '../regulatory/clocks.js';
-import { safeJson } from '../case/index.js';
-import { sortClocks } from '../regulatory/clocks.js';
-import { refreshObligations } from '../regulatory/refresh.js';
-import { renderClocks } from '../regulatory/render-text.js';
+import { safeJson } from '../core/terminal-text.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
 import type { RegulatoryIo } from './assess.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
@@ -22,6 +19,9 @@ export function registerObligations(program: Command, setExit: SetExit, io: Regu
     'exir obligations acme/exch-2021 --json | jq \'.clocks[].clock.name\'',
   ], '0 no statutory deadline passed unfiled, 1 a deadline has passed unfiled, 2 error.')
     .action(runWithStore('obligations', io, setExit, async (store, flags, args) => {
+      const [{ sortClocks }, { refreshObligations }, { renderClocks }] = await Promise.all([
+        import('../regulatory/clocks.js'), import('../regulatory/refresh.js'), import('../regulatory/render-text.js'),
+      ]);
       const now = flags.now ?? io.now();
       const named = typeof args[0] === 'string' ? args[0] : undefined;
       const refs = named !== undefined ? [named] : (await store.listCases()).map((c) => c.ref);

@@ -4,16 +4,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Draft } from '../regulatory/draft-types.js';
-import { buildDrafts, buildOtherAuthorityDrafts, shortName } from '../regulatory/draft.js';
-import { refreshObligations } from '../regulatory/refresh.js';
-import { blockingQuestions, SendCopyRefused, sendCopy } from '../regulatory/send-copy.js';
-import type { PackName } from '../regulatory/rules.js';
-import { PACKS } from '../regulatory/rules.js';
+import type { PackName } from '../regulatory/pack-names.js';
+import { PACKS } from '../regulatory/pack-names.js';
 import { DEFAULT_ZONE } from '../core/zoned-time.js';
-import type { PackFormat } from '../report/packs/index.js';
-import { FORMATS, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from '../report/packs/index.js';
+import type { PackFormat } from '../report/packs/formats.js';
+import { FORMATS } from '../report/packs/formats.js';
 import type { RegulatoryIo } from './assess.js';
-import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
@@ -34,10 +30,15 @@ function reportChoice(f: Omit<ReportFlags, 'copy'> & { json?: boolean }): { pack
   throw new Error(`say which draft: --pack ${[...PACKS, 'authorities', 'all'].join('|')}, or --out FOLDER for all of them`);
 }
 
+/** Each format's renderer is loaded only when asked for: DOCX and PDF bring large libraries. */
 async function render(drafts: Draft[], format: PackFormat): Promise<(string | Buffer)[]> {
-  if (format === 'pdf') return renderPackPdfs(drafts);
-  if (format === 'docx') return Promise.all(drafts.map(renderPackDocx));
-  return drafts.map(format === 'html' ? renderPackHtml : renderPackJson);
+  if (format === 'pdf') return (await import('../report/packs/pdf.js')).renderPackPdfs(drafts);
+  if (format === 'docx') {
+    const { renderPackDocx } = await import('../report/packs/docx.js');
+    return Promise.all(drafts.map(renderPackDocx));
+  }
+  if (format === 'html') return drafts.map((await import('../report/packs/html.js')).renderPackHtml);
+  return drafts.map((await import('../report/packs/json.js')).renderPackJson);
 }
 
 export function registerReport(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
@@ -56,6 +57,9 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
   ], '0 drafts written (open questions are listed in them, not an error), 2 error (bad arguments, an unknown case, a send copy asked for while a question is open).')
     .action(runWithStore('report', io, setExit, async (store, flags, args) => {
       const f = { ...(flags as typeof flags & ReportFlags), ...reportChoice(flags) };
+      const [{ buildDrafts, buildOtherAuthorityDrafts, shortName }, { refreshObligations }, { blockingQuestions, SendCopyRefused, sendCopy }, { withPhishingSections }] = await Promise.all([
+        import('../regulatory/draft.js'), import('../regulatory/refresh.js'), import('../regulatory/send-copy.js'), import('./pack-phishing.js'),
+      ]);
       const ref = String(args[0]);
       const now = flags.now ?? io.now();
       const standing = await refreshObligations(store, ref, now);

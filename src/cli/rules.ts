@@ -1,9 +1,7 @@
 import { Command } from 'commander';
 import { pc } from '../core/colour.js';
 import { safeText } from '../core/terminal-text.js';
-import { loadMappings } from '../detect/mapping.js';
-import { checkRuleSamples } from '../detect/rule-samples.js';
-import { MAPPINGS_DIR, loadRuleset, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
+import { MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../detect/rules-dirs.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
 
@@ -17,6 +15,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .argument('[dir]', 'rules folder', SHIPPED_SIGMA_DIR)
     .option('--json', 'print the checks as JSON')
     .action(async (dir: string, flags: { json?: boolean }) => {
+      const { checkRuleSamples } = await import('../detect/rule-samples.js');
       const checks = await checkRuleSamples(dir);
       const failed = checks.filter((c) => !c.ok);
       if (flags.json) {
@@ -37,6 +36,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .argument('[dirs...]', 'rules folders', [SHIPPED_SIGMA_DIR])
     .option('--json', 'print the problems as JSON')
     .action(async (dirs: string[], flags: { json?: boolean }) => {
+      const [{ loadMappings }, { loadRuleset }] = await Promise.all([import('../detect/mapping.js'), import('../detect/ruleset.js')]);
       const set = await loadRuleset(dirs, await loadMappings(MAPPINGS_DIR));
       const unreached = set.rules.filter((r) => r.sources.length === 0);
       if (flags.json) {

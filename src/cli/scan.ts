@@ -2,18 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ScanResult } from '../core/types.js';
-import { isAttack } from '../correlate/verdict.js';
-import { consoleReport } from '../report/console.js';
-import { toJson } from '../report/json.js';
-import { mergedTimeline } from '../correlate/timeline.js';
 import { tzOption } from './tz-option.js';
-import { writeTimeline } from './timeline.js';
-import { DEFAULT_ZIP_LIMITS } from '../evidence/zip.js';
-import { scan } from '../scan/run.js';
-import { nothingRead } from '../scan/nothing-read.js';
+import { DEFAULT_ZIP_LIMITS } from '../evidence/zip-limits.js';
 import { safeText } from '../core/terminal-text.js';
 import { EXIT, type SetExit } from './exit-codes.js';
-import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
 import { withExamples } from './help.js';
 import { given } from './given.js';
@@ -92,6 +84,11 @@ export function registerScan(program: Command, setExit: SetExit): void {
         setExit(EXIT.ERROR);
         return;
       }
+      // Loaded when the command runs, not when the command line starts (`exir --help` needs none of it).
+      const [{ scan }, { progressReporter }, { consoleReport }, { toJson }, { isAttack }, { mergedTimeline }, { writeTimeline }, { nothingRead }] = await Promise.all([
+        import('../scan/run.js'), import('./progress.js'), import('../report/console.js'), import('../report/json.js'),
+        import('../correlate/verdict.js'), import('../correlate/timeline.js'), import('./timeline-file.js'), import('../scan/nothing-read.js'),
+      ]);
       const progress = progressReporter(!flags.quiet);
       let result;
       try {

@@ -1,22 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { ScanResult, TimelineEntry } from '../core/types.js';
+import type { ScanResult } from '../core/types.js';
 import { tzOption } from './tz-option.js';
-import { mergedTimeline } from '../correlate/timeline.js';
-import { timelineCsv, timelineJsonl } from '../report/timeline-csv.js';
-import { scan } from '../scan/run.js';
 import { EXIT, type SetExit } from './exit-codes.js';
-import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
 import { withExamples } from './help.js';
-
-/** Writes a timeline as CSV, or as JSON lines when the name ends in .jsonl; `-` is stdout. */
-export async function writeTimeline(file: string, entries: TimelineEntry[], zone: string, format?: 'csv' | 'jsonl'): Promise<void> {
-  const jsonl = format ? format === 'jsonl' : /\.jsonl$/i.test(file);
-  const text = jsonl ? timelineJsonl(entries, zone) : timelineCsv(entries, zone);
-  if (file === '-') process.stdout.write(text);
-  else await writeFile(file, text);
-}
 
 interface TimelineFlags {
   from?: string;
@@ -42,12 +30,14 @@ export function registerTimeline(program: Command, setExit: SetExit): void {
     .action(async (paths: string[], flags: TimelineFlags) => {
       if (flags.format && flags.format !== 'csv' && flags.format !== 'jsonl') throw new Error('--format must be csv or jsonl');
       if (!flags.from && paths.length === 0) throw new Error('give folders or .zip files to scan, or --from a scan result');
+      const [{ mergedTimeline }, { writeTimeline }] = await Promise.all([import('../correlate/timeline.js'), import('./timeline-file.js')]);
       let result: Pick<ScanResult, 'findings' | 'sessions'>;
       if (flags.from) {
         const parsed = JSON.parse(await readFile(flags.from, 'utf8')) as Partial<ScanResult>;
         if (!Array.isArray(parsed.findings)) throw new Error(`${flags.from} is not an exir scan result (no findings[])`);
         result = { findings: parsed.findings, sessions: parsed.sessions ?? [] };
       } else {
+        const [{ scan }, { progressReporter }] = await Promise.all([import('../scan/run.js'), import('./progress.js')]);
         const progress = progressReporter(!flags.quiet);
         try {
           const full = await scan({ inputs: paths, onProgress: (p) => progress.update(p) });

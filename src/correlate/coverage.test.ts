@@ -21,7 +21,7 @@ test('a hole of more than 72 hours between files of one log is said, with its en
   assert.deepEqual(got, [{
     from: '2021-01-08T00:00:00.000Z',
     to: '2021-01-11T00:00:01.000Z',
-    statement: 'HttpProxy logs on EX01 have nothing between 2021-01-08 00:00 and 2021-01-11 00:00 UTC: a gap in the logs (deleted, rolled over or not collected).',
+    statement: 'HttpProxy logs on EX01 have nothing between 00:00 UTC on 8 January 2021 and 00:00 UTC on 11 January 2021: a gap in the logs (deleted, rolled over or not collected).',
   }]);
 });
 

@@ -1,16 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
 import { logsourceReaches, type Mappings } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
 import { compileRules, type CompiledRule, type RuleError } from './sigma/index.js';
+import { MAPPINGS_DIR, RULES_DIR, SHIPPED_SIGMA_DIR } from './rules-dirs.js';
 
-/** The project's shipped detection content. */
-export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
-export const SHIPPED_SIGMA_DIR = join(RULES_DIR, 'sigma');
-export const MAPPINGS_DIR = join(RULES_DIR, 'mappings');
+export { MAPPINGS_DIR, RULES_DIR, SHIPPED_SIGMA_DIR };
 
 /** A compiled rule with what exir needs to turn a match into a finding. */
 export interface ExirRule {

@@ -1,6 +1,7 @@
 import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
 import { openZipFile } from './zip-file-reader.js';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-limits.js';
 
 /** One file inside a .zip, read in place. */
 export interface ZipMember {
@@ -17,20 +18,7 @@ export interface ZipListing {
   refused: { name: string; reason: string }[];
 }
 
-/** Limits that keep a hostile archive from filling memory or time. */
-export interface ZipLimits {
-  /** Refuse an archive whose entries together expand past this many bytes. */
-  maxExpandedBytes: number;
-  /** Refuse an archive with more entries than this. */
-  maxEntries: number;
-}
-
-/**
- * 8 GiB: inflating runs at a few hundred MB a second a core, so an archive this size costs under a
- * minute of reading. A bigger one is refused with a message that says how to allow it, rather than
- * taking many minutes unasked.
- */
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxExpandedBytes: 8 * 1024 ** 3, maxEntries: 200_000 };
+export { DEFAULT_ZIP_LIMITS, type ZipLimits };
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 1)} GiB`;

@@ -1,11 +1,12 @@
 // The clocks as a person reads them: for each obligation, where it stands now, soonest first.
 
+import type { BreachAssessment } from '../assess/breach/types.js';
 import type { Decision } from '../case/index.js';
 import type { StoredObligation } from '../case/regulatory-types.js';
 import type { ObligationTemplate } from './obligations.js';
 import { showDuration } from './time.js';
 
-export const CLOCK_STATES = ['overdue', 'open', 'past-target', 'no-deadline', 'pending', 'to-confirm', 'decision-needed', 'voluntary', 'filed', 'not-required', 'withdrawn'] as const;
+export const CLOCK_STATES = ['overdue', 'open', 'past-target', 'no-deadline', 'pending', 'to-confirm', 'decision-needed', 'voluntary', 'filed', 'not-required', 'exception', 'withdrawn'] as const;
 export type ClockState = (typeof CLOCK_STATES)[number];
 
 /** The obligation's own clock fields, as the store keeps them (declared once, in case/regulatory-types.ts). */
@@ -35,7 +36,34 @@ const ANCHOR_WORDS: Record<string, string> = {
   'significance-determined': 'when the incident is established to be significant',
 };
 
-export function clockFor(o: StoredObligation, now: string, notifyDecision: Decision | undefined, name = o.ref): Clock {
+/** The notify decisions in force: per obligation, and the one about the case as a whole. */
+export interface Decided {
+  notify: Decision | undefined;
+  byObligation: Map<string, Decision>;
+}
+
+/** What the assessment says that bears on an obligation's exceptions. */
+export interface ClockHints {
+  allUnintelligible?: boolean;
+}
+
+/** The hints an assessment result gives: every dataset unintelligible to the attacker feeds that exception. */
+export function hintsFrom(result: Pick<BreachAssessment, 'flags'> | undefined): ClockHints {
+  return { allUnintelligible: result?.flags?.allUnintelligible === true };
+}
+
+const EXCEPTION_WORDS: Record<string, string> = {
+  unintelligible: 'data unintelligible to anyone not authorised',
+  'later-measures': 'later measures mean the high risk is no longer likely',
+  'disproportionate-effort': 'telling each person would involve disproportionate effort',
+};
+
+function decisionBy(d: Decision): string {
+  const approval = d.approvedBy === undefined ? 'not yet approved' : `approved by ${d.approvedBy}${d.approvedAt ? ` at ${d.approvedAt}` : ''}`;
+  return `decision ${d.ref} by ${d.decidedBy}, ${approval}`;
+}
+
+export function clockFor(o: StoredObligation, now: string, decided: Decided | undefined, name = o.ref, hints: ClockHints = {}): Clock {
   const t = o.template as Partial<ObligationTemplate>;
   const nowMs = Date.parse(now);
   const base = {
@@ -54,13 +82,31 @@ export function clockFor(o: StoredObligation, now: string, notifyDecision: Decis
     return make('filed', `filed ${o.firstFiledAt}${base.references.length ? ` (reference ${base.references.join(', ')})` : ''}${late}; ${o.filings.length} filing(s)`);
   }
   if (t.requiredWhen?.includes('never')) return make('voluntary', `voluntary: ${noHours}`);
-  if (o.required === 'no') {
-    if (notifyDecision) {
-      return { ...make('not-required', `not required on the assessment; decision ${notifyDecision.ref} by ${notifyDecision.decidedBy}: ${notifyDecision.decision} (${notifyDecision.rationale})`), decision: notifyDecision.ref };
-    }
-    return make('decision-needed', 'the assessment does not make this a duty; a decision not to notify must be recorded with its evidence and rationale (exir case decide --kind notify)');
+  const own = decided?.byObligation.get(o.ref);
+  if (own?.outcome === 'not-required') {
+    const against = o.required === 'yes' ? '; the assessment makes it a duty, so the rationale must show why it is not' : '';
+    return { ...make('not-required', `decided not required (${decisionBy(own)}): ${own.decision} (${own.rationale})${against}`), decision: own.ref };
   }
-  if (o.required === 'unknown' || o.applicability === 'unknown') {
+  if (own?.outcome === 'exception') {
+    const ex = (t.exceptions ?? []).find((e) => e.ground === own.ground);
+    const words = EXCEPTION_WORDS[own.ground ?? ''] ?? own.ground ?? '';
+    return { ...make('exception', `not owed under an exception, ${words}${ex ? ` (${ex.law})` : ''} (${decisionBy(own)}): ${own.rationale}${ex?.then ? `; instead: ${ex.then}` : ''}`), decision: own.ref };
+  }
+  const decidedRequired = own?.outcome === 'required';
+  // Every dataset unintelligible to the attacker: where this law has that exception, the decision is the firm's to record.
+  const unintelligible = hints.allUnintelligible ? (t.exceptions ?? []).find((e) => e.ground === 'unintelligible') : undefined;
+  const offer = unintelligible === undefined ? '' : `every dataset is marked unintelligible to the attacker (encrypted, key not compromised), and ${unintelligible.law} ` +
+    `excuses telling the people affected then: record it (exir case decide --kind notify --obligation ${name} --outcome exception --ground unintelligible)`;
+  if (o.required === 'no' && !decidedRequired) {
+    const notify = decided?.notify;
+    if (notify) {
+      return { ...make('not-required', `not required on the assessment; decision ${notify.ref} by ${notify.decidedBy}: ${notify.decision} (${notify.rationale})`), decision: notify.ref };
+    }
+    return make('decision-needed', offer ? `the assessment does not make this a duty; ${offer}, or record a decision not to notify (--outcome not-required)`
+      : `the assessment does not make this a duty; a decision not to notify must be recorded with its evidence and rationale (exir case decide --kind notify --obligation ${name} --outcome not-required)`);
+  }
+  if (!decidedRequired && o.required === 'yes' && offer) return make('decision-needed', `${offer}, or decide it is owed (--outcome required)`);
+  if (!decidedRequired && (o.required === 'unknown' || o.applicability === 'unknown')) {
     const needs = (t.unknown ?? []).map((u) => u.needed);
     return make('to-confirm', `whether this applies is not yet known: ${needs.join('; ') || 'answer the open questions'}`);
   }
@@ -82,7 +128,7 @@ const RANK: Record<ClockState, number> = Object.fromEntries(CLOCK_STATES.map((s,
 
 /** Soonest first: running clocks by time left, then those without one, then the settled. */
 export function sortClocks(clocks: Clock[]): Clock[] {
-  const settled = new Set<ClockState>(['filed', 'not-required', 'withdrawn', 'voluntary']);
+  const settled = new Set<ClockState>(['filed', 'not-required', 'exception', 'withdrawn', 'voluntary']);
   return [...clocks].sort((a, b) => {
     const sa = settled.has(a.state) ? 1 : 0;
     const sb = settled.has(b.state) ? 1 : 0;
@@ -94,7 +140,16 @@ export function sortClocks(clocks: Clock[]): Clock[] {
   });
 }
 
-/** The firm's standing decision on notification: the latest notify decision not superseded. */
+/** The firm's standing decision on notification: the latest notify decision not superseded and not about one obligation. */
 export function notifyDecision(decisions: Decision[]): Decision | undefined {
-  return [...decisions].reverse().find((d) => d.kind === 'notify' && d.supersededBy === undefined);
+  return [...decisions].reverse().find((d) => d.kind === 'notify' && d.supersededBy === undefined && d.obligation === undefined);
+}
+
+/** The notify decisions in force: the latest per obligation, and the standing one about the case. */
+export function decidedFrom(decisions: Decision[]): Decided {
+  const byObligation = new Map<string, Decision>();
+  for (const d of decisions) {
+    if (d.kind === 'notify' && d.supersededBy === undefined && d.obligation !== undefined) byObligation.set(d.obligation, d);
+  }
+  return { notify: notifyDecision(decisions), byObligation };
 }

@@ -78,8 +78,8 @@ test('JOIC not required on a no-risk assessment: a decision is needed, and shown
   const joic = find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial');
   assert.equal(joic.required, 'no');
   assert.equal(clockFor(stored(joic), AWARE, undefined).state, 'decision-needed');
-  const d: Decision = { ref: 'D1', kind: 'notify', decision: 'Do not notify the JOIC', rationale: 'public contact list only', evidence: ['E1'], decidedBy: 'DPO', decidedAt: AWARE, approvedBy: 'Board', supersedes: undefined, supersededBy: undefined, recordedBy: 'x', recordedAt: AWARE };
-  const c = clockFor(stored(joic), AWARE, d);
+  const d: Decision = { ref: 'D1', kind: 'notify', decision: 'Do not notify the JOIC', rationale: 'public contact list only', evidence: ['E1'], decidedBy: 'DPO', decidedAt: AWARE, approvedBy: 'Board', approvedAt: undefined, obligation: undefined, outcome: undefined, ground: undefined, supersedes: undefined, supersededBy: undefined, recordedBy: 'x', recordedAt: AWARE };
+  const c = clockFor(stored(joic), AWARE, { notify: d, byObligation: new Map() });
   assert.equal(c.state, 'not-required');
   assert.match(c.says, /D1 by DPO: Do not notify the JOIC \(public contact list only\)/);
   // The breach log is kept whatever the risk.
@@ -230,4 +230,40 @@ test('Guernsey s.42(1): a processor reached by Guernsey law tells each controlle
   const gg = run({ ...base, firm: { ...firm, establishments: ['GG'] } }).specs.filter((s) => s.ruleId === 'GG_DPL_S42_PROCESSOR');
   assert.deepEqual(gg.map((s) => [s.recipient, s.required, s.anchorAt, s.hours]), [['Blue Fund Ltd (controller)', 'yes', AWARE, undefined]]);
   assert.equal(run({ ...base, firm }).specs.some((s) => s.ruleId === 'GG_DPL_S42_PROCESSOR'), false, 'not without Guernsey law');
+});
+
+test('a decision per obligation: an exception only its law has settles that one clock; every dataset unintelligible asks for the decision', () => {
+  const { specs } = run({ ...base, firm: { ...base.firm, gdprScope: ['UK'] } });
+  const subjects = stored(find(specs, 'JE_DPJL_DATA_SUBJECTS|Affected individuals|initial'), { ref: 'O2' });
+  const joic = stored(find(specs, 'JE_DPJL_ART20_AUTHORITY|JOIC (Jersey Data Protection Authority)|initial'));
+  assert.deepEqual((subjects.template as { exceptions: { ground: string }[] }).exceptions.map((e) => e.ground), ['unintelligible', 'later-measures', 'disproportionate-effort']);
+  assert.deepEqual((joic.template as { exceptions: unknown[] }).exceptions, [], 'the JOIC notification has no exceptions to offer');
+  const d = (over: Partial<Decision>): Decision => ({
+    ref: 'D2', kind: 'notify', decision: 'Not telling the people', rationale: 'the mailbox database was encrypted and the key was not on the server', evidence: [],
+    decidedBy: 'DPO', decidedAt: AWARE, approvedBy: 'Board', approvedAt: '2021-03-28T10:00:00.000Z', obligation: 'O2', outcome: 'exception', ground: 'unintelligible',
+    supersedes: undefined, supersededBy: undefined, recordedBy: 'x', recordedAt: AWARE, ...over,
+  });
+  const now = '2021-03-28T12:00:00.000Z';
+  // Every dataset unintelligible: the clock asks for the decision instead of running as a plain duty.
+  assert.equal(clockFor(subjects, now, undefined).state, 'no-deadline');
+  const hinted = clockFor(subjects, now, undefined, 'JE_DPJL_DATA_SUBJECTS-1', { allUnintelligible: true });
+  assert.equal(hinted.state, 'decision-needed');
+  assert.match(hinted.says, /unintelligible.*--obligation JE_DPJL_DATA_SUBJECTS-1 --outcome exception --ground unintelligible/);
+  assert.equal(clockFor(joic, now, undefined, 'JOIC-1', { allUnintelligible: true }).state, 'open', 'no exception in the JOIC notification\'s law');
+  // Not a duty on the assessment (unintelligible data scores low): the exception is still offered to record.
+  assert.match(clockFor({ ...subjects, required: 'no' }, now, undefined, 'JE_DPJL_DATA_SUBJECTS-1', { allUnintelligible: true }).says, /does not make this a duty; every dataset is marked unintelligible.*--ground unintelligible\), or record a decision not to notify/);
+  // The exception, decided and approved, settles this obligation only.
+  const decided = { notify: undefined, byObligation: new Map([['O2', d({})]]) };
+  const ex = clockFor(subjects, now, decided, 'JE_DPJL_DATA_SUBJECTS-1', { allUnintelligible: true });
+  assert.equal(ex.state, 'exception');
+  assert.equal(ex.decision, 'D2');
+  assert.match(ex.says, /data unintelligible.*Art\. 20.*decision D2 by DPO, approved by Board at 2021-03-28T10:00:00\.000Z/);
+  assert.equal(clockFor(joic, now, decided).state, 'open');
+  // Disproportionate effort says what must be done instead.
+  assert.match(clockFor(subjects, now, { notify: undefined, byObligation: new Map([['O2', d({ ground: 'disproportionate-effort' })]]) }).says, /instead: a public communication/);
+  // Decided required: the clock runs even where the assessment left it unknown; decided not required: settled, with the approval.
+  assert.equal(clockFor({ ...joic, required: 'unknown' }, now, { notify: undefined, byObligation: new Map([['O1', d({ obligation: 'O1', outcome: 'required', ground: undefined })]]) }).state, 'open');
+  const no = clockFor(joic, now, { notify: undefined, byObligation: new Map([['O1', d({ obligation: 'O1', outcome: 'not-required', ground: undefined, approvedBy: undefined, approvedAt: undefined })]]) });
+  assert.equal(no.state, 'not-required');
+  assert.match(no.says, /not yet approved.*the assessment makes it a duty/);
 });

@@ -7,7 +7,7 @@ import type { ObligationSpec, StoredObligation } from '../case/regulatory-types.
 import type { RuleContext } from './predicates.js';
 import { EU_STATES, evaluateAll, PREDICATE_NEEDS } from './predicates.js';
 import { authorityName } from './authorities.js';
-import type { Rule, RulePack, RuleStage } from './rules.js';
+import type { Rule, RuleException, RulePack, RuleStage } from './rules.js';
 import { rulesAsOf } from './rules.js';
 import { addElapsedHours } from './time.js';
 
@@ -41,6 +41,8 @@ export interface ObligationTemplate {
   requiredWhen: string[];
   /** Predicates still unanswered, with what would answer them. */
   unknown: { predicate: string; needed: string }[];
+  /** The exceptions the rule's law has (none for most): what a decision per obligation may rely on. */
+  exceptions: RuleException[];
   rulePackVersion: number;
 }
 
@@ -118,7 +120,7 @@ export function generateObligations(pack: RulePack, input: ObligationInput): { s
           ruleId: rule.id, title: rule.title, pack: rule.pack, law: law.replace(/\{(\w+)\}/g, (_m, k: string) => t.vars[k] ?? ''),
           duty: rule.duty, confirmation: rule.confirmation, confirmationNote: rule.confirmationNote, sources: rule.sources, checked: rule.checked,
           stage: stage.stage, wording: stage.wording, lateNeedsReasons: stage.lateNeedsReasons, requiredWhen: rule.required, unknown,
-          rulePackVersion: pack.version,
+          exceptions: rule.exceptions, rulePackVersion: pack.version,
         };
         specs.push({
           key: obligationKey(rule.id, t.recipient, stage.stage),

@@ -7,7 +7,7 @@ import type { BreachAnswers, BreachAssessment } from '../assess/breach/types.js'
 import type { CaseStore } from '../case/index.js';
 import type { StoredAssessment, StoredObligation } from '../case/regulatory-types.js';
 import type { Clock } from './clocks.js';
-import { clockFor, notifyDecision, sortClocks } from './clocks.js';
+import { clockFor, decidedFrom, hintsFrom, sortClocks } from './clocks.js';
 import type { CaseFacts } from './facts.js';
 import { obligationNames } from './obligation-names.js';
 import { gatherFacts } from './facts.js';
@@ -72,7 +72,8 @@ export async function refreshObligations(store: CaseStore, ref: string, now: str
   });
   const obligations = await store.syncObligations(ref, specs);
   facts = { ...facts, decisions: await store.listDecisions(ref) };
-  const decision = notifyDecision(facts.decisions);
+  const decided = decidedFrom(facts.decisions);
+  const hints = hintsFrom(assessment?.result);
   const names = obligationNames(obligations);
-  return { facts, assessment, obligations, clocks: sortClocks(obligations.map((o) => clockFor(o, now, decision, names.get(o.ref)))), heldBack };
+  return { facts, assessment, obligations, clocks: sortClocks(obligations.map((o) => clockFor(o, now, decided, names.get(o.ref), hints))), heldBack };
 }

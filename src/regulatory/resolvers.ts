@@ -179,6 +179,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     const plain = (k: Clock): string => {
       if (k.firstFiledAt) return `${k.recipient}: notified ${t(c, k.firstFiledAt)}${k.references.length ? ` (their reference ${k.references.join(', ')})` : ''}`;
       if (k.state === 'not-required') return `${k.recipient}: not notified; our assessment does not make it a duty`;
+      if (k.state === 'exception') return `${k.recipient}: not notified; an exception in the law applies`;
       if (k.state === 'to-confirm' || k.state === 'decision-needed') return `${k.recipient}: whether to notify is under consideration`;
       return `${k.recipient}: to be notified`;
     };
@@ -313,6 +314,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     const told = narrative(c, 'subjectsTold');
     if (k?.state === 'filed') return joinParts([{ lines: [`Yes: told ${t(c, k.firstFiledAt)}${k.references.length ? ` (${k.references.join(', ')})` : ''}`], trace: [`obligation ${k.ref} filings`] }, told]);
     if (told) return told;
+    if (k?.state === 'exception') return { lines: [`No: ${k.says}`], trace: [`obligation ${k.ref}`, `case decision ${k.decision ?? ''}`] };
     if (k && (k.state === 'not-required' || k.state === 'decision-needed')) {
       return { lines: [`Not yet: the assessment (${result(c)?.conclusion ?? 'not made'}) does not find a high risk to the people. ${k.says}`], trace: [`obligation ${k.ref}`, av(c)] };
     }

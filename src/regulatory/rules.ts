@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PREDICATES } from './predicates.js';
+import { PACKS, type PackName } from './pack-names.js';
 
 export const CONFIRMATION = { C: 'confirmed', P: 'partly confirmed', G: 'general knowledge, not confirmed', I: 'our inference' } as const;
 export type Confirmation = keyof typeof CONFIRMATION;
@@ -16,8 +17,20 @@ export type ObligationStage = (typeof STAGES)[number];
 export const PER = ['eu-state', 'eu-representative', 'processor-client', 'contract-client'] as const;
 export type Per = (typeof PER)[number];
 
-export const PACKS = ['joic', 'jfsc', 'subjects', 'board', 'register'] as const;
-export type PackName = (typeof PACKS)[number];
+/** Grounds on which a law excuses telling the people affected (GDPR Art. 34(3) and its mirrors). */
+export const EXCEPTION_GROUNDS = ['unintelligible', 'later-measures', 'disproportionate-effort'] as const;
+export type ExceptionGround = (typeof EXCEPTION_GROUNDS)[number];
+
+/** An exception the rule's law has: its ground, where the law says so, and how well that is confirmed. */
+export interface RuleException {
+  ground: ExceptionGround;
+  law: string;
+  confirmation: Confirmation;
+  /** What relying on it still requires (a public notice instead, for disproportionate effort). */
+  then: string | undefined;
+}
+
+export { PACKS, type PackName };
 
 export interface RuleStage {
   stage: ObligationStage;
@@ -53,6 +66,8 @@ export interface Rule {
   applies: string[];
   required: string[];
   stages: RuleStage[];
+  /** The exceptions this rule's law has; a decision may rely only on one of these. */
+  exceptions: RuleException[];
 }
 
 export interface RulePack {
@@ -87,6 +102,19 @@ function names(v: unknown, at: string): string[] {
     const name = text(p, `${at}[${i}]`);
     if (!(name in PREDICATES)) throw new Error(`${at}[${i}]: unknown predicate "${name}" (known: ${Object.keys(PREDICATES).join(', ')})`);
     return name;
+  });
+}
+
+function exceptions(v: unknown, at: string): RuleException[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new Error(`${at}: expected a list`);
+  return v.map((raw, i): RuleException => {
+    const e = (raw ?? {}) as Obj;
+    return {
+      ground: oneOf(e.ground, EXCEPTION_GROUNDS, `${at}[${i}].ground`), law: text(e.law, `${at}[${i}].law`),
+      confirmation: oneOf(e.confirmation, ['C', 'P', 'G', 'I'] as const, `${at}[${i}].confirmation`),
+      then: e.then === undefined ? undefined : text(e.then, `${at}[${i}].then`),
+    };
   });
 }
 
@@ -127,6 +155,7 @@ export function parseRulePack(source: string, where: string): RulePack {
       adopted: r.adopted === undefined ? undefined : day(r.adopted, `${at}.adopted`), lawByClass,
       per: r.per === undefined ? undefined : oneOf(r.per, PER, `${at}.per`),
       applies: names(r.applies, `${at}.applies`), required: names(r.required, `${at}.required`), stages,
+      exceptions: exceptions(r.exceptions, `${at}.exceptions`),
     };
   });
   const version = doc.version;

@@ -3,15 +3,16 @@
 
 import type { CaseStore } from '../case/index.js';
 import type { Clock } from '../regulatory/clocks.js';
-import { clockFor, notifyDecision, sortClocks } from '../regulatory/clocks.js';
+import { clockFor, decidedFrom, hintsFrom, sortClocks } from '../regulatory/clocks.js';
+import { latestAssessment } from '../regulatory/refresh.js';
 import { showDuration } from '../regulatory/time.js';
 import type { Markup } from './html.js';
 import { html } from './html.js';
 
 export async function storedClocks(store: CaseStore, ref: string, now: string): Promise<Clock[]> {
-  const [obligations, decisions] = await Promise.all([store.listObligations(ref), store.listDecisions(ref)]);
-  const decision = notifyDecision(decisions);
-  return sortClocks(obligations.map((o) => clockFor(o, now, decision)));
+  const [obligations, decisions, assessments] = await Promise.all([store.listObligations(ref), store.listDecisions(ref), store.listAssessments(ref)]);
+  const hints = hintsFrom(latestAssessment(assessments)?.result);
+  return sortClocks(obligations.map((o) => clockFor(o, now, decidedFrom(decisions), o.ref, hints)));
 }
 
 /** Clocks that still run: a deadline or target not yet met by a filing. */

@@ -349,6 +349,15 @@ export const MIGRATIONS: Migration[] = [
       ...appendOnly(d, ['scan_context']),
     ],
   },
+  {
+    version: 7,
+    name: 'a decision per obligation: required, not required, or an exception with its ground; when it was approved',
+    statements: (d) => ddl(d, `
+      ALTER TABLE decisions ADD COLUMN obligation_ref TEXT;
+      ALTER TABLE decisions ADD COLUMN outcome TEXT;
+      ALTER TABLE decisions ADD COLUMN ground TEXT;
+      ALTER TABLE decisions ADD COLUMN approved_at {time}`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

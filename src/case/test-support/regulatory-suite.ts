@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SCHEMA_VERSION } from '../db/migrations.js';
+import { renderStory } from '../render-text.js';
 import type { ObligationSpec } from '../regulatory-types.js';
 import { withStore, type HarnessFactory } from './harness.js';
 import { evidenceFile, finding, scanResult } from './scan-fixtures.js';
@@ -118,6 +119,75 @@ export function regulatorySuite(label: string, factory: HarnessFactory): void {
       await assert.rejects(store.recordFiling(REF, { obligation: 'O1', channel: 'pigeon', content: {} }), /channel "pigeon"/);
       await assert.rejects(h.raw("UPDATE filings SET reference = 'X'"), /append-only/);
       await assert.rejects(h.raw('DELETE FROM filings'), /append-only/);
+      assert.equal((await store.checkAudit(REF)).intact, true);
+    }));
+
+    it('sets the case\'s "first reported" time from the earliest notification filed, not from a register entry', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      await store.syncObligations(REF, [spec('JOIC|JOIC|initial'), spec('JFSC|JFSC supervisor|initial'), spec('REG|register|initial')]);
+      await store.recordFiling(REF, { obligation: 'O3', channel: 'register', sentAt: '2021-03-26T10:00:00Z', content: {} });
+      assert.equal((await store.getCase(REF)).firstReportedAt, undefined, 'the firm\'s own register tells no one');
+      await store.recordFiling(REF, { obligation: 'O1', channel: 'joic_portal', sentAt: '2021-03-28T09:00:00Z', content: {} });
+      assert.equal((await store.getCase(REF)).firstReportedAt, '2021-03-28T09:00:00.000Z');
+      // Recorded later, sent earlier: the earlier one is the first report.
+      await store.recordFiling(REF, { obligation: 'O2', channel: 'email', sentAt: '2021-03-27T15:00:00Z', content: {} });
+      assert.equal((await store.getCase(REF)).firstReportedAt, '2021-03-27T15:00:00.000Z');
+      await store.recordFiling(REF, { obligation: 'O1', channel: 'email', sentAt: '2021-04-02T09:00:00Z', content: {} });
+      assert.equal((await store.getCase(REF)).firstReportedAt, '2021-03-27T15:00:00.000Z', 'an update is not the first report');
+      const moves = (await store.auditLog(REF)).filter((e) => e.entity === 'case' && e.action === 'update');
+      assert.equal(moves.length, 2);
+      assert.equal((await store.checkAudit(REF)).intact, true);
+    }));
+
+    it('case show lists obligations with their filings, and the overdue ones under Open', async () => {
+      const h = await factory();
+      try {
+        const store = await h.open({ now: () => '2021-03-30T11:15:00.000Z' });
+        await store.createCase({ ref: REF, title: 'Exchange compromise' });
+        await store.syncObligations(REF, [
+          spec('JOIC|JOIC|initial'),
+          spec('ODPA|ODPA|initial', { dueAt: '2021-04-02T09:00:00.000Z' }),
+          spec('ICO|ICO|initial', { required: 'no' }),
+          spec('JFSC|JFSC supervisor|initial', { hours: undefined, dueAt: undefined, targetAt: '2021-03-27T09:00:00.000Z' }),
+        ]);
+        await store.recordFiling(REF, { obligation: 'O4', channel: 'email', reference: 'JFSC-9', sentAt: '2021-03-26T12:00:00Z', content: {} });
+        const story = await store.story(REF);
+        assert.deepEqual(story.obligations.map((o) => [o.ref, o.overdueByMs, o.filings.length]),
+          [['O1', 26.25 * 3_600_000, 0], ['O2', undefined, 0], ['O4', undefined, 1]], 'not required (O3) is not listed');
+        const open = story.open.filter((l) => /O\d /.test(l));
+        assert.equal(open.length, 2, 'a filed obligation is not open');
+        assert.match(open[0] ?? '', /^OVERDUE by 1 d 2 h: O1 initial notice to JOIC \(DPJL 2018 Art\. 20\), due 09:00 UTC on 29 March 2021/);
+        assert.match(open[1] ?? '', /^not yet filed: O2 initial notice to ODPA .*due 09:00 UTC on 2 April 2021/);
+        const text = renderStory(story, 'Europe/Jersey');
+        assert.match(text, /Obligations and filings\n {2}O1 initial to JOIC .*due 2021-03-29 10:00:00 BST; OVERDUE, not filed/);
+        assert.match(text, /O4 initial to JFSC supervisor .*filed 2021-03-26 12:00:00 GMT\n {4}#1 sent 2021-03-26 12:00:00 GMT by email, reference JFSC-9/);
+        assert.match(text, /Open\n(?: {2}.*\n)* {2}OVERDUE by 1 d 2 h: O1 .*due 10:00 BST on 29 March 2021/);
+        await store.close();
+      } finally {
+        await h.dispose();
+      }
+    });
+
+    it('records a decision per obligation; an exception only where that obligation\'s law has it, with who approved it and when', () => withStore(factory, async (store) => {
+      await store.createCase({ ref: REF, title: 'Exchange compromise' });
+      const exceptions = [{ ground: 'unintelligible', law: 'GDPR Art. 34(3)(a)', confirmation: 'G' }];
+      await store.syncObligations(REF, [spec('JOIC|JOIC|initial'), spec('EU34|Affected individuals in the EU|initial', { template: { rule: 'EU34', exceptions } })]);
+      const base = { kind: 'notify' as const, decision: 'Do not tell the people', rationale: 'laptop encrypted, key held apart', approvedBy: 'DPO', approvedAt: '2021-03-27T10:00:00Z' };
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O1', outcome: 'exception', ground: 'unintelligible' }), /law of O1 has no "unintelligible" exception; it has no exceptions/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2', outcome: 'exception', ground: 'disproportionate-effort' }), /it has: unintelligible \(GDPR Art\. 34\(3\)\(a\)\)/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2', outcome: 'exception' }), /needs its ground/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2', outcome: 'required', ground: 'unintelligible' }), /only for an exception/);
+      await assert.rejects(store.decide(REF, { ...base, kind: 'rebuild', obligation: 'O2', outcome: 'required' }), /notify decision/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O9', outcome: 'required' }), /no obligation O9/);
+      await assert.rejects(store.decide(REF, { ...base, obligation: 'O2' }), /names both/);
+      await assert.rejects(store.decide(REF, { ...base, approvedBy: undefined, obligation: 'O2', outcome: 'required' }), /needs who approved/);
+      const d = await store.decide(REF, { ...base, obligation: 'o2', outcome: 'exception', ground: 'unintelligible' });
+      assert.deepEqual([d.obligation, d.outcome, d.ground, d.approvedBy, d.approvedAt], ['O2', 'exception', 'unintelligible', 'DPO', '2021-03-27T10:00:00.000Z']);
+      const j = await store.decide(REF, { ...base, decision: 'Notify the JOIC', obligation: 'O1', outcome: 'required' });
+      assert.deepEqual([j.obligation, j.outcome, j.ground], ['O1', 'required', undefined]);
+      const whole = await store.decide(REF, { kind: 'notify', decision: 'Notify', rationale: 'mail read' });
+      assert.deepEqual([whole.obligation, whole.outcome, whole.approvedAt], [undefined, undefined, undefined]);
+      assert.deepEqual((await store.listDecisions(REF)).map((x) => [x.ref, x.obligation, x.outcome]), [['D1', 'O2', 'exception'], ['D2', 'O1', 'required'], ['D3', undefined, undefined]]);
       assert.equal((await store.checkAudit(REF)).intact, true);
     }));
 

@@ -5,5 +5,4 @@ export { renderPackDocx } from './docx.js';
 export { renderPackPdfs, chromiumMissing, CHROMIUM } from './pdf.js';
 export { renderPackJson } from './json.js';
 
-export const FORMATS = ['html', 'docx', 'pdf', 'json'] as const;
-export type PackFormat = (typeof FORMATS)[number];
+export { FORMATS, type PackFormat } from './formats.js';

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// `exir --help` and a scan of one file must start in a blink: what main.ts loads before a command
+// runs is only the command line's own code and commander. A command's library (the rules, the
+// case store's database drivers, PDF and DOCX, the queue) is loaded by its action with `import()`.
+// This walks the static imports, which run at start-up; `import type` and `import()` do not.
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function staticImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?'([^']+)'/gm)) found.push(m[1] as string);
+  return found;
+}
+
+function loadedAtStartup(entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const spec of staticImports(file)) {
+      if (spec.startsWith('node:')) continue;
+      if (!spec.startsWith('.')) {
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] as string);
+        continue;
+      }
+      const target = join(dirname(file), spec.replace(/\.js$/, '.ts'));
+      assert.ok(existsSync(target), `${relative(SRC, file)} imports ${spec}, which is not a file`);
+      queue.push(target);
+    }
+  }
+  return { files: [...files].map((f) => relative(SRC, f)).sort(), packages: [...packages].sort() };
+}
+
+test('start-up loads commander and the command line\'s own small modules, no library', () => {
+  const { files, packages } = loadedAtStartup(join(SRC, 'cli', 'main.ts'));
+  // picocolors is one small file (the colours of `exir rules`).
+  assert.deepEqual(packages, ['commander', 'picocolors']);
+  // What a command's help shows before it runs (choices, defaults) and the case's text views; each
+  // of these imports no package, which the line above checks.
+  const library = files.filter((f) => !/^(cli|core)[\\/]/.test(f));
+  assert.deepEqual(library, [
+    'case/render-text.ts', 'case/types.ts', 'correlate/coverage.ts', 'correlate/exchange-host.ts', 'correlate/verdict.ts',
+    'detect/rules-dirs.ts', 'evidence/zip-limits.ts', 'regulatory/pack-names.ts', 'report/packs/formats.ts',
+  ]);
+});
+
+test('the walk sees what a static import loads (it would catch a heavy module brought back)', () => {
+  const { packages, files } = loadedAtStartup(join(SRC, 'scan', 'run.ts'));
+  assert.ok(packages.includes('yaml') || packages.includes('yauzl'), packages.join(', '));
+  assert.ok(files.some((f) => f.startsWith('detect')));
+});
