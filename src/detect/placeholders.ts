@@ -2,11 +2,15 @@
 import { ATTACKER_IPS_PLACEHOLDER, loadAttackerIps } from './attacker-ips.js';
 import { loadStockPages, STOCK_PAGES_PLACEHOLDER } from './files/stock-pages.js';
 import type { Placeholders } from './sigma/index.js';
+import { loadWebServerProcesses, WEB_SERVER_CHILDREN_PLACEHOLDER, WEB_SERVER_PARENTS_PLACEHOLDER, WEB_SERVER_SHELLS_PLACEHOLDER } from './web-server-processes.js';
 
 export async function loadPlaceholders(): Promise<Placeholders> {
-  const [stock, ips] = await Promise.all([loadStockPages(), loadAttackerIps()]);
+  const [stock, ips, web] = await Promise.all([loadStockPages(), loadAttackerIps(), loadWebServerProcesses()]);
   return new Map([
     [STOCK_PAGES_PLACEHOLDER, stock.pages],
     [ATTACKER_IPS_PLACEHOLDER, ips.entries.map((e) => e.ip)],
+    [WEB_SERVER_PARENTS_PLACEHOLDER, web.parents.map((e) => e.image)],
+    [WEB_SERVER_CHILDREN_PLACEHOLDER, web.legitimateChildren.map((e) => e.image)],
+    [WEB_SERVER_SHELLS_PLACEHOLDER, web.shellsAndTools.map((e) => e.image)],
   ]);
 }

@@ -8,7 +8,8 @@ import { scan } from './run.js';
 
 // The everyday twins of what the rules look for, mixed in one server's bundle: stock Exchange pages
 // answering 200, an administrator setting virtual directories, ASP.NET compiling pages under w3wp,
-// WER under w3wp, an Exchange update writing OWA pages, Exchange creating its health mailbox, a user
+// WER under w3wp, w3wp's own directory and back-end connections, compiled pages written to Temporary
+// ASP.NET Files, health mailboxes logging on over the network, an Exchange update writing OWA pages, Exchange creating its health mailbox, a user
 // creating their own inbox rule, a published calendar read. Each is a rule's near miss; together they
 // must leave every server clean.
 const RULES = fileURLToPath(new URL('../../rules/sigma/', import.meta.url));
@@ -19,6 +20,15 @@ const TWINS: [string, string][] = [
   ['windows/post-exploitation/proc-exchange-worker-spawns-shell.tests/nomatch/sysmon-w3wp-csc-compile.jsonl', 'EX01/events/csc.jsonl'],
   ['windows/post-exploitation/proc-exchange-worker-spawns-shell.tests/nomatch/sysmon-w3wp-werfault.jsonl', 'EX01/events/wer.jsonl'],
   ['windows/post-exploitation/file-webshell-in-exchange-web-folder.tests/nomatch/cu-install-writes-owa-pages.jsonl', 'EX01/events/cu.jsonl'],
+  ['windows/post-exploitation/proc-exchange-web-server-unexpected-child.tests/nomatch/sysmon-w3wp-cvtres.jsonl', 'EX01/events/cvtres.jsonl'],
+  ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-ldap-to-dc.jsonl', 'EX01/events/ldap.jsonl'],
+  ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-backend-444.jsonl', 'EX01/events/backend.jsonl'],
+  ['windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-compiled-page-dll.jsonl', 'EX01/events/compiled.jsonl'],
+  ['windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-writes-log.jsonl', 'EX01/events/log.jsonl'],
+  ['windows/post-exploitation/security-exchange-web-server-explicit-credentials.tests/nomatch/security-4624-type3-no-process.jsonl', 'EX01/events/healthlogon.jsonl'],
+  ['windows/persistence/proc-iis-vdir-into-user-writable-folder.tests/nomatch/sysmon1-appcmd-add-vdir-inetpub.jsonl', 'EX01/events/vdir.jsonl'],
+  ['windows/post-exploitation/proc-exchange-logs-cleared.tests/nomatch/sysmon1-copy-logging-for-collection.jsonl', 'EX01/events/collect.jsonl'],
+  ['windows/other-exploits/msexchange-management-get-app-invalidcast-cve-2021-42321.tests/nomatch/get-app-failed-not-found.jsonl', 'EX01/events/getapp.jsonl'],
   ['windows/post-exploitation/security-account-created-by-system.tests/nomatch/exchange-creates-health-mailbox.jsonl', 'EX01/events/health.jsonl'],
   ['other-exploits/iis-proxytoken-inbox-rule-newobject.tests/nomatch/user-creates-own-rule-200-and-getlist.log', 'EX01/W3SVC1/u_ex210901.log'],
   ['other-exploits/iis-owa-calendar-post-cve-2021-28480.tests/nomatch/published-calendar-get-and-refused-post.log', 'EX01/W3SVC1/u_ex210513.log'],
