@@ -349,6 +349,11 @@ export const MIGRATIONS: Migration[] = [
       ...appendOnly(d, ['scan_context']),
     ],
   },
+  {
+    version: 7,
+    name: 'what a scan wrote is append-only: scans, scanned files, findings, verdicts',
+    statements: (d) => appendOnly(d, ['scans', 'scanned_files', 'findings', 'scan_servers']),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
