@@ -2,6 +2,7 @@
 // 127.0.0.1:5432 (user postgres, trust auth); when it cannot be reached the PostgreSQL half is
 // skipped and says why.
 
+import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { pgHarnesses, pgUnreachable, sqliteHarnesses } from './test-support/harness.js';
 import { storeSuite } from './test-support/store-suite.js';
@@ -21,3 +22,28 @@ if (unreachable !== undefined) {
   storeSuite('PostgreSQL', pgRun.factory);
   after(() => pgRun.drop());
 }
+
+describe('a lost SQLite store', () => {
+  it('a 0-byte file, or a missing file beside its journal, is an error, not a new empty store', async () => {
+    const { mkdtempSync, rmSync, writeFileSync, existsSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openStore } = await import('./store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'exir-lost-'));
+    try {
+      const file = join(dir, 'exir.db');
+      writeFileSync(file, '');
+      await assert.rejects(openStore(`sqlite:${file}`, { actor: 't' }), /is empty \(0 bytes\)/);
+      assert.equal(statSync(file).size, 0, 'the empty file is left as it was');
+      rmSync(file);
+      writeFileSync(`${file}-wal`, 'x');
+      await assert.rejects(openStore(`sqlite:${file}`, { actor: 't' }), /is missing but its journal/);
+      assert.equal(existsSync(file), false);
+      rmSync(`${file}-wal`);
+      const fresh = await openStore(`sqlite:${file}`, { actor: 't' });
+      await fresh.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
