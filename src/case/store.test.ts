@@ -3,7 +3,11 @@
 // skipped and says why.
 
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openStore } from './store.js';
 import { pgHarnesses, pgUnreachable, sqliteHarnesses } from './test-support/harness.js';
 import { storeSuite } from './test-support/store-suite.js';
 
@@ -25,10 +29,6 @@ if (unreachable !== undefined) {
 
 describe('a lost SQLite store', () => {
   it('a 0-byte file, or a missing file beside its journal, is an error, not a new empty store', async () => {
-    const { mkdtempSync, rmSync, writeFileSync, existsSync, statSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { openStore } = await import('./store.js');
     const dir = mkdtempSync(join(tmpdir(), 'exir-lost-'));
     try {
       const file = join(dir, 'exir.db');
