@@ -17,18 +17,12 @@ export interface AuditChange {
   after?: unknown;
 }
 
-interface StoredEntry {
+/** An entry as hashed: the public entry's fields, with before/after as the canonical JSON stored. */
+interface StoredEntry extends Omit<AuditEntry, 'before' | 'after' | 'hash'> {
   /** `firm/case`, not the row id, so a case moved to another store (SQLite to PostgreSQL) keeps a valid chain. */
   caseRef: string;
-  seq: number;
-  at: string;
-  actor: string;
-  entity: string;
-  entityId: string;
-  action: string;
   beforeJson: string | null;
   afterJson: string | null;
-  prevHash: string;
 }
 
 export function entryHash(e: StoredEntry): string {

@@ -1,9 +1,9 @@
 // The context a scan keeps, as the case reads it back, on both stores.
 
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ContextRecord, Finding, ScanResult } from '../core/types.js';
-import { pgHarnesses, pgUnreachable, sqliteHarnesses, type HarnessFactory } from './test-support/harness.js';
+import { onBothStores, type HarnessFactory } from './test-support/harness.js';
 
 const logon: ContextRecord = { kind: 'logon', time: '2021-03-01T06:02:11.000Z', server: 'EX01', origin: { path: 'EX01/Security.jsonl', line: 1, offset: 0 },
   fields: { EventID: '4624', TargetUserName: 'svc-backup', LogonType: '5' } };
@@ -42,15 +42,4 @@ function suite(name: string, factory: HarnessFactory): void {
   });
 }
 
-suite('SQLite', sqliteHarnesses());
-const pgUrl = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const unreachable = await pgUnreachable(pgUrl);
-if (unreachable !== undefined) {
-  describe('scan context on PostgreSQL', () => {
-    it('runs against a PostgreSQL server', (t) => { t.skip(`PostgreSQL not reachable at ${pgUrl}: ${unreachable}`); });
-  });
-} else {
-  const pgRun = pgHarnesses(pgUrl);
-  suite('PostgreSQL', pgRun.factory);
-  after(() => pgRun.drop());
-}
+await onBothStores((engine, factory) => suite(engine, factory), 'scan context');

@@ -6,26 +6,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openStore } from './store.js';
-import { pgHarnesses, pgUnreachable, sqliteHarnesses } from './test-support/harness.js';
+import { onBothStores } from './test-support/harness.js';
 import { storeSuite } from './test-support/store-suite.js';
 
-storeSuite('SQLite', sqliteHarnesses());
-
-const pgUrl = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const unreachable = await pgUnreachable(pgUrl);
-if (unreachable !== undefined) {
-  describe('case store on PostgreSQL', () => {
-    it('runs against a PostgreSQL server', (t) => {
-      t.skip(`PostgreSQL not reachable at ${pgUrl}: ${unreachable}`);
-    });
-  });
-} else {
-  const pgRun = pgHarnesses(pgUrl);
-  storeSuite('PostgreSQL', pgRun.factory);
-  after(() => pgRun.drop());
-}
+await onBothStores(storeSuite, 'case store');
 
 describe('a lost SQLite store', () => {
   it('a 0-byte file, or a missing file beside its journal, is an error, not a new empty store', async () => {

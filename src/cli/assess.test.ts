@@ -11,6 +11,8 @@ import { registerAssess } from './assess.js';
 import { registerFile } from './file.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
+import { chromiumMissing, skipIf } from '../test-support/skips.js';
+import { assertSchema } from '../test-support/json-schema.js';
 
 let fx: Fixture;
 before(async () => { fx = await fixtureCase({ answers: undefined }); });
@@ -98,7 +100,7 @@ test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline
 test('file: a late first filing needs its reasons; the filing keeps a snapshot and the regulator\'s reference', async () => {
   type Listed = { clocks: { clock: { ref: string; name: string; ruleId: string; stage: string } }[] };
   const names = async () => new Map((JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as Listed).clocks.map((c) => [c.clock.ref, c.clock.name]));
-  const list = JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as Listed;
+  const list = assertSchema<Listed>('obligations', (await exir(['obligations', FIXTURE_REF, '--json'])).out);
   const joicClock = list.clocks.find((c) => c.clock.ruleId === 'JE_DPJL_ART20_AUTHORITY' && c.clock.stage === 'initial')?.clock;
   assert.equal(joicClock?.name, 'JOIC-1');
   const joic = joicClock.ref;
@@ -149,7 +151,7 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
 test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a folder', async (t) => {
   const json = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'json']);
   assert.equal(json.code, 0, json.err);
-  const draft = JSON.parse(json.out) as { pack: string; open: { id: string }[] };
+  const draft = assertSchema<{ pack: string; open: { id: string }[] }>('pack-draft', json.out);
   assert.equal(draft.pack, 'joic');
   assert.ok(!draft.open.some((o) => o.id === 'joic.delay'), 'the delay reasons were given with the filing');
   const html = await exir(['report', FIXTURE_REF, '--pack', 'jfsc', '--format', 'html']);
@@ -172,10 +174,7 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   const all = await exir(['report', FIXTURE_REF, '--pack', 'all', '--format', 'json', '--out', join(fx.dir, 'packs')]);
   assert.equal(all.code, 0, all.err);
   for (const p of ['joic', 'joic-ico', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
-  if (!existsSync('/usr/bin/chromium') && process.env.EXIR_CHROMIUM === undefined) {
-    t.skip('Chromium not found at /usr/bin/chromium; the PDF part is skipped');
-    return;
-  }
+  if (skipIf(t, 'chromium', chromiumMissing())) return;
   const pdf = join(fx.dir, 'joic.pdf');
   const p = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'pdf', '--out', pdf]);
   assert.equal(p.code, 0, p.err);

@@ -17,6 +17,7 @@ import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { tzOption } from './tz-option.js';
 import { withExamples } from './help.js';
+import { given } from './given.js';
 
 export interface RegulatoryIo {
   out(text: string): void;
@@ -77,9 +78,7 @@ export function runWithStore(name: string, io: RegulatoryIo, setExit: SetExit,
       checkZone(flags.tz ?? DEFAULT_ZONE);
       if (flags.now !== undefined) flags.now = parseInstant(flags.now, '--now');
       store = await openStore(flags.db, {
-        ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-        ...(flags.firm !== undefined ? { firm: flags.firm } : {}),
-        ...(flags.actor !== undefined ? { actor: flags.actor } : {}),
+        ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
       });
       await fn(store, flags, args.slice(0, -2));
     } catch (err) {

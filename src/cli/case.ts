@@ -10,6 +10,7 @@ import {
 import { tzOption } from './tz-option.js';
 import { EXIT, type SetExit } from './exit-codes.js';
 import { EXIT_DONE_OR_ERROR, withExamples } from './help.js';
+import { given } from './given.js';
 
 export interface CaseIo {
   out(text: string): void;
@@ -87,8 +88,7 @@ function caseFields(f: CaseFlags): CaseFields {
   if (f.server.length > 0) fields.servers = f.server;
   if (f.firmName !== undefined || f.dpo !== undefined || f.registration.length > 0) {
     fields.firm = {
-      ...(f.firmName !== undefined ? { name: f.firmName } : {}),
-      ...(f.dpo !== undefined ? { dpo: f.dpo } : {}),
+      ...given({ name: f.firmName, dpo: f.dpo }),
       registrations: f.registration.map(registration),
     };
   }
@@ -143,9 +143,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     let store: CaseStore | undefined;
     try {
       store = await openStore(flags.db, {
-        ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-        ...(flags.firm !== undefined ? { firm: flags.firm } : {}),
-        ...(flags.actor !== undefined ? { actor: flags.actor } : {}),
+        ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
       });
       await fn(store, flags, positional);
     } catch (err) {
@@ -216,10 +214,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       for (const path of args.many(1)) {
         added.push(await store.addEvidence(args.one(0), {
           path,
-          ...(f.source !== undefined ? { source: f.source } : {}),
-          ...(f.collectedBy !== undefined ? { collectedBy: f.collectedBy } : {}),
-          ...(f.collectedAt !== undefined ? { collectedAt: f.collectedAt } : {}),
-          ...(f.note !== undefined ? { note: f.note } : {}),
+          ...given({ source: f.source, collectedBy: f.collectedBy, collectedAt: f.collectedAt, note: f.note }),
         }));
       }
       print(flags, added, () => added.map(renderAdded).join(''));
@@ -241,9 +236,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       const f = flags as { action: 'received' | 'copied' | 'handed-over'; from?: string; to?: string; by?: string; at?: string; note?: string };
       const event = await store.recordCustody(ref, ev, {
         action: f.action,
-        ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}),
-        ...(f.by !== undefined ? { by: f.by } : {}), ...(f.at !== undefined ? { at: f.at } : {}),
-        ...(f.note !== undefined ? { note: f.note } : {}),
+        ...given({ from: f.from, to: f.to, by: f.by, at: f.at, note: f.note }),
       });
       const items = await store.listEvidence(ref);
       print(flags, event, () => renderEvidence(items.filter((i) => i.ref === ev.toUpperCase()), flags.tz));
@@ -258,7 +251,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
       const f = flags as { path?: string; anchor?: string };
-      const results = await store.verifyEvidence(ref, { evidence: args.many(1), ...(f.path !== undefined ? { path: f.path } : {}) });
+      const results = await store.verifyEvidence(ref, { evidence: args.many(1), ...given({ path: f.path }) });
       const audit = await store.checkAudit(ref);
       if (f.anchor !== undefined) {
         const anchor = f.anchor.trim().toLowerCase();
@@ -304,12 +297,12 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       const key = args.maybe(1);
       const f = flags as { status?: string; note?: string; by?: string; at?: string; add?: string; phase?: string; detail?: string };
       if (f.add !== undefined) {
-        const added = await store.addAction(ref, { title: f.add, ...(f.phase !== undefined ? { phase: f.phase } : {}), ...(f.detail !== undefined ? { detail: f.detail } : {}) });
+        const added = await store.addAction(ref, { title: f.add, ...given({ phase: f.phase, detail: f.detail }) });
         print(flags, added, () => renderAction(added, flags.tz));
       } else if (key !== undefined && f.status !== undefined) {
         const updated = await store.updateAction(ref, key, {
           status: f.status as (typeof ACTION_STATUSES)[number],
-          ...(f.note !== undefined ? { note: f.note } : {}), ...(f.by !== undefined ? { by: f.by } : {}), ...(f.at !== undefined ? { at: f.at } : {}),
+          ...given({ note: f.note, by: f.by, at: f.at }),
         });
         print(flags, updated, () => renderAction(updated, flags.tz));
       } else {
@@ -348,8 +341,7 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
       const d = await store.decide(ref, {
         kind: f.kind as (typeof DECISION_KINDS)[number], decision: f.decision, rationale: f.rationale,
         evidence: f.evidence.flatMap((e) => e.split(',')),
-        ...(f.by !== undefined ? { decidedBy: f.by } : {}), ...(f.at !== undefined ? { decidedAt: f.at } : {}),
-        ...(f.approvedBy !== undefined ? { approvedBy: f.approvedBy } : {}), ...(f.supersedes !== undefined ? { supersedes: f.supersedes } : {}),
+        ...given({ decidedBy: f.by, decidedAt: f.at, approvedBy: f.approvedBy, supersedes: f.supersedes }),
       });
       print(flags, d, () => renderDecisions([d], flags.tz));
     }));

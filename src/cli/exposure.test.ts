@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { DEFAULT_TABLE } from '../assess/exposure/index.js';
 import { EXIT } from './exit-codes.js';
 import { registerExposure } from './exposure.js';
+import { assertSchema } from '../test-support/json-schema.js';
 
 interface Run {
   code: number;
@@ -52,7 +53,7 @@ describe('exir exposure', () => {
   });
 
   it('exits 0 for the newest Exchange SE build', async () => {
-    const r = await run('exposure', '15.2.2562.46', '--as-of', '2026-11-28');
+    const r = await run('exposure', '15.2.2562.57', '--as-of', '2026-12-06');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /0 exposed to a known-exploited CVE/);
   });
@@ -73,6 +74,27 @@ describe('exir exposure', () => {
     const r = await run('exposure', 'no-such-file-or-build');
     assert.equal(r.code, 2);
     assert.match(r.err, /neither a readable file nor an Exchange build/);
+  });
+
+  it('exits 2 for a build no Exchange version has, never "fixed" with 0', async () => {
+    for (const text of ['15.1.21762.2', '16.0.1.1']) {
+      const r = await run('exposure', text);
+      assert.equal(r.code, 2, text);
+      assert.match(r.err, /not an Exchange build this table knows/, text);
+      assert.doesNotMatch(r.out, /fixed/, text);
+    }
+    const mixed = await run('exposure', '15.2.2562.17', '15.1.21762.2', '--json');
+    assert.equal(mixed.code, 2);
+    const report = JSON.parse(mixed.out) as { servers: { build: string }[]; warnings: { message: string }[] };
+    assert.equal(report.servers.length, 1, 'the good build is still assessed');
+    assert.ok(report.warnings.some((w) => /15\.1\.21762\.2 is not an Exchange build/.test(w.message)));
+  });
+
+  it('says "newer than the table: cannot tell" for a build past the table, with no downgrade advice', async () => {
+    const r = await run('exposure', '15.2.2562.900');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /to fix: newer than the table: cannot tell/);
+    assert.doesNotMatch(r.out, /install \w+SU/);
   });
 
   it('refuses --json with --csv', async () => {
@@ -105,13 +127,60 @@ describe('exir exposure --probe', () => {
   it('assesses the build the probe read and reports the live CVE-2021-26855 check', async () => {
     const r = await run('exposure', '--probe', base, '--json');
     assert.equal(r.code, 1);
-    const report = JSON.parse(r.out) as {
+    const report = assertSchema<{
       servers: { server: string; reading: { kind: string }; liveCheck: { status: string } }[];
       probes: { readings: { source: string; showsSecurityUpdates: string }[]; cve202126855: { status: string } }[];
-    };
+    }>('exposure', r.out);
     assert.equal(report.servers[0]?.reading.kind, 'x-owa-version');
     assert.equal(report.servers[0]?.liveCheck.status, 'vulnerable');
     assert.deepEqual(report.probes[0]?.readings.map((x) => [x.source, x.showsSecurityUpdates]), [['x-owa-version', 'usually'], ['owa-path', 'no']]);
+  });
+});
+
+describe('exir exposure with configuration exports', () => {
+  const xml = (props: string): string =>
+    `<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj><TN><T>System.Object</T></TN><Props>${props}</Props></Obj></Objs>`;
+
+  it('says "needs configuration" without an export, and configured or not with one', async () => {
+    const plain = await run('exposure', '15.1.2507.66', '--json');
+    const cve = (out: string): { status: string; configured?: { value: boolean } } | undefined =>
+      (JSON.parse(out) as { servers: { assessment: { cves: { cve: string; status: string; configured?: { value: boolean } }[] } }[] })
+        .servers[0]?.assessment.cves.find((c) => c.cve === 'CVE-2024-21410');
+    assert.equal(cve(plain.out)?.status, 'needs-config');
+
+    const hcOff = join(dir, 'hc-off.xml');
+    writeFileSync(hcOff, xml('<S N="ServerName">EX01</S><B N="ExtendedProtectionConfigured">false</B>'));
+    const unnamed = await run('exposure', hcOff, '15.1.2507.66', '--json');
+    assert.equal(cve(unnamed.out)?.status, 'needs-config', "EX01's setting is not applied to a server with no name");
+    assert.match(unnamed.err, /settings of EX01 .*match no server assessed/);
+    const inventory = join(dir, 'ex01.txt');
+    writeFileSync(inventory, 'EX01 15.1.2507.66\n');
+    const off = await run('exposure', hcOff, inventory, '--json');
+    assert.equal(off.err.includes('no Exchange build or setting found'), false, off.err);
+    assert.equal(cve(off.out)?.status, 'exposed');
+    assert.deepEqual(cve(off.out)?.configured?.value, false);
+
+    const hcOn = join(dir, 'hc-on.xml');
+    writeFileSync(hcOn, xml('<B N="ExtendedProtectionConfigured">true</B>'));
+    const on = await run('exposure', hcOn, '15.1.2507.66');
+    assert.match(on.out, /settings read:\n {4}extended-protection on: ExtendedProtectionConfigured true/);
+    assert.doesNotMatch(on.out, /needs configuration[^\n]*\n[^\n]*Extended Protection/);
+  });
+});
+
+describe('exir exposure --probe against a host that does not answer', () => {
+  it('says the probe failed and exits 2, not 0 with "no build found"', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await run('exposure', '--probe', `http://127.0.0.1:${port}`);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`probe of http://127\\.0\\.0\\.1:${port}/ failed: no answer from 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    assert.match(r.out, /PROBE FAILED/);
+    const json = await run('exposure', '--probe', `http://127.0.0.1:${port}`, '--json');
+    assert.equal(json.code, 2);
+    assert.match((JSON.parse(json.out) as { probes: { failed: string }[] }).probes[0]?.failed ?? '', /ECONNREFUSED/);
   });
 });
 
@@ -122,18 +191,31 @@ describe('exir exposure update', () => {
   it('adds the builds of a newer page to a copy of the table and reports them', async () => {
     const page = join(dir, 'page.md');
     const outTable = join(dir, 'builds.json');
-    writeFileSync(page, '|[Exchange Server SE RTM Oct26SU](https://support.microsoft.com/help/5199999)|October 13, 2026|15.2.2562.49|15.02.2562.049|\n');
+    writeFileSync(page, '|[Exchange Server SE RTM Jan27SU](https://support.microsoft.com/help/5199999)|January 12, 2027|15.2.2562.60|15.02.2562.060|\n');
     const refused = await run('exposure', 'update', '--from', page, '--out', outTable);
     assert.equal(refused.code, 2);
     assert.match(refused.err, /--out is an option of "exposure", not of "update"/);
     const r = await run('exposure', 'update', '--from', page, '--write', outTable);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /1 new/);
-    assert.match(r.out, /new: 15\.2\.2562\.49 exchangeSE RTM Oct26SU \(2026-10-13, KB5199999\)/);
-    assert.match(r.out, /The CVE map has no entry for Oct26SU/);
+    assert.match(r.out, /new: 15\.2\.2562\.60 exchangeSE RTM Jan27SU \(2027-01-12, KB5199999\)/);
+    assert.match(r.out, /The CVE map has no entry for Jan27SU/);
     const check = await run('exposure', '15.2.2562.46', '--builds', outTable, '--json');
-    const report = JSON.parse(check.out) as { servers: { assessment: { updatesWithUnknownFixes: string[] } }[] };
-    assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Oct26SU'));
+    const report = assertSchema<{ servers: { assessment: { updatesWithUnknownFixes: string[] } }[] }>('exposure', check.out);
+    assert.ok(report.servers[0]?.assessment.updatesWithUnknownFixes.includes('Jan27SU'));
+  });
+
+  it('compares saved CVE records with the CVE map and writes nothing', async () => {
+    const records = join(dir, 'records.json');
+    writeFileSync(records, JSON.stringify({
+      cveMetadata: { cveId: 'CVE-2026-42897' },
+      containers: { cna: { datePublic: '2026-05-14T14:00:00.000Z', affected: [{ versions: [{ lessThan: '15.02.2562.045' }] }] } },
+    }));
+    const r = await run('exposure', 'update', '--from', records);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Read 1 CVE record of records\.json: 1 difference from the CVE map\./);
+    assert.match(r.out, /CVE-2026-42897: exchangeSE: the map says Jun26SU, the record says Jul26SU \(15\.2\.2562\.45\)/);
+    assert.match(r.out, /nothing was written/);
   });
 
   it('fails on a file with no build rows', async () => {
@@ -151,7 +233,7 @@ describe('exir exposure on an evidence bundle', () => {
     await generateDemo({ outDir: bundle, targetBytes: 2_000_000 });
     const r = await run('exposure', bundle, '--json', '--as-of', '2021-03-10');
     assert.equal(r.code, 1, r.err);
-    const report = JSON.parse(r.out) as { histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] };
+    const report = assertSchema<{ histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] }>('exposure', r.out);
     // The demo installs the March 2021 SU on EX02 only, on 4 March.
     assert.deepEqual(report.histories.map((h) => [h.server, h.summary]), [
       ['EX01', '15.1.2176.2 from 2021-02-20 to 2021-03-10'],

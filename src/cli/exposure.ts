@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
-  anyKnownExploitedExposure, assessReadings, buildObservations, exposureReport, exposureWindows, loadTable, mergeMicrosoftPage, parseDotted,
-  probe, probeReading, readBuildArgument, readBuildInput, renderConsole, renderCsv, renderJson, serializeBuilds, TableError,
-  type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport,
+  anyKnownExploitedExposure, assessReadings, buildObservations, compareCveRecords, exposureReport, exposureWindows, loadSettings, loadTable, mergeMicrosoftPage,
+  looksLikeCveRecords, notAKnownBuild, parseDotted, probe, probeReading, readBuildArgument, readCveRecords, readBuildInput, readSettingsInput, renderConsole, renderCsv, renderJson, sameServer, serializeBuilds, TableError,
+  type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport, type SettingFact, type SettingsFile,
 } from '../assess/exposure/index.js';
 import { safeText } from '../core/terminal-text.js';
 import type { Warning } from '../core/types.js';
@@ -104,7 +104,7 @@ async function historiesFromEvidence(
 }
 
 /** Each argument is a file when one exists by that name, else a build typed on the command line. */
-function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO): BuildReading[] {
+function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO, settings: Settings): BuildReading[] {
   const readings: BuildReading[] = [];
   inputs.forEach((arg, i) => {
     if (arg === '-') {
@@ -118,8 +118,14 @@ function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO): Buil
         warnings.push({ where: arg, message: `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; not read` });
         return;
       }
-      const r = readBuildInput(readFileSync(arg, 'utf8'), arg);
-      if (r.readings.length === 0) warnings.push({ where: arg, message: `no Exchange build found (read as ${r.format})` });
+      const content = readFileSync(arg, 'utf8');
+      const r = readBuildInput(content, arg);
+      // Health Checker's XML and configuration exports show settings; builds may be absent from them.
+      const shown = r.format === 'clixml' ? readSettingsInput(content, arg, settings.file()) : { facts: [], warnings: [] };
+      settings.facts.push(...shown.facts);
+      warnings.push(...shown.warnings);
+      if (r.readings.length === 0 && shown.facts.length > 0) return;
+      if (r.readings.length === 0) warnings.push({ where: arg, message: `no Exchange build or setting found (read as ${r.format})` });
       readings.push(...r.readings);
       warnings.push(...r.warnings);
       return;
@@ -129,6 +135,17 @@ function readInputs(inputs: string[], warnings: Warning[], io: ExposureIO): Buil
     else warnings.push({ where: `argument ${i + 1}`, message: `"${arg}" is neither a readable file nor an Exchange build` });
   });
   return readings;
+}
+
+/** Settings read from the inputs; the settings map is loaded only when a CliXml file is given. */
+interface Settings {
+  facts: SettingFact[];
+  file: () => SettingsFile;
+}
+
+function settingsReader(): Settings {
+  let file: SettingsFile | undefined;
+  return { facts: [], file: () => (file ??= loadSettings()) };
 }
 
 function openTable(flags: { builds?: string; security?: string }): ExposureTable {
@@ -156,7 +173,16 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
   const asOf = flags.asOf ?? now.toISOString().slice(0, 10);
   const warnings: Warning[] = [];
   const bundles = inputs.filter(isEvidenceBundle);
-  const readings = readInputs(inputs.filter((i) => !bundles.includes(i)), warnings, io);
+  const settings = settingsReader();
+  let readings: BuildReading[];
+  try {
+    readings = readInputs(inputs.filter((i) => !bundles.includes(i)), warnings, io, settings);
+  } catch (err) {
+    if (!(err instanceof TableError)) throw err;
+    io.err(`exir: settings map: ${safeText(err.message)}\n`);
+    setExit(EXIT.ERROR);
+    return;
+  }
   const histories = bundles.length ? await historiesFromEvidence(bundles, table, asOf, readings, warnings) : [];
 
   const probes: ProbeResult[] = [];
@@ -167,10 +193,16 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
       result = await probe(target, { insecure: flags.insecure ?? false });
     } catch (err) {
       warnings.push({ where: target, message: (err as Error).message });
+      setExit(EXIT.ERROR);
       continue;
     }
     probes.push(result);
     warnings.push(...result.warnings);
+    if (result.failed) {
+      // Not a clean result: the host was never asked anything.
+      io.err(`exir: probe of ${safeText(result.target)} failed: ${safeText(result.failed)}\n`);
+      setExit(EXIT.ERROR);
+    }
     const reading = probeReading(result);
     if (reading) {
       readings.push(reading);
@@ -178,18 +210,39 @@ async function runExposure(inputs: string[], flags: ExposureFlags, setExit: SetE
     }
   }
 
+  // A build no Exchange version has is a typo or a misread: an error, never a verdict of "fixed".
+  const mistakes = readings.filter((r) => notAKnownBuild(table, r.build) !== undefined);
+  for (const r of mistakes) {
+    warnings.push({ where: r.origin, message: `${notAKnownBuild(table, r.build) ?? ''} (read from "${r.text}")` });
+    readings.splice(readings.indexOf(r), 1);
+  }
+  if (mistakes.length) setExit(EXIT.ERROR);
+  const mistakeLine = mistakes.length
+    ? `exir: ${mistakes.length} input${mistakes.length === 1 ? ' is' : 's are'} not an Exchange build this table knows (see the warnings); check ${mistakes.length === 1 ? 'it' : 'them'} and run again\n`
+    : '';
+
   if (readings.length === 0 && probes.length === 0) {
     writeWarnings(io, warnings, false);
+    if (mistakeLine) io.err(mistakeLine);
     io.err('exir: nothing to assess: give builds, files, or --probe URL\n');
     setExit(EXIT.ERROR);
     return;
   }
-  const servers = assessReadings(table, readings, { asOf, probes: probed });
+  const named = readings.map((r) => r.server).filter((n): n is string => n !== undefined);
+  for (const server of new Set(settings.facts.map((f) => f.server).filter((n): n is string => n !== undefined))) {
+    if (!named.some((n) => sameServer(n, server))) {
+      warnings.push({ where: server, message: `the settings of ${server} were read but match no server assessed; give its build with its name (a CSV or "${server} <build>")` });
+    }
+  }
+  const servers = assessReadings(table, readings, {
+    asOf, probes: probed, ...(settings.facts.length ? { settings: { file: settings.file(), facts: settings.facts } } : {}),
+  });
   const report = exposureReport(table, servers, probes, warnings, now, asOf, histories);
   if (report.table.ageDays > STALE_DAYS) {
     io.err(`warning: the build table was checked ${report.table.checked}, ${report.table.ageDays} days ago; updates since then are unknown to it (exir exposure update --from <Microsoft's page>)\n`);
   }
   writeWarnings(io, warnings, flags.json === true);
+  if (mistakeLine) io.err(mistakeLine);
   const text = flags.json ? renderJson(report) : flags.csv ? renderCsv(report) : renderConsole(report);
   if (flags.out) await writeFile(flags.out, text);
   else io.out(text);
@@ -222,6 +275,10 @@ async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, setExit
     setExit(EXIT.ERROR);
     return;
   }
+  if (looksLikeCveRecords(page)) {
+    runRecordsUpdate(table, page, flags.from, setExit, io);
+    return;
+  }
   const today = new Date().toISOString().slice(0, 10);
   const merged = mergeMicrosoftPage(table, page, basename(flags.from), today);
   writeWarnings(io, merged.warnings, false);
@@ -245,6 +302,25 @@ async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, setExit
   } else {
     lines.push('Dry run: nothing written.');
   }
+  io.out(`${lines.join('\n')}\n`);
+  setExit(EXIT.CLEAN);
+}
+
+/** CVE records: what they say that the CVE map does not. Compared only; the map is edited by hand. */
+function runRecordsUpdate(table: ExposureTable, text: string, from: string, setExit: SetExit, io: ExposureIO): void {
+  const read = readCveRecords(table, text, basename(from));
+  writeWarnings(io, read.warnings, false);
+  if (read.records.length === 0) {
+    io.err('exir: no CVE record found in the file\n');
+    setExit(EXIT.ERROR);
+    return;
+  }
+  const changes = compareCveRecords(table, read.records);
+  const lines = [
+    `Read ${read.records.length} CVE record${read.records.length === 1 ? '' : 's'} of ${safeText(basename(from))}: ${changes.length} difference${changes.length === 1 ? '' : 's'} from the CVE map.`,
+    ...changes.map((c) => `  ${safeText(c.cve)}: ${safeText(c.text)}`),
+    'The CVE map (data/exchange/security.json) is edited by hand from these lines; nothing was written.',
+  ];
   io.out(`${lines.join('\n')}\n`);
   setExit(EXIT.CLEAN);
 }
@@ -278,9 +354,10 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
   withExamples(exposure.command('update'), [
     'exir exposure update --from build-numbers-and-release-dates.md --dry-run',
     'exir exposure update --from exchange-builds.html --write my-builds.json   # then: exir exposure --builds my-builds.json …',
-  ], '0 table written (or, with --dry-run, checked), 2 error (a page it cannot read, a table it cannot write).')
-    .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page.')
-    .requiredOption('--from <file>', 'the page: its Markdown source, the saved HTML, or its text')
+    'exir exposure update --from cve-records.json   # compare saved CVE records with the CVE map; writes nothing',
+  ], '0 table written (or, with --dry-run, checked; or CVE records compared), 2 error (a page it cannot read, a table it cannot write).')
+    .description('Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map.')
+    .requiredOption('--from <file>', 'the page (its Markdown source, the saved HTML, or its text), or CVE JSON 5 records (one, an array, or one per line)')
     .option('--table <file>', 'the build table to start from (default: the shipped one)')
     .option('--write <file>', 'where to write the table (default: over the one it started from)')
     .option('--dry-run', 'show what would change, write nothing')

@@ -19,6 +19,7 @@ import { withPhishingSections } from './pack-phishing.js';
 import { processRegulatoryIo, runWithStore, storeOptions } from './assess.js';
 import type { SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
+import { given } from './given.js';
 
 interface FileFlags {
   attach?: string[];
@@ -76,8 +77,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       const { filing, obligation } = await store.recordFiling(ref, {
         obligation: ob.ref, reference: f.reference, channel: f.channel ?? 'other',
         content: { pack, assessmentVersion: c.assessment?.version, asOf, draft: snapshot, ...(drafts.length > 1 ? { letters: drafts } : {}), ...(attachments.length ? { attachments } : {}) },
-        ...(f.at !== undefined ? { sentAt: f.at } : {}), ...(f.by !== undefined ? { sentBy: f.by } : {}),
-        ...(f.delayReasons !== undefined ? { delayReasons: f.delayReasons } : {}),
+        ...given({ sentAt: f.at, sentBy: f.by, delayReasons: f.delayReasons }),
       });
       const clock = clockFor(obligation, now, notifyDecision(standing.facts.decisions), name);
       if (flags.json) {

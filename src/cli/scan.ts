@@ -16,6 +16,7 @@ import { EXIT, type SetExit } from './exit-codes.js';
 import { progressReporter } from './progress.js';
 import { printWarnings } from './warnings.js';
 import { withExamples } from './help.js';
+import { given } from './given.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -49,9 +50,7 @@ async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, a
   // Loaded only when asked for: the database drivers are not needed to scan.
   const { openStore, renderScanOutcome } = await import('../case/index.js');
   const store = await openStore(flags.db, {
-    ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-    ...(flags.firm !== undefined ? { firm: flags.firm } : {}),
-    ...(flags.actor !== undefined ? { actor: flags.actor } : {}),
+    ...given({ workspace: flags.workspace, firm: flags.firm, actor: flags.actor }),
   });
   try {
     const outcome = await store.recordScan(ref, result, { actor: flags.actor ?? process.env['EXIR_ACTOR'] ?? userInfo().username, args });

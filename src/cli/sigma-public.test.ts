@@ -11,7 +11,6 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,8 @@ import type { ScanResult } from '../core/types.js';
 import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from '../detect/mapping.js';
 import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
 import { winEventRecord } from '../sources/winevent-record.js';
+import { corpusMissing, skipIf } from '../test-support/skips.js';
+import { assertSchema } from '../test-support/json-schema.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
 
@@ -227,11 +228,11 @@ function exir(...args: string[]): Promise<{ code: number; out: string; err: stri
 }
 
 test('exir scan --sigma: public rules find what they were written for; the unusable one is counted and said', async (t) => {
-  if (!existsSync(SAMPLES)) return t.skip(`corpus not found at ${SAMPLES}`);
+  if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
   const json = join(root, 'result.json');
   const run = await exir('scan', '--sigma', rulesDir, SAMPLES, '--json', json, '--quiet');
   assert.equal(run.code, 1, run.err);
-  const result = JSON.parse(await readFile(json, 'utf8')) as ScanResult;
+  const result = assertSchema<ScanResult>('scan-result', await readFile(json, 'utf8'));
 
   const shipped = (await loadRuleset([SHIPPED_SIGMA_DIR], await loadMappings(MAPPINGS_DIR))).rules.length;
   assert.equal(result.rules.loaded, shipped + 3, 'three of the four public rules load');

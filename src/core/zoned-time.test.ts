@@ -25,3 +25,7 @@ test('each zone is named as people there name it', () => {
   assert.equal(zoneAbbreviation('2021-07-03T02:00Z', 'America/New_York'), 'GMT-4');
   assert.equal(zoneAbbreviation('2021-07-03T02:00Z', 'Asia/Tokyo'), 'GMT+9');
 });
+
+test('a value that is not a time is shown as it is', () => {
+  assert.equal(inZone('yesterday'), 'yesterday');
+});

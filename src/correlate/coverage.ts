@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Coverage, CoverageGap, EvidenceFile, Finding, SourceKind } from '../core/types.js';
+import type { Coverage, CoverageGap, EvidenceFile, SourceKind } from '../core/types.js';
 import { spokenTime } from './verdict.js';
 
 export interface Wave {
@@ -55,7 +55,7 @@ export function sourceName(kind: SourceKind): string {
  * exploitation the logs do not reach, a hole between files, a key log missing. Each gap is said in
  * plain words, because a clean verdict over a window with no logs is not clean.
  */
-export function measureCoverage(evidence: EvidenceFile[], _findings: Finding[], now = new Date()): Coverage[] {
+export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Coverage[] {
   const groups = new Map<string, EvidenceFile[]>();
   for (const file of evidence) {
     if (file.kind === 'unknown' || file.kind === 'inventory' || !file.server) continue;

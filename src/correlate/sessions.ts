@@ -1,7 +1,7 @@
 import { sharedRequestIds } from '../core/request-id.js';
 import { STAGES, type Finding, type Session, type Stage, type TimelineEntry } from '../core/types.js';
 import type { Mappings } from '../detect/mapping.js';
-import { isAttack, stageRank } from './verdict.js';
+import { isAttack } from './verdict.js';
 
 /** What the second pass over the logs looks for: the attackers' other records. */
 export interface FollowKeys {
@@ -218,9 +218,4 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
     for (const e of s.entries) e.session = s.id;
   });
   return sessions;
-}
-
-/** The highest stage a session reached. */
-export function topStage(session: Session): Stage | undefined {
-  return [...session.stages].sort((a, b) => stageRank(b) - stageRank(a))[0];
 }

@@ -112,7 +112,6 @@ const OUTLOOKS = [
   'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.13801; Pro)',
   'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.5110; Pro)',
 ];
-export const MAC_OUTLOOK = 'MacOutlook/16.46.21021202 (Intelx64 Mac OS X 10.15.7 (Build 19H524))';
 const PHONES: readonly (readonly [string, string])[] = [
   ['Apple-iPhone12C1/1804.18', 'iPhone'],
   ['Apple-iPhone11C8/1803.79', 'iPhone'],

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { SEVERITIES, STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
+import { STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
 import { logsourceReaches, type Mappings } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
 import { compileRules, type CompiledRule, type RuleError } from './sigma/index.js';
@@ -125,8 +125,4 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
     }
   }
   return set;
-}
-
-export function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
 }

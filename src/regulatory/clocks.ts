@@ -8,30 +8,21 @@ import { showDuration } from './time.js';
 export const CLOCK_STATES = ['overdue', 'open', 'past-target', 'no-deadline', 'pending', 'to-confirm', 'decision-needed', 'voluntary', 'filed', 'not-required', 'withdrawn'] as const;
 export type ClockState = (typeof CLOCK_STATES)[number];
 
-export interface Clock {
-  ref: string;
+/** The obligation's own clock fields, as the store keeps them (declared once, in case/regulatory-types.ts). */
+type StoredClockFields = Pick<StoredObligation, 'ref' | 'ruleId' | 'recipient' | 'stage' | 'anchorKind' | 'anchorAt' | 'hours' | 'dueAt'
+  | 'targetHours' | 'targetAt' | 'firstFiledAt' | 'lateByMs' | 'delayReasons'>;
+
+export interface Clock extends StoredClockFields {
   /** What people call it: `JOIC-1` (see obligation-names.ts). */
   name: string;
-  ruleId: string;
   title: string;
-  recipient: string;
-  stage: string;
   law: string;
   confirmation: string;
   state: ClockState;
   /** One plain sentence: what is due when, or why there is no clock yet. */
   says: string;
-  anchorKind: string;
-  anchorAt: string | undefined;
-  hours: number | undefined;
-  dueAt: string | undefined;
-  targetHours: number | undefined;
-  targetAt: string | undefined;
   /** Milliseconds left to the deadline (negative when past), or to the firm's target where there is no deadline. */
   leftMs: number | undefined;
-  firstFiledAt: string | undefined;
-  lateByMs: number | undefined;
-  delayReasons: string | undefined;
   references: string[];
   decision: string | undefined;
 }

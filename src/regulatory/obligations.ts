@@ -46,8 +46,6 @@ export interface ObligationTemplate {
 
 interface Target { recipient: string; vars: Record<string, string>; hours?: number }
 
-export const NOT_IN_FORCE = 'not in force';
-
 function targetsFor(rule: Rule, c: RuleContext): Target[] {
   const fill = (vars: Record<string, string>): string => rule.recipient.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? '');
   if (rule.per === undefined) return [{ recipient: rule.recipient, vars: {} }];

@@ -36,3 +36,24 @@ test('durations in days, hours and minutes', () => {
   assert.equal(showDuration(-(26 * 3600_000 + 5 * 60_000)), '1 d 2 h 5 min');
   assert.equal(showDuration(72 * 3600_000), '3 d');
 });
+
+test('every month by its number and its name, in any zone', () => {
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  names.forEach((name, i) => {
+    const mm = String(i + 1).padStart(2, '0');
+    const iso = `2021-${mm}-15T12:00:00.000Z`;
+    assert.equal(localParts(iso, 'UTC').date, `2021-${mm}-15`, name);
+    assert.match(showTime(iso, 'UTC'), new RegExp(`^\\w{3} 15 ${name} 2021 12:00 UTC$`));
+  });
+});
+
+test('the UTC time follows a local time only when asked and only when the zone is not UTC already', () => {
+  assert.equal(showTime('2021-03-29T09:00:00.000Z', 'Europe/Jersey', false), 'Mon 29 Mar 2021 10:00 BST');
+  assert.equal(showTime('2021-01-04T09:00:00.000Z', 'Europe/London'), 'Mon 04 Jan 2021 09:00 GMT (09:00 UTC)');
+  assert.equal(showTime('2021-01-04T09:00:00.000Z', 'Etc/UTC'), 'Mon 04 Jan 2021 09:00 UTC');
+});
+
+test('a value that is not a time is shown as it is, and refused as a clock anchor', () => {
+  assert.equal(showTime('soon'), 'soon');
+  assert.throws(() => addElapsedHours('soon', 72), /^Error: not a time: soon$/);
+});

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { scan } from './run.js';
+import { corpusMissing, skipIf } from '../test-support/skips.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 const LOG_FOLDERS = ['qazeer-artefacts-help/extracted', 'velociraptor-testdata', 'evtx-attack-samples'];
@@ -10,7 +10,7 @@ const LOG_FOLDERS = ['qazeer-artefacts-help/extracted', 'velociraptor-testdata',
 // The whole scan over the real public samples: every Exchange and IIS log recognised and read,
 // what is malformed said with its place, and the ProxyShell request in the IIS sample found.
 test('every Exchange and IIS sample log in the corpus is recognised and read', async (t) => {
-  if (!existsSync(CORPUS)) return t.skip(`corpus not found at ${CORPUS}`);
+  if (skipIf(t, 'corpus', corpusMissing(CORPUS))) return;
   const result = await scan({ inputs: LOG_FOLDERS.map((f) => `${CORPUS}/${f}`), threads: 1 });
   const logs = result.evidence.filter((e) => !e.path.endsWith('.md'));
   const unread = logs.filter((e) => e.kind === 'unknown' && !/AgentLog|RECV|audit/.test(e.path));

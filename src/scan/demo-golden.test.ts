@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import type { ScanResult } from '../core/types.js';
 import { isAttack } from '../correlate/verdict.js';
 import { generateDemo, type DemoTruth } from '../demo/generate.js';
+import { toJson } from '../report/json.js';
+import { assertSchema } from '../test-support/json-schema.js';
 import { scan } from './run.js';
 
 // The whole pipeline against evidence whose right answer is known: the generator says what it
@@ -59,4 +61,8 @@ test('every file is read cleanly and listed with its hash', () => {
     assert.ok(e.server === 'EX01' || e.server === 'EX02', `${e.path} assigned to a server`);
   }
   assert.deepEqual(result.warnings, []);
+});
+
+test('the whole result, as JSON, matches the published schema', () => {
+  assertSchema('scan-result', toJson(result));
 });

@@ -3,7 +3,7 @@
 // record, and nothing else; a damaged copy must be read as far as it can be, its damage located.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import type { LogRecord } from '../core/types.js';
 import { evtxReader } from '../sources/evtx/evtx-reader.js';
 import { SYSTEM_COLUMNS } from '../sources/winevent-record.js';
 import { scan } from './run.js';
+import { corpusMissing, skipIf } from '../test-support/skips.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
 const WEBSHELL = 'LM_typical_IIS_webshell_sysmon_1_10_traces.evtx';
@@ -31,7 +32,7 @@ const RULE = {
 };
 
 test('real attack recordings give the findings a responder expects, by rule, stage, file and record', async (t) => {
-  if (!existsSync(SAMPLES)) return t.skip(`corpus not found at ${SAMPLES}`);
+  if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
   const result = await scan({ inputs: [SAMPLES], threads: 1, now: new Date('2026-01-01T00:00:00Z') });
   const evtx = result.evidence.filter((e) => e.path.endsWith('.evtx'));
   assert.deepEqual(evtx.map((e) => [e.path.split('/').pop(), e.kind, e.records, e.badRecords]).sort(), [
@@ -83,7 +84,7 @@ test('real attack recordings give the findings a responder expects, by rule, sta
 
 test('a damaged copy is read as far as it can be, its damage counted, located and warned of', async (t) => {
   const source = join(SAMPLES, WEBSHELL);
-  if (!existsSync(source)) return t.skip(`corpus not found at ${SAMPLES}`);
+  if (skipIf(t, 'corpus', corpusMissing(source))) return;
   const bytes = Buffer.from(readFileSync(source));
   // Record 1045 (the Sysmon 10 between the shell and net.exe) starts at byte 8880: break its magic.
   const damagedAt = 8880;
@@ -143,7 +144,7 @@ function wevtutil(r: LogRecord): string {
 }
 
 test('the same events exported as Winlogbeat JSON lines and as wevtutil XML give the same findings as the .evtx', async (t) => {
-  if (!existsSync(SAMPLES)) return t.skip(`corpus not found at ${SAMPLES}`);
+  if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
   const files = [WEBSHELL, COMSVCS, PS_DUMP, PRIVEXCHANGE];
   const dir = await mkdtemp(join(tmpdir(), 'exir-evtx-exports-'));
   try {

@@ -22,7 +22,8 @@ before(async () => {
   await put('bundle/EX01/inetpub/wwwroot/aspnet_client/system_web/errorcheck.aspx', chopper);
   // ProxyShell's way in: a mailbox exported as a PST under a web page's name (the rules' own inert sample).
   await put('bundle/EX01/inetpub/wwwroot/aspnet_client/570000001.aspx', await readFile(new URL('../../rules/yara/proxyshell-headed-aspx.tests/match/570000001.aspx', import.meta.url)));
-  await put('bundle/EX01/ProgramData/McAfee/Agent/FrameworkConfig.zip', Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'latin1'));
+  // Under the folder the benign-archive list names for McAfee (data/baselines/benign-archives.json).
+  await put('bundle/EX01/ProgramData/McAfee/Common Framework/Current/EPOAGENT3000/Install/0409/FrameworkConfig.zip', Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'latin1'));
   await put('bundle/EX01/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log', iisLog([
     '2021-03-03 02:30:00 10.0.0.1 POST /aspnet_client/system_web/errorcheck.aspx - 443 - 203.0.113.5 Mozilla/5.0 - 200 0 0 12',
   ]));
@@ -47,6 +48,7 @@ test('a web shell file, a product archive and a listing row are each judged with
   assert.equal(shell.server, 'EX01');
 
   const mcafee = result.findings.filter((f) => f.origin.path.endsWith('FrameworkConfig.zip'));
+  assert.ok(mcafee.length > 0, "McAfee's archive is listed");
   assert.ok(mcafee.every((f) => f.benign), "McAfee's archive is listed as cleared, never raised");
 
   const listed = result.findings.find((f) => f.origin.path === 'bundle/EX02/listing.csv' && f.stage === 'post-exploitation');

@@ -170,7 +170,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const checks = collections.map((c) => verifyCollection(c, evidence));
   for (const check of checks) warnings.push(...collectionWarnings(check));
 
-  const coverage = measureCoverage(evidence, findings);
+  const coverage = measureCoverage(evidence);
   return {
     tool: TOOL,
     scannedAt: (options.now ?? new Date()).toISOString(),

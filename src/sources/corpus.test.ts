@@ -1,12 +1,13 @@
 // Every Exchange and IIS sample of the shared corpus, read the way the scan reads them.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { SourceKind } from '../core/types.js';
 import { sniff } from './registry.js';
 import { chunksOf, readWith } from './test-helpers/read.js';
+import { corpusMissing, skipIf } from '../test-support/skips.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
@@ -44,17 +45,15 @@ const EXPECTED: Record<string, Expected> = {
   'evtx-attack-samples/Tunna_rdp_tunnel_IIS.log': { kind: 'iis', records: 4298, first: '2019-09-03T10:13:36.000Z', last: '2019-09-03T11:08:51.000Z' },
 };
 
-const present = existsSync(CORPUS);
-
 test('every Exchange and IIS sample of the corpus has an expectation here', (t) => {
-  if (!present) return t.skip(`corpus not found at ${CORPUS}`);
+  if (skipIf(t, 'corpus', corpusMissing(CORPUS))) return;
   const extracted = readdirSync(`${CORPUS}${QAZEER}`).map((f) => `${QAZEER}${f}`);
   for (const f of extracted) assert.ok(EXPECTED[f], `no expectation for ${f}`);
 });
 
 for (const [file, want] of Object.entries(EXPECTED)) {
   test(`corpus: ${file}`, async (t) => {
-    if (!present) return t.skip(`corpus not found at ${CORPUS}`);
+    if (skipIf(t, 'corpus', corpusMissing(CORPUS))) return;
     const data = readFileSync(`${CORPUS}${file}`);
     const found = sniff(data.subarray(0, 64 * 1024).toString('utf8'));
     assert.ok(found, 'recognised');
@@ -79,7 +78,7 @@ for (const [file, want] of Object.entries(EXPECTED)) {
 }
 
 test('corpus: the ProxyShell line of velociraptor iis.log comes out with its fields and cafeReqId', async (t) => {
-  if (!present) return t.skip(`corpus not found at ${CORPUS}`);
+  if (skipIf(t, 'corpus', corpusMissing(CORPUS))) return;
   const data = readFileSync(`${CORPUS}velociraptor-testdata/iis.log`);
   const found = sniff(data.toString('utf8'));
   assert.ok(found);
@@ -111,7 +110,7 @@ test('corpus: the ProxyShell line of velociraptor iis.log comes out with its fie
 });
 
 test('corpus: the web shell line with a raw-space user agent is recovered, with a note naming its line', async (t) => {
-  if (!present) return t.skip(`corpus not found at ${CORPUS}`);
+  if (skipIf(t, 'corpus', corpusMissing(CORPUS))) return;
   const data = readFileSync(`${CORPUS}${QAZEER}u_ex_iis_webshell_example.log`);
   const found = sniff(data.toString('utf8'));
   assert.ok(found);

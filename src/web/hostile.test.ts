@@ -9,6 +9,7 @@ import { ewsLog, httpProxyLog, iisLog, rpsCmdletLog } from '../scan/test-helpers
 import { startServer } from './serve.js';
 import type { Serving } from './serve.js';
 import { chromiumMissing, launch, shotDir } from './test-support/browser.js';
+import { skipIf } from '../test-support/skips.js';
 
 // A case built from a hostile corpus: markup, handlers, javascript: URLs, SVG payloads, CSS escapes,
 // bidi and ANSI characters in user agents, URLs, cmdlet parameters, mailbox names and file names.
@@ -84,7 +85,7 @@ after(async () => {
 
 test('a case from a hostile corpus: in Chromium, on every page, nothing runs and nothing is fetched', async (t) => {
   const missing = chromiumMissing();
-  if (missing || !serving) return t.skip(missing);
+  if (skipIf(t, 'chromium', missing ?? (serving ? undefined : 'the server could not be started')) || !serving) return;
   const base = serving.url.replace(/\/$/, '');
   const browser = await launch();
   const shots = shotDir('hostile');

@@ -7,7 +7,8 @@ import bcrypt from 'bcryptjs';
 import type { Browser, Page } from 'playwright-core';
 import type { ScanResult } from '../core/types.js';
 import type { HarnessFactory } from '../case/test-support/harness.js';
-import { pgHarnesses, pgUnreachable, sqliteHarnesses } from '../case/test-support/harness.js';
+import { pgHarnesses, sqliteHarnesses } from '../case/test-support/harness.js';
+import { PG_URL, postgresMissing, skipIf } from '../test-support/skips.js';
 import { generateDemo } from '../demo/generate.js';
 import { assessCase } from '../regulatory/refresh.js';
 import { FIXTURE_ANSWERS } from '../regulatory/test-helpers/fixture-case.js';
@@ -50,7 +51,7 @@ async function signIn(page: Page, base: string, who: { name: string; password: s
 
 function scenario(engine: string, factory: HarnessFactory): void {
   test(`the team's scenario in Chromium on ${engine}`, async (t) => {
-    if (missing || !browser || !demo) return t.skip(missing);
+    if (skipIf(t, 'chromium', missing ?? (!browser || !demo ? 'the browser or the demo case could not be set up' : undefined)) || !browser || !demo) return;
     const h = await factory();
     const shots = shotDir(`scenario-${engine}`);
     try {
@@ -173,14 +174,13 @@ function scenario(engine: string, factory: HarnessFactory): void {
   });
 }
 
-const pgUrl = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const unreachable = await pgUnreachable(pgUrl);
+const unreachable = await postgresMissing(PG_URL);
 describe('the dashboard in a browser', () => {
   scenario('SQLite', sqliteHarnesses());
   if (unreachable !== undefined) {
-    test('the team\'s scenario in Chromium on PostgreSQL', (t) => { t.skip(`PostgreSQL not reachable at ${pgUrl}: ${unreachable}`); });
+    test('the team\'s scenario in Chromium on PostgreSQL', (t) => { skipIf(t, 'postgres', unreachable); });
   } else {
-    const pgRun = pgHarnesses(pgUrl);
+    const pgRun = pgHarnesses(PG_URL);
     scenario('PostgreSQL', pgRun.factory);
     after(() => pgRun.drop());
   }

@@ -3,7 +3,7 @@
 // Where the evidence cannot exclude access it says so; it never concludes "not accessed".
 
 import { vocabulary } from './categories.js';
-import { conclusionFor, EI_LABELS, scoreEnisa, severityLevel } from './enisa.js';
+import { conclusionFor, EI_LABELS, scoreEnisa } from './enisa.js';
 import type {
   AccessLevel, BreachAnswers, BreachAssessment, CoverageEntry, DatasetAnswer, DatasetAssessment, EnisaInput, EnisaResult, MailboxReach,
   OpenQuestion, ServerFacts,
@@ -262,5 +262,3 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     open,
   };
 }
-
-export { severityLevel };

@@ -7,6 +7,7 @@ import type { Warning } from '../../core/types.js';
 import { assessBuild, exposedToKnownExploited, type BuildAssessment } from './evaluate.js';
 import { readingCaveat, type BuildReading } from './inputs.js';
 import type { ProbeResult } from './probe.js';
+import { applySettings, factsFor, type SettingFact, type SettingsFile } from './settings.js';
 import { newestBuild, tableAgeDays, type ExposureTable } from './table.js';
 
 export interface LiveCheck {
@@ -22,6 +23,8 @@ export interface ServerExposure {
   assessment: BuildAssessment;
   /** Present for a probed server: Microsoft's CVE-2021-26855 request and its answer. */
   liveCheck: LiveCheck | undefined;
+  /** The settings saved exports showed for this server (its own and the organisation's). */
+  settings: SettingFact[];
   /** Exposed, for certain, to a known-exploited CVE (by build or by the live check). */
   exposedToKnownExploited: boolean;
 }
@@ -40,6 +43,8 @@ export interface ProbeSummary {
   cve202126855: ProbeResult['cve202126855'];
   requests: ProbeResult['requests'];
   redirectsNotFollowed: string[];
+  /** Why the probe failed (the host gave no HTTP answer at all); undefined when it answered. */
+  failed: string | undefined;
 }
 
 export interface ExposureReport {
@@ -72,6 +77,7 @@ export function summarizeProbe(r: ProbeResult): ProbeSummary {
     cve202126855: r.cve202126855,
     requests: r.requests,
     redirectsNotFollowed: r.redirectsNotFollowed,
+    failed: r.failed,
   };
 }
 
@@ -102,20 +108,24 @@ export function probeReading(result: ProbeResult): BuildReading | undefined {
 export function assessReadings(
   table: ExposureTable,
   readings: BuildReading[],
-  options: { asOf: string; probes?: Map<BuildReading, ProbeResult> },
+  options: { asOf: string; probes?: Map<BuildReading, ProbeResult>; settings?: { file: SettingsFile; facts: SettingFact[] } },
 ): ServerExposure[] {
   return readings.map((reading, i) => {
-    const assessment = assessBuild(table, reading.build, options.asOf);
+    const server = reading.server ?? `(unnamed ${i + 1})`;
+    const facts = options.settings ? factsFor(options.settings.facts, server) : [];
+    const byBuild = assessBuild(table, reading.build, options.asOf);
+    const assessment = options.settings ? applySettings(table, byBuild, facts, options.settings.file) : byBuild;
     const probe = options.probes?.get(reading);
     const liveCheck: LiveCheck | undefined = probe
       ? { cve: 'CVE-2021-26855', status: probe.cve202126855.status, evidence: probe.cve202126855.evidence }
       : undefined;
     return {
-      server: reading.server ?? `(unnamed ${i + 1})`,
+      server,
       reading,
       caveat: readingCaveat(reading.kind),
       assessment,
       liveCheck,
+      settings: facts,
       exposedToKnownExploited: exposedToKnownExploited(assessment) || liveCheck?.status === 'vulnerable',
     };
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessBuild, exposedToKnownExploited, type BuildAssessment, type CveStatus } from './evaluate.js';
-import { loadTable } from './table.js';
+import { assessBuild, exposedToKnownExploited, notAKnownBuild, type BuildAssessment, type CveStatus } from './evaluate.js';
+import { loadTable, newestBuild } from './table.js';
 import { parseAdminDisplayVersion, parseDotted, type ExchangeBuild } from './version.js';
 
 const table = loadTable();
@@ -82,7 +82,15 @@ describe('the issue\'s oracle facts', () => {
     assert.equal(before.cves.some((c) => c.cve === 'CVE-2021-26855'), false, 'Microsoft lists 2010 for 26857 only');
     const after = assess('14.3.513.0');
     assert.equal(statusOf(after, 'CVE-2021-26857'), 'fixed');
-    assert.equal(after.waves.find((w) => w.wave === 'proxyshell')?.status, 'not-affected');
+    // CVE-2020-17144: RU31 plus a December 2020 SU the table has no build for, or RU32.
+    assert.equal(statusOf(assess('14.3.496.0'), 'CVE-2020-17144'), 'exposed');
+    assert.equal(assess('14.3.496.0').cves.find((c) => c.cve === 'CVE-2020-17144')?.fix?.build, '14.3.513.0');
+    assert.equal(statusOf(before, 'CVE-2020-17144'), 'unknown');
+    assert.equal(statusOf(after, 'CVE-2020-17144'), 'fixed');
+    // Microsoft did not assess 2010 for ProxyShell: never "not affected" by omission.
+    const proxyshell = after.waves.find((w) => w.wave === 'proxyshell');
+    assert.equal(proxyshell?.status, 'not-listed');
+    assert.match(proxyshell?.text ?? '', /not in Microsoft's assessment/);
   });
 });
 
@@ -114,7 +122,9 @@ describe('fixed builds from Microsoft\'s CVE records', () => {
   }
 
   it('CVE-2024-21410 is fixed on Exchange 2019 by CU14 and needs Extended Protection on 2016', () => {
-    assert.equal(statusOf(assess('15.2.1258.39'), 'CVE-2024-21410'), 'exposed');
+    // CU13 with Aug22SU or later can turn Extended Protection on: a setting decides, not a missing update.
+    assert.equal(statusOf(assess('15.2.1258.39'), 'CVE-2024-21410'), 'needs-config');
+    assert.equal(statusOf(assess('15.2.986.26'), 'CVE-2024-21410'), 'exposed', 'CU11 before Aug22SU cannot have it');
     assert.equal(statusOf(assess('15.2.1544.4'), 'CVE-2024-21410'), 'fixed-needs-config');
     assert.equal(statusOf(assess('15.1.2507.66'), 'CVE-2024-21410'), 'needs-config');
   });
@@ -150,15 +160,68 @@ describe('what a reading cannot show', () => {
   it('a build newer than the table says so instead of naming an update', () => {
     const a = assess('15.2.2562.99');
     assert.equal(a.product?.id, 'exchangeSE');
-    assert.match(a.newestUpdate.text, /newer than every build in the table/);
+    assert.match(a.newestUpdate.text, /newer than the table: cannot tell/);
     assert.equal(a.newestUpdate.certain, false);
+  });
+
+  it('a build newer than the table is never told to install an older update', () => {
+    // Each is past every build the table has on its CU; naming the table's newest update would be a downgrade.
+    for (const text of ['15.2.2562.900', '15.2.1748.900', '15.1.2507.900', '15.2.2600.1']) {
+      const a = assess(text);
+      assert.equal(a.newerThanTable, true, text);
+      assert.match(a.recommended, /newer than the table: cannot tell/, text);
+      assert.doesNotMatch(a.recommended, /install/, text);
+    }
+    assert.equal(assess('15.2.2562.17').newerThanTable, false, 'a build in the table');
+    assert.match(assess('15.2.2562.17').recommended, /^install /);
+    assert.equal(assess('15.1.2200.1').newerThanTable, false, 'between two known CUs');
+  });
+
+  it('a build no Exchange version has is an input mistake, not a verdict', () => {
+    for (const text of ['15.1.21762.2', '16.0.1.1', '15.2.1800.1', '14.3.600.0', '15.1.100.1', '15.2.9000.1']) {
+      const reason = notAKnownBuild(table, b(text));
+      assert.match(reason ?? '', /not an Exchange build this table knows/, text);
+      const a = assess(text);
+      assert.equal(a.product, undefined, text);
+      assert.deepEqual(a.cves, [], text);
+    }
+    for (const text of ['15.1.2507.72', '15.2.2562.17', '14.3.513.0', '15.0.1497.48', '15.2.2600.1']) {
+      assert.equal(notAKnownBuild(table, b(text)), undefined, text);
+    }
   });
 
   it('updates whose fixes no source lists are named, not guessed', () => {
     const a = assess('15.2.2562.37');
-    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU', 'Jul26SU', 'Aug26SU']);
+    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU'], 'Jul26SU and Aug26SU are mapped from the CVE records');
     assert.equal(statusOf(a, 'CVE-2026-42897'), 'exposed');
     assert.ok(exposedToKnownExploited(a), 'CVE-2026-42897 is known exploited');
+  });
+});
+
+describe('disputed fixes and the 2026 updates from Microsoft\'s CVE records', () => {
+  it('CVE-2026-45583: a build with Jun26SU but not Jul26SU is disputed, and the advice takes the later update', () => {
+    const jun = assess('15.2.2562.43');
+    assert.equal(statusOf(jun, 'CVE-2026-45583'), 'disputed');
+    const c = jun.cves.find((x) => x.cve === 'CVE-2026-45583');
+    assert.match(c?.reason ?? '', /EighTwOne.*Microsoft's CVE record/);
+    assert.equal(c?.fix?.build, '15.2.2562.45');
+    assert.equal(statusOf(assess('15.2.2562.45'), 'CVE-2026-45583'), 'fixed');
+    assert.equal(statusOf(assess('15.2.2562.41'), 'CVE-2026-45583'), 'exposed', 'before either update');
+  });
+
+  it('Jul26SU to Nov26SU carry the CVEs their records list, and the table ends at the newest', () => {
+    assert.equal(statusOf(assess('15.1.2507.70'), 'CVE-2026-55005'), 'exposed');
+    assert.equal(statusOf(assess('15.1.2507.71'), 'CVE-2026-55005'), 'fixed');
+    assert.equal(statusOf(assess('15.2.1748.50'), 'CVE-2026-69355'), 'exposed');
+    assert.equal(statusOf(assess('15.2.1748.51'), 'CVE-2026-69355'), 'fixed');
+    assert.equal(statusOf(assess('15.2.2562.56'), 'CVE-2026-118208'), 'exposed');
+    assert.equal(statusOf(assess('15.2.2562.57'), 'CVE-2026-118208'), 'fixed');
+    assert.equal(newestBuild(table, 'exchangeSE')?.update, 'Nov26SU');
+    assert.deepEqual(assess('15.2.2562.57').updatesWithUnknownFixes, []);
+    assert.match(assess('15.2.2562.57').notes.join(' '), /Only Microsoft's CVE records name this build/);
+    // Jul26SU's SE build rests on righel alone (Microsoft's page as read ends in May 2026).
+    assert.match(assess('15.2.2562.45').notes.join(' '), /Microsoft's build page, as read, does not list 15\.2\.2562\.45; only ms-exchange-version-nse build table names it/);
+    assert.doesNotMatch(assess('15.2.2562.41').notes.join(' '), /does not list/, 'May26HU is on Microsoft\'s page');
   });
 });
 
@@ -172,10 +235,23 @@ describe('support status', () => {
     assert.equal(assessBuild(table, b('15.1.2507.66'), '2026-06-01').supported.esu, true);
   });
 
+  it('--as-of judges support by the CUs that existed on that date', () => {
+    // March 2021: Exchange 2016 CU19 and CU18 were the serviced CUs; CU23 did not exist yet.
+    const cu19 = assessBuild(table, b('15.1.2176.2'), '2021-03-10');
+    assert.equal(cu19.supported.value, true, cu19.supported.text);
+    assert.match(cu19.supported.text, /on 2021-03-10, when Microsoft serviced CU18 and CU19/);
+    const cu17 = assessBuild(table, b('15.1.2044.4'), '2021-03-10');
+    assert.equal(cu17.supported.value, false);
+    assert.match(cu17.supported.text, /CU17 was no longer serviced on 2021-03-10/);
+    assert.equal(assessBuild(table, b('15.0.1497.12'), '2021-03-10').supported.value, true, '2013 CU23, its last CU, was serviced then');
+  });
+
   it('an old CU of a supported product is not serviced', () => {
-    const a = assessBuild(table, b('15.2.1118.7'), '2025-01-01');
+    const a = assessBuild(table, b('15.2.1118.7'), '2025-06-01');
     assert.equal(a.supported.value, false);
     assert.match(a.supported.text, /CU14 and CU15/);
+    // Before CU15 (2025-02-10) existed, CU13 and CU14 were the serviced ones.
+    assert.match(assessBuild(table, b('15.2.1118.7'), '2025-01-01').supported.text, /CU13 and CU14/);
   });
 });
 

@@ -2,7 +2,7 @@
 // this build is exposed, fixed, or cannot be told from the build alone, with the update that fixes it.
 
 import {
-  baseBuilds, fixBuildsOf, levelOf, newestBuild, productOf,
+  baseBuilds, fixBuildsOf, levelOf, newestBuild, productOf, sourceById,
   type BuildEntry, type ExposureTable, type Fix, type ProductInfo, type UpdateInfo, type Wave,
 } from './table.js';
 import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
@@ -18,9 +18,14 @@ export type CveStatus =
   | 'fixed-needs-config'
   /** Only configuration fixes this CVE on this product. */
   | 'needs-config'
-  /** The product shipped after the fix, or Microsoft listed no fix for it while it was supported. */
+  /** Sources disagree about which update fixes it, and the build has the earlier one only. */
+  | 'disputed'
+  /** The product shipped after the fix and includes it. */
   | 'not-affected'
-  /** Microsoft published the fix after the product's end of support and said nothing about it. */
+  /**
+   * Not in Microsoft's assessment: Microsoft published the fix for other versions only, or after this one
+   * left support, and said nothing about this one. Never read as safe.
+   */
   | 'not-listed';
 
 export interface FixAdvice {
@@ -45,12 +50,16 @@ export interface CveExposure {
   kevDateAdded: string | undefined;
   aka: string[];
   requires: string | undefined;
+  /** The setting that decides this CVE on a build that can have it (see settings.json). */
+  setting: string | undefined;
+  /** What a saved export showed about that setting; undefined when none was given. */
+  configured: { value: boolean; evidence: string } | undefined;
 }
 
 export interface WaveExposure {
   wave: string;
   name: string;
-  status: 'exposed' | 'fixed' | 'unknown' | 'not-affected';
+  status: 'exposed' | 'fixed' | 'unknown' | 'not-affected' | 'not-listed';
   /** Start of the danger: first known exploitation, else public disclosure. */
   from: string;
   /** The fix date when it is known; null while exposed or when the build cannot date it. */
@@ -74,6 +83,8 @@ export interface BuildAssessment {
   updatesWithUnknownFixes: string[];
   waves: WaveExposure[];
   recommended: string;
+  /** The build is past every build the table has on its CU (or past its newest CU): what it lacks cannot be told. */
+  newerThanTable: boolean;
   notes: string[];
 }
 
@@ -126,9 +137,9 @@ function judgeUpdate(
       return { status: 'not-affected', reason: `${product.name} was released after ${update.name} and includes it`, fix: undefined, viaLevel: false };
     }
     if (update.released && product.supportEnd && update.released > product.supportEnd) {
-      return { status: 'not-listed', reason: `${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`, fix: undefined, viaLevel: false };
+      return { status: 'not-listed', reason: `not in Microsoft's assessment: ${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`, fix: undefined, viaLevel: false };
     }
-    return { status: 'not-affected', reason: `Microsoft published ${update.name} for other versions only`, fix: undefined, viaLevel: false };
+    return { status: 'not-listed', reason: `not in Microsoft's assessment: ${update.name} was published for other versions only, and Microsoft did not say whether ${product.name} is affected`, fix: undefined, viaLevel: false };
   }
   const levelFix = level === undefined ? undefined : fixes.find((f) => f.level === level);
   if (b.precision === 'full') {
@@ -178,16 +189,74 @@ function describeNewestUpdate(table: ExposureTable, b: ExchangeBuild, product: P
     .sort((x, y) => compareBuilds(at(x), at(y)));
   const below = sameLevel[sameLevel.length - 1];
   const anyAbove = table.builds.builds.some((e) => e.product === product.id && e.level === level && compareBuilds(at(e), b) > 0);
-  const where = anyAbove ? 'a build Microsoft\'s table does not list' : 'newer than every build in the table; the table may be out of date';
+  const where = anyAbove ? 'a build Microsoft\'s table does not list' : 'newer than the table: cannot tell which update it has';
   return {
     name: undefined, released: undefined, kb: undefined, certain: false,
     text: below ? `at least ${below.update ?? below.build} (${formatBuild(b)} is ${where})` : `unknown (${formatBuild(b)} is ${where})`,
   };
 }
 
-function supportOf(product: ProductInfo, level: string | undefined, asOf: string): BuildAssessment['supported'] {
+/**
+ * How far past the newest CU in the table a build part may be and still be a newer CU: Exchange 2016 went
+ * from 225 to 2507 over 23 CUs in seven years, so a CU 1000 past the newest is a typo, not news.
+ */
+const BUILD_PART_HEADROOM = 1000;
+
+/**
+ * Why a build cannot be Exchange's: no product has its major and minor, or its third part is below the
+ * product's first build, past the last CU of a product that gets no more, or implausibly far past the
+ * newest CU. Such a build is a typo or a misread, and is an error, never a verdict.
+ */
+export function notAKnownBuild(table: ExposureTable, b: ExchangeBuild): string | undefined {
+  const head = `${formatBuild(b)} is not an Exchange build this table knows`;
+  const product = productOf(table, b);
+  if (!product) return `${head}: no Exchange 2010 SP3, 2013, 2016, 2019 or SE build starts ${b.major}.${b.minor}`;
+  const bases = baseBuilds(table, product.id);
+  const first = bases[0];
+  if (first && b.build < at(first).build) return `${head}: the first ${product.name} build is ${first.build}`;
+  if (product.lastLevel) {
+    const last = mustParse(product.lastLevel.build);
+    const entry = table.byBuild.get(formatBuild(last));
+    if (b.build > last.build) {
+      return `${head}: ${entry?.update ?? entry?.level ?? product.lastLevel.build} (${formatBuild(last)}) is the last ${product.name} level, and no build of it has a third part above ${last.build}`;
+    }
+    return undefined;
+  }
+  const newestBase = bases[bases.length - 1];
+  if (newestBase && b.build > at(newestBase).build + BUILD_PART_HEADROOM) {
+    return `${head}: the newest ${product.name} CU in the table is ${newestBase.level} (${newestBase.build}); ${b.build} is too far past it to be a later one`;
+  }
+  return undefined;
+}
+
+/** Past everything the table has on this build's CU, or on a CU newer than any it has. */
+function isNewerThanTable(table: ExposureTable, b: ExchangeBuild, product: ProductInfo, entry: BuildEntry | undefined): boolean {
+  if (entry) return false;
+  const bases = baseBuilds(table, product.id);
+  const newestBase = bases[bases.length - 1];
+  if (newestBase && b.build > at(newestBase).build) return true;
+  if (b.precision !== 'full') return false;
+  const sameCu = table.builds.builds.filter((e) => e.product === product.id && at(e).build === b.build);
+  return sameCu.length > 0 && sameCu.every((e) => compareBuilds(at(e), b) < 0);
+}
+
+/**
+ * The CUs Microsoft serviced on `asOf`: today's serviced CUs once they all exist and none is newer;
+ * before that, the newest CUs released by then (Microsoft services the newest and the one before).
+ */
+function servicedOn(table: ExposureTable, product: ProductInfo, asOf: string): { levels: string[]; then: boolean } {
+  const released = baseBuilds(table, product.id).filter((e) => e.kind !== 'preview' && (e.released ?? '9999') <= asOf);
+  const newest = released[released.length - 1];
+  const current = product.supportedLevels;
+  if (newest === undefined || (current.every((l) => released.some((e) => e.level === l)) && current.includes(newest.level))) return { levels: current, then: false };
+  const count = table.builds.servicing?.cusServiced ?? 2;
+  return { levels: [...new Set(released.map((e) => e.level))].slice(-count), then: true };
+}
+
+function supportOf(table: ExposureTable, product: ProductInfo, level: string | undefined, asOf: string): BuildAssessment['supported'] {
   const past = product.supportEnd !== null && asOf > product.supportEnd;
-  const inLevels = level !== undefined && product.supportedLevels.includes(level);
+  const serviced = servicedOn(table, product, asOf);
+  const inLevels = level !== undefined && serviced.levels.includes(level);
   if (past || product.supportedLevels.length === 0) {
     const esu = product.esu && level !== undefined && product.esu.levels.includes(level) && asOf <= product.esu.updatesUntil;
     const ended = product.supportEnd ? `${product.name} left support on ${product.supportEnd}` : `${product.name} is out of support`;
@@ -195,13 +264,22 @@ function supportOf(product: ProductInfo, level: string | undefined, asOf: string
     const esuOver = product.esu && level !== undefined && product.esu.levels.includes(level) ? `; its ESU updates ended ${product.esu.updatesUntil}` : '';
     return { value: false, esu: false, text: `${ended}${esuOver}` };
   }
-  if (inLevels) return { value: true, esu: false, text: `${level} is serviced` };
-  return { value: false, esu: false, text: `${level ?? 'this build'} is no longer serviced; Microsoft services ${product.supportedLevels.join(' and ')}` };
+  const when = serviced.then ? ` on ${asOf}, when Microsoft serviced ${serviced.levels.join(' and ')}` : '';
+  if (inLevels) return { value: true, esu: false, text: `${level} is serviced${when}` };
+  if (serviced.then) return { value: false, esu: false, text: `${level ?? 'this build'} was no longer serviced${when}` };
+  return { value: false, esu: false, text: `${level ?? 'this build'} is no longer serviced; Microsoft services ${serviced.levels.join(' and ')}` };
 }
 
-function recommend(table: ExposureTable, product: ProductInfo, level: string | undefined, supported: BuildAssessment['supported']): string {
+function recommend(
+  table: ExposureTable, product: ProductInfo, level: string | undefined, supported: BuildAssessment['supported'], newerThanTable: boolean,
+): string {
   const newest = newestBuild(table, product.id);
   if (!newest) return 'no build of this product is in the table';
+  if (newerThanTable) {
+    // Naming the newest update the table knows would tell this server to go backwards.
+    const cannotTell = `newer than the table: cannot tell which updates it has or lacks (the table was checked ${table.builds.checked}); look the build up on Microsoft's build page, or refresh the table with exir exposure update --from FILE`;
+    return supported.value || product.supportEnd === null ? cannotTell : `${product.name} is out of support: migrate to Exchange Server SE; ${cannotTell}`;
+  }
   const onLevel = table.builds.builds
     .filter((e) => e.product === product.id && e.level === level && e.kind !== 'disputed')
     .sort((a, b) => compareBuilds(at(a), at(b)));
@@ -227,11 +305,15 @@ function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
     const fixes = [...new Set(mine.filter((c) => c.status === 'exposed').map((c) => c.update))];
     return { wave: wave.id, name: wave.name, status: 'exposed', from, to: null, text: `exposed since at least ${from} (${fromText}) and still exposed; needs ${fixes.join(', ')}` };
   }
-  if (mine.some((c) => c.status === 'unknown')) {
+  if (mine.some((c) => c.status === 'unknown' || c.status === 'disputed')) {
     return { wave: wave.id, name: wave.name, status: 'unknown', from, to: null, text: `cannot tell from this reading; if not patched, exposed since ${from} (${fromText})` };
   }
-  if (mine.length === 0 || mine.every((c) => c.status === 'not-affected' || c.status === 'not-listed')) {
-    return { wave: wave.id, name: wave.name, status: 'not-affected', from, to: null, text: 'not in Microsoft\'s map for this version' };
+  if (mine.length > 0 && mine.every((c) => c.status === 'not-affected')) {
+    return { wave: wave.id, name: wave.name, status: 'not-affected', from, to: null, text: 'this version shipped with the fixes' };
+  }
+  if (mine.every((c) => c.status === 'not-affected' || c.status === 'not-listed')) {
+    // Microsoft did not assess this version for the wave's CVEs: that is no evidence it is safe.
+    return { wave: wave.id, name: wave.name, status: 'not-listed', from, to: null, text: 'not in Microsoft\'s assessment for this version: no fix was published for it and Microsoft did not say whether it is affected' };
   }
   const fixedBy = mine.filter((c) => c.status === 'fixed' || c.status === 'fixed-needs-config');
   const latest = fixedBy.map((c) => c.updateReleased ?? '').sort().pop();
@@ -242,17 +324,24 @@ function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
   };
 }
 
+/** Each wave's exposure from the CVE verdicts (again after a setting changed one). */
+export function wavesFor(table: ExposureTable, cves: CveExposure[]): WaveExposure[] {
+  return table.security.waves.map((w) => waveExposure(w, cves));
+}
+
 /** Evaluates one build; `asOf` (YYYY-MM-DD) decides what "supported" means. */
 export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string): BuildAssessment {
   const product = productOf(table, b);
   const notes: string[] = [];
   const build = formatBuild(b);
-  if (!product) {
+  const mistake = notAKnownBuild(table, b);
+  if (!product || mistake) {
     return {
       build, precision: b.precision, product: undefined, level: undefined, levelReleased: undefined, entry: undefined,
       newestUpdate: { name: undefined, released: undefined, kb: undefined, certain: false, text: 'unknown' },
       supported: { value: false, esu: false, text: 'not an Exchange 2010 SP3, 2013, 2016, 2019 or SE build' },
-      cves: [], updatesWithUnknownFixes: [], waves: [], recommended: 'check the build number', notes: [`${build} is not a build of a product in the table`],
+      cves: [], updatesWithUnknownFixes: [], waves: [], recommended: 'check the build number', newerThanTable: false,
+      notes: [mistake ?? `${build} is not a build of a product in the table`],
     };
   }
   const entry = b.precision === 'full' ? table.byBuild.get(build) : undefined;
@@ -266,6 +355,10 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   }
   if (b.precision === 'cu') notes.push('This reading shows the CU only; Security Updates do not change it, so every SU-level answer is "unknown".');
   if (entry?.note) notes.push(entry.note);
+  else if (entry && !entry.sources.some((id) => id.startsWith('ms-learn'))) {
+    // Microsoft's build page is the primary source; say when a build rests on others alone.
+    notes.push(`Microsoft's build page, as read, does not list ${entry.build}; only ${entry.sources.map((id) => sourceById(table, id)?.title ?? id).join(' and ')} ${entry.sources.length === 1 ? 'names' : 'name'} it.`);
+  }
   if (entry?.kind === 'disputed') notes.push(`Sources disagree about ${entry.build}; CVEs fixed by ${entry.claimedUpdate ?? 'the disputed update'} are reported as unknown.`);
 
   const partial = partialUpdateOnLevel(table, b, product, level);
@@ -298,15 +391,32 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         status = 'fixed-needs-config';
         reason = `${reason}; also needs ${fix.requires}`;
       }
+      if (status === 'exposed' && fix.suNotInTable && b.precision === 'full' && compareBuilds(b, mustParse(fix.suNotInTable.from)) >= 0) {
+        status = 'unknown';
+        reason = fix.suNotInTable.note;
+      }
+      const claimed = fix.disputedWith === undefined ? undefined : table.updates.get(fix.disputedWith.update);
+      if (status === 'exposed' && claimed && fix.disputedWith && judgeUpdate(table, b, product, level, claimed, undefined).status === 'fixed') {
+        status = 'disputed';
+        reason = `sources disagree about the fix: ${fix.disputedWith.note} This build has ${claimed.name} but not ${update.name}`;
+      }
+      // A build below the fix that already has the update the setting came with is protected by the setting alone.
+      const from = fix.configurableFrom === undefined ? undefined : table.updates.get(fix.configurableFrom);
+      if (status === 'exposed' && from && judgeUpdate(table, b, product, level, from, undefined).status === 'fixed') {
+        status = 'needs-config';
+        reason = `${reason}; it has ${from.name}, so ${fix.requires ?? 'a setting'} protects it without the update`;
+      }
       const info = table.security.cves[fix.cve];
       cves.push({
         cve: fix.cve, update: update.name, updateReleased: update.released, status, reason,
-        fix: status === 'exposed' || status === 'unknown' ? v.fix : undefined,
+        fix: status === 'exposed' || status === 'unknown' || status === 'disputed' ? v.fix : undefined,
         cvss: info?.cvss?.base ?? null,
         knownExploited: info?.knownExploited !== null && info?.knownExploited !== undefined,
         kevDateAdded: info?.knownExploited?.dateAdded,
         aka: info?.aka ?? [],
         requires: fix.requires,
+        setting: fix.setting,
+        configured: undefined,
       });
     }
   }
@@ -322,15 +432,17 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
     const v = judgeUpdate(table, b, product, level, { name, released, fixes: [], fixesKnown: false }, undefined);
     if (v.status === 'exposed' || v.status === 'unknown') unknownFixes.push(name);
   }
-  const supported = supportOf(product, level, asOf);
+  const supported = supportOf(table, product, level, asOf);
+  const newerThanTable = isNewerThanTable(table, b, product, entry);
   return {
     build, precision: b.precision, product, level, levelReleased, entry,
     newestUpdate: describeNewestUpdate(table, b, product, level, entry),
     supported,
     cves,
     updatesWithUnknownFixes: unknownFixes,
-    waves: table.security.waves.map((w) => waveExposure(w, cves)),
-    recommended: recommend(table, product, level, supported),
+    waves: wavesFor(table, cves),
+    recommended: recommend(table, product, level, supported, newerThanTable),
+    newerThanTable,
     notes,
   };
 }
@@ -342,8 +454,10 @@ export function exposedToKnownExploited(a: BuildAssessment): boolean {
 
 /** Exposure worth showing: exposed and unknown first, highest score first. */
 export function openExposures(a: BuildAssessment): CveExposure[] {
-  const rank: Record<CveStatus, number> = { exposed: 0, unknown: 1, 'needs-config': 2, 'fixed-needs-config': 3, fixed: 4, 'not-affected': 5, 'not-listed': 6 };
+  const rank: Record<CveStatus, number> = {
+    exposed: 0, disputed: 1, unknown: 2, 'needs-config': 3, 'fixed-needs-config': 4, fixed: 5, 'not-affected': 6, 'not-listed': 7,
+  };
   return a.cves
-    .filter((c) => c.status === 'exposed' || c.status === 'unknown' || c.status === 'needs-config')
+    .filter((c) => c.status === 'exposed' || c.status === 'disputed' || c.status === 'unknown' || c.status === 'needs-config')
     .sort((x, y) => rank[x.status] - rank[y.status] || Number(y.knownExploited) - Number(x.knownExploited) || (y.cvss ?? -1) - (x.cvss ?? -1) || x.cve.localeCompare(y.cve));
 }

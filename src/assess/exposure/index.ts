@@ -6,7 +6,7 @@ export {
   type BuildEntry, type CveInfo, type ExposureTable, type ProductInfo, type UpdateInfo, type Wave,
 } from './table.js';
 export {
-  assessBuild, exposedToKnownExploited, openExposures,
+  assessBuild, exposedToKnownExploited, notAKnownBuild, openExposures, wavesFor,
   type BuildAssessment, type CveExposure, type CveStatus, type FixAdvice, type WaveExposure,
 } from './evaluate.js';
 export { readBuildArgument, readBuildInput, readBuildValue, readingCaveat, type BuildReading, type ReadingKind, type ReadResult } from './inputs.js';
@@ -20,4 +20,9 @@ export {
   anyKnownExploitedExposure, assessReadings, exposureReport, probeReading, summarizeTable,
   type ExposureReport, type ServerExposure, type ServerHistoryReport, type TableSummary,
 } from './assess.js';
+export {
+  applySettings, DEFAULT_SETTINGS, factsFor, loadSettings, readSettingsInput, sameServer,
+  type SettingFact, type SettingInfo, type SettingsFile,
+} from './settings.js';
+export { compareCveRecords, looksLikeCveRecords, readCveRecords, type RecordChange, type RecordFix, type RecordReading } from './cve-records.js';
 export { renderConsole, renderCsv, renderJson } from './render.js';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { readBuildArgument, readBuildInput } from './inputs.js';
 import { formatBuild } from './version.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/css-exchange-healthchecker-testdata/', import.meta.url));
 
@@ -36,7 +37,7 @@ describe('CliXml', () => {
     ['E16_ExSetup.xml', '15.1.2375.7'],
   ] as const) {
     it(`reads ExSetup FileVersionInfo from the HealthChecker sample ${file}`, (t) => {
-      if (!existsSync(CORPUS)) return t.skip(`corpus not found at ${CORPUS}`);
+      if (skipIf(t, 'corpus', corpusMissing(CORPUS))) return;
       const r = readBuildInput(readFileSync(`${CORPUS}${file}`, 'utf8'), file);
       assert.equal(r.format, 'clixml');
       assert.deepEqual(r.warnings, []);
@@ -49,7 +50,7 @@ describe('CliXml', () => {
 
   it('reads the AdminDisplayVersion sample as CU-only', (t) => {
     const file = `${CORPUS}E19CU11AdminDisplayVersion.xml`;
-    if (!existsSync(file)) return t.skip(`corpus not found at ${CORPUS}`);
+    if (skipIf(t, 'corpus', corpusMissing(file))) return;
     const r = readBuildInput(readFileSync(file, 'utf8'), 'adv.xml');
     assert.equal(r.readings.length, 1);
     assert.equal(formatBuild(r.readings[0]!.build), '15.2.986.5');

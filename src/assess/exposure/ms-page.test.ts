@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { mergeMicrosoftPage, parseMicrosoftPage, parseRowName, serializeBuilds } from './ms-page.js';
 import { DEFAULT_TABLE, indexTable, loadTable } from './table.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const PAGE_2021 = fileURLToPath(new URL('../../../../shared/corpus/microsoftdocs-exchange-build-numbers/build-numbers-and-release-dates.md', import.meta.url));
 const table = loadTable();
@@ -30,7 +31,7 @@ describe('row names', () => {
 
 describe('Microsoft\'s 2021 page', () => {
   it('has nothing the table lacks, and every in-scope row confirms a known build', (t) => {
-    if (!existsSync(PAGE_2021)) return t.skip(`corpus not found at ${PAGE_2021}`);
+    if (skipIf(t, 'corpus', corpusMissing(PAGE_2021))) return;
     const text = readFileSync(PAGE_2021, 'utf8');
     const { rows } = parseMicrosoftPage(text);
     assert.equal(rows.length, 133, 'the 2010 SP3, 2013, 2016 and 2019 rows');
@@ -45,13 +46,13 @@ describe('Microsoft\'s 2021 page', () => {
 const NEWER_MARKDOWN = `
 |Product name|Release date|Build number<br>(short format)|Build number<br>(long format)|
 |---|---|:---:|:---:|
-|&nbsp;&nbsp;&nbsp;[Exchange Server SE RTM Oct26SU](https://support.microsoft.com/help/5199999)|October 13, 2026|15.2.2562.49|15.02.2562.049|
+|&nbsp;&nbsp;&nbsp;[Exchange Server SE RTM Jan27SU](https://support.microsoft.com/help/5199999)|January 12, 2027|15.2.2562.60|15.02.2562.060|
 |&nbsp;&nbsp;&nbsp;[Exchange Server SE RTM Aug26SU](https://support.microsoft.com/help/5121573)|August 11, 2026|15.2.2562.46|15.02.2562.046|
-|[Exchange Server 2019 CU15 Oct26SU](https://support.microsoft.com/help/5199998)|October 13, 2026|15.1.1748.50|15.01.1748.050|
+|[Exchange Server 2019 CU15 Jan27SU](https://support.microsoft.com/help/5199998)|January 12, 2027|15.1.1748.50|15.01.1748.050|
 `;
 
 const NEWER_TEXT = `
- Exchange Server SE RTM Oct26SU          October 13, 2026        15.2.2562.49    15.02.2562.049
+ Exchange Server SE RTM Jan27SU          January 12, 2027        15.2.2562.60    15.02.2562.060
 
  Exchange Server SE RTM Feb26SU          February 10, 2026       15.2.2562.37    15.02.2562.037
 
@@ -59,34 +60,34 @@ Update Rollup 24 for Exchange Server 2010 SP3     September 5,        14.3.419.0
 `;
 
 const NEWER_HTML = `<html><body><table><tr><th>Product name</th><th>Release date</th></tr>
-<tr><td><a href="https://support.microsoft.com/help/5199999" data-linktype="external">Exchange Server SE RTM Oct26SU</a></td><td>October 13, 2026</td><td>15.2.2562.49</td><td>15.02.2562.049</td></tr>
+<tr><td><a href="https://support.microsoft.com/help/5199999" data-linktype="external">Exchange Server SE RTM Jan27SU</a></td><td>January 12, 2027</td><td>15.2.2562.60</td><td>15.02.2562.060</td></tr>
 </table></body></html>`;
 
 describe('a newer page', () => {
   it('Markdown: adds the new build with its KB, confirms known ones, refuses a build that is not the product it names', () => {
     const m = mergeMicrosoftPage(table, NEWER_MARKDOWN, 'newer.md', '2026-12-01');
     assert.deepEqual(m.added.map((a) => [a.build, a.product, a.level, a.update, a.kind, a.released, a.kb]), [
-      ['15.2.2562.49', 'exchangeSE', 'RTM', 'Oct26SU', 'su', '2026-10-13', 'KB5199999'],
+      ['15.2.2562.60', 'exchangeSE', 'RTM', 'Jan27SU', 'su', '2027-01-12', 'KB5199999'],
     ]);
     assert.equal(m.confirmed, 1);
-    assert.match(m.warnings.map((w) => `${w.where} ${w.message}`).join('\n'), /newer\.md:6 15\.1\.1748\.50 does not belong to Exchange Server 2019 CU15 Oct26SU/);
+    assert.match(m.warnings.map((w) => `${w.where} ${w.message}`).join('\n'), /newer\.md:6 15\.1\.1748\.50 does not belong to Exchange Server 2019 CU15 Jan27SU/);
     assert.equal(m.file.checked, '2026-12-01');
-    assert.ok(m.file.sources.some((s) => s.id === 'ms-page-2026-12-01' && s.asOf === '2026-10-13'));
+    assert.ok(m.file.sources.some((s) => s.id === 'ms-page-2026-12-01' && s.asOf === '2027-01-12'));
     // The merged file loads, and the new build is now the newest SE build the table knows.
     const merged = indexTable(m.file, table.security, table.paths);
-    assert.equal(merged.byBuild.get('15.2.2562.49')?.update, 'Oct26SU');
-    assert.equal(table.byBuild.has('15.2.2562.49'), false, 'the loaded table is not modified');
+    assert.equal(merged.byBuild.get('15.2.2562.60')?.update, 'Jan27SU');
+    assert.equal(table.byBuild.has('15.2.2562.60'), false, 'the loaded table is not modified');
   });
 
   it('text copy: reads rows laid out in columns, and warns on a row whose date is broken across lines', () => {
     const m = mergeMicrosoftPage(table, NEWER_TEXT, 'newer.txt', '2026-12-01');
-    assert.deepEqual(m.added.map((a) => a.build), ['15.2.2562.49']);
+    assert.deepEqual(m.added.map((a) => a.build), ['15.2.2562.60']);
     assert.equal(m.confirmed, 1);
     assert.deepEqual(m.warnings, [{ where: 'line 6', message: 'row for 14.3.419.0 has no readable date' }]);
   });
 
   it('saved HTML: reads the row and the KB from the link', () => {
     const m = mergeMicrosoftPage(table, NEWER_HTML, 'newer.html', '2026-12-01');
-    assert.deepEqual(m.added.map((a) => [a.build, a.kb]), [['15.2.2562.49', 'KB5199999']]);
+    assert.deepEqual(m.added.map((a) => [a.build, a.kb]), [['15.2.2562.60', 'KB5199999']]);
   });
 });

@@ -119,6 +119,17 @@ describe('probe against a fake OWA server on 127.0.0.1 (TLS not needed)', () => 
     assert.equal(r.cve202126855.status, 'inconclusive');
     assert.match(r.cve202126855.evidence, /no answer within 300 ms/);
     assert.equal(r.readings.length, 0);
+    assert.match(r.failed ?? '', /^no answer from 127\.0\.0\.1:\d+: no answer within 300 ms/);
+  });
+
+  it('a closed port is a failed probe, and a server that answers is not', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await probe(`http://127.0.0.1:${port}`, { timeoutMs: 2000 });
+    assert.match(r.failed ?? '', /ECONNREFUSED/);
+    assert.equal((await run('patched')).failed, undefined);
   });
 });
 

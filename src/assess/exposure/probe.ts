@@ -40,6 +40,8 @@ export interface ProbeResult {
   cve202126855: { status: 'vulnerable' | 'not-vulnerable' | 'inconclusive'; evidence: string };
   requests: ProbeRequest[];
   redirectsNotFollowed: string[];
+  /** Why the probe failed when no request got any HTTP answer (closed port, timeout, TLS refused); else undefined. */
+  failed: string | undefined;
   warnings: Warning[];
 }
 
@@ -169,5 +171,9 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
   const rank = (r: ProbeReading): number => (r.showsSecurityUpdates === 'no' ? 1 : 0) + (r.source === 'x-owa-version' ? 0 : 0.5);
   const best = [...readings].sort((a, b) => rank(a) - rank(b))[0];
   if (readings.length === 0) warnings.push({ where: origin.href, message: 'no build found: no X-OWA-Version header and no /owa/auth/<build>/ path' });
-  return { target: origin.href, readings, best, cve202126855: cve, requests, redirectsNotFollowed, warnings };
+  // A host that answered nothing was not probed: its "no build found" and "inconclusive" say nothing about it.
+  const failed = requests.every((q) => q.status === undefined)
+    ? `no answer from ${origin.host}: ${[...new Set(requests.map((q) => q.error ?? 'no response'))].join('; ')}`
+    : undefined;
+  return { target: origin.href, readings, best, cve202126855: cve, requests, redirectsNotFollowed, failed, warnings };
 }

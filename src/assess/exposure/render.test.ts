@@ -5,13 +5,14 @@ import { readBuildInput } from './inputs.js';
 import { renderConsole, renderCsv, renderJson, CSV_HEADER } from './render.js';
 import { loadTable } from './table.js';
 import { parseCsv } from './csv.js';
+import { assertSchema } from '../../test-support/json-schema.js';
 
 const table = loadTable();
-const NOW = new Date('2026-11-28T12:00:00Z');
+const NOW = new Date('2026-12-06T12:00:00Z');
 
 function report(csv: string): ReturnType<typeof exposureReport> {
   const r = readBuildInput(csv, 'inv.csv');
-  return exposureReport(table, assessReadings(table, r.readings, { asOf: '2026-11-28' }), [], r.warnings, NOW, '2026-11-28');
+  return exposureReport(table, assessReadings(table, r.readings, { asOf: '2026-12-06' }), [], r.warnings, NOW, '2026-12-06');
 }
 
 const INVENTORY = [
@@ -41,7 +42,7 @@ describe('CSV output', () => {
     assert.equal(first[col('newest_update')], 'Mar21SU');
     assert.match(first[col('exposed_known_exploited')] ?? '', /CVE-2021-34473/);
     assert.doesNotMatch(first[col('exposed_cves')] ?? '', /CVE-2021-26855/);
-    assert.equal(first[col('table_checked')], '2026-11-28');
+    assert.equal(first[col('table_checked')], '2026-12-06');
     const se = rows[2]!.cells;
     assert.equal(se[col('newest_update')], 'Aug26SU');
     assert.equal(se[col('exposed_known_exploited')], '');
@@ -54,13 +55,13 @@ describe('console and JSON output', () => {
     const text = renderConsole(report(INVENTORY));
     assert.doesNotMatch(text, /\u001b/);
     assert.match(text, /-EX04\\e\[2J/);
-    assert.match(text, /^Build table checked 2026-11-28 \(0 days old\)/);
+    assert.match(text, /^Build table checked 2026-12-06 \(0 days old\)/);
     assert.match(text, /4 servers; 3 exposed to a known-exploited CVE\./);
   });
 
   it('JSON carries every CVE verdict and names products', () => {
     const r = report(INVENTORY);
-    const parsed = JSON.parse(renderJson(r)) as { servers: { assessment: { product: string; cves: { cve: string; status: string }[] } }[] };
+    const parsed = assertSchema<{ servers: { assessment: { product: string; cves: { cve: string; status: string }[] } }[] }>('exposure', renderJson(r));
     assert.equal(parsed.servers[0]?.assessment.product, 'Exchange Server 2019');
     assert.equal(parsed.servers[0]?.assessment.cves.find((c) => c.cve === 'CVE-2021-34473')?.status, 'exposed');
     assert.equal(anyKnownExploitedExposure(r), true);

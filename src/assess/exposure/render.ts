@@ -24,6 +24,11 @@ function versionName(s: ServerExposure): string {
   return product.name.endsWith(level) ? product.name : `${product.name} ${level}`;
 }
 
+/** CVEs a setting decides, on a build that can have it, when no export showed the setting. */
+function needsConfiguration(a: ServerExposure['assessment']): CveExposure[] {
+  return a.cves.filter((c) => c.status === 'needs-config' || c.status === 'fixed-needs-config');
+}
+
 function cveLine(c: CveExposure): string {
   const name = c.aka.length ? ` ${c.aka.join('/')}` : '';
   const score = c.cvss === null ? 'CVSS unknown' : `CVSS ${c.cvss.toFixed(1)}`;
@@ -58,7 +63,7 @@ function serverBlock(s: ServerExposure): string[] {
   const kev = open.filter((c) => c.status === 'exposed' && c.knownExploited);
   const other = open.filter((c) => c.status === 'exposed' && !c.knownExploited);
   const unknown = open.filter((c) => c.status === 'unknown');
-  const config = open.filter((c) => c.status === 'needs-config');
+  const config = needsConfiguration(a);
   if (kev.length) {
     out.push('  EXPOSED to known-exploited CVEs:');
     for (const c of kev) out.push(`    ${cveLine(c)}`);
@@ -68,11 +73,27 @@ function serverBlock(s: ServerExposure): string[] {
     out.push(`  exposed to ${other.length} other CVE${other.length === 1 ? '' : 's'}${other.length > top.length ? ` (highest scores shown; all in --json/--csv)` : ''}:`);
     for (const c of top) out.push(`    ${cveLine(c)}`);
   }
+  const disputed = open.filter((c) => c.status === 'disputed');
+  if (disputed.length) {
+    out.push(`  disputed: ${disputed.length} CVE${disputed.length === 1 ? '' : 's'} (the sources name different updates; the advice takes the later):`);
+    for (const c of disputed) out.push(`    ${c.cve} (${c.knownExploited ? 'known exploited; ' : ''}${c.reason})${c.fix ? `; ${c.fix.text}` : ''}`);
+  }
   if (unknown.length) {
     const kevUnknown = unknown.filter((c) => c.knownExploited);
     out.push(`  cannot tell from this reading: ${unknown.length} CVE${unknown.length === 1 ? '' : 's'}${kevUnknown.length ? `, known exploited among them: ${kevUnknown.map((c) => c.cve).join(', ')}` : ''}`);
   }
-  if (config.length) out.push(`  fixed only by configuration: ${config.map((c) => `${c.cve} (${c.requires ?? ''})`).join(', ')}`);
+  if (config.length) {
+    out.push('  needs configuration (the build can be protected; a setting decides, and no export given shows it):');
+    const bySetting = new Map<string, CveExposure[]>();
+    for (const c of config) bySetting.set(c.requires ?? 'a setting', [...(bySetting.get(c.requires ?? 'a setting') ?? []), c]);
+    for (const [requires, cves] of bySetting) {
+      out.push(`    ${requires}: ${cves.map((c) => `${c.cve}${c.knownExploited ? ' (known exploited)' : ''}`).join(', ')}`);
+    }
+  }
+  if (s.settings.length) {
+    out.push('  settings read:');
+    for (const f of s.settings) out.push(`    ${f.setting} ${f.value ? 'on' : 'off'}: ${safeText(f.evidence)}`);
+  }
   if (a.updatesWithUnknownFixes.length) {
     out.push(`  missing updates whose fixes are not in the table: ${a.updatesWithUnknownFixes.join(', ')}`);
   }
@@ -98,10 +119,11 @@ export function renderConsole(report: ExposureReport): string {
       String(open.filter((c) => c.status === 'exposed' && c.knownExploited).length),
       String(open.filter((c) => c.status === 'exposed').length),
       String(open.filter((c) => c.status === 'unknown').length),
+      String(needsConfiguration(s.assessment).length),
     ];
   });
   if (rows.length) {
-    const head = ['Server', 'Build', 'Version', 'Newest update', 'Supported', 'KEV exposed', 'Exposed', 'Unknown'];
+    const head = ['Server', 'Build', 'Version', 'Newest update', 'Supported', 'KEV exposed', 'Exposed', 'Unknown', 'Needs config'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), '');
@@ -118,7 +140,8 @@ export function renderConsole(report: ExposureReport): string {
   for (const s of report.servers) lines.push(...serverBlock(s), '');
   for (const p of report.probes) {
     lines.push(`probe ${safeText(p.target)}: sent ${p.requests.length} request${p.requests.length === 1 ? '' : 's'} (${p.requests.map((r) => `${new URL(r.url).pathname} ${r.status ?? r.error ?? ''}`).join('; ')})`);
-    if (p.readings.length === 0) lines.push('  no build found');
+    if (p.failed) lines.push(`  PROBE FAILED: ${safeText(p.failed)}; nothing is known about this host`);
+    else if (p.readings.length === 0) lines.push('  no build found');
     for (const r of p.readings) lines.push(`  ${r.source} ${safeText(r.value)}: shows Security Updates: ${r.showsSecurityUpdates}. ${r.note}`);
     lines.push(`  CVE-2021-26855 (Microsoft's check): ${p.cve202126855.status} (${safeText(p.cve202126855.evidence)})`);
     for (const r of p.redirectsNotFollowed) lines.push(`  redirect to another host not followed: ${safeText(r)}`);
@@ -140,7 +163,7 @@ export const CSV_HEADER = [
   'server', 'input_kind', 'input_text', 'input_origin', 'build', 'shows_security_updates', 'product', 'cu', 'cu_released',
   'newest_update', 'newest_update_released', 'newest_update_kb', 'newest_update_certain', 'supported', 'support_note',
   'exposed_known_exploited', 'exposed_cves', 'unknown_cves', 'needs_config_cves', 'max_cvss_exposed', 'waves_exposed',
-  'missing_updates_with_unknown_fixes', 'recommended', 'live_cve_2021_26855', 'table_checked',
+  'missing_updates_with_unknown_fixes', 'recommended', 'live_cve_2021_26855', 'table_checked', 'disputed_cves', 'newer_than_table',
 ];
 
 /** One row per server; every cell that came from the input is neutralised against formulas. */
@@ -170,13 +193,15 @@ export function renderCsv(report: ExposureReport): string {
       exposed.filter((c) => c.knownExploited).map((c) => c.cve).join(' '),
       exposed.map((c) => c.cve).join(' '),
       open.filter((c) => c.status === 'unknown').map((c) => c.cve).join(' '),
-      open.filter((c) => c.status === 'needs-config').map((c) => c.cve).join(' '),
+      needsConfiguration(a).map((c) => c.cve).join(' '),
       maxScore === null ? '' : maxScore.toFixed(1),
       a.waves.filter((w) => w.status === 'exposed').map((w) => w.wave).join(' '),
       a.updatesWithUnknownFixes.join(' '),
       a.recommended,
       s.liveCheck?.status,
       report.table.checked,
+      open.filter((c) => c.status === 'disputed').map((c) => c.cve).join(' '),
+      a.newerThanTable ? 'yes' : 'no',
     ]));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
+import { compareBuilds, formatBuild, mustParse, parseDotted, type ExchangeBuild } from './version.js';
 
 export type BuildKind =
   | 'preview' | 'rtm' | 'cu' | 'sp' | 'ru' | 'su' | 'hu' | 'legacy-su' | 'interim' | 'disputed';
@@ -37,6 +37,8 @@ export interface ProductInfo {
   supportNote?: string;
   supportSource?: string;
   esu?: { levels: string[]; updatesUntil: string; note: string; source: string };
+  /** The first build of the product's last CU (or rollup): no later one exists, so a higher build part is a typo. */
+  lastLevel?: { build: string; sources: string[]; note: string };
 }
 
 export interface BuildEntry {
@@ -62,6 +64,14 @@ export interface Fix {
   requires?: string;
   /** The fix for this product is configuration only; no build fixes it. */
   noBuildFix?: boolean;
+  /** The setting (an id in settings.json) whose state decides the CVE on a build that has the fix. */
+  setting?: string;
+  /** An earlier update from which the setting alone protects a build that lacks this fix. */
+  configurableFrom?: string;
+  /** A security update the table has no build for fixed it first: builds from `from` up to the fix cannot be told. */
+  suNotInTable?: { from: string; note: string };
+  /** Another source says an earlier update fixes it: a build between the two is "disputed", and advice takes the later. */
+  disputedWith?: { update: string; source: string; note: string };
   note?: string;
   source?: string;
 }
@@ -109,6 +119,8 @@ export interface BuildsFile {
   schema: 'exir.exchange-builds/1';
   checked: string;
   description?: string;
+  /** How many of the newest CUs Microsoft services (the newest and the one before). */
+  servicing?: { cusServiced: number; source: string; note: string };
   sources: Source[];
   products: ProductInfo[];
   builds: BuildEntry[];
@@ -176,6 +188,11 @@ function validateBuilds(data: unknown, path: string): BuildsFile {
   check(Array.isArray(f.products) && Array.isArray(f.builds) && Array.isArray(f.sources), path, 'products, builds and sources must be arrays');
   const products = new Set(f.products.map((p) => p.id));
   const sources = new Set(f.sources.map((s) => s.id));
+  for (const p of f.products) {
+    if (!p.lastLevel) continue;
+    check(parseDotted(p.lastLevel.build)?.precision === 'full', `${path} product ${p.id}`, `lastLevel is not a four-part build: ${p.lastLevel.build}`);
+    check(p.lastLevel.sources.every((s) => sources.has(s)), `${path} product ${p.id}`, 'lastLevel names a source that is not listed');
+  }
   f.builds.forEach((b, i) => {
     const where = `${path} builds[${i}]`;
     check(typeof b.build === 'string', where, 'build is missing');
@@ -204,6 +221,8 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
     check(Array.isArray(u.fixes), where, 'fixes must be an array');
     for (const fix of u.fixes) {
       check(f.cves[fix.cve] !== undefined, where, `${fix.cve} has no entry in cves`);
+      check(fix.configurableFrom === undefined || f.updates.some((x) => x.name === fix.configurableFrom), where, `${fix.cve}: configurableFrom names no update`);
+      check(fix.disputedWith === undefined || f.updates.some((x) => x.name === fix.disputedWith?.update), where, `${fix.cve}: disputedWith names no update`);
       check(fix.products.every((p) => products.has(p)), where, `${fix.cve} names an unknown product`);
     }
   });

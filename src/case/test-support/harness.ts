@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Row, SqlValue } from '../db/driver.js';
 import { numberedPlaceholders } from '../db/driver.js';
 import type { CaseStore, OpenOptions } from '../store.js';
 import { openStore } from '../store.js';
+import { PG_URL, postgresMissing, skipIf } from '../../test-support/skips.js';
 
 export interface Harness {
   engine: 'sqlite' | 'postgres';
@@ -63,20 +65,6 @@ function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
-}
-
-/** Is the server there? Resolves to undefined when it is, or the reason it is not. */
-export async function pgUnreachable(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message || err.name : String(err);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /** One database for the whole run (dropped by `drop`), one fresh schema per harness. */
@@ -146,4 +134,24 @@ export async function withStore<T>(factory: HarnessFactory, fn: (store: CaseStor
   } finally {
     await h.dispose();
   }
+}
+
+/**
+ * Runs a suite against SQLite and against PostgreSQL (PG_URL); when the server cannot be reached
+ * the PostgreSQL half is one test that skips and says why (and fails in CI).
+ */
+export async function onBothStores(suite: (engine: string, factory: HarnessFactory) => void, title: string): Promise<void> {
+  suite('SQLite', sqliteHarnesses());
+  const missing = await postgresMissing(PG_URL);
+  if (missing !== undefined) {
+    describe(`${title} on PostgreSQL`, () => {
+      it('runs against a PostgreSQL server', (t) => {
+        skipIf(t, 'postgres', missing);
+      });
+    });
+    return;
+  }
+  const pgRun = pgHarnesses(PG_URL);
+  suite('PostgreSQL', pgRun.factory);
+  after(() => pgRun.drop());
 }

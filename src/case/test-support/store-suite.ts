@@ -456,7 +456,7 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
         assert.match((await store.story('acme/proxylogon')).open[0] ?? '', /AUDIT LOG IS BROKEN/);
       }));
 
-it('seals each scan: an edited verdict, a removed finding or a scan row slipped in is caught by the check', () => withStore(factory, async (store, h) => {
+      it('seals each scan: an edited verdict, a removed finding or a scan row slipped in is caught by the check', () => withStore(factory, async (store, h) => {
         await newCase(store);
         const a = evidenceFile('bundle1/a.log');
         const gap = { server: 'EXCH01', source: 'httpproxy' as const, files: 1, records: 10, firstTime: '2021-03-05T00:00:00.000Z', lastTime: '2021-03-06T00:00:00.000Z', gaps: [] };
@@ -512,7 +512,37 @@ it('seals each scan: an edited verdict, a removed finding or a scan row slipped 
         assert.deepEqual(check.seals, { held: 0, unsealed: 1 });
       }));
 
-            it('keeps one chain when several writers change a case at once', () => withStore(factory, async (store, h) => {
+      it('with the triggers dropped, an edited actor and two rows swapped (hashes recomputed) both break the chain', () => withStore(factory, async (store, h) => {
+        await newCase(store);
+        for (const status of ['investigating', 'contained', 'eradicated'] as const) await store.updateCase('acme/proxylogon', { status });
+        if (h.engine === 'sqlite') await h.raw('DROP TRIGGER audit_log_no_update');
+        else await h.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+        assert.ok((await store.auditLog('acme/proxylogon')).length >= 4);
+
+        await h.raw("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
+        const actor = await store.checkAudit('acme/proxylogon');
+        assert.deepEqual(actor.problems.map((p) => [p.seq, /does not match its hash/.test(p.reason)]), [[2, true]]);
+        await h.raw("UPDATE audit_log SET actor = 'tester' WHERE seq = 2");
+        assert.equal((await store.checkAudit('acme/proxylogon')).intact, true);
+
+        // Rows 2 and 3 trade places, each rehashed so its own hash holds: only the link to the row before shows it.
+        const [second, third] = (await store.auditLog('acme/proxylogon')).filter((e) => e.seq === 2 || e.seq === 3).map((e) => ({
+          caseRef: 'acme/proxylogon', seq: e.seq, at: e.at, actor: e.actor, entity: e.entity, entityId: e.entityId, action: e.action,
+          beforeJson: e.before === undefined ? null : canonicalJson(e.before), afterJson: e.after === undefined ? null : canonicalJson(e.after),
+          prevHash: e.prevHash,
+        }));
+        for (const [into, from] of [[second!, third!], [third!, second!]] as const) {
+          const moved = { ...from, seq: into.seq, at: into.at };
+          await h.raw('UPDATE audit_log SET entity = ?, entity_id = ?, action = ?, before_json = ?, after_json = ?, prev_hash = ?, hash = ? WHERE seq = ?',
+            [moved.entity, moved.entityId, moved.action, moved.beforeJson, moved.afterJson, moved.prevHash, entryHash(moved), into.seq]);
+        }
+        const swapped = await store.checkAudit('acme/proxylogon');
+        assert.equal(swapped.intact, false);
+        assert.ok(swapped.problems.every((p) => !/does not match its hash/.test(p.reason)), 'every row matches its own hash');
+        assert.deepEqual(swapped.problems.filter((p) => /does not follow/.test(p.reason)).map((p) => p.seq), [2, 3, 4]);
+      }));
+
+      it('keeps one chain when several writers change a case at once', () => withStore(factory, async (store, h) => {
         await newCase(store);
         const other = await h.open();
         await Promise.all([

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { compareToBaseline, loadBaseline } from './baseline.js';
 import { keepRow, parseBaselineCsv } from './make-baseline.js';
 import { placeOf } from './paths.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const LOGON_2016_2019 = '49194ca2dc5ff65a4e4438b3b68d11d63ed72e12cf72b76949733f4b5196a9b2';
 const LOGON_2013 = '5364b7bcbbaef47cc3fea2c2e7206b33b4514c461773ef2bf38addcd9c8376d3';
@@ -77,10 +78,7 @@ test('files the baseline does not cover are not compared', () => {
 const corpus = fileURLToPath(new URL('../../../../shared/corpus/css-exchange-hash-baselines/', import.meta.url));
 
 test('the compact copy holds exactly the corpus baselines\' web files (oracle)', (t) => {
-  if (!existsSync(corpus)) {
-    t.skip(`corpus not found at ${corpus}`);
-    return;
-  }
+  if (skipIf(t, 'corpus', corpusMissing(corpus))) return;
   let kept = 0;
   for (const name of readdirSync(corpus).filter((n) => n.endsWith('.csv.gz'))) {
     const { rows, bad } = parseBaselineCsv(gunzipSync(readFileSync(join(corpus, name))).toString('utf8'));

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { compilePattern, loadIocs, matchHashes, matchPath, pathTail } from './ioc.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const { index, warnings } = await loadIocs();
 
@@ -81,10 +82,7 @@ test('a bad list or entry is reported with its place and the rest still load', a
 const corpus = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
 
 test('every file indicator of the corpus copies is in the lists (oracle)', (t) => {
-  if (!existsSync(corpus)) {
-    t.skip(`corpus not found at ${corpus}`);
-    return;
-  }
+  if (skipIf(t, 'corpus', corpusMissing(corpus))) return;
   const mstic = readFileSync(join(corpus, 'azure-sentinel-mstic-iocs/MSTICIoCs-ExchangeServerVulnerabilitiesDisclosedMarch2021.csv'), 'utf8').split(/\r?\n/).slice(1).filter(Boolean);
   for (const row of mstic) {
     const [, , value = '', type] = row.split(',');

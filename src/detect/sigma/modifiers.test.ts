@@ -231,6 +231,21 @@ void test('fieldref compares two fields, with contains/startswith/endswith and c
         path|fieldref|contains: user
     condition: sel`);
   assert.equal(contains.match(record({ path: 'C:\\Users\\Bob\\x', user: 'bob' })), true);
+  assert.equal(contains.match(record({ path: 'C:\\Users\\Alice\\x', user: 'bob' })), false);
+  const starts = ruleFrom(`
+    sel:
+        path|fieldref|startswith: user
+    condition: sel`);
+  assert.equal(starts.match(record({ path: 'Bob\\Desktop', user: 'bob' })), true);
+  assert.equal(starts.match(record({ path: 'C:\\Bob', user: 'bob' })), false, 'contains it, but does not start with it');
+  assert.equal(starts.match(record({ path: 'Desktop\\bob', user: 'bob' })), false, 'ends with it, but does not start with it');
+  const ends = ruleFrom(`
+    sel:
+        path|fieldref|endswith: user
+    condition: sel`);
+  assert.equal(ends.match(record({ path: 'C:\\Users\\BOB', user: 'bob' })), true);
+  assert.equal(ends.match(record({ path: 'bob\\Desktop', user: 'bob' })), false, 'starts with it, but does not end with it');
+  assert.equal(ends.match(record({ path: 'C:\\bob\\x', user: 'bob' })), false, 'contains it, but does not end with it');
   const cased = ruleFrom(`
     sel:
         user|fieldref|cased: target

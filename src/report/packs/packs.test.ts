@@ -9,6 +9,8 @@ import { refreshObligations } from '../../regulatory/refresh.js';
 import { PACKS } from '../../regulatory/rules.js';
 import { breakable } from './html.js';
 import { chromiumMissing, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from './index.js';
+import { skipIf } from '../../test-support/skips.js';
+import { assertSchema } from '../../test-support/json-schema.js';
 
 let fx: Fixture;
 const drafts: Draft[] = [];
@@ -72,18 +74,15 @@ test('DOCX: an editable Word document holding every field, open questions shaded
 });
 
 test('JSON: the whole draft, with a format marker', () => {
-  const parsed = JSON.parse(renderPackJson(drafts[0] as Draft)) as { format: string; pack: string; open: unknown[]; sections: unknown[] };
+  const parsed = assertSchema<{ format: string; pack: string; open: unknown[]; sections: unknown[] }>('pack-draft', renderPackJson(drafts[0] as Draft));
+  for (const d of drafts) assertSchema('pack-draft', renderPackJson(d));
   assert.equal(parsed.format, 'exir-pack-draft');
   assert.equal(parsed.pack, 'joic');
   assert.equal(parsed.sections.length, (drafts[0] as Draft).sections.length);
 });
 
 test('PDF: printed by Chromium, one file per pack', async (t) => {
-  const missing = chromiumMissing();
-  if (missing) {
-    t.skip(missing);
-    return;
-  }
+  if (skipIf(t, 'chromium', chromiumMissing())) return;
   const pdfs = await renderPackPdfs([drafts[0] as Draft, drafts[2] as Draft]);
   assert.equal(pdfs.length, 2);
   for (const pdf of pdfs) {

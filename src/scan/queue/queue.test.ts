@@ -17,6 +17,7 @@ import { scan } from '../run.js';
 import { iisLog } from '../test-helpers.js';
 import { QUEUE_NAME, redisConnection } from './names.js';
 import { startWorker as startInProcessWorker } from './worker.js';
+import { suiteSkip } from '../../test-support/skips.js';
 
 // A queued scan against the real engines: Redis (BullMQ) and PostgreSQL on this machine. The same
 // evidence scanned in one process and through the queue with one and with three worker processes
@@ -94,7 +95,7 @@ function comparable(result: ScanResult): string {
   return toJson({ ...result, scannedAt: '' });
 }
 
-describe('scans through the queue', { skip: missing ? `queue tests need Redis and PostgreSQL: ${missing}` : false }, () => {
+describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue tests need Redis and PostgreSQL: ${missing}`) }, () => {
   let dir: string;
   let oneProcess: ScanResult;
   const workers: Running[] = [];

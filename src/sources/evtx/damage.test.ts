@@ -2,11 +2,12 @@
 // every damage must be reported with its byte offset.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { collect, type Collected } from './test-helpers/collect.js';
 import type { WinEvent } from './types.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/evtx-attack-samples/', import.meta.url));
 const FILE = 'privexchange_dirkjan.evtx';
@@ -29,10 +30,7 @@ const RECORDS = [
 
 async function setUp(t: TestContext): Promise<{ bytes: Buffer; clean: Collected } | undefined> {
   const path = CORPUS + FILE;
-  if (!existsSync(path)) {
-    t.skip(`corpus not found at ${path}`);
-    return undefined;
-  }
+  if (skipIf(t, 'corpus', corpusMissing(path))) return undefined;
   const bytes = readFileSync(path);
   const clean = await collect(bytes);
   assert.deepEqual(clean.events.map((e) => [e.recordId, e.origin.offset, e.eventId]), RECORDS.map((r) => [r.id, r.offset, r.eventId]));

@@ -2,19 +2,17 @@
 // python-evtx 0.6.1 output for the same files (record counts, EventIDs, times, data values).
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { collect, type Collected } from './test-helpers/collect.js';
+import { corpusMissing, skipIf } from '../../test-support/skips.js';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/evtx-attack-samples/', import.meta.url));
 
 function sample(t: TestContext, name: string): Buffer | undefined {
   const path = CORPUS + name;
-  if (!existsSync(path)) {
-    t.skip(`corpus not found at ${path}`);
-    return undefined;
-  }
+  if (skipIf(t, 'corpus', corpusMissing(path))) return undefined;
   return readFileSync(path);
 }
 

@@ -8,6 +8,7 @@ import { splitQuoted } from '../csv-split.js';
 import { FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
+import { readThrough } from '../reader.js';
 import { TimeRange } from '../time-range.js';
 import { parseEventData } from './event-data.js';
 import { isExchangeTime, normaliseExchangeTime } from './exchange-time.js';
@@ -241,8 +242,6 @@ export const exchangeCsvReader: LogReader = {
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new ExchangeCsvFile(new StatsBuilder(options.path), options);
     const scanner = new RecordScanner({ separator: COMMA, quotes: true, literals: options.literals }, file);
-    for await (const chunk of chunks) scanner.push(chunk);
-    scanner.finish();
-    return file.finish();
+    return readThrough(chunks, scanner, file);
   },
 };

@@ -7,6 +7,7 @@ import { valueSpan, type Span } from '../bytes/field-span.js';
 import { FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
+import { readThrough } from '../reader.js';
 import { isClockAt, isDateAt, TimeRange } from '../time-range.js';
 import { parseExchangeQuerySuffix } from './exchange-query.js';
 import { parseW3cFieldNames, sniffW3c } from './w3c-sniff.js';
@@ -188,8 +189,6 @@ export const w3cReader: LogReader = {
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new W3cFile(new StatsBuilder(options.path), options);
     const scanner = new RecordScanner({ separator: SPACE, quotes: false, literals: options.literals }, file);
-    for await (const chunk of chunks) scanner.push(chunk);
-    scanner.finish();
-    return file.finish();
+    return readThrough(chunks, scanner, file);
   },
 };

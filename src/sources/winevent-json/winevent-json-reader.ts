@@ -4,6 +4,7 @@
 import type { SourceKind } from '../../core/types.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
+import { readThrough } from '../reader.js';
 import { winEventRecord } from '../winevent-record.js';
 import { eventFromJson, isObject, shapeOf, type JsonShape } from './json-shapes.js';
 import { LineSplitter, type LineSink } from './line-splitter.js';
@@ -122,8 +123,6 @@ export const wineventJsonReader: LogReader = {
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new JsonEventFile(options);
     const splitter = new LineSplitter(file);
-    for await (const chunk of chunks) splitter.push(chunk);
-    splitter.finish();
-    return file.finish();
+    return readThrough(chunks, splitter, file);
   },
 };

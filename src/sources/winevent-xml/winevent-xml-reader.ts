@@ -4,6 +4,7 @@
 import type { SourceKind } from '../../core/types.js';
 import { StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
+import { readThrough } from '../reader.js';
 import { winEventRecord } from '../winevent-record.js';
 import { literalTest } from '../winevent-json/literal-test.js';
 import { EventSplitter, type EventSink } from './event-splitter.js';
@@ -68,8 +69,6 @@ export const wineventXmlReader: LogReader = {
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new XmlEventFile(options);
     const splitter = new EventSplitter(file);
-    for await (const chunk of chunks) splitter.push(chunk);
-    splitter.finish();
-    return file.finish();
+    return readThrough(chunks, splitter, file);
   },
 };

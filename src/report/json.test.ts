@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assertSchema, schemaErrors } from '../test-support/json-schema.js';
+import { toJson } from './json.js';
+import { HOSTILE, sampleResult } from './test-support/sample-result.js';
+
+test('the scan result JSON matches its published schema, every part filled in', () => {
+  const parsed = assertSchema<ReturnType<typeof sampleResult>>('scan-result', toJson(sampleResult()));
+  assert.equal(parsed.findings.length, 3);
+});
+
+test('the JSON holds the result as it is, unknowns left out, times in UTC', () => {
+  const result = sampleResult();
+  const parsed = JSON.parse(toJson(result)) as Record<string, unknown>;
+  assert.deepEqual(parsed, JSON.parse(JSON.stringify(result)));
+  assert.equal(parsed['scannedAt'], '2021-03-10T09:00:00.000Z');
+  assert.ok(!('server' in (parsed['evidence'] as object[])[1]!), 'an unknown server is left out, not null');
+});
+
+test('bidi overrides and C1 controls from the evidence are escaped, and read back unchanged', () => {
+  const text = toJson(sampleResult());
+  assert.ok(!text.includes('\u202e'));
+  assert.ok(text.includes('\\u202e'));
+  assert.ok(text.endsWith('}\n'));
+  const parsed = JSON.parse(text) as ReturnType<typeof sampleResult>;
+  assert.equal(parsed.findings[0]?.userAgent, HOSTILE);
+});
+
+test('the schema is not a formality: an unpublished key, a wrong stage or a local time fails it', () => {
+  const extra = JSON.parse(toJson(sampleResult())) as { findings: Record<string, unknown>[]; scannedAt: string };
+  extra.findings[0]!['score'] = 3;
+  assert.deepEqual(schemaErrors('scan-result', extra), ['/findings/0 must NOT have additional properties: score']);
+  const stage = JSON.parse(toJson(sampleResult())) as { findings: Record<string, unknown>[] };
+  stage.findings[1]!['stage'] = 'pwned';
+  assert.deepEqual(schemaErrors('scan-result', stage), ['/findings/1/stage must be equal to one of the allowed values']);
+  const local = JSON.parse(toJson(sampleResult())) as { scannedAt: string };
+  local.scannedAt = '2021-03-10 09:00:00 GMT';
+  assert.equal(schemaErrors('scan-result', local).length, 1);
+});
