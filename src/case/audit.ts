@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { Row, SqlRunner } from './db/driver.js';
 import { num, optStr, str } from './db/driver.js';
+import { checkSeals } from './seal.js';
 import type { AuditCheck, AuditEntry } from './types.js';
 
 export interface AuditChange {
@@ -90,6 +91,18 @@ export async function readAudit(run: SqlRunner, caseId: number): Promise<AuditEn
   });
 }
 
+function isScanRecord(row: Row, scanId?: number): boolean {
+  return row.entity === 'scan' && row.action === 'record' && (scanId === undefined || row.entity_id === String(scanId));
+}
+
+/** The scans the log says were recorded, with the seal each entry carries (none from before seals). */
+function scanRecords(rows: Row[]): { scanId: number; seal: string | undefined }[] {
+  return rows.filter((r) => isScanRecord(r)).map((r) => {
+    const after = r.after_json === null || r.after_json === undefined ? {} : JSON.parse(str(r, 'after_json')) as { seal?: unknown };
+    return { scanId: Number(str(r, 'entity_id')), seal: typeof after.seal === 'string' ? after.seal : undefined };
+  });
+}
+
 /** Recomputes every hash from the stored columns and walks the chain to the head the case row holds. */
 export async function checkAudit(run: SqlRunner, caseId: number): Promise<AuditCheck> {
   const problems: AuditCheck['problems'] = [];
@@ -108,5 +121,10 @@ export async function checkAudit(run: SqlRunner, caseId: number): Promise<AuditC
   }
   if (head.seq !== rows.length) problems.push({ seq: undefined, reason: `the case records ${head.seq} entries but ${rows.length} are present` });
   if (head.hash !== prev) problems.push({ seq: undefined, reason: 'the last entry is not the head the case records' });
-  return { intact: problems.length === 0, entries: rows.length, head: prev, problems };
+  const seals = await checkSeals(run, caseId, scanRecords(rows));
+  for (const p of seals.problems) {
+    const entry = rows.find((r) => isScanRecord(r, p.scanId));
+    problems.push({ seq: entry ? num(entry, 'seq') : undefined, reason: p.reason });
+  }
+  return { intact: problems.length === 0, entries: rows.length, head: prev, problems, seals: { held: seals.held, unsealed: seals.unsealed } };
 }

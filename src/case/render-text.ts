@@ -168,7 +168,8 @@ export function renderDecisions(decisions: Decision[], zone = DEFAULT_ZONE): str
 }
 
 export function renderAuditCheck(a: AuditCheck): string {
-  if (a.intact) return `Audit chain intact: ${a.entries} entries, head ${a.head.slice(0, 16)}.`;
+  const seals = `${a.seals.held} scan seal(s) hold${a.seals.unsealed > 0 ? `; ${a.seals.unsealed} scan(s) recorded before seals, not checked` : ''}`;
+  if (a.intact) return `Audit chain intact: ${a.entries} entries, head ${a.head.slice(0, 16)}. ${seals}.`;
   return [`AUDIT CHAIN BROKEN: ${a.problems.length} problem(s) in ${a.entries} entries`,
     ...a.problems.map((p) => `  ${p.seq === undefined ? 'head' : `entry ${p.seq}`}: ${p.reason}`)].join('\n');
 }

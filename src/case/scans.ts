@@ -7,7 +7,8 @@ import { appendAudit } from './audit.js';
 import { lockCase } from './case-ref.js';
 import type { StoreContext } from './context.js';
 import type { SqlRunner, SqlValue } from './db/driver.js';
-import { num } from './db/driver.js';
+import { num, str } from './db/driver.js';
+import { computeSeal } from './seal.js';
 import { normaliseTime } from './times.js';
 import type { RecordScanOutcome, ScanMeta } from './types.js';
 
@@ -35,6 +36,24 @@ function fileRow(caseId: number, scanId: number, f: EvidenceFile): SqlValue[] {
 function findingRow(caseId: number, scanId: number, identity: string, f: Finding): SqlValue[] {
   return [caseId, f.ruleId, identity, f.origin.line, f.origin.offset, f.origin.path, f.title, JSON.stringify(f.cves), f.stage, f.severity,
     normaliseTime(f.time) ?? null, f.server, f.clientIp ?? null, f.user ?? null, JSON.stringify(f.fields), f.benign ?? null, scanId];
+}
+
+/** How many of the scan's files and findings the case does not hold yet (read under the case's lock). */
+async function newRows(tx: SqlRunner, caseId: number, files: Map<string, EvidenceFile>, findings: Map<string, { identity: string; finding: Finding }>): Promise<{ files: number; findings: number }> {
+  const shas = [...new Set([...files.keys(), ...[...findings.values()].map((f) => f.identity)])];
+  const heldFiles = new Set<string>();
+  const heldFindings = new Set<string>();
+  for (let i = 0; i < shas.length; i += BATCH) {
+    const batch = shas.slice(i, i + BATCH);
+    const marks = batch.map(() => '?').join(', ');
+    for (const r of await tx.all(`SELECT sha256 FROM scanned_files WHERE case_id = ? AND sha256 IN (${marks})`, [caseId, ...batch])) heldFiles.add(str(r, 'sha256'));
+    const rows = await tx.all(`SELECT rule_id, evidence_sha256, line, byte_offset FROM findings WHERE case_id = ? AND evidence_sha256 IN (${marks})`, [caseId, ...batch]);
+    for (const r of rows) heldFindings.add(JSON.stringify([str(r, 'rule_id'), str(r, 'evidence_sha256'), num(r, 'line'), num(r, 'byte_offset')]));
+  }
+  return {
+    files: [...files.keys()].filter((sha) => !heldFiles.has(sha)).length,
+    findings: [...findings.keys()].filter((key) => !heldFindings.has(key)).length,
+  };
 }
 
 export async function recordScan(ctx: StoreContext, ref: string, result: ScanResult, meta: ScanMeta): Promise<RecordScanOutcome> {
@@ -70,11 +89,16 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
     const caseId = resolved.caseId;
     const at = ctx.now();
     const before = await counts(tx, caseId);
+    // What is new is known before the scan row is written, so the row is written once and never
+    // updated: the scans table is append-only like the rest of what a scan leaves.
+    const predicted = await newRows(tx, caseId, files, findings);
     const scanRow = await tx.get(
-      `INSERT INTO scans (case_id, recorded_at, actor, args, tool_version, scanned_at, rules_loaded, rules_failed, warnings)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO scans (case_id, recorded_at, actor, args, tool_version, scanned_at, rules_loaded, rules_failed,
+         files_added, files_unchanged, findings_added, findings_unchanged, warnings)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [caseId, at, meta.actor, JSON.stringify(meta.args), result.tool.version, normaliseTime(result.scannedAt) ?? null,
-        result.rules.loaded, result.rules.failed, JSON.stringify([...result.warnings, ...warnings])]);
+        result.rules.loaded, result.rules.failed, predicted.files, files.size - predicted.files, predicted.findings,
+        findings.size - predicted.findings, JSON.stringify([...result.warnings, ...warnings])]);
     if (!scanRow) throw new Error('scan insert returned nothing');
     const scanId = num(scanRow, 'id');
 
@@ -114,12 +138,15 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
       unchanged: { evidence: files.size - filesAdded, findings: findings.size - findingsAdded },
       warnings,
     };
-    await tx.run('UPDATE scans SET files_added = ?, files_unchanged = ?, findings_added = ?, findings_unchanged = ? WHERE id = ?',
-      [filesAdded, outcome.unchanged.evidence, findingsAdded, outcome.unchanged.findings, scanId]);
+    if (filesAdded !== predicted.files || findingsAdded !== predicted.findings) {
+      throw new Error(`the scan added ${filesAdded} files and ${findingsAdded} findings, not the ${predicted.files} and ${predicted.findings} foreseen`);
+    }
+    const { seal, rows } = await computeSeal(tx, scanId);
     const after = await counts(tx, caseId);
     await appendAudit(tx, caseId, meta.actor, at, {
       entity: 'scan', entityId: String(scanId), action: 'record',
-      before, after: { ...after, added: outcome.added, unchanged: outcome.unchanged, servers: serverNames, args: meta.args, tool: result.tool.version },
+      before, after: { ...after, added: outcome.added, unchanged: outcome.unchanged, servers: serverNames, args: meta.args, tool: result.tool.version,
+        seal, sealedRows: rows },
     });
     return outcome;
   });

@@ -2,7 +2,7 @@
 // server) is the default; PostgreSQL serves a team and the scale-out work. Both run the same
 // repository code through a small driver, and the same test suite runs against both.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Coverage, MailboxTouch, ScanResult, Session } from '../core/types.js';
@@ -172,12 +172,32 @@ export function storeTarget(url: string | undefined, workspace: string | undefin
   throw new CaseError('--db must be a postgres://… URL or sqlite:FILE (or leave it out for the SQLite file in the workspace)');
 }
 
+/**
+ * SQLite makes a new, empty store for a missing or 0-byte file without a word. Where a store
+ * existed (its journal files are still there) or the file was emptied, that would hide the loss.
+ */
+function refuseLostStore(file: string): void {
+  let size: number | undefined;
+  try {
+    size = statSync(file).size;
+  } catch {
+    size = undefined;
+  }
+  if (size === 0) {
+    throw new CaseError(`the case store ${file} is empty (0 bytes): it was truncated or never finished. Restore it from a backup; exir will not start a new store in its place`);
+  }
+  if (size === undefined && (existsSync(`${file}-wal`) || existsSync(`${file}-shm`))) {
+    throw new CaseError(`the case store ${file} is missing but its journal (${file}-wal or -shm) is still there: the store was deleted or moved. Restore it; exir will not start a new store in its place`);
+  }
+}
+
 export async function openStore(url?: string, opts: OpenOptions = {}): Promise<CaseStore> {
   const { engine, target } = storeTarget(url, opts.workspace);
   let driver: SqlDriver;
   if (engine === 'sqlite') {
     // The case holds personal data and evidence paths: owner-only on first creation.
     mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
+    refuseLostStore(target);
     driver = openSqliteDriver(target);
   } else {
     driver = await openPgDriver(target);

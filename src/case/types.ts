@@ -266,6 +266,8 @@ export interface AuditCheck {
   entries: number;
   head: string;
   problems: { seq: number | undefined; reason: string }[];
+  /** Scans whose seal was recomputed and held, and scans recorded before seals existed (nothing to check). */
+  seals: { held: number; unsealed: number };
 }
 
 export interface ServerStory {

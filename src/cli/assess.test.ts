@@ -207,3 +207,16 @@ test('report: the JFSC pack and the letter to the people affected end with the p
   const board = await exir(['report', FIXTURE_REF, '--pack', 'board', '--json']);
   assert.ok(!(JSON.parse(board.out) as { sections: { title: string }[] }).sections.some((s) => /Phishing/.test(s.title)), 'not in the board briefing');
 });
+
+// Last in this file: it edits the fixture's store behind its back.
+test('report: a case whose scan seals do not hold is refused, exit 2, nothing drafted', async () => {
+  assert.ok(fx.url.startsWith('sqlite:'));
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(fx.url.slice('sqlite:'.length));
+  db.exec("DROP TRIGGER scan_servers_no_update; UPDATE scan_servers SET verdict = 'clean'");
+  db.close();
+  const r = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--json']);
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.match(r.err, /does not hold together: .*do not match its seal/);
+});

@@ -109,3 +109,37 @@ test('times are local with the zone\'s abbreviation (--tz to change it), the log
   const json = JSON.parse((await exir(ws, 'log', 'firma/exch', '--json')).out) as { entries: { at: string }[] };
   assert.match(json.entries[0]?.at ?? '', /Z$/);
 });
+
+test('anchor: the head kept outside the store catches a chain rewritten and re-hashed', async () => {
+  const ws = join(root, 'anchor');
+  await exir(ws, 'new', 'acme/a', '--title', 't');
+  await exir(ws, 'action', 'acme/a', 'isolate', '--status', 'done');
+  const anchored = await exir(ws, 'anchor', 'acme/a');
+  assert.equal(anchored.code, 0, anchored.err);
+  const hash = anchored.out.trim();
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  await exir(ws, 'set', 'acme/a', '--status', 'investigating');
+  // Later entries do not matter: the anchor is still in the chain.
+  assert.equal((await exir(ws, 'verify', 'acme/a', '--anchor', hash)).code, 0);
+  assert.equal((await exir(ws, 'verify', 'acme/a', '--anchor', 'nothex')).code, 2);
+
+  // Someone with the file rewrites an early entry and recomputes every hash after it.
+  const { default: Database } = await import('better-sqlite3');
+  const { entryHash } = await import('../case/audit.js');
+  const db = new Database(join(ws, 'exir.db'));
+  db.exec('DROP TRIGGER audit_log_no_update');
+  db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run();
+  let prev = '';
+  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Record<string, string | number | null>[]) {
+    const h = entryHash({ caseRef: 'acme/a', seq: Number(r.seq), at: String(r.at), actor: String(r.actor), entity: String(r.entity), entityId: String(r.entity_id),
+      action: String(r.action), beforeJson: r.before_json === null ? null : String(r.before_json), afterJson: r.after_json === null ? null : String(r.after_json), prevHash: prev });
+    db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, h, r.seq);
+    prev = h;
+  }
+  db.prepare('UPDATE cases SET audit_head = ?').run(prev);
+  db.close();
+  assert.equal((await exir(ws, 'verify', 'acme/a')).code, 0, 'without the anchor the rewrite is not seen');
+  const caught = await exir(ws, 'verify', 'acme/a', '--anchor', hash);
+  assert.equal(caught.code, 1);
+  assert.match(caught.out, /the anchor [0-9a-f]{16}… is not in the chain/);
+});

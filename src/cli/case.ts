@@ -248,15 +248,40 @@ export function registerCase(program: Command, setExit: SetExit, io: CaseIo = pr
   withExamples(group.command('verify').argument('<case>', CASE_ARG).argument('[evidence...]', 'E1, E2, … (default: all)')
     .description('Re-hash the registered evidence, report any change, and check the audit chain. Exit 1 when anything changed.')
     .option('--path <path>', 'check a copy at another place (one evidence item)')
-    .option('--json', 'print JSON'), ['exir case verify acme/proxylogon', 'exir case verify acme/proxylogon E1 --path /mnt/copy/EXCH01-triage.zip'],
-    '0 every item and the audit chain are intact, 1 an item changed or the audit chain is broken, 2 error.')
+    .option('--anchor <hash>', 'a head hash printed by `exir case anchor` and kept outside the store: the chain must still contain it')
+    .option('--json', 'print JSON'), ['exir case verify acme/proxylogon', 'exir case verify acme/proxylogon E1 --path /mnt/copy/EXCH01-triage.zip', 'exir case verify acme/proxylogon --anchor 3f9c…'],
+    '0 every item, the audit chain and the scan seals are intact, 1 an item changed, the chain or a seal is broken, or the anchor is not in the chain, 2 error.')
     .action(run(async (store, flags, args) => {
       const ref = args.one(0);
-      const f = flags as { path?: string };
+      const f = flags as { path?: string; anchor?: string };
       const results = await store.verifyEvidence(ref, { evidence: args.many(1), ...given({ path: f.path }) });
       const audit = await store.checkAudit(ref);
+      if (f.anchor !== undefined) {
+        const anchor = f.anchor.trim().toLowerCase();
+        if (!/^[0-9a-f]{64}$/.test(anchor)) throw new Error('--anchor takes the 64-hex-digit hash `exir case anchor` printed');
+        // A chain rewritten and re-hashed from some entry on no longer holds the hashes it had from there.
+        const at = (await store.auditLog(ref)).find((e) => e.hash === anchor);
+        if (at === undefined) {
+          audit.intact = false;
+          audit.problems.push({ seq: undefined, reason: `the anchor ${anchor.slice(0, 16)}… is not in the chain: the log was rewritten after the anchor was taken, or the anchor is another case's` });
+        }
+      }
       print(flags, { evidence: results, audit }, () => renderVerification(results, audit));
       if (results.some((r) => !r.intact) || !audit.intact) setExit(EXIT.FINDINGS);
+    }));
+
+  withExamples(group.command('anchor').argument('<case>', CASE_ARG)
+    .description('Print the head hash of the audit chain, to keep outside the store (a ticket, an email, paper); `case verify --anchor` checks it later.')
+    .option('--json', 'print JSON'), ['exir case anchor acme/proxylogon', 'exir case anchor acme/proxylogon --json'],
+    EXIT_DONE_OR_ERROR)
+    .action(run(async (store, flags, args) => {
+      const ref = args.one(0);
+      const entries = await store.auditLog(ref);
+      const head = entries.at(-1);
+      if (!head) throw new Error(`case ${ref} has no audit entries`);
+      const anchor = { case: ref, seq: head.seq, at: head.at, hash: head.hash };
+      print(flags, anchor, () => `${head.hash}
+`);
     }));
 
   withExamples(group.command('action').argument('<case>', CASE_ARG).argument('[key]', 'the action (see the list)')

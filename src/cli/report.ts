@@ -54,13 +54,19 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
     'exir report acme/exch-2021 --pack joic --json | jq .open',
     'exir report acme/exch-2021 --format pdf --out drafts/',
     'exir report acme/exch-2021 --pack joic --copy send --format docx --out joic-send.docx',
-  ], '0 drafts written (open questions are listed in them, not an error), 2 error (bad arguments, an unknown case, a send copy asked for while a question is open).')
+  ], '0 drafts written (open questions are listed in them, not an error), 2 error (bad arguments, an unknown case, a send copy asked for while a question is open, a case whose audit chain or scan seals do not hold).')
     .action(runWithStore('report', io, setExit, async (store, flags, args) => {
       const f = { ...(flags as typeof flags & ReportFlags), ...reportChoice(flags) };
       const [{ buildDrafts, buildOtherAuthorityDrafts, shortName }, { refreshObligations }, { blockingQuestions, SendCopyRefused, sendCopy }, { withPhishingSections }] = await Promise.all([
         import('../regulatory/draft.js'), import('../regulatory/refresh.js'), import('../regulatory/send-copy.js'), import('./pack-phishing.js'),
       ]);
       const ref = String(args[0]);
+      // A draft built from edited findings or verdicts would carry the edit to a regulator.
+      const audit = await store.checkAudit(ref);
+      if (!audit.intact) {
+        throw new Error(`case ${ref} does not hold together: ${audit.problems.length} problem(s) in its audit chain or scan seals ` +
+          `(first: ${audit.problems[0]?.reason ?? 'unknown'}). No draft is written; see exir case verify ${ref}`);
+      }
       const now = flags.now ?? io.now();
       const standing = await refreshObligations(store, ref, now);
       const c = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: flags.tz ?? DEFAULT_ZONE };

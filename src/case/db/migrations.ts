@@ -358,6 +358,11 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE decisions ADD COLUMN ground TEXT;
       ALTER TABLE decisions ADD COLUMN approved_at {time}`),
   },
+  {
+    version: 8,
+    name: 'what a scan wrote is append-only: scans, scanned files, findings, verdicts',
+    statements: (d) => appendOnly(d, ['scans', 'scanned_files', 'findings', 'scan_servers']),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

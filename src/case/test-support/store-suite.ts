@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { entryHash } from '../audit.js';
 import { canonicalJson } from '../canonical-json.js';
-import { num } from '../db/driver.js';
+import { num, str } from '../db/driver.js';
 import { SCHEMA_VERSION } from '../db/migrations.js';
 import { CaseError } from '../errors.js';
 import type { CaseStore } from '../store.js';
@@ -62,6 +62,23 @@ function runChild(url: string, ref: string, files: number, perFile: number): Pro
       else resolve({ saw, signal, out });
     });
   });
+}
+
+/** What an attacker with the whole database does: recompute every hash of the chain and the head. */
+export async function rehash(h: Harness): Promise<void> {
+  const ref = (await h.raw('SELECT f.slug, c.name, c.id FROM cases c JOIN firms f ON f.id = c.firm_id'))[0];
+  assert.ok(ref);
+  const caseRef = `${String(ref.slug)}/${String(ref.name)}`;
+  let prev = '';
+  for (const r of await h.raw('SELECT * FROM audit_log ORDER BY seq')) {
+    const hash = entryHash({
+      caseRef, seq: num(r, 'seq'), at: r.at instanceof Date ? r.at.toISOString() : String(r.at), actor: String(r.actor), entity: String(r.entity), entityId: String(r.entity_id), action: String(r.action),
+      beforeJson: r.before_json === null ? null : str(r, 'before_json'), afterJson: r.after_json === null ? null : str(r, 'after_json'), prevHash: prev,
+    });
+    await h.raw('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?', [prev, hash, num(r, 'seq')]);
+    prev = hash;
+  }
+  await h.raw('UPDATE cases SET audit_head = ? WHERE id = ?', [prev, num(ref, 'id')]);
 }
 
 export function storeSuite(label: string, factory: HarnessFactory): void {
@@ -437,6 +454,62 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
         const removed = await store.checkAudit('acme/proxylogon');
         assert.ok(removed.problems.some((p) => p.seq === 4 && /missing/.test(p.reason)));
         assert.match((await store.story('acme/proxylogon')).open[0] ?? '', /AUDIT LOG IS BROKEN/);
+      }));
+
+      it('seals each scan: an edited verdict, a removed finding or a scan row slipped in is caught by the check', () => withStore(factory, async (store, h) => {
+        await newCase(store);
+        const a = evidenceFile('bundle1/a.log');
+        const gap = { server: 'EXCH01', source: 'httpproxy' as const, files: 1, records: 10, firstTime: '2021-03-05T00:00:00.000Z', lastTime: '2021-03-06T00:00:00.000Z', gaps: [] };
+        await store.recordScan('acme/proxylogon', { ...scanResult([a], [finding(a.path, 10), finding(a.path, 11)], [server('EXCH01', 'exploited')]), coverage: [gap] }, { actor: 'analyst', args: [] });
+        const good = await store.checkAudit('acme/proxylogon');
+        assert.equal(good.intact, true);
+        assert.deepEqual(good.seals, { held: 1, unsealed: 0 });
+        const scanSeq = (await store.auditLog('acme/proxylogon')).find((e) => e.entity === 'scan')?.seq;
+
+        // The guard: what a scan wrote can be added to, never changed or removed.
+        await assert.rejects(h.raw("UPDATE scan_servers SET verdict = 'clean'"), /append-only/);
+        await assert.rejects(h.raw('DELETE FROM findings'), /append-only/);
+        await assert.rejects(h.raw('UPDATE scans SET findings_added = 0'), /append-only/);
+        await assert.rejects(h.raw("UPDATE scanned_files SET path = 'elsewhere'"), /append-only/);
+
+        // Someone with the database in hand gets round the guard; the seal still shows it.
+        if (h.engine === 'sqlite') await h.raw('DROP TRIGGER scan_servers_no_update');
+        else await h.raw('ALTER TABLE scan_servers DISABLE TRIGGER scan_servers_append_only');
+        await h.raw("UPDATE scan_servers SET verdict = 'clean'");
+        const edited = await store.checkAudit('acme/proxylogon');
+        assert.equal(edited.intact, false);
+        assert.deepEqual(edited.problems.map((p) => p.seq), [scanSeq]);
+        assert.match(edited.problems[0]?.reason ?? '', /do not match its seal/);
+        assert.match((await store.story('acme/proxylogon')).open[0] ?? '', /AUDIT LOG IS BROKEN/);
+        await h.raw("UPDATE scan_servers SET verdict = 'exploited'");
+        assert.equal((await store.checkAudit('acme/proxylogon')).intact, true);
+
+        if (h.engine === 'sqlite') await h.raw('DROP TRIGGER findings_no_delete');
+        else await h.raw('ALTER TABLE findings DISABLE TRIGGER findings_append_only');
+        await h.raw('DELETE FROM findings WHERE line = 11');
+        assert.match((await store.checkAudit('acme/proxylogon')).problems[0]?.reason ?? '', /do not match its seal/);
+
+        const caseId = num((await h.raw('SELECT id FROM cases'))[0] ?? {}, 'id');
+        await h.raw("INSERT INTO scans (case_id, recorded_at, actor, args, tool_version, rules_loaded, rules_failed) VALUES (?, '2021-03-07T00:00:00.000Z', 'mallory', '[]', '0', 0, 0)", [caseId]);
+        assert.ok((await store.checkAudit('acme/proxylogon')).problems.some((p) => /not in the audit log/.test(p.reason)));
+      }));
+
+      it('a scan recorded before seals is counted as unsealed, not as broken', () => withStore(factory, async (store, h) => {
+        await newCase(store);
+        const a = evidenceFile('bundle1/a.log');
+        await store.recordScan('acme/proxylogon', scanResult([a], [finding(a.path, 10)], [server('EXCH01', 'exploited')]), { actor: 'analyst', args: [] });
+        // Rewrite the entry as an older exir wrote it (no seal), re-hashing the chain from there.
+        if (h.engine === 'sqlite') await h.raw('DROP TRIGGER audit_log_no_update');
+        else await h.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+        const log = await store.auditLog('acme/proxylogon');
+        const entry = log.find((e) => e.entity === 'scan');
+        assert.ok(entry);
+        const { seal: _seal, sealedRows: _rows, ...older } = entry.after as Record<string, unknown>;
+        await h.raw('UPDATE audit_log SET after_json = ? WHERE seq = ?', [canonicalJson(older), entry.seq]);
+        await rehash(h);
+        const check = await store.checkAudit('acme/proxylogon');
+        assert.equal(check.intact, true, JSON.stringify(check.problems));
+        assert.deepEqual(check.seals, { held: 0, unsealed: 1 });
       }));
 
       it('with the triggers dropped, an edited actor and two rows swapped (hashes recomputed) both break the chain', () => withStore(factory, async (store, h) => {
