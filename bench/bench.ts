@@ -135,8 +135,14 @@ function run(command: string, args: string[], useTime: boolean): Promise<Run> {
 
 /** One warm-up, then `times` timed runs; stops at the first failure. */
 async function measure(
-  label: string, bytes: number, command: string, args: string[], ok: (code: number, stderr: string) => boolean, useTime: boolean,
-  warmUp: boolean, times = 3,
+  label: string,
+  bytes: number,
+  command: string,
+  args: string[],
+  ok: (code: number, stderr: string) => boolean,
+  useTime: boolean,
+  warmUp: boolean,
+  times = 3,
 ): Promise<Measure> {
   const result: Measure = { label, bytes, runs: [], failed: undefined };
   for (let i = warmUp ? -1 : 0; i < times; i++) {
@@ -172,8 +178,11 @@ function row(m: Measure): string {
   const med = median(m.runs.map((r) => r.seconds));
   const rss = peakRss(m);
   return (
-    pad(m.label, 34) + pad(`${mb.toFixed(0)} MB`, 10) + pad(med.toFixed(2), 10) +
-    pad(m.runs.map((r) => r.seconds.toFixed(2)).join(' '), 22) + pad((mb / med).toFixed(1), 10) +
+    pad(m.label, 34) +
+    pad(`${mb.toFixed(0)} MB`, 10) +
+    pad(med.toFixed(2), 10) +
+    pad(m.runs.map((r) => r.seconds.toFixed(2)).join(' '), 22) +
+    pad((mb / med).toFixed(1), 10) +
     (rss === undefined ? 'n/a' : `${(rss / 1024).toFixed(0)} MiB`)
   );
 }
@@ -194,22 +203,54 @@ async function main(): Promise<void> {
   const halfDir = join('bench-data', 'EX01');
   const halfBytes = await folderBytes(join(repo, halfDir));
 
-  const grep = await measure('grep -c -r ServerInfo~', marker.bytes, 'grep', ['-c', '-r', 'ServerInfo~', 'bench-data'], (c) => c === 0 || c === 1, useTime, true);
+  const grep = await measure(
+    'grep -c -r ServerInfo~',
+    marker.bytes,
+    'grep',
+    ['-c', '-r', 'ServerInfo~', 'bench-data'],
+    (c) => c === 0 || c === 1,
+    useTime,
+    true,
+  );
   // exit 0: nothing found, 1: findings; both are a completed scan. Node also exits 1 on an
   // uncaught error (exir not built, a crash), which must not pass for a scan: look at stderr too.
   const crashed = (stderr: string): boolean => /^\s+at |ERR_MODULE_NOT_FOUND|Cannot find module|^node:internal/m.test(stderr);
   const exirOk = (c: number, stderr: string): boolean => c === 0 || (c === 1 && !crashed(stderr));
-  const exirFull = await measure('exir scan (all)', marker.bytes, process.execPath, ['bin/exir.js', 'scan', 'bench-data', '--json', '/dev/null'], exirOk, useTime, true);
+  const exirFull = await measure(
+    'exir scan (all)',
+    marker.bytes,
+    process.execPath,
+    ['bin/exir.js', 'scan', 'bench-data', '--json', '/dev/null'],
+    exirOk,
+    useTime,
+    true,
+  );
   const exirHalf = exirFull.failed
     ? undefined
-    : await measure('exir scan (EX01 only, ~half)', halfBytes, process.execPath, ['bin/exir.js', 'scan', halfDir, '--json', '/dev/null'], exirOk, useTime, false);
+    : await measure(
+        'exir scan (EX01 only, ~half)',
+        halfBytes,
+        process.execPath,
+        ['bin/exir.js', 'scan', halfDir, '--json', '/dev/null'],
+        exirOk,
+        useTime,
+        false,
+      );
 
   // Event logs: one large .evtx made of the public samples' chunks, scanned with every shipped rule on.
   const evtx = await ensureEvtxData(join(repo, '..', 'shared', 'corpus'), join(repo, 'bench-data-evtx'), 256 * 1024 * 1024);
   let evtxRun: Measure | undefined;
   let evtxEvents: number | undefined;
   if (evtx) {
-    evtxRun = await measure('exir scan (.evtx)', evtx.bytes, process.execPath, ['bin/exir.js', 'scan', 'bench-data-evtx', '--json', join(repo, 'bench-data-evtx.json')], exirOk, useTime, true);
+    evtxRun = await measure(
+      'exir scan (.evtx)',
+      evtx.bytes,
+      process.execPath,
+      ['bin/exir.js', 'scan', 'bench-data-evtx', '--json', join(repo, 'bench-data-evtx.json')],
+      exirOk,
+      useTime,
+      true,
+    );
     try {
       const result = JSON.parse(await readFile(join(repo, 'bench-data-evtx.json'), 'utf8')) as { evidence: { records: number }[] };
       evtxEvents = result.evidence.reduce((n, e) => n + e.records, 0);
@@ -232,7 +273,9 @@ async function main(): Promise<void> {
   out.push('');
   if (evtxRun && !evtxRun.failed && evtxRun.runs.length && evtxEvents !== undefined) {
     const secs = median(evtxRun.runs.map((r) => r.seconds));
-    out.push(`exir .evtx: ${(evtxRun.bytes / 1e6 / secs).toFixed(1)} MB/s, ${Math.round(evtxEvents / secs)} events/s (${evtxEvents} events, whole process, every shipped rule on)`);
+    out.push(
+      `exir .evtx: ${(evtxRun.bytes / 1e6 / secs).toFixed(1)} MB/s, ${Math.round(evtxEvents / secs)} events/s (${evtxEvents} events, whole process, every shipped rule on)`,
+    );
   }
   if (!grep.failed && !exirFull.failed && grep.runs.length && exirFull.runs.length) {
     const ratio = median(exirFull.runs.map((r) => r.seconds)) / median(grep.runs.map((r) => r.seconds));

@@ -11,7 +11,12 @@ const args = process.argv.slice(2);
 const mbIndex = args.indexOf('--mb');
 const targetMb = mbIndex >= 0 ? Number(args.splice(mbIndex, 2)[1]) : 100;
 const corpus = fileURLToPath(new URL('../../shared/corpus/evtx-attack-samples', import.meta.url));
-const files = args.length > 0 ? args : readdirSync(corpus).filter((f) => f.endsWith('.evtx')).map((f) => join(corpus, f));
+const files =
+  args.length > 0
+    ? args
+    : readdirSync(corpus)
+        .filter((f) => f.endsWith('.evtx'))
+        .map((f) => join(corpus, f));
 
 const HEADER = 0x1000;
 const CHUNK = 0x10000;
@@ -43,7 +48,13 @@ function pieces(size: number): AsyncIterable<Buffer> {
 async function run(): Promise<{ seconds: number; events: number; damaged: number }> {
   let fields = 0;
   const start = process.hrtime.bigint();
-  const stats = await readEvtx(pieces(1 << 20), (e) => { fields += Object.keys(e.data).length; }, () => {});
+  const stats = await readEvtx(
+    pieces(1 << 20),
+    (e) => {
+      fields += Object.keys(e.data).length;
+    },
+    () => {},
+  );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (fields < 0) console.log(fields);
   return { seconds, events: stats.events, damaged: stats.damaged };

@@ -23,7 +23,11 @@ const tinyFiles = Number(values.tiny);
 const redisUrl = process.env.EXIR_BENCH_REDIS ?? 'redis://127.0.0.1:6379/15?prefix=exir-bench';
 const pgAdmin = process.env.EXIR_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = 'exir_bench_scale';
-const dbUrl = (() => { const u = new URL(pgAdmin); u.pathname = `/${database}`; return u.toString(); })();
+const dbUrl = (() => {
+  const u = new URL(pgAdmin);
+  u.pathname = `/${database}`;
+  return u.toString();
+})();
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -32,7 +36,11 @@ function log(line: string): void {
 async function admin(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: pgAdmin });
   await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 async function timed(args: string[]): Promise<number> {
@@ -49,7 +57,15 @@ function workers(n: number): ChildProcess[] {
 }
 
 async function stop(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((c) => new Promise<void>((resolve) => { c.once('exit', () => resolve()); c.kill('SIGTERM'); })));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -65,9 +81,19 @@ async function main(): Promise<void> {
   const tiny = join(dir, 'tiny');
   await mkdir(tiny, { recursive: true });
   for (let i = 0; i < tinyFiles; i++) {
-    await writeFile(join(tiny, `u_ex${String(i).padStart(6, '0')}.log`), iisLog([`2021-03-03 02:10:11 10.0.0.5 GET /owa/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 ${i}`]));
+    await writeFile(
+      join(tiny, `u_ex${String(i).padStart(6, '0')}.log`),
+      iisLog([`2021-03-03 02:10:11 10.0.0.5 GET /owa/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 ${i}`]),
+    );
   }
-  const scanArgs = (input: string, queued: boolean): string[] => ['scan', input, '-q', '--json', '/dev/null', ...(queued ? ['--queue', redisUrl, '--db', dbUrl] : [])];
+  const scanArgs = (input: string, queued: boolean): string[] => [
+    'scan',
+    input,
+    '-q',
+    '--json',
+    '/dev/null',
+    ...(queued ? ['--queue', redisUrl, '--db', dbUrl] : []),
+  ];
   const rows: [string, number][] = [];
   rows.push([`one process, ${demo.files.length} files`, await timed(scanArgs(join(dir, 'demo'), false))]);
   for (const n of [1, 2]) {
@@ -82,16 +108,57 @@ async function main(): Promise<void> {
 
   // How fast PostgreSQL takes results, one transaction per job as the workers write them.
   const store = await ResultStore.open(dbUrl);
-  const finding = { ruleId: 'x', title: 't', cves: ['CVE-2021-26855'], stage: 'probe', severity: 'low', time: '2021-03-03T02:10:11.000Z', server: 'EX01', clientIp: '198.51.100.7', user: undefined, origin: { path: 'p', line: 1, offset: 0 }, fields: { 'cs-uri-stem': '/owa/' } };
+  const finding = {
+    ruleId: 'x',
+    title: 't',
+    cves: ['CVE-2021-26855'],
+    stage: 'probe',
+    severity: 'low',
+    time: '2021-03-03T02:10:11.000Z',
+    server: 'EX01',
+    clientIp: '198.51.100.7',
+    user: undefined,
+    origin: { path: 'p', line: 1, offset: 0 },
+    fields: { 'cs-uri-stem': '/owa/' },
+  };
   const perJob = 100;
   const jobs = 300;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: 4 }, async (_, lane) => {
-    for (let i = lane; i < jobs; i += 4) {
-      await store.put({ runId: 'bench', round: 1, idx: i, firm: 'bench', path: `f${i}`, bytes: 1, worker: 'bench', ms: 1,
-        result: { kind: 'detect', result: { evidence: { path: `f${i}`, sha256: '', kind: 'iis', server: 'EX01', size: 1, records: 1, badRecords: 0, firstTime: undefined, lastTime: undefined, badSamples: [] }, findings: Array.from({ length: perJob }, () => finding) as never, warnings: [] } } });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, lane) => {
+      for (let i = lane; i < jobs; i += 4) {
+        await store.put({
+          runId: 'bench',
+          round: 1,
+          idx: i,
+          firm: 'bench',
+          path: `f${i}`,
+          bytes: 1,
+          worker: 'bench',
+          ms: 1,
+          result: {
+            kind: 'detect',
+            result: {
+              evidence: {
+                path: `f${i}`,
+                sha256: '',
+                kind: 'iis',
+                server: 'EX01',
+                size: 1,
+                records: 1,
+                badRecords: 0,
+                firstTime: undefined,
+                lastTime: undefined,
+                badSamples: [],
+              },
+              findings: Array.from({ length: perJob }, () => finding) as never,
+              warnings: [],
+            },
+          },
+        });
+      }
+    }),
+  );
   const pgSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await store.close();
 
@@ -101,13 +168,17 @@ async function main(): Promise<void> {
   log('|---|---|---|---|');
   for (const [label, s] of rows) log(`| ${label} | | ${s.toFixed(1)} s | ${(s / base).toFixed(2)} |`);
   log('');
-  log(`queue cost per job (${tinyFiles} one-line files, 1 worker): ${(((queued - single) / tinyFiles) * 1000).toFixed(1)} ms (one process ${single.toFixed(1)} s, queued ${queued.toFixed(1)} s)`);
-  log(`PostgreSQL result writes: ${(jobs / pgSeconds).toFixed(0)} jobs/s, ${((jobs * perJob) / pgSeconds).toFixed(0)} findings/s (${perJob} findings a job, 4 writers)`);
+  log(
+    `queue cost per job (${tinyFiles} one-line files, 1 worker): ${(((queued - single) / tinyFiles) * 1000).toFixed(1)} ms (one process ${single.toFixed(1)} s, queued ${queued.toFixed(1)} s)`,
+  );
+  log(
+    `PostgreSQL result writes: ${(jobs / pgSeconds).toFixed(0)} jobs/s, ${((jobs * perJob) / pgSeconds).toFixed(0)} findings/s (${perJob} findings a job, 4 writers)`,
+  );
   await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await rm(dir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(2);
 });

@@ -57,8 +57,12 @@ async function main(totalMb: number): Promise<void> {
   process.stdout.write(`${files.length} files, ${mb.toFixed(0)} MiB (half ASP.NET-like text, half random bytes)\n`);
   const half = mb / 2;
   const yaraTotal = yaraSeconds.text + yaraSeconds.random;
-  process.stdout.write(`YARA scan only: ${yaraTotal.toFixed(2)} s = ${(mb / yaraTotal).toFixed(0)} MiB/s; ASP.NET-like text ${(half / yaraSeconds.text).toFixed(0)} MiB/s, random bytes ${(half / yaraSeconds.random).toFixed(0)} MiB/s (${hits} rule hits)\n`);
-  process.stdout.write(`check() per file, YARA and the other checks (SHA-256 given, as the scanner computes it while reading): ${checkSeconds.toFixed(2)} s = ${(mb / checkSeconds).toFixed(0)} MiB/s (${findings} findings)\n`);
+  process.stdout.write(
+    `YARA scan only: ${yaraTotal.toFixed(2)} s = ${(mb / yaraTotal).toFixed(0)} MiB/s; ASP.NET-like text ${(half / yaraSeconds.text).toFixed(0)} MiB/s, random bytes ${(half / yaraSeconds.random).toFixed(0)} MiB/s (${hits} rule hits)\n`,
+  );
+  process.stdout.write(
+    `check() per file, YARA and the other checks (SHA-256 given, as the scanner computes it while reading): ${checkSeconds.toFixed(2)} s = ${(mb / checkSeconds).toFixed(0)} MiB/s (${findings} findings)\n`,
+  );
 }
 
 await main(Number(process.argv[2] ?? 200));

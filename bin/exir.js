@@ -2,7 +2,9 @@
 import { main } from '../dist/cli/main.js';
 
 main(process.argv).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err) => {
     process.stderr.write(`exir: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 2;

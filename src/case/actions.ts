@@ -14,10 +14,16 @@ import { ACTION_STATUSES } from './types.js';
 
 export async function seedPlaybook(tx: SqlRunner, ctx: StoreContext, caseId: number, ref: string, playbook: Playbook, at: string): Promise<void> {
   const source = `playbook:${playbook.id}@${playbook.version}`;
-  await tx.insertIgnoring('actions', ['case_id', 'key', 'position', 'phase', 'title', 'detail', 'condition_text', 'source', 'created_at'],
-    playbook.steps.map((s, i) => [caseId, s.id, i + 1, s.phase, s.title, s.detail, s.condition ?? null, source, at]));
+  await tx.insertIgnoring(
+    'actions',
+    ['case_id', 'key', 'position', 'phase', 'title', 'detail', 'condition_text', 'source', 'created_at'],
+    playbook.steps.map((s, i) => [caseId, s.id, i + 1, s.phase, s.title, s.detail, s.condition ?? null, source, at]),
+  );
   await appendAudit(tx, caseId, ctx.actor, at, {
-    entity: 'actions', entityId: ref, action: 'seed', after: { playbook: source, steps: playbook.steps.map((s) => s.id) },
+    entity: 'actions',
+    entityId: ref,
+    action: 'seed',
+    after: { playbook: source, steps: playbook.steps.map((s) => s.id) },
   });
 }
 
@@ -34,8 +40,7 @@ function eventFromRow(row: Row): ActionEvent {
 
 export async function readActions(run: SqlRunner, caseId: number): Promise<ActionState[]> {
   const actions = await run.all('SELECT * FROM actions WHERE case_id = ? ORDER BY position, id', [caseId]);
-  const events = await run.all(
-    `SELECT ev.* FROM action_events ev JOIN actions a ON a.id = ev.action_id WHERE a.case_id = ? ORDER BY ev.id`, [caseId]);
+  const events = await run.all(`SELECT ev.* FROM action_events ev JOIN actions a ON a.id = ev.action_id WHERE a.case_id = ? ORDER BY ev.id`, [caseId]);
   const byAction = new Map<number, ActionEvent[]>();
   for (const e of events) {
     const id = num(e, 'action_id');
@@ -84,10 +89,19 @@ export async function updateAction(ctx: StoreContext, ref: string, key: string, 
     const before = (await readActions(tx, resolved.caseId)).find((a) => a.key === key);
     const now = ctx.now();
     const event: ActionEvent = { status, by: update.by?.trim() || ctx.actor, at: at ?? now, note, recordedBy: ctx.actor, recordedAt: now };
-    await tx.run('INSERT INTO action_events (action_id, status, actor, at, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [num(row, 'id'), event.status, event.by, event.at, event.note ?? null, event.recordedBy, event.recordedAt]);
+    await tx.run('INSERT INTO action_events (action_id, status, actor, at, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      num(row, 'id'),
+      event.status,
+      event.by,
+      event.at,
+      event.note ?? null,
+      event.recordedBy,
+      event.recordedAt,
+    ]);
     await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-      entity: 'action', entityId: key, action: 'status',
+      entity: 'action',
+      entityId: key,
+      action: 'status',
       before: { status: before?.status ?? 'open' },
       after: { status: event.status, by: event.by, at: event.at, note: event.note },
     });
@@ -112,7 +126,9 @@ export async function addAction(ctx: StoreContext, ref: string, input: NewAction
     const detail = input.detail?.trim() || '';
     await tx.run(
       `INSERT INTO actions (case_id, key, position, phase, title, detail, condition_text, source, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, NULL, 'custom', ?)`, [resolved.caseId, key, position, phase, title, detail, now]);
+       VALUES (?, ?, ?, ?, ?, ?, NULL, 'custom', ?)`,
+      [resolved.caseId, key, position, phase, title, detail, now],
+    );
     await appendAudit(tx, resolved.caseId, ctx.actor, now, { entity: 'action', entityId: key, action: 'add', after: { key, phase, title, detail } });
     const added = (await readActions(tx, resolved.caseId)).find((a) => a.key === key);
     if (!added) throw new Error(`action ${key} vanished`);

@@ -34,11 +34,28 @@ export async function recordAssessment(ctx: StoreContext, ref: string, input: Ne
     await tx.run(
       `INSERT INTO breach_assessments (case_id, version, answers, result, conclusion, level, assessed_by, assessed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [resolved.caseId, version, JSON.stringify(input.answers ?? {}), JSON.stringify(input.result ?? {}), input.conclusion ?? null,
-        input.level ?? null, ctx.actor, input.assessedAt ?? now]);
+      [
+        resolved.caseId,
+        version,
+        JSON.stringify(input.answers ?? {}),
+        JSON.stringify(input.result ?? {}),
+        input.conclusion ?? null,
+        input.level ?? null,
+        ctx.actor,
+        input.assessedAt ?? now,
+      ],
+    );
     await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-      entity: 'assessment', entityId: `v${version}`, action: 'assess',
-      after: { version, conclusion: input.conclusion ?? null, level: input.level ?? null, answers: input.answers ?? {}, ...(input.assessedAt !== undefined ? { assessedAt: input.assessedAt } : {}) },
+      entity: 'assessment',
+      entityId: `v${version}`,
+      action: 'assess',
+      after: {
+        version,
+        conclusion: input.conclusion ?? null,
+        level: input.level ?? null,
+        answers: input.answers ?? {},
+        ...(input.assessedAt !== undefined ? { assessedAt: input.assessedAt } : {}),
+      },
     });
     const all = await readAssessments(tx, resolved.caseId);
     const made = all.find((a) => a.version === version);

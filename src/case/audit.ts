@@ -50,13 +50,13 @@ export async function appendAudit(tx: SqlRunner, caseId: number, actor: string, 
   await tx.run(
     `INSERT INTO audit_log (case_id, seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [caseId, entry.seq, at, actor, entry.entity, entry.entityId, entry.action, entry.beforeJson, entry.afterJson, entry.prevHash, hash]);
+    [caseId, entry.seq, at, actor, entry.entity, entry.entityId, entry.action, entry.beforeJson, entry.afterJson, entry.prevHash, hash],
+  );
   await tx.run('UPDATE cases SET audit_seq = ?, audit_head = ? WHERE id = ?', [entry.seq, hash, caseId]);
 }
 
 async function caseHead(run: SqlRunner, caseId: number): Promise<{ ref: string; seq: number; hash: string } | undefined> {
-  const row = await run.get(
-    'SELECT f.slug, c.name, c.audit_seq, c.audit_head FROM cases c JOIN firms f ON f.id = c.firm_id WHERE c.id = ?', [caseId]);
+  const row = await run.get('SELECT f.slug, c.name, c.audit_seq, c.audit_head FROM cases c JOIN firms f ON f.id = c.firm_id WHERE c.id = ?', [caseId]);
   return row && { ref: `${str(row, 'slug')}/${str(row, 'name')}`, seq: num(row, 'audit_seq'), hash: str(row, 'audit_head') };
 }
 
@@ -83,10 +83,16 @@ export async function readAudit(run: SqlRunner, caseId: number): Promise<AuditEn
   return rows.map((row) => {
     const e = stored('', row);
     return {
-      seq: e.seq, at: e.at, actor: e.actor, entity: e.entity, entityId: e.entityId, action: e.action,
-      before: e.beforeJson === null ? undefined : JSON.parse(e.beforeJson) as unknown,
-      after: e.afterJson === null ? undefined : JSON.parse(e.afterJson) as unknown,
-      prevHash: e.prevHash, hash: e.hash,
+      seq: e.seq,
+      at: e.at,
+      actor: e.actor,
+      entity: e.entity,
+      entityId: e.entityId,
+      action: e.action,
+      before: e.beforeJson === null ? undefined : (JSON.parse(e.beforeJson) as unknown),
+      after: e.afterJson === null ? undefined : (JSON.parse(e.afterJson) as unknown),
+      prevHash: e.prevHash,
+      hash: e.hash,
     };
   });
 }
@@ -97,10 +103,12 @@ function isScanRecord(row: Row, scanId?: number): boolean {
 
 /** The scans the log says were recorded, with the seal each entry carries (none from before seals). */
 function scanRecords(rows: Row[]): { scanId: number; seal: string | undefined }[] {
-  return rows.filter((r) => isScanRecord(r)).map((r) => {
-    const after = r.after_json === null || r.after_json === undefined ? {} : JSON.parse(str(r, 'after_json')) as { seal?: unknown };
-    return { scanId: Number(str(r, 'entity_id')), seal: typeof after.seal === 'string' ? after.seal : undefined };
-  });
+  return rows
+    .filter((r) => isScanRecord(r))
+    .map((r) => {
+      const after = r.after_json === null || r.after_json === undefined ? {} : (JSON.parse(str(r, 'after_json')) as { seal?: unknown });
+      return { scanId: Number(str(r, 'entity_id')), seal: typeof after.seal === 'string' ? after.seal : undefined };
+    });
 }
 
 /** Recomputes every hash from the stored columns and walks the chain to the head the case row holds. */

@@ -56,10 +56,12 @@ export interface ResolvedCase {
 export async function resolveCase(run: SqlRunner, ctx: StoreContext, ref: string): Promise<ResolvedCase> {
   const parsed = parseRef(ref);
   const firm = await resolveFirm(run, ctx, parsed.firm);
-  if (firm === undefined) throw new CaseError(`there is no case "${parsed.name}" yet: this store has no cases (create one with: exir case new FIRM/CASE --title …)`);
-  const row = await run.get(
-    'SELECT c.id AS case_id, f.id AS firm_id FROM cases c JOIN firms f ON f.id = c.firm_id WHERE f.slug = ? AND c.name = ?',
-    [firm, parsed.name]);
+  if (firm === undefined)
+    throw new CaseError(`there is no case "${parsed.name}" yet: this store has no cases (create one with: exir case new FIRM/CASE --title …)`);
+  const row = await run.get('SELECT c.id AS case_id, f.id AS firm_id FROM cases c JOIN firms f ON f.id = c.firm_id WHERE f.slug = ? AND c.name = ?', [
+    firm,
+    parsed.name,
+  ]);
   if (!row) throw new CaseError(`there is no case "${firm}/${parsed.name}" (see: exir case list)`);
   return { caseId: num(row, 'case_id'), firmId: num(row, 'firm_id'), firm, name: parsed.name, ref: `${firm}/${parsed.name}` };
 }

@@ -13,7 +13,11 @@ import { CASE_STATUSES } from './types.js';
 
 const TIME_FIELDS: (keyof IncidentTimes)[] = ['occurredFrom', 'occurredTo', 'detectedAt', 'awareAt', 'firstReportedAt'];
 const TIME_LABELS: Record<string, string> = {
-  occurredFrom: 'occurred from', occurredTo: 'occurred to', detectedAt: 'detected', awareAt: 'aware', firstReportedAt: 'first reported',
+  occurredFrom: 'occurred from',
+  occurredTo: 'occurred to',
+  detectedAt: 'detected',
+  awareAt: 'aware',
+  firstReportedAt: 'first reported',
 };
 
 function firmFromRow(row: Row): Firm {
@@ -28,7 +32,9 @@ function firmFromRow(row: Row): Firm {
 export async function readCase(run: SqlRunner, caseId: number): Promise<CaseRecord> {
   const row = await run.get(
     `SELECT c.*, f.slug, f.name AS firm_name, f.registrations, f.dpo
-     FROM cases c JOIN firms f ON f.id = c.firm_id WHERE c.id = ?`, [caseId]);
+     FROM cases c JOIN firms f ON f.id = c.firm_id WHERE c.id = ?`,
+    [caseId],
+  );
   if (!row) throw new CaseError(`case ${caseId} not found`);
   const servers = await run.all('SELECT name FROM case_servers WHERE case_id = ? ORDER BY name_key', [caseId]);
   const firm = firmFromRow({ ...row, name: row.firm_name });
@@ -105,15 +111,22 @@ function applyFields(base: CaseRecord, fields: CaseFields): CaseRecord {
 
 function caseColumns(r: CaseRecord): Record<string, string | null> {
   return {
-    title: r.title, status: r.status,
-    occurred_from: r.occurredFrom ?? null, occurred_to: r.occurredTo ?? null,
-    detected_at: r.detectedAt ?? null, aware_at: r.awareAt ?? null, aware_reason: r.awareReason ?? null,
+    title: r.title,
+    status: r.status,
+    occurred_from: r.occurredFrom ?? null,
+    occurred_to: r.occurredTo ?? null,
+    detected_at: r.detectedAt ?? null,
+    aware_at: r.awareAt ?? null,
+    aware_reason: r.awareReason ?? null,
     first_reported_at: r.firstReportedAt ?? null,
   };
 }
 
 /** Only the fields that differ, for the audit entry's before and after. */
-function diff(before: Record<string, unknown>, after: Record<string, unknown>): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
+function diff(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const key of Object.keys(after)) {
@@ -126,11 +139,22 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>): 
 }
 
 async function addServers(tx: SqlRunner, caseId: number, names: string[], at: string): Promise<void> {
-  await tx.insertIgnoring('case_servers', ['case_id', 'name', 'name_key', 'added_at'],
-    names.map((n) => [caseId, n, n.toLowerCase(), at]));
+  await tx.insertIgnoring(
+    'case_servers',
+    ['case_id', 'name', 'name_key', 'added_at'],
+    names.map((n) => [caseId, n, n.toLowerCase(), at]),
+  );
 }
 
-async function writeChanges(tx: SqlRunner, ctx: StoreContext, caseId: number, firmId: number, before: CaseRecord, after: CaseRecord, at: string): Promise<void> {
+async function writeChanges(
+  tx: SqlRunner,
+  ctx: StoreContext,
+  caseId: number,
+  firmId: number,
+  before: CaseRecord,
+  after: CaseRecord,
+  at: string,
+): Promise<void> {
   const caseDiff = diff(caseColumns(before), caseColumns(after));
   if (caseDiff) {
     const cols = caseColumns(after);
@@ -141,8 +165,12 @@ async function writeChanges(tx: SqlRunner, ctx: StoreContext, caseId: number, fi
   const firmCols = (f: Firm) => ({ name: f.name, registrations: f.registrations, dpo: f.dpo ?? null });
   const firmDiff = diff(firmCols(before.firm), firmCols(after.firm));
   if (firmDiff) {
-    await tx.run('UPDATE firms SET name = ?, registrations = ?, dpo = ? WHERE id = ?',
-      [after.firm.name, JSON.stringify(after.firm.registrations), after.firm.dpo ?? null, firmId]);
+    await tx.run('UPDATE firms SET name = ?, registrations = ?, dpo = ? WHERE id = ?', [
+      after.firm.name,
+      JSON.stringify(after.firm.registrations),
+      after.firm.dpo ?? null,
+      firmId,
+    ]);
     await appendAudit(tx, caseId, ctx.actor, at, { entity: 'firm', entityId: after.firm.slug, action: 'update', ...firmDiff });
   }
   const added = after.servers.filter((s) => !before.servers.includes(s));
@@ -161,8 +189,13 @@ export async function createCase(ctx: StoreContext, input: NewCase): Promise<Cas
     checkSlug(firmSlug, 'firm');
     const at = ctx.now();
     // Two analysts opening the first cases of a new firm at once: one creates it, the other uses it.
-    const firmIsNew = await tx.run('INSERT INTO firms (slug, name, registrations, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING',
-      [firmSlug, firmSlug, '[]', at]) > 0;
+    const firmIsNew =
+      (await tx.run('INSERT INTO firms (slug, name, registrations, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING', [
+        firmSlug,
+        firmSlug,
+        '[]',
+        at,
+      ])) > 0;
     const firmRow = await tx.get('SELECT * FROM firms WHERE slug = ?', [firmSlug]);
     if (!firmRow) throw new Error(`firm ${firmSlug} vanished`);
     const firmId = num(firmRow, 'id');
@@ -171,17 +204,41 @@ export async function createCase(ctx: StoreContext, input: NewCase): Promise<Cas
 
     // Build the record first so every check runs before anything is written.
     const blank: CaseRecord = {
-      ref: `${firmSlug}/${parsed.name}`, name: parsed.name, firm: firmFromRow(firmRow), title: nonEmpty(input.title, 'title'),
-      status: 'triage', occurredFrom: undefined, occurredTo: undefined, detectedAt: undefined, awareAt: undefined,
-      awareReason: undefined, firstReportedAt: undefined, servers: [], createdAt: at, createdBy: ctx.actor,
+      ref: `${firmSlug}/${parsed.name}`,
+      name: parsed.name,
+      firm: firmFromRow(firmRow),
+      title: nonEmpty(input.title, 'title'),
+      status: 'triage',
+      occurredFrom: undefined,
+      occurredTo: undefined,
+      detectedAt: undefined,
+      awareAt: undefined,
+      awareReason: undefined,
+      firstReportedAt: undefined,
+      servers: [],
+      createdAt: at,
+      createdBy: ctx.actor,
     };
     const record = applyFields(blank, input);
     const cols = caseColumns(record);
     const caseRow = await tx.get(
       `INSERT INTO cases (firm_id, name, title, status, occurred_from, occurred_to, detected_at, aware_at, aware_reason,
          first_reported_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [firmId, parsed.name, cols.title ?? '', cols.status ?? 'triage', cols.occurred_from ?? null, cols.occurred_to ?? null,
-        cols.detected_at ?? null, cols.aware_at ?? null, cols.aware_reason ?? null, cols.first_reported_at ?? null, at, ctx.actor]);
+      [
+        firmId,
+        parsed.name,
+        cols.title ?? '',
+        cols.status ?? 'triage',
+        cols.occurred_from ?? null,
+        cols.occurred_to ?? null,
+        cols.detected_at ?? null,
+        cols.aware_at ?? null,
+        cols.aware_reason ?? null,
+        cols.first_reported_at ?? null,
+        at,
+        ctx.actor,
+      ],
+    );
     if (!caseRow) throw new Error('case insert returned nothing');
     const caseId = num(caseRow, 'id');
     await appendAudit(tx, caseId, ctx.actor, at, { entity: 'case', entityId: record.ref, action: 'create', after: caseColumns(record) });
@@ -229,7 +286,9 @@ export async function listCases(ctx: StoreContext, opts: { firm?: string; allFir
           IN ('open', 'in-progress', 'blocked')) AS open_actions
      FROM cases c JOIN firms f ON f.id = c.firm_id
      ${firm === undefined ? '' : 'WHERE f.slug = ?'}
-     ORDER BY f.slug, c.created_at, c.name`, firm === undefined ? [] : [firm]);
+     ORDER BY f.slug, c.created_at, c.name`,
+    firm === undefined ? [] : [firm],
+  );
   return rows.map((r) => ({
     ref: `${str(r, 'slug')}/${str(r, 'name')}`,
     firm: str(r, 'slug'),

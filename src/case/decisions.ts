@@ -17,7 +17,9 @@ export async function readDecisions(run: SqlRunner, caseId: number): Promise<Dec
      FROM decisions d
      LEFT JOIN decisions s ON s.id = d.supersedes_id
      LEFT JOIN decisions n ON n.supersedes_id = d.id
-     WHERE d.case_id = ? ORDER BY d.id`, [caseId]);
+     WHERE d.case_id = ? ORDER BY d.id`,
+    [caseId],
+  );
   return rows.map((r) => ({
     ref: str(r, 'ref'),
     kind: str(r, 'kind') as DecisionKind,
@@ -76,7 +78,10 @@ export async function decide(ctx: StoreContext, ref: string, input: NewDecision)
     const newRef = `D${(count ? num(count, 'n') : 0) + 1}`;
     const now = ctx.now();
     const row = {
-      kind: input.kind, decision, rationale, evidence,
+      kind: input.kind,
+      decision,
+      rationale,
+      evidence,
       decidedBy: input.decidedBy?.trim() || ctx.actor,
       decidedAt: decidedAt ?? now,
       approvedBy: input.approvedBy?.trim() || null,
@@ -90,8 +95,25 @@ export async function decide(ctx: StoreContext, ref: string, input: NewDecision)
       `INSERT INTO decisions (case_id, ref, kind, decision, rationale, evidence_refs, decided_by, decided_at, approved_by,
          approved_at, obligation_ref, outcome, ground, supersedes_id, recorded_by, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [resolved.caseId, newRef, row.kind, row.decision, row.rationale, JSON.stringify(row.evidence), row.decidedBy, row.decidedAt,
-        row.approvedBy, row.approvedAt, row.obligation, row.outcome, row.ground, supersedesId, ctx.actor, now]);
+      [
+        resolved.caseId,
+        newRef,
+        row.kind,
+        row.decision,
+        row.rationale,
+        JSON.stringify(row.evidence),
+        row.decidedBy,
+        row.decidedAt,
+        row.approvedBy,
+        row.approvedAt,
+        row.obligation,
+        row.outcome,
+        row.ground,
+        supersedesId,
+        ctx.actor,
+        now,
+      ],
+    );
     await appendAudit(tx, resolved.caseId, ctx.actor, now, { entity: 'decision', entityId: newRef, action: 'decide', after: row });
     const made = (await readDecisions(tx, resolved.caseId)).find((d) => d.ref === newRef);
     if (!made) throw new Error(`decision ${newRef} vanished`);
@@ -99,14 +121,18 @@ export async function decide(ctx: StoreContext, ref: string, input: NewDecision)
   });
 }
 
-interface Outcome { obligation: string; outcome: DecisionOutcome; ground: string | undefined }
+interface Outcome {
+  obligation: string;
+  outcome: DecisionOutcome;
+  ground: string | undefined;
+}
 
 /** A decision on one obligation: a notify decision, naming the obligation and its outcome, with a ground only for an exception. */
 function checkOutcome(input: NewDecision): Outcome | undefined {
   const obligation = input.obligation?.trim().toUpperCase() || undefined;
   const ground = input.ground?.trim() || undefined;
   if (obligation === undefined && input.outcome === undefined) {
-    if (ground !== undefined) throw new CaseError('an exception\'s ground belongs to a decision on one obligation (--obligation, --outcome exception)');
+    if (ground !== undefined) throw new CaseError("an exception's ground belongs to a decision on one obligation (--obligation, --outcome exception)");
     return undefined;
   }
   if (obligation === undefined || input.outcome === undefined) throw new CaseError('a decision on an obligation names both the obligation and the outcome');
@@ -124,11 +150,13 @@ async function checkObligation(tx: SqlRunner, caseId: number, caseRef: string, o
   const row = await tx.get('SELECT ref, template FROM obligations WHERE case_id = ? AND ref = ?', [caseId, o.obligation]);
   if (!row) throw new CaseError(`case ${caseRef} has no obligation ${o.obligation} (see: exir obligations ${caseRef})`);
   if (o.outcome === 'exception') {
-    const offered = (json<{ exceptions?: { ground: string; law: string }[] }>(row, 'template').exceptions ?? []);
+    const offered = json<{ exceptions?: { ground: string; law: string }[] }>(row, 'template').exceptions ?? [];
     const found = offered.find((e) => e.ground === o.ground);
     if (!found) {
-      throw new CaseError(`the law of ${o.obligation} has no "${o.ground ?? ''}" exception; ` +
-        (offered.length ? `it has: ${offered.map((e) => `${e.ground} (${e.law})`).join(', ')}` : 'it has no exceptions to rely on'));
+      throw new CaseError(
+        `the law of ${o.obligation} has no "${o.ground ?? ''}" exception; ` +
+          (offered.length ? `it has: ${offered.map((e) => `${e.ground} (${e.law})`).join(', ')}` : 'it has no exceptions to rely on'),
+      );
     }
   }
   return str(row, 'ref');

@@ -15,7 +15,15 @@ import type { HashedEvidence, HashedFile } from './hash-evidence.js';
 import { hashEvidence } from './hash-evidence.js';
 import { parseInstant } from './times.js';
 import type {
-  AddedEvidence, CustodyAction, CustodyEvent, EvidenceItem, EvidenceVerification, FileChange, NewCustody, NewEvidence, VerifyOptions,
+  AddedEvidence,
+  CustodyAction,
+  CustodyEvent,
+  EvidenceItem,
+  EvidenceVerification,
+  FileChange,
+  NewCustody,
+  NewEvidence,
+  VerifyOptions,
 } from './types.js';
 import { CUSTODY_ACTIONS } from './types.js';
 
@@ -33,8 +41,7 @@ function custodyFromRow(row: Row): CustodyEvent {
 
 export async function readEvidence(run: SqlRunner, caseId: number): Promise<(EvidenceItem & { id: number })[]> {
   const items = await run.all('SELECT * FROM evidence WHERE case_id = ? ORDER BY id', [caseId]);
-  const events = await run.all(
-    'SELECT ce.* FROM custody_events ce JOIN evidence e ON e.id = ce.evidence_id WHERE e.case_id = ? ORDER BY ce.id', [caseId]);
+  const events = await run.all('SELECT ce.* FROM custody_events ce JOIN evidence e ON e.id = ce.evidence_id WHERE e.case_id = ? ORDER BY ce.id', [caseId]);
   return items.map((r) => ({
     id: num(r, 'id'),
     ref: str(r, 'ref'),
@@ -75,8 +82,13 @@ async function checkCollection(path: string): Promise<CollectionCheck | undefine
 }
 
 function collectionOutcome(c: CollectionCheck): string {
-  const problems = [c.changed.length && `${c.changed.length} changed`, c.missing.length && `${c.missing.length} missing`,
-    c.unlisted.length && `${c.unlisted.length} not in the manifest`].filter(Boolean).join(', ');
+  const problems = [
+    c.changed.length && `${c.changed.length} changed`,
+    c.missing.length && `${c.missing.length} missing`,
+    c.unlisted.length && `${c.unlisted.length} not in the manifest`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return problems
     ? `collector manifest NOT matched: ${c.verified} of ${c.files} file(s) as hashed on ${c.server}; ${problems}`
     : `collector manifest matched: all ${c.files} file(s) as hashed on ${c.server}`;
@@ -84,10 +96,16 @@ function collectionOutcome(c: CollectionCheck): string {
 
 function collectionNote(c: CollectionCheck): string {
   const paths = [...c.changed.map((x) => `changed ${x.path}`), ...c.missing.map((p) => `missing ${p}`), ...c.unlisted.map((p) => `added ${p}`)];
-  return [`collected by ${c.collectedBy ?? 'unknown'} from ${c.startedAt ?? '?'} to ${c.finishedAt ?? '?'}`,
-    c.build ? `ExSetup ${c.build}` : '', c.timeZone ? `server time zone ${c.timeZone}` : '',
+  return [
+    `collected by ${c.collectedBy ?? 'unknown'} from ${c.startedAt ?? '?'} to ${c.finishedAt ?? '?'}`,
+    c.build ? `ExSetup ${c.build}` : '',
+    c.timeZone ? `server time zone ${c.timeZone}` : '',
     c.notCollected.length ? `${c.notCollected.length} item(s) not collected on the server` : '',
-    ...paths.slice(0, 20), paths.length > 20 ? `… ${paths.length - 20} more` : ''].filter(Boolean).join('; ');
+    ...paths.slice(0, 20),
+    paths.length > 20 ? `… ${paths.length - 20} more` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 export async function addEvidence(ctx: StoreContext, ref: string, input: NewEvidence): Promise<AddedEvidence> {
@@ -96,11 +114,13 @@ export async function addEvidence(ctx: StoreContext, ref: string, input: NewEvid
   // Hashing may take minutes; it happens before the transaction so no lock is held meanwhile.
   const hashed = await hashEvidence(input.path);
   const collection = await checkCollection(input.path);
-  const manifestFacts = collection ? {
-    source: input.source ?? `exir-collect on ${collection.server}`,
-    collectedBy: input.collectedBy ?? collection.collectedBy,
-    collectedAt: collectedAt ?? (collection.finishedAt ? parseInstant(collection.finishedAt, 'manifest finishedAt') : null),
-  } : { source: input.source, collectedBy: input.collectedBy, collectedAt };
+  const manifestFacts = collection
+    ? {
+        source: input.source ?? `exir-collect on ${collection.server}`,
+        collectedBy: input.collectedBy ?? collection.collectedBy,
+        collectedAt: collectedAt ?? (collection.finishedAt ? parseInstant(collection.finishedAt, 'manifest finishedAt') : null),
+      }
+    : { source: input.source, collectedBy: input.collectedBy, collectedAt };
   return ctx.driver.transaction(async (tx) => {
     const resolved = await lockCase(tx, ctx, ref);
     const count = await tx.get('SELECT COUNT(*) AS n FROM evidence WHERE case_id = ?', [resolved.caseId]);
@@ -110,25 +130,55 @@ export async function addEvidence(ctx: StoreContext, ref: string, input: NewEvid
     const row = await tx.get(
       `INSERT INTO evidence (case_id, ref, kind, location, sha256, size, file_count, source, collected_by, collected_at, note, added_by, added_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [resolved.caseId, evRef, hashed.kind, hashed.location, hashed.sha256, hashed.size, hashed.files.length,
-        optText(manifestFacts.source), optText(manifestFacts.collectedBy), manifestFacts.collectedAt ?? null, optText(input.note), ctx.actor, now]);
+      [
+        resolved.caseId,
+        evRef,
+        hashed.kind,
+        hashed.location,
+        hashed.sha256,
+        hashed.size,
+        hashed.files.length,
+        optText(manifestFacts.source),
+        optText(manifestFacts.collectedBy),
+        manifestFacts.collectedAt ?? null,
+        optText(input.note),
+        ctx.actor,
+        now,
+      ],
+    );
     if (!row) throw new Error('evidence insert returned nothing');
     const evidenceId = num(row, 'id');
-    await tx.insertIgnoring('evidence_files', ['evidence_id', 'relpath', 'size', 'sha256'],
-      hashed.files.map((f) => [evidenceId, f.relpath, f.size, f.sha256]));
+    await tx.insertIgnoring(
+      'evidence_files',
+      ['evidence_id', 'relpath', 'size', 'sha256'],
+      hashed.files.map((f) => [evidenceId, f.relpath, f.size, f.sha256]),
+    );
     await tx.run(
       'INSERT INTO custody_events (evidence_id, at, action, actor, from_party, to_party, outcome, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [evidenceId, now, 'received', ctx.actor, optText(manifestFacts.collectedBy), ctx.actor, `sha256 ${hashed.sha256}`, optText(input.note), now]);
+      [evidenceId, now, 'received', ctx.actor, optText(manifestFacts.collectedBy), ctx.actor, `sha256 ${hashed.sha256}`, optText(input.note), now],
+    );
     if (collection) {
       await tx.run(
         'INSERT INTO custody_events (evidence_id, at, action, actor, from_party, to_party, outcome, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [evidenceId, now, 'verified', ctx.actor, null, null, collectionOutcome(collection), collectionNote(collection), now]);
+        [evidenceId, now, 'verified', ctx.actor, null, null, collectionOutcome(collection), collectionNote(collection), now],
+      );
     }
     await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-      entity: 'evidence', entityId: evRef, action: 'add',
-      after: { ref: evRef, kind: hashed.kind, location: hashed.location, sha256: hashed.sha256, size: hashed.size, files: hashed.files.length,
-        source: optText(manifestFacts.source), collectedBy: optText(manifestFacts.collectedBy), collectedAt: manifestFacts.collectedAt ?? null,
-        ...(collection ? { manifest: collectionOutcome(collection) } : {}) },
+      entity: 'evidence',
+      entityId: evRef,
+      action: 'add',
+      after: {
+        ref: evRef,
+        kind: hashed.kind,
+        location: hashed.location,
+        sha256: hashed.sha256,
+        size: hashed.size,
+        files: hashed.files.length,
+        source: optText(manifestFacts.source),
+        collectedBy: optText(manifestFacts.collectedBy),
+        collectedAt: manifestFacts.collectedAt ?? null,
+        ...(collection ? { manifest: collectionOutcome(collection) } : {}),
+      },
     });
     const item = (await readEvidence(tx, resolved.caseId)).find((e) => e.ref === evRef);
     if (!item) throw new Error(`evidence ${evRef} vanished`);
@@ -148,12 +198,18 @@ export async function recordCustody(ctx: StoreContext, ref: string, evidenceRef:
     if (!ev) throw new CaseError(`evidence ${evidenceRef} is not in case ${resolved.ref}'s register`);
     const now = ctx.now();
     const event: CustodyEvent = {
-      at: at ?? now, action: input.action, actor: input.by?.trim() || ctx.actor,
-      from: optText(input.from) ?? undefined, to: optText(input.to) ?? undefined, outcome: undefined, note: optText(input.note) ?? undefined,
+      at: at ?? now,
+      action: input.action,
+      actor: input.by?.trim() || ctx.actor,
+      from: optText(input.from) ?? undefined,
+      to: optText(input.to) ?? undefined,
+      outcome: undefined,
+      note: optText(input.note) ?? undefined,
     };
     await tx.run(
       'INSERT INTO custody_events (evidence_id, at, action, actor, from_party, to_party, outcome, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [num(ev, 'id'), event.at, event.action, event.actor, event.from ?? null, event.to ?? null, null, event.note ?? null, now]);
+      [num(ev, 'id'), event.at, event.action, event.actor, event.from ?? null, event.to ?? null, null, event.note ?? null, now],
+    );
     await appendAudit(tx, resolved.caseId, ctx.actor, now, { entity: 'custody', entityId: evidenceRef.toUpperCase(), action: event.action, after: event });
     return event;
   });
@@ -211,13 +267,27 @@ export async function verifyEvidence(ctx: StoreContext, ref: string, opts: Verif
     const location = opts.path === undefined ? item.location : resolve(opts.path);
     const actual = await rehash(location, item.kind);
     if (actual instanceof Error) {
-      results.push({ ref: item.ref, location, intact: false, expectedSha256: item.sha256, actualSha256: undefined, files: expected.length,
-        changes: [{ relpath: '.', change: 'unreadable', expected: item.sha256, actual: actual.message }] });
+      results.push({
+        ref: item.ref,
+        location,
+        intact: false,
+        expectedSha256: item.sha256,
+        actualSha256: undefined,
+        files: expected.length,
+        changes: [{ relpath: '.', change: 'unreadable', expected: item.sha256, actual: actual.message }],
+      });
       continue;
     }
     const changes = compare(item.kind, expected, actual);
-    results.push({ ref: item.ref, location, intact: changes.length === 0 && actual.sha256 === item.sha256,
-      expectedSha256: item.sha256, actualSha256: actual.sha256, files: expected.length, changes });
+    results.push({
+      ref: item.ref,
+      location,
+      intact: changes.length === 0 && actual.sha256 === item.sha256,
+      expectedSha256: item.sha256,
+      actualSha256: actual.sha256,
+      files: expected.length,
+      changes,
+    });
   }
 
   await ctx.driver.transaction(async (tx) => {
@@ -229,9 +299,12 @@ export async function verifyEvidence(ctx: StoreContext, ref: string, opts: Verif
       const outcome = r.intact ? `intact: sha256 ${r.expectedSha256}` : `CHANGED: ${r.changes.length} difference(s)`;
       await tx.run(
         'INSERT INTO custody_events (evidence_id, at, action, actor, from_party, to_party, outcome, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [item.id, now, 'verified', ctx.actor, null, null, outcome, r.location === item.location ? null : `copy at ${r.location}`, now]);
+        [item.id, now, 'verified', ctx.actor, null, null, outcome, r.location === item.location ? null : `copy at ${r.location}`, now],
+      );
       await appendAudit(tx, locked.caseId, ctx.actor, now, {
-        entity: 'evidence', entityId: r.ref, action: 'verify',
+        entity: 'evidence',
+        entityId: r.ref,
+        action: 'verify',
         after: { intact: r.intact, location: r.location, actualSha256: r.actualSha256 ?? null, changes: r.changes.slice(0, 100) },
       });
     }

@@ -9,13 +9,23 @@ export async function listFindings(ctx: StoreContext, ref: string): Promise<Find
   const { caseId } = await resolveCase(ctx.driver, ctx, ref);
   const rows = await ctx.driver.all(
     `SELECT rule_id, title, cves, stage, severity, time, server, client_ip, user_name, path, line, evidence_sha256, benign
-     FROM findings WHERE case_id = ? ORDER BY CASE WHEN time IS NULL THEN 1 ELSE 0 END, time, server, path, line, id`, [caseId]);
+     FROM findings WHERE case_id = ? ORDER BY CASE WHEN time IS NULL THEN 1 ELSE 0 END, time, server, path, line, id`,
+    [caseId],
+  );
   return rows.map((r) => {
     const identity = str(r, 'evidence_sha256');
     return {
-      ruleId: str(r, 'rule_id'), title: str(r, 'title'), cves: json<string[]>(r, 'cves'), stage: str(r, 'stage'), severity: str(r, 'severity'),
-      time: optStr(r, 'time'), server: str(r, 'server'), clientIp: optStr(r, 'client_ip'), user: optStr(r, 'user_name'),
-      path: str(r, 'path'), line: num(r, 'line'),
+      ruleId: str(r, 'rule_id'),
+      title: str(r, 'title'),
+      cves: json<string[]>(r, 'cves'),
+      stage: str(r, 'stage'),
+      severity: str(r, 'severity'),
+      time: optStr(r, 'time'),
+      server: str(r, 'server'),
+      clientIp: optStr(r, 'client_ip'),
+      user: optStr(r, 'user_name'),
+      path: str(r, 'path'),
+      line: num(r, 'line'),
       // A finding stored under its path (its file was not in the scan's list) has no hash to show.
       sha256: identity.startsWith('path:') ? '' : identity,
       benign: optStr(r, 'benign'),

@@ -24,7 +24,7 @@ test('a file larger than one read is hashed in pieces to the same digest', async
   }
 });
 
-test('a folder is walked in a fixed order, links are not followed, and its hash is its manifest\'s', async () => {
+test("a folder is walked in a fixed order, links are not followed, and its hash is its manifest's", async () => {
   const dir = tempDir();
   try {
     mkdirSync(join(dir, 'b', 'c'), { recursive: true });
@@ -34,13 +34,18 @@ test('a folder is walked in a fixed order, links are not followed, and its hash 
     symlinkSync('/etc/passwd', join(dir, 'link'));
     const h = await hashEvidence(dir);
     assert.equal(h.kind, 'folder');
-    assert.deepEqual(h.files.map((f) => f.relpath), ['a.txt', 'b/c/x.log', 'name\nwith newline']);
+    assert.deepEqual(
+      h.files.map((f) => f.relpath),
+      ['a.txt', 'b/c/x.log', 'name\nwith newline'],
+    );
     assert.deepEqual(h.skipped, [{ relpath: 'link', reason: 'symbolic link (not followed)' }]);
     assert.equal(h.size, 3);
     assert.equal(h.sha256, manifestHash(h.files));
     // A name cannot forge another entry of the manifest.
-    assert.notEqual(manifestHash([{ relpath: 'a', size: 1, sha256: sha('a') }]),
-      manifestHash([{ relpath: `a", 1, "${sha('a')}"]\n["b`, size: 1, sha256: sha('a') }]));
+    assert.notEqual(
+      manifestHash([{ relpath: 'a', size: 1, sha256: sha('a') }]),
+      manifestHash([{ relpath: `a", 1, "${sha('a')}"]\n["b`, size: 1, sha256: sha('a') }]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -38,7 +38,9 @@ function filingFromRow(row: Row): StoredFiling {
 export async function readObligations(run: SqlRunner, caseId: number): Promise<(StoredObligation & { id: number })[]> {
   const rows = await run.all('SELECT * FROM obligations WHERE case_id = ? ORDER BY id', [caseId]);
   const filings = await run.all(
-    `SELECT f.*, o.ref AS obligation_ref FROM filings f JOIN obligations o ON o.id = f.obligation_id WHERE f.case_id = ? ORDER BY f.id`, [caseId]);
+    `SELECT f.*, o.ref AS obligation_ref FROM filings f JOIN obligations o ON o.id = f.obligation_id WHERE f.case_id = ? ORDER BY f.id`,
+    [caseId],
+  );
   return rows.map((r) => ({
     id: num(r, 'id'),
     ref: str(r, 'ref'),
@@ -76,9 +78,17 @@ export async function listObligations(ctx: StoreContext, ref: string): Promise<S
 /** The columns a sync may change, for comparison and the audit entry. */
 function specColumns(s: ObligationSpec): Record<string, SqlValue> {
   return {
-    recipient: s.recipient, legal_reference: s.legalReference, template: JSON.stringify(s.template), anchor_kind: s.anchorKind,
-    anchor_at: s.anchorAt ?? null, hours: s.hours ?? null, due_at: s.dueAt ?? null, target_hours: s.targetHours ?? null,
-    target_at: s.targetAt ?? null, required: s.required, applicability: s.applicability,
+    recipient: s.recipient,
+    legal_reference: s.legalReference,
+    template: JSON.stringify(s.template),
+    anchor_kind: s.anchorKind,
+    anchor_at: s.anchorAt ?? null,
+    hours: s.hours ?? null,
+    due_at: s.dueAt ?? null,
+    target_hours: s.targetHours ?? null,
+    target_at: s.targetAt ?? null,
+    required: s.required,
+    applicability: s.applicability,
   };
 }
 
@@ -113,9 +123,13 @@ export async function syncObligations(ctx: StoreContext, ref: string, specs: Obl
         await tx.run(
           `INSERT INTO obligations (case_id, ref, key, rule_id, stage, ${names.join(', ')}, active, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ${names.map(() => '?').join(', ')}, 1, ?, ?)`,
-          [resolved.caseId, obRef, s.key, s.ruleId, s.stage, ...names.map((n) => cols[n] ?? null), now, now]);
+          [resolved.caseId, obRef, s.key, s.ruleId, s.stage, ...names.map((n) => cols[n] ?? null), now, now],
+        );
         await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-          entity: 'obligation', entityId: obRef, action: 'create', after: { key: s.key, ...cols, template: s.template },
+          entity: 'obligation',
+          entityId: obRef,
+          action: 'create',
+          after: { key: s.key, ...cols, template: s.template },
         });
         continue;
       }
@@ -127,15 +141,24 @@ export async function syncObligations(ctx: StoreContext, ref: string, specs: Obl
         const sets = [...changed.map((n) => `${n} = ?`), 'active = 1', 'updated_at = ?'];
         await tx.run(`UPDATE obligations SET ${sets.join(', ')} WHERE id = ?`, [...changed.map((n) => cols[n] ?? null), now, old.id]);
         await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-          entity: 'obligation', entityId: old.ref, action: old.active ? 'update' : 'reactivate',
-          before: Object.fromEntries(changed.map((n) => [n, before[n]])), after: Object.fromEntries(changed.map((n) => [n, cols[n]])),
+          entity: 'obligation',
+          entityId: old.ref,
+          action: old.active ? 'update' : 'reactivate',
+          before: Object.fromEntries(changed.map((n) => [n, before[n]])),
+          after: Object.fromEntries(changed.map((n) => [n, cols[n]])),
         });
       }
     }
     for (const old of existing) {
       if (keys.has(old.key) || !old.active) continue;
       await tx.run('UPDATE obligations SET active = 0, updated_at = ? WHERE id = ?', [now, old.id]);
-      await appendAudit(tx, resolved.caseId, ctx.actor, now, { entity: 'obligation', entityId: old.ref, action: 'deactivate', before: { active: true }, after: { active: false } });
+      await appendAudit(tx, resolved.caseId, ctx.actor, now, {
+        entity: 'obligation',
+        entityId: old.ref,
+        action: 'deactivate',
+        before: { active: true },
+        after: { active: false },
+      });
     }
     return (await readObligations(tx, resolved.caseId)).map(strip);
   });
@@ -151,7 +174,11 @@ async function markFirstReported(tx: SqlRunner, ctx: StoreContext, caseId: numbe
   if (recorded !== undefined && Date.parse(recorded) <= Date.parse(sentAt)) return;
   await tx.run('UPDATE cases SET first_reported_at = ? WHERE id = ?', [sentAt, caseId]);
   await appendAudit(tx, caseId, ctx.actor, now, {
-    entity: 'case', entityId: caseRef, action: 'update', before: { first_reported_at: recorded ?? null }, after: { first_reported_at: sentAt },
+    entity: 'case',
+    entityId: caseRef,
+    action: 'update',
+    before: { first_reported_at: recorded ?? null },
+    after: { first_reported_at: sentAt },
   });
 }
 
@@ -177,23 +204,45 @@ export async function recordFiling(ctx: StoreContext, ref: string, input: NewFil
     }
     if (lateByMs !== null && delayReasons === null) {
       const hours = Math.floor(lateByMs / 3_600_000);
-      throw new CaseError(`this first filing of ${ob.ref} is ${hours} h ${Math.floor((lateByMs % 3_600_000) / 60_000)} min after its deadline ` +
-        `(${ob.dueAt ?? ''}); the regulator must be given the reasons for the delay: add them (--delay-reasons "…")`);
+      throw new CaseError(
+        `this first filing of ${ob.ref} is ${hours} h ${Math.floor((lateByMs % 3_600_000) / 60_000)} min after its deadline ` +
+          `(${ob.dueAt ?? ''}); the regulator must be given the reasons for the delay: add them (--delay-reasons "…")`,
+      );
     }
     const seq = ob.filings.length + 1;
     await tx.run(
       `INSERT INTO filings (case_id, obligation_id, seq, channel, sent_at, sent_by, reference, content, delay_reasons, late_by_ms, recorded_by, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [resolved.caseId, ob.id, seq, channel, at, input.sentBy?.trim() || ctx.actor, reference, JSON.stringify(input.content ?? {}),
-        delayReasons, lateByMs, ctx.actor, now]);
+      [
+        resolved.caseId,
+        ob.id,
+        seq,
+        channel,
+        at,
+        input.sentBy?.trim() || ctx.actor,
+        reference,
+        JSON.stringify(input.content ?? {}),
+        delayReasons,
+        lateByMs,
+        ctx.actor,
+        now,
+      ],
+    );
     if (first) {
-      await tx.run('UPDATE obligations SET first_filed_at = ?, late_by_ms = ?, delay_reasons = ?, updated_at = ? WHERE id = ? AND first_filed_at IS NULL',
-        [at, lateByMs, delayReasons, now, ob.id]);
+      await tx.run('UPDATE obligations SET first_filed_at = ?, late_by_ms = ?, delay_reasons = ?, updated_at = ? WHERE id = ? AND first_filed_at IS NULL', [
+        at,
+        lateByMs,
+        delayReasons,
+        now,
+        ob.id,
+      ]);
     }
     // An entry in the firm's own breach register tells no one.
     if (channel !== 'register') await markFirstReported(tx, ctx, resolved.caseId, resolved.ref, at, now);
     await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-      entity: 'filing', entityId: `${ob.ref}#${seq}`, action: 'file',
+      entity: 'filing',
+      entityId: `${ob.ref}#${seq}`,
+      action: 'file',
       after: { obligation: ob.ref, key: ob.key, seq, channel, sentAt: at, reference, lateByMs, delayReasons },
     });
     const after = (await readObligations(tx, resolved.caseId)).find((o) => o.ref === ob.ref);

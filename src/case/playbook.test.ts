@@ -5,8 +5,21 @@ import { loadPlaybook, parsePlaybook } from './playbook.js';
 test('the shipped playbook loads and covers the response the issue asks for', async () => {
   const p = await loadPlaybook();
   const ids = p.steps.map((s) => s.id);
-  for (const id of ['isolate', 'preserve-memory', 'preserve-disk', 'preserve-logs', 'run-scans', 'reset-credentials',
-    'reset-krbtgt-first', 'reset-krbtgt-second', 'remove-web-shells', 'rebuild-or-restore', 'patch', 'verify', 'monitor']) {
+  for (const id of [
+    'isolate',
+    'preserve-memory',
+    'preserve-disk',
+    'preserve-logs',
+    'run-scans',
+    'reset-credentials',
+    'reset-krbtgt-first',
+    'reset-krbtgt-second',
+    'remove-web-shells',
+    'rebuild-or-restore',
+    'patch',
+    'verify',
+    'monitor',
+  ]) {
     assert.ok(ids.includes(id), id);
   }
   assert.match(p.steps.find((s) => s.id === 'reset-krbtgt-second')?.condition ?? '', /domain administrator/);

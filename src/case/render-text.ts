@@ -5,8 +5,19 @@ import { safeText } from '../core/terminal-text.js';
 import { DEFAULT_ZONE, inZone } from '../core/zoned-time.js';
 import { spokenIn } from '../correlate/verdict.js';
 import type {
-  ActionState, AddedEvidence, AuditCheck, AuditEntry, CaseListItem, CaseRecord, CaseStory, CustodyEvent, Decision, EvidenceItem,
-  EvidenceVerification, ObligationStory, RecordScanOutcome,
+  ActionState,
+  AddedEvidence,
+  AuditCheck,
+  AuditEntry,
+  CaseListItem,
+  CaseRecord,
+  CaseStory,
+  CustodyEvent,
+  Decision,
+  EvidenceItem,
+  EvidenceVerification,
+  ObligationStory,
+  RecordScanOutcome,
 } from './types.js';
 
 const t = (s: string | undefined): string => (s === undefined ? '-' : safeText(s));
@@ -23,24 +34,31 @@ function section(title: string, lines: string[]): string {
 
 export function renderCase(c: CaseRecord, zone = DEFAULT_ZONE): string {
   const regs = c.firm.registrations.map((r) => `${t(r.scheme)} ${t(r.number)}`).join(', ') || 'none recorded';
-  return [
-    `${t(c.ref)}: ${t(c.title)}`,
-    `  status          ${c.status}`,
-    `  firm            ${t(c.firm.name)} (${t(c.firm.slug)}); registrations: ${regs}; DPO: ${c.firm.dpo === undefined ? 'not recorded' : t(c.firm.dpo)}`,
-    `  occurred        ${c.occurredFrom || c.occurredTo ? `${when(c.occurredFrom, zone)} to ${when(c.occurredTo, zone)}` : 'not recorded'}`,
-    `  detected        ${when(c.detectedAt, zone)}`,
-    `  aware           ${when(c.awareAt, zone)}${c.awareReason ? ` (${t(c.awareReason)})` : ''}`,
-    `  first reported  ${when(c.firstReportedAt, zone)}`,
-    `  servers         ${c.servers.map(t).join(', ') || 'none recorded'}`,
-    `  opened          ${when(c.createdAt, zone)} by ${t(c.createdBy)}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `${t(c.ref)}: ${t(c.title)}`,
+      `  status          ${c.status}`,
+      `  firm            ${t(c.firm.name)} (${t(c.firm.slug)}); registrations: ${regs}; DPO: ${c.firm.dpo === undefined ? 'not recorded' : t(c.firm.dpo)}`,
+      `  occurred        ${c.occurredFrom || c.occurredTo ? `${when(c.occurredFrom, zone)} to ${when(c.occurredTo, zone)}` : 'not recorded'}`,
+      `  detected        ${when(c.detectedAt, zone)}`,
+      `  aware           ${when(c.awareAt, zone)}${c.awareReason ? ` (${t(c.awareReason)})` : ''}`,
+      `  first reported  ${when(c.firstReportedAt, zone)}`,
+      `  servers         ${c.servers.map(t).join(', ') || 'none recorded'}`,
+      `  opened          ${when(c.createdAt, zone)} by ${t(c.createdBy)}`,
+    ].join('\n') + '\n'
+  );
 }
 
 export function renderList(items: CaseListItem[], zone = DEFAULT_ZONE): string {
   if (items.length === 0) return 'No cases.\n';
-  return items.map((c) =>
-    `${t(c.ref)}  [${c.status}]  ${t(c.title)}  (evidence ${c.evidence}, findings ${c.findings}, open actions ${c.openActions}; opened ${when(c.createdAt, zone)})`,
-  ).join('\n') + '\n';
+  return (
+    items
+      .map(
+        (c) =>
+          `${t(c.ref)}  [${c.status}]  ${t(c.title)}  (evidence ${c.evidence}, findings ${c.findings}, open actions ${c.openActions}; opened ${when(c.createdAt, zone)})`,
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function actionLine(a: ActionState, zone: string): string {
@@ -51,27 +69,65 @@ function actionLine(a: ActionState, zone: string): string {
 /** `extra`: sections later stages add after what the attacker reached (credentials, phishing), already rendered. */
 export function renderStory(s: CaseStory, zone = DEFAULT_ZONE, extra: string[] = []): string {
   const out = [renderCase(s.case, zone)];
-  out.push(section('Verdicts', s.servers.length === 0 ? ['no servers yet'] :
-    s.servers.map((v) => `${t(v.name)}: ${v.verdict ?? 'not scanned'}${v.summary ? `. ${t(spokenIn(v.summary, zone))}` : ''}`)));
-  const stages = Object.entries(s.findings.byStage).map(([k, n]) => `${k} ${n}`).join(', ');
-  out.push(section('Scans', [
-    `${s.scans.count} scan(s) recorded${s.scans.lastAt ? `, last at ${when(s.scans.lastAt, zone)}` : ''}`,
-    `${s.findings.total} finding(s)${stages ? `: ${stages}` : ''}${s.findings.benign ? ` (${s.findings.benign} known-benign)` : ''}`,
-  ]));
-  out.push(section('Mailboxes and data reached', s.reach.mailboxes.length
-    ? s.reach.mailboxes.map((m) => `${m.level}: ${m.mailbox === '*' ? `every mailbox on ${t(m.server)}` : `${t(m.mailbox)} on ${t(m.server)}`}; ${t(spokenIn(m.how[0] ?? '', zone))}`)
-    : [s.scans.count ? 'no mailbox access by an attacker was seen in the scans' : 'not known yet: no scan recorded']));
-  if (s.reach.gaps.length) out.push(section('What the evidence cannot see', s.reach.gaps.map((g) => t(spokenIn(g, zone)))));
+  out.push(
+    section(
+      'Verdicts',
+      s.servers.length === 0
+        ? ['no servers yet']
+        : s.servers.map((v) => `${t(v.name)}: ${v.verdict ?? 'not scanned'}${v.summary ? `. ${t(spokenIn(v.summary, zone))}` : ''}`),
+    ),
+  );
+  const stages = Object.entries(s.findings.byStage)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  out.push(
+    section('Scans', [
+      `${s.scans.count} scan(s) recorded${s.scans.lastAt ? `, last at ${when(s.scans.lastAt, zone)}` : ''}`,
+      `${s.findings.total} finding(s)${stages ? `: ${stages}` : ''}${s.findings.benign ? ` (${s.findings.benign} known-benign)` : ''}`,
+    ]),
+  );
+  out.push(
+    section(
+      'Mailboxes and data reached',
+      s.reach.mailboxes.length
+        ? s.reach.mailboxes.map(
+            (m) =>
+              `${m.level}: ${m.mailbox === '*' ? `every mailbox on ${t(m.server)}` : `${t(m.mailbox)} on ${t(m.server)}`}; ${t(spokenIn(m.how[0] ?? '', zone))}`,
+          )
+        : [s.scans.count ? 'no mailbox access by an attacker was seen in the scans' : 'not known yet: no scan recorded'],
+    ),
+  );
+  if (s.reach.gaps.length)
+    out.push(
+      section(
+        'What the evidence cannot see',
+        s.reach.gaps.map((g) => t(spokenIn(g, zone))),
+      ),
+    );
   out.push(...extra);
-  out.push(section('Evidence', [
-    `${s.evidence.items} item(s) registered`,
-    ...(s.evidence.changedAtLastCheck.length ? [`CHANGED at last check: ${s.evidence.changedAtLastCheck.join(', ')}`] : []),
-    ...(s.evidence.unverified.length ? [`not yet verified: ${s.evidence.unverified.join(', ')}`] : []),
-  ]));
+  out.push(
+    section('Evidence', [
+      `${s.evidence.items} item(s) registered`,
+      ...(s.evidence.changedAtLastCheck.length ? [`CHANGED at last check: ${s.evidence.changedAtLastCheck.join(', ')}`] : []),
+      ...(s.evidence.unverified.length ? [`not yet verified: ${s.evidence.unverified.join(', ')}`] : []),
+    ]),
+  );
   out.push(section('Done', s.actions.done.length ? s.actions.done.map((a) => actionLine(a, zone)) : ['nothing ticked off yet']));
-  if (s.actions.other.length) out.push(section('Not applicable', s.actions.other.map((a) => actionLine(a, zone))));
+  if (s.actions.other.length)
+    out.push(
+      section(
+        'Not applicable',
+        s.actions.other.map((a) => actionLine(a, zone)),
+      ),
+    );
   out.push(section('Decisions in force', s.decisions.length ? s.decisions.map((d) => decisionLine(d, zone)) : ['none recorded']));
-  if (s.obligations.length) out.push(section('Obligations and filings', s.obligations.flatMap((o) => obligationLines(o, zone))));
+  if (s.obligations.length)
+    out.push(
+      section(
+        'Obligations and filings',
+        s.obligations.flatMap((o) => obligationLines(o, zone)),
+      ),
+    );
   out.push(section('Open', s.open.length ? s.open.map((l) => t(spokenIn(l, zone))) : ['nothing']));
   out.push(`Audit log: ${s.audit.entries} entries, head ${s.audit.head.slice(0, 16)}\n`);
   return out.join('\n');
@@ -79,9 +135,12 @@ export function renderStory(s: CaseStory, zone = DEFAULT_ZONE, extra: string[] =
 
 function obligationLines(o: ObligationStory, zone: string): string[] {
   const clock = o.dueAt ? `due ${when(o.dueAt, zone)}` : o.targetAt ? `expected by ${when(o.targetAt, zone)}` : 'no fixed deadline';
-  const state = o.firstFiledAt !== undefined
-    ? `filed ${when(o.firstFiledAt, zone)}${o.lateByMs ? ' (late; reasons given)' : ''}`
-    : o.overdueByMs !== undefined ? 'OVERDUE, not filed' : 'not filed';
+  const state =
+    o.firstFiledAt !== undefined
+      ? `filed ${when(o.firstFiledAt, zone)}${o.lateByMs ? ' (late; reasons given)' : ''}`
+      : o.overdueByMs !== undefined
+        ? 'OVERDUE, not filed'
+        : 'not filed';
   return [
     `${o.ref} ${t(o.stage)} to ${t(o.recipient)} (${t(o.legalReference)})${o.required === 'unknown' ? ', if required' : ''}: ${clock}; ${state}`,
     ...o.filings.map((f) => `  #${f.seq} sent ${when(f.sentAt, zone)} by ${t(f.channel)}${f.reference ? `, reference ${t(f.reference)}` : ''}`),
@@ -95,11 +154,15 @@ function custodyLine(c: CustodyEvent, zone: string): string {
 
 export function renderEvidence(items: EvidenceItem[], zone = DEFAULT_ZONE): string {
   if (items.length === 0) return 'No evidence registered.\n';
-  return items.map((e) => section(`${e.ref} ${e.kind} ${t(e.location)}`, [
-    `sha256 ${e.sha256}, ${e.size} bytes${e.kind === 'folder' ? `, ${e.fileCount} files` : ''}`,
-    `source ${t(e.source)}; collected by ${t(e.collectedBy)} at ${when(e.collectedAt, zone)}; added by ${t(e.addedBy)} at ${when(e.addedAt, zone)}`,
-    ...e.custody.map((c) => custodyLine(c, zone)),
-  ])).join('');
+  return items
+    .map((e) =>
+      section(`${e.ref} ${e.kind} ${t(e.location)}`, [
+        `sha256 ${e.sha256}, ${e.size} bytes${e.kind === 'folder' ? `, ${e.fileCount} files` : ''}`,
+        `source ${t(e.source)}; collected by ${t(e.collectedBy)} at ${when(e.collectedAt, zone)}; added by ${t(e.addedBy)} at ${when(e.addedAt, zone)}`,
+        ...e.custody.map((c) => custodyLine(c, zone)),
+      ]),
+    )
+    .join('');
 }
 
 export function renderAdded(a: AddedEvidence): string {
@@ -110,7 +173,9 @@ export function renderAdded(a: AddedEvidence): string {
   const c = a.collection;
   if (c) {
     const bad = c.changed.length + c.missing.length + c.unlisted.length;
-    lines.push(`  collected on ${t(c.server)} by ${t(c.collectedBy)}: ${bad ? `MANIFEST NOT MATCHED: ${c.verified} of ${c.files} file(s) as hashed on the server` : `all ${c.files} file(s) match the manifest`}`);
+    lines.push(
+      `  collected on ${t(c.server)} by ${t(c.collectedBy)}: ${bad ? `MANIFEST NOT MATCHED: ${c.verified} of ${c.files} file(s) as hashed on the server` : `all ${c.files} file(s) match the manifest`}`,
+    );
     for (const x of c.changed.slice(0, 20)) lines.push(`  changed since collection: ${t(x.path)}`);
     for (const p of c.missing.slice(0, 20)) lines.push(`  missing: ${t(p)}`);
     for (const p of c.unlisted.slice(0, 20)) lines.push(`  not in the manifest: ${t(p)}`);
@@ -123,7 +188,9 @@ export function renderVerification(results: EvidenceVerification[], audit: Audit
   for (const r of results) {
     out.push(`${r.ref} ${r.intact ? 'intact' : 'CHANGED'}: ${t(r.location)} (${r.files} file(s))`);
     for (const c of r.changes.slice(0, 50)) {
-      out.push(`  ${c.change}: ${t(c.relpath)}${c.expected ? ` expected ${c.expected.slice(0, 16)}…` : ''}${c.actual ? ` found ${t(c.actual.slice(0, 64))}` : ''}`);
+      out.push(
+        `  ${c.change}: ${t(c.relpath)}${c.expected ? ` expected ${c.expected.slice(0, 16)}…` : ''}${c.actual ? ` found ${t(c.actual.slice(0, 64))}` : ''}`,
+      );
     }
     if (r.changes.length > 50) out.push(`  … and ${r.changes.length - 50} more (use --json for all)`);
   }
@@ -146,37 +213,50 @@ export function renderActions(actions: ActionState[], zone = DEFAULT_ZONE): stri
 }
 
 export function renderAction(a: ActionState, zone = DEFAULT_ZONE): string {
-  return [
-    actionLine(a, zone),
-    `  ${t(a.detail)}`,
-    ...a.history.map((e) => `  ${when(e.at, zone)} ${e.status} by ${t(e.by)}${e.note ? `: ${t(e.note)}` : ''} (recorded by ${t(e.recordedBy)} at ${when(e.recordedAt, zone)})`),
-  ].join('\n') + '\n';
+  return (
+    [
+      actionLine(a, zone),
+      `  ${t(a.detail)}`,
+      ...a.history.map(
+        (e) =>
+          `  ${when(e.at, zone)} ${e.status} by ${t(e.by)}${e.note ? `: ${t(e.note)}` : ''} (recorded by ${t(e.recordedBy)} at ${when(e.recordedAt, zone)})`,
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 function decisionLine(d: Decision, zone: string): string {
   const on = d.obligation ? ` on ${d.obligation}: ${d.outcome ?? ''}${d.ground ? ` (${t(d.ground)})` : ''};` : '';
-  return `${d.ref} [${d.kind}]${on} ${t(d.decision)}: decided by ${t(d.decidedBy)} at ${when(d.decidedAt, zone)}` +
-    `${d.approvedBy ? `, approved by ${t(d.approvedBy)}${d.approvedAt ? ` at ${when(d.approvedAt, zone)}` : ''}` : ', not approved'}${d.supersedes ? `, supersedes ${d.supersedes}` : ''}`;
+  return (
+    `${d.ref} [${d.kind}]${on} ${t(d.decision)}: decided by ${t(d.decidedBy)} at ${when(d.decidedAt, zone)}` +
+    `${d.approvedBy ? `, approved by ${t(d.approvedBy)}${d.approvedAt ? ` at ${when(d.approvedAt, zone)}` : ''}` : ', not approved'}${d.supersedes ? `, supersedes ${d.supersedes}` : ''}`
+  );
 }
 
 export function renderDecisions(decisions: Decision[], zone = DEFAULT_ZONE): string {
   if (decisions.length === 0) return 'No decisions recorded.\n';
-  return decisions.map((d) => section(decisionLine(d, zone) + (d.supersededBy ? ` (superseded by ${d.supersededBy})` : ''), [
-    `rationale: ${t(d.rationale)}`,
-    `evidence relied on: ${d.evidence.join(', ') || 'none named'}`,
-  ])).join('');
+  return decisions
+    .map((d) =>
+      section(decisionLine(d, zone) + (d.supersededBy ? ` (superseded by ${d.supersededBy})` : ''), [
+        `rationale: ${t(d.rationale)}`,
+        `evidence relied on: ${d.evidence.join(', ') || 'none named'}`,
+      ]),
+    )
+    .join('');
 }
 
 export function renderAuditCheck(a: AuditCheck): string {
   const seals = `${a.seals.held} scan seal(s) hold${a.seals.unsealed > 0 ? `; ${a.seals.unsealed} scan(s) recorded before seals, not checked` : ''}`;
   if (a.intact) return `Audit chain intact: ${a.entries} entries, head ${a.head.slice(0, 16)}. ${seals}.`;
-  return [`AUDIT CHAIN BROKEN: ${a.problems.length} problem(s) in ${a.entries} entries`,
-    ...a.problems.map((p) => `  ${p.seq === undefined ? 'head' : `entry ${p.seq}`}: ${p.reason}`)].join('\n');
+  return [
+    `AUDIT CHAIN BROKEN: ${a.problems.length} problem(s) in ${a.entries} entries`,
+    ...a.problems.map((p) => `  ${p.seq === undefined ? 'head' : `entry ${p.seq}`}: ${p.reason}`),
+  ].join('\n');
 }
 
 /** A value in a table cell: text as it is, anything else as compact JSON, cut at `max` characters. */
 function cell(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return t(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 }
 
@@ -193,14 +273,26 @@ function describeChange(before: unknown, after: unknown): string {
 
 /** The audit log as a table a person reads; `--json` gives the entries whole. */
 export function renderAudit(entries: AuditEntry[], check: AuditCheck, zone = DEFAULT_ZONE): string {
-  const rows = entries.map((e) => [String(e.seq), when(e.at, zone), t(e.actor), `${t(e.action)} ${t(e.entity)} ${t(e.entityId)}`, describeChange(e.before, e.after)]);
+  const rows = entries.map((e) => [
+    String(e.seq),
+    when(e.at, zone),
+    t(e.actor),
+    `${t(e.action)} ${t(e.entity)} ${t(e.entityId)}`,
+    describeChange(e.before, e.after),
+  ]);
   const header = ['Seq', 'When', 'Who', 'What', 'Change'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < 4 ? (r[i] ?? '').length : 0))));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line), '', renderAuditCheck(check)].join('\n')}\n`;
 }
 
 export function renderScanOutcome(ref: string, o: RecordScanOutcome): string {
-  return `case ${t(ref)}: scan ${o.scanId} recorded; added ${o.added.evidence} file(s) and ${o.added.findings} finding(s); ` +
-    `${o.unchanged.evidence} file(s) and ${o.unchanged.findings} finding(s) were already in the case\n`;
+  return (
+    `case ${t(ref)}: scan ${o.scanId} recorded; added ${o.added.evidence} file(s) and ${o.added.findings} finding(s); ` +
+    `${o.unchanged.evidence} file(s) and ${o.unchanged.findings} finding(s) were already in the case\n`
+  );
 }

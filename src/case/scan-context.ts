@@ -44,10 +44,22 @@ export async function readContext(ctx: StoreContext, ref: string): Promise<CaseC
     for (const m of json<MailMovement[]>(r, 'mail')) mail.set(`${m.origin.path}\u0000${m.origin.line}`, m);
   }
   const modified = await ctx.driver.all(
-    "SELECT server, time, path, line, fields FROM findings WHERE case_id = ? AND rule_id = 'exir-file-baseline-modified' ORDER BY time, id", [caseId]);
+    "SELECT server, time, path, line, fields FROM findings WHERE case_id = ? AND rule_id = 'exir-file-baseline-modified' ORDER BY time, id",
+    [caseId],
+  );
   const modifiedFiles = modified.map((r) => ({
-    server: str(r, 'server'), file: json<Record<string, string>>(r, 'fields').path ?? str(r, 'path'), time: optStr(r, 'time'), path: str(r, 'path'), line: num(r, 'line'),
+    server: str(r, 'server'),
+    file: json<Record<string, string>>(r, 'fields').path ?? str(r, 'path'),
+    time: optStr(r, 'time'),
+    path: str(r, 'path'),
+    line: num(r, 'line'),
   }));
   const byTime = (a: { time: string | undefined }, b: { time: string | undefined }): number => (a.time ?? '').localeCompare(b.time ?? '');
-  return { records: [...records.values()].sort(byTime), mail: [...mail.values()].sort(byTime), modifiedFiles, scans: scans.length, scansWithContext: rows.length };
+  return {
+    records: [...records.values()].sort(byTime),
+    mail: [...mail.values()].sort(byTime),
+    modifiedFiles,
+    scans: scans.length,
+    scansWithContext: rows.length,
+  };
 }

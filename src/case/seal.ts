@@ -11,12 +11,21 @@ import { num } from './db/driver.js';
 
 /** Columns in a fixed order, never `*`: a later migration adding a column must not change old seals. */
 const PARTS: { name: string; sql: string }[] = [
-  { name: 'scan', sql: `SELECT recorded_at, actor, args, tool_version, scanned_at, rules_loaded, rules_failed, files_added, files_unchanged,
-      findings_added, findings_unchanged, warnings FROM scans WHERE id = ?` },
-  { name: 'files', sql: `SELECT sha256, path, kind, server, size, records, bad_records, first_time, last_time, bad_samples, note
-      FROM scanned_files WHERE first_scan_id = ?` },
-  { name: 'findings', sql: `SELECT rule_id, evidence_sha256, line, byte_offset, path, title, cves, stage, severity, time, server, client_ip,
-      user_name, fields, benign FROM findings WHERE first_scan_id = ?` },
+  {
+    name: 'scan',
+    sql: `SELECT recorded_at, actor, args, tool_version, scanned_at, rules_loaded, rules_failed, files_added, files_unchanged,
+      findings_added, findings_unchanged, warnings FROM scans WHERE id = ?`,
+  },
+  {
+    name: 'files',
+    sql: `SELECT sha256, path, kind, server, size, records, bad_records, first_time, last_time, bad_samples, note
+      FROM scanned_files WHERE first_scan_id = ?`,
+  },
+  {
+    name: 'findings',
+    sql: `SELECT rule_id, evidence_sha256, line, byte_offset, path, title, cves, stage, severity, time, server, client_ip,
+      user_name, fields, benign FROM findings WHERE first_scan_id = ?`,
+  },
   { name: 'verdicts', sql: `SELECT name, verdict, first_activity, last_activity, attacker_ips, stage_counts, summary FROM scan_servers WHERE scan_id = ?` },
   { name: 'details', sql: 'SELECT sessions, mailboxes, mail, coverage, server_changes FROM scan_details WHERE scan_id = ?' },
   { name: 'context', sql: 'SELECT records FROM scan_context WHERE scan_id = ?' },

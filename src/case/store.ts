@@ -29,8 +29,26 @@ import { recordScan } from './scans.js';
 import { caseStory } from './story.js';
 import { readContext, type CaseContext } from './scan-context.js';
 import type {
-  ActionState, ActionUpdate, AddedEvidence, AuditCheck, AuditEntry, CaseFields, CaseListItem, CaseRecord, CaseStory, CustodyEvent,
-  Decision, EvidenceItem, EvidenceVerification, NewAction, NewCase, NewCustody, NewDecision, NewEvidence, RecordScanOutcome, ScanMeta,
+  ActionState,
+  ActionUpdate,
+  AddedEvidence,
+  AuditCheck,
+  AuditEntry,
+  CaseFields,
+  CaseListItem,
+  CaseRecord,
+  CaseStory,
+  CustodyEvent,
+  Decision,
+  EvidenceItem,
+  EvidenceVerification,
+  NewAction,
+  NewCase,
+  NewCustody,
+  NewDecision,
+  NewEvidence,
+  RecordScanOutcome,
+  ScanMeta,
   VerifyOptions,
 } from './types.js';
 
@@ -88,25 +106,62 @@ export interface CaseStore {
 }
 
 class SqlCaseStore implements CaseStore {
-  constructor(readonly engine: 'sqlite' | 'postgres', private readonly ctx: StoreContext) {}
+  constructor(
+    readonly engine: 'sqlite' | 'postgres',
+    private readonly ctx: StoreContext,
+  ) {}
 
-  get location(): string { return this.ctx.driver.location; }
-  schemaVersion(): Promise<number> { return schemaVersion(this.ctx.driver); }
-  createCase(input: NewCase): Promise<CaseRecord> { return createCase(this.ctx, input); }
-  getCase(ref: string): Promise<CaseRecord> { return getCase(this.ctx, ref); }
-  updateCase(ref: string, fields: CaseFields): Promise<CaseRecord> { return updateCase(this.ctx, ref, fields); }
-  listCases(opts?: { firm?: string; allFirms?: boolean }): Promise<CaseListItem[]> { return listCases(this.ctx, opts); }
-  story(ref: string): Promise<CaseStory> { return caseStory(this.ctx, ref); }
-  addEvidence(ref: string, input: NewEvidence): Promise<AddedEvidence> { return addEvidence(this.ctx, ref, input); }
-  listEvidence(ref: string): Promise<EvidenceItem[]> { return listEvidence(this.ctx, ref); }
-  recordCustody(ref: string, evidenceRef: string, input: NewCustody): Promise<CustodyEvent> { return recordCustody(this.ctx, ref, evidenceRef, input); }
-  verifyEvidence(ref: string, opts?: VerifyOptions): Promise<EvidenceVerification[]> { return verifyEvidence(this.ctx, ref, opts); }
-  recordScan(ref: string, result: ScanResult, meta: ScanMeta): Promise<RecordScanOutcome> { return recordScan(this.ctx, ref, result, meta); }
-  listActions(ref: string): Promise<ActionState[]> { return listActions(this.ctx, ref); }
-  updateAction(ref: string, key: string, update: ActionUpdate): Promise<ActionState> { return updateAction(this.ctx, ref, key, update); }
-  addAction(ref: string, input: NewAction): Promise<ActionState> { return addAction(this.ctx, ref, input); }
-  decide(ref: string, input: NewDecision): Promise<Decision> { return decide(this.ctx, ref, input); }
-  listDecisions(ref: string): Promise<Decision[]> { return listDecisions(this.ctx, ref); }
+  get location(): string {
+    return this.ctx.driver.location;
+  }
+  schemaVersion(): Promise<number> {
+    return schemaVersion(this.ctx.driver);
+  }
+  createCase(input: NewCase): Promise<CaseRecord> {
+    return createCase(this.ctx, input);
+  }
+  getCase(ref: string): Promise<CaseRecord> {
+    return getCase(this.ctx, ref);
+  }
+  updateCase(ref: string, fields: CaseFields): Promise<CaseRecord> {
+    return updateCase(this.ctx, ref, fields);
+  }
+  listCases(opts?: { firm?: string; allFirms?: boolean }): Promise<CaseListItem[]> {
+    return listCases(this.ctx, opts);
+  }
+  story(ref: string): Promise<CaseStory> {
+    return caseStory(this.ctx, ref);
+  }
+  addEvidence(ref: string, input: NewEvidence): Promise<AddedEvidence> {
+    return addEvidence(this.ctx, ref, input);
+  }
+  listEvidence(ref: string): Promise<EvidenceItem[]> {
+    return listEvidence(this.ctx, ref);
+  }
+  recordCustody(ref: string, evidenceRef: string, input: NewCustody): Promise<CustodyEvent> {
+    return recordCustody(this.ctx, ref, evidenceRef, input);
+  }
+  verifyEvidence(ref: string, opts?: VerifyOptions): Promise<EvidenceVerification[]> {
+    return verifyEvidence(this.ctx, ref, opts);
+  }
+  recordScan(ref: string, result: ScanResult, meta: ScanMeta): Promise<RecordScanOutcome> {
+    return recordScan(this.ctx, ref, result, meta);
+  }
+  listActions(ref: string): Promise<ActionState[]> {
+    return listActions(this.ctx, ref);
+  }
+  updateAction(ref: string, key: string, update: ActionUpdate): Promise<ActionState> {
+    return updateAction(this.ctx, ref, key, update);
+  }
+  addAction(ref: string, input: NewAction): Promise<ActionState> {
+    return addAction(this.ctx, ref, input);
+  }
+  decide(ref: string, input: NewDecision): Promise<Decision> {
+    return decide(this.ctx, ref, input);
+  }
+  listDecisions(ref: string): Promise<Decision[]> {
+    return listDecisions(this.ctx, ref);
+  }
 
   async auditLog(ref: string): Promise<AuditEntry[]> {
     const { caseId } = await resolveCase(this.ctx.driver, this.ctx, ref);
@@ -118,18 +173,40 @@ class SqlCaseStore implements CaseStore {
     return checkAudit(this.ctx.driver, caseId);
   }
 
-  listMailboxes(ref: string): Promise<MailboxTouch[] | undefined> { return listMailboxes(this.ctx, ref); }
-  listCoverage(ref: string): Promise<Coverage[] | undefined> { return listCoverage(this.ctx, ref); }
-  listSessions(ref: string): Promise<Session[] | undefined> { return listSessions(this.ctx, ref); }
-  listFindings(ref: string): Promise<FindingRow[]> { return listFindings(this.ctx, ref); }
-  readContext(ref: string): Promise<CaseContext> { return readContext(this.ctx, ref); }
-  recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment> { return recordAssessment(this.ctx, ref, input); }
-  listAssessments(ref: string): Promise<StoredAssessment[]> { return listAssessments(this.ctx, ref); }
-  syncObligations(ref: string, specs: ObligationSpec[]): Promise<StoredObligation[]> { return syncObligations(this.ctx, ref, specs); }
-  listObligations(ref: string): Promise<StoredObligation[]> { return listObligations(this.ctx, ref); }
-  recordFiling(ref: string, input: NewFiling): Promise<{ filing: StoredFiling; obligation: StoredObligation }> { return recordFiling(this.ctx, ref, input); }
+  listMailboxes(ref: string): Promise<MailboxTouch[] | undefined> {
+    return listMailboxes(this.ctx, ref);
+  }
+  listCoverage(ref: string): Promise<Coverage[] | undefined> {
+    return listCoverage(this.ctx, ref);
+  }
+  listSessions(ref: string): Promise<Session[] | undefined> {
+    return listSessions(this.ctx, ref);
+  }
+  listFindings(ref: string): Promise<FindingRow[]> {
+    return listFindings(this.ctx, ref);
+  }
+  readContext(ref: string): Promise<CaseContext> {
+    return readContext(this.ctx, ref);
+  }
+  recordAssessment(ref: string, input: NewAssessment): Promise<StoredAssessment> {
+    return recordAssessment(this.ctx, ref, input);
+  }
+  listAssessments(ref: string): Promise<StoredAssessment[]> {
+    return listAssessments(this.ctx, ref);
+  }
+  syncObligations(ref: string, specs: ObligationSpec[]): Promise<StoredObligation[]> {
+    return syncObligations(this.ctx, ref, specs);
+  }
+  listObligations(ref: string): Promise<StoredObligation[]> {
+    return listObligations(this.ctx, ref);
+  }
+  recordFiling(ref: string, input: NewFiling): Promise<{ filing: StoredFiling; obligation: StoredObligation }> {
+    return recordFiling(this.ctx, ref, input);
+  }
 
-  close(): Promise<void> { return this.ctx.driver.close(); }
+  close(): Promise<void> {
+    return this.ctx.driver.close();
+  }
 }
 
 export interface OpenOptions {
@@ -184,10 +261,14 @@ function refuseLostStore(file: string): void {
     size = undefined;
   }
   if (size === 0) {
-    throw new CaseError(`the case store ${file} is empty (0 bytes): it was truncated or never finished. Restore it from a backup; exir will not start a new store in its place`);
+    throw new CaseError(
+      `the case store ${file} is empty (0 bytes): it was truncated or never finished. Restore it from a backup; exir will not start a new store in its place`,
+    );
   }
   if (size === undefined && (existsSync(`${file}-wal`) || existsSync(`${file}-shm`))) {
-    throw new CaseError(`the case store ${file} is missing but its journal (${file}-wal or -shm) is still there: the store was deleted or moved. Restore it; exir will not start a new store in its place`);
+    throw new CaseError(
+      `the case store ${file} is missing but its journal (${file}-wal or -shm) is still there: the store was deleted or moved. Restore it; exir will not start a new store in its place`,
+    );
   }
 }
 

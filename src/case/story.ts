@@ -24,7 +24,9 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   // A later scan of a newer bundle can say "clean" about a server an earlier scan saw exploited;
   // the case keeps the worst any scan has shown.
   const verdictRows = await run.all(
-    `SELECT ss.name, ss.verdict, ss.summary FROM scan_servers ss JOIN scans s ON s.id = ss.scan_id WHERE s.case_id = ? ORDER BY ss.id`, [caseId]);
+    `SELECT ss.name, ss.verdict, ss.summary FROM scan_servers ss JOIN scans s ON s.id = ss.scan_id WHERE s.case_id = ? ORDER BY ss.id`,
+    [caseId],
+  );
   const worst = new Map<string, ServerStory>();
   for (const r of verdictRows) {
     const name = str(r, 'name');
@@ -40,7 +42,9 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
 
   const scanRow = await run.get('SELECT COUNT(*) AS n, MAX(recorded_at) AS last FROM scans WHERE case_id = ?', [caseId]);
   const stageRows = await run.all(
-    'SELECT stage, COUNT(*) AS n, SUM(CASE WHEN benign IS NULL THEN 0 ELSE 1 END) AS benign FROM findings WHERE case_id = ? GROUP BY stage', [caseId]);
+    'SELECT stage, COUNT(*) AS n, SUM(CASE WHEN benign IS NULL THEN 0 ELSE 1 END) AS benign FROM findings WHERE case_id = ? GROUP BY stage',
+    [caseId],
+  );
   const byStage: Record<string, number> = {};
   let total = 0;
   let benign = 0;
@@ -78,8 +82,15 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   const obligations: ObligationStory[] = (await readObligations(run, caseId))
     .flatMap((o) => (o.active && o.required !== 'no' ? [{ ...o, required: o.required }] : []))
     .map((o) => ({
-      ref: o.ref, recipient: o.recipient, stage: o.stage, legalReference: o.legalReference, required: o.required,
-      dueAt: o.dueAt, targetAt: o.targetAt, firstFiledAt: o.firstFiledAt, lateByMs: o.lateByMs,
+      ref: o.ref,
+      recipient: o.recipient,
+      stage: o.stage,
+      legalReference: o.legalReference,
+      required: o.required,
+      dueAt: o.dueAt,
+      targetAt: o.targetAt,
+      firstFiledAt: o.firstFiledAt,
+      lateByMs: o.lateByMs,
       filings: o.filings.map((f) => ({ seq: f.seq, channel: f.channel, sentAt: f.sentAt, reference: f.reference })),
       overdueByMs: o.firstFiledAt === undefined && o.dueAt !== undefined && nowMs > Date.parse(o.dueAt) ? nowMs - Date.parse(o.dueAt) : undefined,
     }));
@@ -98,8 +109,14 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   for (const o of obligations) {
     if (o.firstFiledAt !== undefined) continue;
     const what = `${o.ref} ${o.stage} notice to ${o.recipient} (${o.legalReference})${o.required === 'unknown' ? ', if required' : ''}`;
-    if (o.overdueByMs !== undefined) todo.push(`OVERDUE by ${overdueText(o.overdueByMs)}: ${what}, due ${spokenTime(o.dueAt ?? '', 'UTC').slice('at '.length)}; the filing must give the reasons for the delay`);
-    else todo.push(`not yet filed: ${what}${o.dueAt ? `, due ${spokenTime(o.dueAt, 'UTC').slice('at '.length)}` : o.targetAt ? `, expected by ${spokenTime(o.targetAt, 'UTC').slice('at '.length)}` : ''}`);
+    if (o.overdueByMs !== undefined)
+      todo.push(
+        `OVERDUE by ${overdueText(o.overdueByMs)}: ${what}, due ${spokenTime(o.dueAt ?? '', 'UTC').slice('at '.length)}; the filing must give the reasons for the delay`,
+      );
+    else
+      todo.push(
+        `not yet filed: ${what}${o.dueAt ? `, due ${spokenTime(o.dueAt, 'UTC').slice('at '.length)}` : o.targetAt ? `, expected by ${spokenTime(o.targetAt, 'UTC').slice('at '.length)}` : ''}`,
+      );
   }
   if (open.length > 0) todo.push(`${open.length} response action(s) open: ${open.map((a) => a.key).join(', ')}`);
 
@@ -117,7 +134,6 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
     audit: { entries: audit.entries, head: audit.head },
   };
 }
-
 
 function overdueText(ms: number): string {
   const hours = Math.floor(ms / 3_600_000);

@@ -15,7 +15,9 @@ import { chromiumMissing, skipIf } from '../test-support/skips.js';
 import { assertSchema } from '../test-support/json-schema.js';
 
 let fx: Fixture;
-before(async () => { fx = await fixtureCase({ answers: undefined }); });
+before(async () => {
+  fx = await fixtureCase({ answers: undefined });
+});
 after(() => fx.close());
 
 /** Runs the regulatory commands in-process against the fixture's store; `replies` answer prompts in order. */
@@ -26,13 +28,23 @@ async function exir(args: string[], opts: { replies?: string[]; now?: string } =
   const asked: string[] = [];
   const replies = [...(opts.replies ?? [])];
   const io: RegulatoryIo = {
-    out: (t) => { out += t; }, err: (t) => { err += t; },
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     interactive: () => opts.replies !== undefined,
-    ask: (q) => { asked.push(q); return Promise.resolve(replies.shift() ?? ''); },
+    ask: (q) => {
+      asked.push(q);
+      return Promise.resolve(replies.shift() ?? '');
+    },
     now: () => opts.now ?? '2021-03-09T12:00:00.000Z',
   };
   const program = new Command().exitOverride();
-  const setExit = (c: number) => { code = Math.max(code, c); };
+  const setExit = (c: number) => {
+    code = Math.max(code, c);
+  };
   registerAssess(program, setExit, io);
   registerObligations(program, setExit, io);
   registerReport(program, setExit, io);
@@ -52,8 +64,25 @@ test('assess without a terminal or answers says what is missing and exits 2', as
 
 test('assess by prompts, then from a file: versions kept, clocks shown, bad answers refused with their paths', async () => {
   const prompted = await exir(['assess', FIXTURE_REF], {
-    replies: ['Acme Trust Company Limited', 'controller', 'JE', 'registered-person', 'Jo Bloggs', 'Compliance Officer', 'jo@acme.je', '+44 1534 000000',
-      'client mailboxes', 'JE=900, GB=450', '1500', '40000', 'n', '*', 'clients, beneficial-owners', 'identity, financial, cdd-aml', ''],
+    replies: [
+      'Acme Trust Company Limited',
+      'controller',
+      'JE',
+      'registered-person',
+      'Jo Bloggs',
+      'Compliance Officer',
+      'jo@acme.je',
+      '+44 1534 000000',
+      'client mailboxes',
+      'JE=900, GB=450',
+      '1500',
+      '40000',
+      'n',
+      '*',
+      'clients, beneficial-owners',
+      'identity, financial, cdd-aml',
+      '',
+    ],
   });
   assert.equal(prompted.code, 0, prompted.err);
   assert.ok(prompted.asked.some((q) => /legal name/.test(q)));
@@ -97,9 +126,10 @@ test('obligations: a table soonest first, in Jersey time; exit 1 once a deadline
   assert.match(late.out, /acme\/proxylogon\s+JOIC-1\s+JOIC/);
 });
 
-test('file: a late first filing needs its reasons; the filing keeps a snapshot and the regulator\'s reference', async () => {
+test("file: a late first filing needs its reasons; the filing keeps a snapshot and the regulator's reference", async () => {
   type Listed = { clocks: { clock: { ref: string; name: string; ruleId: string; stage: string } }[] };
-  const names = async () => new Map((JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as Listed).clocks.map((c) => [c.clock.ref, c.clock.name]));
+  const names = async () =>
+    new Map((JSON.parse((await exir(['obligations', FIXTURE_REF, '--json'])).out) as Listed).clocks.map((c) => [c.clock.ref, c.clock.name]));
   const list = assertSchema<Listed>('obligations', (await exir(['obligations', FIXTURE_REF, '--json'])).out);
   const joicClock = list.clocks.find((c) => c.clock.ruleId === 'JE_DPJL_ART20_AUTHORITY' && c.clock.stage === 'initial')?.clock;
   assert.equal(joicClock?.name, 'JOIC-1');
@@ -114,7 +144,20 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
   const refused = await exir(['file', FIXTURE_REF, '--obligation', 'joic-1', '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal']);
   assert.equal(refused.code, 2, refused.err + refused.out);
   assert.match(refused.err, /1 h 0 min after its deadline.*--delay-reasons/);
-  const filed = await exir(['file', FIXTURE_REF, '--obligation', 'JOIC-1', '--reference', 'JOIC-9', '--at', '2021-03-11T10:00Z', '--channel', 'joic_portal', '--delay-reasons', 'scope confirmed late']);
+  const filed = await exir([
+    'file',
+    FIXTURE_REF,
+    '--obligation',
+    'JOIC-1',
+    '--reference',
+    'JOIC-9',
+    '--at',
+    '2021-03-11T10:00Z',
+    '--channel',
+    'joic_portal',
+    '--delay-reasons',
+    'scope confirmed late',
+  ]);
   assert.equal(filed.code, 0, filed.err);
   assert.match(filed.out, /Filed JOIC-1 \(JOIC .*#1 at Thu 11 Mar 2021 10:00 GMT .*reference JOIC-9, via joic_portal/);
   assert.match(filed.out, /Late by 1 h; reasons recorded: scope confirmed late/);
@@ -130,11 +173,29 @@ test('file: a late first filing needs its reasons; the filing keeps a snapshot a
   // document sent attached and hashed into the evidence register.
   const sentDoc = join(fx.dir, 'ico-report-as-sent.pdf');
   writeFileSync(sentDoc, '%PDF-1.4 the report as sent\n');
-  const icoFiled = await exir(['file', FIXTURE_REF, '--obligation', ico, '--reference', 'ICO-77', '--at', '2021-03-09T13:00Z', '--channel', 'ico_online', '--attach', sentDoc]);
+  const icoFiled = await exir([
+    'file',
+    FIXTURE_REF,
+    '--obligation',
+    ico,
+    '--reference',
+    'ICO-77',
+    '--at',
+    '2021-03-09T13:00Z',
+    '--channel',
+    'ico_online',
+    '--attach',
+    sentDoc,
+  ]);
   assert.equal(icoFiled.code, 0, icoFiled.err);
   assert.match(icoFiled.out, /Attached ico-report-as-sent\.pdf as E\d+ \(SHA-256 [0-9a-f]{64}\)/);
   const icoStored = (await fx.store.listObligations(FIXTURE_REF)).find((o) => o.ref === ico);
-  const icoContent = icoStored?.filings[0]?.content as { assessmentVersion: number; asOf: string; attachments: { evidence: string; sha256: string }[]; draft: { generatedAt: string; title: string; recipient?: string; sections: { items: { id: string; lines?: string[] }[] }[] } };
+  const icoContent = icoStored?.filings[0]?.content as {
+    assessmentVersion: number;
+    asOf: string;
+    attachments: { evidence: string; sha256: string }[];
+    draft: { generatedAt: string; title: string; recipient?: string; sections: { items: { id: string; lines?: string[] }[] }[] };
+  };
   assert.equal(icoContent.asOf, '2021-03-09T13:00:00.000Z');
   assert.equal(icoContent.draft.generatedAt, '2021-03-09T13:00:00.000Z');
   // v4, the reassessment above, is of 9 March 12:00 too; v3 is dated 10 March.
@@ -173,7 +234,8 @@ test('report: JSON and HTML to stdout, DOCX and PDF to files, all packs to a fol
   assert.equal(readFileSync(docx).subarray(0, 2).toString(), 'PK');
   const all = await exir(['report', FIXTURE_REF, '--pack', 'all', '--format', 'json', '--out', join(fx.dir, 'packs')]);
   assert.equal(all.code, 0, all.err);
-  for (const p of ['joic', 'joic-ico', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register']) assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
+  for (const p of ['joic', 'joic-ico', 'jfsc', 'subjects-trust-mail', 'subjects-hr', 'board', 'register'])
+    assert.ok(existsSync(join(fx.dir, 'packs', `acme-proxylogon-${p}.json`)), p);
   if (skipIf(t, 'chromium', chromiumMissing())) return;
   const pdf = join(fx.dir, 'joic.pdf');
   const p = await exir(['report', FIXTURE_REF, '--pack', 'joic', '--format', 'pdf', '--out', pdf]);
@@ -193,7 +255,11 @@ test('report: --json prints the JSON draft, --out alone writes every pack, neith
   assert.equal(all.code, 0, all.err);
   // One file per pack; the letter to the people affected is one per audience (its name ends with the audience).
   const written = readdirSync(dir);
-  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register']) assert.ok(written.some((n) => n.startsWith(`acme-proxylogon-${p}`) && n.endsWith('.json')), `${p}: ${written.join(', ')}`);
+  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register'])
+    assert.ok(
+      written.some((n) => n.startsWith(`acme-proxylogon-${p}`) && n.endsWith('.json')),
+      `${p}: ${written.join(', ')}`,
+    );
   const none = await exir(['report', FIXTURE_REF]);
   assert.equal(none.code, 2);
   assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|authorities\|all, or --out FOLDER/);

@@ -24,8 +24,12 @@ export interface RegulatoryIo {
 }
 
 export const processRegulatoryIo: RegulatoryIo = {
-  out: (text) => { process.stdout.write(text); },
-  err: (text) => { process.stderr.write(text); },
+  out: (text) => {
+    process.stdout.write(text);
+  },
+  err: (text) => {
+    process.stderr.write(text);
+  },
   interactive: () => process.stdin.isTTY === true && process.stdout.isTTY === true,
   ask: async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -51,9 +55,9 @@ export interface RegulatoryFlags {
 /** The options every regulatory command takes, as `exir case` spells them. */
 export function storeOptions(cmd: Command): Command {
   return cmd
-    .option('--db <url>', 'postgres://… for a shared store, or sqlite:FILE (default: env EXIR_DB, else the workspace\'s SQLite file)')
+    .option('--db <url>', "postgres://… for a shared store, or sqlite:FILE (default: env EXIR_DB, else the workspace's SQLite file)")
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
-    .option('--firm <slug>', 'limit this session to one firm\'s cases (default: env EXIR_FIRM)')
+    .option('--firm <slug>', "limit this session to one firm's cases (default: env EXIR_FIRM)")
     .option('--actor <name>', 'who is acting, for the audit log (default: env EXIR_ACTOR, else the login name)')
     .addOption(tzOption())
     .option('--now <time>', 'read the clocks as at this time (default: now)')
@@ -63,8 +67,12 @@ export function storeOptions(cmd: Command): Command {
 export class UsageError extends Error {}
 
 /** Opens the store, runs the command, closes; a failure is one line on stderr and exit code 2. */
-export function runWithStore(name: string, io: RegulatoryIo, setExit: SetExit,
-  fn: (store: CaseStore, flags: RegulatoryFlags, args: unknown[]) => Promise<void>) {
+export function runWithStore(
+  name: string,
+  io: RegulatoryIo,
+  setExit: SetExit,
+  fn: (store: CaseStore, flags: RegulatoryFlags, args: unknown[]) => Promise<void>,
+) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const flags = cmd.opts<RegulatoryFlags>();
@@ -115,12 +123,18 @@ narrative:
 `;
 
 function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Asks for what the assessment cannot be made without; answers are checked like a file's. */
 async function promptAnswers(io: RegulatoryIo, have: BreachAnswers): Promise<BreachAnswers> {
-  const [{ checkAnswers, missingAnswers }, { vocabulary }] = await Promise.all([import('../assess/breach/answers.js'), import('../assess/breach/categories.js')]);
+  const [{ checkAnswers, missingAnswers }, { vocabulary }] = await Promise.all([
+    import('../assess/breach/answers.js'),
+    import('../assess/breach/categories.js'),
+  ]);
   const missing = new Set(missingAnswers(have).map((m) => m.path));
   const firm: Record<string, unknown> = {};
   const ask = async (q: string): Promise<string> => (await io.ask(`${q}: `)).trim();
@@ -133,7 +147,12 @@ async function promptAnswers(io: RegulatoryIo, have: BreachAnswers): Promise<Bre
   if (missing.has('firm.establishments')) firm.establishments = list(await ask('Where is the firm established (e.g. JE, GG, UK)')).map((s) => s.toUpperCase());
   if (missing.has('firm.jfsc')) firm.jfsc = (await ask('JFSC status: registered-person, schedule-2 or none')) || undefined;
   if (missing.has('firm.contact.name')) {
-    firm.contact = { name: await ask('Contact for the regulators: name'), role: await ask('  role'), email: await ask('  email'), phone: await ask('  telephone') };
+    firm.contact = {
+      name: await ask('Contact for the regulators: name'),
+      role: await ask('  role'),
+      email: await ask('  email'),
+      phone: await ask('  telephone'),
+    };
   }
   let datasets: unknown[] | undefined;
   if (missing.has('datasets')) {
@@ -151,10 +170,15 @@ async function promptAnswers(io: RegulatoryIo, have: BreachAnswers): Promise<Bre
       const records = await ask('  approximate number of records');
       const encrypted = (await ask('  encrypted at rest with a key the attacker did not reach? (y/n)')).toLowerCase();
       datasets.push({
-        id: `dataset-${i}`, description, mailboxes: list(await ask('  mailboxes (addresses, or * for all)')),
-        subjects: list(await ask('  subjects (from the list above)')), categories: list(await ask('  categories (from the list above)')),
-        ...(people ? { people: Number(people) } : {}), ...(records ? { records: Number(records) } : {}),
-        ...(Object.keys(jurisdictions).length ? { jurisdictions } : {}), ...(encrypted === 'y' || encrypted === 'n' ? { encrypted: encrypted === 'y' } : {}),
+        id: `dataset-${i}`,
+        description,
+        mailboxes: list(await ask('  mailboxes (addresses, or * for all)')),
+        subjects: list(await ask('  subjects (from the list above)')),
+        categories: list(await ask('  categories (from the list above)')),
+        ...(people ? { people: Number(people) } : {}),
+        ...(records ? { records: Number(records) } : {}),
+        ...(Object.keys(jurisdictions).length ? { jurisdictions } : {}),
+        ...(encrypted === 'y' || encrypted === 'n' ? { encrypted: encrypted === 'y' } : {}),
       });
     }
   }
@@ -163,19 +187,34 @@ async function promptAnswers(io: RegulatoryIo, have: BreachAnswers): Promise<Bre
 }
 
 export function registerAssess(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
-  const cmd = storeOptions(program.command('assess').argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
-    .description('Assess the personal-data breach (ENISA severity, access the evidence cannot exclude); each run adds a version. Then brings the obligations up to date.')
-    .option('--answers <file.yaml>', "the firm's answers (firm, datasets, enisa, override, narrative); without it, prompts on a terminal, or (with no terminal) assesses again on the answers already given")
-    .addHelpText('after', `\nAnswers file (every part optional; later answers are laid over earlier ones):\n${ANSWERS_EXAMPLE}`));
-  withExamples(cmd, [
-    'exir assess acme/exch-2021 --answers firm.yaml',
-    'exir assess acme/exch-2021                      # prompts for what is missing',
-    'exir assess acme/exch-2021 --answers more.yaml --json | jq .assessment.conclusion',
-  ], '0 assessed (a new version), 2 error (bad or missing answers, an unknown case).')
-    .action(runWithStore('assess', io, setExit, async (store, flags, args) => {
-      const [{ AnswersError, mergeAnswers, missingAnswers, parseAnswersYaml }, { assessCase, latestAssessment, refreshObligations }, { renderAssessment, renderClocks }] = await Promise.all([
-        import('../assess/breach/answers.js'), import('../regulatory/refresh.js'), import('../regulatory/render-text.js'),
-      ]);
+  const cmd = storeOptions(
+    program
+      .command('assess')
+      .argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
+      .description(
+        'Assess the personal-data breach (ENISA severity, access the evidence cannot exclude); each run adds a version. Then brings the obligations up to date.',
+      )
+      .option(
+        '--answers <file.yaml>',
+        "the firm's answers (firm, datasets, enisa, override, narrative); without it, prompts on a terminal, or (with no terminal) assesses again on the answers already given",
+      )
+      .addHelpText('after', `\nAnswers file (every part optional; later answers are laid over earlier ones):\n${ANSWERS_EXAMPLE}`),
+  );
+  withExamples(
+    cmd,
+    [
+      'exir assess acme/exch-2021 --answers firm.yaml',
+      'exir assess acme/exch-2021                      # prompts for what is missing',
+      'exir assess acme/exch-2021 --answers more.yaml --json | jq .assessment.conclusion',
+    ],
+    '0 assessed (a new version), 2 error (bad or missing answers, an unknown case).',
+  ).action(
+    runWithStore('assess', io, setExit, async (store, flags, args) => {
+      const [
+        { AnswersError, mergeAnswers, missingAnswers, parseAnswersYaml },
+        { assessCase, latestAssessment, refreshObligations },
+        { renderAssessment, renderClocks },
+      ] = await Promise.all([import('../assess/breach/answers.js'), import('../regulatory/refresh.js'), import('../regulatory/render-text.js')]);
       const ref = String(args[0]);
       const file = (flags as RegulatoryFlags & { answers?: string }).answers;
       const tz = flags.tz ?? DEFAULT_ZONE;
@@ -190,10 +229,14 @@ export function registerAssess(program: Command, setExit: SetExit, io: Regulator
           const missing = missingAnswers(earlier);
           if (missing.length === 0) {
             // A new version on the same answers: worth doing after a new scan, but it must not look like new answers.
-            io.err(`exir assess: no --answers file and no terminal: assessing ${ref} again on the answers already given (version ${latestAssessment(await store.listAssessments(ref))?.version ?? 0})\n`);
+            io.err(
+              `exir assess: no --answers file and no terminal: assessing ${ref} again on the answers already given (version ${latestAssessment(await store.listAssessments(ref))?.version ?? 0})\n`,
+            );
           } else {
-            throw new UsageError(`no --answers file and no terminal to ask on; still missing:\n${missing.map((m) => `  ${m.path}: ${m.question}`).join('\n')}\n` +
-              `Give them in a YAML file (exir assess ${ref} --answers answers.yaml), e.g.:\n${ANSWERS_EXAMPLE}`);
+            throw new UsageError(
+              `no --answers file and no terminal to ask on; still missing:\n${missing.map((m) => `  ${m.path}: ${m.question}`).join('\n')}\n` +
+                `Give them in a YAML file (exir assess ${ref} --answers answers.yaml), e.g.:\n${ANSWERS_EXAMPLE}`,
+            );
           }
         }
       } catch (err) {
@@ -210,6 +253,13 @@ export function registerAssess(program: Command, setExit: SetExit, io: Regulator
       }
       io.out(renderAssessment(made.stored.version, made.result, tz));
       if (still.length) io.out(`still to answer: ${still.map((m) => m.path).join(', ')}\n`);
-      io.out(`\nObligations, soonest first:\n${renderClocks(standing.clocks.map((clock) => ({ caseRef: ref, clock })), tz, false)}`);
-    }));
+      io.out(
+        `\nObligations, soonest first:\n${renderClocks(
+          standing.clocks.map((clock) => ({ caseRef: ref, clock })),
+          tz,
+          false,
+        )}`,
+      );
+    }),
+  );
 }

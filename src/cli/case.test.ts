@@ -15,15 +15,43 @@ async function exir(workspace: string, ...args: string[]): Promise<{ out: string
   let err = '';
   let code = 0;
   const program = new Command().exitOverride();
-  registerCase(program, (c) => { code = Math.max(code, c); }, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  registerCase(
+    program,
+    (c) => {
+      code = Math.max(code, c);
+    },
+    {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+    },
+  );
   await program.parseAsync(['node', 'exir', 'case', ...args, '--workspace', workspace, '--actor', 'alice']);
   return { out, err, code };
 }
 
 test('a case from new to show, in text and JSON, with evidence, an action and a decision', async () => {
   const ws = join(root, 'one');
-  const created = await exir(ws, 'new', 'acme/proxylogon', '--title', 'Exchange compromise', '--firm-name', 'Acme Trust Ltd',
-    '--registration', 'JFSC=TCB123', '--detected', '2021-03-08T09:00Z', '--aware', '2021-03-08T09:00Z', '--server', 'EXCH01');
+  const created = await exir(
+    ws,
+    'new',
+    'acme/proxylogon',
+    '--title',
+    'Exchange compromise',
+    '--firm-name',
+    'Acme Trust Ltd',
+    '--registration',
+    'JFSC=TCB123',
+    '--detected',
+    '2021-03-08T09:00Z',
+    '--aware',
+    '2021-03-08T09:00Z',
+    '--server',
+    'EXCH01',
+  );
   assert.equal(created.code, 0, created.err);
   assert.match(created.out, /acme\/proxylogon: Exchange compromise/);
   assert.match(created.out, /JFSC TCB123/);
@@ -38,7 +66,19 @@ test('a case from new to show, in text and JSON, with evidence, an action and a 
   assert.equal(parsed[0]?.item.fileCount, 1);
 
   assert.equal((await exir(ws, 'action', 'proxylogon', 'isolate', '--status', 'done', '--note', 'fw rule 42')).code, 0);
-  const decided = await exir(ws, 'decide', 'proxylogon', '--kind', 'notify', '--decision', 'Notify the JOIC', '--rationale', 'mailbox access', '--evidence', 'E1');
+  const decided = await exir(
+    ws,
+    'decide',
+    'proxylogon',
+    '--kind',
+    'notify',
+    '--decision',
+    'Notify the JOIC',
+    '--rationale',
+    'mailbox access',
+    '--evidence',
+    'E1',
+  );
   assert.equal(decided.code, 0, decided.err);
 
   const shown = await exir(ws, 'show', 'acme/proxylogon');
@@ -50,7 +90,10 @@ test('a case from new to show, in text and JSON, with evidence, an action and a 
   assert.equal(story.decisions.length, 1);
 
   const listed = await exir(ws, 'list', '--json');
-  assert.deepEqual((JSON.parse(listed.out) as { ref: string }[]).map((c) => c.ref), ['acme/proxylogon']);
+  assert.deepEqual(
+    (JSON.parse(listed.out) as { ref: string }[]).map((c) => c.ref),
+    ['acme/proxylogon'],
+  );
 });
 
 test('verify exits 1 on a changed byte and shows hostile file names escaped', async () => {
@@ -85,7 +128,7 @@ test('bad input is one line on stderr and exit 2', async () => {
   assert.match(badReg.err, /SCHEME=NUMBER/);
 });
 
-test('times are local with the zone\'s abbreviation (--tz to change it), the log is a table, a capitalised name is said once', async () => {
+test("times are local with the zone's abbreviation (--tz to change it), the log is a table, a capitalised name is said once", async () => {
   const ws = join(root, 'four');
   const made = await exir(ws, 'new', 'firmA/Exch', '--title', 't', '--occurred-from', '2021-01-05T09:00Z', '--detected', '2021-07-05T09:00Z');
   assert.equal(made.code, 0, made.err);
@@ -131,8 +174,18 @@ test('anchor: the head kept outside the store catches a chain rewritten and re-h
   db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run();
   let prev = '';
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Record<string, string | number | null>[]) {
-    const h = entryHash({ caseRef: 'acme/a', seq: Number(r.seq), at: String(r.at), actor: String(r.actor), entity: String(r.entity), entityId: String(r.entity_id),
-      action: String(r.action), beforeJson: r.before_json === null ? null : String(r.before_json), afterJson: r.after_json === null ? null : String(r.after_json), prevHash: prev });
+    const h = entryHash({
+      caseRef: 'acme/a',
+      seq: Number(r.seq),
+      at: String(r.at),
+      actor: String(r.actor),
+      entity: String(r.entity),
+      entityId: String(r.entity_id),
+      action: String(r.action),
+      beforeJson: r.before_json === null ? null : String(r.before_json),
+      afterJson: r.after_json === null ? null : String(r.after_json),
+      prevHash: prev,
+    });
     db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, h, r.seq);
     prev = h;
   }

@@ -16,7 +16,13 @@ function instant(value: string): string {
   return new Date(ms).toISOString();
 }
 
-interface Flags { days?: number; from?: string; to?: string; maxMb: number; out?: string }
+interface Flags {
+  days?: number;
+  from?: string;
+  to?: string;
+  maxMb: number;
+  out?: string;
+}
 
 export function registerCollectScript(program: Command, setExit: SetExit): void {
   program
@@ -27,13 +33,16 @@ export function registerCollectScript(program: Command, setExit: SetExit): void 
     .option('--to <date>', 'end of the window (default: the end of today, UTC)', instant)
     .option('--max-mb <n>', 'stop adding files past this many MiB; the rest is listed as not collected', positiveInt, 20480)
     .option('--out <file>', 'write the script to FILE (default: standard output)')
-    .addHelpText('after', '\nExamples:\n'
-      + '  exir collect-script --days 30 --out exir-collect.ps1\n'
-      + '  exir collect-script --from 2021-02-20 --to 2021-03-31 --out exir-collect.ps1\n'
-      + '\nOn the Exchange server, in an elevated Windows PowerShell 5.1 (it installs nothing, needs no network, changes nothing):\n'
-      + '  powershell -NoProfile -ExecutionPolicy Bypass -File .\\exir-collect.ps1 -OutDir D:\\exir\n'
-      + 'then copy the zip off the server and run:  exir scan exir-EX01-<time>.zip\n'
-      + '\nExit codes: 0 written, 2 error (bad arguments).')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  exir collect-script --days 30 --out exir-collect.ps1\n' +
+        '  exir collect-script --from 2021-02-20 --to 2021-03-31 --out exir-collect.ps1\n' +
+        '\nOn the Exchange server, in an elevated Windows PowerShell 5.1 (it installs nothing, needs no network, changes nothing):\n' +
+        '  powershell -NoProfile -ExecutionPolicy Bypass -File .\\exir-collect.ps1 -OutDir D:\\exir\n' +
+        'then copy the zip off the server and run:  exir scan exir-EX01-<time>.zip\n' +
+        '\nExit codes: 0 written, 2 error (bad arguments).',
+    )
     .action(async (flags: Flags) => {
       const { collectorScript, windowForDays } = await import('../evidence/collector/script.js');
       const fail = (message: string): void => {
@@ -43,9 +52,7 @@ export function registerCollectScript(program: Command, setExit: SetExit): void 
       if (flags.days !== undefined && (flags.from !== undefined || flags.to !== undefined)) return fail('give either --days or --from/--to, not both');
       if (flags.to !== undefined && flags.from === undefined) return fail('--to needs --from');
       const now = new Date();
-      const window = flags.from !== undefined
-        ? { from: flags.from, to: flags.to ?? windowForDays(1, now).to }
-        : windowForDays(flags.days ?? 30, now);
+      const window = flags.from !== undefined ? { from: flags.from, to: flags.to ?? windowForDays(1, now).to } : windowForDays(flags.days ?? 30, now);
       if (window.to <= window.from) return fail(`--to (${window.to}) must be after --from (${window.from})`);
       const script = collectorScript({ window, maxTotalMb: flags.maxMb });
       if (flags.out) {

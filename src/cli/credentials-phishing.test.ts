@@ -42,10 +42,20 @@ async function exir(args: string[], resolver?: (d: string) => Promise<boolean | 
   let err = '';
   let code = 0;
   const io: RegulatoryIo = {
-    out: (t) => { out += t; }, err: (t) => { err += t; }, interactive: () => false, ask: () => Promise.resolve(''), now: () => '2021-03-10T12:00:00.000Z',
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    interactive: () => false,
+    ask: () => Promise.resolve(''),
+    now: () => '2021-03-10T12:00:00.000Z',
   };
   const program = new Command().exitOverride();
-  const setExit = (c: number): void => { code = Math.max(code, c); };
+  const setExit = (c: number): void => {
+    code = Math.max(code, c);
+  };
   registerCredentials(program, setExit, io);
   registerPhishing(program, setExit, io, resolver);
   registerCase(program, setExit, io);
@@ -68,7 +78,10 @@ test('exir credentials on the demo case: krbtgt twice first, the accounts in the
   // The network logon of the finance user leaves nothing in memory.
   assert.ok(!accounts.includes(truth.aftermath.networkLogonAccount), accounts.join(', '));
   assert.ok(accounts.includes(truth.aftermath.forwardedMailbox), 'the forwarded mailbox is to review');
-  assert.deepEqual(report.actions.map((a) => a.step), ['reset-krbtgt-first', 'reset-krbtgt-second', 'reset-credentials']);
+  assert.deepEqual(
+    report.actions.map((a) => a.step),
+    ['reset-krbtgt-first', 'reset-krbtgt-second', 'reset-credentials'],
+  );
 
   const text = await exir(['credentials', REF]);
   assert.match(text.out, /1\. RESET TWICE +krbtgt/);
@@ -84,16 +97,31 @@ test('exir phishing on the demo case: the homoglyph sender, the stolen thread an
   const r = await exir(['phishing', REF, '--json']);
   assert.equal(r.code, 1, r.err);
   const report = JSON.parse(r.out) as CasePhishing;
-  assert.deepEqual(report.domains.map((d) => [d.domain, d.from]), [['example.com', 'case']]);
+  assert.deepEqual(
+    report.domains.map((d) => [d.domain, d.from]),
+    [['example.com', 'case']],
+  );
   const kinds = report.watch.map((h) => `${h.kind} ${h.sender}`);
-  assert.ok(kinds.some((k) => k.startsWith('lookalike-sender ') && k.endsWith(`@${truth.aftermath.lookalikeDomain}`)), kinds.join('\n'));
-  assert.ok(kinds.some((k) => k.startsWith('thread-hijack ') && k.endsWith(`@${truth.aftermath.lookalikeDomain}`)), kinds.join('\n'));
-  assert.ok(kinds.some((k) => k.startsWith('to-attacker-forwarding ')), kinds.join('\n'));
+  assert.ok(
+    kinds.some((k) => k.startsWith('lookalike-sender ') && k.endsWith(`@${truth.aftermath.lookalikeDomain}`)),
+    kinds.join('\n'),
+  );
+  assert.ok(
+    kinds.some((k) => k.startsWith('thread-hijack ') && k.endsWith(`@${truth.aftermath.lookalikeDomain}`)),
+    kinds.join('\n'),
+  );
+  assert.ok(
+    kinds.some((k) => k.startsWith('to-attacker-forwarding ')),
+    kinds.join('\n'),
+  );
   assert.ok(!report.watch.some((h) => h.sender.endsWith('@harbourlaw.je')), 'the client replying in its own thread is not flagged');
   assert.equal(report.lookalikes[0]?.domain, truth.aftermath.lookalikeDomain);
   assert.equal(report.lookalikes[0]?.seen, true);
   assert.equal(report.resolved, false);
-  assert.ok(report.lookalikes.every((l) => l.registered === undefined), 'nothing asked of DNS without --resolve');
+  assert.ok(
+    report.lookalikes.every((l) => l.registered === undefined),
+    'nothing asked of DNS without --resolve',
+  );
 });
 
 test('exir phishing --resolve asks the injected resolver at the given rate; --csv is the block list; bad input is exit 2', async () => {
@@ -104,7 +132,10 @@ test('exir phishing --resolve asks the injected resolver at the given rate; --cs
   });
   const report = JSON.parse(r.out) as CasePhishing;
   assert.equal(asked.length, report.lookalikes.length);
-  assert.deepEqual(report.lookalikes.filter((l) => l.registered).map((l) => l.domain), ['examp1e.com']);
+  assert.deepEqual(
+    report.lookalikes.filter((l) => l.registered).map((l) => l.domain),
+    ['examp1e.com'],
+  );
 
   const clients = join(dir, 'clients.txt');
   await writeFile(clients, '# our clients\nharbourlaw.je\n\n');
@@ -120,8 +151,14 @@ test('exir case show carries both: the reset order and the phishing seen, in tex
   const text = await exir(['case', 'show', REF]);
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /Credentials to reset\n  \d+ to reset, 1 mailbox\(es\) to review, in this order[^\n]*\n  1\. reset twice: krbtgt\n/);
-  assert.match(text.out, /Phishing since the attack\n  to-attacker-forwarding 1, lookalike-sender 1, thread-hijack 1\n  lookalike domains seen: xn--exmple-4nf\.com\n/);
-  const json = JSON.parse((await exir(['case', 'show', REF, '--json'])).out) as { credentials: CaseCredentials; phishing: { watch: unknown[]; lookalikesSeen: string[] } };
+  assert.match(
+    text.out,
+    /Phishing since the attack\n  to-attacker-forwarding 1, lookalike-sender 1, thread-hijack 1\n  lookalike domains seen: xn--exmple-4nf\.com\n/,
+  );
+  const json = JSON.parse((await exir(['case', 'show', REF, '--json'])).out) as {
+    credentials: CaseCredentials;
+    phishing: { watch: unknown[]; lookalikesSeen: string[] };
+  };
   assert.equal(json.credentials.accounts[0]?.account, 'krbtgt');
   assert.deepEqual(json.phishing.lookalikesSeen, [truth.aftermath.lookalikeDomain]);
   assert.equal(json.phishing.watch.length, 3);

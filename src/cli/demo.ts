@@ -40,11 +40,11 @@ export function demoClosing(servers: Pick<ServerSummary, 'name' | 'verdict'>[], 
 }
 
 export function registerDemo(program: Command, setExit: SetExit): void {
-  withExamples(program.command('demo'), [
-    'exir demo',
-    'exir demo --out ./exir-demo --size-mb 40 --json demo.json',
-    'exir demo --seed 7 --out other-demo --tz UTC',
-  ], '0 the demo ran (its sample holds an attack, but a demo is not a finding), 2 error.')
+  withExamples(
+    program.command('demo'),
+    ['exir demo', 'exir demo --out ./exir-demo --size-mb 40 --json demo.json', 'exir demo --seed 7 --out other-demo --tz UTC'],
+    '0 the demo ran (its sample holds an attack, but a demo is not a finding), 2 error.',
+  )
     .description('Write a realistic sample bundle of two Exchange 2016 servers (one attacked through ProxyLogon), then scan it.')
     .option('--out <dir>', 'where to write the sample evidence', 'exir-demo')
     .option('--seed <n>', 'generator seed (the same seed writes the same bytes)', wholeNumber, 20210302)
@@ -55,7 +55,11 @@ export function registerDemo(program: Command, setExit: SetExit): void {
     .option('--no-case', `do not record the scan in the case ${DEMO_CASE} (in the workspace's case store, for exir serve)`)
     .action(async (flags: { out: string; seed: number; sizeMb: number; json?: string; quiet?: boolean; tz: string; case: boolean }) => {
       const [{ generateDemo }, { scan }, { progressReporter }, { consoleReport }, { toJson }] = await Promise.all([
-        import('../demo/generate.js'), import('../scan/run.js'), import('./progress.js'), import('../report/console.js'), import('../report/json.js'),
+        import('../demo/generate.js'),
+        import('../scan/run.js'),
+        import('./progress.js'),
+        import('../report/console.js'),
+        import('../report/json.js'),
       ]);
       const outDir = resolve(flags.out);
       const existing = await readdir(outDir).catch(() => []);

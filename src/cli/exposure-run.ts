@@ -4,9 +4,36 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  anyKnownExploitedExposure, assessReadings, buildObservations, compareCveRecords, exposureReport, exposureWindows, loadSettings, loadTable, mergeMicrosoftPage,
-  looksLikeCveRecords, notAKnownBuild, parseDotted, probe, probeReading, readBuildArgument, readCveRecords, readBuildInput, readSettingsInput, renderConsole, renderCsv, renderJson, sameServer, serializeBuilds, TableError,
-  type BuildReading, type ExposureTable, type ProbeResult, type ServerHistoryReport, type SettingFact, type SettingsFile,
+  anyKnownExploitedExposure,
+  assessReadings,
+  buildObservations,
+  compareCveRecords,
+  exposureReport,
+  exposureWindows,
+  loadSettings,
+  loadTable,
+  mergeMicrosoftPage,
+  looksLikeCveRecords,
+  notAKnownBuild,
+  parseDotted,
+  probe,
+  probeReading,
+  readBuildArgument,
+  readCveRecords,
+  readBuildInput,
+  readSettingsInput,
+  renderConsole,
+  renderCsv,
+  renderJson,
+  sameServer,
+  serializeBuilds,
+  TableError,
+  type BuildReading,
+  type ExposureTable,
+  type ProbeResult,
+  type ServerHistoryReport,
+  type SettingFact,
+  type SettingsFile,
 } from '../assess/exposure/index.js';
 import { safeText } from '../core/terminal-text.js';
 import type { Warning } from '../core/types.js';
@@ -40,7 +67,9 @@ const SHOWN_WARNINGS = 40;
 function writeWarnings(io: ExposureIO, warnings: Warning[], allInJson: boolean): void {
   for (const w of warnings.slice(0, SHOWN_WARNINGS)) io.err(`warning: ${w.where ? `${safeText(w.where)}: ` : ''}${safeText(w.message)}\n`);
   if (warnings.length > SHOWN_WARNINGS) {
-    io.err(`warning: ${warnings.length - SHOWN_WARNINGS} more warning(s) not shown${allInJson ? '; every one is in the JSON output' : '; use --json to see them all'}\n`);
+    io.err(
+      `warning: ${warnings.length - SHOWN_WARNINGS} more warning(s) not shown${allInJson ? '; every one is in the JSON output' : '; use --json to see them all'}\n`,
+    );
   }
 }
 
@@ -65,7 +94,11 @@ function isEvidenceBundle(arg: string): boolean {
  * draws each server's patch history, and adds its newest build as a reading to assess.
  */
 async function historiesFromEvidence(
-  bundles: string[], table: ExposureTable, asOf: string, readings: BuildReading[], warnings: Warning[],
+  bundles: string[],
+  table: ExposureTable,
+  asOf: string,
+  readings: BuildReading[],
+  warnings: Warning[],
 ): Promise<ServerHistoryReport[]> {
   const result = await scan({ inputs: bundles });
   warnings.push(...result.warnings);
@@ -84,7 +117,13 @@ async function historiesFromEvidence(
     if (newest && build) {
       readings.push({ server: history.server, build, kind: 'log-build', text: newest.build, origin: `logs, last seen ${newest.lastSeen}` });
     }
-    return { server: history.server, summary: history.summary, segments: history.segments, waves: exposureWindows(table, history, asOf), caveats: history.caveats };
+    return {
+      server: history.server,
+      summary: history.summary,
+      segments: history.segments,
+      waves: exposureWindows(table, history, asOf),
+      caveats: history.caveats,
+    };
   });
 }
 
@@ -161,7 +200,12 @@ export async function runExposure(inputs: string[], flags: ExposureFlags, setExi
   const settings = settingsReader();
   let readings: BuildReading[];
   try {
-    readings = readInputs(inputs.filter((i) => !bundles.includes(i)), warnings, io, settings);
+    readings = readInputs(
+      inputs.filter((i) => !bundles.includes(i)),
+      warnings,
+      io,
+      settings,
+    );
   } catch (err) {
     if (!(err instanceof TableError)) throw err;
     io.err(`exir: settings map: ${safeText(err.message)}\n`);
@@ -216,15 +260,22 @@ export async function runExposure(inputs: string[], flags: ExposureFlags, setExi
   const named = readings.map((r) => r.server).filter((n): n is string => n !== undefined);
   for (const server of new Set(settings.facts.map((f) => f.server).filter((n): n is string => n !== undefined))) {
     if (!named.some((n) => sameServer(n, server))) {
-      warnings.push({ where: server, message: `the settings of ${server} were read but match no server assessed; give its build with its name (a CSV or "${server} <build>")` });
+      warnings.push({
+        where: server,
+        message: `the settings of ${server} were read but match no server assessed; give its build with its name (a CSV or "${server} <build>")`,
+      });
     }
   }
   const servers = assessReadings(table, readings, {
-    asOf, probes: probed, ...(settings.facts.length ? { settings: { file: settings.file(), facts: settings.facts } } : {}),
+    asOf,
+    probes: probed,
+    ...(settings.facts.length ? { settings: { file: settings.file(), facts: settings.facts } } : {}),
   });
   const report = exposureReport(table, servers, probes, warnings, now, asOf, histories);
   if (report.table.ageDays > STALE_DAYS) {
-    io.err(`warning: the build table was checked ${report.table.checked}, ${report.table.ageDays} days ago; updates since then are unknown to it (exir exposure update --from <Microsoft's page>)\n`);
+    io.err(
+      `warning: the build table was checked ${report.table.checked}, ${report.table.ageDays} days ago; updates since then are unknown to it (exir exposure update --from <Microsoft's page>)\n`,
+    );
   }
   writeWarnings(io, warnings, flags.json === true);
   if (mistakeLine) io.err(mistakeLine);
@@ -246,7 +297,9 @@ export async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, 
   // write over the shipped table when someone meant --out or --builds for the update.
   const misplaced = (['out', 'builds', 'security', 'json', 'csv'] as const).filter((k) => parentFlags[k] !== undefined);
   if (misplaced.length) {
-    io.err(`exir: ${misplaced.map((k) => `--${k}`).join(', ')} ${misplaced.length === 1 ? 'is an option' : 'are options'} of "exposure", not of "update" (use --table and --write)\n`);
+    io.err(
+      `exir: ${misplaced.map((k) => `--${k}`).join(', ')} ${misplaced.length === 1 ? 'is an option' : 'are options'} of "exposure", not of "update" (use --table and --write)\n`,
+    );
     setExit(EXIT.ERROR);
     return;
   }
@@ -269,11 +322,14 @@ export async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, 
   writeWarnings(io, merged.warnings, false);
   const lines = [
     `Read ${merged.confirmed + merged.added.length} rows of ${safeText(basename(flags.from))}: ${merged.confirmed} known builds, ${merged.added.length} new.`,
-    ...merged.added.map((b) => `  new: ${b.build} ${b.product} ${b.level}${b.update ? ` ${b.update}` : ''} (${b.released ?? 'no date'}${b.kb ? `, ${b.kb}` : ''})`),
+    ...merged.added.map(
+      (b) => `  new: ${b.build} ${b.product} ${b.level}${b.update ? ` ${b.update}` : ''} (${b.released ?? 'no date'}${b.kb ? `, ${b.kb}` : ''})`,
+    ),
     ...merged.changed.map((c) => `  changed ${c.field} of ${c.build}: ${c.from ?? '(none)'} -> ${c.to}`),
   ];
   const newUpdates = [...new Set(merged.added.map((b) => b.update).filter((u): u is string => u !== undefined && !table.updates.has(u)))];
-  if (newUpdates.length) lines.push(`  The CVE map has no entry for ${newUpdates.join(', ')}: servers without them are told these updates exist, not what they fix.`);
+  if (newUpdates.length)
+    lines.push(`  The CVE map has no entry for ${newUpdates.join(', ')}: servers without them are told these updates exist, not what they fix.`);
   if (merged.confirmed + merged.added.length === 0) {
     io.out(`${lines.join('\n')}\n`);
     io.err('exir: no build rows found; is this Microsoft\'s "Exchange Server build numbers and release dates" page?\n');

@@ -23,12 +23,29 @@ async function run(...args: string[]): Promise<Run> {
   const err: string[] = [];
   const program = new Command().exitOverride();
   const state = { code: EXIT.CLEAN as number };
-  registerExposure(program, (code) => { state.code = Math.max(state.code, code); }, {
-    out: (t) => { out.push(t); },
-    err: (t) => { err.push(t); },
-    stdin: () => '',
+  registerExposure(
+    program,
+    (code) => {
+      state.code = Math.max(state.code, code);
+    },
+    {
+      out: (t) => {
+        out.push(t);
+      },
+      err: (t) => {
+        err.push(t);
+      },
+      stdin: () => '',
+    },
+  );
+  program.configureOutput({
+    writeOut: (t) => {
+      out.push(t);
+    },
+    writeErr: (t) => {
+      err.push(t);
+    },
   });
-  program.configureOutput({ writeOut: (t) => { out.push(t); }, writeErr: (t) => { err.push(t); } });
   try {
     await program.parseAsync(['node', 'exir', ...args]);
   } catch (e) {
@@ -133,7 +150,13 @@ describe('exir exposure --probe', () => {
     }>('exposure', r.out);
     assert.equal(report.servers[0]?.reading.kind, 'x-owa-version');
     assert.equal(report.servers[0]?.liveCheck.status, 'vulnerable');
-    assert.deepEqual(report.probes[0]?.readings.map((x) => [x.source, x.showsSecurityUpdates]), [['x-owa-version', 'usually'], ['owa-path', 'no']]);
+    assert.deepEqual(
+      report.probes[0]?.readings.map((x) => [x.source, x.showsSecurityUpdates]),
+      [
+        ['x-owa-version', 'usually'],
+        ['owa-path', 'no'],
+      ],
+    );
   });
 });
 
@@ -144,8 +167,9 @@ describe('exir exposure with configuration exports', () => {
   it('says "needs configuration" without an export, and configured or not with one', async () => {
     const plain = await run('exposure', '15.1.2507.66', '--json');
     const cve = (out: string): { status: string; configured?: { value: boolean } } | undefined =>
-      (JSON.parse(out) as { servers: { assessment: { cves: { cve: string; status: string; configured?: { value: boolean } }[] } }[] })
-        .servers[0]?.assessment.cves.find((c) => c.cve === 'CVE-2024-21410');
+      (
+        JSON.parse(out) as { servers: { assessment: { cves: { cve: string; status: string; configured?: { value: boolean } }[] } }[] }
+      ).servers[0]?.assessment.cves.find((c) => c.cve === 'CVE-2024-21410');
     assert.equal(cve(plain.out)?.status, 'needs-config');
 
     const hcOff = join(dir, 'hc-off.xml');
@@ -207,10 +231,13 @@ describe('exir exposure update', () => {
 
   it('compares saved CVE records with the CVE map and writes nothing', async () => {
     const records = join(dir, 'records.json');
-    writeFileSync(records, JSON.stringify({
-      cveMetadata: { cveId: 'CVE-2026-42897' },
-      containers: { cna: { datePublic: '2026-05-14T14:00:00.000Z', affected: [{ versions: [{ lessThan: '15.02.2562.045' }] }] } },
-    }));
+    writeFileSync(
+      records,
+      JSON.stringify({
+        cveMetadata: { cveId: 'CVE-2026-42897' },
+        containers: { cna: { datePublic: '2026-05-14T14:00:00.000Z', affected: [{ versions: [{ lessThan: '15.02.2562.045' }] }] } },
+      }),
+    );
     const r = await run('exposure', 'update', '--from', records);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Read 1 CVE record of records\.json: 1 difference from the CVE map\./);
@@ -233,15 +260,24 @@ describe('exir exposure on an evidence bundle', () => {
     await generateDemo({ outDir: bundle, targetBytes: 2_000_000 });
     const r = await run('exposure', bundle, '--json', '--as-of', '2021-03-10');
     assert.equal(r.code, 1, r.err);
-    const report = assertSchema<{ histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] }>('exposure', r.out);
+    const report = assertSchema<{ histories: { server: string; summary: string }[]; servers: { server: string; reading: { kind: string; text: string } }[] }>(
+      'exposure',
+      r.out,
+    );
     // The demo installs the March 2021 SU on EX02 only, on 4 March.
-    assert.deepEqual(report.histories.map((h) => [h.server, h.summary]), [
-      ['EX01', '15.1.2176.2 from 2021-02-20 to 2021-03-10'],
-      ['EX02', 'still 15.1.2176.2 on 2021-03-04; 15.1.2176.9 from 2021-03-04'],
-    ]);
-    assert.deepEqual(report.servers.map((s) => [s.server, s.reading.kind, s.reading.text]), [
-      ['EX01', 'log-build', '15.1.2176.2'],
-      ['EX02', 'log-build', '15.1.2176.9'],
-    ]);
+    assert.deepEqual(
+      report.histories.map((h) => [h.server, h.summary]),
+      [
+        ['EX01', '15.1.2176.2 from 2021-02-20 to 2021-03-10'],
+        ['EX02', 'still 15.1.2176.2 on 2021-03-04; 15.1.2176.9 from 2021-03-04'],
+      ],
+    );
+    assert.deepEqual(
+      report.servers.map((s) => [s.server, s.reading.kind, s.reading.text]),
+      [
+        ['EX01', 'log-build', '15.1.2176.2'],
+        ['EX02', 'log-build', '15.1.2176.9'],
+      ],
+    );
   });
 });

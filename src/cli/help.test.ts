@@ -14,7 +14,14 @@ function walk(cmd: Command, path: string[] = []): { name: string; cmd: Command }
 /** What `exir NAME --help` prints, including the text added after the options. */
 function helpOf(cmd: Command): string {
   let text = '';
-  cmd.configureOutput({ writeOut: (s) => { text += s; }, writeErr: (s) => { text += s; } });
+  cmd.configureOutput({
+    writeOut: (s) => {
+      text += s;
+    },
+    writeErr: (s) => {
+      text += s;
+    },
+  });
   cmd.outputHelp();
   return text;
 }

@@ -16,7 +16,7 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
  */
 function crashIsAnError(): void {
   const crash = (err: unknown): void => {
-    process.stderr.write(`exir: internal error, nothing below is a result: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`exir: internal error, nothing below is a result: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(EXIT.ERROR);
   };
   process.on('uncaughtException', crash);
@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe(process.stdout);
   const program = new Command();
   // Answered before any command loads: the rules and data tables are read only for this.
-  program.option('-V, --version', 'print the version, the rules\' version and the dates of the data tables');
+  program.option('-V, --version', "print the version, the rules' version and the dates of the data tables");
   if (argv[2] === '--version' || argv[2] === '-V') {
     const { versions, renderVersions } = await import('../scan/versions.js');
     process.stdout.write(renderVersions(await versions()));
@@ -41,7 +41,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
   const state = { code: EXIT.CLEAN as number };
-  registerCommands(program, (code) => { state.code = Math.max(state.code, code); });
+  registerCommands(program, (code) => {
+    state.code = Math.max(state.code, code);
+  });
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -11,16 +11,28 @@ import { EXIT, type SetExit } from './exit-codes.js';
 import { withExamples } from './help.js';
 
 export function registerObligations(program: Command, setExit: SetExit, io: RegulatoryIo = processRegulatoryIo): void {
-  withExamples(storeOptions(program.command('obligations').argument('[case]', 'FIRM/CASE (default: every case of the firm)')
-    .description('The notification clocks, soonest first: one per regime, recipient and stage, with the law behind each. Exit 1 when a deadline has passed unfiled.')), [
-    'exir obligations acme/exch-2021',
-    'exir obligations                                 # every case of the firm',
-    'exir obligations acme/exch-2021 --now 2021-03-12T09:00Z --tz UTC',
-    'exir obligations acme/exch-2021 --json | jq \'.clocks[].clock.name\'',
-  ], '0 no statutory deadline passed unfiled, 1 a deadline has passed unfiled, 2 error.')
-    .action(runWithStore('obligations', io, setExit, async (store, flags, args) => {
+  withExamples(
+    storeOptions(
+      program
+        .command('obligations')
+        .argument('[case]', 'FIRM/CASE (default: every case of the firm)')
+        .description(
+          'The notification clocks, soonest first: one per regime, recipient and stage, with the law behind each. Exit 1 when a deadline has passed unfiled.',
+        ),
+    ),
+    [
+      'exir obligations acme/exch-2021',
+      'exir obligations                                 # every case of the firm',
+      'exir obligations acme/exch-2021 --now 2021-03-12T09:00Z --tz UTC',
+      "exir obligations acme/exch-2021 --json | jq '.clocks[].clock.name'",
+    ],
+    '0 no statutory deadline passed unfiled, 1 a deadline has passed unfiled, 2 error.',
+  ).action(
+    runWithStore('obligations', io, setExit, async (store, flags, args) => {
       const [{ sortClocks }, { refreshObligations }, { renderClocks }] = await Promise.all([
-        import('../regulatory/clocks.js'), import('../regulatory/refresh.js'), import('../regulatory/render-text.js'),
+        import('../regulatory/clocks.js'),
+        import('../regulatory/refresh.js'),
+        import('../regulatory/render-text.js'),
       ]);
       const now = flags.now ?? io.now();
       const named = typeof args[0] === 'string' ? args[0] : undefined;
@@ -37,5 +49,6 @@ export function registerObligations(program: Command, setExit: SetExit, io: Regu
       if (flags.json) io.out(`${safeJson({ at: now, clocks: items, heldBack: [...heldBack] })}\n`);
       else io.out(renderClocks(items, flags.tz ?? DEFAULT_ZONE, named === undefined) + [...heldBack].map((h) => `  not in force: ${h}\n`).join(''));
       if (items.some((i) => i.clock.state === 'overdue')) setExit(EXIT.FINDINGS);
-    }));
+    }),
+  );
 }

@@ -11,6 +11,11 @@ export async function withPhishingSections(store: CaseStore, ref: string, drafts
   const { phishingOfCase } = await import('../assess/phishing/of-case.js');
   const { phishingDraftSection } = await import('../assess/phishing/client-section.js');
   const phishing = await phishingOfCase(store, ref);
-  return drafts.map((d) => (d.pack === 'subjects' ? appendSections(d, [phishingDraftSection(phishing, 'clients')])
-    : d.pack === 'jfsc' ? appendSections(d, [phishingDraftSection(phishing, 'regulator')]) : d));
+  return drafts.map((d) =>
+    d.pack === 'subjects'
+      ? appendSections(d, [phishingDraftSection(phishing, 'clients')])
+      : d.pack === 'jfsc'
+        ? appendSections(d, [phishingDraftSection(phishing, 'regulator')])
+        : d,
+  );
 }

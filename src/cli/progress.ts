@@ -33,7 +33,14 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
         // Each pass over the evidence has its own bar and its own rate: reading, checking files, following the attackers.
         if (pass !== p.pass) eta = new EtaEstimator();
         const left = formatEta(eta.update(Date.now(), p.bytes, p.totalBytes));
-        const payload = { pass: PASS_NAMES[p.pass], files: p.files, totalFiles: p.totalFiles, mb: (p.bytes / MB).toFixed(0), totalMb: (p.totalBytes / MB).toFixed(0), left };
+        const payload = {
+          pass: PASS_NAMES[p.pass],
+          files: p.files,
+          totalFiles: p.totalFiles,
+          mb: (p.bytes / MB).toFixed(0),
+          totalMb: (p.totalBytes / MB).toFixed(0),
+          left,
+        };
         if (pass !== p.pass) {
           if (pass !== undefined) bar.stop();
           bar.start(Math.max(1, p.totalBytes), 0, payload);
@@ -52,7 +59,9 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
       const now = Date.now();
       if (now - last < 5000 && p.files < p.totalFiles) return;
       last = now;
-      process.stderr.write(`${PASS_NAMES[p.pass].trim()}: ${p.files}/${p.totalFiles} files, ${(p.bytes / MB).toFixed(0)}/${(p.totalBytes / MB).toFixed(0)} MB\n`);
+      process.stderr.write(
+        `${PASS_NAMES[p.pass].trim()}: ${p.files}/${p.totalFiles} files, ${(p.bytes / MB).toFixed(0)}/${(p.totalBytes / MB).toFixed(0)} MB\n`,
+      );
     },
     stop: () => undefined,
   };

@@ -10,9 +10,10 @@ import { makeZip } from '../evidence/test-helpers/make-zip.js';
 // What `exir scan` tells a script: 0 clean, 1 findings, 2 error; never 0 for evidence it could not read.
 const MAIN = new URL('./main.ts', import.meta.url).href;
 const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
-const IIS = '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-03 00:00:00\n'
-  + '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n'
-  + '2021-03-03 01:00:00 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 Mozilla/5.0 - 200 0 0 5\n';
+const IIS =
+  '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-03 00:00:00\n' +
+  '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n' +
+  '2021-03-03 01:00:00 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 Mozilla/5.0 - 200 0 0 5\n';
 
 function exir(script: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
@@ -39,8 +40,9 @@ after(async () => {
 });
 
 test('a crash is exit 2, never the 1 that means findings', async () => {
-  const crashing = `import(${JSON.stringify(MAIN)}).then((m) => { setImmediate(() => { throw new TypeError('boom'); }); return m.main(process.argv); })`
-    + '.then((code) => { process.exitCode = code; })';
+  const crashing =
+    `import(${JSON.stringify(MAIN)}).then((m) => { setImmediate(() => { throw new TypeError('boom'); }); return m.main(process.argv); })` +
+    '.then((code) => { process.exitCode = code; })';
   const run = await exir(crashing, 'scan', '--quiet', join(dir, 'EX07'));
   assert.equal(run.code, 2, run.err);
   assert.match(run.err, /internal error, nothing below is a result: TypeError: boom/);
@@ -68,10 +70,13 @@ test('a log given by itself gets its server, from the folder above it, and a ver
   const run = await exir(RUN_MAIN, 'scan', '--quiet', '--json', '-', join(dir, 'EX07', 'W3SVC1', 'u_ex210303.log'));
   assert.equal(run.code, 0, run.err);
   const result = JSON.parse(run.out) as ScanResult;
-  assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]), [['EX07', 'clean']]);
+  assert.deepEqual(
+    result.servers.map((s) => [s.name, s.verdict]),
+    [['EX07', 'clean']],
+  );
 });
 
-test('exir --version and -V print the version, the rules\' and the data tables\' dates, and exit 0', async () => {
+test("exir --version and -V print the version, the rules' and the data tables' dates, and exit 0", async () => {
   for (const flag of ['--version', '-V']) {
     const run = await exir(RUN_MAIN, flag);
     assert.equal(run.code, 0, run.err);

@@ -53,13 +53,17 @@ async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, a
 }
 
 export function registerScan(program: Command, setExit: SetExit): void {
-  withExamples(program.command('scan'), [
-    'scan ./EX01-logs ./EX02-triage.zip',
-    'scan triage.zip --json result.json --timeline timeline.csv',
-    'scan bundle/ --json - | jq \'.servers\'',
-    'scan bundle/ --case acme/exch-2021 --tz UTC',
-    'scan /shared/acme/*.zip --case acme/exch-2021 --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir',
-  ].map((e) => `exir ${e}`), '0 nothing found at exploit-attempt or above, 1 exploit attempts or worse found, 2 error (bad arguments, unreadable input).')
+  withExamples(
+    program.command('scan'),
+    [
+      'scan ./EX01-logs ./EX02-triage.zip',
+      'scan triage.zip --json result.json --timeline timeline.csv',
+      "scan bundle/ --json - | jq '.servers'",
+      'scan bundle/ --case acme/exch-2021 --tz UTC',
+      'scan /shared/acme/*.zip --case acme/exch-2021 --queue redis://127.0.0.1:6379 --db postgres://127.0.0.1/exir',
+    ].map((e) => `exir ${e}`),
+    '0 nothing found at exploit-attempt or above, 1 exploit attempts or worse found, 2 error (bad arguments, unreadable input).',
+  )
     .description('Read folders and .zip bundles of Exchange and IIS logs and say whether each server was probed, attacked or compromised.')
     .argument('<paths...>', 'folders and .zip files (read in place)')
     .option('--json <file>', 'write the whole result as JSON to FILE (- for stdout)')
@@ -85,10 +89,17 @@ export function registerScan(program: Command, setExit: SetExit): void {
         return;
       }
       // Loaded when the command runs, not when the command line starts (`exir --help` needs none of it).
-      const [{ scan }, { progressReporter }, { consoleReport }, { toJson }, { isAttack }, { mergedTimeline }, { writeTimeline }, { nothingRead }] = await Promise.all([
-        import('../scan/run.js'), import('./progress.js'), import('../report/console.js'), import('../report/json.js'),
-        import('../correlate/verdict.js'), import('../correlate/timeline.js'), import('./timeline-file.js'), import('../scan/nothing-read.js'),
-      ]);
+      const [{ scan }, { progressReporter }, { consoleReport }, { toJson }, { isAttack }, { mergedTimeline }, { writeTimeline }, { nothingRead }] =
+        await Promise.all([
+          import('../scan/run.js'),
+          import('./progress.js'),
+          import('../report/console.js'),
+          import('../report/json.js'),
+          import('../correlate/verdict.js'),
+          import('../correlate/timeline.js'),
+          import('./timeline-file.js'),
+          import('../scan/nothing-read.js'),
+        ]);
       const progress = progressReporter(!flags.quiet);
       let result;
       try {
@@ -116,9 +127,11 @@ export function registerScan(program: Command, setExit: SetExit): void {
       if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
       const empty = nothingRead(result);
       if (empty) {
-        process.stderr.write(flags.allowEmpty
-          ? `exir: WARNING: ${safeText(empty)}; nothing here says a server is clean (exit 0 as --allow-empty asked)\n`
-          : `exir: ${safeText(empty)}; nothing here says a server is clean. Exit 2 (give --allow-empty to exit 0).\n`);
+        process.stderr.write(
+          flags.allowEmpty
+            ? `exir: WARNING: ${safeText(empty)}; nothing here says a server is clean (exit 0 as --allow-empty asked)\n`
+            : `exir: ${safeText(empty)}; nothing here says a server is clean. Exit 2 (give --allow-empty to exit 0).\n`,
+        );
         if (!flags.allowEmpty) setExit(EXIT.ERROR);
       }
       setExit(result.findings.some(isAttack) ? EXIT.FINDINGS : EXIT.CLEAN);

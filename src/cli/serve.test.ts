@@ -34,7 +34,10 @@ test('serve prints one link with the token; without it every page is 401; it sto
   try {
     const link = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.trim()); });
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
       child.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
     assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);

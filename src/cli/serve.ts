@@ -45,25 +45,31 @@ function whoAmI(actor: string | undefined): string {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function registerServe(program: Command, setExit: SetExit): void {
-  withExamples(program.command('serve'), [
-    'exir serve',
-    'exir serve --port 8400 --db postgres://127.0.0.1/exir',
-    'exir serve --bind 0.0.0.0 --users users.yaml --secure-cookie',
-    'exir serve --hash-password < password.txt',
-  ], '0 stopped cleanly, 2 error (bad arguments, --bind without --token-file or --users, a store that cannot be opened).')
+  withExamples(
+    program.command('serve'),
+    [
+      'exir serve',
+      'exir serve --port 8400 --db postgres://127.0.0.1/exir',
+      'exir serve --bind 0.0.0.0 --users users.yaml --secure-cookie',
+      'exir serve --hash-password < password.txt',
+    ],
+    '0 stopped cleanly, 2 error (bad arguments, --bind without --token-file or --users, a store that cannot be opened).',
+  )
     .description('The case dashboard in a browser: verdicts, timeline, sessions, mailboxes, clocks, playbook, decisions, filings and packs.')
     .option('--port <n>', 'port to listen on (0: any free port)', port, 8400)
     .option('--bind <address>', 'address to listen on; anything but loopback needs --token-file or --users', '127.0.0.1')
     .option('--token-file <file>', 'a file holding the access token (at least 32 characters) instead of a random one')
     .option('--users <file>', 'a YAML users file (name, role, bcrypt password hash, optional firm): people sign in')
     .option('--hash-password', 'read a password on stdin, print its bcrypt hash for the users file, and exit')
-    .option('--db <url>', 'postgres://… for a shared store, or sqlite:FILE (default: env EXIR_DB, else the workspace\'s SQLite file)')
+    .option('--db <url>', "postgres://… for a shared store, or sqlite:FILE (default: env EXIR_DB, else the workspace's SQLite file)")
     .option('--workspace <dir>', 'where the SQLite store lives (default: env EXIR_WORKSPACE, else ./.exir)')
-    .option('--firm <slug>', 'show only this firm\'s cases (default: env EXIR_FIRM)')
+    .option('--firm <slug>', "show only this firm's cases (default: env EXIR_FIRM)")
     .option('--actor <name>', 'with the token link: whose name changes are audited under (default: env EXIR_ACTOR, else the login name)')
     .option('--uploads <dir>', 'where documents uploaded with filings are kept (default: WORKSPACE/uploads)')
     .option('--secure-cookie', 'mark the session cookie Secure (when TLS is terminated in front)')
@@ -102,18 +108,26 @@ export function registerServe(program: Command, setExit: SetExit): void {
         await probe.close();
         const workspace = resolve(flags.workspace ?? (process.env.EXIR_WORKSPACE?.trim() || '.exir'));
         const serving = await web.startServer({
-          port: flags.port, bind: flags.bind, tz: flags.tz, auth, uploads: resolve(flags.uploads ?? join(workspace, 'uploads')),
+          port: flags.port,
+          bind: flags.bind,
+          tz: flags.tz,
+          auth,
+          uploads: resolve(flags.uploads ?? join(workspace, 'uploads')),
           secureCookie: flags.secureCookie === true,
           log: (line) => process.stderr.write(`${line}\n`),
-          openStore: (user) => openStore(flags.db, {
-            actor: user.name, ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-            ...((user.firm ?? firm) !== undefined ? { firm: user.firm ?? firm } : {}),
-          }),
+          openStore: (user) =>
+            openStore(flags.db, {
+              actor: user.name,
+              ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
+              ...((user.firm ?? firm) !== undefined ? { firm: user.firm ?? firm } : {}),
+            }),
         });
         process.stderr.write(`exir serve: cases from ${location}; stop with Ctrl-C\n`);
         process.stdout.write(token && !flags.tokenFile ? `${serving.url}?token=${token}\n` : `${serving.url}\n`);
         await new Promise<void>((done) => {
-          const stop = (): void => { void serving.close().then(done); };
+          const stop = (): void => {
+            void serving.close().then(done);
+          };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });

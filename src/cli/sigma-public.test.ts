@@ -239,7 +239,14 @@ test('exir scan --sigma: public rules find what they were written for; the unusa
   assert.equal(result.rules.failed, 1, 'the aggregation rule is counted as not loaded');
 
   const publicFindings = result.findings
-    .filter((f) => ['646ea171-dded-4578-8a4d-65e9822892e3', 'f62176f3-8128-4faa-bf6c-83261322e5eb', 'f588e69b-0750-46bb-8f87-0e9320d57536', '0f79c4d2-4e1f-4683-9c36-b5469a665e06'].includes(f.ruleId))
+    .filter((f) =>
+      [
+        '646ea171-dded-4578-8a4d-65e9822892e3',
+        'f62176f3-8128-4faa-bf6c-83261322e5eb',
+        'f588e69b-0750-46bb-8f87-0e9320d57536',
+        '0f79c4d2-4e1f-4683-9c36-b5469a665e06',
+      ].includes(f.ruleId),
+    )
     .map((f) => `${f.origin.path.split('/').pop()} #${f.origin.line} ${f.title} ${f.stage} ${f.severity}`)
     .sort();
   // A public rule carries no exir stage: its level stands in (high: exploit-attempt, medium: probe).
@@ -256,7 +263,10 @@ test('exir scan --sigma: public rules find what they were written for; the unusa
   assert.match(run.err, /warning: .*posh_ps_cl_invocation_lolscript_count\.yml:\d+: rule not loaded: /);
   // And how many could not be used, and why, in one line: the Linux rule reaches no log exir reads.
   assert.equal(result.rules.unreachable, 1);
-  assert.match(run.err, /warning: 2 rule\(s\) could not be used: 1 not loaded \(each said above\), 1 for logs exir does not read \(linux\/proc_creation_lnx_cat_sudoers\.yml; exir rules lint lists them\)/);
+  assert.match(
+    run.err,
+    /warning: 2 rule\(s\) could not be used: 1 not loaded \(each said above\), 1 for logs exir does not read \(linux\/proc_creation_lnx_cat_sudoers\.yml; exir rules lint lists them\)/,
+  );
 });
 
 test('exir rules lint on the same folder: the broken rule with its place, the rule no exir log can reach', async () => {
@@ -299,12 +309,32 @@ test('public Sigma Windows logsources reach the events they name, and only those
     for (const view of viewsFor(record, mapping)) assert.equal(view.logsource.product, 'windows');
   }
   // Sigma names a process_creation field once; each source answers by its own column.
-  const security = winEventRecord({ eventId: 4688, channel: 'Security', provider: 'p', computer: 'EX01', time: undefined, data: { NewProcessName: 'C:\\x\\cmd.exe', ParentProcessName: 'C:\\x\\w3wp.exe' } }, { path: 'x', line: 1, offset: 0 });
+  const security = winEventRecord(
+    {
+      eventId: 4688,
+      channel: 'Security',
+      provider: 'p',
+      computer: 'EX01',
+      time: undefined,
+      data: { NewProcessName: 'C:\\x\\cmd.exe', ParentProcessName: 'C:\\x\\w3wp.exe' },
+    },
+    { path: 'x', line: 1, offset: 0 },
+  );
   const view = viewsFor(security, mapping).find((v) => v.logsource.category === 'process_creation');
   assert.equal(fieldAccess(security, view?.fields).get('Image'), 'C:\\x\\cmd.exe');
   assert.equal(fieldAccess(security, view?.fields).get('ParentImage'), 'C:\\x\\w3wp.exe');
   assert.ok(logsourceReaches({ product: 'windows', category: 'process_creation' }, view?.logsource ?? {}));
-  const defender = winEventRecord({ eventId: 1116, channel: 'Microsoft-Windows-Windows Defender/Operational', provider: 'p', computer: 'EX01', time: undefined, data: { 'Threat Name': 'Backdoor:ASP/SecChecker.A' } }, { path: 'x', line: 1, offset: 0 });
+  const defender = winEventRecord(
+    {
+      eventId: 1116,
+      channel: 'Microsoft-Windows-Windows Defender/Operational',
+      provider: 'p',
+      computer: 'EX01',
+      time: undefined,
+      data: { 'Threat Name': 'Backdoor:ASP/SecChecker.A' },
+    },
+    { path: 'x', line: 1, offset: 0 },
+  );
   const defenderView = viewsFor(defender, mapping)[0];
   assert.equal(fieldAccess(defender, defenderView?.fields).get('ThreatName'), 'Backdoor:ASP/SecChecker.A');
 });

@@ -28,7 +28,7 @@ function loadedAtStartup(entry: string): { files: string[]; packages: string[] }
     for (const spec of staticImports(file)) {
       if (spec.startsWith('node:')) continue;
       if (!spec.startsWith('.')) {
-        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] as string);
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string));
         continue;
       }
       const target = join(dirname(file), spec.replace(/\.js$/, '.ts'));
@@ -39,7 +39,7 @@ function loadedAtStartup(entry: string): { files: string[]; packages: string[] }
   return { files: [...files].map((f) => relative(SRC, f)).sort(), packages: [...packages].sort() };
 }
 
-test('start-up loads commander and the command line\'s own small modules, no library', () => {
+test("start-up loads commander and the command line's own small modules, no library", () => {
   const { files, packages } = loadedAtStartup(join(SRC, 'cli', 'main.ts'));
   // picocolors is one small file (the colours of `exir rules`).
   assert.deepEqual(packages, ['commander', 'picocolors']);
@@ -47,8 +47,15 @@ test('start-up loads commander and the command line\'s own small modules, no lib
   // of these imports no package, which the line above checks.
   const library = files.filter((f) => !/^(cli|core)[\\/]/.test(f));
   assert.deepEqual(library, [
-    'case/render-text.ts', 'case/types.ts', 'correlate/coverage.ts', 'correlate/exchange-host.ts', 'correlate/verdict.ts',
-    'detect/rules-dirs.ts', 'evidence/zip-limits.ts', 'regulatory/pack-names.ts', 'report/packs/formats.ts',
+    'case/render-text.ts',
+    'case/types.ts',
+    'correlate/coverage.ts',
+    'correlate/exchange-host.ts',
+    'correlate/verdict.ts',
+    'detect/rules-dirs.ts',
+    'evidence/zip-limits.ts',
+    'regulatory/pack-names.ts',
+    'report/packs/formats.ts',
   ]);
 });
 

@@ -15,12 +15,12 @@ interface TimelineFlags {
 }
 
 export function registerTimeline(program: Command, setExit: SetExit): void {
-  withExamples(program.command('timeline'), [
-    'exir timeline bundle/ --out timeline.csv',
-    'exir timeline --from result.json --out timeline.jsonl',
-    'exir timeline bundle/ --format jsonl | jq .summary',
-  ], '0 written, 2 error (bad arguments, unreadable input, a --from file that is not a scan result).')
-    .description('Write one merged timeline of the attack: every finding and every record of the attackers\' sessions, each with its file and line.')
+  withExamples(
+    program.command('timeline'),
+    ['exir timeline bundle/ --out timeline.csv', 'exir timeline --from result.json --out timeline.jsonl', 'exir timeline bundle/ --format jsonl | jq .summary'],
+    '0 written, 2 error (bad arguments, unreadable input, a --from file that is not a scan result).',
+  )
+    .description("Write one merged timeline of the attack: every finding and every record of the attackers' sessions, each with its file and line.")
     .argument('[paths...]', 'folders and .zip files to scan (or use --from)')
     .option('--from <scan.json>', 'use the result of an earlier `exir scan --json` instead of scanning')
     .option('--out <file>', 'where to write it (- for stdout)', '-')

@@ -10,6 +10,8 @@ export function printWarnings(warnings: Warning[], where: 'json' | 'none'): void
   }
   if (warnings.length > SHOWN) {
     const rest = warnings.length - SHOWN;
-    process.stderr.write(`warning: ${rest} more warning(s) not shown${where === 'json' ? '; every one is in the JSON output' : '; use --json to see them all'}\n`);
+    process.stderr.write(
+      `warning: ${rest} more warning(s) not shown${where === 'json' ? '; every one is in the JSON output' : '; use --json to see them all'}\n`,
+    );
   }
 }

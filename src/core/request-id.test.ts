@@ -3,7 +3,18 @@ import { test } from 'node:test';
 import { isRealRequestId, sharedRequestIds } from './request-id.js';
 
 void test('placeholders are no request ids; GUIDs are', () => {
-  for (const id of [undefined, '', '-', 'xxx', 'xxxxxxxx', '<empty>', 'null', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'a b c d e f']) {
+  for (const id of [
+    undefined,
+    '',
+    '-',
+    'xxx',
+    'xxxxxxxx',
+    '<empty>',
+    'null',
+    '00000000-0000-0000-0000-000000000000',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    'a b c d e f',
+  ]) {
     assert.equal(isRealRequestId(id), false, String(id));
   }
   assert.equal(isRealRequestId('9f68471a-80b0-425e-ab5d-da15cfefcddc'), true);

@@ -8,8 +8,15 @@ function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-      hourCycle: 'h23', timeZoneName: 'short',
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
     });
     formatters.set(zone, f);
   }
@@ -21,8 +28,15 @@ function formatter(zone: string): Intl.DateTimeFormat {
  * keep British (or Irish) time it calls summer time `GMT+1`, which nobody in Jersey says.
  */
 const SUMMER_NAMES: Record<string, string> = {
-  'Europe/Jersey': 'BST', 'Europe/Guernsey': 'BST', 'Europe/Isle_of_Man': 'BST', 'Europe/London': 'BST', 'Europe/Belfast': 'BST',
-  GB: 'BST', 'GB-Eire': 'BST', 'Europe/Dublin': 'IST', Eire: 'IST',
+  'Europe/Jersey': 'BST',
+  'Europe/Guernsey': 'BST',
+  'Europe/Isle_of_Man': 'BST',
+  'Europe/London': 'BST',
+  'Europe/Belfast': 'BST',
+  GB: 'BST',
+  'GB-Eire': 'BST',
+  'Europe/Dublin': 'IST',
+  Eire: 'IST',
 };
 
 function abbreviation(name: string, zone: string): string {
@@ -32,7 +46,10 @@ function abbreviation(name: string, zone: string): string {
 
 /** The zone's abbreviation at that instant as people there say it: `GMT`, `BST`, `CET`, `UTC`; else `GMT-5`. */
 export function zoneAbbreviation(iso: string, zone = DEFAULT_ZONE): string {
-  const name = formatter(zone).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const name =
+    formatter(zone)
+      .formatToParts(new Date(iso))
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
   return abbreviation(name, zone);
 }
 
@@ -51,7 +68,11 @@ export function inZone(iso: string | undefined, zone = DEFAULT_ZONE): string {
   if (!iso) return 'time unknown';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const parts = Object.fromEntries(formatter(zone).formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
   const name = abbreviation(parts['timeZoneName'] ?? '', zone);
   return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}:${parts['second']} ${name}`;
 }

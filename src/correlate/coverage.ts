@@ -13,9 +13,7 @@ export interface Wave {
 }
 
 /** The exploitation windows, as data with their sources (data/exploitation-windows.json). */
-export const WAVES: Wave[] = (
-  JSON.parse(readFileSync(new URL('../../data/exploitation-windows.json', import.meta.url), 'utf8')) as { waves: Wave[] }
-).waves;
+export const WAVES: Wave[] = (JSON.parse(readFileSync(new URL('../../data/exploitation-windows.json', import.meta.url), 'utf8')) as { waves: Wave[] }).waves;
 
 const NAMES: Partial<Record<SourceKind, string>> = {
   iis: 'IIS logs',
@@ -63,7 +61,11 @@ export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Cov
     const key = `${file.server}\u0000${file.kind}`;
     groups.set(key, [...(groups.get(key) ?? []), file]);
   }
-  const latestSeen = evidence.map((e) => e.lastTime).filter((t): t is string => Boolean(t)).sort().pop();
+  const latestSeen = evidence
+    .map((e) => e.lastTime)
+    .filter((t): t is string => Boolean(t))
+    .sort()
+    .pop();
   const waves = WAVES.filter((w) => latestSeen !== undefined && w.from <= day(latestSeen));
   const out: Coverage[] = [];
   const servers = new Set<string>();
@@ -71,7 +73,10 @@ export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Cov
     const first = files[0] as EvidenceFile;
     const server = first.server as string;
     servers.add(server);
-    const times = files.flatMap((f) => [f.firstTime, f.lastTime]).filter((t): t is string => Boolean(t)).sort();
+    const times = files
+      .flatMap((f) => [f.firstTime, f.lastTime])
+      .filter((t): t is string => Boolean(t))
+      .sort();
     const firstTime = times[0];
     const lastTime = times[times.length - 1];
     const gaps: CoverageGap[] = [];
@@ -87,7 +92,10 @@ export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Cov
       }
       // Logs that stop before the wave's last dated step miss its peak (ProxyLogon's mass
       // exploitation ran into March 2021): a clean verdict from them says nothing of those days.
-      const peak = wave.milestones?.map((m) => m.date).sort().pop();
+      const peak = wave.milestones
+        ?.map((m) => m.date)
+        .sort()
+        .pop();
       if (lastTime && peak && day(lastTime) < peak) {
         gaps.push({
           wave: wave.id,
@@ -118,11 +126,13 @@ export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Cov
         records: 0,
         firstTime: undefined,
         lastTime: undefined,
-        gaps: [{
-          from: waves[0]?.from ?? day(now.toISOString()),
-          to: latestSeen ? day(latestSeen) : day(now.toISOString()),
-          statement: `No ${sourceName(need.source)} from ${server} are in the evidence: ${need.sees} cannot be seen on it.`,
-        }],
+        gaps: [
+          {
+            from: waves[0]?.from ?? day(now.toISOString()),
+            to: latestSeen ? day(latestSeen) : day(now.toISOString()),
+            statement: `No ${sourceName(need.source)} from ${server} are in the evidence: ${need.sees} cannot be seen on it.`,
+          },
+        ],
       });
     }
   }
@@ -142,7 +152,11 @@ function holes(files: EvidenceFile[], name: string, server: string): CoverageGap
       const from = new Date(reach).toISOString();
       const to = new Date(start).toISOString();
       const said = (iso: string) => spokenTime(iso).slice('at '.length);
-      out.push({ from, to, statement: `${name} on ${server} have nothing between ${said(from)} and ${said(to)}: a gap in the logs (deleted, rolled over or not collected).` });
+      out.push({
+        from,
+        to,
+        statement: `${name} on ${server} have nothing between ${said(from)} and ${said(to)}: a gap in the logs (deleted, rolled over or not collected).`,
+      });
     }
     reach = reach === undefined ? end : Math.max(reach, end);
   }

@@ -6,7 +6,8 @@ import type { EvidenceFile, Origin, SourceKind } from '../core/types.js';
 const EXCHANGE_LOGS = new Set<SourceKind>(['httpproxy', 'ecp-server', 'ecp-activity', 'oabgenerator', 'rps-http', 'rps-cmdlet', 'msgtrk', 'ews']);
 
 /** Exchange's processes, services, app pools and install folder, as event logs and file paths name them. */
-const EXCHANGE_TRACE = /msexchange|umworkerprocess|umservice|edgetransport|\\exchange server\\|\/exchange server\/|frontend[\\/]httpproxy|clientaccess[\\/](owa|ecp)/i;
+const EXCHANGE_TRACE =
+  /msexchange|umworkerprocess|umservice|edgetransport|\\exchange server\\|\/exchange server\/|frontend[\\/]httpproxy|clientaccess[\\/](owa|ecp)/i;
 /** Exchange's own web applications, as IIS logs write their paths. */
 const EXCHANGE_URL = /^\/(owa|ecp|ews|autodiscover|mapi|oab|rpc|powershell|microsoft-server-activesync)(\/|$)/i;
 
@@ -19,6 +20,7 @@ interface Seen {
 
 export function showsExchange(server: string, evidence: readonly EvidenceFile[], seen: readonly Seen[]): boolean {
   if (evidence.some((e) => e.server === server && EXCHANGE_LOGS.has(e.kind))) return true;
-  return seen.some((f) => f.server === server
-    && (EXCHANGE_TRACE.test(f.origin.path) || Object.values(f.fields).some((v) => EXCHANGE_TRACE.test(v) || EXCHANGE_URL.test(v))));
+  return seen.some(
+    (f) => f.server === server && (EXCHANGE_TRACE.test(f.origin.path) || Object.values(f.fields).some((v) => EXCHANGE_TRACE.test(v) || EXCHANGE_URL.test(v))),
+  );
 }

@@ -1,6 +1,13 @@
 import { showsExchange } from './exchange-host.js';
 import {
-  MAILBOX_LEVELS, type EvidenceFile, type Finding, type MailboxLevel, type MailboxTouch, type MailMovement, type Origin, type Session,
+  MAILBOX_LEVELS,
+  type EvidenceFile,
+  type Finding,
+  type MailboxLevel,
+  type MailboxTouch,
+  type MailMovement,
+  type Origin,
+  type Session,
   type TimelineEntry,
 } from '../core/types.js';
 import { spokenTime, stageRank } from './verdict.js';
@@ -17,9 +24,19 @@ const OWA_READ = /[?&]action=(GetItem|FindItem|GetAttachment|GetFileAttachment|G
 function isMailboxName(name: string): boolean {
   const n = name.toLowerCase();
   return !(
-    n === '' || n === '-' || n.startsWith('serverinfo~') || n.startsWith('server~') || n.includes('healthmailbox')
-    || n.endsWith('$') || n === 'system' || n.includes('nt authority') || n.startsWith('s-1-5-18') || n.startsWith('sm_')
-    || n.startsWith('systemmailbox') || n.startsWith('federatedemail') || n.startsWith('migration.')
+    n === '' ||
+    n === '-' ||
+    n.startsWith('serverinfo~') ||
+    n.startsWith('server~') ||
+    n.includes('healthmailbox') ||
+    n.endsWith('$') ||
+    n === 'system' ||
+    n.includes('nt authority') ||
+    n.startsWith('s-1-5-18') ||
+    n.startsWith('sm_') ||
+    n.startsWith('systemmailbox') ||
+    n.startsWith('federatedemail') ||
+    n.startsWith('migration.')
   );
 }
 
@@ -82,18 +99,36 @@ function fromCmdlet(entry: TimelineEntry, touches: Touches): void {
     if (mb) touches.add(mb, entry.server, 'exported', entry.time, `exported by New-MailboxExportRequest to ${at('FilePath') ?? 'a file'}`, entry.origin);
   } else if (name === 'search-mailbox') {
     const mb = mailboxName(at('Identity'));
-    if (mb) touches.add(mb, entry.server, at('TargetMailbox') ? 'exported' : 'read', entry.time, `searched by Search-Mailbox${at('TargetMailbox') ? `, results copied to ${at('TargetMailbox')}` : ''}`, entry.origin);
+    if (mb)
+      touches.add(
+        mb,
+        entry.server,
+        at('TargetMailbox') ? 'exported' : 'read',
+        entry.time,
+        `searched by Search-Mailbox${at('TargetMailbox') ? `, results copied to ${at('TargetMailbox')}` : ''}`,
+        entry.origin,
+      );
   } else if (name === 'new-inboxrule' || name === 'set-inboxrule') {
     const mb = mailboxName(at('Mailbox'));
     const to = at('ForwardTo') ?? at('RedirectTo') ?? at('ForwardAsAttachmentTo');
-    if (mb) touches.add(mb, entry.server, to ? 'exported' : 'reachable', entry.time, to ? `inbox rule forwards its mail to ${to}` : 'inbox rule set on it', entry.origin, to);
+    if (mb)
+      touches.add(
+        mb,
+        entry.server,
+        to ? 'exported' : 'reachable',
+        entry.time,
+        to ? `inbox rule forwards its mail to ${to}` : 'inbox rule set on it',
+        entry.origin,
+        to,
+      );
   } else if (name === 'set-mailbox') {
     const mb = mailboxName(at('Identity'));
     const to = at('ForwardingSmtpAddress') ?? at('ForwardingAddress');
     if (mb && to && to !== '$null') touches.add(mb, entry.server, 'exported', entry.time, `mail forwarded to ${to} (Set-Mailbox)`, entry.origin, to);
   } else if (name === 'add-mailboxpermission') {
     const mb = mailboxName(at('Identity'));
-    if (mb) touches.add(mb, entry.server, 'reachable', entry.time, `permission granted to ${at('User') ?? 'another account'} (Add-MailboxPermission)`, entry.origin);
+    if (mb)
+      touches.add(mb, entry.server, 'reachable', entry.time, `permission granted to ${at('User') ?? 'another account'} (Add-MailboxPermission)`, entry.origin);
   }
 }
 
@@ -115,7 +150,8 @@ function fromRequest(entry: TimelineEntry, touches: Touches): void {
   const stem = (f['UrlStem'] ?? '').toLowerCase();
   const query = f['UrlQuery'] ?? '';
   if (protocol === 'owa' && OWA_READ.test(`?${query}`)) touches.add(mb, entry.server, 'read', entry.time, 'items read through OWA', entry.origin);
-  else if (protocol === 'mapi' || stem.startsWith('/mapi/')) touches.add(mb, entry.server, 'read', entry.time, 'mailbox opened over MAPI (Outlook protocol)', entry.origin);
+  else if (protocol === 'mapi' || stem.startsWith('/mapi/'))
+    touches.add(mb, entry.server, 'read', entry.time, 'mailbox opened over MAPI (Outlook protocol)', entry.origin);
   else touches.add(mb, entry.server, 'reachable', entry.time, `${f['Protocol'] || 'HTTP'} requests routed to the mailbox`, entry.origin);
 }
 

@@ -87,7 +87,7 @@ export function findingEntry(f: Finding): TimelineEntry {
     ...(f.user ? { user: f.user } : {}),
     ...(f.requestId ? { requestId: f.requestId } : {}),
     ...(f.cves.length ? { cves: f.cves } : {}),
-    ...(f.benign ?? f.cappedBy ? { note: f.benign ?? f.cappedBy } : {}),
+    ...((f.benign ?? f.cappedBy) ? { note: f.benign ?? f.cappedBy } : {}),
     fields: f.fields,
   };
 }
@@ -139,10 +139,9 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
   const seeds = seedFindings(findings);
   if (seeds.length === 0) return [];
   const seen = new Set(findings.map((f) => `${f.origin.path}\u0000${f.origin.line}`));
-  const entries: TimelineEntry[] = [
-    ...seeds.map(findingEntry),
-    ...activity.filter((a) => !seen.has(`${a.origin.path}\u0000${a.origin.line}`)),
-  ].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '') || a.origin.path.localeCompare(b.origin.path) || a.origin.line - b.origin.line);
+  const entries: TimelineEntry[] = [...seeds.map(findingEntry), ...activity.filter((a) => !seen.has(`${a.origin.path}\u0000${a.origin.line}`))].sort(
+    (a, b) => (a.time ?? '').localeCompare(b.time ?? '') || a.origin.path.localeCompare(b.origin.path) || a.origin.line - b.origin.line,
+  );
 
   const uf = new UnionFind();
   const ids = entries.map(() => uf.add());
@@ -198,7 +197,10 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
     // A session is an attacker's: a group with no attack finding (a stray cmdlet) stays out.
     if (findingsIn.length === 0) continue;
     const stages = new Set<Stage>(findingsIn.map((e) => e.stage as Stage));
-    const times = list.map((e) => e.time).filter((t): t is string => Boolean(t)).sort();
+    const times = list
+      .map((e) => e.time)
+      .filter((t): t is string => Boolean(t))
+      .sort();
     sessions.push({
       id: '',
       servers: [...new Set(list.map((e) => e.server))].sort(),
@@ -207,7 +209,11 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
       firstTime: times[0],
       lastTime: times[times.length - 1],
       stages: STAGES.filter((s) => stages.has(s)),
-      webShells: [...new Set(list.map((e) => (e.fields['cs-uri-stem'] ?? e.fields['UrlStem'])?.toLowerCase()).filter((u): u is string => Boolean(u) && shells.has(u as string)))].sort(),
+      webShells: [
+        ...new Set(
+          list.map((e) => (e.fields['cs-uri-stem'] ?? e.fields['UrlStem'])?.toLowerCase()).filter((u): u is string => Boolean(u) && shells.has(u as string)),
+        ),
+      ].sort(),
       findings: findingsIn.length,
       entries: list,
     });

@@ -1,5 +1,15 @@
 import {
-  STAGES, type Coverage, type CoverageGap, type EvidenceFile, type Finding, type MailboxTouch, type ServerSummary, type Session, type Stage, type Verdict, type WebShell,
+  STAGES,
+  type Coverage,
+  type CoverageGap,
+  type EvidenceFile,
+  type Finding,
+  type MailboxTouch,
+  type ServerSummary,
+  type Session,
+  type Stage,
+  type Verdict,
+  type WebShell,
 } from '../core/types.js';
 import { WAVES } from './coverage.js';
 import { showsExchange } from './exchange-host.js';
@@ -124,11 +134,14 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
       attackerIps: [...ips].sort(),
       stageCounts,
       // "Clean" over days no log reaches is not clean: the sentence itself says what it is true of.
-      summary: (uncovered.length && (verdict === 'clean' || verdict === 'probed')
-        ? `${summary.replace(/^(clean|probed)/, '$1 in what the logs cover')}; they do not cover ${uncovered.join(', ')}`
-        : summary) + (stageRank(top ?? 'probe') >= stageRank('exploited') && !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
-        ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
-        : ''),
+      summary:
+        (uncovered.length && (verdict === 'clean' || verdict === 'probed')
+          ? `${summary.replace(/^(clean|probed)/, '$1 in what the logs cover')}; they do not cover ${uncovered.join(', ')}`
+          : summary) +
+        (stageRank(top ?? 'probe') >= stageRank('exploited') &&
+        !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+          ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
+          : ''),
       wouldChange: wouldChange(verdict, gaps.length),
       ...(namesSeen.length ? { namesSeen } : {}),
       ...(shells.length ? { webShells: shells } : {}),

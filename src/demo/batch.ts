@@ -53,13 +53,19 @@ export class HourBatch {
 
   rpsCmdlet(e: CmdletEvent, uniqueId: string): void {
     this.rows.push({
-      kind: 'rps-cmdlet', protocol: undefined, time: e.time, text: renderRpsCmdlet(this.server, e, uniqueId),
+      kind: 'rps-cmdlet',
+      protocol: undefined,
+      time: e.time,
+      text: renderRpsCmdlet(this.server, e, uniqueId),
     });
   }
 
   oab(e: OabEvent): void {
     this.rows.push({
-      kind: 'oabgenerator', protocol: undefined, time: e.time, text: renderOab(this.server, 6524, e),
+      kind: 'oabgenerator',
+      protocol: undefined,
+      time: e.time,
+      text: renderOab(this.server, 6524, e),
     });
   }
 

@@ -23,9 +23,20 @@ function clientIp(ctx: Ctx, p: Person, t: number): string {
 function challenge(ctx: Ctx, server: Server, t: number, protocol: Protocol, like: ProxyRequest): ProxyRequest {
   const r = newRequest(server, t, protocol, ctx.rng.guid());
   Object.assign(r, {
-    method: like.method, urlHost: like.urlHost, urlStem: like.urlStem, query: like.query, authType: like.authType,
-    userAgent: like.userAgent, clientIp: like.clientIp, status: 401, proxied: false, duration: ctx.rng.range(0, 2),
-    iisSubStatus: 1, iisWin32Status: 2148074254, targetServer: '', routingType: '',
+    method: like.method,
+    urlHost: like.urlHost,
+    urlStem: like.urlStem,
+    query: like.query,
+    authType: like.authType,
+    userAgent: like.userAgent,
+    clientIp: like.clientIp,
+    status: 401,
+    proxied: false,
+    duration: ctx.rng.range(0, 2),
+    iisSubStatus: 1,
+    iisWin32Status: 2148074254,
+    targetServer: '',
+    routingType: '',
   });
   return r;
 }
@@ -44,7 +55,12 @@ export function mapiSession(ctx: Ctx, server: Server, t0: number): number {
     const nspi = rng.chance(0.15);
     const rt = nspi
       ? rng.pick(['Bind', 'QueryRows', 'GetMatches', 'ResolveNames', 'Unbind'])
-      : rng.weighted([['Execute', 6], ['NotificationWait', 2], ['Connect', 0.4], ['Disconnect', 0.3]] as const);
+      : rng.weighted([
+          ['Execute', 6],
+          ['NotificationWait', 2],
+          ['Connect', 0.4],
+          ['Disconnect', 0.3],
+        ] as const);
     const duration = rt === 'NotificationWait' ? rng.range(20_000, 300_000) : rng.skewed(25);
     t = later(rng, t, rt === 'NotificationWait' ? 30_000 : 3000);
     if (!fits(ctx, t)) break;
@@ -101,9 +117,16 @@ export function rpcHttpSession(ctx: Ctx, server: Server, t0: number): number {
 }
 
 const OWA_ACTIONS = [
-  ['FindItem', 5], ['GetItem', 6], ['GetConversationItems', 4], ['FindConversation', 3], ['UpdateItem', 2],
-  ['CreateItem', 1], ['GetFolderMruConfiguration', 0.5], ['GetAttachmentDataProviders', 0.3],
-  ['GetUserAvailabilityInternal', 0.8], ['SubscribeToNotification', 0.5],
+  ['FindItem', 5],
+  ['GetItem', 6],
+  ['GetConversationItems', 4],
+  ['FindConversation', 3],
+  ['UpdateItem', 2],
+  ['CreateItem', 1],
+  ['GetFolderMruConfiguration', 0.5],
+  ['GetAttachmentDataProviders', 0.3],
+  ['GetUserAvailabilityInternal', 0.8],
+  ['SubscribeToNotification', 0.5],
 ] as const;
 
 export function owaSession(ctx: Ctx, server: Server, t0: number): number {
@@ -135,15 +158,29 @@ export function owaSession(ctx: Ctx, server: Server, t0: number): number {
     // Signing in: CAFE redirects to the logon form and serves it itself, then the form posts.
     const redirect = base('/owa/', '', 'GET');
     Object.assign(redirect, {
-      user: '', status: 302, proxied: false, referer: '', iisQueryExtra: '', targetServer: '', routingType: '',
-      genericInfoExtra: 'NoCookies=302 - GET/E14AuthPost;', duration: 1, anchorMailbox: '',
+      user: '',
+      status: 302,
+      proxied: false,
+      referer: '',
+      iisQueryExtra: '',
+      targetServer: '',
+      routingType: '',
+      genericInfoExtra: 'NoCookies=302 - GET/E14AuthPost;',
+      duration: 1,
+      anchorMailbox: '',
     });
     ctx.batch.proxy(redirect);
     t = later(rng, t, 900);
     if (!fits(ctx, t)) return 1;
     const form = base('/owa/auth/logon.aspx', 'url=https%3a%2f%2fmail.example.com%2fowa%2f&reason=0', 'GET');
     Object.assign(form, {
-      user: '', proxied: false, iisQueryExtra: '', targetServer: '', routingType: '', anchorMailbox: '', duration: 3,
+      user: '',
+      proxied: false,
+      iisQueryExtra: '',
+      targetServer: '',
+      routingType: '',
+      anchorMailbox: '',
+      duration: 3,
     });
     ctx.batch.proxy(form);
     t = later(rng, t, 6000);
@@ -161,7 +198,11 @@ export function owaSession(ctx: Ctx, server: Server, t0: number): number {
   for (let i = 0; i < count; i++) {
     t = later(rng, t, 5000);
     if (!fits(ctx, t)) break;
-    const kind = rng.weighted([['service', 8], ['notify', 2], ['attachment', 0.6]] as const);
+    const kind = rng.weighted([
+      ['service', 8],
+      ['notify', 2],
+      ['attachment', 0.6],
+    ] as const);
     let r: ProxyRequest;
     if (kind === 'service') {
       const action = rng.weighted(OWA_ACTIONS);
@@ -183,8 +224,14 @@ export function owaSession(ctx: Ctx, server: Server, t0: number): number {
 }
 
 const EAS_COMMANDS = [
-  ['Ping', 6], ['Sync', 5], ['FolderSync', 1], ['GetItemEstimate', 1], ['SendMail', 0.4], ['ItemOperations', 0.5],
-  ['SmartReply', 0.2], ['MoveItems', 0.3],
+  ['Ping', 6],
+  ['Sync', 5],
+  ['FolderSync', 1],
+  ['GetItemEstimate', 1],
+  ['SendMail', 0.4],
+  ['ItemOperations', 0.5],
+  ['SmartReply', 0.2],
+  ['MoveItems', 0.3],
 ] as const;
 
 export function easSession(ctx: Ctx, server: Server, t0: number): number {
@@ -221,8 +268,14 @@ export function easSession(ctx: Ctx, server: Server, t0: number): number {
 }
 
 const EWS_ACTIONS = [
-  ['FindItem', 4], ['GetItem', 5], ['SyncFolderItems', 3], ['GetUserAvailability', 3], ['GetFolder', 2],
-  ['GetUserOofSettings', 1], ['GetEvents', 1], ['Subscribe', 0.5],
+  ['FindItem', 4],
+  ['GetItem', 5],
+  ['SyncFolderItems', 3],
+  ['GetUserAvailability', 3],
+  ['GetFolder', 2],
+  ['GetUserOofSettings', 1],
+  ['GetEvents', 1],
+  ['Subscribe', 0.5],
 ] as const;
 const SKYPE = 'OC/16.0.13628.20274 (Skype for Business)';
 
@@ -271,9 +324,10 @@ export function autodiscover(ctx: Ctx, server: Server, t0: number): number {
     // Outlook mobile asks anonymously by address: a legitimate autodiscover.json request.
     Object.assign(r, { user: '', authType: '', method: 'GET', userAgent: phone.ua, clientIp: mobileIp(rng) });
     r.urlStem = rng.chance(0.5) ? `/autodiscover/autodiscover.json/v1.0/${p.smtp}` : '/autodiscover/autodiscover.json';
-    r.query = r.urlStem === '/autodiscover/autodiscover.json'
-      ? `Email=${encodeURIComponent(p.smtp)}&Protocol=ActiveSync&RedirectCount=1`
-      : 'Protocol=ActiveSync&RedirectCount=1';
+    r.query =
+      r.urlStem === '/autodiscover/autodiscover.json'
+        ? `Email=${encodeURIComponent(p.smtp)}&Protocol=ActiveSync&RedirectCount=1`
+        : 'Protocol=ActiveSync&RedirectCount=1';
     r.anchorMailbox = `Smtp~${p.smtp}`;
     r.routingHint = 'Url';
     ctx.batch.proxy(r);
@@ -301,8 +355,14 @@ export function oabDownload(ctx: Ctx, server: Server, t0: number): number {
   const ip = clientIp(ctx, p, t0);
   const r = userRequest(ctx, server, t0, 'Oab', p);
   Object.assign(r, {
-    urlStem: `/OAB/${world.oabGuid}/oab.xml`, authType: 'Negotiate', anchorMailbox: `Sid~${p.sid}`, userAgent: p.outlook,
-    clientIp: ip, routingHint: 'WindowsIdentity', status: rng.chance(0.7) ? 304 : 200, duration: rng.skewed(8),
+    urlStem: `/OAB/${world.oabGuid}/oab.xml`,
+    authType: 'Negotiate',
+    anchorMailbox: `Sid~${p.sid}`,
+    userAgent: p.outlook,
+    clientIp: ip,
+    routingHint: 'WindowsIdentity',
+    status: rng.chance(0.7) ? 304 : 200,
+    duration: rng.skewed(8),
     responseBytes: rng.skewed(900),
   });
   ctx.batch.proxy(r);
@@ -312,8 +372,13 @@ export function oabDownload(ctx: Ctx, server: Server, t0: number): number {
   const lzx = userRequest(ctx, server, t, 'Oab', p);
   Object.assign(lzx, {
     urlStem: `/OAB/${world.oabGuid}/${world.oabGuid}-binpatch-${rng.range(40, 60)}-${rng.range(40, 60)}.lzx`,
-    authType: 'Negotiate', anchorMailbox: `Sid~${p.sid}`, userAgent: 'Microsoft BITS/7.8', clientIp: ip,
-    routingHint: 'WindowsIdentity', status: rng.chance(0.2) ? 206 : 200, duration: rng.skewed(40),
+    authType: 'Negotiate',
+    anchorMailbox: `Sid~${p.sid}`,
+    userAgent: 'Microsoft BITS/7.8',
+    clientIp: ip,
+    routingHint: 'WindowsIdentity',
+    status: rng.chance(0.2) ? 206 : 200,
+    duration: rng.skewed(40),
     responseBytes: rng.skewed(20_000),
   });
   ctx.batch.proxy(lzx);
@@ -335,11 +400,17 @@ export function publishedCalendar(ctx: Ctx, server: Server, t0: number): number 
   const r = newRequest(server, t0, 'OwaCalendar', rng.guid());
   const ics = rng.chance(0.7);
   Object.assign(r, {
-    urlHost: EXTERNAL_HOST, method: 'GET',
+    urlHost: EXTERNAL_HOST,
+    method: 'GET',
     urlStem: `/owa/calendar/${p.mailboxGuid}@${SMTP_DOMAIN}/${p.mailboxGuid.replace(/-/g, '')}${p.sid.slice(-4)}/${ics ? 'calendar.ics' : 'calendar.html'}`,
-    anchorMailbox: `Smtp~${p.smtp}`, userAgent: ua, clientIp: `${prefix}${rng.range(1, 254)}.${rng.range(1, 254)}`,
-    routingHint: 'ExplicitLogon-SMTP', targetServer: serverFqdn(p.database.server), duration: rng.skewed(60),
-    responseBytes: rng.skewed(30_000), backEndCookie: databaseCookie(p.database, t0),
+    anchorMailbox: `Smtp~${p.smtp}`,
+    userAgent: ua,
+    clientIp: `${prefix}${rng.range(1, 254)}.${rng.range(1, 254)}`,
+    routingHint: 'ExplicitLogon-SMTP',
+    targetServer: serverFqdn(p.database.server),
+    duration: rng.skewed(60),
+    responseBytes: rng.skewed(30_000),
+    backEndCookie: databaseCookie(p.database, t0),
   });
   ctx.batch.proxy(r);
   return 1;
@@ -351,9 +422,20 @@ export function siteRoot(ctx: Ctx, server: Server, t0: number): number {
   const p = pickPerson(rng, ctx.world);
   const favicon = rng.chance(0.3);
   ctx.batch.iis({
-    time: t0, serverIp: server.ip, method: 'GET', stem: favicon ? '/favicon.ico' : '/', query: '', port: 443,
-    user: '', clientIp: clientIp(ctx, p, t0), userAgent: p.browser, referer: '', status: favicon ? 404 : 302,
-    subStatus: 0, win32Status: favicon ? 2 : 0, timeTaken: rng.range(0, 3),
+    time: t0,
+    serverIp: server.ip,
+    method: 'GET',
+    stem: favicon ? '/favicon.ico' : '/',
+    query: '',
+    port: 443,
+    user: '',
+    clientIp: clientIp(ctx, p, t0),
+    userAgent: p.browser,
+    referer: '',
+    status: favicon ? 404 : 302,
+    subStatus: 0,
+    win32Status: favicon ? 2 : 0,
+    timeTaken: rng.range(0, 3),
   });
   return 1;
 }

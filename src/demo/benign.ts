@@ -1,8 +1,6 @@
 import { archiverPass, healthProbe } from './benign-probes.js';
 import { ecpAdminSession, ecpUserSession, powershellAdminSession } from './benign-admin.js';
-import {
-  autodiscover, easSession, ewsSession, mapiSession, oabDownload, owaSession, publishedCalendar, rpcHttpSession, siteRoot,
-} from './benign-users.js';
+import { autodiscover, easSession, ewsSession, mapiSession, oabDownload, owaSession, publishedCalendar, rpcHttpSession, siteRoot } from './benign-users.js';
 import { type Ctx, inOffice } from './common.js';
 import type { Server } from './world.js';
 
@@ -10,17 +8,36 @@ type Activity = (ctx: Ctx, server: Server, t: number) => number;
 
 /** What people do during office hours, by share of activities. */
 const OFFICE_MIX: readonly (readonly [Activity, number])[] = [
-  [mapiSession, 26], [owaSession, 12], [easSession, 20], [ewsSession, 9], [autodiscover, 9], [oabDownload, 3],
-  [rpcHttpSession, 1.5], [publishedCalendar, 2], [ecpUserSession, 1.5], [ecpAdminSession, 1], [powershellAdminSession, 0.8],
+  [mapiSession, 26],
+  [owaSession, 12],
+  [easSession, 20],
+  [ewsSession, 9],
+  [autodiscover, 9],
+  [oabDownload, 3],
+  [rpcHttpSession, 1.5],
+  [publishedCalendar, 2],
+  [ecpUserSession, 1.5],
+  [ecpAdminSession, 1],
+  [powershellAdminSession, 0.8],
   [siteRoot, 1.5],
 ];
 /** Evenings and weekends: phones, a little OWA and Outlook from home. */
 const QUIET_MIX: readonly (readonly [Activity, number])[] = [
-  [easSession, 40], [mapiSession, 8], [owaSession, 10], [ewsSession, 5], [autodiscover, 7], [oabDownload, 1],
-  [publishedCalendar, 3], [siteRoot, 2], [rpcHttpSession, 0.5],
+  [easSession, 40],
+  [mapiSession, 8],
+  [owaSession, 10],
+  [ewsSession, 5],
+  [autodiscover, 7],
+  [oabDownload, 1],
+  [publishedCalendar, 3],
+  [siteRoot, 2],
+  [rpcHttpSession, 0.5],
 ];
 /** What runs whether anyone is at work or not. */
-const MACHINE_MIX: readonly (readonly [Activity, number])[] = [[healthProbe, 85], [archiverPass, 15]];
+const MACHINE_MIX: readonly (readonly [Activity, number])[] = [
+  [healthProbe, 85],
+  [archiverPass, 15],
+];
 
 /** How busy an hour is for people, 0..1 (Jersey office: weekdays 08-18, UTC+0 in Feb/March). */
 export function peopleLoad(t: number): number {

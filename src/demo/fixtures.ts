@@ -28,7 +28,8 @@ export function planFixtures(rng: Rng, world: World, days: number[]): Scheduled[
         ];
         for (const [offset, level, message] of lines) {
           events.push({
-            server: server.name, time: start + offset,
+            server: server.name,
+            time: start + offset,
             apply: (ctx) => ctx.batch.oab({ time: start + offset, level, threadId: thread, message }),
           });
         }
@@ -37,10 +38,14 @@ export function planFixtures(rng: Rng, world: World, days: number[]): Scheduled[
   }
 
   // The same words as the CVE-2021-26858 line, but in the OAB's own temporary folder.
-  for (const [name, time] of [['EX01', utc(2, 23, 10, 14, 2, 417)], ['EX02', utc(2, 26, 18, 9, 51, 88)]] as const) {
+  for (const [name, time] of [
+    ['EX01', utc(2, 23, 10, 14, 2, 417)],
+    ['EX02', utc(2, 26, 18, 9, 51, 88)],
+  ] as const) {
     const file = `${OAB_TEMP}\\${rng.guid()}\\oab.xml`;
     events.push({
-      server: name, time,
+      server: name,
+      time,
       apply: (ctx) => ctx.batch.oab({ time, level: 'Warning', threadId: 22, message: `Download failed and temporary file '${file}' needs to be removed.` }),
     });
   }
@@ -56,11 +61,17 @@ export function planFixtures(rng: Rng, world: World, days: number[]): Scheduled[
     if (!admin) continue;
     const c = canary(rng);
     events.push({
-      server: fix.name, time: fix.time,
+      server: fix.name,
+      time: fix.time,
       apply: (ctx, s) => {
         const who = { user: `${NETBIOS}\\${admin.account}`, sid: admin.sid, ip: admin.workstationIp, ua: admin.person.browser };
         ecpCall(
-          ctx, s, fix.time, who, '/ecp/DDI/DDIService.svc/SetObject', `schema=OWAVirtualDirectory&msExchEcpCanary=${c}`,
+          ctx,
+          s,
+          fix.time,
+          who,
+          '/ecp/DDI/DDIService.svc/SetObject',
+          `schema=OWAVirtualDirectory&msExchEcpCanary=${c}`,
           `Set-OwaVirtualDirectory.Identity=''${world.owaVdirGuid[fix.name]}''.ExternalUrl=''https://mail.example.com/owa''` +
             `.InternalUrl=''https://${s.fqdn.toLowerCase()}/owa''`,
         );
@@ -73,7 +84,8 @@ export function planFixtures(rng: Rng, world: World, days: number[]): Scheduled[
     const up = server.downtime?.[1];
     if (up === undefined) continue;
     events.push({
-      server: server.name, time: up,
+      server: server.name,
+      time: up,
       apply: (ctx) => {
         ctx.batch.iisRestart('iis', up);
         ctx.batch.iisRestart('iis-backend', up);

@@ -120,8 +120,7 @@ describe('generateDemo', () => {
     return row[i] ?? '';
   };
   const of = (server: string, prefix: string): Parsed[] => parsed.filter((p) => p.path.startsWith(`${server}/${prefix}`));
-  const iisRows = (server: string): { p: Parsed; r: string[] }[] =>
-    of(server, 'inetpub/logs/LogFiles/W3SVC1/').flatMap((p) => p.rows.map((r) => ({ p, r })));
+  const iisRows = (server: string): { p: Parsed; r: string[] }[] => of(server, 'inetpub/logs/LogFiles/W3SVC1/').flatMap((p) => p.rows.map((r) => ({ p, r })));
 
   before(async () => {
     root = await temp();
@@ -150,7 +149,11 @@ describe('generateDemo', () => {
       /^EX01\/Windows\/EventLogs\/Security\.jsonl$/,
       /^EX01\/Exchange\/TransportRoles\/Logs\/MessageTracking\/MSGTRK20210\d{3}-1\.LOG$/,
     ];
-    for (const f of result.files) assert.ok(patterns.some((re) => re.test(f)), `unexpected path ${f}`);
+    for (const f of result.files)
+      assert.ok(
+        patterns.some((re) => re.test(f)),
+        `unexpected path ${f}`,
+      );
     for (const server of ['EX01', 'EX02']) {
       for (const protocol of ['Autodiscover', 'Eas', 'Ecp', 'Ews', 'Mapi', 'Oab', 'Owa', 'PowerShell', 'RpcHttp']) {
         assert.ok(of(server, `Exchange/Logging/HttpProxy/${protocol}/`).length > 0, `${server} has no ${protocol} log`);
@@ -161,9 +164,17 @@ describe('generateDemo', () => {
 
   it('begins every file with a valid header whose #Fields match every row, in time order', () => {
     const types = new Set(parsed.map((p) => p.logType));
-    assert.deepEqual([...types].sort(), ['ECP Server Log', 'HttpProxy Logs', 'Message Tracking Log', 'OABGenerator Log', 'Rps Cmdlet Logs', 'Rps Http Logs', 'iis']);
+    assert.deepEqual([...types].sort(), [
+      'ECP Server Log',
+      'HttpProxy Logs',
+      'Message Tracking Log',
+      'OABGenerator Log',
+      'Rps Cmdlet Logs',
+      'Rps Http Logs',
+      'iis',
+    ]);
     for (const p of parsed) {
-      const times = p.rows.map((r) => (p.kind === 'iis' ? `${r[0]}T${r[1]}` : r[0] ?? ''));
+      const times = p.rows.map((r) => (p.kind === 'iis' ? `${r[0]}T${r[1]}` : (r[0] ?? '')));
       for (let i = 1; i < times.length; i++) assert.ok((times[i - 1] ?? '') <= (times[i] ?? ''), `${p.path}: row ${i + 1} out of order`);
     }
     const httpproxy = parsed.find((p) => p.logType === 'HttpProxy Logs');
@@ -197,7 +208,9 @@ describe('generateDemo', () => {
     assert.match(t.attackerIps[0] ?? '', /^203\.0\.113\.\d+$/);
     assert.match(t.attackerIps[1] ?? '', /^198\.51\.100\.\d+$/);
     const ecp = of('EX01', 'Exchange/Logging/HttpProxy/Ecp/').flatMap((p) => p.rows.map((r) => ({ p, r })));
-    const ssrf = ecp.filter(({ p, r }) => col(p, r, 'AnchorMailbox').startsWith('ServerInfo~a]@EX01.corp.local:444/') && t.attackerIps.includes(col(p, r, 'ClientIpAddress')));
+    const ssrf = ecp.filter(
+      ({ p, r }) => col(p, r, 'AnchorMailbox').startsWith('ServerInfo~a]@EX01.corp.local:444/') && t.attackerIps.includes(col(p, r, 'ClientIpAddress')),
+    );
     assert.equal(ssrf[0] && col(ssrf[0].p, ssrf[0].r, 'DateTime'), t.ssrfTime);
     assert.ok(ssrf.every(({ p, r }) => col(p, r, 'RoutingHint') === 'X-BEResource-Cookie' && col(p, r, 'UrlStem') === '/ecp/y.js'));
     const proxyLogon = ssrf.find(({ p, r }) => col(p, r, 'AnchorMailbox').includes('/ecp/proxyLogon.ecp'));
@@ -208,14 +221,23 @@ describe('generateDemo', () => {
     assert.equal(col(reset.p, reset.r, 'DateTime'), t.webShellWrittenTime);
 
     const ecpServer = of('EX01', 'Exchange/Logging/ECP/Server/').flatMap((p) => p.rows.map((r) => col(p, r, 'EventData')));
-    assert.ok(ecpServer.some((d) => /S:CMD=Set-OabVirtualDirectory\.ExternalUrl=''http:\/\/f\/<script language="JScript" runat="server">function Page_Load\(\)\{eval\(Request\["\w+"\],"unsafe"\);\}<\/script>''\.Identity=''[0-9a-f-]{36}''/.test(d)));
+    assert.ok(
+      ecpServer.some((d) =>
+        /S:CMD=Set-OabVirtualDirectory\.ExternalUrl=''http:\/\/f\/<script language="JScript" runat="server">function Page_Load\(\)\{eval\(Request\["\w+"\],"unsafe"\);\}<\/script>''\.Identity=''[0-9a-f-]{36}''/.test(
+          d,
+        ),
+      ),
+    );
     const oab = of('EX01', 'Exchange/Logging/OABGeneratorLog/').flatMap((p) => p.rows.map((r) => col(p, r, 'Message')));
     assert.ok(oab.includes(`Download failed and temporary file '${t.webShellPath}' needs to be removed.`));
     assert.match(t.webShellPath, /^C:\\inetpub\\wwwroot\\aspnet_client\\\w+\.aspx$/);
 
     const shell = iisRows('EX01').filter(({ p, r }) => col(p, r, 'cs-uri-stem') === t.webShellUrl && col(p, r, 'sc-status') === '200');
     for (const ip of t.attackerIps) {
-      assert.ok(shell.some(({ p, r }) => col(p, r, 'c-ip') === ip && col(p, r, 'cs-method') === 'POST'), `no web shell POST from ${ip}`);
+      assert.ok(
+        shell.some(({ p, r }) => col(p, r, 'c-ip') === ip && col(p, r, 'cs-method') === 'POST'),
+        `no web shell POST from ${ip}`,
+      );
     }
     assert.ok(shell.some(({ p, r }) => col(p, r, 'cs-method') === 'GET' && col(p, r, 'cs-uri-query').includes('whoami')));
   });
@@ -241,16 +263,37 @@ describe('generateDemo', () => {
     for (const server of ['EX01', 'EX02']) {
       const proxy = of(server, 'Exchange/Logging/HttpProxy/').flatMap((p) => p.rows.map((r) => ({ p, r })));
       const has = (pred: (v: (n: string) => string) => boolean): boolean => proxy.some(({ p, r }) => pred((n) => col(p, r, n)));
-      assert.ok(has((v) => v('UserAgent') === 'Mozilla/5.0 zgrab/0.x' && v('UrlStem').endsWith('/microsoft.exchange.ediscovery.exporttool.application')), `${server}: zgrab`);
-      assert.ok(has((v) => v('UrlQuery') === '?@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com'), `${server}: Nessus probe`);
-      assert.ok(has((v) => v('UserAgent') === 'AMProbe/Local/ClientAccess' && /^(127\.0\.0\.1|::1|fe80::|10\.)/.test(v('ClientIpAddress'))), `${server}: probes`);
-      assert.ok(has((v) => /^CORP\\HealthMailbox[0-9a-f]{32}$/.test(v('AuthenticatedUser'))), `${server}: health mailboxes`);
+      assert.ok(
+        has((v) => v('UserAgent') === 'Mozilla/5.0 zgrab/0.x' && v('UrlStem').endsWith('/microsoft.exchange.ediscovery.exporttool.application')),
+        `${server}: zgrab`,
+      );
+      assert.ok(
+        has((v) => v('UrlQuery') === '?@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com'),
+        `${server}: Nessus probe`,
+      );
+      assert.ok(
+        has((v) => v('UserAgent') === 'AMProbe/Local/ClientAccess' && /^(127\.0\.0\.1|::1|fe80::|10\.)/.test(v('ClientIpAddress'))),
+        `${server}: probes`,
+      );
+      assert.ok(
+        has((v) => /^CORP\\HealthMailbox[0-9a-f]{32}$/.test(v('AuthenticatedUser'))),
+        `${server}: health mailboxes`,
+      );
       const backend = of(server, 'inetpub/logs/LogFiles/W3SVC2/').flatMap((p) => p.rows);
-      assert.ok(backend.some((r) => r[9] === 'Exchange+BackEnd+Probes' && r[6] === '444'), `${server}: back-end probes`);
+      assert.ok(
+        backend.some((r) => r[9] === 'Exchange+BackEnd+Probes' && r[6] === '444'),
+        `${server}: back-end probes`,
+      );
       const ecpServer = of(server, 'Exchange/Logging/ECP/Server/').flatMap((p) => p.rows.map((r) => col(p, r, 'EventData')));
-      assert.ok(ecpServer.some((d) => d.includes("S:CMD=Set-OwaVirtualDirectory.") && d.includes("ExternalUrl=''https://mail.example.com/owa''")), `${server}: admin Set-OwaVirtualDirectory`);
+      assert.ok(
+        ecpServer.some((d) => d.includes('S:CMD=Set-OwaVirtualDirectory.') && d.includes("ExternalUrl=''https://mail.example.com/owa''")),
+        `${server}: admin Set-OwaVirtualDirectory`,
+      );
       const oab = of(server, 'Exchange/Logging/OABGeneratorLog/').flatMap((p) => p.rows.map((r) => col(p, r, 'Message')));
-      assert.ok(oab.some((m) => /^Download failed and temporary file 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\OAB\\Temp\\/.test(m)), `${server}: OAB temp near miss`);
+      assert.ok(
+        oab.some((m) => /^Download failed and temporary file 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\OAB\\Temp\\/.test(m)),
+        `${server}: OAB temp near miss`,
+      );
     }
     assert.equal(new Set(result.truth.scannerIps).size, result.truth.scannerIps.length);
   });

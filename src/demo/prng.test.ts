@@ -8,8 +8,14 @@ describe('Rng', () => {
     const b = new Rng(42);
     const c = new Rng(43);
     const seqA = Array.from({ length: 50 }, () => a.u32());
-    assert.deepEqual(seqA, Array.from({ length: 50 }, () => b.u32()));
-    assert.notDeepEqual(seqA, Array.from({ length: 50 }, () => c.u32()));
+    assert.deepEqual(
+      seqA,
+      Array.from({ length: 50 }, () => b.u32()),
+    );
+    assert.notDeepEqual(
+      seqA,
+      Array.from({ length: 50 }, () => c.u32()),
+    );
   });
 
   it('keeps values in range and spreads them', () => {

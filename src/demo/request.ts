@@ -2,9 +2,7 @@ import { csvRow, exchangeUserAgent } from './csv.js';
 import { EOL, HTTPPROXY_FIELDS, iisDateTime, iisValue, isoMs } from './formats.js';
 import { type Server, buildAt, encodedVersion } from './world.js';
 
-export const PROTOCOLS = [
-  'Autodiscover', 'Eas', 'Ecp', 'Ews', 'Mapi', 'Oab', 'Owa', 'OwaCalendar', 'PowerShell', 'RpcHttp',
-] as const;
+export const PROTOCOLS = ['Autodiscover', 'Eas', 'Ecp', 'Ews', 'Mapi', 'Oab', 'Owa', 'OwaCalendar', 'PowerShell', 'RpcHttp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /**
@@ -62,41 +60,104 @@ function col(name: (typeof HTTPPROXY_FIELDS)[number]): number {
   return i;
 }
 const C = {
-  DateTime: col('DateTime'), RequestId: col('RequestId'), MajorVersion: col('MajorVersion'),
-  MinorVersion: col('MinorVersion'), BuildVersion: col('BuildVersion'), RevisionVersion: col('RevisionVersion'),
-  ClientRequestId: col('ClientRequestId'), Protocol: col('Protocol'), UrlHost: col('UrlHost'), UrlStem: col('UrlStem'),
-  ProtocolAction: col('ProtocolAction'), AuthenticationType: col('AuthenticationType'),
-  IsAuthenticated: col('IsAuthenticated'), AuthenticatedUser: col('AuthenticatedUser'),
-  Organization: col('Organization'), AnchorMailbox: col('AnchorMailbox'), UserAgent: col('UserAgent'),
-  ClientIpAddress: col('ClientIpAddress'), ServerHostName: col('ServerHostName'), HttpStatus: col('HttpStatus'),
-  BackEndStatus: col('BackEndStatus'), Method: col('Method'), ProxyAction: col('ProxyAction'),
-  TargetServer: col('TargetServer'), TargetServerVersion: col('TargetServerVersion'),
-  RoutingType: col('RoutingType'), RoutingHint: col('RoutingHint'), BackEndCookie: col('BackEndCookie'),
-  ServerLocatorLatency: col('ServerLocatorLatency'), RequestBytes: col('RequestBytes'),
-  ResponseBytes: col('ResponseBytes'), HttpPipelineLatency: col('HttpPipelineLatency'),
-  CalculateTargetBackEndLatency: col('CalculateTargetBackEndLatency'), TotalGlsLatency: col('TotalGlsLatency'),
+  DateTime: col('DateTime'),
+  RequestId: col('RequestId'),
+  MajorVersion: col('MajorVersion'),
+  MinorVersion: col('MinorVersion'),
+  BuildVersion: col('BuildVersion'),
+  RevisionVersion: col('RevisionVersion'),
+  ClientRequestId: col('ClientRequestId'),
+  Protocol: col('Protocol'),
+  UrlHost: col('UrlHost'),
+  UrlStem: col('UrlStem'),
+  ProtocolAction: col('ProtocolAction'),
+  AuthenticationType: col('AuthenticationType'),
+  IsAuthenticated: col('IsAuthenticated'),
+  AuthenticatedUser: col('AuthenticatedUser'),
+  Organization: col('Organization'),
+  AnchorMailbox: col('AnchorMailbox'),
+  UserAgent: col('UserAgent'),
+  ClientIpAddress: col('ClientIpAddress'),
+  ServerHostName: col('ServerHostName'),
+  HttpStatus: col('HttpStatus'),
+  BackEndStatus: col('BackEndStatus'),
+  Method: col('Method'),
+  ProxyAction: col('ProxyAction'),
+  TargetServer: col('TargetServer'),
+  TargetServerVersion: col('TargetServerVersion'),
+  RoutingType: col('RoutingType'),
+  RoutingHint: col('RoutingHint'),
+  BackEndCookie: col('BackEndCookie'),
+  ServerLocatorLatency: col('ServerLocatorLatency'),
+  RequestBytes: col('RequestBytes'),
+  ResponseBytes: col('ResponseBytes'),
+  HttpPipelineLatency: col('HttpPipelineLatency'),
+  CalculateTargetBackEndLatency: col('CalculateTargetBackEndLatency'),
+  TotalGlsLatency: col('TotalGlsLatency'),
   TotalAccountForestLatency: col('TotalAccountForestLatency'),
-  TotalResourceForestLatency: col('TotalResourceForestLatency'), ADLatency: col('ADLatency'),
-  TotalSharedCacheLatency: col('TotalSharedCacheLatency'), ActivityContextLifeTime: col('ActivityContextLifeTime'),
+  TotalResourceForestLatency: col('TotalResourceForestLatency'),
+  ADLatency: col('ADLatency'),
+  TotalSharedCacheLatency: col('TotalSharedCacheLatency'),
+  ActivityContextLifeTime: col('ActivityContextLifeTime'),
   ModuleToHandlerSwitchingLatency: col('ModuleToHandlerSwitchingLatency'),
-  ClientReqStreamLatency: col('ClientReqStreamLatency'), BackendReqInitLatency: col('BackendReqInitLatency'),
-  BackendReqStreamLatency: col('BackendReqStreamLatency'), BackendProcessingLatency: col('BackendProcessingLatency'),
-  BackendRespInitLatency: col('BackendRespInitLatency'), BackendRespStreamLatency: col('BackendRespStreamLatency'),
-  ClientRespStreamLatency: col('ClientRespStreamLatency'), KerberosAuthHeaderLatency: col('KerberosAuthHeaderLatency'),
-  HandlerCompletionLatency: col('HandlerCompletionLatency'), RequestHandlerLatency: col('RequestHandlerLatency'),
-  HandlerToModuleSwitchingLatency: col('HandlerToModuleSwitchingLatency'), ProxyTime: col('ProxyTime'),
-  CoreLatency: col('CoreLatency'), RoutingLatency: col('RoutingLatency'), HttpProxyOverhead: col('HttpProxyOverhead'),
-  TotalRequestTime: col('TotalRequestTime'), UrlQuery: col('UrlQuery'), GenericInfo: col('GenericInfo'),
-  GenericErrors: col('GenericErrors'), DatabaseGuid: col('DatabaseGuid'), RoutingStatus: col('RoutingStatus'),
+  ClientReqStreamLatency: col('ClientReqStreamLatency'),
+  BackendReqInitLatency: col('BackendReqInitLatency'),
+  BackendReqStreamLatency: col('BackendReqStreamLatency'),
+  BackendProcessingLatency: col('BackendProcessingLatency'),
+  BackendRespInitLatency: col('BackendRespInitLatency'),
+  BackendRespStreamLatency: col('BackendRespStreamLatency'),
+  ClientRespStreamLatency: col('ClientRespStreamLatency'),
+  KerberosAuthHeaderLatency: col('KerberosAuthHeaderLatency'),
+  HandlerCompletionLatency: col('HandlerCompletionLatency'),
+  RequestHandlerLatency: col('RequestHandlerLatency'),
+  HandlerToModuleSwitchingLatency: col('HandlerToModuleSwitchingLatency'),
+  ProxyTime: col('ProxyTime'),
+  CoreLatency: col('CoreLatency'),
+  RoutingLatency: col('RoutingLatency'),
+  HttpProxyOverhead: col('HttpProxyOverhead'),
+  TotalRequestTime: col('TotalRequestTime'),
+  UrlQuery: col('UrlQuery'),
+  GenericInfo: col('GenericInfo'),
+  GenericErrors: col('GenericErrors'),
+  DatabaseGuid: col('DatabaseGuid'),
+  RoutingStatus: col('RoutingStatus'),
 };
 
 export function newRequest(server: Server, end: number, protocol: Protocol, requestId: string): ProxyRequest {
   return {
-    server, requestId, end, duration: 10, protocol, method: 'GET', urlHost: '', urlStem: '/', query: '',
-    protocolAction: '', authType: '', user: '', organization: '', anchorMailbox: '', userAgent: '', clientIp: '',
-    serverIp: server.ip, status: 200, proxied: true, targetServer: server.fqdn, routingType: 'IntraForest',
-    routingHint: '', backEndCookie: '', clientRequestId: '', requestBytes: 0, responseBytes: 0, routingDb: '',
-    iisQueryExtra: '', genericInfoExtra: '', genericErrors: '', referer: '', iisSubStatus: 0, iisWin32Status: 0,
+    server,
+    requestId,
+    end,
+    duration: 10,
+    protocol,
+    method: 'GET',
+    urlHost: '',
+    urlStem: '/',
+    query: '',
+    protocolAction: '',
+    authType: '',
+    user: '',
+    organization: '',
+    anchorMailbox: '',
+    userAgent: '',
+    clientIp: '',
+    serverIp: server.ip,
+    status: 200,
+    proxied: true,
+    targetServer: server.fqdn,
+    routingType: 'IntraForest',
+    routingHint: '',
+    backEndCookie: '',
+    clientRequestId: '',
+    requestBytes: 0,
+    responseBytes: 0,
+    routingDb: '',
+    iisQueryExtra: '',
+    genericInfoExtra: '',
+    genericErrors: '',
+    referer: '',
+    iisSubStatus: 0,
+    iisWin32Status: 0,
   };
 }
 
@@ -135,8 +196,7 @@ export function renderHttpProxy(r: ProxyRequest): string {
     v[C.ActivityContextLifeTime] = '0';
     v[C.TotalRequestTime] = String(d);
     v[C.RoutingLatency] = '0';
-    v[C.GenericInfo] =
-      `BeginRequest=${isoMs(start)};CorrelationID=<empty>;SharedCacheGuard=0;${r.genericInfoExtra}EndRequest=${endIso};`;
+    v[C.GenericInfo] = `BeginRequest=${isoMs(start)};CorrelationID=<empty>;SharedCacheGuard=0;${r.genericInfoExtra}EndRequest=${endIso};`;
     return csvRow(v) + EOL;
   }
   const overhead = d > 6 ? 1 + (d % 5) : 1;
@@ -190,9 +250,20 @@ export function renderHttpProxy(r: ProxyRequest): string {
 export function renderIis(r: ProxyRequest): string {
   const query = `${r.query === '' ? '' : r.query}&CorrelationID=<empty>;${r.iisQueryExtra}&cafeReqId=${r.requestId};`;
   return iisLine({
-    time: r.end, serverIp: r.serverIp, method: r.method, stem: r.urlStem, query, port: 443,
-    user: r.user, clientIp: r.clientIp, userAgent: r.userAgent, referer: r.referer, status: r.status,
-    subStatus: r.iisSubStatus, win32Status: r.iisWin32Status, timeTaken: r.duration,
+    time: r.end,
+    serverIp: r.serverIp,
+    method: r.method,
+    stem: r.urlStem,
+    query,
+    port: 443,
+    user: r.user,
+    clientIp: r.clientIp,
+    userAgent: r.userAgent,
+    referer: r.referer,
+    status: r.status,
+    subStatus: r.iisSubStatus,
+    win32Status: r.iisWin32Status,
+    timeTaken: r.duration,
   });
 }
 

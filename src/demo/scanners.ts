@@ -32,32 +32,56 @@ export function planScanners(rng: Rng, servers: readonly Server[]): ScannerPlan 
       // A server that is down for its update sees nothing; the scanner finds it a little later.
       const down = server.downtime;
       const when = down && time >= down[0] && time < down[1] ? down[1] + (time - down[0]) : time;
-      events.push({ server: name, time: when, apply: (ctx, s) => { apply(ctx, s, when); } });
+      events.push({
+        server: name,
+        time: when,
+        apply: (ctx, s) => {
+          apply(ctx, s, when);
+        },
+      });
     };
     const sec = (): [number, number] => [rng.range(0, 59), rng.range(0, 999)];
 
-    for (const [d, h] of [[3, 6], [5, 11], [8, 23]] as const) {
+    for (const [d, h] of [
+      [3, 6],
+      [5, 11],
+      [8, 23],
+    ] as const) {
       const time = utc(3, d, h, rng.range(0, 59), ...sec());
       at(time, (ctx, s, when) => {
         const r = newRequest(s, when, 'Ecp', ctx.rng.guid());
         Object.assign(r, {
-          urlHost: EXTERNAL_HOST, urlStem: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application',
-          authType: 'FBA', anchorMailbox: 'ServerVersion~Version 15.0 (Build 0.0)', userAgent: 'Mozilla/5.0 zgrab/0.x',
-          clientIp: ZGRAB, routingHint: 'EDiscoveryExportTool-ServerVersion', responseBytes: 10112, duration: ctx.rng.range(8, 40),
+          urlHost: EXTERNAL_HOST,
+          urlStem: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application',
+          authType: 'FBA',
+          anchorMailbox: 'ServerVersion~Version 15.0 (Build 0.0)',
+          userAgent: 'Mozilla/5.0 zgrab/0.x',
+          clientIp: ZGRAB,
+          routingHint: 'EDiscoveryExportTool-ServerVersion',
+          responseBytes: 10112,
+          duration: ctx.rng.range(8, 40),
         });
         ctx.batch.proxy(r);
       });
     }
 
-    for (const [d, h] of [[3, 9], [9, 15]] as const) {
+    for (const [d, h] of [
+      [3, 9],
+      [9, 15],
+    ] as const) {
       const time = utc(3, d, h, rng.range(0, 59), ...sec());
       at(time, (ctx, s, when) => {
         const r = newRequest(s, when, 'Autodiscover', ctx.rng.guid());
         Object.assign(r, {
-          urlHost: EXTERNAL_HOST, urlStem: '/autodiscover/autodiscover.json',
+          urlHost: EXTERNAL_HOST,
+          urlStem: '/autodiscover/autodiscover.json',
           query: '@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com',
-          userAgent: 'Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1; Trident/4.0)', clientIp: NESSUS, status: 302,
-          routingHint: 'Url', duration: ctx.rng.range(10, 60), responseBytes: 216,
+          userAgent: 'Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1; Trident/4.0)',
+          clientIp: NESSUS,
+          status: 302,
+          routingHint: 'Url',
+          duration: ctx.rng.range(10, 60),
+          responseBytes: 216,
         });
         ctx.batch.proxy(r);
       });
@@ -78,9 +102,20 @@ export function planScanners(rng: Rng, servers: readonly Server[]): ScannerPlan 
     for (const [i, stem] of HUNTED.entries()) {
       at(hunt + i * 700, (ctx, s, when) => {
         ctx.batch.iis({
-          time: when, serverIp: s.ip, method: 'GET', stem, query: '', port: 443, user: '', clientIp: SHELL_HUNTER,
-          userAgent: 'Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)', referer: '',
-          status: 404, subStatus: 0, win32Status: 2, timeTaken: ctx.rng.range(0, 3),
+          time: when,
+          serverIp: s.ip,
+          method: 'GET',
+          stem,
+          query: '',
+          port: 443,
+          user: '',
+          clientIp: SHELL_HUNTER,
+          userAgent: 'Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)',
+          referer: '',
+          status: 404,
+          subStatus: 0,
+          win32Status: 2,
+          timeTaken: ctx.rng.range(0, 3),
         });
       });
     }
@@ -94,10 +129,18 @@ function ssrfProbe(rng: Rng, s: Server, time: number, ip: string, stem: string, 
   // After the March update the front end refuses the forged cookie.
   const patched = s.patchedAt !== undefined && time >= s.patchedAt;
   Object.assign(r, {
-    method, urlHost: EXTERNAL_HOST, urlStem: stem, anchorMailbox: `ServerInfo~a]@${s.fqdn}:444/autodiscover/autodiscover.xml?#`,
-    userAgent: ua, clientIp: ip, status: patched ? 500 : 200, routingHint: 'X-BEResource-Cookie',
-    requestBytes: method === 'POST' ? rng.range(300, 600) : 0, responseBytes: patched ? 0 : rng.range(1200, 2600),
-    duration: rng.range(8, 120), genericErrors: patched ? 'ProxyRequestHandler:InvalidBackEndCookie' : '',
+    method,
+    urlHost: EXTERNAL_HOST,
+    urlStem: stem,
+    anchorMailbox: `ServerInfo~a]@${s.fqdn}:444/autodiscover/autodiscover.xml?#`,
+    userAgent: ua,
+    clientIp: ip,
+    status: patched ? 500 : 200,
+    routingHint: 'X-BEResource-Cookie',
+    requestBytes: method === 'POST' ? rng.range(300, 600) : 0,
+    responseBytes: patched ? 0 : rng.range(1200, 2600),
+    duration: rng.range(8, 120),
+    genericErrors: patched ? 'ProxyRequestHandler:InvalidBackEndCookie' : '',
   });
   return r;
 }

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { serverName } from '../core/server-name.js';
 import type { ContextKind, ContextRecord, LogRecord, SourceKind } from '../core/types.js';
 
-interface ContextData { security: Record<string, ContextKind>; cmdlets: string[]; msgtrk: string[]; keep: string[] }
+interface ContextData {
+  security: Record<string, ContextKind>;
+  cmdlets: string[];
+  msgtrk: string[];
+  keep: string[];
+}
 const DATA = JSON.parse(readFileSync(new URL('../../data/credentials/context-records.json', import.meta.url), 'utf8')) as ContextData;
 const KEEP = new Set(DATA.keep);
 const CMDLETS = DATA.cmdlets.map((c) => c.toLowerCase());

@@ -29,7 +29,10 @@ interface SourceRules {
 export class Detector {
   private readonly bySource = new Map<SourceKind, SourceRules>();
 
-  constructor(ruleset: Ruleset, private readonly mappings: Mappings) {
+  constructor(
+    ruleset: Ruleset,
+    private readonly mappings: Mappings,
+  ) {
     for (const mapping of mappings.values()) {
       const views = mapping.views.map((view) => {
         const reached = ruleset.rules.filter((r) => logsourceReaches(r.compiled.rule.logsource, view.logsource));

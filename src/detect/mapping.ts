@@ -50,25 +50,29 @@ interface ViewSpec {
 }
 
 interface MappingFile {
-  sources?: Record<string, ViewSpec & {
-    views?: ViewSpec[];
-    who?: Partial<Who>;
-    summary?: string;
-    keep?: string[];
-  }>;
+  sources?: Record<
+    string,
+    ViewSpec & {
+      views?: ViewSpec[];
+      who?: Partial<Who>;
+      summary?: string;
+      keep?: string[];
+    }
+  >;
 }
 
 function view(spec: ViewSpec, base: Record<string, string> = {}): SourceView {
-  const when = spec.when
-    ? new Map(Object.entries(spec.when).map(([k, v]) => [k, new Set((Array.isArray(v) ? v : [v]).map(String))]))
-    : undefined;
+  const when = spec.when ? new Map(Object.entries(spec.when).map(([k, v]) => [k, new Set((Array.isArray(v) ? v : [v]).map(String))])) : undefined;
   return { logsource: spec.logsource ?? {}, when, fields: new Map(Object.entries({ ...base, ...(spec.fields ?? {}) })) };
 }
 
 /** Reads every mapping file in a folder (or one file); a kind defined twice is an error. */
 export async function loadMappings(path: string): Promise<Mappings> {
   const files = (await stat(path)).isDirectory()
-    ? (await readdir(path)).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => join(path, f))
+    ? (await readdir(path))
+        .filter((f) => /\.ya?ml$/i.test(f))
+        .sort()
+        .map((f) => join(path, f))
     : [path];
   const out: Mappings = new Map();
   for (const file of files) {
@@ -81,12 +85,12 @@ export async function loadMappings(path: string): Promise<Mappings> {
         views,
         who: {
           server: source.who?.server ?? [],
-        clientIp: source.who?.clientIp ?? [],
+          clientIp: source.who?.clientIp ?? [],
           user: source.who?.user ?? [],
           requestId: source.who?.requestId ?? [],
           url: source.who?.url ?? [],
           userAgent: source.who?.userAgent ?? [],
-        recipient: source.who?.recipient ?? [],
+          recipient: source.who?.recipient ?? [],
         },
         summary: source.summary,
         keep: source.keep ?? [],
@@ -147,7 +151,11 @@ export function summarise(record: LogRecord, mapping: SourceMapping | undefined)
     return value === undefined || value === '-' ? '' : value;
   });
   // Tidy what empty values leave behind: "as  anchor " , "()" and doubled spaces.
-  return text.replace(/\(\s*,?\s*\)/g, '').replace(/\b(as|anchor|impersonating|from|to)\s+(?=(as|anchor|impersonating|from|to|->|\(|$)\b)/g, '').replace(/\s{2,}/g, ' ').trim();
+  return text
+    .replace(/\(\s*,?\s*\)/g, '')
+    .replace(/\b(as|anchor|impersonating|from|to)\s+(?=(as|anchor|impersonating|from|to|->|\(|$)\b)/g, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 /** The columns worth carrying with a timeline entry. */

@@ -2,7 +2,12 @@
 import { ATTACKER_IPS_PLACEHOLDER, loadAttackerIps } from './attacker-ips.js';
 import { loadStockPages, STOCK_PAGES_PLACEHOLDER } from './files/stock-pages.js';
 import type { Placeholders } from './sigma/index.js';
-import { loadWebServerProcesses, WEB_SERVER_CHILDREN_PLACEHOLDER, WEB_SERVER_PARENTS_PLACEHOLDER, WEB_SERVER_SHELLS_PLACEHOLDER } from './web-server-processes.js';
+import {
+  loadWebServerProcesses,
+  WEB_SERVER_CHILDREN_PLACEHOLDER,
+  WEB_SERVER_PARENTS_PLACEHOLDER,
+  WEB_SERVER_SHELLS_PLACEHOLDER,
+} from './web-server-processes.js';
 
 export async function loadPlaceholders(): Promise<Placeholders> {
   const [stock, ips, web] = await Promise.all([loadStockPages(), loadAttackerIps(), loadWebServerProcesses()]);

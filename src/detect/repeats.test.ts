@@ -5,9 +5,19 @@ import { FindingCollector, MAX_REPEAT_SAMPLES } from './repeats.js';
 
 function finding(over: Partial<Finding>, line: number): Finding {
   return {
-    ruleId: 'r1', title: 'scan', cves: [], stage: 'probe', severity: 'informational',
-    time: new Date(Date.UTC(2021, 2, 4) + line * 1000).toISOString(), server: 'EX01', clientIp: '198.51.100.77', user: undefined,
-    origin: { path: 'EX01/u_ex210304.log', line, offset: line * 100 }, fields: {}, benign: 'scanner', ...over,
+    ruleId: 'r1',
+    title: 'scan',
+    cves: [],
+    stage: 'probe',
+    severity: 'informational',
+    time: new Date(Date.UTC(2021, 2, 4) + line * 1000).toISOString(),
+    server: 'EX01',
+    clientIp: '198.51.100.77',
+    user: undefined,
+    origin: { path: 'EX01/u_ex210304.log', line, offset: line * 100 },
+    fields: {},
+    benign: 'scanner',
+    ...over,
   };
 }
 
@@ -21,7 +31,10 @@ test('a million identical probes cost one finding and little memory', () => {
   assert.equal(only?.repeats?.count, 1_000_000);
   assert.equal(only?.repeats?.firstTime, '2021-03-04T00:00:01.000Z');
   assert.equal(only?.repeats?.lastTime, new Date(Date.UTC(2021, 2, 4) + 1_000_000 * 1000).toISOString());
-  assert.deepEqual(only?.repeats?.samples.map((o) => o.line), [1, 2, 3, 4, 5].slice(0, MAX_REPEAT_SAMPLES));
+  assert.deepEqual(
+    only?.repeats?.samples.map((o) => o.line),
+    [1, 2, 3, 4, 5].slice(0, MAX_REPEAT_SAMPLES),
+  );
   // Kept one by one, a million findings hold hundreds of megabytes.
   assert.ok(grown < 64 * 1024 * 1024, `heap grew ${Math.round(grown / 1024 / 1024)} MB`);
 });
@@ -38,7 +51,16 @@ test('only probes are folded; a different client, rule or server is a finding of
   collector.add(finding({ capsRequest: 'probe' }, 8));
   collector.add(finding({}, 9));
   const lines = collector.findings().map((f) => [f.origin.line, f.repeats?.count ?? 1]);
-  assert.deepEqual(lines, [[1, 2], [2, 1], [3, 1], [4, 1], [5, 1], [6, 1], [7, 1], [8, 1]]);
+  assert.deepEqual(lines, [
+    [1, 2],
+    [2, 1],
+    [3, 1],
+    [4, 1],
+    [5, 1],
+    [6, 1],
+    [7, 1],
+    [8, 1],
+  ]);
 });
 
 test('folds of folds add up: counts, the earliest and latest time, and samples to the limit', () => {

@@ -20,7 +20,10 @@ export interface SampleCheck {
 async function listSamples(dir: string): Promise<string[]> {
   try {
     const items = await readdir(dir, { withFileTypes: true });
-    return items.filter((i) => i.isFile()).map((i) => join(dir, i.name)).sort();
+    return items
+      .filter((i) => i.isFile())
+      .map((i) => join(dir, i.name))
+      .sort();
   } catch {
     return [];
   }
@@ -60,15 +63,26 @@ export async function checkRuleSamples(rulesDir: string, mappingFile = MAPPINGS_
     const rule = rules[0];
     if (!rule) continue;
     const testsDir = file.replace(/\.ya?ml$/i, '.tests');
-    const exists = await stat(testsDir).then((s) => s.isDirectory(), () => false);
+    const exists = await stat(testsDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     const matchSamples = await listSamples(join(testsDir, 'match'));
     const missSamples = await listSamples(join(testsDir, 'nomatch'));
     if (!exists || matchSamples.length === 0 || missSamples.length === 0) {
-      checks.push({ rule: shown, sample: undefined, ok: false, message: `needs samples beside it: ${relative(rulesDir, testsDir)}/match/ and /nomatch/, at least one file each` });
+      checks.push({
+        rule: shown,
+        sample: undefined,
+        ok: false,
+        message: `needs samples beside it: ${relative(rulesDir, testsDir)}/match/ and /nomatch/, at least one file each`,
+      });
       continue;
     }
     const reached = [...mappings.values()].filter((m) => m.views.some((v) => logsourceReaches(rule.rule.logsource, v.logsource)));
-    for (const [expect, samples] of [['match', matchSamples], ['nomatch', missSamples]] as const) {
+    for (const [expect, samples] of [
+      ['match', matchSamples],
+      ['nomatch', missSamples],
+    ] as const) {
       for (const sample of samples) {
         const sampleName = relative(rulesDir, sample);
         const read = await readSample(sample);
@@ -82,7 +96,12 @@ export async function checkRuleSamples(rulesDir: string, mappingFile = MAPPINGS_
           continue;
         }
         if (read.records.length === 0 || read.bad > 0) {
-          checks.push({ rule: shown, sample: sampleName, ok: false, message: `sample has ${read.records.length} readable and ${read.bad} unreadable record(s)` });
+          checks.push({
+            rule: shown,
+            sample: sampleName,
+            ok: false,
+            message: `sample has ${read.records.length} readable and ${read.bad} unreadable record(s)`,
+          });
           continue;
         }
         const problems: string[] = [];
@@ -95,7 +114,8 @@ export async function checkRuleSamples(rulesDir: string, mappingFile = MAPPINGS_
           }
           const matched = views.some((v) => rule.match(fieldAccess(record, v.fields)));
           if (expect === 'match' && !matched) problems.push(`line ${record.origin.line} does not match`);
-          if (expect === 'match' && matched && !literalPresent(rule, record)) problems.push(`line ${record.origin.line} matches but holds none of the pre-filter literals`);
+          if (expect === 'match' && matched && !literalPresent(rule, record))
+            problems.push(`line ${record.origin.line} matches but holds none of the pre-filter literals`);
           if (expect === 'nomatch' && matched) problems.push(`line ${record.origin.line} matches but must not`);
         }
         checks.push({

@@ -36,7 +36,11 @@ export interface Ruleset {
 }
 
 const LEVEL_TO_SEVERITY: Record<string, Severity> = {
-  informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'critical',
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
 };
 
 function stageOf(rule: CompiledRule, errors: RuleError[]): Stage {

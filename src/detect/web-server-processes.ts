@@ -8,7 +8,10 @@ export const WEB_SERVER_PARENTS_PLACEHOLDER = 'exchange_web_server_processes';
 export const WEB_SERVER_CHILDREN_PLACEHOLDER = 'exchange_web_server_legitimate_children';
 export const WEB_SERVER_SHELLS_PLACEHOLDER = 'exchange_web_server_shells_and_tools';
 
-interface Entry { image: string; source: string }
+interface Entry {
+  image: string;
+  source: string;
+}
 
 export interface WebServerProcesses {
   sources: Record<string, { name: string; url: string }>;

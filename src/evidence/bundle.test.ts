@@ -19,7 +19,11 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function readAll(entryPath: string, opener: EvidenceOpener, entries: Awaited<ReturnType<typeof enumerateEvidence>>['entries']): Promise<{ text: string; sha: string }> {
+async function readAll(
+  entryPath: string,
+  opener: EvidenceOpener,
+  entries: Awaited<ReturnType<typeof enumerateEvidence>>['entries'],
+): Promise<{ text: string; sha: string }> {
   const entry = entries.find((e) => e.path === entryPath);
   assert.ok(entry, `entry ${entryPath} listed`);
   const reader = new HashingReader(await opener.open(entry));
@@ -36,10 +40,13 @@ test('folders are walked, each file named by its place and given the server its 
   await writeFile(join(root, 'EX02', 'u_ex210303.log'), 'two');
   await symlink('/etc/passwd', join(root, 'EX02', 'link'));
   const { entries, warnings } = await enumerateEvidence([root]);
-  assert.deepEqual(entries.map((e) => [e.path, e.layoutServer, e.size]), [
-    ['bundle/EX01/Logging/HttpProxy/a.LOG', 'EX01', 3],
-    ['bundle/EX02/u_ex210303.log', 'EX02', 3],
-  ]);
+  assert.deepEqual(
+    entries.map((e) => [e.path, e.layoutServer, e.size]),
+    [
+      ['bundle/EX01/Logging/HttpProxy/a.LOG', 'EX01', 3],
+      ['bundle/EX02/u_ex210303.log', 'EX02', 3],
+    ],
+  );
   assert.deepEqual(warnings, [{ where: 'bundle/EX02/link', message: 'symbolic link not followed' }]);
 });
 
@@ -53,13 +60,22 @@ test('a server folder given directly is one server, named by the folder', async 
 
 test('a .zip is read in place, its members streamed and hashed', async () => {
   const zipPath = join(dir, 'triage.zip');
-  await writeFile(zipPath, makeZip([{ name: 'EX01/logs/a.log', data: 'hello zip' }, { name: 'EX01/logs/b.log', data: 'second' }]));
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: 'EX01/logs/a.log', data: 'hello zip' },
+      { name: 'EX01/logs/b.log', data: 'second' },
+    ]),
+  );
   const { entries, warnings } = await enumerateEvidence([zipPath]);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(entries.map((e) => [e.path, e.layoutServer]), [
-    ['triage.zip!/EX01/logs/a.log', 'EX01'],
-    ['triage.zip!/EX01/logs/b.log', 'EX01'],
-  ]);
+  assert.deepEqual(
+    entries.map((e) => [e.path, e.layoutServer]),
+    [
+      ['triage.zip!/EX01/logs/a.log', 'EX01'],
+      ['triage.zip!/EX01/logs/b.log', 'EX01'],
+    ],
+  );
   const opener = new EvidenceOpener();
   try {
     const { text, sha } = await readAll('triage.zip!/EX01/logs/a.log', opener, entries);
@@ -72,14 +88,20 @@ test('a .zip is read in place, its members streamed and hashed', async () => {
 
 test('zip entries with absolute or parent paths are refused by name, the rest still read', async () => {
   const zipPath = join(dir, 'hostile.zip');
-  await writeFile(zipPath, makeZip([
-    { name: '../../etc/cron.d/evil', data: 'x' },
-    { name: '/abs/evil', data: 'x' },
-    { name: 'C:/Windows/evil', data: 'x' },
-    { name: 'ok/fine.log', data: 'fine' },
-  ]));
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: '../../etc/cron.d/evil', data: 'x' },
+      { name: '/abs/evil', data: 'x' },
+      { name: 'C:/Windows/evil', data: 'x' },
+      { name: 'ok/fine.log', data: 'fine' },
+    ]),
+  );
   const { entries, warnings } = await enumerateEvidence([zipPath]);
-  assert.deepEqual(entries.map((e) => e.path), ['hostile.zip!/ok/fine.log']);
+  assert.deepEqual(
+    entries.map((e) => e.path),
+    ['hostile.zip!/ok/fine.log'],
+  );
   assert.equal(warnings.length, 3);
   for (const w of warnings) assert.match(w.message, /^entry refused: /);
   assert.ok(warnings.some((w) => w.where?.includes('../../etc/cron.d/evil')));
@@ -108,9 +130,18 @@ test('a member that lies about its size fails when read, with a message', async 
 
 test('members sharing a name are each listed and read as themselves, the later ones by entry number', async () => {
   const zipPath = join(dir, 'twice.zip');
-  await writeFile(zipPath, makeZip([{ name: 'EX01/a.log', data: 'first' }, { name: 'EX01/a.log', data: 'second' }]));
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: 'EX01/a.log', data: 'first' },
+      { name: 'EX01/a.log', data: 'second' },
+    ]),
+  );
   const { entries, warnings } = await enumerateEvidence([zipPath]);
-  assert.deepEqual(entries.map((e) => e.path), ['twice.zip!/EX01/a.log', 'twice.zip!/EX01/a.log [entry 2]']);
+  assert.deepEqual(
+    entries.map((e) => e.path),
+    ['twice.zip!/EX01/a.log', 'twice.zip!/EX01/a.log [entry 2]'],
+  );
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]?.message ?? '', /more than one entry named "EX01\/a.log"/);
   const opener = new EvidenceOpener();
@@ -146,7 +177,10 @@ test('a folder past the longest path the system takes is a located warning; the 
   }
   try {
     const { entries, warnings } = await enumerateEvidence([root]);
-    assert.deepEqual(entries.map((e) => e.path), ['long/EX01/a.log']);
+    assert.deepEqual(
+      entries.map((e) => e.path),
+      ['long/EX01/a.log'],
+    );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]?.message ?? '', /^folder not read \(ENAMETOOLONG\)/);
     assert.match(warnings[0]?.where ?? '', /^long\/EX01\/d{200}\//);
@@ -165,6 +199,9 @@ test('a folder of more files than the process may hold open is listed whole', as
   const script = `import { enumerateEvidence } from ${JSON.stringify(join(import.meta.dirname, 'bundle.ts'))};
     const { entries, warnings } = await enumerateEvidence([${JSON.stringify(root)}]);
     console.log(JSON.stringify([entries.length, warnings.length]));`;
-  const { stdout } = await execFileAsync('sh', ['-c', `ulimit -n 200 && exec "${process.execPath}" --import tsx --input-type=module -e '${script.replaceAll("'", "'\\''")}'`]);
+  const { stdout } = await execFileAsync('sh', [
+    '-c',
+    `ulimit -n 200 && exec "${process.execPath}" --import tsx --input-type=module -e '${script.replaceAll("'", "'\\''")}'`,
+  ]);
   assert.deepEqual(JSON.parse(stdout.trim()), [600, 0]);
 });

@@ -90,10 +90,7 @@ export class HashingReader {
  * Splits a chunk stream into the first `headBytes` bytes (for sniffing) and an iterable that replays
  * them and then continues with the rest, so the format can be decided before the reader starts.
  */
-export async function peek(
-  source: AsyncIterator<Buffer>,
-  headBytes: number,
-): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+export async function peek(source: AsyncIterator<Buffer>, headBytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const taken: Buffer[] = [];
   let size = 0;
   let done = false;

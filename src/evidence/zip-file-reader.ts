@@ -18,7 +18,11 @@ const CHUNK_BYTES = 1 << 20;
 class RangeStream extends Readable {
   private pos: number;
 
-  constructor(private readonly fd: number, start: number, private readonly end: number) {
+  constructor(
+    private readonly fd: number,
+    start: number,
+    private readonly end: number,
+  ) {
     super({ highWaterMark: CHUNK_BYTES });
     this.pos = start;
   }

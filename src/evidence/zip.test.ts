@@ -29,17 +29,28 @@ test('a member left part-read while others are read does not take the process do
   // when the first is dropped. yauzl's own reader then read from a stream it had cleared and threw.
   const big = Buffer.alloc(6 * 1024 * 1024, 'a');
   const zipPath = join(dir, 'big.zip');
-  await writeFile(zipPath, makeZip([{ name: 'a.log', data: big }, { name: 'b.log', data: big }, { name: 'c.log', data: big }]));
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: 'a.log', data: big },
+      { name: 'b.log', data: big },
+      { name: 'c.log', data: big },
+    ]),
+  );
   const zip = await ZipReader.open(zipPath);
   try {
     for (let round = 0; round < 5; round += 1) {
       const dropped = await zip.stream(0, 'a.log');
       const whole = [drain(await zip.stream(1, 'b.log')), drain(await zip.stream(2, 'c.log'))];
       // Dropped once its next read has been asked for, as a reader that stops early does.
-      await new Promise<void>((resolve) => dropped.once('data', () => setImmediate(() => {
-        dropped.destroy();
-        resolve();
-      })));
+      await new Promise<void>((resolve) =>
+        dropped.once('data', () =>
+          setImmediate(() => {
+            dropped.destroy();
+            resolve();
+          }),
+        ),
+      );
       assert.deepEqual(await Promise.all(whole), [big.length, big.length]);
     }
   } finally {
@@ -49,9 +60,21 @@ test('a member left part-read while others are read does not take the process do
 
 test('members with the same name are each read as themselves', async () => {
   const zipPath = join(dir, 'twice.zip');
-  await writeFile(zipPath, makeZip([{ name: 'x.log', data: 'first' }, { name: 'x.log', data: 'second' }]));
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: 'x.log', data: 'first' },
+      { name: 'x.log', data: 'second' },
+    ]),
+  );
   const listing = await listZip(zipPath);
-  assert.deepEqual(listing.members.map((m) => [m.name, m.index]), [['x.log', 0], ['x.log', 1]]);
+  assert.deepEqual(
+    listing.members.map((m) => [m.name, m.index]),
+    [
+      ['x.log', 0],
+      ['x.log', 1],
+    ],
+  );
   const zip = await ZipReader.open(zipPath);
   try {
     const texts = [];
@@ -68,10 +91,13 @@ test('members with the same name are each read as themselves', async () => {
 
 test('by default an archive that says it expands past 8 GiB is refused, with its size and how to allow it', async () => {
   const zipPath = join(dir, 'huge.zip');
-  await writeFile(zipPath, makeZip([
-    { name: 'a.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
-    { name: 'b.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
-    { name: 'c.log', data: 'x', claimSize: 2_000_000_000, deflate: true },
-  ]));
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: 'a.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
+      { name: 'b.log', data: 'x', claimSize: 4_000_000_000, deflate: true },
+      { name: 'c.log', data: 'x', claimSize: 2_000_000_000, deflate: true },
+    ]),
+  );
   await assert.rejects(listZip(zipPath), /it says it holds 9\.3 GiB, over the 8 GiB .*--max-expand-gb N raises it/);
 });

@@ -69,8 +69,10 @@ export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
       listing.members.push({ name, index, size: entry.uncompressedSize, compressedSize: entry.compressedSize });
     });
     if (over) {
-      throw new ZipRefused(`expands past the limit of ${limits.maxExpandedBytes} bytes: it says it holds ${gib(expanded)}, over the ${gib(limits.maxExpandedBytes)} `
-        + 'a scan reads from one archive unasked (exir scan --max-expand-gb N raises it; extracting the archive and scanning the folder avoids it)');
+      throw new ZipRefused(
+        `expands past the limit of ${limits.maxExpandedBytes} bytes: it says it holds ${gib(expanded)}, over the ${gib(limits.maxExpandedBytes)} ` +
+          'a scan reads from one archive unasked (exir scan --max-expand-gb N raises it; extracting the archive and scanning the folder avoids it)',
+      );
     }
     return listing;
   } finally {

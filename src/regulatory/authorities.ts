@@ -19,10 +19,12 @@ export function authorities(): Map<string, Authority> {
   if (cached) return cached;
   const doc = parse(readFileSync(AUTHORITIES_FILE, 'utf8')) as { authorities?: Record<string, Partial<Authority>> };
   if (!doc?.authorities || typeof doc.authorities !== 'object') throw new Error(`${AUTHORITIES_FILE.pathname}: needs an authorities mapping`);
-  cached = new Map(Object.entries(doc.authorities).map(([code, a]) => {
-    if (typeof a?.name !== 'string' || typeof a.site !== 'string') throw new Error(`${AUTHORITIES_FILE.pathname}: ${code} needs a name and a site`);
-    return [code, { code, name: a.name, site: a.site, confirmation: String(a.confirmation ?? 'G') }];
-  }));
+  cached = new Map(
+    Object.entries(doc.authorities).map(([code, a]) => {
+      if (typeof a?.name !== 'string' || typeof a.site !== 'string') throw new Error(`${AUTHORITIES_FILE.pathname}: ${code} needs a name and a site`);
+      return [code, { code, name: a.name, site: a.site, confirmation: String(a.confirmation ?? 'G') }];
+    }),
+  );
   return cached;
 }
 

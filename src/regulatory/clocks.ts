@@ -6,12 +6,39 @@ import type { StoredObligation } from '../case/regulatory-types.js';
 import type { ObligationTemplate } from './obligations.js';
 import { showDuration } from './time.js';
 
-export const CLOCK_STATES = ['overdue', 'open', 'past-target', 'no-deadline', 'pending', 'to-confirm', 'decision-needed', 'voluntary', 'filed', 'not-required', 'exception', 'withdrawn'] as const;
+export const CLOCK_STATES = [
+  'overdue',
+  'open',
+  'past-target',
+  'no-deadline',
+  'pending',
+  'to-confirm',
+  'decision-needed',
+  'voluntary',
+  'filed',
+  'not-required',
+  'exception',
+  'withdrawn',
+] as const;
 export type ClockState = (typeof CLOCK_STATES)[number];
 
 /** The obligation's own clock fields, as the store keeps them (declared once, in case/regulatory-types.ts). */
-type StoredClockFields = Pick<StoredObligation, 'ref' | 'ruleId' | 'recipient' | 'stage' | 'anchorKind' | 'anchorAt' | 'hours' | 'dueAt'
-  | 'targetHours' | 'targetAt' | 'firstFiledAt' | 'lateByMs' | 'delayReasons'>;
+type StoredClockFields = Pick<
+  StoredObligation,
+  | 'ref'
+  | 'ruleId'
+  | 'recipient'
+  | 'stage'
+  | 'anchorKind'
+  | 'anchorAt'
+  | 'hours'
+  | 'dueAt'
+  | 'targetHours'
+  | 'targetAt'
+  | 'firstFiledAt'
+  | 'lateByMs'
+  | 'delayReasons'
+>;
 
 export interface Clock extends StoredClockFields {
   /** What people call it: `JOIC-1` (see obligation-names.ts). */
@@ -67,10 +94,25 @@ export function clockFor(o: StoredObligation, now: string, decided: Decided | un
   const t = o.template as Partial<ObligationTemplate>;
   const nowMs = Date.parse(now);
   const base = {
-    ref: o.ref, name, ruleId: o.ruleId, title: t.title ?? o.ruleId, recipient: o.recipient, stage: o.stage, law: o.legalReference,
-    confirmation: t.confirmation ?? '?', anchorKind: o.anchorKind, anchorAt: o.anchorAt, hours: o.hours, dueAt: o.dueAt,
-    targetHours: o.targetHours, targetAt: o.targetAt, firstFiledAt: o.firstFiledAt, lateByMs: o.lateByMs, delayReasons: o.delayReasons,
-    references: [...new Set(o.filings.map((f) => f.reference).filter((r): r is string => r !== undefined))], decision: undefined as string | undefined,
+    ref: o.ref,
+    name,
+    ruleId: o.ruleId,
+    title: t.title ?? o.ruleId,
+    recipient: o.recipient,
+    stage: o.stage,
+    law: o.legalReference,
+    confirmation: t.confirmation ?? '?',
+    anchorKind: o.anchorKind,
+    anchorAt: o.anchorAt,
+    hours: o.hours,
+    dueAt: o.dueAt,
+    targetHours: o.targetHours,
+    targetAt: o.targetAt,
+    firstFiledAt: o.firstFiledAt,
+    lateByMs: o.lateByMs,
+    delayReasons: o.delayReasons,
+    references: [...new Set(o.filings.map((f) => f.reference).filter((r): r is string => r !== undefined))],
+    decision: undefined as string | undefined,
   };
   const target = o.targetHours !== undefined ? `; firm target ${o.targetHours} h` : '';
   const noHours = `no statutory hours ("${t.wording ?? 'see the rule'}")${target}`;
@@ -78,8 +120,16 @@ export function clockFor(o: StoredObligation, now: string, decided: Decided | un
 
   if (!o.active) return make('withdrawn', 'the rules no longer generate this obligation on the latest assessment; kept for the record');
   if (o.firstFiledAt !== undefined) {
-    const late = o.lateByMs !== undefined ? `, ${showDuration(o.lateByMs)} after the deadline; reasons given: ${o.delayReasons ?? '(none recorded)'}` : o.dueAt ? ', on time' : '';
-    return make('filed', `filed ${o.firstFiledAt}${base.references.length ? ` (reference ${base.references.join(', ')})` : ''}${late}; ${o.filings.length} filing(s)`);
+    const late =
+      o.lateByMs !== undefined
+        ? `, ${showDuration(o.lateByMs)} after the deadline; reasons given: ${o.delayReasons ?? '(none recorded)'}`
+        : o.dueAt
+          ? ', on time'
+          : '';
+    return make(
+      'filed',
+      `filed ${o.firstFiledAt}${base.references.length ? ` (reference ${base.references.join(', ')})` : ''}${late}; ${o.filings.length} filing(s)`,
+    );
   }
   if (t.requiredWhen?.includes('never')) return make('voluntary', `voluntary: ${noHours}`);
   const own = decided?.byObligation.get(o.ref);
@@ -90,20 +140,36 @@ export function clockFor(o: StoredObligation, now: string, decided: Decided | un
   if (own?.outcome === 'exception') {
     const ex = (t.exceptions ?? []).find((e) => e.ground === own.ground);
     const words = EXCEPTION_WORDS[own.ground ?? ''] ?? own.ground ?? '';
-    return { ...make('exception', `not owed under an exception, ${words}${ex ? ` (${ex.law})` : ''} (${decisionBy(own)}): ${own.rationale}${ex?.then ? `; instead: ${ex.then}` : ''}`), decision: own.ref };
+    return {
+      ...make(
+        'exception',
+        `not owed under an exception, ${words}${ex ? ` (${ex.law})` : ''} (${decisionBy(own)}): ${own.rationale}${ex?.then ? `; instead: ${ex.then}` : ''}`,
+      ),
+      decision: own.ref,
+    };
   }
   const decidedRequired = own?.outcome === 'required';
   // Every dataset unintelligible to the attacker: where this law has that exception, the decision is the firm's to record.
   const unintelligible = hints.allUnintelligible ? (t.exceptions ?? []).find((e) => e.ground === 'unintelligible') : undefined;
-  const offer = unintelligible === undefined ? '' : `every dataset is marked unintelligible to the attacker (encrypted, key not compromised), and ${unintelligible.law} ` +
-    `excuses telling the people affected then: record it (exir case decide --kind notify --obligation ${name} --outcome exception --ground unintelligible)`;
+  const offer =
+    unintelligible === undefined
+      ? ''
+      : `every dataset is marked unintelligible to the attacker (encrypted, key not compromised), and ${unintelligible.law} ` +
+        `excuses telling the people affected then: record it (exir case decide --kind notify --obligation ${name} --outcome exception --ground unintelligible)`;
   if (o.required === 'no' && !decidedRequired) {
     const notify = decided?.notify;
     if (notify) {
-      return { ...make('not-required', `not required on the assessment; decision ${notify.ref} by ${notify.decidedBy}: ${notify.decision} (${notify.rationale})`), decision: notify.ref };
+      return {
+        ...make('not-required', `not required on the assessment; decision ${notify.ref} by ${notify.decidedBy}: ${notify.decision} (${notify.rationale})`),
+        decision: notify.ref,
+      };
     }
-    return make('decision-needed', offer ? `the assessment does not make this a duty; ${offer}, or record a decision not to notify (--outcome not-required)`
-      : `the assessment does not make this a duty; a decision not to notify must be recorded with its evidence and rationale (exir case decide --kind notify --obligation ${name} --outcome not-required)`);
+    return make(
+      'decision-needed',
+      offer
+        ? `the assessment does not make this a duty; ${offer}, or record a decision not to notify (--outcome not-required)`
+        : `the assessment does not make this a duty; a decision not to notify must be recorded with its evidence and rationale (exir case decide --kind notify --obligation ${name} --outcome not-required)`,
+    );
   }
   if (!decidedRequired && o.required === 'yes' && offer) return make('decision-needed', `${offer}, or decide it is owed (--outcome required)`);
   if (!decidedRequired && (o.required === 'unknown' || o.applicability === 'unknown')) {
@@ -113,7 +179,12 @@ export function clockFor(o: StoredObligation, now: string, decided: Decided | un
   if (o.anchorAt === undefined) return make('pending', `the clock starts ${ANCHOR_WORDS[o.anchorKind] ?? o.anchorKind}`);
   if (o.dueAt !== undefined) {
     const left = Date.parse(o.dueAt) - nowMs;
-    if (left < 0) return make('overdue', `deadline passed ${showDuration(left)} ago (${o.hours ?? '?'} h from ${o.anchorKind}); the filing must give the reasons for the delay`, left);
+    if (left < 0)
+      return make(
+        'overdue',
+        `deadline passed ${showDuration(left)} ago (${o.hours ?? '?'} h from ${o.anchorKind}); the filing must give the reasons for the delay`,
+        left,
+      );
     return make('open', `${showDuration(left)} left of ${o.hours ?? '?'} h from ${o.anchorKind}${target}`, left);
   }
   if (o.targetAt !== undefined) {

@@ -30,7 +30,10 @@ before(async () => {
     bareDrafts.set(p, buildDraft(p, b));
   }
 });
-after(async () => { await full.close(); await bare.close(); });
+after(async () => {
+  await full.close();
+  await bare.close();
+});
 
 function field(pack: string, id: string, from = drafts): DraftField {
   const d = from.get(pack);
@@ -52,19 +55,26 @@ test('every question of every pack is in its draft, answered or open; none silen
       for (const i of items) {
         const answered = i.kind === 'field' ? i.lines.length > 0 : i.rows.length > 0;
         assert.ok(answered || i.open, `${p}: ${i.id} is neither answered nor open`);
-        if (i.open) assert.ok(d.open.some((o) => o.id === i.id), `${p}: ${i.id} is open but not in the list of open questions`);
+        if (i.open)
+          assert.ok(
+            d.open.some((o) => o.id === i.id),
+            `${p}: ${i.id} is open but not in the list of open questions`,
+          );
         if (answered) assert.ok(i.trace.length > 0, `${p}: ${i.id} has an answer with no trace`);
       }
     }
   }
 });
 
-test('JOIC: answered fields carry the case\'s values, Jersey time, the special categories and the late filing\'s reasons', () => {
+test("JOIC: answered fields carry the case's values, Jersey time, the special categories and the late filing's reasons", () => {
   assert.equal(text(field('joic', 'joic.reporter')), 'Jo Bloggs, Compliance Officer, jo@acme.je, +44 1534 000000');
   assert.equal(text(field('joic', 'joic.controller')), 'Acme Trust Company Limited');
   assert.equal(text(field('joic', 'joic.registration')), 'JOIC-55');
   assert.equal(text(field('joic', 'joic.aware')), 'Mon 08 Mar 2021 09:00 GMT (09:00 UTC)');
-  assert.match(text(field('joic', 'joic.first-or-follow-up')), /^Follow-up notification \(first notification filed Thu 11 Mar 2021 12:00 GMT.*JOIC-BR-2021-0042/);
+  assert.match(
+    text(field('joic', 'joic.first-or-follow-up')),
+    /^Follow-up notification \(first notification filed Thu 11 Mar 2021 12:00 GMT.*JOIC-BR-2021-0042/,
+  );
   assert.match(text(field('joic', 'joic.special')), /criminal record or alleged criminal activity: YES \(trust administration mailboxes\)/);
   assert.match(text(field('joic', 'joic.special')), /health: YES \(HR mailbox\)/);
   assert.match(text(field('joic', 'joic.special')), /trade union membership: no/);
@@ -88,16 +98,26 @@ test('the cannot-exclude-access case: the draft says so and never says "not acce
   assert.ok(field('joic', 'joic.access').trace.includes('evidence EX01/W3SVC1/u_ex210303.log:430'));
   for (const d of drafts.values()) {
     assert.doesNotMatch(JSON.stringify(d), /not accessed/i);
-    assert.ok(d.caveats.some((c) => /cannot exclude access/.test(c)), `${d.pack} caveats`);
+    assert.ok(
+      d.caveats.some((c) => /cannot exclude access/.test(c)),
+      `${d.pack} caveats`,
+    );
   }
 });
 
-test('without the scans\' mailbox analysis the draft says plainly the data touched is not established', async () => {
+test("without the scans' mailbox analysis the draft says plainly the data touched is not established", async () => {
   const s = await refreshObligations(full.store, FIXTURE_REF, full.now);
   const facts = { ...s.facts, mailboxes: undefined, coverage: undefined };
   const answers = s.assessment?.answers ?? {};
   const result = assessFacts(facts, answers, full.now);
-  const d = buildDraft('joic', { facts, assessment: { version: 9, answers, result }, obligations: s.obligations, clocks: s.clocks, now: full.now, tz: 'Europe/Jersey' });
+  const d = buildDraft('joic', {
+    facts,
+    assessment: { version: 9, answers, result },
+    obligations: s.obligations,
+    clocks: s.clocks,
+    now: full.now,
+    tz: 'Europe/Jersey',
+  });
   const access = d.sections.flatMap((x) => x.items).find((i) => i.id === 'joic.access');
   assert.ok(access && access.kind === 'field');
   assert.match(access.lines.join(' '), /scan verdict for EX01 is post-exploitation.*cannot be excluded/);
@@ -107,7 +127,7 @@ test('without the scans\' mailbox analysis the draft says plainly the data touch
   assert.doesNotMatch(JSON.stringify(d), /not accessed/i);
 });
 
-test('JFSC: the letter and the supervisor\'s questions, with the unconfirmed rule flagged', () => {
+test("JFSC: the letter and the supervisor's questions, with the unconfirmed rule flagged", () => {
   const letter = text(field('jfsc', 'jfsc.letter-opening'));
   assert.match(letter, /Acme Trust Company Limited \(JFSC registration TCB-1234\) notifies the Commission/);
   assert.match(text(field('jfsc', 'jfsc.j2')), /CVE-2021-26855/);
@@ -125,13 +145,22 @@ test('letter to the people: plain words, phishing warning, contact; board and re
   assert.match(text(field('subjects', 'subjects.contact')), /Jo Bloggs/);
   assert.match(text(field('board', 'board.decisions-made')), /D1 \[notify\] Notify the JOIC and the JFSC/);
   assert.match(text(field('register', 'register.decision')), /^D1: Notify the JOIC and the JFSC\. Why: web shell/);
-  const clocks = drafts.get('board')?.sections.flatMap((s) => s.items).find((i) => i.id === 'board.clocks');
+  const clocks = drafts
+    .get('board')
+    ?.sections.flatMap((s) => s.items)
+    .find((i) => i.id === 'board.clocks');
   assert.ok(clocks && clocks.kind === 'table' && clocks.rows.length > 3);
-  const appendix = drafts.get('joic')?.sections.flatMap((s) => s.items).find((i) => i.id === 'appendix.findings');
+  const appendix = drafts
+    .get('joic')
+    ?.sections.flatMap((s) => s.items)
+    .find((i) => i.id === 'appendix.findings');
   assert.ok(appendix && appendix.kind === 'table');
   assert.equal(appendix.rows.length, 2);
   assert.ok(appendix.rows.some((r) => r[4] === 'EX01/W3SVC1/u_ex210303.log' && r[5] === '412' && /^[0-9a-f]{64}$/.test(r[6] ?? '')));
-  assert.ok(appendix.rows.some((r) => (r[2] ?? '').includes(HOSTILE)), 'evidence text is kept as it is in the data; renderers escape it');
+  assert.ok(
+    appendix.rows.some((r) => (r[2] ?? '').includes(HOSTILE)),
+    'evidence text is kept as it is in the data; renderers escape it',
+  );
 });
 
 test('a case with no answers: everything the firm must say is open, with what is needed', () => {
@@ -157,7 +186,11 @@ test('a 2021 case is drafted on the law of 2021: no 2026 Cyber Security Law, no 
 test('one letter per audience: KYC clients are not told of HR health data, staff are not told of criminal-record checks', async () => {
   const letters = buildDrafts('subjects', await context(full));
   assert.equal(letters.length, 2);
-  const body = (d: Draft): string => d.sections.flatMap((s) => s.items).map((i) => (i.kind === 'field' ? i.lines.join(' ') : '')).join(' ');
+  const body = (d: Draft): string =>
+    d.sections
+      .flatMap((s) => s.items)
+      .map((i) => (i.kind === 'field' ? i.lines.join(' ') : ''))
+      .join(' ');
   const clients = letters.find((d) => d.audience?.datasets.some((x) => x.id === 'trust-mail'));
   const staff = letters.find((d) => d.audience?.datasets.some((x) => x.id === 'hr'));
   assert.ok(clients && staff);
@@ -167,21 +200,36 @@ test('one letter per audience: KYC clients are not told of HR health data, staff
   assert.doesNotMatch(body(staff), /criminal record|passport|identity documents/i, 'the case-wide consequences (passport copies) are not told to staff');
   assert.equal(clients.audience?.people, 1500);
   assert.equal(staff.audience?.people, 60);
-  assert.deepEqual(clients.audience?.letters, [{ id: 'trust-mail', datasets: ['trust-mail'] }, { id: 'hr', datasets: ['hr'] }]);
-  assert.ok(staff.open.some((o) => o.id === 'subjects.what-it-means'), 'the staff letter asks for its own consequences');
+  assert.deepEqual(clients.audience?.letters, [
+    { id: 'trust-mail', datasets: ['trust-mail'] },
+    { id: 'hr', datasets: ['hr'] },
+  ]);
+  assert.ok(
+    staff.open.some((o) => o.id === 'subjects.what-it-means'),
+    'the staff letter asks for its own consequences',
+  );
   assert.equal(buildDrafts('joic', await context(full))[0]?.title, 'Personal data breach report to the JOIC');
 });
 
-test('each authority gets its own report: the ODPA\'s quotes the ODPA reference and its own delay reasons, under its own name', async () => {
+test("each authority gets its own report: the ODPA's quotes the ODPA reference and its own delay reasons, under its own name", async () => {
   const f = await fixtureCase({ answers: REALISTIC_ANSWERS, file: true, lateGuernsey: true });
   try {
     const c = await context(f);
     const reports = [...buildDrafts('joic', c), ...buildOtherAuthorityDrafts(c)];
     const titles = reports.map((d) => d.title);
     assert.equal(titles[0], 'Personal data breach report to the JOIC');
-    assert.ok(titles.some((x) => /ODPA/.test(x)), titles.join(' | '));
-    assert.ok(titles.some((x) => /Information Commissioner/.test(x)), titles.join(' | '));
-    assert.ok(titles.some((x) => /CNIL/.test(x)), `the 2021 case reports to the CNIL, where the EU representative is: ${titles.join(' | ')}`);
+    assert.ok(
+      titles.some((x) => /ODPA/.test(x)),
+      titles.join(' | '),
+    );
+    assert.ok(
+      titles.some((x) => /Information Commissioner/.test(x)),
+      titles.join(' | '),
+    );
+    assert.ok(
+      titles.some((x) => /CNIL/.test(x)),
+      `the 2021 case reports to the CNIL, where the EU representative is: ${titles.join(' | ')}`,
+    );
     const odpaOb = c.obligations.find((o) => o.ruleId === 'GG_DPL_S42_AUTHORITY' && o.stage === 'initial');
     assert.ok(odpaOb);
     const odpa = buildAuthorityDraft(c, odpaOb);
@@ -194,7 +242,7 @@ test('each authority gets its own report: the ODPA\'s quotes the ODPA reference 
     assert.equal(own('joic.previous-reference'), 'ODPA-2021-117', 'the JOIC reference is not quoted to the ODPA as its own');
     assert.match(own('joic.first-or-follow-up'), /ODPA reference ODPA-2021-117/);
     assert.match(own('joic.delay'), /Guernsey residents among the clients were only identified on 12 March/);
-    assert.doesNotMatch(own('joic.delay'), /forensic firm/, 'the JOIC filing\'s delay reasons are not the ODPA\'s');
+    assert.doesNotMatch(own('joic.delay'), /forensic firm/, "the JOIC filing's delay reasons are not the ODPA's");
     assert.ok(!odpa.sections.flatMap((s) => s.items).some((i) => i.id === 'joic.registration' || i.id === 'joic.declarations'));
     assert.doesNotMatch(JSON.stringify(odpa.sections.map((s) => s.items.map((i) => i.label))), /JOIC/);
   } finally {

@@ -29,22 +29,35 @@ const WITH_APPENDIX = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
 
 export function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
   const rows = c.facts.findings.map((f) => [
-    f.time ? showTime(f.time, c.tz, false) : 'no time', f.server, `${f.title} [${f.ruleId}]`, f.benign ? `${f.stage} (benign: ${f.benign})` : f.stage,
-    f.path, String(f.line), f.sha256 || '(file not in the scan\'s list)',
+    f.time ? showTime(f.time, c.tz, false) : 'no time',
+    f.server,
+    `${f.title} [${f.ruleId}]`,
+    f.benign ? `${f.stage} (benign: ${f.benign})` : f.stage,
+    f.path,
+    String(f.line),
+    f.sha256 || "(file not in the scan's list)",
   ]);
   const shown = limit === Infinity ? rows : rows.slice(0, limit);
   return {
-    kind: 'table', id: 'appendix.findings', label: 'Evidence appendix: findings with file, line and SHA-256',
-    columns: ['Time', 'Server', 'Rule', 'Stage', 'File', 'Line', 'SHA-256 of the file'], rows: shown,
-    note: rows.length > shown.length ? `${rows.length - shown.length} more finding(s) are in the JSON draft (${rows.length} in all).` : `${rows.length} finding(s).`,
+    kind: 'table',
+    id: 'appendix.findings',
+    label: 'Evidence appendix: findings with file, line and SHA-256',
+    columns: ['Time', 'Server', 'Rule', 'Stage', 'File', 'Line', 'SHA-256 of the file'],
+    rows: shown,
+    note:
+      rows.length > shown.length
+        ? `${rows.length - shown.length} more finding(s) are in the JSON draft (${rows.length} in all).`
+        : `${rows.length} finding(s).`,
     open: rows.length === 0 ? 'No findings in the case yet: scan the evidence into the case (exir scan … --case).' : undefined,
-    trace: ['case findings (scans)'], source: 'exir evidence register',
+    trace: ['case findings (scans)'],
+    source: 'exir evidence register',
   };
 }
 
 function draftAudience(a: Audience, all: Audience[]): DraftAudience {
   return {
-    id: a.id, people: a.people,
+    id: a.id,
+    people: a.people,
     datasets: a.datasets.map((d) => ({ id: d.id, description: d.description, people: d.people })),
     letters: all.map((x) => ({ id: x.id, datasets: x.datasets.map((d) => d.id) })),
   };
@@ -63,8 +76,12 @@ export function buildDrafts(pack: PackName, c: DraftContext, opts: { appendixRow
     const d = buildDraft(pack, { ...c, audience: a }, opts);
     const others = all.filter((x) => x !== a).map((x) => x.datasets.map((y) => y.description).join(' + '));
     return {
-      ...d, audience: draftAudience(a, all),
-      caveats: [...d.caveats, `This letter is for the people in: ${a.datasets.map((x) => `${x.description} (${x.people !== undefined ? `about ${x.people}` : 'number not given'})`).join('; ')}. Other letters go to the people in: ${others.join('; ')}.`],
+      ...d,
+      audience: draftAudience(a, all),
+      caveats: [
+        ...d.caveats,
+        `This letter is for the people in: ${a.datasets.map((x) => `${x.description} (${x.people !== undefined ? `about ${x.people}` : 'number not given'})`).join('; ')}. Other letters go to the people in: ${others.join('; ')}.`,
+      ],
     };
   });
 }
@@ -105,8 +122,10 @@ export function buildAuthorityDraft(c: DraftContext, target: { ruleId: string; r
 /** The stamp as one line, printed on every pack and kept in the DOCX properties. */
 export function stampLine(d: Pick<Draft, 'stamp'>): string {
   const st = d.stamp;
-  return `Prepared with ${st.tool}; regulatory rule pack v${st.rulePack.version}, checked ${st.rulePack.checked}` +
-    `${st.caseRef ? `; case ${st.caseRef}` : ''}${st.assessmentVersion !== undefined ? `; assessment version ${st.assessmentVersion}` : '; no assessment yet'}; content SHA-256 ${st.contentHash}`;
+  return (
+    `Prepared with ${st.tool}; regulatory rule pack v${st.rulePack.version}, checked ${st.rulePack.checked}` +
+    `${st.caseRef ? `; case ${st.caseRef}` : ''}${st.assessmentVersion !== undefined ? `; assessment version ${st.assessmentVersion}` : '; no assessment yet'}; content SHA-256 ${st.contentHash}`
+  );
 }
 
 /** The draft with sections added at its end (from a later stage, e.g. the phishing watch), its content hash made anew. */
@@ -118,21 +137,26 @@ export function appendSections(d: Draft, sections: DraftSection[]): Draft {
 
 /** The hash of what the document says: its title and sections, so any change of wording changes it. */
 export function contentHash(d: Pick<Draft, 'title' | 'sections'>): string {
-  return createHash('sha256').update(JSON.stringify([d.title, d.sections])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([d.title, d.sections]))
+    .digest('hex');
 }
 
 export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft {
   const joicBank = questionBank(new Set(Object.keys(RESOLVERS)))[pack];
   const a = pack === 'joic' ? c.authority : undefined;
   const law = a ? c.obligations.find((o) => o.ruleId === a.ruleId && o.recipient === a.recipient)?.legalReference : undefined;
-  const bank = a === undefined ? joicBank : {
-    title: `Personal data breach report to the ${a.recipient}`,
-    basis: `${law ?? a.ruleId}; the fields of the JOIC's form where the law asks for the same facts`,
-    sections: joicBank.sections.map((sec) => ({
-      ...sec,
-      questions: sec.questions.filter((q) => !JOIC_ONLY.has(q.id)).map((q) => ({ ...q, label: q.label.replace(/\bJOIC\b/g, a.short) })),
-    })),
-  };
+  const bank =
+    a === undefined
+      ? joicBank
+      : {
+          title: `Personal data breach report to the ${a.recipient}`,
+          basis: `${law ?? a.ruleId}; the fields of the JOIC's form where the law asks for the same facts`,
+          sections: joicBank.sections.map((sec) => ({
+            ...sec,
+            questions: sec.questions.filter((q) => !JOIC_ONLY.has(q.id)).map((q) => ({ ...q, label: q.label.replace(/\bJOIC\b/g, a.short) })),
+          })),
+        };
   const open: OpenItem[] = [];
   const sections: DraftSection[] = bank.sections.map((s) => ({
     title: s.title,
@@ -146,7 +170,17 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
       }
       if (r.open) open.push({ id: q.id, label: q.label, needed: r.open, ...(q.atSigning ? { atSigning: true } : {}) });
       if ('table' in r) {
-        return { kind: 'table', id: q.id, label: q.label, columns: r.table.columns, rows: r.table.rows, note: undefined, open: r.open, trace: r.trace, source: q.source };
+        return {
+          kind: 'table',
+          id: q.id,
+          label: q.label,
+          columns: r.table.columns,
+          rows: r.table.rows,
+          note: undefined,
+          open: r.open,
+          trace: r.trace,
+          source: q.source,
+        };
       }
       return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source };
     }),
@@ -172,13 +206,33 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
   }
   const result = c.assessment?.result;
   if (result?.cannotExcludeAccess) caveats.push(`The evidence cannot exclude access to personal data: ${someReasons(result.cannotExcludeReasons, 3)}.`);
-  if (result && !result.mailboxesKnown) caveats.push('Which mailboxes were read or exported is not yet established; this draft does not conclude that the data was left untouched.');
+  if (result && !result.mailboxesKnown)
+    caveats.push('Which mailboxes were read or exported is not yet established; this draft does not conclude that the data was left untouched.');
 
   const firmName = c.assessment?.answers.firm?.legalName ?? c.facts.record.firm.name;
   const pk = rulePack();
-  const stamp = { tool: `${TOOL.name} ${TOOL.version}`, rulePack: { version: pk.version, checked: pk.checked }, caseRef: c.facts.record.ref, assessmentVersion: c.assessment?.version, contentHash: contentHash({ title: bank.title, sections }) };
+  const stamp = {
+    tool: `${TOOL.name} ${TOOL.version}`,
+    rulePack: { version: pk.version, checked: pk.checked },
+    caseRef: c.facts.record.ref,
+    assessmentVersion: c.assessment?.version,
+    contentHash: contentHash({ title: bank.title, sections }),
+  };
   return {
-    pack, stamp, copy: 'working', title: bank.title, basis: bank.basis, caseRef: c.facts.record.ref, firmName, generatedAt: c.now, generatedAtShown: showTime(c.now, c.tz),
-    timeZone: c.tz, assessmentVersion: c.assessment?.version, ...(a ? { recipient: a.recipient } : {}), sections, open, caveats,
+    pack,
+    stamp,
+    copy: 'working',
+    title: bank.title,
+    basis: bank.basis,
+    caseRef: c.facts.record.ref,
+    firmName,
+    generatedAt: c.now,
+    generatedAtShown: showTime(c.now, c.tz),
+    timeZone: c.tz,
+    assessmentVersion: c.assessment?.version,
+    ...(a ? { recipient: a.recipient } : {}),
+    sections,
+    open,
+    caveats,
   };
 }

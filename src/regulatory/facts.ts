@@ -26,8 +26,9 @@ const optText = (v: unknown): string | undefined => (typeof v === 'string' && v 
 export function toMailboxReach(raw: unknown): MailboxReach | undefined {
   if (!isObj(raw)) return undefined;
   const level = raw.level;
-  if (typeof raw.mailbox !== 'string' || typeof raw.server !== 'string' || (level !== 'read' && level !== 'exported' && level !== 'reachable')) return undefined;
-  const how = Array.isArray(raw.how) ? raw.how.filter((h): h is string => typeof h === 'string').join('; ') : optText(raw.how) ?? '';
+  if (typeof raw.mailbox !== 'string' || typeof raw.server !== 'string' || (level !== 'read' && level !== 'exported' && level !== 'reachable'))
+    return undefined;
+  const how = Array.isArray(raw.how) ? raw.how.filter((h): h is string => typeof h === 'string').join('; ') : (optText(raw.how) ?? '');
   const evidence = Array.isArray(raw.evidence)
     ? raw.evidence.filter(isObj).map((e) => ({ path: typeof e.path === 'string' ? e.path : '', line: typeof e.line === 'number' ? e.line : 0 }))
     : [];
@@ -40,12 +41,12 @@ export function toCoverageEntry(raw: unknown): CoverageEntry | undefined {
   if (!isObj(raw) || typeof raw.server !== 'string' || typeof raw.source !== 'string') return undefined;
   const gaps = Array.isArray(raw.gaps)
     ? raw.gaps.filter(isObj).flatMap((g) => {
-      const from = optText(g.from);
-      const to = optText(g.to);
-      const reason = optText(g.statement) ?? optText(g.reason);
-      const wave = optText(g.wave);
-      return from && to ? [{ from, to, ...(reason ? { reason } : {}), ...(wave ? { wave } : {}) }] : [];
-    })
+        const from = optText(g.from);
+        const to = optText(g.to);
+        const reason = optText(g.statement) ?? optText(g.reason);
+        const wave = optText(g.wave);
+        return from && to ? [{ from, to, ...(reason ? { reason } : {}), ...(wave ? { wave } : {}) }] : [];
+      })
     : [];
   const first = optText(raw.firstTime) ?? optText(raw.first);
   const last = optText(raw.lastTime) ?? optText(raw.last);

@@ -6,11 +6,11 @@ const made = [
   { ref: 'O2', ruleId: 'JE_DPJL_ART20_AUTHORITY', recipient: 'JOIC (Jersey Data Protection Authority)' },
   { ref: 'O1', ruleId: 'JE_DPJL_ART20_AUTHORITY', recipient: 'JOIC (Jersey Data Protection Authority)' },
   { ref: 'O3', ruleId: 'JE_DPJL_DATA_SUBJECTS', recipient: 'Affected individuals' },
-  { ref: 'O10', ruleId: 'JFSC_CODES_P6', recipient: 'JFSC (the firm\'s supervisor)' },
-  { ref: 'O9', ruleId: 'JFSC_CODES_P6', recipient: 'JFSC (the firm\'s supervisor)' },
+  { ref: 'O10', ruleId: 'JFSC_CODES_P6', recipient: "JFSC (the firm's supervisor)" },
+  { ref: 'O9', ruleId: 'JFSC_CODES_P6', recipient: "JFSC (the firm's supervisor)" },
 ];
 
-test('names are the recipient\'s acronym (else the rule id) numbered in the order the case made them', () => {
+test("names are the recipient's acronym (else the rule id) numbered in the order the case made them", () => {
   const names = obligationNames(made);
   assert.equal(names.get('O1'), 'JOIC-1');
   assert.equal(names.get('O2'), 'JOIC-2');

@@ -46,13 +46,19 @@ export interface ObligationTemplate {
   rulePackVersion: number;
 }
 
-interface Target { recipient: string; vars: Record<string, string>; hours?: number }
+interface Target {
+  recipient: string;
+  vars: Record<string, string>;
+  hours?: number;
+}
 
 function targetsFor(rule: Rule, c: RuleContext): Target[] {
   const fill = (vars: Record<string, string>): string => rule.recipient.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? '');
   if (rule.per === undefined) return [{ recipient: rule.recipient, vars: {} }];
   if (rule.per === 'eu-state') {
-    const states = Object.keys(c.assessment?.jurisdictions ?? {}).filter((k) => EU_STATES.includes(k)).sort();
+    const states = Object.keys(c.assessment?.jurisdictions ?? {})
+      .filter((k) => EU_STATES.includes(k))
+      .sort();
     return states.map((state) => {
       const vars = { state, authority: authorityName(state) };
       return { recipient: fill(vars), vars };
@@ -62,7 +68,10 @@ function targetsFor(rule: Rule, c: RuleContext): Target[] {
     const rep = c.answers.firm?.euRepresentative;
     const vars = rep
       ? { state: rep.state, authority: authorityName(rep.state) }
-      : { state: '', authority: 'the EU supervisory authority where the firm\'s Art. 27 representative is established (not yet recorded: firm.euRepresentative)' };
+      : {
+          state: '',
+          authority: "the EU supervisory authority where the firm's Art. 27 representative is established (not yet recorded: firm.euRepresentative)",
+        };
     return [{ recipient: fill(vars), vars }];
   }
   const clients = c.answers.firm?.processorFor ?? [];
@@ -76,10 +85,14 @@ function targetsFor(rule: Rule, c: RuleContext): Target[] {
 
 function anchorFor(stage: RuleStage, index: number, rule: Rule, recipient: string, input: ObligationInput): string | undefined {
   switch (stage.anchor) {
-    case 'aware': return input.times.awareAt;
-    case 'detected': return input.times.detectedAt;
-    case 'high-risk-determined': return input.highRiskDeterminedAt;
-    case 'significance-determined': return undefined;
+    case 'aware':
+      return input.times.awareAt;
+    case 'detected':
+      return input.times.detectedAt;
+    case 'high-risk-determined':
+      return input.highRiskDeterminedAt;
+    case 'significance-determined':
+      return undefined;
     case 'previous-filing': {
       const prev = rule.stages[index - 1];
       const key = prev && obligationKey(rule.id, recipient, prev.stage);
@@ -117,10 +130,22 @@ export function generateObligations(pack: RulePack, input: ObligationInput): { s
         const hours = stage.hours ?? (stage.hoursFrom === 'contract' ? t.hours : undefined);
         const targetHours = target(input.answers, rule.id, stage.stage);
         const template: ObligationTemplate = {
-          ruleId: rule.id, title: rule.title, pack: rule.pack, law: law.replace(/\{(\w+)\}/g, (_m, k: string) => t.vars[k] ?? ''),
-          duty: rule.duty, confirmation: rule.confirmation, confirmationNote: rule.confirmationNote, sources: rule.sources, checked: rule.checked,
-          stage: stage.stage, wording: stage.wording, lateNeedsReasons: stage.lateNeedsReasons, requiredWhen: rule.required, unknown,
-          exceptions: rule.exceptions, rulePackVersion: pack.version,
+          ruleId: rule.id,
+          title: rule.title,
+          pack: rule.pack,
+          law: law.replace(/\{(\w+)\}/g, (_m, k: string) => t.vars[k] ?? ''),
+          duty: rule.duty,
+          confirmation: rule.confirmation,
+          confirmationNote: rule.confirmationNote,
+          sources: rule.sources,
+          checked: rule.checked,
+          stage: stage.stage,
+          wording: stage.wording,
+          lateNeedsReasons: stage.lateNeedsReasons,
+          requiredWhen: rule.required,
+          unknown,
+          exceptions: rule.exceptions,
+          rulePackVersion: pack.version,
         };
         specs.push({
           key: obligationKey(rule.id, t.recipient, stage.stage),

@@ -17,7 +17,35 @@ const has = (list: string[] | undefined, x: string): Tri => (list === undefined 
 const and = (...v: Tri[]): Tri => (v.includes(false) ? false : v.includes(undefined) ? undefined : true);
 const or = (...v: Tri[]): Tri => (v.includes(true) ? true : v.includes(undefined) ? undefined : false);
 
-export const EU_STATES = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
+export const EU_STATES = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+];
 
 function subjectsIn(c: RuleContext, codes: string[]): Tri {
   const j = c.assessment?.jurisdictions;
@@ -34,7 +62,15 @@ export const PREDICATES: Record<string, Predicate> = {
   'controller-je': (c) => and(controller(c), has(c.answers.firm?.establishments, 'JE')),
   'controller-gg': (c) => and(controller(c), or(has(c.answers.firm?.establishments, 'GG'), has(c.answers.firm?.gdprScope, 'GG'))),
   'uk-gdpr': (c) => and(controller(c), or(has(c.answers.firm?.establishments, 'UK'), has(c.answers.firm?.gdprScope, 'UK')), subjectsIn(c, ['GB'])),
-  'eu-gdpr': (c) => and(controller(c), or(c.answers.firm?.establishments?.some((e) => EU_STATES.includes(e)), has(c.answers.firm?.gdprScope, 'EU')), subjectsIn(c, EU_STATES)),
+  'eu-gdpr': (c) =>
+    and(
+      controller(c),
+      or(
+        c.answers.firm?.establishments?.some((e) => EU_STATES.includes(e)),
+        has(c.answers.firm?.gdprScope, 'EU'),
+      ),
+      subjectsIn(c, EU_STATES),
+    ),
   processor: (c) => has(c.answers.firm?.role, 'processor'),
   'guernsey-law': (c) => or(has(c.answers.firm?.establishments, 'GG'), has(c.answers.firm?.gdprScope, 'GG')),
   'contract-notice': (c) => (c.answers.firm?.processorFor === undefined ? undefined : c.answers.firm.processorFor.some((p) => p.noticeHours !== undefined)),
@@ -47,8 +83,10 @@ export const PREDICATES: Record<string, Predicate> = {
   },
   'jfsc-impact': (c) => {
     if (c.answers.firm?.jfscImpact !== undefined) return c.answers.firm.jfscImpact;
-    const clientData = c.assessment?.datasets.some((d) => d.subjects.some((s) => s === 'clients' || s === 'beneficial-owners') &&
-      (d.access === 'exported' || d.access === 'read' || d.access === 'reachable'));
+    const clientData = c.assessment?.datasets.some(
+      (d) =>
+        d.subjects.some((s) => s === 'clients' || s === 'beneficial-owners') && (d.access === 'exported' || d.access === 'read' || d.access === 'reachable'),
+    );
     return clientData ? true : undefined;
   },
   'gfsc-licensee': (c) => {
@@ -63,7 +101,7 @@ export const PREDICATES: Record<string, Predicate> = {
 /** What a person must answer for a predicate that is still undefined. */
 export const PREDICATE_NEEDS: Record<string, string> = {
   'personal-data': 'describe the data the reached systems held (answers: datasets)',
-  'controller-je': "say whether the firm is a controller (firm.role) and where it is established (firm.establishments)",
+  'controller-je': 'say whether the firm is a controller (firm.role) and where it is established (firm.establishments)',
   'controller-gg': 'say whether the firm is a controller and whether Guernsey law reaches it (firm.establishments or firm.gdprScope: [GG])',
   'uk-gdpr': 'say whether UK GDPR reaches the firm (firm.gdprScope) and where the people live (datasets[].jurisdictions)',
   'eu-gdpr': 'say whether EU GDPR reaches the firm (firm.gdprScope) and where the people live (datasets[].jurisdictions)',
@@ -73,7 +111,7 @@ export const PREDICATE_NEEDS: Record<string, string> = {
   risk: 'make the breach assessment (exir assess)',
   'high-risk': 'make the breach assessment (exir assess)',
   'jfsc-registered-person': 'say whether the firm is a JFSC registered person (firm.jfsc)',
-  'jfsc-impact': 'say whether the incident might affect the registration or the clients\' interests (firm.jfscImpact)',
+  'jfsc-impact': "say whether the incident might affect the registration or the clients' interests (firm.jfscImpact)",
   'gfsc-licensee': 'say whether the firm holds a GFSC licence (firm.gfscLicensee)',
   'gfsc-significant': 'say whether the event caused significant data loss, service disruption or financial impact (firm.gfscSignificant)',
 };

@@ -56,7 +56,14 @@ export function parseQuestions(source: string, where: string, known?: Set<string
             ids.add(id);
             const answer = text(q.answer, `${qa}.answer`);
             if (known && !answer.startsWith('narrative.') && !known.has(answer)) throw new Error(`${qa}.answer: no resolver "${answer}"`);
-            return { id, label: text(q.label, `${qa}.label`), answer, needed: text(q.needed ?? '', `${qa}.needed`, true), source: text(q.source, `${qa}.source`), atSigning: q.atSigning === true };
+            return {
+              id,
+              label: text(q.label, `${qa}.label`),
+              answer,
+              needed: text(q.needed ?? '', `${qa}.needed`, true),
+              source: text(q.source, `${qa}.source`),
+              atSigning: q.atSigning === true,
+            };
           }),
         };
       }),

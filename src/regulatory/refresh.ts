@@ -39,12 +39,21 @@ export function assessFacts(facts: CaseFacts, answers: BreachAnswers, now: strin
 }
 
 /** Assesses the case on the earlier answers with the new ones laid over them, and stores the new version. */
-export async function assessCase(store: CaseStore, ref: string, newAnswers: BreachAnswers, now: string): Promise<{ stored: StoredAssessment; result: BreachAssessment; answers: BreachAnswers }> {
+export async function assessCase(
+  store: CaseStore,
+  ref: string,
+  newAnswers: BreachAnswers,
+  now: string,
+): Promise<{ stored: StoredAssessment; result: BreachAssessment; answers: BreachAnswers }> {
   const facts = await gatherFacts(store, ref);
   const answers = mergeAnswers(latestAssessment(facts.assessments)?.answers ?? {}, newAnswers);
   const result = assessFacts(facts, answers, now);
   const stored = await store.recordAssessment(ref, {
-    answers, result, ...(result.conclusion ? { conclusion: result.conclusion } : {}), ...(result.level ? { level: result.level } : {}), assessedAt: now,
+    answers,
+    result,
+    ...(result.conclusion ? { conclusion: result.conclusion } : {}),
+    ...(result.level ? { level: result.level } : {}),
+    assessedAt: now,
   });
   return { stored, result: { ...result, assessedAt: stored.assessedAt }, answers };
 }

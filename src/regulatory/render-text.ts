@@ -13,7 +13,11 @@ function pad(s: string, n: number): string {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -21,12 +25,18 @@ export function renderClocks(items: { caseRef: string; clock: Clock }[], tz: str
   if (items.length === 0) return 'No obligations (make the assessment first: exir assess CASE).\n';
   const header = [...(withCase ? ['Case'] : []), 'Ref', 'Recipient', 'Stage', 'Due (or firm target)', 'Left', 'State'];
   const rows = items.map(({ caseRef, clock: k }) => [
-    ...(withCase ? [safeText(caseRef)] : []), safeText(k.name), safeText(k.recipient), k.stage,
+    ...(withCase ? [safeText(caseRef)] : []),
+    safeText(k.name),
+    safeText(k.recipient),
+    k.stage,
     k.dueAt ? showTime(k.dueAt, tz, false) : k.targetAt ? `target ${showTime(k.targetAt, tz, false)}` : 'no statutory hours',
     k.leftMs === undefined ? '' : k.leftMs < 0 ? `${showDuration(k.leftMs)} ago` : showDuration(k.leftMs),
     k.state,
   ]);
-  const notes = items.map(({ caseRef, clock: k }) => `  ${withCase ? `${safeText(caseRef)} ` : ''}${safeText(k.name)} ${safeText(k.title)}: ${safeText(k.says)}. Law: ${safeText(k.law)} [${k.confirmation}]`);
+  const notes = items.map(
+    ({ caseRef, clock: k }) =>
+      `  ${withCase ? `${safeText(caseRef)} ` : ''}${safeText(k.name)} ${safeText(k.title)}: ${safeText(k.says)}. Law: ${safeText(k.law)} [${k.confirmation}]`,
+  );
   return `${table(header, rows)}\n${notes.join('\n')}\n`;
 }
 
@@ -35,7 +45,9 @@ export function renderAssessment(version: number, a: BreachAssessment, tz: strin
   if (a.enisa) {
     const e = a.enisa;
     out.push(`  ENISA: SE = DPC ${e.dpc} x EI ${e.ei.value} + CB ${e.cbTotal} = ${e.se} (${e.level})`);
-    out.push(`    DPC base ${e.dpcBase.value}: ${safeText(e.dpcBase.why)}${e.dpcAdjustments.length ? `; adjustments ${e.dpcAdjustments.map((x) => `${x.delta} (${safeText(x.factor)})`).join(', ')}` : ''}`);
+    out.push(
+      `    DPC base ${e.dpcBase.value}: ${safeText(e.dpcBase.why)}${e.dpcAdjustments.length ? `; adjustments ${e.dpcAdjustments.map((x) => `${x.delta} (${safeText(x.factor)})`).join(', ')}` : ''}`,
+    );
     out.push(`    EI ${e.ei.value}: ${safeText(e.ei.why)}`);
     for (const [k, v] of Object.entries(e.cb)) out.push(`    ${k} ${v.value}: ${safeText(v.why)}`);
   } else {

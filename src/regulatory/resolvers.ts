@@ -31,16 +31,14 @@ export function someReasons(reasons: string[], n = 6): string {
   return reasons.length <= n ? reasons.join('; ') : `${reasons.slice(0, n).join('; ')}; and ${reasons.length - n} more (see the assessment)`;
 }
 
-export type Resolved =
-  | { lines: string[]; trace: string[]; open?: string }
-  | { table: { columns: string[]; rows: string[][] }; trace: string[]; open?: string };
+export type Resolved = { lines: string[]; trace: string[]; open?: string } | { table: { columns: string[]; rows: string[][] }; trace: string[]; open?: string };
 
 type Resolver = (c: DraftContext) => Resolved | undefined;
 
 const ACCESS_WORDS: Record<AccessLevel, string> = {
   exported: 'copied out by the attacker (exported)',
   read: 'read by the attacker',
-  reachable: 'within the attacker\'s reach; access cannot be excluded',
+  reachable: "within the attacker's reach; access cannot be excluded",
   'no-evidence-found': 'no evidence of access in the logs held (this does not prove the data was left untouched)',
   'not-established': 'whether it was touched is not yet established',
 };
@@ -92,7 +90,10 @@ function clockLine(c: DraftContext, k: Clock): string {
 }
 
 function datasetAccess(d: DatasetAssessment): string {
-  const numbers = [d.people !== undefined ? `about ${d.people} people` : 'number of people not given', d.records !== undefined ? `about ${d.records} records` : 'number of records not given'];
+  const numbers = [
+    d.people !== undefined ? `about ${d.people} people` : 'number of people not given',
+    d.records !== undefined ? `about ${d.records} records` : 'number of records not given',
+  ];
   return `${d.description} (${d.subjects.map(subjLabel).join(', ') || 'subjects not given'}; ${d.categories.map(catLabel).join(', ') || 'categories not given'}; ${numbers.join(', ')}): ${ACCESS_WORDS[d.access]}`;
 }
 
@@ -118,7 +119,11 @@ function cves(c: DraftContext): string[] {
 function joinParts(parts: (Resolved | undefined)[]): Resolved | undefined {
   const lines: string[] = [];
   const trace: string[] = [];
-  for (const p of parts) if (p && 'lines' in p) { lines.push(...p.lines); trace.push(...p.trace); }
+  for (const p of parts)
+    if (p && 'lines' in p) {
+      lines.push(...p.lines);
+      trace.push(...p.trace);
+    }
   return lines.length === 0 ? undefined : { lines, trace };
 }
 
@@ -128,7 +133,8 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (!k?.name) return undefined;
     const missing = [k.role ? undefined : 'role', k.email ? undefined : 'email', k.phone ? undefined : 'telephone'].filter(Boolean);
     return {
-      lines: [[k.name, k.role, k.email, k.phone].filter(Boolean).join(', ')], trace: [`answers: firm.contact (${av(c)})`],
+      lines: [[k.name, k.role, k.email, k.phone].filter(Boolean).join(', ')],
+      trace: [`answers: firm.contact (${av(c)})`],
       ...(missing.length ? { open: `Add the contact's ${missing.join(', ')} (answers: firm.contact).` } : {}),
     };
   },
@@ -154,30 +160,51 @@ export const RESOLVERS: Record<string, Resolver> = {
     const a = authority(c);
     const initial = authorityClocks(c, 'initial')[0];
     if (initial?.firstFiledAt) {
-      return { lines: [`Follow-up notification (first notification filed ${t(c, initial.firstFiledAt)}${initial.references.length ? `, ${a.short} reference ${initial.references.join(', ')}` : ''})`], trace: [`obligation ${initial.ref} filings`] };
+      return {
+        lines: [
+          `Follow-up notification (first notification filed ${t(c, initial.firstFiledAt)}${initial.references.length ? `, ${a.short} reference ${initial.references.join(', ')}` : ''})`,
+        ],
+        trace: [`obligation ${initial.ref} filings`],
+      };
     }
-    return { lines: ['First notification'], trace: initial ? [`obligation ${initial.ref}: no filing recorded`] : [`no ${a.short} filing recorded in the case`] };
+    return {
+      lines: ['First notification'],
+      trace: initial ? [`obligation ${initial.ref}: no filing recorded`] : [`no ${a.short} filing recorded in the case`],
+    };
   },
   'joic.previousReference': (c) => {
     const a = authority(c);
     const refs = authorityClocks(c).flatMap((k) => k.references);
-    return refs.length ? { lines: [[...new Set(refs)].join(', ')], trace: [`filings of the ${a.short} obligations`] } : { lines: ['None: this is the first notification'], trace: [`no ${a.short} filing recorded in the case`] };
+    return refs.length
+      ? { lines: [[...new Set(refs)].join(', ')], trace: [`filings of the ${a.short} obligations`] }
+      : { lines: ['None: this is the first notification'], trace: [`no ${a.short} filing recorded in the case`] };
   },
   'data.jurisdictions': (c) => {
     const j = result(c)?.jurisdictions ?? {};
     const entries = Object.entries(j);
     if (entries.length === 0) return undefined;
-    return { lines: [entries.map(([k, n]) => `${k}: ${n === null ? 'number not known' : `about ${n}`}`).join('; ')], trace: [`answers: datasets[].jurisdictions (${av(c)})`] };
+    return {
+      lines: [entries.map(([k, n]) => `${k}: ${n === null ? 'number not known' : `about ${n}`}`).join('; ')],
+      trace: [`answers: datasets[].jurisdictions (${av(c)})`],
+    };
   },
   'obligations.others': (c) => {
     const a = authority(c);
     if (c.obligations.length === 0) return undefined;
     // Authorities only (not the people, not clients), first notifications, said as a regulator reads them.
-    const authorityRules = new Set(c.obligations.filter((o) => ['joic', 'jfsc'].includes(String((o.template as { pack?: unknown }).pack))).map((o) => o.ruleId));
-    const others = c.clocks.filter((k) => authorityRules.has(k.ruleId) && k.stage === 'initial' && k.state !== 'withdrawn' &&
-      !(k.ruleId === a.ruleId && (c.authority === undefined || k.recipient === a.recipient)));
+    const authorityRules = new Set(
+      c.obligations.filter((o) => ['joic', 'jfsc'].includes(String((o.template as { pack?: unknown }).pack))).map((o) => o.ruleId),
+    );
+    const others = c.clocks.filter(
+      (k) =>
+        authorityRules.has(k.ruleId) &&
+        k.stage === 'initial' &&
+        k.state !== 'withdrawn' &&
+        !(k.ruleId === a.ruleId && (c.authority === undefined || k.recipient === a.recipient)),
+    );
     const plain = (k: Clock): string => {
-      if (k.firstFiledAt) return `${k.recipient}: notified ${t(c, k.firstFiledAt)}${k.references.length ? ` (their reference ${k.references.join(', ')})` : ''}`;
+      if (k.firstFiledAt)
+        return `${k.recipient}: notified ${t(c, k.firstFiledAt)}${k.references.length ? ` (their reference ${k.references.join(', ')})` : ''}`;
       if (k.state === 'not-required') return `${k.recipient}: not notified; our assessment does not make it a duty`;
       if (k.state === 'exception') return `${k.recipient}: not notified; an exception in the law applies`;
       if (k.state === 'to-confirm' || k.state === 'decision-needed') return `${k.recipient}: whether to notify is under consideration`;
@@ -188,56 +215,86 @@ export const RESOLVERS: Record<string, Resolver> = {
       trace: others.length ? others.map((k) => `obligation ${k.ref} (${k.state})`) : ['obligations (rule pack): no other authority on the answers given'],
     };
   },
-  'obligations.all': (c) => (c.obligations.length === 0 ? undefined : { lines: c.clocks.map((k) => clockLine(c, k)), trace: ['obligations (rule pack) and their filings'] }),
-  'obligations.table': (c) => (c.obligations.length === 0 ? undefined : {
-    table: {
-      columns: ['Ref', 'Recipient', 'Stage', 'Due (or firm target)', 'State', 'Law [confirmation]'],
-      rows: c.clocks.map((k) => [k.ref, k.recipient, k.stage, k.dueAt ? t(c, k.dueAt) : k.targetAt ? `target ${t(c, k.targetAt)}` : 'no statutory hours', `${k.state}: ${k.says}`, `${k.law} [${k.confirmation}]`]),
-    },
-    trace: ['obligations (rule pack) and their filings'],
-  }),
+  'obligations.all': (c) =>
+    c.obligations.length === 0 ? undefined : { lines: c.clocks.map((k) => clockLine(c, k)), trace: ['obligations (rule pack) and their filings'] },
+  'obligations.table': (c) =>
+    c.obligations.length === 0
+      ? undefined
+      : {
+          table: {
+            columns: ['Ref', 'Recipient', 'Stage', 'Due (or firm target)', 'State', 'Law [confirmation]'],
+            rows: c.clocks.map((k) => [
+              k.ref,
+              k.recipient,
+              k.stage,
+              k.dueAt ? t(c, k.dueAt) : k.targetAt ? `target ${t(c, k.targetAt)}` : 'no statutory hours',
+              `${k.state}: ${k.says}`,
+              `${k.law} [${k.confirmation}]`,
+            ]),
+          },
+          trace: ['obligations (rule pack) and their filings'],
+        },
   'case.whatHappened': (c) => {
     const v = verdictLines(c);
     const scanned = c.facts.story.servers.some((s) => s.verdict !== undefined);
     const list = cves(c);
     const parts: (Resolved | undefined)[] = [narrative(c, 'whatHappened')];
     if (scanned) {
-      parts.push({ lines: [`Microsoft Exchange server(s) ${c.facts.story.servers.map((s) => s.name).join(', ')}; the evidence shows:`, ...v.lines], trace: v.trace });
-      if (list.length) parts.push({ lines: [`Vulnerabilities the findings point to: ${list.join(', ')}.`], trace: ['findings: CVEs named by the matched rules'] });
+      parts.push({
+        lines: [`Microsoft Exchange server(s) ${c.facts.story.servers.map((s) => s.name).join(', ')}; the evidence shows:`, ...v.lines],
+        trace: v.trace,
+      });
+      if (list.length)
+        parts.push({ lines: [`Vulnerabilities the findings point to: ${list.join(', ')}.`], trace: ['findings: CVEs named by the matched rules'] });
     }
     return joinParts(parts);
   },
   'case.cyberIncident': (c) => {
     const attacked = c.facts.story.servers.filter((s) => s.verdict !== undefined && s.verdict !== 'clean' && s.verdict !== 'probed');
-    if (attacked.length > 0) return { lines: [`Yes: exploitation of Microsoft Exchange (${attacked.map((s) => `${s.name} ${s.verdict ?? ''}`).join(', ')})`], trace: attacked.map((s) => `scan verdict: ${s.name}`) };
+    if (attacked.length > 0)
+      return {
+        lines: [`Yes: exploitation of Microsoft Exchange (${attacked.map((s) => `${s.name} ${s.verdict ?? ''}`).join(', ')})`],
+        trace: attacked.map((s) => `scan verdict: ${s.name}`),
+      };
     return narrative(c, 'cyberIncident');
   },
   'case.detectedAt': (c) => (c.facts.record.detectedAt ? { lines: [t(c, c.facts.record.detectedAt)], trace: ['case: detected'] } : undefined),
   'case.awareAt': (c) => {
     const r = c.facts.record;
     if (!r.awareAt) return undefined;
-    return { lines: [`${t(c, r.awareAt)}${r.awareReason ? `. Why this differs from detection: ${r.awareReason}` : ''}`], trace: ['case: aware', ...(r.awareReason ? ['case: aware reason'] : [])] };
+    return {
+      lines: [`${t(c, r.awareAt)}${r.awareReason ? `. Why this differs from detection: ${r.awareReason}` : ''}`],
+      trace: ['case: aware', ...(r.awareReason ? ['case: aware reason'] : [])],
+    };
   },
   'case.occurred': (c) => {
     const r = c.facts.record;
     if (!r.occurredFrom && !r.occurredTo) return undefined;
     return {
-      lines: [`From ${r.occurredFrom ? t(c, r.occurredFrom) : 'a start not yet established'} to ${r.occurredTo ? t(c, r.occurredTo) : 'an end not yet established'}`],
-      trace: ['case: occurred from/to'], ...(r.occurredTo ? {} : { open: 'When the exposure ended (exir case set --occurred-to).' }),
+      lines: [
+        `From ${r.occurredFrom ? t(c, r.occurredFrom) : 'a start not yet established'} to ${r.occurredTo ? t(c, r.occurredTo) : 'an end not yet established'}`,
+      ],
+      trace: ['case: occurred from/to'],
+      ...(r.occurredTo ? {} : { open: 'When the exposure ended (exir case set --occurred-to).' }),
     };
   },
   'data.categories': (c) => {
     const ds = result(c)?.datasets ?? [];
     if (ds.length === 0) return undefined;
-    return { lines: ds.map((d) => `${d.description}: ${d.categories.map(catLabel).join('; ') || 'not given'}`), trace: [`answers: datasets[].categories (${av(c)})`] };
+    return {
+      lines: ds.map((d) => `${d.description}: ${d.categories.map(catLabel).join('; ') || 'not given'}`),
+      trace: [`answers: datasets[].categories (${av(c)})`],
+    };
   },
   'data.specialChecklist': (c) => {
     const ds = result(c)?.datasets ?? [];
     if (ds.length === 0) return undefined;
-    const lines = [...vocabulary().categories.values()].filter((k) => k.special).map((k) => {
-      const inSets = ds.filter((d) => d.categories.includes(k.id)).map((d) => d.description);
-      return `${k.label}: ${inSets.length ? `YES (${inSets.join(', ')})` : 'no (not recorded in any dataset)'}`;
-    });
+    const lines = [...vocabulary().categories.values()]
+      .filter((k) => k.special)
+      .map((k) => {
+        const inSets = ds.filter((d) => d.categories.includes(k.id)).map((d) => d.description);
+        return `${k.label}: ${inSets.length ? `YES (${inSets.join(', ')})` : 'no (not recorded in any dataset)'}`;
+      });
     return { lines, trace: [`answers: datasets[].categories (${av(c)})`, 'data/regulatory/data-categories.yml (special categories)'] };
   },
   'data.subjects': (c) => {
@@ -250,8 +307,14 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (!r || r.datasets.length === 0) return undefined;
     const per = r.datasets.map((d) => `${d.description}: ${d.people !== undefined ? `about ${d.people}` : 'not given'}`);
     return {
-      lines: [r.totals.people !== undefined ? `About ${r.totals.people} in all${r.flags.moreThan100People ? ' (more than 100)' : ''}${r.totals.peopleBasis ? `, counting each person once: ${r.totals.peopleBasis}` : ''}` : 'Total not yet known', ...per],
-      trace: [`answers: datasets[].people (${av(c)})`], ...(r.totals.people === undefined ? { open: 'An approximate number of people for every dataset.' } : {}),
+      lines: [
+        r.totals.people !== undefined
+          ? `About ${r.totals.people} in all${r.flags.moreThan100People ? ' (more than 100)' : ''}${r.totals.peopleBasis ? `, counting each person once: ${r.totals.peopleBasis}` : ''}`
+          : 'Total not yet known',
+        ...per,
+      ],
+      trace: [`answers: datasets[].people (${av(c)})`],
+      ...(r.totals.people === undefined ? { open: 'An approximate number of people for every dataset.' } : {}),
     };
   },
   'data.records': (c) => {
@@ -260,7 +323,8 @@ export const RESOLVERS: Record<string, Resolver> = {
     const per = r.datasets.map((d) => `${d.description}: ${d.records !== undefined ? `about ${d.records}` : 'not given'}`);
     return {
       lines: [r.totals.records !== undefined ? `About ${r.totals.records} in all` : 'Total not yet known', ...per],
-      trace: [`answers: datasets[].records (${av(c)})`], ...(r.totals.records === undefined ? { open: 'An approximate number of records for every dataset.' } : {}),
+      trace: [`answers: datasets[].records (${av(c)})`],
+      ...(r.totals.records === undefined ? { open: 'An approximate number of records for every dataset.' } : {}),
     };
   },
   'data.encrypted': (c) => {
@@ -268,8 +332,12 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (ds.length === 0) return undefined;
     const unknown = ds.filter((d) => d.encrypted === undefined);
     return {
-      lines: ds.map((d) => `${d.description}: ${d.encrypted === undefined ? 'not stated' : d.unintelligible ? 'encrypted, key not compromised (unintelligible)' : d.encrypted ? 'encrypted, but the key may be compromised' : 'not encrypted'}`),
-      trace: [`answers: datasets[].encrypted (${av(c)})`], ...(unknown.length ? { open: 'Say for each dataset whether it was encrypted (answers: datasets[].encrypted).' } : {}),
+      lines: ds.map(
+        (d) =>
+          `${d.description}: ${d.encrypted === undefined ? 'not stated' : d.unintelligible ? 'encrypted, key not compromised (unintelligible)' : d.encrypted ? 'encrypted, but the key may be compromised' : 'not encrypted'}`,
+      ),
+      trace: [`answers: datasets[].encrypted (${av(c)})`],
+      ...(unknown.length ? { open: 'Say for each dataset whether it was encrypted (answers: datasets[].encrypted).' } : {}),
     };
   },
   'data.access': (c) => {
@@ -286,10 +354,13 @@ export const RESOLVERS: Record<string, Resolver> = {
       // Log gaps are many and the same for every dataset on a server: counted here, listed once above and in the assessment.
       const gaps = d.accessBasis.filter((b) => b.startsWith('coverage:'));
       for (const b of d.accessBasis) if (!b.startsWith('coverage:')) lines.push(`  basis: ${b}`);
-      if (gaps.length) lines.push(`  basis: ${gaps.length} gap(s) in the logs of its servers during the exploitation window; access in those times cannot be excluded`);
+      if (gaps.length)
+        lines.push(`  basis: ${gaps.length} gap(s) in the logs of its servers during the exploitation window; access in those times cannot be excluded`);
       for (const e of d.evidence.slice(0, 5)) trace.push(`evidence ${e.path}:${e.line}`);
     }
-    const open = r.mailboxesKnown ? undefined : 'Which mailboxes were read or exported is not yet established: scan the evidence with mailbox analysis into the case.';
+    const open = r.mailboxesKnown
+      ? undefined
+      : 'Which mailboxes were read or exported is not yet established: scan the evidence with mailbox analysis into the case.';
     return { lines, trace, ...(open ? { open } : {}) };
   },
   'risk.assessment': (c) => {
@@ -300,7 +371,10 @@ export const RESOLVERS: Record<string, Resolver> = {
     return {
       lines: [
         `Assessment v${c.assessment.version}, ${t(c, r.assessedAt)}. ENISA severity: SE = DPC × EI + CB = ${e.dpc} × ${e.ei.value} + ${e.cbTotal} = ${e.se}, ${e.level}.`,
-        input('DPC base', e.dpcBase) + (e.dpcAdjustments.length ? `; adjusted by ${e.dpcAdjustments.map((a) => `${a.delta > 0 ? '+' : ''}${a.delta} (${a.factor})`).join(', ')} to ${e.dpc}` : ''),
+        input('DPC base', e.dpcBase) +
+          (e.dpcAdjustments.length
+            ? `; adjusted by ${e.dpcAdjustments.map((a) => `${a.delta > 0 ? '+' : ''}${a.delta} (${a.factor})`).join(', ')} to ${e.dpc}`
+            : ''),
         input(`EI (${EI_LABELS[e.ei.value] ?? ''})`, e.ei),
         `CB: ${[input('confidentiality', e.cb.confidentiality), input('integrity', e.cb.integrity), input('availability', e.cb.availability), input('malicious intent', e.cb.malicious)].join('; ')}`,
         ...(r.override ? [`Overridden by the firm to ${r.override.level}: ${r.override.reason}`] : []),
@@ -312,11 +386,18 @@ export const RESOLVERS: Record<string, Resolver> = {
   'subjects.told': (c) => {
     const k = clocksFor(c, 'JE_DPJL_DATA_SUBJECTS')[0];
     const told = narrative(c, 'subjectsTold');
-    if (k?.state === 'filed') return joinParts([{ lines: [`Yes: told ${t(c, k.firstFiledAt)}${k.references.length ? ` (${k.references.join(', ')})` : ''}`], trace: [`obligation ${k.ref} filings`] }, told]);
+    if (k?.state === 'filed')
+      return joinParts([
+        { lines: [`Yes: told ${t(c, k.firstFiledAt)}${k.references.length ? ` (${k.references.join(', ')})` : ''}`], trace: [`obligation ${k.ref} filings`] },
+        told,
+      ]);
     if (told) return told;
     if (k?.state === 'exception') return { lines: [`No: ${k.says}`], trace: [`obligation ${k.ref}`, `case decision ${k.decision ?? ''}`] };
     if (k && (k.state === 'not-required' || k.state === 'decision-needed')) {
-      return { lines: [`Not yet: the assessment (${result(c)?.conclusion ?? 'not made'}) does not find a high risk to the people. ${k.says}`], trace: [`obligation ${k.ref}`, av(c)] };
+      return {
+        lines: [`Not yet: the assessment (${result(c)?.conclusion ?? 'not made'}) does not find a high risk to the people. ${k.says}`],
+        trace: [`obligation ${k.ref}`, av(c)],
+      };
     }
     return undefined;
   },
@@ -326,7 +407,10 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (k.state === 'filed') {
       return k.lateByMs !== undefined
         ? { lines: [k.delayReasons ?? ''], trace: [`obligation ${k.ref}: first filing, delay reasons`] }
-        : { lines: [`Not applicable: first filed ${t(c, k.firstFiledAt)}, within the 72 hours (which ended ${t(c, k.dueAt)})`], trace: [`obligation ${k.ref}`] };
+        : {
+            lines: [`Not applicable: first filed ${t(c, k.firstFiledAt)}, within the 72 hours (which ended ${t(c, k.dueAt)})`],
+            trace: [`obligation ${k.ref}`],
+          };
     }
     if (k.state === 'overdue') return undefined;
     return { lines: [`Not applicable as of ${t(c, c.now)}: the 72 hours end ${t(c, k.dueAt)}`], trace: [`obligation ${k.ref}`, 'case: aware'] };
@@ -335,7 +419,7 @@ export const RESOLVERS: Record<string, Resolver> = {
     lines: [
       '[ ] Supporting evidence is included, or listed in the evidence appendix.',
       '[ ] The Commissioner may share this information to carry out regulatory functions.',
-      '[ ] The information is accurate to the best of the signer\'s knowledge.',
+      "[ ] The information is accurate to the best of the signer's knowledge.",
       '[ ] The Commissioner will store this report and the documents electronically.',
     ],
     trace: ['legacy OIC self-reporting form declarations (regulatory.md §2.6(b))'],
@@ -357,10 +441,18 @@ export const RESOLVERS: Record<string, Resolver> = {
       `${f?.name ?? '[firm legal name]'}${reg ? ` (JFSC registration ${reg})` : ''} notifies the Commission of a cyber incident affecting its Microsoft Exchange email service, which might be expected to affect its registration or be relevant to the interests of its clients.`,
       `The incident was detected ${r.detectedAt ? t(c, r.detectedAt) : '[not yet recorded]'} and the firm became aware of it ${r.awareAt ? t(c, r.awareAt) : '[not yet recorded]'}.`,
       ...(v.lines.length ? [`The evidence examined so far shows: ${v.lines.join(' ')}`] : []),
-      ...(result(c)?.conclusion ? [`Our assessment of the personal data involved concludes "${result(c)?.conclusion ?? ''}"${joic ? `; the JOIC notification stands at: ${joic.state}` : ''}.`] : []),
+      ...(result(c)?.conclusion
+        ? [
+            `Our assessment of the personal data involved concludes "${result(c)?.conclusion ?? ''}"${joic ? `; the JOIC notification stands at: ${joic.state}` : ''}.`,
+          ]
+        : []),
       'Our answers to the questions we expect the Commission to ask follow; we will keep the Commission informed as the investigation proceeds.',
     ];
-    return { lines, trace: [f?.trace ?? 'firm name not recorded', 'case: detected, aware', ...v.trace, ...(joic ? [`obligation ${joic.ref}`] : [])], ...(missing.length ? { open: `Still needed: ${missing.join('; ')}.` } : {}) };
+    return {
+      lines,
+      trace: [f?.trace ?? 'firm name not recorded', 'case: detected, aware', ...v.trace, ...(joic ? [`obligation ${joic.ref}`] : [])],
+      ...(missing.length ? { open: `Still needed: ${missing.join('; ')}.` } : {}),
+    };
   },
   'jfsc.timing': (c) => {
     const r = c.facts.record;
@@ -369,7 +461,8 @@ export const RESOLVERS: Record<string, Resolver> = {
     return {
       lines: [
         `Occurred: ${r.occurredFrom ? t(c, r.occurredFrom) : 'start not established'} to ${r.occurredTo ? t(c, r.occurredTo) : 'end not established'}`,
-        `Detected: ${t(c, r.detectedAt)}`, `Aware: ${t(c, r.awareAt)}${r.awareReason ? ` (${r.awareReason})` : ''}`,
+        `Detected: ${t(c, r.detectedAt)}`,
+        `Aware: ${t(c, r.awareAt)}${r.awareReason ? ` (${r.awareReason})` : ''}`,
         ...(who ? [`How and by whom: ${who}`] : []),
       ],
       trace: ['case: occurred, detected, aware', ...(who ? [`answers: narrative.howDiscovered (${av(c)})`] : [])],
@@ -382,7 +475,10 @@ export const RESOLVERS: Record<string, Resolver> = {
     if (list.length === 0 && !patch) return undefined;
     const rules = [...new Set(c.facts.findings.filter((f) => f.benign === undefined).map((f) => f.title))].slice(0, 8);
     return {
-      lines: [...(list.length ? [`Vulnerabilities: ${list.join(', ')} (from the rules that matched: ${rules.join('; ')})`] : []), ...(patch ? [`Patch status: ${patch}`] : [])],
+      lines: [
+        ...(list.length ? [`Vulnerabilities: ${list.join(', ')} (from the rules that matched: ${rules.join('; ')})`] : []),
+        ...(patch ? [`Patch status: ${patch}`] : []),
+      ],
       trace: [...(list.length ? ['findings: CVEs and rule titles'] : []), ...(patch ? [`answers: narrative.patchStatus (${av(c)})`] : [])],
       ...(patch ? {} : { open: 'Patch status with dates for each server (answers: narrative.patchStatus).' }),
     };
@@ -390,39 +486,72 @@ export const RESOLVERS: Record<string, Resolver> = {
   'jfsc.depth': (c) => {
     if (!c.facts.story.servers.some((s) => s.verdict !== undefined)) return undefined;
     const v = verdictLines(c);
-    const by = Object.entries(c.facts.story.findings.byStage).map(([k, n]) => `${k} ${n}`).join(', ');
+    const by = Object.entries(c.facts.story.findings.byStage)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
     const r = result(c);
     return {
-      lines: [...v.lines, `Findings: ${c.facts.story.findings.total}${by ? ` (${by})` : ''}.`, ...(r?.cannotExcludeAccess ? [`Access beyond what the logs show cannot be excluded: ${someReasons(r.cannotExcludeReasons)}.`] : [])],
+      lines: [
+        ...v.lines,
+        `Findings: ${c.facts.story.findings.total}${by ? ` (${by})` : ''}.`,
+        ...(r?.cannotExcludeAccess ? [`Access beyond what the logs show cannot be excluded: ${someReasons(r.cannotExcludeReasons)}.`] : []),
+      ],
       trace: [...v.trace, 'case findings by stage', ...(r?.cannotExcludeAccess ? [av(c)] : [])],
     };
   },
   'jfsc.containment': (c) => {
     const done = c.facts.actions.filter((a) => a.status === 'done' && /contain|eradicat|recover/i.test(a.phase));
-    const parts = [narrative(c, 'containment'), narrative(c, 'independentValidation'),
-      done.length ? { lines: done.map((a) => `Done: ${a.title} (${a.last ? `${a.last.by}, ${t(c, a.last.at)}` : ''}${a.last?.note ? `: ${a.last.note}` : ''})`), trace: done.map((a) => `case action ${a.key}`) } : undefined];
+    const parts = [
+      narrative(c, 'containment'),
+      narrative(c, 'independentValidation'),
+      done.length
+        ? {
+            lines: done.map((a) => `Done: ${a.title} (${a.last ? `${a.last.by}, ${t(c, a.last.at)}` : ''}${a.last?.note ? `: ${a.last.note}` : ''})`),
+            trace: done.map((a) => `case action ${a.key}`),
+          }
+        : undefined,
+    ];
     const joined = joinParts(parts);
     if (!joined) return undefined;
-    return answers(c).narrative?.independentValidation ? joined : { ...joined, open: 'Who validated containment independently, and how (answers: narrative.independentValidation).' };
+    return answers(c).narrative?.independentValidation
+      ? joined
+      : { ...joined, open: 'Who validated containment independently, and how (answers: narrative.independentValidation).' };
   },
   'jfsc.board': (c) => {
     const approved = c.facts.decisions.filter((d) => d.approvedBy !== undefined && d.supersededBy === undefined);
-    return joinParts([narrative(c, 'boardOversight'),
-      approved.length ? { lines: approved.map((d) => `${d.ref}: ${d.decision}, approved by ${d.approvedBy ?? ''} (${t(c, d.decidedAt)})`), trace: approved.map((d) => `case decision ${d.ref}`) } : undefined]);
+    return joinParts([
+      narrative(c, 'boardOversight'),
+      approved.length
+        ? {
+            lines: approved.map((d) => `${d.ref}: ${d.decision}, approved by ${d.approvedBy ?? ''} (${t(c, d.decidedAt)})`),
+            trace: approved.map((d) => `case decision ${d.ref}`),
+          }
+        : undefined,
+    ]);
   },
   'jfsc.remediation': (c) => {
     const open = c.facts.actions.filter((a) => a.status === 'open' || a.status === 'in-progress' || a.status === 'blocked');
-    const joined = joinParts([narrative(c, 'remediation'),
-      open.length ? { lines: open.map((a) => `Open: ${a.title} [${a.status}]`), trace: open.map((a) => `case action ${a.key}`) } : undefined]);
+    const joined = joinParts([
+      narrative(c, 'remediation'),
+      open.length ? { lines: open.map((a) => `Open: ${a.title} [${a.status}]`), trace: open.map((a) => `case action ${a.key}`) } : undefined,
+    ]);
     if (!joined) return undefined;
-    return answers(c).narrative?.remediation ? joined : { ...joined, open: 'Owners, deadlines and who verifies each remediation step (answers: narrative.remediation).' };
+    return answers(c).narrative?.remediation
+      ? joined
+      : { ...joined, open: 'Owners, deadlines and who verifies each remediation step (answers: narrative.remediation).' };
   },
   'jfsc.aml': (c) => {
     const cdd = (result(c)?.datasets ?? []).filter((d) => d.categories.includes('cdd-aml'));
-    const joined = joinParts([narrative(c, 'amlEffects'),
-      cdd.length ? { lines: cdd.map((d) => `CDD/AML records in ${d.description}: ${ACCESS_WORDS[d.access]}`), trace: [`${av(c)}: datasets with cdd-aml`] } : undefined]);
+    const joined = joinParts([
+      narrative(c, 'amlEffects'),
+      cdd.length
+        ? { lines: cdd.map((d) => `CDD/AML records in ${d.description}: ${ACCESS_WORDS[d.access]}`), trace: [`${av(c)}: datasets with cdd-aml`] }
+        : undefined,
+    ]);
     if (!joined) return undefined;
-    return answers(c).narrative?.amlEffects ? joined : { ...joined, open: 'Whether CDD records were lost or altered, and whether a suspicion report was considered (answers: narrative.amlEffects).' };
+    return answers(c).narrative?.amlEffects
+      ? joined
+      : { ...joined, open: 'Whether CDD records were lost or altered, and whether a suspicion report was considered (answers: narrative.amlEffects).' };
   },
   'letter.whatHappened': (c) => {
     const servers = c.facts.story.servers.filter((s) => s.verdict !== undefined && s.verdict !== 'clean');
@@ -430,7 +559,9 @@ export const RESOLVERS: Record<string, Resolver> = {
     const reached = servers.some((s) => FULL_REACH.has(s.verdict ?? ''));
     const r = c.facts.record;
     return {
-      lines: [`${r.occurredFrom ? `Between ${showTime(r.occurredFrom, c.tz, false)} and ${r.occurredTo ? showTime(r.occurredTo, c.tz, false) : 'the time we found it'}` : 'Recently'}, criminals ${reached ? 'broke into' : 'tried to break into'} our email system through a weakness in the Microsoft Exchange software it runs on. We found this on ${showTime(r.detectedAt ?? r.awareAt, c.tz, false)}.`],
+      lines: [
+        `${r.occurredFrom ? `Between ${showTime(r.occurredFrom, c.tz, false)} and ${r.occurredTo ? showTime(r.occurredTo, c.tz, false) : 'the time we found it'}` : 'Recently'}, criminals ${reached ? 'broke into' : 'tried to break into'} our email system through a weakness in the Microsoft Exchange software it runs on. We found this on ${showTime(r.detectedAt ?? r.awareAt, c.tz, false)}.`,
+      ],
       trace: servers.map((s) => `scan verdict: ${s.name}`).concat(['case: occurred, detected']),
     };
   },
@@ -439,16 +570,31 @@ export const RESOLVERS: Record<string, Resolver> = {
     const ds = c.audience?.datasets ?? r?.datasets ?? [];
     if (!r || ds.length === 0) return undefined;
     const cats = [...new Set(ds.flatMap((d) => d.categories))].map(catLabel);
-    const worst = ds.some((d) => d.access === 'exported') ? 'We know that some of it was copied out.'
-      : ds.some((d) => d.access === 'read') ? 'We know that some of it was read.'
-        : ds.some((d) => d.cannotExcludeAccess) ? 'We cannot rule out that it was read or copied.' : 'We do not yet know whether it was read or copied.';
+    const worst = ds.some((d) => d.access === 'exported')
+      ? 'We know that some of it was copied out.'
+      : ds.some((d) => d.access === 'read')
+        ? 'We know that some of it was read.'
+        : ds.some((d) => d.cannotExcludeAccess)
+          ? 'We cannot rule out that it was read or copied.'
+          : 'We do not yet know whether it was read or copied.';
     // A letter speaks of its own readers' consequences; the case-wide text only where there is one letter.
     const own = ds.flatMap((d) => (d.consequences ? [d.consequences] : []));
-    const cons = own.length ? [...new Set(own)].join(' ') : c.audience === undefined || c.audience.datasets.length === r.datasets.length ? answers(c).narrative?.consequences : undefined;
+    const cons = own.length
+      ? [...new Set(own)].join(' ')
+      : c.audience === undefined || c.audience.datasets.length === r.datasets.length
+        ? answers(c).narrative?.consequences
+        : undefined;
     return {
       lines: [`The emails and records we hold about you include: ${cats.join('; ')}. ${worst}`, ...(cons ? [cons] : [])],
-      trace: [`${av(c)}: ${c.audience ? `datasets ${c.audience.datasets.map((d) => d.id).join(', ')}` : 'datasets[]'}: categories, access`, ...(cons ? [own.length ? `answers: datasets[].consequences (${av(c)})` : `answers: narrative.consequences (${av(c)})`] : [])],
-      ...(cons ? {} : { open: 'What this could mean for these people, in plain words (answers: datasets[].consequences, or narrative.consequences where one letter goes to everyone).' }),
+      trace: [
+        `${av(c)}: ${c.audience ? `datasets ${c.audience.datasets.map((d) => d.id).join(', ')}` : 'datasets[]'}: categories, access`,
+        ...(cons ? [own.length ? `answers: datasets[].consequences (${av(c)})` : `answers: narrative.consequences (${av(c)})`] : []),
+      ],
+      ...(cons
+        ? {}
+        : {
+            open: 'What this could mean for these people, in plain words (answers: datasets[].consequences, or narrative.consequences where one letter goes to everyone).',
+          }),
     };
   },
   'letter.whatToDo': (c) => ({
@@ -457,27 +603,44 @@ export const RESOLVERS: Record<string, Resolver> = {
       'If a message from us asks for anything unusual, call us on the number you already have for us, not a number in the message.',
       'Watch your bank and card statements, and tell your bank at once about anything you do not recognise.',
       ...((c.audience?.categories ?? (result(c)?.datasets ?? []).flatMap((d) => d.categories)).includes('identity-documents')
-        ? ['Copies of identity documents were among this data. Watch for accounts, loans or cards opened in your name, and tell the lender and the police at once if you see one.'] : []),
+        ? [
+            'Copies of identity documents were among this data. Watch for accounts, loans or cards opened in your name, and tell the lender and the police at once if you see one.',
+          ]
+        : []),
       'Report any scam to the States of Jersey Police (scams500@police.je), or in the UK to Action Fraud (0300 123 2040).',
       ...(answers(c).narrative?.subjectAdvice ? [answers(c).narrative?.subjectAdvice ?? ''] : []),
     ],
-    trace: ['JOIC phishing guidance, September 2019 (regulatory.md §2.7)', ...(answers(c).narrative?.subjectAdvice ? [`answers: narrative.subjectAdvice (${av(c)})`] : [])],
+    trace: [
+      'JOIC phishing guidance, September 2019 (regulatory.md §2.7)',
+      ...(answers(c).narrative?.subjectAdvice ? [`answers: narrative.subjectAdvice (${av(c)})`] : []),
+    ],
   }),
   'letter.contact': (c) => {
     const n = narrative(c, 'subjectContact');
     if (n) return n;
     const k = answers(c).firm?.contact;
-    return k?.name ? { lines: [`If you have any questions, please contact ${[k.name, k.role, k.email, k.phone].filter(Boolean).join(', ')}.`], trace: [`answers: firm.contact (${av(c)})`] } : undefined;
+    return k?.name
+      ? {
+          lines: [`If you have any questions, please contact ${[k.name, k.role, k.email, k.phone].filter(Boolean).join(', ')}.`],
+          trace: [`answers: firm.contact (${av(c)})`],
+        }
+      : undefined;
   },
   'letter.rights': (c) => {
     // The authority of the firm's home and of each place the letter's readers live, named as it calls itself.
     const ds = c.audience?.datasets ?? result(c)?.datasets ?? [];
     const places = [...(answers(c).firm?.establishments ?? []).map((e) => (e === 'UK' ? 'GB' : e)), ...ds.flatMap((d) => Object.keys(d.jurisdictions))];
     const codes = [...new Set(places)].filter((k) => ['JE', 'GG', 'GB'].includes(k) || EU_STATES.includes(k));
-    const list = codes.flatMap((k) => { const a = authorities().get(k); return a ? [a] : []; });
+    const list = codes.flatMap((k) => {
+      const a = authorities().get(k);
+      return a ? [a] : [];
+    });
     if (list.length === 0) return undefined;
     return {
-      lines: ['If you are unhappy with how we have handled your information, you have the right to complain to the data protection authority:', ...list.map((a) => `${a.name}, ${a.site}`)],
+      lines: [
+        'If you are unhappy with how we have handled your information, you have the right to complain to the data protection authority:',
+        ...list.map((a) => `${a.name}, ${a.site}`),
+      ],
       trace: [`answers: firm.establishments, datasets[].jurisdictions (${av(c)})`, 'data/regulatory/authorities.yml'],
     };
   },
@@ -492,38 +655,69 @@ export const RESOLVERS: Record<string, Resolver> = {
     const v = verdictLines(c);
     const r = result(c);
     return {
-      lines: [...v.lines, `Findings: ${c.facts.story.findings.total}; evidence items: ${c.facts.story.evidence.items}.`,
-        ...(r?.cannotExcludeAccess ? ['Access to the data on these servers cannot be excluded.'] : [])],
+      lines: [
+        ...v.lines,
+        `Findings: ${c.facts.story.findings.total}; evidence items: ${c.facts.story.evidence.items}.`,
+        ...(r?.cannotExcludeAccess ? ['Access to the data on these servers cannot be excluded.'] : []),
+      ],
       trace: [...v.trace, 'case scans and evidence register', ...(r ? [av(c)] : [])],
     };
   },
   'board.decisionsNeeded': (c) => {
-    const needs = c.clocks.filter((k) => ['decision-needed', 'to-confirm', 'overdue'].includes(k.state)).map((k) => `${k.ref} ${k.title} (${k.recipient}, ${k.stage}): ${k.says}`);
+    const needs = c.clocks
+      .filter((k) => ['decision-needed', 'to-confirm', 'overdue'].includes(k.state))
+      .map((k) => `${k.ref} ${k.title} (${k.recipient}, ${k.stage}): ${k.says}`);
     const open = (result(c)?.open ?? []).map((q) => `Open question: ${q.question}`);
     if (!c.assessment) needs.push('Make the breach assessment (exir assess).');
     const lines = [...needs, ...open];
-    return { lines: lines.length ? lines : ['None at present'], trace: ['obligations (clock states)', c.assessment ? `${av(c)}: open questions` : 'no assessment'] };
+    return {
+      lines: lines.length ? lines : ['None at present'],
+      trace: ['obligations (clock states)', c.assessment ? `${av(c)}: open questions` : 'no assessment'],
+    };
   },
   'case.decisions': (c) => {
     const live = c.facts.decisions.filter((d) => d.supersededBy === undefined);
     return {
-      lines: live.length ? live.map((d) => `${d.ref} [${d.kind}] ${d.decision}: ${d.rationale} (by ${d.decidedBy}${d.approvedBy ? `, approved by ${d.approvedBy}` : ''}, ${t(c, d.decidedAt)}${d.evidence.length ? `; evidence ${d.evidence.join(', ')}` : ''})`) : ['No decisions recorded yet'],
+      lines: live.length
+        ? live.map(
+            (d) =>
+              `${d.ref} [${d.kind}] ${d.decision}: ${d.rationale} (by ${d.decidedBy}${d.approvedBy ? `, approved by ${d.approvedBy}` : ''}, ${t(c, d.decidedAt)}${d.evidence.length ? `; evidence ${d.evidence.join(', ')}` : ''})`,
+          )
+        : ['No decisions recorded yet'],
       trace: live.length ? live.map((d) => `case decision ${d.ref}`) : ['case decisions: none'],
     };
   },
   'case.openActions': (c) => {
     const open = c.facts.actions.filter((a) => a.status === 'open' || a.status === 'in-progress' || a.status === 'blocked');
-    return { lines: open.length ? open.map((a) => `${a.key}: ${a.title} [${a.status}]`) : ['None open'], trace: open.length ? open.map((a) => `case action ${a.key}`) : ['case actions: none open'] };
+    return {
+      lines: open.length ? open.map((a) => `${a.key}: ${a.title} [${a.status}]`) : ['None open'],
+      trace: open.length ? open.map((a) => `case action ${a.key}`) : ['case actions: none open'],
+    };
   },
-  'case.ref': (c) => ({ lines: [`${c.facts.record.ref}: ${c.facts.record.title} [${c.facts.record.status}], opened ${t(c, c.facts.record.createdAt)}`], trace: ['case record'] }),
+  'case.ref': (c) => ({
+    lines: [`${c.facts.record.ref}: ${c.facts.record.title} [${c.facts.record.status}], opened ${t(c, c.facts.record.createdAt)}`],
+    trace: ['case record'],
+  }),
   'register.dates': (c) => {
     const r = c.facts.record;
     if (!r.detectedAt && !r.awareAt && !r.occurredFrom) return undefined;
-    return { lines: [`Occurred ${r.occurredFrom ? t(c, r.occurredFrom) : 'start not established'} to ${r.occurredTo ? t(c, r.occurredTo) : 'end not established'}; detected ${t(c, r.detectedAt)}; aware ${t(c, r.awareAt)}`], trace: ['case: occurred, detected, aware'] };
+    return {
+      lines: [
+        `Occurred ${r.occurredFrom ? t(c, r.occurredFrom) : 'start not established'} to ${r.occurredTo ? t(c, r.occurredTo) : 'end not established'}; detected ${t(c, r.detectedAt)}; aware ${t(c, r.awareAt)}`,
+      ],
+      trace: ['case: occurred, detected, aware'],
+    };
   },
   'register.decision': (c) => {
     const d = [...c.facts.decisions].reverse().find((x) => x.kind === 'notify' && x.supersededBy === undefined);
-    return d ? { lines: [`${d.ref}: ${d.decision}. Why: ${d.rationale}. Decided by ${d.decidedBy}${d.approvedBy ? `, approved by ${d.approvedBy}` : ''}, ${t(c, d.decidedAt)}${d.evidence.length ? `; evidence ${d.evidence.join(', ')}` : ''}.`], trace: [`case decision ${d.ref}`] } : undefined;
+    return d
+      ? {
+          lines: [
+            `${d.ref}: ${d.decision}. Why: ${d.rationale}. Decided by ${d.decidedBy}${d.approvedBy ? `, approved by ${d.approvedBy}` : ''}, ${t(c, d.decidedAt)}${d.evidence.length ? `; evidence ${d.evidence.join(', ')}` : ''}.`,
+          ],
+          trace: [`case decision ${d.ref}`],
+        }
+      : undefined;
   },
 };
 

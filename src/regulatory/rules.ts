@@ -111,7 +111,8 @@ function exceptions(v: unknown, at: string): RuleException[] {
   return v.map((raw, i): RuleException => {
     const e = (raw ?? {}) as Obj;
     return {
-      ground: oneOf(e.ground, EXCEPTION_GROUNDS, `${at}[${i}].ground`), law: text(e.law, `${at}[${i}].law`),
+      ground: oneOf(e.ground, EXCEPTION_GROUNDS, `${at}[${i}].ground`),
+      law: text(e.law, `${at}[${i}].law`),
       confirmation: oneOf(e.confirmation, ['C', 'P', 'G', 'I'] as const, `${at}[${i}].confirmation`),
       then: e.then === undefined ? undefined : text(e.then, `${at}[${i}].then`),
     };
@@ -138,23 +139,45 @@ export function parseRulePack(source: string, where: string): RulePack {
       const anchor = oneOf(s.anchor, ANCHORS, `${sat}.anchor`);
       if (j === 0 && anchor === 'previous-filing') throw new Error(`${sat}.anchor: the first stage has no previous filing`);
       return {
-        stage: oneOf(s.stage, STAGES, `${sat}.stage`), anchor, hours: hours,
+        stage: oneOf(s.stage, STAGES, `${sat}.stage`),
+        anchor,
+        hours: hours,
         hoursFrom: s.hoursFrom === undefined ? undefined : oneOf(s.hoursFrom, ['contract'] as const, `${sat}.hoursFrom`),
-        wording: text(s.wording, `${sat}.wording`), lateNeedsReasons: s.lateNeedsReasons === true,
+        wording: text(s.wording, `${sat}.wording`),
+        lateNeedsReasons: s.lateNeedsReasons === true,
       };
     });
-    const lawByClass = r.lawByClass === undefined ? undefined : Object.fromEntries(Object.entries(r.lawByClass as Obj).map(([k, v]) => [k, text(v, `${at}.lawByClass.${k}`)]));
-    const checked = text(typeof r.checked === 'string' ? r.checked : String(r.checked instanceof Date ? r.checked.toISOString().slice(0, 10) : ''), `${at}.checked`);
+    const lawByClass =
+      r.lawByClass === undefined ? undefined : Object.fromEntries(Object.entries(r.lawByClass as Obj).map(([k, v]) => [k, text(v, `${at}.lawByClass.${k}`)]));
+    const checked = text(
+      typeof r.checked === 'string' ? r.checked : String(r.checked instanceof Date ? r.checked.toISOString().slice(0, 10) : ''),
+      `${at}.checked`,
+    );
     return {
-      id, title: text(r.title, `${at}.title`), recipient: text(r.recipient, `${at}.recipient`), pack: oneOf(r.pack, PACKS, `${at}.pack`),
-      law: text(r.law, `${at}.law`), duty: text(r.duty, `${at}.duty`), confirmation: oneOf(r.confirmation, ['C', 'P', 'G', 'I'] as const, `${at}.confirmation`),
+      id,
+      title: text(r.title, `${at}.title`),
+      recipient: text(r.recipient, `${at}.recipient`),
+      pack: oneOf(r.pack, PACKS, `${at}.pack`),
+      law: text(r.law, `${at}.law`),
+      duty: text(r.duty, `${at}.duty`),
+      confirmation: oneOf(r.confirmation, ['C', 'P', 'G', 'I'] as const, `${at}.confirmation`),
       confirmationNote: r.confirmationNote === undefined ? undefined : text(r.confirmationNote, `${at}.confirmationNote`),
-      sources: Array.isArray(r.sources) ? r.sources.map((s, k) => text(s, `${at}.sources[${k}]`)) : (() => { throw new Error(`${at}.sources: name at least one source`); })(),
-      reference: text(r.reference, `${at}.reference`), checked, inForce: r.inForce !== false,
-      from: r.from === undefined ? undefined : day(r.from, `${at}.from`), to: r.to === undefined ? undefined : day(r.to, `${at}.to`),
-      adopted: r.adopted === undefined ? undefined : day(r.adopted, `${at}.adopted`), lawByClass,
+      sources: Array.isArray(r.sources)
+        ? r.sources.map((s, k) => text(s, `${at}.sources[${k}]`))
+        : (() => {
+            throw new Error(`${at}.sources: name at least one source`);
+          })(),
+      reference: text(r.reference, `${at}.reference`),
+      checked,
+      inForce: r.inForce !== false,
+      from: r.from === undefined ? undefined : day(r.from, `${at}.from`),
+      to: r.to === undefined ? undefined : day(r.to, `${at}.to`),
+      adopted: r.adopted === undefined ? undefined : day(r.adopted, `${at}.adopted`),
+      lawByClass,
       per: r.per === undefined ? undefined : oneOf(r.per, PER, `${at}.per`),
-      applies: names(r.applies, `${at}.applies`), required: names(r.required, `${at}.required`), stages,
+      applies: names(r.applies, `${at}.applies`),
+      required: names(r.required, `${at}.required`),
+      stages,
       exceptions: exceptions(r.exceptions, `${at}.exceptions`),
     };
   });

@@ -21,15 +21,27 @@ after(() => fx.close());
 
 /** What a reader outside the firm must never see in a send copy. */
 export const WORKING_MATERIAL: [string, RegExp][] = [
-  ['provenance', /From: |Question: /], ['open-question boxes', /OPEN QUESTION|STILL OPEN/], ['draft banner', /DRAFT/],
-  ['obligation or decision refs', /\b[OD]\d+\b/], ['confirmation grades', /\[[CPGI]\]/], ['answers-file pointers', /answers:|narrative\./],
-  ['commands', /\bexir [a-z]/], ['rule ids', /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/], ['assessment versions', /assessment v\d/i], ['working notes', /regulatory\.md|data\/regulatory/],
-  ['answer keys', /datasets\[|firm\.[a-z]/], ['raw ISO times', /\d{4}-\d{2}-\d{2}T\d/], ['case ids', /acme\/proxylogon/],
+  ['provenance', /From: |Question: /],
+  ['open-question boxes', /OPEN QUESTION|STILL OPEN/],
+  ['draft banner', /DRAFT/],
+  ['obligation or decision refs', /\b[OD]\d+\b/],
+  ['confirmation grades', /\[[CPGI]\]/],
+  ['answers-file pointers', /answers:|narrative\./],
+  ['commands', /\bexir [a-z]/],
+  ['rule ids', /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/],
+  ['assessment versions', /assessment v\d/i],
+  ['working notes', /regulatory\.md|data\/regulatory/],
+  ['answer keys', /datasets\[|firm\.[a-z]/],
+  ['raw ISO times', /\d{4}-\d{2}-\d{2}T\d/],
+  ['case ids', /acme\/proxylogon/],
 ];
 
 test('the realistic case: every send copy that renders carries none of the working material; the working copy keeps it', () => {
   const sent = drafts.filter((d) => d.open.every((o) => o.atSigning));
-  assert.ok(sent.length >= 5, `expected the letters, board, register and the JOIC and ODPA reports to be sendable; got ${sent.map((d) => d.title).join(' | ')}`);
+  assert.ok(
+    sent.length >= 5,
+    `expected the letters, board, register and the JOIC and ODPA reports to be sendable; got ${sent.map((d) => d.title).join(' | ')}`,
+  );
   assert.ok(sent.some((d) => /ODPA/.test(d.title)) && sent.some((d) => d.pack === 'subjects'));
   for (const d of sent) {
     // What a reader sees: the title, the meta line and every section (the JSON's machine keys, e.g. generatedAt, aside).
@@ -49,7 +61,10 @@ test('the realistic case: every send copy that renders carries none of the worki
 test('the send copy is refused while a required question is open, and names each one; the declarations do not hold it back', () => {
   const jfsc = drafts.find((d) => d.pack === 'jfsc');
   assert.ok(jfsc);
-  assert.throws(() => sendCopy(jfsc), (e: unknown) => e instanceof SendCopyRefused && /J5 Impact on clients/.test(e.message) && /narrative\.clientImpact/.test(e.message));
+  assert.throws(
+    () => sendCopy(jfsc),
+    (e: unknown) => e instanceof SendCopyRefused && /J5 Impact on clients/.test(e.message) && /narrative\.clientImpact/.test(e.message),
+  );
   const joic = drafts.find((d) => d.title === 'Personal data breach report to the JOIC');
   assert.ok(joic && joic.open.some((o) => o.id === 'joic.declarations'));
   const sent = sendCopy(joic);
@@ -59,7 +74,10 @@ test('the send copy is refused while a required question is open, and names each
 });
 
 test('scrub takes out ids, grades and pointers and leaves the sentence readable', () => {
-  assert.equal(scrub('O15 JFSC (the firm\'s supervisor), initial: filed. Law: Codes of Practice, Principle 6 [P]'), 'JFSC (the firm\'s supervisor), initial: filed. Law: Codes of Practice, Principle 6');
+  assert.equal(
+    scrub("O15 JFSC (the firm's supervisor), initial: filed. Law: Codes of Practice, Principle 6 [P]"),
+    "JFSC (the firm's supervisor), initial: filed. Law: Codes of Practice, Principle 6",
+  );
   assert.equal(scrub('Our answers follow (answers: narrative.remediation).'), 'Our answers follow.');
   assert.equal(scrub('Web shell POST [iis-dropzone-page-post-200]'), 'Web shell POST');
 });

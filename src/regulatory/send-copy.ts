@@ -9,8 +9,13 @@ import { contentHash } from './draft.js';
 import { showTime } from './time.js';
 
 export class SendCopyRefused extends Error {
-  constructor(readonly draft: Draft, readonly blocking: OpenItem[]) {
-    super(`the send copy of "${draft.title}" cannot be made while ${blocking.length} question(s) are open: ${blocking.map((o) => `${o.label} (${o.needed})`).join('; ')}`);
+  constructor(
+    readonly draft: Draft,
+    readonly blocking: OpenItem[],
+  ) {
+    super(
+      `the send copy of "${draft.title}" cannot be made while ${blocking.length} question(s) are open: ${blocking.map((o) => `${o.label} (${o.needed})`).join('; ')}`,
+    );
   }
 }
 
@@ -36,7 +41,10 @@ export function scrub(line: string, tz = DEFAULT_ZONE): string {
   // A raw timestamp from the evidence is shown as every other time in the document is.
   let s = line.replace(ISO, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : showTime(iso, tz)));
   for (const [re, to] of SCRUB) s = s.replace(re, to);
-  return s.replace(/\s{2,}/g, ' ').replace(/\s+([.,;:])/g, '$1').trim();
+  return s
+    .replace(/\s{2,}/g, ' ')
+    .replace(/\s+([.,;:])/g, '$1')
+    .trim();
 }
 
 function sendItem(i: DraftItem, tz: string): DraftItem {
@@ -45,8 +53,13 @@ function sendItem(i: DraftItem, tz: string): DraftItem {
   // A leading reference column is the tool's own numbering.
   const drop = i.columns[0] === 'Ref' ? 1 : 0;
   return {
-    ...i, columns: i.columns.slice(drop).map((c) => scrub1(c.replace(/\s*\[confirmation\]/, ''))), rows: i.rows.map((r) => r.slice(drop).map(scrub1)),
-    note: i.note === undefined ? undefined : scrub1(i.note.replace(/ are in the JSON draft/, ' are held on file')), open: undefined, trace: [], source: '',
+    ...i,
+    columns: i.columns.slice(drop).map((c) => scrub1(c.replace(/\s*\[confirmation\]/, ''))),
+    rows: i.rows.map((r) => r.slice(drop).map(scrub1)),
+    note: i.note === undefined ? undefined : scrub1(i.note.replace(/ are in the JSON draft/, ' are held on file')),
+    open: undefined,
+    trace: [],
+    source: '',
   };
 }
 
@@ -60,5 +73,14 @@ export function sendCopy(d: Draft): Draft {
   if (blocking.length) throw new SendCopyRefused(d, blocking);
   const sections = d.sections.map((s) => ({ ...s, items: s.items.map((i) => sendItem(i, d.timeZone)) }));
   // The send copy's stamp names the firm's case reference only as the hash's subject: no internal id is printed.
-  return { ...d, copy: 'send', basis: '', caveats: [], open: [], caseRef: '', sections, stamp: { ...d.stamp, caseRef: '', contentHash: contentHash({ title: d.title, sections }) } };
+  return {
+    ...d,
+    copy: 'send',
+    basis: '',
+    caveats: [],
+    open: [],
+    caseRef: '',
+    sections,
+    stamp: { ...d.stamp, caseRef: '', contentHash: contentHash({ title: d.title, sections }) },
+  };
 }

@@ -18,8 +18,15 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: tz, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+      timeZone: tz,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
     });
     formatters.set(tz, f);
   }
@@ -31,7 +38,12 @@ export function localParts(iso: string, tz = DEFAULT_ZONE): { date: string; time
   const parts = formatter(tz).formatToParts(new Date(iso));
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   // The month as a number: ICU's short English name for September is 'Sept' in some versions, 'Sep' in others.
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}`, weekday: get('weekday'), zone: zoneAbbreviation(iso, tz) };
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    time: `${get('hour')}:${get('minute')}`,
+    weekday: get('weekday'),
+    zone: zoneAbbreviation(iso, tz),
+  };
 }
 
 /** `Mon 29 Mar 2021 10:00 BST`; the UTC time follows when the zone is not UTC. */

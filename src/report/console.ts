@@ -23,12 +23,12 @@ function findingLine(f: Finding): string {
   const cves = f.cves.length ? ` [${f.cves.join(', ')}]` : '';
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
-  const repeats = f.repeats
-    ? pc.dim(` and ${f.repeats.count - 1} more like it, ${when(f.repeats.firstTime)} to ${when(f.repeats.lastTime)}`)
-    : '';
-  return `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n`
-    + (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '')
-    + `      ${pc.dim(place(f))}${repeats}\n`;
+  const repeats = f.repeats ? pc.dim(` and ${f.repeats.count - 1} more like it, ${when(f.repeats.firstTime)} to ${when(f.repeats.lastTime)}`) : '';
+  return (
+    `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n` +
+    (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '') +
+    `      ${pc.dim(place(f))}${repeats}\n`
+  );
 }
 
 /** Where to look: a log's file and line; a file on disk's line and byte offset, or the file itself. */
@@ -56,44 +56,67 @@ function topFindings(findings: Finding[], limit: number): Finding[] {
 }
 
 function sessionLines(sessions: Session[]): string {
-  return sessions.map((s) => {
-    const shells = s.webShells.length ? `; web shell ${safeText(s.webShells.join(', '))}` : '';
-    return `    ${s.id}: ${safeText(s.attackerIps.join(', ') || 'no client IP')} from ${when(s.firstTime)} to ${when(s.lastTime)}; `
-      + `reached ${s.stages[s.stages.length - 1] ?? 'nothing'}; ${s.findings} finding(s), ${s.entries.length - s.findings} other record(s)${shells}\n`;
-  }).join('');
+  return sessions
+    .map((s) => {
+      const shells = s.webShells.length ? `; web shell ${safeText(s.webShells.join(', '))}` : '';
+      return (
+        `    ${s.id}: ${safeText(s.attackerIps.join(', ') || 'no client IP')} from ${when(s.firstTime)} to ${when(s.lastTime)}; ` +
+        `reached ${s.stages[s.stages.length - 1] ?? 'nothing'}; ${s.findings} finding(s), ${s.entries.length - s.findings} other record(s)${shells}\n`
+      );
+    })
+    .join('');
 }
 
 const SHELL_SOURCE: Record<WebShellSource, string> = { iis: 'IIS log', httpproxy: 'HttpProxy log', file: 'file found' };
 
 function webShellLines(shells: WebShell[]): string {
-  return shells.slice(0, 12).map((w) => `    ${safeText(w.url)}: ${w.used ? 'used' : 'present'}, first seen ${when(w.firstSeen)}; `
-    + `seen in ${w.sources.map((s) => SHELL_SOURCE[s]).join(', ')}${w.files.length ? ` (${safeText(w.files.join(', '))})` : ''}\n`).join('')
-    + (shells.length > 12 ? `    … and ${shells.length - 12} more (all are in the JSON output)\n` : '');
+  return (
+    shells
+      .slice(0, 12)
+      .map(
+        (w) =>
+          `    ${safeText(w.url)}: ${w.used ? 'used' : 'present'}, first seen ${when(w.firstSeen)}; ` +
+          `seen in ${w.sources.map((s) => SHELL_SOURCE[s]).join(', ')}${w.files.length ? ` (${safeText(w.files.join(', '))})` : ''}\n`,
+      )
+      .join('') + (shells.length > 12 ? `    … and ${shells.length - 12} more (all are in the JSON output)\n` : '')
+  );
 }
 
 function mailboxLines(mailboxes: MailboxTouch[]): string {
-  return mailboxes.slice(0, 12).map((m) => {
-    const who = m.mailbox === '*' ? pc.bold('every mailbox on the server') : safeText(m.mailbox);
-    return `    ${m.level.padEnd(9)} ${who}: ${safeText(spokenIn(m.how[0] ?? '', zone))}${m.how.length > 1 ? ` (+${m.how.length - 1} more)` : ''}\n`;
-  }).join('') + (mailboxes.length > 12 ? `    … and ${mailboxes.length - 12} more (all are in the JSON output)\n` : '');
+  return (
+    mailboxes
+      .slice(0, 12)
+      .map((m) => {
+        const who = m.mailbox === '*' ? pc.bold('every mailbox on the server') : safeText(m.mailbox);
+        return `    ${m.level.padEnd(9)} ${who}: ${safeText(spokenIn(m.how[0] ?? '', zone))}${m.how.length > 1 ? ` (+${m.how.length - 1} more)` : ''}\n`;
+      })
+      .join('') + (mailboxes.length > 12 ? `    … and ${mailboxes.length - 12} more (all are in the JSON output)\n` : '')
+  );
 }
 
 function gapLines(coverage: Coverage[]): string {
   const gaps = coverage.flatMap((c) => c.gaps);
-  return gaps.slice(0, 8).map((g) => `    ${pc.yellow('!')} ${safeText(spokenIn(g.statement, zone))}\n`).join('')
-    + (gaps.length > 8 ? `    … and ${gaps.length - 8} more gap(s) (all are in the JSON output)\n` : '');
+  return (
+    gaps
+      .slice(0, 8)
+      .map((g) => `    ${pc.yellow('!')} ${safeText(spokenIn(g.statement, zone))}\n`)
+      .join('') + (gaps.length > 8 ? `    … and ${gaps.length - 8} more gap(s) (all are in the JSON output)\n` : '')
+  );
 }
 
 function serverBlock(server: ServerSummary, result: ScanResult): string {
   const own = result.findings.filter((f) => f.server === server.name);
-  const partial = server.uncovered?.length && (server.verdict === 'clean' || server.verdict === 'probed')
-    ? pc.yellow(' in what the logs cover: they miss part of the exploitation windows')
-    : '';
+  const partial =
+    server.uncovered?.length && (server.verdict === 'clean' || server.verdict === 'probed')
+      ? pc.yellow(' in what the logs cover: they miss part of the exploitation windows')
+      : '';
   let text = `${pc.bold(safeText(server.name))}: ${COLOUR[server.verdict](server.verdict.toUpperCase())}${partial}\n`;
   text += `  ${safeText(spokenIn(server.summary, zone))}\n`;
   if ((server.namesSeen?.length ?? 0) > 1) text += `  ${pc.dim(`named in the evidence as ${safeText((server.namesSeen ?? []).join(', '))}`)}\n`;
   text += `  ${pc.dim(`What would change it: ${safeText(server.wouldChange)}`)}\n`;
-  const counts = Object.entries(server.stageCounts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
+  const counts = Object.entries(server.stageCounts)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${s} ${n}`);
   if (counts.length) text += `  findings by stage: ${counts.join(', ')}\n`;
   const label = server.verdict === 'probed' || server.verdict === 'clean' ? 'probes seen' : 'attacker activity';
   if (server.firstActivity) text += `  ${label}: ${when(server.firstActivity)} to ${when(server.lastActivity)}\n`;
@@ -112,20 +135,24 @@ function serverBlock(server: ServerSummary, result: ScanResult): string {
 
 /** Collector bundles: whether every file arrived as it was hashed on the server, said first if not. */
 function collectionLines(result: ScanResult): string {
-  return (result.collections ?? []).map((c) => {
-    const by = [c.collectedBy && `by ${c.collectedBy}`, c.finishedAt && `on ${when(c.finishedAt)}`].filter(Boolean).join(' ');
-    const head = `Collected on ${safeText(c.server)}${by ? ` ${safeText(by)}` : ''} (${safeText(c.manifest)}): `;
-    const problems = [
-      c.changed.length && `${c.changed.length} changed since collection`,
-      c.missing.length && `${c.missing.length} missing`,
-      c.unlisted.length && `${c.unlisted.length} added after collection`,
-    ].filter(Boolean).join(', ');
-    const verdict = problems
-      ? pc.red(`${c.verified} of ${c.files} file(s) match the manifest; ${problems} (each is a warning)`)
-      : pc.green(`all ${c.files} file(s) match the manifest`);
-    const skipped = c.notCollected.length ? `; ${c.notCollected.length} item(s) the collector could not read (in the JSON output)` : '';
-    return `${head}${verdict}${skipped}.\n`;
-  }).join('');
+  return (result.collections ?? [])
+    .map((c) => {
+      const by = [c.collectedBy && `by ${c.collectedBy}`, c.finishedAt && `on ${when(c.finishedAt)}`].filter(Boolean).join(' ');
+      const head = `Collected on ${safeText(c.server)}${by ? ` ${safeText(by)}` : ''} (${safeText(c.manifest)}): `;
+      const problems = [
+        c.changed.length && `${c.changed.length} changed since collection`,
+        c.missing.length && `${c.missing.length} missing`,
+        c.unlisted.length && `${c.unlisted.length} added after collection`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const verdict = problems
+        ? pc.red(`${c.verified} of ${c.files} file(s) match the manifest; ${problems} (each is a warning)`)
+        : pc.green(`all ${c.files} file(s) match the manifest`);
+      const skipped = c.notCollected.length ? `; ${c.notCollected.length} item(s) the collector could not read (in the JSON output)` : '';
+      return `${head}${verdict}${skipped}.\n`;
+    })
+    .join('');
 }
 
 /** The console summary: one block per server, then what was read and what could not be. */
@@ -148,8 +175,9 @@ export function consoleReport(result: ScanResult, timeZone = DEFAULT_ZONE): stri
   text += flagged ? `; ${flagged} other file(s) with findings` : '';
   text += listed ? `; ${listed} other file(s) hashed and listed only` : '';
   text += unreadable ? `; ${pc.yellow(`${unreadable} file(s) unreadable`)}` : '';
-  text += `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}`
-    + `${result.rules.unreachable ? `, ${result.rules.unreachable} for logs exir does not read` : ''}.\n`;
+  text +=
+    `. Rules: ${result.rules.loaded} loaded${result.rules.failed ? `, ${pc.yellow(`${result.rules.failed} not loaded`)}` : ''}` +
+    `${result.rules.unreachable ? `, ${result.rules.unreachable} for logs exir does not read` : ''}.\n`;
   if (result.warnings.length) text += `${pc.yellow(`${result.warnings.length} warning(s)`)} (on stderr; all are in the JSON output).\n`;
   text += `Times are shown in ${safeText(timeZone)}; the JSON output holds them in UTC.\n`;
   return text;

@@ -17,7 +17,8 @@ const ACTION_WORDS = { 'reset-twice': 'RESET TWICE', reset: 'RESET', review: 'RE
 
 export function renderCredentialsText(c: CaseCredentials, zone: string): string {
   const lines: string[] = [`Credentials to treat as known to the attacker — ${safeText(c.case)}`, ''];
-  if (c.accounts.length === 0) lines.push('  None: the case\'s evidence shows no dump, no code run as SYSTEM, no account or right changed in the attack, no mail exported.');
+  if (c.accounts.length === 0)
+    lines.push("  None: the case's evidence shows no dump, no code run as SYSTEM, no account or right changed in the attack, no mail exported.");
   c.accounts.forEach((a, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${ACTION_WORDS[a.action].padEnd(11)} ${safeText(a.account)}${a.server ? `  (${safeText(a.server)})` : ''}`);
     lines.push(`       exposed from ${inZone(a.exposedFrom, zone)}`);
@@ -41,8 +42,11 @@ export function renderCredentialsText(c: CaseCredentials, zone: string): string 
 
 export function renderCredentialsCsv(c: CaseCredentials): string {
   const rows = [csvRow(['order', 'action', 'account', 'server', 'reason', 'exposed_from_utc', 'why', 'playbook_step', 'evidence'])];
-  c.accounts.forEach((a, i) => rows.push(csvRow([i + 1, a.action, a.account, a.server, a.reason, a.exposedFrom, a.why, a.playbookStep,
-    a.evidence.map((e) => `${e.path}:${e.line}`).join('; ')])));
+  c.accounts.forEach((a, i) =>
+    rows.push(
+      csvRow([i + 1, a.action, a.account, a.server, a.reason, a.exposedFrom, a.why, a.playbookStep, a.evidence.map((e) => `${e.path}:${e.line}`).join('; ')]),
+    ),
+  );
   return `${rows.join('\r\n')}\r\n`;
 }
 
@@ -51,11 +55,14 @@ export function renderAfterBreachSections(a: AfterBreach): string[] {
   const c = a.credentials;
   const resets = c.accounts.filter((x) => x.action !== 'review');
   const reviews = c.accounts.length - resets.length;
-  const credentials = c.accounts.length === 0
-    ? ['none found in the evidence (exir credentials CASE says why)']
-    : [`${resets.length} to reset${reviews ? `, ${reviews} mailbox(es) to review` : ''}, in this order (exir credentials CASE for why and the evidence):`,
-      ...c.accounts.slice(0, 8).map((x, i) => `${i + 1}. ${x.action === 'reset-twice' ? 'reset twice' : x.action}: ${safeText(x.account)}`),
-      ...(c.accounts.length > 8 ? [`… and ${c.accounts.length - 8} more`] : [])];
+  const credentials =
+    c.accounts.length === 0
+      ? ['none found in the evidence (exir credentials CASE says why)']
+      : [
+          `${resets.length} to reset${reviews ? `, ${reviews} mailbox(es) to review` : ''}, in this order (exir credentials CASE for why and the evidence):`,
+          ...c.accounts.slice(0, 8).map((x, i) => `${i + 1}. ${x.action === 'reset-twice' ? 'reset twice' : x.action}: ${safeText(x.account)}`),
+          ...(c.accounts.length > 8 ? [`… and ${c.accounts.length - 8} more`] : []),
+        ];
   const p = a.phishing;
   const kinds = new Map<string, number>();
   for (const h of p.watch) kinds.set(h.kind, (kinds.get(h.kind) ?? 0) + 1);

@@ -7,7 +7,11 @@ import { ENTRIES, HOSTILE } from './test-support/sample-result.js';
 // A user agent as an attacker can send it: an ANSI escape, a C1 "next line", a right-to-left
 // override that reverses what follows, and a field that a spreadsheet would run after its spaces.
 const HOSTILE_ENTRY: TimelineEntry = {
-  time: '2021-03-03T02:00:00.000Z', server: 'EX01', source: 'iis', kind: 'activity', summary: 'GET /owa/',
+  time: '2021-03-03T02:00:00.000Z',
+  server: 'EX01',
+  source: 'iis',
+  kind: 'activity',
+  summary: 'GET /owa/',
   origin: { path: 'EX01/u_ex210303.log', line: 5, offset: 100 },
   userAgent: 'curl\u001b[2J\u0085hidden\u202Egpj.exe\u007f',
   fields: { 'cs-uri-query': ' \n=HYPERLINK("http://x")' },
@@ -28,8 +32,15 @@ test('the timeline JSON lines hold no raw control character or bidi override, an
 
 /** Splits the CSV this module writes (quoted cells never span lines here). */
 function rows(csv: string): string[][] {
-  return csv.trimEnd().split('\n').map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)]
-    .map((m) => m[1] as string).slice(0, -1).map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c)));
+  return csv
+    .trimEnd()
+    .split('\n')
+    .map((line) =>
+      [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)]
+        .map((m) => m[1] as string)
+        .slice(0, -1)
+        .map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c)),
+    );
 }
 
 function byColumn(csv: string): Record<string, string>[] {
@@ -40,7 +51,10 @@ function byColumn(csv: string): Record<string, string>[] {
 test('Timesketch columns first, then one field_ column per field name, sorted', () => {
   const [head] = rows(timelineCsv(ENTRIES));
   assert.deepEqual(head!.slice(0, 4), ['message', 'datetime', 'timestamp_desc', 'local_time']);
-  assert.deepEqual(head!.filter((h) => h.startsWith('field_')), ['field_UrlStem', 'field_cs-method']);
+  assert.deepEqual(
+    head!.filter((h) => h.startsWith('field_')),
+    ['field_UrlStem', 'field_cs-method'],
+  );
   assert.equal(head!.length, 21);
 });
 
@@ -64,7 +78,10 @@ test('each row says what it is and where it came from', () => {
   assert.equal(finding!['session'], 'S1');
   assert.equal(finding!['field_UrlStem'], '/ecp/y.js');
   assert.equal(finding!['field_cs-method'], '');
-  assert.deepEqual([finding!['source_file'], finding!['source_line'], finding!['source_offset']], ['EX01/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG', '6', '812']);
+  assert.deepEqual(
+    [finding!['source_file'], finding!['source_line'], finding!['source_offset']],
+    ['EX01/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG', '6', '812'],
+  );
 });
 
 test('a cell a spreadsheet would run as a formula is neutralised, its control and bidi characters made inert', () => {
@@ -73,7 +90,10 @@ test('a cell a spreadsheet would run as a formula is neutralised, its control an
 });
 
 test('JSON lines: one object per entry, datetime UTC or null, the entry kept whole', () => {
-  const lines = timelineJsonl(ENTRIES, 'Europe/London').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = timelineJsonl(ENTRIES, 'Europe/London')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 3);
   assert.equal(lines[1]!['datetime'], '2021-07-01T12:00:00.000Z');
   assert.equal(lines[1]!['local_time'], '2021-07-01 13:00:00 BST');

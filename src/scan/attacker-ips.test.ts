@@ -12,14 +12,15 @@ void test('a request from a published attacker address alone leaves the server p
   const dir = await mkdtemp(join(tmpdir(), 'exir-ips-'));
   try {
     await mkdir(join(dir, 'EX01'));
-    await writeFile(join(dir, 'EX01', 'u_ex210303.log'), iisLog([
-      '2021-03-03 02:13:25 10.0.0.5 GET /owa/ - 443 - 167.99.168.251 Mozilla/5.0 - 302 0 0 187',
-    ]));
+    await writeFile(join(dir, 'EX01', 'u_ex210303.log'), iisLog(['2021-03-03 02:13:25 10.0.0.5 GET /owa/ - 443 - 167.99.168.251 Mozilla/5.0 - 302 0 0 187']));
     const result = await scan({ inputs: [dir], threads: 1 });
     const hit = result.findings.find((f) => f.clientIp === '167.99.168.251');
     assert.equal(hit?.indicatorOnly, true);
     assert.equal(hit?.stage, 'exploit-attempt');
-    assert.deepEqual(result.servers.map((s) => s.verdict), ['probed']);
+    assert.deepEqual(
+      result.servers.map((s) => s.verdict),
+      ['probed'],
+    );
     assert.match(result.servers[0]?.summary ?? '', /1 request\(s\) came from addresses published as attacking Exchange servers/);
     assert.deepEqual(result.sessions, []);
   } finally {

@@ -23,9 +23,15 @@ const TWINS: [string, string][] = [
   ['windows/post-exploitation/proc-exchange-web-server-unexpected-child.tests/nomatch/sysmon-w3wp-cvtres.jsonl', 'EX01/events/cvtres.jsonl'],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-ldap-to-dc.jsonl', 'EX01/events/ldap.jsonl'],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-backend-444.jsonl', 'EX01/events/backend.jsonl'],
-  ['windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-compiled-page-dll.jsonl', 'EX01/events/compiled.jsonl'],
+  [
+    'windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-compiled-page-dll.jsonl',
+    'EX01/events/compiled.jsonl',
+  ],
   ['windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-writes-log.jsonl', 'EX01/events/log.jsonl'],
-  ['windows/post-exploitation/security-exchange-web-server-explicit-credentials.tests/nomatch/security-4624-type3-no-process.jsonl', 'EX01/events/healthlogon.jsonl'],
+  [
+    'windows/post-exploitation/security-exchange-web-server-explicit-credentials.tests/nomatch/security-4624-type3-no-process.jsonl',
+    'EX01/events/healthlogon.jsonl',
+  ],
   ['windows/persistence/proc-iis-vdir-into-user-writable-folder.tests/nomatch/sysmon1-appcmd-add-vdir-inetpub.jsonl', 'EX01/events/vdir.jsonl'],
   ['windows/post-exploitation/proc-exchange-logs-cleared.tests/nomatch/sysmon1-copy-logging-for-collection.jsonl', 'EX01/events/collect.jsonl'],
   ['windows/other-exploits/msexchange-management-get-app-invalidcast-cve-2021-42321.tests/nomatch/get-app-failed-not-found.jsonl', 'EX01/events/getapp.jsonl'],
@@ -43,7 +49,10 @@ void test('a bundle of benign twins stays clean', async () => {
     }
     const result = await scan({ inputs: [join(dir, 'bundle')], threads: 1 });
     assert.equal(result.evidence.filter((e) => e.kind !== 'unknown').length, TWINS.length, 'every twin was read as a log');
-    assert.deepEqual(result.findings.filter((f) => !f.benign).map((f) => `${f.title} @ ${f.origin.path}:${f.origin.line}`), []);
+    assert.deepEqual(
+      result.findings.filter((f) => !f.benign).map((f) => `${f.title} @ ${f.origin.path}:${f.origin.line}`),
+      [],
+    );
     assert.ok(result.servers.length > 0);
     for (const server of result.servers) assert.equal(server.verdict, 'clean', server.name);
   } finally {

@@ -48,7 +48,10 @@ async function scanZip(name: string, zip: Buffer): Promise<ScanResult> {
 test('a collector bundle scans as its folder does, every file verified, the server taken from the manifest', async () => {
   const result = await scanZip('exir-EX01.zip', makeCollection(files));
   assert.deepEqual(result.findings.map(essence).sort(), folderResult.findings.map(essence).sort());
-  assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]), folderResult.servers.map((s) => [s.name, s.verdict]));
+  assert.deepEqual(
+    result.servers.map((s) => [s.name, s.verdict]),
+    folderResult.servers.map((s) => [s.name, s.verdict]),
+  );
   const [check, more] = result.collections ?? [];
   assert.equal(more, undefined);
   assert.ok(check);
@@ -66,14 +69,20 @@ test('a file changed, lost or added since collection is a located warning, and t
   assert.ok(first && second);
   const changed = Buffer.from(first.data);
   changed[changed.length - 3] = 0x58;
-  const result = await scanZip('tampered.zip', makeCollection(files, {
-    replace: { [first.path]: changed },
-    drop: [second.path],
-    extra: [{ path: 'owa/auth/shell.aspx', data: Buffer.from('<%@ Page %>') }],
-  }));
+  const result = await scanZip(
+    'tampered.zip',
+    makeCollection(files, {
+      replace: { [first.path]: changed },
+      drop: [second.path],
+      extra: [{ path: 'owa/auth/shell.aspx', data: Buffer.from('<%@ Page %>') }],
+    }),
+  );
   const check = result.collections?.[0];
   assert.ok(check);
-  assert.deepEqual(check.changed.map((c) => c.path), [first.path]);
+  assert.deepEqual(
+    check.changed.map((c) => c.path),
+    [first.path],
+  );
   assert.deepEqual(check.missing, [second.path]);
   assert.deepEqual(check.unlisted, ['owa/auth/shell.aspx']);
   assert.equal(check.verified, files.length - 2);
@@ -85,11 +94,16 @@ test('a file changed, lost or added since collection is a located warning, and t
 });
 
 test('a manifest that cannot be read is a warning that names it; the files are still scanned', async () => {
-  const broken = makeZip([...files.slice(0, 3).map((f) => ({ name: f.path, data: f.data })),
-    { name: 'manifest.json', data: '{"format": "exir-collect-manifest", "files": [' }]);
+  const broken = makeZip([
+    ...files.slice(0, 3).map((f) => ({ name: f.path, data: f.data })),
+    { name: 'manifest.json', data: '{"format": "exir-collect-manifest", "files": [' },
+  ]);
   const result = await scanZip('broken.zip', broken);
   assert.equal(result.collections, undefined);
   assert.ok(result.warnings.some((w) => w.where === 'broken.zip!/manifest.json' && /not JSON/.test(w.message)));
   assert.equal(result.evidence.length, 4);
-  assert.deepEqual(result.servers.map((s) => s.name), ['EX01']);
+  assert.deepEqual(
+    result.servers.map((s) => s.name),
+    ['EX01'],
+  );
 });

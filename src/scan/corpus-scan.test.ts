@@ -14,7 +14,11 @@ test('every Exchange and IIS sample log in the corpus is recognised and read', a
   const result = await scan({ inputs: LOG_FOLDERS.map((f) => `${CORPUS}/${f}`), threads: 1 });
   const logs = result.evidence.filter((e) => !e.path.endsWith('.md'));
   const unread = logs.filter((e) => e.kind === 'unknown' && !/AgentLog|RECV|audit/.test(e.path));
-  assert.deepEqual(unread.map((e) => e.path), [], 'every sample is recognised by its content');
+  assert.deepEqual(
+    unread.map((e) => e.path),
+    [],
+    'every sample is recognised by its content',
+  );
   for (const e of logs) {
     assert.ok(e.records > 0, `${e.path} has records`);
     assert.match(e.sha256, /^[0-9a-f]{64}$/);
@@ -27,8 +31,14 @@ test('every Exchange and IIS sample log in the corpus is recognised and read', a
   // Malformed samples are said, with the file and line: the message tracking header repeats
   // names, the IIS web-shell example has a user agent written with raw spaces.
   const said = result.warnings.map((w) => `${w.where ?? ''} ${w.message}`);
-  assert.ok(said.some((w) => w.includes('velociraptor-testdata/exchange.log') && /repeat/i.test(w)), said.join('\n'));
-  assert.ok(said.some((w) => w.includes('u_ex_iis_webshell_example.log') && /line \d+/.test(w)), said.join('\n'));
+  assert.ok(
+    said.some((w) => w.includes('velociraptor-testdata/exchange.log') && /repeat/i.test(w)),
+    said.join('\n'),
+  );
+  assert.ok(
+    said.some((w) => w.includes('u_ex_iis_webshell_example.log') && /line \d+/.test(w)),
+    said.join('\n'),
+  );
 
   const proxyShell = result.findings.find((f) => f.origin.path === 'velociraptor-testdata/iis.log' && f.cves.includes('CVE-2021-34473'));
   assert.ok(proxyShell, 'the ProxyShell request is found');

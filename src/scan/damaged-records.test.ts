@@ -10,7 +10,10 @@ import { scan } from './run.js';
 void test('a Set-OabVirtualDirectory script in a broken ECP Server row is still found, and said to come from a damaged row', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'exir-damaged-'));
   try {
-    const sample = await readFile(new URL('../../rules/sigma/proxylogon/ecp-server-set-vdir-script-tag.tests/match/set-oab-vdir-externalurl-chopper.LOG', import.meta.url), 'utf8');
+    const sample = await readFile(
+      new URL('../../rules/sigma/proxylogon/ecp-server-set-vdir-script-tag.tests/match/set-oab-vdir-externalurl-chopper.LOG', import.meta.url),
+      'utf8',
+    );
     const lines = sample.split(/\r?\n/);
     const row = lines[5] as string;
     const open = row.indexOf('"');

@@ -35,31 +35,37 @@ test('real attack recordings give the findings a responder expects, by rule, sta
   if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
   const result = await scan({ inputs: [SAMPLES], threads: 1, now: new Date('2026-01-01T00:00:00Z') });
   const evtx = result.evidence.filter((e) => e.path.endsWith('.evtx'));
-  assert.deepEqual(evtx.map((e) => [e.path.split('/').pop(), e.kind, e.records, e.badRecords]).sort(), [
-    [WEBSHELL, 'winevent', 4, 0],
-    [PS_DUMP, 'winevent', 4, 0],
-    [PRIVEXCHANGE, 'winevent', 8, 0],
-    [COMSVCS, 'winevent', 6, 0],
-  ].sort());
+  assert.deepEqual(
+    evtx.map((e) => [e.path.split('/').pop(), e.kind, e.records, e.badRecords]).sort(),
+    [
+      [WEBSHELL, 'winevent', 4, 0],
+      [PS_DUMP, 'winevent', 4, 0],
+      [PRIVEXCHANGE, 'winevent', 8, 0],
+      [COMSVCS, 'winevent', 6, 0],
+    ].sort(),
+  );
 
   // origin.line of an event is its EventRecordID.
   const seen = result.findings
     .filter((f) => f.origin.path.endsWith('.evtx'))
     .map((f) => `${f.origin.path.split('/').pop()} #${f.origin.line} ${f.ruleId} ${f.stage}`)
     .sort();
-  assert.deepEqual(seen, [
-    // w3wp.exe -> cmd.exe /c net user -> net.exe -> net1.exe, as IIS APPPOOL\DefaultAppPool.
-    `${WEBSHELL} #1044 ${RULE.workerSpawnsShell} post-exploitation`,
-    `${WEBSHELL} #1046 ${RULE.reconInWebContext} post-exploitation`,
-    `${WEBSHELL} #1047 ${RULE.reconInWebContext} post-exploitation`,
-    // rundll32 comsvcs.dll, MiniDump (Sysmon 1), and the dump's call stack (Sysmon 10).
-    `${COMSVCS} #32154 ${RULE.comsvcsMiniDump} post-exploitation`,
-    `${COMSVCS} #32156 ${RULE.comsvcsCallTrace} post-exploitation`,
-    // Out-Minidump-style script block on lsass.
-    `${PS_DUMP} #971 ${RULE.psMiniDumpLsass} post-exploitation`,
-    // EXCHANGE$ adds the replication (DCSync) rights to the domain head's security descriptor.
-    `${PRIVEXCHANGE} #65973 ${RULE.domainAclByMachine} post-exploitation`,
-  ].sort());
+  assert.deepEqual(
+    seen,
+    [
+      // w3wp.exe -> cmd.exe /c net user -> net.exe -> net1.exe, as IIS APPPOOL\DefaultAppPool.
+      `${WEBSHELL} #1044 ${RULE.workerSpawnsShell} post-exploitation`,
+      `${WEBSHELL} #1046 ${RULE.reconInWebContext} post-exploitation`,
+      `${WEBSHELL} #1047 ${RULE.reconInWebContext} post-exploitation`,
+      // rundll32 comsvcs.dll, MiniDump (Sysmon 1), and the dump's call stack (Sysmon 10).
+      `${COMSVCS} #32154 ${RULE.comsvcsMiniDump} post-exploitation`,
+      `${COMSVCS} #32156 ${RULE.comsvcsCallTrace} post-exploitation`,
+      // Out-Minidump-style script block on lsass.
+      `${PS_DUMP} #971 ${RULE.psMiniDumpLsass} post-exploitation`,
+      // EXCHANGE$ adds the replication (DCSync) rights to the domain head's security descriptor.
+      `${PRIVEXCHANGE} #65973 ${RULE.domainAclByMachine} post-exploitation`,
+    ].sort(),
+  );
 
   const shell = result.findings.find((f) => f.ruleId === RULE.workerSpawnsShell);
   assert.equal(shell?.time, '2019-05-24T01:33:53.112Z');
@@ -102,7 +108,10 @@ test('a damaged copy is read as far as it can be, its damage counted, located an
     const atRecord = file?.badSamples.find((b) => b.origin.offset === damagedAt);
     assert.ok(atRecord, `the damage is located at byte ${damagedAt}: ${JSON.stringify(file?.badSamples)}`);
     assert.match(atRecord.reason, /record magic/);
-    assert.ok(result.warnings.some((w) => w.where?.includes('damaged.evtx') && /unreadable record/.test(w.message)), JSON.stringify(result.warnings));
+    assert.ok(
+      result.warnings.some((w) => w.where?.includes('damaged.evtx') && /unreadable record/.test(w.message)),
+      JSON.stringify(result.warnings),
+    );
     // What the damage did not touch is still found.
     assert.deepEqual(result.findings.map((f) => f.origin.line).sort(), [1044, 1046, 1047]);
   } finally {
@@ -130,7 +139,14 @@ function winlogbeat(r: LogRecord): string {
   return JSON.stringify({
     '@timestamp': r.time,
     event: { code: f['EventID'], kind: 'event' },
-    winlog: { channel: f['Channel'], provider_name: f['Provider_Name'], computer_name: f['Computer'], event_id: f['EventID'], record_id: Number(f['EventRecordID']), event_data: eventData(r) },
+    winlog: {
+      channel: f['Channel'],
+      provider_name: f['Provider_Name'],
+      computer_name: f['Computer'],
+      event_id: f['EventID'],
+      record_id: Number(f['EventRecordID']),
+      event_data: eventData(r),
+    },
   });
 }
 
@@ -139,7 +155,9 @@ const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 /** The event as `wevtutil qe /f:xml` writes it. */
 function wevtutil(r: LogRecord): string {
   const f = r.fields;
-  const data = Object.entries(eventData(r)).map(([k, v]) => `<Data Name='${escapeXml(k)}'>${escapeXml(v)}</Data>`).join('');
+  const data = Object.entries(eventData(r))
+    .map(([k, v]) => `<Data Name='${escapeXml(k)}'>${escapeXml(v)}</Data>`)
+    .join('');
   return `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='${escapeXml(f['Provider_Name'] ?? '')}'/><EventID>${f['EventID']}</EventID><Level>${f['Level'] ?? 4}</Level><TimeCreated SystemTime='${r.time}'/><EventRecordID>${f['EventRecordID']}</EventRecordID><Channel>${escapeXml(f['Channel'] ?? '')}</Channel><Computer>${escapeXml(f['Computer'] ?? '')}</Computer><Security/></System><EventData>${data}</EventData></Event>`;
 }
 
@@ -159,10 +177,15 @@ test('the same events exported as Winlogbeat JSON lines and as wevtutil XML give
     const fromExports = await scan({ inputs: [dir], threads: 1 });
     assert.deepEqual(
       fromExports.evidence.map((e) => [e.path.split('/').pop(), e.kind, e.records, e.badRecords]).sort(),
-      files.flatMap((f) => {
-        const n = fromEvtx.evidence.find((e) => e.path.endsWith(f))?.records;
-        return [[f.replace('.evtx', '.ndjson'), 'winevent', n, 0], [f.replace('.evtx', '.xml'), 'winevent', n, 0]];
-      }).sort(),
+      files
+        .flatMap((f) => {
+          const n = fromEvtx.evidence.find((e) => e.path.endsWith(f))?.records;
+          return [
+            [f.replace('.evtx', '.ndjson'), 'winevent', n, 0],
+            [f.replace('.evtx', '.xml'), 'winevent', n, 0],
+          ];
+        })
+        .sort(),
     );
     const key = (f: { ruleId: string; stage: string; time: string | undefined; server: string }): string => `${f.time} ${f.server} ${f.ruleId} ${f.stage}`;
     const expected = fromEvtx.findings.map(key).sort();

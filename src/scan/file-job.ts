@@ -51,13 +51,15 @@ export async function checkFile(entry: EvidenceEntry, job: FileJob, checker: Fil
     };
   }
   stream.destroy();
-  findings.push(...(await checker.check({
-    path: entry.path,
-    sha256: job.sha256,
-    size: entry.size,
-    server: job.server,
-    head: head.subarray(0, HEAD),
-    read: () => readWhole(entry, opener),
-  })));
+  findings.push(
+    ...(await checker.check({
+      path: entry.path,
+      sha256: job.sha256,
+      size: entry.size,
+      server: job.server,
+      head: head.subarray(0, HEAD),
+      read: () => readWhole(entry, opener),
+    })),
+  );
   return { kind: 'files', findings, warnings: checker.takeWarnings() };
 }

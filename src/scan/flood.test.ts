@@ -16,8 +16,10 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'exir-flood-'));
   await mkdir(join(dir, 'EX01'));
   const out = createWriteStream(join(dir, 'EX01', 'u_ex210304.log'));
-  out.write('#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-04 00:00:00\n'
-    + '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n');
+  out.write(
+    '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-04 00:00:00\n' +
+      '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n',
+  );
   for (let i = 0; i < LINES; i += 1) {
     const time = new Date(Date.UTC(2021, 2, 4) + Math.floor(i / 4) * 1000).toISOString().slice(11, 19);
     const ok = out.write(`2021-03-04 ${time} 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.77 Mozilla/5.0+(compatible;+Nmap+Scripting+Engine) - 404 0 0 1\n`);
@@ -39,7 +41,10 @@ test('a flood of identical probes is one finding with its count, first and last 
     assert.equal(f.repeats?.count, LINES);
     assert.equal(f.repeats?.firstTime, '2021-03-04T00:00:00.000Z');
     assert.equal(f.repeats?.lastTime, new Date(Date.UTC(2021, 2, 4) + ((LINES - 1) >> 2) * 1000).toISOString());
-    assert.deepEqual(f.repeats?.samples.map((o) => o.line), [5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      f.repeats?.samples.map((o) => o.line),
+      [5, 6, 7, 8, 9],
+    );
   }
   const server = result.servers.find((s) => s.name === 'EX01');
   assert.equal(server?.verdict, 'probed');

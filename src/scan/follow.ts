@@ -8,7 +8,6 @@ import type { Engine } from './engine.js';
 import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 
-
 /** Log kinds whose records name no client; they are followed by time, near the attack, instead. */
 const BY_TIME: ReadonlySet<SourceKind> = new Set(['rps-cmdlet', 'ecp-server', 'ecp-activity', 'oabgenerator']);
 
@@ -26,7 +25,12 @@ function inWindows(time: string | undefined, windows: { from: string; to: string
  * shell, whether or not a rule matched it, and the cmdlets run near the attack on the same server.
  */
 export async function followEntry(
-  entry: EvidenceEntry, server: string, kind: SourceKind, engine: Engine, opener: EvidenceOpener, keys: FollowKeys,
+  entry: EvidenceEntry,
+  server: string,
+  kind: SourceKind,
+  engine: Engine,
+  opener: EvidenceOpener,
+  keys: FollowKeys,
 ): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
   const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];
@@ -85,7 +89,6 @@ function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses
   const recipients = (firstValue(record, mapping.who.recipient) ?? '').toLowerCase();
   return recipients !== '' && addresses.some((a) => recipients.includes(a));
 }
-
 
 /**
  * Whether the file's bytes hold any of the texts, a match across chunk edges included, by a

@@ -45,13 +45,20 @@ export class WorkerPool {
   private current: ((reply: PoolReply, worker: Worker) => void) | undefined;
   private exited: Promise<void>[];
 
-  constructor(threads: number, engineOptions: EngineOptions, private readonly inFlight = 4) {
+  constructor(
+    threads: number,
+    engineOptions: EngineOptions,
+    private readonly inFlight = 4,
+  ) {
     this.workers = Array.from({ length: threads }, () => startWorker(engineOptions));
-    this.exited = this.workers.map((w) => new Promise<void>((resolve) => {
-      w.on('message', (reply: PoolReply) => this.current?.(reply, w));
-      w.on('error', (err) => this.failed.push(err));
-      w.on('exit', () => resolve());
-    }));
+    this.exited = this.workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          w.on('message', (reply: PoolReply) => this.current?.(reply, w));
+          w.on('error', (err) => this.failed.push(err));
+          w.on('exit', () => resolve());
+        }),
+    );
   }
 
   async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks): Promise<void> {

@@ -21,8 +21,25 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'exir-scan-'));
   await mkdir(join(dir, 'bundle', 'EX01', 'Logging', 'HttpProxy', 'Ecp'), { recursive: true });
   ecpLog = httpProxyLog('EX01', [
-    { DateTime: '2021-03-03T02:10:00.000Z', RequestId: 'a1', UrlStem: '/ecp/default.aspx', UserAgent: 'Mozilla/5.0', ClientIpAddress: '192.0.2.10', HttpStatus: '200', AuthenticatedUser: 'corp\\admin' },
-    { DateTime: '2021-03-03T02:14:22.101Z', RequestId: 'a2', UrlStem: '/ecp/y.js', RoutingHint: 'X-BEResource-Cookie', AnchorMailbox: 'ServerInfo~a]@EX01.corp.local:444/mapi/emsmdb/?#', UserAgent: 'python-requests/2.25.1', ClientIpAddress: '203.0.113.9', HttpStatus: '200' },
+    {
+      DateTime: '2021-03-03T02:10:00.000Z',
+      RequestId: 'a1',
+      UrlStem: '/ecp/default.aspx',
+      UserAgent: 'Mozilla/5.0',
+      ClientIpAddress: '192.0.2.10',
+      HttpStatus: '200',
+      AuthenticatedUser: 'corp\\admin',
+    },
+    {
+      DateTime: '2021-03-03T02:14:22.101Z',
+      RequestId: 'a2',
+      UrlStem: '/ecp/y.js',
+      RoutingHint: 'X-BEResource-Cookie',
+      AnchorMailbox: 'ServerInfo~a]@EX01.corp.local:444/mapi/emsmdb/?#',
+      UserAgent: 'python-requests/2.25.1',
+      ClientIpAddress: '203.0.113.9',
+      HttpStatus: '200',
+    },
   ]);
   // A truncated last line, as a log copied while Exchange was still writing it.
   await writeFile(join(dir, 'bundle', 'EX01', 'Logging', 'HttpProxy', 'Ecp', 'HttpProxy_2021030302-1.LOG'), `${ecpLog}2021-03-03T02:15:00.000Z,a3,15,1`);
@@ -63,7 +80,10 @@ test('a folder and a zip: each server gets its verdict, each finding its file an
   assert.equal(ecp?.firstTime, '2021-03-03T02:10:00.000Z');
   assert.equal(ecp?.lastTime, '2021-03-03T02:14:22.101Z');
   assert.equal(ecp?.sha256, createHash('sha256').update(`${ecpLog}2021-03-03T02:15:00.000Z,a3,15,1`).digest('hex'));
-  assert.ok(result.warnings.some((w) => w.where?.startsWith('bundle/EX01/Logging/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG:8')), 'the bad line is located');
+  assert.ok(
+    result.warnings.some((w) => w.where?.startsWith('bundle/EX01/Logging/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG:8')),
+    'the bad line is located',
+  );
 
   const notes = result.evidence.find((e) => e.path === 'bundle/EX01/notes.txt');
   assert.equal(notes?.kind, 'unknown');

@@ -144,16 +144,25 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   const unreachable = engine.ruleset.rules.filter((r) => r.sources.length === 0);
   if (engine.ruleset.errors.length > 0 || unreachable.length > 0) {
-    const names = unreachable.slice(0, 5).map((r) => r.file).join(', ');
+    const names = unreachable
+      .slice(0, 5)
+      .map((r) => r.file)
+      .join(', ');
     warnings.push({
-      message: `${engine.ruleset.errors.length + unreachable.length} rule(s) could not be used: ${engine.ruleset.errors.length} not loaded (each said above), `
-        + `${unreachable.length} for logs exir does not read${unreachable.length ? ` (${names}${unreachable.length > 5 ? ', …' : ''}; exir rules lint lists them)` : ''}`,
+      message:
+        `${engine.ruleset.errors.length + unreachable.length} rule(s) could not be used: ${engine.ruleset.errors.length} not loaded (each said above), ` +
+        `${unreachable.length} for logs exir does not read${unreachable.length ? ` (${names}${unreachable.length > 5 ? ', …' : ''}; exir rules lint lists them)` : ''}`,
     });
   }
   // The queue's client is loaded only when asked for: a scan on one machine needs neither Redis nor PostgreSQL.
   const run = options.queue
     ? await (await import('./queue/coordinator.js')).queueRunner(options.queue, engineOptionsOf(options), options.onProgress)
-    : runner(options, engine, entries.reduce((n, e) => n + e.size, 0), entries.length);
+    : runner(
+        options,
+        engine,
+        entries.reduce((n, e) => n + e.size, 0),
+        entries.length,
+      );
 
   let evidence: EvidenceFile[];
   let findings: Finding[];
@@ -190,64 +199,81 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 /** The passes over the evidence: detect, check the files that are not logs, follow the attackers. */
 async function readPasses(
-  run: Runner, engine: Engine, entries: EvidenceEntry[], warnings: Warning[], options: ScanOptions,
-): Promise<{ evidence: EvidenceFile[]; findings: Finding[]; sessions: Session[]; mailboxes: MailboxTouch[]; forwarded: TimelineEntry[]; context: ContextRecord[] }> {
-    // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
-    const detected = await run.run('detect', entries.map((entry) => ({ entry, job: { kind: 'detect' } })));
-    const evidence: EvidenceFile[] = [];
-    // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
-    // can outnumber the arguments a call may take.
-    const collected = new FindingCollector();
-    const context: ContextRecord[] = [];
-    const fileOf = new Map<EvidenceFile, EvidenceEntry>();
-    for (const entry of entries) {
-      const result = detected.get(entry);
-      if (result?.kind !== 'detect') continue;
-      evidence.push(result.result.evidence);
-      fileOf.set(result.result.evidence, entry);
-      for (const finding of result.result.findings) collected.add(finding);
-      for (const kept of result.result.context ?? []) context.push(kept);
-      for (const warning of result.result.warnings) warnings.push(warning);
-    }
-    // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
-    const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
-    if (others.length > 0 && !options.noFileChecks) {
-      const checker = fileCheckerOptions(evidence, collected.findings());
-      warnings.push(...(await engine.fileCheckerWarnings(checker)));
-      const checked = await run.run('files', others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })));
-      for (const e of others) {
-        const result = checked.get(fileOf.get(e) as EvidenceEntry);
-        if (result?.kind !== 'files') continue;
-        for (const finding of result.findings) collected.add(finding);
-        for (const warning of result.warnings) warnings.push(warning);
-        if (result.listing) {
-          e.kind = 'inventory';
-          e.records = result.listing.rows;
-          e.badRecords = result.listing.badRows;
-          e.badSamples = result.listing.badSamples.map((origin) => ({ origin, reason: 'unreadable listing row' }));
-          delete e.note;
-        }
+  run: Runner,
+  engine: Engine,
+  entries: EvidenceEntry[],
+  warnings: Warning[],
+  options: ScanOptions,
+): Promise<{
+  evidence: EvidenceFile[];
+  findings: Finding[];
+  sessions: Session[];
+  mailboxes: MailboxTouch[];
+  forwarded: TimelineEntry[];
+  context: ContextRecord[];
+}> {
+  // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
+  const detected = await run.run(
+    'detect',
+    entries.map((entry) => ({ entry, job: { kind: 'detect' } })),
+  );
+  const evidence: EvidenceFile[] = [];
+  // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
+  // can outnumber the arguments a call may take.
+  const collected = new FindingCollector();
+  const context: ContextRecord[] = [];
+  const fileOf = new Map<EvidenceFile, EvidenceEntry>();
+  for (const entry of entries) {
+    const result = detected.get(entry);
+    if (result?.kind !== 'detect') continue;
+    evidence.push(result.result.evidence);
+    fileOf.set(result.result.evidence, entry);
+    for (const finding of result.result.findings) collected.add(finding);
+    for (const kept of result.result.context ?? []) context.push(kept);
+    for (const warning of result.result.warnings) warnings.push(warning);
+  }
+  // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
+  const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
+  if (others.length > 0 && !options.noFileChecks) {
+    const checker = fileCheckerOptions(evidence, collected.findings());
+    warnings.push(...(await engine.fileCheckerWarnings(checker)));
+    const checked = await run.run(
+      'files',
+      others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })),
+    );
+    for (const e of others) {
+      const result = checked.get(fileOf.get(e) as EvidenceEntry);
+      if (result?.kind !== 'files') continue;
+      for (const finding of result.findings) collected.add(finding);
+      for (const warning of result.warnings) warnings.push(warning);
+      if (result.listing) {
+        e.kind = 'inventory';
+        e.records = result.listing.rows;
+        e.badRecords = result.listing.badRows;
+        e.badSamples = result.listing.badSamples.map((origin) => ({ origin, reason: 'unreadable listing row' }));
+        delete e.note;
       }
     }
-    const findings = noteCvesAfterRecord(capRequests(collected.findings())).sort(byTimeThenOrigin);
+  }
+  const findings = noteCvesAfterRecord(capRequests(collected.findings())).sort(byTimeThenOrigin);
 
-    // Pass 3: the attackers' other records, in the logs that can hold them.
-    const keys = followKeys(findings);
-    let activity: TimelineEntry[] = [];
-    if (keys) {
-      const jobs: { entry: EvidenceEntry; job: Job }[] = [];
-      for (const e of evidence) {
-        const entry = fileOf.get(e);
-        if (!entry || e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
-        jobs.push({ entry, job: { kind: 'follow', server: e.server, source: e.kind, keys } });
-      }
-      const followed = await run.run('follow', jobs);
-      for (const { entry } of jobs) {
-        const result = followed.get(entry);
-        if (result?.kind === 'follow') activity.push(...result.entries);
-      }
-      activity = activity.sort(entryOrder);
+  // Pass 3: the attackers' other records, in the logs that can hold them.
+  const keys = followKeys(findings);
+  let activity: TimelineEntry[] = [];
+  if (keys) {
+    const jobs: { entry: EvidenceEntry; job: Job }[] = [];
+    for (const e of evidence) {
+      const entry = fileOf.get(e);
+      if (!entry || e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
+      jobs.push({ entry, job: { kind: 'follow', server: e.server, source: e.kind, keys } });
     }
+    const followed = await run.run('follow', jobs);
+    for (const { entry } of jobs) {
+      const result = followed.get(entry);
+      if (result?.kind === 'follow') activity.push(...result.entries);
+    }
+    activity = activity.sort(entryOrder);
+  }
   const sessions = buildSessions(findings, activity, engine.mappings);
   const mailboxes = findMailboxes(findings, sessions, evidence);
 
@@ -281,12 +307,17 @@ function fileCheckerOptions(evidence: EvidenceFile[], findings: Finding[]): File
     const seen = newest.get(e.server);
     if (!seen || time > seen.time) newest.set(e.server, { time, build: e.build });
   }
-  const times = seedFindings(findings).map((f) => f.time).filter((t): t is string => Boolean(t)).sort();
+  const times = seedFindings(findings)
+    .map((f) => f.time)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   const first = times[0];
   const last = times[times.length - 1];
   return {
     builds: Object.fromEntries([...newest].map(([server, v]) => [server, v.build])),
-    ...(first && last ? { attackWindow: { from: new Date(Date.parse(first) - 86_400_000).toISOString(), to: new Date(Date.parse(last) + 7 * 86_400_000).toISOString() } } : {}),
+    ...(first && last
+      ? { attackWindow: { from: new Date(Date.parse(first) - 86_400_000).toISOString(), to: new Date(Date.parse(last) + 7 * 86_400_000).toISOString() } }
+      : {}),
   };
 }
 
@@ -295,14 +326,16 @@ function worthFollowing(file: EvidenceFile, keys: FollowKeys): boolean {
   if (!followsByTime(file.kind)) return true;
   const windows = keys.windows[file.server ?? ''] ?? [];
   if (!file.firstTime || !file.lastTime) return windows.length > 0;
-  return windows.some((w) => file.firstTime as string <= w.to && (file.lastTime as string) >= w.from);
+  return windows.some((w) => (file.firstTime as string) <= w.to && (file.lastTime as string) >= w.from);
 }
 
 function byTimeThenOrigin(a: Finding, b: Finding): number {
-  return (a.time ?? '').localeCompare(b.time ?? '')
-    || a.origin.path.localeCompare(b.origin.path)
-    || a.origin.line - b.origin.line
-    || a.ruleId.localeCompare(b.ruleId);
+  return (
+    (a.time ?? '').localeCompare(b.time ?? '') ||
+    a.origin.path.localeCompare(b.origin.path) ||
+    a.origin.line - b.origin.line ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
 }
 
 function entryOrder(a: TimelineEntry, b: TimelineEntry): number {

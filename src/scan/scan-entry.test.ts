@@ -34,7 +34,14 @@ test('a file that cannot be read is unreadable, not a file hashed and listed', a
 });
 
 test('a UTF-16LE export (PowerShell 5.1 Out-File) is read as the text it is, hashed as the bytes it is', async () => {
-  const event = JSON.stringify({ EventTime: '2021-03-03 02:21:00Z', Hostname: 'EX01.contoso.local', EventID: 4688, SourceName: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', RecordNumber: 7 });
+  const event = JSON.stringify({
+    EventTime: '2021-03-03 02:21:00Z',
+    Hostname: 'EX01.contoso.local',
+    EventID: 4688,
+    SourceName: 'Microsoft-Windows-Security-Auditing',
+    Channel: 'Security',
+    RecordNumber: 7,
+  });
   const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${event}\r\n${event}\r\n`, 'utf16le')]);
   const file = join(dir, 'events.json');
   await writeFile(file, bytes);
@@ -54,7 +61,16 @@ test('a UTF-16LE export (PowerShell 5.1 Out-File) is read as the text it is, has
 
 test('a damaged #Log-type line falls back to the #Fields columns, with a note', async () => {
   const text = httpProxyLog('EX01', [
-    { DateTime: '2021-03-03T02:00:00.000Z', RequestId: 'r1', Protocol: 'Ecp', UrlStem: '/ecp/y.js', AnchorMailbox: 'ServerInfo~a]@EX01:444/autodiscover/autodiscover.xml?#', ClientIpAddress: '203.0.113.9', HttpStatus: '200', Method: 'POST' },
+    {
+      DateTime: '2021-03-03T02:00:00.000Z',
+      RequestId: 'r1',
+      Protocol: 'Ecp',
+      UrlStem: '/ecp/y.js',
+      AnchorMailbox: 'ServerInfo~a]@EX01:444/autodiscover/autodiscover.xml?#',
+      ClientIpAddress: '203.0.113.9',
+      HttpStatus: '200',
+      Method: 'POST',
+    },
   ]).replace('#Log-type: HttpProxy Logs', '#Log-type: HttpPr\u00f8xy Logs');
   assert.match(text, /HttpPr\u00f8xy/);
   const file = join(dir, 'HttpProxy_2021030302-1.LOG');
@@ -65,7 +81,10 @@ test('a damaged #Log-type line falls back to the #Fields columns, with a note', 
     const { evidence, findings, warnings } = await scanEntry(entry, await loadEngine(), opener);
     assert.equal(evidence.kind, 'httpproxy');
     assert.equal(evidence.records, 1);
-    assert.ok(findings.some((f) => f.cves.includes('CVE-2021-26855')), 'the SSRF is still found');
+    assert.ok(
+      findings.some((f) => f.cves.includes('CVE-2021-26855')),
+      'the SSRF is still found',
+    );
     assert.ok(warnings.some((w) => /#Log-type "HttpPr\u00f8xy Logs" not recognised; read as httpproxy by its #Fields line/.test(w.message)));
   } finally {
     await opener.close();

@@ -17,21 +17,18 @@ export interface EntryResult {
   context?: ContextRecord[];
 }
 
-
 /** Stands for the log's server while the file is still being read; never a real server's name. */
 const SERVER_NOT_YET_KNOWN = '\0server not yet known';
 
 const BINARY_KINDS: [Buffer, string][] = [
-  [Buffer.from('PK\x03\x04', 'latin1'), 'a .zip archive by its content, not opened here (inside another archive, or named as something else): extract it or give it to exir scan by itself'],
+  [
+    Buffer.from('PK\x03\x04', 'latin1'),
+    'a .zip archive by its content, not opened here (inside another archive, or named as something else): extract it or give it to exir scan by itself',
+  ],
 ];
 
 /** Reads one file of the evidence: hash, recognise, read, detect. Never throws for bad content. */
-export async function scanEntry(
-  entry: EvidenceEntry,
-  engine: Engine,
-  opener: EvidenceOpener,
-  onBytes?: (bytes: number) => void,
-): Promise<EntryResult> {
+export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<EntryResult> {
   const warnings: Warning[] = [];
   let findings: Finding[] = [];
   const context: ContextRecord[] = [];
@@ -59,9 +56,11 @@ export async function scanEntry(
     }
     const found = sniff(head.toString('utf8'));
     if (!found) {
-      evidence.note = BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1]
-        ?? 'not a log format exir reads; hashed and listed only';
-      for await (const _ of rest) { /* drain for the hash */ }
+      evidence.note =
+        BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
+      for await (const _ of rest) {
+        /* drain for the hash */
+      }
     } else {
       evidence.kind = found.kind;
       // The server that wrote the log is known only once the file is read: each record is matched
@@ -97,7 +96,10 @@ export async function scanEntry(
       for (const finding of findings) if (finding.server === SERVER_NOT_YET_KNOWN) finding.server = server;
       for (const kept of context) if (kept.server === SERVER_NOT_YET_KNOWN) kept.server = server;
       if (contextDropped > 0) {
-        warnings.push({ where: entry.path, message: `${contextDropped} logon, account or mail record(s) past the first ${MAX_CONTEXT_PER_FILE} not kept as context; credentials and phishing see only the first` });
+        warnings.push({
+          where: entry.path,
+          message: `${contextDropped} logon, account or mail record(s) past the first ${MAX_CONTEXT_PER_FILE} not kept as context; credentials and phishing see only the first`,
+        });
       }
       for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
       if (stats.badRecords > 0) {

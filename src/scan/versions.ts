@@ -16,7 +16,10 @@ export interface Versions {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const items = await readdir(dir, { withFileTypes: true, recursive: true });
-  return items.filter((i) => i.isFile()).map((i) => join(i.parentPath, i.name)).sort();
+  return items
+    .filter((i) => i.isFile())
+    .map((i) => join(i.parentPath, i.name))
+    .sort();
 }
 
 /**
@@ -43,7 +46,10 @@ export async function versions(): Promise<Versions> {
   for (const file of await filesUnder(DATA_DIR)) {
     if (!/\.(json|ya?ml)$/.test(file)) continue;
     const text = await readFile(file, 'utf8');
-    const checked = /^\s*"?checked"?\s*:\s*"?(\d{4}-\d{2}-\d{2})/m.exec(text) ?? /"extracted"\s*:\s*"(\d{4}-\d{2}-\d{2})"/.exec(text) ?? /\bretrieved (\d{4}-\d{2}-\d{2})/.exec(text);
+    const checked =
+      /^\s*"?checked"?\s*:\s*"?(\d{4}-\d{2}-\d{2})/m.exec(text) ??
+      /"extracted"\s*:\s*"(\d{4}-\d{2}-\d{2})"/.exec(text) ??
+      /\bretrieved (\d{4}-\d{2}-\d{2})/.exec(text);
     data.push({ file: relative(DATA_DIR, file).split(sep).join('/'), checked: checked?.[1] });
   }
   return { tool: `${TOOL.name} ${TOOL.version}`, rules: { sigma, newest, digest: hash.digest('hex').slice(0, 16) }, data };
@@ -51,7 +57,9 @@ export async function versions(): Promise<Versions> {
 
 /** `exir --version` as people read it. */
 export function renderVersions(v: Versions): string {
-  return `${v.tool}\n`
-    + `rules: ${v.rules.sigma} Sigma rules, newest dated ${v.rules.newest ?? 'unknown'}, content ${v.rules.digest}\n`
-    + `data tables (date checked against their sources):\n${v.data.map((d) => `  ${d.file}  ${d.checked ?? 'no date given'}\n`).join('')}`;
+  return (
+    `${v.tool}\n` +
+    `rules: ${v.rules.sigma} Sigma rules, newest dated ${v.rules.newest ?? 'unknown'}, content ${v.rules.digest}\n` +
+    `data tables (date checked against their sources):\n${v.data.map((d) => `  ${d.file}  ${d.checked ?? 'no date given'}\n`).join('')}`
+  );
 }

@@ -36,7 +36,10 @@ void test('each thing a web-server process never does is a finding with its deci
     assert.equal(byFile.get('logon.jsonl')?.fields['TargetUserName'], 'administrator');
     assert.match(byFile.get('bat.jsonl')?.fields['TargetFilename'] ?? '', /\\Temp\\1\.bat$/);
 
-    assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]), [['EX01', 'post-exploitation']]);
+    assert.deepEqual(
+      result.servers.map((s) => [s.name, s.verdict]),
+      [['EX01', 'post-exploitation']],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

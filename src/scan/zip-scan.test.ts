@@ -16,7 +16,10 @@ let folder: ScanResult;
 
 async function filesUnder(root: string): Promise<string[]> {
   const items = await readdir(root, { withFileTypes: true, recursive: true });
-  return items.filter((i) => i.isFile()).map((i) => relative(root, join(i.parentPath, i.name))).sort();
+  return items
+    .filter((i) => i.isFile())
+    .map((i) => relative(root, join(i.parentPath, i.name)))
+    .sort();
 }
 
 /** The result with each path named as in the folder, so the two inputs compare like for like. */
@@ -66,8 +69,14 @@ test('a damaged member is a located warning and every other member is still read
   bytes.fill(0xff, at + 8, at + 200);
   await writeFile(zipPath, bytes);
   const result = await scan({ inputs: [zipPath], threads: 1 });
-  const failed = result.warnings.filter((w) => /read failed/.test(w.message)).map((w) => w.where).sort();
+  const failed = result.warnings
+    .filter((w) => /read failed/.test(w.message))
+    .map((w) => w.where)
+    .sort();
   assert.deepEqual(failed, ['damaged.zip!/EX01/a/u_ex210301.log', 'damaged.zip!/EX01/a/u_ex210303.log']);
-  const read = result.evidence.filter((e) => e.records > 0).map((e) => e.path).sort();
+  const read = result.evidence
+    .filter((e) => e.records > 0)
+    .map((e) => e.path)
+    .sort();
   assert.deepEqual(read, ['damaged.zip!/EX01/a/u_ex210302.log', 'damaged.zip!/EX01/a/u_ex210304.log']);
 });

@@ -12,11 +12,7 @@ const LITERALS = ['serverinfo~', '/ecp/y.js', 'ünïcode'];
 
 /** A deterministic mix of rows: hits in every case, near misses, hits inside quoted multi-line values. */
 function httpProxyFile(rows: number): string {
-  const out = [
-    '#Software: Microsoft Exchange Server',
-    '#Log-type: HttpProxy Logs',
-    '#Fields: DateTime,RequestId,UrlStem,AnchorMailbox,UserAgent,GenericInfo',
-  ];
+  const out = ['#Software: Microsoft Exchange Server', '#Log-type: HttpProxy Logs', '#Fields: DateTime,RequestId,UrlStem,AnchorMailbox,UserAgent,GenericInfo'];
   const anchors = ['ServerInfo~a]@x:444/a?#', 'SERVERINFO~', 'serverinfo', 'Server Info~', 'sErVeRiNfO~x', 'Sid~S-1-5', ''];
   const stems = ['/ecp/y.js', '/ECP/Y.JS', '/ecp/y.jsx', '/ecp/y', '/owa/'];
   const agents = ['Mozilla/5.0', '"curl, 7.1"', '"ÜNÏCODE agent"', 'ünïcodé'];
@@ -51,7 +47,11 @@ async function check(reader: LogReader, text: string): Promise<void> {
   assert.ok(expected.length > 10 && all.records.length - expected.length > 10, `the sample has hits and misses: ${expected.length} of ${all.records.length}`);
   for (const size of [1, 7, 64 * 1024]) {
     const got = await readText(reader, text, size, LITERALS);
-    assert.deepEqual(got.records.map((r) => r.origin.line), expected, `chunks of ${size}`);
+    assert.deepEqual(
+      got.records.map((r) => r.origin.line),
+      expected,
+      `chunks of ${size}`,
+    );
     assert.equal(got.stats.records, all.stats.records, 'every record is still counted');
     assert.equal(got.stats.firstTime, all.stats.firstTime);
     assert.equal(got.stats.lastTime, all.stats.lastTime);

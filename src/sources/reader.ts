@@ -50,8 +50,11 @@ export interface LogReader {
 }
 
 /** Feeds a file's chunks to its splitter, ends it, and returns what the file's records added up to. */
-export async function readThrough(chunks: AsyncIterable<Buffer>, splitter: { push(chunk: Buffer): void; finish(): void },
-  file: { finish(): ReadStats }): Promise<ReadStats> {
+export async function readThrough(
+  chunks: AsyncIterable<Buffer>,
+  splitter: { push(chunk: Buffer): void; finish(): void },
+  file: { finish(): ReadStats },
+): Promise<ReadStats> {
   for await (const chunk of chunks) splitter.push(chunk);
   splitter.finish();
   return file.finish();

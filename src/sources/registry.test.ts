@@ -20,5 +20,8 @@ test('sniff picks the reader and kind from the content', () => {
   const xml = sniff("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='x'/>");
   assert.equal(xml?.reader.name, 'winevent-xml');
   assert.equal(xml?.kind, 'winevent');
-  assert.deepEqual(READERS.map((r) => r.name), ['evtx', 'exchange-csv', 'w3c', 'winevent-json', 'winevent-xml', 'test-proxylogon', 'eomt']);
+  assert.deepEqual(
+    READERS.map((r) => r.name),
+    ['evtx', 'exchange-csv', 'w3c', 'winevent-json', 'winevent-xml', 'test-proxylogon', 'eomt'],
+  );
 });

@@ -27,7 +27,10 @@ function validator(name: SchemaName): ValidateFunction {
 export function schemaErrors(name: SchemaName, value: unknown): string[] {
   const v = validator(name);
   if (v(value)) return [];
-  return (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? `: ${String((e.params as { additionalProperty?: string }).additionalProperty)}` : ''}`);
+  return (v.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? `: ${String((e.params as { additionalProperty?: string }).additionalProperty)}` : ''}`,
+  );
 }
 
 /** Parses JSON text when given text, checks it against the named schema, and returns the value. */

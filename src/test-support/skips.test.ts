@@ -25,8 +25,10 @@ test('off CI a missing condition skips the test and says why', () => {
 
 test('in CI a skip not on the allow-list fails the test, naming the reason and where the list is', () => {
   const { t, skipped } = fakeContext();
-  assert.throws(() => skipIf(t, 'chromium', 'Chromium not found at /x', { CI: 'true' }, {}),
-    /Chromium not found at \/x\. CI must run every test: \.ci\/run provides the chromium.*ALLOWED_IN_CI/);
+  assert.throws(
+    () => skipIf(t, 'chromium', 'Chromium not found at /x', { CI: 'true' }, {}),
+    /Chromium not found at \/x\. CI must run every test: \.ci\/run provides the chromium.*ALLOWED_IN_CI/,
+  );
   assert.deepEqual(skipped, []);
 });
 
@@ -70,9 +72,11 @@ test('no test skips except through skipIf', () => {
   const files = [...testFiles(join(ROOT, 'src')), ...testFiles(join(ROOT, 'rules'))];
   for (const file of files) {
     if (file.endsWith('/test-support/skips.ts') || file === fileURLToPath(import.meta.url)) continue;
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (/\.skip\(|\.todo\(|\bskip:(?! suiteSkip\()|\btodo:/.test(line)) direct.push(`${relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/\.skip\(|\.todo\(|\bskip:(?! suiteSkip\()|\btodo:/.test(line)) direct.push(`${relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
+      });
   }
   assert.ok(files.length > 50);
   assert.deepEqual(direct, []);

@@ -49,11 +49,18 @@ export { chromiumMissing };
  * Skips the test when `missing` holds a reason, and answers whether it did (the caller returns).
  * Under CI=true a skip for a need not on the allow-list fails the test instead.
  */
-export function skipIf(t: TestContext, need: Need, missing: string | undefined, env: NodeJS.ProcessEnv = process.env,
-  allowed: Readonly<Partial<Record<Need, string>>> = ALLOWED_IN_CI): boolean {
+export function skipIf(
+  t: TestContext,
+  need: Need,
+  missing: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  allowed: Readonly<Partial<Record<Need, string>>> = ALLOWED_IN_CI,
+): boolean {
   if (missing === undefined) return false;
   if (env.CI === 'true' && allowed[need] === undefined) {
-    throw new Error(`${missing}. CI must run every test: .ci/run provides the ${need}; a skip CI accepts is listed, with its reason, in ALLOWED_IN_CI (src/test-support/skips.ts)`);
+    throw new Error(
+      `${missing}. CI must run every test: .ci/run provides the ${need}; a skip CI accepts is listed, with its reason, in ALLOWED_IN_CI (src/test-support/skips.ts)`,
+    );
   }
   t.skip(missing);
   return true;
@@ -63,10 +70,24 @@ export function skipIf(t: TestContext, need: Need, missing: string | undefined, 
  * The same decision for a whole `describe` block: its `skip` option (the reason, or false). Under
  * CI=true a need not on the allow-list throws instead, so the file fails as it loads.
  */
-export function suiteSkip(need: Need, missing: string | undefined, env: NodeJS.ProcessEnv = process.env,
-  allowed: Readonly<Partial<Record<Need, string>>> = ALLOWED_IN_CI): string | false {
+export function suiteSkip(
+  need: Need,
+  missing: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  allowed: Readonly<Partial<Record<Need, string>>> = ALLOWED_IN_CI,
+): string | false {
   if (missing === undefined) return false;
   let reason: string | undefined;
-  skipIf({ skip: (why: string) => { reason = why; } } as unknown as TestContext, need, missing, env, allowed);
+  skipIf(
+    {
+      skip: (why: string) => {
+        reason = why;
+      },
+    } as unknown as TestContext,
+    need,
+    missing,
+    env,
+    allowed,
+  );
   return reason ?? false;
 }

@@ -29,7 +29,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function tokenWeb(): Web {
   return createWeb({
     auth: { kind: 'token', token: TOKEN, user: { name: 'rita', role: 'responder', firm: undefined } },
-    openStore: (user): Promise<CaseStore> => openStore(url, { actor: user.name }), tz: 'Europe/Jersey', uploads: join(dir, 'uploads'),
+    openStore: (user): Promise<CaseStore> => openStore(url, { actor: user.name }),
+    tz: 'Europe/Jersey',
+    uploads: join(dir, 'uploads'),
   });
 }
 
@@ -69,7 +71,14 @@ describe('the gate', () => {
     const body = await res.text();
     assert.doesNotMatch(body, /<script>|<style>| style="| on[a-z]+="/i, 'no inline script, style or handler in our own markup');
     assert.equal((await web.app.request('/assets/app.js')).status, 200);
-    for (const bad of ['/assets/../package.json', '/assets/%2e%2e%2fpackage.json', '/assets/app.ts', '/package.json', '/dist/cli/main.js', '/c/acme/incident/packs/..%2f..%2fx.html']) {
+    for (const bad of [
+      '/assets/../package.json',
+      '/assets/%2e%2e%2fpackage.json',
+      '/assets/app.ts',
+      '/package.json',
+      '/dist/cli/main.js',
+      '/c/acme/incident/packs/..%2f..%2fx.html',
+    ]) {
       const r = await web.app.request(bad, { headers: { cookie } });
       assert.equal(r.status, 404, bad);
     }
@@ -79,12 +88,26 @@ describe('the gate', () => {
   test('a change without the CSRF token, or from another origin, is refused and not made', async () => {
     const web = tokenWeb();
     const { cookie, csrf } = await signIn(web);
-    const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-    const key = (await (async () => { const s = await openStore(url, { actor: 'x' }); try { return (await s.listActions(REF))[0]?.key ?? ''; } finally { await s.close(); } })());
+    const form = (fields: Record<string, string>) => ({
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    const key = await (async () => {
+      const s = await openStore(url, { actor: 'x' });
+      try {
+        return (await s.listActions(REF))[0]?.key ?? '';
+      } finally {
+        await s.close();
+      }
+    })();
     assert.equal((await web.app.request(`/c/${REF}/actions/${key}`, form({ status: 'done' }))).status, 403);
     assert.equal((await web.app.request(`/c/${REF}/actions/${key}`, form({ status: 'done', _csrf: 'x'.repeat(csrf.length) }))).status, 403);
     const cross = form({ status: 'done', _csrf: csrf });
-    assert.equal((await web.app.request(`http://localhost/c/${REF}/actions/${key}`, { ...cross, headers: { ...cross.headers, origin: 'http://evil.example' } })).status, 403);
+    assert.equal(
+      (await web.app.request(`http://localhost/c/${REF}/actions/${key}`, { ...cross, headers: { ...cross.headers, origin: 'http://evil.example' } })).status,
+      403,
+    );
     const check = await openStore(url, { actor: 'x' });
     assert.equal((await check.listActions(REF)).find((a) => a.key === key)?.status, 'open');
 
@@ -115,12 +138,22 @@ test('an upload past the limit is refused before it is read', async () => {
 
 describe('users and roles', () => {
   test('a users file signs people in by bcrypt hash; a read-only user cannot change anything', async () => {
-    const users = Users.from({ users: [
-      { name: 'colm', role: 'compliance', password: await bcrypt.hash('correct horse battery', 4) },
-      { name: 'bea', role: 'read-only', password: await bcrypt.hash('another long password', 4) },
-    ] }, 'test');
+    const users = Users.from(
+      {
+        users: [
+          { name: 'colm', role: 'compliance', password: await bcrypt.hash('correct horse battery', 4) },
+          { name: 'bea', role: 'read-only', password: await bcrypt.hash('another long password', 4) },
+        ],
+      },
+      'test',
+    );
     const web = createWeb({ auth: { kind: 'users', users }, openStore: (u) => openStore(url, { actor: u.name }), tz: 'UTC', uploads: join(dir, 'uploads') });
-    const login = (name: string, password: string) => web.app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ name, password }).toString() });
+    const login = (name: string, password: string) =>
+      web.app.request('/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ name, password }).toString(),
+      });
     assert.equal((await web.app.request('/')).status, 401);
     assert.equal((await login('colm', 'wrong')).status, 401);
     assert.equal((await login('nobody', 'correct horse battery')).status, 401);
@@ -130,8 +163,11 @@ describe('users and roles', () => {
     const page = await (await web.app.request(`/c/${REF}/decisions`, { headers: { cookie } })).text();
     assert.doesNotMatch(page, /Record a decision/, 'no form for a role that may not use it');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const res = await web.app.request(`/c/${REF}/decisions`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, kind: 'notify', decision: 'notify', rationale: 'r' }).toString() });
+    const res = await web.app.request(`/c/${REF}/decisions`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, kind: 'notify', decision: 'notify', rationale: 'r' }).toString(),
+    });
     assert.equal(res.status, 400);
     assert.match(await res.text(), /bea \(read-only\) may not do that/);
     const check = await openStore(url, { actor: 'x' });
@@ -142,8 +178,17 @@ describe('users and roles', () => {
 
   test("a user limited to one firm sees only that firm's cases, and no other firm's case by its address", async () => {
     const users = Users.from({ users: [{ name: 'olga', role: 'responder', firm: 'other', password: await bcrypt.hash('a long password here', 4) }] }, 'test');
-    const web = createWeb({ auth: { kind: 'users', users }, openStore: (u) => openStore(url, { actor: u.name, ...(u.firm ? { firm: u.firm } : {}) }), tz: 'UTC', uploads: join(dir, 'uploads') });
-    const res = await web.app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ name: 'olga', password: 'a long password here' }).toString() });
+    const web = createWeb({
+      auth: { kind: 'users', users },
+      openStore: (u) => openStore(url, { actor: u.name, ...(u.firm ? { firm: u.firm } : {}) }),
+      tz: 'UTC',
+      uploads: join(dir, 'uploads'),
+    });
+    const res = await web.app.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: 'olga', password: 'a long password here' }).toString(),
+    });
     const cookie = /exir_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
     const home = await (await web.app.request('/', { headers: { cookie } })).text();
     assert.doesNotMatch(home, /acme/);
@@ -155,8 +200,14 @@ describe('users and roles', () => {
   });
 
   test('a users file with a plain password or an unknown role is refused with where', () => {
-    assert.throws(() => Users.from({ users: [{ name: 'a', role: 'responder', password: 'hunter2' }] }, 'u.yml'), /u\.yml: users\[0\]: password must be a bcrypt hash/);
-    assert.throws(() => Users.from({ users: [{ name: 'a', role: 'admin', password: '$2b$04$' + 'a'.repeat(53) }] }, 'u.yml'), /users\[0\]: role must be one of/);
+    assert.throws(
+      () => Users.from({ users: [{ name: 'a', role: 'responder', password: 'hunter2' }] }, 'u.yml'),
+      /u\.yml: users\[0\]: password must be a bcrypt hash/,
+    );
+    assert.throws(
+      () => Users.from({ users: [{ name: 'a', role: 'admin', password: '$2b$04$' + 'a'.repeat(53) }] }, 'u.yml'),
+      /users\[0\]: role must be one of/,
+    );
     assert.throws(() => Users.from({}, 'u.yml'), /expected "users:"/);
   });
 });

@@ -42,12 +42,26 @@ export interface Web {
 export const COOKIE = 'exir_session';
 const MAX_UPLOAD = 25 * 1024 * 1024;
 
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
-  + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 function bare(title: string, body: string): string {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · exir</title><link rel="stylesheet" href="/assets/app.css"></head>
-<body><main id="main">`.value + body + '</main></body></html>';
+  return (
+    html`<!doctype html>
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <title>${title} · exir</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+        </head>
+        <body>
+          <main id="main"></main>
+        </body>
+      </html>`.value +
+    body +
+    '</main></body></html>'
+  );
 }
 
 export function createWeb(opts: WebOptions): Web {
@@ -96,9 +110,16 @@ export function createWeb(opts: WebOptions): Web {
 
   if (opts.auth.kind === 'users') {
     const users = opts.auth.users;
-    const loginPage = (message?: string): string => bare('Sign in', html`<h1>exir: sign in</h1>${message ? html`<p class="flash bad" role="alert">${message}</p>` : ''}
-<form class="stack" method="post" action="/login"><label>Name <input name="name" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label><button type="submit">Sign in</button></form>`.value);
+    const loginPage = (message?: string): string =>
+      bare(
+        'Sign in',
+        html`<h1>exir: sign in</h1>
+          ${message ? html`<p class="flash bad" role="alert">${message}</p>` : ''}
+          <form class="stack" method="post" action="/login">
+            <label>Name <input name="name" autocomplete="username" required /></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required /></label><button type="submit">Sign in</button>
+          </form>`.value,
+      );
     app.get('/login', (c) => c.html(loginPage()));
     app.post('/login', async (c) => {
       const body = await c.req.parseBody();
@@ -114,7 +135,8 @@ export function createWeb(opts: WebOptions): Web {
     if (auth.kind === 'token') {
       const given = c.req.query('token');
       if (given !== undefined && c.req.method === 'GET') {
-        if (!sameSecret(given, auth.token)) return c.html(bare('Not signed in', '<h1>That link is not valid</h1><p>Open the link <code>exir serve</code> printed.</p>'), 401);
+        if (!sameSecret(given, auth.token))
+          return c.html(bare('Not signed in', '<h1>That link is not valid</h1><p>Open the link <code>exir serve</code> printed.</p>'), 401);
         startSession(c, auth.user);
         const url = new URL(c.req.url);
         url.searchParams.delete('token');
@@ -135,7 +157,8 @@ export function createWeb(opts: WebOptions): Web {
       if (origin !== undefined && origin !== new URL(c.req.url).origin) return c.text('Refused: the request came from another site.', 403);
       const body = await c.req.parseBody();
       const token = typeof body._csrf === 'string' ? body._csrf : c.req.header('x-csrf-token');
-      if (!sameSecret(token, session.csrf)) return c.text('Refused: the form has expired or did not come from this dashboard (no valid CSRF token). Reload the page and try again.', 403);
+      if (!sameSecret(token, session.csrf))
+        return c.text('Refused: the form has expired or did not come from this dashboard (no valid CSRF token). Reload the page and try again.', 403);
     }
     c.set('store', await storeFor(session.user));
     await next();
@@ -151,9 +174,18 @@ export function createWeb(opts: WebOptions): Web {
 
   app.notFound((c) => c.html(bare('Not found', '<h1>Not found</h1><p><a href="/">Cases</a></p>'), 404));
   app.onError((err, c) => {
-    if (err instanceof CaseError) return c.html(bare('Cannot do that', html`<h1>Cannot do that</h1><p>${err.message}</p><p><a href="/">Cases</a></p>`.value), 400);
+    if (err instanceof CaseError)
+      return c.html(
+        bare(
+          'Cannot do that',
+          html`<h1>Cannot do that</h1>
+            <p>${err.message}</p>
+            <p><a href="/">Cases</a></p>`.value,
+        ),
+        400,
+      );
     log(`exir serve: ${safeText(err instanceof Error ? (err.stack ?? err.message) : String(err))}`);
-    return c.html(bare('Error', '<h1>Something went wrong</h1><p>The error is on the server\'s console.</p>'), 500);
+    return c.html(bare('Error', "<h1>Something went wrong</h1><p>The error is on the server's console.</p>"), 500);
   });
 
   return {

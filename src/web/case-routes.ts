@@ -96,7 +96,9 @@ async function renderPack(pack: PackName, format: PackFormat, draft: ReturnType<
 }
 
 const TYPES: Record<PackFormat, string> = {
-  html: 'text/html; charset=utf-8', json: 'application/json', pdf: 'application/pdf',
+  html: 'text/html; charset=utf-8',
+  json: 'application/json',
+  pdf: 'application/pdf',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
@@ -166,7 +168,8 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const store = c.get('store');
     const { svg } = sessionGraph((await store.listSessions(ref)) ?? [], (await store.listMailboxes(ref)) ?? [], `Attacker sessions, case ${ref}`);
     return c.body(`<?xml version="1.0" encoding="UTF-8"?>\n${svg.value}`, 200, {
-      'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${ref.replace('/', '-')}-sessions.svg"`,
+      'Content-Type': 'image/svg+xml; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${ref.replace('/', '-')}-sessions.svg"`,
     });
   });
 
@@ -224,8 +227,12 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
       const approvedBy = field(body, 'approvedBy');
       const supersedes = field(body, 'supersedes');
       const d = await c.get('store').decide(ref, {
-        kind: kind as DecisionKind, decision: field(body, 'decision') ?? '', rationale: field(body, 'rationale') ?? '', evidence,
-        ...(approvedBy !== undefined ? { approvedBy } : {}), ...(supersedes !== undefined ? { supersedes } : {}),
+        kind: kind as DecisionKind,
+        decision: field(body, 'decision') ?? '',
+        rationale: field(body, 'rationale') ?? '',
+        evidence,
+        ...(approvedBy !== undefined ? { approvedBy } : {}),
+        ...(supersedes !== undefined ? { supersedes } : {}),
       });
       return `Decision ${d.ref} recorded.`;
     });
@@ -266,13 +273,19 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
       }
       const pack = (ob.template as Partial<ObligationTemplate>).pack;
       const draftCtx = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz };
-      const snapshot = pack !== undefined && (PACKS as readonly string[]).includes(pack)
-        ? buildDraft(pack as PackName, draftCtx, { appendixRows: Infinity }) : { note: 'this obligation has no pack draft' };
+      const snapshot =
+        pack !== undefined && (PACKS as readonly string[]).includes(pack)
+          ? buildDraft(pack as PackName, draftCtx, { appendixRows: Infinity })
+          : { note: 'this obligation has no pack draft' };
       const sentAt = field(body, 'sentAt');
       const delayReasons = field(body, 'delayReasons');
       const { filing } = await store.recordFiling(ref, {
-        obligation: ob.ref, reference, channel, content: { pack, assessmentVersion: standing.assessment?.version, draft: snapshot, document },
-        ...(sentAt !== undefined ? { sentAt } : {}), ...(delayReasons !== undefined ? { delayReasons } : {}),
+        obligation: ob.ref,
+        reference,
+        channel,
+        content: { pack, assessmentVersion: standing.assessment?.version, draft: snapshot, document },
+        ...(sentAt !== undefined ? { sentAt } : {}),
+        ...(delayReasons !== undefined ? { delayReasons } : {}),
       });
       return `Filing #${filing.seq} for ${ob.ref} recorded${document ? `; the document is ${document.evidence} in the evidence register (SHA-256 ${document.sha256})` : ''}.`;
     });
@@ -286,11 +299,17 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     if (!pack || !format || !PACKS.includes(pack) || !FORMATS.includes(format)) return c.notFound();
     const now = o.now();
     const standing = await refreshObligations(c.get('store'), ref, now);
-    const draft = buildDraft(pack, { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz },
-      format === 'json' ? { appendixRows: Infinity } : {});
+    const draft = buildDraft(
+      pack,
+      { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz },
+      format === 'json' ? { appendixRows: Infinity } : {},
+    );
     const out = await renderPack(pack, format, draft);
     const name = `${standing.facts.record.firm.slug}-${standing.facts.record.name}-${pack}.${format}`;
-    return c.body(typeof out === 'string' ? out : new Uint8Array(out), 200, { 'Content-Type': TYPES[format], 'Content-Disposition': `attachment; filename="${name}"` });
+    return c.body(typeof out === 'string' ? out : new Uint8Array(out), 200, {
+      'Content-Type': TYPES[format],
+      'Content-Disposition': `attachment; filename="${name}"`,
+    });
   });
 
   app.get(`${CASE}/audit`, async (c) => {

@@ -24,5 +24,7 @@ export function running(c: Clock): boolean {
 export function timeLeft(c: Clock): Markup {
   if (c.leftMs === undefined || c.dueAt === undefined) return html`<span class="muted">no deadline</span>`;
   const late = c.leftMs < 0;
-  return html`<span data-due="${c.dueAt}"${late ? html` class="overdue"` : ''}>${late ? `overdue by ${showDuration(c.leftMs)}` : `${showDuration(c.leftMs)} left`}</span>`;
+  return html`<span data-due="${c.dueAt}" ${late ? html` class="overdue"` : ''}
+    >${late ? `overdue by ${showDuration(c.leftMs)}` : `${showDuration(c.leftMs)} left`}</span
+  >`;
 }

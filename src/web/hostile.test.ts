@@ -51,29 +51,72 @@ before(async () => {
   if (chromiumMissing()) return;
   dir = await mkdtemp(join(tmpdir(), 'exir-hostile-'));
   const ev = `ev/EX01/${noSpace(P.img).replace(/\//g, '_')}${P.bidi}`;
-  await put(`${ev}/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG`, httpProxyLog('EX01', [
-    { DateTime: '2021-03-03T02:00:00.000Z', RequestId: 'h1', Protocol: 'Ecp', UrlStem: `/ecp/${P.svg}.js`, AnchorMailbox: `ServerInfo~a]@EX01.corp.local:444/ecp/proxyLogon.ecp?#${P.script}`, ClientIpAddress: ATTACKER, UserAgent: ALL, HttpStatus: '241', Method: 'POST' },
-  ]));
-  await put(`${ev}/Ews/Ews_2021030302-1.LOG`, ewsLog('EX01', [
-    { DateTime: '2021-03-03T02:01:00.000Z', RequestId: 'e1', SoapAction: 'GetItem', AuthenticatedUser: `${P.img}${P.bidi}@corp.je`, ClientIpAddress: ATTACKER, UserAgent: P.css, HttpStatus: '200' },
-  ]));
-  await put(`${ev}/Rps_Cmdlet/Rps_Cmdlet_2021030302-1.LOG`, rpsCmdletLog('EX01', [
-    { DateTime: '2021-03-03T02:10:00.000Z', Cmdlet: 'New-MailboxExportRequest', Parameters: `-Mailbox "${P.link}@corp.je" -FilePath "\\\\localhost\\c$\\inetpub\\wwwroot\\aspnet_client\\${P.svg}.aspx"`, AuthenticatedUser: 'NT AUTHORITY\\SYSTEM', ExecutionResult: 'Success' },
-  ]));
-  await put(`${ev}/W3SVC1/u_ex210303.log`, iisLog([
-    `2021-03-03 02:20:00 10.0.0.3 POST /aspnet_client/${noSpace(P.js)}.aspx ${noSpace(P.script)} 443 - ${ATTACKER} ${noSpace(ALL)} - 200 0 0 10`,
-  ]));
+  await put(
+    `${ev}/HttpProxy/Ecp/HttpProxy_2021030302-1.LOG`,
+    httpProxyLog('EX01', [
+      {
+        DateTime: '2021-03-03T02:00:00.000Z',
+        RequestId: 'h1',
+        Protocol: 'Ecp',
+        UrlStem: `/ecp/${P.svg}.js`,
+        AnchorMailbox: `ServerInfo~a]@EX01.corp.local:444/ecp/proxyLogon.ecp?#${P.script}`,
+        ClientIpAddress: ATTACKER,
+        UserAgent: ALL,
+        HttpStatus: '241',
+        Method: 'POST',
+      },
+    ]),
+  );
+  await put(
+    `${ev}/Ews/Ews_2021030302-1.LOG`,
+    ewsLog('EX01', [
+      {
+        DateTime: '2021-03-03T02:01:00.000Z',
+        RequestId: 'e1',
+        SoapAction: 'GetItem',
+        AuthenticatedUser: `${P.img}${P.bidi}@corp.je`,
+        ClientIpAddress: ATTACKER,
+        UserAgent: P.css,
+        HttpStatus: '200',
+      },
+    ]),
+  );
+  await put(
+    `${ev}/Rps_Cmdlet/Rps_Cmdlet_2021030302-1.LOG`,
+    rpsCmdletLog('EX01', [
+      {
+        DateTime: '2021-03-03T02:10:00.000Z',
+        Cmdlet: 'New-MailboxExportRequest',
+        Parameters: `-Mailbox "${P.link}@corp.je" -FilePath "\\\\localhost\\c$\\inetpub\\wwwroot\\aspnet_client\\${P.svg}.aspx"`,
+        AuthenticatedUser: 'NT AUTHORITY\\SYSTEM',
+        ExecutionResult: 'Success',
+      },
+    ]),
+  );
+  await put(
+    `${ev}/W3SVC1/u_ex210303.log`,
+    iisLog([`2021-03-03 02:20:00 10.0.0.3 POST /aspnet_client/${noSpace(P.js)}.aspx ${noSpace(P.script)} 443 - ${ATTACKER} ${noSpace(ALL)} - 200 0 0 10`]),
+  );
   const result = await scan({ inputs: [join(dir, 'ev')], threads: 1 });
   assert.ok(result.findings.length >= 2, 'the hostile corpus is scanned into findings');
   const store = await openStore(`sqlite:${join(dir, 'exir.db')}`, { actor: `analyst${P.bidi}` });
-  await store.createCase({ ref: REF, title: `Hostile ${P.script}`, firm: { name: `Firm ${P.img}` }, awareAt: '2021-03-08T09:00:00Z', detectedAt: '2021-03-08T09:00:00Z' });
+  await store.createCase({
+    ref: REF,
+    title: `Hostile ${P.script}`,
+    firm: { name: `Firm ${P.img}` },
+    awareAt: '2021-03-08T09:00:00Z',
+    detectedAt: '2021-03-08T09:00:00Z',
+  });
   await store.recordScan(REF, result, { actor: 'analyst', args: ['scan'] });
   await store.decide(REF, { kind: 'other', decision: P.link, rationale: P.css, evidence: [] });
   const action = (await store.listActions(REF))[0];
   if (action) await store.updateAction(REF, action.key, { status: 'in-progress', note: P.svg });
   await store.close();
   serving = await startServer({
-    port: 0, bind: '127.0.0.1', tz: 'Europe/Jersey', uploads: join(dir, 'uploads'),
+    port: 0,
+    bind: '127.0.0.1',
+    tz: 'Europe/Jersey',
+    uploads: join(dir, 'uploads'),
     auth: { kind: 'token', token: 't'.repeat(43), user: { name: 'rita', role: 'responder', firm: undefined } },
     openStore: (u) => openStore(`sqlite:${join(dir, 'exir.db')}`, { actor: u.name }),
   });
@@ -93,12 +136,32 @@ test('a case from a hostile corpus: in Chromium, on every page, nothing runs and
     const page = await browser.newPage();
     const foreign: string[] = [];
     const dialogs: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('blob:')) foreign.push(r.url()); });
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    await page.route((u) => !u.href.startsWith(base), (r) => r.abort());
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('blob:')) foreign.push(r.url());
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.route(
+      (u) => !u.href.startsWith(base),
+      (r) => r.abort(),
+    );
     await page.goto(`${base}/?token=${'t'.repeat(43)}`);
     const c = `/c/${REF}`;
-    const paths = ['/', '/calendar', c, `${c}/timeline`, `${c}/sessions`, `${c}/mailboxes`, `${c}/evidence`, `${c}/actions`, `${c}/decisions`, `${c}/obligations`, `${c}/audit`];
+    const paths = [
+      '/',
+      '/calendar',
+      c,
+      `${c}/timeline`,
+      `${c}/sessions`,
+      `${c}/mailboxes`,
+      `${c}/evidence`,
+      `${c}/actions`,
+      `${c}/decisions`,
+      `${c}/obligations`,
+      `${c}/audit`,
+    ];
     const timeline = await (await page.request.get(`${base}${c}/timeline`)).text();
     const record = /href="(\/c\/hostile\/case\/record\?[^"]+)"/.exec(timeline)?.[1];
     assert.ok(record, 'the timeline links each entry to its evidence');

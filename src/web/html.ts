@@ -6,7 +6,9 @@ import { safeText } from '../core/terminal-text.js';
 
 export class Markup {
   constructor(readonly value: string) {}
-  toString(): string { return this.value; }
+  toString(): string {
+    return this.value;
+  }
 }
 
 /** Text made safe for element content and quoted attribute values. */
@@ -25,7 +27,9 @@ function part(value: unknown): string {
 /** `html\`<p>${text}</p>\``: values are escaped; Markup and arrays of Markup are kept. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Markup {
   let out = strings[0] ?? '';
-  values.forEach((v, i) => { out += part(v) + (strings[i + 1] ?? ''); });
+  values.forEach((v, i) => {
+    out += part(v) + (strings[i + 1] ?? '');
+  });
   return new Markup(out);
 }
 

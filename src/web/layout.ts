@@ -16,8 +16,15 @@ export interface PageContext {
 }
 
 export const CASE_TABS = [
-  ['', 'Overview'], ['timeline', 'Timeline'], ['sessions', 'Sessions'], ['mailboxes', 'Mailboxes and data'],
-  ['evidence', 'Evidence'], ['actions', 'Playbook'], ['decisions', 'Decisions'], ['obligations', 'Obligations and filings'], ['audit', 'Audit log'],
+  ['', 'Overview'],
+  ['timeline', 'Timeline'],
+  ['sessions', 'Sessions'],
+  ['mailboxes', 'Mailboxes and data'],
+  ['evidence', 'Evidence'],
+  ['actions', 'Playbook'],
+  ['decisions', 'Decisions'],
+  ['obligations', 'Obligations and filings'],
+  ['audit', 'Audit log'],
 ] as const;
 export type CaseTab = (typeof CASE_TABS)[number][0];
 
@@ -32,22 +39,37 @@ export function when(iso: string | undefined, ctx: PageContext): string {
 
 /** A hidden field with the session's CSRF token, for every form that changes something. */
 export function csrfField(ctx: PageContext): Markup {
-  return html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrf}" />`;
 }
 
 export function page(ctx: PageContext, title: string, body: Markup, caseTab?: { ref: string; tab: CaseTab }): string {
   const nav = caseTab
-    ? html`<nav class="case" aria-label="Case">${CASE_TABS.map(([tab, label]) =>
-      html`<a href="${caseUrl(caseTab.ref, tab)}"${tab === caseTab.tab ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>`
+    ? html`<nav class="case" aria-label="Case">
+        ${CASE_TABS.map(([tab, label]) => html`<a href="${caseUrl(caseTab.ref, tab)}" ${tab === caseTab.tab ? html` aria-current="page"` : ''}>${label}</a>`)}
+      </nav>`
     : '';
   const flash = ctx.flash ? html`<p class="flash ${ctx.flash.ok ? 'ok' : 'bad'}" role="status">${ctx.flash.text}</p>` : '';
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · exir</title><link rel="stylesheet" href="/assets/app.css"><script src="/assets/app.js" defer></script></head>
-<body><a class="skip" href="#main">Skip to content</a>
-<header><a href="/"><b>exir</b></a><a href="/">Cases</a><a href="/calendar">Deadlines</a>
-<span class="who">${ctx.user.name} (${ctx.user.role}) · times in ${ctx.tz}
-<form class="inline" method="post" action="/logout">${csrfField(ctx)}<button class="secondary" type="submit">Sign out</button></form></span></header>
-${nav}<main id="main">${flash}${body}</main></body></html>
-`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · exir</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header>
+          <a href="/"><b>exir</b></a
+          ><a href="/">Cases</a><a href="/calendar">Deadlines</a>
+          <span class="who"
+            >${ctx.user.name} (${ctx.user.role}) · times in ${ctx.tz}
+            <form class="inline" method="post" action="/logout">${csrfField(ctx)}<button class="secondary" type="submit">Sign out</button></form></span
+          >
+        </header>
+        ${nav}
+        <main id="main">${flash}${body}</main>
+      </body>
+    </html> `.value;
 }

@@ -57,16 +57,38 @@ function scenario(engine: string, factory: HarnessFactory): void {
     try {
       const setup = await h.open({ actor: 'setup' });
       await setup.createCase({
-        ref: REF, title: 'Exchange compromise (ProxyLogon)', firm: { name: 'Acme Trust', registrations: [{ scheme: 'JFSC', number: 'TCB-1234' }, { scheme: 'JOIC', number: 'JOIC-55' }] },
-        detectedAt: new Date(Date.now() - 20 * 3600_000).toISOString(), awareAt: new Date(Date.now() - 20 * 3600_000).toISOString(), occurredFrom: '2021-03-03T00:00:00Z',
+        ref: REF,
+        title: 'Exchange compromise (ProxyLogon)',
+        firm: {
+          name: 'Acme Trust',
+          registrations: [
+            { scheme: 'JFSC', number: 'TCB-1234' },
+            { scheme: 'JOIC', number: 'JOIC-55' },
+          ],
+        },
+        detectedAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
+        awareAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
+        occurredFrom: '2021-03-03T00:00:00Z',
       });
       await setup.recordScan(REF, demo, { actor: 'setup', args: ['scan'] });
       await assessCase(setup, REF, FIXTURE_ANSWERS, new Date().toISOString());
-      const users = Users.from({ users: [
-        { name: RITA.name, role: 'responder', password: await bcrypt.hash(RITA.password, 4) },
-        { name: COLM.name, role: 'compliance', password: await bcrypt.hash(COLM.password, 4) },
-      ] }, 'test');
-      const serving = await startServer({ port: 0, bind: '127.0.0.1', tz: 'Europe/Jersey', uploads: join(work, `uploads-${engine}`), auth: { kind: 'users', users }, openStore: (u) => h.open({ actor: u.name }) });
+      const users = Users.from(
+        {
+          users: [
+            { name: RITA.name, role: 'responder', password: await bcrypt.hash(RITA.password, 4) },
+            { name: COLM.name, role: 'compliance', password: await bcrypt.hash(COLM.password, 4) },
+          ],
+        },
+        'test',
+      );
+      const serving = await startServer({
+        port: 0,
+        bind: '127.0.0.1',
+        tz: 'Europe/Jersey',
+        uploads: join(work, `uploads-${engine}`),
+        auth: { kind: 'users', users },
+        openStore: (u) => h.open({ actor: u.name }),
+      });
       const base = serving.url.replace(/\/$/, '');
       const c = `${base}/c/${REF}`;
       const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
@@ -75,8 +97,19 @@ function scenario(engine: string, factory: HarnessFactory): void {
       try {
         // The compliance officer: every page, a decision, a filing with the letter sent, a pack.
         await signIn(page, base, COLM);
-        for (const [name, path] of [['cases', `${base}/`], ['calendar', `${base}/calendar`], ['overview', c], ['timeline', `${c}/timeline`], ['sessions', `${c}/sessions`],
-          ['mailboxes', `${c}/mailboxes`], ['evidence', `${c}/evidence`], ['actions', `${c}/actions`], ['decisions', `${c}/decisions`], ['obligations', `${c}/obligations`], ['audit', `${c}/audit`]] as const) {
+        for (const [name, path] of [
+          ['cases', `${base}/`],
+          ['calendar', `${base}/calendar`],
+          ['overview', c],
+          ['timeline', `${c}/timeline`],
+          ['sessions', `${c}/sessions`],
+          ['mailboxes', `${c}/mailboxes`],
+          ['evidence', `${c}/evidence`],
+          ['actions', `${c}/actions`],
+          ['decisions', `${c}/decisions`],
+          ['obligations', `${c}/obligations`],
+          ['audit', `${c}/audit`],
+        ] as const) {
           const res = await page.goto(path);
           assert.equal(res?.status(), 200, name);
           await shot(name);
@@ -96,9 +129,13 @@ function scenario(engine: string, factory: HarnessFactory): void {
         assert.match(await page.locator('main').innerText(), /acme\/proxylogon[\s\S]*post-exploitation/, 'the case list shows the worst verdict');
         await page.goto(c);
         assert.match(await page.locator('main').innerText(), /EX01\s+post-exploitation/);
-        assert.ok(await page.locator('[data-due]').count() > 0, 'the clocks run on the overview');
+        assert.ok((await page.locator('[data-due]').count()) > 0, 'the clocks run on the overview');
         await page.goto(`${c}/sessions`);
-        assert.match(await page.locator('#session-graph').textContent() ?? '', /203\.0\.113\.\d+[\s\S]*\/aspnet_client\/\w+\.aspx/, 'the session graph: IP, then the web shell');
+        assert.match(
+          (await page.locator('#session-graph').textContent()) ?? '',
+          /203\.0\.113\.\d+[\s\S]*\/aspnet_client\/\w+\.aspx/,
+          'the session graph: IP, then the web shell',
+        );
 
         await page.goto(`${c}/decisions`);
         await page.getByLabel('Kind').selectOption('notify');
@@ -113,9 +150,14 @@ function scenario(engine: string, factory: HarnessFactory): void {
         const firstOb = await page.locator('select[name="obligation"] option').first().getAttribute('value');
         await page.getByLabel("Regulator's reference").fill('JOIC-2021-0042');
         await page.getByLabel('Reasons for the delay').fill('Scope of the breach was established on the day of filing');
-        await page.locator('input[name="document"]').setInputFiles({ name: 'joic-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 the report as sent') });
+        await page
+          .locator('input[name="document"]')
+          .setInputFiles({ name: 'joic-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 the report as sent') });
         await page.getByRole('button', { name: 'Record filing' }).click();
-        assert.match(await page.getByRole('status').innerText(), new RegExp(`Filing #1 for ${firstOb ?? '?'} recorded; the document is E\\d+ in the evidence register`));
+        assert.match(
+          await page.getByRole('status').innerText(),
+          new RegExp(`Filing #1 for ${firstOb ?? '?'} recorded; the document is E\\d+ in the evidence register`),
+        );
         await shot('obligations-filed');
 
         const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`a[href$="/packs/joic.html"]`).click()]);
@@ -157,12 +199,16 @@ function scenario(engine: string, factory: HarnessFactory): void {
         await shot('audit');
 
         const log = await setup.auditLog(REF);
-        const by = (entity: string, action?: string) => log.filter((e) => e.entity === entity && (action === undefined || e.action === action)).map((e) => e.actor);
+        const by = (entity: string, action?: string) =>
+          log.filter((e) => e.entity === entity && (action === undefined || e.action === action)).map((e) => e.actor);
         assert.ok(by('decision').includes('colm'), 'the decision is audited under colm');
         assert.ok(by('filing').includes('colm'), 'the filing is audited under colm');
         assert.ok(by('evidence').includes('colm'), 'the uploaded document is registered under colm');
         assert.ok(by('action').includes('rita'), 'the action is audited under rita');
-        assert.ok(log.filter((e) => e.actor === 'rita').some((e) => /verif/i.test(`${e.action} ${e.entity}`)), 'the verification is audited under rita');
+        assert.ok(
+          log.filter((e) => e.actor === 'rita').some((e) => /verif/i.test(`${e.action} ${e.entity}`)),
+          'the verification is audited under rita',
+        );
         t.diagnostic(`screenshots: ${shots}`);
       } finally {
         await context.close();
@@ -178,7 +224,9 @@ const unreachable = await postgresMissing(PG_URL);
 describe('the dashboard in a browser', () => {
   scenario('SQLite', sqliteHarnesses());
   if (unreachable !== undefined) {
-    test('the team\'s scenario in Chromium on PostgreSQL', (t) => { skipIf(t, 'postgres', unreachable); });
+    test("the team's scenario in Chromium on PostgreSQL", (t) => {
+      skipIf(t, 'postgres', unreachable);
+    });
   } else {
     const pgRun = pgHarnesses(PG_URL);
     scenario('PostgreSQL', pgRun.factory);

@@ -27,9 +27,13 @@ export async function startServer(opts: WebOptions & { port: number; bind: strin
   const port = (server.address() as AddressInfo).port;
   const host = opts.bind.includes(':') ? `[${opts.bind}]` : opts.bind;
   return {
-    web, port, url: `http://${host}:${port}/`,
+    web,
+    port,
+    url: `http://${host}:${port}/`,
     async close() {
-      const closed = new Promise<void>((resolve) => { server.close(() => resolve()); });
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
       // Browsers keep connections open; the server is going, so they go too.
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;

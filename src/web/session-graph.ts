@@ -23,7 +23,9 @@ function hhmm(iso: string | undefined): string {
 }
 
 function column(s: Session, mailboxes: MailboxTouch[]): string[][] {
-  const commands = s.entries.filter((e) => e.source === 'rps-cmdlet' || e.source === 'ecp-server' || e.source === 'winevent' || e.stage === 'post-exploitation');
+  const commands = s.entries.filter(
+    (e) => e.source === 'rps-cmdlet' || e.source === 'ecp-server' || e.source === 'winevent' || e.stage === 'post-exploitation',
+  );
   const boxes = mailboxes.filter((m) => s.servers.some((v) => v.toLowerCase() === m.server.toLowerCase()));
   return [
     s.attackerIps.length ? s.attackerIps : ['unknown'],
@@ -47,19 +49,49 @@ export function sessionGraph(sessions: Session[], mailboxes: MailboxTouch[], tit
       const shown = lines.slice(0, MAX_LINES);
       const more = lines.length - shown.length;
       const shell = i === 2 && s.webShells.length > 0;
-      return html`<g><rect x="${x}" y="${y + LINE_H}" width="${BOX_W}" height="${h - LINE_H}" rx="4" fill="${shell ? '#fbeeee' : '#eef3f8'}" stroke="${shell ? '#a40000' : '#12263a'}"></rect>
-${shown.map((l, j) => html`<text x="${x + 6}" y="${y + LINE_H * (j + 2)}" font-family="DejaVu Sans, Arial, sans-serif" font-size="11" fill="#1b1b1b">${clip(l)}</text>`)}
-${more > 0 ? html`<text x="${x + 6}" y="${y + h + 10}" font-size="10" fill="#4a4a4a">and ${more} more</text>` : ''}
-${i < COLS.length - 1 ? html`<path d="M${x + BOX_W} ${y + LINE_H + (h - LINE_H) / 2} H${x + COL_W}" stroke="#555" fill="none" marker-end="url(#arrow)"></path>` : ''}</g>`;
+      return html`<g
+        ><rect
+          x="${x}"
+          y="${y + LINE_H}"
+          width="${BOX_W}"
+          height="${h - LINE_H}"
+          rx="4"
+          fill="${shell ? '#fbeeee' : '#eef3f8'}"
+          stroke="${shell ? '#a40000' : '#12263a'}"
+        ></rect>
+        ${shown.map((l, j) => html`<text x="${x + 6}" y="${y + LINE_H * (j + 2)}" font-family="DejaVu Sans, Arial, sans-serif" font-size="11" fill="#1b1b1b">${clip(l)}</text>`)}
+        ${more > 0 ? html`<text x="${x + 6}" y="${y + h + 10}" font-size="10" fill="#4a4a4a">and ${more} more</text>` : ''}
+        ${i < COLS.length - 1 ? html`<path d="M${x + BOX_W} ${y + LINE_H + (h - LINE_H) / 2} H${x + COL_W}" stroke="#555" fill="none" marker-end="url(#arrow)"></path>` : ''}</g
+      >`;
     });
-    bands.push(html`<g><text x="5" y="${y + 11}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12" font-weight="bold" fill="#1b1b1b">Session ${clip(s.id, 40)}: ${s.stages.join(' → ')}</text>${nodes}</g>`);
+    bands.push(
+      html`<g
+        ><text x="5" y="${y + 11}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12" font-weight="bold" fill="#1b1b1b"
+          >Session ${clip(s.id, 40)}: ${s.stages.join(' → ')}</text
+        >${nodes}</g
+      >`,
+    );
     y += h + 30;
   }
   const height = Math.max(80, y);
-  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" id="session-graph" role="img" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
-<title>${title}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0 L10 5 L0 10 z" fill="#555"></path></marker></defs>
-<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"></rect>
-${COLS.map((c, i) => html`<text x="${5 + i * COL_W}" y="18" font-family="DejaVu Sans, Arial, sans-serif" font-size="13" font-weight="bold" fill="#12263a">${c}</text>`)}
-${sessions.length === 0 ? html`<text x="5" y="60" font-size="12" fill="#1b1b1b">No attacker session recorded.</text>` : bands}</svg>`;
+  const svg = html`<svg
+    xmlns="http://www.w3.org/2000/svg"
+    id="session-graph"
+    role="img"
+    aria-label="${title}"
+    width="${width}"
+    height="${height}"
+    viewBox="0 0 ${width} ${height}"
+  >
+    <title>${title}</title>
+    <defs>
+      <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+        <path d="M0 0 L10 5 L0 10 z" fill="#555"></path>
+      </marker>
+    </defs>
+    <rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"></rect>
+    ${COLS.map((c, i) => html`<text x="${5 + i * COL_W}" y="18" font-family="DejaVu Sans, Arial, sans-serif" font-size="13" font-weight="bold" fill="#12263a">${c}</text>`)}
+    ${sessions.length === 0 ? html`<text x="5" y="60" font-size="12" fill="#1b1b1b">No attacker session recorded.</text>` : bands}
+  </svg>`;
   return { svg, width, height };
 }

@@ -44,9 +44,21 @@ export function timelineRows(sessions: Session[], findings: FindingRow[]): Timel
       if (seen.has(k)) continue;
       seen.add(k);
       rows.push({
-        time: e.time, server: e.server, kind: e.kind, summary: e.summary, stage: e.stage, ruleId: e.ruleId, clientIp: e.clientIp,
-        session: e.session ?? s.id, userAgent: e.userAgent, user: e.user, path: e.origin.path, line: e.origin.line,
-        sha256: shaOf.get(e.origin.path), fields: e.fields, note: e.note,
+        time: e.time,
+        server: e.server,
+        kind: e.kind,
+        summary: e.summary,
+        stage: e.stage,
+        ruleId: e.ruleId,
+        clientIp: e.clientIp,
+        session: e.session ?? s.id,
+        userAgent: e.userAgent,
+        user: e.user,
+        path: e.origin.path,
+        line: e.origin.line,
+        sha256: shaOf.get(e.origin.path),
+        fields: e.fields,
+        note: e.note,
       });
     }
   }
@@ -55,8 +67,21 @@ export function timelineRows(sessions: Session[], findings: FindingRow[]): Timel
     if (seen.has(k)) continue;
     seen.add(k);
     rows.push({
-      time: f.time, server: f.server, kind: 'finding', summary: f.title, stage: f.stage, ruleId: f.ruleId, clientIp: f.clientIp, session: undefined,
-      userAgent: undefined, user: f.user, path: f.path, line: f.line, sha256: f.sha256 || undefined, fields: undefined, note: f.benign,
+      time: f.time,
+      server: f.server,
+      kind: 'finding',
+      summary: f.title,
+      stage: f.stage,
+      ruleId: f.ruleId,
+      clientIp: f.clientIp,
+      session: undefined,
+      userAgent: undefined,
+      user: f.user,
+      path: f.path,
+      line: f.line,
+      sha256: f.sha256 || undefined,
+      fields: undefined,
+      note: f.benign,
     });
   }
   return rows.sort((a, b) => (a.time ?? '\uffff').localeCompare(b.time ?? '\uffff') || a.path.localeCompare(b.path) || a.line - b.line);
@@ -86,7 +111,11 @@ export function buckets(rows: TimelineRow[], n = 48): { from: string; to: string
   const hi = Math.max(...times) + 1;
   const width = Math.max(1000, Math.ceil((hi - lo) / n));
   const count = Math.ceil((hi - lo) / width);
-  const out = Array.from({ length: count }, (_, i) => ({ from: new Date(lo + i * width).toISOString(), to: new Date(lo + (i + 1) * width).toISOString(), count: 0 }));
+  const out = Array.from({ length: count }, (_, i) => ({
+    from: new Date(lo + i * width).toISOString(),
+    to: new Date(lo + (i + 1) * width).toISOString(),
+    count: 0,
+  }));
   for (const t of times) {
     const b = out[Math.min(count - 1, Math.floor((t - lo) / width))];
     if (b) b.count += 1;

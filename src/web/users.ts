@@ -66,11 +66,13 @@ export class Users {
       const name = typeof e.name === 'string' ? e.name.trim() : '';
       if (!/^[\w.@-]{1,64}$/.test(name)) throw new UsersFileError(`${at}: name must be 1-64 letters, digits, dots, dashes, @ or underscores`);
       if (byName.has(name)) throw new UsersFileError(`${at}: ${name} appears twice`);
-      if (typeof e.role !== 'string' || !(ROLES as readonly string[]).includes(e.role)) throw new UsersFileError(`${at}: role must be one of ${ROLES.join(', ')}`);
+      if (typeof e.role !== 'string' || !(ROLES as readonly string[]).includes(e.role))
+        throw new UsersFileError(`${at}: role must be one of ${ROLES.join(', ')}`);
       if (typeof e.password !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(e.password)) {
         throw new UsersFileError(`${at}: password must be a bcrypt hash (make one with: exir serve --hash-password)`);
       }
-      if (e.firm !== undefined && (typeof e.firm !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(e.firm))) throw new UsersFileError(`${at}: firm must be a firm's slug`);
+      if (e.firm !== undefined && (typeof e.firm !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(e.firm)))
+        throw new UsersFileError(`${at}: firm must be a firm's slug`);
       byName.set(name, { name, role: e.role as Role, firm: e.firm, hash: e.password });
     });
     return new Users(byName);

@@ -19,20 +19,29 @@ class Checker {
 
   text(v: unknown, at: string): string | undefined {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string' && typeof v !== 'number') { this.problems.push(`${at}: expected text`); return undefined; }
+    if (typeof v !== 'string' && typeof v !== 'number') {
+      this.problems.push(`${at}: expected text`);
+      return undefined;
+    }
     const s = String(v).trim();
     return s === '' ? undefined : s;
   }
 
   num(v: unknown, at: string, min = 0): number | undefined {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) { this.problems.push(`${at}: expected a number ≥ ${min}`); return undefined; }
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+      this.problems.push(`${at}: expected a number ≥ ${min}`);
+      return undefined;
+    }
     return v;
   }
 
   bool(v: unknown, at: string): boolean | undefined {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') { this.problems.push(`${at}: expected true or false`); return undefined; }
+    if (typeof v !== 'boolean') {
+      this.problems.push(`${at}: expected true or false`);
+      return undefined;
+    }
     return v;
   }
 
@@ -40,14 +49,20 @@ class Checker {
     if (v === undefined || v === null) return undefined;
     const items = Array.isArray(v) ? v : [v];
     const out: string[] = [];
-    items.forEach((x, i) => { const s = this.text(x, `${at}[${i}]`); if (s !== undefined) out.push(s); });
+    items.forEach((x, i) => {
+      const s = this.text(x, `${at}[${i}]`);
+      if (s !== undefined) out.push(s);
+    });
     return out;
   }
 
   choice<T extends string>(v: unknown, at: string, allowed: readonly T[]): T | undefined {
     const s = this.text(v, at);
     if (s === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(s)) { this.problems.push(`${at}: "${s}" is not one of ${allowed.join(', ')}`); return undefined; }
+    if (!(allowed as readonly string[]).includes(s)) {
+      this.problems.push(`${at}: "${s}" is not one of ${allowed.join(', ')}`);
+      return undefined;
+    }
     return s as T;
   }
 }
@@ -58,30 +73,49 @@ function definedOnly<T extends object>(o: T): T {
 
 function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
   if (raw === undefined) return undefined;
-  if (!isObj(raw)) { c.problems.push('firm: expected a mapping'); return undefined; }
-  const contact = raw.contact === undefined ? undefined : isObj(raw.contact) ? definedOnly({
-    name: c.text(raw.contact.name, 'firm.contact.name'), role: c.text(raw.contact.role, 'firm.contact.role'),
-    email: c.text(raw.contact.email, 'firm.contact.email'), phone: c.text(raw.contact.phone, 'firm.contact.phone'),
-  }) : (c.problems.push('firm.contact: expected a mapping'), undefined);
+  if (!isObj(raw)) {
+    c.problems.push('firm: expected a mapping');
+    return undefined;
+  }
+  const contact =
+    raw.contact === undefined
+      ? undefined
+      : isObj(raw.contact)
+        ? definedOnly({
+            name: c.text(raw.contact.name, 'firm.contact.name'),
+            role: c.text(raw.contact.role, 'firm.contact.role'),
+            email: c.text(raw.contact.email, 'firm.contact.email'),
+            phone: c.text(raw.contact.phone, 'firm.contact.phone'),
+          })
+        : (c.problems.push('firm.contact: expected a mapping'), undefined);
   const role = c.list(raw.role, 'firm.role')?.filter((r) => {
     if (r === 'controller' || r === 'processor') return true;
     c.problems.push(`firm.role: "${r}" is not controller or processor`);
     return false;
   }) as FirmAnswers['role'];
-  const gdprScope = c.list(raw.gdprScope, 'firm.gdprScope')?.map((s) => s.toUpperCase()).filter((s) => {
-    if (s === 'UK' || s === 'EU' || s === 'GG') return true;
-    c.problems.push(`firm.gdprScope: "${s}" is not UK, EU or GG`);
-    return false;
-  }) as FirmAnswers['gdprScope'];
+  const gdprScope = c
+    .list(raw.gdprScope, 'firm.gdprScope')
+    ?.map((s) => s.toUpperCase())
+    .filter((s) => {
+      if (s === 'UK' || s === 'EU' || s === 'GG') return true;
+      c.problems.push(`firm.gdprScope: "${s}" is not UK, EU or GG`);
+      return false;
+    }) as FirmAnswers['gdprScope'];
   let processorFor: FirmAnswers['processorFor'];
   if (raw.processorFor !== undefined) {
     if (!Array.isArray(raw.processorFor)) c.problems.push('firm.processorFor: expected a list');
     else {
       processorFor = raw.processorFor.flatMap((p: unknown, i) => {
         const at = `firm.processorFor[${i}]`;
-        if (!isObj(p)) { c.problems.push(`${at}: expected a mapping`); return []; }
+        if (!isObj(p)) {
+          c.problems.push(`${at}: expected a mapping`);
+          return [];
+        }
         const client = c.text(p.client, `${at}.client`);
-        if (client === undefined) { c.problems.push(`${at}.client: name the client`); return []; }
+        if (client === undefined) {
+          c.problems.push(`${at}.client: name the client`);
+          return [];
+        }
         return [definedOnly({ client, noticeHours: c.num(p.noticeHours, `${at}.noticeHours`), contractRef: c.text(p.contractRef, `${at}.contractRef`) })];
       });
     }
@@ -94,8 +128,15 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
       const name = c.text(r.name, 'firm.euRepresentative.name');
       const state = c.text(r.state, 'firm.euRepresentative.state')?.toUpperCase();
       if (name === undefined) c.problems.push('firm.euRepresentative.name: name the representative');
-      if (state === undefined || !/^[A-Z]{2}$/.test(state)) c.problems.push('firm.euRepresentative.state: the two-letter code of the EU member state it is established in (FR, IE, …)');
-      else if (name !== undefined) euRepresentative = definedOnly({ name, state, email: c.text(r.email, 'firm.euRepresentative.email'), address: c.text(r.address, 'firm.euRepresentative.address') });
+      if (state === undefined || !/^[A-Z]{2}$/.test(state))
+        c.problems.push('firm.euRepresentative.state: the two-letter code of the EU member state it is established in (FR, IE, …)');
+      else if (name !== undefined)
+        euRepresentative = definedOnly({
+          name,
+          state,
+          email: c.text(r.email, 'firm.euRepresentative.email'),
+          address: c.text(r.address, 'firm.euRepresentative.address'),
+        });
     }
   }
   let targets: Record<string, number> | undefined;
@@ -110,10 +151,13 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
     }
   }
   return definedOnly({
-    legalName: c.text(raw.legalName, 'firm.legalName'), contact, dpo: c.text(raw.dpo, 'firm.dpo'),
+    legalName: c.text(raw.legalName, 'firm.legalName'),
+    contact,
+    dpo: c.text(raw.dpo, 'firm.dpo'),
     joicRegistration: c.text(raw.joicRegistration, 'firm.joicRegistration'),
     establishments: c.list(raw.establishments, 'firm.establishments')?.map((s) => s.toUpperCase()),
-    role, gdprScope,
+    role,
+    gdprScope,
     jfsc: c.choice(raw.jfsc, 'firm.jfsc', ['registered-person', 'schedule-2', 'none'] as const),
     jfscClass: c.choice(raw.jfscClass, 'firm.jfscClass', JFSC_CLASSES),
     euRepresentative,
@@ -121,13 +165,17 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
     gfscLicensee: c.bool(raw.gfscLicensee, 'firm.gfscLicensee'),
     gfscSignificant: c.bool(raw.gfscSignificant, 'firm.gfscSignificant'),
     operatorOfEssentialService: c.bool(raw.operatorOfEssentialService, 'firm.operatorOfEssentialService'),
-    processorFor, targets,
+    processorFor,
+    targets,
   });
 }
 
 function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined {
   const at = `datasets[${i}]`;
-  if (!isObj(raw)) { c.problems.push(`${at}: expected a mapping`); return undefined; }
+  if (!isObj(raw)) {
+    c.problems.push(`${at}: expected a mapping`);
+    return undefined;
+  }
   const vocab = vocabulary();
   const id = c.text(raw.id, `${at}.id`) ?? `dataset-${i + 1}`;
   const description = c.text(raw.description, `${at}.description`);
@@ -147,8 +195,11 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
       jurisdictions = {};
       for (const [k, v] of Object.entries(raw.jurisdictions)) {
         const code = k.toUpperCase();
-        if (!/^[A-Z]{2}$/.test(code)) { c.problems.push(`${at}.jurisdictions: "${k}" is not a two-letter code (JE, GG, GB, FR…)`); continue; }
-        jurisdictions[code] = v === null ? null : c.num(v, `${at}.jurisdictions.${k}`) ?? null;
+        if (!/^[A-Z]{2}$/.test(code)) {
+          c.problems.push(`${at}.jurisdictions: "${k}" is not a two-letter code (JE, GG, GB, FR…)`);
+          continue;
+        }
+        jurisdictions[code] = v === null ? null : (c.num(v, `${at}.jurisdictions.${k}`) ?? null);
       }
     }
   }
@@ -164,11 +215,20 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
     }
   }
   return definedOnly({
-    id, description: description ?? '', mailboxes: c.list(raw.mailboxes, `${at}.mailboxes`), servers: c.list(raw.servers, `${at}.servers`),
-    subjects, categories, records: c.num(raw.records, `${at}.records`), people: c.num(raw.people, `${at}.people`), jurisdictions,
-    encrypted: c.bool(raw.encrypted, `${at}.encrypted`), keyCompromised: c.bool(raw.keyCompromised, `${at}.keyCompromised`),
+    id,
+    description: description ?? '',
+    mailboxes: c.list(raw.mailboxes, `${at}.mailboxes`),
+    servers: c.list(raw.servers, `${at}.servers`),
+    subjects,
+    categories,
+    records: c.num(raw.records, `${at}.records`),
+    people: c.num(raw.people, `${at}.people`),
+    jurisdictions,
+    encrypted: c.bool(raw.encrypted, `${at}.encrypted`),
+    keyCompromised: c.bool(raw.keyCompromised, `${at}.keyCompromised`),
     consequences: c.text(raw.consequences, `${at}.consequences`),
-    subsetOf: c.text(raw.subsetOf, `${at}.subsetOf`), overlaps,
+    subsetOf: c.text(raw.subsetOf, `${at}.subsetOf`),
+    overlaps,
   });
 }
 
@@ -195,17 +255,27 @@ export function checkAnswers(raw: unknown): BreachAnswers {
     if (!isObj(raw.enisa)) c.problems.push('enisa: expected a mapping');
     else {
       const e = raw.enisa;
-      const adjustments = e.dpcAdjustments === undefined ? undefined : Array.isArray(e.dpcAdjustments)
-        ? e.dpcAdjustments.flatMap((a: unknown, i) => {
-          if (!isObj(a)) { c.problems.push(`enisa.dpcAdjustments[${i}]: expected factor and delta`); return []; }
-          const factor = c.text(a.factor, `enisa.dpcAdjustments[${i}].factor`);
-          const delta = typeof a.delta === 'number' ? a.delta : (c.problems.push(`enisa.dpcAdjustments[${i}].delta: expected a number`), undefined);
-          return factor !== undefined && delta !== undefined ? [{ factor, delta }] : [];
-        })
-        : (c.problems.push('enisa.dpcAdjustments: expected a list'), undefined);
+      const adjustments =
+        e.dpcAdjustments === undefined
+          ? undefined
+          : Array.isArray(e.dpcAdjustments)
+            ? e.dpcAdjustments.flatMap((a: unknown, i) => {
+                if (!isObj(a)) {
+                  c.problems.push(`enisa.dpcAdjustments[${i}]: expected factor and delta`);
+                  return [];
+                }
+                const factor = c.text(a.factor, `enisa.dpcAdjustments[${i}].factor`);
+                const delta = typeof a.delta === 'number' ? a.delta : (c.problems.push(`enisa.dpcAdjustments[${i}].delta: expected a number`), undefined);
+                return factor !== undefined && delta !== undefined ? [{ factor, delta }] : [];
+              })
+            : (c.problems.push('enisa.dpcAdjustments: expected a list'), undefined);
       enisa = definedOnly({
-        dpcAdjustments: adjustments, ei: c.num(e.ei, 'enisa.ei'), confidentiality: c.num(e.confidentiality, 'enisa.confidentiality'),
-        integrity: c.num(e.integrity, 'enisa.integrity'), availability: c.num(e.availability, 'enisa.availability'), malicious: c.num(e.malicious, 'enisa.malicious'),
+        dpcAdjustments: adjustments,
+        ei: c.num(e.ei, 'enisa.ei'),
+        confidentiality: c.num(e.confidentiality, 'enisa.confidentiality'),
+        integrity: c.num(e.integrity, 'enisa.integrity'),
+        availability: c.num(e.availability, 'enisa.availability'),
+        malicious: c.num(e.malicious, 'enisa.malicious'),
         unlikelyRiskReason: c.text(e.unlikelyRiskReason, 'enisa.unlikelyRiskReason'),
       });
     }
@@ -264,6 +334,7 @@ export function missingAnswers(a: BreachAnswers): { path: string; question: stri
   if (!a.firm?.establishments?.length) out.push({ path: 'firm.establishments', question: 'Where is the firm established (JE, GG, UK, EU states)?' });
   if (!a.firm?.jfsc) out.push({ path: 'firm.jfsc', question: 'Is the firm a JFSC registered person, a Schedule 2 business, or neither?' });
   if (!a.firm?.contact?.name) out.push({ path: 'firm.contact.name', question: 'Who should the regulators contact (name, role, email, phone)?' });
-  if (!a.datasets?.length) out.push({ path: 'datasets', question: 'What data the reached mailboxes and systems hold: subjects, categories, numbers, jurisdictions' });
+  if (!a.datasets?.length)
+    out.push({ path: 'datasets', question: 'What data the reached mailboxes and systems hold: subjects, categories, numbers, jurisdictions' });
   return out;
 }

@@ -5,8 +5,17 @@
 import { vocabulary } from './categories.js';
 import { conclusionFor, EI_LABELS, scoreEnisa } from './enisa.js';
 import type {
-  AccessLevel, BreachAnswers, BreachAssessment, CoverageEntry, DatasetAnswer, DatasetAssessment, EnisaInput, EnisaResult, MailboxReach,
-  OpenQuestion, ServerFacts,
+  AccessLevel,
+  BreachAnswers,
+  BreachAssessment,
+  CoverageEntry,
+  DatasetAnswer,
+  DatasetAssessment,
+  EnisaInput,
+  EnisaResult,
+  MailboxReach,
+  OpenQuestion,
+  ServerFacts,
 } from './types.js';
 
 export interface AssessInput {
@@ -62,9 +71,11 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
     if (!serverWide && !everyMailbox && !wanted.has(key(m.mailbox))) continue;
     levels.push(m.level);
     evidence.push(...m.evidence);
-    basis.push(serverWide
-      ? `scan: every mailbox on ${m.server} is ${m.level} (${m.how})`
-      : `scan: mailbox ${m.mailbox} on ${m.server} ${m.level}${m.first ? ` from ${m.first}` : ''}${m.last ? ` to ${m.last}` : ''} (${m.how})`);
+    basis.push(
+      serverWide
+        ? `scan: every mailbox on ${m.server} is ${m.level} (${m.how})`
+        : `scan: mailbox ${m.mailbox} on ${m.server} ${m.level}${m.first ? ` from ${m.first}` : ''}${m.last ? ` to ${m.last}` : ''} (${m.how})`,
+    );
     if (serverWide) cannotExclude = true;
   }
   for (const s of input.servers) {
@@ -83,26 +94,40 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
 
   let access = strongest(levels);
   if (access === undefined) {
-    const covered = input.coverage !== undefined && input.mailboxes !== undefined && !cannotExclude &&
-      servers.every((s) => input.coverage?.some((c) => key(c.server) === s));
+    const covered =
+      input.coverage !== undefined && input.mailboxes !== undefined && !cannotExclude && servers.every((s) => input.coverage?.some((c) => key(c.server) === s));
     if (covered) {
       access = 'no-evidence-found';
       basis.push('the logs held for these servers show no access to this data; this is not proof that the data was left untouched');
     } else {
       access = 'not-established';
-      basis.push(input.mailboxes === undefined
-        ? 'which mailboxes were touched is not yet established: the case holds no mailbox analysis'
-        : 'the mailbox analysis does not cover this data and the log coverage is not established');
+      basis.push(
+        input.mailboxes === undefined
+          ? 'which mailboxes were touched is not yet established: the case holds no mailbox analysis'
+          : 'the mailbox analysis does not cover this data and the log coverage is not established',
+      );
     }
   }
   const special = d.categories.filter((c) => vocab.categories.get(c)?.special === true);
   const unintelligible = d.encrypted === true && d.keyCompromised !== true;
   return {
-    id: d.id, description: d.description, subjects: d.subjects, categories: d.categories, special,
-    records: d.records, people: d.people, jurisdictions: d.jurisdictions ?? {}, encrypted: d.encrypted, unintelligible,
+    id: d.id,
+    description: d.description,
+    subjects: d.subjects,
+    categories: d.categories,
+    special,
+    records: d.records,
+    people: d.people,
+    jurisdictions: d.jurisdictions ?? {},
+    encrypted: d.encrypted,
+    unintelligible,
     ...(d.consequences !== undefined ? { consequences: d.consequences } : {}),
-    ...(d.subsetOf !== undefined ? { subsetOf: d.subsetOf } : {}), ...(d.overlaps !== undefined ? { overlaps: d.overlaps } : {}),
-    access, accessBasis: basis, evidence, cannotExcludeAccess: cannotExclude,
+    ...(d.subsetOf !== undefined ? { subsetOf: d.subsetOf } : {}),
+    ...(d.overlaps !== undefined ? { overlaps: d.overlaps } : {}),
+    access,
+    accessBasis: basis,
+    evidence,
+    cannotExcludeAccess: cannotExclude,
   };
 }
 
@@ -115,37 +140,54 @@ function enisaFor(a: BreachAnswers, datasets: DatasetAssessment[], servers: Asse
     for (const c of d.categories) {
       const cat = vocab.categories.get(c);
       if (cat && (base === undefined || cat.enisaBase > base.value)) {
-        base = { value: cat.enisaBase, from: 'categories', why: `highest category: ${cat.label} (${cat.enisaClass}, ENISA base ${cat.enisaBase}) in ${d.description}` };
+        base = {
+          value: cat.enisaBase,
+          from: 'categories',
+          why: `highest category: ${cat.label} (${cat.enisaClass}, ENISA base ${cat.enisaBase}) in ${d.description}`,
+        };
       }
     }
   }
   if (base === undefined) return undefined;
   const e = a.enisa ?? {};
-  const ei: EnisaInput = e.ei !== undefined
-    ? { value: e.ei, from: 'answer', why: `the firm's assessment: ${EI_LABELS[e.ei] ?? e.ei}` }
-    : { value: 1, from: 'default', why: 'maximum: mail and client records name the people directly (answer enisa.ei to change)' };
+  const ei: EnisaInput =
+    e.ei !== undefined
+      ? { value: e.ei, from: 'answer', why: `the firm's assessment: ${EI_LABELS[e.ei] ?? e.ei}` }
+      : { value: 1, from: 'default', why: 'maximum: mail and client records name the people directly (answer enisa.ei to change)' };
   const worst = strongest(datasets.map((d) => d.access));
   const anyFullReach = servers.some((s) => s.verdict !== undefined && FULL_REACH.has(s.verdict));
-  const confidentiality: EnisaInput = e.confidentiality !== undefined
-    ? { value: e.confidentiality, from: 'answer', why: "the firm's assessment" }
-    : worst === 'exported' || worst === 'read'
-      ? { value: 0.5, from: 'evidence', why: `the evidence shows data ${worst} by the attacker: disclosed to unknown recipients` }
-      // ENISA's own definitions: exposure without evidence of unlawful processing scores 0; "disclosed to a
-      // known number of recipients" is a disclosure, which reach alone is not (regulatory.md corrections).
-      : worst === 'reachable' || anyFullReach
-        ? { value: 0, from: 'evidence', why: 'data within the attacker\'s reach, without evidence that it was read or copied: exposure, which ENISA scores 0 (answer enisa.confidentiality when it was disclosed)' }
-        : { value: 0, from: 'default', why: 'access to the data is not established: exposure without evidence of unlawful processing, which ENISA scores 0 (answer enisa.confidentiality otherwise)' };
-  const integrity: EnisaInput = e.integrity !== undefined
-    ? { value: e.integrity, from: 'answer', why: "the firm's assessment" }
-    : { value: 0, from: 'default', why: 'no alteration recorded (answer enisa.integrity if mail, rules or records were changed)' };
-  const availability: EnisaInput = e.availability !== undefined
-    ? { value: e.availability, from: 'answer', why: "the firm's assessment" }
-    : { value: 0, from: 'default', why: 'no loss of availability recorded (answer enisa.availability if data was lost or encrypted)' };
-  const malicious: EnisaInput = e.malicious !== undefined
-    ? { value: e.malicious, from: 'answer', why: "the firm's assessment" }
-    : anyFullReach
-      ? { value: 0.5, from: 'evidence', why: 'deliberate exploitation of the server (scan verdict)' }
-      : { value: 0, from: 'default', why: 'no scan verdict shows exploitation (answer enisa.malicious otherwise)' };
+  const confidentiality: EnisaInput =
+    e.confidentiality !== undefined
+      ? { value: e.confidentiality, from: 'answer', why: "the firm's assessment" }
+      : worst === 'exported' || worst === 'read'
+        ? { value: 0.5, from: 'evidence', why: `the evidence shows data ${worst} by the attacker: disclosed to unknown recipients` }
+        : // ENISA's own definitions: exposure without evidence of unlawful processing scores 0; "disclosed to a
+          // known number of recipients" is a disclosure, which reach alone is not (regulatory.md corrections).
+          worst === 'reachable' || anyFullReach
+          ? {
+              value: 0,
+              from: 'evidence',
+              why: "data within the attacker's reach, without evidence that it was read or copied: exposure, which ENISA scores 0 (answer enisa.confidentiality when it was disclosed)",
+            }
+          : {
+              value: 0,
+              from: 'default',
+              why: 'access to the data is not established: exposure without evidence of unlawful processing, which ENISA scores 0 (answer enisa.confidentiality otherwise)',
+            };
+  const integrity: EnisaInput =
+    e.integrity !== undefined
+      ? { value: e.integrity, from: 'answer', why: "the firm's assessment" }
+      : { value: 0, from: 'default', why: 'no alteration recorded (answer enisa.integrity if mail, rules or records were changed)' };
+  const availability: EnisaInput =
+    e.availability !== undefined
+      ? { value: e.availability, from: 'answer', why: "the firm's assessment" }
+      : { value: 0, from: 'default', why: 'no loss of availability recorded (answer enisa.availability if data was lost or encrypted)' };
+  const malicious: EnisaInput =
+    e.malicious !== undefined
+      ? { value: e.malicious, from: 'answer', why: "the firm's assessment" }
+      : anyFullReach
+        ? { value: 0.5, from: 'evidence', why: 'deliberate exploitation of the server (scan verdict)' }
+        : { value: 0, from: 'default', why: 'no scan verdict shows exploitation (answer enisa.malicious otherwise)' };
   return scoreEnisa({ dpcBase: base, dpcAdjustments: e.dpcAdjustments ?? [], ei, confidentiality, integrity, availability, malicious });
 }
 
@@ -170,7 +212,8 @@ function distinctPeople(datasets: DatasetAssessment[]): { people: number | undef
   const parts = [`the sum of ${counted.length} dataset(s)`];
   if (subsets.length) parts.push(`not counting ${subsets.map((d) => `${d.id} (within ${d.subsetOf ?? ''})`).join(', ')}`);
   if (shared) parts.push(`less ${shared} people held in two datasets`);
-  if (datasets.length > 1 && !subsets.length && !shared) parts.push('assuming no one is in two datasets (say so with datasets[].subsetOf or datasets[].overlaps)');
+  if (datasets.length > 1 && !subsets.length && !shared)
+    parts.push('assuming no one is in two datasets (say so with datasets[].subsetOf or datasets[].overlaps)');
   return { people: sum === undefined ? undefined : Math.max(0, sum - shared), peopleBasis: parts.join(', ') };
 }
 
@@ -179,7 +222,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   const caseServers = input.servers.map((s) => s.name);
   const datasets = (a.datasets ?? []).map((d) => assessDataset(d, input, caseServers));
   const servers = input.servers.map((s) => ({ ...s, fullReach: s.verdict !== undefined && FULL_REACH.has(s.verdict) }));
-  const reasons = [...new Set(datasets.flatMap((d) => d.cannotExcludeAccess ? d.accessBasis.filter((b) => /cannot be excluded|every mailbox/.test(b)) : []))];
+  const reasons = [...new Set(datasets.flatMap((d) => (d.cannotExcludeAccess ? d.accessBasis.filter((b) => /cannot be excluded|every mailbox/.test(b)) : [])))];
   for (const s of servers) {
     if (s.fullReach && !reasons.some((r) => r.includes(s.name))) {
       reasons.push(`scan verdict for ${s.name} is ${s.verdict}: the attacker could reach every mailbox on it, so access cannot be excluded`);
@@ -206,14 +249,19 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     // is our inference, so a firm relies on it only with its own reason in writing.
     if (lowNeedsReason) {
       conclusion = 'risk';
-      conclusionBasis.push('ENISA "low" is read as "unlikely to result in a risk" only by inference [I]; no reason to rely on it is recorded (answers: enisa.unlikelyRiskReason), so the breach is treated as a risk');
-    } else conclusionBasis.push(`ENISA "low" read as "unlikely to result in a risk" (an inference [I]); the firm's reason: ${a.enisa?.unlikelyRiskReason ?? ''}`);
+      conclusionBasis.push(
+        'ENISA "low" is read as "unlikely to result in a risk" only by inference [I]; no reason to rely on it is recorded (answers: enisa.unlikelyRiskReason), so the breach is treated as a risk',
+      );
+    } else
+      conclusionBasis.push(`ENISA "low" read as "unlikely to result in a risk" (an inference [I]); the firm's reason: ${a.enisa?.unlikelyRiskReason ?? ''}`);
   }
   const special = [...new Set(datasets.flatMap((d) => d.special))];
   if (special.length > 0 && conclusion === 'no-risk') {
     // EDPB 9/2022 ¶102: for special-category or criminal data damage should be considered likely.
     conclusion = 'risk';
-    conclusionBasis.push(`special category data (${special.join(', ')}) is involved: damage is to be considered likely, so the breach is not "unlikely to result in a risk"`);
+    conclusionBasis.push(
+      `special category data (${special.join(', ')}) is involved: damage is to be considered likely, so the breach is not "unlikely to result in a risk"`,
+    );
   }
   if (cannotExclude && conclusion === 'no-risk' && datasets.some((d) => !d.unintelligible)) {
     conclusion = 'risk';
@@ -232,15 +280,55 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   const records = sumKnown(datasets.map((d) => d.records));
 
   const open: OpenQuestion[] = [];
-  if (lowNeedsReason) open.push({ id: 'enisa-low', question: 'Does the firm rely on the ENISA "low" result to conclude the breach is unlikely to result in a risk?', needed: 'The reason, in writing (answers: enisa.unlikelyRiskReason); ENISA\'s bands are not the law\'s threshold.' });
-  if (datasets.length === 0) open.push({ id: 'datasets', question: 'What data did the reached mailboxes and systems hold?', needed: 'Describe each dataset once: subjects, categories, numbers, jurisdictions, encryption (answers: datasets).' });
-  if (input.mailboxes === undefined) open.push({ id: 'mailboxes-touched', question: 'Which mailboxes did the attacker read or export?', needed: 'A scan with mailbox analysis (mailboxes[]) stored in the case; until then the data touched is not established.' });
-  if (input.coverage === undefined) open.push({ id: 'log-coverage', question: 'Do the logs cover the whole exploitation window?', needed: 'A scan with log coverage (coverage[]) stored in the case, or the firm\'s account of which logs exist.' });
+  if (lowNeedsReason)
+    open.push({
+      id: 'enisa-low',
+      question: 'Does the firm rely on the ENISA "low" result to conclude the breach is unlikely to result in a risk?',
+      needed: "The reason, in writing (answers: enisa.unlikelyRiskReason); ENISA's bands are not the law's threshold.",
+    });
+  if (datasets.length === 0)
+    open.push({
+      id: 'datasets',
+      question: 'What data did the reached mailboxes and systems hold?',
+      needed: 'Describe each dataset once: subjects, categories, numbers, jurisdictions, encryption (answers: datasets).',
+    });
+  if (input.mailboxes === undefined)
+    open.push({
+      id: 'mailboxes-touched',
+      question: 'Which mailboxes did the attacker read or export?',
+      needed: 'A scan with mailbox analysis (mailboxes[]) stored in the case; until then the data touched is not established.',
+    });
+  if (input.coverage === undefined)
+    open.push({
+      id: 'log-coverage',
+      question: 'Do the logs cover the whole exploitation window?',
+      needed: "A scan with log coverage (coverage[]) stored in the case, or the firm's account of which logs exist.",
+    });
   for (const d of datasets) {
-    if (d.people === undefined) open.push({ id: `people:${d.id}`, question: `How many people are in "${d.description}"?`, needed: `An approximate number (answers: datasets[id=${d.id}].people).` });
-    if (d.records === undefined) open.push({ id: `records:${d.id}`, question: `How many records are in "${d.description}"?`, needed: `An approximate number (answers: datasets[id=${d.id}].records).` });
-    if (Object.keys(d.jurisdictions).length === 0) open.push({ id: `jurisdictions:${d.id}`, question: `Where do the people in "${d.description}" live?`, needed: `Jurisdictions with approximate numbers (answers: datasets[id=${d.id}].jurisdictions).` });
-    if (d.encrypted === undefined) open.push({ id: `encrypted:${d.id}`, question: `Was "${d.description}" encrypted at rest with a key the attacker did not reach?`, needed: `answers: datasets[id=${d.id}].encrypted` });
+    if (d.people === undefined)
+      open.push({
+        id: `people:${d.id}`,
+        question: `How many people are in "${d.description}"?`,
+        needed: `An approximate number (answers: datasets[id=${d.id}].people).`,
+      });
+    if (d.records === undefined)
+      open.push({
+        id: `records:${d.id}`,
+        question: `How many records are in "${d.description}"?`,
+        needed: `An approximate number (answers: datasets[id=${d.id}].records).`,
+      });
+    if (Object.keys(d.jurisdictions).length === 0)
+      open.push({
+        id: `jurisdictions:${d.id}`,
+        question: `Where do the people in "${d.description}" live?`,
+        needed: `Jurisdictions with approximate numbers (answers: datasets[id=${d.id}].jurisdictions).`,
+      });
+    if (d.encrypted === undefined)
+      open.push({
+        id: `encrypted:${d.id}`,
+        question: `Was "${d.description}" encrypted at rest with a key the attacker did not reach?`,
+        needed: `answers: datasets[id=${d.id}].encrypted`,
+      });
   }
   return {
     assessedAt: input.now,
@@ -256,7 +344,11 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     override: a.override,
     conclusion,
     conclusionBasis,
-    flags: { moreThan100People: people === undefined ? undefined : people > 100, allUnintelligible: datasets.length > 0 && datasets.every((d) => d.unintelligible), specialCategories: special },
+    flags: {
+      moreThan100People: people === undefined ? undefined : people > 100,
+      allUnintelligible: datasets.length > 0 && datasets.every((d) => d.unintelligible),
+      specialCategories: special,
+    },
     jurisdictions,
     totals: { people, records, peopleBasis },
     open,

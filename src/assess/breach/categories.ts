@@ -33,7 +33,11 @@ export function parseVocabulary(text: string, where: string): Vocabulary {
       throw new Error(`${where}: categories[${i}] needs id, label and enisaBase 1-4`);
     }
     categories.set(id, {
-      id, label: raw.label, enisaBase: base, enisaClass: typeof raw.enisaClass === 'string' ? raw.enisaClass : '', special: raw.special === true,
+      id,
+      label: raw.label,
+      enisaBase: base,
+      enisaClass: typeof raw.enisaClass === 'string' ? raw.enisaClass : '',
+      special: raw.special === true,
       note: typeof raw.note === 'string' ? raw.note : undefined,
     });
   }

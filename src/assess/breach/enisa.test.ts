@@ -8,8 +8,13 @@ const v = (value: number): EnisaInput => ({ value, from: 'answer', why: 'test' }
 
 function inputs(base: number, deltas: number[], ei: number, c: number, i: number, a: number, m: number): EnisaInputs {
   return {
-    dpcBase: v(base), dpcAdjustments: deltas.map((delta, n) => ({ factor: `factor ${n}`, delta })), ei: v(ei),
-    confidentiality: v(c), integrity: v(i), availability: v(a), malicious: v(m),
+    dpcBase: v(base),
+    dpcAdjustments: deltas.map((delta, n) => ({ factor: `factor ${n}`, delta })),
+    ei: v(ei),
+    confidentiality: v(c),
+    integrity: v(i),
+    availability: v(a),
+    malicious: v(m),
   };
 }
 

@@ -38,7 +38,14 @@ export interface ServerFacts {
   summary: string | undefined;
 }
 
-export const JFSC_CLASSES = ['trust-company-business', 'investment-business', 'fund-services-business', 'general-insurance-mediation', 'money-service-business', 'deposit-taking'] as const;
+export const JFSC_CLASSES = [
+  'trust-company-business',
+  'investment-business',
+  'fund-services-business',
+  'general-insurance-mediation',
+  'money-service-business',
+  'deposit-taking',
+] as const;
 export type JfscClass = (typeof JFSC_CLASSES)[number];
 
 export interface ContactAnswer {

@@ -12,7 +12,11 @@ export interface CaseCredentials extends CredentialsReport {
 
 export async function credentialsOfCase(store: CaseStore, ref: string): Promise<CaseCredentials> {
   const [record, story, findings, context, mailboxes] = await Promise.all([
-    store.getCase(ref), store.story(ref), store.listFindings(ref), store.readContext(ref), store.listMailboxes(ref),
+    store.getCase(ref),
+    store.story(ref),
+    store.listFindings(ref),
+    store.readContext(ref),
+    store.listMailboxes(ref),
   ]);
   const report = assessCredentials({
     findings: findings.map((f) => ({ ruleId: f.ruleId, time: f.time, server: f.server, path: f.path, line: f.line, benign: f.benign })),
@@ -22,7 +26,9 @@ export async function credentialsOfCase(store: CaseStore, ref: string): Promise<
     modifiedFiles: context.modifiedFiles,
   });
   if (context.scans > context.scansWithContext) {
-    report.limits.push(`${context.scans - context.scansWithContext} of the case's ${context.scans} scan(s) were recorded by an exir that kept no logons or account changes: scan that evidence again to list the accounts it shows.`);
+    report.limits.push(
+      `${context.scans - context.scansWithContext} of the case's ${context.scans} scan(s) were recorded by an exir that kept no logons or account changes: scan that evidence again to list the accounts it shows.`,
+    );
   }
   return { case: record.ref, ...report, actions: resetActions(report) };
 }

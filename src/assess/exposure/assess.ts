@@ -87,7 +87,10 @@ export function summarizeTable(table: ExposureTable, today: Date): TableSummary 
     return { product: p.name, build: n?.build ?? '', update: n?.update, released: n?.released };
   });
   const sources = [...table.builds.sources, ...table.security.sources].map((s) => ({
-    id: s.id, what: s.title ?? s.url ?? s.repository ?? s.id, commit: s.commit, asOf: s.asOf,
+    id: s.id,
+    what: s.title ?? s.url ?? s.repository ?? s.id,
+    commit: s.commit,
+    asOf: s.asOf,
   }));
   return { checked: table.builds.checked, ageDays: tableAgeDays(table, today), builds: table.builds.builds.length, newest, sources };
 }
@@ -132,7 +135,12 @@ export function assessReadings(
 }
 
 export function exposureReport(
-  table: ExposureTable, servers: ServerExposure[], probes: ProbeResult[], warnings: Warning[], now: Date, asOf: string,
+  table: ExposureTable,
+  servers: ServerExposure[],
+  probes: ProbeResult[],
+  warnings: Warning[],
+  now: Date,
+  asOf: string,
   histories: ServerHistoryReport[] = [],
 ): ExposureReport {
   return {

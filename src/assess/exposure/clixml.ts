@@ -9,7 +9,10 @@ export interface XmlElement {
 }
 
 export class XmlError extends Error {
-  constructor(readonly offset: number, reason: string) {
+  constructor(
+    readonly offset: number,
+    reason: string,
+  ) {
     super(`${reason} at character ${offset}`);
     this.name = 'XmlError';
   }

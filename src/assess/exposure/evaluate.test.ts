@@ -28,7 +28,7 @@ function statusOf(a: BuildAssessment, cve: string): CveStatus {
 const PROXYLOGON = ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065'];
 const PROXYSHELL = ['CVE-2021-34473', 'CVE-2021-34523', 'CVE-2021-31207'];
 
-describe('the issue\'s oracle facts', () => {
+describe("the issue's oracle facts", () => {
   it('15.2.792.10 is Exchange 2019 CU8 with the March 2021 SU, fixed for ProxyLogon and still exposed to ProxyShell', () => {
     const a = assess('15.2.792.10');
     assert.equal(a.product?.id, 'exchange2019');
@@ -79,7 +79,11 @@ describe('the issue\'s oracle facts', () => {
     assert.equal(before.newestUpdate.name, 'RU31');
     assert.equal(statusOf(before, 'CVE-2021-26857'), 'exposed');
     assert.equal(before.cves.find((c) => c.cve === 'CVE-2021-26857')?.fix?.build, '14.3.513.0');
-    assert.equal(before.cves.some((c) => c.cve === 'CVE-2021-26855'), false, 'Microsoft lists 2010 for 26857 only');
+    assert.equal(
+      before.cves.some((c) => c.cve === 'CVE-2021-26855'),
+      false,
+      'Microsoft lists 2010 for 26857 only',
+    );
     const after = assess('14.3.513.0');
     assert.equal(statusOf(after, 'CVE-2021-26857'), 'fixed');
     // CVE-2020-17144: RU31 plus a December 2020 SU the table has no build for, or RU32.
@@ -108,7 +112,7 @@ const CVE_RECORD_FIXES: [string, string[]][] = [
   ['CVE-2025-59249', ['15.2.1544.36', '15.2.1748.39', '15.2.2562.29']],
 ];
 
-describe('fixed builds from Microsoft\'s CVE records', () => {
+describe("fixed builds from Microsoft's CVE records", () => {
   for (const [cve, fixes] of CVE_RECORD_FIXES) {
     for (const fix of fixes) {
       it(`${cve}: ${fix} fixes it, the build before does not`, () => {
@@ -198,7 +202,7 @@ describe('what a reading cannot show', () => {
   });
 });
 
-describe('disputed fixes and the 2026 updates from Microsoft\'s CVE records', () => {
+describe("disputed fixes and the 2026 updates from Microsoft's CVE records", () => {
   it('CVE-2026-45583: a build with Jun26SU but not Jul26SU is disputed, and the advice takes the later update', () => {
     const jun = assess('15.2.2562.43');
     assert.equal(statusOf(jun, 'CVE-2026-45583'), 'disputed');
@@ -220,8 +224,11 @@ describe('disputed fixes and the 2026 updates from Microsoft\'s CVE records', ()
     assert.deepEqual(assess('15.2.2562.57').updatesWithUnknownFixes, []);
     assert.match(assess('15.2.2562.57').notes.join(' '), /Only Microsoft's CVE records name this build/);
     // Jul26SU's SE build rests on righel alone (Microsoft's page as read ends in May 2026).
-    assert.match(assess('15.2.2562.45').notes.join(' '), /Microsoft's build page, as read, does not list 15\.2\.2562\.45; only ms-exchange-version-nse build table names it/);
-    assert.doesNotMatch(assess('15.2.2562.41').notes.join(' '), /does not list/, 'May26HU is on Microsoft\'s page');
+    assert.match(
+      assess('15.2.2562.45').notes.join(' '),
+      /Microsoft's build page, as read, does not list 15\.2\.2562\.45; only ms-exchange-version-nse build table names it/,
+    );
+    assert.doesNotMatch(assess('15.2.2562.41').notes.join(' '), /does not list/, "May26HU is on Microsoft's page");
   });
 });
 

@@ -2,8 +2,18 @@
 // this build is exposed, fixed, or cannot be told from the build alone, with the update that fixes it.
 
 import {
-  baseBuilds, fixBuildsOf, levelOf, newestBuild, productOf, sourceById,
-  type BuildEntry, type ExposureTable, type Fix, type ProductInfo, type UpdateInfo, type Wave,
+  baseBuilds,
+  fixBuildsOf,
+  levelOf,
+  newestBuild,
+  productOf,
+  sourceById,
+  type BuildEntry,
+  type ExposureTable,
+  type Fix,
+  type ProductInfo,
+  type UpdateInfo,
+  type Wave,
 } from './table.js';
 import { compareBuilds, formatBuild, mustParse, type ExchangeBuild } from './version.js';
 
@@ -109,7 +119,10 @@ interface UpdateVerdict {
 function fixAdvice(update: UpdateInfo, levelFix: BuildEntry | undefined, newest: BuildEntry, level: string | undefined): FixAdvice {
   if (levelFix) {
     return {
-      update: update.name, build: levelFix.build, kb: levelFix.kb, onThisLevel: true,
+      update: update.name,
+      build: levelFix.build,
+      kb: levelFix.kb,
+      onThisLevel: true,
       text: `install ${update.name} for ${levelFix.level} (${levelFix.build}${kbText(levelFix.kb)})`,
     };
   }
@@ -118,17 +131,30 @@ function fixAdvice(update: UpdateInfo, levelFix: BuildEntry | undefined, newest:
     return { update: update.name, build: newest.build, kb: newest.kb, onThisLevel: false, text: `install ${newest.level} (${newest.build}) or later` };
   }
   return {
-    update: update.name, build: newest.build, kb: newest.kb, onThisLevel: false,
+    update: update.name,
+    build: newest.build,
+    kb: newest.kb,
+    onThisLevel: false,
     text: `${update.name} was not published for ${level ?? 'this build'}; move to ${newest.level} and install it (${newest.build}${kbText(newest.kb)}) or later`,
   };
 }
 
 /** The verdict for one update on one build; CVE-specific twists (partial updates, config) come after. */
 function judgeUpdate(
-  table: ExposureTable, b: ExchangeBuild, product: ProductInfo, level: string | undefined, update: UpdateInfo, fix: Fix | undefined,
+  table: ExposureTable,
+  b: ExchangeBuild,
+  product: ProductInfo,
+  level: string | undefined,
+  update: UpdateInfo,
+  fix: Fix | undefined,
 ): UpdateVerdict {
   if (fix?.noBuildFix) {
-    return { status: 'needs-config', reason: `no build fixes it on ${product.name}; it needs ${fix.requires ?? 'a configuration change'}`, fix: undefined, viaLevel: false };
+    return {
+      status: 'needs-config',
+      reason: `no build fixes it on ${product.name}; it needs ${fix.requires ?? 'a configuration change'}`,
+      fix: undefined,
+      viaLevel: false,
+    };
   }
   const fixes = fixBuildsOf(table, update, product.id);
   const newest = fixes[fixes.length - 1];
@@ -137,28 +163,52 @@ function judgeUpdate(
       return { status: 'not-affected', reason: `${product.name} was released after ${update.name} and includes it`, fix: undefined, viaLevel: false };
     }
     if (update.released && product.supportEnd && update.released > product.supportEnd) {
-      return { status: 'not-listed', reason: `not in Microsoft's assessment: ${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`, fix: undefined, viaLevel: false };
+      return {
+        status: 'not-listed',
+        reason: `not in Microsoft's assessment: ${update.name} came after ${product.name} left support; Microsoft published no fix or assessment for it`,
+        fix: undefined,
+        viaLevel: false,
+      };
     }
-    return { status: 'not-listed', reason: `not in Microsoft's assessment: ${update.name} was published for other versions only, and Microsoft did not say whether ${product.name} is affected`, fix: undefined, viaLevel: false };
+    return {
+      status: 'not-listed',
+      reason: `not in Microsoft's assessment: ${update.name} was published for other versions only, and Microsoft did not say whether ${product.name} is affected`,
+      fix: undefined,
+      viaLevel: false,
+    };
   }
   const levelFix = level === undefined ? undefined : fixes.find((f) => f.level === level);
   if (b.precision === 'full') {
     // Above the newest build on this very CU still means "this CU's own update", not a later CU.
-    if (compareBuilds(b, at(newest)) >= 0) return { status: 'fixed', reason: `at or above ${newest.build} (${update.name} on ${newest.level})`, fix: undefined, viaLevel: newest.level === level };
-    if (levelFix && compareBuilds(b, at(levelFix)) >= 0) return { status: 'fixed', reason: `at or above ${levelFix.build} (${update.name} for ${levelFix.level})`, fix: undefined, viaLevel: true };
-    return { status: 'exposed', reason: levelFix ? `below ${levelFix.build} (${update.name} for ${levelFix.level})` : `${update.name} was never published for ${level ?? 'this build'}`, fix: fixAdvice(update, levelFix, newest, level), viaLevel: false };
+    if (compareBuilds(b, at(newest)) >= 0)
+      return { status: 'fixed', reason: `at or above ${newest.build} (${update.name} on ${newest.level})`, fix: undefined, viaLevel: newest.level === level };
+    if (levelFix && compareBuilds(b, at(levelFix)) >= 0)
+      return { status: 'fixed', reason: `at or above ${levelFix.build} (${update.name} for ${levelFix.level})`, fix: undefined, viaLevel: true };
+    return {
+      status: 'exposed',
+      reason: levelFix ? `below ${levelFix.build} (${update.name} for ${levelFix.level})` : `${update.name} was never published for ${level ?? 'this build'}`,
+      fix: fixAdvice(update, levelFix, newest, level),
+      viaLevel: false,
+    };
   }
   // A CU-level reading: the CU itself is known, the SU on top of it is not.
   const baseline: ExchangeBuild = { ...b, revision: b.revision ?? 0 };
-  if (compareBuilds(baseline, at(newest)) >= 0) return { status: 'fixed', reason: `the CU itself is later than ${newest.build} (${update.name})`, fix: undefined, viaLevel: false };
+  if (compareBuilds(baseline, at(newest)) >= 0)
+    return { status: 'fixed', reason: `the CU itself is later than ${newest.build} (${update.name})`, fix: undefined, viaLevel: false };
   if (levelFix) {
     return {
       status: 'unknown',
       reason: `fixed only if ${update.name} (${levelFix.build}) or later is installed on ${levelFix.level}; this reading cannot show Security Updates`,
-      fix: fixAdvice(update, levelFix, newest, level), viaLevel: false,
+      fix: fixAdvice(update, levelFix, newest, level),
+      viaLevel: false,
     };
   }
-  return { status: 'exposed', reason: `${update.name} was never published for ${level ?? 'this build'}`, fix: fixAdvice(update, undefined, newest, level), viaLevel: false };
+  return {
+    status: 'exposed',
+    reason: `${update.name} was never published for ${level ?? 'this build'}`,
+    fix: fixAdvice(update, undefined, newest, level),
+    viaLevel: false,
+  };
 }
 
 /** The out-of-support March 2021 update on this build's CU, when the build has it. */
@@ -172,15 +222,33 @@ function partialUpdateOnLevel(table: ExposureTable, b: ExchangeBuild, product: P
   return undefined;
 }
 
-function describeNewestUpdate(table: ExposureTable, b: ExchangeBuild, product: ProductInfo, level: string | undefined, entry: BuildEntry | undefined): BuildAssessment['newestUpdate'] {
+function describeNewestUpdate(
+  table: ExposureTable,
+  b: ExchangeBuild,
+  product: ProductInfo,
+  level: string | undefined,
+  entry: BuildEntry | undefined,
+): BuildAssessment['newestUpdate'] {
   if (b.precision === 'cu') {
     return { name: undefined, released: undefined, kb: undefined, certain: false, text: 'unknown: this reading shows the CU only, never the Security Update' };
   }
   if (entry && UPDATE_KINDS.has(entry.kind)) {
-    return { name: entry.update, released: entry.released, kb: entry.kb, certain: true, text: `${entry.update ?? entry.build} (${entry.released ?? 'date unknown'}${kbText(entry.kb)})` };
+    return {
+      name: entry.update,
+      released: entry.released,
+      kb: entry.kb,
+      certain: true,
+      text: `${entry.update ?? entry.build} (${entry.released ?? 'date unknown'}${kbText(entry.kb)})`,
+    };
   }
   if (entry?.kind === 'disputed') {
-    return { name: undefined, released: undefined, kb: undefined, certain: false, text: `unknown: sources disagree about ${entry.build} (${entry.note ?? ''})` };
+    return {
+      name: undefined,
+      released: undefined,
+      kb: undefined,
+      certain: false,
+      text: `unknown: sources disagree about ${entry.build} (${entry.note ?? ''})`,
+    };
   }
   if (entry) return { name: undefined, released: entry.released, kb: undefined, certain: true, text: `none on top of ${entry.level}` };
   // Not in the table: name the highest known update below it on the same CU.
@@ -189,9 +257,12 @@ function describeNewestUpdate(table: ExposureTable, b: ExchangeBuild, product: P
     .sort((x, y) => compareBuilds(at(x), at(y)));
   const below = sameLevel[sameLevel.length - 1];
   const anyAbove = table.builds.builds.some((e) => e.product === product.id && e.level === level && compareBuilds(at(e), b) > 0);
-  const where = anyAbove ? 'a build Microsoft\'s table does not list' : 'newer than the table: cannot tell which update it has';
+  const where = anyAbove ? "a build Microsoft's table does not list" : 'newer than the table: cannot tell which update it has';
   return {
-    name: undefined, released: undefined, kb: undefined, certain: false,
+    name: undefined,
+    released: undefined,
+    kb: undefined,
+    certain: false,
     text: below ? `at least ${below.update ?? below.build} (${formatBuild(b)} is ${where})` : `unknown (${formatBuild(b)} is ${where})`,
   };
 }
@@ -248,7 +319,8 @@ function servicedOn(table: ExposureTable, product: ProductInfo, asOf: string): {
   const released = baseBuilds(table, product.id).filter((e) => e.kind !== 'preview' && (e.released ?? '9999') <= asOf);
   const newest = released[released.length - 1];
   const current = product.supportedLevels;
-  if (newest === undefined || (current.every((l) => released.some((e) => e.level === l)) && current.includes(newest.level))) return { levels: current, then: false };
+  if (newest === undefined || (current.every((l) => released.some((e) => e.level === l)) && current.includes(newest.level)))
+    return { levels: current, then: false };
   const count = table.builds.servicing?.cusServiced ?? 2;
   return { levels: [...new Set(released.map((e) => e.level))].slice(-count), then: true };
 }
@@ -260,7 +332,12 @@ function supportOf(table: ExposureTable, product: ProductInfo, level: string | u
   if (past || product.supportedLevels.length === 0) {
     const esu = product.esu && level !== undefined && product.esu.levels.includes(level) && asOf <= product.esu.updatesUntil;
     const ended = product.supportEnd ? `${product.name} left support on ${product.supportEnd}` : `${product.name} is out of support`;
-    if (esu) return { value: false, esu: true, text: `${ended}; ${level} got updates under the Extended Security Update programme until ${product.esu?.updatesUntil}` };
+    if (esu)
+      return {
+        value: false,
+        esu: true,
+        text: `${ended}; ${level} got updates under the Extended Security Update programme until ${product.esu?.updatesUntil}`,
+      };
     const esuOver = product.esu && level !== undefined && product.esu.levels.includes(level) ? `; its ESU updates ended ${product.esu.updatesUntil}` : '';
     return { value: false, esu: false, text: `${ended}${esuOver}` };
   }
@@ -271,7 +348,11 @@ function supportOf(table: ExposureTable, product: ProductInfo, level: string | u
 }
 
 function recommend(
-  table: ExposureTable, product: ProductInfo, level: string | undefined, supported: BuildAssessment['supported'], newerThanTable: boolean,
+  table: ExposureTable,
+  product: ProductInfo,
+  level: string | undefined,
+  supported: BuildAssessment['supported'],
+  newerThanTable: boolean,
 ): string {
   const newest = newestBuild(table, product.id);
   if (!newest) return 'no build of this product is in the table';
@@ -303,23 +384,51 @@ function waveExposure(wave: Wave, cves: CveExposure[]): WaveExposure {
   const fromText = wave.exploitedFrom ? `exploited from ${wave.exploitedFrom}` : `disclosed ${wave.disclosed}`;
   if (mine.some((c) => c.status === 'exposed')) {
     const fixes = [...new Set(mine.filter((c) => c.status === 'exposed').map((c) => c.update))];
-    return { wave: wave.id, name: wave.name, status: 'exposed', from, to: null, text: `exposed since at least ${from} (${fromText}) and still exposed; needs ${fixes.join(', ')}` };
+    return {
+      wave: wave.id,
+      name: wave.name,
+      status: 'exposed',
+      from,
+      to: null,
+      text: `exposed since at least ${from} (${fromText}) and still exposed; needs ${fixes.join(', ')}`,
+    };
   }
   if (mine.some((c) => c.status === 'unknown' || c.status === 'disputed')) {
-    return { wave: wave.id, name: wave.name, status: 'unknown', from, to: null, text: `cannot tell from this reading; if not patched, exposed since ${from} (${fromText})` };
+    return {
+      wave: wave.id,
+      name: wave.name,
+      status: 'unknown',
+      from,
+      to: null,
+      text: `cannot tell from this reading; if not patched, exposed since ${from} (${fromText})`,
+    };
   }
   if (mine.length > 0 && mine.every((c) => c.status === 'not-affected')) {
     return { wave: wave.id, name: wave.name, status: 'not-affected', from, to: null, text: 'this version shipped with the fixes' };
   }
   if (mine.every((c) => c.status === 'not-affected' || c.status === 'not-listed')) {
     // Microsoft did not assess this version for the wave's CVEs: that is no evidence it is safe.
-    return { wave: wave.id, name: wave.name, status: 'not-listed', from, to: null, text: 'not in Microsoft\'s assessment for this version: no fix was published for it and Microsoft did not say whether it is affected' };
+    return {
+      wave: wave.id,
+      name: wave.name,
+      status: 'not-listed',
+      from,
+      to: null,
+      text: "not in Microsoft's assessment for this version: no fix was published for it and Microsoft did not say whether it is affected",
+    };
   }
   const fixedBy = mine.filter((c) => c.status === 'fixed' || c.status === 'fixed-needs-config');
-  const latest = fixedBy.map((c) => c.updateReleased ?? '').sort().pop();
+  const latest = fixedBy
+    .map((c) => c.updateReleased ?? '')
+    .sort()
+    .pop();
   const latestUpdates = [...new Set(fixedBy.filter((c) => (c.updateReleased ?? '') === latest).map((c) => c.update))];
   return {
-    wave: wave.id, name: wave.name, status: 'fixed', from, to: null,
+    wave: wave.id,
+    name: wave.name,
+    status: 'fixed',
+    from,
+    to: null,
     text: `fixed now; whether it was exposed between ${from} and the day ${latestUpdates.join(', ')} (published ${latest ?? 'date unknown'}) or a later build was installed cannot be told from one build (use the logs' history)`,
   };
 }
@@ -337,10 +446,19 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   const mistake = notAKnownBuild(table, b);
   if (!product || mistake) {
     return {
-      build, precision: b.precision, product: undefined, level: undefined, levelReleased: undefined, entry: undefined,
+      build,
+      precision: b.precision,
+      product: undefined,
+      level: undefined,
+      levelReleased: undefined,
+      entry: undefined,
       newestUpdate: { name: undefined, released: undefined, kb: undefined, certain: false, text: 'unknown' },
       supported: { value: false, esu: false, text: 'not an Exchange 2010 SP3, 2013, 2016, 2019 or SE build' },
-      cves: [], updatesWithUnknownFixes: [], waves: [], recommended: 'check the build number', newerThanTable: false,
+      cves: [],
+      updatesWithUnknownFixes: [],
+      waves: [],
+      recommended: 'check the build number',
+      newerThanTable: false,
       notes: [mistake ?? `${build} is not a build of a product in the table`],
     };
   }
@@ -357,9 +475,12 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   if (entry?.note) notes.push(entry.note);
   else if (entry && !entry.sources.some((id) => id.startsWith('ms-learn'))) {
     // Microsoft's build page is the primary source; say when a build rests on others alone.
-    notes.push(`Microsoft's build page, as read, does not list ${entry.build}; only ${entry.sources.map((id) => sourceById(table, id)?.title ?? id).join(' and ')} ${entry.sources.length === 1 ? 'names' : 'name'} it.`);
+    notes.push(
+      `Microsoft's build page, as read, does not list ${entry.build}; only ${entry.sources.map((id) => sourceById(table, id)?.title ?? id).join(' and ')} ${entry.sources.length === 1 ? 'names' : 'name'} it.`,
+    );
   }
-  if (entry?.kind === 'disputed') notes.push(`Sources disagree about ${entry.build}; CVEs fixed by ${entry.claimedUpdate ?? 'the disputed update'} are reported as unknown.`);
+  if (entry?.kind === 'disputed')
+    notes.push(`Sources disagree about ${entry.build}; CVEs fixed by ${entry.claimedUpdate ?? 'the disputed update'} are reported as unknown.`);
 
   const partial = partialUpdateOnLevel(table, b, product, level);
   if (partial?.partialNote) notes.push(partial.partialNote);
@@ -408,7 +529,11 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
       }
       const info = table.security.cves[fix.cve];
       cves.push({
-        cve: fix.cve, update: update.name, updateReleased: update.released, status, reason,
+        cve: fix.cve,
+        update: update.name,
+        updateReleased: update.released,
+        status,
+        reason,
         fix: status === 'exposed' || status === 'unknown' || status === 'disputed' ? v.fix : undefined,
         cvss: info?.cvss?.base ?? null,
         knownExploited: info?.knownExploited !== null && info?.knownExploited !== undefined,
@@ -435,7 +560,12 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
   const supported = supportOf(table, product, level, asOf);
   const newerThanTable = isNewerThanTable(table, b, product, entry);
   return {
-    build, precision: b.precision, product, level, levelReleased, entry,
+    build,
+    precision: b.precision,
+    product,
+    level,
+    levelReleased,
+    entry,
     newestUpdate: describeNewestUpdate(table, b, product, level, entry),
     supported,
     cves,
@@ -455,9 +585,19 @@ export function exposedToKnownExploited(a: BuildAssessment): boolean {
 /** Exposure worth showing: exposed and unknown first, highest score first. */
 export function openExposures(a: BuildAssessment): CveExposure[] {
   const rank: Record<CveStatus, number> = {
-    exposed: 0, disputed: 1, unknown: 2, 'needs-config': 3, 'fixed-needs-config': 4, fixed: 5, 'not-affected': 6, 'not-listed': 7,
+    exposed: 0,
+    disputed: 1,
+    unknown: 2,
+    'needs-config': 3,
+    'fixed-needs-config': 4,
+    fixed: 5,
+    'not-affected': 6,
+    'not-listed': 7,
   };
   return a.cves
     .filter((c) => c.status === 'exposed' || c.status === 'disputed' || c.status === 'unknown' || c.status === 'needs-config')
-    .sort((x, y) => rank[x.status] - rank[y.status] || Number(y.knownExploited) - Number(x.knownExploited) || (y.cvss ?? -1) - (x.cvss ?? -1) || x.cve.localeCompare(y.cve));
+    .sort(
+      (x, y) =>
+        rank[x.status] - rank[y.status] || Number(y.knownExploited) - Number(x.knownExploited) || (y.cvss ?? -1) - (x.cvss ?? -1) || x.cve.localeCompare(y.cve),
+    );
 }

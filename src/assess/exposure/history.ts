@@ -118,7 +118,9 @@ export function buildObservations(records: Iterable<BuildObservationRecord>): Ob
       const prev = segments[i - 1];
       const cur = segments[i];
       if (prev && cur && compareBuilds(parseDotted(cur.build)!, parseDotted(prev.build)!) < 0) {
-        caveats.push(`The build went down from ${prev.build} to ${cur.build} on ${day(cur.firstSeen)}: a rollback, a restore, or a second server logging under this name.`);
+        caveats.push(
+          `The build went down from ${prev.build} to ${cur.build} on ${day(cur.firstSeen)}: a rollback, a restore, or a second server logging under this name.`,
+        );
       }
     }
     servers.push({ server, basis, segments, ignored: all.length - used.length, summary: describe(segments), caveats });
@@ -170,15 +172,22 @@ export function exposureWindows(table: ExposureTable, history: ServerBuildHistor
     const known = wave.exploitedFrom ?? wave.disclosed;
     const lastSeen = perSegment[perSegment.length - 1]?.s.lastSeen;
     const before = intervals.length > 0 && lastSeen !== undefined && day(lastSeen) < known;
-    const text = intervals.length === 0
-      ? (perSegment.length ? 'not exposed in any build the logs show' : 'no build observed')
-      : before
-        ? `running a build vulnerable to it, but the logs end (${day(lastSeen)}) before it was known to be exploited or disclosed (${known})`
-        : intervals.map((iv) => {
-        const what = iv.status === 'exposed' ? 'exposed' : 'possibly exposed (build cannot show the SU)';
-        const end = iv.until ? `until between ${day(iv.lastSeenExposed)} and ${day(iv.until)}` : `still on ${day(iv.lastSeenExposed)}, the last observation`;
-        return `${what} from ${day(iv.from)} ${end}`;
-      }).join('; ');
+    const text =
+      intervals.length === 0
+        ? perSegment.length
+          ? 'not exposed in any build the logs show'
+          : 'no build observed'
+        : before
+          ? `running a build vulnerable to it, but the logs end (${day(lastSeen)}) before it was known to be exploited or disclosed (${known})`
+          : intervals
+              .map((iv) => {
+                const what = iv.status === 'exposed' ? 'exposed' : 'possibly exposed (build cannot show the SU)';
+                const end = iv.until
+                  ? `until between ${day(iv.lastSeenExposed)} and ${day(iv.until)}`
+                  : `still on ${day(iv.lastSeenExposed)}, the last observation`;
+                return `${what} from ${day(iv.from)} ${end}`;
+              })
+              .join('; ');
     return { wave: wave.id, name: wave.name, intervals, text };
   });
 }

@@ -2,27 +2,66 @@
 
 export { compareBuilds, formatBuild, formatLong, parseAdminDisplayVersion, parseDotted, type ExchangeBuild, type Precision } from './version.js';
 export {
-  DEFAULT_TABLE, loadTable, productOf, levelOf, newestBuild, tableAgeDays, TableError,
-  type BuildEntry, type CveInfo, type ExposureTable, type ProductInfo, type UpdateInfo, type Wave,
+  DEFAULT_TABLE,
+  loadTable,
+  productOf,
+  levelOf,
+  newestBuild,
+  tableAgeDays,
+  TableError,
+  type BuildEntry,
+  type CveInfo,
+  type ExposureTable,
+  type ProductInfo,
+  type UpdateInfo,
+  type Wave,
 } from './table.js';
 export {
-  assessBuild, exposedToKnownExploited, notAKnownBuild, openExposures, wavesFor,
-  type BuildAssessment, type CveExposure, type CveStatus, type FixAdvice, type WaveExposure,
+  assessBuild,
+  exposedToKnownExploited,
+  notAKnownBuild,
+  openExposures,
+  wavesFor,
+  type BuildAssessment,
+  type CveExposure,
+  type CveStatus,
+  type FixAdvice,
+  type WaveExposure,
 } from './evaluate.js';
 export { readBuildArgument, readBuildInput, readBuildValue, readingCaveat, type BuildReading, type ReadingKind, type ReadResult } from './inputs.js';
 export { probe, probeTarget, CVE_2021_26855_COOKIE, type ProbeOptions, type ProbeReading, type ProbeResult } from './probe.js';
 export {
-  buildObservations, exposureWindows,
-  type BuildObservationRecord, type BuildSegment, type ExposureInterval, type ObservationResult, type ServerBuildHistory, type WaveHistory,
+  buildObservations,
+  exposureWindows,
+  type BuildObservationRecord,
+  type BuildSegment,
+  type ExposureInterval,
+  type ObservationResult,
+  type ServerBuildHistory,
+  type WaveHistory,
 } from './history.js';
 export { mergeMicrosoftPage, parseMicrosoftPage, serializeBuilds, type MergeResult } from './ms-page.js';
 export {
-  anyKnownExploitedExposure, assessReadings, exposureReport, probeReading, summarizeTable,
-  type ExposureReport, type ServerExposure, type ServerHistoryReport, type TableSummary,
+  anyKnownExploitedExposure,
+  assessReadings,
+  exposureReport,
+  probeReading,
+  summarizeTable,
+  type ExposureReport,
+  type ServerExposure,
+  type ServerHistoryReport,
+  type TableSummary,
 } from './assess.js';
 export {
-  applySettings, DEFAULT_SETTINGS, factsFor, loadSettings, readSettingsInput, sameServer,
-  type SettingFact, type SettingInfo, type SettingsFile,
+  applySettings,
+  DEFAULT_SETTINGS,
+  factsFor,
+  loadSettings,
+  readSettingsInput,
+  sameServer,
+  type SettingFact,
+  type SettingInfo,
+  type SettingsFile,
 } from './settings.js';
 export { compareCveRecords, looksLikeCveRecords, readCveRecords, type RecordChange, type RecordFix, type RecordReading } from './cve-records.js';
 export { renderConsole, renderCsv, renderJson } from './render.js';

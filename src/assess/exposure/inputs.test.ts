@@ -72,11 +72,14 @@ describe('CliXml', () => {
 </Objs>`;
     const r = readBuildInput(xml, 'servers.xml');
     assert.deepEqual(r.warnings, []);
-    assert.deepEqual(r.readings.map((x) => [x.server, formatBuild(x.build), x.kind]), [
-      ['ex01.corp.example', '15.1.2176.2', 'admin-display-version'],
-      ['EX&02', '15.2.1748.10', 'admin-display-version'],
-      ['EX03', '15.2.1748.37', 'exsetup'],
-    ]);
+    assert.deepEqual(
+      r.readings.map((x) => [x.server, formatBuild(x.build), x.kind]),
+      [
+        ['ex01.corp.example', '15.1.2176.2', 'admin-display-version'],
+        ['EX&02', '15.2.1748.10', 'admin-display-version'],
+        ['EX03', '15.2.1748.37', 'exsetup'],
+      ],
+    );
   });
 
   it('warns on malformed CliXml and on objects with no build, with their place', () => {
@@ -112,15 +115,19 @@ describe('Format-List text', () => {
     ].join('\r\n');
     const r = readBuildInput(text, 'fl.txt');
     assert.equal(r.format, 'format-list');
-    assert.deepEqual(r.readings.map((x) => [x.server, formatBuild(x.build), x.kind, x.origin]), [
-      ['MBX01', '15.2.1748.10', 'admin-display-version', 'fl.txt:4'],
-      ['MBX02', '15.1.2507.6', 'admin-display-version', 'fl.txt:8'],
-    ]);
+    assert.deepEqual(
+      r.readings.map((x) => [x.server, formatBuild(x.build), x.kind, x.origin]),
+      [
+        ['MBX01', '15.2.1748.10', 'admin-display-version', 'fl.txt:4'],
+        ['MBX02', '15.1.2507.6', 'admin-display-version', 'fl.txt:8'],
+      ],
+    );
     assert.deepEqual(r.warnings, [{ where: 'fl.txt:12', message: '"not a version" is not a build' }]);
   });
 
   it('reads Get-Command ExSetup | Format-List FileVersionInfo output', () => {
-    const text = 'OriginalFilename : ExSetup.exe\nFileDescription  :\nProductName      : Microsoft® Exchange\nFileName         : C:\\Program Files\\Microsoft\\Exchange Server\\V15\\bin\\ExSetup.exe\nFileVersion      : 15.02.0986.005\nProductVersion   : 15.02.0986.005\n';
+    const text =
+      'OriginalFilename : ExSetup.exe\nFileDescription  :\nProductName      : Microsoft® Exchange\nFileName         : C:\\Program Files\\Microsoft\\Exchange Server\\V15\\bin\\ExSetup.exe\nFileVersion      : 15.02.0986.005\nProductVersion   : 15.02.0986.005\n';
     const r = readBuildInput(text, 'exsetup.txt');
     assert.equal(r.readings.length, 1);
     assert.equal(r.readings[0]!.kind, 'exsetup');
@@ -139,11 +146,14 @@ describe('plain text', () => {
       'nothing here',
     ].join('\n');
     const r = readBuildInput(text, 'paste.txt');
-    assert.deepEqual(r.readings.map((x) => [x.server, formatBuild(x.build), x.kind]), [
-      [undefined, '15.2.1748.37', 'exsetup'],
-      ['EX01', '15.1.2176.9', 'build'],
-      ['EX02', '15.0.1497.12', 'build'],
-    ]);
+    assert.deepEqual(
+      r.readings.map((x) => [x.server, formatBuild(x.build), x.kind]),
+      [
+        [undefined, '15.2.1748.37', 'exsetup'],
+        ['EX01', '15.1.2176.9', 'build'],
+        ['EX02', '15.0.1497.12', 'build'],
+      ],
+    );
     assert.deepEqual(r.warnings, [{ where: 'paste.txt:6', message: 'no build on this line' }]);
   });
 });
@@ -160,11 +170,14 @@ describe('CSV inventory', () => {
     ].join('\r\n');
     const r = readBuildInput(csv, 'inv.csv');
     assert.equal(r.format, 'csv');
-    assert.deepEqual(r.readings.map((x) => [x.server, formatBuild(x.build), x.kind, x.origin]), [
-      ['EX01', '15.2.792.10', 'exsetup', 'inv.csv:2'],
-      ['EX02', '15.1.2176.2', 'admin-display-version', 'inv.csv:3'],
-      ['=HYPERLINK("x")', '15.0.1497.12', 'exsetup', 'inv.csv:4'],
-    ]);
+    assert.deepEqual(
+      r.readings.map((x) => [x.server, formatBuild(x.build), x.kind, x.origin]),
+      [
+        ['EX01', '15.2.792.10', 'exsetup', 'inv.csv:2'],
+        ['EX02', '15.1.2176.2', 'admin-display-version', 'inv.csv:3'],
+        ['=HYPERLINK("x")', '15.0.1497.12', 'exsetup', 'inv.csv:4'],
+      ],
+    );
     assert.deepEqual(r.warnings, [
       { where: 'inv.csv:5', message: 'row has no build value' },
       { where: 'inv.csv:6', message: 'no build in "garbage"' },
@@ -174,6 +187,9 @@ describe('CSV inventory', () => {
   it('keeps line numbers right across quoted line breaks', () => {
     const csv = 'name,build\n"EX\n01",15.1.2176.9\nEX02,15.1.2176.2\n';
     const r = readBuildInput(csv, 'q.csv');
-    assert.deepEqual(r.readings.map((x) => x.origin), ['q.csv:2', 'q.csv:4']);
+    assert.deepEqual(
+      r.readings.map((x) => x.origin),
+      ['q.csv:2', 'q.csv:4'],
+    );
   });
 });

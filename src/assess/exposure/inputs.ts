@@ -104,7 +104,10 @@ function readObject(o: PsObject, origin: string, warnings: Warning[]): BuildRead
     if (parts.every((p) => p !== undefined && /^\d{1,6}$/.test(p))) {
       const [major, minor, build, revision] = parts.map((p) => Number.parseInt(p ?? '', 10));
       return {
-        server, origin, kind: 'admin-display-version', text: o.toString ?? parts.join('.'),
+        server,
+        origin,
+        kind: 'admin-display-version',
+        text: o.toString ?? parts.join('.'),
         build: { major: major ?? 0, minor: minor ?? 0, build: build ?? 0, revision, precision: 'cu' },
       };
     }
@@ -245,7 +248,10 @@ function readPlainText(lines: string[], source: string): ReadResult {
       return;
     }
     // "EX01 15.1.2176.9" or "EX01,15.1.2176.9": a name before the build; labels such as "FileVersion:" are not names.
-    const before = line.slice(0, found.index).replace(/[,;:=\t ]+$/, '').trim();
+    const before = line
+      .slice(0, found.index)
+      .replace(/[,;:=\t ]+$/, '')
+      .trim();
     const server = before && /^[A-Za-z0-9][\w.-]*$/.test(before) && !/^(file|product)?version$/i.test(before) ? before : undefined;
     readings.push({ server, build: r.build, kind: r.kind, text: found.text, origin });
   });

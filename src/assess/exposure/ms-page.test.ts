@@ -29,7 +29,7 @@ describe('row names', () => {
   it('refuses products the table does not cover', () => assert.equal(parseRowName('Exchange Server 2007 SP3'), undefined));
 });
 
-describe('Microsoft\'s 2021 page', () => {
+describe("Microsoft's 2021 page", () => {
   it('has nothing the table lacks, and every in-scope row confirms a known build', (t) => {
     if (skipIf(t, 'corpus', corpusMissing(PAGE_2021))) return;
     const text = readFileSync(PAGE_2021, 'utf8');
@@ -66,11 +66,15 @@ const NEWER_HTML = `<html><body><table><tr><th>Product name</th><th>Release date
 describe('a newer page', () => {
   it('Markdown: adds the new build with its KB, confirms known ones, refuses a build that is not the product it names', () => {
     const m = mergeMicrosoftPage(table, NEWER_MARKDOWN, 'newer.md', '2026-12-01');
-    assert.deepEqual(m.added.map((a) => [a.build, a.product, a.level, a.update, a.kind, a.released, a.kb]), [
-      ['15.2.2562.60', 'exchangeSE', 'RTM', 'Jan27SU', 'su', '2027-01-12', 'KB5199999'],
-    ]);
+    assert.deepEqual(
+      m.added.map((a) => [a.build, a.product, a.level, a.update, a.kind, a.released, a.kb]),
+      [['15.2.2562.60', 'exchangeSE', 'RTM', 'Jan27SU', 'su', '2027-01-12', 'KB5199999']],
+    );
     assert.equal(m.confirmed, 1);
-    assert.match(m.warnings.map((w) => `${w.where} ${w.message}`).join('\n'), /newer\.md:6 15\.1\.1748\.50 does not belong to Exchange Server 2019 CU15 Jan27SU/);
+    assert.match(
+      m.warnings.map((w) => `${w.where} ${w.message}`).join('\n'),
+      /newer\.md:6 15\.1\.1748\.50 does not belong to Exchange Server 2019 CU15 Jan27SU/,
+    );
     assert.equal(m.file.checked, '2026-12-01');
     assert.ok(m.file.sources.some((s) => s.id === 'ms-page-2026-12-01' && s.asOf === '2027-01-12'));
     // The merged file loads, and the new build is now the newest SE build the table knows.
@@ -81,13 +85,19 @@ describe('a newer page', () => {
 
   it('text copy: reads rows laid out in columns, and warns on a row whose date is broken across lines', () => {
     const m = mergeMicrosoftPage(table, NEWER_TEXT, 'newer.txt', '2026-12-01');
-    assert.deepEqual(m.added.map((a) => a.build), ['15.2.2562.60']);
+    assert.deepEqual(
+      m.added.map((a) => a.build),
+      ['15.2.2562.60'],
+    );
     assert.equal(m.confirmed, 1);
     assert.deepEqual(m.warnings, [{ where: 'line 6', message: 'row for 14.3.419.0 has no readable date' }]);
   });
 
   it('saved HTML: reads the row and the KB from the link', () => {
     const m = mergeMicrosoftPage(table, NEWER_HTML, 'newer.html', '2026-12-01');
-    assert.deepEqual(m.added.map((a) => [a.build, a.kb]), [['15.2.2562.60', 'KB5199999']]);
+    assert.deepEqual(
+      m.added.map((a) => [a.build, a.kb]),
+      [['15.2.2562.60', 'KB5199999']],
+    );
   });
 });

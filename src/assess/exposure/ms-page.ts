@@ -18,7 +18,8 @@ export interface PageRow {
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DATE = new RegExp(`\\b(${MONTHS.join('|')})\\s+(\\d{1,2}),\\s*(\\d{4})\\b`, 'i');
 const BUILD = /(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{1,4}\.\d{1,3})(?![\d.])/;
-const NAME = /(Update Rollup \d+(?: v\d)? for Exchange Server 2010 SP3|Exchange Server (?:2010 SP3|(?:2013|2016|2019|SE) [A-Za-z0-9() ]+?))(?=\s*(?:\]|\||\(recalled|\s{2,}|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b))/;
+const NAME =
+  /(Update Rollup \d+(?: v\d)? for Exchange Server 2010 SP3|Exchange Server (?:2010 SP3|(?:2013|2016|2019|SE) [A-Za-z0-9() ]+?))(?=\s*(?:\]|\||\(recalled|\s{2,}|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b))/;
 
 function htmlToLines(html: string): string {
   return html
@@ -97,15 +98,22 @@ export interface MergeResult {
 export function mergeMicrosoftPage(table: ExposureTable, pageText: string, fileName: string, today: string): MergeResult {
   const { rows, warnings } = parseMicrosoftPage(pageText);
   const sha = createHash('sha256').update(pageText).digest('hex');
-  const newestRow = rows.map((r) => r.released).sort().pop();
+  const newestRow = rows
+    .map((r) => r.released)
+    .sort()
+    .pop();
   const sourceId = `ms-page-${today}`;
   const file: BuildsFile = structuredClone(table.builds);
   file.checked = today;
   file.sources = file.sources.filter((s) => s.id !== sourceId);
   file.sources.push({
-    id: sourceId, title: 'Exchange Server build numbers and release dates (copy given to exir exposure update)',
+    id: sourceId,
+    title: 'Exchange Server build numbers and release dates (copy given to exir exposure update)',
     url: 'https://learn.microsoft.com/en-us/exchange/new-features/build-numbers-and-release-dates',
-    path: fileName, asOf: newestRow ?? today, checked: today, note: `sha256 ${sha}; ${rows.length} rows read`,
+    path: fileName,
+    asOf: newestRow ?? today,
+    checked: today,
+    note: `sha256 ${sha}; ${rows.length} rows read`,
   });
   const byBuild = new Map(file.builds.map((b) => [formatBuild(mustParse(b.build)), b]));
   const added: BuildEntry[] = [];
@@ -142,7 +150,10 @@ export function mergeMicrosoftPage(table: ExposureTable, pageText: string, fileN
       continue;
     }
     const entry: BuildEntry = {
-      build: key, product: parts.product, level: parts.level, kind: parts.kind,
+      build: key,
+      product: parts.product,
+      level: parts.level,
+      kind: parts.kind,
       ...(parts.update ? { update: parts.update } : {}),
       released: row.released,
       ...(row.kb ? { kb: row.kb } : {}),

@@ -18,7 +18,8 @@ let mode: Mode = 'vulnerable';
 let server: http.Server;
 let base = '';
 
-const LOGON_2176 = '<html><link rel="shortcut icon" href="/owa/auth/15.1.2176/themes/resources/favicon.ico"><script src="/owa/auth/15.1.2176/scripts/premium/flogon.js"></script></html>';
+const LOGON_2176 =
+  '<html><link rel="shortcut icon" href="/owa/auth/15.1.2176/themes/resources/favicon.ico"><script src="/owa/auth/15.1.2176/scripts/premium/flogon.js"></script></html>';
 
 function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
   seen.push({ path: req.url ?? '', cookie: req.headers.cookie, method: req.method ?? '' });
@@ -74,13 +75,22 @@ describe('probe against a fake OWA server on 127.0.0.1 (TLS not needed)', () => 
     const r = await run('vulnerable');
     assert.equal(r.cve202126855.status, 'vulnerable');
     assert.equal(r.cve202126855.evidence, 'X-CalculatedBETarget: localhost');
-    assert.deepEqual(r.readings.map((x) => [x.source, x.value, x.showsSecurityUpdates]), [
-      ['x-owa-version', '15.1.2176.2', 'usually'],
-      ['owa-path', '15.1.2176', 'no'],
-    ]);
+    assert.deepEqual(
+      r.readings.map((x) => [x.source, x.value, x.showsSecurityUpdates]),
+      [
+        ['x-owa-version', '15.1.2176.2', 'usually'],
+        ['owa-path', '15.1.2176', 'no'],
+      ],
+    );
     assert.equal(r.best?.value, '15.1.2176.2');
     // Exactly two requests, the second with Microsoft's cookie and nothing else.
-    assert.deepEqual(seen.map((s) => [s.method, s.path]), [['GET', '/owa/auth/logon.aspx'], ['GET', '/owa/auth/x.js']]);
+    assert.deepEqual(
+      seen.map((s) => [s.method, s.path]),
+      [
+        ['GET', '/owa/auth/logon.aspx'],
+        ['GET', '/owa/auth/x.js'],
+      ],
+    );
     assert.equal(seen[0]?.cookie, undefined);
     assert.equal(seen[1]?.cookie, CVE_2021_26855_COOKIE);
   });
@@ -102,16 +112,28 @@ describe('probe against a fake OWA server on 127.0.0.1 (TLS not needed)', () => 
 
   it('redirect on the same host is followed', async () => {
     const r = await run('redirect');
-    assert.deepEqual(seen.map((s) => s.path), ['/owa/auth/logon.aspx', '/owa/auth/logon.aspx?replaceCurrent=1&reason=0', '/owa/auth/x.js']);
+    assert.deepEqual(
+      seen.map((s) => s.path),
+      ['/owa/auth/logon.aspx', '/owa/auth/logon.aspx?replaceCurrent=1&reason=0', '/owa/auth/x.js'],
+    );
     assert.equal(r.best?.value, '15.1.2176.2');
-    assert.deepEqual(r.requests.map((q) => q.status), [302, 200, 404]);
+    assert.deepEqual(
+      r.requests.map((q) => q.status),
+      [302, 200, 404],
+    );
   });
 
   it('redirect to another host is not followed', async () => {
     const r = await run('redirect-away');
     assert.deepEqual(r.redirectsNotFollowed, ['http://192.0.2.10/owa/auth/logon.aspx']);
-    assert.deepEqual(seen.map((s) => s.path), ['/owa/auth/logon.aspx', '/owa/auth/x.js']);
-    assert.equal(r.requests.every((q) => q.url.startsWith(base)), true);
+    assert.deepEqual(
+      seen.map((s) => s.path),
+      ['/owa/auth/logon.aspx', '/owa/auth/x.js'],
+    );
+    assert.equal(
+      r.requests.every((q) => q.url.startsWith(base)),
+      true,
+    );
   });
 
   it('a server that never answers gives an inconclusive check, not a verdict', async () => {

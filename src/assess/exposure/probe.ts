@@ -46,10 +46,10 @@ export interface ProbeResult {
 }
 
 /** The cookie of Microsoft's http-vuln-cve2021-26855.nse: it asks the front end to route to itself. */
-export const CVE_2021_26855_COOKIE =
-  'X-AnonResource=true; X-AnonResource-Backend=localhost/ecp/default.flt?~3; X-BEResource=localhost/owa/auth/logon.aspx?~3;';
+export const CVE_2021_26855_COOKIE = 'X-AnonResource=true; X-AnonResource-Backend=localhost/ecp/default.flt?~3; X-BEResource=localhost/owa/auth/logon.aspx?~3;';
 
-const X_OWA_NOTE = 'X-OWA-Version carries four parts and normally moves with Security Updates, but it is the OWA build, which can differ from ExSetup (a CU9 server reports 15.2.858.2 where ExSetup reads 15.2.858.5).';
+const X_OWA_NOTE =
+  'X-OWA-Version carries four parts and normally moves with Security Updates, but it is the OWA build, which can differ from ExSetup (a CU9 server reports 15.2.858.2 where ExSetup reads 15.2.858.5).';
 const PATH3_NOTE = 'The /owa/auth/<build>/ path has three parts: it shows the CU, never the Security Update.';
 const PATH4_NOTE = 'A four-part /owa/ resource path shows the build of the OWA files, which normally moves with Security Updates.';
 
@@ -62,26 +62,30 @@ interface Answer {
 function get(url: URL, headers: Record<string, string>, opts: Required<ProbeOptions>): Promise<Answer> {
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, {
-      method: 'GET',
-      headers: { 'User-Agent': `${TOOL.name}/${TOOL.version} (exposure probe)`, Accept: '*/*', ...headers },
-      timeout: opts.timeoutMs,
-      ...(url.protocol === 'https:' ? { rejectUnauthorized: !opts.insecure } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size >= opts.maxBodyBytes) return;
-        const room = opts.maxBodyBytes - size;
-        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-        size += Math.min(chunk.length, room);
-        if (size >= opts.maxBodyBytes) res.destroy();
-      });
-      const done = (): void => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.on('end', done);
-      res.on('close', done);
-      res.on('error', reject);
-    });
+    const req = lib.request(
+      url,
+      {
+        method: 'GET',
+        headers: { 'User-Agent': `${TOOL.name}/${TOOL.version} (exposure probe)`, Accept: '*/*', ...headers },
+        timeout: opts.timeoutMs,
+        ...(url.protocol === 'https:' ? { rejectUnauthorized: !opts.insecure } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size >= opts.maxBodyBytes) return;
+          const room = opts.maxBodyBytes - size;
+          chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+          size += Math.min(chunk.length, room);
+          if (size >= opts.maxBodyBytes) res.destroy();
+        });
+        const done = (): void => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
@@ -136,7 +140,8 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
     }
     requests.push({ url: url.href, status: answer.status, error: undefined });
     const owa = header(answer.headers, 'x-owa-version')?.trim();
-    if (owa) addReading({ source: 'x-owa-version', value: owa, showsSecurityUpdates: parseDotted(owa)?.precision === 'full' ? 'usually' : 'no', note: X_OWA_NOTE });
+    if (owa)
+      addReading({ source: 'x-owa-version', value: owa, showsSecurityUpdates: parseDotted(owa)?.precision === 'full' ? 'usually' : 'no', note: X_OWA_NOTE });
     for (const b of buildsInPage(answer.body)) {
       const full = parseDotted(b)?.precision === 'full';
       addReading({ source: 'owa-path', value: b, showsSecurityUpdates: full ? 'usually' : 'no', note: full ? PATH4_NOTE : PATH3_NOTE });
@@ -160,9 +165,10 @@ export async function probe(input: string, options: ProbeOptions = {}): Promise<
     const answer = await get(checkUrl, { Cookie: CVE_2021_26855_COOKIE }, opts);
     requests.push({ url: checkUrl.href, status: answer.status, error: undefined });
     const target = header(answer.headers, 'x-calculatedbetarget');
-    cve = target && /localhost/i.test(target)
-      ? { status: 'vulnerable', evidence: `X-CalculatedBETarget: ${target}` }
-      : { status: 'not-vulnerable', evidence: target ? `X-CalculatedBETarget: ${target}` : `HTTP ${answer.status}, no X-CalculatedBETarget header` };
+    cve =
+      target && /localhost/i.test(target)
+        ? { status: 'vulnerable', evidence: `X-CalculatedBETarget: ${target}` }
+        : { status: 'not-vulnerable', evidence: target ? `X-CalculatedBETarget: ${target}` : `HTTP ${answer.status}, no X-CalculatedBETarget header` };
   } catch (err) {
     requests.push({ url: checkUrl.href, status: undefined, error: (err as Error).message });
     cve = { status: 'inconclusive', evidence: (err as Error).message };

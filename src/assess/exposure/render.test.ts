@@ -15,20 +15,19 @@ function report(csv: string): ReturnType<typeof exposureReport> {
   return exposureReport(table, assessReadings(table, r.readings, { asOf: '2026-12-06' }), [], r.warnings, NOW, '2026-12-06');
 }
 
-const INVENTORY = [
-  'Name,FileVersion',
-  '"=cmd|\' /C calc\'!A0",15.2.792.10',
-  '+EX02,15.2.2562.46',
-  '@EX03,15.1.2176.2',
-  '"-EX04\u001b[2J",15.0.1497.12',
-].join('\n');
+const INVENTORY = ['Name,FileVersion', '"=cmd|\' /C calc\'!A0",15.2.792.10', '+EX02,15.2.2562.46', '@EX03,15.1.2176.2', '"-EX04\u001b[2J",15.0.1497.12'].join(
+  '\n',
+);
 
 describe('CSV output', () => {
   it('neutralises every input cell that a spreadsheet would run as a formula, its control characters shown as escapes', () => {
     const csv = renderCsv(report(INVENTORY));
     const rows = parseCsv(csv, ',');
     assert.deepEqual(rows[0]?.cells, CSV_HEADER);
-    assert.deepEqual(rows.slice(1).map((r) => r.cells[0]), ["'=cmd|' /C calc'!A0", "'+EX02", "'@EX03", "'-EX04\\e[2J"]);
+    assert.deepEqual(
+      rows.slice(1).map((r) => r.cells[0]),
+      ["'=cmd|' /C calc'!A0", "'+EX02", "'@EX03", "'-EX04\\e[2J"],
+    );
     for (const row of rows.slice(1)) {
       for (const cell of row.cells) assert.doesNotMatch(cell, /^[=+\-@]/, `cell "${cell}" starts with a formula character`);
     }

@@ -70,7 +70,9 @@ function serverBlock(s: ServerExposure): string[] {
   }
   if (other.length) {
     const top = other.slice(0, 5);
-    out.push(`  exposed to ${other.length} other CVE${other.length === 1 ? '' : 's'}${other.length > top.length ? ` (highest scores shown; all in --json/--csv)` : ''}:`);
+    out.push(
+      `  exposed to ${other.length} other CVE${other.length === 1 ? '' : 's'}${other.length > top.length ? ` (highest scores shown; all in --json/--csv)` : ''}:`,
+    );
     for (const c of top) out.push(`    ${cveLine(c)}`);
   }
   const disputed = open.filter((c) => c.status === 'disputed');
@@ -80,7 +82,9 @@ function serverBlock(s: ServerExposure): string[] {
   }
   if (unknown.length) {
     const kevUnknown = unknown.filter((c) => c.knownExploited);
-    out.push(`  cannot tell from this reading: ${unknown.length} CVE${unknown.length === 1 ? '' : 's'}${kevUnknown.length ? `, known exploited among them: ${kevUnknown.map((c) => c.cve).join(', ')}` : ''}`);
+    out.push(
+      `  cannot tell from this reading: ${unknown.length} CVE${unknown.length === 1 ? '' : 's'}${kevUnknown.length ? `, known exploited among them: ${kevUnknown.map((c) => c.cve).join(', ')}` : ''}`,
+    );
   }
   if (config.length) {
     out.push('  needs configuration (the build can be protected; a setting decides, and no export given shows it):');
@@ -125,11 +129,15 @@ export function renderConsole(report: ExposureReport): string {
   if (rows.length) {
     const head = ['Server', 'Build', 'Version', 'Newest update', 'Supported', 'KEV exposed', 'Exposed', 'Unknown', 'Needs config'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    const fmt = (r: string[]): string =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), '');
   }
   if (report.histories.length) {
-    lines.push('Patch history from the servers\' own logs:');
+    lines.push("Patch history from the servers' own logs:");
     for (const h of report.histories) {
       lines.push(`  ${safeText(h.server)}: ${safeText(h.summary)}`);
       for (const w of h.waves) if (w.intervals.length) lines.push(`    ${w.name}: ${safeText(w.text)}`);
@@ -139,7 +147,9 @@ export function renderConsole(report: ExposureReport): string {
   }
   for (const s of report.servers) lines.push(...serverBlock(s), '');
   for (const p of report.probes) {
-    lines.push(`probe ${safeText(p.target)}: sent ${p.requests.length} request${p.requests.length === 1 ? '' : 's'} (${p.requests.map((r) => `${new URL(r.url).pathname} ${r.status ?? r.error ?? ''}`).join('; ')})`);
+    lines.push(
+      `probe ${safeText(p.target)}: sent ${p.requests.length} request${p.requests.length === 1 ? '' : 's'} (${p.requests.map((r) => `${new URL(r.url).pathname} ${r.status ?? r.error ?? ''}`).join('; ')})`,
+    );
     if (p.failed) lines.push(`  PROBE FAILED: ${safeText(p.failed)}; nothing is known about this host`);
     else if (p.readings.length === 0) lines.push('  no build found');
     for (const r of p.readings) lines.push(`  ${r.source} ${safeText(r.value)}: shows Security Updates: ${r.showsSecurityUpdates}. ${r.note}`);
@@ -155,15 +165,40 @@ export function renderConsole(report: ExposureReport): string {
 /** JSON leaves C1 controls and bidi overrides raw; they are escaped too (still the same JSON). */
 /** The whole report; a product is written by name, and control characters are escaped. */
 export function renderJson(report: ExposureReport): string {
-  const plain = JSON.parse(JSON.stringify(report, (key, value: unknown) => (key === 'product' && value && typeof value === 'object' ? (value as { name: string }).name : value))) as unknown;
+  const plain = JSON.parse(
+    JSON.stringify(report, (key, value: unknown) => (key === 'product' && value && typeof value === 'object' ? (value as { name: string }).name : value)),
+  ) as unknown;
   return `${safeJson(plain)}\n`;
 }
 
 export const CSV_HEADER = [
-  'server', 'input_kind', 'input_text', 'input_origin', 'build', 'shows_security_updates', 'product', 'cu', 'cu_released',
-  'newest_update', 'newest_update_released', 'newest_update_kb', 'newest_update_certain', 'supported', 'support_note',
-  'exposed_known_exploited', 'exposed_cves', 'unknown_cves', 'needs_config_cves', 'max_cvss_exposed', 'waves_exposed',
-  'missing_updates_with_unknown_fixes', 'recommended', 'live_cve_2021_26855', 'table_checked', 'disputed_cves', 'newer_than_table',
+  'server',
+  'input_kind',
+  'input_text',
+  'input_origin',
+  'build',
+  'shows_security_updates',
+  'product',
+  'cu',
+  'cu_released',
+  'newest_update',
+  'newest_update_released',
+  'newest_update_kb',
+  'newest_update_certain',
+  'supported',
+  'support_note',
+  'exposed_known_exploited',
+  'exposed_cves',
+  'unknown_cves',
+  'needs_config_cves',
+  'max_cvss_exposed',
+  'waves_exposed',
+  'missing_updates_with_unknown_fixes',
+  'recommended',
+  'live_cve_2021_26855',
+  'table_checked',
+  'disputed_cves',
+  'newer_than_table',
 ];
 
 /** One row per server; every cell that came from the input is neutralised against formulas. */
@@ -174,35 +209,51 @@ export function renderCsv(report: ExposureReport): string {
     const open = openExposures(a);
     const exposed = open.filter((c) => c.status === 'exposed');
     const maxScore = exposed.reduce<number | null>((m, c) => (c.cvss !== null && (m === null || c.cvss > m) ? c.cvss : m), null);
-    lines.push(csvRow([
-      s.server,
-      s.reading.kind,
-      s.reading.text,
-      s.reading.origin,
-      a.build,
-      a.precision === 'full' ? 'yes' : 'no',
-      a.product?.name,
-      a.level,
-      a.levelReleased,
-      a.newestUpdate.name ?? (a.newestUpdate.certain ? 'none' : 'unknown'),
-      a.newestUpdate.released,
-      a.newestUpdate.kb,
-      a.newestUpdate.certain ? 'yes' : 'no',
-      a.supported.value ? 'yes' : 'no',
-      a.supported.text,
-      exposed.filter((c) => c.knownExploited).map((c) => c.cve).join(' '),
-      exposed.map((c) => c.cve).join(' '),
-      open.filter((c) => c.status === 'unknown').map((c) => c.cve).join(' '),
-      needsConfiguration(a).map((c) => c.cve).join(' '),
-      maxScore === null ? '' : maxScore.toFixed(1),
-      a.waves.filter((w) => w.status === 'exposed').map((w) => w.wave).join(' '),
-      a.updatesWithUnknownFixes.join(' '),
-      a.recommended,
-      s.liveCheck?.status,
-      report.table.checked,
-      open.filter((c) => c.status === 'disputed').map((c) => c.cve).join(' '),
-      a.newerThanTable ? 'yes' : 'no',
-    ]));
+    lines.push(
+      csvRow([
+        s.server,
+        s.reading.kind,
+        s.reading.text,
+        s.reading.origin,
+        a.build,
+        a.precision === 'full' ? 'yes' : 'no',
+        a.product?.name,
+        a.level,
+        a.levelReleased,
+        a.newestUpdate.name ?? (a.newestUpdate.certain ? 'none' : 'unknown'),
+        a.newestUpdate.released,
+        a.newestUpdate.kb,
+        a.newestUpdate.certain ? 'yes' : 'no',
+        a.supported.value ? 'yes' : 'no',
+        a.supported.text,
+        exposed
+          .filter((c) => c.knownExploited)
+          .map((c) => c.cve)
+          .join(' '),
+        exposed.map((c) => c.cve).join(' '),
+        open
+          .filter((c) => c.status === 'unknown')
+          .map((c) => c.cve)
+          .join(' '),
+        needsConfiguration(a)
+          .map((c) => c.cve)
+          .join(' '),
+        maxScore === null ? '' : maxScore.toFixed(1),
+        a.waves
+          .filter((w) => w.status === 'exposed')
+          .map((w) => w.wave)
+          .join(' '),
+        a.updatesWithUnknownFixes.join(' '),
+        a.recommended,
+        s.liveCheck?.status,
+        report.table.checked,
+        open
+          .filter((c) => c.status === 'disputed')
+          .map((c) => c.cve)
+          .join(' '),
+        a.newerThanTable ? 'yes' : 'no',
+      ]),
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -29,36 +29,64 @@ function read(xml: string): SettingFact[] {
 
 describe('reading settings from saved exports', () => {
   it('Get-OrganizationConfig: Download Domains and Emergency Mitigation', () => {
-    const facts = read(clixml(obj('Microsoft.Exchange.Data.Directory.Management.OrganizationConfig', '<B N="EnableDownloadDomains">false</B><B N="MitigationsEnabled">true</B>')));
-    assert.deepEqual(facts.map((f) => [f.setting, f.server, f.value]), [['download-domains', undefined, false], ['eems', undefined, true]]);
+    const facts = read(
+      clixml(
+        obj('Microsoft.Exchange.Data.Directory.Management.OrganizationConfig', '<B N="EnableDownloadDomains">false</B><B N="MitigationsEnabled">true</B>'),
+      ),
+    );
+    assert.deepEqual(
+      facts.map((f) => [f.setting, f.server, f.value]),
+      [
+        ['download-domains', undefined, false],
+        ['eems', undefined, true],
+      ],
+    );
     assert.match(facts[0]?.evidence ?? '', /EnableDownloadDomains false \(export\.xml object 1\)/);
   });
 
   it("Health Checker's XML: Extended Protection per server, found at any depth", () => {
-    const hc = obj('System.Management.Automation.PSCustomObject', `<S N="ServerName">EX01</S><Obj N="ExchangeInformation"><TN><T>System.Object</T></TN><Props>${''
-    }<Obj N="ExtendedProtectionConfig"><TN><T>System.Object</T></TN><Props><B N="ExtendedProtectionConfigured">false</B></Props></Obj></Props></Obj>`);
+    const hc = obj(
+      'System.Management.Automation.PSCustomObject',
+      `<S N="ServerName">EX01</S><Obj N="ExchangeInformation"><TN><T>System.Object</T></TN><Props>${''}<Obj N="ExtendedProtectionConfig"><TN><T>System.Object</T></TN><Props><B N="ExtendedProtectionConfigured">false</B></Props></Obj></Props></Obj>`,
+    );
     const facts = read(clixml(hc));
-    assert.deepEqual(facts.map((f) => [f.setting, f.server, f.value]), [['extended-protection', 'EX01', false]]);
+    assert.deepEqual(
+      facts.map((f) => [f.setting, f.server, f.value]),
+      [['extended-protection', 'EX01', false]],
+    );
     assert.deepEqual(factsFor(facts, 'ex01.contoso.com').length, 1, 'the short name matches the FQDN');
     assert.deepEqual(factsFor(facts, 'EX02').length, 0, 'another server is not told about EX01');
   });
 
   it('Get-WebConfiguration: Extended Protection is on when any virtual directory has it, as Health Checker counts it', () => {
-    const vdir = (v: string): string => obj('Microsoft.IIs.PowerShell.Framework.ConfigurationElement', `<S N="tokenChecking">${v}</S><S N="PSComputerName">EX01</S>`);
+    const vdir = (v: string): string =>
+      obj('Microsoft.IIs.PowerShell.Framework.ConfigurationElement', `<S N="tokenChecking">${v}</S><S N="PSComputerName">EX01</S>`);
     assert.equal(read(clixml(vdir('None'), vdir('Require')))[0]?.value, true);
     assert.equal(read(clixml(vdir('None'), vdir('None')))[0]?.value, false);
   });
 
   it('Get-SettingOverride: the dedicated hybrid application override, present or absent', () => {
     const override = (section: string, params: string): string =>
-      obj('Microsoft.Exchange.Data.Directory.SystemConfiguration.SettingOverride', `<S N="Name">x</S><S N="ComponentName">Global</S><S N="SectionName">${section}</S><S N="Parameters">${params}</S>`);
+      obj(
+        'Microsoft.Exchange.Data.Directory.SystemConfiguration.SettingOverride',
+        `<S N="Name">x</S><S N="ComponentName">Global</S><S N="SectionName">${section}</S><S N="Parameters">${params}</S>`,
+      );
     const on = read(clixml(override('ExchangeOnpremAsThirdPartyAppId', 'Enabled=true')));
-    assert.deepEqual(on.map((f) => [f.setting, f.value]), [['hybrid-app', true]]);
+    assert.deepEqual(
+      on.map((f) => [f.setting, f.value]),
+      [['hybrid-app', true]],
+    );
     const off = read(clixml(override('SomethingElse', 'Enabled=true')));
-    assert.deepEqual(off.map((f) => [f.setting, f.value]), [['hybrid-app', false]]);
+    assert.deepEqual(
+      off.map((f) => [f.setting, f.value]),
+      [['hybrid-app', false]],
+    );
     assert.match(off[0]?.evidence ?? '', /absent/);
     const disabled = read(clixml(override('ExchangeOnpremAsThirdPartyAppId', 'Enabled=false')));
-    assert.deepEqual(disabled.map((f) => [f.setting, f.value]), [['hybrid-app', false]]);
+    assert.deepEqual(
+      disabled.map((f) => [f.setting, f.value]),
+      [['hybrid-app', false]],
+    );
     assert.match(disabled[0]?.evidence ?? '', /present without Enabled=true/);
   });
 

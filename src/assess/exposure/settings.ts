@@ -147,7 +147,10 @@ export function readSettingsInput(content: string, source: string, settings: Set
       const section = text(prop(o, 'SectionName'));
       if (section === undefined) return;
       overrides++;
-      const params = [text(prop(o, 'Parameters')) ?? '', ...[...o.props.values()].filter((x): x is PsObject => typeof x !== 'string').map((x) => x.toString ?? '')].join(' ');
+      const params = [
+        text(prop(o, 'Parameters')) ?? '',
+        ...[...o.props.values()].filter((x): x is PsObject => typeof x !== 'string').map((x) => x.toString ?? ''),
+      ].join(' ');
       for (const { s, r } of overrideReads) {
         if (section.toLowerCase() !== (r.settingOverrideSection ?? '').toLowerCase()) continue;
         const on = r.on.some((x) => params.toLowerCase().replace(/\s+/g, '').includes(x.toLowerCase()));
@@ -160,7 +163,13 @@ export function readSettingsInput(content: string, source: string, settings: Set
   if (overrides > 0) {
     for (const { s, r } of overrideReads) {
       if (!found.some((f) => f.setting.id === s.id)) {
-        found.push({ read: { ...r, on: [], off: ['absent'] }, setting: s, server: undefined, value: 'absent', where: `${source}, ${overrides} setting override${overrides === 1 ? '' : 's'}` });
+        found.push({
+          read: { ...r, on: [], off: ['absent'] },
+          setting: s,
+          server: undefined,
+          value: 'absent',
+          where: `${source}, ${overrides} setting override${overrides === 1 ? '' : 's'}`,
+        });
       }
     }
   }
@@ -195,7 +204,9 @@ export function applySettings(table: ExposureTable, a: BuildAssessment, facts: S
     const configured = { value: !off, evidence: fact.evidence };
     if (off) {
       return {
-        ...c, status: 'exposed', configured,
+        ...c,
+        status: 'exposed',
+        configured,
         reason: `the build can be protected, but ${name(c.setting)} is off: ${fact.evidence}`,
         fix: { update: c.update, build: undefined, kb: undefined, onThisLevel: true, text: `turn on ${name(c.setting)}` },
       };

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compareBuilds, formatBuild, mustParse, parseDotted, type ExchangeBuild } from './version.js';
 
-export type BuildKind =
-  | 'preview' | 'rtm' | 'cu' | 'sp' | 'ru' | 'su' | 'hu' | 'legacy-su' | 'interim' | 'disputed';
+export type BuildKind = 'preview' | 'rtm' | 'cu' | 'sp' | 'ru' | 'su' | 'hu' | 'legacy-su' | 'interim' | 'disputed';
 
 export interface Source {
   id: string;
@@ -191,7 +190,11 @@ function validateBuilds(data: unknown, path: string): BuildsFile {
   for (const p of f.products) {
     if (!p.lastLevel) continue;
     check(parseDotted(p.lastLevel.build)?.precision === 'full', `${path} product ${p.id}`, `lastLevel is not a four-part build: ${p.lastLevel.build}`);
-    check(p.lastLevel.sources.every((s) => sources.has(s)), `${path} product ${p.id}`, 'lastLevel names a source that is not listed');
+    check(
+      p.lastLevel.sources.every((s) => sources.has(s)),
+      `${path} product ${p.id}`,
+      'lastLevel names a source that is not listed',
+    );
   }
   f.builds.forEach((b, i) => {
     const where = `${path} builds[${i}]`;
@@ -221,9 +224,17 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
     check(Array.isArray(u.fixes), where, 'fixes must be an array');
     for (const fix of u.fixes) {
       check(f.cves[fix.cve] !== undefined, where, `${fix.cve} has no entry in cves`);
-      check(fix.configurableFrom === undefined || f.updates.some((x) => x.name === fix.configurableFrom), where, `${fix.cve}: configurableFrom names no update`);
+      check(
+        fix.configurableFrom === undefined || f.updates.some((x) => x.name === fix.configurableFrom),
+        where,
+        `${fix.cve}: configurableFrom names no update`,
+      );
       check(fix.disputedWith === undefined || f.updates.some((x) => x.name === fix.disputedWith?.update), where, `${fix.cve}: disputedWith names no update`);
-      check(fix.products.every((p) => products.has(p)), where, `${fix.cve} names an unknown product`);
+      check(
+        fix.products.every((p) => products.has(p)),
+        where,
+        `${fix.cve} names an unknown product`,
+      );
     }
   });
   for (const w of f.waves) for (const c of w.cves) check(f.cves[c] !== undefined, `${path} wave ${w.id}`, `${c} has no entry in cves`);

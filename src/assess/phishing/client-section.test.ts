@@ -4,7 +4,11 @@ import { phishingDraftSection, phishingSection } from './client-section.js';
 import type { CasePhishing } from './of-case.js';
 
 const base: CasePhishing = {
-  case: 'harbour/proxylogon', domains: [{ domain: 'harbourtrust.co.je', whose: 'firm', from: 'given' }], resolved: false, limits: [], watch: [],
+  case: 'harbour/proxylogon',
+  domains: [{ domain: 'harbourtrust.co.je', whose: 'firm', from: 'given' }],
+  resolved: false,
+  limits: [],
+  watch: [],
   lookalikes: [
     { domain: 'xn--hrbourtrust-yij.co.je', unicode: 'hаrbourtrust.co.je', family: 'idn-homoglyph', of: 'harbourtrust.co.je', seen: true },
     { domain: 'harbourtrust.com', family: 'tld-swap', of: 'harbourtrust.co.je', seen: false, registered: true },

@@ -20,26 +20,37 @@ export function phishingSection(p: CasePhishing, audience: 'clients' | 'regulato
   const paragraphs: string[] = [];
   const ours = firm.length > 0 ? firm.join(', ') : 'our own';
   if (audience === 'clients') {
-    paragraphs.push('Whoever read our mail may use what they learnt to send you convincing messages that appear to come from us, '
-      + 'sometimes as replies in a conversation you have already had with us.');
+    paragraphs.push(
+      'Whoever read our mail may use what they learnt to send you convincing messages that appear to come from us, ' +
+        'sometimes as replies in a conversation you have already had with us.',
+    );
   } else {
-    paragraphs.push('The attacker had access to the firm\'s mail; the firm expects its clients to be targeted with messages that appear to come from it.');
+    paragraphs.push("The attacker had access to the firm's mail; the firm expects its clients to be targeted with messages that appear to come from it.");
   }
   if (shown.length > 0) {
-    paragraphs.push(`These addresses look like ${ours} but are not ours: ${shown.join(', ')}. `
-      + `${audience === 'clients' ? 'We never write from them' : 'The firm does not use them'}; mail from them should be deleted, not answered.`);
+    paragraphs.push(
+      `These addresses look like ${ours} but are not ours: ${shown.join(', ')}. ` +
+        `${audience === 'clients' ? 'We never write from them' : 'The firm does not use them'}; mail from them should be deleted, not answered.`,
+    );
   }
   const hijacks = p.watch.filter((h) => h.kind === 'thread-hijack').length;
   if (hijacks > 0) {
-    paragraphs.push(hijacks === 1 ? 'One reply into an existing conversation, from someone who had no part in it, has already been seen.'
-      : `${hijacks} replies into existing conversations, from people who had no part in them, have already been seen.`);
+    paragraphs.push(
+      hijacks === 1
+        ? 'One reply into an existing conversation, from someone who had no part in it, has already been seen.'
+        : `${hijacks} replies into existing conversations, from people who had no part in them, have already been seen.`,
+    );
   }
-  paragraphs.push('Expect in particular: a request to pay to new bank details or to change how a payment is made; '
-    + 'a link to "view a shared document" or to sign in to read a message; an urgent request that asks you not to call.');
-  paragraphs.push(audience === 'clients'
-    ? 'Before you pay, or change any payment detail, call us on a number you already hold (not one given in the message). '
-      + 'Do not sign in through a link in an email. If you have acted on such a message, call your bank at once, then us.'
-    : 'The firm is telling its clients to confirm any payment instruction by calling a number they already hold, and is blocking the domains named above at its mail gateway.');
+  paragraphs.push(
+    'Expect in particular: a request to pay to new bank details or to change how a payment is made; ' +
+      'a link to "view a shared document" or to sign in to read a message; an urgent request that asks you not to call.',
+  );
+  paragraphs.push(
+    audience === 'clients'
+      ? 'Before you pay, or change any payment detail, call us on a number you already hold (not one given in the message). ' +
+          'Do not sign in through a link in an email. If you have acted on such a message, call your bank at once, then us.'
+      : 'The firm is telling its clients to confirm any payment instruction by calling a number they already hold, and is blocking the domains named above at its mail gateway.',
+  );
   return { heading: audience === 'clients' ? 'Messages that pretend to be from us' : 'Phishing that may follow the attack', paragraphs, domains: shown };
 }
 

@@ -43,7 +43,12 @@ test('a domain under a two-part suffix is varied in its own label, and "rn" for 
 
 test('a seen domain that imitates a protected one is named with its family; partners and the firm itself are not', () => {
   const firm = ['harbourtrust.co.je', 'example.com'];
-  assert.deepEqual(imitates('xn--hrbourtrust-yij.co.je', firm), { domain: 'xn--hrbourtrust-yij.co.je', unicode: 'hаrbourtrust.co.je', family: 'idn-homoglyph', of: 'harbourtrust.co.je' });
+  assert.deepEqual(imitates('xn--hrbourtrust-yij.co.je', firm), {
+    domain: 'xn--hrbourtrust-yij.co.je',
+    unicode: 'hаrbourtrust.co.je',
+    family: 'idn-homoglyph',
+    of: 'harbourtrust.co.je',
+  });
   assert.equal(imitates('harbourtrusts.co.je', firm)?.family, 'addition');
   assert.equal(imitates('harb0urtrust.co.je', firm)?.family, 'homoglyph');
   assert.equal(imitates('harbourtrust.com', firm)?.family, 'tld-swap');

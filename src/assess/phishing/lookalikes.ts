@@ -7,8 +7,20 @@ import { readFileSync } from 'node:fs';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { parse } from 'tldts';
 
-export const FAMILIES = ['omission', 'repetition', 'transposition', 'replacement', 'insertion', 'addition', 'homoglyph', 'idn-homoglyph',
-  'bitsquatting', 'tld-swap', 'hyphenation', 'subdomain'] as const;
+export const FAMILIES = [
+  'omission',
+  'repetition',
+  'transposition',
+  'replacement',
+  'insertion',
+  'addition',
+  'homoglyph',
+  'idn-homoglyph',
+  'bitsquatting',
+  'tld-swap',
+  'hyphenation',
+  'subdomain',
+] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export interface Lookalike {
@@ -21,7 +33,10 @@ export interface Lookalike {
   of: string;
 }
 
-interface Homoglyphs { latin: Record<string, string[]>; unicode: Record<string, string[]> }
+interface Homoglyphs {
+  latin: Record<string, string[]>;
+  unicode: Record<string, string[]>;
+}
 const HOMOGLYPHS = JSON.parse(readFileSync(new URL('../../../data/phishing/homoglyphs.json', import.meta.url), 'utf8')) as Homoglyphs;
 const SWAPS = (JSON.parse(readFileSync(new URL('../../../data/phishing/tld-swaps.json', import.meta.url), 'utf8')) as { suffixes: string[] }).suffixes;
 
@@ -76,7 +91,9 @@ function labelVariants(label: string): [Family, string][] {
   // "rn" reads as "m" too: a two-letter look-alike folded into one.
   for (const [letter, looks] of Object.entries(HOMOGLYPHS.latin)) {
     for (const look of looks) {
-      if (look.length > 1) for (let i = label.indexOf(look); i !== -1; i = label.indexOf(look, i + 1)) out.push(['homoglyph', label.slice(0, i) + letter + label.slice(i + look.length)]);
+      if (look.length > 1)
+        for (let i = label.indexOf(look); i !== -1; i = label.indexOf(look, i + 1))
+          out.push(['homoglyph', label.slice(0, i) + letter + label.slice(i + look.length)]);
     }
   }
   return out;
@@ -163,7 +180,8 @@ function typoFamily(seen: string, own: string): Family {
   if (seen.length < own.length) return 'omission';
   if (seen.length > own.length) {
     if (seen.startsWith(own)) return 'addition';
-    for (let i = 0; i < seen.length; i++) if (seen.slice(0, i) + seen.slice(i + 1) === own) return seen[i] === seen[i - 1] || seen[i] === seen[i + 1] ? 'repetition' : 'insertion';
+    for (let i = 0; i < seen.length; i++)
+      if (seen.slice(0, i) + seen.slice(i + 1) === own) return seen[i] === seen[i - 1] || seen[i] === seen[i + 1] ? 'repetition' : 'insertion';
     return 'addition';
   }
   const diff = [...seen].findIndex((c, i) => c !== own[i]);

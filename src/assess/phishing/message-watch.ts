@@ -40,11 +40,18 @@ export const HIJACK_WEEKS = 12;
 export const BULK_PER_HOUR = 50;
 
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-const addresses = (list: string | undefined): string[] => (list ?? '').split(/[;,]/).map((a) => a.trim().toLowerCase()).filter((a) => a.includes('@'));
+const addresses = (list: string | undefined): string[] =>
+  (list ?? '')
+    .split(/[;,]/)
+    .map((a) => a.trim().toLowerCase())
+    .filter((a) => a.includes('@'));
 
 /** A subject without its reply and forward prefixes, in any of the usual languages, so that a thread is known by it. */
 export function threadKey(subject: string): string {
-  return subject.replace(/^(\s*(re|fw|fwd|aw|wg|sv|vs|tr|rif|antw)\s*(\[\d+\])?\s*:\s*)+/i, '').trim().toLowerCase();
+  return subject
+    .replace(/^(\s*(re|fw|fwd|aw|wg|sv|vs|tr|rif|antw)\s*(\[\d+\])?\s*:\s*)+/i, '')
+    .trim()
+    .toLowerCase();
 }
 const isReply = (subject: string): boolean => /^\s*(re|aw|sv|antw|rif)\s*(\[\d+\])?\s*:/i.test(subject);
 
@@ -59,8 +66,17 @@ export function watchMessages(input: WatchInput): WatchHit[] {
   const mail = input.mail.filter((r) => r.kind === 'mail').sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
   const after = (t: string | undefined): boolean => Boolean(input.attackFrom && t && t >= input.attackFrom);
   const hit = (kind: WatchKind, r: ContextRecord, why: string, extra: Partial<WatchHit> = {}): void => {
-    hits.push({ kind, time: r.time, server: r.server, sender: r.fields['sender-address'] ?? '', recipients: r.fields['recipient-address'] ?? '',
-      subject: r.fields['message-subject'] ?? '', why, origin: r.origin, ...extra });
+    hits.push({
+      kind,
+      time: r.time,
+      server: r.server,
+      sender: r.fields['sender-address'] ?? '',
+      recipients: r.fields['recipient-address'] ?? '',
+      subject: r.fields['message-subject'] ?? '',
+      why,
+      origin: r.origin,
+      ...extra,
+    });
   };
 
   const forwarding = new Set(input.mailboxes.flatMap((m) => m.forwardedTo ?? []).map((a) => a.toLowerCase()));
@@ -90,7 +106,11 @@ export function watchMessages(input: WatchInput): WatchHit[] {
       const external = sender.includes('@') && !own.has(registrable(domainOf(sender)));
       const inWeeks = input.attackFrom && r.time && Date.parse(r.time) - Date.parse(input.attackFrom) <= HIJACK_WEEKS * 7 * 86_400_000;
       if (known && isReply(subject) && external && !known.has(sender) && after(r.time) && inWeeks) {
-        hit('thread-hijack', r, `A reply into an existing thread from ${sender}, who had no part in it before, after the attack: a stolen thread reused to phish.`);
+        hit(
+          'thread-hijack',
+          r,
+          `A reply into an existing thread from ${sender}, who had no part in it before, after the attack: a stolen thread reused to phish.`,
+        );
       }
       const set = known ?? new Set<string>();
       set.add(sender);
@@ -108,7 +128,11 @@ export function watchMessages(input: WatchInput): WatchHit[] {
   }
   for (const { count, first } of hourly.values()) {
     if (count >= BULK_PER_HOUR) {
-      hit('bulk-sending', first, `${count} recipients in one hour from ${(first.fields['sender-address'] ?? '').toLowerCase()}, a mailbox the attacker reached, after the attack.`);
+      hit(
+        'bulk-sending',
+        first,
+        `${count} recipients in one hour from ${(first.fields['sender-address'] ?? '').toLowerCase()}, a mailbox the attacker reached, after the attack.`,
+      );
     }
   }
   return hits.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
@@ -126,5 +150,8 @@ export function domainsOfCase(mail: ContextRecord[], mailboxes: MailboxTouch[]):
   for (const m of mailboxes) add(m.mailbox, 2);
   for (const r of mail) if ((r.fields.source ?? '').toUpperCase() === 'SMTP') for (const a of addresses(r.fields['recipient-address'])) add(a);
   // Inbound mail is addressed to the firm's accepted domains; a domain seen once is more likely a stray.
-  return [...counts].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]).map(([d]) => d);
+  return [...counts]
+    .filter(([, n]) => n >= 2)
+    .sort((a, b) => b[1] - a[1])
+    .map(([d]) => d);
 }

@@ -35,19 +35,26 @@ export interface CasePhishing {
 
 export async function phishingOfCase(store: CaseStore, ref: string, options: PhishingOptions = {}): Promise<CasePhishing> {
   const [record, findings, context, mailboxes] = await Promise.all([
-    store.getCase(ref), store.listFindings(ref), store.readContext(ref), store.listMailboxes(ref),
+    store.getCase(ref),
+    store.listFindings(ref),
+    store.readContext(ref),
+    store.listMailboxes(ref),
   ]);
   const mail = context.records.filter((r) => r.kind === 'mail');
   const limits: string[] = [];
   const bad = [...(options.domains ?? []), ...(options.clientDomains ?? [])].filter((d) => !splitDomain(d));
   if (bad.length > 0) throw new Error(`not a registrable domain: ${bad.join(', ')} (write e.g. harbourtrust.co.je)`);
-  const firm = options.domains?.length ? options.domains.map((d) => ({ domain: d, whose: 'firm' as const, from: 'given' as const }))
+  const firm = options.domains?.length
+    ? options.domains.map((d) => ({ domain: d, whose: 'firm' as const, from: 'given' as const }))
     : domainsOfCase(mail, mailboxes ?? []).map((d) => ({ domain: d, whose: 'firm' as const, from: 'case' as const }));
   const domains = [...firm, ...(options.clientDomains ?? []).map((d) => ({ domain: d, whose: 'client' as const, from: 'given' as const }))];
-  if (domains.length === 0) limits.push('No domain to protect: the case\'s mail names none. Give the firm\'s domains with --domain.');
-  if (mail.length === 0) limits.push('No message tracking in the case\'s scans: mail from lookalikes, thread hijacks and bulk sending cannot be looked for.');
+  if (domains.length === 0) limits.push("No domain to protect: the case's mail names none. Give the firm's domains with --domain.");
+  if (mail.length === 0) limits.push("No message tracking in the case's scans: mail from lookalikes, thread hijacks and bulk sending cannot be looked for.");
 
-  const attackFrom = findings.filter((f) => !f.benign && f.time).map((f) => f.time as string).sort()[0];
+  const attackFrom = findings
+    .filter((f) => !f.benign && f.time)
+    .map((f) => f.time as string)
+    .sort()[0];
   const watch = watchMessages({ mail, mailboxes: mailboxes ?? [], protectedDomains: domains.map((d) => d.domain), attackFrom });
   const seen = new Map(watch.filter((h) => h.lookalike).map((h) => [h.lookalike?.domain as string, h.lookalike as Lookalike]));
 

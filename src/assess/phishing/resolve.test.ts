@@ -7,13 +7,37 @@ test('names are asked in batches no bigger than the rate, with a wait between ba
   let batch: string[] = [];
   const waits: number[] = [];
   const registered = new Set(['examp1e.com']);
-  const answers = await resolveAll(['a.com', 'b.com', 'examp1e.com', 'c.com', 'd.com'], (n) => {
-    batch.push(n);
-    return Promise.resolve(n === 'c.com' ? undefined : registered.has(n));
-  }, { perSecond: 2, sleep: (ms) => { waits.push(ms); asked.push(batch); batch = []; return Promise.resolve(); } });
+  const answers = await resolveAll(
+    ['a.com', 'b.com', 'examp1e.com', 'c.com', 'd.com'],
+    (n) => {
+      batch.push(n);
+      return Promise.resolve(n === 'c.com' ? undefined : registered.has(n));
+    },
+    {
+      perSecond: 2,
+      sleep: (ms) => {
+        waits.push(ms);
+        asked.push(batch);
+        batch = [];
+        return Promise.resolve();
+      },
+    },
+  );
   asked.push(batch);
   assert.deepEqual(asked, [['a.com', 'b.com'], ['examp1e.com', 'c.com'], ['d.com']]);
   assert.equal(waits.length, 2);
-  assert.ok(waits.every((w) => w > 900 && w <= 1000), 'each batch waits out the rest of its second');
-  assert.deepEqual([...answers], [['a.com', false], ['b.com', false], ['examp1e.com', true], ['c.com', undefined], ['d.com', false]]);
+  assert.ok(
+    waits.every((w) => w > 900 && w <= 1000),
+    'each batch waits out the rest of its second',
+  );
+  assert.deepEqual(
+    [...answers],
+    [
+      ['a.com', false],
+      ['b.com', false],
+      ['examp1e.com', true],
+      ['c.com', undefined],
+      ['d.com', false],
+    ],
+  );
 });

@@ -4,7 +4,7 @@ import { identifier, numberedPlaceholders } from './driver.js';
 
 test('placeholders are numbered for PostgreSQL, quoted text left alone', () => {
   assert.equal(numberedPlaceholders('SELECT ? , ? FROM t WHERE a = ?'), 'SELECT $1 , $2 FROM t WHERE a = $3');
-  assert.equal(numberedPlaceholders("SELECT '?' , \"col?\" , ?"), "SELECT '?' , \"col?\" , $1");
+  assert.equal(numberedPlaceholders('SELECT \'?\' , "col?" , ?'), 'SELECT \'?\' , "col?" , $1');
 });
 
 test('only plain identifiers reach SQL text', () => {

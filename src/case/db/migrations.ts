@@ -18,14 +18,18 @@ const TYPES: Record<Dialect, Record<string, string>> = {
 /** DDL is written once with `{pk}`, `{time}`, `{int}`, `{ref}` for the types the two engines spell differently. */
 function ddl(dialect: Dialect, text: string): string[] {
   const filled = text.replace(/\{(\w+)\}/g, (m, key: string) => TYPES[dialect][key] ?? m);
-  return filled.split(';').map((s) => s.trim()).filter((s) => s.length > 0);
+  return filled
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** Rows of these tables may be added, never changed or removed. */
 function appendOnly(dialect: Dialect, tables: string[]): string[] {
   if (dialect === 'sqlite') {
-    return tables.flatMap((t) => ['UPDATE', 'DELETE'].map((op) =>
-      `CREATE TRIGGER ${t}_no_${op.toLowerCase()} BEFORE ${op} ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END`));
+    return tables.flatMap((t) =>
+      ['UPDATE', 'DELETE'].map((op) => `CREATE TRIGGER ${t}_no_${op.toLowerCase()} BEFORE ${op} ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END`),
+    );
   }
   return [
     `CREATE OR REPLACE FUNCTION exir_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -42,7 +46,9 @@ export const MIGRATIONS: Migration[] = [
     version: 1,
     name: 'firms, cases, servers, evidence register, custody log, audit chain',
     statements: (d) => [
-      ...ddl(d, `
+      ...ddl(
+        d,
+        `
         CREATE TABLE firms (
           id {pk},
           slug TEXT NOT NULL UNIQUE,
@@ -129,14 +135,18 @@ export const MIGRATIONS: Migration[] = [
           prev_hash TEXT NOT NULL,
           hash TEXT NOT NULL,
           UNIQUE (case_id, seq)
-        )`),
+        )`,
+      ),
       ...appendOnly(d, ['evidence', 'evidence_files', 'custody_events', 'audit_log']),
     ],
   },
   {
     version: 2,
     name: 'scans: scanned files, findings, server verdicts',
-    statements: (d) => ddl(d, `
+    statements: (d) =>
+      ddl(
+        d,
+        `
       CREATE TABLE scans (
         id {pk},
         case_id {ref} NOT NULL REFERENCES cases(id),
@@ -202,13 +212,16 @@ export const MIGRATIONS: Migration[] = [
         attacker_ips TEXT NOT NULL,
         stage_counts TEXT NOT NULL,
         summary TEXT NOT NULL
-      )`),
+      )`,
+      ),
   },
   {
     version: 3,
     name: 'response: playbook actions and their history, decisions',
     statements: (d) => [
-      ...ddl(d, `
+      ...ddl(
+        d,
+        `
         CREATE TABLE actions (
           id {pk},
           case_id {ref} NOT NULL REFERENCES cases(id),
@@ -249,7 +262,8 @@ export const MIGRATIONS: Migration[] = [
           recorded_at {time} NOT NULL,
           UNIQUE (case_id, ref),
           UNIQUE (supersedes_id)
-        )`),
+        )`,
+      ),
       ...appendOnly(d, ['action_events', 'decisions']),
     ],
   },
@@ -259,7 +273,9 @@ export const MIGRATIONS: Migration[] = [
     statements: (d) => {
       const real = d === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
       return [
-        ...ddl(d, `
+        ...ddl(
+          d,
+          `
           CREATE TABLE breach_assessments (
             id {pk},
             case_id {ref} NOT NULL REFERENCES cases(id),
@@ -314,7 +330,8 @@ export const MIGRATIONS: Migration[] = [
             recorded_by TEXT NOT NULL,
             recorded_at {time} NOT NULL,
             UNIQUE (obligation_id, seq)
-          )`),
+          )`,
+        ),
         ...appendOnly(d, ['breach_assessments', 'filings']),
       ];
     },
@@ -323,7 +340,9 @@ export const MIGRATIONS: Migration[] = [
     version: 5,
     name: 'what each scan found happened: attacker sessions, mailboxes reached, mail moved, coverage of the evidence',
     statements: (d) => [
-      ...ddl(d, `
+      ...ddl(
+        d,
+        `
         CREATE TABLE scan_details (
           scan_id {ref} PRIMARY KEY REFERENCES scans(id),
           case_id {ref} NOT NULL REFERENCES cases(id),
@@ -332,7 +351,8 @@ export const MIGRATIONS: Migration[] = [
           mail TEXT NOT NULL,
           coverage TEXT NOT NULL,
           server_changes TEXT NOT NULL
-        )`),
+        )`,
+      ),
       ...appendOnly(d, ['scan_details']),
     ],
   },
@@ -340,23 +360,30 @@ export const MIGRATIONS: Migration[] = [
     version: 6,
     name: 'what each scan kept as context: logons, account and right changes, inbound mail (for credentials and phishing)',
     statements: (d) => [
-      ...ddl(d, `
+      ...ddl(
+        d,
+        `
         CREATE TABLE scan_context (
           scan_id {ref} PRIMARY KEY REFERENCES scans(id),
           case_id {ref} NOT NULL REFERENCES cases(id),
           records TEXT NOT NULL
-        )`),
+        )`,
+      ),
       ...appendOnly(d, ['scan_context']),
     ],
   },
   {
     version: 7,
     name: 'a decision per obligation: required, not required, or an exception with its ground; when it was approved',
-    statements: (d) => ddl(d, `
+    statements: (d) =>
+      ddl(
+        d,
+        `
       ALTER TABLE decisions ADD COLUMN obligation_ref TEXT;
       ALTER TABLE decisions ADD COLUMN outcome TEXT;
       ALTER TABLE decisions ADD COLUMN ground TEXT;
-      ALTER TABLE decisions ADD COLUMN approved_at {time}`),
+      ALTER TABLE decisions ADD COLUMN approved_at {time}`,
+      ),
   },
   {
     version: 8,
@@ -387,13 +414,13 @@ export async function migrate(driver: SqlDriver, upTo = SCHEMA_VERSION): Promise
     if (from > SCHEMA_VERSION) {
       throw new SchemaTooNewError(
         `the case store at ${driver.location} has schema version ${from}, but this exir knows only up to ` +
-        `version ${SCHEMA_VERSION}; it was written by a newer exir. Upgrade exir to open it (it has not been changed).`);
+          `version ${SCHEMA_VERSION}; it was written by a newer exir. Upgrade exir to open it (it has not been changed).`,
+      );
     }
     for (const m of MIGRATIONS) {
       if (m.version <= from || m.version > upTo) continue;
       for (const stmt of m.statements(tx.dialect)) await tx.run(stmt);
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-        [m.version, m.name, new Date().toISOString()]);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
     }
     return { from, to: Math.max(from, Math.min(upTo, SCHEMA_VERSION)) };
   });

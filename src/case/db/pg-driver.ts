@@ -63,7 +63,10 @@ class PgRunner implements SqlRunner {
 }
 
 class PgDriver extends PgRunner implements SqlDriver {
-  constructor(private readonly pool: pg.Pool, readonly location: string) {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly location: string,
+  ) {
     super(pool);
   }
 

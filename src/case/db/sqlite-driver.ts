@@ -13,7 +13,10 @@ type Statement = Database.Statement<unknown[], unknown>;
  */
 class SqliteRunner implements SqlRunner {
   readonly dialect: Dialect = 'sqlite';
-  constructor(protected readonly db: Database.Database, private readonly cache = new Map<string, Statement>()) {}
+  constructor(
+    protected readonly db: Database.Database,
+    private readonly cache = new Map<string, Statement>(),
+  ) {}
 
   protected prepare(sql: string): Statement {
     let stmt = this.cache.get(sql);
@@ -82,7 +85,11 @@ function busyMessage(err: unknown): unknown {
 class SqliteDriver extends SqliteRunner implements SqlDriver {
   private readonly queue: { tail: Promise<unknown> };
 
-  constructor(db: Database.Database, readonly location: string, private readonly statements = new Map<string, Statement>()) {
+  constructor(
+    db: Database.Database,
+    readonly location: string,
+    private readonly statements = new Map<string, Statement>(),
+  ) {
     super(db, statements);
     let queue = queues.get(location);
     if (!queue) {
@@ -93,7 +100,9 @@ class SqliteDriver extends SqliteRunner implements SqlDriver {
   }
 
   private serial<T>(fn: () => T | Promise<T>): Promise<T> {
-    const next = this.queue.tail.then(fn).catch((err: unknown) => { throw busyMessage(err); });
+    const next = this.queue.tail.then(fn).catch((err: unknown) => {
+      throw busyMessage(err);
+    });
     this.queue.tail = next.catch(() => undefined);
     return next;
   }
@@ -126,7 +135,9 @@ class SqliteDriver extends SqliteRunner implements SqlDriver {
   }
 
   close(): Promise<void> {
-    return this.serial(() => { this.db.close(); });
+    return this.serial(() => {
+      this.db.close();
+    });
   }
 }
 

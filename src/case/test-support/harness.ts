@@ -72,15 +72,16 @@ export function pgHarnesses(adminUrl: string): { factory: HarnessFactory; drop()
   const database = `exir_test_${randomBytes(6).toString('hex')}`;
   const dbUrl = withDatabase(adminUrl, database);
   let created: Promise<void> | undefined;
-  const ensureDatabase = () => (created ??= (async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${database}`);
-    } finally {
-      await admin.end();
-    }
-  })());
+  const ensureDatabase = () =>
+    (created ??= (async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${database}`);
+      } finally {
+        await admin.end();
+      }
+    })());
 
   const factory: HarnessFactory = async () => {
     await ensureDatabase();

@@ -25,7 +25,7 @@ test('the shipped baseline names its source and holds the three builds', () => {
   assert.ok(baseline.byPath.size > 10000);
 });
 
-test('a stock owa/auth/logon.aspx whose hash is in the build\'s baseline is cleared', () => {
+test("a stock owa/auth/logon.aspx whose hash is in the build's baseline is cleared", () => {
   const v = compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2016_2019, '15.2.792.10');
   assert.deepEqual(v, { kind: 'known-good', builds: ['15.2.792.10'], samePath: true });
   // case and separators as a Windows listing writes them
@@ -42,7 +42,7 @@ test('the same path with other bytes is a modified file; a new name is an unknow
   assert.ok(u.kind === 'unknown-file' && u.key === '\\frontend\\httpproxy\\owa\\auth\\8lw7tahf9i1pjnro.aspx');
 });
 
-test('the build decides: Exchange 2013\'s logon.aspx on a server said to run 2019 is not cleared', () => {
+test("the build decides: Exchange 2013's logon.aspx on a server said to run 2019 is not cleared", () => {
   assert.equal(compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2013, '15.2.792.10').kind, 'modified');
   assert.equal(compare(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, LOGON_2013, '15.0.1497.12').kind, 'known-good');
   // as the logs' #Version line writes it
@@ -77,7 +77,7 @@ test('files the baseline does not cover are not compared', () => {
 
 const corpus = fileURLToPath(new URL('../../../../shared/corpus/css-exchange-hash-baselines/', import.meta.url));
 
-test('the compact copy holds exactly the corpus baselines\' web files (oracle)', (t) => {
+test("the compact copy holds exactly the corpus baselines' web files (oracle)", (t) => {
   if (skipIf(t, 'corpus', corpusMissing(corpus))) return;
   let kept = 0;
   for (const name of readdirSync(corpus).filter((n) => n.endsWith('.csv.gz'))) {

@@ -51,7 +51,11 @@ function buildsIn(baseline: Baseline, m: number): string[] {
 
 /** `15.02.0792.010` (as logs write it) and `15.2.792.10` are the same build. */
 export function normaliseBuild(build: string): string {
-  return build.trim().split('.').map((part) => (/^\d+$/.test(part) ? String(Number(part)) : part)).join('.');
+  return build
+    .trim()
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part)) : part))
+    .join('.');
 }
 
 /** A build-numbered folder names its build; Exchange 2013 also wrote three-part names (`15.0.1497`). */
@@ -101,7 +105,8 @@ export function compareToBaseline(baseline: Baseline, place: Place, path: string
   const anywhere = (baseline.byHash.get(sha256) ?? 0) & want;
   if (anywhere !== 0) return { kind: 'known-good', builds: buildsIn(baseline, anywhere), samePath: false };
   // Microsoft's own check skipped these: the server rewrites them (CompareExchangeHashes.ps1, `.strings.localized.js`).
-  if (baseName(path).toLowerCase().endsWith('.strings.localized.js')) return { kind: 'not-compared', reason: 'localized strings file, rewritten on the server' };
+  if (baseName(path).toLowerCase().endsWith('.strings.localized.js'))
+    return { kind: 'not-compared', reason: 'localized strings file, rewritten on the server' };
   const pathKnown = keys.some((k) => {
     const hashes = baseline.byPath.get(k);
     return hashes !== undefined && [...hashes.values()].some((m) => (m & want) !== 0);

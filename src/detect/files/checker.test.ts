@@ -23,7 +23,7 @@ test('the checker loads the shipped rules, lists and baselines without warnings'
   assert.deepEqual(warnings, []);
 });
 
-test('a stock logon.aspx (hash in the build\'s baseline) is cleared; the same path with other bytes is a finding', async () => {
+test("a stock logon.aspx (hash in the build's baseline) is cleared; the same path with other bytes is a finding", async () => {
   const stock = await checker.check(factsOf(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, '<%@ Page stock %>', { sha256: LOGON_2016_2019 }));
   assert.deepEqual(stock, []);
   const changed = await checker.check(factsOf(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, '<%@ Page changed %>'));
@@ -48,7 +48,10 @@ test('a China Chopper page in aspnet_client: YARA and the published-path pattern
   const yara = found.find((f) => f.ruleId.startsWith('d882'));
   assert.ok((yara?.origin.offset ?? 0) > 100, 'offset of the match');
   // The line a reader opens the file at: the one holding the matched eval(.
-  const evalLine = String(CHOPPER).split('\n').findIndex((l) => l.includes('eval(Request.Item[')) + 1;
+  const evalLine =
+    String(CHOPPER)
+      .split('\n')
+      .findIndex((l) => l.includes('eval(Request.Item[')) + 1;
   assert.ok(evalLine > 0);
   assert.equal(yara?.origin.line, evalLine);
   assert.match(yara?.fields.excerpt ?? '', /^eval\(Request\.Item\[/);
@@ -74,7 +77,10 @@ test('a PST-headed .aspx: exploited through ProxyShell, with its CVEs', async ()
 
 test('the same web shell where no web server runs it shows only that it was written; outside scope it is not read', async () => {
   const staged = await checker.check(factsOf('EX01/ProgramData/Tools/errorcheck.aspx', CHOPPER));
-  assert.deepEqual(staged.map((f) => f.stage), ['exploited']);
+  assert.deepEqual(
+    staged.map((f) => f.stage),
+    ['exploited'],
+  );
   assert.match(staged[0]?.fields.note ?? '', /not in a folder a web server runs/);
   const outside = factsOf('EX01/Users/admin/Documents/errorcheck.aspx', CHOPPER);
   assert.deepEqual(await checker.check(outside), []);
@@ -94,8 +100,13 @@ test('a known web shell hash is found even without content (a listing row)', asy
   assert.equal(found[0]?.stage, 'post-exploitation');
   assert.equal(found[0]?.severity, 'critical');
   // the listing's MD5 meets HvS's list, which gives no SHA-256
-  const md5 = await checker.check(factsOf('EX01/inetpub/wwwroot/aspnet_client/y.txt', Buffer.alloc(0), { sha256: '', md5: '4d812c34ab1ad038cec7bc83c909680b', contentMissing: true }));
-  assert.deepEqual(md5.map((f) => f.cves.join()), ['CVE-2021-31207,CVE-2021-34473,CVE-2021-34523']);
+  const md5 = await checker.check(
+    factsOf('EX01/inetpub/wwwroot/aspnet_client/y.txt', Buffer.alloc(0), { sha256: '', md5: '4d812c34ab1ad038cec7bc83c909680b', contentMissing: true }),
+  );
+  assert.deepEqual(
+    md5.map((f) => f.cves.join()),
+    ['CVE-2021-31207,CVE-2021-34473,CVE-2021-34523'],
+  );
 });
 
 test('staging: lsass dump, it.zip and a McAfee archive (benign)', async () => {
@@ -103,7 +114,9 @@ test('staging: lsass dump, it.zip and a McAfee archive (benign)', async () => {
   assert.deepEqual(ids(dump), ['exir-file-lsass-dump']);
   const it = await checker.check(factsOf('C:\\ProgramData\\it.zip', 'PK\x03\x04...'));
   assert.deepEqual(ids(it), ['exir-file-staged-archive']);
-  const mcafee = await checker.check(factsOf('C:\\ProgramData\\McAfee\\Common Framework\\Current\\EPOAGENT3000\\Install\\0409\\FrameworkConfig.zip', 'PK\x03\x04'));
+  const mcafee = await checker.check(
+    factsOf('C:\\ProgramData\\McAfee\\Common Framework\\Current\\EPOAGENT3000\\Install\\0409\\FrameworkConfig.zip', 'PK\x03\x04'),
+  );
   assert.equal(mcafee.length, 1);
   assert.match(mcafee[0]?.benign ?? '', /listed as seen and cleared/);
 });
@@ -143,16 +156,25 @@ test('MD5 and SHA-1 indicators are computed from content read whole; per-server 
   const dir = await mkdtemp(join(tmpdir(), 'exir-files-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const body = Buffer.from('<%@ Page Language="C#" %> exir md5 sample');
-  await writeFile(join(dir, 'x.json'), JSON.stringify({
-    name: 'x', description: '', licence: 'x', attribution: 'test list', sources: { s: { name: 's', url: 'https://example.org', retrieved: '2026-11-28', licence: 'x' } },
-    entries: [{ type: 'md5', value: createHash('md5').update(body).digest('hex'), source: 's' }],
-  }));
+  await writeFile(
+    join(dir, 'x.json'),
+    JSON.stringify({
+      name: 'x',
+      description: '',
+      licence: 'x',
+      attribution: 'test list',
+      sources: { s: { name: 's', url: 'https://example.org', retrieved: '2026-11-28', licence: 'x' } },
+      entries: [{ type: 'md5', value: createHash('md5').update(body).digest('hex'), source: 's' }],
+    }),
+  );
   const { checker: c } = await loadFileChecker({ iocDir: dir, builds: { EX02: '15.0.1497.12' }, build: '15.2.792.10' });
   assert.deepEqual(ids(await c.check(factsOf('EX01/inetpub/wwwroot/a.aspx', body))), ['exir-file-ioc-hash']);
   assert.deepEqual(await c.check(factsOf('EX01/Users/a.aspx', body)), [], 'outside scope: content not read, MD5 not computed');
   const e13 = '5364b7bcbbaef47cc3fea2c2e7206b33b4514c461773ef2bf38addcd9c8376d3';
   assert.deepEqual(await c.check(factsOf(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, 'x', { sha256: e13, server: 'EX02' })), []);
-  assert.deepEqual(ids(await c.check(factsOf(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, 'x', { sha256: e13, server: 'EX01' }))), ['exir-file-baseline-modified']);
+  assert.deepEqual(ids(await c.check(factsOf(`${EX}/FrontEnd/HttpProxy/owa/auth/logon.aspx`, 'x', { sha256: e13, server: 'EX01' }))), [
+    'exir-file-baseline-modified',
+  ]);
 });
 
 test('without a known build, an unknown web file is compared with every build and says so (medium)', async () => {

@@ -29,10 +29,12 @@ function iocFields(hits: LoadedIoc[]): Record<string, string> {
   return {
     indicators: unique(hits.map((h) => `${h.entry.type}:${h.entry.value}${h.entry.score !== undefined ? ` (score ${h.entry.score})` : ''}`)).join(' | '),
     lists: unique(hits.map((h) => h.where)).join(', '),
-    sources: unique(hits.map((h) => {
-      const s = h.list.sources[h.entry.source];
-      return s ? `${s.name} <${s.url}>` : h.entry.source;
-    })).join(' | '),
+    sources: unique(
+      hits.map((h) => {
+        const s = h.list.sources[h.entry.source];
+        return s ? `${s.name} <${s.url}>` : h.entry.source;
+      }),
+    ).join(' | '),
     attribution: unique(hits.map((h) => h.list.attribution)).join(' | '),
     ...(hits.some((h) => h.entry.note) ? { notes: unique(hits.flatMap((h) => (h.entry.note ? [h.entry.note] : []))).join(' | ') } : {}),
     ...(hits.some((h) => h.list.wave) ? { wave: unique(hits.flatMap((h) => (h.list.wave ? [h.list.wave] : []))).join(', ') } : {}),
@@ -90,29 +92,33 @@ class FilesChecker implements FileChecker {
 
     const hashHits = matchHashes(this.iocs, { sha256: file.sha256, md5: file.md5 ?? content.md5, sha1: file.sha1 ?? content.sha1 });
     if (hashHits.length > 0) {
-      findings.push(fileFinding(file, place, {
-        ruleId: 'exir-file-ioc-hash',
-        title: 'Known web shell or attacker file: its hash is on a published indicator list',
-        cves: iocCves(hashHits),
-        stage: 'post-exploitation',
-        severity: 'critical',
-        fields: iocFields(hashHits),
-      }));
+      findings.push(
+        fileFinding(file, place, {
+          ruleId: 'exir-file-ioc-hash',
+          title: 'Known web shell or attacker file: its hash is on a published indicator list',
+          cves: iocCves(hashHits),
+          stage: 'post-exploitation',
+          severity: 'critical',
+          fields: iocFields(hashHits),
+        }),
+      );
     }
 
     const served = isServed(place.kind);
     const pathHits = matchPath(this.iocs, file.path).filter((h) => h.entry.type !== 'name' || served);
     if (pathHits.length > 0) {
       const good = verdict.kind === 'known-good' ? verdict : undefined;
-      findings.push(fileFinding(file, place, {
-        ruleId: 'exir-file-ioc-path',
-        title: 'File at a path or with a name published for Exchange web shells',
-        cves: iocCves(pathHits),
-        stage: 'post-exploitation',
-        severity: maxSeverity(pathHits.map(iocSeverity)),
-        fields: iocFields(pathHits),
-        ...(good ? { benign: `the path is on an indicator list, but the bytes are Microsoft's own file (baseline ${good.builds.join(', ')})` } : {}),
-      }));
+      findings.push(
+        fileFinding(file, place, {
+          ruleId: 'exir-file-ioc-path',
+          title: 'File at a path or with a name published for Exchange web shells',
+          cves: iocCves(pathHits),
+          stage: 'post-exploitation',
+          severity: maxSeverity(pathHits.map(iocSeverity)),
+          fields: iocFields(pathHits),
+          ...(good ? { benign: `the path is on an indicator list, but the bytes are Microsoft's own file (baseline ${good.builds.join(', ')})` } : {}),
+        }),
+      );
     }
 
     findings.push(...(await this.iisConfigFindings(file, place)));
@@ -136,7 +142,10 @@ class FilesChecker implements FileChecker {
       try {
         data = await file.read();
       } catch (err) {
-        this.pending.push({ where: file.path, message: `IIS configuration read only in its first ${file.head.length} bytes: ${err instanceof Error ? err.message : String(err)}` });
+        this.pending.push({
+          where: file.path,
+          message: `IIS configuration read only in its first ${file.head.length} bytes: ${err instanceof Error ? err.message : String(err)}`,
+        });
         cut = true;
       }
     }
@@ -153,7 +162,10 @@ class FilesChecker implements FileChecker {
         try {
           data = await file.read();
         } catch (err) {
-          this.pending.push({ where: file.path, message: `content not read for YARA; its first ${file.head.length} bytes were scanned: ${err instanceof Error ? err.message : String(err)}` });
+          this.pending.push({
+            where: file.path,
+            message: `content not read for YARA; its first ${file.head.length} bytes were scanned: ${err instanceof Error ? err.message : String(err)}`,
+          });
           scanned = `first ${file.head.length} bytes (the rest could not be read)`;
         }
       } else {
@@ -162,7 +174,11 @@ class FilesChecker implements FileChecker {
     }
     const whole = data.length >= file.size;
     const ext = extensionOf(file.path);
-    const hits = await scanWithYara(this.yara, data, { filename: basename(file.path.replace(/\\/g, '/')), filepath: file.path, extension: ext ? `.${ext}` : '' });
+    const hits = await scanWithYara(this.yara, data, {
+      filename: basename(file.path.replace(/\\/g, '/')),
+      filepath: file.path,
+      extension: ext ? `.${ext}` : '',
+    });
     return {
       hits: hits.map((hit) => ({ ...hit, line: lineAt(data, hit.offset) })),
       scanned,
@@ -207,7 +223,7 @@ class FilesChecker implements FileChecker {
       ruleId: unknown ? 'exir-file-baseline-unknown' : 'exir-file-baseline-modified',
       title: unknown
         ? 'File in an Exchange web folder that no Exchange build ships: possible web shell'
-        : 'Exchange web file whose bytes differ from Microsoft\'s: modified or replaced',
+        : "Exchange web file whose bytes differ from Microsoft's: modified or replaced",
       stage: 'exploited',
       // Compared with every build held rather than the server's own: a newer build's file reads the same way.
       severity: verdict.union ? 'medium' : 'high',
@@ -232,10 +248,15 @@ export async function loadFileChecker(opts: FileCheckerOptions = {}): Promise<{ 
   try {
     baseline = await loadBaseline(baselineDir);
   } catch (err) {
-    warnings.push({ where: baselineDir, message: `known-good file baseline not loaded; web files are not compared: ${err instanceof Error ? err.message : String(err)}` });
+    warnings.push({
+      where: baselineDir,
+      message: `known-good file baseline not loaded; web files are not compared: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   if (baseline && opts.build && !baseline.builds.includes(normaliseBuild(opts.build))) {
-    warnings.push({ message: `no file baseline for build ${opts.build}; Exchange web files are compared with every build held (${baseline.builds.join(', ')})` });
+    warnings.push({
+      message: `no file baseline for build ${opts.build}; Exchange web files are compared with every build held (${baseline.builds.join(', ')})`,
+    });
   }
   const benign = await loadBenignArchives(baselineDir);
   warnings.push(...benign.warnings);

@@ -53,17 +53,23 @@ test('modules and virtual directories are read with their site, application and 
     'Default Web Site/owa/Calendar=C:\\ProgramData\\COM\\',
     'Exchange Back End/ecp=C:\\Program Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\ecp',
   ]);
-  assert.deepEqual(entries.filter((e) => e.kind === 'module').map((e) => e.name), ['UriCacheModule', 'Exchange HttpProxy', 'ProtocolSupportModule', 'ASP.Net_4.0_64bit']);
+  assert.deepEqual(
+    entries.filter((e) => e.kind === 'module').map((e) => e.name),
+    ['UriCacheModule', 'Exchange HttpProxy', 'ProtocolSupportModule', 'ASP.Net_4.0_64bit'],
+  );
   assert.equal(entries.find((e) => e.name === 'ProtocolSupportModule')?.line, 25);
 });
 
-test('a module from a user folder and a virtual directory into ProgramData are findings; Exchange\'s and IIS\'s own are not', async () => {
+test("a module from a user folder and a virtual directory into ProgramData are findings; Exchange's and IIS's own are not", async () => {
   assert.deepEqual(warnings, []);
   const found = iis(await checker.check(factsOf('bundle.zip!/EX01/config/applicationHost.config', CONFIG)));
-  assert.deepEqual(found.map((f) => [f.ruleId, f.origin.line]), [
-    ['exir-iis-vdir-unusual-place', 11],
-    ['exir-iis-module-unusual-place', 25],
-  ]);
+  assert.deepEqual(
+    found.map((f) => [f.ruleId, f.origin.line]),
+    [
+      ['exir-iis-vdir-unusual-place', 11],
+      ['exir-iis-module-unusual-place', 25],
+    ],
+  );
   assert.equal(found[0]?.fields.virtualDirectory, 'Default Web Site/owa/Calendar');
   assert.equal(found[0]?.fields.physicalPath, 'C:\\ProgramData\\COM\\');
   assert.match(found[0]?.title ?? '', /ProgramData/);
@@ -88,5 +94,8 @@ test('a configuration larger than the head is read whole; one cut short still yi
   assert.equal(iis(await checker.check(facts)).length, 2);
   assert.equal(facts.reads, 1);
   const cut = CONFIG.slice(0, CONFIG.indexOf('<globalModules>') + 20);
-  assert.deepEqual(iis(await checker.check(factsOf('EX01/applicationHost.config', cut))).map((f) => f.ruleId), ['exir-iis-vdir-unusual-place']);
+  assert.deepEqual(
+    iis(await checker.check(factsOf('EX01/applicationHost.config', cut))).map((f) => f.ruleId),
+    ['exir-iis-vdir-unusual-place'],
+  );
 });

@@ -108,23 +108,25 @@ export function checkIisConfig(file: FileFacts, place: Place, text: string, plac
     const where = unusualPlace(entry.path, places);
     if (!where) continue;
     const module = entry.kind === 'module';
-    findings.push(fileFinding(file, place, {
-      ruleId: module ? 'exir-iis-module-unusual-place' : 'exir-iis-vdir-unusual-place',
-      title: module
-        ? `IIS loads a native module from ${where.what}: a possible backdoor in every web request`
-        : `An IIS virtual directory serves files from ${where.what}: a possible web shell folder`,
-      // ProxyShell's web shells were served from such folders; a module cannot be tied to one CVE.
-      cves: module ? [] : ['CVE-2021-34473', 'CVE-2021-34523', 'CVE-2021-31207'],
-      stage: 'post-exploitation',
-      severity: 'high',
-      line: entry.line,
-      offset: entry.offset,
-      fields: {
-        [module ? 'module' : 'virtualDirectory']: entry.name,
-        [module ? 'image' : 'physicalPath']: entry.path,
-        ...(cut ? { note: 'the configuration was not read to its end' } : {}),
-      },
-    }));
+    findings.push(
+      fileFinding(file, place, {
+        ruleId: module ? 'exir-iis-module-unusual-place' : 'exir-iis-vdir-unusual-place',
+        title: module
+          ? `IIS loads a native module from ${where.what}: a possible backdoor in every web request`
+          : `An IIS virtual directory serves files from ${where.what}: a possible web shell folder`,
+        // ProxyShell's web shells were served from such folders; a module cannot be tied to one CVE.
+        cves: module ? [] : ['CVE-2021-34473', 'CVE-2021-34523', 'CVE-2021-31207'],
+        stage: 'post-exploitation',
+        severity: 'high',
+        line: entry.line,
+        offset: entry.offset,
+        fields: {
+          [module ? 'module' : 'virtualDirectory']: entry.name,
+          [module ? 'image' : 'physicalPath']: entry.path,
+          ...(cut ? { note: 'the configuration was not read to its end' } : {}),
+        },
+      }),
+    );
   }
   return findings;
 }

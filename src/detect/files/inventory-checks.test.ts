@@ -8,7 +8,6 @@ import { readInventory, type InventoryEntry } from '../../sources/inventory/inde
 import { chunksOf } from '../../sources/test-helpers/read.js';
 import { loadFileChecker } from './index.js';
 
-
 test('an Export-Csv listing: known web shell by hash, stock logon.aspx cleared, changed errorFE.aspx, it.zip, lsass dump, McAfee benign', async () => {
   const data = readFileSync(new URL('../../sources/inventory/samples/ex01-export-csv.csv', import.meta.url));
   const entries: InventoryEntry[] = [];
@@ -46,5 +45,8 @@ test('a Get-FileHash listing: SHA-256 and MD5 indicators; the MSTIC name in syst
   assert.deepEqual(found[1]?.map((f) => f.ruleId).sort(), ['exir-file-ioc-hash', 'exir-file-ioc-path']);
   assert.equal(found[1]?.find((f) => f.ruleId === 'exir-file-ioc-hash')?.fields.wave, 'proxyshell (2021)');
   // ecp\auth\TimeoutLogout.aspx with bytes no build ships (the empty file's hash), build unknown
-  assert.deepEqual(found[2]?.map((f) => [f.ruleId, f.severity]), [['exir-file-baseline-modified', 'medium']]);
+  assert.deepEqual(
+    found[2]?.map((f) => [f.ruleId, f.severity]),
+    [['exir-file-baseline-modified', 'medium']],
+  );
 });

@@ -115,7 +115,11 @@ export async function loadIocs(dir: string = DEFAULT_IOC_DIR): Promise<{ index: 
   return { index, warnings };
 }
 
-export interface FileHashes { sha256?: string; sha1?: string; md5?: string }
+export interface FileHashes {
+  sha256?: string;
+  sha1?: string;
+  md5?: string;
+}
 
 export function matchHashes(index: IocIndex, hashes: FileHashes): LoadedIoc[] {
   const out: LoadedIoc[] = [];

@@ -8,7 +8,11 @@ import { BASELINE_EXTENSIONS, type BaselineData } from './baseline-format.js';
 
 const WEB_ROOTS = ['\\frontend\\httpproxy\\', '\\clientaccess\\'];
 
-export interface BaselineRow { sha256: string; build: string; path: string }
+export interface BaselineRow {
+  sha256: string;
+  build: string;
+  path: string;
+}
 
 /** Parses one baseline CSV; bad lines are returned with their line number, not dropped silently. */
 export function parseBaselineCsv(text: string): { rows: BaselineRow[]; bad: { line: number; reason: string }[] } {
@@ -48,9 +52,12 @@ export function buildBaseline(perBuild: Map<string, BaselineRow[]>, retrieved: s
       else pairs.set(key, [row.path, row.sha256, 1 << bit]);
     }
   });
-  const files = [...pairs.values()].sort((a, b) => (a[0].toLowerCase() < b[0].toLowerCase() ? -1 : a[0].toLowerCase() > b[0].toLowerCase() ? 1 : a[1] < b[1] ? -1 : 1));
+  const files = [...pairs.values()].sort((a, b) =>
+    a[0].toLowerCase() < b[0].toLowerCase() ? -1 : a[0].toLowerCase() > b[0].toLowerCase() ? 1 : a[1] < b[1] ? -1 : 1,
+  );
   return {
-    about: 'Known-good Exchange web files: for each build, the SHA-256 of every .aspx/.ashx/.asmx/.asax/.js file Microsoft shipped under the install root\'s FrontEnd\\HttpProxy\\ and ClientAccess\\ folders. A facts-only extract; no code.',
+    about:
+      "Known-good Exchange web files: for each build, the SHA-256 of every .aspx/.ashx/.asmx/.asax/.js file Microsoft shipped under the install root's FrontEnd\\HttpProxy\\ and ClientAccess\\ folders. A facts-only extract; no code.",
     source: {
       name: 'Microsoft CSS-Exchange per-build file hash baselines (used by the retired CompareExchangeHashes.ps1)',
       repo: 'microsoft/CSS-Exchange',

@@ -40,7 +40,10 @@ export function extensionOf(path: string): string {
 }
 
 export function splitSegments(path: string): string[] {
-  return path.split(/!\/|[\\/]/).filter((s) => s.length > 0).map((s) => s.toLowerCase());
+  return path
+    .split(/!\/|[\\/]/)
+    .filter((s) => s.length > 0)
+    .map((s) => s.toLowerCase());
 }
 
 const DRIVE = /^(?:[a-z]:|[a-z]\$|[a-z]|[a-z]_drive|drive_[a-z])$/;

@@ -9,7 +9,8 @@ const { list: benign, warnings } = await loadBenignArchives(DEFAULT_BASELINE_DIR
 const WINDOW = { from: '2021-02-26T00:00:00Z', to: '2021-03-10T23:59:59Z' };
 
 const dump = (path: string, content: Buffer | string) => checkDump(factsOf(path, content), placeOf(path));
-const archive = (path: string, modified?: string, window = WINDOW) => checkArchive(factsOf(path, 'PK\x03\x04', modified ? { modified } : {}), placeOf(path), benign, window);
+const archive = (path: string, modified?: string, window = WINDOW) =>
+  checkArchive(factsOf(path, 'PK\x03\x04', modified ? { modified } : {}), placeOf(path), benign, window);
 
 test('known backup and antivirus archives load, each with a source', () => {
   assert.deepEqual(warnings, []);
@@ -24,7 +25,7 @@ test('minidumpProcess reads the dumped executable from the module list, and give
   assert.equal(minidumpProcess(Buffer.from('not a dump at all, not at all, not at all')), undefined);
 });
 
-test('lsass dumps in staging folders are credential theft, by name or by the dump\'s own module list', () => {
+test("lsass dumps in staging folders are credential theft, by name or by the dump's own module list", () => {
   const byName = dump('EX01/root/lsass.dmp', 'anything');
   assert.equal(byName?.ruleId, 'exir-file-lsass-dump');
   assert.equal(byName?.stage, 'post-exploitation');
@@ -51,7 +52,7 @@ test('near misses: other dumps are listed benign, unnamed minidumps raised, dump
   assert.equal(dump('C:\\Windows\\Temp\\app.dmp', 'not a minidump'), undefined);
 });
 
-test('archives in ProgramData: it.zip is a finding, McAfee\'s and other known products\' are benign, others need context', () => {
+test("archives in ProgramData: it.zip is a finding, McAfee's and other known products' are benign, others need context", () => {
   const it = archive('C:\\ProgramData\\it.zip');
   assert.equal(it?.ruleId, 'exir-file-staged-archive');
   assert.equal(it?.stage, 'post-exploitation');

@@ -30,7 +30,10 @@ export async function loadBenignArchives(dir: string): Promise<{ list: BenignArc
   try {
     data = JSON.parse(await readFile(file, 'utf8')) as BenignArchiveData;
   } catch (err) {
-    return { list: [], warnings: [{ where: file, message: `known backup/antivirus archives not loaded: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      list: [],
+      warnings: [{ where: file, message: `known backup/antivirus archives not loaded: ${err instanceof Error ? err.message : String(err)}` }],
+    };
   }
   const list: BenignArchive[] = [];
   (data.entries ?? []).forEach((e, i) => {
@@ -96,7 +99,7 @@ export function checkDump(file: FileFacts, place: Place): Finding | undefined {
       title: 'Memory dump of lsass.exe: credentials taken from the server',
       stage: 'post-exploitation',
       severity: 'critical',
-      fields: { ...fields, why: process === 'lsass.exe' ? 'the dump\'s module list names lsass.exe' : 'the file name names lsass' },
+      fields: { ...fields, why: process === 'lsass.exe' ? "the dump's module list names lsass.exe" : 'the file name names lsass' },
     });
   }
   if (process) {
@@ -106,7 +109,9 @@ export function checkDump(file: FileFacts, place: Place): Finding | undefined {
       stage: 'post-exploitation',
       severity: 'medium',
       fields,
-      benign: underWer(place) ? `Windows Error Reporting crash dump of ${process}, not of lsass` : `memory dump of ${process}, not of lsass: read it only if the process matters to the case`,
+      benign: underWer(place)
+        ? `Windows Error Reporting crash dump of ${process}, not of lsass`
+        : `memory dump of ${process}, not of lsass: read it only if the process matters to the case`,
     });
   }
   return fileFinding(file, place, {

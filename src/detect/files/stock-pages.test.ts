@@ -24,7 +24,10 @@ void test('front-end and back-end pages become URL paths; folders that ship no p
 
 void test('a page below a build-numbered folder is no stock page', () => {
   const data = deriveStockPages({
-    about: '', extracted: '2026-11-28', scope: '', builds: ['15.2.792.10'],
+    about: '',
+    extracted: '2026-11-28',
+    scope: '',
+    builds: ['15.2.792.10'],
     source: { name: '', repo: '', path: '', commit: '', licence: '', url: '', retrieved: '', note: '' },
     files: [
       ['\\FrontEnd\\HttpProxy\\owa\\auth\\version\\x.aspx', 'a'.repeat(64), 1],

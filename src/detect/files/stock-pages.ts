@@ -36,10 +36,12 @@ export function deriveStockPages(baseline: BaselineData): StockPagesData {
     pages.add(`/${below.join('/')}`);
   }
   return {
-    about: 'The .aspx/.ashx/.asmx pages Microsoft ships in Exchange\'s web folders, as the URL paths IIS and the HttpProxy logs write (lower case). A facts-only extract of the file baseline; no code.',
+    about:
+      "The .aspx/.ashx/.asmx pages Microsoft ships in Exchange's web folders, as the URL paths IIS and the HttpProxy logs write (lower case). A facts-only extract of the file baseline; no code.",
     derivedFrom: { file: `data/baselines/${BASELINE_FILE}`, extracted: baseline.extracted, source: baseline.source },
     builds: baseline.builds,
-    scope: 'every page under \\FrontEnd\\HttpProxy\\ and \\ClientAccess\\ in any build held, path below that folder with \\ as /; pages in build-numbered folders left out (none ships there)',
+    scope:
+      'every page under \\FrontEnd\\HttpProxy\\ and \\ClientAccess\\ in any build held, path below that folder with \\ as /; pages in build-numbered folders left out (none ships there)',
     pages: [...pages].sort(),
   };
 }

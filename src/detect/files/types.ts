@@ -51,4 +51,3 @@ export interface FileCheckerOptions {
   /** Files up to this size are scanned whole with YARA; larger ones by their head only. Default 20 MiB. */
   maxYaraBytes?: number;
 }
-

@@ -58,7 +58,10 @@ function ruleInfo(file: string, name: string, line: number, meta: Record<string,
   const severity = text('severity');
   const exirMeta = stage !== undefined;
   if (stage !== undefined && !(STAGES as readonly string[]).includes(stage)) {
-    warnings.push({ where: `${file}:${line}`, message: `rule ${name}: stage must be one of ${STAGES.join(', ')}; got ${JSON.stringify(stage)}; read as exploited` });
+    warnings.push({
+      where: `${file}:${line}`,
+      message: `rule ${name}: stage must be one of ${STAGES.join(', ')}; got ${JSON.stringify(stage)}; read as exploited`,
+    });
   }
   if (severity !== undefined && !(SEVERITIES as readonly string[]).includes(severity)) {
     warnings.push({ where: `${file}:${line}`, message: `rule ${name}: severity must be one of ${SEVERITIES.join(', ')}; got ${JSON.stringify(severity)}` });
@@ -72,8 +75,12 @@ function ruleInfo(file: string, name: string, line: number, meta: Record<string,
     title: text('title') ?? text('description') ?? name,
     description: text('description') ?? '',
     stage: stage && (STAGES as readonly string[]).includes(stage) ? (stage as Stage) : 'exploited',
-    severity: severity && (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : score !== undefined && score >= 80 ? 'high' : 'medium',
-    cves: (text('cves') ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    severity:
+      severity && (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : score !== undefined && score >= 80 ? 'high' : 'medium',
+    cves: (text('cves') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
     reference: text('reference') ?? '',
     mailbox: (MAILBOX_LEVELS as readonly string[]).includes(text('mailbox') ?? '') ? (text('mailbox') as MailboxLevel) : undefined,
     exirMeta,
@@ -82,7 +89,10 @@ function ruleInfo(file: string, name: string, line: number, meta: Record<string,
 
 async function ruleFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isFile() && /\.(yar|yara)$/i.test(e.name)).map((e) => join(dir, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && /\.(yar|yara)$/i.test(e.name))
+    .map((e) => join(dir, e.name))
+    .sort();
 }
 
 const COMPILE_OPTIONS = { defineVariables: Object.fromEntries(YARA_VARIABLES.map((v) => [v, ''])) };
@@ -134,7 +144,10 @@ export async function loadYara(dirs: string[] = [DEFAULT_YARA_DIR]): Promise<{ s
       const metas = readRuleMeta(source);
       const clash = metas.find((m) => set.rules.has(m.name));
       if (clash) {
-        warnings.push({ where: `${file}:${clash.line}`, message: `YARA rule file not loaded: rule ${clash.name} is already defined in ${set.rules.get(clash.name)?.file ?? 'another file'}` });
+        warnings.push({
+          where: `${file}:${clash.line}`,
+          message: `YARA rule file not loaded: rule ${clash.name} is already defined in ${set.rules.get(clash.name)?.file ?? 'another file'}`,
+        });
         continue;
       }
       for (const m of metas) set.rules.set(m.name, ruleInfo(file, m.name, m.line, m.meta, warnings));

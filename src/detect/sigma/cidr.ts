@@ -98,7 +98,7 @@ export function parseCidr(text: string): Cidr {
         }
         if (!ok) return false;
         const ip = ((scratch[6] as number) * 65536 + (scratch[7] as number)) >>> 0;
-        return ((ip & mask) >>> 0) === base;
+        return (ip & mask) >>> 0 === base;
       },
     };
   }

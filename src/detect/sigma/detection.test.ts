@@ -216,39 +216,66 @@ void test('fields: Sigma names used by referenced selections, in order of first 
 });
 
 void test('detection problems are errors', () => {
-  assert.match(errorsFrom(`
+  assert.match(
+    errorsFrom(`
     sel:
         a: 1
-    condition: sel and other`)[0] as string, /unknown selection 'other'/);
-  assert.match(errorsFrom(`
+    condition: sel and other`)[0] as string,
+    /unknown selection 'other'/,
+  );
+  assert.match(
+    errorsFrom(`
     sel:
         a: 1
-    condition: 1 of filter*`)[0] as string, /matches no selection/);
-  assert.match(errorsFrom(`
+    condition: 1 of filter*`)[0] as string,
+    /matches no selection/,
+  );
+  assert.match(
+    errorsFrom(`
     sel:
-        a: 1`)[0] as string, /no condition/);
-  assert.match(errorsFrom(`
+        a: 1`)[0] as string,
+    /no condition/,
+  );
+  assert.match(
+    errorsFrom(`
     sel:
         a: 1
-    condition: sel | count() > 5`)[0] as string, /aggregations .* not supported/);
-  assert.match(errorsFrom(`
+    condition: sel | count() > 5`)[0] as string,
+    /aggregations .* not supported/,
+  );
+  assert.match(
+    errorsFrom(`
     sel:
         a: 1
     timeframe: 5m
-    condition: sel`)[0] as string, /timeframe .* not supported/);
-  assert.match(errorsFrom(`
+    condition: sel`)[0] as string,
+    /timeframe .* not supported/,
+  );
+  assert.match(
+    errorsFrom(`
     sel: []
-    condition: sel`)[0] as string, /empty list/);
-  assert.match(errorsFrom(`
+    condition: sel`)[0] as string,
+    /empty list/,
+  );
+  assert.match(
+    errorsFrom(`
     sel: {}
-    condition: sel`)[0] as string, /empty map/);
-  assert.match(errorsFrom(`
+    condition: sel`)[0] as string,
+    /empty map/,
+  );
+  assert.match(
+    errorsFrom(`
     sel:
         a:
             b: c
-    condition: sel`)[0] as string, /must be a scalar or a list of scalars/);
-  assert.match(errorsFrom(`
+    condition: sel`)[0] as string,
+    /must be a scalar or a list of scalars/,
+  );
+  assert.match(
+    errorsFrom(`
     sel:
         a: 1
-    condition: 3 of them`)[0] as string, /can never hold/);
+    condition: 3 of them`)[0] as string,
+    /can never hold/,
+  );
 });

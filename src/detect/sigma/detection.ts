@@ -83,7 +83,10 @@ export function compileDetection(detection: unknown, doc: Document, source: stri
     } else if (name === 'timeframe') {
       fail('timeframe (aggregation over time) is not supported', offset(pair.key));
     } else {
-      selections.set(name, guard(offset(pair.value) ?? offset(pair.key), () => compileSelection(pair.value, reader)));
+      selections.set(
+        name,
+        guard(offset(pair.value) ?? offset(pair.key), () => compileSelection(pair.value, reader)),
+      );
     }
   }
   if (conditionNode === undefined) {
@@ -112,9 +115,7 @@ export function compileDetection(detection: unknown, doc: Document, source: stri
         return selections.get(cond.name);
       }
       case 'of': {
-        const names = [...selections.keys()].filter((n) =>
-          cond.pattern === null ? !n.startsWith('_') : selectionPattern(cond.pattern).test(n),
-        );
+        const names = [...selections.keys()].filter((n) => (cond.pattern === null ? !n.startsWith('_') : selectionPattern(cond.pattern).test(n)));
         const what = cond.pattern === null ? 'them' : `'${cond.pattern}'`;
         if (names.length === 0) {
           fail(`condition: ${what} matches no selection`, at(cond.at));

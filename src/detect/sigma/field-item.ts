@@ -135,8 +135,7 @@ export function toNumber(s: string): number {
 function numericValue(op: 'lt' | 'lte' | 'gt' | 'gte', value: ItemValue): CompiledValue {
   const limit = toNumber(value.text);
   if (value.kind === 'boolean' || !Number.isFinite(limit)) throw new RuleProblem(`${op} needs a number, not '${value.text}'`);
-  const cmp: (n: number) => boolean =
-    op === 'lt' ? (n) => n < limit : op === 'lte' ? (n) => n <= limit : op === 'gt' ? (n) => n > limit : (n) => n >= limit;
+  const cmp: (n: number) => boolean = op === 'lt' ? (n) => n < limit : op === 'lte' ? (n) => n <= limit : op === 'gt' ? (n) => n > limit : (n) => n >= limit;
   return {
     test: (v) => {
       if (v === undefined) return false;
@@ -226,10 +225,12 @@ function stringValue(spec: FieldSpec, value: ItemValue): CompiledValue {
     if (position === 'contains' || position === 'startswith') p = withTrailingStar(p);
     return spec.cased ? p : lowerPattern(p);
   });
-  const literals = anyOf(patterns.map((p) => {
-    const l = valueLiteral(p);
-    return l === null ? null : [l];
-  }));
+  const literals = anyOf(
+    patterns.map((p) => {
+      const l = valueLiteral(p);
+      return l === null ? null : [l];
+    }),
+  );
   const tests = patterns.map(compileStringTest);
   const cased = spec.cased;
   let test: ValueTest;

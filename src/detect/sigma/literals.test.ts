@@ -158,7 +158,24 @@ function yamlQuote(s: string): string {
 }
 
 function makeItem(field: string): Item {
-  const kind = pick(['plain', 'contains', 'startswith', 'endswith', 'all', 'cased', 'windash', 'b64off', 'wide', 'b64', 're', 'cidr', 'exists', 'null', 'empty', 'gt']);
+  const kind = pick([
+    'plain',
+    'contains',
+    'startswith',
+    'endswith',
+    'all',
+    'cased',
+    'windash',
+    'b64off',
+    'wide',
+    'b64',
+    're',
+    'cidr',
+    'exists',
+    'null',
+    'empty',
+    'gt',
+  ]);
   const enc = kind === 'b64off' || kind === 'wide' || kind === 'b64';
   const values = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => sigmaValue(!enc && kind !== 're'));
   const noise = () => word(0, 4);
@@ -273,7 +290,10 @@ function rawText(fields: Record<string, string>): string {
       return JSON.stringify(fields);
     default:
       return Object.entries(fields)
-        .map(([k, v]) => `<Data Name="${k}">${v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')}</Data>`)
+        .map(
+          ([k, v]) =>
+            `<Data Name="${k}">${v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')}</Data>`,
+        )
         .join('');
   }
 }
@@ -326,8 +346,11 @@ void test('soundness: whenever a generated rule matches a generated record, one 
 });
 
 void test('a generated rule that fails to compile says why', () => {
-  assert.match(errorsFrom(`
+  assert.match(
+    errorsFrom(`
     a:
         x|base64: 'a*b'
-    condition: a`)[0] as string, /wildcards/);
+    condition: a`)[0] as string,
+    /wildcards/,
+  );
 });

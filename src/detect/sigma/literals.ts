@@ -110,7 +110,7 @@ function commonCount(set: readonly string[]): number {
 function better(a: readonly string[], b: readonly string[]): boolean {
   const ca = commonCount(a);
   const cb = commonCount(b);
-  if ((ca > 0) !== (cb > 0)) return ca === 0;
+  if (ca > 0 !== cb > 0) return ca === 0;
   const ma = Math.min(...a.map((s) => s.length));
   const mb = Math.min(...b.map((s) => s.length));
   if (ma !== mb) return ma > mb;

@@ -28,13 +28,7 @@ void test('escaping follows the spec', () => {
 void test('plainText only for wildcard-free patterns; normalise joins pieces', () => {
   assert.equal(plainText(parseWildcards('a\\*b')), 'a*b');
   assert.equal(plainText(parseWildcards('a*b')), undefined);
-  const joined = normalise([
-    { kind: 'text', text: 'a' },
-    { kind: 'text', text: 'b' },
-    { kind: 'star' },
-    { kind: 'star' },
-    { kind: 'text', text: '' },
-  ]);
+  const joined = normalise([{ kind: 'text', text: 'a' }, { kind: 'text', text: 'b' }, { kind: 'star' }, { kind: 'star' }, { kind: 'text', text: '' }]);
   assert.equal(show(joined), 'ab<*>');
   assert.equal(joined.length, 2);
 });

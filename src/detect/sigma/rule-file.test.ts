@@ -174,9 +174,23 @@ void test('a broken rule is skipped and the rest of the file loads', () => {
 });
 
 void test('never throws, whatever the text', () => {
-  const pieces = ['title: t\n', 'detection:\n', '  sel:\n', '    a|re: "("\n', '  condition: (\n', '---\n', '&a [*a]\n', ': :\n', '"\n', '- \n', 'logsource: {}\n', '\t', '*x\n'];
+  const pieces = [
+    'title: t\n',
+    'detection:\n',
+    '  sel:\n',
+    '    a|re: "("\n',
+    '  condition: (\n',
+    '---\n',
+    '&a [*a]\n',
+    ': :\n',
+    '"\n',
+    '- \n',
+    'logsource: {}\n',
+    '\t',
+    '*x\n',
+  ];
   let seed = 3;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < 500; i++) {
     const text = Array.from({ length: 1 + Math.floor(rand() * 10) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
     const { errors } = compileRules(text, 'fuzz.yml');
@@ -186,7 +200,8 @@ void test('never throws, whatever the text', () => {
 
 void test('alias bombs are refused, not expanded', () => {
   const lines = ['title: t', 'logsource: {category: a}', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}]`);
+  for (let i = 1; i < 12; i++)
+    lines.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}]`);
   lines.push('detection:', '    sel:', '        f: *a11', '    condition: sel');
   const start = Date.now();
   const { rules, errors } = compileRules(lines.join('\n'), 'bomb.yml');

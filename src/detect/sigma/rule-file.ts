@@ -8,18 +8,7 @@ import { withPlaceholders, type Placeholders } from './placeholders.js';
 import type { CompiledRule, RuleError, RuleLocation, SigmaLogsource, SigmaRule } from './types.js';
 
 /** Keys that SigmaRule holds itself; every other top-level key goes to `custom`. */
-const OWN_KEYS = new Set([
-  'id',
-  'title',
-  'status',
-  'level',
-  'description',
-  'references',
-  'tags',
-  'logsource',
-  'falsepositives',
-  'detection',
-]);
+const OWN_KEYS = new Set(['id', 'title', 'status', 'level', 'description', 'references', 'tags', 'logsource', 'falsepositives', 'detection']);
 
 export interface CompileOptions {
   /** Strings that stand in most ordinary log lines; the pre-filter avoids them when it has a rarer choice. */
@@ -125,7 +114,8 @@ function compileDocument(
   }
 
   const title = data.title;
-  if (typeof title !== 'string' || title.trim() === '') report(title === undefined ? 'rule has no title' : 'title must be a non-empty string', keyAt('title') ?? root.range[0]);
+  if (typeof title !== 'string' || title.trim() === '')
+    report(title === undefined ? 'rule has no title' : 'title must be a non-empty string', keyAt('title') ?? root.range[0]);
   const logsource = root.get('logsource', true);
   if (logsource === undefined) report('rule has no logsource', root.range[0]);
   else if (!isMap(logsource)) report('logsource must be a map', logsource.range?.[0]);

@@ -43,7 +43,10 @@ void test('base64offset: some variant occurs in the Base64 of any text that cont
     for (const before of fillers) {
       for (const after of fillers) {
         const encoded = Buffer.from(before + value + after).toString('base64');
-        assert.ok(variants.some((v) => encoded.includes(v)), `${value} between ${before}/${after}`);
+        assert.ok(
+          variants.some((v) => encoded.includes(v)),
+          `${value} between ${before}/${after}`,
+        );
       }
     }
   }

@@ -20,7 +20,6 @@ export interface Collection {
   manifest: Manifest;
 }
 
-
 function rootOf(entry: EvidenceEntry): string | undefined {
   const path = entry.path;
   if (!path.endsWith(`/${MANIFEST_NAME}`) && !path.endsWith(`!/${MANIFEST_NAME}`)) return undefined;
@@ -67,7 +66,10 @@ export async function findCollections(entries: EvidenceEntry[], warnings: Warnin
       try {
         found.push({ manifestPath: entry.path, root, manifest: parseManifest(text) });
       } catch (err) {
-        warnings.push({ where: entry.path, message: `collector manifest not used, so its files are not verified: ${err instanceof Error ? err.message : String(err)}` });
+        warnings.push({
+          where: entry.path,
+          message: `collector manifest not used, so its files are not verified: ${err instanceof Error ? err.message : String(err)}`,
+        });
       }
     }
   } finally {
@@ -117,9 +119,12 @@ export function verifyCollection(collection: Collection, evidence: readonly { pa
 export function collectionWarnings(check: CollectionCheck): Warning[] {
   const root = check.manifest.slice(0, -MANIFEST_NAME.length);
   return [
-    ...check.changed.map((c) => ({ where: `${root}${c.path}`, message: `differs from the collector's manifest: SHA-256 ${c.actual} (${c.actualSize} bytes), collected as ${c.expected} (${c.expectedSize} bytes)` })),
-    ...check.missing.map((p) => ({ where: `${root}${p}`, message: 'listed in the collector\'s manifest but not in the bundle' })),
-    ...check.unlisted.map((p) => ({ where: `${root}${p}`, message: 'in the bundle but not in the collector\'s manifest (added after collection)' })),
+    ...check.changed.map((c) => ({
+      where: `${root}${c.path}`,
+      message: `differs from the collector's manifest: SHA-256 ${c.actual} (${c.actualSize} bytes), collected as ${c.expected} (${c.expectedSize} bytes)`,
+    })),
+    ...check.missing.map((p) => ({ where: `${root}${p}`, message: "listed in the collector's manifest but not in the bundle" })),
+    ...check.unlisted.map((p) => ({ where: `${root}${p}`, message: "in the bundle but not in the collector's manifest (added after collection)" })),
   ];
 }
 
@@ -150,4 +155,3 @@ export async function checkCollectionAt(entries: EvidenceEntry[], warnings: Warn
   }
   return verifyCollection(collection, hashed);
 }
-

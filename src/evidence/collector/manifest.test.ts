@@ -36,11 +36,51 @@ test('a damaged or foreign manifest is refused with the reason', () => {
   };
   assert.throws(() => parseManifest('{"format": "exir-collect-manifest", '), /not JSON/);
   assert.throws(() => parseManifest('{"format": "something-else"}'), /not an exir-collect manifest/);
-  assert.throws(() => parseManifest(bad((m) => { m['version'] = 2; })), /version 2/);
-  assert.throws(() => parseManifest(bad((m) => { m['server'] = {}; })), /server.name is missing/);
-  assert.throws(() => parseManifest(bad((m) => { (m['files'] as Record<string, unknown>[])[1]!['sha256'] = 'abc'; })), /files\[1\].sha256 is not a SHA-256/);
-  assert.throws(() => parseManifest(bad((m) => { (m['files'] as Record<string, unknown>[])[0]!['size'] = -1; })), ManifestError);
-  assert.throws(() => parseManifest(bad((m) => { (m['files'] as Record<string, unknown>[])[0]!['path'] = 7; })), /path is not text/);
+  assert.throws(
+    () =>
+      parseManifest(
+        bad((m) => {
+          m['version'] = 2;
+        }),
+      ),
+    /version 2/,
+  );
+  assert.throws(
+    () =>
+      parseManifest(
+        bad((m) => {
+          m['server'] = {};
+        }),
+      ),
+    /server.name is missing/,
+  );
+  assert.throws(
+    () =>
+      parseManifest(
+        bad((m) => {
+          (m['files'] as Record<string, unknown>[])[1]!['sha256'] = 'abc';
+        }),
+      ),
+    /files\[1\].sha256 is not a SHA-256/,
+  );
+  assert.throws(
+    () =>
+      parseManifest(
+        bad((m) => {
+          (m['files'] as Record<string, unknown>[])[0]!['size'] = -1;
+        }),
+      ),
+    ManifestError,
+  );
+  assert.throws(
+    () =>
+      parseManifest(
+        bad((m) => {
+          (m['files'] as Record<string, unknown>[])[0]!['path'] = 7;
+        }),
+      ),
+    /path is not text/,
+  );
 });
 
 test('verification: matching, changed, missing and added files each said', () => {
@@ -56,7 +96,10 @@ test('verification: matching, changed, missing and added files each said', () =>
   ]);
   assert.equal(check.files, 2);
   assert.equal(check.verified, 1);
-  assert.deepEqual(check.changed.map((c) => c.path), [two!.path]);
+  assert.deepEqual(
+    check.changed.map((c) => c.path),
+    [two!.path],
+  );
   assert.deepEqual(check.missing, []);
   assert.deepEqual(check.unlisted, ['extra.aspx']);
   const lost = verifyCollection(collection, [{ path: `b.zip!/${one!.path}`, sha256: one!.sha256, size: one!.size }]);

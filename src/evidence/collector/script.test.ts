@@ -20,10 +20,27 @@ test('the shipped script passes the lint: strict mode, no aliases, no network, n
 
 test('the script gathers what exir reads', () => {
   const script = collectorScript({ window: WINDOW, maxTotalMb: 1024 });
-  for (const wanted of ['Logging\\HttpProxy', 'Logging\\ECP', 'Logging\\OABGeneratorLog', 'Powershell-Proxy\\Http', 'Powershell-Proxy\\Cmdlet',
-    'Logging\\Ews', 'MessageTracking', 'applicationHost.config', "'Security'", "'MSExchange Management'", 'Microsoft-Windows-Sysmon/Operational',
-    'Microsoft-Windows-PowerShell/Operational', 'Microsoft-Windows-Windows Defender/Operational', 'aspnet_client', 'Temporary ASP.NET Files',
-    'ExSetup.exe', 'Get-ExchangeServer', "FileShare]'ReadWrite, Delete'", 'manifest.json']) {
+  for (const wanted of [
+    'Logging\\HttpProxy',
+    'Logging\\ECP',
+    'Logging\\OABGeneratorLog',
+    'Powershell-Proxy\\Http',
+    'Powershell-Proxy\\Cmdlet',
+    'Logging\\Ews',
+    'MessageTracking',
+    'applicationHost.config',
+    "'Security'",
+    "'MSExchange Management'",
+    'Microsoft-Windows-Sysmon/Operational',
+    'Microsoft-Windows-PowerShell/Operational',
+    'Microsoft-Windows-Windows Defender/Operational',
+    'aspnet_client',
+    'Temporary ASP.NET Files',
+    'ExSetup.exe',
+    'Get-ExchangeServer',
+    "FileShare]'ReadWrite, Delete'",
+    'manifest.json',
+  ]) {
     assert.ok(script.includes(wanted), `script should gather ${wanted}`);
   }
 });
@@ -34,24 +51,27 @@ test('the lint catches each rule it stands for', () => {
   assert.deepEqual(rules("$t = Join-Path -Path $Work -ChildPath 'a.csv'\n$rows | Export-Csv -LiteralPath $t\n"), []);
   assert.deepEqual(rules('gci -Recurse\n'), ['alias']);
   assert.deepEqual(rules('$x | % { $_ }\n'), ['alias']);
-  assert.deepEqual(rules("$x | where { $_ }\n"), ['alias']);
+  assert.deepEqual(rules('$x | where { $_ }\n'), ['alias']);
   assert.deepEqual(rules("Invoke-WebRequest -Uri 'https://example.org'\n"), ['network']);
-  assert.deepEqual(rules("$c = New-Object Net.WebClient\n"), ['network']);
+  assert.deepEqual(rules('$c = New-Object Net.WebClient\n'), ['network']);
   assert.deepEqual(rules("Copy-Item -LiteralPath 'x' -Destination '\\\\share\\drop'\n"), ['network', 'changes-server']);
   assert.deepEqual(rules("Set-ItemProperty -Path 'HKLM:\\x' -Name y -Value 1\n"), ['changes-server']);
-  assert.deepEqual(rules("Stop-Service -Name MSExchangeIS\n"), ['changes-server']);
-  assert.deepEqual(rules("& wevtutil.exe cl Security\n"), ['changes-server']);
+  assert.deepEqual(rules('Stop-Service -Name MSExchangeIS\n'), ['changes-server']);
+  assert.deepEqual(rules('& wevtutil.exe cl Security\n'), ['changes-server']);
   assert.deepEqual(rules("$rows | Export-Csv -LiteralPath 'C:\\Windows\\x.csv'\n"), ['write-outside-output']);
-  assert.deepEqual(rules("Remove-Item -LiteralPath $env:TEMP -Recurse\n"), ['write-outside-output']);
+  assert.deepEqual(rules('Remove-Item -LiteralPath $env:TEMP -Recurse\n'), ['write-outside-output']);
   assert.deepEqual(rules("[IO.File]::WriteAllText('C:\\x.txt', 'y')\n"), ['write-outside-output']);
-  assert.deepEqual(rules("[IO.File]::WriteAllText(\"$Work\\x.txt\", 'y')\n"), []);
-  assert.deepEqual(rules('# gci in a comment, Invoke-WebRequest too\n$s = \'gci | iex\'\n'), []);
-  assert.deepEqual(lintCollector("param(\n)\n$x = 1\nSet-StrictMode -Version 2.0\n").map((p) => p.rule), ['strict-mode']);
+  assert.deepEqual(rules('[IO.File]::WriteAllText("$Work\\x.txt", \'y\')\n'), []);
+  assert.deepEqual(rules("# gci in a comment, Invoke-WebRequest too\n$s = 'gci | iex'\n"), []);
+  assert.deepEqual(
+    lintCollector('param(\n)\n$x = 1\nSet-StrictMode -Version 2.0\n').map((p) => p.rule),
+    ['strict-mode'],
+  );
   assert.deepEqual(rules("Write-Host 'caf\u00e9'\n"), ['not-ascii']);
 });
 
 test('comments and strings are set aside, a double-quoted string keeps its variables', () => {
-  assert.equal(codeOnly("a # b\n<# c\nd #>e 'f' \"$g h\""), "a    \n    \n    e ' ' \"$g  \"");
+  assert.equal(codeOnly('a # b\n<# c\nd #>e \'f\' "$g h"'), 'a    \n    \n    e \' \' "$g  "');
 });
 
 test('--days gives whole UTC days up to the end of today', () => {

@@ -37,11 +37,13 @@ export function collectorScript(options: ScriptOptions): string {
   // plain before it goes between PowerShell quotes.
   const plain = /^[0-9A-Za-z:.+-]+$/;
   for (const v of [from, to, TOOL.version]) if (!plain.test(v)) throw new Error(`unexpected character in ${v}`);
-  return template
-    .replace("'{{FROM}}'", `'${from}'`)
-    .replace("'{{TO}}'", `'${to}'`)
-    .replace('{{MAX_MB}}', String(options.maxTotalMb))
-    .replace("'{{VERSION}}'", `'${TOOL.version}'`)
-    // Windows PowerShell 5.1 reads a file without a byte-order mark as the system's code page.
-    .replace(/\r?\n/g, '\r\n');
+  return (
+    template
+      .replace("'{{FROM}}'", `'${from}'`)
+      .replace("'{{TO}}'", `'${to}'`)
+      .replace('{{MAX_MB}}', String(options.maxTotalMb))
+      .replace("'{{VERSION}}'", `'${TOOL.version}'`)
+      // Windows PowerShell 5.1 reads a file without a byte-order mark as the system's code page.
+      .replace(/\r?\n/g, '\r\n')
+  );
 }

@@ -52,7 +52,10 @@ export async function readVelociraptorCollections(entries: EvidenceEntry[], open
       const name = data['Hostname'] ?? data['Fqdn'];
       if (typeof name === 'string' && name.trim()) host = name.trim().split('.')[0];
     } catch (err) {
-      warnings.push({ where: info.path, message: `Velociraptor client_info.json unreadable, so the server is named by the layout: ${err instanceof Error ? err.message : String(err)}` });
+      warnings.push({
+        where: info.path,
+        message: `Velociraptor client_info.json unreadable, so the server is named by the layout: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
     if (host) for (const e of entries) if (e.path.startsWith(root)) e.layoutServer = host;
 
@@ -64,7 +67,10 @@ export async function readVelociraptorCollections(entries: EvidenceEntry[], open
           const got = Number(row['uploaded_size']);
           if (Number.isFinite(size) && Number.isFinite(got) && got < size && row['Type'] !== 'idx') {
             const path = typeof row['vfs_path'] === 'string' ? row['vfs_path'] : `line ${line}`;
-            warnings.push({ where: `${uploads.path}:${line}`, message: `Velociraptor uploaded ${got} of ${size} bytes of ${path}: the copy is partial, so what it does not hold cannot be seen` });
+            warnings.push({
+              where: `${uploads.path}:${line}`,
+              message: `Velociraptor uploaded ${got} of ${size} bytes of ${path}: the copy is partial, so what it does not hold cannot be seen`,
+            });
           }
         }
       } catch (err) {

@@ -2,8 +2,20 @@
 // questions are shaded where they stand; each answer carries its source in small grey text.
 
 import {
-  AlignmentType, BorderStyle, Document, Footer, HeadingLevel, Packer, PageNumber, Paragraph, ShadingType, Table, TableCell, TableRow,
-  TextRun, WidthType,
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  HeadingLevel,
+  Packer,
+  PageNumber,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
 } from 'docx';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
 import { stampLine } from '../../regulatory/draft.js';
@@ -16,10 +28,19 @@ const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b\u000c\u000e
 function traceParagraph(item: { trace: string[]; source: string }): Paragraph[] {
   // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).
   if (item.trace.length === 0 && item.source === '') return [];
-  return [new Paragraph({
-    spacing: { after: 160 },
-    children: [new TextRun({ text: clean(`From: ${item.trace.join('; ') || 'nothing in the case yet'}. Question: ${item.source}.`), size: 15, color: GREY, italics: true })],
-  })];
+  return [
+    new Paragraph({
+      spacing: { after: 160 },
+      children: [
+        new TextRun({
+          text: clean(`From: ${item.trace.join('; ') || 'nothing in the case yet'}. Question: ${item.source}.`),
+          size: 15,
+          color: GREY,
+          italics: true,
+        }),
+      ],
+    }),
+  ];
 }
 
 function openParagraph(needed: string, partly: boolean): Paragraph {
@@ -32,9 +53,11 @@ function openParagraph(needed: string, partly: boolean): Paragraph {
 
 function fieldBlocks(f: DraftField, letter: boolean): Paragraph[] {
   const out: Paragraph[] = [];
-  out.push(letter
-    ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
-    : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }));
+  out.push(
+    letter
+      ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
+      : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }),
+  );
   for (const line of f.lines) out.push(new Paragraph({ spacing: { after: letter ? 120 : 40 }, children: [new TextRun({ text: clean(line) })] }));
   if (f.open) out.push(openParagraph(f.open, f.lines.length > 0));
   out.push(...traceParagraph(f));
@@ -64,13 +87,15 @@ function tableBlocks(t: DraftTable): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(t.label), bold: true })] })];
   if (t.rows.length) {
     const w = widths(t);
-    out.push(new Table({
-      width: { size: 100, type: WidthType.PERCENTAGE },
-      rows: [
-        new TableRow({ tableHeader: true, children: t.columns.map((c, i) => cell(c, true, w[i] ?? 10)) }),
-        ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, false, w[i] ?? 10)) })),
-      ],
-    }));
+    out.push(
+      new Table({
+        width: { size: 100, type: WidthType.PERCENTAGE },
+        rows: [
+          new TableRow({ tableHeader: true, children: t.columns.map((c, i) => cell(c, true, w[i] ?? 10)) }),
+          ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, false, w[i] ?? 10)) })),
+        ],
+      }),
+    );
   }
   if (t.note) out.push(new Paragraph({ children: [new TextRun({ text: clean(t.note), size: 17, color: '444444' })] }));
   if (t.open) out.push(openParagraph(t.open, t.rows.length > 0));
@@ -84,26 +109,53 @@ function itemBlocks(item: DraftItem, letter: boolean): (Paragraph | Table)[] {
 
 export function packDocument(d: Draft): Document {
   const send = d.copy === 'send';
-  const children: (Paragraph | Table)[] = send ? [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
-    new Paragraph({ children: [new TextRun({ text: clean(`${d.firmName} · ${d.generatedAtShown}`), color: '444444', size: 19 })] }),
-  ] : [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
-    new Paragraph({ children: [new TextRun({ text: clean(`${d.firmName} · case ${d.caseRef} · drafted ${d.generatedAtShown} · times in ${d.timeZone}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}`), color: '444444', size: 19 })] }),
-    new Paragraph({ children: [new TextRun({ text: clean(`Basis: ${d.basis}`), color: '444444', size: 19 })] }),
-    new Paragraph({
-      border: { top: { style: BorderStyle.SINGLE, size: 12, color: 'BB0000', space: 2 }, bottom: { style: BorderStyle.SINGLE, size: 12, color: 'BB0000', space: 2 } },
-      spacing: { before: 120, after: 120 },
-      children: [new TextRun({ text: `DRAFT, not sent. ${d.open.length ? `${d.open.length} question(s) still open, highlighted below.` : 'No open questions.'}`, bold: true, color: 'BB0000' })],
-    }),
-    ...d.caveats.map((c) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun({ text: clean(c), size: 18 })] })),
-  ];
+  const children: (Paragraph | Table)[] = send
+    ? [
+        new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
+        new Paragraph({ children: [new TextRun({ text: clean(`${d.firmName} · ${d.generatedAtShown}`), color: '444444', size: 19 })] }),
+      ]
+    : [
+        new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: clean(d.title) })] }),
+        new Paragraph({
+          children: [
+            new TextRun({
+              text: clean(
+                `${d.firmName} · case ${d.caseRef} · drafted ${d.generatedAtShown} · times in ${d.timeZone}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}`,
+              ),
+              color: '444444',
+              size: 19,
+            }),
+          ],
+        }),
+        new Paragraph({ children: [new TextRun({ text: clean(`Basis: ${d.basis}`), color: '444444', size: 19 })] }),
+        new Paragraph({
+          border: {
+            top: { style: BorderStyle.SINGLE, size: 12, color: 'BB0000', space: 2 },
+            bottom: { style: BorderStyle.SINGLE, size: 12, color: 'BB0000', space: 2 },
+          },
+          spacing: { before: 120, after: 120 },
+          children: [
+            new TextRun({
+              text: `DRAFT, not sent. ${d.open.length ? `${d.open.length} question(s) still open, highlighted below.` : 'No open questions.'}`,
+              bold: true,
+              color: 'BB0000',
+            }),
+          ],
+        }),
+        ...d.caveats.map((c) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun({ text: clean(c), size: 18 })] })),
+      ];
   if (d.open.length) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text: 'Open questions' })] }));
-    d.open.forEach((o, i) => children.push(new Paragraph({
-      shading: { type: ShadingType.CLEAR, color: 'auto', fill: OPEN_FILL },
-      children: [new TextRun({ text: `${i + 1}. ${clean(o.label)}: `, bold: true, size: 18 }), new TextRun({ text: clean(o.needed), size: 18 })],
-    })));
+    children.push(
+      new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text: 'Open questions' })] }),
+    );
+    d.open.forEach((o, i) =>
+      children.push(
+        new Paragraph({
+          shading: { type: ShadingType.CLEAR, color: 'auto', fill: OPEN_FILL },
+          children: [new TextRun({ text: `${i + 1}. ${clean(o.label)}: `, bold: true, size: 18 }), new TextRun({ text: clean(o.needed), size: 18 })],
+        }),
+      ),
+    );
   }
   for (const s of d.sections) {
     children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }));
@@ -113,22 +165,39 @@ export function packDocument(d: Draft): Document {
   return new Document({
     creator: d.stamp.tool,
     subject: clean(stampLine(d)),
-    keywords: clean(`content-sha256:${d.stamp.contentHash} rule-pack:v${d.stamp.rulePack.version}/${d.stamp.rulePack.checked}${d.stamp.assessmentVersion !== undefined ? ` assessment:v${d.stamp.assessmentVersion}` : ''}`),
+    keywords: clean(
+      `content-sha256:${d.stamp.contentHash} rule-pack:v${d.stamp.rulePack.version}/${d.stamp.rulePack.checked}${d.stamp.assessmentVersion !== undefined ? ` assessment:v${d.stamp.assessmentVersion}` : ''}`,
+    ),
     title: clean(`${d.title}: ${d.caseRef}`),
     description: send ? clean(`${d.title}, ${d.firmName}`) : 'Draft prepared by exir from the case record',
     styles: { default: { document: { run: { font: 'Arial', size: 21 } } } },
-    sections: [{
-      properties: { page: { margin: { top: 1000, bottom: 1000, left: 1000, right: 1000 } } },
-      footers: {
-        default: new Footer({
-          children: [new Paragraph({
-            alignment: AlignmentType.CENTER,
-            children: [new TextRun({ children: [clean(send ? `${d.title} · page ` : `DRAFT · ${d.title} · ${d.caseRef} · page `), PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES], size: 15, color: '555555' })],
-          })],
-        }),
+    sections: [
+      {
+        properties: { page: { margin: { top: 1000, bottom: 1000, left: 1000, right: 1000 } } },
+        footers: {
+          default: new Footer({
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [
+                  new TextRun({
+                    children: [
+                      clean(send ? `${d.title} · page ` : `DRAFT · ${d.title} · ${d.caseRef} · page `),
+                      PageNumber.CURRENT,
+                      ' of ',
+                      PageNumber.TOTAL_PAGES,
+                    ],
+                    size: 15,
+                    color: '555555',
+                  }),
+                ],
+              }),
+            ],
+          }),
+        },
+        children,
       },
-      children,
-    }],
+    ],
   });
 }
 

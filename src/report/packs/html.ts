@@ -69,19 +69,36 @@ function columns(t: DraftTable): string {
  * and URL separators, and between 16-character groups of a hash. Words themselves are never split.
  */
 export function breakable(text: string): string {
-  return text.split(/(\s+)/).map((word) => {
-    if (word.length <= 20) return e(word);
-    if (/^[0-9a-fA-F]{32,}$/.test(word)) return word.match(/.{1,16}/g)?.map(e).join('<wbr>') ?? e(word);
-    return word.split(/(?<=[/\\_.?&=:,;-])/).map(e).join('<wbr>');
-  }).join('');
+  return text
+    .split(/(\s+)/)
+    .map((word) => {
+      if (word.length <= 20) return e(word);
+      if (/^[0-9a-fA-F]{32,}$/.test(word))
+        return (
+          word
+            .match(/.{1,16}/g)
+            ?.map(e)
+            .join('<wbr>') ?? e(word)
+        );
+      return word
+        .split(/(?<=[/\\_.?&=:,;-])/)
+        .map(e)
+        .join('<wbr>');
+    })
+    .join('');
 }
 
 function table(t: DraftTable): string {
   const head = `<tr>${t.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${breakable(c)}</td>`).join('')}</tr>`).join('');
-  return `<div class="field" id="${e(t.id)}"><div class="label">${e(t.label)}</div>` +
+  return (
+    `<div class="field" id="${e(t.id)}"><div class="label">${e(t.label)}</div>` +
     (t.rows.length ? `<table>${columns(t)}<thead>${head}</thead><tbody>${body}</tbody></table>` : '') +
-    (t.note ? `<div class="note">${e(t.note)}</div>` : '') + openBox(t.open, t.rows.length > 0) + trace(t) + '</div>';
+    (t.note ? `<div class="note">${e(t.note)}</div>` : '') +
+    openBox(t.open, t.rows.length > 0) +
+    trace(t) +
+    '</div>'
+  );
 }
 
 function letterItem(item: DraftItem): string {
@@ -91,7 +108,12 @@ function letterItem(item: DraftItem): string {
 }
 
 export function renderPackHtml(d: Draft): string {
-  const sections = d.sections.map((s) => `<section class="${s.style}"><h2>${e(s.title)}</h2>${s.items.map((i) => (s.style === 'letter' ? letterItem(i) : i.kind === 'table' ? table(i) : field(i))).join('')}</section>`).join('');
+  const sections = d.sections
+    .map(
+      (s) =>
+        `<section class="${s.style}"><h2>${e(s.title)}</h2>${s.items.map((i) => (s.style === 'letter' ? letterItem(i) : i.kind === 'table' ? table(i) : field(i))).join('')}</section>`,
+    )
+    .join('');
   const openList = d.open.length
     ? `<div class="openlist"><b>${d.open.length} open question(s)</b><ol>${d.open.map((o) => `<li><a href="#${e(o.id)}">${e(o.label)}</a>: ${e(o.needed)}</li>`).join('')}</ol></div>`
     : '';
@@ -101,11 +123,15 @@ export function renderPackHtml(d: Draft): string {
 <title>${e(d.title)}${d.copy === 'send' ? '' : `: ${e(d.caseRef)}`}</title><style>${CSS}</style></head>
 <body><main>
 <h1>${e(d.title)}</h1>
-${d.copy === 'send' ? `<p class="meta">${e(d.firmName)} · ${e(d.generatedAtShown)}</p>` : `<p class="meta">${e(d.firmName)} · case ${e(d.caseRef)} · drafted ${e(d.generatedAtShown)} · times in ${e(d.timeZone)}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}</p>
+${
+  d.copy === 'send'
+    ? `<p class="meta">${e(d.firmName)} · ${e(d.generatedAtShown)}</p>`
+    : `<p class="meta">${e(d.firmName)} · case ${e(d.caseRef)} · drafted ${e(d.generatedAtShown)} · times in ${e(d.timeZone)}${d.assessmentVersion !== undefined ? ` · assessment v${d.assessmentVersion}` : ' · no assessment yet'}</p>
 <p class="meta">Basis: ${e(d.basis)}</p>
 <div class="draft">DRAFT, not sent. ${d.open.length ? `${d.open.length} question(s) still open, highlighted below.` : 'No open questions.'}</div>
 <div class="caveats"><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul></div>
-${openList}`}
+${openList}`
+}
 ${sections}
 <p class="stamp">${e(stampLine(d))}</p>
 </main></body></html>

@@ -49,7 +49,11 @@ test('HTML: every field and open question is on the page; evidence text is escap
   for (const d of drafts) {
     const html = renderPackHtml(d);
     for (const label of labels(d)) assert.ok(html.includes(xmlText(label).replace(/"/g, '&#34;').replace(/'/g, '&#39;')), `${d.pack}: ${label}`);
-    assert.equal((html.match(/class="open"/g) ?? []).length, d.sections.flatMap((s) => s.items).filter((i) => i.open).length, `${d.pack}: each open field is highlighted`);
+    assert.equal(
+      (html.match(/class="open"/g) ?? []).length,
+      d.sections.flatMap((s) => s.items).filter((i) => i.open).length,
+      `${d.pack}: each open field is highlighted`,
+    );
     assert.doesNotMatch(html, /<script/i);
     assert.match(html, /DRAFT, not sent/);
   }
@@ -98,7 +102,12 @@ test('every pack states the tool, rule-pack and assessment versions and a conten
   assert.match(d.stamp.contentHash, /^[0-9a-f]{64}$/);
   assert.match(d.stamp.tool, /^exir \d+\.\d+\.\d+/);
   const html = renderPackHtml(d);
-  assert.match(html, new RegExp(`Prepared with exir [^;]+; regulatory rule pack v\\d+, checked \\d{4}-\\d{2}-\\d{2}; case acme/proxylogon; assessment version 1; content SHA-256 ${d.stamp.contentHash}`));
+  assert.match(
+    html,
+    new RegExp(
+      `Prepared with exir [^;]+; regulatory rule pack v\\d+, checked \\d{4}-\\d{2}-\\d{2}; case acme/proxylogon; assessment version 1; content SHA-256 ${d.stamp.contentHash}`,
+    ),
+  );
   const core = await readZipEntry(await renderPackDocx(d), 'docProps/core.xml');
   assert.match(core, new RegExp(`content-sha256:${d.stamp.contentHash}`));
   assert.match(core, /rule-pack:v\d+\/\d{4}-\d{2}-\d{2} assessment:v1/);
@@ -108,7 +117,10 @@ test('every pack states the tool, rule-pack and assessment versions and a conten
 });
 
 test('table cells wrap long values at separators and hashes in 16-character groups, never inside a word', () => {
-  assert.equal(breakable('C:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx'), 'C:<wbr>\\<wbr>inetpub\\<wbr>wwwroot\\<wbr>aspnet_<wbr>client\\<wbr>shell.<wbr>aspx');
+  assert.equal(
+    breakable('C:\\inetpub\\wwwroot\\aspnet_client\\shell.aspx'),
+    'C:<wbr>\\<wbr>inetpub\\<wbr>wwwroot\\<wbr>aspnet_<wbr>client\\<wbr>shell.<wbr>aspx',
+  );
   const hash = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(16) + 'd'.repeat(16);
   assert.equal(breakable(hash), `${'a'.repeat(16)}<wbr>${'b'.repeat(16)}<wbr>${'c'.repeat(16)}<wbr>${'d'.repeat(16)}`);
   assert.equal(breakable('short words stay whole'), 'short words stay whole');

@@ -7,8 +7,16 @@ import { renderPackHtml } from './html.js';
 
 export const CHROMIUM = process.env.EXIR_CHROMIUM ?? '/usr/bin/chromium';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (install Debian's chromium, or set EXIR_CHROMIUM); PDF drafts need it`;
@@ -26,12 +34,16 @@ export async function renderPackPdfs(drafts: Draft[]): Promise<Buffer[]> {
       // The page is our own markup with the evidence escaped; nothing may be fetched while it renders.
       await page.route('**/*', (route) => route.abort());
       await page.setContent(renderPackHtml(d), { waitUntil: 'load' });
-      out.push(await page.pdf({
-        format: 'A4', printBackground: true, displayHeaderFooter: true,
-        headerTemplate: '<span></span>',
-        footerTemplate: `<div style="font-size:7pt;width:100%;text-align:center;color:#555">${d.copy === 'send' ? '' : 'DRAFT · '}<span class="title"></span> · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`,
-        margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' },
-      }));
+      out.push(
+        await page.pdf({
+          format: 'A4',
+          printBackground: true,
+          displayHeaderFooter: true,
+          headerTemplate: '<span></span>',
+          footerTemplate: `<div style="font-size:7pt;width:100%;text-align:center;color:#555">${d.copy === 'send' ? '' : 'DRAFT · '}<span class="title"></span> · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>`,
+          margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' },
+        }),
+      );
       await page.close();
     }
     return out;

@@ -36,9 +36,10 @@ const MAX_PRIORITY = 2_097_152;
 
 function absoluteEntry(entry: EvidenceEntry): EvidenceEntry {
   const loc = entry.location;
-  const location = loc.kind === 'file'
-    ? { kind: 'file' as const, file: isAbsolute(loc.file) ? loc.file : resolve(loc.file) }
-    : { kind: 'zip' as const, archive: isAbsolute(loc.archive) ? loc.archive : resolve(loc.archive), member: loc.member, index: loc.index };
+  const location =
+    loc.kind === 'file'
+      ? { kind: 'file' as const, file: isAbsolute(loc.file) ? loc.file : resolve(loc.file) }
+      : { kind: 'zip' as const, archive: isAbsolute(loc.archive) ? loc.archive : resolve(loc.archive), member: loc.member, index: loc.index };
   return { ...entry, location };
 }
 
@@ -69,18 +70,20 @@ export async function queueRunner(options: QueueScanOptions, engine: EngineOptio
       round += 1;
       const thisRound = round;
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
-      await queue.addBulk(jobs.map(({ entry, job }, idx) => ({
-        name: pass,
-        data: { runId, firm: options.firm, round: thisRound, idx, entry: absoluteEntry(entry), job, engine },
-        opts: {
-          jobId: jobId(runId, thisRound, idx),
-          attempts,
-          backoff: { type: 'exponential', delay: 1000 },
-          priority: Math.min(idx + 1, MAX_PRIORITY),
-          removeOnComplete: { age: 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      })));
+      await queue.addBulk(
+        jobs.map(({ entry, job }, idx) => ({
+          name: pass,
+          data: { runId, firm: options.firm, round: thisRound, idx, entry: absoluteEntry(entry), job, engine },
+          opts: {
+            jobId: jobId(runId, thisRound, idx),
+            attempts,
+            backoff: { type: 'exponential', delay: 1000 },
+            priority: Math.min(idx + 1, MAX_PRIORITY),
+            removeOnComplete: { age: 24 * 3600 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      );
       const outstanding = new Set(jobs.keys());
       const failed = new Set<number>();
       for (let poll = 0; outstanding.size > 0; poll++) {
@@ -98,12 +101,17 @@ export async function queueRunner(options: QueueScanOptions, engine: EngineOptio
             const job = await queue.getJob(id);
             if (!job) {
               if ((await store.done(runId, thisRound)).has(idx)) continue;
-              throw new QueueLost(`the queue no longer holds job ${id} (${jobs[idx]?.entry.path ?? '?'}): Redis was restarted or emptied mid-run; nothing was stored in the case — enqueue the scan again`);
+              throw new QueueLost(
+                `the queue no longer holds job ${id} (${jobs[idx]?.entry.path ?? '?'}): Redis was restarted or emptied mid-run; nothing was stored in the case — enqueue the scan again`,
+              );
             }
             if ((await job.getState()) === 'failed') {
               outstanding.delete(idx);
               failed.add(idx);
-              failures.push({ where: jobs[idx]?.entry.path, message: `not read: failed ${job.attemptsMade} time(s) in the queue (${job.failedReason ?? 'no reason given'})` });
+              failures.push({
+                where: jobs[idx]?.entry.path,
+                message: `not read: failed ${job.attemptsMade} time(s) in the queue (${job.failedReason ?? 'no reason given'})`,
+              });
             }
           }
         }

@@ -53,7 +53,11 @@ async function reachable(): Promise<string | undefined> {
 
 const missing = await reachable();
 const database = `exir_queue_${randomBytes(5).toString('hex')}`;
-const dbUrl = (() => { const u = new URL(pgAdmin); u.pathname = `/${database}`; return u.toString(); })();
+const dbUrl = (() => {
+  const u = new URL(pgAdmin);
+  u.pathname = `/${database}`;
+  return u.toString();
+})();
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: pgAdmin });
@@ -74,7 +78,10 @@ async function flushQueue(): Promise<void> {
   }
 }
 
-interface Running { child: ChildProcess; log: string[] }
+interface Running {
+  child: ChildProcess;
+  log: string[];
+}
 
 function startWorker(extra: string[] = []): Running {
   const child = spawn(process.execPath, [BIN, 'worker', '--queue', redisUrl, '--db', dbUrl, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -122,7 +129,11 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
       assert.equal(comparable(queued), comparable(oneProcess));
       assert.ok(oneProcess.findings.length > 10);
       const codes = await Promise.all(started.map(stopWorker));
-      assert.deepEqual(codes, started.map(() => 0), 'workers stop cleanly on SIGTERM');
+      assert.deepEqual(
+        codes,
+        started.map(() => 0),
+        'workers stop cleanly on SIGTERM',
+      );
       if (count === 3) {
         const busy = started.filter((w) => w.log.some((l) => l.includes(' detect ')));
         assert.ok(busy.length >= 2, `the work was shared (${busy.length} of 3 workers took jobs)`);
@@ -146,7 +157,10 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     workers.push(second);
     const result = await pending;
     assert.equal(comparable(result), comparable(expected));
-    assert.ok(second.log.some((l) => l.includes('big.log')), 'the second worker read the file again');
+    assert.ok(
+      second.log.some((l) => l.includes('big.log')),
+      'the second worker read the file again',
+    );
     // Stopped here so that no worker but the next test's own takes its jobs.
     assert.equal(await stopWorker(second), 0);
   });
@@ -161,9 +175,15 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     const w = startWorker();
     workers.push(w);
     const finished: string[] = [];
-    const big = scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'bigfirm', pollMs: 50 } }).then((r) => { finished.push('bigfirm'); return r; });
+    const big = scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'bigfirm', pollMs: 50 } }).then((r) => {
+      finished.push('bigfirm');
+      return r;
+    });
     await sleep(300);
-    const little = scan({ inputs: [small], queue: { redisUrl, dbUrl, firm: 'smallfirm', pollMs: 50 } }).then((r) => { finished.push('smallfirm'); return r; });
+    const little = scan({ inputs: [small], queue: { redisUrl, dbUrl, firm: 'smallfirm', pollMs: 50 } }).then((r) => {
+      finished.push('smallfirm');
+      return r;
+    });
     const [bigResult, littleResult] = await Promise.all([big, little]);
     assert.deepEqual(finished, ['smallfirm', 'bigfirm']);
     assert.equal(littleResult.evidence.length, 3);
@@ -179,12 +199,19 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     await writeFile(join(bundle, 'a.log'), iisLog(['2021-03-03 02:10:11 10.0.0.5 GET /owa/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15']));
     await writeFile(join(bundle, 'b.log'), iisLog(['2021-03-03 02:11:11 10.0.0.5 GET /ecp/ - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15']));
     const worker = await startInProcessWorker({
-      redisUrl, dbUrl, lockMs: 5000,
-      beforeJob: (job) => { if (job.entry.path.endsWith('b.log')) throw new Error('reader crashed on this file'); },
+      redisUrl,
+      dbUrl,
+      lockMs: 5000,
+      beforeJob: (job) => {
+        if (job.entry.path.endsWith('b.log')) throw new Error('reader crashed on this file');
+      },
     });
     try {
       const result = await scan({ inputs: [bundle], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100, attempts: 2 } });
-      assert.deepEqual(result.evidence.map((e) => e.path), ['poison/a.log']);
+      assert.deepEqual(
+        result.evidence.map((e) => e.path),
+        ['poison/a.log'],
+      );
       const warning = result.warnings.find((x) => x.where === 'poison/b.log');
       assert.equal(warning?.message, 'not read: failed 2 time(s) in the queue (reader crashed on this file)');
     } finally {

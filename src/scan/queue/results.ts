@@ -47,14 +47,25 @@ export class ResultStore {
   }
 
   /** Stores one job's result; a second write of the same job (a retry) changes nothing. */
-  async put(row: { runId: string; round: number; idx: number; firm: string; path: string; bytes: number; result: JobResult; worker: string; ms: number }): Promise<boolean> {
+  async put(row: {
+    runId: string;
+    round: number;
+    idx: number;
+    firm: string;
+    path: string;
+    bytes: number;
+    result: JobResult;
+    worker: string;
+    ms: number;
+  }): Promise<boolean> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const res = await client.query(
         `INSERT INTO ${RESULTS_TABLE} (run_id, round, idx, firm, path, bytes, result, worker, ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (run_id, round, idx) DO NOTHING`,
-        [row.runId, row.round, row.idx, row.firm, row.path, row.bytes, JSON.stringify(row.result), row.worker, row.ms]);
+        [row.runId, row.round, row.idx, row.firm, row.path, row.bytes, JSON.stringify(row.result), row.worker, row.ms],
+      );
       await client.query('COMMIT');
       return res.rowCount === 1;
     } catch (err) {
@@ -67,25 +78,42 @@ export class ResultStore {
 
   /** Which jobs of a round are stored, with their size: what the progress bar counts. */
   async done(runId: string, round: number): Promise<Map<number, number>> {
-    const res = await this.pool.query<{ idx: number; bytes: string }>(`SELECT idx, bytes FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`, [runId, round]);
+    const res = await this.pool.query<{ idx: number; bytes: string }>(`SELECT idx, bytes FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`, [
+      runId,
+      round,
+    ]);
     return new Map(res.rows.map((r) => [r.idx, Number(r.bytes)]));
   }
 
   async results(runId: string, round: number): Promise<Map<number, JobResult>> {
-    const res = await this.pool.query<{ idx: number; result: JobResult }>(`SELECT idx, result FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`, [runId, round]);
+    const res = await this.pool.query<{ idx: number; result: JobResult }>(`SELECT idx, result FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`, [
+      runId,
+      round,
+    ]);
     return new Map(res.rows.map((r) => [r.idx, r.result]));
   }
 
   async runs(limit = 20): Promise<{ runId: string; firm: string; jobs: number; bytes: number; first: string; last: string }[]> {
     const res = await this.pool.query<{ run_id: string; firm: string; jobs: string; bytes: string; first: Date; last: Date }>(
       `SELECT run_id, firm, count(*) AS jobs, sum(bytes) AS bytes, min(stored_at) AS first, max(stored_at) AS last FROM ${RESULTS_TABLE}
-       GROUP BY run_id, firm ORDER BY max(stored_at) DESC LIMIT $1`, [limit]);
-    return res.rows.map((r) => ({ runId: r.run_id, firm: r.firm, jobs: Number(r.jobs), bytes: Number(r.bytes), first: r.first.toISOString(), last: r.last.toISOString() }));
+       GROUP BY run_id, firm ORDER BY max(stored_at) DESC LIMIT $1`,
+      [limit],
+    );
+    return res.rows.map((r) => ({
+      runId: r.run_id,
+      firm: r.firm,
+      jobs: Number(r.jobs),
+      bytes: Number(r.bytes),
+      first: r.first.toISOString(),
+      last: r.last.toISOString(),
+    }));
   }
 
   async slowest(limit = 10): Promise<{ runId: string; path: string; ms: number; bytes: number; worker: string }[]> {
     const res = await this.pool.query<{ run_id: string; path: string; ms: number; bytes: string; worker: string }>(
-      `SELECT run_id, path, ms, bytes, worker FROM ${RESULTS_TABLE} ORDER BY ms DESC LIMIT $1`, [limit]);
+      `SELECT run_id, path, ms, bytes, worker FROM ${RESULTS_TABLE} ORDER BY ms DESC LIMIT $1`,
+      [limit],
+    );
     return res.rows.map((r) => ({ runId: r.run_id, path: r.path, ms: r.ms, bytes: Number(r.bytes), worker: r.worker }));
   }
 

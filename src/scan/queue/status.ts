@@ -22,7 +22,10 @@ export async function queueStatus(redisUrl: string, dbUrl: string): Promise<Queu
   try {
     const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
     const firms = new Map<string, QueueStatus['byFirm'][number]>();
-    const tally = async (state: 'waiting' | 'active' | 'delayed' | 'failed', types: ('waiting' | 'prioritized' | 'active' | 'delayed' | 'failed')[]): Promise<void> => {
+    const tally = async (
+      state: 'waiting' | 'active' | 'delayed' | 'failed',
+      types: ('waiting' | 'prioritized' | 'active' | 'delayed' | 'failed')[],
+    ): Promise<void> => {
       for (const job of await queue.getJobs(types, 0, 10_000)) {
         const firm = job.data.firm;
         const row = firms.get(firm) ?? { firm, waiting: 0, active: 0, delayed: 0, failed: 0 };
@@ -34,7 +37,12 @@ export async function queueStatus(redisUrl: string, dbUrl: string): Promise<Queu
     await tally('active', ['active']);
     await tally('delayed', ['delayed']);
     await tally('failed', ['failed']);
-    const failed = (await queue.getFailed(0, 50)).map((j) => ({ firm: j.data.firm, path: j.data.entry.path, reason: j.failedReason ?? '', attempts: j.attemptsMade }));
+    const failed = (await queue.getFailed(0, 50)).map((j) => ({
+      firm: j.data.firm,
+      path: j.data.entry.path,
+      reason: j.failedReason ?? '',
+      attempts: j.attemptsMade,
+    }));
     return {
       counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])),
       byFirm: [...firms.values()].sort((a, b) => a.firm.localeCompare(b.firm)),
@@ -50,7 +58,12 @@ export async function queueStatus(redisUrl: string, dbUrl: string): Promise<Queu
 }
 
 export function renderQueueStatus(s: QueueStatus): string {
-  const lines = [`workers connected: ${s.workers}`, `jobs: ${Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`];
+  const lines = [
+    `workers connected: ${s.workers}`,
+    `jobs: ${Object.entries(s.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  ];
   if (s.byFirm.length) {
     lines.push('by firm (not yet done):');
     for (const f of s.byFirm) lines.push(`  ${safeText(f.firm)}: waiting ${f.waiting}, active ${f.active}, retrying ${f.delayed}, failed ${f.failed}`);
@@ -61,11 +74,13 @@ export function renderQueueStatus(s: QueueStatus): string {
   }
   if (s.runs.length) {
     lines.push('runs (newest first):');
-    for (const r of s.runs) lines.push(`  ${r.runId} ${safeText(r.firm)}: ${r.jobs} job(s) stored, ${(r.bytes / 1024 / 1024).toFixed(1)} MB, ${r.first} to ${r.last}`);
+    for (const r of s.runs)
+      lines.push(`  ${r.runId} ${safeText(r.firm)}: ${r.jobs} job(s) stored, ${(r.bytes / 1024 / 1024).toFixed(1)} MB, ${r.first} to ${r.last}`);
   }
   if (s.slowest.length) {
     lines.push('slowest files:');
-    for (const f of s.slowest) lines.push(`  ${(f.ms / 1000).toFixed(1)} s  ${safeText(f.path)} (${(f.bytes / 1024 / 1024).toFixed(1)} MB, ${safeText(f.worker)})`);
+    for (const f of s.slowest)
+      lines.push(`  ${(f.ms / 1000).toFixed(1)} s  ${safeText(f.path)} (${(f.bytes / 1024 / 1024).toFixed(1)} MB, ${safeText(f.worker)})`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -45,37 +45,50 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return engine;
   };
   const lockMs = options.lockMs ?? 30_000;
-  const worker = new Worker<QueuedJob>(QUEUE_NAME, async (job: BullJob<QueuedJob>) => {
-    const data = job.data;
-    const started = Date.now();
-    log(`${data.firm} ${data.runId} ${job.name} ${data.entry.path}${job.attemptsMade ? ` (try ${job.attemptsMade + 1})` : ''}`);
-    options.beforeJob?.(data);
-    const opener = new EvidenceOpener();
-    let result;
-    try {
-      result = await runJob(data.job, data.entry, await engineFor(data), opener);
-    } finally {
-      await opener.close();
-    }
-    const wrote = await store.put({
-      runId: data.runId, round: data.round, idx: data.idx, firm: data.firm, path: data.entry.path,
-      bytes: data.entry.size, result, worker: name, ms: Date.now() - started,
-    });
-    return { stored: wrote };
-  }, {
-    connection: redisConnection(options.redisUrl),
-    prefix: queuePrefix(options.redisUrl),
-    concurrency: options.concurrency ?? 1,
-    lockDuration: lockMs,
-    stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
-    maxStalledCount: 2,
-  });
+  const worker = new Worker<QueuedJob>(
+    QUEUE_NAME,
+    async (job: BullJob<QueuedJob>) => {
+      const data = job.data;
+      const started = Date.now();
+      log(`${data.firm} ${data.runId} ${job.name} ${data.entry.path}${job.attemptsMade ? ` (try ${job.attemptsMade + 1})` : ''}`);
+      options.beforeJob?.(data);
+      const opener = new EvidenceOpener();
+      let result;
+      try {
+        result = await runJob(data.job, data.entry, await engineFor(data), opener);
+      } finally {
+        await opener.close();
+      }
+      const wrote = await store.put({
+        runId: data.runId,
+        round: data.round,
+        idx: data.idx,
+        firm: data.firm,
+        path: data.entry.path,
+        bytes: data.entry.size,
+        result,
+        worker: name,
+        ms: Date.now() - started,
+      });
+      return { stored: wrote };
+    },
+    {
+      connection: redisConnection(options.redisUrl),
+      prefix: queuePrefix(options.redisUrl),
+      concurrency: options.concurrency ?? 1,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+      maxStalledCount: 2,
+    },
+  );
   worker.on('failed', (job, err) => log(`failed: ${job?.data.entry.path ?? '?'}: ${err.message}`));
   worker.on('error', (err) => log(`queue: ${err.message}`));
   await worker.waitUntilReady();
   log(`worker ${name} taking jobs from ${options.redisUrl}`);
   let resolveStopped: () => void = () => undefined;
-  const stopped = new Promise<void>((r) => { resolveStopped = r; });
+  const stopped = new Promise<void>((r) => {
+    resolveStopped = r;
+  });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

@@ -43,15 +43,7 @@ function scan(data: Buffer, chunk: number, options: { literals?: string[]; maxRe
 }
 
 const SAMPLE = Buffer.from(
-  [
-    '\uFEFF#Fields: a,b,c',
-    'x,"multi\r\nline, with comma",z',
-    '',
-    'p,"say ""hi""",q',
-    '#Fields: a,b,c',
-    'plain,row,here',
-    'last,"open',
-  ].join('\r\n'),
+  ['\uFEFF#Fields: a,b,c', 'x,"multi\r\nline, with comma",z', '', 'p,"say ""hi""",q', '#Fields: a,b,c', 'plain,row,here', 'last,"open'].join('\r\n'),
   'utf8',
 );
 
@@ -63,9 +55,9 @@ test('records, directives and damage come out with their lines and offsets', () 
       ['directive', 1, 3, null],
       ['record', 2, 19, 2],
       ['record', 5, 52, 2],
-      ["directive", 6, 70, null],
-      ["record", 7, 86, 2],
-      ["damage", 8, 102, null],
+      ['directive', 6, 70, null],
+      ['record', 7, 86, 2],
+      ['damage', 8, 102, null],
     ],
   );
   assert.equal(seen[1]?.text, 'x,"multi\r\nline, with comma",z');
@@ -80,7 +72,8 @@ test('the same bytes give the same items whatever the chunk size, and at every s
     const sink: ScanSink = {
       directive: (text, line, offset) => seen.push({ kind: 'directive', line, offset, text }),
       damage: (line, offset, reason) => seen.push({ kind: 'damage', line, offset, text: reason }),
-      record: (v) => seen.push({ kind: 'record', line: v.line, offset: v.offset, text: v.text(), separators: v.separators, atEof: v.atEof, candidate: v.candidate }),
+      record: (v) =>
+        seen.push({ kind: 'record', line: v.line, offset: v.offset, text: v.text(), separators: v.separators, atEof: v.atEof, candidate: v.candidate }),
     };
     const scanner = new RecordScanner({ separator: 44, quotes: true, literals: undefined }, sink);
     scanner.push(Buffer.from(SAMPLE.subarray(0, cut)));
@@ -92,15 +85,17 @@ test('the same bytes give the same items whatever the chunk size, and at every s
 
 test('a last line without a line end is a record flagged at end of file', () => {
   const seen = scan(Buffer.from('a,b\nc,d'), 3);
-  assert.deepEqual(seen.map((s) => [s.text, s.atEof]), [['a,b', false], ['c,d', true]]);
+  assert.deepEqual(
+    seen.map((s) => [s.text, s.atEof]),
+    [
+      ['a,b', false],
+      ['c,d', true],
+    ],
+  );
 });
 
 test('NUL bytes: a zero-filled region is one damage item and the lines after it are read', () => {
-  const data = Buffer.concat([
-    Buffer.from('a,b\n'),
-    Buffer.alloc(1000),
-    Buffer.from('#Fields: x\nc,"d\0e",f\ng,h\n'),
-  ]);
+  const data = Buffer.concat([Buffer.from('a,b\n'), Buffer.alloc(1000), Buffer.from('#Fields: x\nc,"d\0e",f\ng,h\n')]);
   for (const size of [1, 7, 64 * 1024]) {
     const seen = scan(data, size);
     assert.deepEqual(
@@ -144,7 +139,10 @@ test('an over-long quoted record at the end of the file is judged the same in an
       const seen = scan(data, size, { maxRecordBytes: 50 });
       assert.deepEqual(
         seen.map((s) => [s.kind, s.line, s.offset]),
-        [['record', 1, 0], ['damage', 2, 4]],
+        [
+          ['record', 1, 0],
+          ['damage', 2, 4],
+        ],
         `${tail.slice(0, 8)} in chunks of ${size}`,
       );
       assert.match(seen[1]?.text ?? '', /longer than 50 bytes/);
@@ -154,13 +152,24 @@ test('an over-long quoted record at the end of the file is judged the same in an
 
 test('without quotes (W3C) a quote is an ordinary byte', () => {
   const seen = scan(Buffer.from('a,"b\nc",d\n'), 2, { quotes: false });
-  assert.deepEqual(seen.map((s) => s.text), ['a,"b', 'c",d']);
+  assert.deepEqual(
+    seen.map((s) => s.text),
+    ['a,"b', 'c",d'],
+  );
 });
 
 test('literal candidates are exactly the records holding a literal, case-insensitively', () => {
   const data = Buffer.from('x,ServerInfo~a\ny,serverinfo\n#serverinfo~ directive\nz,"SERVERINFO~\nq"\nw,ünÏcode\n');
   const seen = scan(data, 5, { literals: ['serverinfo~', 'ünïcode'] }).filter((s) => s.kind === 'record');
-  assert.deepEqual(seen.map((s) => [s.line, s.candidate]), [[1, true], [2, false], [4, true], [6, true]]);
+  assert.deepEqual(
+    seen.map((s) => [s.line, s.candidate]),
+    [
+      [1, true],
+      [2, false],
+      [4, true],
+      [6, true],
+    ],
+  );
   const none = scan(data, 5, { literals: [] }).filter((s) => s.kind === 'record');
   assert.ok(none.every((s) => s.candidate === false));
   const all = scan(data, 5, {}).filter((s) => s.kind === 'record');
@@ -274,7 +283,9 @@ test('random documents without NUL bytes: the scanner agrees with a byte-by-byte
     const data = Buffer.from(text, 'utf8');
     const want = reference(data);
     for (const size of [1, 5, 1 << 16]) {
-      const got = scan(data, size).map(({ candidate: _c, ...rest }) => (rest.kind === 'record' ? rest : { kind: rest.kind, line: rest.line, offset: rest.offset, text: rest.text }));
+      const got = scan(data, size).map(({ candidate: _c, ...rest }) =>
+        rest.kind === 'record' ? rest : { kind: rest.kind, line: rest.line, offset: rest.offset, text: rest.text },
+      );
       assert.deepEqual(got, want, `document ${doc} ${JSON.stringify(text)}, chunks of ${size}`);
     }
   }

@@ -4,14 +4,7 @@
 
 import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
-import {
-  MARK_CHECK,
-  MARK_EXACT,
-  markCandidates,
-  planLiterals,
-  textHasVerifiedLiteral,
-  type LiteralPlan,
-} from './literals.js';
+import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals, textHasVerifiedLiteral, type LiteralPlan } from './literals.js';
 
 const LF = 10;
 const CR = 13;

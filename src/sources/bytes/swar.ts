@@ -26,7 +26,7 @@ export function countByte(buf: AlignedBuffer, from: number, to: number, byte: nu
   for (let w = i >> 2; w < wordEnd; w++) {
     const x = words[w]! ^ pattern;
     // Exact zero-byte test: bit 7 of each byte of `zero` is set where x had a zero byte.
-    const zero = ~((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x | 0x7f7f7f7f);
+    const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | 0 | x | 0x7f7f7f7f);
     if (zero !== 0) n += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
   }
   i = Math.max(i, wordEnd << 2);

@@ -5,8 +5,21 @@
 import { EvtxFormatError, need, u16, u32 } from './bytes.js';
 import { inlineNameSize, readName, type ChunkContext } from './chunk-context.js';
 import {
-  OP_DATA, OP_FIELD, OP_WALK, SYSTEM_ATTRIBUTE_FIELDS, SYSTEM_TEXT_FIELDS, Z_EVENT, Z_EVENTDATA, Z_ROOT, Z_SKIP, Z_SYSTEM, Z_USER,
-  childZone, type Op, type Part, type Plan,
+  OP_DATA,
+  OP_FIELD,
+  OP_WALK,
+  SYSTEM_ATTRIBUTE_FIELDS,
+  SYSTEM_TEXT_FIELDS,
+  Z_EVENT,
+  Z_EVENTDATA,
+  Z_ROOT,
+  Z_SKIP,
+  Z_SYSTEM,
+  Z_USER,
+  childZone,
+  type Op,
+  type Part,
+  type Plan,
 } from './plan.js';
 
 // Real events nest a few levels; a hostile file must not exhaust the stack.
@@ -207,8 +220,8 @@ class Compiler {
       if (field !== undefined && f.parts.length > 0) this.op(OP_FIELD, field, '', null, f.parts);
       return;
     }
-    if (f.zone === Z_SKIP || f.parts.length === 0 && (f.hasChild || f.zone === Z_EVENT)) return;
-    if (f.hasChild || f.zone === Z_ROOT || f.name === 'System' && f.zone === Z_EVENT) {
+    if (f.zone === Z_SKIP || (f.parts.length === 0 && (f.hasChild || f.zone === Z_EVENT))) return;
+    if (f.hasChild || f.zone === Z_ROOT || (f.name === 'System' && f.zone === Z_EVENT)) {
       // Mixed content is not data, but a substitution here may be nested BinXML: Security
       // events put their whole <EventData> in one, straight under <Event>.
       const subs = f.parts.filter((p) => p.sub >= 0);

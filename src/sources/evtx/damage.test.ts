@@ -33,7 +33,10 @@ async function setUp(t: TestContext): Promise<{ bytes: Buffer; clean: Collected 
   if (skipIf(t, 'corpus', corpusMissing(path))) return undefined;
   const bytes = readFileSync(path);
   const clean = await collect(bytes);
-  assert.deepEqual(clean.events.map((e) => [e.recordId, e.origin.offset, e.eventId]), RECORDS.map((r) => [r.id, r.offset, r.eventId]));
+  assert.deepEqual(
+    clean.events.map((e) => [e.recordId, e.origin.offset, e.eventId]),
+    RECORDS.map((r) => [r.id, r.offset, r.eventId]),
+  );
   assert.deepEqual(clean.damage, []);
   return { bytes, clean };
 }
@@ -177,7 +180,10 @@ test('a damaged file header is reported, and the chunks read anyway', async (t) 
 });
 
 test('empty and tiny files are damage, not errors', async () => {
-  for (const [bytes, reason] of [[Buffer.alloc(0), /empty file/], [Buffer.from('ElfFile\0'), /shorter than the 4096-byte file header/]] as const) {
+  for (const [bytes, reason] of [
+    [Buffer.alloc(0), /empty file/],
+    [Buffer.from('ElfFile\0'), /shorter than the 4096-byte file header/],
+  ] as const) {
     const r = await collect(bytes);
     assert.deepEqual(r.stats, { events: 0, damaged: 1, chunks: 0 });
     assert.equal(r.damage[0]!.offset, 0);

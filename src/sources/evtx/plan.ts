@@ -55,15 +55,18 @@ export interface Plan {
 
 export function childZone(zone: number, name: string): number {
   switch (zone) {
-    case Z_ROOT: return Z_EVENT;
+    case Z_ROOT:
+      return Z_EVENT;
     case Z_EVENT:
       if (name === 'System') return Z_SYSTEM;
       if (name === 'EventData') return Z_EVENTDATA;
       if (name === 'RenderingInfo') return Z_SKIP;
       return Z_USER;
     case Z_EVENTDATA:
-    case Z_USER: return Z_USER;
-    default: return Z_SKIP;
+    case Z_USER:
+      return Z_USER;
+    default:
+      return Z_SKIP;
   }
 }
 

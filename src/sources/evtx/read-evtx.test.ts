@@ -26,7 +26,15 @@ test('IIS web shell: w3wp.exe starts cmd.exe, which runs net user (Sysmon 1 and 
   if (r === undefined) return;
   assert.deepEqual(r.stats, { events: 4, damaged: 0, chunks: 1 });
   assert.deepEqual(r.damage, []);
-  assert.deepEqual(r.events.map((e) => [e.recordId, e.eventId]), [[1044, 1], [1045, 10], [1046, 1], [1047, 1]]);
+  assert.deepEqual(
+    r.events.map((e) => [e.recordId, e.eventId]),
+    [
+      [1044, 1],
+      [1045, 10],
+      [1046, 1],
+      [1047, 1],
+    ],
+  );
   const e = r.events[0]!;
   assert.equal(e.time, '2019-05-24T01:33:53.1124866Z');
   assert.equal(e.provider, 'Microsoft-Windows-Sysmon');
@@ -53,7 +61,10 @@ test('comsvcs.dll MiniDump run through rundll32 (Sysmon 1, then 11 and 10)', asy
   const r = await read(t, 'sysmon_10_1_memdump_comsvcs_minidump.evtx');
   if (r === undefined) return;
   assert.deepEqual(r.stats, { events: 6, damaged: 0, chunks: 1 });
-  assert.deepEqual(r.events.map((e) => e.eventId), [1, 7, 7, 1, 11, 10]);
+  assert.deepEqual(
+    r.events.map((e) => e.eventId),
+    [1, 7, 7, 1, 11, 10],
+  );
   const e = r.events.find((x) => x.recordId === 32154)!;
   assert.equal(e.time, '2019-08-30T12:54:08.3540495Z');
   assert.equal(e.computer, 'MSEDGEWIN10');
@@ -72,7 +83,15 @@ test('PowerShell 4104 script block calling MiniDumpWriteDump on lsass', async (t
   const r = await read(t, 'Powershell_4104_MiniDumpWriteDump_Lsass.evtx');
   if (r === undefined) return;
   assert.deepEqual(r.stats, { events: 4, damaged: 0, chunks: 1 });
-  assert.deepEqual(r.events.map((e) => [e.recordId, e.eventId]), [[968, 40961], [969, 53504], [970, 40962], [971, 4104]]);
+  assert.deepEqual(
+    r.events.map((e) => [e.recordId, e.eventId]),
+    [
+      [968, 40961],
+      [969, 53504],
+      [970, 40962],
+      [971, 4104],
+    ],
+  );
   const e = r.events[3]!;
   assert.equal(e.time, '2020-06-30T14:24:08.2546050Z');
   assert.equal(e.level, 3);
@@ -95,7 +114,10 @@ test('PrivExchange: EXCHANGE$ logs on, then 5136 adds DCSync rights to the domai
   const r = await read(t, 'privexchange_dirkjan.evtx');
   if (r === undefined) return;
   assert.deepEqual(r.stats, { events: 8, damaged: 0, chunks: 1 });
-  assert.deepEqual(r.events.map((e) => e.eventId), [4776, 4624, 4776, 4624, 4662, 4624, 5136, 5136]);
+  assert.deepEqual(
+    r.events.map((e) => e.eventId),
+    [4776, 4624, 4776, 4624, 4662, 4624, 5136, 5136],
+  );
   for (const e of r.events) {
     assert.equal(e.channel, 'Security');
     assert.equal(e.provider, 'Microsoft-Windows-Security-Auditing');
@@ -122,10 +144,13 @@ test('PrivExchange: EXCHANGE$ logs on, then 5136 adds DCSync rights to the domai
   assert.equal(added!.data['AttributeLDAPDisplayName'], 'nTSecurityDescriptor');
   const aces = (sd: string): string[] => sd.match(/\([^)]*\)/g) ?? [];
   const before = new Set(aces(removed!.data['AttributeValue']!));
-  assert.deepEqual(aces(added!.data['AttributeValue']!).filter((a) => !before.has(a)), [
-    '(OA;;CR;1131f6aa-9c07-11d1-f79f-00c04fc2dcd2;;S-1-5-21-2895268558-4179327395-2773671012-1151)',
-    '(OA;;CR;1131f6ad-9c07-11d1-f79f-00c04fc2dcd2;;S-1-5-21-2895268558-4179327395-2773671012-1151)',
-  ]);
+  assert.deepEqual(
+    aces(added!.data['AttributeValue']!).filter((a) => !before.has(a)),
+    [
+      '(OA;;CR;1131f6aa-9c07-11d1-f79f-00c04fc2dcd2;;S-1-5-21-2895268558-4179327395-2773671012-1151)',
+      '(OA;;CR;1131f6ad-9c07-11d1-f79f-00c04fc2dcd2;;S-1-5-21-2895268558-4179327395-2773671012-1151)',
+    ],
+  );
 });
 
 test('the same events come out whatever the piece sizes the file arrives in', async (t) => {

@@ -24,7 +24,10 @@ class EvtxFile {
   private damaged = 0;
   private readonly sink: ChunkSink;
 
-  constructor(onEvent: (e: WinEvent) => void, private readonly onDamage: (d: EvtxDamage) => void) {
+  constructor(
+    onEvent: (e: WinEvent) => void,
+    private readonly onDamage: (d: EvtxDamage) => void,
+  ) {
     this.sink = {
       renderer: new EventRenderer(),
       onEvent,
@@ -104,9 +107,10 @@ class EvtxFile {
       this.damage({
         offset: slotOffset(k),
         chunk: k,
-        reason: kind === 'zero'
-          ? `file ends ${len} bytes into a chunk slot (zero bytes, not a whole chunk)`
-          : `the ${len} bytes after the last whole chunk hold no chunk and no readable record`,
+        reason:
+          kind === 'zero'
+            ? `file ends ${len} bytes into a chunk slot (zero bytes, not a whole chunk)`
+            : `the ${len} bytes after the last whole chunk hold no chunk and no readable record`,
       });
     } else {
       const run: RunKind = kind === 'garbage' ? 'garbage' : k < this.headerChunks ? 'zero-counted' : 'zero';
@@ -129,9 +133,12 @@ class EvtxFile {
     this.run = undefined;
     if (run.kind === 'zero' && !chunkFollows) return;
     const slots = run.n === 1 ? `chunk slot ${run.first} is` : `${run.n} chunk slots (${run.first} to ${run.first + run.n - 1}) are`;
-    const why = run.kind === 'garbage'
-      ? 'neither a chunk nor zeros, and hold no readable record'
-      : run.kind === 'zero-counted' ? `zero-filled, though the file header counts ${this.headerChunks} chunks` : 'zero-filled, though a later chunk follows';
+    const why =
+      run.kind === 'garbage'
+        ? 'neither a chunk nor zeros, and hold no readable record'
+        : run.kind === 'zero-counted'
+          ? `zero-filled, though the file header counts ${this.headerChunks} chunks`
+          : 'zero-filled, though a later chunk follows';
     this.damage({ offset: slotOffset(run.first), chunk: run.first, reason: `${slots} ${why}` });
   }
 }
@@ -143,11 +150,7 @@ function slotOffset(k: number): number {
 }
 
 /** Streams a file's bytes (any piece sizes) and yields events; damage is reported, never thrown. */
-export async function readEvtx(
-  chunks: AsyncIterable<Buffer>,
-  onEvent: (e: WinEvent) => void,
-  onDamage: (d: EvtxDamage) => void,
-): Promise<EvtxStats> {
+export async function readEvtx(chunks: AsyncIterable<Buffer>, onEvent: (e: WinEvent) => void, onDamage: (d: EvtxDamage) => void): Promise<EvtxStats> {
   const file = new EvtxFile(onEvent, onDamage);
   for await (const piece of chunks) file.push(piece);
   return file.end();

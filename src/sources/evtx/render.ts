@@ -5,8 +5,21 @@ import { EvtxFormatError, need, u16, u32, u64 } from './bytes.js';
 import { compileFragment } from './compile.js';
 import type { ChunkContext } from './chunk-context.js';
 import {
-  F_CHANNEL, F_COMPUTER, F_EVENT_ID, F_LEVEL, F_PROVIDER, F_RECORD_ID, F_TIME, F_USER_ID, OP_DATA, OP_FIELD, ZONES, Z_ROOT,
-  type Op, type Part, type Plan,
+  F_CHANNEL,
+  F_COMPUTER,
+  F_EVENT_ID,
+  F_LEVEL,
+  F_PROVIDER,
+  F_RECORD_ID,
+  F_TIME,
+  F_USER_ID,
+  OP_DATA,
+  OP_FIELD,
+  ZONES,
+  Z_ROOT,
+  type Op,
+  type Part,
+  type Plan,
 } from './plan.js';
 import { filetimeIso } from './times.js';
 import type { WinEvent } from './types.js';
@@ -193,7 +206,7 @@ export class EventRenderer {
     }
     const value = items === undefined ? this.text(op.parts, subs, depth) : undefined;
     if (value === null) return;
-    let name = op.nameParts === null ? op.name : this.text(op.nameParts, subs, depth) ?? '';
+    let name = op.nameParts === null ? op.name : (this.text(op.nameParts, subs, depth) ?? '');
     if (name === '') name = 'Data';
     if (items === undefined) this.put(name, value!);
     else for (const item of items) this.put(name, item);
@@ -251,7 +264,9 @@ export class EventRenderer {
         if (Number.isSafeInteger(n)) this.recordId = n;
         break;
       }
-      case F_TIME: this.time = sevenDigits(value); break;
+      case F_TIME:
+        this.time = sevenDigits(value);
+        break;
       case F_EVENT_ID: {
         const n = Number(value);
         if (Number.isSafeInteger(n) && n >= 0) this.eventId = n > 0xffff ? n & 0xffff : n;
@@ -262,10 +277,18 @@ export class EventRenderer {
         if (Number.isSafeInteger(n) && n >= 0) this.level = n;
         break;
       }
-      case F_PROVIDER: this.provider = value; break;
-      case F_CHANNEL: this.channel = value; break;
-      case F_COMPUTER: this.computer = value; break;
-      case F_USER_ID: this.userId = value; break;
+      case F_PROVIDER:
+        this.provider = value;
+        break;
+      case F_CHANNEL:
+        this.channel = value;
+        break;
+      case F_COMPUTER:
+        this.computer = value;
+        break;
+      case F_USER_ID:
+        this.userId = value;
+        break;
     }
   }
 }

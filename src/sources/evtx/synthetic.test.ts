@@ -15,20 +15,42 @@ function eventTemplate(...rest: Element[]): Element {
 
 test('a templated event: System fields, named and unnamed Data, arrays, empty optional elements', async () => {
   const w = new ChunkWriter();
-  const body = eventTemplate(el('EventData', [],
-    el('Data', [['Name', ['SubjectUserName']]], sub(8)),
-    el('Data', [['Name', ['SubjectLogonId']]], sub(9)),
-    el('Data', [], sub(10)),
-    el('Data', [], sub(11)),
-    el('Binary', [], sub(12, true)),
-  ));
-  w.record(1, () => w.fragment(() => w.template(0x1111, body, [
-    ...systemValues({ ...sys, userId: 'S-1-5-21-1-2-3-500' }), v.str('alice'), v.hex64(0x3e7n), v.strArray(['first', 'second']), v.str('third'), v.null(),
-  ])));
+  const body = eventTemplate(
+    el(
+      'EventData',
+      [],
+      el('Data', [['Name', ['SubjectUserName']]], sub(8)),
+      el('Data', [['Name', ['SubjectLogonId']]], sub(9)),
+      el('Data', [], sub(10)),
+      el('Data', [], sub(11)),
+      el('Binary', [], sub(12, true)),
+    ),
+  );
+  w.record(1, () =>
+    w.fragment(() =>
+      w.template(0x1111, body, [
+        ...systemValues({ ...sys, userId: 'S-1-5-21-1-2-3-500' }),
+        v.str('alice'),
+        v.hex64(0x3e7n),
+        v.strArray(['first', 'second']),
+        v.str('third'),
+        v.null(),
+      ]),
+    ),
+  );
   // The second record points back at the definition the first one wrote.
-  w.record(2, () => w.fragment(() => w.template(0x1111, body, [
-    ...systemValues({ ...sys, eventId: 4625, recordId: 101 }), v.str('bob'), v.hex64(0x1234567890abn), v.strArray([]), v.str(''), v.raw(0x0e, Buffer.from([0xde, 0xad])),
-  ])));
+  w.record(2, () =>
+    w.fragment(() =>
+      w.template(0x1111, body, [
+        ...systemValues({ ...sys, eventId: 4625, recordId: 101 }),
+        v.str('bob'),
+        v.hex64(0x1234567890abn),
+        v.strArray([]),
+        v.str(''),
+        v.raw(0x0e, Buffer.from([0xde, 0xad])),
+      ]),
+    ),
+  );
   const { events, damage, stats } = await collect(evtxFile([w.finish()]));
   assert.deepEqual(damage, []);
   assert.deepEqual(stats, { events: 2, damaged: 0, chunks: 1 });
@@ -51,16 +73,32 @@ test('a templated event: System fields, named and unnamed Data, arrays, empty op
 
 test('UserData as nested BinXML with its own template: leaves and attributes are flattened', async () => {
   const w = new ChunkWriter();
-  w.record(1, () => w.fragment(() => w.template(0x2222, eventTemplate(el('UserData', [], sub(8))), [
-    ...systemValues({ ...sys, eventId: 1102, channel: 'Security' }),
-    v.binxml((n) => n.fragment(() => n.template(0x3333,
-      el('LogFileCleared', [['xmlns', ['http://manifests.microsoft.com/win/2004/08/windows/eventlog']]],
-        el('SubjectUserName', [], sub(0)),
-        el('Policy', [['type', [sub(1)]], ['constant', ['3']]]),
-        el('ServiceShutdown'),
-        el('SubjectUserName', [], sub(2))),
-      [v.str('mallory'), v.str('AUTHENTICODE'), v.str('again')]))),
-  ])));
+  w.record(1, () =>
+    w.fragment(() =>
+      w.template(0x2222, eventTemplate(el('UserData', [], sub(8))), [
+        ...systemValues({ ...sys, eventId: 1102, channel: 'Security' }),
+        v.binxml((n) =>
+          n.fragment(() =>
+            n.template(
+              0x3333,
+              el(
+                'LogFileCleared',
+                [['xmlns', ['http://manifests.microsoft.com/win/2004/08/windows/eventlog']]],
+                el('SubjectUserName', [], sub(0)),
+                el('Policy', [
+                  ['type', [sub(1)]],
+                  ['constant', ['3']],
+                ]),
+                el('ServiceShutdown'),
+                el('SubjectUserName', [], sub(2)),
+              ),
+              [v.str('mallory'), v.str('AUTHENTICODE'), v.str('again')],
+            ),
+          ),
+        ),
+      ]),
+    ),
+  );
   const { events, damage } = await collect(evtxFile([w.finish()]));
   assert.deepEqual(damage, []);
   assert.deepEqual(events[0]!.data, {
@@ -74,26 +112,41 @@ test('UserData as nested BinXML with its own template: leaves and attributes are
 
 test('EventData held in one BinXML substitution straight under Event, as Security events do', async () => {
   const w = new ChunkWriter();
-  w.record(1, () => w.fragment(() => w.template(0x4444, el('Event', [], systemSection(), sub(8)), [
-    ...systemValues(sys),
-    v.binxml((n) => n.fragment(() => n.template(0x5555,
-      el('EventData', [], el('Data', [['Name', ['TargetUserName']]], sub(0)), el('Data', [['Name', ['IpAddress']]], sub(1))),
-      [v.str('EXCHANGE$'), v.str('192.168.111.87')]))),
-  ])));
+  w.record(1, () =>
+    w.fragment(() =>
+      w.template(0x4444, el('Event', [], systemSection(), sub(8)), [
+        ...systemValues(sys),
+        v.binxml((n) =>
+          n.fragment(() =>
+            n.template(0x5555, el('EventData', [], el('Data', [['Name', ['TargetUserName']]], sub(0)), el('Data', [['Name', ['IpAddress']]], sub(1))), [
+              v.str('EXCHANGE$'),
+              v.str('192.168.111.87'),
+            ]),
+          ),
+        ),
+      ]),
+    ),
+  );
   const { events } = await collect(evtxFile([w.finish()]));
   assert.deepEqual(events[0]!.data, { TargetUserName: 'EXCHANGE$', IpAddress: '192.168.111.87' });
 });
 
 test('a record written without a template, and a TimeCreated written as text', async () => {
   const w = new ChunkWriter();
-  const event = el('Event', [],
-    el('System', [],
+  const event = el(
+    'Event',
+    [],
+    el(
+      'System',
+      [],
       el('Provider', [['Name', ['MSExchange CmdletLogs']]]),
       el('EventID', [['Qualifiers', ['16384']]], '1'),
       el('TimeCreated', [['SystemTime', ['2021-11-19T16:52:33.833733500Z']]]),
       el('Channel', [], 'MSExchange Management'),
-      el('Computer', [], 'EX01')),
-    el('EventData', [], el('Data', [], 'Set-Mailbox'), el('Data', [], '-ForwardingSmtpAddress "smtp:x@example.com"')));
+      el('Computer', [], 'EX01'),
+    ),
+    el('EventData', [], el('Data', [], 'Set-Mailbox'), el('Data', [], '-ForwardingSmtpAddress "smtp:x@example.com"')),
+  );
   w.record(7, () => w.fragment(() => w.node(event, false)));
   // Some writers keep the template-style dependency id outside templates too.
   const w2 = new ChunkWriter();
@@ -108,14 +161,19 @@ test('a record written without a template, and a TimeCreated written as text', a
     assert.deepEqual(e.data, { Data: 'Set-Mailbox', Data1: '-ForwardingSmtpAddress "smtp:x@example.com"' });
   }
   // No EventRecordID in the event: the record header's id stands in.
-  assert.deepEqual(events.map((e) => e.recordId), [7, 8]);
+  assert.deepEqual(
+    events.map((e) => e.recordId),
+    [7, 8],
+  );
 });
 
 test('a name from the evidence cannot reach Object.prototype', async () => {
   const w = new ChunkWriter();
-  w.record(1, () => w.fragment(() => w.template(0x6666, eventTemplate(el('UserData', [], el('X', [], el('__proto__', [], sub(8))))), [
-    ...systemValues(sys), v.str('polluted'),
-  ])));
+  w.record(1, () =>
+    w.fragment(() =>
+      w.template(0x6666, eventTemplate(el('UserData', [], el('X', [], el('__proto__', [], sub(8))))), [...systemValues(sys), v.str('polluted')]),
+    ),
+  );
   const { events } = await collect(evtxFile([w.finish()]));
   const data = events[0]!.data;
   assert.equal(Object.getPrototypeOf(data), Object.prototype);
@@ -138,10 +196,16 @@ test('a damaged template is replaced by the same template from an earlier chunk,
   const defAt = second.readUInt32LE(512 + 24 + 4 + 6);
   second[defAt + 24] = 0x77;
   const { events, damage } = await collect(evtxFile(chunks));
-  assert.deepEqual(events.map((e) => e.data['CommandLine']), ['cmd 1.0', 'cmd 1.1', 'cmd 1.2', 'cmd 2.0', 'cmd 2.1', 'cmd 2.2']);
+  assert.deepEqual(
+    events.map((e) => e.data['CommandLine']),
+    ['cmd 1.0', 'cmd 1.1', 'cmd 1.2', 'cmd 2.0', 'cmd 2.1', 'cmd 2.2'],
+  );
   const reasons = damage.map((d) => d.reason);
   assert.equal(reasons.filter((r) => r.includes('from an earlier chunk')).length, 1, reasons.join('\n'));
-  assert.ok(reasons.some((r) => r.includes('checksum mismatch')), 'the edit also breaks the record data checksum');
+  assert.ok(
+    reasons.some((r) => r.includes('checksum mismatch')),
+    'the edit also breaks the record data checksum',
+  );
   assert.equal(damage.find((d) => d.reason.includes('earlier chunk'))?.offset, 0x1000 + 0x10000 + defAt);
 });
 
@@ -171,7 +235,10 @@ test('records past a stale free-space offset are read when they continue the id 
   const stale = w.record(77, () => w.fragment(() => w.template(0x9999, body, systemValues({ ...sys, recordId: 77 }))));
   const third = at[2]!;
   const { events, damage } = await collect(evtxFile([w.finish(0, third)]));
-  assert.deepEqual(events.map((e) => e.recordId), [1, 2, 3, 4]);
+  assert.deepEqual(
+    events.map((e) => e.recordId),
+    [1, 2, 3, 4],
+  );
   assert.equal(damage.length, 1);
   assert.equal(damage[0]!.offset, 0x1000 + third);
   assert.match(damage[0]!.reason, /^2 record\(s\) past the chunk header's free-space offset/);

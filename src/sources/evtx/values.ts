@@ -50,7 +50,7 @@ function guid(b: Buffer, p: number): string {
 function sid(b: Buffer, p: number, size: number): string {
   const count = b[p + 1]!;
   if (size < 8 || size < 8 + 4 * count) return hexBytes(b, p, size);
-  const authority = (b[p + 2]! * 0x10000 + (b[p + 3]! << 8) + b[p + 4]!) * 0x1000000 + (b[p + 5]! << 16 | b[p + 6]! << 8 | b[p + 7]!);
+  const authority = (b[p + 2]! * 0x10000 + (b[p + 3]! << 8) + b[p + 4]!) * 0x1000000 + ((b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!);
   let s = `S-${b[p]!}-${authority}`;
   for (let i = 0; i < count; i++) s += '-' + String(u32(b, p + 8 + 4 * i));
   return s;
@@ -73,23 +73,40 @@ function int64(lo: number, hi: number): string {
 /** One value of a fixed-size type whose size has been checked. */
 function fixedValue(b: Buffer, p: number, type: number): string {
   switch (type) {
-    case 0x03: return String((b[p]! << 24) >> 24);
-    case 0x04: return String(b[p]!);
-    case 0x05: return String((u16(b, p) << 16) >> 16);
-    case 0x06: return String(u16(b, p));
-    case 0x07: return String(u32(b, p) | 0);
-    case 0x08: return String(u32(b, p));
-    case 0x09: return int64(u32(b, p), u32(b, p + 4));
-    case 0x0a: return uint64(u32(b, p), u32(b, p + 4));
-    case 0x0b: return String(b.readFloatLE(p));
-    case 0x0c: return String(b.readDoubleLE(p));
-    case 0x0d: return u32(b, p) !== 0 ? 'true' : 'false';
-    case 0x0f: return guid(b, p);
-    case 0x11: return filetimeIso(u32(b, p), u32(b, p + 4));
-    case 0x12: return systemtimeIso(b, p);
-    case 0x14: return '0x' + u32(b, p).toString(16);
-    case 0x15: return hex64(u32(b, p), u32(b, p + 4));
-    default: return '';
+    case 0x03:
+      return String((b[p]! << 24) >> 24);
+    case 0x04:
+      return String(b[p]!);
+    case 0x05:
+      return String((u16(b, p) << 16) >> 16);
+    case 0x06:
+      return String(u16(b, p));
+    case 0x07:
+      return String(u32(b, p) | 0);
+    case 0x08:
+      return String(u32(b, p));
+    case 0x09:
+      return int64(u32(b, p), u32(b, p + 4));
+    case 0x0a:
+      return uint64(u32(b, p), u32(b, p + 4));
+    case 0x0b:
+      return String(b.readFloatLE(p));
+    case 0x0c:
+      return String(b.readDoubleLE(p));
+    case 0x0d:
+      return u32(b, p) !== 0 ? 'true' : 'false';
+    case 0x0f:
+      return guid(b, p);
+    case 0x11:
+      return filetimeIso(u32(b, p), u32(b, p + 4));
+    case 0x12:
+      return systemtimeIso(b, p);
+    case 0x14:
+      return '0x' + u32(b, p).toString(16);
+    case 0x15:
+      return hex64(u32(b, p), u32(b, p + 4));
+    default:
+      return '';
   }
 }
 
@@ -104,12 +121,18 @@ function oddSizedValue(b: Buffer, p: number, size: number, type: number): string
 
 function scalar(b: Buffer, p: number, size: number, type: number): string {
   switch (type) {
-    case T_NULL: return '';
-    case T_STRING: return utf16Text(b, p, size);
-    case T_ANSI: return ansiText(b, p, size);
-    case 0x0e: return hexBytes(b, p, size);
-    case 0x10: return size === 4 ? '0x' + u32(b, p).toString(16) : size === 8 ? hex64(u32(b, p), u32(b, p + 4)) : hexBytes(b, p, size);
-    case 0x13: return sid(b, p, size);
+    case T_NULL:
+      return '';
+    case T_STRING:
+      return utf16Text(b, p, size);
+    case T_ANSI:
+      return ansiText(b, p, size);
+    case 0x0e:
+      return hexBytes(b, p, size);
+    case 0x10:
+      return size === 4 ? '0x' + u32(b, p).toString(16) : size === 8 ? hex64(u32(b, p), u32(b, p + 4)) : hexBytes(b, p, size);
+    case 0x13:
+      return sid(b, p, size);
     default: {
       const fixed = type < 0x20 ? FIXED_SIZE[type]! : 0;
       if (fixed === 0) return hexBytes(b, p, size);

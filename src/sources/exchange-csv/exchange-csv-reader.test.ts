@@ -7,7 +7,19 @@ const FIELDS = 'DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,Revisi
 const HEAD = `#Software: Microsoft Exchange Server\r\n#Version: 15.01.2375.007\r\n#Log-type: HttpProxy Logs\r\n#Date: 2023-01-06T01:00:00.000Z\r\n#Fields: ${FIELDS}\r\n`;
 
 function row(time: string, id: string, extra: { stem?: string; anchor?: string; ua?: string; server?: string; info?: string } = {}): string {
-  return [time, id, '15', '1', '2375', '7', extra.stem ?? '/owa/', extra.anchor ?? '', extra.ua ?? 'Mozilla/5.0', extra.server ?? 'EX01', extra.info ?? ''].join(',');
+  return [
+    time,
+    id,
+    '15',
+    '1',
+    '2375',
+    '7',
+    extra.stem ?? '/owa/',
+    extra.anchor ?? '',
+    extra.ua ?? 'Mozilla/5.0',
+    extra.server ?? 'EX01',
+    extra.info ?? '',
+  ].join(',');
 }
 
 const GOOD = [
@@ -124,7 +136,8 @@ test('an empty file and a header-only file read as nothing, without error', asyn
 });
 
 test('a #Fields line with repeated names: a note, first occurrences kept, rows of that span are good', async () => {
-  const text = '#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n#Log-type: Message Tracking Log\n#Fields: date-time,server-hostname,event-id,server-hostname,event-id,extra\n2021-11-03T08:00:32.100Z,,RECEIVE\n2021-11-03T08:00:33.100Z,EX1,SEND,a,b,c\n2021-11-03T08:00:34.100Z,EX1\n';
+  const text =
+    '#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n#Log-type: Message Tracking Log\n#Fields: date-time,server-hostname,event-id,server-hostname,event-id,extra\n2021-11-03T08:00:32.100Z,,RECEIVE\n2021-11-03T08:00:33.100Z,EX1,SEND,a,b,c\n2021-11-03T08:00:34.100Z,EX1\n';
   const { stats, records } = await readText(exchangeCsvReader, text);
   assert.equal(stats.kind, 'msgtrk');
   assert.deepEqual(stats.notes, ['line 4: #Fields line repeats server-hostname, event-id; rows are read by the first 3 names']);
@@ -143,7 +156,10 @@ test('ECP EventData pairs become fields; a real column wins; values keep = ; and
   assert.equal(stats.kind, 'ecp-server');
   assert.equal(stats.records, 1);
   const f = records[0]?.fields ?? {};
-  assert.equal(f.CMD, `Set-OabVirtualDirectory.ExternalUrl=''http://f/<script language="JScript" runat="server">function Page_Load(){eval(Request["klk"],"unsafe");}</script>''.Identity=''x'''`);
+  assert.equal(
+    f.CMD,
+    `Set-OabVirtualDirectory.ExternalUrl=''http://f/<script language="JScript" runat="server">function Page_Load(){eval(Request["klk"],"unsafe");}</script>''.Identity=''x'''`,
+  );
   assert.equal(f.TIME, '13');
   assert.equal(f.ServerName, 'EX1');
   assert.equal(f['X.T[a=b]'], '1.5');
@@ -151,10 +167,14 @@ test('ECP EventData pairs become fields; a real column wins; values keep = ; and
 });
 
 test('unrecognised Exchange logs are still read, as unknown', async () => {
-  const text = '#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n#Log-type: SMTP Receive Protocol Log\n#Fields: date-time,connector-id,data\n2023-01-11T15:59:51.433Z,c1,"220 ready, at Wed"\n2023-01-11T15:59:53.909Z,c1,EHLO\n';
+  const text =
+    '#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n#Log-type: SMTP Receive Protocol Log\n#Fields: date-time,connector-id,data\n2023-01-11T15:59:51.433Z,c1,"220 ready, at Wed"\n2023-01-11T15:59:53.909Z,c1,EHLO\n';
   const { stats, records } = await readText(exchangeCsvReader, text, 64 * 1024, ['ehlo']);
   assert.deepEqual([stats.kind, stats.records, stats.firstTime, stats.lastTime], ['unknown', 2, '2023-01-11T15:59:51.433Z', '2023-01-11T15:59:53.909Z']);
-  assert.deepEqual(records.map((r) => r.fields.data), ['EHLO']);
+  assert.deepEqual(
+    records.map((r) => r.fields.data),
+    ['EHLO'],
+  );
 });
 
 test('times not in the usual layout are brought to it; unreadable ones are left out', async () => {
@@ -163,7 +183,10 @@ test('times not in the usual layout are brought to it; unreadable ones are left 
   assert.equal(stats.records, 3);
   assert.equal(stats.firstTime, '2023-01-06T16:00:06.000Z');
   assert.equal(stats.lastTime, '2023-01-06T16:00:06.400Z');
-  assert.deepEqual(records.map((r) => r.time), ['2023-01-06T16:00:06.400Z', '2023-01-06T16:00:06.000Z', undefined]);
+  assert.deepEqual(
+    records.map((r) => r.time),
+    ['2023-01-06T16:00:06.400Z', '2023-01-06T16:00:06.000Z', undefined],
+  );
 });
 
 test('normaliseBuild', () => {
@@ -175,5 +198,8 @@ test('normaliseBuild', () => {
 test('records are handed on only when they hold a literal; all are still counted', async () => {
   const { stats, records } = await readWith(exchangeCsvReader, chunksOf(Buffer.from(GOOD), 7), ['SERVERINFO~'.toLowerCase()]);
   assert.equal(stats.records, 4);
-  assert.deepEqual(records.map((r) => r.fields.RequestId), ['r1']);
+  assert.deepEqual(
+    records.map((r) => r.fields.RequestId),
+    ['r1'],
+  );
 });

@@ -65,7 +65,12 @@ class ExchangeCsvFile implements ScanSink {
     const colon = text.indexOf(':');
     const name = (colon < 0 ? text : text.slice(0, colon)).replace(/^#\s*/, '').toLowerCase();
     const value = colon < 0 ? '' : text.slice(colon + 1).trim();
-    if (name === 'fields') this.setFields(value.split(',').map((n) => n.trim()), line, '#Fields line');
+    if (name === 'fields')
+      this.setFields(
+        value.split(',').map((n) => n.trim()),
+        line,
+        '#Fields line',
+      );
     else if (name === 'log-type') this.setLogType(value, line);
     else if (name === 'version' && this.version === undefined) this.version = value;
   }
@@ -83,9 +88,7 @@ class ExchangeCsvFile implements ScanSink {
     const fields = new FieldSet(names, ',');
     if (this.layout && this.layout.fields.sameAs(fields)) return;
     if (fields.repeated.length > 0) {
-      this.stats.note(
-        `line ${line}: ${what} repeats ${fields.repeated.join(', ')}; rows are read by the first ${fields.span} names`,
-      );
+      this.stats.note(`line ${line}: ${what} repeats ${fields.repeated.join(', ')}; rows are read by the first ${fields.span} names`);
     }
     if (this.layout) this.stats.note(`line ${line}: ${what} changes the field set to ${fields.count} names`);
     this.layout = layoutOf(fields);
@@ -94,7 +97,9 @@ class ExchangeCsvFile implements ScanSink {
       const kind = kindOfFields(names);
       if (kind !== 'unknown') {
         this.kind = kind;
-        this.stats.note(`line ${line}: #Log-type ${this.logType === undefined ? 'missing' : `"${this.logType}" not recognised`}; read as ${kind} by its ${what}`);
+        this.stats.note(
+          `line ${line}: #Log-type ${this.logType === undefined ? 'missing' : `"${this.logType}" not recognised`}; read as ${kind} by its ${what}`,
+        );
       }
     }
   }

@@ -35,8 +35,11 @@ test('each line names the tool; local times are kept as written and said so; the
   assert.match(stats.notes.join('\n'), /local time without its zone/);
 });
 
-test('a line that is not EOMT\'s shape is counted and located', async () => {
-  const { stats } = await readText(eomtLogReader, `${LOG}garbage in the middle\r\n2021-03-16 10:40:00 Info: Mitigation complete on EX01 :: Default Web Site\r\n`);
+test("a line that is not EOMT's shape is counted and located", async () => {
+  const { stats } = await readText(
+    eomtLogReader,
+    `${LOG}garbage in the middle\r\n2021-03-16 10:40:00 Info: Mitigation complete on EX01 :: Default Web Site\r\n`,
+  );
   assert.equal(stats.records, 6);
   assert.equal(stats.badRecords, 1);
   assert.equal(stats.badSamples[0]?.origin.line, 6);

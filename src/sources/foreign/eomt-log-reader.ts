@@ -13,9 +13,11 @@ export const TOOL = 'EOMT';
 
 const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (Info|Error): (.*)$/;
 /** Steps only EOMT logs, so a log of the same line shape from another tool is not taken for it. */
-const EOMT_STEP = /MSERTProcess|Threats detected! Please review|Microsoft Safety Scanner|IIS URL Rewrite Module|URL Rewrite configuration|CVE-2021-26855 mitigation/;
+const EOMT_STEP =
+  /MSERTProcess|Threats detected! Please review|Microsoft Safety Scanner|IIS URL Rewrite Module|URL Rewrite configuration|CVE-2021-26855 mitigation/;
 /** EOMT ends most steps with "on $env:computername". */
-const SERVER = /\b(?:MSERTProcess|Microsoft Safety Scanner is complete|Mitigation complete|Mitigation failed|Installing the IIS URL Rewrite Module) on ([A-Za-z0-9][\w.-]*)/;
+const SERVER =
+  /\b(?:MSERTProcess|Microsoft Safety Scanner is complete|Mitigation complete|Mitigation failed|Installing the IIS URL Rewrite Module) on ([A-Za-z0-9][\w.-]*)/;
 
 export function sniffEomtLog(head: string): SourceKind | undefined {
   const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
@@ -62,7 +64,8 @@ class EomtFile implements LineSink {
   }
 
   finish(): ReadStats {
-    if (this.stats.records > 0) this.stats.note("EOMT writes the server's local time without its zone: its lines are kept as written, not placed on the timeline");
+    if (this.stats.records > 0)
+      this.stats.note("EOMT writes the server's local time without its zone: its lines are kept as written, not placed on the timeline");
     return this.stats.finish({ kind: 'eomt', firstTime: undefined, lastTime: undefined, server: this.server, build: undefined });
   }
 }

@@ -48,7 +48,10 @@ test('each row names the tool and the check it came from; ISO times are placed, 
     assert.equal(records[0]?.fields.Check, 'CVE-2021-26855');
     assert.equal(records[0]?.fields.AnchorMailbox, 'ServerInfo~a]@ex01:444/ecp/proxyLogon.ecp#');
     assert.equal(records[0]?.time, '2021-03-03T04:12:33.711Z');
-    assert.deepEqual(records.map((r) => r.origin.line), [3, 4]);
+    assert.deepEqual(
+      records.map((r) => r.origin.line),
+      [3, 4],
+    );
     assert.equal(stats.firstTime, '2021-03-03T04:12:33.711Z');
     assert.equal(stats.lastTime, '2021-03-03T04:12:35.002Z');
   }
@@ -73,7 +76,10 @@ test('a row of the wrong width and a report cut off inside a quoted value are co
   assert.equal(stats.records, 2);
   assert.equal(records.length, 2);
   assert.equal(stats.badRecords, 2);
-  assert.deepEqual(stats.badSamples.map((b) => b.origin.line), [5, 6]);
+  assert.deepEqual(
+    stats.badSamples.map((b) => b.origin.line),
+    [5, 6],
+  );
   assert.match(stats.badSamples[0]?.reason ?? '', /3 values where the header names 9/);
   assert.match(stats.badSamples[1]?.reason ?? '', /never closed/);
 });
@@ -81,7 +87,10 @@ test('a row of the wrong width and a report cut off inside a quoted value are co
 test('the pre-filter passes only rows holding a literal, yet every row is counted', async () => {
   const { stats, records } = await readText(testProxyLogonReader, CVE_26855, 64 * 1024, ['python-requests']);
   assert.equal(stats.records, 2);
-  assert.deepEqual(records.map((r) => r.fields.UrlStem), ['/ecp/x.js']);
+  assert.deepEqual(
+    records.map((r) => r.fields.UrlStem),
+    ['/ecp/x.js'],
+  );
 });
 
 test("the HttpProxy report's rows name no server: the report's own name, as the tool writes it, does", async () => {

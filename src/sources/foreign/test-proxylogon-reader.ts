@@ -31,7 +31,20 @@ const REPORTS: readonly Report[] = [
   { check: 'suspicious-file', columns: ['ComputerName', 'Type', 'Path', 'Name', 'LastWrite'], time: 'LastWrite', server: 'ComputerName' },
   {
     check: 'log-age',
-    columns: ['Oabgen', 'Ecp', 'AutodProxy', 'EasProxy', 'EcpProxy', 'EwsProxy', 'MapiProxy', 'OabProxy', 'OwaProxy', 'OwaCalendarProxy', 'PowershellProxy', 'RpcHttpProxy'],
+    columns: [
+      'Oabgen',
+      'Ecp',
+      'AutodProxy',
+      'EasProxy',
+      'EcpProxy',
+      'EwsProxy',
+      'MapiProxy',
+      'OabProxy',
+      'OwaProxy',
+      'OwaCalendarProxy',
+      'PowershellProxy',
+      'RpcHttpProxy',
+    ],
   },
 ];
 
@@ -118,7 +131,7 @@ class ReportFile implements LineSink {
     this.stats.records++;
     const fields: Record<string, string> = { Tool: TOOL, Check: report.check };
     report.columns.forEach((c, i) => (fields[c] = values[i] ?? ''));
-    const written = report.time ? fields[report.time] ?? '' : '';
+    const written = report.time ? (fields[report.time] ?? '') : '';
     const time = isoTime(written);
     if (written && !time) this.cultureTimes++;
     if (time) {

@@ -72,6 +72,7 @@ export function mapColumns(header: readonly string[]): InventoryColumns {
 /** A listing needs a path (or folder and name) and at least one fact to check. */
 export function usable(c: InventoryColumns): boolean {
   const hasPath = c.path !== undefined || (c.directory !== undefined && c.name !== undefined);
-  const hasFact = c.size !== undefined || c.sha256 !== undefined || c.hash !== undefined || c.md5 !== undefined || c.sha1 !== undefined || c.modified !== undefined;
+  const hasFact =
+    c.size !== undefined || c.sha256 !== undefined || c.hash !== undefined || c.md5 !== undefined || c.sha1 !== undefined || c.modified !== undefined;
   return hasPath && hasFact;
 }

@@ -9,7 +9,6 @@ const sample = (name: string) => readFileSync(new URL(`./samples/${name}`, impor
 const EXPORT = sample('ex01-export-csv.csv');
 const FILEHASH = sample('ex02-get-filehash.csv');
 
-
 async function read(data: Buffer, size = 64 * 1024): Promise<{ entries: InventoryEntry[]; stats: InventoryStats }> {
   const entries: InventoryEntry[] = [];
   const stats = await readInventory(chunksOf(data, size), { path: 'EX01/listing.csv', server: 'EX01', onEntry: (e) => entries.push(e) });
@@ -55,25 +54,37 @@ test('a realistic Export-Csv listing: folders skipped, hashes lower-cased, day/m
   assert.equal(notes?.path, 'C:\\root\\notes "old", copy.txt');
   assert.equal(notes?.sha256, '');
   // order kept despite holding
-  assert.deepEqual(entries.map((e) => e.origin.line), [5, 6, 7, 8, 9, 10, 11, 13, 14]);
+  assert.deepEqual(
+    entries.map((e) => e.origin.line),
+    [5, 6, 7, 8, 9, 10, 11, 13, 14],
+  );
   assert.equal(stats.badRows, 2);
-  assert.deepEqual(stats.badSamples.map((b) => [b.origin.line, b.reason.split(' ').slice(0, 4).join(' ')]), [
-    [12, '5 values for 6'],
-    [13, 'sha256 "NOT-A-HASH" is not'],
-  ]);
+  assert.deepEqual(
+    stats.badSamples.map((b) => [b.origin.line, b.reason.split(' ').slice(0, 4).join(' ')]),
+    [
+      [12, '5 values for 6'],
+      [13, 'sha256 "NOT-A-HASH" is not'],
+    ],
+  );
   // offsets point at the row's first byte
   for (const b of [...stats.badSamples.map((s) => s.origin), ...entries.map((e) => e.origin)]) {
     assert.equal(EXPORT.subarray(b.offset, b.offset + 4).toString('latin1'), '"C:\\', `line ${b.line}`);
   }
 });
 
-test('the same listing in 7-byte chunks, and as UTF-16 with a BOM (Out-File\'s default), reads the same', async () => {
+test("the same listing in 7-byte chunks, and as UTF-16 with a BOM (Out-File's default), reads the same", async () => {
   const whole = await read(EXPORT);
   const small = await read(EXPORT, 7);
-  assert.deepEqual(small.entries.map((e) => [e.path, e.sha256, e.modified, e.origin]), whole.entries.map((e) => [e.path, e.sha256, e.modified, e.origin]));
+  assert.deepEqual(
+    small.entries.map((e) => [e.path, e.sha256, e.modified, e.origin]),
+    whole.entries.map((e) => [e.path, e.sha256, e.modified, e.origin]),
+  );
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(EXPORT.toString('utf8'), 'utf16le')]);
   const wide = await read(utf16, 5);
-  assert.deepEqual(wide.entries.map((e) => [e.path, e.sha256, e.modified]), whole.entries.map((e) => [e.path, e.sha256, e.modified]));
+  assert.deepEqual(
+    wide.entries.map((e) => [e.path, e.sha256, e.modified]),
+    whole.entries.map((e) => [e.path, e.sha256, e.modified]),
+  );
   const first = wide.entries[0]?.origin.offset ?? 0;
   assert.equal(utf16.subarray(first, first + 8).toString('utf16le'), '"C:\\');
 });
@@ -88,7 +99,8 @@ test('Get-FileHash output: the Algorithm column says which hash it is', async ()
 });
 
 test('dates that never show their order are left out and said so; local times are flagged', async () => {
-  const text = '"FullName","Length","LastWriteTime"\r\n"C:\\inetpub\\wwwroot\\a.aspx","1","03/04/2021 10:00:00"\r\n"C:\\inetpub\\wwwroot\\b.aspx","1","2021-03-04 10:00:00"\r\n';
+  const text =
+    '"FullName","Length","LastWriteTime"\r\n"C:\\inetpub\\wwwroot\\a.aspx","1","03/04/2021 10:00:00"\r\n"C:\\inetpub\\wwwroot\\b.aspx","1","2021-03-04 10:00:00"\r\n';
   const { entries, stats } = await read(Buffer.from(text));
   assert.equal(entries[0]?.modified, undefined);
   assert.equal(entries[1]?.modified, '2021-03-04T10:00:00.000Z');
@@ -107,7 +119,10 @@ test('a listing with no usable header is a located bad row, not a crash; a last 
 });
 
 test('parseListingTime: cultures, AM/PM, offsets, impossible dates', () => {
-  const t = (s: string) => { const p = parseListingTime(s); return p.kind === 'time' ? p.iso : p.kind; };
+  const t = (s: string) => {
+    const p = parseListingTime(s);
+    return p.kind === 'time' ? p.iso : p.kind;
+  };
   assert.equal(t('7/22/2019 11:57:52 AM'), '2019-07-22T11:57:52.000Z');
   assert.equal(t('7/22/2019 12:05:00 AM'), '2019-07-22T00:05:00.000Z');
   assert.equal(t('22.07.2019 23:57:52'), '2019-07-22T23:57:52.000Z');

@@ -196,8 +196,22 @@ class ListingParser {
     const hash = at(c.hash);
     if (hash) {
       const algorithm = at(c.algorithm).toUpperCase().replace('-', '');
-      const kind = algorithm === 'SHA256' ? 'sha256' : algorithm === 'SHA1' ? 'sha1' : algorithm === 'MD5' ? 'md5'
-        : algorithm ? undefined : hash.length === 64 ? 'sha256' : hash.length === 40 ? 'sha1' : hash.length === 32 ? 'md5' : 'sha256';
+      const kind =
+        algorithm === 'SHA256'
+          ? 'sha256'
+          : algorithm === 'SHA1'
+            ? 'sha1'
+            : algorithm === 'MD5'
+              ? 'md5'
+              : algorithm
+                ? undefined
+                : hash.length === 64
+                  ? 'sha256'
+                  : hash.length === 40
+                    ? 'sha1'
+                    : hash.length === 32
+                      ? 'md5'
+                      : 'sha256';
       if (kind) put(kind, hash);
       else problems.push(`hash algorithm ${JSON.stringify(algorithm.slice(0, 20))} is not SHA256, SHA1 or MD5`);
     }

@@ -10,7 +10,13 @@ export type ParsedTime =
   | { kind: 'ambiguous'; a: number; b: number; rest: TimeRest }
   | { kind: 'bad' };
 
-export interface TimeRest { year: number; hour: number; minute: number; second: number; fraction: string }
+export interface TimeRest {
+  year: number;
+  hour: number;
+  minute: number;
+  second: number;
+  fraction: string;
+}
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,7})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const CULTURE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?$/;

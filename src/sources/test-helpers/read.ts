@@ -22,12 +22,7 @@ export interface ReadResult {
   records: LogRecord[];
 }
 
-export async function readWith(
-  reader: LogReader,
-  chunks: AsyncIterable<Buffer>,
-  literals?: readonly string[],
-  path = 'test.log',
-): Promise<ReadResult> {
+export async function readWith(reader: LogReader, chunks: AsyncIterable<Buffer>, literals?: readonly string[], path = 'test.log'): Promise<ReadResult> {
   const records: LogRecord[] = [];
   const stats = await reader.read(chunks, {
     path,
@@ -37,12 +32,7 @@ export async function readWith(
   return { stats, records };
 }
 
-export function readText(
-  reader: LogReader,
-  text: string | Buffer,
-  chunkSize = 64 * 1024,
-  literals?: readonly string[],
-): Promise<ReadResult> {
+export function readText(reader: LogReader, text: string | Buffer, chunkSize = 64 * 1024, literals?: readonly string[]): Promise<ReadResult> {
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   return readWith(reader, chunksOf(data, chunkSize), literals);
 }

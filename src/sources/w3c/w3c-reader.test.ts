@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { readText, readWith, splitAt } from '../test-helpers/read.js';
 import { w3cReader } from './w3c-reader.js';
 
-const FIELDS1 = 'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
+const FIELDS1 =
+  'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
 const FIELDS2 = 'date time s-computername cs-method cs-uri-stem cs-uri-query sc-status cs(User-Agent)';
 const TEXT = [
   '#Software: Microsoft Internet Information Services 10.0',
@@ -26,7 +27,10 @@ test('reads W3C lines by the #Fields in force, follows a changed field set, deri
   assert.equal(stats.kind, 'iis');
   assert.equal(stats.records, 4);
   assert.equal(stats.badRecords, 1);
-  assert.deepEqual(stats.badSamples.map((b) => [b.origin.line, b.reason]), [[7, '5 values, 15 fields']]);
+  assert.deepEqual(
+    stats.badSamples.map((b) => [b.origin.line, b.reason]),
+    [[7, '5 values, 15 fields']],
+  );
   assert.equal(stats.firstTime, '2021-10-08T23:59:59.000Z');
   assert.equal(stats.lastTime, '2021-10-10T00:00:04.000Z');
   assert.equal(stats.server, 'EXCH01');
@@ -63,10 +67,13 @@ test('surplus values without a user-agent column are a bad record; so are lines 
   const text = 'x y z\n#Fields: date time cs-uri-stem\n2021-01-01 00:00:00 /a b\n2021-01-01 00:00:01 /ok\n';
   const { stats } = await readText(w3cReader, text);
   assert.equal(stats.records, 1);
-  assert.deepEqual(stats.badSamples.map((b) => [b.origin.line, b.origin.offset, b.reason]), [
-    [1, 0, 'record before any #Fields line'],
-    [3, 37, '4 values, 3 fields'],
-  ]);
+  assert.deepEqual(
+    stats.badSamples.map((b) => [b.origin.line, b.origin.offset, b.reason]),
+    [
+      [1, 0, 'record before any #Fields line'],
+      [3, 37, '4 values, 3 fields'],
+    ],
+  );
 });
 
 test('a time-only field list takes its date from #Date; bad times are left out of the range', async () => {
@@ -75,7 +82,10 @@ test('a time-only field list takes its date from #Date; bad times are left out o
   assert.equal(stats.records, 2);
   assert.equal(stats.firstTime, '2020-05-06T10:11:12.000Z');
   assert.equal(stats.lastTime, '2020-05-06T10:11:12.000Z');
-  assert.deepEqual(records.map((r) => r.time), ['2020-05-06T10:11:12.000Z', undefined]);
+  assert.deepEqual(
+    records.map((r) => r.time),
+    ['2020-05-06T10:11:12.000Z', undefined],
+  );
 });
 
 test('empty and header-only W3C files', async () => {

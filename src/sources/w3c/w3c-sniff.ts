@@ -6,7 +6,10 @@ const FIELDS = /^#\s*Fields:\s*(.*)$/i;
 const W3C_NAME = /^(?:c|s|cs|sc|x)[-(]/;
 
 export function parseW3cFieldNames(fieldsValue: string): string[] {
-  return fieldsValue.trim().split(/\s+/).filter((n) => n.length > 0);
+  return fieldsValue
+    .trim()
+    .split(/\s+/)
+    .filter((n) => n.length > 0);
 }
 
 /** True when the names read as a W3C field list (IIS names its columns `cs-uri-stem`, `sc-status`, …). */

@@ -85,7 +85,7 @@ const GET_WINEVENT = JSON.stringify({
   Message: 'Cmdlet failed.',
 });
 
-test('each writer\'s shape becomes one winevent record with Sigma\'s system columns', async () => {
+test("each writer's shape becomes one winevent record with Sigma's system columns", async () => {
   const text = [WINLOGBEAT, NXLOG, MORDOR, EVTX_DUMP, GET_WINEVENT].join('\n') + '\n';
   const { stats, records } = await readText(wineventJsonReader, text);
   assert.equal(stats.records, 5);
@@ -112,13 +112,13 @@ test('each writer\'s shape becomes one winevent record with Sigma\'s system colu
     },
   );
   assert.deepEqual(beat?.origin, { path: 'test.log', line: 1, offset: 0 });
-  assert.match(beat?.raw ?? "", /^C:\\Windows\\System32\\cmd\.exe\n/, "raw holds the values, one per line, not the names");
+  assert.match(beat?.raw ?? '', /^C:\\Windows\\System32\\cmd\.exe\n/, 'raw holds the values, one per line, not the names');
 
   assert.equal(nx?.fields['Provider_Name'], 'MSExchange Unified Messaging');
   assert.equal(nx?.fields['Level'], '2', 'NXLog EventType ERROR is Windows level 2');
   assert.equal(nx?.fields['Data'], 'System.InvalidCastException: Unable to cast object');
   assert.equal(nx?.fields['Message'], 'An unhandled exception occurred: System.InvalidCastException');
-  assert.equal(nx?.fields['SourceModuleName'], undefined, 'NXLog\'s own fields are not event data');
+  assert.equal(nx?.fields['SourceModuleName'], undefined, "NXLog's own fields are not event data");
   assert.equal(nx?.time, '2021-03-03T02:21:00.000Z');
   assert.equal(nx?.origin.line, 2);
   assert.equal(nx?.origin.offset, WINLOGBEAT.length + 1);
@@ -143,7 +143,10 @@ test('each writer\'s shape becomes one winevent record with Sigma\'s system colu
   assert.equal(stats.server, 'EX01.contoso.local');
   assert.equal(stats.firstTime, '2021-03-03T02:20:11.042Z');
   assert.equal(stats.lastTime, '2021-03-03T02:24:00.000Z');
-  assert.ok(stats.notes.some((n) => /line 2: 1 event time\(s\) name no time zone/.test(n)), stats.notes.join('; '));
+  assert.ok(
+    stats.notes.some((n) => /line 2: 1 event time\(s\) name no time zone/.test(n)),
+    stats.notes.join('; '),
+  );
   assert.ok(stats.notes.some((n) => /Get-WinEvent/.test(n)));
 });
 
@@ -154,7 +157,14 @@ test('bad lines are counted and located, and reading goes on', async () => {
   assert.equal(stats.records, 2);
   assert.equal(stats.badRecords, 3);
   const offsetOf = (i: number) => lines.slice(0, i).reduce((n, l) => n + Buffer.byteLength(l) + 2, 0);
-  assert.deepEqual(stats.badSamples.map((b) => [b.origin.line, b.origin.offset]), [[2, offsetOf(1)], [3, offsetOf(2)], [4, offsetOf(3)]]);
+  assert.deepEqual(
+    stats.badSamples.map((b) => [b.origin.line, b.origin.offset]),
+    [
+      [2, offsetOf(1)],
+      [3, offsetOf(2)],
+      [4, offsetOf(3)],
+    ],
+  );
   assert.match(stats.badSamples[0]!.reason, /^not valid JSON/);
   assert.doesNotMatch(stats.badSamples[0]!.reason, /Security/, 'the reason does not quote the evidence');
   assert.equal(stats.badSamples[1]!.reason, 'not a JSON object');
@@ -188,7 +198,10 @@ test('a last line cut short is bad and says so', async () => {
 test('literals: only records holding one are handed on; every record is counted and timed', async () => {
   const text = [WINLOGBEAT, NXLOG, MORDOR].join('\n') + '\n';
   const hit = await readText(wineventJsonReader, text, 64 * 1024, ['invalidcastexception']);
-  assert.deepEqual(hit.records.map((r) => r.origin.line), [2]);
+  assert.deepEqual(
+    hit.records.map((r) => r.origin.line),
+    [2],
+  );
   assert.equal(hit.stats.records, 3);
   assert.equal(hit.stats.lastTime, '2021-03-03T02:22:00.123Z');
   const none = await readText(wineventJsonReader, text, 64 * 1024, []);
@@ -201,10 +214,13 @@ test('literals: only records holding one are handed on; every record is counted 
 
 test('an over-long line is reported and skipped, the next line read', () => {
   const seen: string[] = [];
-  const splitter = new LineSplitter({
-    line: (text, line, offset) => seen.push(`${line}@${offset}:${text}`),
-    damage: (line, offset, reason) => seen.push(`bad ${line}@${offset}: ${reason}`),
-  }, 10);
+  const splitter = new LineSplitter(
+    {
+      line: (text, line, offset) => seen.push(`${line}@${offset}:${text}`),
+      damage: (line, offset, reason) => seen.push(`bad ${line}@${offset}: ${reason}`),
+    },
+    10,
+  );
   const data = Buffer.from('short\nthis line is far too long\nok\n0123456789AB');
   for (let i = 0; i < data.length; i += 4) splitter.push(data.subarray(i, i + 4));
   splitter.finish();
@@ -267,7 +283,12 @@ test('sniffing a hostile first line stays fast', () => {
 
 test('many data items of one name are named in one pass: Data, Data1 ... Data59999', async () => {
   const started = performance.now();
-  const line = JSON.stringify({ Id: 1, LogName: 'Application', ProviderName: 'x', Properties: Array.from({ length: 60_000 }, (_, i) => ({ Value: String(i) })) });
+  const line = JSON.stringify({
+    Id: 1,
+    LogName: 'Application',
+    ProviderName: 'x',
+    Properties: Array.from({ length: 60_000 }, (_, i) => ({ Value: String(i) })),
+  });
   const { records } = await readText(wineventJsonReader, `${line}\n`);
   assert.equal(records[0]?.fields['Data'], '0');
   assert.equal(records[0]?.fields['Data59999'], '59999');

@@ -35,7 +35,10 @@ function isEventLine(line: string): boolean {
 
 export function sniffWinEventJson(head: string): SourceKind | undefined {
   const start = head.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lines = head.slice(start).split('\n').map((l) => l.trim());
+  const lines = head
+    .slice(start)
+    .split('\n')
+    .map((l) => l.trim());
   // The last piece may be cut off by the end of the head; it counts when it parses whole.
   const tried = lines.filter((l) => l !== '').slice(0, SNIFF_LINES);
   if (tried.some((l) => l.startsWith('{') && isEventLine(l))) return 'winevent';
@@ -46,7 +49,8 @@ export function sniffWinEventJson(head: string): SourceKind | undefined {
 }
 
 const SHAPE_NOTES: Partial<Record<JsonShape, string>> = {
-  'get-winevent': 'PowerShell Get-WinEvent objects carry their event data without names (read as Data, Data1, ...): rules that test named fields cannot match them; keyword rules still can',
+  'get-winevent':
+    'PowerShell Get-WinEvent objects carry their event data without names (read as Data, Data1, ...): rules that test named fields cannot match them; keyword rules still can',
 };
 
 class JsonEventFile implements LineSink {
@@ -105,7 +109,9 @@ class JsonEventFile implements LineSink {
 
   finish(): ReadStats {
     if (this.zoneless > 0) {
-      this.stats.note(`line ${this.zonelessLine}: ${this.zoneless} event time(s) name no time zone and were read as UTC (NXLog writes the collector's local time unless told otherwise)`);
+      this.stats.note(
+        `line ${this.zonelessLine}: ${this.zoneless} event time(s) name no time zone and were read as UTC (NXLog writes the collector's local time unless told otherwise)`,
+      );
     }
     for (const shape of this.shapes) {
       const note = SHAPE_NOTES[shape];

@@ -29,7 +29,10 @@ test('an event becomes a winevent record: System columns, Data pairs, unnamed Da
 
   assert.equal(cmdlet?.fields['EventID'], '1', 'the id without its Qualifiers');
   assert.equal(cmdlet?.fields['Data'], 'Set-OabVirtualDirectory');
-  assert.equal(cmdlet?.fields['Data1'], '-ExternalUrl "http://f/<script language="JScript" runat="server">function Page_Load(){eval(Request["x"],"unsafe");}</script>" -Identity "OAB (Default Web Site)"');
+  assert.equal(
+    cmdlet?.fields['Data1'],
+    '-ExternalUrl "http://f/<script language="JScript" runat="server">function Page_Load(){eval(Request["x"],"unsafe");}</script>" -Identity "OAB (Default Web Site)"',
+  );
   assert.equal(cmdlet?.fields['Data2'], 'EX01');
   assert.equal(cmdlet?.fields['Data3'], '');
   assert.equal(cmdlet?.fields['Message'], 'Cmdlet suceeded. Cmdlet Set-OabVirtualDirectory');
@@ -51,16 +54,25 @@ test('an <Events> root with a prolog, pretty-printed, in UTF-16LE with a BOM, gi
   const pretty = `<?xml version="1.0" encoding="utf-16"?>\r\n<Events>\r\n${SECURITY_4688.replace('<EventData>', '\r\n  <EventData>\r\n    ')}\r\n<!-- a comment -->\r\n${USERDATA}\r\n</Events>\r\n`;
   const utf8 = await readText(wineventXmlReader, pretty);
   assert.equal(utf8.stats.badRecords, 0, JSON.stringify(utf8.stats.badSamples));
-  assert.deepEqual(utf8.records.map((r) => r.origin.line), [3, 7]);
+  assert.deepEqual(
+    utf8.records.map((r) => r.origin.line),
+    [3, 7],
+  );
   assert.equal(utf8.records[0]?.fields['NewProcessName'], 'C:\\Windows\\System32\\cmd.exe');
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pretty, 'utf16le')]);
   for (const size of [1, 3, 64 * 1024]) {
     const read = await readText(wineventXmlReader, utf16, size);
     assert.equal(read.stats.badRecords, 0, `chunks of ${size}: ${JSON.stringify(read.stats.badSamples)}`);
-    assert.deepEqual(read.records.map((r) => r.fields), utf8.records.map((r) => r.fields));
-    assert.deepEqual(read.records.map((r) => r.origin.line), [3, 7]);
+    assert.deepEqual(
+      read.records.map((r) => r.fields),
+      utf8.records.map((r) => r.fields),
+    );
+    assert.deepEqual(
+      read.records.map((r) => r.origin.line),
+      [3, 7],
+    );
     const at = pretty.indexOf('<Event ');
-    assert.equal(read.records[0]?.origin.offset, 2 + 2 * at, 'offsets are the file\'s bytes');
+    assert.equal(read.records[0]?.origin.offset, 2 + 2 * at, "offsets are the file's bytes");
   }
 });
 
@@ -81,14 +93,20 @@ test('damage is counted and located: junk between events, an event cut short, a 
   const text = `${SECURITY_4688}\nGARBAGE\n${cut}\n${EXCHANGE_1}\n${USERDATA.slice(0, 200)}`;
   for (const size of [7, 64 * 1024]) {
     const { stats, records } = await readText(wineventXmlReader, text, size);
-    assert.deepEqual(records.map((r) => r.fields['EventID']), ['4688', '1']);
+    assert.deepEqual(
+      records.map((r) => r.fields['EventID']),
+      ['4688', '1'],
+    );
     assert.equal(stats.badRecords, 3);
     const first = Buffer.byteLength(SECURITY_4688) + 1;
-    assert.deepEqual(stats.badSamples.map((b) => [b.origin.line, b.origin.offset, b.reason]), [
-      [2, first, 'text outside an <Event> element'],
-      [3, first + 8, 'an <Event> element is cut short: the next one starts inside it'],
-      [5, first + 8 + 301 + Buffer.byteLength(EXCHANGE_1) + 1, 'the last <Event> element is cut short: the file ends inside it'],
-    ]);
+    assert.deepEqual(
+      stats.badSamples.map((b) => [b.origin.line, b.origin.offset, b.reason]),
+      [
+        [2, first, 'text outside an <Event> element'],
+        [3, first + 8, 'an <Event> element is cut short: the next one starts inside it'],
+        [5, first + 8 + 301 + Buffer.byteLength(EXCHANGE_1) + 1, 'the last <Event> element is cut short: the file ends inside it'],
+      ],
+    );
     assert.equal(records[1]?.origin.line, 4);
   }
 });
@@ -96,10 +114,13 @@ test('damage is counted and located: junk between events, an event cut short, a 
 test('an event without an EventID, and an over-long event, are bad; the next one is read', () => {
   assert.equal(parseEventXml(`<Event ${NS}><System><Channel>Security</Channel></System></Event>`), 'an <Event> without an EventID');
   const seen: string[] = [];
-  const splitter = new EventSplitter({
-    event: (xml, line, offset) => seen.push(`${line}@${offset}:${xml.length}`),
-    damage: (line, offset, reason) => seen.push(`bad ${line}@${offset}: ${reason}`),
-  }, 200);
+  const splitter = new EventSplitter(
+    {
+      event: (xml, line, offset) => seen.push(`${line}@${offset}:${xml.length}`),
+      damage: (line, offset, reason) => seen.push(`bad ${line}@${offset}: ${reason}`),
+    },
+    200,
+  );
   const text = Buffer.from(`${SECURITY_4688}\n<Event><System><EventID>1</EventID></System></Event>`);
   for (let i = 0; i < text.length; i += 50) splitter.push(text.subarray(i, i + 50));
   splitter.finish();

@@ -56,7 +56,14 @@ function localName(name: string): string {
 }
 
 /** Where an element sits: the part of the event it belongs to decides what its text means. */
-const enum Zone { Event, System, EventData, User, Rendering, Other }
+const enum Zone {
+  Event,
+  System,
+  EventData,
+  User,
+  Rendering,
+  Other,
+}
 
 interface Frame {
   name: string;

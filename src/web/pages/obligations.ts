@@ -17,25 +17,84 @@ export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], 
   const byRef = new Map(obligations.map((o) => [o.ref, o]));
   const canFile = may(ctx.user, 'file');
   const body = html`<h1>Obligations and filings</h1>
-${clocks.length === 0 ? html`<p class="muted">No obligation yet: the breach assessment decides them (exir assess).</p>` : html`<table><thead><tr><th scope="col">Ref</th><th scope="col">Obligation</th><th scope="col">Law</th><th scope="col">Confirmation</th>
-<th scope="col">Where it stands</th><th scope="col">Due</th><th scope="col">Time left</th><th scope="col">Filings</th></tr></thead><tbody>
-${clocks.map((k) => html`<tr id="obligation-${k.ref}"><td class="ref">${k.ref}</td><td>${k.title}<br><span class="muted">${k.recipient}, ${k.stage}</span></td><td>${k.law}</td><td>${k.confirmation}</td>
-<td class="${k.state === 'overdue' ? 'overdue' : ''}">${k.state}: ${k.says}</td><td>${k.dueAt ? when(k.dueAt, ctx) : ''}</td><td>${k.state === 'filed' ? '' : timeLeft(k)}</td>
-<td>${(byRef.get(k.ref)?.filings ?? []).map((f) => html`#${f.seq} ${when(f.sentAt, ctx)} by ${f.sentBy} via ${f.channel}${f.reference ? `, ref ${f.reference}` : ''}${f.lateByMs !== undefined ? html` <span class="bad">late</span>` : ''}<br>`)}</td></tr>`)}
-</tbody></table>`}
-${canFile && clocks.length ? html`<h2>Record a filing</h2>
-<form class="stack" method="post" enctype="multipart/form-data" action="${caseUrl(ref, 'filings')}">${csrfField(ctx)}
-<label>Obligation <select name="obligation">${clocks.map((k) => html`<option value="${k.ref}">${k.ref}: ${k.title} (${k.state})</option>`)}</select></label>
-<label>Regulator's reference <input name="reference" required></label>
-<label>Channel <select name="channel">${CHANNELS.map((c) => html`<option value="${c}">${c}</option>`)}</select></label>
-<label>Sent at (leave empty for now; ISO time, e.g. 2021-03-05T14:00Z) <input name="sentAt"></label>
-<label>Reasons for the delay (required when the first filing is late) <textarea name="delayReasons" rows="2"></textarea></label>
-<label>The document sent (its SHA-256 goes to the evidence register) <input type="file" name="document"></label>
-<button type="submit">Record filing</button></form>` : ''}
-<h2>Packs</h2>
-<p>Each pack is drafted from the case as it stands now.</p>
-<table><thead><tr><th scope="col">Pack</th><th scope="col">Download</th></tr></thead><tbody>
-${PACKS.map((p) => html`<tr><td>${p}</td><td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${p}.${f}`)}" download>${f.toUpperCase()}</a> `)}</td></tr>`)}
-</tbody></table>`;
+    ${
+      clocks.length === 0
+        ? html`<p class="muted">No obligation yet: the breach assessment decides them (exir assess).</p>`
+        : html`<table>
+            <thead>
+              <tr>
+                <th scope="col">Ref</th>
+                <th scope="col">Obligation</th>
+                <th scope="col">Law</th>
+                <th scope="col">Confirmation</th>
+                <th scope="col">Where it stands</th>
+                <th scope="col">Due</th>
+                <th scope="col">Time left</th>
+                <th scope="col">Filings</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${clocks.map(
+                (k) =>
+                  html`<tr id="obligation-${k.ref}">
+                    <td class="ref">${k.ref}</td>
+                    <td>${k.title}<br /><span class="muted">${k.recipient}, ${k.stage}</span></td>
+                    <td>${k.law}</td>
+                    <td>${k.confirmation}</td>
+                    <td class="${k.state === 'overdue' ? 'overdue' : ''}">${k.state}: ${k.says}</td>
+                    <td>${k.dueAt ? when(k.dueAt, ctx) : ''}</td>
+                    <td>${k.state === 'filed' ? '' : timeLeft(k)}</td>
+                    <td>
+                      ${(byRef.get(k.ref)?.filings ?? []).map((f) => html`#${f.seq} ${when(f.sentAt, ctx)} by ${f.sentBy} via ${f.channel}${f.reference ? `, ref ${f.reference}` : ''}${f.lateByMs !== undefined ? html` <span class="bad">late</span>` : ''}<br />`)}
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    ${
+      canFile && clocks.length
+        ? html`<h2>Record a filing</h2>
+            <form class="stack" method="post" enctype="multipart/form-data" action="${caseUrl(ref, 'filings')}">
+              ${csrfField(ctx)}
+              <label
+                >Obligation
+                <select name="obligation">
+                  ${clocks.map((k) => html`<option value="${k.ref}">${k.ref}: ${k.title} (${k.state})</option>`)}
+                </select></label
+              >
+              <label>Regulator's reference <input name="reference" required /></label>
+              <label
+                >Channel
+                <select name="channel">
+                  ${CHANNELS.map((c) => html`<option value="${c}">${c}</option>`)}
+                </select></label
+              >
+              <label>Sent at (leave empty for now; ISO time, e.g. 2021-03-05T14:00Z) <input name="sentAt" /></label>
+              <label>Reasons for the delay (required when the first filing is late) <textarea name="delayReasons" rows="2"></textarea></label>
+              <label>The document sent (its SHA-256 goes to the evidence register) <input type="file" name="document" /></label>
+              <button type="submit">Record filing</button>
+            </form>`
+        : ''
+    }
+    <h2>Packs</h2>
+    <p>Each pack is drafted from the case as it stands now.</p>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Pack</th>
+          <th scope="col">Download</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${PACKS.map(
+          (p) =>
+            html`<tr>
+              <td>${p}</td>
+              <td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${p}.${f}`)}" download>${f.toUpperCase()}</a> `)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
   return page(ctx, `Obligations ${ref}`, body, { ref, tab: 'obligations' });
 }

@@ -25,7 +25,14 @@ export function collectionManifest(files: CollectedSpec[], server = 'EX01'): Rec
     format: 'exir-collect-manifest',
     version: 1,
     collector: { name: 'exir-collect', version: '0.1.0' },
-    server: { name: server, fqdn: `${server.toLowerCase()}.corp.example`, build: '15.01.2176.002', timeZone: 'GMT Standard Time', utcOffsetMinutes: 0, clockUtc: '2021-03-12T10:00:00.000Z' },
+    server: {
+      name: server,
+      fqdn: `${server.toLowerCase()}.corp.example`,
+      build: '15.01.2176.002',
+      timeZone: 'GMT Standard Time',
+      utcOffsetMinutes: 0,
+      clockUtc: '2021-03-12T10:00:00.000Z',
+    },
     collectedBy: 'CORP\\admin',
     startedAt: '2021-03-12T09:50:00.000Z',
     finishedAt: '2021-03-12T10:00:00.000Z',
@@ -45,9 +52,10 @@ export function collectionManifest(files: CollectedSpec[], server = 'EX01'): Rec
 
 export function makeCollection(files: CollectedSpec[], options: CollectionOptions = {}): Buffer {
   const manifest = collectionManifest(files, options.server);
-  const members = files
-    .filter((f) => !options.drop?.includes(f.path))
-    .map((f) => ({ name: f.path, data: options.replace?.[f.path] ?? f.data, deflate: true }));
-  return makeZip([...members, ...(options.extra ?? []).map((f) => ({ name: f.path, data: f.data })),
-    { name: 'manifest.json', data: JSON.stringify(manifest, null, 2) }]);
+  const members = files.filter((f) => !options.drop?.includes(f.path)).map((f) => ({ name: f.path, data: options.replace?.[f.path] ?? f.data, deflate: true }));
+  return makeZip([
+    ...members,
+    ...(options.extra ?? []).map((f) => ({ name: f.path, data: f.data })),
+    { name: 'manifest.json', data: JSON.stringify(manifest, null, 2) },
+  ]);
 }

@@ -24,16 +24,31 @@ export function codeOnly(script: string, keepStrings = false): string {
       out += script.slice(i, stop).replace(/[^\n]/g, ' ');
       i = stop;
     } else if (c === '#') {
-      while (i < script.length && script[i] !== '\n') { out += ' '; i++; }
+      while (i < script.length && script[i] !== '\n') {
+        out += ' ';
+        i++;
+      }
     } else if (c === "'" || c === '"') {
       // Strings are kept as their quotes around blanks; "…$(…)…" sub-expressions are code, kept.
       out += c;
       i++;
       while (i < script.length && script[i] !== c) {
-        if (keepStrings) { out += script[i]; i++; continue; }
-        if (c === '"' && script[i] === '`') { out += '  '; i += 2; continue; }
+        if (keepStrings) {
+          out += script[i];
+          i++;
+          continue;
+        }
+        if (c === '"' && script[i] === '`') {
+          out += '  ';
+          i += 2;
+          continue;
+        }
         const variable = c === '"' ? /^\$\w+/.exec(script.slice(i, i + 64))?.[0] : undefined;
-        if (variable) { out += variable; i += variable.length; continue; }
+        if (variable) {
+          out += variable;
+          i += variable.length;
+          continue;
+        }
         if (c === '"' && script[i] === '$' && script[i + 1] === '(') {
           let depth = 0;
           while (i < script.length) {
@@ -59,18 +74,115 @@ export function codeOnly(script: string, keepStrings = false): string {
 }
 
 // Aliases of the cmdlets a script like this might use (PowerShell 5.1's built-in list, in part).
-const ALIASES = new Set(['%', '?', 'ac', 'cat', 'cd', 'chdir', 'clc', 'clear', 'cls', 'copy', 'cp', 'cpi', 'curl', 'del', 'dir', 'echo',
-  'epal', 'epcsv', 'erase', 'fl', 'foreach', 'ft', 'fw', 'gc', 'gci', 'gcm', 'gdr', 'gi', 'gm', 'gp', 'gps', 'group', 'gsv', 'gv', 'h',
-  'icm', 'iex', 'ii', 'ipal', 'ipcsv', 'irm', 'iwr', 'kill', 'ls', 'man', 'md', 'measure', 'mi', 'mkdir', 'mount', 'move', 'mv', 'ni', 'nv',
-  'popd', 'ps', 'pushd', 'pwd', 'r', 'rd', 'ren', 'ri', 'rm', 'rmdir', 'rni', 'rp', 'rv', 'sajb', 'sal', 'saps', 'sc', 'select', 'set', 'si',
-  'sl', 'sleep', 'sort', 'sp', 'spps', 'start', 'sv', 'tee', 'type', 'where', 'wget', 'write']);
+const ALIASES = new Set([
+  '%',
+  '?',
+  'ac',
+  'cat',
+  'cd',
+  'chdir',
+  'clc',
+  'clear',
+  'cls',
+  'copy',
+  'cp',
+  'cpi',
+  'curl',
+  'del',
+  'dir',
+  'echo',
+  'epal',
+  'epcsv',
+  'erase',
+  'fl',
+  'foreach',
+  'ft',
+  'fw',
+  'gc',
+  'gci',
+  'gcm',
+  'gdr',
+  'gi',
+  'gm',
+  'gp',
+  'gps',
+  'group',
+  'gsv',
+  'gv',
+  'h',
+  'icm',
+  'iex',
+  'ii',
+  'ipal',
+  'ipcsv',
+  'irm',
+  'iwr',
+  'kill',
+  'ls',
+  'man',
+  'md',
+  'measure',
+  'mi',
+  'mkdir',
+  'mount',
+  'move',
+  'mv',
+  'ni',
+  'nv',
+  'popd',
+  'ps',
+  'pushd',
+  'pwd',
+  'r',
+  'rd',
+  'ren',
+  'ri',
+  'rm',
+  'rmdir',
+  'rni',
+  'rp',
+  'rv',
+  'sajb',
+  'sal',
+  'saps',
+  'sc',
+  'select',
+  'set',
+  'si',
+  'sl',
+  'sleep',
+  'sort',
+  'sp',
+  'spps',
+  'start',
+  'sv',
+  'tee',
+  'type',
+  'where',
+  'wget',
+  'write',
+]);
 
-const NETWORK = /invoke-webrequest|invoke-restmethod|net\.webclient|net\.http|net\.sockets|net\.dns\b|start-bitstransfer|send-mailmessage|new-pssession|enter-pssession|invoke-command|-computername\b|test-connection|test-netconnection|resolve-dnsname|https?:\/\/|(^|[\s'"(])\\\\[\w.$]/i;
+const NETWORK =
+  /invoke-webrequest|invoke-restmethod|net\.webclient|net\.http|net\.sockets|net\.dns\b|start-bitstransfer|send-mailmessage|new-pssession|enter-pssession|invoke-command|-computername\b|test-connection|test-netconnection|resolve-dnsname|https?:\/\/|(^|[\s'"(])\\\\[\w.$]/i;
 
 // Verbs that change a system, allowed only for the script's own functions and the few harmless uses below.
-const CHANGING = /^(set|new|remove|add|clear|enable|disable|install|uninstall|register|unregister|start|stop|restart|suspend|resume|rename|move|copy|import|update|grant|revoke|reset|write|out|export|publish|mount|dismount|rename|unblock)-/i;
-const ALLOWED_CHANGING = new Set(['set-strictmode', 'new-object', 'add-type', 'add-pssnapin', 'write-host', 'write-warning', 'write-verbose',
-  'out-null', 'new-item', 'remove-item', 'export-csv', 'export-clixml']);
+const CHANGING =
+  /^(set|new|remove|add|clear|enable|disable|install|uninstall|register|unregister|start|stop|restart|suspend|resume|rename|move|copy|import|update|grant|revoke|reset|write|out|export|publish|mount|dismount|rename|unblock)-/i;
+const ALLOWED_CHANGING = new Set([
+  'set-strictmode',
+  'new-object',
+  'add-type',
+  'add-pssnapin',
+  'write-host',
+  'write-warning',
+  'write-verbose',
+  'out-null',
+  'new-item',
+  'remove-item',
+  'export-csv',
+  'export-clixml',
+]);
 const WRITES = new Set(['new-item', 'remove-item', 'export-csv', 'export-clixml']);
 
 /** Lints the collector script; returns the problems found, each with its line. */
@@ -85,7 +197,10 @@ export function lintCollector(script: string): LintProblem[] {
     grew = false;
     for (const m of code.matchAll(/\$(\w+)\s*=\s*(?:\(?\s*)?Join-Path\s+-Path\s+\$(\w+)/gi)) {
       const [name, base] = [(m[1] as string).toLowerCase(), (m[2] as string).toLowerCase()];
-      if (outputVars.has(base) && !outputVars.has(name)) { outputVars.add(name); grew = true; }
+      if (outputVars.has(base) && !outputVars.has(name)) {
+        outputVars.add(name);
+        grew = true;
+      }
     }
   }
   // Strict mode must be the first statement after the parameters.
@@ -97,7 +212,8 @@ export function lintCollector(script: string): LintProblem[] {
   }
   const withStrings = codeOnly(script, true).split('\n');
   script.split('\n').forEach((raw, i) => {
-    if (/[^\x00-\x7f]/.test(raw)) problems.push({ line: i + 1, rule: 'not-ascii', text: 'non-ASCII text: Windows PowerShell 5.1 reads a file without a BOM in the local code page' });
+    if (/[^\x00-\x7f]/.test(raw))
+      problems.push({ line: i + 1, rule: 'not-ascii', text: 'non-ASCII text: Windows PowerShell 5.1 reads a file without a BOM in the local code page' });
   });
   lines.forEach((line, i) => {
     const n = i + 1;
@@ -109,7 +225,8 @@ export function lintCollector(script: string): LintProblem[] {
     // Words in command position: at the start of a statement, after a pipe, a brace, a bracket, `=` or `&`.
     for (const m of line.matchAll(/(?:^|[|;{(=&])\s*([A-Za-z%?][\w-]*|[%?])(?=\s|$|[({])/g)) {
       const word = (m[1] as string).toLowerCase();
-      if (ALIASES.has(word) && !(word === 'foreach' && /foreach\s*\(/i.test(line))) problems.push({ line: n, rule: 'alias', text: `alias '${m[1] as string}'` });
+      if (ALIASES.has(word) && !(word === 'foreach' && /foreach\s*\(/i.test(line)))
+        problems.push({ line: n, rule: 'alias', text: `alias '${m[1] as string}'` });
       if (CHANGING.test(word) && !own.has(word) && !ALLOWED_CHANGING.has(word)) problems.push({ line: n, rule: 'changes-server', text: `${m[1] as string}` });
       if (WRITES.has(word)) {
         const target = /-(?:LiteralPath|Path)\s+\$(\w+)/i.exec(line.slice(m.index))?.[1]?.toLowerCase();

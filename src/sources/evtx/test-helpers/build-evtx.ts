@@ -6,8 +6,15 @@ import { crc32 } from 'node:zlib';
 
 /** Element content: text, a substitution, or a child element. */
 export type Node = string | Sub | Element;
-export interface Sub { sub: number; optional?: boolean }
-export interface Element { el: string; attrs?: [string, Node[]][]; children?: Node[] }
+export interface Sub {
+  sub: number;
+  optional?: boolean;
+}
+export interface Element {
+  el: string;
+  attrs?: [string, Node[]][];
+  children?: Node[];
+}
 
 /** A substitution value: type code and bytes, or (type 0x21) nested BinXML written in place. */
 export type Value = { type: number; bytes: Buffer } | { type: 0x21; write: (w: ChunkWriter) => void };
@@ -18,10 +25,26 @@ export const sub = (n: number, optional = false): Sub => ({ sub: n, optional });
 export const v = {
   str: (s: string): Value => ({ type: 0x01, bytes: Buffer.from(s + '\0', 'utf16le') }),
   u8: (n: number): Value => ({ type: 0x04, bytes: Buffer.from([n]) }),
-  u16: (n: number): Value => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return { type: 0x06, bytes: b }; },
-  u32: (n: number): Value => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return { type: 0x08, bytes: b }; },
-  u64: (n: bigint): Value => { const b = Buffer.alloc(8); b.writeBigUInt64LE(n); return { type: 0x0a, bytes: b }; },
-  hex64: (n: bigint): Value => { const b = Buffer.alloc(8); b.writeBigUInt64LE(n); return { type: 0x15, bytes: b }; },
+  u16: (n: number): Value => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(n);
+    return { type: 0x06, bytes: b };
+  },
+  u32: (n: number): Value => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    return { type: 0x08, bytes: b };
+  },
+  u64: (n: bigint): Value => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(n);
+    return { type: 0x0a, bytes: b };
+  },
+  hex64: (n: bigint): Value => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(n);
+    return { type: 0x15, bytes: b };
+  },
   filetime: (iso: string, extraTicks = 0n): Value => {
     const b = Buffer.alloc(8);
     b.writeBigUInt64LE(BigInt(Date.parse(iso)) * 10000n + 116444736000000000n + extraTicks);
@@ -51,10 +74,21 @@ export class ChunkWriter {
   private lastId = 0;
   private lastRecord = 0;
 
-  u8(n: number): void { this.buf[this.pos++] = n; }
-  u16(n: number): void { this.buf.writeUInt16LE(n, this.pos); this.pos += 2; }
-  u32(n: number): void { this.buf.writeUInt32LE(n >>> 0, this.pos); this.pos += 4; }
-  bytes(b: Buffer): void { b.copy(this.buf, this.pos); this.pos += b.length; }
+  u8(n: number): void {
+    this.buf[this.pos++] = n;
+  }
+  u16(n: number): void {
+    this.buf.writeUInt16LE(n, this.pos);
+    this.pos += 2;
+  }
+  u32(n: number): void {
+    this.buf.writeUInt32LE(n >>> 0, this.pos);
+    this.pos += 4;
+  }
+  bytes(b: Buffer): void {
+    b.copy(this.buf, this.pos);
+    this.pos += b.length;
+  }
 
   name(s: string): void {
     const known = this.names.get(s);
@@ -170,7 +204,13 @@ export class ChunkWriter {
   finish(flags = 0, freeSpace = this.pos): Buffer {
     const b = this.buf;
     b.write('ElfChnk\0', 0, 'latin1');
-    for (const [at, n] of [[8, this.firstId], [16, this.lastId], [24, this.firstId], [32, this.lastId]] as const) b.writeBigUInt64LE(BigInt(n), at);
+    for (const [at, n] of [
+      [8, this.firstId],
+      [16, this.lastId],
+      [24, this.firstId],
+      [32, this.lastId],
+    ] as const)
+      b.writeBigUInt64LE(BigInt(n), at);
     b.writeUInt32LE(128, 40);
     b.writeUInt32LE(this.lastRecord, 44);
     b.writeUInt32LE(freeSpace, 48);
@@ -197,7 +237,9 @@ export function evtxFile(chunks: Buffer[], flags = 0): Buffer {
 
 /** The System section every event template has, with its values as substitutions 0 to 6. */
 export function systemSection(): Element {
-  return el('System', [],
+  return el(
+    'System',
+    [],
     el('Provider', [['Name', [sub(0)]]]),
     el('EventID', [['Qualifiers', [sub(7, true)]]], sub(1)),
     el('Level', [], sub(2)),
@@ -209,8 +251,25 @@ export function systemSection(): Element {
   );
 }
 
-export interface SystemValues { provider: string; eventId: number; level: number; time: Value; recordId: number; channel: string; userId?: string }
+export interface SystemValues {
+  provider: string;
+  eventId: number;
+  level: number;
+  time: Value;
+  recordId: number;
+  channel: string;
+  userId?: string;
+}
 
 export function systemValues(s: SystemValues): Value[] {
-  return [v.str(s.provider), v.u16(s.eventId), v.u8(s.level), s.time, v.u64(BigInt(s.recordId)), v.str(s.channel), s.userId === undefined ? v.null() : v.sid(s.userId), v.null()];
+  return [
+    v.str(s.provider),
+    v.u16(s.eventId),
+    v.u8(s.level),
+    s.time,
+    v.u64(BigInt(s.recordId)),
+    v.str(s.channel),
+    s.userId === undefined ? v.null() : v.sid(s.userId),
+    v.null(),
+  ];
 }

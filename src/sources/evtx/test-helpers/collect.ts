@@ -1,7 +1,11 @@
 import { readEvtx } from '../read-evtx.js';
 import type { EvtxDamage, EvtxStats, WinEvent } from '../types.js';
 
-export interface Collected { events: WinEvent[]; damage: EvtxDamage[]; stats: EvtxStats }
+export interface Collected {
+  events: WinEvent[];
+  damage: EvtxDamage[];
+  stats: EvtxStats;
+}
 
 function pieces(bytes: Buffer, size: number): AsyncIterable<Buffer> {
   let p = 0;
@@ -18,6 +22,10 @@ function pieces(bytes: Buffer, size: number): AsyncIterable<Buffer> {
 export async function collect(bytes: Buffer, pieceSize = bytes.length || 1): Promise<Collected> {
   const events: WinEvent[] = [];
   const damage: EvtxDamage[] = [];
-  const stats = await readEvtx(pieces(bytes, pieceSize), (e) => events.push(e), (d) => damage.push(d));
+  const stats = await readEvtx(
+    pieces(bytes, pieceSize),
+    (e) => events.push(e),
+    (d) => damage.push(d),
+  );
   return { events, damage, stats };
 }
