@@ -1,7 +1,7 @@
 // The evidence register: each file, zip or folder with its SHA-256, who collected it and when, and
 // an append-only custody log. Verification re-hashes what is on disk against the register.
 
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CollectionCheck } from '../core/types.js';
 import { enumerateEvidence } from '../evidence/bundle.js';
 import { checkCollectionAt } from '../evidence/collector/collection.js';
@@ -71,14 +71,20 @@ function optText(value: string | undefined): string | null {
 }
 
 /** A zip or folder made by exir-collect, checked file by file against its manifest; undefined for other evidence. */
-async function checkCollection(path: string): Promise<CollectionCheck | undefined> {
+async function checkCollection(path: string, hashed: HashedEvidence): Promise<CollectionCheck | undefined> {
   let entries;
   try {
     ({ entries } = await enumerateEvidence([path]));
   } catch {
     return undefined; // not a bundle exir can list: registered by its hash alone
   }
-  return checkCollectionAt(entries, []);
+  // A folder was just hashed file by file for the register: those hashes serve, nothing is read again.
+  const byRelpath = hashed.kind === 'folder' ? new Map(hashed.files.map((f) => [f.relpath, f])) : undefined;
+  return checkCollectionAt(
+    entries,
+    [],
+    byRelpath && ((e) => (e.location.kind === 'file' ? byRelpath.get(relative(path, e.location.file).split(sep).join('/')) : undefined)),
+  );
 }
 
 function collectionOutcome(c: CollectionCheck): string {
@@ -113,7 +119,7 @@ export async function addEvidence(ctx: StoreContext, ref: string, input: NewEvid
   await resolveCase(ctx.driver, ctx, ref); // fail on a wrong name before hashing gigabytes
   // Hashing may take minutes; it happens before the transaction so no lock is held meanwhile.
   const hashed = await hashEvidence(input.path);
-  const collection = await checkCollection(input.path);
+  const collection = await checkCollection(input.path, hashed);
   const manifestFacts = collection
     ? {
         source: input.source ?? `exir-collect on ${collection.server}`,

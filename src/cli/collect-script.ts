@@ -1,12 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { positiveInt } from './whole-numbers.js';
 import { EXIT, type SetExit } from './exit-codes.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
-}
 
 /** A date or a time; a bare date is midnight UTC, so the window is the same wherever it is made. */
 function instant(value: string): string {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt } from './whole-numbers.js';
 import type { ScanResult } from '../core/types.js';
 import { tzOption } from './tz-option.js';
 import { DEFAULT_ZIP_LIMITS } from '../evidence/zip-limits.js';
@@ -9,12 +10,6 @@ import { EXIT, type SetExit } from './exit-codes.js';
 import { printWarnings } from './warnings.js';
 import { withExamples } from './help.js';
 import { given } from './given.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -6,7 +6,8 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { checkZone, DEFAULT_ZONE } from '../core/zoned-time.js';
+import { tzOption } from './tz-option.js';
+import { given } from './given.js';
 import { safeText } from '../core/terminal-text.js';
 import { withExamples } from './help.js';
 import { EXIT, type SetExit } from './exit-codes.js';
@@ -73,7 +74,7 @@ export function registerServe(program: Command, setExit: SetExit): void {
     .option('--actor <name>', 'with the token link: whose name changes are audited under (default: env EXIR_ACTOR, else the login name)')
     .option('--uploads <dir>', 'where documents uploaded with filings are kept (default: WORKSPACE/uploads)')
     .option('--secure-cookie', 'mark the session cookie Secure (when TLS is terminated in front)')
-    .option('--tz <zone>', 'time zone to show times in', checkZone, DEFAULT_ZONE)
+    .addOption(tzOption('time zone to show times in (IANA name)'))
     .action(async (flags: ServeFlags) => {
       const fail = (message: string): void => {
         process.stderr.write(`exir serve: ${safeText(message)}\n`);
@@ -103,7 +104,7 @@ export function registerServe(program: Command, setExit: SetExit): void {
           auth = { kind: 'token', token, user: { name: whoAmI(flags.actor), role: 'responder', firm } };
         }
         // The store is opened once up front so a wrong --db fails here, not on the first page.
-        const probe = await openStore(flags.db, { ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}) });
+        const probe = await openStore(flags.db, given({ workspace: flags.workspace }));
         const location = probe.location;
         await probe.close();
         const workspace = resolve(flags.workspace ?? (process.env.EXIR_WORKSPACE?.trim() || '.exir'));
@@ -115,12 +116,7 @@ export function registerServe(program: Command, setExit: SetExit): void {
           uploads: resolve(flags.uploads ?? join(workspace, 'uploads')),
           secureCookie: flags.secureCookie === true,
           log: (line) => process.stderr.write(`${line}\n`),
-          openStore: (user) =>
-            openStore(flags.db, {
-              actor: user.name,
-              ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-              ...((user.firm ?? firm) !== undefined ? { firm: user.firm ?? firm } : {}),
-            }),
+          openStore: (user) => openStore(flags.db, { actor: user.name, ...given({ workspace: flags.workspace, firm: user.firm ?? firm }) }),
         });
         process.stderr.write(`exir serve: cases from ${location}; stop with Ctrl-C\n`);
         process.stdout.write(token && !flags.tokenFile ? `${serving.url}?token=${token}\n` : `${serving.url}\n`);

@@ -59,6 +59,21 @@ export class EvidenceOpener {
 }
 
 /**
+ * A small file of the evidence as text (a collector's manifest, a triage tool's own JSON), refused
+ * past `maxBytes` as it is read: its declared size is not trusted.
+ */
+export async function readSmallText(opener: EvidenceOpener, entry: EvidenceEntry, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of await opener.open(entry)) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new Error(`larger than ${maxBytes / 1024 / 1024} MiB`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
  * The file's bytes, hashed as they pass, so every file is read exactly once. `head` collects the
  * first bytes for recognising the format.
  */

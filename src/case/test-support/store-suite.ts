@@ -485,6 +485,22 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
             );
             assert.match(bad.item.custody[1]?.outcome ?? '', /NOT matched: 1 of 2 .*1 changed/);
             assert.match(bad.item.custody[1]?.note ?? '', /changed iis\/W3SVC1\/u_ex210303.log/);
+            // The same bundle unpacked to a folder: the register's own per-file hashes are what is checked.
+            const { collectionManifest } = await import('../../evidence/collector/test-helpers/make-collection.js');
+            const { mkdirSync } = await import('node:fs');
+            const folder = join(dir, 'unpacked');
+            for (const f of files) {
+              mkdirSync(join(folder, f.path, '..'), { recursive: true });
+              writeFileSync(join(folder, f.path), f.path.startsWith('iis/') ? Buffer.from('tw0\n') : f.data);
+            }
+            writeFileSync(join(folder, 'manifest.json'), JSON.stringify(collectionManifest(files)));
+            const unpacked = await store.addEvidence('acme/proxylogon', { path: folder });
+            assert.equal(unpacked.item.kind, 'folder');
+            assert.equal(unpacked.collection?.verified, 1);
+            assert.deepEqual(
+              unpacked.collection?.changed.map((c) => c.path),
+              ['iis/W3SVC1/u_ex210303.log'],
+            );
           } finally {
             rmSync(dir, { recursive: true, force: true });
           }

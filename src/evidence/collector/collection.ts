@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { CollectionCheck, Warning } from '../../core/types.js';
 import type { EvidenceEntry } from '../bundle.js';
-import { EvidenceOpener } from '../open.js';
+import { EvidenceOpener, readSmallText } from '../open.js';
 import { readVelociraptorCollections } from './velociraptor.js';
-import { MANIFEST_NAME, ManifestError, parseManifest, type Manifest } from './manifest.js';
+import { MANIFEST_NAME, parseManifest, type Manifest } from './manifest.js';
 
 /** A manifest larger than this is not one the collector wrote. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -29,17 +29,6 @@ function rootOf(entry: EvidenceEntry): string | undefined {
   return root.split('/').length === 2 ? root : undefined;
 }
 
-async function readAll(opener: EvidenceOpener, entry: EvidenceEntry): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of await opener.open(entry)) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_MANIFEST_BYTES) throw new ManifestError(`larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * Finds the collector bundles among the entries and reads their manifests. Entries of a bundle whose
  * content names no server are assigned to the server the manifest names. Velociraptor collections
@@ -57,7 +46,7 @@ export async function findCollections(entries: EvidenceEntry[], warnings: Warnin
       const root = rootOf(entry) as string;
       let text: string;
       try {
-        text = (await readAll(opener, entry)).toString('utf8');
+        text = await readSmallText(opener, entry, MAX_MANIFEST_BYTES);
       } catch (err) {
         warnings.push({ where: entry.path, message: `collector manifest unreadable: ${err instanceof Error ? err.message : String(err)}` });
         continue;
@@ -128,8 +117,16 @@ export function collectionWarnings(check: CollectionCheck): Warning[] {
   ];
 }
 
-/** Hashes the files of a collector bundle at `path` and checks them, for the evidence register; undefined when it is not one. */
-export async function checkCollectionAt(entries: EvidenceEntry[], warnings: Warning[]): Promise<CollectionCheck | undefined> {
+/**
+ * Checks a collector bundle's files against its manifest, for the evidence register; undefined when
+ * it is not one. `known` gives a file's hash where the caller has already taken it (a registered
+ * folder is hashed file by file), so no file is read twice.
+ */
+export async function checkCollectionAt(
+  entries: EvidenceEntry[],
+  warnings: Warning[],
+  known?: (entry: EvidenceEntry) => { sha256: string; size: number } | undefined,
+): Promise<CollectionCheck | undefined> {
   const [collection] = await findCollections(entries, warnings);
   if (!collection) return undefined;
   const opener = new EvidenceOpener();
@@ -137,6 +134,11 @@ export async function checkCollectionAt(entries: EvidenceEntry[], warnings: Warn
   try {
     for (const entry of entries) {
       if (!entry.path.startsWith(collection.root)) continue;
+      const already = known?.(entry);
+      if (already) {
+        hashed.push({ path: entry.path, ...already });
+        continue;
+      }
       const hash = createHash('sha256');
       let size = 0;
       try {

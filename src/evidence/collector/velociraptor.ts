@@ -6,16 +6,9 @@
 
 import type { Warning } from '../../core/types.js';
 import type { EvidenceEntry } from '../bundle.js';
-import type { EvidenceOpener } from '../open.js';
+import { readSmallText, type EvidenceOpener } from '../open.js';
 
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
-
-async function readText(opener: EvidenceOpener, entry: EvidenceEntry): Promise<string> {
-  if (entry.size > MAX_JSON_BYTES) throw new Error(`larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of await opener.open(entry)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function jsonLines(text: string): { line: number; row: Record<string, unknown> }[] {
   const out: { line: number; row: Record<string, unknown> }[] = [];
@@ -48,7 +41,7 @@ export async function readVelociraptorCollections(entries: EvidenceEntry[], open
   for (const [root, info] of velociraptorRoots(entries)) {
     let host: string | undefined;
     try {
-      const data = JSON.parse(await readText(opener, info)) as Record<string, unknown>;
+      const data = JSON.parse(await readSmallText(opener, info, MAX_JSON_BYTES)) as Record<string, unknown>;
       const name = data['Hostname'] ?? data['Fqdn'];
       if (typeof name === 'string' && name.trim()) host = name.trim().split('.')[0];
     } catch (err) {
@@ -62,7 +55,7 @@ export async function readVelociraptorCollections(entries: EvidenceEntry[], open
     const uploads = entries.find((e) => e.path === `${root}uploads.json`);
     if (uploads) {
       try {
-        for (const { line, row } of jsonLines(await readText(opener, uploads))) {
+        for (const { line, row } of jsonLines(await readSmallText(opener, uploads, MAX_JSON_BYTES))) {
           const size = Number(row['file_size']);
           const got = Number(row['uploaded_size']);
           if (Number.isFinite(size) && Number.isFinite(got) && got < size && row['Type'] !== 'idx') {
@@ -80,7 +73,7 @@ export async function readVelociraptorCollections(entries: EvidenceEntry[], open
     const log = entries.find((e) => e.path === `${root}log.json`);
     if (log) {
       try {
-        for (const { line, row } of jsonLines(await readText(opener, log))) {
+        for (const { line, row } of jsonLines(await readSmallText(opener, log, MAX_JSON_BYTES))) {
           if (row['level'] !== 'ERROR') continue;
           const message = typeof row['message'] === 'string' ? row['message'].trim() : '';
           warnings.push({ where: `${log.path}:${line}`, message: `Velociraptor could not collect: ${message}` });

@@ -1,7 +1,7 @@
 // A pack draft as PDF: the HTML page printed by headless Chromium (Debian's /usr/bin/chromium).
 
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import type { Draft } from '../../regulatory/draft-types.js';
 import { renderPackHtml } from './html.js';
 
@@ -22,11 +22,16 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (install Debian's chromium, or set EXIR_CHROMIUM); PDF drafts need it`;
 }
 
+/** Debian's Chromium, headless, with nothing of its own reaching the network: the packs print in it and the dashboard is tested in it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
 /** Prints one or more drafts, one browser for all of them. */
 export async function renderPackPdfs(drafts: Draft[]): Promise<Buffer[]> {
   const missing = chromiumMissing();
   if (missing) throw new Error(missing);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await launchChromium();
   try {
     const out: Buffer[] = [];
     for (const d of drafts) {
