@@ -112,6 +112,31 @@ const CVE_RECORD_FIXES: [string, string[]][] = [
   ['CVE-2025-59249', ['15.2.1544.36', '15.2.1748.39', '15.2.2562.29']],
 ];
 
+describe('CVE-2018-8581: a workaround before the fix, a password reset after it', () => {
+  it("a build below the February 2019 update needs configuration (Microsoft's workaround), and is told the update that fixes it", () => {
+    for (const [build, fixBuild] of [
+      ['15.1.1591.10', '15.1.1713.5'],
+      ['15.0.1395.4', '15.0.1473.3'],
+      ['14.3.435.0', '14.3.442.0'],
+    ] as const) {
+      const a = assess(build);
+      const c = a.cves.find((x) => x.cve === 'CVE-2018-8581');
+      assert.equal(c?.status, 'needs-config', build);
+      assert.match(c?.requires ?? '', /DisableLoopbackCheck/);
+      assert.equal(c?.fix?.build, fixBuild, build);
+      assert.equal(c?.knownExploited, true);
+      assert.equal(c?.kevDateAdded, '2022-03-03');
+    }
+  });
+
+  it('at or above the February 2019 update it is fixed, with the password reset Microsoft advised still to do', () => {
+    for (const build of ['15.1.1713.5', '15.2.330.5', '14.3.442.0', '14.3.513.0']) {
+      assert.equal(statusOf(assess(build), 'CVE-2018-8581'), 'fixed-needs-config', build);
+      assert.match(assess(build).cves.find((x) => x.cve === 'CVE-2018-8581')?.requires ?? '', /Reset-ComputerMachinePassword/);
+    }
+  });
+});
+
 describe("fixed builds from Microsoft's CVE records", () => {
   for (const [cve, fixes] of CVE_RECORD_FIXES) {
     for (const fix of fixes) {

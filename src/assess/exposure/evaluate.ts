@@ -527,6 +527,12 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         status = 'needs-config';
         reason = `${reason}; it has ${from.name}, so ${fix.requires ?? 'a setting'} protects it without the update`;
       }
+      // Microsoft's workaround protects a build that cannot have the fix yet: the setting decides, not the build.
+      const workaround = status === 'exposed' && fix.workaround !== undefined ? fix.workaround : undefined;
+      if (workaround) {
+        status = 'needs-config';
+        reason = `${reason}; until the update is installed, ${workaround.text} protects it (${sourceById(table, workaround.source)?.title ?? workaround.source})`;
+      }
       const info = table.security.cves[fix.cve];
       cves.push({
         cve: fix.cve,
@@ -534,12 +540,12 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         updateReleased: update.released,
         status,
         reason,
-        fix: status === 'exposed' || status === 'unknown' || status === 'disputed' ? v.fix : undefined,
+        fix: status === 'exposed' || status === 'unknown' || status === 'disputed' || workaround ? v.fix : undefined,
         cvss: info?.cvss?.base ?? null,
         knownExploited: info?.knownExploited !== null && info?.knownExploited !== undefined,
         kevDateAdded: info?.knownExploited?.dateAdded,
         aka: info?.aka ?? [],
-        requires: fix.requires,
+        requires: workaround?.text ?? fix.requires,
         setting: fix.setting,
         configured: undefined,
       });

@@ -69,6 +69,8 @@ export interface Fix {
   configurableFrom?: string;
   /** A security update the table has no build for fixed it first: builds from `from` up to the fix cannot be told. */
   suNotInTable?: { from: string; note: string };
+  /** A configuration Microsoft gave that protects any build still below the fix: such a build is "needs configuration". */
+  workaround?: { text: string; source: string };
   /** Another source says an earlier update fixes it: a build between the two is "disputed", and advice takes the later. */
   disputedWith?: { update: string; source: string; note: string };
   note?: string;
@@ -217,6 +219,7 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
   check(f && f.schema === 'exir.exchange-security/1', path, 'schema is not exir.exchange-security/1');
   check(DATE.test(f.checked), path, 'checked is not a date');
   check(Array.isArray(f.updates) && f.cves && typeof f.cves === 'object' && Array.isArray(f.waves), path, 'updates, cves and waves are required');
+  const sources = new Set((f.sources ?? []).map((s) => s.id));
   f.updates.forEach((u, i) => {
     const where = `${path} updates[${i}] (${String(u.name)})`;
     check(typeof u.name === 'string', where, 'name is missing');
@@ -229,6 +232,7 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
         where,
         `${fix.cve}: configurableFrom names no update`,
       );
+      check(fix.workaround === undefined || sources.has(fix.workaround.source), where, `${fix.cve}: workaround names a source that is not listed`);
       check(fix.disputedWith === undefined || f.updates.some((x) => x.name === fix.disputedWith?.update), where, `${fix.cve}: disputedWith names no update`);
       check(
         fix.products.every((p) => products.has(p)),
