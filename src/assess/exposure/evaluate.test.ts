@@ -137,6 +137,39 @@ describe('CVE-2018-8581: a workaround before the fix, a password reset after it'
   });
 });
 
+describe("Exchange 2010 SP3's CVEs from Microsoft's records", () => {
+  it('a rollup before each fix is exposed, the rollup the record names is unknown, and a later rollup is fixed', () => {
+    const ru19 = assess('14.3.382.0');
+    for (const cve of ['CVE-2018-0940', 'CVE-2018-8151', 'CVE-2018-8154', 'CVE-2018-8302', 'CVE-2019-0686', 'CVE-2019-0817', 'CVE-2019-1084', 'CVE-2019-1136'])
+      assert.equal(statusOf(ru19, cve), 'exposed', cve);
+    assert.equal(ru19.cves.find((c) => c.cve === 'CVE-2018-0940')?.fix?.build, '14.3.399.2');
+    assert.equal(statusOf(assess('14.3.389.1'), 'CVE-2018-0940'), 'unknown');
+    assert.equal(statusOf(assess('14.3.399.2'), 'CVE-2018-0940'), 'fixed');
+    assert.equal(statusOf(assess('14.3.399.2'), 'CVE-2018-8151'), 'unknown');
+    assert.equal(statusOf(assess('14.3.411.0'), 'CVE-2018-8154'), 'fixed');
+    assert.equal(statusOf(assess('14.3.417.1'), 'CVE-2018-8302'), 'unknown');
+    assert.equal(statusOf(assess('14.3.419.0'), 'CVE-2018-8302'), 'fixed');
+    assert.equal(statusOf(assess('14.3.435.0'), 'CVE-2019-0686'), 'exposed');
+    assert.equal(statusOf(assess('14.3.442.0'), 'CVE-2019-0686'), 'fixed');
+    assert.equal(statusOf(assess('14.3.452.0'), 'CVE-2019-0817'), 'unknown');
+    assert.equal(statusOf(assess('14.3.461.1'), 'CVE-2019-0817'), 'fixed');
+    assert.equal(statusOf(assess('14.3.461.1'), 'CVE-2019-1084'), 'exposed');
+    assert.equal(statusOf(assess('14.3.468.0'), 'CVE-2019-1136'), 'fixed');
+  });
+
+  it('the last 2010 build is fixed for every mapped CVE, and says the 2010 list is incomplete', () => {
+    const last = assess('14.3.513.0');
+    const open = last.cves.filter((c) => c.status !== 'fixed' && c.status !== 'fixed-needs-config' && c.status !== 'not-listed' && c.status !== 'not-affected');
+    assert.deepEqual(
+      open.map((c) => c.cve),
+      [],
+    );
+    assert.ok(last.cves.length >= 12, `2010 has ${last.cves.length} mapped CVEs`);
+    assert.ok(last.notes.some((n) => /Exchange 2010 SP3's CVE list is incomplete/.test(n)));
+    assert.ok(!assess('15.1.2507.6').notes.some((n) => /CVE list is incomplete/.test(n)), 'a complete product has no such note');
+  });
+});
+
 describe("fixed builds from Microsoft's CVE records", () => {
   for (const [cve, fixes] of CVE_RECORD_FIXES) {
     for (const fix of fixes) {

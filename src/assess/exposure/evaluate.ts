@@ -471,6 +471,9 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
     levelReleased = product.id === 'exchange2010' ? match.below.released : undefined;
     if (product.id !== 'exchange2010') notes.push(`${build} is not on a CU the table knows; it is after ${match.below.level}`);
   }
+  // A partial CVE list must say so, or a CVE it lacks would read as fixed.
+  const coverage = table.security.coverage?.[product.id];
+  if (coverage && !coverage.complete) notes.push(coverage.note);
   if (b.precision === 'cu') notes.push('This reading shows the CU only; Security Updates do not change it, so every SU-level answer is "unknown".');
   if (entry?.note) notes.push(entry.note);
   else if (entry && !entry.sources.some((id) => id.startsWith('ms-learn'))) {

@@ -135,6 +135,8 @@ export interface SecurityFile {
   updates: UpdateInfo[];
   cves: Record<string, CveInfo>;
   waves: Wave[];
+  /** Products whose CVE list is known to be partial: the note says what was read and what was not. */
+  coverage?: Record<string, { complete: boolean; note: string }>;
 }
 
 export interface ExposureTable {
@@ -241,6 +243,7 @@ function validateSecurity(data: unknown, path: string, products: Set<string>): S
       );
     }
   });
+  for (const id of Object.keys(f.coverage ?? {})) check(products.has(id), `${path} coverage`, `unknown product ${id}`);
   for (const w of f.waves) for (const c of w.cves) check(f.cves[c] !== undefined, `${path} wave ${w.id}`, `${c} has no entry in cves`);
   return f;
 }
