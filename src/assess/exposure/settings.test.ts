@@ -122,6 +122,16 @@ describe('what the settings change', () => {
     assert.equal(statusOf(assessBuild(table, mustParse('15.2.1118.9'), TODAY), 'CVE-2024-21410'), 'exposed');
   });
 
+  it('CVE-2025-53786 on Subscription Edition: every SE build has the code and needs the hybrid application, which an export decides', () => {
+    const hybrid = (value: boolean): SettingFact => ({ setting: 'hybrid-app', server: undefined, value, evidence: 'Get-SettingOverride (test)' });
+    for (const build of ['15.2.2562.17', '15.2.2562.57']) {
+      const a = assessBuild(table, mustParse(build), TODAY);
+      assert.equal(statusOf(a, 'CVE-2025-53786'), 'fixed-needs-config', build);
+      assert.equal(statusOf(applySettings(table, a, [hybrid(false)], settings), 'CVE-2025-53786'), 'exposed', build);
+      assert.equal(statusOf(applySettings(table, a, [hybrid(true)], settings), 'CVE-2025-53786'), 'fixed', build);
+    }
+  });
+
   it('CVE-2021-1730 needs Download Domains from 2016 CU18 on, and cannot be fixed below it', () => {
     assert.equal(statusOf(assessBuild(table, mustParse('15.1.2106.2'), TODAY), 'CVE-2021-1730'), 'fixed-needs-config');
     const below = assessBuild(table, mustParse('15.1.2044.8'), TODAY);
