@@ -20,6 +20,9 @@ import {
   probeReading,
   readBuildArgument,
   readCveRecords,
+  readCssDictionary,
+  compareCssDictionary,
+  looksLikeCssDictionary,
   readBuildInput,
   readSettingsInput,
   renderConsole,
@@ -317,6 +320,10 @@ export async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, 
     runRecordsUpdate(table, page, flags.from, setExit, io);
     return;
   }
+  if (looksLikeCssDictionary(page)) {
+    runDictionaryUpdate(table, page, flags.from, setExit, io);
+    return;
+  }
   const today = new Date().toISOString().slice(0, 10);
   const merged = mergeMicrosoftPage(table, page, basename(flags.from), today);
   writeWarnings(io, merged.warnings, false);
@@ -361,6 +368,25 @@ function runRecordsUpdate(table: ExposureTable, text: string, from: string, setE
     `Read ${read.records.length} CVE record${read.records.length === 1 ? '' : 's'} of ${safeText(basename(from))}: ${changes.length} difference${changes.length === 1 ? '' : 's'} from the CVE map.`,
     ...changes.map((c) => `  ${safeText(c.cve)}: ${safeText(c.text)}`),
     'The CVE map (data/exchange/security.json) is edited by hand from these lines; nothing was written.',
+  ];
+  io.out(`${lines.join('\n')}\n`);
+  setExit(EXIT.CLEAN);
+}
+
+/** CSS-Exchange's build dictionary: builds it has that the table lacks, and builds it names differently. */
+function runDictionaryUpdate(table: ExposureTable, text: string, from: string, setExit: SetExit, io: ExposureIO): void {
+  const read = readCssDictionary(text, basename(from));
+  writeWarnings(io, read.warnings, false);
+  if (read.builds.length === 0) {
+    io.err("exir: no build found in CSS-Exchange's build dictionary\n");
+    setExit(EXIT.ERROR);
+    return;
+  }
+  const changes = compareCssDictionary(table, read.builds);
+  const lines = [
+    `Read ${read.builds.length} builds of CSS-Exchange's build dictionary in ${safeText(basename(from))}: ${changes.length} difference${changes.length === 1 ? '' : 's'} from the build table.`,
+    ...changes.map((c) => `  ${safeText(c.text)}`),
+    "The dictionary gives no dates or KBs: the build table (data/exchange/builds.json) is edited by hand, or refreshed from Microsoft's page; nothing was written.",
   ];
   io.out(`${lines.join('\n')}\n`);
   setExit(EXIT.CLEAN);

@@ -245,6 +245,18 @@ describe('exir exposure update', () => {
     assert.match(r.out, /nothing was written/);
   });
 
+  it("compares CSS-Exchange's build dictionary with the build table and writes nothing", async () => {
+    const dict = join(dir, 'Get-ExchangeBuildVersionInformation.ps1');
+    writeFileSync(dict, readFileSync(new URL('../assess/exposure/fixtures/Get-ExchangeBuildVersionInformation.ps1', import.meta.url), 'utf8'));
+    const before = readFileSync(DEFAULT_TABLE.builds, 'utf8');
+    const r = await run('exposure', 'update', '--from', dict);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Read 18 builds of CSS-Exchange's build dictionary in Get-ExchangeBuildVersionInformation\.ps1: 3 differences from the build table\./);
+    assert.match(r.out, /new: 15\.2\.2562\.53 exchangeSE RTM Sep26SUv2 \(not in the build table\)/);
+    assert.match(r.out, /nothing was written/);
+    assert.equal(readFileSync(DEFAULT_TABLE.builds, 'utf8'), before);
+  });
+
   it('fails on a file with no build rows', async () => {
     const page = join(dir, 'empty.txt');
     writeFileSync(page, 'nothing here\n');

@@ -60,13 +60,17 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
       'exir exposure update --from build-numbers-and-release-dates.md --dry-run',
       'exir exposure update --from exchange-builds.html --write my-builds.json   # then: exir exposure --builds my-builds.json …',
       'exir exposure update --from cve-records.json   # compare saved CVE records with the CVE map; writes nothing',
+      "exir exposure update --from Get-ExchangeBuildVersionInformation.ps1   # compare CSS-Exchange's build dictionary with the build table; writes nothing",
     ],
     '0 table written (or, with --dry-run, checked; or CVE records compared), 2 error (a page it cannot read, a table it cannot write).',
   )
     .description(
-      'Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map.',
+      'Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map, or CSS-Exchange\'s build dictionary with the build table.',
     )
-    .requiredOption('--from <file>', 'the page (its Markdown source, the saved HTML, or its text), or CVE JSON 5 records (one, an array, or one per line)')
+    .requiredOption(
+      '--from <file>',
+      "the page (its Markdown source, the saved HTML, or its text), CVE JSON 5 records (one, an array, or one per line), or CSS-Exchange's Shared/Get-ExchangeBuildVersionInformation.ps1",
+    )
     .option('--table <file>', 'the build table to start from (default: the shipped one)')
     .option('--write <file>', 'where to write the table (default: over the one it started from)')
     .option('--dry-run', 'show what would change, write nothing')

@@ -63,5 +63,6 @@ export {
   type SettingInfo,
   type SettingsFile,
 } from './settings.js';
+export { compareCssDictionary, looksLikeCssDictionary, readCssDictionary } from './css-dictionary.js';
 export { compareCveRecords, looksLikeCveRecords, readCveRecords, type RecordChange, type RecordFix, type RecordReading } from './cve-records.js';
 export { renderConsole, renderCsv, renderJson } from './render.js';
