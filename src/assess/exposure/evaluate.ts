@@ -56,6 +56,8 @@ export interface CveExposure {
   reason: string;
   fix: FixAdvice | undefined;
   cvss: number | null;
+  /** Where the score comes from (a source id of the CVE map): Microsoft's record, or a page quoting it. */
+  cvssSource: string | null;
   knownExploited: boolean;
   kevDateAdded: string | undefined;
   aka: string[];
@@ -545,6 +547,7 @@ export function assessBuild(table: ExposureTable, b: ExchangeBuild, asOf: string
         reason,
         fix: status === 'exposed' || status === 'unknown' || status === 'disputed' || workaround ? v.fix : undefined,
         cvss: info?.cvss?.base ?? null,
+        cvssSource: info?.cvss?.source ?? null,
         knownExploited: info?.knownExploited !== null && info?.knownExploited !== undefined,
         kevDateAdded: info?.knownExploited?.dateAdded,
         aka: info?.aka ?? [],

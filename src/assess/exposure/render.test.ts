@@ -66,6 +66,29 @@ describe('console and JSON output', () => {
     assert.equal(anyKnownExploitedExposure(r), true);
   });
 
+  it("shows the newest updates' CVSS scores from Microsoft's records, in the console and in JSON with their source", () => {
+    const r = report('Name,FileVersion\nSE01,15.2.2562.46\n'); // SE Aug26SU: lacks Sep26SU and later
+    assert.match(renderConsole(r), /CVE-2026-69356 \(CVSS 9\.3\): exposed/);
+    const parsed = assertSchema<{ servers: { assessment: { cves: { cve: string; cvss: number | null; cvssSource: string | null }[] } }[] }>(
+      'exposure',
+      renderJson(r),
+    );
+    const cves = parsed.servers[0]?.assessment.cves ?? [];
+    assert.deepEqual(
+      ['CVE-2026-69355', 'CVE-2026-69356', 'CVE-2026-69641'].map((id) => {
+        const c = cves.find((x) => x.cve === id);
+        return [id, c?.cvss, c?.cvssSource];
+      }),
+      [
+        ['CVE-2026-69355', 8.8, 'cvelist'],
+        ['CVE-2026-69356', 9.3, 'cvelist'],
+        ['CVE-2026-69641', 9.1, 'cvelist'],
+      ],
+    );
+    // A score no source gave stays null, never guessed.
+    assert.equal(cves.find((x) => x.cve === 'CVE-2026-70279')?.cvss, null);
+  });
+
   it('a fully patched SE server alone is not a finding', () => {
     assert.equal(anyKnownExploitedExposure(report('Name,FileVersion\nSE01,15.2.2562.46\n')), false);
   });
