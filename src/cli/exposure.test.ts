@@ -247,12 +247,13 @@ describe('exir exposure update', () => {
 
   it("compares CSS-Exchange's build dictionary with the build table and writes nothing", async () => {
     const dict = join(dir, 'Get-ExchangeBuildVersionInformation.ps1');
-    writeFileSync(dict, readFileSync(new URL('../assess/exposure/fixtures/Get-ExchangeBuildVersionInformation.ps1', import.meta.url), 'utf8'));
+    const fixture = readFileSync(new URL('../assess/exposure/fixtures/Get-ExchangeBuildVersionInformation.ps1', import.meta.url), 'utf8');
+    writeFileSync(dict, fixture.replace('"Sep26SUv2" = "15.2.2562.53"', '"Sep26SUv2" = "15.2.2562.53"\n                    "Oct26SUv2" = "15.2.2562.58"'));
     const before = readFileSync(DEFAULT_TABLE.builds, 'utf8');
     const r = await run('exposure', 'update', '--from', dict);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /Read 18 builds of CSS-Exchange's build dictionary in Get-ExchangeBuildVersionInformation\.ps1: 3 differences from the build table\./);
-    assert.match(r.out, /new: 15\.2\.2562\.53 exchangeSE RTM Sep26SUv2 \(not in the build table\)/);
+    assert.match(r.out, /Read 19 builds of CSS-Exchange's build dictionary in Get-ExchangeBuildVersionInformation\.ps1: 1 difference from the build table\./);
+    assert.match(r.out, /new: 15\.2\.2562\.58 exchangeSE RTM Oct26SUv2 \(not in the build table\)/);
     assert.match(r.out, /nothing was written/);
     assert.equal(readFileSync(DEFAULT_TABLE.builds, 'utf8'), before);
   });

@@ -254,7 +254,7 @@ describe('what a reading cannot show', () => {
 
   it('updates whose fixes no source lists are named, not guessed', () => {
     const a = assess('15.2.2562.37');
-    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU'], 'Jul26SU and Aug26SU are mapped from the CVE records');
+    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU', 'Sep26SUv2'], 'Jul26SU to Nov26SU are mapped from the CVE records; the re-release is not');
     assert.equal(statusOf(a, 'CVE-2026-42897'), 'exposed');
     assert.ok(exposedToKnownExploited(a), 'CVE-2026-42897 is known exploited');
   });
@@ -287,6 +287,23 @@ describe("disputed fixes and the 2026 updates from Microsoft's CVE records", () 
       /Microsoft's build page, as read, does not list 15\.2\.2562\.45; only ms-exchange-version-nse build table names it/,
     );
     assert.doesNotMatch(assess('15.2.2562.41').notes.join(' '), /does not list/, "May26HU is on Microsoft's page");
+  });
+});
+
+describe("the September 2026 SU's re-release (CSS-Exchange's dictionary)", () => {
+  it('15.2.2562.53 is SE Sep26SUv2: fixed for September, exposed to October, never "newer than the table"', () => {
+    const a = assess('15.2.2562.53');
+    assert.equal(a.newestUpdate.name, 'Sep26SUv2');
+    assert.equal(a.newerThanTable, false);
+    assert.equal(statusOf(a, 'CVE-2026-69356'), 'fixed');
+    assert.equal(statusOf(a, 'CVE-2026-70279'), 'exposed');
+    assert.ok(!a.updatesWithUnknownFixes.includes('Sep26SUv2'));
+    assert.match(a.notes.join(' '), /only CSS-Exchange's build dictionary/);
+  });
+
+  it('a server on the first September 2026 build is told the re-release exists, not what it fixes', () => {
+    for (const build of ['15.2.2562.49', '15.1.2507.73', '15.2.1748.51', '15.2.1544.46'])
+      assert.ok(assess(build).updatesWithUnknownFixes.includes('Sep26SUv2'), build);
   });
 });
 
