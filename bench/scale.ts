@@ -127,35 +127,37 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: 4 }, async (_, lane) => {
       for (let i = lane; i < jobs; i += 4) {
-        await store.put({
-          runId: 'bench',
-          round: 1,
-          idx: i,
-          firm: 'bench',
-          path: `f${i}`,
-          bytes: 1,
-          worker: 'bench',
-          ms: 1,
-          result: {
-            kind: 'detect',
+        await store.put([
+          {
+            runId: 'bench',
+            round: 1,
+            idx: i,
+            firm: 'bench',
+            path: `f${i}`,
+            bytes: 1,
+            worker: 'bench',
+            ms: 1,
             result: {
-              evidence: {
-                path: `f${i}`,
-                sha256: '',
-                kind: 'iis',
-                server: 'EX01',
-                size: 1,
-                records: 1,
-                badRecords: 0,
-                firstTime: undefined,
-                lastTime: undefined,
-                badSamples: [],
+              kind: 'detect',
+              result: {
+                evidence: {
+                  path: `f${i}`,
+                  sha256: '',
+                  kind: 'iis',
+                  server: 'EX01',
+                  size: 1,
+                  records: 1,
+                  badRecords: 0,
+                  firstTime: undefined,
+                  lastTime: undefined,
+                  badSamples: [],
+                },
+                findings: Array.from({ length: perJob }, () => finding) as never,
+                warnings: [],
               },
-              findings: Array.from({ length: perJob }, () => finding) as never,
-              warnings: [],
             },
           },
-        });
+        ]);
       }
     }),
   );
