@@ -10,17 +10,28 @@ const PASS_NAMES: Record<ScanProgress['pass'], string> = {
   follow: 'following',
 };
 
+/** Where progress goes: stderr, or what a test gives. */
+interface ProgressSink {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** What a queued scan adds: the queue's jobs in hand and waiting to be tried again (BullMQ's counts). */
+function queueNote(p: ScanProgress): string {
+  return p.queue ? `, ${p.queue.busy} job(s) in hand by workers, ${p.queue.retrying} waiting to be retried` : '';
+}
+
 /**
  * Files and bytes on stderr: a bar on a terminal, a line every few seconds in a log, nothing when
  * quiet. Updates are throttled so that reporting never costs scan time.
  */
-export function progressReporter(enabled: boolean): { update(p: ScanProgress): void; stop(): void } {
+export function progressReporter(enabled: boolean, out: ProgressSink = process.stderr): { update(p: ScanProgress): void; stop(): void } {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
-  if (process.stderr.isTTY) {
+  if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        stream: process.stderr,
-        format: '{pass} |{bar}| {percentage}% | {files}/{totalFiles} files | {mb}/{totalMb} MB | eta {left}',
+        stream: out as NodeJS.WritableStream,
+        format: '{pass} |{bar}| {percentage}% | {files}/{totalFiles} files | {mb}/{totalMb} MB{queue} | eta {left}',
         hideCursor: true,
         fps: 5,
       },
@@ -39,6 +50,7 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
           totalFiles: p.totalFiles,
           mb: (p.bytes / MB).toFixed(0),
           totalMb: (p.totalBytes / MB).toFixed(0),
+          queue: queueNote(p),
           left,
         };
         if (pass !== p.pass) {
@@ -59,8 +71,8 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
       const now = Date.now();
       if (now - last < 5000 && p.files < p.totalFiles) return;
       last = now;
-      process.stderr.write(
-        `${PASS_NAMES[p.pass].trim()}: ${p.files}/${p.totalFiles} files, ${(p.bytes / MB).toFixed(0)}/${(p.totalBytes / MB).toFixed(0)} MB\n`,
+      out.write(
+        `${PASS_NAMES[p.pass].trim()}: ${p.files}/${p.totalFiles} files, ${(p.bytes / MB).toFixed(0)}/${(p.totalBytes / MB).toFixed(0)} MB${queueNote(p)}\n`,
       );
     },
     stop: () => undefined,

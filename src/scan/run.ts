@@ -28,6 +28,8 @@ export interface ScanProgress {
   totalFiles: number;
   bytes: number;
   totalBytes: number;
+  /** A queued scan's: jobs in workers' hands and jobs waiting for another try, across the queue. */
+  queue?: { busy: number; retrying: number };
 }
 
 export interface ScanOptions extends EngineOptions {

@@ -14,6 +14,7 @@ import type { JobResult } from '../job.js';
 import type { Runner, ScanProgress } from '../run.js';
 import { QUEUE_NAME, jobId, queuePrefix, redisConnection, type QueuedJob } from './names.js';
 import { ResultStore } from './results.js';
+import { DEFAULT_BATCH, cutBatches, type BatchLimits } from './batches.js';
 
 export interface QueueScanOptions {
   /** redis://host:port of the work queue. */
@@ -26,10 +27,21 @@ export interface QueueScanOptions {
   attempts?: number;
   /** How often the coordinator looks for finished jobs, in ms. */
   pollMs?: number;
+  /** How long Redis or PostgreSQL may not answer the coordinator before the run stops, in ms. */
+  outageMs?: number;
+  /** How files are cut into jobs (bytes and files a job); DEFAULT_BATCH otherwise. */
+  batch?: Partial<BatchLimits>;
 }
 
 /** The run must start again: the queue lost jobs it had been given. */
 export class QueueLost extends Error {}
+
+/** A failed batch's reason names each file that failed (`path: why; …`): this file's part, else the whole. */
+function reasonFor(path: string | undefined, reason: string | undefined): string {
+  if (!reason) return 'no reason given';
+  const mine = path === undefined ? undefined : reason.split('; ').find((part) => part.startsWith(`${path}: `));
+  return mine ? mine.slice((path as string).length + 2) : reason;
+}
 
 /** Priority within the queue: a job's place in its own run, so the runs of several firms are served in turn. */
 const MAX_PRIORITY = 2_097_152;
@@ -57,6 +69,8 @@ export async function queueRunner(options: QueueScanOptions, engine: EngineOptio
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const attempts = options.attempts ?? 3;
   const pollMs = options.pollMs ?? 1000;
+  const outageMs = options.outageMs ?? 60_000;
+  const limits: BatchLimits = { ...DEFAULT_BATCH, ...options.batch };
   const failures: Warning[] = [];
   let round = 0;
 
@@ -70,49 +84,95 @@ export async function queueRunner(options: QueueScanOptions, engine: EngineOptio
       round += 1;
       const thisRound = round;
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
+      const batches = cutBatches(
+        jobs.map((j) => j.entry.size),
+        limits,
+      );
       await queue.addBulk(
-        jobs.map(({ entry, job }, idx) => ({
+        batches.map((idxs, batch) => ({
           name: pass,
-          data: { runId, firm: options.firm, round: thisRound, idx, entry: absoluteEntry(entry), job, engine },
+          data: {
+            runId,
+            firm: options.firm,
+            round: thisRound,
+            batch,
+            files: idxs.map((idx) => {
+              const { entry, job } = jobs[idx] as (typeof jobs)[number];
+              return { idx, entry: absoluteEntry(entry), job };
+            }),
+            engine,
+          },
           opts: {
-            jobId: jobId(runId, thisRound, idx),
+            jobId: jobId(runId, thisRound, batch),
             attempts,
             backoff: { type: 'exponential', delay: 1000 },
-            priority: Math.min(idx + 1, MAX_PRIORITY),
+            priority: Math.min(batch + 1, MAX_PRIORITY),
             removeOnComplete: { age: 24 * 3600 },
             removeOnFail: { age: 7 * 24 * 3600 },
           },
         })),
       );
-      const outstanding = new Set(jobs.keys());
-      const failed = new Set<number>();
-      for (let poll = 0; outstanding.size > 0; poll++) {
-        const done = await store.done(runId, thisRound);
-        for (const idx of done.keys()) outstanding.delete(idx);
-        progress.files = done.size + failed.size;
-        progress.bytes = [...done.values()].reduce((n, b) => n + b, 0);
+      // Batches not yet known to be finished; files of failed batches that are not stored.
+      const open = new Set(batches.keys());
+      const notRead = new Set<number>();
+      /** One look at the round; true when every file is stored or reported. */
+      const look = async (poll: number): Promise<boolean> => {
+        // One row however big the round: the count of stored files and their bytes.
+        const stored = await store.progress(runId, thisRound);
+        progress.files = stored.files + notRead.size;
+        progress.bytes = stored.bytes;
+        const counts = await queue.getJobCounts('active', 'delayed');
+        progress.queue = { busy: counts['active'] ?? 0, retrying: counts['delayed'] ?? 0 };
         onProgress?.(progress);
-        if (outstanding.size === 0) break;
-        // The queue is asked about unfinished jobs now and then: one that failed its last try is
-        // reported, one the queue no longer knows (Redis restarted empty) stops the run.
+        if (progress.files >= jobs.length) return true;
+        // The queue is asked about unfinished batches now and then: one that failed its last try has
+        // its files not stored reported, one the queue no longer knows (Redis restarted empty) stops the run.
         if (poll % 3 === 2) {
-          for (const idx of [...outstanding].slice(0, 1000)) {
-            const id = jobId(runId, thisRound, idx);
+          for (const batch of [...open].slice(0, 1000)) {
+            const idxs = batches[batch] as number[];
+            const id = jobId(runId, thisRound, batch);
             const job = await queue.getJob(id);
-            if (!job) {
-              if ((await store.done(runId, thisRound)).has(idx)) continue;
+            const state = job ? await job.getState() : 'missing';
+            if (state === 'completed') open.delete(batch);
+            if (state !== 'missing' && state !== 'failed') continue;
+            const have = await store.stored(runId, thisRound, idxs);
+            if (state === 'missing') {
+              if (have.size === idxs.length) {
+                open.delete(batch);
+                continue;
+              }
               throw new QueueLost(
-                `the queue no longer holds job ${id} (${jobs[idx]?.entry.path ?? '?'}): Redis was restarted or emptied mid-run; nothing was stored in the case — enqueue the scan again`,
+                `the queue no longer holds job ${id} (${jobs[idxs[0] as number]?.entry.path ?? '?'}${idxs.length > 1 ? ` and ${idxs.length - 1} more` : ''}): Redis was restarted or emptied mid-run; nothing was stored in the case — enqueue the scan again`,
               );
             }
-            if ((await job.getState()) === 'failed') {
-              outstanding.delete(idx);
-              failed.add(idx);
+            open.delete(batch);
+            for (const idx of idxs) {
+              if (have.has(idx)) continue;
+              const path = jobs[idx]?.entry.path;
+              notRead.add(idx);
               failures.push({
-                where: jobs[idx]?.entry.path,
-                message: `not read: failed ${job.attemptsMade} time(s) in the queue (${job.failedReason ?? 'no reason given'})`,
+                where: path,
+                message: `not read: failed ${job?.attemptsMade ?? 0} time(s) in the queue (${reasonFor(path, job?.failedReason)})`,
               });
             }
+          }
+        }
+        return false;
+      };
+      // Redis or PostgreSQL out for a moment (a restart, a failover) is waited out; for longer, the run
+      // stops and says so rather than give a case built from part of the evidence.
+      let downSince: number | undefined;
+      for (let poll = 0; ; poll++) {
+        try {
+          if (await look(poll)) break;
+          downSince = undefined;
+        } catch (err) {
+          if (err instanceof QueueLost) throw err;
+          downSince ??= Date.now();
+          if (Date.now() - downSince >= outageMs) {
+            throw new QueueLost(
+              `the queue at ${options.redisUrl} or the results database has not answered for ${Math.round(outageMs / 1000)} s (${err instanceof Error ? err.message : String(err)}); nothing was stored in the case — enqueue the scan again`,
+            );
           }
         }
         await sleep(pollMs);

@@ -1,5 +1,5 @@
-// What a queued job carries: the file to read (paths made absolute, so a worker started elsewhere
-// finds the same file on the shared storage), the pass, and the rules to load.
+// What a queued job carries: a batch of files to read (paths made absolute, so a worker started
+// elsewhere finds the same files on the shared storage), each with its pass, and the rules to load.
 
 import type { EvidenceEntry } from '../../evidence/bundle.js';
 import type { EngineOptions } from '../engine.js';
@@ -7,18 +7,24 @@ import type { Job } from '../job.js';
 
 export const QUEUE_NAME = 'exir-scan';
 
+/** One file of a batch: its place in the round (the key its result is stored under), the file and what to do with it. */
+export interface QueuedFile {
+  idx: number;
+  entry: EvidenceEntry;
+  job: Job;
+}
+
 export interface QueuedJob {
   runId: string;
   firm: string;
   round: number;
-  idx: number;
-  entry: EvidenceEntry;
-  job: Job;
+  batch: number;
+  files: QueuedFile[];
   engine: EngineOptions;
 }
 
-export function jobId(runId: string, round: number, idx: number): string {
-  return `${runId}.${round}.${idx}`;
+export function jobId(runId: string, round: number, batch: number): string {
+  return `${runId}.${round}.${batch}`;
 }
 
 /**

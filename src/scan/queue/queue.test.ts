@@ -78,6 +78,15 @@ async function flushQueue(): Promise<void> {
   }
 }
 
+async function completedJobs(): Promise<number> {
+  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
+  try {
+    return await queue.getJobCountByTypes('completed');
+  } finally {
+    await queue.close();
+  }
+}
+
 interface Running {
   child: ChildProcess;
   log: string[];
@@ -125,8 +134,11 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     it(`with ${count} worker process(es) the result is the one-process result`, async () => {
       const started = Array.from({ length: count }, () => startWorker());
       workers.push(...started);
+      const jobsBefore = await completedJobs();
       const queued = await scan({ inputs: [join(dir, 'demo')], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100 } });
       assert.equal(comparable(queued), comparable(oneProcess));
+      const jobs = (await completedJobs()) - jobsBefore;
+      assert.ok(jobs <= queued.evidence.length / 4, `small files travel many to a job (${jobs} jobs for ${queued.evidence.length} files and the later passes)`);
       assert.ok(oneProcess.findings.length > 10);
       const codes = await Promise.all(started.map(stopWorker));
       assert.deepEqual(
@@ -191,7 +203,7 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     await stopWorker(w);
   });
 
-  it('a poison file fails its job after its tries and is reported by name; the rest completes', async () => {
+  it('a poison file fails its batch after its tries and is reported by name; the rest of its batch and of the run completes', async () => {
     const bundle = join(dir, 'poison');
     await rm(bundle, { recursive: true, force: true });
     const { mkdir } = await import('node:fs/promises');
@@ -202,12 +214,12 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
       redisUrl,
       dbUrl,
       lockMs: 5000,
-      beforeJob: (job) => {
-        if (job.entry.path.endsWith('b.log')) throw new Error('reader crashed on this file');
+      beforeFile: (file) => {
+        if (file.entry.path.endsWith('b.log')) throw new Error('reader crashed on this file');
       },
     });
     try {
-      const result = await scan({ inputs: [bundle], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100, attempts: 2 } });
+      const result = await scan({ inputs: [bundle], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100, attempts: 2, batch: { minBatches: 1 } } });
       assert.deepEqual(
         result.evidence.map((e) => e.path),
         ['poison/a.log'],

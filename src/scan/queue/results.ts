@@ -1,5 +1,5 @@
-// Where workers put what they read: one row per job in PostgreSQL, keyed by (run, round, index), so a
-// job retried after its worker died writes nothing twice, and the coordinator reads every result
+// Where workers put what they read: one row per file in PostgreSQL, keyed by (run, round, index), so a
+// batch retried after its worker died writes nothing twice and reads again only the files not stored, and the coordinator reads every result
 // from one place whichever worker, on whichever host, did the work.
 
 import pg from 'pg';
@@ -46,28 +46,38 @@ export class ResultStore {
     }
   }
 
-  /** Stores one job's result; a second write of the same job (a retry) changes nothing. */
-  async put(row: {
-    runId: string;
-    round: number;
-    idx: number;
-    firm: string;
-    path: string;
-    bytes: number;
-    result: JobResult;
-    worker: string;
-    ms: number;
-  }): Promise<boolean> {
+  /**
+   * Stores the results of a batch's files in one transaction; a file already stored (by an earlier
+   * try of the batch) is left as it is. Gives how many rows were new.
+   */
+  async put(
+    rows: {
+      runId: string;
+      round: number;
+      idx: number;
+      firm: string;
+      path: string;
+      bytes: number;
+      result: JobResult;
+      worker: string;
+      ms: number;
+    }[],
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const res = await client.query(
-        `INSERT INTO ${RESULTS_TABLE} (run_id, round, idx, firm, path, bytes, result, worker, ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      let added = 0;
+      for (const row of rows) {
+        const res = await client.query(
+          `INSERT INTO ${RESULTS_TABLE} (run_id, round, idx, firm, path, bytes, result, worker, ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (run_id, round, idx) DO NOTHING`,
-        [row.runId, row.round, row.idx, row.firm, row.path, row.bytes, JSON.stringify(row.result), row.worker, row.ms],
-      );
+          [row.runId, row.round, row.idx, row.firm, row.path, row.bytes, JSON.stringify(row.result), row.worker, row.ms],
+        );
+        added += res.rowCount ?? 0;
+      }
       await client.query('COMMIT');
-      return res.rowCount === 1;
+      return added;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -76,21 +86,37 @@ export class ResultStore {
     }
   }
 
-  /** Which jobs of a round are stored, with their size: what the progress bar counts. */
-  async done(runId: string, round: number): Promise<Map<number, number>> {
-    const res = await this.pool.query<{ idx: number; bytes: string }>(`SELECT idx, bytes FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`, [
+  /** Which of these files of a round are stored: what a retried batch need not read again. */
+  async stored(runId: string, round: number, idxs: readonly number[]): Promise<Set<number>> {
+    const res = await this.pool.query<{ idx: number }>(`SELECT idx FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2 AND idx = ANY($3::int[])`, [
       runId,
       round,
+      idxs,
     ]);
-    return new Map(res.rows.map((r) => [r.idx, Number(r.bytes)]));
+    return new Set(res.rows.map((r) => r.idx));
   }
 
-  async results(runId: string, round: number): Promise<Map<number, JobResult>> {
-    const res = await this.pool.query<{ idx: number; result: JobResult }>(`SELECT idx, result FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`, [
-      runId,
-      round,
-    ]);
-    return new Map(res.rows.map((r) => [r.idx, r.result]));
+  /** How many files of a round are stored and their bytes: one row, however many files the round has. */
+  async progress(runId: string, round: number): Promise<{ files: number; bytes: number }> {
+    const res = await this.pool.query<{ files: string; bytes: string | null }>(
+      `SELECT count(*) AS files, sum(bytes) AS bytes FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2`,
+      [runId, round],
+    );
+    return { files: Number(res.rows[0]?.files ?? 0), bytes: Number(res.rows[0]?.bytes ?? 0) };
+  }
+
+  /** Every result of a round, read a page at a time so that a round of many files is never one huge reply. */
+  async results(runId: string, round: number, page = 2000): Promise<Map<number, JobResult>> {
+    const all = new Map<number, JobResult>();
+    for (let after = -1; ;) {
+      const res = await this.pool.query<{ idx: number; result: JobResult }>(
+        `SELECT idx, result FROM ${RESULTS_TABLE} WHERE run_id = $1 AND round = $2 AND idx > $3 ORDER BY idx LIMIT $4`,
+        [runId, round, after, page],
+      );
+      for (const r of res.rows) all.set(r.idx, r.result);
+      if (res.rows.length < page) return all;
+      after = res.rows[res.rows.length - 1]?.idx ?? after;
+    }
   }
 
   async runs(limit = 20): Promise<{ runId: string; firm: string; jobs: number; bytes: number; first: string; last: string }[]> {

@@ -10,7 +10,8 @@ export interface QueueStatus {
   counts: Record<string, number>;
   /** Jobs not yet done, by firm and state. */
   byFirm: { firm: string; waiting: number; active: number; delayed: number; failed: number }[];
-  failed: { firm: string; path: string; reason: string; attempts: number }[];
+  /** Failed jobs: the first file of each batch, how many files it held, and why it failed. */
+  failed: { firm: string; path: string; files: number; reason: string; attempts: number }[];
   runs: { runId: string; firm: string; jobs: number; bytes: number; first: string; last: string }[];
   slowest: { runId: string; path: string; ms: number; bytes: number; worker: string }[];
   workers: number;
@@ -39,7 +40,8 @@ export async function queueStatus(redisUrl: string, dbUrl: string): Promise<Queu
     await tally('failed', ['failed']);
     const failed = (await queue.getFailed(0, 50)).map((j) => ({
       firm: j.data.firm,
-      path: j.data.entry.path,
+      path: j.data.files[0]?.entry.path ?? '',
+      files: j.data.files.length,
       reason: j.failedReason ?? '',
       attempts: j.attemptsMade,
     }));
@@ -70,7 +72,8 @@ export function renderQueueStatus(s: QueueStatus): string {
   }
   if (s.failed.length) {
     lines.push('failed jobs:');
-    for (const f of s.failed) lines.push(`  ${safeText(f.firm)} ${safeText(f.path)}: ${safeText(f.reason)} (${f.attempts} tries)`);
+    for (const f of s.failed)
+      lines.push(`  ${safeText(f.firm)} ${safeText(f.path)}${f.files > 1 ? ` and ${f.files - 1} more` : ''}: ${safeText(f.reason)} (${f.attempts} tries)`);
   }
   if (s.runs.length) {
     lines.push('runs (newest first):');

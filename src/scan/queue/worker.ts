@@ -1,14 +1,14 @@
-// `exir worker`: takes scan jobs from the queue, reads each file exactly as a scan in one process
-// does (runJob), and stores the result in PostgreSQL in one transaction keyed by its job, so a job
-// retried after its worker was killed writes nothing twice. Stops cleanly on SIGTERM after the job
-// in hand.
+// `exir worker`: takes scan jobs (batches of files) from the queue, reads each file exactly as a scan
+// in one process does (runJob), and stores the batch's results in PostgreSQL in one transaction, one
+// row per file keyed by (run, round, file), so a batch retried after its worker was killed writes
+// nothing twice and reads only what is not stored yet. Stops cleanly on SIGTERM after the job in hand.
 
 import { hostname } from 'node:os';
 import { Worker, type Job as BullJob } from 'bullmq';
 import { EvidenceOpener } from '../../evidence/open.js';
 import { loadEngine, type Engine } from '../engine.js';
 import { runJob } from '../job.js';
-import { QUEUE_NAME, queuePrefix, redisConnection, type QueuedJob } from './names.js';
+import { QUEUE_NAME, queuePrefix, redisConnection, type QueuedFile, type QueuedJob } from './names.js';
 import { ResultStore } from './results.js';
 
 export interface WorkerOptions {
@@ -19,8 +19,8 @@ export interface WorkerOptions {
   /** How long a job stays locked to a worker that stops answering before another may take it, in ms. */
   lockMs?: number;
   log?: (line: string) => void;
-  /** Called before each job; what it throws fails that try of the job (how tests make a poison file). */
-  beforeJob?: (job: QueuedJob) => void;
+  /** Called before each file; what it throws fails that file, as a reader that crashes would (how tests make a poison file). */
+  beforeFile?: (file: QueuedFile) => void | Promise<void>;
 }
 
 export interface RunningWorker {
@@ -49,28 +49,47 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     QUEUE_NAME,
     async (job: BullJob<QueuedJob>) => {
       const data = job.data;
-      const started = Date.now();
-      log(`${data.firm} ${data.runId} ${job.name} ${data.entry.path}${job.attemptsMade ? ` (try ${job.attemptsMade + 1})` : ''}`);
-      options.beforeJob?.(data);
+      const first = data.files[0]?.entry.path ?? '-';
+      const more = data.files.length > 1 ? ` and ${data.files.length - 1} more` : '';
+      log(`${data.firm} ${data.runId} ${job.name} ${first}${more}${job.attemptsMade ? ` (try ${job.attemptsMade + 1})` : ''}`);
+      const done = await store.stored(
+        data.runId,
+        data.round,
+        data.files.map((f) => f.idx),
+      );
+      const engine = await engineFor(data);
+      const rows: Parameters<ResultStore['put']>[0] = [];
+      const failed: string[] = [];
       const opener = new EvidenceOpener();
-      let result;
       try {
-        result = await runJob(data.job, data.entry, await engineFor(data), opener);
+        for (const file of data.files) {
+          if (done.has(file.idx)) continue;
+          const started = Date.now();
+          try {
+            await options.beforeFile?.(file);
+            const result = await runJob(file.job, file.entry, engine, opener);
+            rows.push({
+              runId: data.runId,
+              round: data.round,
+              idx: file.idx,
+              firm: data.firm,
+              path: file.entry.path,
+              bytes: file.entry.size,
+              result,
+              worker: name,
+              ms: Date.now() - started,
+            });
+          } catch (err) {
+            failed.push(`${file.entry.path}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
       } finally {
         await opener.close();
       }
-      const wrote = await store.put({
-        runId: data.runId,
-        round: data.round,
-        idx: data.idx,
-        firm: data.firm,
-        path: data.entry.path,
-        bytes: data.entry.size,
-        result,
-        worker: name,
-        ms: Date.now() - started,
-      });
-      return { stored: wrote };
+      // The files read are kept even when another of the batch failed: the next try reads only that one.
+      const stored = await store.put(rows);
+      if (failed.length > 0) throw new Error(failed.join('; '));
+      return { stored };
     },
     {
       connection: redisConnection(options.redisUrl),
@@ -81,7 +100,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       maxStalledCount: 2,
     },
   );
-  worker.on('failed', (job, err) => log(`failed: ${job?.data.entry.path ?? '?'}: ${err.message}`));
+  worker.on('failed', (job, err) => log(`failed: ${job ? `${job.data.runId} batch ${job.data.round}.${job.data.batch}` : '?'}: ${err.message}`));
   worker.on('error', (err) => log(`queue: ${err.message}`));
   await worker.waitUntilReady();
   log(`worker ${name} taking jobs from ${options.redisUrl}`);
