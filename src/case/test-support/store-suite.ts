@@ -67,7 +67,7 @@ function runChild(url: string, ref: string, files: number, perFile: number): Pro
 }
 
 /** What an attacker with the whole database does: recompute every hash of the chain and the head. */
-export async function rehash(h: Harness): Promise<void> {
+async function rehash(h: Harness): Promise<void> {
   const ref = (await h.raw('SELECT f.slug, c.name, c.id FROM cases c JOIN firms f ON f.id = c.firm_id'))[0];
   assert.ok(ref);
   const caseRef = `${String(ref.slug)}/${String(ref.name)}`;
