@@ -778,6 +778,27 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
           );
         }));
 
+      it('the newest entries cut off the end of the log are caught: every row left still links, but the case row holds the count and the head', () =>
+        withStore(factory, async (store, h) => {
+          await newCase(store);
+          for (const status of ['investigating', 'contained'] as const) await store.updateCase('acme/proxylogon', { status });
+          const log = await store.auditLog('acme/proxylogon');
+          if (h.engine === 'sqlite') await h.raw('DROP TRIGGER audit_log_no_delete');
+          else await h.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+          await h.raw('DELETE FROM audit_log WHERE seq = ?', [log.length]);
+          const cut = await store.checkAudit('acme/proxylogon');
+          assert.equal(cut.intact, false);
+          assert.equal(cut.entries, log.length - 1);
+          assert.equal(cut.head, log[log.length - 2]?.hash, 'the head reported is the last entry present');
+          assert.deepEqual(
+            cut.problems.map((p) => [p.seq, p.reason]),
+            [
+              [undefined, `the case records ${log.length} entries but ${log.length - 1} are present`],
+              [undefined, 'the last entry is not the head the case records'],
+            ],
+          );
+        }));
+
       it('keeps one chain when several writers change a case at once', () =>
         withStore(factory, async (store, h) => {
           await newCase(store);
