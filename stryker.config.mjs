@@ -16,7 +16,11 @@ const AREAS = {
     mutate: ['src/case/audit.ts', 'src/case/canonical-json.ts', 'src/case/seal.ts'],
     tests: ['src/case/canonical-json.test.ts', "--test-name-pattern='audit chain' src/case/store.test.ts"],
   },
-  evidence: { mutate: ['src/evidence/**/*.ts'], tests: ['src/evidence/*.test.ts'] },
+  // Zip names, UTF-16, opening and the bundle layout; the collector's script and manifest have their own tests.
+  evidence: {
+    mutate: ['src/evidence/*.ts'],
+    tests: ['src/evidence/utf16.test.ts', 'src/evidence/open.test.ts', 'src/evidence/zip.test.ts', 'src/evidence/bundle.test.ts'],
+  },
 };
 
 const chosen = process.env.MUTATE ? process.env.MUTATE.split(',') : Object.keys(AREAS);
