@@ -119,6 +119,15 @@ test('a clock whose start is not yet known says what starts it', () => {
     clockFor(joic({ anchorKind: 'high-risk-determined', anchorAt: undefined, dueAt: undefined }), AWARE, undefined).says,
     /when the assessment concludes high risk$/,
   );
+  // The JFSC's clock runs from reasonable grounds, in practice detection: the command that records it is named.
+  assert.match(
+    clockFor(jfsc({ anchorAt: undefined, targetAt: undefined }), AWARE, undefined).says,
+    /when the incident was detected \(record it: exir case set --detected\)$/,
+  );
+  assert.match(
+    clockFor(jfsc({ anchorKind: 'previous-filing', anchorAt: undefined, targetAt: undefined }), AWARE, undefined).says,
+    /when the previous stage is first filed$/,
+  );
 });
 
 test('filed: on time against a deadline, late with its reasons, and neither where there was no deadline', () => {
@@ -211,7 +220,7 @@ test('only an assessment that marks every dataset unintelligible offers that exc
   assert.deepEqual(hintsFrom(undefined), { allUnintelligible: false });
 });
 
-test('soonest first: running clocks by time left, then those without one by state, then the settled; refs in number order', () => {
+test('soonest first: running clocks by time left, then those without one by state, then the settled (voluntary, filed, decided, withdrawn); refs in number order', () => {
   const now = '2021-03-26T09:00:00.000Z';
   const clocks: Clock[] = sortClocks([
     clockFor(joic({ ref: 'O1', firstFiledAt: AWARE }), now, undefined),
@@ -223,9 +232,28 @@ test('soonest first: running clocks by time left, then those without one by stat
     clockFor(joic({ ref: 'O6', active: false }), now, undefined),
     clockFor(joic({ ref: 'O7', dueAt: '2021-03-26T08:00:00.000Z' }), now, undefined),
     clockFor(jfsc({ ref: 'O8', targetAt: undefined }), now, undefined),
+    clockFor(joic({ ref: 'O9', template: { requiredWhen: ['never'] } }), now, undefined),
+    clockFor(joic({ ref: 'O11' }), now, {
+      notify: undefined,
+      byObligation: new Map([['O11', decision({ obligation: 'O11', outcome: 'exception', ground: 'unintelligible' })]]),
+    }),
+    clockFor(joic({ ref: 'O12' }), now, { notify: undefined, byObligation: new Map([['O12', decision({ obligation: 'O12', outcome: 'not-required' })]]) }),
   ]);
   assert.deepEqual(
     clocks.map((c) => `${c.ref} ${c.state}`),
-    ['O7 overdue', 'O5 no-deadline', 'O4 open', 'O8 no-deadline', 'O2 pending', 'O10 pending', 'O3 to-confirm', 'O1 filed', 'O6 withdrawn'],
+    [
+      'O7 overdue',
+      'O5 no-deadline',
+      'O4 open',
+      'O8 no-deadline',
+      'O2 pending',
+      'O10 pending',
+      'O3 to-confirm',
+      'O9 voluntary',
+      'O1 filed',
+      'O12 not-required',
+      'O11 exception',
+      'O6 withdrawn',
+    ],
   );
 });
