@@ -7,7 +7,7 @@ import type { SqlRunner } from './db/driver.js';
 import { json, num, optStr, str } from './db/driver.js';
 import type { NewAssessment, StoredAssessment } from './regulatory-types.js';
 
-export async function readAssessments(run: SqlRunner, caseId: number): Promise<StoredAssessment[]> {
+async function readAssessments(run: SqlRunner, caseId: number): Promise<StoredAssessment[]> {
   const rows = await run.all('SELECT * FROM breach_assessments WHERE case_id = ? ORDER BY version', [caseId]);
   return rows.map((r) => ({
     version: num(r, 'version'),

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 
-export interface PlaybookStep {
+interface PlaybookStep {
   id: string;
   phase: string;
   title: string;
@@ -19,7 +19,7 @@ export interface Playbook {
   steps: PlaybookStep[];
 }
 
-export const DEFAULT_PLAYBOOK = new URL('../../data/playbook/exchange-compromise.yml', import.meta.url);
+const DEFAULT_PLAYBOOK = new URL('../../data/playbook/exchange-compromise.yml', import.meta.url);
 
 const STEP_ID = /^[a-z][a-z0-9-]{0,47}$/;
 

@@ -8,7 +8,7 @@ import type { StoreContext } from './context.js';
 import { json, num, optStr, str } from './db/driver.js';
 
 /** An Exchange web file found changed from Microsoft's (a file finding), with the file's own path. */
-export interface ModifiedFile {
+interface ModifiedFile {
   server: string;
   /** The changed file's path on the server. */
   file: string;

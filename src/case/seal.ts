@@ -51,7 +51,7 @@ export async function computeSeal(run: SqlRunner, scanId: number): Promise<{ sea
   return { seal: hash.digest('hex'), rows };
 }
 
-export interface SealProblem {
+interface SealProblem {
   scanId: number;
   reason: string;
 }

@@ -23,7 +23,7 @@ interface PhishingFlags {
 }
 
 /** One domain a line; `#` starts a comment; blank lines skipped. */
-export function parseDomainList(text: string): string[] {
+function parseDomainList(text: string): string[] {
   return text
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*/, '').trim())

@@ -3,7 +3,7 @@
 // anywhere it lands: not rewrite a screen, not hide a line, not reorder what a reader sees.
 
 /** C0 controls, DEL, C1 controls, and the bidirectional marks and overrides that reorder what is shown. */
-export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** The same minus the C0 controls, which JSON.stringify already escapes. */
 const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -124,7 +124,7 @@ export interface Finding {
   repeats?: FindingRepeats;
 }
 
-export interface FindingRepeats {
+interface FindingRepeats {
   count: number;
   /** ISO 8601 UTC: the earliest and latest of the repeats. */
   firstTime: string | undefined;
@@ -261,9 +261,8 @@ export interface CoverageGap {
   statement: string;
 }
 
-export const CONTEXT_KINDS = ['logon', 'account-change', 'permission-cmdlet', 'mail'] as const;
 /** logon: 4624/4648; account-change: accounts and groups (4720…5136); permission-cmdlet: mailbox and role rights granted; mail: a message received. */
-export type ContextKind = (typeof CONTEXT_KINDS)[number];
+export type ContextKind = 'logon' | 'account-change' | 'permission-cmdlet' | 'mail';
 
 /** A record kept as context, never as a finding: it changes no verdict (see detect/context.ts). */
 export interface ContextRecord {

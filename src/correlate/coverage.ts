@@ -44,7 +44,7 @@ function day(iso: string): string {
   return iso.slice(0, 10);
 }
 
-export function sourceName(kind: SourceKind): string {
+function sourceName(kind: SourceKind): string {
   return NAMES[kind] ?? `${kind} logs`;
 }
 

@@ -41,7 +41,7 @@ function isMailboxName(name: string): boolean {
 }
 
 /** `Smtp~a@b`, `SMTP:a@b`, `DOMAIN\user`, `a@b` → one lower-case name. */
-export function mailboxName(raw: string | undefined): string | undefined {
+function mailboxName(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   let name = raw.trim().replace(/^(smtp[~:]|sip:)/i, '');
   name = name.replace(/^"|"$/g, '');
@@ -51,7 +51,7 @@ export function mailboxName(raw: string | undefined): string | undefined {
 }
 
 /** The value of `-Name value` (quoted or not) in a cmdlet's parameters. */
-export function parameter(params: string, name: string): string | undefined {
+function parameter(params: string, name: string): string | undefined {
   const re = new RegExp(`-${name}\\s*:?\\s+(?:"([^"]*)"|'([^']*)'|(\\S+))`, 'i');
   const m = re.exec(params);
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;

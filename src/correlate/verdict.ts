@@ -160,7 +160,7 @@ function uncoveredWindows(gaps: CoverageGap[]): string[] {
 }
 
 /** The finding that decides the verdict: the first one at the highest stage. */
-export function decisiveFinding(findings: Finding[]): Finding | undefined {
+function decisiveFinding(findings: Finding[]): Finding | undefined {
   return [...findings]
     .filter((f) => !f.benign && !f.cappedBy && !f.indicatorOnly)
     .sort((a, b) => stageRank(b.stage) - stageRank(a.stage) || (a.time ?? '').localeCompare(b.time ?? ''))[0];

@@ -13,8 +13,8 @@ import { RPS_CMDLET_FIELDS, exchangeHeader, hourStamp, isoMs } from './formats.j
 import { type World, buildAt, versionLine } from './world.js';
 
 /** The homoglyph of example.com the attacker mails from: exаmple.com with a Cyrillic а, in DNS form. */
-export const LOOKALIKE_DOMAIN = 'xn--exmple-4nf.com';
-export const FORWARD_TO = 'ledger-archive@protonmail.com';
+const LOOKALIKE_DOMAIN = 'xn--exmple-4nf.com';
+const FORWARD_TO = 'ledger-archive@protonmail.com';
 
 export interface AftermathTruth {
   lsassDumpTime: string;

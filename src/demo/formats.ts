@@ -200,7 +200,7 @@ export const RPS_CMDLET_FIELDS = [
  */
 export const OAB_FIELDS = ['DateTime', 'ServerHostName', 'ProcessId', 'ThreadId', 'Level', 'OABName', 'Message'] as const;
 
-export const IIS_FIELDS = [
+const IIS_FIELDS = [
   'date',
   'time',
   's-ip',

@@ -48,7 +48,7 @@ export interface DemoResult {
 }
 
 export const DEFAULT_SEED = 20210302;
-export const DEFAULT_TARGET_BYTES = 40_000_000;
+const DEFAULT_TARGET_BYTES = 40_000_000;
 const HOUR = 3_600_000;
 /** The evidence covers 2021-02-20 to 2021-03-10, both days included (UTC). */
 const FIRST_HOUR = utc(2, 20, 0, 0);

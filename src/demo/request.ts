@@ -2,8 +2,7 @@ import { csvRow, exchangeUserAgent } from './csv.js';
 import { EOL, HTTPPROXY_FIELDS, iisDateTime, iisValue, isoMs } from './formats.js';
 import { type Server, buildAt, encodedVersion } from './world.js';
 
-export const PROTOCOLS = ['Autodiscover', 'Eas', 'Ecp', 'Ews', 'Mapi', 'Oab', 'Owa', 'OwaCalendar', 'PowerShell', 'RpcHttp'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+export type Protocol = 'Autodiscover' | 'Eas' | 'Ecp' | 'Ews' | 'Mapi' | 'Oab' | 'Owa' | 'OwaCalendar' | 'PowerShell' | 'RpcHttp';
 
 /**
  * One HTTP request that reached the front end (CAFE). It is written twice: as a row of the

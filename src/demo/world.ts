@@ -16,9 +16,9 @@ export interface Build {
   revision: number;
 }
 
-export const BUILD_BEFORE: Build = { minor: 1, build: 2176, revision: 2 };
+const BUILD_BEFORE: Build = { minor: 1, build: 2176, revision: 2 };
 /** March 2021 Security Update (KB5000871) for Exchange 2016 CU19. */
-export const BUILD_PATCHED: Build = { minor: 1, build: 2176, revision: 9 };
+const BUILD_PATCHED: Build = { minor: 1, build: 2176, revision: 9 };
 
 export interface Server {
   name: 'EX01' | 'EX02';
@@ -41,7 +41,7 @@ export interface Database {
   server: 'EX01' | 'EX02';
 }
 
-export interface Phone {
+interface Phone {
   ua: string;
   deviceType: string;
   deviceId: string;
@@ -171,7 +171,7 @@ const LAST = [
   'Noel',
 ];
 
-export const BROWSERS = [
+const BROWSERS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.190 Safari/537.36',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/89.0.4389.72 Safari/537.36',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.192 Safari/537.36 Edg/88.0.705.81',
@@ -202,7 +202,7 @@ function samFor(first: string, last: string): string {
   return (first[0] + last.replace(/[^A-Za-z]/g, '')).toLowerCase();
 }
 
-export function externalIp(rng: Rng): string {
+function externalIp(rng: Rng): string {
   return `${rng.pick(EXTERNAL_PREFIXES)}.${rng.range(1, 254)}.${rng.range(1, 254)}`;
 }
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-export const ATTACKER_IPS_FILE = fileURLToPath(new URL('../../data/indicators/attacker-ips.json', import.meta.url));
+const ATTACKER_IPS_FILE = fileURLToPath(new URL('../../data/indicators/attacker-ips.json', import.meta.url));
 export const ATTACKER_IPS_PLACEHOLDER = 'published_attacker_ips';
 
 export interface AttackerIps {

@@ -22,7 +22,7 @@ const MSGTRK_EVENTS = new Set(DATA.msgtrk.map((e) => e.toUpperCase()));
 export const MAX_CONTEXT_PER_FILE = 100_000;
 
 /** Lower-case literals a record must hold to be worth offering here, per kind of log; none for logs with no context. */
-export function contextLiterals(kind: SourceKind): string[] {
+function contextLiterals(kind: SourceKind): string[] {
   if (kind === 'winevent') return [...Object.keys(DATA.security), ...CMDLETS];
   if (kind === 'rps-cmdlet') return CMDLETS;
   if (kind === 'msgtrk') return [...MSGTRK_EVENTS].map((e) => e.toLowerCase());

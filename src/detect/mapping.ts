@@ -29,7 +29,7 @@ export interface SourceMapping {
   keep: string[];
 }
 
-export interface Who {
+interface Who {
   /** The machine that wrote the record, where one log holds many (forwarded event exports). */
   server: string[];
   clientIp: string[];

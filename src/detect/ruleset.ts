@@ -80,7 +80,7 @@ export async function findRuleFiles(dir: string): Promise<string[]> {
 }
 
 /** The strings too common in ordinary log lines to make a good pre-filter (rules/mappings/prefilter.yml). */
-export async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.yml')): Promise<string[]> {
+async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.yml')): Promise<string[]> {
   const doc = parse(await readFile(file, 'utf8')) as { common?: unknown } | null;
   return Array.isArray(doc?.common) ? doc.common.filter((c): c is string => typeof c === 'string') : [];
 }

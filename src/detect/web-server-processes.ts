@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-export const WEB_SERVER_PROCESSES_FILE = fileURLToPath(new URL('../../data/exchange/web-server-processes.json', import.meta.url));
+const WEB_SERVER_PROCESSES_FILE = fileURLToPath(new URL('../../data/exchange/web-server-processes.json', import.meta.url));
 export const WEB_SERVER_PARENTS_PLACEHOLDER = 'exchange_web_server_processes';
 export const WEB_SERVER_CHILDREN_PLACEHOLDER = 'exchange_web_server_legitimate_children';
 export const WEB_SERVER_SHELLS_PLACEHOLDER = 'exchange_web_server_shells_and_tools';

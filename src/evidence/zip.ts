@@ -4,7 +4,7 @@ import { openZipFile } from './zip-file-reader.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-limits.js';
 
 /** One file inside a .zip, read in place. */
-export interface ZipMember {
+interface ZipMember {
   name: string;
   /** Its place in the central directory: names may repeat, so a member is read by this, not by name. */
   index: number;
@@ -24,7 +24,7 @@ function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 1)} GiB`;
 }
 
-export class ZipRefused extends Error {}
+class ZipRefused extends Error {}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   // decodeStrings off: with it on, one bad name aborts the whole archive; we refuse that entry alone.
@@ -36,7 +36,7 @@ function decodeName(entry: yauzl.Entry): string {
 }
 
 /** Why a member name is refused, or undefined when it is safe to use as a path inside the bundle. */
-export function refuseName(name: string): string | undefined {
+function refuseName(name: string): string | undefined {
   if (name.includes('\0')) return 'name holds a NUL byte';
   const yauzlReason = yauzl.validateFileName(name);
   if (yauzlReason) return yauzlReason;

@@ -11,7 +11,7 @@ export interface Authority {
   confirmation: string;
 }
 
-export const AUTHORITIES_FILE = new URL('../../data/regulatory/authorities.yml', import.meta.url);
+const AUTHORITIES_FILE = new URL('../../data/regulatory/authorities.yml', import.meta.url);
 
 let cached: Map<string, Authority> | undefined;
 

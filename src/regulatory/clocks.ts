@@ -6,7 +6,7 @@ import type { StoredObligation } from '../case/regulatory-types.js';
 import type { ObligationTemplate } from './obligations.js';
 import { showDuration } from './time.js';
 
-export const CLOCK_STATES = [
+const CLOCK_STATES = [
   'overdue',
   'open',
   'past-target',
@@ -20,7 +20,7 @@ export const CLOCK_STATES = [
   'exception',
   'withdrawn',
 ] as const;
-export type ClockState = (typeof CLOCK_STATES)[number];
+type ClockState = (typeof CLOCK_STATES)[number];
 
 /** The obligation's own clock fields, as the store keeps them (declared once, in case/regulatory-types.ts). */
 type StoredClockFields = Pick<
@@ -212,7 +212,7 @@ export function sortClocks(clocks: Clock[]): Clock[] {
 }
 
 /** The firm's standing decision on notification: the latest notify decision not superseded and not about one obligation. */
-export function notifyDecision(decisions: Decision[]): Decision | undefined {
+function notifyDecision(decisions: Decision[]): Decision | undefined {
   return [...decisions].reverse().find((d) => d.kind === 'notify' && d.supersededBy === undefined && d.obligation === undefined);
 }
 

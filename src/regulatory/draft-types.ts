@@ -55,7 +55,7 @@ export interface DraftAudience {
 }
 
 /** What every pack states about how it was made, so a reader can tell one version from another. */
-export interface DraftStamp {
+interface DraftStamp {
   tool: string;
   rulePack: { version: number; checked: string };
   caseRef: string;

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { TOOL } from '../core/tool.js';
 
 /** Rows the HTML, DOCX and PDF carry; the JSON carries every finding. */
-export const APPENDIX_ROWS = 500;
+const APPENDIX_ROWS = 500;
 
 const PACK_RULES: Record<PackName, string[]> = {
   joic: ['JE_DPJL_ART20_AUTHORITY', 'GG_DPL_S42_AUTHORITY', 'UK_GDPR_ART33', 'EU_GDPR_ART33', 'EU_GDPR_ART33_WP29'],
@@ -27,7 +27,7 @@ const PACK_RULES: Record<PackName, string[]> = {
 
 const WITH_APPENDIX = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
 
-export function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
+function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
   const rows = c.facts.findings.map((f) => [
     f.time ? showTime(f.time, c.tz, false) : 'no time',
     f.server,

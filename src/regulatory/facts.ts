@@ -23,7 +23,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object';
 const optText = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Accepts the scan's MailboxTouch (firstTime/lastTime, how as lines, evidence as origins) or the same with short names. */
-export function toMailboxReach(raw: unknown): MailboxReach | undefined {
+function toMailboxReach(raw: unknown): MailboxReach | undefined {
   if (!isObj(raw)) return undefined;
   const level = raw.level;
   if (typeof raw.mailbox !== 'string' || typeof raw.server !== 'string' || (level !== 'read' && level !== 'exported' && level !== 'reachable'))
@@ -37,7 +37,7 @@ export function toMailboxReach(raw: unknown): MailboxReach | undefined {
   return { mailbox: raw.mailbox, server: raw.server, level, how, evidence, ...(first ? { first } : {}), ...(last ? { last } : {}) };
 }
 
-export function toCoverageEntry(raw: unknown): CoverageEntry | undefined {
+function toCoverageEntry(raw: unknown): CoverageEntry | undefined {
   if (!isObj(raw) || typeof raw.server !== 'string' || typeof raw.source !== 'string') return undefined;
   const gaps = Array.isArray(raw.gaps)
     ? raw.gaps.filter(isObj).flatMap((g) => {

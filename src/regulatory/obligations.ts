@@ -101,7 +101,7 @@ function anchorFor(stage: RuleStage, index: number, rule: Rule, recipient: strin
   }
 }
 
-export function obligationKey(ruleId: string, recipient: string, stage: string): string {
+function obligationKey(ruleId: string, recipient: string, stage: string): string {
   return `${ruleId}|${recipient}|${stage}`;
 }
 

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { PackName } from './rules.js';
 import { PACKS } from './rules.js';
 
-export interface Question {
+interface Question {
   id: string;
   label: string;
   answer: string;
@@ -21,7 +21,7 @@ export interface PackQuestions {
   sections: { title: string; style: 'form' | 'letter'; questions: Question[] }[];
 }
 
-export const QUESTIONS_FILE = new URL('../../data/regulatory/questions.yml', import.meta.url);
+const QUESTIONS_FILE = new URL('../../data/regulatory/questions.yml', import.meta.url);
 
 type Obj = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ function text(v: unknown, at: string, allowEmpty = false): string {
   return v.trim();
 }
 
-export function parseQuestions(source: string, where: string, known?: Set<string>): Record<PackName, PackQuestions> {
+function parseQuestions(source: string, where: string, known?: Set<string>): Record<PackName, PackQuestions> {
   const doc = parse(source) as Obj;
   const packs = doc.packs as Obj | undefined;
   if (!packs || typeof packs !== 'object') throw new Error(`${where}: needs packs`);

@@ -23,7 +23,7 @@ export function latestAssessment(assessments: StoredAssessment[]): { version: nu
 }
 
 /** The first version's time at which the assessment concluded high risk: the data-subject clock's start. */
-export function highRiskDeterminedAt(assessments: StoredAssessment[]): string | undefined {
+function highRiskDeterminedAt(assessments: StoredAssessment[]): string | undefined {
   return assessments.find((a) => a.conclusion === 'high-risk')?.assessedAt;
 }
 

@@ -5,21 +5,21 @@ import { parse } from 'yaml';
 import { PREDICATES } from './predicates.js';
 import { PACKS, type PackName } from './pack-names.js';
 
-export const CONFIRMATION = { C: 'confirmed', P: 'partly confirmed', G: 'general knowledge, not confirmed', I: 'our inference' } as const;
-export type Confirmation = keyof typeof CONFIRMATION;
+const CONFIRMATION = { C: 'confirmed', P: 'partly confirmed', G: 'general knowledge, not confirmed', I: 'our inference' } as const;
+type Confirmation = keyof typeof CONFIRMATION;
 
-export const ANCHORS = ['aware', 'detected', 'high-risk-determined', 'previous-filing', 'significance-determined'] as const;
-export type AnchorKind = (typeof ANCHORS)[number];
+const ANCHORS = ['aware', 'detected', 'high-risk-determined', 'previous-filing', 'significance-determined'] as const;
+type AnchorKind = (typeof ANCHORS)[number];
 
-export const STAGES = ['initial', 'follow-up', 'final'] as const;
-export type ObligationStage = (typeof STAGES)[number];
+const STAGES = ['initial', 'follow-up', 'final'] as const;
+type ObligationStage = (typeof STAGES)[number];
 
-export const PER = ['eu-state', 'eu-representative', 'processor-client', 'contract-client'] as const;
-export type Per = (typeof PER)[number];
+const PER = ['eu-state', 'eu-representative', 'processor-client', 'contract-client'] as const;
+type Per = (typeof PER)[number];
 
 /** Grounds on which a law excuses telling the people affected (GDPR Art. 34(3) and its mirrors). */
-export const EXCEPTION_GROUNDS = ['unintelligible', 'later-measures', 'disproportionate-effort'] as const;
-export type ExceptionGround = (typeof EXCEPTION_GROUNDS)[number];
+const EXCEPTION_GROUNDS = ['unintelligible', 'later-measures', 'disproportionate-effort'] as const;
+type ExceptionGround = (typeof EXCEPTION_GROUNDS)[number];
 
 /** An exception the rule's law has: its ground, where the law says so, and how well that is confirmed. */
 export interface RuleException {
@@ -76,7 +76,7 @@ export interface RulePack {
   rules: Rule[];
 }
 
-export const RULES_FILE = new URL('../../data/regulatory/rules.yml', import.meta.url);
+const RULES_FILE = new URL('../../data/regulatory/rules.yml', import.meta.url);
 
 type Obj = Record<string, unknown>;
 
@@ -119,7 +119,7 @@ function exceptions(v: unknown, at: string): RuleException[] {
   });
 }
 
-export function parseRulePack(source: string, where: string): RulePack {
+function parseRulePack(source: string, where: string): RulePack {
   const doc = parse(source) as Obj;
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.rules)) throw new Error(`${where}: needs a rules list`);
   const seen = new Set<string>();

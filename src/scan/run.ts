@@ -49,10 +49,10 @@ export interface ScanOptions extends EngineOptions {
 }
 
 /** Files read at once by one thread: small files are bound by the wait for open and read, not by CPU. */
-export const FILES_IN_FLIGHT = 6;
+const FILES_IN_FLIGHT = 6;
 
 /** Runs `work` over the items with at most `limit` in flight. */
-export async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {
@@ -68,7 +68,7 @@ export async function eachConcurrently<T>(items: readonly T[], limit: number, wo
  * system's own threads need a core. On two cores one thread reads as fast as two (measured on the
  * 1 GB bench: 10.5 s either way, two threads spending 30% more CPU on contention).
  */
-export function defaultThreads(): number {
+function defaultThreads(): number {
   const cores = availableParallelism();
   return cores >= 3 ? cores - 1 : 1;
 }
@@ -84,7 +84,7 @@ export interface Runner {
 }
 
 /** The part of the scan's options that says which rules to load: what a worker thread or process needs. */
-export function engineOptionsOf(options: ScanOptions): EngineOptions {
+function engineOptionsOf(options: ScanOptions): EngineOptions {
   const { inputs: _i, onProgress: _p, zipLimits: _z, now: _n, forceThreads: _f, threads: _t, noFileChecks: _c, queue: _q, ...engineOptions } = options;
   return engineOptions;
 }

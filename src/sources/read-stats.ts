@@ -4,7 +4,7 @@ import type { BadRecord, SourceKind } from '../core/types.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from './reader.js';
 
 /** Notes kept per file; past this the rest are counted, so a damaged file cannot flood a report. */
-export const MAX_NOTES = 50;
+const MAX_NOTES = 50;
 
 /** Note for a last record that reads whole but has no line end: its last value may be cut short. */
 export function noLineEnd(line: number): string {

@@ -20,7 +20,7 @@ export interface WinEventFields {
 export const SYSTEM_COLUMNS = ['EventID', 'Channel', 'Provider_Name', 'Computer', 'EventRecordID', 'Level', 'UserID'] as const;
 
 /** `2019-03-19T23:34:46.8720512Z` → `2019-03-19T23:34:46.872Z`: one form, with the Exchange logs', for comparing. */
-export function millisecondTime(iso: string | undefined): string | undefined {
+function millisecondTime(iso: string | undefined): string | undefined {
   if (!iso) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z?$/.exec(iso.trim());
   if (!m) {
@@ -49,7 +49,7 @@ export function winEventRecord(e: WinEventFields, origin: Origin): LogRecord {
  * Not the names: a literal cut from "Domain Admins" would otherwise be found in every Security
  * event, each of which has a SubjectDomainName.
  */
-export function rawText(fields: Record<string, string>): string {
+function rawText(fields: Record<string, string>): string {
   let text = '';
   for (const value of Object.values(fields)) text += `${value}\n`;
   return text;

@@ -12,7 +12,7 @@ import { chromiumMissing } from '../report/packs/pdf.js';
 export type Need = 'corpus' | 'postgres' | 'chromium' | 'redis';
 
 /** The public sample evidence beside the checkout (`../shared/corpus`, see its SOURCES.md). */
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 /** The PostgreSQL server the store suites use: EXIR_TEST_PG, or the machine's own with trust auth. */
 export const PG_URL = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -21,7 +21,7 @@ export const PG_URL = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1
  * Skips that CI accepts, by need, each with the reason it cannot be provided there. Empty: .ci/run
  * provides the corpus, PostgreSQL, Redis and Chromium, so in CI every test runs.
  */
-export const ALLOWED_IN_CI: Readonly<Partial<Record<Need, string>>> = {};
+const ALLOWED_IN_CI: Readonly<Partial<Record<Need, string>>> = {};
 
 /** Undefined when every path exists, or the reason the test cannot read the corpus. */
 export function corpusMissing(...paths: string[]): string | undefined {

@@ -32,8 +32,6 @@ export interface WebOptions {
   log?: (line: string) => void;
 }
 
-export type { Env };
-
 export interface Web {
   app: Hono<Env>;
   close(): Promise<void>;

@@ -15,7 +15,7 @@ export interface PageContext {
   flash?: { ok: boolean; text: string } | undefined;
 }
 
-export const CASE_TABS = [
+const CASE_TABS = [
   ['', 'Overview'],
   ['timeline', 'Timeline'],
   ['sessions', 'Sessions'],

@@ -19,8 +19,7 @@ interface StoredUser extends WebUser {
   hash: string;
 }
 
-export const CHANGES = ['action', 'decide', 'file', 'verify'] as const;
-export type Change = (typeof CHANGES)[number];
+export type Change = 'action' | 'decide' | 'file' | 'verify';
 
 const MAY: Record<Change, readonly Role[]> = {
   action: ['responder', 'compliance'],

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
-export interface DataCategory {
+interface DataCategory {
   id: string;
   label: string;
   enisaBase: 1 | 2 | 3 | 4;
@@ -18,11 +18,11 @@ export interface Vocabulary {
   subjects: Map<string, string>;
 }
 
-export const CATEGORIES_FILE = new URL('../../../data/regulatory/data-categories.yml', import.meta.url);
+const CATEGORIES_FILE = new URL('../../../data/regulatory/data-categories.yml', import.meta.url);
 
 let cached: Vocabulary | undefined;
 
-export function parseVocabulary(text: string, where: string): Vocabulary {
+function parseVocabulary(text: string, where: string): Vocabulary {
   const doc = parse(text) as { checked?: unknown; categories?: unknown; subjects?: unknown };
   if (!Array.isArray(doc.categories) || !Array.isArray(doc.subjects)) throw new Error(`${where}: needs categories and subjects lists`);
   const categories = new Map<string, DataCategory>();

@@ -3,7 +3,7 @@
 
 import type { EnisaInput, EnisaResult, SeverityLevel, Conclusion } from './types.js';
 
-export const EI_VALUES = [0.25, 0.5, 0.75, 1] as const;
+const EI_VALUES = [0.25, 0.5, 0.75, 1] as const;
 export const EI_LABELS: Record<number, string> = { 0.25: 'negligible', 0.5: 'limited', 0.75: 'significant', 1: 'maximum' };
 const CONF_INTEG_VALUES = [0, 0.25, 0.5];
 const AVAIL_VALUES = [0, 0.25, 0.5];

@@ -2,14 +2,12 @@
 // assessment joins them with what the case's evidence shows.
 
 /** How far the evidence shows a dataset was touched. There is no "not accessed": the evidence never proves it. */
-export const ACCESS_LEVELS = ['exported', 'read', 'reachable', 'no-evidence-found', 'not-established'] as const;
-export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+export type AccessLevel = 'exported' | 'read' | 'reachable' | 'no-evidence-found' | 'not-established';
 
 export const SEVERITY_LEVELS = ['low', 'medium', 'high', 'very-high'] as const;
 export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
 
-export const CONCLUSIONS = ['no-risk', 'risk', 'high-risk'] as const;
-export type Conclusion = (typeof CONCLUSIONS)[number];
+export type Conclusion = 'no-risk' | 'risk' | 'high-risk';
 
 /** One mailbox the scan found touched (from `mailboxes[]`); `mailbox: '*'` means every mailbox on the server. */
 export interface MailboxReach {
@@ -46,9 +44,9 @@ export const JFSC_CLASSES = [
   'money-service-business',
   'deposit-taking',
 ] as const;
-export type JfscClass = (typeof JFSC_CLASSES)[number];
+type JfscClass = (typeof JFSC_CLASSES)[number];
 
-export interface ContactAnswer {
+interface ContactAnswer {
   name?: string;
   role?: string;
   email?: string;
@@ -104,7 +102,7 @@ export interface DatasetAnswer {
   overlaps?: Record<string, number>;
 }
 
-export interface EnisaAnswers {
+interface EnisaAnswers {
   dpcAdjustments?: { factor: string; delta: number }[];
   ei?: number;
   confidentiality?: number;

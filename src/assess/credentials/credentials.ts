@@ -22,7 +22,7 @@ const DATA = JSON.parse(readFileSync(new URL('../../../data/credentials/exposure
 export const KRBTGT_WAIT_HOURS = DATA.krbtgtWaitHours;
 
 /** Reset first what opens most: the domain's own key, its administrators, what the attacker made, then the rest. */
-export const REASONS = [
+const REASONS = [
   'domain-reached',
   'domain-admins',
   'changed-by-attacker',
@@ -33,16 +33,16 @@ export const REASONS = [
   'computer-account',
   'mail-exported',
 ] as const;
-export type Reason = (typeof REASONS)[number];
+type Reason = (typeof REASONS)[number];
 
-export type CredentialAction = 'reset-twice' | 'reset' | 'review';
+type CredentialAction = 'reset-twice' | 'reset' | 'review';
 
-export interface Place {
+interface Place {
   path: string;
   line: number;
 }
 
-export interface ExposedAccount {
+interface ExposedAccount {
   account: string;
   reason: Reason;
   action: CredentialAction;

@@ -10,7 +10,7 @@ import type { ProbeResult } from './probe.js';
 import { applySettings, factsFor, type SettingFact, type SettingsFile } from './settings.js';
 import { newestBuild, tableAgeDays, type ExposureTable } from './table.js';
 
-export interface LiveCheck {
+interface LiveCheck {
   cve: 'CVE-2021-26855';
   status: ProbeResult['cve202126855']['status'];
   evidence: string;
@@ -37,7 +37,7 @@ export interface TableSummary {
   sources: { id: string; what: string; commit: string | undefined; asOf: string | undefined }[];
 }
 
-export interface ProbeSummary {
+interface ProbeSummary {
   target: string;
   readings: { source: string; value: string; showsSecurityUpdates: string; note: string }[];
   cve202126855: ProbeResult['cve202126855'];
@@ -70,7 +70,7 @@ export interface ServerHistoryReport {
   caveats: string[];
 }
 
-export function summarizeProbe(r: ProbeResult): ProbeSummary {
+function summarizeProbe(r: ProbeResult): ProbeSummary {
   return {
     target: r.target,
     readings: r.readings.map((x) => ({ source: x.source, value: x.value, showsSecurityUpdates: x.showsSecurityUpdates, note: x.note })),

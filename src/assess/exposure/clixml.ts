@@ -1,14 +1,14 @@
 // Just enough XML to read PowerShell CliXml (Export-Clixml): elements, attributes, text, entities and
 // PowerShell's _xHHHH_ escapes. No DTDs, no external entities, nothing fetched: the file is evidence.
 
-export interface XmlElement {
+interface XmlElement {
   name: string;
   attrs: Record<string, string>;
   children: XmlElement[];
   text: string;
 }
 
-export class XmlError extends Error {
+class XmlError extends Error {
   constructor(
     readonly offset: number,
     reason: string,
@@ -34,12 +34,12 @@ function decodeEntities(text: string, offset: number): string {
 }
 
 /** PowerShell writes characters XML cannot hold (CR, LF in a ToString) as _x000D_. */
-export function decodePsEscapes(text: string): string {
+function decodePsEscapes(text: string): string {
   return text.replace(/_x([0-9a-fA-F]{4})_/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 /** Parses a whole document and returns its root element. */
-export function parseXml(source: string): XmlElement {
+function parseXml(source: string): XmlElement {
   let i = source.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;

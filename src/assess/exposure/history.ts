@@ -8,7 +8,7 @@ import { assessBuild } from './evaluate.js';
 import type { ExposureTable } from './table.js';
 import { compareBuilds, formatBuild, parseDotted, type ExchangeBuild } from './version.js';
 
-export type ObservationSource = 'httpproxy' | 'iis';
+type ObservationSource = 'httpproxy' | 'iis';
 
 export interface BuildObservationRecord {
   server: string;

@@ -16,7 +16,7 @@ export interface ProbeOptions {
   maxRedirects?: number;
 }
 
-export type ShowsUpdates = 'yes' | 'usually' | 'no';
+type ShowsUpdates = 'yes' | 'usually' | 'no';
 
 export interface ProbeReading {
   source: 'x-owa-version' | 'owa-path';
@@ -26,7 +26,7 @@ export interface ProbeReading {
   note: string;
 }
 
-export interface ProbeRequest {
+interface ProbeRequest {
   url: string;
   status: number | undefined;
   error: string | undefined;

@@ -10,7 +10,7 @@ import { readCliXml, type PsObject } from './clixml.js';
 import { wavesFor, type BuildAssessment, type CveExposure } from './evaluate.js';
 import { TableError, type ExposureTable } from './table.js';
 
-export interface SettingRead {
+interface SettingRead {
   property?: string;
   settingOverrideSection?: string;
   export: string;

@@ -21,7 +21,7 @@ export const FAMILIES = [
   'hyphenation',
   'subdomain',
 ] as const;
-export type Family = (typeof FAMILIES)[number];
+type Family = (typeof FAMILIES)[number];
 
 export interface Lookalike {
   /** The name as DNS and message tracking spell it (punycode for an IDN). */
@@ -121,7 +121,7 @@ export function lookalikes(domain: string): Lookalike[] {
 }
 
 /** Folds each look-alike letter to the Latin letter it imitates: two names that read the same fold the same. */
-export function skeleton(label: string): string {
+function skeleton(label: string): string {
   let out = domainToUnicode(label).toLowerCase();
   for (const [letter, looks] of Object.entries(HOMOGLYPHS.unicode)) for (const look of looks) out = out.split(look).join(letter);
   return out.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/0/g, 'o').replace(/[1i]/g, 'l');

@@ -6,8 +6,7 @@
 import type { ContextRecord, MailboxTouch, Origin } from '../../core/types.js';
 import { imitates, splitDomain, type Lookalike } from './lookalikes.js';
 
-export const WATCH_KINDS = ['lookalike-sender', 'to-attacker-forwarding', 'thread-hijack', 'bulk-sending'] as const;
-export type WatchKind = (typeof WATCH_KINDS)[number];
+type WatchKind = 'lookalike-sender' | 'to-attacker-forwarding' | 'thread-hijack' | 'bulk-sending';
 
 export interface WatchHit {
   kind: WatchKind;
@@ -32,7 +31,7 @@ export interface WatchInput {
 }
 
 /** A reply into a thread this long after the attack's start still counts as a possible hijack. */
-export const HIJACK_WEEKS = 12;
+const HIJACK_WEEKS = 12;
 /**
  * Messages one mailbox submits in one hour before it counts as bulk sending. Ordinary people send
  * a few dozen a day; attackers sending from a stolen mailbox send to its whole address book at once.

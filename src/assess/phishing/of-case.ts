@@ -17,7 +17,7 @@ export interface PhishingOptions {
   perSecond?: number;
 }
 
-export interface ListedLookalike extends Lookalike {
+interface ListedLookalike extends Lookalike {
   /** Seen as a sender in message tracking. */
   seen: boolean;
   /** Answer of DNS when asked: true registered, false not, absent when not asked or DNS did not say. */

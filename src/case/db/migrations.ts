@@ -4,7 +4,7 @@
 import type { Dialect, SqlDriver, SqlRunner } from './driver.js';
 import { num } from './driver.js';
 
-export interface Migration {
+interface Migration {
   version: number;
   name: string;
   statements(dialect: Dialect): string[];
@@ -41,7 +41,7 @@ function appendOnly(dialect: Dialect, tables: string[]): string[] {
   ];
 }
 
-export const MIGRATIONS: Migration[] = [
+const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'firms, cases, servers, evidence register, custody log, audit chain',

@@ -91,7 +91,7 @@ class PgDriver extends PgRunner implements SqlDriver {
 }
 
 /** The URL as it may be shown: the password replaced. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceFile, Finding, ScanResult, ServerSummary } from '../../core/types.js';
 
-export function fakeSha(seed: string): string {
+function fakeSha(seed: string): string {
   return createHash('sha256').update(seed).digest('hex');
 }
 

@@ -67,7 +67,7 @@ function runChild(url: string, ref: string, files: number, perFile: number): Pro
 }
 
 /** What an attacker with the whole database does: recompute every hash of the chain and the head. */
-export async function rehash(h: Harness): Promise<void> {
+async function rehash(h: Harness): Promise<void> {
   const ref = (await h.raw('SELECT f.slug, c.name, c.id FROM cases c JOIN firms f ON f.id = c.firm_id'))[0];
   assert.ok(ref);
   const caseRef = `${String(ref.slug)}/${String(ref.name)}`;
@@ -775,6 +775,27 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
           assert.deepEqual(
             swapped.problems.filter((p) => /does not follow/.test(p.reason)).map((p) => p.seq),
             [2, 3, 4],
+          );
+        }));
+
+      it('the newest entries cut off the end of the log are caught: every row left still links, but the case row holds the count and the head', () =>
+        withStore(factory, async (store, h) => {
+          await newCase(store);
+          for (const status of ['investigating', 'contained'] as const) await store.updateCase('acme/proxylogon', { status });
+          const log = await store.auditLog('acme/proxylogon');
+          if (h.engine === 'sqlite') await h.raw('DROP TRIGGER audit_log_no_delete');
+          else await h.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+          await h.raw('DELETE FROM audit_log WHERE seq = ?', [log.length]);
+          const cut = await store.checkAudit('acme/proxylogon');
+          assert.equal(cut.intact, false);
+          assert.equal(cut.entries, log.length - 1);
+          assert.equal(cut.head, log[log.length - 2]?.hash, 'the head reported is the last entry present');
+          assert.deepEqual(
+            cut.problems.map((p) => [p.seq, p.reason]),
+            [
+              [undefined, `the case records ${log.length} entries but ${log.length - 1} are present`],
+              [undefined, 'the last entry is not the head the case records'],
+            ],
           );
         }));
 

@@ -17,7 +17,7 @@ export interface FileFindingSpec {
 }
 
 /** The fields every file finding carries, so a reader can find and verify the file. */
-export function fileFields(file: FileFacts, place: Place): Record<string, string> {
+function fileFields(file: FileFacts, place: Place): Record<string, string> {
   return {
     path: file.path,
     sha256: file.sha256,

@@ -4,7 +4,7 @@
 export const IOC_TYPES = ['sha256', 'sha1', 'md5', 'path', 'name', 'path-pattern'] as const;
 export type IocType = (typeof IOC_TYPES)[number];
 
-export interface IocSource {
+interface IocSource {
   /** Who published it, in words. */
   name: string;
   url: string;

@@ -6,7 +6,7 @@ import type { Warning } from '../../core/types.js';
 import { IOC_TYPES, type IocEntry, type IocList, type IocType } from './ioc-format.js';
 import { baseName, splitSegments, windowsPath } from './paths.js';
 
-export const DEFAULT_IOC_DIR = fileURLToPath(new URL('../../../rules/ioc/', import.meta.url));
+const DEFAULT_IOC_DIR = fileURLToPath(new URL('../../../rules/ioc/', import.meta.url));
 
 /** One entry, ready to compare, with the list it came from. */
 export interface LoadedIoc {

@@ -8,7 +8,7 @@ import { fileFinding } from './file-finding.js';
 import { baseName, extensionOf, isServed, type Place } from './paths.js';
 import type { FileFacts, TimeWindow } from './types.js';
 
-export const BENIGN_ARCHIVES_FILE = 'benign-archives.json';
+const BENIGN_ARCHIVES_FILE = 'benign-archives.json';
 
 export interface BenignArchive {
   product: string;

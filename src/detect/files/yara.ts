@@ -12,12 +12,12 @@ export const DEFAULT_YARA_DIR = fileURLToPath(new URL('../../../rules/yara/', im
  * External variables every rule may use, as LOKI/THOR define them, so rule sets written for those
  * tools (signature-base) compile: `extension` keeps its dot (".aspx").
  */
-export const YARA_VARIABLES = ['filename', 'filepath', 'extension', 'filetype', 'owner'] as const;
+const YARA_VARIABLES = ['filename', 'filepath', 'extension', 'filetype', 'owner'] as const;
 export type YaraVariables = Partial<Record<(typeof YARA_VARIABLES)[number], string>>;
 
-export const MAX_MATCHES_PER_PATTERN = 64;
+const MAX_MATCHES_PER_PATTERN = 64;
 
-export interface YaraRuleInfo {
+interface YaraRuleInfo {
   name: string;
   file: string;
   line: number;
@@ -191,7 +191,7 @@ function printable(data: string): string {
   return out;
 }
 
-export function toHits(set: YaraSet, matches: RuleMatch[]): YaraHit[] {
+function toHits(set: YaraSet, matches: RuleMatch[]): YaraHit[] {
   const hits: YaraHit[] = [];
   for (const m of matches) {
     const rule = set.rules.get(m.ruleIdentifier);

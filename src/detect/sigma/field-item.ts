@@ -127,7 +127,7 @@ function existsValue(value: ItemValue): CompiledValue {
 }
 
 /** Whole-string numbers only: an empty field is not 0, and `12abc` is not 12. */
-export function toNumber(s: string): number {
+function toNumber(s: string): number {
   const t = s.trim();
   return t === '' ? NaN : Number(t);
 }

@@ -7,7 +7,7 @@ import type { Pattern } from './pattern.js';
 export type Literals = readonly string[] | null;
 
 /** Shorter pieces would let nearly every record through, so they give no pre-filter at all. */
-export const MIN_LITERAL = 3;
+const MIN_LITERAL = 3;
 
 /**
  * Characters a log may write differently from the field value: `"` is doubled in CSV and escaped in JSON and XML,

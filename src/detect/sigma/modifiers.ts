@@ -2,9 +2,9 @@
 
 import { RuleProblem } from './problem.js';
 
-export type Transform = 'windash' | 'base64' | 'base64offset' | 'utf16le' | 'utf16be' | 'utf16';
-export type Position = 'exact' | 'contains' | 'startswith' | 'endswith';
-export type ValueType = 'string' | 're' | 'cidr' | 'exists' | 'lt' | 'lte' | 'gt' | 'gte' | 'fieldref';
+type Transform = 'windash' | 'base64' | 'base64offset' | 'utf16le' | 'utf16be' | 'utf16';
+type Position = 'exact' | 'contains' | 'startswith' | 'endswith';
+type ValueType = 'string' | 're' | 'cidr' | 'exists' | 'lt' | 'lte' | 'gt' | 'gte' | 'fieldref';
 
 export interface FieldSpec {
   /** '' for a keyword item (`'|all':`), searched in the record's text. */

@@ -49,7 +49,7 @@ export function plain(text: string): Pattern {
   return text === '' ? [] : [{ kind: 'text', text }];
 }
 
-export function hasWildcards(p: Pattern): boolean {
+function hasWildcards(p: Pattern): boolean {
   return p.some((x) => x.kind !== 'text');
 }
 

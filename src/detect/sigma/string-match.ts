@@ -7,7 +7,7 @@ export type StringTest = (s: string) => boolean;
 
 const DASH_CLASS = '[-/\u2013\u2014\u2015]';
 
-export function escapeRegExp(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 

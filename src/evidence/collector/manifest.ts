@@ -3,11 +3,11 @@
 // compromised server, so every field is checked for shape before use and nothing in it is trusted
 // to be a safe path or name.
 
-export const MANIFEST_FORMAT = 'exir-collect-manifest';
+const MANIFEST_FORMAT = 'exir-collect-manifest';
 /** The member name the collector gives its manifest, at the top of the zip. */
 export const MANIFEST_NAME = 'manifest.json';
 
-export interface CollectedFile {
+interface CollectedFile {
   /** Path inside the bundle, `/` separated. */
   path: string;
   /** Where it was on the server. */

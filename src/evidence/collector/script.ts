@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { TOOL } from '../../core/tool.js';
 
-export const SCRIPT_FILE = new URL('../../../collector/exir-collect.ps1', import.meta.url);
+const SCRIPT_FILE = new URL('../../../collector/exir-collect.ps1', import.meta.url);
 
 export interface CollectWindow {
   /** ISO 8601 UTC. */

@@ -107,7 +107,7 @@ function itemBlocks(item: DraftItem, letter: boolean): (Paragraph | Table)[] {
   return item.kind === 'table' ? tableBlocks(item) : fieldBlocks(item, letter);
 }
 
-export function packDocument(d: Draft): Document {
+function packDocument(d: Draft): Document {
   const send = d.copy === 'send';
   const children: (Paragraph | Table)[] = send
     ? [

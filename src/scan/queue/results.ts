@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { JobResult } from '../job.js';
 
-export const RESULTS_TABLE = 'exir_queue_results';
+const RESULTS_TABLE = 'exir_queue_results';
 
 export class ResultStore {
   private constructor(private readonly pool: pg.Pool) {}

@@ -3,7 +3,7 @@
 
 export const KIND_RECORD = 1;
 export const KIND_DIRECTIVE = 2;
-export const KIND_DAMAGE = 3;
+const KIND_DAMAGE = 3;
 export const FLAG_QUOTED = 1;
 export const FLAG_EOF = 2;
 

@@ -52,7 +52,7 @@ export interface ScanOptions {
   maxRecordBytes?: number;
 }
 
-export const DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
 interface QuotedScan {
   start: number;

@@ -7,7 +7,7 @@ import { CHUNK_SIZE, NO_CRC32, readChunk, type ChunkSink } from './chunk.js';
 import { EventRenderer } from './render.js';
 import type { EvtxDamage, EvtxStats, WinEvent } from './types.js';
 
-export const FILE_HEADER_SIZE = 0x1000;
+const FILE_HEADER_SIZE = 0x1000;
 const FILE_MAGIC = Buffer.from('ElfFile\0', 'latin1');
 
 class EvtxFile {

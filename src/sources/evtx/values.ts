@@ -6,8 +6,8 @@ import { filetimeIso, systemtimeIso } from './times.js';
 import { u16, u32 } from './bytes.js';
 
 export const T_NULL = 0x00;
-export const T_STRING = 0x01;
-export const T_ANSI = 0x02;
+const T_STRING = 0x01;
+const T_ANSI = 0x02;
 export const T_BINXML = 0x21;
 export const ARRAY_FLAG = 0x80;
 
@@ -19,7 +19,7 @@ FIXED_SIZE.set([1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 4, 0, 16, 0, 8, 16], 0x03);
 FIXED_SIZE[0x14] = 4;
 FIXED_SIZE[0x15] = 8;
 
-export function utf16Text(b: Buffer, p: number, size: number): string {
+function utf16Text(b: Buffer, p: number, size: number): string {
   let end = p + (size & ~1);
   // Strings are stored NUL-terminated; Windows stops at the first NUL.
   while (end > p && b[end - 1] === 0 && b[end - 2] === 0) end -= 2;

@@ -9,7 +9,7 @@ import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { LineSplitter, type LineSink } from '../winevent-json/line-splitter.js';
 import { literalTest } from '../winevent-json/literal-test.js';
 
-export const TOOL = 'EOMT';
+const TOOL = 'EOMT';
 
 const LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (Info|Error): (.*)$/;
 /** Steps only EOMT logs, so a log of the same line shape from another tool is not taken for it. */

@@ -58,7 +58,7 @@ export interface InventoryReadOptions {
 
 const NO_CONTENT = (): Promise<Buffer> => Promise.reject(new Error('content not collected: the listing gives facts only'));
 const EMPTY = Buffer.alloc(0);
-export const MAX_RECORD_CHARS = 1024 * 1024;
+const MAX_RECORD_CHARS = 1024 * 1024;
 const HEX = { sha256: /^[0-9a-f]{64}$/, sha1: /^[0-9a-f]{40}$/, md5: /^[0-9a-f]{32}$/ };
 
 function decodeHead(head: string): string {

@@ -13,7 +13,7 @@ export function parseW3cFieldNames(fieldsValue: string): string[] {
 }
 
 /** True when the names read as a W3C field list (IIS names its columns `cs-uri-stem`, `sc-status`, …). */
-export function isW3cFieldList(names: readonly string[]): boolean {
+function isW3cFieldList(names: readonly string[]): boolean {
   if (names.includes('cs-uri-stem')) return true;
   return names.includes('date') && names.includes('time') && names.some((n) => W3C_NAME.test(n));
 }

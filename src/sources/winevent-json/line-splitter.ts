@@ -12,7 +12,7 @@ export interface LineSink {
 }
 
 /** A record longer than this is reported and skipped: no event exported as one line comes near it. */
-export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 export class LineSplitter {
   private carry: Buffer[] = [];

@@ -13,7 +13,7 @@ export interface EventSink {
 }
 
 /** An event longer than this is reported and skipped (an .evtx record is at most a 64 KiB chunk). */
-export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** Text allowed between events: a prolog, the `<Events>` root, comments, white space. */
 // One white-space character per step: `(?:\s+|...)*` backtracks exponentially on a long run of spaces.

@@ -24,7 +24,7 @@ function distinct(rows: TimelineRow[], pick: (r: TimelineRow) => string | undefi
   return [...new Set(rows.map(pick).filter((v): v is string => v !== undefined && v !== ''))].sort();
 }
 
-export function recordUrl(ref: string, r: TimelineRow): string {
+function recordUrl(ref: string, r: TimelineRow): string {
   return `${caseUrl(ref, 'record')}${query({ path: r.path, line: String(r.line), rule: r.ruleId })}`;
 }
 

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { EvidenceEntry } from './bundle.js';
+import { EvidenceOpener, HashingReader, peek, readSmallText } from './open.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'exir-open-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function fileEntry(name: string, content: Buffer | string, listedSize = Buffer.byteLength(content)): EvidenceEntry {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return { path: `in/${name}`, location: { kind: 'file', file }, size: listedSize, layoutServer: undefined };
+}
+
+async function all(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of stream) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+async function* chunks(parts: string[]): AsyncGenerator<Buffer> {
+  for (const p of parts) {
+    await Promise.resolve();
+    yield Buffer.from(p);
+  }
+}
+
+test('a file is read as it is now, to its end, whatever size it was listed with (logs grow while collected)', async () => {
+  const opener = new EvidenceOpener();
+  const grown = fileEntry('grown.log', 'line one\nline two\n', 9);
+  assert.equal((await all(await opener.open(grown))).toString(), 'line one\nline two\n');
+  const shrunk = fileEntry('shrunk.log', 'short\n', 4096);
+  assert.equal((await all(await opener.open(shrunk))).toString(), 'short\n');
+  // Past the one-read size it is streamed, with the same bytes.
+  const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x41);
+  assert.deepEqual(await all(await opener.open(fileEntry('big.log', big))), big);
+  await opener.close();
+});
+
+test('a small text file past its limit is refused as it is read, not by the size it was listed with', async () => {
+  const opener = new EvidenceOpener();
+  const lying = fileEntry('manifest.json', '{"a":"' + 'x'.repeat(2 * 1024 * 1024) + '"}', 10);
+  await assert.rejects(readSmallText(opener, lying, 1024 * 1024), /larger than 1 MiB/);
+  assert.equal(await readSmallText(opener, fileEntry('ok.json', '{"é":1}'), 8), '{"é":1}', 'exactly the limit is read');
+  await opener.close();
+});
+
+test('the first bytes are looked at without losing any: the head spans chunks, and the rest replays them', async () => {
+  const { head, rest } = await peek(chunks(['#Fi', 'elds: ', 'date\n', 'x\n'])[Symbol.asyncIterator](), 8);
+  assert.equal(head.toString(), '#Fields:');
+  assert.equal((await all(rest)).toString(), '#Fields: date\nx\n');
+  const one = await peek(chunks(['#Fields: date\n', 'x\n'])[Symbol.asyncIterator](), 8);
+  assert.equal(one.head.toString(), '#Fields:');
+  assert.equal((await all(one.rest)).toString(), '#Fields: date\nx\n');
+  const short = await peek(chunks(['ab'])[Symbol.asyncIterator](), 8);
+  assert.equal(short.head.toString(), 'ab');
+  assert.equal((await all(short.rest)).toString(), 'ab');
+  const empty = await peek(chunks([])[Symbol.asyncIterator](), 8);
+  assert.equal(empty.head.length, 0);
+  assert.equal((await all(empty.rest)).length, 0);
+});
+
+test('the hash and byte count are of every byte passed on', async () => {
+  const seen: number[] = [];
+  const reader = new HashingReader(await new EvidenceOpener().open(fileEntry('h.log', 'abc')), (n) => seen.push(n));
+  assert.equal((await all(reader.chunks())).toString(), 'abc');
+  assert.equal(reader.bytes, 3);
+  assert.deepEqual(seen, [3]);
+  assert.equal(reader.digest(), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+});
