@@ -25,6 +25,8 @@ export interface ExirRule {
   capsRequest: string | undefined;
   /** A published indicator (an attacker's address): context, never a verdict on its own (`indicator_only: true`). */
   indicatorOnly: boolean;
+  /** Its hits from one client on one server are folded into one finding, listing the URLs (`fold: per-client`). */
+  foldPerClient: boolean;
   sources: SourceKind[];
   /** File the rule came from, relative to its rules folder. */
   file: string;
@@ -85,6 +87,11 @@ export async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.ym
   return Array.isArray(doc?.common) ? doc.common.filter((c): c is string => typeof c === 'string') : [];
 }
 
+/** Ids of the rules whose hits are folded per client whatever their stage. */
+export function foldedRuleIds(ruleset: Ruleset): Set<string> {
+  return new Set(ruleset.rules.filter((r) => r.foldPerClient).map((r) => r.id));
+}
+
 /** Loads and compiles every rule in the folders; a broken rule is reported and skipped, never fatal. */
 export async function loadRuleset(dirs: string[], mappings: Mappings, commonLiterals?: readonly string[]): Promise<Ruleset> {
   const common = commonLiterals ?? (await loadCommonLiterals());
@@ -119,6 +126,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
           capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
           story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
           indicatorOnly: meta.custom['indicator_only'] === true,
+          foldPerClient: meta.custom['fold'] === 'per-client',
           sources,
           file: shown,
         });

@@ -7,6 +7,7 @@ import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
 import { FindingCollector } from '../detect/repeats.js';
+import { foldedRuleIds } from '../detect/ruleset.js';
 import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
@@ -220,7 +221,7 @@ async function readPasses(
   const evidence: EvidenceFile[] = [];
   // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
   // can outnumber the arguments a call may take.
-  const collected = new FindingCollector();
+  const collected = new FindingCollector(foldedRuleIds(engine.ruleset));
   const context: ContextRecord[] = [];
   const fileOf = new Map<EvidenceFile, EvidenceEntry>();
   for (const entry of entries) {
