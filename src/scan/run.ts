@@ -3,6 +3,7 @@ import type { ContextRecord, EvidenceFile, Finding, MailboxTouch, ScanResult, Se
 import { TOOL } from '../core/tool.js';
 import { measureCoverage } from '../correlate/coverage.js';
 import { findMailboxes, findMailMovements, forwardingAddresses } from '../correlate/mailboxes.js';
+import { keepFollowers } from '../correlate/after-write.js';
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
@@ -256,7 +257,7 @@ async function readPasses(
       }
     }
   }
-  const findings = noteCvesAfterRecord(capRequests(collected.findings())).sort(byTimeThenOrigin);
+  const findings = noteCvesAfterRecord(capRequests(keepFollowers(collected.findings(), engine.ruleset.rules))).sort(byTimeThenOrigin);
 
   // Pass 3: the attackers' other records, in the logs that can hold them.
   const keys = followKeys(findings);
