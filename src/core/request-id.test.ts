@@ -30,3 +30,13 @@ void test('an id that two clients carry on one server is shared; the same id on 
   ]);
   assert.deepEqual([...shared], ['EX01\u0000id-aaaa-1']);
 });
+
+void test('one request seen by two logs from two addresses (IIS the load balancer, HttpProxy the client) is not shared; two clients in one log are', () => {
+  const shared = sharedRequestIds([
+    { server: 'EX01', requestId: 'id-aaaa-1', clientIp: '10.0.0.20', source: 'iis' },
+    { server: 'EX01', requestId: 'id-aaaa-1', clientIp: '203.0.113.1', source: 'httpproxy' },
+    { server: 'EX01', requestId: 'id-bbbb-2', clientIp: '203.0.113.1', source: 'httpproxy' },
+    { server: 'EX01', requestId: 'id-bbbb-2', clientIp: '198.51.100.2', source: 'httpproxy' },
+  ]);
+  assert.deepEqual([...shared], ['EX01\u0000id-bbbb-2']);
+});

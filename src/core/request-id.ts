@@ -12,17 +12,22 @@ export function isRealRequestId(id: string | undefined): id is string {
 }
 
 /**
- * Ids that different clients' records carry on one server: a real id belongs to one request, so such
- * an id was reused by the logger (or forged) and joins nothing. Keys are `server \0 id`.
+ * Ids that different clients' records in one log carry on one server: a real id belongs to one
+ * request, so such an id was reused by the logger (or forged) and joins nothing. Two logs may see one
+ * request from two addresses (IIS the load balancer or the front end, HttpProxy the client), so
+ * addresses are compared within a log (`source`) when the items name it. Keys are `server \0 id`.
  */
-export function sharedRequestIds(items: readonly { server: string; requestId?: string | undefined; clientIp?: string | undefined }[]): Set<string> {
+export function sharedRequestIds(
+  items: readonly { server: string; requestId?: string | undefined; clientIp?: string | undefined; source?: string }[],
+): Set<string> {
   const ips = new Map<string, string>();
   const shared = new Set<string>();
   for (const it of items) {
     if (!it.requestId || !it.clientIp) continue;
     const key = `${it.server}\u0000${it.requestId}`;
-    const first = ips.get(key);
-    if (first === undefined) ips.set(key, it.clientIp);
+    const inLog = `${it.source ?? ''}\u0000${key}`;
+    const first = ips.get(inLog);
+    if (first === undefined) ips.set(inLog, it.clientIp);
     else if (first !== it.clientIp) shared.add(key);
   }
   return shared;

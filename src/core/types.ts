@@ -131,6 +131,8 @@ interface FindingRepeats {
   lastTime: string | undefined;
   /** Where the first few of them are, this finding's own line first. */
   samples: Origin[];
+  /** The distinct URLs they asked for (at most MAX_REPEAT_URLS), when more than one: the names a scanner tried. */
+  urls?: string[];
 }
 
 export interface ServerSummary {

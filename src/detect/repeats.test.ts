@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../core/types.js';
-import { FindingCollector, MAX_REPEAT_SAMPLES } from './repeats.js';
+import { FindingCollector, MAX_REPEAT_SAMPLES, MAX_REPEAT_URLS } from './repeats.js';
 
 function finding(over: Partial<Finding>, line: number): Finding {
   return {
@@ -75,4 +75,25 @@ test('folds of folds add up: counts, the earliest and latest time, and samples t
   assert.equal(only?.repeats?.firstTime, '2021-03-04T00:00:01.000Z');
   assert.equal(only?.repeats?.lastTime, '2021-03-04T00:00:13.000Z');
   assert.equal(only?.repeats?.samples.length, MAX_REPEAT_SAMPLES);
+});
+
+test('a rule folded per client folds above probe and lists the URLs tried; other rules and clients stay apart', () => {
+  const collector = new FindingCollector(new Set(['names']));
+  const names = Array.from({ length: MAX_REPEAT_URLS + 10 }, (_, i) => `/aspnet_client/system_web/s${i}.aspx`);
+  names.forEach((url, i) => collector.add(finding({ ruleId: 'names', stage: 'exploit-attempt', benign: undefined, url }, i + 1)));
+  collector.add(finding({ ruleId: 'names', stage: 'exploit-attempt', benign: undefined, url: '/owa/auth/x.aspx', clientIp: '192.0.2.1' }, 500));
+  collector.add(finding({ ruleId: 'other', stage: 'exploit-attempt', benign: undefined, url: '/owa/auth/y.aspx' }, 501));
+  collector.add(finding({ ruleId: 'other', stage: 'exploit-attempt', benign: undefined, url: '/owa/auth/y.aspx' }, 502));
+  const [folded, otherClient, ...kept] = collector.findings();
+  assert.equal(folded?.repeats?.count, MAX_REPEAT_URLS + 10);
+  assert.deepEqual(folded?.repeats?.urls, names.slice(0, MAX_REPEAT_URLS));
+  assert.equal(otherClient?.clientIp, '192.0.2.1');
+  assert.equal(otherClient?.repeats, undefined);
+  assert.equal(kept.length, 2, 'a rule not folded keeps each line');
+});
+
+test('a flood of one probe on one URL lists no URLs', () => {
+  const collector = new FindingCollector();
+  for (let line = 1; line <= 3; line += 1) collector.add(finding({ url: '/ecp/x.js' }, line));
+  assert.equal(collector.findings()[0]?.repeats?.urls, undefined);
 });

@@ -25,6 +25,10 @@ export interface ExirRule {
   capsRequest: string | undefined;
   /** A published indicator (an attacker's address): context, never a verdict on its own (`indicator_only: true`). */
   indicatorOnly: boolean;
+  /** Its hits from one client on one server are folded into one finding, listing the URLs (`fold: per-client`). */
+  foldPerClient: boolean;
+  /** A match counts only after a finding of one of these rules on the same server within the time (`after_rules`, `after_within_hours`). */
+  after: { rules: string[]; withinMs: number } | undefined;
   sources: SourceKind[];
   /** File the rule came from, relative to its rules folder. */
   file: string;
@@ -85,6 +89,17 @@ async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.yml')): P
   return Array.isArray(doc?.common) ? doc.common.filter((c): c is string => typeof c === 'string') : [];
 }
 
+function afterOf(rules: unknown, hours: unknown): ExirRule['after'] {
+  if (!Array.isArray(rules) || rules.length === 0 || !rules.every((r) => typeof r === 'string')) return undefined;
+  const within = typeof hours === 'number' && hours > 0 ? hours : 1;
+  return { rules, withinMs: within * 3_600_000 };
+}
+
+/** Ids of the rules whose hits are folded per client whatever their stage. */
+export function foldedRuleIds(ruleset: Ruleset): Set<string> {
+  return new Set(ruleset.rules.filter((r) => r.foldPerClient).map((r) => r.id));
+}
+
 /** Loads and compiles every rule in the folders; a broken rule is reported and skipped, never fatal. */
 export async function loadRuleset(dirs: string[], mappings: Mappings, commonLiterals?: readonly string[]): Promise<Ruleset> {
   const common = commonLiterals ?? (await loadCommonLiterals());
@@ -108,6 +123,12 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
         const benign = meta.custom['benign'];
         const caps = meta.custom['caps_request'];
         const story = meta.custom['story'];
+        const after = afterOf(meta.custom['after_rules'], meta.custom['after_within_hours']);
+        if (meta.custom['after_rules'] !== undefined && !after) {
+          // Read as a plain rule it would report everyday administration on its own.
+          set.errors.push({ ...compiled.location, ruleId: meta.id, message: 'after_rules must be a list of rule ids' });
+          continue;
+        }
         set.rules.push({
           compiled,
           id: meta.id,
@@ -119,6 +140,8 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
           capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
           story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
           indicatorOnly: meta.custom['indicator_only'] === true,
+          foldPerClient: meta.custom['fold'] === 'per-client',
+          after,
           sources,
           file: shown,
         });

@@ -24,10 +24,13 @@ function findingLine(f: Finding): string {
   const why = f.benign ?? f.cappedBy;
   const benign = why ? pc.dim(` (${safeText(why)})`) : '';
   const repeats = f.repeats ? pc.dim(` and ${f.repeats.count - 1} more like it, ${when(f.repeats.firstTime)} to ${when(f.repeats.lastTime)}`) : '';
+  const urls = f.repeats?.urls;
+  const tried = urls ? `      ${pc.dim(`asked for ${urls.length}${urls.length < f.repeats!.count ? '+' : ''} URLs: ${safeText(urls.join(', '))}`)}\n` : '';
   return (
     `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n` +
     (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '') +
-    `      ${pc.dim(place(f))}${repeats}\n`
+    `      ${pc.dim(place(f))}${repeats}\n` +
+    tried
   );
 }
 

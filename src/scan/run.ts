@@ -3,10 +3,12 @@ import type { ContextRecord, EvidenceFile, Finding, MailboxTouch, ScanResult, Se
 import { TOOL } from '../core/tool.js';
 import { measureCoverage } from '../correlate/coverage.js';
 import { findMailboxes, findMailMovements, forwardingAddresses } from '../correlate/mailboxes.js';
+import { keepFollowers } from '../correlate/after-write.js';
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
 import { FindingCollector } from '../detect/repeats.js';
+import { foldedRuleIds } from '../detect/ruleset.js';
 import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
@@ -222,7 +224,7 @@ async function readPasses(
   const evidence: EvidenceFile[] = [];
   // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
   // can outnumber the arguments a call may take.
-  const collected = new FindingCollector();
+  const collected = new FindingCollector(foldedRuleIds(engine.ruleset));
   const context: ContextRecord[] = [];
   const fileOf = new Map<EvidenceFile, EvidenceEntry>();
   for (const entry of entries) {
@@ -257,7 +259,7 @@ async function readPasses(
       }
     }
   }
-  const findings = noteCvesAfterRecord(capRequests(collected.findings())).sort(byTimeThenOrigin);
+  const findings = noteCvesAfterRecord(capRequests(keepFollowers(collected.findings(), engine.ruleset.rules))).sort(byTimeThenOrigin);
 
   // Pass 3: the attackers' other records, in the logs that can hold them.
   const keys = followKeys(findings);

@@ -1,6 +1,7 @@
 import type { ContextRecord, EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
 import { contextOf, MAX_CONTEXT_PER_FILE, withContextLiterals } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
+import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
@@ -66,7 +67,7 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
       // The server that wrote the log is known only once the file is read: each record is matched
       // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
       // context are given the server afterwards, unless the record named its own.
-      const collector = new FindingCollector();
+      const collector = new FindingCollector(foldedRuleIds(engine.ruleset));
       const literals = withContextLiterals(found.kind, engine.detector.plan(found.kind).literals);
       let contextDropped = 0;
       const take = (record: LogRecord): void => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readText, readWith, splitAt } from '../test-helpers/read.js';
+import type { LogRecord } from '../../core/types.js';
+import { chunksOf, readText, readWith, splitAt } from '../test-helpers/read.js';
 import { w3cReader } from './w3c-reader.js';
 
 const FIELDS1 =
@@ -93,4 +94,47 @@ test('empty and header-only W3C files', async () => {
   assert.deepEqual([empty.stats.records, empty.stats.badRecords, empty.stats.firstTime], [0, 0, undefined]);
   const header = await readText(w3cReader, `#Software: Microsoft Internet Information Services 10.0\n#Fields: ${FIELDS1}\n`, 1);
   assert.deepEqual([header.stats.records, header.stats.badRecords, header.stats.kind], [0, 0, 'iis']);
+});
+
+test('a row with too few or too many values stays bad and is offered, read as well as it can be, for a search of its strings', async () => {
+  const text = [
+    `#Fields: ${FIELDS1}`,
+    // The start of the line lost (a NUL run cut it): read from the right.
+    'ST /owa/auth/x.aspx cmd=whoami 443 - 1.2.3.4 Mozilla/5.0 - 200 0 0 5',
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port c-ip sc-status',
+    // A raw space in the query and no user-agent column to absorb it.
+    '2021-10-09 00:00:03 10.0.0.1 POST /aspnet_client/s.aspx a=1 b=2 443 5.6.7.8 200',
+    // Cut off at the end of the file.
+    '2021-10-09 00:00:04 10.0.0.1 GET /owa/auth/x.aspx cmd=whoami 4',
+  ].join('\n');
+  const damaged: LogRecord[] = [];
+  const records: LogRecord[] = [];
+  const stats = await w3cReader.read(chunksOf(Buffer.from(text), 64 * 1024), {
+    path: 'cut.log',
+    literals: ['.aspx'],
+    onRecord: (r) => records.push(r),
+    onDamaged: (r) => damaged.push(r),
+  });
+  assert.equal(stats.records, 0);
+  assert.equal(stats.badRecords, 3, 'every damaged row is still counted as unreadable');
+  assert.equal(records.length, 0);
+  const [headless, spaced, cut] = damaged;
+  assert.equal(headless?.damaged, '12 values, 15 fields');
+  assert.equal(headless?.fields['cs-uri-stem'], '/owa/auth/x.aspx');
+  assert.equal(headless?.fields['sc-status'], '200');
+  assert.equal(headless?.fields['c-ip'], '1.2.3.4');
+  assert.equal(headless?.fields['date'], '');
+  assert.equal(headless?.time, undefined);
+  assert.equal(spaced?.damaged, '10 values, 9 fields');
+  assert.equal(spaced?.fields['cs-method'], 'POST');
+  assert.equal(spaced?.fields['cs-uri-stem'], '/aspnet_client/s.aspx a=1', 'free text holds every value it may span');
+  assert.equal(spaced?.fields['s-port'], '443');
+  assert.equal(spaced?.fields['c-ip'], '5.6.7.8');
+  assert.equal(spaced?.fields['sc-status'], '200');
+  assert.equal(spaced?.time, '2021-10-09T00:00:03.000Z');
+  assert.equal(cut?.damaged, 'last line cut off? 7 values, 9 fields');
+  assert.equal(cut?.fields['cs-uri-query'], 'cmd=whoami');
+  assert.equal(cut?.fields['s-port'], '4');
+  assert.equal(cut?.fields['sc-status'], '');
+  assert.equal(cut?.origin.line, 5);
 });

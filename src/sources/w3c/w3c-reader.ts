@@ -9,6 +9,7 @@ import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
 import { isClockAt, isDateAt, TimeRange } from '../time-range.js';
+import { damagedRowValues } from './damaged-row.js';
 import { parseExchangeQuerySuffix } from './exchange-query.js';
 import { parseW3cFieldNames, sniffW3c } from './w3c-sniff.js';
 
@@ -43,6 +44,22 @@ function at(layout: Layout, i: number, surplus: number): number {
 /** `YYYY-MM-DD HH:MM:SS` (the range's byte layout) → `YYYY-MM-DDTHH:MM:SS.000Z`, the form Exchange's own logs use, so times compare as strings. */
 function isoOf(dateTime: string | undefined): string | undefined {
   return dateTime === undefined ? undefined : `${dateTime.slice(0, 10)}T${dateTime.slice(11, 19)}.000Z`;
+}
+
+/** A row's values by column name (`-` is empty), with the request ids Exchange appends to the query. */
+function fieldsOf(layout: Layout, values: readonly string[], count: number): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, i] of layout.fields.columns(count)) {
+    const value = values[i] ?? '';
+    fields[name] = value === '-' ? '' : value;
+  }
+  if (layout.query >= 0) {
+    const suffix = parseExchangeQuerySuffix(fields['cs-uri-query'] ?? '');
+    if (suffix.CorrelationID !== undefined && !Object.hasOwn(fields, 'CorrelationID')) fields.CorrelationID = suffix.CorrelationID;
+    if (suffix.cafeReqId !== undefined && !Object.hasOwn(fields, 'cafeReqId')) fields.cafeReqId = suffix.cafeReqId;
+    if (!Object.hasOwn(fields, 'ClientQuery')) fields.ClientQuery = suffix.clientQuery;
+  }
+  return fields;
 }
 
 class W3cFile implements ScanSink {
@@ -98,7 +115,9 @@ class W3cFile implements ScanSink {
         this.stats.note(`line ${v.line}: ${values} values for ${count} fields; the surplus is read as part of ${USER_AGENT}`);
       } else {
         const why = `${values} values, ${count} fields`;
-        this.stats.bad(v.line, v.offset, v.atEof ? `last line cut off? ${why}` : why);
+        const reason = v.atEof ? `last line cut off? ${why}` : why;
+        this.stats.bad(v.line, v.offset, reason);
+        if (v.candidate && this.options.onDamaged) this.options.onDamaged(this.toDamagedRecord(v, layout, reason));
         return;
       }
     }
@@ -152,24 +171,23 @@ class W3cFile implements ScanSink {
       const ua = layout.userAgent;
       parts = [...parts.slice(0, ua), parts.slice(ua, ua + surplus + 1).join(' '), ...parts.slice(ua + surplus + 1)];
     }
-    const fields: Record<string, string> = {};
-    for (const [name, i] of layout.fields.columns(parts.length)) {
-      const value = parts[i] ?? '';
-      fields[name] = value === '-' ? '' : value;
-    }
-    if (layout.query >= 0) {
-      const suffix = parseExchangeQuerySuffix(fields['cs-uri-query'] ?? '');
-      if (suffix.CorrelationID !== undefined && !Object.hasOwn(fields, 'CorrelationID')) fields.CorrelationID = suffix.CorrelationID;
-      if (suffix.cafeReqId !== undefined && !Object.hasOwn(fields, 'cafeReqId')) fields.cafeReqId = suffix.cafeReqId;
-      if (!Object.hasOwn(fields, 'ClientQuery')) fields.ClientQuery = suffix.clientQuery;
-    }
     return {
       source: 'iis',
-      fields,
+      fields: fieldsOf(layout, parts, parts.length),
       time,
       origin: { path: this.options.path, line: v.line, offset: v.offset },
       raw,
     };
+  }
+
+  /** A row with the wrong number of values, read as well as it can be (see damagedRowValues) and marked damaged. */
+  private toDamagedRecord(v: RecordView, layout: Layout, reason: string): LogRecord {
+    const raw = v.text();
+    const fields = fieldsOf(layout, damagedRowValues(layout.fields.names, raw.split(' ')), layout.fields.count);
+    const date = layout.date >= 0 ? fields['date'] : this.directiveDate;
+    const clock = fields['time'] ?? '';
+    const time = date && /^\d{4}-\d{2}-\d{2}$/.test(date) && /^\d{2}:\d{2}:\d{2}/.test(clock) ? `${date}T${clock.slice(0, 8)}.000Z` : undefined;
+    return { source: 'iis', fields, time, origin: { path: this.options.path, line: v.line, offset: v.offset }, raw, damaged: reason };
   }
 
   finish(): ReadStats {

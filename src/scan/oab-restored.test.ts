@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scan } from './run.js';
+
+const RULES = new URL('../../rules/sigma/proxylogon/', import.meta.url);
+const RESTORED = 'a7dfccb4-2b42-422f-865d-fe3d3f4180bb'; // ecp-server-oab-vdir-restored-after-write
+
+async function ecpLog(...samples: string[]): Promise<string> {
+  const [head, ...rest] = await Promise.all(samples.map((s) => readFile(new URL(s, RULES), 'utf8')));
+  const rows = (text: string): string[] => text.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#'));
+  const directives = (head as string).split(/\r?\n/).filter((l) => l.startsWith('#'));
+  return `${[...directives, ...rows(head as string), ...rest.flatMap(rows)].join('\r\n')}\r\n`;
+}
+
+// The web shell written through the OAB virtual directory at 02:14, the URL set back and the directory
+// removed minutes later: the clean-up joins the write; the same cmdlets alone are an admin's work.
+void test('the OAB virtual directory set back after a script write is found and names the write; alone it is nothing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-oab-restored-'));
+  try {
+    await mkdir(join(dir, 'attacked', 'EXCH01'), { recursive: true });
+    await writeFile(
+      join(dir, 'attacked', 'EXCH01', 'ECPServer2021030302-1.LOG'),
+      await ecpLog(
+        'ecp-server-set-vdir-script-tag.tests/match/set-oab-vdir-externalurl-chopper.LOG',
+        'ecp-server-oab-vdir-restored-after-write.tests/match/set-back-and-recreate.LOG',
+      ),
+    );
+    const attacked = await scan({ inputs: [join(dir, 'attacked')], threads: 1 });
+    const restored = attacked.findings.filter((f) => f.ruleId === RESTORED);
+    assert.equal(restored.length, 3);
+    assert.match(restored[0]?.fields['after'] ?? '', /^ProxyLogon .*, 2021-03-03T02:14:07\.613Z \(.*ECPServer2021030302-1\.LOG:6\)$/);
+    // Putting the setting back is acting on the server after getting in; the way in stays the write.
+    assert.equal(attacked.servers[0]?.verdict, 'post-exploitation');
+    assert.match(attacked.servers[0]?.summary ?? '', /written .* at 02:14 UTC on 3 March 2021, then the OAB virtual directory was set back .* at 02:15 UTC/);
+    const session = attacked.sessions.find((s) => s.entries.some((e) => e.ruleId === RESTORED));
+    assert.ok(
+      session?.entries.some((e) => e.ruleId === '52532646-88a4-4ff5-9cea-4bb96d28175e'),
+      'one story with the write',
+    );
+
+    await mkdir(join(dir, 'admin', 'EXCH01'), { recursive: true });
+    await copyFile(
+      new URL('ecp-server-oab-vdir-restored-after-write.tests/match/set-back-and-recreate.LOG', RULES),
+      join(dir, 'admin', 'EXCH01', 'ECPServer2021030302-1.LOG'),
+    );
+    const admin = await scan({ inputs: [join(dir, 'admin')], threads: 1 });
+    assert.deepEqual(admin.findings, []);
+    assert.equal(admin.servers[0]?.verdict, 'clean');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
