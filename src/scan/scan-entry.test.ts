@@ -33,6 +33,33 @@ test('a file that cannot be read is unreadable, not a file hashed and listed', a
   }
 });
 
+test('a ConvertTo-Json array written by Out-File (UTF-16LE with BOM) is read as Windows events', async () => {
+  const event = (id: number) => ({
+    Id: 4688,
+    LogName: 'Security',
+    ProviderName: 'Microsoft-Windows-Security-Auditing',
+    MachineName: 'EX01.contoso.local',
+    RecordId: id,
+    TimeCreated: '/Date(1614738240000)/',
+    Properties: [{ Value: 'C:\\Windows\\System32\\cmd.exe' }],
+  });
+  const text = JSON.stringify([event(1), event(2), event(3)], null, 4).replace(/\n/g, '\r\n');
+  const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const file = join(dir, 'events-array.json');
+  await writeFile(file, bytes);
+  const entry = { path: 'EX01/events-array.json', location: { kind: 'file' as const, file }, size: bytes.length, layoutServer: 'EX01' };
+  const opener = new EvidenceOpener();
+  try {
+    const { evidence } = await scanEntry(entry, await loadEngine({ noShippedRules: true }), opener);
+    assert.equal(evidence.kind, 'winevent');
+    assert.equal(evidence.records, 3);
+    assert.equal(evidence.badRecords, 0);
+    assert.equal(evidence.firstTime, '2021-03-03T02:24:00.000Z');
+  } finally {
+    await opener.close();
+  }
+});
+
 test('a UTF-16LE export (PowerShell 5.1 Out-File) is read as the text it is, hashed as the bytes it is', async () => {
   const event = JSON.stringify({
     EventTime: '2021-03-03 02:21:00Z',
