@@ -301,8 +301,12 @@ export interface ScanResult {
 
 /** A collector bundle checked against its manifest: what was verified, changed, lost or added on the way. */
 export interface CollectionCheck {
-  /** The manifest's path in the evidence, e.g. `EX01.zip!/manifest.json`. */
+  /** The manifest's path in the evidence, e.g. `EX01.zip!/manifest.json` (for KAPE, its copy log). */
   manifest: string;
+  /** The tool that made a collection other than exir's own collector (`KAPE`). */
+  tool?: string;
+  /** The hash the collection recorded when not SHA-256 (KAPE's copy log records SHA-1). */
+  hash?: 'sha1';
   server: string;
   fqdn?: string;
   /** ExSetup.exe's file version on the server (e.g. 15.01.2176.009). */

@@ -12,6 +12,7 @@ import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
+import { checkKapeCollections, kapeWarnings } from '../evidence/collector/kape.js';
 import { EvidenceOpener } from '../evidence/open.js';
 import type { ZipLimits } from '../evidence/zip.js';
 import { loadEngine, type Engine, type EngineOptions } from './engine.js';
@@ -178,6 +179,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   warnings.push(...run.failures);
   const checks = collections.map((c) => verifyCollection(c, evidence));
   for (const check of checks) warnings.push(...collectionWarnings(check));
+  // KAPE records SHA-1, not the SHA-256 the scan took: the files its copy log lists are read once more.
+  const kapeOpener = new EvidenceOpener();
+  try {
+    for (const check of await checkKapeCollections(entries, kapeOpener, warnings)) {
+      checks.push(check);
+      warnings.push(...kapeWarnings(check));
+    }
+  } finally {
+    await kapeOpener.close();
+  }
 
   const coverage = measureCoverage(evidence);
   return {
