@@ -30,6 +30,8 @@ export type SourceKind =
   | 'test-proxylogon'
   /** EOMT.log, the Exchange On-premises Mitigation Tool's own log: what it did and what the scanner it ran found. */
   | 'eomt'
+  /** msert.log, Microsoft Safety Scanner's log: each threat it detected, the file it was found in, and whether it was removed. */
+  | 'msert'
   | 'unknown';
 
 /** Where a record came from: enough to open the file and go to the line. */

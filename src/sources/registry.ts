@@ -5,6 +5,7 @@ import type { SourceKind } from '../core/types.js';
 import { evtxReader } from './evtx/evtx-reader.js';
 import { exchangeCsvReader } from './exchange-csv/exchange-csv-reader.js';
 import { eomtLogReader } from './foreign/eomt-log-reader.js';
+import { msertLogReader } from './foreign/msert-log-reader.js';
 import { testProxyLogonReader } from './foreign/test-proxylogon-reader.js';
 import type { LogReader } from './reader.js';
 import { w3cReader } from './w3c/w3c-reader.js';
@@ -21,6 +22,7 @@ export const READERS: LogReader[] = [
   wineventXmlReader,
   testProxyLogonReader,
   eomtLogReader,
+  msertLogReader,
 ];
 
 /**
