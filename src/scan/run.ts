@@ -103,15 +103,22 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
     async run(pass, jobs) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
-      const onBytes = (bytes: number): void => {
-        progress.bytes += bytes;
+      // Bytes are counted as they are read, each file's up to its size (a pass may read a file
+      // twice, or only its head); what a file's job did not read is counted when it is done.
+      const read = new Map<EvidenceEntry, number>();
+      const onBytes = (bytes: number, entry: EvidenceEntry): void => {
+        const before = read.get(entry) ?? 0;
+        read.set(entry, before + bytes);
+        const counted = Math.min(bytes, Math.max(0, entry.size - before));
+        if (counted === 0) return;
+        progress.bytes += counted;
         options.onProgress?.(progress);
       };
       const onResult = (entry: EvidenceEntry, result: JobResult): void => {
         results.set(entry, result);
         progress.files += 1;
-        // Only the first pass reports bytes as it reads; the others count a file when it is done.
-        if (pass !== 'detect') progress.bytes += entry.size;
+        progress.bytes += Math.max(0, entry.size - (read.get(entry) ?? 0));
+        read.delete(entry);
         options.onProgress?.(progress);
       };
       if (pool) {
@@ -121,7 +128,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         try {
           await eachConcurrently(jobs, FILES_IN_FLIGHT, async ({ entry, job }) => {
             try {
-              onResult(entry, await runJob(job, entry, engine, opener, onBytes));
+              onResult(entry, await runJob(job, entry, engine, opener, (bytes) => onBytes(bytes, entry)));
             } catch (err) {
               failures.push({ where: entry.path, message: err instanceof Error ? err.message : String(err) });
             }
