@@ -30,6 +30,8 @@ export type SourceKind =
   | 'test-proxylogon'
   /** EOMT.log, the Exchange On-premises Mitigation Tool's own log: what it did and what the scanner it ran found. */
   | 'eomt'
+  /** msert.log, Microsoft Safety Scanner's log: each threat it detected, the file it was found in, and whether it was removed. */
+  | 'msert'
   | 'unknown';
 
 /** Where a record came from: enough to open the file and go to the line. */
@@ -302,8 +304,12 @@ export interface ScanResult {
 
 /** A collector bundle checked against its manifest: what was verified, changed, lost or added on the way. */
 export interface CollectionCheck {
-  /** The manifest's path in the evidence, e.g. `EX01.zip!/manifest.json`. */
+  /** The manifest's path in the evidence, e.g. `EX01.zip!/manifest.json` (for KAPE, its copy log). */
   manifest: string;
+  /** The tool that made a collection other than exir's own collector (`KAPE`). */
+  tool?: string;
+  /** The hash the collection recorded when not SHA-256 (KAPE's copy log records SHA-1). */
+  hash?: 'sha1';
   server: string;
   fqdn?: string;
   /** ExSetup.exe's file version on the server (e.g. 15.01.2176.009). */

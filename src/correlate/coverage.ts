@@ -57,7 +57,15 @@ export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Cov
   const groups = new Map<string, EvidenceFile[]>();
   for (const file of evidence) {
     // A listing and other tools' reports hold what was found, not a log's stretch of time.
-    if (file.kind === 'unknown' || file.kind === 'inventory' || file.kind === 'test-proxylogon' || file.kind === 'eomt' || !file.server) continue;
+    if (
+      file.kind === 'unknown' ||
+      file.kind === 'inventory' ||
+      file.kind === 'test-proxylogon' ||
+      file.kind === 'eomt' ||
+      file.kind === 'msert' ||
+      !file.server
+    )
+      continue;
     const key = `${file.server}\u0000${file.kind}`;
     groups.set(key, [...(groups.get(key) ?? []), file]);
   }

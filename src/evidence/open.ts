@@ -28,9 +28,33 @@ function readWhole(file: string, expected: number): Buffer {
 
 /** Opens evidence entries for reading; keeps each archive open while its members are read. */
 export class EvidenceOpener {
-  private readonly zips = new Map<string, Promise<ZipReader>>();
+  constructor(
+    private readonly zips = new Map<string, Promise<ZipReader>>(),
+    private readonly onBytes?: (bytes: number) => void,
+  ) {}
+
+  /**
+   * The same opener, sharing its open archives, that reports every byte read (inflated, for a zip
+   * member) as it is read: for the passes that read without hashing. Closed through its parent.
+   */
+  counting(onBytes: (bytes: number) => void): EvidenceOpener {
+    return new EvidenceOpener(this.zips, onBytes);
+  }
 
   async open(entry: EvidenceEntry): Promise<Readable> {
+    const stream = await this.openUncounted(entry);
+    const onBytes = this.onBytes;
+    if (!onBytes) return stream;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of stream) {
+        onBytes!((chunk as Buffer).length);
+        yield chunk as Buffer;
+      }
+    }
+    return Readable.from(counted(), { objectMode: false });
+  }
+
+  private async openUncounted(entry: EvidenceEntry): Promise<Readable> {
     const loc = entry.location;
     if (loc.kind === 'file') {
       // Small files, the many hourly logs, are read at once and synchronously: a round trip to the

@@ -149,9 +149,10 @@ function collectionLines(result: ScanResult): string {
       ]
         .filter(Boolean)
         .join(', ');
+      const against = c.tool === 'KAPE' ? "KAPE's copy log (SHA-1)" : 'the manifest';
       const verdict = problems
-        ? pc.red(`${c.verified} of ${c.files} file(s) match the manifest; ${problems} (each is a warning)`)
-        : pc.green(`all ${c.files} file(s) match the manifest`);
+        ? pc.red(`${c.verified} of ${c.files} file(s) match ${against}; ${problems} (each is a warning)`)
+        : pc.green(`all ${c.files} file(s) match ${against}`);
       const skipped = c.notCollected.length ? `; ${c.notCollected.length} item(s) the collector could not read (in the JSON output)` : '';
       return `${head}${verdict}${skipped}.\n`;
     })

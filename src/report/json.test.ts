@@ -39,7 +39,7 @@ test('the schema is not a formality: an unpublished key, a wrong stage or a loca
 });
 
 test("evidence read from another tool's report keeps its kind in the published schema", () => {
-  for (const kind of ['test-proxylogon', 'eomt'] as const) {
+  for (const kind of ['test-proxylogon', 'eomt', 'msert'] as const) {
     const result = sampleResult();
     result.evidence[0]!.kind = kind;
     assert.deepEqual(schemaErrors('scan-result', JSON.parse(toJson(result))), [], kind);

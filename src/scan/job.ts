@@ -14,6 +14,8 @@ export type JobResult = { kind: 'detect'; result: EntryResult } | { kind: 'follo
 
 export async function runJob(job: Job, entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<JobResult> {
   if (job.kind === 'detect') return { kind: 'detect', result: await scanEntry(entry, engine, opener, onBytes) };
-  if (job.kind === 'files') return checkFile(entry, job, await engine.fileChecker(job.checker), opener);
-  return { kind: 'follow', entries: await followEntry(entry, job.server, job.source, engine, opener, job.keys) };
+  // The later passes read without hashing: their bytes are counted as they are read, inflated ones too.
+  const reading = onBytes ? opener.counting(onBytes) : opener;
+  if (job.kind === 'files') return checkFile(entry, job, await engine.fileChecker(job.checker), reading);
+  return { kind: 'follow', entries: await followEntry(entry, job.server, job.source, engine, reading, job.keys) };
 }

@@ -15,7 +15,7 @@ export type PoolReply =
   | { type: 'failed'; id: number; bytes: number; message: string };
 
 export interface PoolCallbacks {
-  onBytes(bytes: number): void;
+  onBytes(bytes: number, entry: EvidenceEntry): void;
   onResult(entry: EvidenceEntry, result: JobResult): void;
   onFailure(entry: EvidenceEntry, message: string): void;
 }
@@ -76,11 +76,11 @@ export class WorkerPool {
         }
       };
       this.current = (reply, worker) => {
-        callbacks.onBytes(reply.bytes);
-        if (reply.type === 'progress') return;
         const mine = pending.get(worker);
         const task = mine?.get(reply.id);
         if (!mine || !task) return;
+        callbacks.onBytes(reply.bytes, task.entry);
+        if (reply.type === 'progress') return;
         mine.delete(reply.id);
         if (reply.type === 'done') callbacks.onResult(task.entry, reply.result);
         else callbacks.onFailure(task.entry, reply.message);

@@ -14,6 +14,7 @@ import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
+import { checkKapeCollections, kapeWarnings } from '../evidence/collector/kape.js';
 import { EvidenceOpener } from '../evidence/open.js';
 import type { ZipLimits } from '../evidence/zip.js';
 import { loadEngine, type Engine, type EngineOptions } from './engine.js';
@@ -106,15 +107,22 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
     async run(pass, jobs) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
-      const onBytes = (bytes: number): void => {
-        progress.bytes += bytes;
+      // Bytes are counted as they are read, each file's up to its size (a pass may read a file
+      // twice, or only its head); what a file's job did not read is counted when it is done.
+      const read = new Map<EvidenceEntry, number>();
+      const onBytes = (bytes: number, entry: EvidenceEntry): void => {
+        const before = read.get(entry) ?? 0;
+        read.set(entry, before + bytes);
+        const counted = Math.min(bytes, Math.max(0, entry.size - before));
+        if (counted === 0) return;
+        progress.bytes += counted;
         options.onProgress?.(progress);
       };
       const onResult = (entry: EvidenceEntry, result: JobResult): void => {
         results.set(entry, result);
         progress.files += 1;
-        // Only the first pass reports bytes as it reads; the others count a file when it is done.
-        if (pass !== 'detect') progress.bytes += entry.size;
+        progress.bytes += Math.max(0, entry.size - (read.get(entry) ?? 0));
+        read.delete(entry);
         options.onProgress?.(progress);
       };
       if (pool) {
@@ -124,7 +132,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         try {
           await eachConcurrently(jobs, FILES_IN_FLIGHT, async ({ entry, job }) => {
             try {
-              onResult(entry, await runJob(job, entry, engine, opener, onBytes));
+              onResult(entry, await runJob(job, entry, engine, opener, (bytes) => onBytes(bytes, entry)));
             } catch (err) {
               failures.push({ where: entry.path, message: err instanceof Error ? err.message : String(err) });
             }
@@ -182,6 +190,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   warnings.push(...run.failures);
   const checks = collections.map((c) => verifyCollection(c, evidence));
   for (const check of checks) warnings.push(...collectionWarnings(check));
+  // KAPE records SHA-1, not the SHA-256 the scan took: the files its copy log lists are read once more.
+  const kapeOpener = new EvidenceOpener();
+  try {
+    for (const check of await checkKapeCollections(entries, kapeOpener, warnings)) {
+      checks.push(check);
+      warnings.push(...kapeWarnings(check));
+    }
+  } finally {
+    await kapeOpener.close();
+  }
 
   const coverage = measureCoverage(evidence);
   return {

@@ -5,6 +5,7 @@ import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
+import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
@@ -50,7 +51,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   try {
     hashing = new HashingReader(await opener.open(entry), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
-    if (looksUtf16le(head)) {
+    const utf16 = looksUtf16le(head);
+    if (utf16) {
       // Read as the UTF-8 it decodes to; the hash above is still of the file's own bytes.
       ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
       warnings.push({ where: entry.path, message: 'UTF-16LE text, read as such; byte offsets in it count the text as UTF-8' });
@@ -77,7 +79,9 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
         if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
         else contextDropped += 1;
       };
-      const stats = await found.reader.read(rest, {
+      // UTF-16 decoded here is valid UTF-8 by construction; a binary format is not text at all.
+      const utf8 = utf16 || found.reader.binary ? undefined : new Utf8Check();
+      const stats = await found.reader.read(utf8 ? utf8.through(rest) : rest, {
         path: entry.path,
         ...(literals ? { literals } : {}),
         onRecord: take,
@@ -103,6 +107,13 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
         });
       }
       for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
+      if (utf8?.firstAt !== undefined) {
+        const line = await lineAt(await opener.open(entry), utf8.firstAt);
+        warnings.push({
+          where: `${entry.path}:${line}`,
+          message: `${utf8.invalid} byte(s) not valid UTF-8, the first at byte ${utf8.firstAt} (line ${line}); read as U+FFFD, their records still searched`,
+        });
+      }
       if (stats.badRecords > 0) {
         const first = stats.badSamples[0];
         warnings.push({

@@ -44,6 +44,8 @@ export const MAX_BAD_SAMPLES = 20;
 /** One reader per format, all behind this interface. */
 export interface LogReader {
   readonly name: string;
+  /** The format is binary: its bytes are not text to check as UTF-8. */
+  readonly binary?: boolean;
   /** True when the first bytes of a file (decoded as UTF-8, at most 64 KiB) are this reader's format. */
   sniff(head: string): SourceKind | undefined;
   read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats>;

@@ -22,6 +22,6 @@ test('sniff picks the reader and kind from the content', () => {
   assert.equal(xml?.kind, 'winevent');
   assert.deepEqual(
     READERS.map((r) => r.name),
-    ['evtx', 'exchange-csv', 'w3c', 'winevent-json', 'winevent-xml', 'test-proxylogon', 'eomt'],
+    ['evtx', 'exchange-csv', 'w3c', 'winevent-json', 'winevent-json-array', 'winevent-xml', 'test-proxylogon', 'eomt', 'msert'],
   );
 });

@@ -5,13 +5,25 @@ import type { SourceKind } from '../core/types.js';
 import { evtxReader } from './evtx/evtx-reader.js';
 import { exchangeCsvReader } from './exchange-csv/exchange-csv-reader.js';
 import { eomtLogReader } from './foreign/eomt-log-reader.js';
+import { msertLogReader } from './foreign/msert-log-reader.js';
 import { testProxyLogonReader } from './foreign/test-proxylogon-reader.js';
 import type { LogReader } from './reader.js';
 import { w3cReader } from './w3c/w3c-reader.js';
+import { wineventJsonArrayReader } from './winevent-json/winevent-json-array-reader.js';
 import { wineventJsonReader } from './winevent-json/winevent-json-reader.js';
 import { wineventXmlReader } from './winevent-xml/winevent-xml-reader.js';
 
-export const READERS: LogReader[] = [evtxReader, exchangeCsvReader, w3cReader, wineventJsonReader, wineventXmlReader, testProxyLogonReader, eomtLogReader];
+export const READERS: LogReader[] = [
+  evtxReader,
+  exchangeCsvReader,
+  w3cReader,
+  wineventJsonReader,
+  wineventJsonArrayReader,
+  wineventXmlReader,
+  testProxyLogonReader,
+  eomtLogReader,
+  msertLogReader,
+];
 
 /**
  * How much of a file's start `sniff` is shown: every format's signature and header lines fit well

@@ -13,6 +13,8 @@ import { assessCase, refreshObligations } from '../refresh.js';
 
 export const FIXTURE_REF = 'acme/proxylogon';
 export const HOSTILE = '<script>alert(1)</script>&"\'';
+/** Characters that act on whatever shows them: right-to-left override, an escape sequence, NEL, a bidi mark, a line break. */
+export const CONTROLS = '\u202egnp.exe\u001b[2J\u0085\u200f\r\nFAKE LINE';
 
 export const FIXTURE_ANSWERS: BreachAnswers = checkAnswers({
   firm: {
@@ -136,7 +138,11 @@ export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; f
     servers: ['EX01', 'EX02'],
   });
   const ev = evidenceFile('EX01/W3SVC1/u_ex210303.log', 'ex01', 'EX01');
-  const shell = { ...finding(ev.path, 412, 'iis-dropzone-page-post-200', 'EX01'), title: `Web shell POST ${HOSTILE}`, stage: 'post-exploitation' as const };
+  const shell = {
+    ...finding(ev.path, 412, 'iis-dropzone-page-post-200', 'EX01'),
+    title: `Web shell POST ${HOSTILE}${CONTROLS}`,
+    stage: 'post-exploitation' as const,
+  };
   const result = scanResult(
     [ev],
     [finding(ev.path, 17, 'proxylogon-ssrf', 'EX01'), shell],

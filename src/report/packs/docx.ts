@@ -17,13 +17,17 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { inertText } from '../../core/inert-text.js';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
 import { stampLine } from '../../regulatory/draft.js';
 
 const OPEN_FILL = 'FFF2A8';
 const GREY = '666666';
-/** Word refuses XML 1.0's forbidden control characters; evidence may hold them. */
-const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
+/**
+ * Control characters and bidi overrides from the evidence shown as escapes, not obeyed; and the two
+ * non-characters XML 1.0 forbids (Word refuses the document) replaced.
+ */
+const clean = (s: string): string => inertText(s).replace(/[\ufffe\uffff]/g, '\ufffd');
 
 function traceParagraph(item: { trace: string[]; source: string }): Paragraph[] {
   // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).

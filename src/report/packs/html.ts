@@ -1,6 +1,8 @@
 // A pack draft as one self-contained HTML page (also the source of the PDF). Every string from the
-// case, the evidence or the firm is escaped; open questions are highlighted where they stand.
+// case, the evidence or the firm is escaped, its control and bidi characters made visible; open
+// questions are highlighted where they stand.
 
+import { inertText } from '../../core/inert-text.js';
 import { forHtml } from '../../core/neutralise.js';
 import type { Draft, DraftField, DraftItem, DraftTable } from '../../regulatory/draft-types.js';
 import { stampLine } from '../../regulatory/draft.js';
@@ -34,7 +36,8 @@ const CSS = `
   .stamp { font-size: 7.5pt; color: #555; margin-top: 8mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: break-word; }
 `;
 
-const e = forHtml;
+/** Escaped for HTML, with control characters and bidi overrides shown, not obeyed (the PDF prints this page too). */
+const e = (text: string): string => forHtml(inertText(text));
 
 function trace(item: { trace: string[]; source: string }): string {
   // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).

@@ -4,7 +4,7 @@ import yauzl from 'yauzl';
 import type { Draft } from '../../regulatory/draft-types.js';
 import { buildDraft } from '../../regulatory/draft.js';
 import type { Fixture } from '../../regulatory/test-helpers/fixture-case.js';
-import { FIXTURE_REF, fixtureCase, HOSTILE } from '../../regulatory/test-helpers/fixture-case.js';
+import { CONTROLS, FIXTURE_REF, fixtureCase, HOSTILE } from '../../regulatory/test-helpers/fixture-case.js';
 import { refreshObligations } from '../../regulatory/refresh.js';
 import { PACKS } from '../../regulatory/rules.js';
 import { breakable } from './html.js';
@@ -127,4 +127,21 @@ test('table cells wrap long values at separators and hashes in 16-character grou
   assert.equal(breakable('<script>alert(1)</script>/aaaaaaaaaaaaaaaaaaaa'), '&#60;script&#62;alert(1)&#60;/<wbr>script&#62;/<wbr>aaaaaaaaaaaaaaaaaaaa');
   const html = renderPackHtml(drafts[0] as Draft);
   assert.doesNotMatch(html, /overflow-wrap: anywhere/);
+});
+
+/** What no pack may hold raw: C0 and C1 controls but the document's own line ends and tabs, DEL, bidi marks and overrides. */
+const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** The hostile finding title's controls as the packs must show them: visible escapes. */
+const SHOWN = '\\u202egnp.exe\\e[2J\\x85\\u200f\\r\\nFAKE LINE';
+
+test('a finding holding control and bidi characters reaches the HTML (and so the PDF) and DOCX packs inert: shown, never obeyed', async () => {
+  const d = drafts[0] as Draft;
+  assert.ok(JSON.stringify(d).includes(JSON.stringify(CONTROLS).slice(1, -1)), 'the hostile title reaches the draft');
+  const html = renderPackHtml(d);
+  assert.doesNotMatch(html, RAW_CONTROL);
+  assert.ok(html.replace(/<wbr>/g, '').includes(SHOWN), 'shown as escapes in the page');
+  assert.doesNotMatch(html, /\r\nFAKE LINE/, 'no line of its own');
+  const xml = await readZipEntry(await renderPackDocx(d), 'word/document.xml');
+  assert.doesNotMatch(xml, RAW_CONTROL);
+  assert.ok(xml.includes(SHOWN), 'shown as escapes in the Word document');
 });

@@ -8,6 +8,7 @@ const MAGIC = 'ElfFile\0';
 /** Windows .evtx files, through the project's own streaming parser (see README: why). */
 export const evtxReader: LogReader = {
   name: 'evtx',
+  binary: true,
   sniff: (head) => (head.startsWith(MAGIC) ? 'winevent' : undefined),
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const stats = new StatsBuilder(options.path);
