@@ -1,15 +1,20 @@
-// Benchmark: exir scan against grep on a generated evidence bundle of at least 1 GB.
+// Benchmark: exir scan beside grep (one literal), ripgrep (the literals exir's rules pre-filter on) and,
+// for event logs, libevtx's evtxexport, on a generated evidence bundle of at least 1 GB, at three sizes.
 //   npm run bench                  # 1024 MiB, default seed
 //   npm run bench -- --size-mb 200 --seed 7
 // The bundle goes to <repo>/bench-data/ and is reused while seed, size and generator are unchanged.
-import { spawn } from 'node:child_process';
+// ripgrep and evtxexport are Debian's `ripgrep` and `libevtx-utils`; a missing one is said, not fatal.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { access, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, generateDemo } from '../src/demo/generate.js';
+import { Detector } from '../src/detect/detector.js';
+import { loadMappings } from '../src/detect/mapping.js';
+import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../src/detect/ruleset.js';
 import { ensureEvtxData } from './evtx-data.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +34,8 @@ interface Marker {
 
 interface Run {
   seconds: number;
+  /** User plus system CPU seconds, when GNU time could measure them. */
+  cpu: number | undefined;
   /** Peak resident set in KiB, when GNU time could measure it. */
   rssKb: number | undefined;
   code: number;
@@ -105,7 +112,7 @@ async function ensureData(seed: number, sizeMb: number): Promise<Marker> {
 
 function run(command: string, args: string[], useTime: boolean): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const argv = useTime ? ['-f', '%e %M', command, ...args] : args;
+    const argv = useTime ? ['-f', '%e %U %S %M', command, ...args] : args;
     const started = performance.now();
     const child = spawn(useTime ? TIME : command, argv, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -117,18 +124,20 @@ function run(command: string, args: string[], useTime: boolean): Promise<Run> {
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
       let rssKb: number | undefined;
+      let cpu: number | undefined;
       if (useTime) {
         const lines = stderr.trimEnd().split('\n');
         const last = lines.pop() ?? '';
-        const m = /^([\d.]+) (\d+)$/.exec(last);
+        const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec(last);
         if (m) {
-          rssKb = Number(m[2]);
+          cpu = Number(m[2]) + Number(m[3]);
+          rssKb = Number(m[4]);
           // GNU time adds its own line when the command fails; keep only the command's stderr.
           if (lines.at(-1)?.startsWith('Command exited with non-zero status')) lines.pop();
           stderr = lines.join('\n');
         }
       }
-      resolve({ seconds, rssKb, code: code ?? -1, stderr });
+      resolve({ seconds, cpu, rssKb, code: code ?? -1, stderr });
     });
   });
 }
@@ -172,19 +181,51 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
+function medianOf(m: Measure, what: 'seconds' | 'cpu'): number | undefined {
+  if (m.failed || m.runs.length === 0) return undefined;
+  const values = m.runs.map((r) => r[what]).filter((v): v is number => v !== undefined);
+  return values.length ? median(values) : undefined;
+}
+
 function row(m: Measure): string {
   const mb = m.bytes / 1e6;
-  if (m.failed || m.runs.length === 0) return `${pad(m.label, 34)}failed (exit ${m.failed?.code ?? '?'})`;
-  const med = median(m.runs.map((r) => r.seconds));
+  if (m.failed || m.runs.length === 0) return `${pad(m.label, 56)}failed (exit ${m.failed?.code ?? '?'})`;
+  const wall = medianOf(m, 'seconds') ?? 0;
+  const cpu = medianOf(m, 'cpu');
   const rss = peakRss(m);
   return (
-    pad(m.label, 34) +
+    pad(m.label, 56) +
     pad(`${mb.toFixed(0)} MB`, 10) +
-    pad(med.toFixed(2), 10) +
-    pad(m.runs.map((r) => r.seconds.toFixed(2)).join(' '), 22) +
-    pad((mb / med).toFixed(1), 10) +
+    pad(wall.toFixed(2), 8) +
+    pad(cpu === undefined ? 'n/a' : cpu.toFixed(2), 8) +
+    pad((mb / wall).toFixed(1), 9) +
     (rss === undefined ? 'n/a' : `${(rss / 1024).toFixed(0)} MiB`)
   );
+}
+
+/** `exir / peer`, CPU and wall, for one size; empty when either did not finish. */
+function ratio(exir: Measure, peer: Measure | undefined): string {
+  if (!peer) return '';
+  const parts: string[] = [];
+  for (const what of ['cpu', 'seconds'] as const) {
+    const a = medianOf(exir, what);
+    const b = medianOf(peer, what);
+    if (a !== undefined && b !== undefined && b > 0) parts.push(`${what === 'cpu' ? 'CPU' : 'wall'} ${(a / b).toFixed(1)}x`);
+  }
+  return parts.length ? `${exir.label} / ${peer.label}: ${parts.join(', ')}` : '';
+}
+
+function installed(command: string): boolean {
+  return !spawnSync(command, ['--version'], { stdio: 'ignore' }).error;
+}
+
+/** The literals exir's pre-filter looks for, over every source: what ripgrep is given to find. */
+async function exirLiterals(): Promise<string[]> {
+  const mappings = await loadMappings(MAPPINGS_DIR);
+  const detector = new Detector(await loadRuleset([SHIPPED_SIGMA_DIR], mappings), mappings);
+  const all = new Set<string>();
+  for (const kind of mappings.keys()) for (const l of detector.plan(kind).literals ?? []) all.add(l);
+  return [...all].sort();
 }
 
 async function main(): Promise<void> {
@@ -200,46 +241,39 @@ async function main(): Promise<void> {
   const marker = await ensureData(seed, sizeMb);
   const useTime = await exists(TIME);
   if (!useTime) log(`${TIME} not found: measuring wall time only, no peak RSS`);
-  const halfDir = join('bench-data', 'EX01');
-  const halfBytes = await folderBytes(join(repo, halfDir));
+  const rg = installed('rg');
+  const evtxexport = installed('evtxexport');
+  if (!rg) log('ripgrep (rg) not installed (Debian: apt-get install ripgrep): no ripgrep figure');
+  if (!evtxexport) log('evtxexport not installed (Debian: apt-get install libevtx-utils): no evtxexport figure');
+  const scratch = await mkdtemp(join(tmpdir(), 'exir-bench-'));
+  const literalsFile = join(scratch, 'literals.txt');
+  const literals = await exirLiterals();
+  await writeFile(literalsFile, `${literals.join('\n')}\n`);
 
-  const grep = await measure(
-    'grep -c -r ServerInfo~',
-    marker.bytes,
-    'grep',
-    ['-c', '-r', 'ServerInfo~', 'bench-data'],
-    (c) => c === 0 || c === 1,
-    useTime,
-    true,
-  );
   // exit 0: nothing found, 1: findings; both are a completed scan. Node also exits 1 on an
   // uncaught error (exir not built, a crash), which must not pass for a scan: look at stderr too.
   const crashed = (stderr: string): boolean => /^\s+at |ERR_MODULE_NOT_FOUND|Cannot find module|^node:internal/m.test(stderr);
   const exirOk = (c: number, stderr: string): boolean => c === 0 || (c === 1 && !crashed(stderr));
-  const exirFull = await measure(
-    'exir scan (all)',
-    marker.bytes,
-    process.execPath,
-    ['bin/exir.js', 'scan', 'bench-data', '--json', '/dev/null'],
-    exirOk,
-    useTime,
-    true,
-  );
-  const exirHalf = exirFull.failed
-    ? undefined
-    : await measure(
-        'exir scan (EX01 only, ~half)',
-        halfBytes,
-        process.execPath,
-        ['bin/exir.js', 'scan', halfDir, '--json', '/dev/null'],
-        exirOk,
-        useTime,
-        false,
-      );
+  const found = (c: number): boolean => c === 0 || c === 1;
+
+  // Three sizes, each a folder of the same bundle: the whole, one server, one server's IIS logs.
+  const sizes = ['bench-data', join('bench-data', 'EX01'), join('bench-data', 'EX01', 'inetpub')];
+  const groups: { grep: Measure; rg: Measure | undefined; exir: Measure }[] = [];
+  for (const dir of sizes) {
+    const bytes = dir === 'bench-data' ? marker.bytes : await folderBytes(join(repo, dir));
+    const first = groups.length === 0;
+    const grep = await measure(`grep -c -r ServerInfo~ ${dir}`, bytes, 'grep', ['-c', '-r', 'ServerInfo~', dir], found, useTime, first);
+    const rgRun = rg
+      ? await measure(`rg -c -i -F -f LITERALS -j 2 ${dir}`, bytes, 'rg', ['-c', '-i', '-F', '-f', literalsFile, '-j', '2', dir], found, useTime, first)
+      : undefined;
+    const exir = await measure(`exir scan ${dir}`, bytes, process.execPath, ['bin/exir.js', 'scan', dir, '--json', '/dev/null'], exirOk, useTime, first);
+    groups.push({ grep, rg: rgRun, exir });
+  }
 
   // Event logs: one large .evtx made of the public samples' chunks, scanned with every shipped rule on.
   const evtx = await ensureEvtxData(join(repo, '..', 'shared', 'corpus'), join(repo, 'bench-data-evtx'), 256 * 1024 * 1024);
   let evtxRun: Measure | undefined;
+  let evtxPeer: Measure | undefined;
   let evtxEvents: number | undefined;
   if (evtx) {
     evtxRun = await measure(
@@ -251,6 +285,19 @@ async function main(): Promise<void> {
       useTime,
       true,
     );
+    // The file's header counts only its first sample's chunks: libevtx calls the copies after them
+    // recovered records and exports them only with `-m all`, so that every event is read, as exir does.
+    if (evtxexport) {
+      evtxPeer = await measure(
+        'evtxexport -f xml -m all (.evtx)',
+        evtx.bytes,
+        'evtxexport',
+        ['-f', 'xml', '-m', 'all', evtx.path],
+        (c) => c === 0,
+        useTime,
+        true,
+      );
+    }
     try {
       const result = JSON.parse(await readFile(join(repo, 'bench-data-evtx.json'), 'utf8')) as { evidence: { records: number }[] };
       evtxEvents = result.evidence.reduce((n, e) => n + e.records, 0);
@@ -260,40 +307,39 @@ async function main(): Promise<void> {
   } else {
     log('  ../shared/corpus/evtx-attack-samples not found: no EVTX figure');
   }
+  await rm(scratch, { recursive: true, force: true });
 
+  const all = [...groups.flatMap((g) => [g.grep, g.rg, g.exir]), evtxRun, evtxPeer].filter((m): m is Measure => m !== undefined);
   const out: string[] = [];
   out.push('');
   out.push(`exir bench: ${(marker.bytes / 1e6).toFixed(0)} MB in ${marker.files} files, seed ${seed}; node ${process.version}, ${cpus().length} CPUs`);
   out.push(`bundle generated in ${marker.generatedIn.toFixed(1)} s (${(marker.bytes / 1e6 / marker.generatedIn).toFixed(1)} MB/s) by src/demo/generate.ts`);
-  out.push(`median of 3 runs after one warm-up (the half-size runs reuse the warm cache)${useTime ? '' : '; wall time only (no GNU time)'}`);
+  out.push(`median of 3 runs after one warm-up (the smaller sizes reuse the warm cache)${useTime ? '' : '; wall time only (no GNU time)'}`);
+  out.push(
+    `LITERALS: the ${literals.length} literals of exir's pre-filter; ripgrep ${rg ? 'installed' : 'not installed'}, evtxexport ${evtxexport ? 'installed' : 'not installed'}`,
+  );
   out.push('');
-  out.push(pad('command', 34) + pad('input', 10) + pad('median s', 10) + pad('runs (s)', 22) + pad('MB/s', 10) + 'peak RSS');
-  out.push('-'.repeat(96));
-  for (const m of [grep, exirFull, exirHalf, evtxRun]) if (m) out.push(row(m));
+  out.push(pad('command', 56) + pad('input', 10) + pad('wall s', 8) + pad('CPU s', 8) + pad('MB/s', 9) + 'peak RSS');
+  out.push('-'.repeat(102));
+  for (const m of all) out.push(row(m));
   out.push('');
+  for (const g of groups) for (const line of [ratio(g.exir, g.rg), ratio(g.exir, g.grep)]) if (line) out.push(line);
+  if (evtxRun && evtxPeer) {
+    const line = ratio(evtxRun, evtxPeer);
+    if (line) out.push(line);
+  }
   if (evtxRun && !evtxRun.failed && evtxRun.runs.length && evtxEvents !== undefined) {
     const secs = median(evtxRun.runs.map((r) => r.seconds));
     out.push(
       `exir .evtx: ${(evtxRun.bytes / 1e6 / secs).toFixed(1)} MB/s, ${Math.round(evtxEvents / secs)} events/s (${evtxEvents} events, whole process, every shipped rule on)`,
     );
   }
-  if (!grep.failed && !exirFull.failed && grep.runs.length && exirFull.runs.length) {
-    const ratio = median(exirFull.runs.map((r) => r.seconds)) / median(grep.runs.map((r) => r.seconds));
-    out.push(`exir / grep wall time: ${ratio.toFixed(1)}x`);
+  const rss = groups.map((g) => ({ mb: g.exir.bytes / 1e6, rss: peakRss(g.exir) }));
+  if (rss.every((r) => r.rss !== undefined)) {
+    out.push(`exir peak RSS: ${rss.map((r) => `${((r.rss ?? 0) / 1024).toFixed(0)} MiB on ${r.mb.toFixed(0)} MB`).join(', ')}`);
   }
-  if (exirHalf && !exirHalf.failed) {
-    const full = peakRss(exirFull);
-    const half = peakRss(exirHalf);
-    if (full !== undefined && half !== undefined) {
-      out.push(
-        `exir peak RSS: ${(half / 1024).toFixed(0)} MiB on ${(exirHalf.bytes / 1e6).toFixed(0)} MB, ` +
-          `${(full / 1024).toFixed(0)} MiB on ${(exirFull.bytes / 1e6).toFixed(0)} MB ` +
-          `(${full / half < 1.25 ? 'flat' : `grows ${(full / half).toFixed(2)}x`} as the input doubles)`,
-      );
-    }
-  }
-  for (const m of [grep, exirFull, exirHalf, evtxRun]) {
-    if (!m?.failed) continue;
+  for (const m of all) {
+    if (!m.failed) continue;
     out.push('');
     out.push(`${m.label} failed with exit code ${m.failed.code}; its stderr:`);
     const lines = m.failed.stderr.trimEnd().split('\n');

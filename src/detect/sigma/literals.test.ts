@@ -32,6 +32,44 @@ void test('OR is the union (minus literals that contain another); null if any si
   assert.equal(anyOf([['abc'], null]), null);
 });
 
+/** The first, quadratic form of the OR's union: every literal against every kept one. */
+function quadraticUnion(literals: readonly string[]): string[] {
+  const unique = [...new Set(literals)].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const kept: string[] = [];
+  for (const s of unique) if (!kept.some((k) => s.includes(k))) kept.push(s);
+  return kept;
+}
+
+/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+void test('OR gives exactly what the quadratic union gave, on random literal sets rich in containment', () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const next = random(seed);
+    // A tiny alphabet makes literals hold one another often; the prefix makes many share a start, as URL paths do.
+    const alphabet = seed % 2 ? 'ab/' : 'abc/.x';
+    const word = (): string => {
+      const len = 3 + Math.floor(next() * 10);
+      let w = next() < 0.5 ? '/ecp/' : '';
+      while (w.length < len) w += alphabet[Math.floor(next() * alphabet.length)];
+      return w;
+    };
+    const children: string[][] = [];
+    const count = 1 + Math.floor(next() * 6);
+    for (let c = 0; c < count; c++) children.push(Array.from({ length: 1 + Math.floor(next() * 40) }, word));
+    assert.deepEqual(anyOf(children), quadraticUnion(children.flat()), `seed ${seed}`);
+  }
+});
+
 void test('AND takes the most selective child: shortest literal longest, then fewest', () => {
   assert.deepEqual(allOf([['abc'], ['abcdef']]), ['abcdef']);
   assert.deepEqual(allOf([['abcd', 'efgh'], ['ijkl']]), ['ijkl']);

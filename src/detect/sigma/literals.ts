@@ -120,10 +120,53 @@ function better(a: readonly string[], b: readonly string[]): boolean {
   return a.length < b.length;
 }
 
-/** A literal containing another literal of the set adds nothing: wherever it occurs, the shorter one does too. */
+/** Up to this many kept literals, trying each with the engine's own `includes` costs less than a search. */
+const FEW = 32;
+
+/**
+ * A literal containing another literal of the set adds nothing: wherever it occurs, the shorter one does too.
+ * Shortest first, a literal is kept unless a kept one occurs in it; containment is transitive, so checking the kept
+ * ones is enough. Rules list hundreds of URL paths, so past a few kept literals they are looked up by their first
+ * character and a binary search, from each position of the candidate, rather than tried one by one.
+ */
 function minimalUnion(literals: readonly string[]): string[] {
   const unique = [...new Set(literals)].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const kept: string[] = [];
-  for (const s of unique) if (!kept.some((k) => s.includes(k))) kept.push(s);
+  const byFirst = new Map<number, string[]>();
+  for (const s of unique) {
+    if (kept.length <= FEW ? kept.some((k) => s.includes(k)) : holdsOneOf(byFirst, s)) continue;
+    kept.push(s);
+    const bucket = byFirst.get(s.charCodeAt(0));
+    if (bucket) bucket.splice(upperBound(bucket, s), 0, s);
+    else byFirst.set(s.charCodeAt(0), [s]);
+  }
   return kept;
+}
+
+/**
+ * Whether one of the kept literals (by first character, each list in the order of `<`, none containing another)
+ * occurs in s. No kept literal is a prefix of another, so if one starts s at some position, it is the greatest one
+ * not after the rest of s from there.
+ */
+function holdsOneOf(byFirst: ReadonlyMap<number, readonly string[]>, s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const bucket = byFirst.get(s.charCodeAt(i));
+    if (!bucket) continue;
+    const rest = s.slice(i);
+    const at = upperBound(bucket, rest) - 1;
+    if (at >= 0 && rest.startsWith(bucket[at]!)) return true;
+  }
+  return false;
+}
+
+/** The index of the first of `ordered` after s. */
+function upperBound(ordered: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ordered[mid]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
