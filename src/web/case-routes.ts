@@ -10,7 +10,7 @@ import type { ActionStatus, DecisionKind } from '../case/index.js';
 import { ACTION_STATUSES, CaseError, DECISION_KINDS } from '../case/index.js';
 import { buildDraft } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
-import { refreshObligations } from '../regulatory/refresh.js';
+import { readStanding, refreshObligations } from '../regulatory/refresh.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
 import type { PackFormat } from '../report/packs/index.js';
@@ -36,7 +36,7 @@ import { sessionGraph } from './session-graph.js';
 import type { TimelineFilter } from './timeline-rows.js';
 import { filterRows, timelineRows } from './timeline-rows.js';
 import type { Change } from './users.js';
-import { may } from './users.js';
+import { may, NotAllowed } from './users.js';
 
 interface RouteOptions {
   tz: string;
@@ -59,7 +59,7 @@ function field(body: Record<string, unknown>, name: string): string | undefined 
 
 function allowed(c: C, change: Change): void {
   const user = c.get('session').user;
-  if (!may(user, change)) throw new CaseError(`${user.name} (${user.role}) may not do that; ask a responder or the compliance officer`);
+  if (!may(user, change)) throw new NotAllowed(`${user.name} (${user.role}) may not do that; ask a responder or the compliance officer`);
 }
 
 function flash(c: C, ok: boolean, text: string): void {
@@ -238,10 +238,20 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     });
   });
 
+  // Opening the page reads; bringing the obligations up to date is a change of its own, by a role allowed to file.
   app.get(`${CASE}/obligations`, async (c) => {
     const ref = refOf(c);
-    const standing = await refreshObligations(c.get('store'), ref, o.now());
-    return c.html(obligationsPage(ctx(c), ref, standing.clocks, standing.obligations));
+    const standing = await readStanding(c.get('store'), ref, o.now());
+    return c.html(obligationsPage(ctx(c), ref, standing.clocks, standing.obligations, standing.pending));
+  });
+
+  app.post(`${CASE}/obligations/refresh`, async (c) => {
+    allowed(c, 'file');
+    const ref = refOf(c);
+    return change(c, caseUrl(ref, 'obligations'), async () => {
+      const standing = await refreshObligations(c.get('store'), ref, o.now());
+      return `The obligations are up to date with the latest assessment (${standing.obligations.filter((x) => x.active).length} in force).`;
+    });
   });
 
   app.post(`${CASE}/filings`, async (c) => {
@@ -298,7 +308,7 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const format = m?.[2] as PackFormat | undefined;
     if (!pack || !format || !PACKS.includes(pack) || !FORMATS.includes(format)) return c.notFound();
     const now = o.now();
-    const standing = await refreshObligations(c.get('store'), ref, now);
+    const standing = await readStanding(c.get('store'), ref, now);
     const draft = buildDraft(
       pack,
       { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz },

@@ -24,6 +24,8 @@ import { Users } from './users.js';
 const REF = 'acme/proxylogon';
 const RITA = { name: 'rita', password: 'rita-long-password' };
 const COLM = { name: 'colm', password: 'colm-long-password' };
+const BEA = { name: 'bea', password: 'bea-long-password' };
+const BO = { name: 'bo', password: 'bo-long-password' };
 let demo: ScanResult | undefined;
 let work: string;
 let browser: Browser | undefined;
@@ -77,6 +79,8 @@ function scenario(engine: string, factory: HarnessFactory): void {
           users: [
             { name: RITA.name, role: 'responder', password: await bcrypt.hash(RITA.password, 4) },
             { name: COLM.name, role: 'compliance', password: await bcrypt.hash(COLM.password, 4) },
+            { name: BEA.name, role: 'read-only', password: await bcrypt.hash(BEA.password, 4) },
+            { name: BO.name, role: 'board', password: await bcrypt.hash(BO.password, 4) },
           ],
         },
         'test',
@@ -95,8 +99,51 @@ function scenario(engine: string, factory: HarnessFactory): void {
       const page = await context.newPage();
       const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
       try {
-        // The compliance officer: every page, a decision, a filing with the letter sent, a pack.
+        // A read-only viewer, then a board member, first of all: every page and every pack opened
+        // changes nothing, and every change they try is refused with 403 and not made.
+        const auditBefore = (await setup.auditLog(REF)).length;
+        const obligationsBefore = await setup.listObligations(REF);
+        const pages = [
+          `${base}/`,
+          `${base}/calendar`,
+          c,
+          ...['timeline', 'sessions', 'mailboxes', 'evidence', 'actions', 'decisions', 'obligations', 'audit'].map((p) => `${c}/${p}`),
+        ];
+        const actionKey = (await setup.listActions(REF))[0]?.key ?? '';
+        for (const viewer of [BEA, BO]) {
+          await signIn(page, base, viewer);
+          for (const p of pages) assert.equal((await page.goto(p))?.status(), 200, p);
+          for (const pack of ['joic.html', 'jfsc.json']) assert.equal((await page.request.get(`${c}/packs/${pack}`)).status(), 200, pack);
+          assert.equal((await setup.auditLog(REF)).length, auditBefore, `no audit entry from the pages ${viewer.name} opened`);
+          await page.goto(`${c}/obligations`);
+          assert.match(await page.locator('main').innerText(), /A responder or the compliance officer can bring them up to date/);
+          assert.equal(await page.getByRole('button', { name: 'Bring the obligations up to date' }).count(), 0);
+          const csrf = (await page.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '';
+          const tries: [string, Record<string, string>][] = [
+            ['obligations/refresh', {}],
+            [`actions/${actionKey}`, { status: 'done' }],
+            ['evidence/verify', {}],
+            ['filings', { obligation: 'O1', reference: 'X-1' }],
+            ...(viewer === BEA ? [['decisions', { kind: 'notify', decision: 'notify', rationale: 'r' }] as [string, Record<string, string>]] : []),
+          ];
+          for (const [path, fields] of tries) {
+            const res = await page.request.post(`${c}/${path}`, { form: { _csrf: csrf, ...fields }, maxRedirects: 0 });
+            assert.equal(res.status(), 403, `${viewer.name} POST ${path}`);
+            assert.match(await res.text(), new RegExp(`${viewer.name} \\((read-only|board)\\) may not do that`));
+          }
+          await page.getByRole('button', { name: 'Sign out' }).click();
+        }
+        assert.equal((await setup.auditLog(REF)).length, auditBefore, 'no audit entry from what the viewers opened or tried');
+        assert.deepEqual(await setup.listObligations(REF), obligationsBefore, 'the obligations are as they were');
+        assert.equal((await setup.listDecisions(REF)).length, 0);
+
+        // The compliance officer: the obligations brought up to date, every page, a decision, a filing
+        // with the letter sent, a pack.
         await signIn(page, base, COLM);
+        await page.goto(`${c}/obligations`);
+        await page.getByRole('button', { name: 'Bring the obligations up to date' }).click();
+        assert.match(await page.getByRole('status').innerText(), /The obligations are up to date/);
+        assert.equal(await page.locator('#obligations-pending').count(), 0);
         for (const [name, path] of [
           ['cases', `${base}/`],
           ['calendar', `${base}/calendar`],

@@ -13,13 +13,29 @@ import { may } from '../users.js';
 
 export const CHANNELS = ['joic_portal', 'odpa_portal', 'ico_online', 'sa_portal', 'email', 'letter', 'phone', 'register', 'other'] as const;
 
-export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], obligations: StoredObligation[]): string {
+function pendingNote(ctx: PageContext, ref: string, pending: number, canFile: boolean) {
+  if (pending === 0) return '';
+  return html`<p class="flash bad" id="obligations-pending">
+      The latest assessment would change ${pending} obligation${pending === 1 ? '' : 's'}: what is shown is as last brought up to date.
+      ${canFile ? '' : 'A responder or the compliance officer can bring them up to date.'}
+    </p>
+    ${
+      canFile
+        ? html`<form method="post" action="${caseUrl(ref, 'obligations/refresh')}">
+            ${csrfField(ctx)}<button type="submit">Bring the obligations up to date</button>
+          </form>`
+        : ''
+    }`;
+}
+
+export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], obligations: StoredObligation[], pending: number): string {
   const byRef = new Map(obligations.map((o) => [o.ref, o]));
   const canFile = may(ctx.user, 'file');
   const body = html`<h1>Obligations and filings</h1>
+    ${pendingNote(ctx, ref, pending, canFile)}
     ${
       clocks.length === 0
-        ? html`<p class="muted">No obligation yet: the breach assessment decides them (exir assess).</p>`
+        ? html`<p class="muted">No obligation recorded yet: the breach assessment decides them (exir assess), then they are brought up to date.</p>`
         : html`<table>
             <thead>
               <tr>
@@ -78,7 +94,7 @@ export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], 
         : ''
     }
     <h2>Packs</h2>
-    <p>Each pack is drafted from the case as it stands now.</p>
+    <p>Each pack is drafted from the case as it stands now, with the obligations as last brought up to date.</p>
     <table>
       <thead>
         <tr>
