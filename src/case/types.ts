@@ -275,6 +275,8 @@ export interface ServerStory {
   /** Highest verdict any recorded scan gave, or undefined when no scan has looked at the server. */
   verdict: Verdict | undefined;
   summary: string | undefined;
+  /** What evidence would change that verdict, as the scan that gave it said. */
+  wouldChange: string | undefined;
 }
 
 /** An obligation as `case show` lists it: its clock, its filings, and how overdue it is if unfiled past its deadline. */

@@ -176,6 +176,13 @@ function scenario(engine: string, factory: HarnessFactory): void {
         assert.match(await page.locator('main').innerText(), /acme\/proxylogon[\s\S]*post-exploitation/, 'the case list shows the worst verdict');
         await page.goto(c);
         assert.match(await page.locator('main').innerText(), /EX01\s+post-exploitation/);
+        const ex01 = demo.servers.find((s) => s.name === 'EX01');
+        assert.ok(ex01 && ex01.wouldChange !== '');
+        assert.equal(
+          await page.locator('main tr', { hasText: 'EX01' }).first().locator('td.would-change').innerText(),
+          ex01.wouldChange,
+          'the overview says what would change the verdict, as the scan said',
+        );
         assert.ok((await page.locator('[data-due]').count()) > 0, 'the clocks run on the overview');
         await page.goto(`${c}/sessions`);
         assert.match(
