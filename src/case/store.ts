@@ -25,10 +25,12 @@ import type { Playbook } from './playbook.js';
 import { loadPlaybook } from './playbook.js';
 import type { FindingRow, NewAssessment, NewFiling, ObligationSpec, StoredAssessment, StoredFiling, StoredObligation } from './regulatory-types.js';
 import { listCoverage, listMailboxes, listSessions } from './scan-reach.js';
+import { listBuilds } from './builds.js';
 import { recordScan } from './scans.js';
 import { caseStory } from './story.js';
 import { readContext, type CaseContext } from './scan-context.js';
 import type {
+  BuildSighting,
   ActionState,
   ActionUpdate,
   AddedEvidence,
@@ -87,6 +89,8 @@ export interface CaseStore {
   listMailboxes(ref: string): Promise<MailboxTouch[] | undefined>;
   /** The newest recorded log coverage, or undefined when no scan recorded one. */
   listCoverage(ref: string): Promise<Coverage[] | undefined>;
+  /** The Exchange build each scanned log names, oldest first. */
+  listBuilds(ref: string): Promise<BuildSighting[]>;
   /** The attacker sessions of the newest scan that recorded any, or undefined when none did. */
   listSessions(ref: string): Promise<Session[] | undefined>;
   /** Every finding with its file, line and the file's SHA-256 (the evidence appendix). */
@@ -178,6 +182,10 @@ class SqlCaseStore implements CaseStore {
   }
   listCoverage(ref: string): Promise<Coverage[] | undefined> {
     return listCoverage(this.ctx, ref);
+  }
+
+  listBuilds(ref: string): Promise<BuildSighting[]> {
+    return listBuilds(this.ctx, ref);
   }
   listSessions(ref: string): Promise<Session[] | undefined> {
     return listSessions(this.ctx, ref);

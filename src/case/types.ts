@@ -279,6 +279,18 @@ export interface ServerStory {
   wouldChange: string | undefined;
 }
 
+/** The Exchange build a scanned log names: which server, when (the time of the record that names it), which file. */
+export interface BuildSighting {
+  server: string;
+  /** Dotted, as the log gave it: `15.1.2176.2`. */
+  build: string;
+  /** The log's kind (`httpproxy`, …). */
+  source: string;
+  seenAt: string;
+  sha256: string;
+  path: string;
+}
+
 /** An obligation as `case show` lists it: its clock, its filings, and how overdue it is if unfiled past its deadline. */
 export interface ObligationStory {
   ref: string;

@@ -6,6 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { BreachAssessment } from '../assess/breach/types.js';
+import type { ExposureTable } from '../assess/exposure/index.js';
+import { assessReadings, historiesFromLogs, loadTable } from '../assess/exposure/index.js';
 import type { ActionStatus, DecisionKind } from '../case/index.js';
 import { ACTION_STATUSES, CaseError, DECISION_KINDS } from '../case/index.js';
 import { buildDraft } from '../regulatory/draft.js';
@@ -27,6 +29,7 @@ import type { CaseRow } from './pages/cases.js';
 import { casesPage } from './pages/cases.js';
 import { decisionsPage } from './pages/decisions.js';
 import { evidencePage } from './pages/evidence.js';
+import { exposurePage } from './pages/exposure.js';
 import { mailboxesPage } from './pages/mailboxes.js';
 import { CHANNELS, obligationsPage } from './pages/obligations.js';
 import { overviewPage } from './pages/overview.js';
@@ -104,6 +107,9 @@ const TYPES: Record<PackFormat, string> = {
 
 export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
   const ctx = (c: C) => pageContext(c, o.tz, o.now());
+  // The shipped build table, read once on first use.
+  let shipped: ExposureTable | undefined;
+  const table = (): ExposureTable => (shipped ??= loadTable());
 
   app.get('/', async (c) => {
     const store = c.get('store');
@@ -177,6 +183,20 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const ref = refOf(c);
     const latest = await latestResult(c, ref);
     return c.html(mailboxesPage(ctx(c), ref, await c.get('store').listMailboxes(ref), latest?.result.datasets, latest?.version));
+  });
+
+  app.get(`${CASE}/exposure`, async (c) => {
+    const ref = refOf(c);
+    const sightings = await c.get('store').listBuilds(ref);
+    const asOf = o.now().slice(0, 10);
+    const t = table();
+    const logs = historiesFromLogs(
+      t,
+      sightings.filter((s) => s.source === 'httpproxy').map((s) => ({ server: s.server, time: s.seenAt, build: s.build, source: 'httpproxy' as const })),
+      asOf,
+    );
+    const servers = assessReadings(t, logs.readings, { asOf });
+    return c.html(exposurePage(ctx(c), ref, { ...logs, servers, asOf, tableChecked: t.builds.checked, sightings: sightings.length }));
   });
 
   app.get(`${CASE}/evidence`, async (c) => {

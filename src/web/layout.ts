@@ -20,6 +20,7 @@ export const CASE_TABS = [
   ['timeline', 'Timeline'],
   ['sessions', 'Sessions'],
   ['mailboxes', 'Mailboxes and data'],
+  ['exposure', 'Exposure'],
   ['evidence', 'Evidence'],
   ['actions', 'Playbook'],
   ['decisions', 'Decisions'],

@@ -107,7 +107,7 @@ function scenario(engine: string, factory: HarnessFactory): void {
           `${base}/`,
           `${base}/calendar`,
           c,
-          ...['timeline', 'sessions', 'mailboxes', 'evidence', 'actions', 'decisions', 'obligations', 'audit'].map((p) => `${c}/${p}`),
+          ...['timeline', 'sessions', 'mailboxes', 'exposure', 'evidence', 'actions', 'decisions', 'obligations', 'audit'].map((p) => `${c}/${p}`),
         ];
         const actionKey = (await setup.listActions(REF))[0]?.key ?? '';
         for (const viewer of [BEA, BO]) {
@@ -151,6 +151,7 @@ function scenario(engine: string, factory: HarnessFactory): void {
           ['timeline', `${c}/timeline`],
           ['sessions', `${c}/sessions`],
           ['mailboxes', `${c}/mailboxes`],
+          ['exposure', `${c}/exposure`],
           ['evidence', `${c}/evidence`],
           ['actions', `${c}/actions`],
           ['decisions', `${c}/decisions`],
@@ -184,6 +185,16 @@ function scenario(engine: string, factory: HarnessFactory): void {
           'the overview says what would change the verdict, as the scan said',
         );
         assert.ok((await page.locator('[data-due]').count()) > 0, 'the clocks run on the overview');
+        // Exposure: the builds the scan kept from the demo's HttpProxy logs, each server's history and CVEs.
+        const named = new Set(demo.evidence.filter((e) => e.build && e.server && e.firstTime).map((e) => e.sha256));
+        assert.ok(named.size > 0);
+        assert.equal((await setup.listBuilds(REF)).length, named.size, 'one build sighting per log that names its build');
+        await page.goto(`${c}/exposure`);
+        const ex01Exposure = await page.locator('#exposure-EX01').innerText();
+        assert.match(ex01Exposure, /Build 15\.1\.2176\.\d+/);
+        assert.match(ex01Exposure, /Patch history from its logs\s+\S*\s*15\.1\.2176/);
+        assert.match(ex01Exposure, /exposed\s+CVE-2021-26855/, 'the ProxyLogon CVE is listed as exposed on the pre-March 2021 build');
+        await shot('exposure');
         await page.goto(`${c}/sessions`);
         assert.match(
           (await page.locator('#session-graph').textContent()) ?? '',
