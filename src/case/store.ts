@@ -19,7 +19,7 @@ import { openSqliteDriver } from './db/sqlite-driver.js';
 import { decide, listDecisions } from './decisions.js';
 import { CaseError } from './errors.js';
 import { addEvidence, listEvidence, recordCustody, verifyEvidence } from './evidence.js';
-import { listFindings } from './findings.js';
+import { findingFields, listFindings } from './findings.js';
 import { listObligations, recordFiling, syncObligations } from './obligations.js';
 import type { Playbook } from './playbook.js';
 import { loadPlaybook } from './playbook.js';
@@ -89,6 +89,8 @@ export interface CaseStore {
   listMailboxes(ref: string): Promise<MailboxTouch[] | undefined>;
   /** The newest recorded log coverage, or undefined when no scan recorded one. */
   listCoverage(ref: string): Promise<Coverage[] | undefined>;
+  /** The fields one finding kept of its record (file, line, rule). */
+  findingFields(ref: string, path: string, line: number, ruleId: string): Promise<Record<string, string> | undefined>;
   /** The Exchange build each scanned log names, oldest first. */
   listBuilds(ref: string): Promise<BuildSighting[]>;
   /** The attacker sessions of the newest scan that recorded any, or undefined when none did. */
@@ -182,6 +184,10 @@ class SqlCaseStore implements CaseStore {
   }
   listCoverage(ref: string): Promise<Coverage[] | undefined> {
     return listCoverage(this.ctx, ref);
+  }
+
+  findingFields(ref: string, path: string, line: number, ruleId: string): Promise<Record<string, string> | undefined> {
+    return findingFields(this.ctx, ref, path, line, ruleId);
   }
 
   listBuilds(ref: string): Promise<BuildSighting[]> {

@@ -160,7 +160,9 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const rule = c.req.query('rule');
     const row = (await allRows(c, ref)).find((r) => r.path === path && r.line === line && (rule === undefined || r.ruleId === rule));
     if (!row) return c.notFound();
-    return c.html(recordPage(ctx(c), ref, row));
+    // A finding outside every session brings no record with it: the store has the fields it kept.
+    const fields = row.fields ?? (row.ruleId !== undefined ? await c.get('store').findingFields(ref, row.path, row.line, row.ruleId) : undefined);
+    return c.html(recordPage(ctx(c), ref, { ...row, fields }));
   });
 
   app.get(`${CASE}/sessions`, async (c) => {

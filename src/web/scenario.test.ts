@@ -245,6 +245,17 @@ function scenario(engine: string, factory: HarnessFactory): void {
         const record = await page.locator('main').innerText();
         assert.match(record, /File SHA-256\s+[0-9a-f]{64}/);
         await shot('record');
+        // A finding outside every session opens its evidence too: file, line, hash and the fields it kept.
+        await page.goto(`${c}/timeline`);
+        const lone = page.locator('main tbody tr').filter({ has: page.locator('td:nth-child(6):empty') });
+        assert.ok((await lone.count()) > 0, 'the demo has findings outside the sessions');
+        await lone.first().locator('td:last-child a').click();
+        const loneRecord = await page.locator('main').innerText();
+        assert.match(loneRecord, /Session\s+none/);
+        assert.match(loneRecord, /File SHA-256\s+[0-9a-f]{64}/);
+        assert.ok((await page.locator('main table').nth(1).locator('tbody tr').count()) > 0, "the record's fields are shown");
+        assert.doesNotMatch(loneRecord, /keeps no fields/);
+        await shot('record-outside-sessions');
 
         await page.goto(`${c}/actions`);
         const row = page.locator('main tbody tr').first();
