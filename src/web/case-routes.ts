@@ -13,6 +13,7 @@ import { ACTION_STATUSES, CaseError, DECISION_KINDS } from '../case/index.js';
 import { buildDraft } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { readStanding, refreshObligations } from '../regulatory/refresh.js';
+import { blockingQuestions, sendCopy, SendCopyRefused } from '../regulatory/send-copy.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
 import type { PackFormat } from '../report/packs/index.js';
@@ -31,7 +32,7 @@ import { decisionsPage } from './pages/decisions.js';
 import { evidencePage } from './pages/evidence.js';
 import { exposurePage } from './pages/exposure.js';
 import { mailboxesPage } from './pages/mailboxes.js';
-import { CHANNELS, obligationsPage } from './pages/obligations.js';
+import { CHANNELS, obligationsPage, sendRefusedPage } from './pages/obligations.js';
 import { overviewPage } from './pages/overview.js';
 import { sessionsPage } from './pages/sessions.js';
 import { recordPage, timelinePage } from './pages/timeline.js';
@@ -336,8 +337,12 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
       { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz },
       format === 'json' ? { appendixRows: Infinity } : {},
     );
-    const out = await renderPack(pack, format, draft);
-    const name = `${standing.facts.record.firm.slug}-${standing.facts.record.name}-${pack}.${format}`;
+    // The send copy is refused while a question the document needs is open, each one named.
+    const send = c.req.query('copy') === 'send';
+    const blocking = send ? blockingQuestions(draft) : [];
+    if (blocking.length) return c.html(sendRefusedPage(ctx(c), ref, new SendCopyRefused(draft, blocking)), 409);
+    const out = await renderPack(pack, format, send ? sendCopy(draft) : draft);
+    const name = `${standing.facts.record.firm.slug}-${standing.facts.record.name}-${pack}${send ? '-send' : ''}.${format}`;
     return c.body(typeof out === 'string' ? out : new Uint8Array(out), 200, {
       'Content-Type': TYPES[format],
       'Content-Disposition': `attachment; filename="${name}"`,

@@ -10,7 +10,9 @@ import type { HarnessFactory } from '../case/test-support/harness.js';
 import { pgHarnesses, sqliteHarnesses } from '../case/test-support/harness.js';
 import { PG_URL, postgresMissing, skipIf } from '../test-support/skips.js';
 import { generateDemo } from '../demo/generate.js';
-import { assessCase } from '../regulatory/refresh.js';
+import { buildDraft } from '../regulatory/draft.js';
+import { assessCase, readStanding } from '../regulatory/refresh.js';
+import { blockingQuestions } from '../regulatory/send-copy.js';
 import { FIXTURE_ANSWERS } from '../regulatory/test-helpers/fixture-case.js';
 import { scan } from '../scan/run.js';
 import { startServer } from './serve.js';
@@ -229,6 +231,18 @@ function scenario(engine: string, factory: HarnessFactory): void {
         const pack = await readFile(await download.path(), 'utf8');
         assert.equal(download.suggestedFilename(), 'acme-proxylogon-joic.html');
         assert.match(pack, /<h1>/);
+        // The send copy is refused while the JOIC report has open questions, each named on the page.
+        const now = new Date().toISOString();
+        const standing = await readStanding(setup, REF, now);
+        const joic = buildDraft('joic', { ...standing, now, tz: 'Europe/Jersey' }, {});
+        const open = blockingQuestions(joic);
+        assert.ok(open.length > 0, 'the demo case leaves questions of the JOIC report open');
+        await page.goto(`${c}/obligations`);
+        const refused = await page.goto(`${base}${(await page.locator('a[href$="/packs/joic.html?copy=send"]').getAttribute('href')) ?? ''}`);
+        assert.equal(refused?.status(), 409);
+        const said = await page.locator('ul.open-questions').innerText();
+        for (const q of open) assert.ok(said.includes(q.label), `the open question "${q.label}" is named`);
+        await shot('send-copy-refused');
         await page.getByRole('button', { name: 'Sign out' }).click();
 
         // The responder: the timeline filtered, a finding's evidence, an action ticked, the evidence verified.
