@@ -32,3 +32,15 @@ export async function listFindings(ctx: StoreContext, ref: string): Promise<Find
     };
   });
 }
+
+/** The fields a finding kept of its record (what the rule matched and what a reader needs), for one file line. */
+export async function findingFields(ctx: StoreContext, ref: string, path: string, line: number, ruleId: string): Promise<Record<string, string> | undefined> {
+  const { caseId } = await resolveCase(ctx.driver, ctx, ref);
+  const row = await ctx.driver.get('SELECT fields FROM findings WHERE case_id = ? AND path = ? AND line = ? AND rule_id = ? ORDER BY id LIMIT 1', [
+    caseId,
+    path,
+    line,
+    ruleId,
+  ]);
+  return row ? json<Record<string, string>>(row, 'fields') : undefined;
+}

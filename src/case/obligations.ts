@@ -96,61 +96,92 @@ function storedColumns(o: StoredObligation): Record<string, SqlValue> {
   return specColumns(o);
 }
 
+interface SyncPlan<T extends StoredObligation> {
+  add: ObligationSpec[];
+  update: { old: T; cols: Record<string, SqlValue>; changed: string[] }[];
+  deactivate: T[];
+}
+
+function checkSpecs(specs: ObligationSpec[]): Set<string> {
+  const keys = new Set<string>();
+  for (const s of specs) {
+    if (keys.has(s.key)) throw new Error(`obligation ${s.key} generated twice`);
+    keys.add(s.key);
+  }
+  return keys;
+}
+
+/** What a sync would change, worked out without writing: the same plan the sync then carries out. */
+function planSync<T extends StoredObligation>(existing: T[], specs: ObligationSpec[]): SyncPlan<T> {
+  const keys = checkSpecs(specs);
+  const byKey = new Map(existing.map((o) => [o.key, o]));
+  const plan: SyncPlan<T> = { add: [], update: [], deactivate: [] };
+  for (const s of specs) {
+    const old = byKey.get(s.key);
+    const cols = specColumns(s);
+    if (!old) {
+      plan.add.push(s);
+      continue;
+    }
+    const before = storedColumns(old);
+    // Filed obligations keep the clocks they were filed against.
+    const changeable = old.firstFiledAt === undefined ? Object.keys(cols) : ['required', 'applicability'];
+    const changed = changeable.filter((n) => before[n] !== cols[n]);
+    if (changed.length > 0 || !old.active) plan.update.push({ old, cols, changed });
+  }
+  for (const old of existing) if (!keys.has(old.key) && old.active) plan.deactivate.push(old);
+  return plan;
+}
+
+/** How many obligations a sync with these specs would add, change or retire (0: the stored ones are current). */
+export function pendingObligationChanges(existing: StoredObligation[], specs: ObligationSpec[]): number {
+  const plan = planSync(existing, specs);
+  return plan.add.length + plan.update.length + plan.deactivate.length;
+}
+
 /**
  * Brings the case's obligations in line with what the rules generate now, in one transaction:
  * new ones are added (O1, O2, … in order), unfiled ones take the new clocks, filed ones keep the
  * clocks they were filed against, and ones no longer generated are marked inactive, not removed.
  */
 export async function syncObligations(ctx: StoreContext, ref: string, specs: ObligationSpec[]): Promise<StoredObligation[]> {
-  const keys = new Set<string>();
-  for (const s of specs) {
-    if (keys.has(s.key)) throw new Error(`obligation ${s.key} generated twice`);
-    keys.add(s.key);
-  }
+  checkSpecs(specs);
   return ctx.driver.transaction(async (tx) => {
     const resolved = await lockCase(tx, ctx, ref);
     const existing = await readObligations(tx, resolved.caseId);
-    const byKey = new Map(existing.map((o) => [o.key, o]));
+    const plan = planSync(existing, specs);
     const now = ctx.now();
     let next = existing.length;
-    for (const s of specs) {
-      const old = byKey.get(s.key);
+    for (const s of plan.add) {
       const cols = specColumns(s);
-      if (!old) {
-        next += 1;
-        const obRef = `O${next}`;
-        const names = Object.keys(cols);
-        await tx.run(
-          `INSERT INTO obligations (case_id, ref, key, rule_id, stage, ${names.join(', ')}, active, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ${names.map(() => '?').join(', ')}, 1, ?, ?)`,
-          [resolved.caseId, obRef, s.key, s.ruleId, s.stage, ...names.map((n) => cols[n] ?? null), now, now],
-        );
-        await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-          entity: 'obligation',
-          entityId: obRef,
-          action: 'create',
-          after: { key: s.key, ...cols, template: s.template },
-        });
-        continue;
-      }
-      const before = storedColumns(old);
-      // Filed obligations keep the clocks they were filed against.
-      const changeable = old.firstFiledAt === undefined ? Object.keys(cols) : ['required', 'applicability'];
-      const changed = changeable.filter((n) => before[n] !== cols[n]);
-      if (changed.length > 0 || !old.active) {
-        const sets = [...changed.map((n) => `${n} = ?`), 'active = 1', 'updated_at = ?'];
-        await tx.run(`UPDATE obligations SET ${sets.join(', ')} WHERE id = ?`, [...changed.map((n) => cols[n] ?? null), now, old.id]);
-        await appendAudit(tx, resolved.caseId, ctx.actor, now, {
-          entity: 'obligation',
-          entityId: old.ref,
-          action: old.active ? 'update' : 'reactivate',
-          before: Object.fromEntries(changed.map((n) => [n, before[n]])),
-          after: Object.fromEntries(changed.map((n) => [n, cols[n]])),
-        });
-      }
+      next += 1;
+      const obRef = `O${next}`;
+      const names = Object.keys(cols);
+      await tx.run(
+        `INSERT INTO obligations (case_id, ref, key, rule_id, stage, ${names.join(', ')}, active, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ${names.map(() => '?').join(', ')}, 1, ?, ?)`,
+        [resolved.caseId, obRef, s.key, s.ruleId, s.stage, ...names.map((n) => cols[n] ?? null), now, now],
+      );
+      await appendAudit(tx, resolved.caseId, ctx.actor, now, {
+        entity: 'obligation',
+        entityId: obRef,
+        action: 'create',
+        after: { key: s.key, ...cols, template: s.template },
+      });
     }
-    for (const old of existing) {
-      if (keys.has(old.key) || !old.active) continue;
+    for (const { old, cols, changed } of plan.update) {
+      const before = storedColumns(old);
+      const sets = [...changed.map((n) => `${n} = ?`), 'active = 1', 'updated_at = ?'];
+      await tx.run(`UPDATE obligations SET ${sets.join(', ')} WHERE id = ?`, [...changed.map((n) => cols[n] ?? null), now, old.id]);
+      await appendAudit(tx, resolved.caseId, ctx.actor, now, {
+        entity: 'obligation',
+        entityId: old.ref,
+        action: old.active ? 'update' : 'reactivate',
+        before: Object.fromEntries(changed.map((n) => [n, before[n]])),
+        after: Object.fromEntries(changed.map((n) => [n, cols[n]])),
+      });
+    }
+    for (const old of plan.deactivate) {
       await tx.run('UPDATE obligations SET active = 0, updated_at = ? WHERE id = ?', [now, old.id]);
       await appendAudit(tx, resolved.caseId, ctx.actor, now, {
         entity: 'obligation',

@@ -4,6 +4,7 @@
 
 import type { EvidenceFile, Finding, ScanResult, Warning } from '../core/types.js';
 import { appendAudit } from './audit.js';
+import { BUILD_COLUMNS, buildRows } from './builds.js';
 import { lockCase } from './case-ref.js';
 import type { StoreContext } from './context.js';
 import type { SqlRunner, SqlValue } from './db/driver.js';
@@ -218,6 +219,7 @@ export async function recordScan(ctx: StoreContext, ref: string, result: ScanRes
         s.summary,
       ]),
     );
+    await tx.insertIgnoring('scan_builds', BUILD_COLUMNS, buildRows(caseId, scanId, files.values()));
     // Sessions, mailboxes and coverage are the scan's reading of its evidence: kept per scan, as it said them.
     await tx.run('INSERT INTO scan_details (scan_id, case_id, sessions, mailboxes, mail, coverage, server_changes) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       scanId,

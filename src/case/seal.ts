@@ -10,7 +10,7 @@ import type { Row, SqlRunner } from './db/driver.js';
 import { num } from './db/driver.js';
 
 /** Columns in a fixed order, never `*`: a later migration adding a column must not change old seals. */
-const PARTS: { name: string; sql: string }[] = [
+const PARTS: { name: string; sql: string; optional?: true }[] = [
   {
     name: 'scan',
     sql: `SELECT recorded_at, actor, args, tool_version, scanned_at, rules_loaded, rules_failed, files_added, files_unchanged,
@@ -29,6 +29,8 @@ const PARTS: { name: string; sql: string }[] = [
   { name: 'verdicts', sql: `SELECT name, verdict, first_activity, last_activity, attacker_ips, stage_counts, summary FROM scan_servers WHERE scan_id = ?` },
   { name: 'details', sql: 'SELECT sessions, mailboxes, mail, coverage, server_changes FROM scan_details WHERE scan_id = ?' },
   { name: 'context', sql: 'SELECT records FROM scan_context WHERE scan_id = ?' },
+  // Added with migration 9: hashed only when the scan wrote any, so the seals of older scans still hold.
+  { name: 'builds', sql: 'SELECT server, build, source, seen_at, evidence_sha256, path FROM scan_builds WHERE scan_id = ?', optional: true },
 ];
 
 /** The two engines hand back counts as number or bigint; both become a number, so a seal is the same on either. */
@@ -46,6 +48,7 @@ export async function computeSeal(run: SqlRunner, scanId: number): Promise<{ sea
   for (const part of PARTS) {
     const texts = (await run.all(part.sql, [scanId])).map((r) => canonicalJson(plain(r))).sort();
     rows += texts.length;
+    if (part.optional && texts.length === 0) continue;
     hash.update(canonicalJson([part.name, texts]), 'utf8');
   }
   return { seal: hash.digest('hex'), rows };

@@ -19,16 +19,18 @@ import { openSqliteDriver } from './db/sqlite-driver.js';
 import { decide, listDecisions } from './decisions.js';
 import { CaseError } from './errors.js';
 import { addEvidence, listEvidence, recordCustody, verifyEvidence } from './evidence.js';
-import { listFindings } from './findings.js';
+import { findingFields, listFindings } from './findings.js';
 import { listObligations, recordFiling, syncObligations } from './obligations.js';
 import type { Playbook } from './playbook.js';
 import { loadPlaybook } from './playbook.js';
 import type { FindingRow, NewAssessment, NewFiling, ObligationSpec, StoredAssessment, StoredFiling, StoredObligation } from './regulatory-types.js';
 import { listCoverage, listMailboxes, listSessions } from './scan-reach.js';
+import { listBuilds } from './builds.js';
 import { recordScan } from './scans.js';
 import { caseStory } from './story.js';
 import { readContext, type CaseContext } from './scan-context.js';
 import type {
+  BuildSighting,
   ActionState,
   ActionUpdate,
   AddedEvidence,
@@ -87,6 +89,10 @@ export interface CaseStore {
   listMailboxes(ref: string): Promise<MailboxTouch[] | undefined>;
   /** The newest recorded log coverage, or undefined when no scan recorded one. */
   listCoverage(ref: string): Promise<Coverage[] | undefined>;
+  /** The fields one finding kept of its record (file, line, rule). */
+  findingFields(ref: string, path: string, line: number, ruleId: string): Promise<Record<string, string> | undefined>;
+  /** The Exchange build each scanned log names, oldest first. */
+  listBuilds(ref: string): Promise<BuildSighting[]>;
   /** The attacker sessions of the newest scan that recorded any, or undefined when none did. */
   listSessions(ref: string): Promise<Session[] | undefined>;
   /** Every finding with its file, line and the file's SHA-256 (the evidence appendix). */
@@ -178,6 +184,14 @@ class SqlCaseStore implements CaseStore {
   }
   listCoverage(ref: string): Promise<Coverage[] | undefined> {
     return listCoverage(this.ctx, ref);
+  }
+
+  findingFields(ref: string, path: string, line: number, ruleId: string): Promise<Record<string, string> | undefined> {
+    return findingFields(this.ctx, ref, path, line, ruleId);
+  }
+
+  listBuilds(ref: string): Promise<BuildSighting[]> {
+    return listBuilds(this.ctx, ref);
   }
   listSessions(ref: string): Promise<Session[] | undefined> {
     return listSessions(this.ctx, ref);

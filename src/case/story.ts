@@ -16,6 +16,20 @@ import { readObligations } from './obligations.js';
 import { coverageOfCase, mailboxesOfCase, sessionsOfCase } from './scan-reach.js';
 import type { CaseStory, ObligationStory, ServerStory } from './types.js';
 
+/** What the scan that gave the verdict said would change it; scans recorded before it was kept have none. */
+function wouldChangeOf(serverChanges: string | undefined, name: string): string | undefined {
+  if (serverChanges === undefined) return undefined;
+  let list: unknown;
+  try {
+    list = JSON.parse(serverChanges);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(list)) return undefined;
+  const hit = (list as { name?: unknown; wouldChange?: unknown }[]).find((x) => x?.name === name);
+  return typeof hit?.wouldChange === 'string' && hit.wouldChange !== '' ? hit.wouldChange : undefined;
+}
+
 export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseStory> {
   const run = ctx.driver;
   const { caseId } = await resolveCase(run, ctx, ref);
@@ -24,7 +38,8 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
   // A later scan of a newer bundle can say "clean" about a server an earlier scan saw exploited;
   // the case keeps the worst any scan has shown.
   const verdictRows = await run.all(
-    `SELECT ss.name, ss.verdict, ss.summary FROM scan_servers ss JOIN scans s ON s.id = ss.scan_id WHERE s.case_id = ? ORDER BY ss.id`,
+    `SELECT ss.name, ss.verdict, ss.summary, d.server_changes FROM scan_servers ss JOIN scans s ON s.id = ss.scan_id
+       LEFT JOIN scan_details d ON d.scan_id = ss.scan_id WHERE s.case_id = ? ORDER BY ss.id`,
     [caseId],
   );
   const worst = new Map<string, ServerStory>();
@@ -33,11 +48,11 @@ export async function caseStory(ctx: StoreContext, ref: string): Promise<CaseSto
     const verdict = str(r, 'verdict') as Verdict;
     const seen = worst.get(name.toLowerCase());
     if (!seen || seen.verdict === undefined || VERDICTS.indexOf(verdict) >= VERDICTS.indexOf(seen.verdict)) {
-      worst.set(name.toLowerCase(), { name, verdict, summary: optStr(r, 'summary') });
+      worst.set(name.toLowerCase(), { name, verdict, summary: optStr(r, 'summary'), wouldChange: wouldChangeOf(optStr(r, 'server_changes'), name) });
     }
   }
   for (const s of record.servers) {
-    if (!worst.has(s.toLowerCase())) worst.set(s.toLowerCase(), { name: s, verdict: undefined, summary: undefined });
+    if (!worst.has(s.toLowerCase())) worst.set(s.toLowerCase(), { name: s, verdict: undefined, summary: undefined, wouldChange: undefined });
   }
 
   const scanRow = await run.get('SELECT COUNT(*) AS n, MAX(recorded_at) AS last FROM scans WHERE case_id = ?', [caseId]);

@@ -275,6 +275,20 @@ export interface ServerStory {
   /** Highest verdict any recorded scan gave, or undefined when no scan has looked at the server. */
   verdict: Verdict | undefined;
   summary: string | undefined;
+  /** What evidence would change that verdict, as the scan that gave it said. */
+  wouldChange: string | undefined;
+}
+
+/** The Exchange build a scanned log names: which server, when (the time of the record that names it), which file. */
+export interface BuildSighting {
+  server: string;
+  /** Dotted, as the log gave it: `15.1.2176.2`. */
+  build: string;
+  /** The log's kind (`httpproxy`, …). */
+  source: string;
+  seenAt: string;
+  sha256: string;
+  path: string;
 }
 
 /** An obligation as `case show` lists it: its clock, its filings, and how overdue it is if unfiled past its deadline. */

@@ -6,16 +6,14 @@ import { basename } from 'node:path';
 import {
   anyKnownExploitedExposure,
   assessReadings,
-  buildObservations,
   compareCveRecords,
   exposureReport,
-  exposureWindows,
+  historiesFromLogs,
   loadSettings,
   loadTable,
   mergeMicrosoftPage,
   looksLikeCveRecords,
   notAKnownBuild,
-  parseDotted,
   probe,
   probeReading,
   readBuildArgument,
@@ -112,22 +110,10 @@ async function historiesFromEvidence(
     warnings.push({ where: bundles.join(', '), message: 'no HttpProxy log in the evidence names the build it was written by' });
     return [];
   }
-  const { servers, warnings: more } = buildObservations(observations);
-  warnings.push(...more);
-  return servers.map((history) => {
-    const newest = history.segments[history.segments.length - 1];
-    const build = newest ? parseDotted(newest.build) : undefined;
-    if (newest && build) {
-      readings.push({ server: history.server, build, kind: 'log-build', text: newest.build, origin: `logs, last seen ${newest.lastSeen}` });
-    }
-    return {
-      server: history.server,
-      summary: history.summary,
-      segments: history.segments,
-      waves: exposureWindows(table, history, asOf),
-      caveats: history.caveats,
-    };
-  });
+  const found = historiesFromLogs(table, observations, asOf);
+  warnings.push(...found.warnings);
+  readings.push(...found.readings);
+  return found.histories;
 }
 
 /** Each argument is a file when one exists by that name, else a build typed on the command line. */

@@ -5,6 +5,7 @@ import { checkAnswers, mergeAnswers } from '../assess/breach/answers.js';
 import { assessBreach } from '../assess/breach/assess.js';
 import type { BreachAnswers, BreachAssessment } from '../assess/breach/types.js';
 import type { CaseStore } from '../case/index.js';
+import { pendingObligationChanges } from '../case/index.js';
 import type { StoredAssessment, StoredObligation } from '../case/regulatory-types.js';
 import type { Clock } from './clocks.js';
 import { clockFor, decidedFrom, hintsFrom, sortClocks } from './clocks.js';
@@ -66,23 +67,41 @@ export interface Standing {
   heldBack: Rule[];
 }
 
-/** Syncs the obligations with the rule pack on the latest assessment, then reads the clocks at `now`. */
-export async function refreshObligations(store: CaseStore, ref: string, now: string): Promise<Standing> {
-  let facts = await gatherFacts(store, ref);
+async function generate(store: CaseStore, ref: string, now: string) {
+  const facts = await gatherFacts(store, ref);
   const assessment = latestAssessment(facts.assessments);
+  const existing = await store.listObligations(ref);
   const { specs, heldBack } = generateObligations(rulePack(), {
     answers: assessment?.answers ?? {},
     assessment: assessment?.result,
     registrations: facts.record.firm.registrations,
     times: { awareAt: facts.record.awareAt, detectedAt: facts.record.detectedAt },
     highRiskDeterminedAt: highRiskDeterminedAt(facts.assessments),
-    existing: await store.listObligations(ref),
+    existing,
     now,
   });
-  const obligations = await store.syncObligations(ref, specs);
-  facts = { ...facts, decisions: await store.listDecisions(ref) };
+  return { facts, assessment, existing, specs, heldBack };
+}
+
+function stand(facts: CaseFacts, assessment: Standing['assessment'], obligations: StoredObligation[], now: string, heldBack: Rule[]): Standing {
   const decided = decidedFrom(facts.decisions);
   const hints = hintsFrom(assessment?.result);
   const names = obligationNames(obligations);
   return { facts, assessment, obligations, clocks: sortClocks(obligations.map((o) => clockFor(o, now, decided, names.get(o.ref), hints))), heldBack };
+}
+
+/** Syncs the obligations with the rule pack on the latest assessment, then reads the clocks at `now`. */
+export async function refreshObligations(store: CaseStore, ref: string, now: string): Promise<Standing> {
+  const g = await generate(store, ref, now);
+  const obligations = await store.syncObligations(ref, g.specs);
+  return stand({ ...g.facts, decisions: await store.listDecisions(ref) }, g.assessment, obligations, now, g.heldBack);
+}
+
+/**
+ * The obligations as stored, read without writing (for viewers, and for every page a browser merely
+ * opens), with how many changes a refresh would make: `pending` 0 means they are current.
+ */
+export async function readStanding(store: CaseStore, ref: string, now: string): Promise<Standing & { pending: number }> {
+  const g = await generate(store, ref, now);
+  return { ...stand(g.facts, g.assessment, g.existing, now, g.heldBack), pending: pendingObligationChanges(g.existing, g.specs) };
 }

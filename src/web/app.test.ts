@@ -168,7 +168,7 @@ describe('users and roles', () => {
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: csrf, kind: 'notify', decision: 'notify', rationale: 'r' }).toString(),
     });
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 403);
     assert.match(await res.text(), /bea \(read-only\) may not do that/);
     const check = await openStore(url, { actor: 'x' });
     assert.equal((await check.listDecisions(REF)).length, 0);

@@ -15,6 +15,7 @@ import { html } from './html.js';
 import type { Env } from './request-context.js';
 import { sameSecret, Sessions } from './sessions.js';
 import type { Users, WebUser } from './users.js';
+import { NotAllowed } from './users.js';
 
 export type WebAuth = { kind: 'token'; token: string; user: WebUser } | { kind: 'users'; users: Users };
 
@@ -172,6 +173,16 @@ export function createWeb(opts: WebOptions): Web {
 
   app.notFound((c) => c.html(bare('Not found', '<h1>Not found</h1><p><a href="/">Cases</a></p>'), 404));
   app.onError((err, c) => {
+    if (err instanceof NotAllowed)
+      return c.html(
+        bare(
+          'Not allowed',
+          html`<h1>Not allowed</h1>
+            <p>${err.message}</p>
+            <p><a href="/">Cases</a></p>`.value,
+        ),
+        403,
+      );
     if (err instanceof CaseError)
       return c.html(
         bare(

@@ -6,11 +6,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { BreachAssessment } from '../assess/breach/types.js';
+import type { ExposureTable } from '../assess/exposure/index.js';
+import { assessReadings, historiesFromLogs, loadTable } from '../assess/exposure/index.js';
 import type { ActionStatus, DecisionKind } from '../case/index.js';
 import { ACTION_STATUSES, CaseError, DECISION_KINDS } from '../case/index.js';
 import { buildDraft } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
-import { refreshObligations } from '../regulatory/refresh.js';
+import { readStanding, refreshObligations } from '../regulatory/refresh.js';
+import { blockingQuestions, sendCopy, SendCopyRefused } from '../regulatory/send-copy.js';
 import type { PackName } from '../regulatory/rules.js';
 import { PACKS } from '../regulatory/rules.js';
 import type { PackFormat } from '../report/packs/index.js';
@@ -27,8 +30,9 @@ import type { CaseRow } from './pages/cases.js';
 import { casesPage } from './pages/cases.js';
 import { decisionsPage } from './pages/decisions.js';
 import { evidencePage } from './pages/evidence.js';
+import { exposurePage } from './pages/exposure.js';
 import { mailboxesPage } from './pages/mailboxes.js';
-import { CHANNELS, obligationsPage } from './pages/obligations.js';
+import { CHANNELS, obligationsPage, sendRefusedPage } from './pages/obligations.js';
 import { overviewPage } from './pages/overview.js';
 import { sessionsPage } from './pages/sessions.js';
 import { recordPage, timelinePage } from './pages/timeline.js';
@@ -36,7 +40,7 @@ import { sessionGraph } from './session-graph.js';
 import type { TimelineFilter } from './timeline-rows.js';
 import { filterRows, timelineRows } from './timeline-rows.js';
 import type { Change } from './users.js';
-import { may } from './users.js';
+import { may, NotAllowed } from './users.js';
 
 interface RouteOptions {
   tz: string;
@@ -59,7 +63,7 @@ function field(body: Record<string, unknown>, name: string): string | undefined 
 
 function allowed(c: C, change: Change): void {
   const user = c.get('session').user;
-  if (!may(user, change)) throw new CaseError(`${user.name} (${user.role}) may not do that; ask a responder or the compliance officer`);
+  if (!may(user, change)) throw new NotAllowed(`${user.name} (${user.role}) may not do that; ask a responder or the compliance officer`);
 }
 
 function flash(c: C, ok: boolean, text: string): void {
@@ -104,6 +108,9 @@ const TYPES: Record<PackFormat, string> = {
 
 export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
   const ctx = (c: C) => pageContext(c, o.tz, o.now());
+  // The shipped build table, read once on first use.
+  let shipped: ExposureTable | undefined;
+  const table = (): ExposureTable => (shipped ??= loadTable());
 
   app.get('/', async (c) => {
     const store = c.get('store');
@@ -154,7 +161,9 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const rule = c.req.query('rule');
     const row = (await allRows(c, ref)).find((r) => r.path === path && r.line === line && (rule === undefined || r.ruleId === rule));
     if (!row) return c.notFound();
-    return c.html(recordPage(ctx(c), ref, row));
+    // A finding outside every session brings no record with it: the store has the fields it kept.
+    const fields = row.fields ?? (row.ruleId !== undefined ? await c.get('store').findingFields(ref, row.path, row.line, row.ruleId) : undefined);
+    return c.html(recordPage(ctx(c), ref, { ...row, fields }));
   });
 
   app.get(`${CASE}/sessions`, async (c) => {
@@ -177,6 +186,20 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const ref = refOf(c);
     const latest = await latestResult(c, ref);
     return c.html(mailboxesPage(ctx(c), ref, await c.get('store').listMailboxes(ref), latest?.result.datasets, latest?.version));
+  });
+
+  app.get(`${CASE}/exposure`, async (c) => {
+    const ref = refOf(c);
+    const sightings = await c.get('store').listBuilds(ref);
+    const asOf = o.now().slice(0, 10);
+    const t = table();
+    const logs = historiesFromLogs(
+      t,
+      sightings.filter((s) => s.source === 'httpproxy').map((s) => ({ server: s.server, time: s.seenAt, build: s.build, source: 'httpproxy' as const })),
+      asOf,
+    );
+    const servers = assessReadings(t, logs.readings, { asOf });
+    return c.html(exposurePage(ctx(c), ref, { ...logs, servers, asOf, tableChecked: t.builds.checked, sightings: sightings.length }));
   });
 
   app.get(`${CASE}/evidence`, async (c) => {
@@ -238,10 +261,20 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     });
   });
 
+  // Opening the page reads; bringing the obligations up to date is a change of its own, by a role allowed to file.
   app.get(`${CASE}/obligations`, async (c) => {
     const ref = refOf(c);
-    const standing = await refreshObligations(c.get('store'), ref, o.now());
-    return c.html(obligationsPage(ctx(c), ref, standing.clocks, standing.obligations));
+    const standing = await readStanding(c.get('store'), ref, o.now());
+    return c.html(obligationsPage(ctx(c), ref, standing.clocks, standing.obligations, standing.pending));
+  });
+
+  app.post(`${CASE}/obligations/refresh`, async (c) => {
+    allowed(c, 'file');
+    const ref = refOf(c);
+    return change(c, caseUrl(ref, 'obligations'), async () => {
+      const standing = await refreshObligations(c.get('store'), ref, o.now());
+      return `The obligations are up to date with the latest assessment (${standing.obligations.filter((x) => x.active).length} in force).`;
+    });
   });
 
   app.post(`${CASE}/filings`, async (c) => {
@@ -298,14 +331,18 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     const format = m?.[2] as PackFormat | undefined;
     if (!pack || !format || !PACKS.includes(pack) || !FORMATS.includes(format)) return c.notFound();
     const now = o.now();
-    const standing = await refreshObligations(c.get('store'), ref, now);
+    const standing = await readStanding(c.get('store'), ref, now);
     const draft = buildDraft(
       pack,
       { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz },
       format === 'json' ? { appendixRows: Infinity } : {},
     );
-    const out = await renderPack(pack, format, draft);
-    const name = `${standing.facts.record.firm.slug}-${standing.facts.record.name}-${pack}.${format}`;
+    // The send copy is refused while a question the document needs is open, each one named.
+    const send = c.req.query('copy') === 'send';
+    const blocking = send ? blockingQuestions(draft) : [];
+    if (blocking.length) return c.html(sendRefusedPage(ctx(c), ref, new SendCopyRefused(draft, blocking)), 409);
+    const out = await renderPack(pack, format, send ? sendCopy(draft) : draft);
+    const name = `${standing.facts.record.firm.slug}-${standing.facts.record.name}-${pack}${send ? '-send' : ''}.${format}`;
     return c.body(typeof out === 'string' ? out : new Uint8Array(out), 200, {
       'Content-Type': TYPES[format],
       'Content-Disposition': `attachment; filename="${name}"`,

@@ -57,6 +57,10 @@ before(async () => {
       {
         DateTime: '2021-03-03T02:00:00.000Z',
         RequestId: 'h1',
+        MajorVersion: '15',
+        MinorVersion: '1',
+        BuildVersion: '2176',
+        RevisionVersion: '2',
         Protocol: 'Ecp',
         UrlStem: `/ecp/${P.svg}.js`,
         AnchorMailbox: `ServerInfo~a]@EX01.corp.local:444/ecp/proxyLogon.ecp?#${P.script}`,
@@ -156,6 +160,7 @@ test('a case from a hostile corpus: in Chromium, on every page, nothing runs and
       `${c}/timeline`,
       `${c}/sessions`,
       `${c}/mailboxes`,
+      `${c}/exposure`,
       `${c}/evidence`,
       `${c}/actions`,
       `${c}/decisions`,

@@ -20,6 +20,7 @@ const CASE_TABS = [
   ['timeline', 'Timeline'],
   ['sessions', 'Sessions'],
   ['mailboxes', 'Mailboxes and data'],
+  ['exposure', 'Exposure'],
   ['evidence', 'Evidence'],
   ['actions', 'Playbook'],
   ['decisions', 'Decisions'],

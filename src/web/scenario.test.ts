@@ -10,7 +10,9 @@ import type { HarnessFactory } from '../case/test-support/harness.js';
 import { pgHarnesses, sqliteHarnesses } from '../case/test-support/harness.js';
 import { PG_URL, postgresMissing, skipIf } from '../test-support/skips.js';
 import { generateDemo } from '../demo/generate.js';
-import { assessCase } from '../regulatory/refresh.js';
+import { buildDraft } from '../regulatory/draft.js';
+import { assessCase, readStanding } from '../regulatory/refresh.js';
+import { blockingQuestions } from '../regulatory/send-copy.js';
 import { FIXTURE_ANSWERS } from '../regulatory/test-helpers/fixture-case.js';
 import { scan } from '../scan/run.js';
 import { startServer } from './serve.js';
@@ -24,6 +26,8 @@ import { Users } from './users.js';
 const REF = 'acme/proxylogon';
 const RITA = { name: 'rita', password: 'rita-long-password' };
 const COLM = { name: 'colm', password: 'colm-long-password' };
+const BEA = { name: 'bea', password: 'bea-long-password' };
+const BO = { name: 'bo', password: 'bo-long-password' };
 let demo: ScanResult | undefined;
 let work: string;
 let browser: Browser | undefined;
@@ -77,6 +81,8 @@ function scenario(engine: string, factory: HarnessFactory): void {
           users: [
             { name: RITA.name, role: 'responder', password: await bcrypt.hash(RITA.password, 4) },
             { name: COLM.name, role: 'compliance', password: await bcrypt.hash(COLM.password, 4) },
+            { name: BEA.name, role: 'read-only', password: await bcrypt.hash(BEA.password, 4) },
+            { name: BO.name, role: 'board', password: await bcrypt.hash(BO.password, 4) },
           ],
         },
         'test',
@@ -95,8 +101,51 @@ function scenario(engine: string, factory: HarnessFactory): void {
       const page = await context.newPage();
       const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
       try {
-        // The compliance officer: every page, a decision, a filing with the letter sent, a pack.
+        // A read-only viewer, then a board member, first of all: every page and every pack opened
+        // changes nothing, and every change they try is refused with 403 and not made.
+        const auditBefore = (await setup.auditLog(REF)).length;
+        const obligationsBefore = await setup.listObligations(REF);
+        const pages = [
+          `${base}/`,
+          `${base}/calendar`,
+          c,
+          ...['timeline', 'sessions', 'mailboxes', 'exposure', 'evidence', 'actions', 'decisions', 'obligations', 'audit'].map((p) => `${c}/${p}`),
+        ];
+        const actionKey = (await setup.listActions(REF))[0]?.key ?? '';
+        for (const viewer of [BEA, BO]) {
+          await signIn(page, base, viewer);
+          for (const p of pages) assert.equal((await page.goto(p))?.status(), 200, p);
+          for (const pack of ['joic.html', 'jfsc.json']) assert.equal((await page.request.get(`${c}/packs/${pack}`)).status(), 200, pack);
+          assert.equal((await setup.auditLog(REF)).length, auditBefore, `no audit entry from the pages ${viewer.name} opened`);
+          await page.goto(`${c}/obligations`);
+          assert.match(await page.locator('main').innerText(), /A responder or the compliance officer can bring them up to date/);
+          assert.equal(await page.getByRole('button', { name: 'Bring the obligations up to date' }).count(), 0);
+          const csrf = (await page.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '';
+          const tries: [string, Record<string, string>][] = [
+            ['obligations/refresh', {}],
+            [`actions/${actionKey}`, { status: 'done' }],
+            ['evidence/verify', {}],
+            ['filings', { obligation: 'O1', reference: 'X-1' }],
+            ...(viewer === BEA ? [['decisions', { kind: 'notify', decision: 'notify', rationale: 'r' }] as [string, Record<string, string>]] : []),
+          ];
+          for (const [path, fields] of tries) {
+            const res = await page.request.post(`${c}/${path}`, { form: { _csrf: csrf, ...fields }, maxRedirects: 0 });
+            assert.equal(res.status(), 403, `${viewer.name} POST ${path}`);
+            assert.match(await res.text(), new RegExp(`${viewer.name} \\((read-only|board)\\) may not do that`));
+          }
+          await page.getByRole('button', { name: 'Sign out' }).click();
+        }
+        assert.equal((await setup.auditLog(REF)).length, auditBefore, 'no audit entry from what the viewers opened or tried');
+        assert.deepEqual(await setup.listObligations(REF), obligationsBefore, 'the obligations are as they were');
+        assert.equal((await setup.listDecisions(REF)).length, 0);
+
+        // The compliance officer: the obligations brought up to date, every page, a decision, a filing
+        // with the letter sent, a pack.
         await signIn(page, base, COLM);
+        await page.goto(`${c}/obligations`);
+        await page.getByRole('button', { name: 'Bring the obligations up to date' }).click();
+        assert.match(await page.getByRole('status').innerText(), /The obligations are up to date/);
+        assert.equal(await page.locator('#obligations-pending').count(), 0);
         for (const [name, path] of [
           ['cases', `${base}/`],
           ['calendar', `${base}/calendar`],
@@ -104,6 +153,7 @@ function scenario(engine: string, factory: HarnessFactory): void {
           ['timeline', `${c}/timeline`],
           ['sessions', `${c}/sessions`],
           ['mailboxes', `${c}/mailboxes`],
+          ['exposure', `${c}/exposure`],
           ['evidence', `${c}/evidence`],
           ['actions', `${c}/actions`],
           ['decisions', `${c}/decisions`],
@@ -129,7 +179,24 @@ function scenario(engine: string, factory: HarnessFactory): void {
         assert.match(await page.locator('main').innerText(), /acme\/proxylogon[\s\S]*post-exploitation/, 'the case list shows the worst verdict');
         await page.goto(c);
         assert.match(await page.locator('main').innerText(), /EX01\s+post-exploitation/);
+        const ex01 = demo.servers.find((s) => s.name === 'EX01');
+        assert.ok(ex01 && ex01.wouldChange !== '');
+        assert.equal(
+          await page.locator('main tr', { hasText: 'EX01' }).first().locator('td.would-change').innerText(),
+          ex01.wouldChange,
+          'the overview says what would change the verdict, as the scan said',
+        );
         assert.ok((await page.locator('[data-due]').count()) > 0, 'the clocks run on the overview');
+        // Exposure: the builds the scan kept from the demo's HttpProxy logs, each server's history and CVEs.
+        const named = new Set(demo.evidence.filter((e) => e.build && e.server && e.firstTime).map((e) => e.sha256));
+        assert.ok(named.size > 0);
+        assert.equal((await setup.listBuilds(REF)).length, named.size, 'one build sighting per log that names its build');
+        await page.goto(`${c}/exposure`);
+        const ex01Exposure = await page.locator('#exposure-EX01').innerText();
+        assert.match(ex01Exposure, /Build 15\.1\.2176\.\d+/);
+        assert.match(ex01Exposure, /Patch history from its logs\s+\S*\s*15\.1\.2176/);
+        assert.match(ex01Exposure, /exposed\s+CVE-2021-26855/, 'the ProxyLogon CVE is listed as exposed on the pre-March 2021 build');
+        await shot('exposure');
         await page.goto(`${c}/sessions`);
         assert.match(
           (await page.locator('#session-graph').textContent()) ?? '',
@@ -164,6 +231,18 @@ function scenario(engine: string, factory: HarnessFactory): void {
         const pack = await readFile(await download.path(), 'utf8');
         assert.equal(download.suggestedFilename(), 'acme-proxylogon-joic.html');
         assert.match(pack, /<h1>/);
+        // The send copy is refused while the JOIC report has open questions, each named on the page.
+        const now = new Date().toISOString();
+        const standing = await readStanding(setup, REF, now);
+        const joic = buildDraft('joic', { ...standing, now, tz: 'Europe/Jersey' }, {});
+        const open = blockingQuestions(joic);
+        assert.ok(open.length > 0, 'the demo case leaves questions of the JOIC report open');
+        await page.goto(`${c}/obligations`);
+        const refused = await page.goto(`${base}${(await page.locator('a[href$="/packs/joic.html?copy=send"]').getAttribute('href')) ?? ''}`);
+        assert.equal(refused?.status(), 409);
+        const said = await page.locator('ul.open-questions').innerText();
+        for (const q of open) assert.ok(said.includes(q.label), `the open question "${q.label}" is named`);
+        await shot('send-copy-refused');
         await page.getByRole('button', { name: 'Sign out' }).click();
 
         // The responder: the timeline filtered, a finding's evidence, an action ticked, the evidence verified.
@@ -180,6 +259,17 @@ function scenario(engine: string, factory: HarnessFactory): void {
         const record = await page.locator('main').innerText();
         assert.match(record, /File SHA-256\s+[0-9a-f]{64}/);
         await shot('record');
+        // A finding outside every session opens its evidence too: file, line, hash and the fields it kept.
+        await page.goto(`${c}/timeline`);
+        const lone = page.locator('main tbody tr').filter({ has: page.locator('td:nth-child(6):empty') });
+        assert.ok((await lone.count()) > 0, 'the demo has findings outside the sessions');
+        await lone.first().locator('td:last-child a').click();
+        const loneRecord = await page.locator('main').innerText();
+        assert.match(loneRecord, /Session\s+none/);
+        assert.match(loneRecord, /File SHA-256\s+[0-9a-f]{64}/);
+        assert.ok((await page.locator('main table').nth(1).locator('tbody tr').count()) > 0, "the record's fields are shown");
+        assert.doesNotMatch(loneRecord, /keeps no fields/);
+        await shot('record-outside-sessions');
 
         await page.goto(`${c}/actions`);
         const row = page.locator('main tbody tr').first();

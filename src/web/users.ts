@@ -34,6 +34,9 @@ export function may(user: WebUser, change: Change): boolean {
 
 export class UsersFileError extends Error {}
 
+/** A change the signed-in user's role does not allow: refused with 403, before anything is read or written. */
+export class NotAllowed extends Error {}
+
 /** A hash for the users file; cost 12 keeps a guess at about a quarter of a second. */
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, 12);

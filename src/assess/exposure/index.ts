@@ -40,6 +40,7 @@ export {
   type ServerBuildHistory,
   type WaveHistory,
 } from './history.js';
+export { historiesFromLogs } from './log-histories.js';
 export { mergeMicrosoftPage, parseMicrosoftPage, serializeBuilds, type MergeResult } from './ms-page.js';
 export {
   anyKnownExploitedExposure,

@@ -390,6 +390,30 @@ const MIGRATIONS: Migration[] = [
     name: 'what a scan wrote is append-only: scans, scanned files, findings, verdicts',
     statements: (d) => appendOnly(d, ['scans', 'scanned_files', 'findings', 'scan_servers']),
   },
+  {
+    version: 9,
+    name: 'the Exchange build each scanned log names, with its server and the time of the record that names it: the patch history of the case',
+    statements: (d) => [
+      ...ddl(
+        d,
+        `
+        CREATE TABLE scan_builds (
+          id {pk},
+          scan_id {ref} NOT NULL REFERENCES scans(id),
+          case_id {ref} NOT NULL REFERENCES cases(id),
+          server TEXT NOT NULL,
+          build TEXT NOT NULL,
+          source TEXT NOT NULL,
+          seen_at {time} NOT NULL,
+          evidence_sha256 TEXT NOT NULL,
+          path TEXT NOT NULL,
+          UNIQUE (case_id, evidence_sha256)
+        );
+        CREATE INDEX scan_builds_case ON scan_builds (case_id)`,
+      ),
+      ...appendOnly(d, ['scan_builds']),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,7 @@
 import type { StoredObligation } from '../../case/regulatory-types.js';
 import type { Clock } from '../../regulatory/clocks.js';
 import { PACKS } from '../../regulatory/rules.js';
+import type { SendCopyRefused } from '../../regulatory/send-copy.js';
 import { FORMATS } from '../../report/packs/index.js';
 import { timeLeft } from '../clocks.js';
 import { html } from '../html.js';
@@ -13,13 +14,29 @@ import { may } from '../users.js';
 
 export const CHANNELS = ['joic_portal', 'odpa_portal', 'ico_online', 'sa_portal', 'email', 'letter', 'phone', 'register', 'other'] as const;
 
-export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], obligations: StoredObligation[]): string {
+function pendingNote(ctx: PageContext, ref: string, pending: number, canFile: boolean) {
+  if (pending === 0) return '';
+  return html`<p class="flash bad" id="obligations-pending">
+      The latest assessment would change ${pending} obligation${pending === 1 ? '' : 's'}: what is shown is as last brought up to date.
+      ${canFile ? '' : 'A responder or the compliance officer can bring them up to date.'}
+    </p>
+    ${
+      canFile
+        ? html`<form method="post" action="${caseUrl(ref, 'obligations/refresh')}">
+            ${csrfField(ctx)}<button type="submit">Bring the obligations up to date</button>
+          </form>`
+        : ''
+    }`;
+}
+
+export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], obligations: StoredObligation[], pending: number): string {
   const byRef = new Map(obligations.map((o) => [o.ref, o]));
   const canFile = may(ctx.user, 'file');
   const body = html`<h1>Obligations and filings</h1>
+    ${pendingNote(ctx, ref, pending, canFile)}
     ${
       clocks.length === 0
-        ? html`<p class="muted">No obligation yet: the breach assessment decides them (exir assess).</p>`
+        ? html`<p class="muted">No obligation recorded yet: the breach assessment decides them (exir assess), then they are brought up to date.</p>`
         : html`<table>
             <thead>
               <tr>
@@ -78,12 +95,16 @@ export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], 
         : ''
     }
     <h2>Packs</h2>
-    <p>Each pack is drafted from the case as it stands now.</p>
+    <p>
+      Each pack is drafted from the case as it stands now, with the obligations as last brought up to date. The working copy shows where each statement came
+      from, the open questions and internal references; the send copy has none of these, and is refused while a question it needs is open.
+    </p>
     <table>
       <thead>
         <tr>
           <th scope="col">Pack</th>
-          <th scope="col">Download</th>
+          <th scope="col">Working copy</th>
+          <th scope="col">Send copy</th>
         </tr>
       </thead>
       <tbody>
@@ -92,9 +113,21 @@ export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], 
             html`<tr>
               <td>${p}</td>
               <td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${p}.${f}`)}" download>${f.toUpperCase()}</a> `)}</td>
+              <td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${p}.${f}`)}?copy=send">${f.toUpperCase()}</a> `)}</td>
             </tr>`,
         )}
       </tbody>
     </table>`;
   return page(ctx, `Obligations ${ref}`, body, { ref, tab: 'obligations' });
+}
+
+/** Why the send copy cannot be made yet: each open question the document needs, by name. */
+export function sendRefusedPage(ctx: PageContext, ref: string, refused: SendCopyRefused): string {
+  const body = html`<h1>The send copy cannot be made yet</h1>
+    <p>${refused.draft.title}: ${refused.blocking.length} question(s) the document needs are still open. Answer them (exir assess), then download it again.</p>
+    <ul class="open-questions">
+      ${refused.blocking.map((o) => html`<li>${o.label}: ${o.needed}</li>`)}
+    </ul>
+    <p><a href="${caseUrl(ref, 'obligations')}">Back to obligations and filings</a></p>`;
+  return page(ctx, `Send copy refused ${ref}`, body, { ref, tab: 'obligations' });
 }

@@ -24,6 +24,7 @@ export function overviewPage(ctx: PageContext, story: CaseStory, clocks: Clock[]
                 <th scope="col">Server</th>
                 <th scope="col">Verdict</th>
                 <th scope="col">What the evidence shows</th>
+                <th scope="col">What would change it</th>
               </tr>
             </thead>
             <tbody>
@@ -33,6 +34,7 @@ export function overviewPage(ctx: PageContext, story: CaseStory, clocks: Clock[]
                     <td>${s.name}</td>
                     <td class="verdict verdict-${s.verdict ?? 'none'}">${s.verdict ?? 'not scanned'}</td>
                     <td>${s.summary ?? 'No scan has looked at this server.'}</td>
+                    <td class="would-change">${s.wouldChange ?? (s.verdict === undefined ? '' : html`<span class="muted">not recorded by the scan</span>`)}</td>
                   </tr>`,
               )}
             </tbody>

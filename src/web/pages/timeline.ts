@@ -199,7 +199,7 @@ export function recordPage(ctx: PageContext, ref: string, r: TimelineRow): strin
               )}
             </tbody>
           </table>`
-        : html`<p class="muted">The case keeps this finding's file, line and hash; open the file at that line for the full record.</p>`
+        : html`<p class="muted">The case keeps no fields of this record; open the file at that line for the full record.</p>`
     }`;
   return page(ctx, `Evidence ${ref}`, body, { ref, tab: 'timeline' });
 }
