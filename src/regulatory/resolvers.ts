@@ -8,6 +8,7 @@ import type { AccessLevel, BreachAnswers, BreachAssessment, DatasetAssessment } 
 import type { StoredObligation } from '../case/regulatory-types.js';
 import type { Audience } from './audiences.js';
 import { authorities } from './authorities.js';
+import { EVIDENCE_RESOLVERS } from './evidence-summary.js';
 import { EU_STATES } from './predicates.js';
 import type { Clock } from './clocks.js';
 import type { CaseFacts } from './facts.js';
@@ -128,6 +129,7 @@ function joinParts(parts: (Resolved | undefined)[]): Resolved | undefined {
 }
 
 export const RESOLVERS: Record<string, Resolver> = {
+  ...EVIDENCE_RESOLVERS,
   'firm.contact': (c) => {
     const k = answers(c).firm?.contact;
     if (!k?.name) return undefined;
