@@ -146,13 +146,13 @@ test('letter to the people: plain words, phishing warning, contact; board and re
   assert.match(text(field('subjects', 'subjects.what-it-means')), /We know that some of it was copied out\./);
   assert.match(text(field('subjects', 'subjects.what-to-do')), /never change our bank details by email/);
   assert.match(text(field('subjects', 'subjects.contact')), /Jo Bloggs/);
-  assert.match(text(field('board', 'board.decisions-made')), /D1 \[notify\] Notify the JOIC and the JFSC/);
+  assert.match(text(field('board', 'board.actions')), /^Done: Isolate the Exchange server from the internet \(analyst, /);
   assert.match(text(field('register', 'register.decision')), /^D1: Notify the JOIC and the JFSC\. Why: web shell/);
-  const clocks = drafts
+  const decisions = drafts
     .get('board')
     ?.sections.flatMap((s) => s.items)
-    .find((i) => i.id === 'board.clocks');
-  assert.ok(clocks && clocks.kind === 'table' && clocks.rows.length > 3);
+    .find((i) => i.id === 'board.decisions');
+  assert.ok(decisions && decisions.kind === 'table' && decisions.rows.length > 3);
   // The packs refer to the evidence summary; none carries the findings table.
   for (const p of ['joic', 'jfsc', 'board', 'register']) {
     assert.match(

@@ -190,13 +190,19 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
   }));
   if (REFERS_TO_EVIDENCE.has(pack)) {
     const r = evidenceReference(c, questionBank().evidence.title);
-    sections.push({
-      title: 'Evidence',
-      style: 'form',
-      items: [
-        { kind: 'field', id: 'evidence.reference', label: 'The evidence', lines: r.lines, open: undefined, trace: r.trace, source: 'exir evidence summary' },
-      ],
-    });
+    const item: DraftItem = {
+      kind: 'field',
+      id: 'evidence.reference',
+      label: 'The evidence',
+      lines: r.lines,
+      open: undefined,
+      trace: r.trace,
+      source: 'exir evidence summary',
+    };
+    // The board briefing keeps to two pages: the pointer closes its last section rather than opening one.
+    const last = sections.at(-1);
+    if (pack === 'board' && last) last.items.push(item);
+    else sections.push({ title: 'Evidence', style: 'form', items: [item] });
   }
   // The full list of findings only where a machine reads it (the JSON, filing snapshots); the page keeps to the summary.
   const rows = opts.appendixRows ?? APPENDIX_ROWS;
