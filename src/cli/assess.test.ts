@@ -255,14 +255,14 @@ test('report: --json prints the JSON draft, --out alone writes every pack, neith
   assert.equal(all.code, 0, all.err);
   // One file per pack; the letter to the people affected is one per audience (its name ends with the audience).
   const written = readdirSync(dir);
-  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register'])
+  for (const p of ['joic', 'jfsc', 'subjects', 'board', 'register', 'evidence'])
     assert.ok(
       written.some((n) => n.startsWith(`acme-proxylogon-${p}`) && n.endsWith('.json')),
       `${p}: ${written.join(', ')}`,
     );
   const none = await exir(['report', FIXTURE_REF]);
   assert.equal(none.code, 2);
-  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|authorities\|all, or --out FOLDER/);
+  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|evidence\|authorities\|all, or --out FOLDER/);
 });
 
 test('report: the JFSC pack and the letter to the people affected end with the phishing to expect', async () => {

@@ -47,7 +47,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
       .command('report')
       .argument('<case>', 'FIRM/CASE, or CASE when the firm is implied')
       .description(
-        'Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing or the breach-log entry, from the case.',
+        'Draft the JOIC report, the JFSC letter and answers, the letter to the people affected, the board briefing, the breach-log entry or the evidence summary the others refer to, from the case.',
       )
       .addOption(
         new Option(
@@ -113,7 +113,7 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
         tz: flags.tz ?? DEFAULT_ZONE,
       };
       const packs: PackName[] = f.pack === 'all' ? [...PACKS] : f.pack === 'authorities' ? ['joic'] : [f.pack];
-      // JSON carries every finding in the appendix; the page formats carry the first few hundred.
+      // The evidence summary's JSON carries every finding; its page formats carry the summary only.
       const opts = f.format === 'json' ? { appendixRows: Infinity } : {};
       // The letter to the people affected is one document per audience, so a pack may give several;
       // each authority other than the JOIC gets its own report, drafted from its own obligation.

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Draft, DraftField } from './draft-types.js';
 import { buildAuthorityDraft, buildDraft, buildDrafts, buildOtherAuthorityDrafts } from './draft.js';
@@ -143,24 +146,63 @@ test('letter to the people: plain words, phishing warning, contact; board and re
   assert.match(text(field('subjects', 'subjects.what-it-means')), /We know that some of it was copied out\./);
   assert.match(text(field('subjects', 'subjects.what-to-do')), /never change our bank details by email/);
   assert.match(text(field('subjects', 'subjects.contact')), /Jo Bloggs/);
-  assert.match(text(field('board', 'board.decisions-made')), /D1 \[notify\] Notify the JOIC and the JFSC/);
+  assert.match(text(field('board', 'board.actions')), /^Done: Isolate the Exchange server from the internet \(analyst, /);
   assert.match(text(field('register', 'register.decision')), /^D1: Notify the JOIC and the JFSC\. Why: web shell/);
-  const clocks = drafts
+  const decisions = drafts
     .get('board')
     ?.sections.flatMap((s) => s.items)
-    .find((i) => i.id === 'board.clocks');
-  assert.ok(clocks && clocks.kind === 'table' && clocks.rows.length > 3);
-  const appendix = drafts
-    .get('joic')
-    ?.sections.flatMap((s) => s.items)
-    .find((i) => i.id === 'appendix.findings');
-  assert.ok(appendix && appendix.kind === 'table');
-  assert.equal(appendix.rows.length, 2);
-  assert.ok(appendix.rows.some((r) => r[4] === 'EX01/W3SVC1/u_ex210303.log' && r[5] === '412' && /^[0-9a-f]{64}$/.test(r[6] ?? '')));
-  assert.ok(
-    appendix.rows.some((r) => (r[2] ?? '').includes(HOSTILE)),
-    'evidence text is kept as it is in the data; renderers escape it',
+    .find((i) => i.id === 'board.decisions');
+  assert.ok(decisions && decisions.kind === 'table' && decisions.rows.length > 3);
+  // The packs refer to the evidence summary; none carries the findings table.
+  for (const p of ['joic', 'jfsc', 'board', 'register']) {
+    assert.match(
+      text(field(p, 'evidence.reference')),
+      /summarised in a separate document, "Evidence summary", sent with this one: 2 server\(s\) examined, 1 of them exploited; 2 finding\(s\)/,
+    );
+    assert.ok(!drafts.get(p)?.sections.some((s) => s.items.some((i) => i.id === 'appendix.findings')), `${p} embeds the findings`);
+  }
+});
+
+test('the evidence summary: per server its verdict, decisive findings and time span; every file and item with its SHA-256', async () => {
+  const d = drafts.get('evidence');
+  assert.ok(d);
+  const items = d.sections.flatMap((s) => s.items);
+  const servers = items.find((i) => i.id === 'evidence.servers');
+  assert.ok(servers && servers.kind === 'table');
+  const ex01 = servers.rows.find((r) => r[0] === 'EX01');
+  assert.equal(ex01?.[1], 'exploited, and the attacker acted on the server afterwards');
+  assert.match(ex01?.[2] ?? '', /^Tue 02 Mar 2021 10:15 GMT/);
+  // Strongest stage first: the web shell before the SSRF attempt.
+  assert.ok((ex01?.[3] ?? '').indexOf('Web shell POST') < (ex01?.[3] ?? '').indexOf('SSRF'), ex01?.[3]);
+  assert.ok((ex01?.[3] ?? '').includes(HOSTILE), 'evidence text is kept as it is; renderers escape it');
+  assert.deepEqual(servers.rows.find((r) => r[0] === 'EX02')?.slice(1, 3), ['probed by scanners only', 'none']);
+  const files = items.find((i) => i.id === 'evidence.files');
+  assert.ok(files && files.kind === 'table');
+  assert.deepEqual(
+    files.rows.map((r) => r[0]),
+    ['EX01/W3SVC1/u_ex210303.log'],
   );
+  assert.match(files.rows[0]?.[1] ?? '', /^[0-9a-f]{64}$/);
+  assert.ok(!items.some((i) => i.id === 'appendix.findings'), 'the page carries the summary, not every finding');
+  // The JSON (and a filing snapshot) carries every finding, with file, line and hash.
+  const all = buildDraft('evidence', await context(full), { appendixRows: Infinity })
+    .sections.flatMap((s) => s.items)
+    .find((i) => i.id === 'appendix.findings');
+  assert.ok(all && all.kind === 'table' && all.rows.length === 2);
+  assert.ok(all.rows.some((r) => r[4] === 'EX01/W3SVC1/u_ex210303.log' && r[5] === '412' && /^[0-9a-f]{64}$/.test(r[6] ?? '')));
+  // Evidence registered in the case: each item with its SHA-256, as the register took it.
+  const none = items.find((i) => i.id === 'evidence.items');
+  assert.ok(none && none.kind === 'field' && /No evidence item is registered/.test(none.lines[0] ?? ''));
+  const path = join(full.dir, 'EX01-triage.zip');
+  writeFileSync(path, 'PK collected on EX01');
+  const { item } = await full.store.addEvidence(FIXTURE_REF, { path, source: 'EX01, KAPE', collectedBy: 'IT provider' });
+  const held = buildDraft('evidence', await context(full))
+    .sections.flatMap((s) => s.items)
+    .find((i) => i.id === 'evidence.items');
+  assert.ok(held && held.kind === 'table');
+  assert.deepEqual(held.rows, [
+    [item.ref, `file, ${item.size} bytes`, 'EX01, KAPE, collected by IT provider', createHash('sha256').update('PK collected on EX01').digest('hex')],
+  ]);
 });
 
 test('a case with no answers: everything the firm must say is open, with what is needed', () => {

@@ -1,10 +1,11 @@
 // Builds a pack draft from the case: each question of the bank answered from the case, or kept in
-// place as an open question with what is needed; the rules' confirmation caveats; the evidence
-// appendix of findings with file, line and hash.
+// place as an open question with what is needed; the rules' confirmation caveats; a pointer to the
+// evidence summary, a document of its own (src/regulatory/evidence-summary.ts).
 
 import type { Audience } from './audiences.js';
 import { letterAudiences } from './audiences.js';
 import type { Draft, DraftAudience, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
+import { evidenceReference } from './evidence-summary.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { resolve, RESOLVERS, someReasons } from './resolvers.js';
@@ -14,8 +15,8 @@ import { showTime } from './time.js';
 import { createHash } from 'node:crypto';
 import { TOOL } from '../core/tool.js';
 
-/** Rows the HTML, DOCX and PDF carry; the JSON carries every finding. */
-const APPENDIX_ROWS = 500;
+/** Rows of the full findings list the evidence summary carries: none on the page; every one in the JSON and filing snapshots. */
+const APPENDIX_ROWS = 0;
 
 const PACK_RULES: Record<PackName, string[]> = {
   joic: ['JE_DPJL_ART20_AUTHORITY', 'GG_DPL_S42_AUTHORITY', 'UK_GDPR_ART33', 'EU_GDPR_ART33', 'EU_GDPR_ART33_WP29'],
@@ -23,11 +24,13 @@ const PACK_RULES: Record<PackName, string[]> = {
   subjects: ['JE_DPJL_DATA_SUBJECTS', 'GG_DPL_DATA_SUBJECTS', 'UK_GDPR_ART34', 'EU_GDPR_ART34', 'JE_DPJL_PROCESSOR_TO_CONTROLLER', 'GG_DPL_S42_PROCESSOR'],
   board: ['JCSC_VOLUNTARY', 'JE_CSL_OES_48H'],
   register: ['JE_DPJL_BREACH_LOG'],
+  evidence: [],
 };
 
-const WITH_APPENDIX = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
+/** The packs that rest on the evidence: each refers to the evidence summary rather than carrying the findings. */
+const REFERS_TO_EVIDENCE = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
 
-function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
+function evidenceAppendix(c: DraftContext, limit: number): DraftTable {
   const rows = c.facts.findings.map((f) => [
     f.time ? showTime(f.time, c.tz, false) : 'no time',
     f.server,
@@ -41,7 +44,7 @@ function evidenceAppendix(c: DraftContext, limit = APPENDIX_ROWS): DraftTable {
   return {
     kind: 'table',
     id: 'appendix.findings',
-    label: 'Evidence appendix: findings with file, line and SHA-256',
+    label: 'All findings, with file, line and SHA-256',
     columns: ['Time', 'Server', 'Rule', 'Stage', 'File', 'Line', 'SHA-256 of the file'],
     rows: shown,
     note:
@@ -185,11 +188,25 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
       return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source };
     }),
   }));
-  if (WITH_APPENDIX.has(pack)) {
-    const appendix = evidenceAppendix(c, opts.appendixRows ?? APPENDIX_ROWS);
-    if (appendix.open) open.push({ id: appendix.id, label: appendix.label, needed: appendix.open });
-    sections.push({ title: 'Evidence appendix', style: 'form', items: [appendix] });
+  if (REFERS_TO_EVIDENCE.has(pack)) {
+    const r = evidenceReference(c, questionBank().evidence.title);
+    const item: DraftItem = {
+      kind: 'field',
+      id: 'evidence.reference',
+      label: 'The evidence',
+      lines: r.lines,
+      open: undefined,
+      trace: r.trace,
+      source: 'exir evidence summary',
+    };
+    // The board briefing keeps to two pages: the pointer closes its last section rather than opening one.
+    const last = sections.at(-1);
+    if (pack === 'board' && last) last.items.push(item);
+    else sections.push({ title: 'Evidence', style: 'form', items: [item] });
   }
+  // The full list of findings only where a machine reads it (the JSON, filing snapshots); the page keeps to the summary.
+  const rows = opts.appendixRows ?? APPENDIX_ROWS;
+  if (pack === 'evidence' && rows > 0) sections.push({ title: 'All findings', style: 'form', items: [evidenceAppendix(c, rows)] });
 
   const caveats: string[] = [
     'Draft prepared by exir from the case record. Every statement names where it came from; check each before sending. Open questions are highlighted.',

@@ -8,6 +8,8 @@ import type { AccessLevel, BreachAnswers, BreachAssessment, DatasetAssessment } 
 import type { StoredObligation } from '../case/regulatory-types.js';
 import type { Audience } from './audiences.js';
 import { authorities } from './authorities.js';
+import { BOARD_RESOLVERS } from './board.js';
+import { EVIDENCE_RESOLVERS } from './evidence-summary.js';
 import { EU_STATES } from './predicates.js';
 import type { Clock } from './clocks.js';
 import type { CaseFacts } from './facts.js';
@@ -128,6 +130,8 @@ function joinParts(parts: (Resolved | undefined)[]): Resolved | undefined {
 }
 
 export const RESOLVERS: Record<string, Resolver> = {
+  ...EVIDENCE_RESOLVERS,
+  ...BOARD_RESOLVERS,
   'firm.contact': (c) => {
     const k = answers(c).firm?.contact;
     if (!k?.name) return undefined;
@@ -217,23 +221,6 @@ export const RESOLVERS: Record<string, Resolver> = {
   },
   'obligations.all': (c) =>
     c.obligations.length === 0 ? undefined : { lines: c.clocks.map((k) => clockLine(c, k)), trace: ['obligations (rule pack) and their filings'] },
-  'obligations.table': (c) =>
-    c.obligations.length === 0
-      ? undefined
-      : {
-          table: {
-            columns: ['Ref', 'Recipient', 'Stage', 'Due (or firm target)', 'State', 'Law [confirmation]'],
-            rows: c.clocks.map((k) => [
-              k.ref,
-              k.recipient,
-              k.stage,
-              k.dueAt ? t(c, k.dueAt) : k.targetAt ? `target ${t(c, k.targetAt)}` : 'no statutory hours',
-              `${k.state}: ${k.says}`,
-              `${k.law} [${k.confirmation}]`,
-            ]),
-          },
-          trace: ['obligations (rule pack) and their filings'],
-        },
   'case.whatHappened': (c) => {
     const v = verdictLines(c);
     const scanned = c.facts.story.servers.some((s) => s.verdict !== undefined);
@@ -649,50 +636,6 @@ export const RESOLVERS: Record<string, Resolver> = {
     const f = firmName(c);
     if (!k?.name || !f) return undefined;
     return { lines: ['Yours sincerely,', [k.name, k.role].filter(Boolean).join(', '), f.name], trace: [`answers: firm.contact (${av(c)})`, f.trace] };
-  },
-  'board.situation': (c) => {
-    if (c.facts.story.servers.length === 0) return undefined;
-    const v = verdictLines(c);
-    const r = result(c);
-    return {
-      lines: [
-        ...v.lines,
-        `Findings: ${c.facts.story.findings.total}; evidence items: ${c.facts.story.evidence.items}.`,
-        ...(r?.cannotExcludeAccess ? ['Access to the data on these servers cannot be excluded.'] : []),
-      ],
-      trace: [...v.trace, 'case scans and evidence register', ...(r ? [av(c)] : [])],
-    };
-  },
-  'board.decisionsNeeded': (c) => {
-    const needs = c.clocks
-      .filter((k) => ['decision-needed', 'to-confirm', 'overdue'].includes(k.state))
-      .map((k) => `${k.ref} ${k.title} (${k.recipient}, ${k.stage}): ${k.says}`);
-    const open = (result(c)?.open ?? []).map((q) => `Open question: ${q.question}`);
-    if (!c.assessment) needs.push('Make the breach assessment (exir assess).');
-    const lines = [...needs, ...open];
-    return {
-      lines: lines.length ? lines : ['None at present'],
-      trace: ['obligations (clock states)', c.assessment ? `${av(c)}: open questions` : 'no assessment'],
-    };
-  },
-  'case.decisions': (c) => {
-    const live = c.facts.decisions.filter((d) => d.supersededBy === undefined);
-    return {
-      lines: live.length
-        ? live.map(
-            (d) =>
-              `${d.ref} [${d.kind}] ${d.decision}: ${d.rationale} (by ${d.decidedBy}${d.approvedBy ? `, approved by ${d.approvedBy}` : ''}, ${t(c, d.decidedAt)}${d.evidence.length ? `; evidence ${d.evidence.join(', ')}` : ''})`,
-          )
-        : ['No decisions recorded yet'],
-      trace: live.length ? live.map((d) => `case decision ${d.ref}`) : ['case decisions: none'],
-    };
-  },
-  'case.openActions': (c) => {
-    const open = c.facts.actions.filter((a) => a.status === 'open' || a.status === 'in-progress' || a.status === 'blocked');
-    return {
-      lines: open.length ? open.map((a) => `${a.key}: ${a.title} [${a.status}]`) : ['None open'],
-      trace: open.length ? open.map((a) => `case action ${a.key}`) : ['case actions: none open'],
-    };
   },
   'case.ref': (c) => ({
     lines: [`${c.facts.record.ref}: ${c.facts.record.title} [${c.facts.record.status}], opened ${t(c, c.facts.record.createdAt)}`],

@@ -80,4 +80,9 @@ test('scrub takes out ids, grades and pointers and leaves the sentence readable'
   );
   assert.equal(scrub('Our answers follow (answers: narrative.remediation).'), 'Our answers follow.');
   assert.equal(scrub('Web shell POST [iis-dropzone-page-post-200]'), 'Web shell POST');
+  // The firm's own words quote refs and names as the command line gives them; standard names stay.
+  assert.equal(
+    scrub('As for JOIC-1 and EU_GDPR_ART34-2 (see decision D1, obligation O8; evidence E1, E2): SHA-256, UTF-8, ref ODPA-2021-117'),
+    'As for JOIC and the notification concerned (see a recorded decision, the notification concerned; evidence held on file): SHA-256, UTF-8, ref ODPA-2021-117',
+  );
 });

@@ -19,17 +19,29 @@ export class SendCopyRefused extends Error {
   }
 }
 
+/**
+ * An obligation's name (src/regulatory/obligation-names.ts): an acronym and its number among that
+ * recipient's obligations. Standard names of the same shape (SHA-256, UTF-8) are not names of ours.
+ */
+const OBLIGATION_NAME = /\b(?!(?:SHA|AES|UTF|MD|RSA|TLS|ISO|RFC|CVE|COVID|KB)-)([A-Z][A-Z0-9]{1,9})-\d{1,3}\b(?![-/\d])/g;
+
 /** Internal material a reader outside the firm must not see, and what each becomes. */
 const SCRUB: [RegExp, string][] = [
   [/\s*\[(?:C|P|G|I)\]/g, ''], // confirmation grades
   [/\s*\((?:[^()]*\b(?:answers?|exir|see the assessment|regulatory\.md|data\/regulatory)\b[^()]*)\)/g, ''], // pointers to answers files, commands, notes
   [/\s*\((?:[^()]*(?:datasets\[|firm\.[a-z]|narrative\.)[^()]*)\)/g, ''], // pointers to answer keys
+  [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+-\d{1,3}\b(?![-/\d])/g, 'the notification concerned'], // an obligation named by its rule (EU_GDPR_ART34-1)
+  [OBLIGATION_NAME, '$1'], // an obligation named as the command line names it (JOIC-1): its recipient
   [/\s*\((?:[A-Z][A-Z0-9]*_[A-Z0-9_]+)\)/g, ''], // (RULE_ID)
   [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g, ''], // a bare rule id
   [/\s*\[[a-z0-9]+(?:-[a-z0-9]+)+\]/g, ''], // [detection-rule-id]
   [/^(?:O|D)\d+\b:?\s*(?:\[[a-z-]+\]\s*)?/g, ''], // an obligation or decision ref leading a line
-  [/\b(?:obligation|decision) (?:O|D)\d+\b/g, 'a recorded decision'],
-  [/\bdecision D\d+ by\b/g, 'decision by'],
+  [/\bdecisions? D\d+(?:(?:,\s*|\s+and\s+)D\d+)*\b/g, 'a recorded decision'],
+  [/\bobligations? O\d+(?:(?:,\s*|\s+and\s+)O\d+)*\b/g, 'the notification concerned'],
+  [/\bevidence (?:items? )?E\d+(?:(?:,\s*|\s+and\s+)E\d+)*\b/g, 'evidence held on file'],
+  [/\bD\d+\b/g, 'a recorded decision'], // a decision ref the firm's own words quote
+  [/\bO\d+\b/g, 'the notification concerned'],
+  [/\bE\d+\b/g, 'an evidence item held on file'],
   [/\bAssessment v\d+, /g, 'Our assessment of '],
   [/\bassessment v\d+\b/gi, 'our assessment'],
   [/;\s*(?=[.;]|$)/g, ''],

@@ -68,7 +68,12 @@ export const FIXTURE_ANSWERS: BreachAnswers = checkAnswers({
  */
 export const REALISTIC_ANSWERS: BreachAnswers = checkAnswers({
   ...FIXTURE_ANSWERS,
-  narrative: { ...FIXTURE_ANSWERS.narrative, subjectsTold: 'Not yet: letters to clients and to staff are being prepared.' },
+  narrative: {
+    ...FIXTURE_ANSWERS.narrative,
+    subjectsTold: 'Not yet: letters to clients and to staff are being prepared.',
+    costs: 'Forensics £18,000 so far; legal advice about £6,000; letters and a helpline about £4,000.',
+    insurer: 'Cyber insurer told on 9 March (policy CY-2291); its breach coach is engaged.',
+  },
   firm: {
     ...FIXTURE_ANSWERS.firm,
     gdprScope: ['UK', 'EU', 'GG'],

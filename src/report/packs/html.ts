@@ -33,7 +33,7 @@ const CSS = `
   th { background: #e8e8e8; }
   tr { break-inside: avoid; }
   .note { font-size: 8.5pt; color: #444; }
-  .stamp { font-size: 7.5pt; color: #555; margin-top: 8mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: break-word; }
+  .stamp { font-size: 7.5pt; color: #555; margin-top: 3mm; border-top: 1px solid #bbb; padding-top: 1mm; overflow-wrap: break-word; }
 `;
 
 /** Escaped for HTML, with control characters and bidi overrides shown, not obeyed (the PDF prints this page too). */
@@ -42,7 +42,10 @@ const e = (text: string): string => forHtml(inertText(text));
 function trace(item: { trace: string[]; source: string }): string {
   // A send copy carries no provenance (its trace is emptied by src/regulatory/send-copy.ts).
   if (item.trace.length === 0 && item.source === '') return '';
-  return `<div class="trace">From: ${e(item.trace.join('; ') || 'nothing in the case yet')}. Question: ${e(item.source)}.</div>`;
+  const from = item.trace.join('; ') || 'nothing in the case yet';
+  // A question whose source is already said in where its answer came from is not said twice.
+  const question = item.source && !from.includes(item.source) ? ` Question: ${e(item.source)}.` : '';
+  return `<div class="trace">From: ${e(from)}.${question}</div>`;
 }
 
 function openBox(needed: string | undefined, partly: boolean): string {
