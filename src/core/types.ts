@@ -126,7 +126,7 @@ export interface Finding {
   repeats?: FindingRepeats;
 }
 
-interface FindingRepeats {
+export interface FindingRepeats {
   count: number;
   /** ISO 8601 UTC: the earliest and latest of the repeats. */
   firstTime: string | undefined;

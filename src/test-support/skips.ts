@@ -12,7 +12,7 @@ import { chromiumMissing } from '../report/packs/pdf.js';
 export type Need = 'corpus' | 'postgres' | 'chromium' | 'redis';
 
 /** The public sample evidence beside the checkout (`../shared/corpus`, see its SOURCES.md). */
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 /** The PostgreSQL server the store suites use: EXIR_TEST_PG, or the machine's own with trust auth. */
 export const PG_URL = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
