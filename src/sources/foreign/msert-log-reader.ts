@@ -36,7 +36,7 @@ const FOUND = /^Found (\S+?),? (.+?)\.?\s*$/;
 /** The scanner's words for a threat it did not take off the disk. */
 const NOT_REMOVED = /\bnot\b|could not|fail|error|partial/i;
 
-export function sniffMsertLog(head: string): SourceKind | undefined {
+function sniffMsertLog(head: string): SourceKind | undefined {
   const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
   return first !== undefined && BANNER.test(first.trim()) ? 'msert' : undefined;

@@ -20,7 +20,7 @@ export interface ElementSink {
 }
 
 /** An object longer than this is reported and skipped: no exported event comes near it. */
-export const MAX_ELEMENT_BYTES = 8 * 1024 * 1024;
+const MAX_ELEMENT_BYTES = 8 * 1024 * 1024;
 
 type Mode = 'between' | 'element' | 'seek';
 

@@ -14,7 +14,7 @@ import { HEAD_MARKS } from './winevent-json-reader.js';
 /** Objects of the head tried for an event: a damaged first event must not hide the rest. */
 const SNIFF_OBJECTS = 5;
 
-export function sniffWinEventJsonArray(head: string): SourceKind | undefined {
+function sniffWinEventJsonArray(head: string): SourceKind | undefined {
   const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
   const first = /\S/.exec(text);
   if (!first || (first[0] !== '[' && first[0] !== '{')) return undefined;
