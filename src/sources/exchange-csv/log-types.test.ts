@@ -29,3 +29,11 @@ test('sniffExchangeCsv: Exchange headers anywhere in the head; others are not Ex
   assert.equal(sniffExchangeCsv('#Software: Microsoft Internet Information Services 10.0\n#Fields: date time\n'), undefined);
   assert.equal(sniffExchangeCsv('DateTime,RequestId\n2023-01-01T00:00:00.000Z,x\n'), undefined);
 });
+
+test('a damaged #Log-type falls back to the #Fields columns, ECP included; columns that mark no log stay unknown', () => {
+  const head = (logType: string, fields: string) =>
+    `#Software: Microsoft Exchange Server\r\n#Version: 15.1.2176.2\r\n#Log-type: ${logType}\r\n#Fields: ${fields}\r\n`;
+  assert.equal(sniffExchangeCsv(head('ECP Serv\u0000r Log', 'TimeStamp,ServerName,EventId,EventData')), 'ecp-server');
+  assert.equal(sniffExchangeCsv(head('HttpPr0xy Logs', 'DateTime,RequestId,AnchorMailbox,ProxyAction,BackEndCookie')), 'httpproxy');
+  assert.equal(sniffExchangeCsv(head('ECP Serv\u0000r Log', 'TimeStamp,ServerName,EventId')), 'unknown');
+});

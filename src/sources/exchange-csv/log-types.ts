@@ -43,6 +43,10 @@ const FIELD_MARKS: readonly (readonly [SourceKind, readonly string[]])[] = [
   ['ews', ['soapaction', 'frontendserver']],
   ['rps-cmdlet', ['cmdlet', 'parameters', 'executingusersid']],
   ['msgtrk', ['internal-message-id', 'recipient-address', 'event-id']],
+  // ECP's Server and Activity Context logs share these four columns (corpus: qazeer-artefacts-help),
+  // so a damaged one is read as the Server log, the log the ECP rules are written for: its findings
+  // are kept, and the note says which kind it was read as.
+  ['ecp-server', ['timestamp', 'servername', 'eventid', 'eventdata']],
 ];
 
 /** The kind a `#Fields` list of column names marks, or `unknown`. */
