@@ -53,3 +53,36 @@ void test('the OAB virtual directory set back after a script write is found and 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+const WINDOWS = new URL('../../rules/sigma/windows/proxylogon/', import.meta.url);
+const RESTORED_MGMT = '6eaf0db0-1fd2-4f54-96eb-a919f8d9403d'; // msexchange-management-oab-vdir-restored-after-write
+
+// The same clean-up as the MSExchange Management log records it (a Winlogbeat export): it joins the
+// script write of that log; the set-back alone, an administrator's change, is nothing.
+void test('in the MSExchange Management log too, the set-back counts only after the script write', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-oab-restored-mgmt-'));
+  const sample = (p: string): Promise<string> => readFile(new URL(p, WINDOWS), 'utf8');
+  const setBack = await sample('msexchange-management-oab-vdir-restored-after-write.tests/match/set-back-after-chopper.jsonl');
+  try {
+    await mkdir(join(dir, 'attacked', 'EX01'), { recursive: true });
+    await writeFile(
+      join(dir, 'attacked', 'EX01', 'msexchange-management.jsonl'),
+      (await sample('msexchange-management-oab-vdir-script.tests/match/set-oab-vdir-chopper-succeeded.jsonl')) + setBack,
+    );
+    const attacked = await scan({ inputs: [join(dir, 'attacked')], threads: 1 });
+    const restored = attacked.findings.filter((f) => f.ruleId === RESTORED_MGMT);
+    assert.equal(restored.length, 2);
+    assert.match(restored[0]?.fields['after'] ?? '', /2021-03-03T02:47:26\.710Z/);
+
+    await mkdir(join(dir, 'admin', 'EX01'), { recursive: true });
+    await writeFile(join(dir, 'admin', 'EX01', 'msexchange-management.jsonl'), setBack);
+    const admin = await scan({ inputs: [join(dir, 'admin')], threads: 1 });
+    assert.deepEqual(
+      admin.findings.filter((f) => f.ruleId === RESTORED_MGMT),
+      [],
+    );
+    assert.equal(admin.servers[0]?.verdict ?? 'clean', 'clean');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
