@@ -60,6 +60,7 @@ function scenario(engine: string, factory: HarnessFactory): void {
     const shots = shotDir(`scenario-${engine}`);
     try {
       const setup = await h.open({ actor: 'setup' });
+      const twentyHoursAgo = new Date(Date.now() - 20 * 3600_000).toISOString();
       await setup.createCase({
         ref: REF,
         title: 'Exchange compromise (ProxyLogon)',
@@ -70,8 +71,9 @@ function scenario(engine: string, factory: HarnessFactory): void {
             { scheme: 'JOIC', number: 'JOIC-55' },
           ],
         },
-        detectedAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
-        awareAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
+        // One instant for both: two clock readings a millisecond apart would make aware differ from detected.
+        detectedAt: twentyHoursAgo,
+        awareAt: twentyHoursAgo,
         occurredFrom: '2021-03-03T00:00:00Z',
       });
       await setup.recordScan(REF, demo, { actor: 'setup', args: ['scan'] });
