@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { assessBuild, exposedToKnownExploited, notAKnownBuild, type BuildAssessment, type CveStatus } from './evaluate.js';
 import { loadTable, newestBuild } from './table.js';
@@ -110,6 +111,11 @@ const CVE_RECORD_FIXES: [string, string[]][] = [
   ['CVE-2022-41040', ['15.0.1497.44', '15.1.2375.37', '15.1.2507.16', '15.2.986.36', '15.2.1118.20']],
   ['CVE-2022-41080', ['15.0.1497.44', '15.1.2375.37', '15.1.2507.16', '15.2.986.36', '15.2.1118.20']],
   ['CVE-2025-59249', ['15.2.1544.36', '15.2.1748.39', '15.2.2562.29']],
+  // Found by a second search of the 2026 records (2026-12-06); CVE-2026-96940's fixed builds are the September re-release's.
+  ['CVE-2026-55008', ['15.1.2507.71', '15.2.1544.43', '15.2.1748.48', '15.2.2562.45']],
+  ['CVE-2026-69378', ['15.1.2507.73', '15.2.1544.46', '15.2.1748.51', '15.2.2562.49']],
+  ['CVE-2026-96940', ['15.1.2507.75', '15.2.1544.48', '15.2.1748.53', '15.2.2562.53']],
+  ['CVE-2026-118153', ['15.2.2562.57']],
 ];
 
 describe('CVE-2018-8581: a workaround before the fix, a password reset after it', () => {
@@ -157,6 +163,21 @@ describe("Exchange 2010 SP3's CVEs from Microsoft's records", () => {
     assert.equal(statusOf(assess('14.3.468.0'), 'CVE-2019-1136'), 'fixed');
   });
 
+  it('CVE-2018-0924, CVE-2019-0588 and CVE-2019-0724 follow the rollups their records name', () => {
+    for (const cve of ['CVE-2018-0924', 'CVE-2019-0588', 'CVE-2019-0724']) assert.equal(statusOf(assess('14.3.382.0'), cve), 'exposed', cve);
+    // CVE-2018-0924 names RU20, as CVE-2018-0940 does: RU20 cannot be told, RU21 carries it.
+    assert.equal(statusOf(assess('14.3.389.1'), 'CVE-2018-0924'), 'unknown');
+    assert.equal(statusOf(assess('14.3.399.2'), 'CVE-2018-0924'), 'fixed');
+    // CVE-2019-0588 names RU25 beside the levels January's SUs were for: RU25 is affected, RU26 fixes it.
+    assert.equal(statusOf(assess('14.3.419.0'), 'CVE-2019-0588'), 'exposed');
+    assert.equal(statusOf(assess('14.3.435.0'), 'CVE-2019-0588'), 'unknown');
+    assert.equal(statusOf(assess('14.3.442.0'), 'CVE-2019-0588'), 'fixed');
+    // CVE-2019-0724 names RU26 beside the February 2019 CUs that carry the fix, as CVE-2019-0686 does.
+    assert.equal(statusOf(assess('14.3.435.0'), 'CVE-2019-0724'), 'exposed');
+    assert.equal(assess('14.3.435.0').cves.find((c) => c.cve === 'CVE-2019-0724')?.fix?.build, '14.3.442.0');
+    assert.equal(statusOf(assess('14.3.442.0'), 'CVE-2019-0724'), 'fixed');
+  });
+
   it('the last 2010 build is fixed for every mapped CVE, and says the 2010 list is incomplete', () => {
     const last = assess('14.3.513.0');
     const open = last.cves.filter((c) => c.status !== 'fixed' && c.status !== 'fixed-needs-config' && c.status !== 'not-listed' && c.status !== 'not-affected');
@@ -164,9 +185,9 @@ describe("Exchange 2010 SP3's CVEs from Microsoft's records", () => {
       open.map((c) => c.cve),
       [],
     );
-    assert.ok(last.cves.length >= 12, `2010 has ${last.cves.length} mapped CVEs`);
-    assert.ok(last.notes.some((n) => /Exchange 2010 SP3's CVE list is incomplete/.test(n)));
-    assert.ok(!assess('15.1.2507.6').notes.some((n) => /CVE list is incomplete/.test(n)), 'a complete product has no such note');
+    assert.ok(last.cves.length >= 15, `2010 has ${last.cves.length} mapped CVEs`);
+    assert.ok(last.notes.some((n) => /Exchange 2010 SP3's CVE list may be incomplete/.test(n)));
+    assert.ok(!assess('15.1.2507.6').notes.some((n) => /CVE list may be incomplete/.test(n)), 'a complete product has no such note');
   });
 });
 
@@ -254,7 +275,7 @@ describe('what a reading cannot show', () => {
 
   it('updates whose fixes no source lists are named, not guessed', () => {
     const a = assess('15.2.2562.37');
-    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU', 'Sep26SUv2'], 'Jul26SU to Nov26SU are mapped from the CVE records; the re-release is not');
+    assert.deepEqual(a.updatesWithUnknownFixes, ['May26HU'], "Jul26SU to Nov26SU and the September re-release are mapped from Microsoft's CVE records");
     assert.equal(statusOf(a, 'CVE-2026-42897'), 'exposed');
     assert.ok(exposedToKnownExploited(a), 'CVE-2026-42897 is known exploited');
   });
@@ -297,13 +318,22 @@ describe("the September 2026 SU's re-release (CSS-Exchange's dictionary)", () =>
     assert.equal(a.newerThanTable, false);
     assert.equal(statusOf(a, 'CVE-2026-69356'), 'fixed');
     assert.equal(statusOf(a, 'CVE-2026-70279'), 'exposed');
-    assert.ok(!a.updatesWithUnknownFixes.includes('Sep26SUv2'));
+    assert.equal(statusOf(a, 'CVE-2026-96940'), 'fixed');
     assert.match(a.notes.join(' '), /only CSS-Exchange's build dictionary/);
   });
 
-  it('a server on the first September 2026 build is told the re-release exists, not what it fixes', () => {
-    for (const build of ['15.2.2562.49', '15.1.2507.73', '15.2.1748.51', '15.2.1544.46'])
-      assert.ok(assess(build).updatesWithUnknownFixes.includes('Sep26SUv2'), build);
+  it("a server on the first September 2026 build is exposed to CVE-2026-96940, whose record names the re-release's builds", () => {
+    for (const [build, fix] of [
+      ['15.2.2562.49', '15.2.2562.53'],
+      ['15.1.2507.73', '15.1.2507.75'],
+      ['15.2.1748.51', '15.2.1748.53'],
+      ['15.2.1544.46', '15.2.1544.48'],
+    ] as const) {
+      const a = assess(build);
+      assert.equal(statusOf(a, 'CVE-2026-96940'), 'exposed', build);
+      assert.equal(a.cves.find((c) => c.cve === 'CVE-2026-96940')?.fix?.build, fix, build);
+      assert.ok(!a.updatesWithUnknownFixes.includes('Sep26SUv2'), build);
+    }
   });
 });
 
@@ -334,6 +364,41 @@ describe('support status', () => {
     assert.match(a.supported.text, /CU14 and CU15/);
     // Before CU15 (2025-02-10) existed, CU13 and CU14 were the serviced ones.
     assert.match(assessBuild(table, b('15.2.1118.7'), '2025-01-01').supported.text, /CU13 and CU14/);
+  });
+});
+
+// CISA's catalogue, its Exchange entries extracted with their source (data/exchange/kev-exchange.json).
+interface KevEntry {
+  cveID: string;
+  dateAdded: string;
+  knownRansomwareCampaignUse: string;
+}
+const KEV = JSON.parse(readFileSync(new URL('../../../data/exchange/kev-exchange.json', import.meta.url), 'utf8')) as { entries: KevEntry[] };
+
+describe("CISA's known-exploited catalogue", () => {
+  it('every Exchange CVE in the catalogue is flagged known exploited, with the date CISA added it', () => {
+    assert.ok(KEV.entries.length >= 17, `${KEV.entries.length} Exchange entries`);
+    for (const e of KEV.entries) {
+      const info = table.security.cves[e.cveID];
+      assert.ok(info, `${e.cveID} is in the CVE map`);
+      assert.equal(info.knownExploited?.dateAdded, e.dateAdded, e.cveID);
+      assert.equal(info.knownExploited?.ransomware, e.knownRansomwareCampaignUse, e.cveID);
+    }
+  });
+
+  it('nothing is said to be in the catalogue that the catalogue does not list', () => {
+    const listed = new Set(KEV.entries.map((e) => e.cveID));
+    for (const [cve, info] of Object.entries(table.security.cves))
+      if (info.knownExploited?.source === 'cisa-kev') assert.ok(listed.has(cve), `${cve} names CISA's catalogue as its source`);
+  });
+
+  it('CVE-2020-17144 on Exchange 2010 before its fix is exposed to a known-exploited CVE', () => {
+    const a = assess('14.3.496.0');
+    const c = a.cves.find((x) => x.cve === 'CVE-2020-17144');
+    assert.equal(c?.status, 'exposed');
+    assert.equal(c?.knownExploited, true);
+    assert.equal(c?.kevDateAdded, '2021-11-03');
+    assert.ok(exposedToKnownExploited(a));
   });
 });
 
