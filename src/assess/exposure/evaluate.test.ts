@@ -375,6 +375,28 @@ interface KevEntry {
 }
 const KEV = JSON.parse(readFileSync(new URL('../../../data/exchange/kev-exchange.json', import.meta.url), 'utf8')) as { entries: KevEntry[] };
 
+describe("product lists as Microsoft's records give them", () => {
+  it('CVE-2019-0586 and CVE-2019-0588 are fixed on Exchange 2019 RTM by its January 2019 update (KB4471389)', () => {
+    for (const cve of ['CVE-2019-0586', 'CVE-2019-0588']) {
+      const rtm = assess('15.2.221.12');
+      assert.equal(statusOf(rtm, cve), 'exposed', cve);
+      assert.equal(rtm.cves.find((c) => c.cve === cve)?.fix?.build, '15.2.221.14', cve);
+      assert.equal(statusOf(assess('15.2.221.14'), cve), 'fixed', cve);
+      assert.equal(statusOf(assess('15.2.330.5'), cve), 'fixed', `${cve}: 2019 CU1 came after`);
+    }
+  });
+
+  it("CVE-2019-0586 is not put on Exchange 2013, which Microsoft's record does not list (Health Checker does)", () => {
+    const cu21 = assess('15.0.1395.4');
+    assert.equal(
+      cu21.cves.some((c) => c.cve === 'CVE-2019-0586'),
+      false,
+    );
+    assert.equal(statusOf(cu21, 'CVE-2019-0588'), 'exposed', 'the other January 2019 CVE is listed for 2013');
+    assert.equal(statusOf(assess('15.1.1531.3'), 'CVE-2019-0586'), 'exposed', '2016 CU10 is listed');
+  });
+});
+
 describe("CISA's known-exploited catalogue", () => {
   it('every Exchange CVE in the catalogue is flagged known exploited, with the date CISA added it', () => {
     assert.ok(KEV.entries.length >= 17, `${KEV.entries.length} Exchange entries`);
