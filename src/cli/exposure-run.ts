@@ -7,17 +7,20 @@ import {
   anyKnownExploitedExposure,
   assessReadings,
   compareCveRecords,
+  compareKev,
   exposureReport,
   historiesFromLogs,
   loadSettings,
   loadTable,
   mergeMicrosoftPage,
   looksLikeCveRecords,
+  looksLikeKevCatalogue,
   notAKnownBuild,
   probe,
   probeReading,
   readBuildArgument,
   readCveRecords,
+  readKevCatalogue,
   readCssDictionary,
   compareCssDictionary,
   looksLikeCssDictionary,
@@ -302,6 +305,10 @@ export async function runUpdate(flags: UpdateFlags, parentFlags: ExposureFlags, 
     setExit(EXIT.ERROR);
     return;
   }
+  if (looksLikeKevCatalogue(page)) {
+    runKevUpdate(table, page, flags.from, setExit, io);
+    return;
+  }
   if (looksLikeCveRecords(page)) {
     runRecordsUpdate(table, page, flags.from, setExit, io);
     return;
@@ -354,6 +361,26 @@ function runRecordsUpdate(table: ExposureTable, text: string, from: string, setE
     `Read ${read.records.length} CVE record${read.records.length === 1 ? '' : 's'} of ${safeText(basename(from))}: ${changes.length} difference${changes.length === 1 ? '' : 's'} from the CVE map.`,
     ...changes.map((c) => `  ${safeText(c.cve)}: ${safeText(c.text)}`),
     'The CVE map (data/exchange/security.json) is edited by hand from these lines; nothing was written.',
+  ];
+  io.out(`${lines.join('\n')}\n`);
+  setExit(EXIT.CLEAN);
+}
+
+/** CISA's catalogue: the Exchange entries the CVE map does not flag, or flags otherwise. Compared only. */
+function runKevUpdate(table: ExposureTable, text: string, from: string, setExit: SetExit, io: ExposureIO): void {
+  const read = readKevCatalogue(text, basename(from));
+  writeWarnings(io, read.warnings, false);
+  if (read.entries.length === 0) {
+    io.err("exir: no Microsoft Exchange entry found in CISA's catalogue\n");
+    setExit(EXIT.ERROR);
+    return;
+  }
+  const changes = compareKev(table, read.entries);
+  const version = read.catalogVersion === undefined ? '' : ` (catalogue ${safeText(read.catalogVersion)})`;
+  const lines = [
+    `Read ${read.entries.length} Exchange entr${read.entries.length === 1 ? 'y' : 'ies'} of ${safeText(basename(from))}${version}: ${changes.length} difference${changes.length === 1 ? '' : 's'} from the CVE map.`,
+    ...changes.map((c) => `  ${safeText(c.cve)}: ${safeText(c.text)}`),
+    'The CVE map (data/exchange/security.json) and data/exchange/kev-exchange.json are edited by hand from these lines; nothing was written.',
   ];
   io.out(`${lines.join('\n')}\n`);
   setExit(EXIT.CLEAN);

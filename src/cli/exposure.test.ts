@@ -245,6 +245,36 @@ describe('exir exposure update', () => {
     assert.match(r.out, /nothing was written/);
   });
 
+  it("compares CISA's known-exploited catalogue with the CVE map and writes nothing", async () => {
+    const kev = join(dir, 'known_exploited_vulnerabilities.json');
+    const row = (cveID: string, product: string, dateAdded: string) => ({
+      cveID,
+      vendorProject: 'Microsoft',
+      product,
+      dateAdded,
+      knownRansomwareCampaignUse: 'Unknown',
+    });
+    writeFileSync(
+      kev,
+      JSON.stringify({
+        catalogVersion: '2027.01.05',
+        vulnerabilities: [
+          row('CVE-2020-17144', 'Exchange Server', '2021-11-03'),
+          row('CVE-2021-26412', 'Exchange Server', '2027-01-05'),
+          row('CVE-2021-1640', 'Windows', '2022-01-01'),
+        ],
+      }),
+    );
+    const before = readFileSync(DEFAULT_TABLE.security, 'utf8');
+    const r = await run('exposure', 'update', '--from', kev);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Read 2 Exchange entries of known_exploited_vulnerabilities\.json \(catalogue 2027\.01\.05\): \d+ differences from the CVE map\./);
+    assert.match(r.out, /CVE-2021-26412: known exploited per the catalogue \(added 2027-01-05\); the map does not say so/);
+    assert.doesNotMatch(r.out, /CVE-2020-17144/, 'flagged with the same date and ransomware status');
+    assert.match(r.out, /nothing was written/);
+    assert.equal(readFileSync(DEFAULT_TABLE.security, 'utf8'), before);
+  });
+
   it("compares CSS-Exchange's build dictionary with the build table and writes nothing", async () => {
     const dict = join(dir, 'Get-ExchangeBuildVersionInformation.ps1');
     const fixture = readFileSync(new URL('../assess/exposure/fixtures/Get-ExchangeBuildVersionInformation.ps1', import.meta.url), 'utf8');

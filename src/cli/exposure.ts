@@ -61,11 +61,12 @@ export function registerExposure(program: Command, setExit: SetExit, io: Exposur
       'exir exposure update --from exchange-builds.html --write my-builds.json   # then: exir exposure --builds my-builds.json …',
       'exir exposure update --from cve-records.json   # compare saved CVE records with the CVE map; writes nothing',
       "exir exposure update --from Get-ExchangeBuildVersionInformation.ps1   # compare CSS-Exchange's build dictionary with the build table; writes nothing",
+      "exir exposure update --from known_exploited_vulnerabilities.json   # compare CISA's catalogue with the CVE map; writes nothing",
     ],
-    '0 table written (or, with --dry-run, checked; or CVE records compared), 2 error (a page it cannot read, a table it cannot write).',
+    "0 table written (or, with --dry-run, checked; or CVE records, a build dictionary or CISA's catalogue compared), 2 error (a page it cannot read, a table it cannot write).",
   )
     .description(
-      'Refresh the build table from a newer copy of Microsoft\'s "Exchange Server build numbers and release dates" page, or compare saved CVE records with the CVE map, or CSS-Exchange\'s build dictionary with the build table.',
+      "Refresh the build table from a newer copy of Microsoft's \"Exchange Server build numbers and release dates\" page, or compare saved CVE records or CISA's known-exploited catalogue with the CVE map, or CSS-Exchange's build dictionary with the build table.",
     )
     .requiredOption(
       '--from <file>',

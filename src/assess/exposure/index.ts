@@ -66,4 +66,5 @@ export {
 } from './settings.js';
 export { compareCssDictionary, looksLikeCssDictionary, readCssDictionary } from './css-dictionary.js';
 export { compareCveRecords, looksLikeCveRecords, readCveRecords, type RecordChange, type RecordFix, type RecordReading } from './cve-records.js';
+export { compareKev, looksLikeKevCatalogue, readKevCatalogue } from './kev.js';
 export { renderConsole, renderCsv, renderJson } from './render.js';
