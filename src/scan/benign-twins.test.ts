@@ -24,6 +24,10 @@ const TWINS: [string, string][] = [
   ['windows/post-exploitation/file-webshell-in-exchange-web-folder.tests/nomatch/cu-install-writes-owa-pages.jsonl', 'EX01/events/cu.jsonl'],
   ['windows/post-exploitation/proc-exchange-web-server-unexpected-child.tests/nomatch/sysmon-w3wp-cvtres.jsonl', 'EX01/events/cvtres.jsonl'],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-ldap-to-dc.jsonl', 'EX01/events/ldap.jsonl'],
+  [
+    'windows/post-exploitation/proc-access-exchange-web-server-write-access.tests/nomatch/w3wp-spawns-csc-and-reads-a-process.jsonl',
+    'EX01/events/access.jsonl',
+  ],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-backend-444.jsonl', 'EX01/events/backend.jsonl'],
   [
     'windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-compiled-page-dll.jsonl',
