@@ -28,6 +28,7 @@ const TWINS: [string, string][] = [
     'windows/post-exploitation/proc-access-exchange-web-server-write-access.tests/nomatch/w3wp-spawns-csc-and-reads-a-process.jsonl',
     'EX01/events/access.jsonl',
   ],
+  ['windows/post-exploitation/proc-app-pool-child-runs-as-system.tests/nomatch/app-pool-children-and-system-services.jsonl', 'EX01/events/apppool.jsonl'],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-backend-444.jsonl', 'EX01/events/backend.jsonl'],
   [
     'windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-compiled-page-dll.jsonl',
