@@ -119,6 +119,8 @@ export interface Finding {
   cveNote?: string;
   /** A published indicator matched (an attacker's address): context that never raises a server above probed by itself. */
   indicatorOnly?: true;
+  /** Set with `benign` when the classifier names the server's own traffic (Exchange's health probes): it raises no verdict at all. */
+  ownTraffic?: true;
   /**
    * Present when this probe stands for many identical ones (same rule, server, client and reason):
    * a scanner's flood is counted, not kept line by line. `count` includes this finding.

@@ -107,6 +107,8 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
     let last: string | undefined;
     const ips = new Set<string>();
     for (const f of own) {
+      // Exchange's own health probes are the server talking to itself: no one probed it.
+      if (f.ownTraffic) continue;
       stageCounts[f.stage] += f.repeats?.count ?? 1;
       // An address on a published list is context: alone it shows no more than a probe.
       const counts = f.indicatorOnly && stageRank(f.stage) > stageRank('probe') ? 'probe' : f.stage;

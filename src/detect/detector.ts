@@ -64,13 +64,14 @@ export class Detector {
     const applicable = mapping.views.length === 1 ? entry.views : entry.views.filter((v) => viewsFor(record, mapping).includes(v.view));
     for (const { view, attack, benign: classifiers } of applicable) {
       const access = fieldAccess(record, view.fields);
-      let benign: string | undefined | null = null;
+      let classifier: ExirRule | undefined | null = null;
       for (const rule of attack) {
         // A rule reached through two views of one record (Sysmon 1 is both sysmon and process_creation) counts once.
         if (tried.has(rule)) continue;
         tried.add(rule);
         if (!rule.compiled.match(access)) continue;
-        if (benign === null) benign = classifiers.find((b) => b.compiled.match(access))?.benign;
+        if (classifier === null) classifier = classifiers.find((b) => b.compiled.match(access));
+        const benign = classifier?.benign;
         const fields: Record<string, string> = {};
         for (const name of rule.compiled.fields) {
           const value = access.get(name);
@@ -98,6 +99,7 @@ export class Detector {
           origin: record.origin,
           fields,
           ...(benign ? { benign } : {}),
+          ...(benign && classifier?.ownTraffic ? { ownTraffic: true } : {}),
           ...(requestId ? { requestId } : {}),
           ...(url ? { url } : {}),
           ...(rule.story ? { story: rule.story } : {}),

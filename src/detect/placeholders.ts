@@ -1,5 +1,5 @@
 // The lists rules name with Sigma's `expand` modifier, each loaded from the data file that holds it.
-import { ATTACKER_IPS_PLACEHOLDER, loadAttackerIps } from './attacker-ips.js';
+import { ATTACKER_IPS_PLACEHOLDER, attackerAddresses, loadAttackerIps } from './attacker-ips.js';
 import { loadStockPages, STOCK_PAGES_PLACEHOLDER } from './files/stock-pages.js';
 import type { Placeholders } from './sigma/index.js';
 import {
@@ -13,7 +13,7 @@ export async function loadPlaceholders(): Promise<Placeholders> {
   const [stock, ips, web] = await Promise.all([loadStockPages(), loadAttackerIps(), loadWebServerProcesses()]);
   return new Map([
     [STOCK_PAGES_PLACEHOLDER, stock.pages],
-    [ATTACKER_IPS_PLACEHOLDER, ips.entries.map((e) => e.ip)],
+    [ATTACKER_IPS_PLACEHOLDER, attackerAddresses(ips)],
     [WEB_SERVER_PARENTS_PLACEHOLDER, web.parents.map((e) => e.image)],
     [WEB_SERVER_CHILDREN_PLACEHOLDER, web.legitimateChildren.map((e) => e.image)],
     [WEB_SERVER_SHELLS_PLACEHOLDER, web.shellsAndTools.map((e) => e.image)],

@@ -19,6 +19,8 @@ export interface ExirRule {
   cves: string[];
   /** For classifiers of known-harmless traffic: the reason shown when one matches. */
   benign: string | undefined;
+  /** A classifier of the server's own traffic (`own_traffic: true`, Exchange's health probes), not of someone probing it. */
+  ownTraffic: boolean;
   /** What a match means, as a phrase for the verdict sentence. */
   story: string | undefined;
   /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
@@ -140,6 +142,7 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
           capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
           story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
           indicatorOnly: meta.custom['indicator_only'] === true,
+          ownTraffic: meta.custom['own_traffic'] === true,
           foldPerClient: meta.custom['fold'] === 'per-client',
           after,
           sources,

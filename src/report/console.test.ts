@@ -124,3 +124,19 @@ test('no log recognised: said plainly', () => {
     /^No Exchange or IIS log was recognised in the evidence\.\n\nRead 0 file\(s\): 0 log\(s\) with 0 record\(s\)\. Rules: 60 loaded/,
   );
 });
+
+test('a published attacker address names who published it', () => {
+  const listed: Finding = {
+    ...shell,
+    ruleId: 'indicator',
+    title: 'Request from an address published as attacking Exchange servers (IIS)',
+    stage: 'exploit-attempt',
+    time: '2021-07-03T02:13:00Z',
+    clientIp: '91.192.103.43',
+    origin: { path: 'EX09/u_ex210703.log', line: 5, offset: 0 },
+    fields: { 'published by': 'CISA, Alert AA21-062A (2021-03-03, https://github.com/cisagov/CHIRP/)' },
+    indicatorOnly: true,
+  };
+  const text = consoleReport({ ...result, findings: [listed] });
+  assert.match(text, /from 91\.192\.103\.43\n.*address published by CISA, Alert AA21-062A \(2021-03-03/);
+});

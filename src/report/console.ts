@@ -29,6 +29,8 @@ function findingLine(f: Finding): string {
   return (
     `    ${pc.dim(when(f.time))}  ${f.stage.padEnd(17)} ${safeText(f.title)}${cves}${who ? ` ${safeText(who)}` : ''}${benign}\n` +
     (f.cveNote ? `      ${pc.yellow(safeText(f.cveNote))}\n` : '') +
+    // An address on a published list means only what its publisher said of it: name who.
+    (f.indicatorOnly && f.fields['published by'] ? `      ${pc.dim(`address published by ${safeText(f.fields['published by'])}`)}\n` : '') +
     `      ${pc.dim(place(f))}${repeats}\n` +
     tried
   );

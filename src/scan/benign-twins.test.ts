@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,6 +13,8 @@ import { scan } from './run.js';
 // creating their own inbox rule, a published calendar read, Exchange's health probes on the paths the
 // attacks use. Each is a rule's near miss; together they must leave every server clean.
 const RULES = fileURLToPath(new URL('../../rules/sigma/', import.meta.url));
+const PROBE_SEEN_AS_ATTACK = 'EX01/HttpProxy/PowerShell/HttpProxy_2022121411-1.LOG';
+const HEALTH_PROBE_CLASSIFIERS = ['benign/iis-exchange-health-probes.yml', 'benign/httpproxy-exchange-health-probes.yml'];
 const TWINS: [string, string][] = [
   ['webshell/iis-dropzone-page-present.tests/nomatch/stock-pages-get-200.log', 'EX01/W3SVC1/u_ex210303.log'],
   ['webshell/httpproxy-dropzone-page-present.tests/nomatch/stock-owa-pages-200.LOG', 'EX01/HttpProxy/Owa/HttpProxy_2021030409-1.LOG'],
@@ -22,6 +24,11 @@ const TWINS: [string, string][] = [
   ['windows/post-exploitation/file-webshell-in-exchange-web-folder.tests/nomatch/cu-install-writes-owa-pages.jsonl', 'EX01/events/cu.jsonl'],
   ['windows/post-exploitation/proc-exchange-web-server-unexpected-child.tests/nomatch/sysmon-w3wp-cvtres.jsonl', 'EX01/events/cvtres.jsonl'],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-ldap-to-dc.jsonl', 'EX01/events/ldap.jsonl'],
+  [
+    'windows/post-exploitation/proc-access-exchange-web-server-write-access.tests/nomatch/w3wp-spawns-csc-and-reads-a-process.jsonl',
+    'EX01/events/access.jsonl',
+  ],
+  ['windows/post-exploitation/proc-app-pool-child-runs-as-system.tests/nomatch/app-pool-children-and-system-services.jsonl', 'EX01/events/apppool.jsonl'],
   ['windows/post-exploitation/net-exchange-web-server-tunnel-port.tests/nomatch/sysmon3-w3wp-backend-444.jsonl', 'EX01/events/backend.jsonl'],
   [
     'windows/post-exploitation/file-exchange-web-server-writes-script-or-program.tests/nomatch/sysmon11-w3wp-compiled-page-dll.jsonl',
@@ -42,19 +49,25 @@ const TWINS: [string, string][] = [
   // back-end probes and the WinRM client) on the paths the attacks use.
   ['benign/iis-exchange-health-probes.tests/match/amprobe-local-clientaccess.log', 'EX01/W3SVC1/u_ex211009.log'],
   ['benign/httpproxy-exchange-health-probes.tests/match/healthmailbox-probes.LOG', 'EX01/HttpProxy/Ecp/HttpProxy_2021100900-1.LOG'],
+  // A Remote PowerShell probe the OWASSRF rule matches: only the health-probe classifier keeps it benign.
+  ['benign/httpproxy-exchange-health-probes.tests/match/healthmailbox-powershell-probe-kerberos.LOG', PROBE_SEEN_AS_ATTACK],
   ['proxylogon/httpproxy-serverinfo-anchor-ssrf.tests/nomatch/healthmailbox-serverversion-anchor.LOG', 'EX01/HttpProxy/Ews/HttpProxy_2021030400-1.LOG'],
   ['proxynotshell/httpproxy-owassrf-owa-powershell.tests/nomatch/owa-powershell-backend-probe.LOG', 'EX01/HttpProxy/Owa/HttpProxy_2022121411-1.LOG'],
   ['proxynotshell/iis-owassrf-owa-powershell-failed.tests/nomatch/owa-powershell-backend-probe.log', 'EX01/W3SVC1/u_ex221214.log'],
   ['proxynotshell/rps-http-owassrf-clientinfo.tests/nomatch/rps-http-winrm-client-and-probes.LOG', 'EX01/Rps_Http/Rps_Http_2022121411-1.LOG'],
 ];
 
+async function writeBundle(dir: string): Promise<void> {
+  for (const [sample, to] of TWINS) {
+    await mkdir(join(dir, 'bundle', to, '..'), { recursive: true });
+    await copyFile(join(RULES, sample), join(dir, 'bundle', to));
+  }
+}
+
 void test('a bundle of benign twins stays clean', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'exir-twins-'));
   try {
-    for (const [sample, to] of TWINS) {
-      await mkdir(join(dir, 'bundle', to, '..'), { recursive: true });
-      await copyFile(join(RULES, sample), join(dir, 'bundle', to));
-    }
+    await writeBundle(dir);
     const result = await scan({ inputs: [join(dir, 'bundle')], threads: 1 });
     assert.equal(result.evidence.filter((e) => e.kind !== 'unknown').length, TWINS.length, 'every twin was read as a log');
     assert.deepEqual(
@@ -64,6 +77,25 @@ void test('a bundle of benign twins stays clean', async () => {
     assert.ok(result.servers.length > 0);
     for (const server of result.servers)
       assert.equal(server.verdict, 'clean', `${server.name}: ${result.findings.map((f) => `${f.title} (${f.benign ?? ''})`).join('; ')}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// The bundle staying clean means something only if the classifiers had work to do: without Exchange's
+// health-probe classifiers the same bundle raises an attack finding on the probe, and nothing else.
+void test('without the health-probe classifiers the same bundle is not clean', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-twins-noprobe-'));
+  try {
+    await writeBundle(dir);
+    await cp(RULES, join(dir, 'rules'), { recursive: true });
+    for (const rule of HEALTH_PROBE_CLASSIFIERS) await rm(join(dir, 'rules', rule));
+    const result = await scan({ inputs: [join(dir, 'bundle')], threads: 1, noShippedRules: true, sigmaDirs: [join(dir, 'rules')] });
+    const raised = result.findings.filter((f) => !f.benign);
+    assert.ok(raised.length > 0, 'an attack rule matches the probe');
+    assert.deepEqual([...new Set(raised.map((f) => f.origin.path.slice(f.origin.path.indexOf('EX01/'))))], [PROBE_SEEN_AS_ATTACK]);
+    const server = result.servers.find((s) => s.name === raised[0]?.server);
+    assert.equal(server?.verdict, 'exploited', `${server?.name}: ${server?.summary}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -86,3 +86,45 @@ void test('in the MSExchange Management log too, the set-back counts only after 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+const RESTORED_RPS = '4f86820b-7527-48d8-91cf-a8d007fb7329'; // rps-cmdlet-oab-vdir-restored-after-write
+
+// The clean-up as Exchange PowerShell's cmdlet log records it, after a write seen in the ECP Server log
+// and after one seen in the cmdlet log itself; the same set-back, removal and re-creation alone are an
+// administrator's work and give nothing.
+void test('in the Rps_Cmdlet log too, the set-back counts only after a script write on the server', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-oab-restored-rps-'));
+  const cleanUp = new URL('rps-cmdlet-oab-vdir-restored-after-write.tests/match/set-back-remove-and-recreate.LOG', RULES);
+  try {
+    await mkdir(join(dir, 'ecp', 'EXCH01'), { recursive: true });
+    await copyFile(
+      new URL('ecp-server-set-vdir-script-tag.tests/match/set-oab-vdir-externalurl-chopper.LOG', RULES),
+      join(dir, 'ecp', 'EXCH01', 'ECPServer2021030302-1.LOG'),
+    );
+    await copyFile(cleanUp, join(dir, 'ecp', 'EXCH01', 'Rps_Cmdlet_2021030302-1.LOG'));
+    const afterEcp = await scan({ inputs: [join(dir, 'ecp')], threads: 1 });
+    const restored = afterEcp.findings.filter((f) => f.ruleId === RESTORED_RPS);
+    assert.equal(restored.length, 3);
+    assert.match(restored[0]?.fields['after'] ?? '', /, 2021-03-03T02:14:07\.613Z \(.*ECPServer2021030302-1\.LOG:6\)$/);
+    assert.equal(afterEcp.servers[0]?.verdict, 'post-exploitation');
+
+    await mkdir(join(dir, 'rps', 'EXCH01'), { recursive: true });
+    await copyFile(
+      new URL('rps-cmdlet-oab-vdir-script.tests/match/set-oab-vdir-chopper.LOG', RULES),
+      join(dir, 'rps', 'EXCH01', 'Rps_Cmdlet_2021030302-1.LOG'),
+    );
+    await copyFile(cleanUp, join(dir, 'rps', 'EXCH01', 'Rps_Cmdlet_2021030302-2.LOG'));
+    const afterRps = await scan({ inputs: [join(dir, 'rps')], threads: 1 });
+    const restoredRps = afterRps.findings.filter((f) => f.ruleId === RESTORED_RPS);
+    assert.equal(restoredRps.length, 3);
+    assert.match(restoredRps[0]?.fields['after'] ?? '', /, 2021-03-03T02:20:03\.118Z \(.*Rps_Cmdlet_2021030302-1\.LOG:6\)$/);
+
+    await mkdir(join(dir, 'admin', 'EXCH01'), { recursive: true });
+    await copyFile(cleanUp, join(dir, 'admin', 'EXCH01', 'Rps_Cmdlet_2021030302-1.LOG'));
+    const admin = await scan({ inputs: [join(dir, 'admin')], threads: 1 });
+    assert.deepEqual(admin.findings, []);
+    assert.equal(admin.servers[0]?.verdict, 'clean');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

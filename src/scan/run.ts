@@ -6,6 +6,7 @@ import { findMailboxes, findMailMovements, forwardingAddresses } from '../correl
 import { keepFollowers } from '../correlate/after-write.js';
 import { capRequests } from '../correlate/request-caps.js';
 import { buildSessions, followKeys, seedFindings, type FollowKeys } from '../correlate/sessions.js';
+import { loadAttackerIps, namePublishers } from '../detect/attacker-ips.js';
 import type { FileCheckerOptions } from '../detect/files/index.js';
 import { FindingCollector } from '../detect/repeats.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
@@ -277,7 +278,8 @@ async function readPasses(
       }
     }
   }
-  const findings = noteCvesAfterRecord(capRequests(keepFollowers(collected.findings(), engine.ruleset.rules))).sort(byTimeThenOrigin);
+  const published = namePublishers(collected.findings(), await loadAttackerIps());
+  const findings = noteCvesAfterRecord(capRequests(keepFollowers(published, engine.ruleset.rules))).sort(byTimeThenOrigin);
 
   // Pass 3: the attackers' other records, in the logs that can hold them.
   const keys = followKeys(findings);
