@@ -250,12 +250,10 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   const conclusionBasis: string[] = [];
   let conclusion = level === undefined ? undefined : conclusionFor(level);
   if (enisa) conclusionBasis.push(`ENISA: SE = DPC ${enisa.dpc} × EI ${enisa.ei.value} + CB ${enisa.cbTotal} = ${enisa.se} (${enisa.level})`);
+  // Said without the clients' names or the datasets' ids: this basis is quoted in reports to authorities.
   if (own.length < datasets.length)
     conclusionBasis.push(
-      `${own.length === 0 ? 'every dataset is' : `${datasets.length - own.length} dataset(s) are`} held as processor (${datasets
-        .filter((d) => d.role === 'processor')
-        .map((d) => `${d.id} for ${d.controller ?? 'a client'}`)
-        .join(', ')}): left to the controller's own assessment and not counted here`,
+      `${own.length === 0 ? 'all the data is' : `${datasets.length - own.length} dataset(s) are`} held as processor for clients: left to each controller's own assessment and not counted here`,
     );
   if (a.override) conclusionBasis.push(`the firm overrode the ENISA result to ${a.override.level}: ${a.override.reason}`);
   const lowNeedsReason = conclusion === 'no-risk' && a.enisa?.unlikelyRiskReason === undefined;
