@@ -57,7 +57,8 @@ export const PROCESSOR_RESOLVERS: Record<string, (c: DraftContext) => Resolved |
     if (client === undefined) return undefined;
     // The laws under which the notice is owed to this client, as the obligations name them.
     const mine = c.obligations.filter((o) => o.active && (o.template as Partial<ObligationTemplate>).pack === 'processor' && clientOf(o.recipient) === client);
-    const laws = [...new Set(mine.filter((o) => !o.ruleId.startsWith('CONTRACT')).map((o) => o.legalReference))];
+    // Cited as a client reads a law, without our notes on it ("sub-paragraph not yet confirmed" stays in the working record).
+    const laws = [...new Set(mine.filter((o) => !o.ruleId.startsWith('CONTRACT')).map((o) => o.legalReference.replace(/\s+\([^()]*\)$/, '')))];
     const contract = mine.find((o) => o.ruleId.startsWith('CONTRACT'));
     const basis = [...laws, ...(contract ? ['our contract with you'] : [])];
     return {
