@@ -37,8 +37,6 @@ function own(c: DraftContext): DatasetAssessment[] | undefined {
   return ds.length ? ds : undefined;
 }
 
-const WHICH = "Say which datasets the firm holds for this client as processor (answers: datasets[].role: processor, datasets[].controller: the client's name).";
-
 function dataLine(d: DatasetAssessment): string {
   const where = Object.entries(d.jurisdictions)
     .map(([k, n]) => `${k} ${n === null ? '(number not known)' : about(n)}`)
