@@ -110,7 +110,7 @@ export interface DatasetAnswer {
 }
 
 export const DATASET_ROLES = ['controller', 'processor'] as const;
-export type DatasetRole = (typeof DATASET_ROLES)[number];
+type DatasetRole = (typeof DATASET_ROLES)[number];
 
 interface EnisaAnswers {
   dpcAdjustments?: { factor: string; delta: number }[];
