@@ -76,6 +76,8 @@ function suite(engine: string, factory: HarnessFactory): void {
         const joic = said(buildDraft('joic', c));
         assert.match(joic, /About 1260 in all/);
         assert.doesNotMatch(joic, /payroll|1600 in all/);
+        // The board decides it with the rest: the notice to the client is one of its decisions.
+        assert.match(said(buildDraft('board', c)), /Tell our client Bay Holdings Limited, as its processor/);
       });
     });
 
