@@ -262,7 +262,7 @@ test('report: --json prints the JSON draft, --out alone writes every pack, neith
     );
   const none = await exir(['report', FIXTURE_REF]);
   assert.equal(none.code, 2);
-  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|evidence\|authorities\|all, or --out FOLDER/);
+  assert.match(none.err, /say which draft: --pack joic\|jfsc\|subjects\|board\|register\|evidence\|processor\|authorities\|all, or --out FOLDER/);
 });
 
 test('report: the JFSC pack and the letter to the people affected end with the phishing to expect', async () => {

@@ -56,7 +56,7 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
       const [
         { parseInstant },
         { clockFor, decidedFrom, hintsFrom },
-        { buildAuthorityDraft, buildDraft, buildDrafts },
+        { buildAuthorityDraft, buildDraft, buildDrafts, buildProcessorNotice },
         { findObligation },
         { latestAssessment, refreshObligations },
         { showDuration, showTime },
@@ -108,9 +108,11 @@ export function registerFile(program: Command, setExit: SetExit, io: RegulatoryI
           ? [buildAuthorityDraft(c, { ruleId: ob.ruleId, recipient: ob.recipient }, full)]
           : pack === 'subjects'
             ? buildDrafts('subjects', c, full)
-            : pack !== undefined && (PACKS as readonly string[]).includes(pack)
-              ? [buildDraft(pack as PackName, c, full)]
-              : [],
+            : pack === 'processor'
+              ? buildProcessorNotice(c, ob.recipient, full)
+              : pack !== undefined && (PACKS as readonly string[]).includes(pack)
+                ? [buildDraft(pack as PackName, c, full)]
+                : [],
       );
       const snapshot = drafts[0] ?? { note: 'this obligation has no pack draft' };
       // What was actually sent, and any acknowledgement: hashed into the evidence register (and its custody log).

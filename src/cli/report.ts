@@ -122,6 +122,13 @@ export function registerReport(program: Command, setExit: SetExit, io: Regulator
         ref,
         packs.flatMap((p) => [...buildDrafts(p, c, opts), ...(p === 'joic' && f.pack !== 'joic' ? buildOtherAuthorityDrafts(c, opts) : [])]),
       );
+      // A pack may have no document: a processor's notice where the firm holds no client's data, a letter where it controls none.
+      if (drafts.length === 0)
+        throw new Error(
+          f.pack === 'processor'
+            ? `case ${ref} has no dataset held as processor for a client: no processor's notice is due (answers: datasets[].role: processor, datasets[].controller)`
+            : `case ${ref} has no ${f.pack} document to write: every dataset is held as processor for a client, whose duty it is`,
+        );
       // A send copy is refused (exit 2) while any document still has an open question, each named.
       const refused =
         f.copy === 'send' ? drafts.flatMap((d) => (blockingQuestions(d).length ? [new SendCopyRefused(d, blockingQuestions(d)).message] : [])) : [];

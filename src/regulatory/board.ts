@@ -7,6 +7,7 @@ import type { AccessLevel } from '../assess/breach/types.js';
 import type { ObligationTemplate } from './obligations.js';
 import type { Clock } from './clocks.js';
 import type { DraftContext, Resolved } from './resolvers.js';
+import { clientOf } from './roles.js';
 import { showDuration, showTime } from './time.js';
 
 const EXPOSURE: Record<AccessLevel, string> = {
@@ -102,6 +103,11 @@ export const BOARD_RESOLVERS: Record<string, (c: DraftContext) => Resolved | und
     const tell = new Map<string, string[]>();
     for (const k of initial.filter((x) => packOf(c, x) === 'subjects')) tell.set(standing(c, k), [...(tell.get(standing(c, k)) ?? []), k.recipient]);
     for (const [status, who] of tell) rows.push([`Tell: ${who.join('; ')}`, status]);
+    // Each controller client whose data the firm holds as processor: one row per client, under whichever law.
+    const clients = new Map<string, string>();
+    for (const k of initial.filter((x) => packOf(c, x) === 'processor'))
+      if (!clients.has(clientOf(k.recipient))) clients.set(clientOf(k.recipient), standing(c, k));
+    for (const [client, status] of clients) rows.push([`Tell our client ${client}, as its processor`, status]);
     rows.push(
       ownMatter(
         c,

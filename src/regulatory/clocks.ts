@@ -53,6 +53,9 @@ export interface Clock extends StoredClockFields {
   leftMs: number | undefined;
   references: string[];
   decision: string | undefined;
+  /** In which role the firm owes it and the datasets it concerns, where the answers give datasets roles. */
+  role?: 'controller' | 'processor';
+  datasets?: string[];
 }
 
 const ANCHOR_WORDS: Record<string, string> = {
@@ -113,6 +116,8 @@ export function clockFor(o: StoredObligation, now: string, decided: Decided | un
     delayReasons: o.delayReasons,
     references: [...new Set(o.filings.map((f) => f.reference).filter((r): r is string => r !== undefined))],
     decision: undefined as string | undefined,
+    ...(t.role !== undefined ? { role: t.role } : {}),
+    ...(t.datasets !== undefined ? { datasets: t.datasets } : {}),
   };
   const target = o.targetHours !== undefined ? `; firm target ${o.targetHours} h` : '';
   const noHours = `no statutory hours ("${t.wording ?? 'see the rule'}")${target}`;

@@ -78,7 +78,7 @@ export interface Draft {
   generatedAtShown: string;
   timeZone: string;
   assessmentVersion: number | undefined;
-  /** For an authority's report: the authority it goes to. */
+  /** For an authority's report: the authority it goes to; for a processor's notice: the controller client. */
   recipient?: string | undefined;
   /** For a letter to the people affected: which datasets feed it, and its readers' number. */
   audience?: DraftAudience | undefined;

@@ -11,6 +11,7 @@ import type { DraftContext } from './resolvers.js';
 import { resolve, RESOLVERS, someReasons } from './resolvers.js';
 import type { PackName } from './rules.js';
 import { confirmationCaveat, rulePack, rulesAsOf } from './rules.js';
+import { clientOf, controllerView, processorClients } from './roles.js';
 import { showTime } from './time.js';
 import { createHash } from 'node:crypto';
 import { TOOL } from '../core/tool.js';
@@ -21,11 +22,15 @@ const APPENDIX_ROWS = 0;
 const PACK_RULES: Record<PackName, string[]> = {
   joic: ['JE_DPJL_ART20_AUTHORITY', 'GG_DPL_S42_AUTHORITY', 'UK_GDPR_ART33', 'EU_GDPR_ART33', 'EU_GDPR_ART33_WP29'],
   jfsc: ['JFSC_CODES_P6', 'GFSC_CYBER_RULES'],
-  subjects: ['JE_DPJL_DATA_SUBJECTS', 'GG_DPL_DATA_SUBJECTS', 'UK_GDPR_ART34', 'EU_GDPR_ART34', 'JE_DPJL_PROCESSOR_TO_CONTROLLER', 'GG_DPL_S42_PROCESSOR'],
+  subjects: ['JE_DPJL_DATA_SUBJECTS', 'GG_DPL_DATA_SUBJECTS', 'UK_GDPR_ART34', 'EU_GDPR_ART34'],
   board: ['JCSC_VOLUNTARY', 'JE_CSL_OES_48H'],
   register: ['JE_DPJL_BREACH_LOG'],
   evidence: [],
+  processor: ['JE_DPJL_PROCESSOR_TO_CONTROLLER', 'GG_DPL_S42_PROCESSOR', 'UK_GDPR_ART33_PROCESSOR', 'EU_GDPR_ART33_PROCESSOR', 'CONTRACTUAL_CLIENT_NOTICE'],
 };
+
+/** The packs the firm writes as controller: they speak only of the data it controls (src/regulatory/roles.ts). */
+const AS_CONTROLLER = new Set<PackName>(['joic', 'subjects', 'register']);
 
 /** The packs that rest on the evidence: each refers to the evidence summary rather than carrying the findings. */
 const REFERS_TO_EVIDENCE = new Set<PackName>(['joic', 'jfsc', 'board', 'register']);
@@ -71,7 +76,10 @@ function draftAudience(a: Audience, all: Audience[]): DraftAudience {
  * (datasets with the same categories), so no one is told of data that was not theirs.
  */
 export function buildDrafts(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft[] {
-  const datasets = c.assessment?.result.datasets ?? [];
+  if (pack === 'processor') return processorNotices(c, opts);
+  const datasets = controllerView(c).assessment?.result.datasets ?? [];
+  // Every dataset held as a client's processor: telling the people is each client's duty, not the firm's.
+  if (pack === 'subjects' && datasets.length === 0 && (c.assessment?.result.datasets.length ?? 0) > 0) return [];
   if (pack !== 'subjects' || datasets.length < 2) return [buildDraft(pack, c, opts)];
   const all = letterAudiences(datasets);
   if (all.length < 2) return [buildDraft(pack, c, opts)];
@@ -87,6 +95,23 @@ export function buildDrafts(pack: PackName, c: DraftContext, opts: { appendixRow
       ],
     };
   });
+}
+
+/**
+ * One notice per controller client, each of the data the firm holds for it; none where the firm holds
+ * no one's data as processor. A client named only in firm.processorFor gets a notice that asks which
+ * of the data is its.
+ */
+function processorNotices(c: DraftContext, opts: { appendixRows?: number }): Draft[] {
+  const clients = processorClients(c.assessment?.result.datasets ?? []);
+  if (clients.length) return clients.map((client) => buildDraft('processor', { ...c, client }, opts));
+  const owed = c.obligations.filter((o) => o.active && o.stage === 'initial' && PACK_RULES.processor.includes(o.ruleId) && !o.recipient.startsWith('each '));
+  return [...new Set(owed.map((o) => clientOf(o.recipient)))].map((name) => buildDraft('processor', { ...c, client: { name, datasets: [] } }, opts));
+}
+
+/** The processor's notice an obligation to a controller client is filed with: that client's. */
+export function buildProcessorNotice(c: DraftContext, recipient: string, opts: { appendixRows?: number } = {}): Draft[] {
+  return processorNotices(c, opts).filter((d) => d.recipient === clientOf(recipient));
 }
 
 /** How a report names its authority in running text: its acronym where it has one. */
@@ -145,21 +170,25 @@ export function contentHash(d: Pick<Draft, 'title' | 'sections'>): string {
     .digest('hex');
 }
 
-export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows?: number } = {}): Draft {
+export function buildDraft(pack: PackName, whole: DraftContext, opts: { appendixRows?: number } = {}): Draft {
+  const c = AS_CONTROLLER.has(pack) ? controllerView(whole) : whole;
   const joicBank = questionBank(new Set(Object.keys(RESOLVERS)))[pack];
   const a = pack === 'joic' ? c.authority : undefined;
   const law = a ? c.obligations.find((o) => o.ruleId === a.ruleId && o.recipient === a.recipient)?.legalReference : undefined;
+  const client = pack === 'processor' ? c.client : undefined;
   const bank =
-    a === undefined
-      ? joicBank
-      : {
-          title: `Personal data breach report to the ${a.recipient}`,
-          basis: `${law ?? a.ruleId}; the fields of the JOIC's form where the law asks for the same facts`,
-          sections: joicBank.sections.map((sec) => ({
-            ...sec,
-            questions: sec.questions.filter((q) => !JOIC_ONLY.has(q.id)).map((q) => ({ ...q, label: q.label.replace(/\bJOIC\b/g, a.short) })),
-          })),
-        };
+    client !== undefined
+      ? { ...joicBank, title: `Notice of a personal data breach to ${client.name}, as controller` }
+      : a === undefined
+        ? joicBank
+        : {
+            title: `Personal data breach report to the ${a.recipient}`,
+            basis: `${law ?? a.ruleId}; the fields of the JOIC's form where the law asks for the same facts`,
+            sections: joicBank.sections.map((sec) => ({
+              ...sec,
+              questions: sec.questions.filter((q) => !JOIC_ONLY.has(q.id)).map((q) => ({ ...q, label: q.label.replace(/\bJOIC\b/g, a.short) })),
+            })),
+          };
   const open: OpenItem[] = [];
   const sections: DraftSection[] = bank.sections.map((s) => ({
     title: s.title,
@@ -247,7 +276,7 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
     generatedAtShown: showTime(c.now, c.tz),
     timeZone: c.tz,
     assessmentVersion: c.assessment?.version,
-    ...(a ? { recipient: a.recipient } : {}),
+    ...(a ? { recipient: a.recipient } : client ? { recipient: client.name } : {}),
     sections,
     open,
     caveats,

@@ -44,12 +44,28 @@ export interface ObligationTemplate {
   /** The exceptions the rule's law has (none for most): what a decision per obligation may rely on. */
   exceptions: RuleException[];
   rulePackVersion: number;
+  /** In which role the firm owes it, where it concerns personal data: as controller, or as a client's processor. */
+  role?: 'controller' | 'processor';
+  /** The datasets it concerns, by id: the firm's own (as controller), or the one client's (as processor). */
+  datasets?: string[];
 }
 
 interface Target {
   recipient: string;
   vars: Record<string, string>;
   hours?: number;
+  /** For a notice to a controller client: that client's datasets. */
+  datasets?: string[];
+}
+
+/** The controller clients of the datasets held as processor, each with its datasets' ids, in the answers' order. */
+function processorClients(answers: BreachAnswers): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const d of answers.datasets ?? []) {
+    if (d.role !== 'processor' || d.controller === undefined) continue;
+    out.set(d.controller, [...(out.get(d.controller) ?? []), d.id]);
+  }
+  return out;
 }
 
 function targetsFor(rule: Rule, c: RuleContext): Target[] {
@@ -74,12 +90,22 @@ function targetsFor(rule: Rule, c: RuleContext): Target[] {
         };
     return [{ recipient: fill(vars), vars }];
   }
-  const clients = c.answers.firm?.processorFor ?? [];
+  // Where the datasets say whose data the firm holds as processor, those clients are told, each of its own data;
+  // a client in firm.processorFor with no dataset in this breach is owed nothing by it.
+  const byDataset = processorClients(c.answers);
+  const listed = c.answers.firm?.processorFor ?? [];
+  const clients = byDataset.size > 0 ? [...byDataset.keys()].map((client) => listed.find((p) => p.client === client) ?? { client }) : listed;
   const list = rule.per === 'contract-client' ? clients.filter((p) => p.noticeHours !== undefined) : clients;
   if (list.length === 0) return [{ recipient: 'each controller client (not yet listed)', vars: { client: 'each controller client', contractRef: '' } }];
   return list.map((p) => {
     const vars = { client: p.client, contractRef: p.contractRef ? ` (${p.contractRef})` : '' };
-    return { recipient: fill(vars), vars, ...(p.noticeHours !== undefined ? { hours: p.noticeHours } : {}) };
+    const datasets = byDataset.get(p.client);
+    return {
+      recipient: fill(vars),
+      vars,
+      ...(p.noticeHours !== undefined ? { hours: p.noticeHours } : {}),
+      ...(datasets ? { datasets } : {}),
+    };
   });
 }
 
@@ -117,6 +143,8 @@ export function generateObligations(pack: RulePack, input: ObligationInput): { s
   const asOf = input.times.awareAt ?? input.times.detectedAt ?? input.now ?? new Date().toISOString();
   const { inEffect, heldBack: adopted } = rulesAsOf(pack, asOf);
   const heldBack = adopted.filter((rule) => evaluateAll(rule.applies, ctx).value !== false);
+  const own = (input.answers.datasets ?? []).filter((d) => d.role !== 'processor').map((d) => d.id);
+  const rolesGiven = (input.answers.datasets ?? []).some((d) => d.role !== undefined);
   for (const rule of inEffect) {
     const applies = evaluateAll(rule.applies, ctx);
     if (applies.value === false) continue;
@@ -146,6 +174,12 @@ export function generateObligations(pack: RulePack, input: ObligationInput): { s
           unknown,
           exceptions: rule.exceptions,
           rulePackVersion: pack.version,
+          // Said only where the answers give datasets roles, so a case without them reads as before.
+          ...(rolesGiven && rule.applies.includes('personal-data')
+            ? rule.per === 'processor-client' || rule.per === 'contract-client'
+              ? { role: 'processor' as const, ...(t.datasets ? { datasets: t.datasets } : {}) }
+              : { role: 'controller' as const, datasets: own }
+            : {}),
         };
         specs.push({
           key: obligationKey(rule.id, t.recipient, stage.stage),

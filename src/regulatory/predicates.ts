@@ -53,7 +53,13 @@ function subjectsIn(c: RuleContext, codes: string[]): Tri {
   return Object.keys(j).some((k) => codes.includes(k));
 }
 
-const controller = (c: RuleContext): Tri => has(c.answers.firm?.role, 'controller');
+/** Datasets whose role the answers give; a dataset without one is the firm's as controller. */
+const roles = (c: RuleContext): string[] => (c.answers.datasets ?? []).map((d) => d.role ?? 'controller');
+const anyRoleGiven = (c: RuleContext): boolean => (c.answers.datasets ?? []).some((d) => d.role !== undefined);
+
+// Where every dataset is held as processor, no controller's duty falls on the firm for this breach.
+const controller = (c: RuleContext): Tri => (anyRoleGiven(c) && !roles(c).includes('controller') ? false : has(c.answers.firm?.role, 'controller'));
+const established = (c: RuleContext, code: string): Tri => or(has(c.answers.firm?.establishments, code), has(c.answers.firm?.gdprScope, code));
 
 export const PREDICATES: Record<string, Predicate> = {
   always: () => true,
@@ -71,8 +77,16 @@ export const PREDICATES: Record<string, Predicate> = {
       ),
       subjectsIn(c, EU_STATES),
     ),
-  processor: (c) => has(c.answers.firm?.role, 'processor'),
-  'guernsey-law': (c) => or(has(c.answers.firm?.establishments, 'GG'), has(c.answers.firm?.gdprScope, 'GG')),
+  // Per dataset where the answers say so (datasets[].role), else the firm's role as a whole.
+  processor: (c) => (anyRoleGiven(c) ? roles(c).includes('processor') : has(c.answers.firm?.role, 'processor')),
+  'jersey-law': (c) => has(c.answers.firm?.establishments, 'JE'),
+  'uk-law': (c) => established(c, 'UK'),
+  'eu-law': (c) =>
+    or(
+      c.answers.firm?.establishments?.some((e) => EU_STATES.includes(e)),
+      has(c.answers.firm?.gdprScope, 'EU'),
+    ),
+  'guernsey-law': (c) => established(c, 'GG'),
   'contract-notice': (c) => (c.answers.firm?.processorFor === undefined ? undefined : c.answers.firm.processorFor.some((p) => p.noticeHours !== undefined)),
   risk: (c) => (c.assessment?.conclusion === undefined ? undefined : c.assessment.conclusion !== 'no-risk'),
   'high-risk': (c) => (c.assessment?.conclusion === undefined ? undefined : c.assessment.conclusion === 'high-risk'),
@@ -105,7 +119,10 @@ export const PREDICATE_NEEDS: Record<string, string> = {
   'controller-gg': 'say whether the firm is a controller and whether Guernsey law reaches it (firm.establishments or firm.gdprScope: [GG])',
   'uk-gdpr': 'say whether UK GDPR reaches the firm (firm.gdprScope) and where the people live (datasets[].jurisdictions)',
   'eu-gdpr': 'say whether EU GDPR reaches the firm (firm.gdprScope) and where the people live (datasets[].jurisdictions)',
-  processor: 'say whether the firm is processor for any of this data (firm.role)',
+  processor: 'say whether the firm is processor for any of this data (firm.role, datasets[].role)',
+  'jersey-law': 'say where the firm is established (firm.establishments)',
+  'uk-law': 'say whether UK GDPR reaches the firm (firm.establishments or firm.gdprScope: [UK])',
+  'eu-law': 'say whether EU GDPR reaches the firm (firm.establishments or firm.gdprScope: [EU])',
   'guernsey-law': 'say whether Guernsey law reaches the firm (firm.establishments or firm.gdprScope: [GG])',
   'contract-notice': 'list the clients for whom the firm is processor, with any contractual notice period (firm.processorFor)',
   risk: 'make the breach assessment (exir assess)',

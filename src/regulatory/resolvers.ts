@@ -10,6 +10,7 @@ import type { Audience } from './audiences.js';
 import { authorities } from './authorities.js';
 import { BOARD_RESOLVERS } from './board.js';
 import { EVIDENCE_RESOLVERS } from './evidence-summary.js';
+import { PROCESSOR_RESOLVERS } from './processor-notice.js';
 import { EU_STATES } from './predicates.js';
 import type { Clock } from './clocks.js';
 import type { CaseFacts } from './facts.js';
@@ -26,6 +27,8 @@ export interface DraftContext {
   authority?: { ruleId: string; recipient: string; short: string } | undefined;
   /** For a letter to the people affected: the datasets it speaks of (the others are not its readers'). */
   audience?: Audience | undefined;
+  /** For a processor's notice: the controller client it goes to, and the datasets the firm holds for it. */
+  client?: { name: string; datasets: DatasetAssessment[] } | undefined;
 }
 
 /** The first few reasons, and how many more the assessment holds (all are in the JSON draft's assessment). */
@@ -132,6 +135,7 @@ function joinParts(parts: (Resolved | undefined)[]): Resolved | undefined {
 export const RESOLVERS: Record<string, Resolver> = {
   ...EVIDENCE_RESOLVERS,
   ...BOARD_RESOLVERS,
+  ...PROCESSOR_RESOLVERS,
   'firm.contact': (c) => {
     const k = answers(c).firm?.contact;
     if (!k?.name) return undefined;

@@ -10,7 +10,7 @@ import type { ExposureTable } from '../assess/exposure/index.js';
 import { assessReadings, historiesFromLogs, loadTable } from '../assess/exposure/index.js';
 import type { ActionStatus, DecisionKind } from '../case/index.js';
 import { ACTION_STATUSES, CaseError, DECISION_KINDS } from '../case/index.js';
-import { buildDraft } from '../regulatory/draft.js';
+import { buildDraft, buildDrafts, buildProcessorNotice } from '../regulatory/draft.js';
 import type { ObligationTemplate } from '../regulatory/obligations.js';
 import { readStanding, refreshObligations } from '../regulatory/refresh.js';
 import { blockingQuestions, sendCopy, SendCopyRefused } from '../regulatory/send-copy.js';
@@ -306,10 +306,13 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
       }
       const pack = (ob.template as Partial<ObligationTemplate>).pack;
       const draftCtx = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz };
+      // A processor's notice is one client's: the snapshot is the notice to this obligation's client.
       const snapshot =
-        pack !== undefined && (PACKS as readonly string[]).includes(pack)
-          ? buildDraft(pack as PackName, draftCtx, { appendixRows: Infinity })
-          : { note: 'this obligation has no pack draft' };
+        pack === 'processor'
+          ? (buildProcessorNotice(draftCtx, ob.recipient, { appendixRows: Infinity })[0] ?? { note: 'this obligation has no pack draft' })
+          : pack !== undefined && (PACKS as readonly string[]).includes(pack)
+            ? buildDraft(pack as PackName, draftCtx, { appendixRows: Infinity })
+            : { note: 'this obligation has no pack draft' };
       const sentAt = field(body, 'sentAt');
       const delayReasons = field(body, 'delayReasons');
       const { filing } = await store.recordFiling(ref, {
@@ -332,11 +335,15 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
     if (!pack || !format || !PACKS.includes(pack) || !FORMATS.includes(format)) return c.notFound();
     const now = o.now();
     const standing = await readStanding(c.get('store'), ref, now);
-    const draft = buildDraft(
-      pack,
-      { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz },
-      format === 'json' ? { appendixRows: Infinity } : {},
-    );
+    const draftCtx = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz };
+    const opts = format === 'json' ? { appendixRows: Infinity } : {};
+    // The processor's notice is one per controller client (?client= names one; the first by default), none where the firm holds no client's data.
+    const client = c.req.query('client');
+    const draft =
+      pack === 'processor'
+        ? buildDrafts('processor', draftCtx, opts).find((d) => client === undefined || d.recipient === client)
+        : buildDraft(pack, draftCtx, opts);
+    if (draft === undefined) return c.notFound();
     // The send copy is refused while a question the document needs is open, each one named.
     const send = c.req.query('copy') === 'send';
     const blocking = send ? blockingQuestions(draft) : [];

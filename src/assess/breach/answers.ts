@@ -3,7 +3,7 @@
 import { parse } from 'yaml';
 import { vocabulary } from './categories.js';
 import type { BreachAnswers, DatasetAnswer, FirmAnswers } from './types.js';
-import { JFSC_CLASSES, SEVERITY_LEVELS } from './types.js';
+import { DATASET_ROLES, JFSC_CLASSES, SEVERITY_LEVELS } from './types.js';
 
 export class AnswersError extends Error {
   constructor(readonly problems: string[]) {
@@ -214,6 +214,12 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
       }
     }
   }
+  const role = c.choice(raw.role, `${at}.role`, DATASET_ROLES);
+  const controller = c.text(raw.controller, `${at}.controller`);
+  if (role === 'processor' && controller === undefined)
+    c.problems.push(`${at}.controller: name the client who is controller of this data (the processor's notice goes to it)`);
+  if (controller !== undefined && role !== 'processor')
+    c.problems.push(`${at}.controller: only a dataset held as processor (role: processor) has a controller client`);
   return definedOnly({
     id,
     description: description ?? '',
@@ -229,6 +235,8 @@ function dataset(c: Checker, raw: unknown, i: number): DatasetAnswer | undefined
     consequences: c.text(raw.consequences, `${at}.consequences`),
     subsetOf: c.text(raw.subsetOf, `${at}.subsetOf`),
     overlaps,
+    role,
+    controller,
   });
 }
 
@@ -249,6 +257,9 @@ export function checkAnswers(raw: unknown): BreachAnswers {
     const ids = new Set((datasets ?? []).filter((x) => x !== d).map((x) => x.id));
     if (d.subsetOf !== undefined && !ids.has(d.subsetOf)) c.problems.push(`datasets[${i}].subsetOf: "${d.subsetOf}" is not the id of another dataset`);
     for (const k of Object.keys(d.overlaps ?? {})) if (!ids.has(k)) c.problems.push(`datasets[${i}].overlaps: "${k}" is not the id of another dataset`);
+    // A dataset's role is one the firm says it has: firm.role lists every role its datasets take.
+    if (d.role !== undefined && firm?.role !== undefined && !firm.role.includes(d.role))
+      c.problems.push(`datasets[${i}].role: "${d.role}" is not among the firm's roles (firm.role: ${firm.role.join(', ')})`);
   }
   let enisa: BreachAnswers['enisa'];
   if (raw.enisa !== undefined) {

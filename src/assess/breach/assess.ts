@@ -124,6 +124,8 @@ function assessDataset(d: DatasetAnswer, input: AssessInput, caseServers: string
     ...(d.consequences !== undefined ? { consequences: d.consequences } : {}),
     ...(d.subsetOf !== undefined ? { subsetOf: d.subsetOf } : {}),
     ...(d.overlaps !== undefined ? { overlaps: d.overlaps } : {}),
+    ...(d.role !== undefined ? { role: d.role } : {}),
+    ...(d.controller !== undefined ? { controller: d.controller } : {}),
     access,
     accessBasis: basis,
     evidence,
@@ -196,19 +198,22 @@ function sumKnown(values: (number | undefined)[]): number | undefined {
 }
 
 /** People counted once: a subset adds no one, and people two datasets share are taken out once per pair. */
-function distinctPeople(datasets: DatasetAssessment[]): { people: number | undefined; peopleBasis: string } {
-  const counted = datasets.filter((d) => d.subsetOf === undefined);
+export function distinctPeople(datasets: DatasetAssessment[]): { people: number | undefined; peopleBasis: string } {
+  // A subset of a dataset not counted here (one held in another role) is counted in its own right.
+  const within = (d: DatasetAssessment): boolean => d.subsetOf !== undefined && datasets.some((x) => x.id === d.subsetOf);
+  const counted = datasets.filter((d) => !within(d));
   const sum = sumKnown(counted.map((d) => d.people));
   const pairs = new Map<string, number>();
   for (const d of counted) {
     for (const [other, n] of Object.entries(d.overlaps ?? {})) {
-      if (datasets.find((x) => x.id === other)?.subsetOf !== undefined) continue;
+      const o = datasets.find((x) => x.id === other);
+      if (o === undefined || within(o)) continue;
       const key = [d.id, other].sort().join('|');
       pairs.set(key, Math.max(pairs.get(key) ?? 0, n));
     }
   }
   const shared = [...pairs.values()].reduce((a, b) => a + b, 0);
-  const subsets = datasets.filter((d) => d.subsetOf !== undefined);
+  const subsets = datasets.filter(within);
   const parts = [`the sum of ${counted.length} dataset(s)`];
   if (subsets.length) parts.push(`not counting ${subsets.map((d) => `${d.id} (within ${d.subsetOf ?? ''})`).join(', ')}`);
   if (shared) parts.push(`less ${shared} people held in two datasets`);
@@ -236,12 +241,20 @@ export function assessBreach(input: AssessInput): BreachAssessment {
   }
   const cannotExclude = reasons.length > 0;
 
-  const enisa = enisaFor(a, datasets, servers);
+  // The firm assesses the risk of the data it controls; data it holds as processor is its clients' to
+  // assess (it owes them a notice instead), so it is listed but neither scored nor counted here.
+  const own = datasets.filter((d) => d.role !== 'processor');
+  const enisa = enisaFor(a, own, servers);
   const computedLevel = enisa?.level;
   const level = a.override?.level ?? computedLevel;
   const conclusionBasis: string[] = [];
   let conclusion = level === undefined ? undefined : conclusionFor(level);
   if (enisa) conclusionBasis.push(`ENISA: SE = DPC ${enisa.dpc} × EI ${enisa.ei.value} + CB ${enisa.cbTotal} = ${enisa.se} (${enisa.level})`);
+  // Said without the clients' names or the datasets' ids: this basis is quoted in reports to authorities.
+  if (own.length < datasets.length)
+    conclusionBasis.push(
+      `${own.length === 0 ? 'all the data is' : `${datasets.length - own.length} dataset(s) are`} held as processor for clients: left to each controller's own assessment and not counted here`,
+    );
   if (a.override) conclusionBasis.push(`the firm overrode the ENISA result to ${a.override.level}: ${a.override.reason}`);
   const lowNeedsReason = conclusion === 'no-risk' && a.enisa?.unlikelyRiskReason === undefined;
   if (conclusion === 'no-risk') {
@@ -255,7 +268,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     } else
       conclusionBasis.push(`ENISA "low" read as "unlikely to result in a risk" (an inference [I]); the firm's reason: ${a.enisa?.unlikelyRiskReason ?? ''}`);
   }
-  const special = [...new Set(datasets.flatMap((d) => d.special))];
+  const special = [...new Set(own.flatMap((d) => d.special))];
   if (special.length > 0 && conclusion === 'no-risk') {
     // EDPB 9/2022 ¶102: for special-category or criminal data damage should be considered likely.
     conclusion = 'risk';
@@ -263,21 +276,21 @@ export function assessBreach(input: AssessInput): BreachAssessment {
       `special category data (${special.join(', ')}) is involved: damage is to be considered likely, so the breach is not "unlikely to result in a risk"`,
     );
   }
-  if (cannotExclude && conclusion === 'no-risk' && datasets.some((d) => !d.unintelligible)) {
+  if (cannotExclude && conclusion === 'no-risk' && own.some((d) => !d.unintelligible)) {
     conclusion = 'risk';
     conclusionBasis.push('access cannot be excluded on this evidence, so the breach cannot be concluded "unlikely to result in a risk"');
   }
   if (conclusion !== undefined) conclusionBasis.push(`conclusion: ${conclusion}`);
 
   const jurisdictions: Record<string, number | null> = {};
-  for (const d of datasets) {
+  for (const d of own) {
     for (const [code, n] of Object.entries(d.jurisdictions)) {
       const prev = jurisdictions[code];
       jurisdictions[code] = prev === null || n === null ? null : (prev ?? 0) + n;
     }
   }
-  const { people, peopleBasis } = distinctPeople(datasets);
-  const records = sumKnown(datasets.map((d) => d.records));
+  const { people, peopleBasis } = distinctPeople(own);
+  const records = sumKnown(own.map((d) => d.records));
 
   const open: OpenQuestion[] = [];
   if (lowNeedsReason)
@@ -346,7 +359,7 @@ export function assessBreach(input: AssessInput): BreachAssessment {
     conclusionBasis,
     flags: {
       moreThan100People: people === undefined ? undefined : people > 100,
-      allUnintelligible: datasets.length > 0 && datasets.every((d) => d.unintelligible),
+      allUnintelligible: own.length > 0 && own.every((d) => d.unintelligible),
       specialCategories: special,
     },
     jurisdictions,

@@ -100,7 +100,17 @@ export interface DatasetAnswer {
   subsetOf?: string;
   /** People this dataset shares with others, by the other dataset's id: counted once. */
   overlaps?: Record<string, number>;
+  /**
+   * The firm's role for this dataset. As processor, the controller's duties (the authority's
+   * notification, the letter to the people) are its client's; the firm owes the client a notice.
+   */
+  role?: DatasetRole;
+  /** For a dataset held as processor: the client who is its controller. */
+  controller?: string;
 }
+
+export const DATASET_ROLES = ['controller', 'processor'] as const;
+type DatasetRole = (typeof DATASET_ROLES)[number];
 
 interface EnisaAnswers {
   dpcAdjustments?: { factor: string; delta: number }[];
@@ -154,6 +164,9 @@ export interface DatasetAssessment {
   consequences?: string | undefined;
   subsetOf?: string | undefined;
   overlaps?: Record<string, number> | undefined;
+  /** Set only where the answers say so; a dataset without a role is the firm's as controller. */
+  role?: DatasetRole | undefined;
+  controller?: string | undefined;
   access: AccessLevel;
   /** Sentences that say why the access level is what it is, each naming its source. */
   accessBasis: string[];

@@ -110,6 +110,32 @@ export const REALISTIC_ANSWERS: BreachAnswers = checkAnswers({
   ],
 });
 
+export const CLIENT = 'Bay Holdings Limited';
+
+/** Payroll the firm runs for a client: the client is its controller, the firm its processor. */
+export const PAYROLL = {
+  id: 'payroll',
+  description: 'payroll records run for Bay Holdings',
+  mailboxes: ['payroll@acme.je'],
+  subjects: ['employees'],
+  categories: ['identity', 'contact', 'financial'],
+  records: 4100,
+  people: 340,
+  jurisdictions: { JE: 300, GB: 40 },
+  encrypted: false,
+  consequences: 'Bank details and salaries could be used for payment fraud against these employees.',
+  role: 'processor',
+  controller: CLIENT,
+};
+
+/** The realistic case with a third dataset the firm holds as a client's processor. */
+export const WITH_PROCESSOR: BreachAnswers = checkAnswers({
+  ...REALISTIC_ANSWERS,
+  firm: { ...REALISTIC_ANSWERS.firm, role: ['controller', 'processor'] },
+  datasets: [...(REALISTIC_ANSWERS.datasets ?? []), PAYROLL],
+  narrative: { ...REALISTIC_ANSWERS.narrative, stillInvestigating: 'Whether payroll exports left the server.' },
+});
+
 export interface Fixture {
   store: CaseStore;
   dir: string;
@@ -118,10 +144,10 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-/** A SQLite store in a temp folder with the known case in it. */
-export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; file?: boolean; lateGuernsey?: boolean } = {}): Promise<Fixture> {
+/** A SQLite store in a temp folder with the known case in it; or the store at `url` (a PostgreSQL schema of the tests' harness). */
+export async function fixtureCase(opts: { answers?: BreachAnswers | undefined; file?: boolean; lateGuernsey?: boolean; url?: string } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'exir-reg-'));
-  const url = `sqlite:${join(dir, 'exir.db')}`;
+  const url = opts.url ?? `sqlite:${join(dir, 'exir.db')}`;
   let clock = Date.parse('2021-03-08T10:00:00.000Z');
   const now = () => new Date((clock += 60_000)).toISOString();
   const store = await openStore(url, { actor: 'analyst', now });

@@ -8,7 +8,7 @@ import { assessCase, refreshObligations } from '../../regulatory/refresh.js';
 import { PACKS } from '../../regulatory/rules.js';
 import { sendCopy } from '../../regulatory/send-copy.js';
 import type { Fixture } from '../../regulatory/test-helpers/fixture-case.js';
-import { FIXTURE_REF, fixtureCase, REALISTIC_ANSWERS } from '../../regulatory/test-helpers/fixture-case.js';
+import { FIXTURE_REF, fixtureCase, WITH_PROCESSOR } from '../../regulatory/test-helpers/fixture-case.js';
 import { docxText } from '../../test-support/zip-text.js';
 import { pdfPages } from '../../test-support/pdf-text.js';
 import { skipIf } from '../../test-support/skips.js';
@@ -16,11 +16,12 @@ import { chromiumMissing, renderPackDocx, renderPackHtml, renderPackJson, render
 import { checkAnswers } from '../../assess/breach/answers.js';
 
 // The realistic case with every question answered, every authority filed (two late), and decisions
-// per obligation (an exception, a duty confirmed) citing evidence and obligations by their ids, so each pack has a send copy to render.
+// per obligation (an exception, a duty confirmed) citing evidence and obligations by their ids, so each pack has a send copy to render;
+// with a dataset held as a client's processor, so the processor's notice to that client is read too.
 const ANSWERED = checkAnswers({
-  ...REALISTIC_ANSWERS,
+  ...WITH_PROCESSOR,
   narrative: {
-    ...REALISTIC_ANSWERS.narrative,
+    ...WITH_PROCESSOR.narrative,
     clientImpact: 'No client assets moved; client correspondence was readable.',
     independentValidation: 'Containment validated by an external forensic firm on 12 March.',
     thirdParties: 'Our managed IT provider; no outsourcing notice was due.',
