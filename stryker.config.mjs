@@ -27,6 +27,12 @@ const AREAS = {
     env: 'EXIR_TEST_PG=postgres://postgres@127.0.0.1:1/none',
     tests: ["--test-name-pattern='audit chain' src/case/store.test.ts", 'src/case/canonical-json.test.ts'],
   },
+  // The zip reader's name handling and limits alone, with the two test files that read archives.
+  'evidence-zip': {
+    partOf: 'evidence',
+    mutate: ['src/evidence/zip.ts'],
+    tests: ['src/evidence/zip.test.ts', 'src/evidence/bundle.test.ts'],
+  },
   // Zip names, UTF-16, opening and the bundle layout; the collector's script and manifest have their own tests.
   evidence: {
     mutate: ['src/evidence/*.ts'],

@@ -101,3 +101,58 @@ test('by default an archive that says it expands past 8 GiB is refused, with its
   );
   await assert.rejects(listZip(zipPath), /it says it holds 9\.3 GiB, over the 8 GiB .*--max-expand-gb N raises it/);
 });
+
+test('a name with a NUL byte, a parent step or an absolute path is refused with its reason; folders are not members; the rest is listed', async () => {
+  const zipPath = join(dir, 'names.zip');
+  await writeFile(
+    zipPath,
+    makeZip([
+      { name: 'EX01/', data: '' },
+      { name: 'EX01/a.log\0.txt', data: 'x' },
+      { name: 'EX01/../../evil', data: 'x' },
+      { name: '/etc/evil', data: 'x' },
+      { name: 'EX01/x:y.log', data: 'colon' },
+      { name: 'EX01/b.log', data: 'fine' },
+    ]),
+  );
+  const listing = await listZip(zipPath);
+  // A colon past the first character is an ordinary name, not a drive.
+  assert.deepEqual(
+    listing.members.map((m) => [m.name, m.index, m.size]),
+    [
+      ['EX01/x:y.log', 4, 5],
+      ['EX01/b.log', 5, 4],
+    ],
+  );
+  assert.deepEqual(listing.refused, [
+    { name: 'EX01/a.log\0.txt', reason: 'name holds a NUL byte' },
+    { name: 'EX01/../../evil', reason: 'invalid relative path: EX01/../../evil' },
+    { name: '/etc/evil', reason: 'absolute path: /etc/evil' },
+  ]);
+  // The reader keeps to the same names: a refused entry cannot be streamed, nor a member by another's name.
+  const zip = await ZipReader.open(zipPath);
+  try {
+    await assert.rejects(zip.stream(1, 'EX01/a.log\0.txt'), /no member "EX01\/a.log\\u0000.txt" at entry 2 of the archive/);
+    await assert.rejects(zip.stream(5, 'EX01/x:y.log'), /no member "EX01\/x:y.log" at entry 6/);
+    const parts: Buffer[] = [];
+    for await (const chunk of await zip.stream(5, 'EX01/b.log')) parts.push(chunk as Buffer);
+    assert.equal(Buffer.concat(parts).toString(), 'fine');
+  } finally {
+    zip.close();
+  }
+});
+
+test('the limits hold at their value and refuse one past it', async () => {
+  const three = join(dir, 'three.zip');
+  await writeFile(
+    three,
+    makeZip([
+      { name: 'a.log', data: 'aaaa' },
+      { name: 'b.log', data: 'bbbb' },
+      { name: 'c.log', data: 'cc' },
+    ]),
+  );
+  assert.equal((await listZip(three, { maxEntries: 3, maxExpandedBytes: 10 })).members.length, 3, 'exactly at both limits');
+  await assert.rejects(listZip(three, { maxEntries: 2, maxExpandedBytes: 10 }), /^Error: 3 entries, more than the limit of 2$/);
+  await assert.rejects(listZip(three, { maxEntries: 3, maxExpandedBytes: 9 }), /expands past the limit of 9 bytes: it says it holds 0\.0 GiB/);
+});
