@@ -19,13 +19,13 @@ const AREAS = {
   correlate: { mutate: ['src/correlate/**/*.ts'], tests: ['src/correlate/*.test.ts', 'src/scan/attack-story.test.ts', 'src/scan/run.test.ts'] },
   time: { mutate: ['src/regulatory/time.ts', 'src/core/zoned-time.ts'], tests: ['src/regulatory/time.test.ts', 'src/core/zoned-time.test.ts'] },
   clocks: { mutate: ['src/regulatory/clocks.ts'], tests: ['src/regulatory/clocks.test.ts', 'src/regulatory/obligations.test.ts'] },
-  // The store suite narrowed to its audit-chain block, which checks the chain and the seals, on
+  // The chain's own quick test first, then the store suite narrowed to its audit-chain block, on
   // SQLite only: the PostgreSQL half doubled each mutant's time (20 of 40 s here) and runs the same
   // chain and seal code (neither driver hands back a bigint, the one engine-dependent branch).
   audit: {
     mutate: ['src/case/audit.ts', 'src/case/canonical-json.ts', 'src/case/seal.ts'],
     env: 'EXIR_TEST_PG=postgres://postgres@127.0.0.1:1/none',
-    tests: ["--test-name-pattern='audit chain' src/case/store.test.ts", 'src/case/canonical-json.test.ts'],
+    tests: ['src/case/audit.test.ts', "--test-name-pattern='audit chain' src/case/store.test.ts", 'src/case/canonical-json.test.ts'],
   },
   // The zip reader's name handling and limits alone, with the two test files that read archives.
   'evidence-zip': {
