@@ -137,7 +137,9 @@ test('an edited field, a renamed case, rows swapped, a row removed and the end c
   await db.run("UPDATE cases SET name = 'ir'");
 
   // Rows 2 and 3 swap places, each re-hashed so its own hash holds: only the links show it.
-  const [r2, r3] = await readAudit(db, caseId).then((log) => [log[1]!, log[2]!]);
+  const log = await readAudit(db, caseId);
+  const r2 = log[1]!;
+  const r3 = log[2]!;
   for (const [into, from] of [
     [r2, r3],
     [r3, r2],
