@@ -4,6 +4,7 @@
 // only the chain, so it is quick enough to run for every mutant of it.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -286,4 +287,26 @@ test('a recorded scan whose row is gone, and scan rows the log never recorded, a
     { seq: undefined, reason: `scan ${third} is not in the audit log (added behind the store's back)` },
     { seq: undefined, reason: `scan ${fourth} is not in the audit log (added behind the store's back)` },
   ]);
+});
+
+test('the seal is one fixed form, so seals written by an earlier exir still verify: each part named, builds only when there are any', async () => {
+  const { db, caseId } = await bareStore();
+  const scanId = await addScan(db, caseId, []);
+  const scanRow = await db.get(
+    `SELECT recorded_at, actor, args, tool_version, scanned_at, rules_loaded, rules_failed, files_added, files_unchanged,
+      findings_added, findings_unchanged, warnings FROM scans WHERE id = ?`,
+    [scanId],
+  );
+  const part = (name: string, rows: unknown[][]): string => canonicalJson([name, rows.map((r) => canonicalJson(r)).sort()]);
+  const form = (parts: string[]): string => createHash('sha256').update(parts.join(''), 'utf8').digest('hex');
+  const empty = ['files', 'findings', 'verdicts', 'details', 'context'].map((name) => part(name, []));
+  const before9 = form([part('scan', [Object.values(scanRow!)]), ...empty]);
+  assert.deepEqual(await computeSeal(db, scanId), { seal: before9, rows: 1 });
+
+  await db.run(
+    "INSERT INTO scan_builds (scan_id, case_id, server, build, source, seen_at, evidence_sha256, path) VALUES (?, ?, 'EX01', '15.1.2176.2', 'owa', '2021-03-05T00:00:00.000Z', 'e', 'p')",
+    [scanId, caseId],
+  );
+  const build = ['EX01', '15.1.2176.2', 'owa', '2021-03-05T00:00:00.000Z', 'e', 'p'];
+  assert.deepEqual(await computeSeal(db, scanId), { seal: form([part('scan', [Object.values(scanRow!)]), ...empty, part('builds', [build])]), rows: 2 });
 });
