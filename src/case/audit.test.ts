@@ -310,3 +310,17 @@ test('the seal is one fixed form, so seals written by an earlier exir still veri
   const build = ['EX01', '15.1.2176.2', 'owa', '2021-03-05T00:00:00.000Z', 'e', 'p'];
   assert.deepEqual(await computeSeal(db, scanId), { seal: form([part('scan', [Object.values(scanRow!)]), ...empty, part('builds', [build])]), rows: 2 });
 });
+
+test('an entry without an after reads back without one; a scan record with no seal, or a seal that is not text, is unsealed', async () => {
+  const { db, caseId } = await bareStore();
+  await appendAudit(db, caseId, 'a', '2021-03-05T10:00:00.000Z', { entity: 'case', entityId: 'acme/ir', action: 'create' });
+  assert.deepEqual(
+    (await readAudit(db, caseId)).map((e) => [e.before, e.after]),
+    [[undefined, undefined]],
+  );
+  const bare = await addScan(db, caseId, []);
+  await recordScan(db, caseId, bare, undefined);
+  const numbered = await addScan(db, caseId, []);
+  await recordScan(db, caseId, numbered, { seal: 5 });
+  assert.deepEqual(await checkAudit(db, caseId).then((c) => [c.intact, c.seals]), [true, { held: 0, unsealed: 2 }]);
+});
