@@ -38,10 +38,8 @@ function decodeName(entry: yauzl.Entry): string {
 /** Why a member name is refused, or undefined when it is safe to use as a path inside the bundle. */
 function refuseName(name: string): string | undefined {
   if (name.includes('\0')) return 'name holds a NUL byte';
-  const yauzlReason = yauzl.validateFileName(name);
-  if (yauzlReason) return yauzlReason;
-  if (/^[A-Za-z]:/.test(name)) return 'absolute path';
-  return undefined;
+  // yauzl refuses a backslash, a `..` step, and a path from the root or from a drive letter (`C:`).
+  return yauzl.validateFileName(name) ?? undefined;
 }
 
 /** Reads the central directory and checks it against the limits, before any content is read. */

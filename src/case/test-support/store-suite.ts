@@ -699,6 +699,59 @@ export function storeSuite(label: string, factory: HarnessFactory): void {
           assert.ok((await store.checkAudit('acme/proxylogon')).problems.some((p) => /not in the audit log/.test(p.reason)));
         }));
 
+      it("a scan's entry counts the rows its seal covers; a build row added, scans slipped in and a scan row removed are each caught", () =>
+        withStore(factory, async (store, h) => {
+          await newCase(store);
+          const a = evidenceFile('bundle1/a.log');
+          await store.recordScan('acme/proxylogon', scanResult([a], [finding(a.path, 10), finding(a.path, 11)], [server('EXCH01', 'exploited')]), {
+            actor: 'analyst',
+            args: [],
+          });
+          const entry = (await store.auditLog('acme/proxylogon')).find((e) => e.entity === 'scan');
+          assert.ok(entry);
+          const scanId = Number(entry.entityId);
+          let written = 1;
+          for (const [table, column] of [
+            ['scanned_files', 'first_scan_id'],
+            ['findings', 'first_scan_id'],
+            ['scan_servers', 'scan_id'],
+            ['scan_details', 'scan_id'],
+            ['scan_context', 'scan_id'],
+            ['scan_builds', 'scan_id'],
+          ] as const) {
+            written += await count(h, `SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ?`, [scanId]);
+          }
+          assert.ok(written >= 5, `the scan wrote its own row, a file, two findings and a verdict (${written})`);
+          assert.equal((entry.after as { sealedRows?: unknown }).sealedRows, written);
+
+          // A row added to a part the scan left empty (its builds) is a change to what it wrote.
+          const caseId = num((await h.raw('SELECT id FROM cases'))[0] ?? {}, 'id');
+          await h.raw(
+            "INSERT INTO scan_builds (scan_id, case_id, server, build, source, seen_at, evidence_sha256, path) VALUES (?, ?, 'EXCH01', '15.1.2176.2', 'x', '2021-03-05T00:00:00.000Z', ?, 'x')",
+            [scanId, caseId, 'f'.repeat(64)],
+          );
+          assert.deepEqual((await store.checkAudit('acme/proxylogon')).problems, [
+            { seq: entry.seq, reason: `scan ${scanId}'s findings, verdicts or details do not match its seal (rows were edited, added or removed)` },
+          ]);
+
+          const slip =
+            "INSERT INTO scans (case_id, recorded_at, actor, args, tool_version, rules_loaded, rules_failed) VALUES (?, '2021-03-07T00:00:00.000Z', 'mallory', '[]', '0', 0, 0)";
+          await h.raw(slip, [caseId]);
+          await h.raw(slip, [caseId]);
+          const slipped = (await h.raw('SELECT id FROM scans WHERE id <> ? ORDER BY id', [scanId])).map((r) => num(r, 'id'));
+          if (h.engine === 'sqlite') {
+            await h.raw('PRAGMA foreign_keys = OFF');
+            await h.raw('DROP TRIGGER scans_no_delete');
+          } else await h.raw('ALTER TABLE scans DISABLE TRIGGER ALL');
+          await h.raw('DELETE FROM scans WHERE id = ?', [scanId]);
+          const check = await store.checkAudit('acme/proxylogon');
+          assert.deepEqual(check.problems, [
+            { seq: entry.seq, reason: `scan ${scanId} is in the audit log but its row is gone (removed behind the store's back)` },
+            ...slipped.map((id) => ({ seq: undefined, reason: `scan ${id} is not in the audit log (added behind the store's back)` })),
+          ]);
+          assert.deepEqual(check.seals, { held: 0, unsealed: 0 });
+        }));
+
       it('a scan recorded before seals is counted as unsealed, not as broken', () =>
         withStore(factory, async (store, h) => {
           await newCase(store);
