@@ -174,14 +174,30 @@ static inline int at_needle(const matcher_t *m, const needle_t *n, const uint8_t
   return 1;
 }
 
+/* Whether a short needle (under four bytes) starts at `s`; sets *mark to MARK_CHECK for one to check. */
+static inline int short_at(const matcher_t *m, const uint8_t *s, const uint8_t *end, uint8_t *mark) {
+  uint8_t c = fold(*s);
+  for (uint32_t k = m->short_first[c]; k < m->short_first[c + 1]; k++) {
+    const needle_t *n = &m->needles[m->short_ids[k]];
+    if ((n->exact || !*mark) && at_needle(m, n, s, (size_t)(end - s))) {
+      if (n->exact) return 1;
+      *mark = MARK_CHECK;
+    }
+  }
+  return 0;
+}
+
 /* MARK_EXACT when an exact needle is in [p, end), else MARK_CHECK when another one is, else 0. */
 static uint8_t search_record(const matcher_t *m, const uint8_t *p, const uint8_t *end) {
   uint8_t mark = 0;
-  const size_t len = (size_t)(end - p);
-  const uint8_t *last4 = len >= 4 ? end - 3 : p;
-  for (const uint8_t *s = p; s < end; s++) {
-    if (s < last4) {
-      uint32_t h = hash4(folded4(s));
+  const uint8_t *s = p;
+  if (end - p >= 4) {
+    /* The folded four bytes at s, rolled on one byte per step. */
+    uint32_t w = (uint32_t)fold(p[0]) | ((uint32_t)fold(p[1]) << 8) | ((uint32_t)fold(p[2]) << 16);
+    for (; s + 4 <= end; s++) {
+      w |= (uint32_t)fold(s[3]) << 24;
+      uint32_t h = hash4(w);
+      w >>= 8;
       if (m->filter[h >> 3] & (1u << (h & 7))) {
         for (uint32_t k = m->first[h]; k < m->first[h + 1]; k++) {
           const needle_t *n = &m->needles[m->ids[k]];
@@ -191,16 +207,12 @@ static uint8_t search_record(const matcher_t *m, const uint8_t *p, const uint8_t
           }
         }
       }
+      if (m->has_short && short_at(m, s, end, &mark)) return MARK_EXACT;
     }
-    if (m->has_short) {
-      uint8_t c = fold(*s);
-      for (uint32_t k = m->short_first[c]; k < m->short_first[c + 1]; k++) {
-        const needle_t *n = &m->needles[m->short_ids[k]];
-        if ((n->exact || !mark) && at_needle(m, n, s, (size_t)(end - s))) {
-          if (n->exact) return MARK_EXACT;
-          mark = MARK_CHECK;
-        }
-      }
+  }
+  if (m->has_short) {
+    for (; s < end; s++) {
+      if (short_at(m, s, end, &mark)) return MARK_EXACT;
     }
   }
   return mark;
