@@ -59,6 +59,16 @@ test('native search: this machine runs it (npm install builds it)', (t) => {
   assert.equal(planLiterals(['serverinfo~'], false).native, undefined);
 });
 
+test('native search: a record range outside the bytes is refused with a clear error, not read', (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const plan = planLiterals(['abc']);
+  const marks = new Uint8Array(1);
+  const bytes = Buffer.from('abc');
+  assert.throws(() => markCandidates(plan, bytes, Int32Array.of(0), Int32Array.of(4), Uint8Array.of(1), 1, marks), /outside the bytes/);
+  assert.throws(() => markCandidates(plan, bytes, Int32Array.of(2), Int32Array.of(1), Uint8Array.of(1), 1, marks), /outside the bytes/);
+  assert.throws(() => markCandidates(plan, bytes, Int32Array.of(0), Int32Array.of(3), Uint8Array.of(1), 2, marks), /past the arrays' ends/);
+});
+
 test('a longer needle at the same place does not hide a shorter one that settles the record', () => {
   // 'abcd' is only the ASCII run of 'abcdé' (a hit to check), 'abc' is a literal of its own.
   const literals = ['abcdé', 'abc'];
