@@ -26,6 +26,7 @@ interface ScanFlags {
   sigma: string[];
   threads?: number;
   quiet?: boolean;
+  verbose?: boolean;
   maxExpandGb: number;
   tz: string;
   allowEmpty?: boolean;
@@ -75,6 +76,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--allow-empty', 'exit 0 (with a warning) when nothing could be read, instead of 2')
     .option('--queue <url>', 'send the reading to `exir worker` processes through this Redis queue (redis://…; default EXIR_QUEUE); needs --db postgres://…')
     .option('-q, --quiet', 'no progress bar')
+    .option('-v, --verbose', 'also say on stderr how the logs are read (the native byte search, or the JavaScript one and why)')
     .action(async (paths: string[], flags: ScanFlags) => {
       const queueUrl = flags.queue ?? process.env['EXIR_QUEUE'];
       const dbUrl = flags.db ?? process.env['EXIR_DB'];
@@ -95,6 +97,10 @@ export function registerScan(program: Command, setExit: SetExit): void {
           import('./timeline-file.js'),
           import('../scan/nothing-read.js'),
         ]);
+      if (flags.verbose) {
+        const { byteSearchEngine } = await import('../sources/bytes/native.js');
+        process.stderr.write(`exir: literal pre-filter: ${byteSearchEngine()}\n`);
+      }
       const progress = progressReporter(!flags.quiet);
       let result;
       try {

@@ -7,9 +7,10 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromiumMissing } from '../report/packs/pdf.js';
+import { byteSearchEngine, nativeSearch } from '../sources/bytes/native.js';
 
 /** What a test may need that a machine may lack. */
-export type Need = 'corpus' | 'postgres' | 'chromium' | 'redis';
+export type Need = 'corpus' | 'postgres' | 'chromium' | 'redis' | 'native';
 
 /** The public sample evidence beside the checkout (`../shared/corpus`, see its SOURCES.md). */
 export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -44,6 +45,11 @@ export async function postgresMissing(url: string = PG_URL): Promise<string | un
 }
 
 export { chromiumMissing };
+
+/** Undefined when the native byte search (built by `npm install`) is loaded, or why it is not. */
+export function nativeMissing(): string | undefined {
+  return nativeSearch() ? undefined : `native byte search not in use: ${byteSearchEngine()}`;
+}
 
 /**
  * Skips the test when `missing` holds a reason, and answers whether it did (the caller returns).

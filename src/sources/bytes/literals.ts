@@ -1,8 +1,11 @@
-// The literal pre-filter: which records are worth splitting into fields. All needles are searched in
-// one pass by one case-insensitive regular expression over the bytes read as latin1 (one code unit
-// per byte, so positions are byte offsets, and without the `u` flag `i` folds ASCII letters only);
-// a literal with other characters is searched by its longest ASCII run and confirmed on the
-// decoded, lower-cased text, because byte folding cannot fold non-ASCII letters.
+// The literal pre-filter: which records are worth splitting into fields. The needles are searched
+// over a whole batch of records at once, by the native addon (native/exir_scan.c) when it is built,
+// else by case-insensitive regular expressions over the bytes read as latin1 (one code unit per
+// byte, so positions are byte offsets, and without the `u` flag `i` folds ASCII letters only); both
+// give the same marks. A literal with other characters is searched by its longest ASCII run and
+// confirmed on the decoded, lower-cased text, because byte folding cannot fold non-ASCII letters.
+
+import { nativeSearch, type NativeNeedles } from './native.js';
 
 export interface LiteralPlan {
   /** Every record is a candidate (no literal list was given, or it holds the empty string). */
@@ -15,24 +18,65 @@ export interface LiteralPlan {
   readonly verify: readonly string[];
   /** A non-ASCII literal has no ASCII run to search for, so every record needs the text check. */
   readonly verifyAll: boolean;
-  /** Every needle in one alternation, case-insensitive; undefined when there are none. */
-  readonly pattern: RegExp | undefined;
+  /** The needles whose hit settles a record, in one case-insensitive alternation; undefined when none. */
+  readonly exactPattern: RegExp | undefined;
+  /** The other needles (a hit only means the text must be checked), the same way. */
+  readonly checkPattern: RegExp | undefined;
   /** Lower-cased needle text → whether a hit settles the record. */
   readonly exact: ReadonlyMap<string, boolean>;
+  /** The needles compiled for the native search; undefined when there are none or the JavaScript path is used. */
+  readonly native: NativeNeedles | undefined;
 }
 
-const NO_NEEDLES = { pattern: undefined, exact: new Map<string, boolean>() };
+const NO_NEEDLES = { exactPattern: undefined, checkPattern: undefined, exact: new Map<string, boolean>(), native: undefined };
 
 function escape(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * Shortest first: at one position the alternation takes the first alternative that matches, and a
+ * hit running past its record's end is dropped; when the shortest one there does, every longer one does too.
+ */
+function alternation(texts: string[]): RegExp | undefined {
+  if (texts.length === 0) return undefined;
+  const ordered = [...texts].sort((a, b) => a.length - b.length);
+  return new RegExp(ordered.map(escape).join('|'), 'gi');
+}
+
+function compileNative(exact: ReadonlyMap<string, boolean>): NativeNeedles | undefined {
+  const search = nativeSearch();
+  if (!search || exact.size === 0) return undefined;
+  const texts = [...exact.keys()];
+  const lengths = Int32Array.from(texts, (t) => t.length);
+  const flags = Uint8Array.from(texts, (t) => (exact.get(t) === true ? 1 : 0));
+  return search.compile(Buffer.from(texts.join(''), 'latin1'), lengths, flags);
+}
+
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const ASCII_RUNS = /[\x00-\x7f]+/g;
 
-export function planLiterals(literals: readonly string[] | undefined): LiteralPlan {
+/** Plans by literal list: every file of a kind is read with the same list, and planning is not free. */
+const planned = new Map<string, LiteralPlan>();
+const PLANS_KEPT = 64;
+
+/**
+ * The search plan for a literal list (the same object for the same list). `native: false` plans for
+ * the JavaScript path whatever is installed, so that the tests can compare the two.
+ */
+export function planLiterals(literals: readonly string[] | undefined, native = true): LiteralPlan {
   if (literals === undefined) return { all: true, none: false, needles: [], verify: [], verifyAll: false, ...NO_NEEDLES };
   if (literals.length === 0) return { all: false, none: true, needles: [], verify: [], verifyAll: false, ...NO_NEEDLES };
+  const key = `${native ? 'n' : 'j'}\u0000${literals.join('\u0000')}`;
+  const known = planned.get(key);
+  if (known) return known;
+  const plan = makePlan(literals, native);
+  if (planned.size >= PLANS_KEPT) planned.clear();
+  planned.set(key, plan);
+  return plan;
+}
+
+function makePlan(literals: readonly string[], native: boolean): LiteralPlan {
   const needles: { bytes: Buffer; exact: boolean }[] = [];
   const verify: string[] = [];
   let verifyAll = false;
@@ -58,10 +102,18 @@ export function planLiterals(literals: readonly string[] | undefined): LiteralPl
     // The same run can come from an exact literal and a checked one: the exact one settles it.
     exact.set(text, (exact.get(text) ?? false) || n.exact);
   }
-  // Longest first: at one position the alternation takes the first alternative that matches.
-  const ordered = [...exact.keys()].sort((a, b) => b.length - a.length);
-  const pattern = ordered.length ? new RegExp(ordered.map(escape).join('|'), 'gi') : undefined;
-  return { all: false, none: false, needles, verify, verifyAll, pattern, exact };
+  const texts = [...exact.keys()];
+  return {
+    all: false,
+    none: false,
+    needles,
+    verify,
+    verifyAll,
+    exactPattern: alternation(texts.filter((t) => exact.get(t) === true)),
+    checkPattern: alternation(texts.filter((t) => exact.get(t) !== true)),
+    exact,
+    native: native ? compileNative(exact) : undefined,
+  };
 }
 
 /** Whether the decoded text holds one of the non-ASCII literals. */
@@ -75,9 +127,10 @@ export const MARK_EXACT = 1;
 export const MARK_CHECK = 2;
 
 /**
- * Marks the records of one batch that hold a needle. `starts`/`ends` are the records' byte ranges in
- * `bytes` (sorted, not overlapping), `isRecord[i]` says which entries are records at all. The batch
- * is searched once, by the plan's one pattern; a record settled by an exact needle is skipped to its end.
+ * Marks the records of one batch that hold a needle: MARK_EXACT when a needle whose hit settles it is
+ * in the record, else MARK_CHECK when another needle is. `starts`/`ends` are the records' byte ranges
+ * in `bytes` (sorted, not overlapping), `isRecord[i]` says which entries are records at all. A needle
+ * counts only inside one record. The native search does it when the plan was compiled for it.
  */
 export function markCandidates(
   plan: LiteralPlan,
@@ -88,8 +141,30 @@ export function markCandidates(
   count: number,
   marks: Uint8Array,
 ): void {
-  const pattern = plan.pattern;
-  if (count === 0 || !pattern) return;
+  if (count === 0) return;
+  if (plan.native) {
+    nativeSearch()?.mark(plan.native, bytes, starts, ends, isRecord, count, marks);
+    return;
+  }
+  if (plan.exactPattern) searchBatch(plan.exactPattern, MARK_EXACT, bytes, starts, ends, isRecord, count, marks);
+  if (plan.checkPattern) searchBatch(plan.checkPattern, MARK_CHECK, bytes, starts, ends, isRecord, count, marks);
+}
+
+/**
+ * One pattern over the whole batch at once (one regular expression run beats one per record): each
+ * hit inside a record marks it, and the search goes on from that record's end, as it is settled for
+ * this pattern. Exact hits are searched first, so a record they settled is skipped by the second pass.
+ */
+function searchBatch(
+  pattern: RegExp,
+  mark: number,
+  bytes: Buffer,
+  starts: Int32Array,
+  ends: Int32Array,
+  isRecord: Uint8Array,
+  count: number,
+  marks: Uint8Array,
+): void {
   let from = -1;
   let to = -1;
   for (let i = 0; i < count; i++) {
@@ -103,16 +178,11 @@ export function markCandidates(
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     const at = from + m.index;
     const i = itemAt(starts, count, at);
-    const recordEnd = i >= 0 ? ends[i]! : -1;
-    if (i >= 0 && isRecord[i] === 1 && at + m[0].length <= recordEnd) {
-      const exact = plan.exact.get(m[0].toLowerCase()) === true;
-      marks[i] = marks[i]! | (exact ? MARK_EXACT : MARK_CHECK);
-      // Settled: search on from the record's end. A hit that needs checking may not hold, and an
-      // exact needle later in the same record must still be found.
-      if (exact) {
-        pattern.lastIndex = recordEnd - from;
-        continue;
-      }
+    if (i >= 0 && isRecord[i] === 1 && at + m[0].length <= ends[i]!) {
+      if (mark === MARK_EXACT) marks[i] = MARK_EXACT;
+      else if (marks[i] !== MARK_EXACT) marks[i] = marks[i]! | mark;
+      pattern.lastIndex = ends[i]! - from;
+      continue;
     }
     pattern.lastIndex = m.index + 1;
   }

@@ -50,6 +50,8 @@ export interface ScanOptions {
   literals: readonly string[] | undefined;
   /** A record (or unterminated line) longer than this is reported and skipped. */
   maxRecordBytes?: number;
+  /** false: the JavaScript literal search even when the native one is built (the tests compare the two). */
+  native?: boolean;
 }
 
 const DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
@@ -105,10 +107,10 @@ export class RecordScanner {
   ) {
     this.sep = options.separator;
     this.quotes = options.quotes;
-    this.plan = planLiterals(options.literals);
+    this.plan = planLiterals(options.literals, options.native ?? true);
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.buf = allocAligned(64 * 1024);
-    this.searching = !this.plan.all && !this.plan.none && this.plan.pattern !== undefined;
+    this.searching = !this.plan.all && !this.plan.none && this.plan.exact.size > 0;
   }
 
   push(chunk: Buffer): void {

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { nativeMissing, skipIf } from '../test-support/skips.js';
+
+// `exir scan --verbose` says once which byte search read the logs, so a failed native build is seen.
+const MAIN = new URL('./main.ts', import.meta.url).href;
+const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
+const IIS =
+  '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time cs-method cs-uri-stem c-ip sc-status\n' +
+  '2021-03-03 01:00:00 GET /owa/ 10.0.0.9 200\n';
+
+function scanVerbose(env: NodeJS.ProcessEnv): Promise<{ code: number; err: string }> {
+  return new Promise((resolve, reject) => {
+    const args = ['--import', 'tsx', '-e', RUN_MAIN, 'exir', 'scan', dir, '--verbose', '--quiet'];
+    execFile(process.execPath, args, { env: { ...process.env, ...env } }, (error, _out, err) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+      if (code === undefined) reject(error ?? new Error('no exit code'));
+      else resolve({ code, err });
+    });
+  });
+}
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'exir-verbose-'));
+  await writeFile(join(dir, 'u_ex210303.log'), IIS);
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const said = (err: string): string[] => err.split('\n').filter((l) => l.startsWith('exir: literal pre-filter:'));
+
+test('scan --verbose says once that the JavaScript search is used when EXIR_NATIVE=0 asks for it', async () => {
+  const { code, err } = await scanVerbose({ EXIR_NATIVE: '0' });
+  assert.equal(code, 0, err);
+  assert.deepEqual(said(err), ['exir: literal pre-filter: JavaScript (EXIR_NATIVE=0)']);
+});
+
+test('scan --verbose says once that the native search is used when it is built', async (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const { code, err } = await scanVerbose({});
+  assert.equal(code, 0, err);
+  const lines = said(err);
+  assert.equal(lines.length, 1, err);
+  assert.match(lines[0]!, /^exir: literal pre-filter: native \(.*exir_scan\.node\)$/);
+});

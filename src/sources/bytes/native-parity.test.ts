@@ -1,0 +1,180 @@
+// The native byte search and the JavaScript one must mark the same records: each is compared with a
+// plain model (does the record's text hold the literal, ASCII letters folded) on random batches and
+// random literal lists, and the scanner's candidates with each are compared at random chunkings.
+// The reader tests run once more with the JavaScript path in the last test.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { nativeMissing, skipIf } from '../../test-support/skips.js';
+import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals } from './literals.js';
+import { RecordScanner, type ScanSink } from './record-scanner.js';
+
+function random(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
+}
+
+/** Bytes that make hits and near misses likely: few letters in both cases, separators, non-ASCII. */
+const PIECES = ['a', 'A', 'b', 'B', 'c', '~', '/', ',', ' ', 'é', 'É', 'ab', 'AbC', 'x', '\r', '\t', '0'];
+const LITERAL_PIECES = ['a', 'b', 'c', 'A', 'B', '~', '/', ' ', 'é', 'É', 'ü', 'ab', 'bc', 'x', '\r'];
+
+function randomText(next: (n: number) => number, pieces: string[], max: number): string {
+  let out = '';
+  const len = 1 + next(max);
+  for (let i = 0; i < len; i++) out += pieces[next(pieces.length)];
+  return out;
+}
+
+function randomLiterals(next: (n: number) => number): string[] {
+  const n = 1 + next(6);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(randomText(next, LITERAL_PIECES, 5));
+  return out;
+}
+
+/** What the pre-filter must find: MARK_EXACT for an ASCII literal, MARK_CHECK for a non-ASCII one's longest ASCII run. */
+function model(record: string, literals: string[]): number {
+  const folded = record.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  let mark = 0;
+  for (const raw of literals) {
+    const l = raw.toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(l)) {
+      if (folded.includes(l)) return MARK_EXACT;
+      continue;
+    }
+    const run = (l.match(/[\x00-\x7f]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+    if (run.length > 0 && folded.includes(run)) mark = MARK_CHECK;
+  }
+  return mark;
+}
+
+test('native search: this machine runs it (npm install builds it)', (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  assert.notEqual(planLiterals(['serverinfo~']).native, undefined);
+  assert.equal(planLiterals(['serverinfo~'], false).native, undefined);
+});
+
+test('native search: a record range outside the bytes is refused with a clear error, not read', (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const plan = planLiterals(['abc']);
+  const marks = new Uint8Array(1);
+  const bytes = Buffer.from('abc');
+  assert.throws(() => markCandidates(plan, bytes, Int32Array.of(0), Int32Array.of(4), Uint8Array.of(1), 1, marks), /outside the bytes/);
+  assert.throws(() => markCandidates(plan, bytes, Int32Array.of(2), Int32Array.of(1), Uint8Array.of(1), 1, marks), /outside the bytes/);
+  assert.throws(() => markCandidates(plan, bytes, Int32Array.of(0), Int32Array.of(3), Uint8Array.of(1), 2, marks), /past the arrays' ends/);
+});
+
+test('a longer needle at the same place does not hide a shorter one that settles the record', () => {
+  // 'abcd' is only the ASCII run of 'abcdé' (a hit to check), 'abc' is a literal of its own.
+  const literals = ['abcdé', 'abc'];
+  const bytes = Buffer.from('x abcd y\nabcdé\nab cd\n', 'latin1');
+  const starts = Int32Array.from([0, 9, 15]);
+  const ends = Int32Array.from([8, 14, 20]);
+  for (const native of [false, true]) {
+    const marks = new Uint8Array(3);
+    markCandidates(planLiterals(literals, native), bytes, starts, ends, Uint8Array.from([1, 1, 1]), 3, marks);
+    assert.deepEqual([...marks], [MARK_EXACT, MARK_EXACT, 0], native ? 'native' : 'JavaScript');
+  }
+});
+
+test('a needle running past its record does not hide a shorter one inside it', () => {
+  const literals = ['b\rx', 'b'];
+  const bytes = Buffer.from('aab\rxb', 'latin1');
+  const starts = Int32Array.from([0, 4]);
+  const ends = Int32Array.from([3, 6]);
+  for (const native of [false, true]) {
+    const marks = new Uint8Array(2);
+    markCandidates(planLiterals(literals, native), bytes, starts, ends, Uint8Array.from([1, 1]), 2, marks);
+    assert.deepEqual([...marks], [MARK_EXACT, MARK_EXACT], native ? 'native' : 'JavaScript');
+  }
+});
+
+test('random batches and literals: both searches give the marks of the plain model', () => {
+  const next = random(20261206);
+  for (let round = 0; round < 3000; round++) {
+    const literals = randomLiterals(next);
+    const parts: string[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const isRecord: number[] = [];
+    let at = 0;
+    const count = 1 + next(12);
+    for (let i = 0; i < count; i++) {
+      const gap = next(3) === 0 ? randomText(next, PIECES, 4) : '';
+      parts.push(gap);
+      at += Buffer.byteLength(gap, 'latin1');
+      const text = next(4) === 0 ? '' : randomText(next, PIECES, 30);
+      parts.push(text);
+      starts.push(at);
+      at += Buffer.byteLength(text, 'latin1');
+      ends.push(at);
+      isRecord.push(next(6) === 0 ? 0 : 1);
+    }
+    const bytes = Buffer.from(parts.join(''), 'latin1');
+    const expected = starts.map((s, i) => (isRecord[i] === 1 ? model(bytes.toString('latin1', s, ends[i]), literals) : 0));
+    for (const native of [false, true]) {
+      const marks = new Uint8Array(count);
+      markCandidates(planLiterals(literals, native), bytes, Int32Array.from(starts), Int32Array.from(ends), Uint8Array.from(isRecord), count, marks);
+      assert.deepEqual(
+        [...marks],
+        expected,
+        `${native ? 'native' : 'JavaScript'}, round ${round}, literals ${JSON.stringify(literals)}, bytes ${JSON.stringify(bytes.toString('latin1'))}`,
+      );
+    }
+  }
+});
+
+function candidates(data: Buffer, chunk: number, literals: string[], native: boolean, quotes: boolean): string[] {
+  const out: string[] = [];
+  const sink: ScanSink = {
+    directive: () => undefined,
+    damage: (line, offset, reason) => out.push(`damage ${line} ${offset} ${reason}`),
+    record: (v) => out.push(`${v.line} ${v.offset} ${v.candidate}`),
+  };
+  const scanner = new RecordScanner({ separator: 44, quotes, literals, native, maxRecordBytes: 64 }, sink);
+  for (let i = 0; i < data.length; i += chunk) scanner.push(Buffer.from(data.subarray(i, i + chunk)));
+  scanner.finish();
+  return out;
+}
+
+test('random documents, literals and chunkings: the scanner hands on the same candidates with either search', () => {
+  const next = random(17);
+  const pieces = [...PIECES, '\n', '\r\n', '\n', '"', '#', '\0', 'abcabcabcabc'];
+  for (let doc = 0; doc < 400; doc++) {
+    const data = Buffer.from(randomText(next, pieces, 300), 'utf8');
+    const literals = randomLiterals(next);
+    const quotes = doc % 2 === 0;
+    const reference = candidates(data, data.length || 1, literals, false, quotes);
+    for (const chunk of [1 + next(7), 1 + next(64), 4096]) {
+      for (const native of [false, true]) {
+        assert.deepEqual(candidates(data, chunk, literals, native, quotes), reference, `doc ${doc}, chunk ${chunk}, ${native ? 'native' : 'JavaScript'}`);
+      }
+    }
+  }
+});
+
+/** The tests of the pre-filter, the scanner and the readers reading bad input: run here once more on the JavaScript path. */
+const BOTH_PATHS = [
+  'src/sources/literal-filter.test.ts',
+  'src/sources/bytes/record-scanner.test.ts',
+  'src/sources/w3c/w3c-reader.test.ts',
+  'src/sources/exchange-csv/exchange-csv-reader.test.ts',
+  'src/sources/exchange-csv/log-types.test.ts',
+];
+
+test('the pre-filter, scanner and reader tests pass on the JavaScript path too (EXIR_NATIVE=0)', (t) => {
+  // Under `npm test` they run on the native path when it is built; without it both runs are the JavaScript path.
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', ...BOTH_PATHS], {
+    cwd: repo,
+    env: { ...process.env, EXIR_NATIVE: '0' },
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, `${child.stdout}\n${child.stderr}`);
+});

@@ -1,0 +1,48 @@
+// The native byte search (native/exir_scan.c, built by node-gyp at `npm install`), loaded once on
+// first use. The build is optional: when it failed, or EXIR_NATIVE=0 asks for it, the scanner uses
+// its JavaScript path, which gives the same marks; `byteSearchEngine()` says which one is in use.
+
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** An opaque compiled needle set, freed by the addon when collected. */
+export type NativeNeedles = object & { readonly __nativeNeedles: unique symbol };
+
+interface NativeSearch {
+  /** Needles: their lower-cased bytes end to end, each one's length, and whether a hit settles a record. */
+  compile(bytes: Uint8Array, lengths: Int32Array, exact: Uint8Array): NativeNeedles;
+  /** Sets `marks[i]` for each record of the batch, as markCandidates does. */
+  mark(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, isRecord: Uint8Array, count: number, marks: Uint8Array): void;
+}
+
+/** Where node-gyp puts the addon, the same from src/ (tests) and dist/ (the built CLI). */
+const ADDON = fileURLToPath(new URL('../../../build/Release/exir_scan.node', import.meta.url));
+
+let loaded: { search: NativeSearch | undefined; engine: string } | undefined;
+
+function load(): { search: NativeSearch | undefined; engine: string } {
+  if (loaded) return loaded;
+  if (process.env.EXIR_NATIVE === '0') {
+    loaded = { search: undefined, engine: 'JavaScript (EXIR_NATIVE=0)' };
+    return loaded;
+  }
+  try {
+    const search = createRequire(import.meta.url)(ADDON) as NativeSearch;
+    if (typeof search.compile !== 'function' || typeof search.mark !== 'function') throw new Error('not the expected addon');
+    loaded = { search, engine: `native (${ADDON})` };
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    loaded = { search: undefined, engine: `JavaScript (the native addon did not load: ${why}; \`npm install\` builds it)` };
+  }
+  return loaded;
+}
+
+/** The native search, or undefined when the JavaScript path is in use. */
+export function nativeSearch(): NativeSearch | undefined {
+  return load().search;
+}
+
+/** Which byte search the pre-filter uses, and why, for diagnostics. */
+export function byteSearchEngine(): string {
+  return load().engine;
+}
