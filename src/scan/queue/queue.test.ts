@@ -17,7 +17,7 @@ import { scan } from '../run.js';
 import { iisLog } from '../test-helpers.js';
 import { QUEUE_NAME, redisConnection } from './names.js';
 import { startWorker as startInProcessWorker } from './worker.js';
-import { suiteSkip } from '../../test-support/skips.js';
+import { CORPUS, corpusMissing, suiteSkip } from '../../test-support/skips.js';
 
 // A queued scan against the real engines: Redis (BullMQ) and PostgreSQL on this machine. The same
 // evidence scanned in one process and through the queue with one and with three worker processes
@@ -152,6 +152,20 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
       }
     });
   }
+
+  it('large logs cut into byte ranges (forced to 4 KiB) give the one-process result, on the demo bundle and the sample logs', async () => {
+    const samples = ['qazeer-artefacts-help/extracted', 'velociraptor-testdata'].map((f) => join(CORPUS, f));
+    const inputs = [join(dir, 'demo'), ...(corpusMissing(...samples) ? [] : samples)];
+    const expected = inputs.length === 1 ? oneProcess : await scan({ inputs, threads: 1 });
+    const started = [startWorker(), startWorker()];
+    workers.push(...started);
+    const queued = await scan({ inputs, queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100, rangeBytes: 4096 } });
+    assert.equal(comparable(queued), comparable(expected));
+    const ranges = started.flatMap((w) => w.log.filter((l) => /\(range \d+ of \d+\)/.test(l)));
+    assert.ok(ranges.length >= 3, `jobs of ranges taken: ${ranges.length}`);
+    assert.ok(expected.sessions.length > 0 && expected.findings.length > 10);
+    for (const w of started) assert.equal(await stopWorker(w), 0);
+  });
 
   it('a worker killed mid-job: its job is taken again after the lock expires and the result is the same', async () => {
     const big = join(dir, 'big');
