@@ -167,6 +167,34 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     for (const w of started) assert.equal(await stopWorker(w), 0);
   });
 
+  it('exir scan --range-size and --batch-size reach the queue: a 2.5 MiB log in 1 MiB ranges gives the one-process result', async () => {
+    const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
+    const file = join(dir, 'u_ex210303.log');
+    await writeFile(file, iisLog(Array.from({ length: 26_000 }, () => line)));
+    const expected = await scan({ inputs: [file], threads: 1 });
+    const w = startWorker();
+    workers.push(w);
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'scan', file, '--queue', redisUrl, '--db', dbUrl, '--range-size', '1', '--batch-size', '1', '--json', '-', '-q'],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+      child.once('exit', (code) => (code === 0 || code === 1 ? resolve(text) : reject(new Error(`exit ${code}`))));
+    });
+    const queued = JSON.parse(out) as ScanResult;
+    assert.equal(comparable(queued), comparable(expected));
+    assert.ok(
+      w.log.some((l) => l.includes('u_ex210303.log (range 3 of 3)')),
+      w.log.join('\n'),
+    );
+    assert.equal(await stopWorker(w), 0);
+  });
+
   it('a worker killed mid-job: its job is taken again after the lock expires and the result is the same', async () => {
     const big = join(dir, 'big');
     const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/logon.aspx replaceCurrent=1 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
