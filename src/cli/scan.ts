@@ -53,8 +53,9 @@ async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, a
 const MIB = 1024 * 1024;
 
 /** Where a queued scan's jobs go and how its files are cut into them. */
-function queueOptions(redisUrl: string, dbUrl: string, flags: ScanFlags): QueueScanOptions {
+function queueOptions(redisUrl: string, dbUrl: string, flags: ScanFlags, onRunId: (id: string) => void): QueueScanOptions {
   return {
+    onRunId,
     redisUrl,
     dbUrl,
     firm: flags.firm ?? flags.case?.split('/')[0] ?? 'default',
@@ -115,9 +116,10 @@ export function registerScan(program: Command, setExit: SetExit): void {
         ]);
       const progress = progressReporter(!flags.quiet);
       let result;
+      let runId: string | undefined;
       try {
         result = await scan({
-          ...(queueUrl && dbUrl ? { queue: queueOptions(queueUrl, dbUrl, flags) } : {}),
+          ...(queueUrl && dbUrl ? { queue: queueOptions(queueUrl, dbUrl, flags, (id) => (runId = id)) } : {}),
           inputs: paths,
           sigmaDirs: flags.sigma,
           ...(flags.threads ? { threads: flags.threads } : {}),
@@ -138,6 +140,8 @@ export function registerScan(program: Command, setExit: SetExit): void {
       }
       if (flags.timeline) await writeTimeline(flags.timeline, mergedTimeline(result), flags.tz);
       if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
+      // Stored (or written out): the workers' results for the run are not needed again.
+      if (runId && dbUrl) await (await import('../scan/queue/results.js')).forgetRun(dbUrl, runId);
       const empty = nothingRead(result);
       if (empty) {
         process.stderr.write(

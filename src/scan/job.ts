@@ -12,7 +12,8 @@ import { scanRange, type ByteRange, type RangePart } from './entry-range.js';
 /** A detect job with a range reads only that part of a large log (queued scans; see entry-range.ts). */
 export type Job = { kind: 'detect'; range?: ByteRange } | { kind: 'follow'; server: string; source: SourceKind; keys: FollowKeys } | FileJob;
 
-export type JobResult = { kind: 'detect'; result: EntryResult } | { kind: 'range'; part: RangePart } | { kind: 'follow'; entries: TimelineEntry[] } | FileJobResult;
+export type JobResult =
+  { kind: 'detect'; result: EntryResult } | { kind: 'range'; part: RangePart } | { kind: 'follow'; entries: TimelineEntry[] } | FileJobResult;
 
 export async function runJob(job: Job, entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<JobResult> {
   if (job.kind === 'detect' && job.range) return { kind: 'range', part: await scanRange(entry, job.range, engine, opener) };

@@ -32,6 +32,8 @@ export interface QueueScanOptions {
   outageMs?: number;
   /** How files are cut into jobs (bytes and files a job); DEFAULT_BATCH otherwise. */
   batch?: Partial<BatchLimits>;
+  /** Told the run's id once its jobs are queued: what `forgetRun` empties once the run is stored. */
+  onRunId?: (runId: string) => void;
   /** A log on disk bigger than this is read as byte ranges of this size, one job each (DEFAULT_RANGE_BYTES otherwise). */
   rangeBytes?: number;
 }
@@ -90,6 +92,9 @@ export async function queueRunner(
     throw new Error(`cannot reach the queue at ${options.redisUrl}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  options.onRunId?.(runId);
+  // Runs stored, or abandoned, a week ago are deleted whole.
+  await store.expire().catch(() => undefined);
   const attempts = options.attempts ?? 3;
   const pollMs = options.pollMs ?? 1000;
   const outageMs = options.outageMs ?? 60_000;

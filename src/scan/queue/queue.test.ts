@@ -18,6 +18,8 @@ import { iisLog } from '../test-helpers.js';
 import { QUEUE_NAME, redisConnection } from './names.js';
 import { startWorker as startInProcessWorker } from './worker.js';
 import { CORPUS, corpusMissing, suiteSkip } from '../../test-support/skips.js';
+import { assertSchema } from '../../test-support/json-schema.js';
+import type { QueueStatus } from './status.js';
 
 // A queued scan against the real engines: Redis (BullMQ) and PostgreSQL on this machine. The same
 // evidence scanned in one process and through the queue with one and with three worker processes
@@ -193,6 +195,30 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
       w.log.join('\n'),
     );
     assert.equal(await stopWorker(w), 0);
+
+    // Written out, the run's results are emptied; its rows stay for status, which the schema pins.
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    let runId: string;
+    try {
+      const rows = await client.query<{ run_id: string; kept: string }>(
+        "SELECT run_id, count(result) AS kept FROM exir_queue_results WHERE path LIKE '%u_ex210303.log' GROUP BY run_id",
+      );
+      assert.equal(rows.rows.length, 1);
+      assert.equal(rows.rows[0]?.kept, '0', 'no result kept');
+      runId = rows.rows[0]?.run_id;
+    } finally {
+      await client.end();
+    }
+    const status = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'queue', 'status', '--queue', redisUrl, '--db', dbUrl, '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
+    });
+    const shown = assertSchema<QueueStatus>('queue-status', status);
+    assert.equal(shown.runs.find((r) => r.runId === runId)?.done, true);
+    assert.ok(shown.slowest.length > 0);
   });
 
   it('a worker killed mid-job: its job is taken again after the lock expires and the result is the same', async () => {
