@@ -171,7 +171,7 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
 
   it('exir scan --range-size and --batch-size reach the queue: a 2.5 MiB log in 1 MiB ranges gives the one-process result', async () => {
     const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
-    const file = join(dir, 'u_ex210303.log');
+    const file = join(dir, 'u_ex219999.log');
     await writeFile(file, iisLog(Array.from({ length: 26_000 }, () => line)));
     const expected = await scan({ inputs: [file], threads: 1 });
     const w = startWorker();
@@ -191,7 +191,7 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     const queued = JSON.parse(out) as ScanResult;
     assert.equal(comparable(queued), comparable(expected));
     assert.ok(
-      w.log.some((l) => l.includes('u_ex210303.log (range 3 of 3)')),
+      w.log.some((l) => l.includes('u_ex219999.log (range 3 of 3)')),
       w.log.join('\n'),
     );
     assert.equal(await stopWorker(w), 0);
@@ -202,7 +202,7 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     let runId: string;
     try {
       const rows = await client.query<{ run_id: string; kept: string }>(
-        "SELECT run_id, count(result) AS kept FROM exir_queue_results WHERE path LIKE '%u_ex210303.log' GROUP BY run_id",
+        "SELECT run_id, count(result) AS kept FROM exir_queue_results WHERE path LIKE '%u_ex219999.log' GROUP BY run_id",
       );
       assert.equal(rows.rows.length, 1);
       assert.equal(rows.rows[0]?.kept, '0', 'no result kept');
