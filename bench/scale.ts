@@ -101,6 +101,24 @@ async function main(): Promise<void> {
     rows.push([`queue, ${n} worker process(es)`, await timed(scanArgs(join(dir, 'demo'), true))]);
     await stop(ws);
   }
+  // One large log: read whole by one worker, or cut into byte ranges that two workers share.
+  const bigMb = Math.max(8, Math.round(sizeMb / 2));
+  const big = join(dir, 'big', 'u_ex210303.log');
+  await mkdir(join(dir, 'big'), { recursive: true });
+  const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/logon.aspx replaceCurrent=1 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
+  await writeFile(big, iisLog(Array.from({ length: Math.ceil((bigMb * 1024 * 1024) / (line.length + 2)) }, () => line)));
+  const rangeMb = Math.max(1, Math.round(bigMb / 8));
+  const bigRows: [string, number][] = [];
+  bigRows.push([`one process, one ${bigMb} MiB log`, await timed(scanArgs(big, false))]);
+  for (const [label, size] of [
+    ['queue, 2 workers, the log one job', bigMb * 2],
+    [`queue, 2 workers, ranges of ${rangeMb} MiB`, rangeMb],
+  ] as const) {
+    const ws = workers(2);
+    bigRows.push([label, await timed([...scanArgs(big, true), '--range-size', String(size)])]);
+    await stop(ws);
+  }
+
   const single = await timed(scanArgs(tiny, false));
   const ws = workers(1);
   const queued = await timed(scanArgs(tiny, true));
@@ -169,6 +187,11 @@ async function main(): Promise<void> {
   log(`| run | ${(demo.bytes / 1e6).toFixed(0)} MB | wall | relative |`);
   log('|---|---|---|---|');
   for (const [label, s] of rows) log(`| ${label} | | ${s.toFixed(1)} s | ${(s / base).toFixed(2)} |`);
+  log('');
+  const bigBase = bigRows[0]?.[1] ?? 1;
+  log('| run, one large log | wall | relative |');
+  log('|---|---|---|');
+  for (const [label, sec] of bigRows) log(`| ${label} | ${sec.toFixed(1)} s | ${(sec / bigBase).toFixed(2)} |`);
   log('');
   log(
     `queue cost per file, batched (${tinyFiles} one-line files, 1 worker): ${(((queued - single) / tinyFiles) * 1000).toFixed(1)} ms (one process ${single.toFixed(1)} s, queued ${queued.toFixed(1)} s)`,

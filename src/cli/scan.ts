@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { positiveInt } from './whole-numbers.js';
 import type { ScanResult } from '../core/types.js';
+import type { QueueScanOptions } from '../scan/queue/coordinator.js';
 import { tzOption } from './tz-option.js';
 import { DEFAULT_ZIP_LIMITS } from '../evidence/zip-limits.js';
 import { safeText } from '../core/terminal-text.js';
@@ -31,6 +32,8 @@ interface ScanFlags {
   tz: string;
   allowEmpty?: boolean;
   queue?: string;
+  batchSize?: number;
+  rangeSize?: number;
 }
 
 /** Stores the scan in a case in one transaction: all of it, or (if interrupted) none of it. */
@@ -46,6 +49,20 @@ async function recordInCase(ref: string, result: ScanResult, flags: ScanFlags, a
   } finally {
     await store.close();
   }
+}
+
+const MIB = 1024 * 1024;
+
+/** Where a queued scan's jobs go and how its files are cut into them. */
+function queueOptions(redisUrl: string, dbUrl: string, flags: ScanFlags, onRunId: (id: string) => void): QueueScanOptions {
+  return {
+    onRunId,
+    redisUrl,
+    dbUrl,
+    firm: flags.firm ?? flags.case?.split('/')[0] ?? 'default',
+    ...(flags.batchSize ? { batch: { maxBytes: flags.batchSize * MIB } } : {}),
+    ...(flags.rangeSize ? { rangeBytes: flags.rangeSize * MIB } : {}),
+  };
 }
 
 export function registerScan(program: Command, setExit: SetExit): void {
@@ -75,6 +92,8 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--actor <name>', 'who ran the scan, for the case audit log (default EXIR_ACTOR or the login name)')
     .option('--allow-empty', 'exit 0 (with a warning) when nothing could be read, instead of 2')
     .option('--queue <url>', 'send the reading to `exir worker` processes through this Redis queue (redis://…; default EXIR_QUEUE); needs --db postgres://…')
+    .option('--batch-size <MiB>', 'with --queue: small files travel together in jobs of up to this many MiB (default 32)', positiveInt)
+    .option('--range-size <MiB>', 'with --queue: a log bigger than this is read as byte ranges of this many MiB, one job each (default 256)', positiveInt)
     .option('-q, --quiet', 'no progress bar')
     .option('-v, --verbose', 'also say on stderr how the logs are read (the native byte search, or the JavaScript one and why)')
     .action(async (paths: string[], flags: ScanFlags) => {
@@ -103,9 +122,10 @@ export function registerScan(program: Command, setExit: SetExit): void {
       }
       const progress = progressReporter(!flags.quiet);
       let result;
+      let runId: string | undefined;
       try {
         result = await scan({
-          ...(queueUrl && dbUrl ? { queue: { redisUrl: queueUrl, dbUrl, firm: flags.firm ?? flags.case?.split('/')[0] ?? 'default' } } : {}),
+          ...(queueUrl && dbUrl ? { queue: queueOptions(queueUrl, dbUrl, flags, (id) => (runId = id)) } : {}),
           inputs: paths,
           sigmaDirs: flags.sigma,
           ...(flags.threads ? { threads: flags.threads } : {}),
@@ -126,6 +146,8 @@ export function registerScan(program: Command, setExit: SetExit): void {
       }
       if (flags.timeline) await writeTimeline(flags.timeline, mergedTimeline(result), flags.tz);
       if (flags.case) await recordInCase(flags.case, result, flags, process.argv.slice(2));
+      // Stored (or written out): the workers' results for the run are not needed again.
+      if (runId && dbUrl) await (await import('../scan/queue/results.js')).forgetRun(dbUrl, runId);
       const empty = nothingRead(result);
       if (empty) {
         process.stderr.write(

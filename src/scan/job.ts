@@ -6,13 +6,17 @@ import type { FollowKeys } from '../correlate/sessions.js';
 import { checkFile, type FileJob, type FileJobResult } from './file-job.js';
 import { followEntry } from './follow.js';
 import { scanEntry, type EntryResult } from './scan-entry.js';
+import { scanRange, type ByteRange, type RangePart } from './entry-range.js';
 
 /** The passes over a file: find what the rules match, follow the attackers found, check files that are not logs. */
-export type Job = { kind: 'detect' } | { kind: 'follow'; server: string; source: SourceKind; keys: FollowKeys } | FileJob;
+/** A detect job with a range reads only that part of a large log (queued scans; see entry-range.ts). */
+export type Job = { kind: 'detect'; range?: ByteRange } | { kind: 'follow'; server: string; source: SourceKind; keys: FollowKeys } | FileJob;
 
-export type JobResult = { kind: 'detect'; result: EntryResult } | { kind: 'follow'; entries: TimelineEntry[] } | FileJobResult;
+export type JobResult =
+  { kind: 'detect'; result: EntryResult } | { kind: 'range'; part: RangePart } | { kind: 'follow'; entries: TimelineEntry[] } | FileJobResult;
 
 export async function runJob(job: Job, entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<JobResult> {
+  if (job.kind === 'detect' && job.range) return { kind: 'range', part: await scanRange(entry, job.range, engine, opener) };
   if (job.kind === 'detect') return { kind: 'detect', result: await scanEntry(entry, engine, opener, onBytes) };
   // The later passes read without hashing: their bytes are counted as they are read, inflated ones too.
   const reading = onBytes ? opener.counting(onBytes) : opener;

@@ -169,7 +169,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   // The queue's client is loaded only when asked for: a scan on one machine needs neither Redis nor PostgreSQL.
   const run = options.queue
-    ? await (await import('./queue/coordinator.js')).queueRunner(options.queue, engineOptionsOf(options), options.onProgress)
+    ? await (await import('./queue/coordinator.js')).queueRunner(options.queue, engineOptionsOf(options), foldedRuleIds(engine.ruleset), options.onProgress)
     : runner(
         options,
         engine,

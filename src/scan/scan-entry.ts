@@ -6,7 +6,7 @@ import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
-import { MAX_BAD_SAMPLES } from '../sources/reader.js';
+import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { serverName } from '../core/server-name.js';
@@ -20,7 +20,7 @@ export interface EntryResult {
 }
 
 /** Stands for the log's server while the file is still being read; never a real server's name. */
-const SERVER_NOT_YET_KNOWN = '\0server not yet known';
+export const SERVER_NOT_YET_KNOWN = '\0server not yet known';
 
 const BINARY_KINDS: [Buffer, string][] = [
   [
@@ -29,12 +29,9 @@ const BINARY_KINDS: [Buffer, string][] = [
   ],
 ];
 
-/** Reads one file of the evidence: hash, recognise, read, detect. Never throws for bad content. */
-export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<EntryResult> {
-  const warnings: Warning[] = [];
-  let findings: Finding[] = [];
-  const context: ContextRecord[] = [];
-  const evidence: EvidenceFile = {
+/** A file's evidence row before it is read. */
+export function evidenceRow(entry: EvidenceEntry): EvidenceFile {
+  return {
     path: entry.path,
     sha256: '',
     kind: 'unknown',
@@ -46,6 +43,14 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     lastTime: undefined,
     badSamples: [],
   };
+}
+
+/** Reads one file of the evidence: hash, recognise, read, detect. Never throws for bad content. */
+export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: EvidenceOpener, onBytes?: (bytes: number) => void): Promise<EntryResult> {
+  const warnings: Warning[] = [];
+  let findings: Finding[] = [];
+  const context: ContextRecord[] = [];
+  const evidence = evidenceRow(entry);
   let hashing: HashingReader | undefined;
   let contentName: string | undefined;
   try {
@@ -87,40 +92,15 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
         onRecord: take,
         onDamaged: take,
       });
-      evidence.kind = stats.kind;
-      evidence.records = stats.records;
-      evidence.badRecords = stats.badRecords;
-      evidence.badSamples = stats.badSamples.slice(0, MAX_BAD_SAMPLES);
-      evidence.firstTime = stats.firstTime;
-      evidence.lastTime = stats.lastTime;
-      contentName = stats.server;
-      evidence.server = serverName(stats.server) ?? serverName(entry.layoutServer);
-      if (stats.build) evidence.build = stats.build;
-      const server = evidence.server ?? 'unknown';
-      findings = collector.findings();
-      for (const finding of findings) if (finding.server === SERVER_NOT_YET_KNOWN) finding.server = server;
-      for (const kept of context) if (kept.server === SERVER_NOT_YET_KNOWN) kept.server = server;
-      if (contextDropped > 0) {
-        warnings.push({
-          where: entry.path,
-          message: `${contextDropped} logon, account or mail record(s) past the first ${MAX_CONTEXT_PER_FILE} not kept as context; credentials and phishing see only the first`,
-        });
-      }
-      for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
-      if (utf8?.firstAt !== undefined) {
-        const line = await lineAt(await opener.open(entry), utf8.firstAt);
-        warnings.push({
-          where: `${entry.path}:${line}`,
-          message: `${utf8.invalid} byte(s) not valid UTF-8, the first at byte ${utf8.firstAt} (line ${line}); read as U+FFFD, their records still searched`,
-        });
-      }
-      if (stats.badRecords > 0) {
-        const first = stats.badSamples[0];
-        warnings.push({
-          where: first ? `${entry.path}:${first.origin.line}` : entry.path,
-          message: `${stats.badRecords} unreadable record(s)${first ? `; first: ${first.reason}` : ''}`,
-        });
-      }
+      const utf8At =
+        utf8?.firstAt !== undefined ? { invalid: utf8.invalid, firstAt: utf8.firstAt, line: await lineAt(await opener.open(entry), utf8.firstAt) } : undefined;
+      ({ findings, contentName } = finishLog(entry, evidence, warnings, {
+        stats,
+        findings: collector.findings(),
+        context,
+        contextDropped,
+        ...(utf8At ? { utf8: utf8At } : {}),
+      }));
     }
   } catch (err) {
     warnings.push({ where: entry.path, message: `read failed: ${err instanceof Error ? err.message : String(err)}` });
@@ -128,9 +108,68 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
+  nameServer(evidence, entry, contentName);
+  return { evidence, findings, warnings, context };
+}
+
+/** What reading a log gave, before the server that wrote it is known: from one pass over the file or from its byte ranges put together. */
+export interface LogReading {
+  stats: ReadStats;
+  /** Found with the server not yet known (SERVER_NOT_YET_KNOWN) unless the record named its own. */
+  findings: Finding[];
+  context: ContextRecord[];
+  /** Context records past MAX_CONTEXT_PER_FILE, not kept. */
+  contextDropped: number;
+  /** Bytes not valid UTF-8: how many, the file offset and line of the first. */
+  utf8?: { invalid: number; firstAt: number; line: number };
+}
+
+/** Fills in the file's evidence row and warnings from what its reading gave, and names the server on its findings and context. */
+export function finishLog(
+  entry: EvidenceEntry,
+  evidence: EvidenceFile,
+  warnings: Warning[],
+  reading: LogReading,
+): { findings: Finding[]; contentName: string | undefined } {
+  const { stats, findings, context, contextDropped, utf8 } = reading;
+  evidence.kind = stats.kind;
+  evidence.records = stats.records;
+  evidence.badRecords = stats.badRecords;
+  evidence.badSamples = stats.badSamples.slice(0, MAX_BAD_SAMPLES);
+  evidence.firstTime = stats.firstTime;
+  evidence.lastTime = stats.lastTime;
+  evidence.server = serverName(stats.server) ?? serverName(entry.layoutServer);
+  if (stats.build) evidence.build = stats.build;
+  const server = evidence.server ?? 'unknown';
+  for (const finding of findings) if (finding.server === SERVER_NOT_YET_KNOWN) finding.server = server;
+  for (const kept of context) if (kept.server === SERVER_NOT_YET_KNOWN) kept.server = server;
+  if (contextDropped > 0) {
+    warnings.push({
+      where: entry.path,
+      message: `${contextDropped} logon, account or mail record(s) past the first ${MAX_CONTEXT_PER_FILE} not kept as context; credentials and phishing see only the first`,
+    });
+  }
+  for (const note of stats.notes) warnings.push({ where: entry.path, message: note });
+  if (utf8) {
+    warnings.push({
+      where: `${entry.path}:${utf8.line}`,
+      message: `${utf8.invalid} byte(s) not valid UTF-8, the first at byte ${utf8.firstAt} (line ${utf8.line}); read as U+FFFD, their records still searched`,
+    });
+  }
+  if (stats.badRecords > 0) {
+    const first = stats.badSamples[0];
+    warnings.push({
+      where: first ? `${entry.path}:${first.origin.line}` : entry.path,
+      message: `${stats.badRecords} unreadable record(s)${first ? `; first: ${first.reason}` : ''}`,
+    });
+  }
+  return { findings, contentName: stats.server };
+}
+
+/** Lists the spellings of the server's name the file's content and place gave. */
+export function nameServer(evidence: EvidenceFile, entry: EvidenceEntry, contentName: string | undefined): void {
   const names = namesOf(evidence.server, [contentName, entry.layoutServer]);
   if (names.length) evidence.serverNames = names;
-  return { evidence, findings, warnings, context };
 }
 
 /** The spellings that name the server the file went to (a folder `events` names no server). */

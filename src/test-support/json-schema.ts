@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 
-export const SCHEMAS = ['scan-result', 'exposure', 'obligations', 'pack-draft'] as const;
+export const SCHEMAS = ['scan-result', 'exposure', 'obligations', 'pack-draft', 'queue-status'] as const;
 export type SchemaName = (typeof SCHEMAS)[number];
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });

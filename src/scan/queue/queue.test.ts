@@ -17,7 +17,9 @@ import { scan } from '../run.js';
 import { iisLog } from '../test-helpers.js';
 import { QUEUE_NAME, redisConnection } from './names.js';
 import { startWorker as startInProcessWorker } from './worker.js';
-import { suiteSkip } from '../../test-support/skips.js';
+import { CORPUS, corpusMissing, suiteSkip } from '../../test-support/skips.js';
+import { assertSchema } from '../../test-support/json-schema.js';
+import type { QueueStatus } from './status.js';
 
 // A queued scan against the real engines: Redis (BullMQ) and PostgreSQL on this machine. The same
 // evidence scanned in one process and through the queue with one and with three worker processes
@@ -152,6 +154,72 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
       }
     });
   }
+
+  it('large logs cut into byte ranges (forced to 4 KiB) give the one-process result, on the demo bundle and the sample logs', async () => {
+    const samples = ['qazeer-artefacts-help/extracted', 'velociraptor-testdata'].map((f) => join(CORPUS, f));
+    const inputs = [join(dir, 'demo'), ...(corpusMissing(...samples) ? [] : samples)];
+    const expected = inputs.length === 1 ? oneProcess : await scan({ inputs, threads: 1 });
+    const started = [startWorker(), startWorker()];
+    workers.push(...started);
+    const queued = await scan({ inputs, queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 100, rangeBytes: 4096 } });
+    assert.equal(comparable(queued), comparable(expected));
+    const ranges = started.flatMap((w) => w.log.filter((l) => /\(range \d+ of \d+\)/.test(l)));
+    assert.ok(ranges.length >= 3, `jobs of ranges taken: ${ranges.length}`);
+    assert.ok(expected.sessions.length > 0 && expected.findings.length > 10);
+    for (const w of started) assert.equal(await stopWorker(w), 0);
+  });
+
+  it('exir scan --range-size and --batch-size reach the queue: a 2.5 MiB log in 1 MiB ranges gives the one-process result', async () => {
+    const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
+    const file = join(dir, 'u_ex219999.log');
+    await writeFile(file, iisLog(Array.from({ length: 26_000 }, () => line)));
+    const expected = await scan({ inputs: [file], threads: 1 });
+    const w = startWorker();
+    workers.push(w);
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'scan', file, '--queue', redisUrl, '--db', dbUrl, '--range-size', '1', '--batch-size', '1', '--json', '-', '-q'],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+      child.once('exit', (code) => (code === 0 || code === 1 ? resolve(text) : reject(new Error(`exit ${code}`))));
+    });
+    const queued = JSON.parse(out) as ScanResult;
+    assert.equal(comparable(queued), comparable(expected));
+    assert.ok(
+      w.log.some((l) => l.includes('u_ex219999.log (range 3 of 3)')),
+      w.log.join('\n'),
+    );
+    assert.equal(await stopWorker(w), 0);
+
+    // Written out, the run's results are emptied; its rows stay for status, which the schema pins.
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    let runId: string;
+    try {
+      const rows = await client.query<{ run_id: string; kept: string }>(
+        "SELECT run_id, count(result) AS kept FROM exir_queue_results WHERE path LIKE '%u_ex219999.log' GROUP BY run_id",
+      );
+      assert.equal(rows.rows.length, 1);
+      assert.equal(rows.rows[0]?.kept, '0', 'no result kept');
+      runId = rows.rows[0]?.run_id;
+    } finally {
+      await client.end();
+    }
+    const status = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'queue', 'status', '--queue', redisUrl, '--db', dbUrl, '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
+    });
+    const shown = assertSchema<QueueStatus>('queue-status', status);
+    assert.equal(shown.runs.find((r) => r.runId === runId)?.done, true);
+    assert.ok(shown.slowest.length > 0);
+  });
 
   it('a worker killed mid-job: its job is taken again after the lock expires and the result is the same', async () => {
     const big = join(dir, 'big');

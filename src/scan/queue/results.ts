@@ -6,6 +6,18 @@ import pg from 'pg';
 import type { JobResult } from '../job.js';
 
 const RESULTS_TABLE = 'exir_queue_results';
+/** Days a run's rows are kept for `exir queue status` after its last result was stored (BullMQ keeps failed jobs as long). */
+const RESULTS_KEPT_DAYS = 7;
+
+/** Empties the results of a run that has been stored: what `exir scan --queue` does once the case holds it. */
+export async function forgetRun(url: string, runId: string): Promise<number> {
+  const store = await ResultStore.open(url);
+  try {
+    return await store.forget(runId);
+  } finally {
+    await store.close();
+  }
+}
 
 export class ResultStore {
   private constructor(private readonly pool: pg.Pool) {}
@@ -37,6 +49,8 @@ export class ResultStore {
       ms integer NOT NULL,
       stored_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (run_id, round, idx))`);
+      // A run's results are emptied once it is stored; its row stays (path, bytes, time) for status until it expires.
+      await client.query(`ALTER TABLE ${RESULTS_TABLE} ALTER COLUMN result DROP NOT NULL`);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -119,9 +133,27 @@ export class ResultStore {
     }
   }
 
-  async runs(limit = 20): Promise<{ runId: string; firm: string; jobs: number; bytes: number; first: string; last: string }[]> {
-    const res = await this.pool.query<{ run_id: string; firm: string; jobs: string; bytes: string; first: Date; last: Date }>(
-      `SELECT run_id, firm, count(*) AS jobs, sum(bytes) AS bytes, min(stored_at) AS first, max(stored_at) AS last FROM ${RESULTS_TABLE}
+  /**
+   * Empties a run's results once the run is stored (in the case, or written out): they are read once,
+   * at the end of each round, and are the bulk of the table. The rows stay, small, until they expire.
+   */
+  async forget(runId: string): Promise<number> {
+    const res = await this.pool.query(`UPDATE ${RESULTS_TABLE} SET result = NULL WHERE run_id = $1 AND result IS NOT NULL`, [runId]);
+    return res.rowCount ?? 0;
+  }
+
+  /** Deletes the rows of runs stored more than `days` ago, finished or abandoned (a coordinator stopped, a queue lost). */
+  async expire(days = RESULTS_KEPT_DAYS): Promise<number> {
+    const res = await this.pool.query(
+      `DELETE FROM ${RESULTS_TABLE} WHERE run_id IN (SELECT run_id FROM ${RESULTS_TABLE} GROUP BY run_id HAVING max(stored_at) < now() - make_interval(days => $1))`,
+      [days],
+    );
+    return res.rowCount ?? 0;
+  }
+
+  async runs(limit = 20): Promise<{ runId: string; firm: string; jobs: number; bytes: number; first: string; last: string; done: boolean }[]> {
+    const res = await this.pool.query<{ run_id: string; firm: string; jobs: string; bytes: string; first: Date; last: Date; done: boolean }>(
+      `SELECT run_id, firm, count(*) AS jobs, sum(bytes) AS bytes, min(stored_at) AS first, max(stored_at) AS last, bool_and(result IS NULL) AS done FROM ${RESULTS_TABLE}
        GROUP BY run_id, firm ORDER BY max(stored_at) DESC LIMIT $1`,
       [limit],
     );
@@ -132,6 +164,7 @@ export class ResultStore {
       bytes: Number(r.bytes),
       first: r.first.toISOString(),
       last: r.last.toISOString(),
+      done: r.done,
     }));
   }
 

@@ -12,7 +12,7 @@ export interface QueueStatus {
   byFirm: { firm: string; waiting: number; active: number; delayed: number; failed: number }[];
   /** Failed jobs: the first file of each batch, how many files it held, and why it failed. */
   failed: { firm: string; path: string; files: number; reason: string; attempts: number }[];
-  runs: { runId: string; firm: string; jobs: number; bytes: number; first: string; last: string }[];
+  runs: { runId: string; firm: string; jobs: number; bytes: number; first: string; last: string; done: boolean }[];
   slowest: { runId: string; path: string; ms: number; bytes: number; worker: string }[];
   workers: number;
 }
@@ -78,7 +78,9 @@ export function renderQueueStatus(s: QueueStatus): string {
   if (s.runs.length) {
     lines.push('runs (newest first):');
     for (const r of s.runs)
-      lines.push(`  ${r.runId} ${safeText(r.firm)}: ${r.jobs} job(s) stored, ${(r.bytes / 1024 / 1024).toFixed(1)} MB, ${r.first} to ${r.last}`);
+      lines.push(
+        `  ${r.runId} ${safeText(r.firm)}: ${r.jobs} job(s) stored, ${(r.bytes / 1024 / 1024).toFixed(1)} MB, ${r.first} to ${r.last}${r.done ? ', done' : ''}`,
+      );
   }
   if (s.slowest.length) {
     lines.push('slowest files:');

@@ -49,7 +49,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     QUEUE_NAME,
     async (job: BullJob<QueuedJob>) => {
       const data = job.data;
-      const first = data.files[0]?.entry.path ?? '-';
+      const range = data.files[0]?.job.kind === 'detect' ? data.files[0].job.range : undefined;
+      const first = `${data.files[0]?.entry.path ?? '-'}${range ? ` (range ${range.index + 1} of ${range.count})` : ''}`;
       const more = data.files.length > 1 ? ` and ${data.files.length - 1} more` : '';
       log(`${data.firm} ${data.runId} ${job.name} ${first}${more}${job.attemptsMade ? ` (try ${job.attemptsMade + 1})` : ''}`);
       const done = await store.stored(
@@ -74,7 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
               idx: file.idx,
               firm: data.firm,
               path: file.entry.path,
-              bytes: file.entry.size,
+              bytes: file.job.kind === 'detect' && file.job.range ? file.job.range.end - file.job.range.start : file.entry.size,
               result,
               worker: name,
               ms: Date.now() - started,
