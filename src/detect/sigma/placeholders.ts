@@ -2,7 +2,7 @@
 // placeholders), so a long list of facts (Exchange's stock pages) lives in one data file, not in
 // every rule that needs it.
 
-import type { ItemValue } from './field-item.js';
+import type { ItemValue } from './rule-data.js';
 import { RuleProblem } from './problem.js';
 
 export type Placeholders = ReadonlyMap<string, readonly string[]>;
