@@ -5,7 +5,7 @@ import { and, atLeast, not, or } from './combine.js';
 import { parseCondition, selectionPattern, type Condition } from './condition.js';
 import { compileFieldItem, type Compiled } from './field-item.js';
 import { parseFieldSpec } from './modifiers.js';
-import { expandValues } from './placeholders.js';
+import { expandedOnce, expandValues } from './placeholders.js';
 import { RuleProblem } from './problem.js';
 import type { DetectionData, ItemData, ItemValue, MapData, Problem, SelectionData } from './rule-data.js';
 
@@ -177,5 +177,8 @@ function compileItem(item: ItemData): Compiled {
           : `no value given for '${spec.field}'`;
     throw new RuleProblem(message, values.at);
   }
-  return compileFieldItem(spec, spec.expand ? expandValues(values) : values);
+  if (!spec.expand) return compileFieldItem(spec, values);
+  // With `|all` the item's pre-filter depends on the common literals too: compiled each time.
+  if (spec.all) return compileFieldItem(spec, expandValues(values));
+  return expandedOnce(item.key, values, (expanded) => compileFieldItem(spec, expanded));
 }

@@ -19,7 +19,7 @@ export interface Problem {
 }
 
 /** A structural mistake in a field item whose message names the field (known only once its key is parsed). */
-export type ItemProblem = Problem | { fieldProblem: 'values-not-scalars' | 'value-not-scalar' | 'no-value'; at?: number };
+type ItemProblem = Problem | { fieldProblem: 'values-not-scalars' | 'value-not-scalar' | 'no-value'; at?: number };
 
 /** `field|modifiers: value(s)`. */
 export interface ItemData {
@@ -63,7 +63,7 @@ export interface DocData {
 }
 
 /** Mistakes the YAML library located itself (syntax): the document is skipped. */
-export interface LocatedErrors {
+interface LocatedErrors {
   located: { message: string; line?: number; column?: number }[];
 }
 
