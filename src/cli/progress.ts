@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ScanProgress } from '../scan/run.js';
 import { EtaEstimator, formatEta } from './eta.js';
 
@@ -28,6 +28,8 @@ function queueNote(p: ScanProgress): string {
 export function progressReporter(enabled: boolean, out: ProgressSink = process.stderr): { update(p: ScanProgress): void; stop(): void } {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   if (out.isTTY) {
+    // Loaded only for a terminal (it brings string-width and emoji-regex); a log or a pipe gets plain lines.
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
     const bar = new cliProgress.SingleBar(
       {
         stream: out as NodeJS.WritableStream,

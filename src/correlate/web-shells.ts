@@ -2,7 +2,8 @@
 // HttpProxy log that proxied it, the file found in the web folder. A responder reads one line per
 // shell with every source, not three findings that look like three shells.
 import type { Finding, WebShell, WebShellSource } from '../core/types.js';
-import { placeOf, urlPathOf } from '../detect/files/index.js';
+// From the paths module itself: the package's index brings the file checker and its native YARA engine.
+import { placeOf, urlPathOf } from '../detect/files/paths.js';
 import { isAttack, stageRank } from './verdict.js';
 
 const SHELL_PAGE = /\.(aspx|ashx|asmx|asp)$/i;

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { LogRecord, SourceKind } from '../core/types.js';
+import { parseYaml, throughCache } from './rule-cache.js';
 import type { FieldAccess, SigmaLogsource } from './sigma/index.js';
 
 /**
@@ -61,6 +61,36 @@ interface MappingFile {
   >;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
+const isScalars = (v: unknown): boolean =>
+  ['string', 'number'].includes(typeof v) || (Array.isArray(v) && v.every((s) => ['string', 'number'].includes(typeof s)));
+const isView = (v: unknown): boolean =>
+  isObject(v) &&
+  (v['logsource'] === undefined || (isObject(v['logsource']) && Object.values(v['logsource']).every((x) => typeof x === 'string'))) &&
+  (v['when'] === undefined || (isObject(v['when']) && Object.values(v['when']).every(isScalars))) &&
+  (v['fields'] === undefined || (isObject(v['fields']) && Object.values(v['fields']).every((x) => typeof x === 'string')));
+
+/** The shape this file reads, checked on a copy read back from the cache (mappings are parsed YAML). */
+function isMappingFile(v: unknown): v is MappingFile | null {
+  if (v === null) return true;
+  if (!isObject(v)) return false;
+  const sources = v['sources'];
+  if (sources === undefined) return true;
+  return (
+    isObject(sources) &&
+    Object.values(sources).every(
+      (s) =>
+        isView(s) &&
+        isObject(s) &&
+        (s['views'] === undefined || (Array.isArray(s['views']) && s['views'].every(isView))) &&
+        (s['who'] === undefined || (isObject(s['who']) && Object.values(s['who']).every(isStrings))) &&
+        (s['summary'] === undefined || typeof s['summary'] === 'string') &&
+        isStrings(s['keep']),
+    )
+  );
+}
+
 function view(spec: ViewSpec, base: Record<string, string> = {}): SourceView {
   const when = spec.when ? new Map(Object.entries(spec.when).map(([k, v]) => [k, new Set((Array.isArray(v) ? v : [v]).map(String))])) : undefined;
   return { logsource: spec.logsource ?? {}, when, fields: new Map(Object.entries({ ...base, ...(spec.fields ?? {}) })) };
@@ -74,9 +104,11 @@ export async function loadMappings(path: string): Promise<Mappings> {
         .sort()
         .map((f) => join(path, f))
     : [path];
+  const texts = await Promise.all(files.map(async (file) => ({ path: file, text: await readFile(file, 'utf8') })));
+  const docs = await throughCache('mappings', texts, parseYaml, isMappingFile);
   const out: Mappings = new Map();
-  for (const file of files) {
-    const doc = parse(await readFile(file, 'utf8')) as MappingFile | null;
+  for (const [i, file] of files.entries()) {
+    const doc = docs[i] as MappingFile | null;
     for (const [kind, source] of Object.entries(doc?.sources ?? {})) {
       if (out.has(kind as SourceKind)) throw new Error(`${file}: log source ${kind} is mapped twice`);
       const views = source.views?.length ? source.views.map((v) => view(v, source.fields)) : [view(source)];

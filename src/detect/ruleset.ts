@@ -1,10 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
 import { STAGES, type Severity, type SourceKind, type Stage } from '../core/types.js';
 import { logsourceReaches, type Mappings } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
-import { compileRules, type CompiledRule, type RuleError } from './sigma/index.js';
+import { parseYaml, throughCache } from './rule-cache.js';
+import type { CompiledRule, RuleError } from './sigma/index.js';
+import { compileRuleData } from './sigma/rule-compile.js';
+import { isRuleFileData, type RuleFileData } from './sigma/rule-data.js';
 import { MAPPINGS_DIR, RULES_DIR, SHIPPED_SIGMA_DIR } from './rules-dirs.js';
 
 export { MAPPINGS_DIR, RULES_DIR, SHIPPED_SIGMA_DIR };
@@ -19,8 +21,6 @@ export interface ExirRule {
   cves: string[];
   /** For classifiers of known-harmless traffic: the reason shown when one matches. */
   benign: string | undefined;
-  /** A classifier of the server's own traffic (`own_traffic: true`, Exchange's health probes), not of someone probing it. */
-  ownTraffic: boolean;
   /** What a match means, as a phrase for the verdict sentence. */
   story: string | undefined;
   /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
@@ -87,8 +87,23 @@ export async function findRuleFiles(dir: string): Promise<string[]> {
 
 /** The strings too common in ordinary log lines to make a good pre-filter (rules/mappings/prefilter.yml). */
 async function loadCommonLiterals(file = join(MAPPINGS_DIR, 'prefilter.yml')): Promise<string[]> {
-  const doc = parse(await readFile(file, 'utf8')) as { common?: unknown } | null;
-  return Array.isArray(doc?.common) ? doc.common.filter((c): c is string => typeof c === 'string') : [];
+  const [doc] = await throughCache('prefilter', [{ path: file, text: await readFile(file, 'utf8') }], parseYaml, (_v): _v is unknown => true);
+  const common = (doc as { common?: unknown } | null)?.common;
+  return Array.isArray(common) ? common.filter((c): c is string => typeof c === 'string') : [];
+}
+
+/** Every rule file's plain-data form, from the cache when the files are those it was made from. */
+async function readRuleFiles(files: string[]): Promise<RuleFileData[]> {
+  const texts = await Promise.all(files.map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
+  return throughCache(
+    'rules',
+    texts,
+    async (all) => {
+      const { readRuleFile } = await import('./sigma/rule-read.js');
+      return all.map(readRuleFile);
+    },
+    isRuleFileData,
+  );
 }
 
 function afterOf(rules: unknown, hours: unknown): ExirRule['after'] {
@@ -108,47 +123,47 @@ export async function loadRuleset(dirs: string[], mappings: Mappings, commonLite
   const placeholders = await loadPlaceholders();
   const set: Ruleset = { rules: [], errors: [] };
   const seen = new Map<string, string>();
-  for (const dir of dirs) {
-    for (const file of await findRuleFiles(dir)) {
-      const shown = relative(dir, file);
-      const { rules, errors } = compileRules(await readFile(file, 'utf8'), file, { commonLiterals: common, placeholders });
-      set.errors.push(...errors);
-      for (const compiled of rules) {
-        const meta = compiled.rule;
-        const earlier = seen.get(meta.id);
-        if (earlier) {
-          set.errors.push({ ...compiled.location, ruleId: meta.id, message: `rule id ${meta.id} is already used by ${earlier}` });
-          continue;
-        }
-        seen.set(meta.id, file);
-        const sources = [...mappings.values()].filter((m) => m.views.some((v) => logsourceReaches(meta.logsource, v.logsource))).map((m) => m.kind);
-        const benign = meta.custom['benign'];
-        const caps = meta.custom['caps_request'];
-        const story = meta.custom['story'];
-        const after = afterOf(meta.custom['after_rules'], meta.custom['after_within_hours']);
-        if (meta.custom['after_rules'] !== undefined && !after) {
-          // Read as a plain rule it would report everyday administration on its own.
-          set.errors.push({ ...compiled.location, ruleId: meta.id, message: 'after_rules must be a list of rule ids' });
-          continue;
-        }
-        set.rules.push({
-          compiled,
-          id: meta.id,
-          title: meta.title,
-          stage: stageOf(compiled, set.errors),
-          severity: LEVEL_TO_SEVERITY[meta.level ?? ''] ?? 'medium',
-          cves: cvesOf(meta.tags),
-          benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
-          capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
-          story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
-          indicatorOnly: meta.custom['indicator_only'] === true,
-          ownTraffic: meta.custom['own_traffic'] === true,
-          foldPerClient: meta.custom['fold'] === 'per-client',
-          after,
-          sources,
-          file: shown,
-        });
+  const found = await Promise.all(dirs.map(async (dir) => (await findRuleFiles(dir)).map((file) => ({ dir, file }))));
+  const read = await readRuleFiles(found.flat().map((f) => f.file));
+  for (const [i, { dir, file }] of found.flat().entries()) {
+    const shown = relative(dir, file);
+    const { rules, errors } = compileRuleData(read[i] as RuleFileData, file, { commonLiterals: common, placeholders });
+    set.errors.push(...errors);
+    for (const compiled of rules) {
+      const meta = compiled.rule;
+      const earlier = seen.get(meta.id);
+      if (earlier) {
+        set.errors.push({ ...compiled.location, ruleId: meta.id, message: `rule id ${meta.id} is already used by ${earlier}` });
+        continue;
       }
+      seen.set(meta.id, file);
+      const sources = [...mappings.values()].filter((m) => m.views.some((v) => logsourceReaches(meta.logsource, v.logsource))).map((m) => m.kind);
+      const benign = meta.custom['benign'];
+      const caps = meta.custom['caps_request'];
+      const story = meta.custom['story'];
+      const after = afterOf(meta.custom['after_rules'], meta.custom['after_within_hours']);
+      if (meta.custom['after_rules'] !== undefined && !after) {
+        // Read as a plain rule it would report everyday administration on its own.
+        set.errors.push({ ...compiled.location, ruleId: meta.id, message: 'after_rules must be a list of rule ids' });
+        continue;
+      }
+      set.rules.push({
+        compiled,
+        id: meta.id,
+        title: meta.title,
+        stage: stageOf(compiled, set.errors),
+        severity: LEVEL_TO_SEVERITY[meta.level ?? ''] ?? 'medium',
+        cves: cvesOf(meta.tags),
+        benign: typeof benign === 'string' && benign.trim() ? benign.trim() : undefined,
+        capsRequest: typeof caps === 'string' && caps.trim() ? caps.trim() : undefined,
+        story: typeof story === 'string' && story.trim() ? story.trim() : undefined,
+        indicatorOnly: meta.custom['indicator_only'] === true,
+        ownTraffic: meta.custom['own_traffic'] === true,
+        foldPerClient: meta.custom['fold'] === 'per-client',
+        after,
+        sources,
+        file: shown,
+      });
     }
   }
   return set;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Warning } from '../core/types.js';
 import { Detector } from '../detect/detector.js';
-import { loadFileChecker, type FileChecker, type FileCheckerOptions } from '../detect/files/index.js';
+import type { FileChecker, FileCheckerOptions } from '../detect/files/index.js';
 import { loadMappings, type Mappings } from '../detect/mapping.js';
 import { MAPPINGS_DIR, loadRuleset, SHIPPED_SIGMA_DIR, type Ruleset } from '../detect/ruleset.js';
 
@@ -33,7 +33,8 @@ export async function loadEngine(options: EngineOptions = {}): Promise<Engine> {
     const key = JSON.stringify(checkerOptions);
     let loaded = checkers.get(key);
     if (!loaded) {
-      loaded = loadFileChecker(checkerOptions);
+      // Loaded on the first file that is not a log: it brings the native YARA engine, which a scan of logs never needs.
+      loaded = import('../detect/files/index.js').then(({ loadFileChecker }) => loadFileChecker(checkerOptions));
       checkers.set(key, loaded);
     }
     return loaded;

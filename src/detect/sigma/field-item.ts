@@ -5,17 +5,10 @@ import { allOf, anyOf, valueLiteral, type Literals } from './literals.js';
 import type { FieldSpec } from './modifiers.js';
 import { lowerPattern, parseWildcards, plain, plainText, withLeadingStar, withTrailingStar, type Pattern } from './pattern.js';
 import { RuleProblem } from './problem.js';
+import type { ItemValue } from './rule-data.js';
 import { compileStringTest } from './string-match.js';
 import { base64, base64offset, utf16, windash, type Stage } from './transforms.js';
 import type { FieldAccess } from './types.js';
-
-/** A scalar from the rule. Numbers keep the text they were written with (`1.10` stays `1.10`). */
-export interface ItemValue {
-  kind: 'string' | 'number' | 'boolean' | 'null';
-  text: string;
-  /** Offset of the value's node in the rule file, to locate errors. */
-  at?: number;
-}
 
 export interface Compiled {
   match: (record: FieldAccess) => boolean;
