@@ -21,6 +21,8 @@ export interface ExirRule {
   cves: string[];
   /** For classifiers of known-harmless traffic: the reason shown when one matches. */
   benign: string | undefined;
+  /** A classifier of the server's own traffic (`own_traffic: true`, Exchange's health probes), not of someone probing it. */
+  ownTraffic: boolean;
   /** What a match means, as a phrase for the verdict sentence. */
   story: string | undefined;
   /** When this rule matches, the request went no further than its stage (rules/README.md, caps_request). */
