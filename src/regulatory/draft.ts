@@ -6,6 +6,7 @@ import type { Audience } from './audiences.js';
 import { letterAudiences } from './audiences.js';
 import type { Draft, DraftAudience, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
 import { evidenceReference } from './evidence-summary.js';
+import { internalRefs, ownWords } from './internal-refs.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { resolve, RESOLVERS, someReasons } from './resolvers.js';
@@ -251,5 +252,7 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
     sections,
     open,
     caveats,
+    references: internalRefs(c),
+    ownWords: ownWords(c),
   };
 }
