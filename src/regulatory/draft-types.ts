@@ -22,6 +22,8 @@ export interface DraftField {
   trace: string[];
   /** Where the question comes from (the regulator's form, guidance, our inference). */
   source: string;
+  /** In a letter: shown without its label (letterhead, date, addressee, signature). */
+  bare?: true;
 }
 
 export interface DraftTable {

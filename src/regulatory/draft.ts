@@ -170,7 +170,7 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
       if (r === undefined) {
         const needed = q.needed || 'Not yet answerable from the case.';
         open.push({ id: q.id, label: q.label, needed, ...(q.atSigning ? { atSigning: true } : {}) });
-        return { kind: 'field', id: q.id, label: q.label, lines: [], open: needed, trace: [], source: q.source };
+        return { kind: 'field', id: q.id, label: q.label, lines: [], open: needed, trace: [], source: q.source, ...(q.bare ? { bare: true } : {}) };
       }
       if (r.open) open.push({ id: q.id, label: q.label, needed: r.open, ...(q.atSigning ? { atSigning: true } : {}) });
       if ('table' in r) {
@@ -186,7 +186,7 @@ export function buildDraft(pack: PackName, c: DraftContext, opts: { appendixRows
           source: q.source,
         };
       }
-      return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source };
+      return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source, ...(q.bare ? { bare: true } : {}) };
     }),
   }));
   if (REFERS_TO_EVIDENCE.has(pack)) {

@@ -6,7 +6,7 @@
 import type { InternalRef } from './draft-types.js';
 import { obligationNames } from './obligation-names.js';
 import type { DraftContext } from './resolvers.js';
-import { rulePack } from './rules.js';
+import { rulePack, rulesAsOf } from './rules.js';
 
 /** What each kind of reference reads as in the send copy, where the sentence needs a phrase. */
 const BECOMES: Record<InternalRef['kind'], string> = {
@@ -35,7 +35,9 @@ export function internalRefs(c: DraftContext): InternalRef[] {
   }
   for (const d of c.facts.decisions) add(d.ref, 'decision');
   for (const e of c.facts.evidence) add(e.ref, 'evidence');
-  for (const r of rulePack().rules) add(r.id, 'rule');
+  // The rules of the law as it stood for this case: a later law is neither cited nor named here.
+  const asOf = rulesAsOf(rulePack(), c.facts.record.awareAt ?? c.facts.record.detectedAt ?? c.now);
+  for (const r of asOf.inEffect) add(r.id, 'rule');
   for (const o of c.obligations) add(o.ruleId, 'rule');
   for (const f of c.facts.findings) add(f.ruleId, 'detection');
   for (let n = 1; n <= c.facts.story.scans.count; n++) {

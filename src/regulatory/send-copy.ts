@@ -130,8 +130,11 @@ export function sendCopy(d: Draft): Draft {
   // The send copy's stamp names the firm's case reference only as the hash's subject: no internal id is printed.
   // The references and the firm's words served the scrub; neither is part of what is sent.
   const { references: _r, ownWords: _w, ...said } = d;
+  // A letter's readers learn whom it is for, not which other letters go to whom.
+  const audience = d.audience ? { ...d.audience, letters: d.audience.letters.filter((l) => l.id === d.audience?.id) } : undefined;
   return {
     ...said,
+    ...(audience ? { audience } : {}),
     copy: 'send',
     basis: '',
     caveats: [],

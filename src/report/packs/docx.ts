@@ -57,11 +57,12 @@ function openParagraph(needed: string, partly: boolean): Paragraph {
 
 function fieldBlocks(f: DraftField, letter: boolean): Paragraph[] {
   const out: Paragraph[] = [];
-  out.push(
-    letter
-      ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
-      : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }),
-  );
+  if (!(letter && f.bare))
+    out.push(
+      letter
+        ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
+        : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }),
+    );
   for (const line of f.lines) out.push(new Paragraph({ spacing: { after: letter ? 120 : 40 }, children: [new TextRun({ text: clean(line) })] }));
   if (f.open) out.push(openParagraph(f.open, f.lines.length > 0));
   out.push(...traceParagraph(f));
@@ -162,7 +163,10 @@ function packDocument(d: Draft): Document {
     );
   }
   for (const s of d.sections) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }));
+    if (s.title)
+      children.push(
+        new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }),
+      );
     for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter'));
   }
   children.push(new Paragraph({ spacing: { before: 360 }, children: [new TextRun({ text: clean(stampLine(d)), size: 14, color: '555555' })] }));
