@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
-export interface AuthorityContact {
+interface AuthorityContact {
   address: string[];
   phone: string | undefined;
   email: string | undefined;

@@ -17,7 +17,7 @@ const answers = (c: DraftContext): BreachAnswers => c.assessment?.answers ?? {};
 const av = (c: DraftContext): string => (c.assessment ? `assessment v${c.assessment.version}` : 'assessment');
 
 /** The letter's date as a letter writes it: `13 March 2021`, in the case's zone. */
-export function letterDate(iso: string, tz: string): string {
+function letterDate(iso: string, tz: string): string {
   const [y, m, d] = localParts(iso, tz).date.split('-');
   return `${Number(d)} ${MONTHS[Number(m) - 1] ?? m} ${y}`;
 }
