@@ -59,7 +59,9 @@ function complaintAuthorities(c: DraftContext): { code: string; forWhom: string 
   // The islands and the UK first, then the EU states by code.
   const rank = (k: string): string => `${['JE', 'GG', 'GB'].includes(k) ? ['JE', 'GG', 'GB'].indexOf(k) : 9}${k}`;
   for (const code of [...lives].sort((a, b) => rank(a).localeCompare(rank(b)))) {
+    // Where the firm has not said where it is established, no reader is left without an authority.
     const reaches =
+      home.length === 0 ||
       home.includes(code) ||
       (code === 'GG' && scope.has('GG')) ||
       (code === 'GB' && scope.has('UK')) ||

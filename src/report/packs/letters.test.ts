@@ -121,6 +121,18 @@ test('without a letter reference none is printed, never an internal id; without 
   assert.deepEqual(lines(unsigned, 'subjects.sign-off'), ['Yours sincerely,', 'Acme Trust Company Limited']);
 });
 
+test('where the firm has not said where it is established, each reader is still given the authority of where they live', async () => {
+  const { establishments: _e, gdprScope: _g, ...firm } = LETTERED.firm ?? {};
+  const hr = (await freshLetters(checkAnswers({ ...LETTERED, firm }))).find((d) => d.audience?.id === 'hr');
+  assert.ok(hr);
+  assert.deepEqual(
+    lines(hr, 'subjects.rights')
+      .slice(1)
+      .map((l) => /\(([A-Z]+)\)/.exec(l)?.[1]),
+    ['JOIC', 'ODPA'],
+  );
+});
+
 test('the JFSC letter has the letterhead, the date, the Commission as addressee and a signature', async () => {
   const [jfsc] = await drafts(LETTERED, 'jfsc');
   assert.ok(jfsc);
