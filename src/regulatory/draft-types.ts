@@ -22,6 +22,8 @@ export interface DraftField {
   trace: string[];
   /** Where the question comes from (the regulator's form, guidance, our inference). */
   source: string;
+  /** In a letter: shown without its label (letterhead, date, addressee, signature). */
+  bare?: true;
 }
 
 export interface DraftTable {
@@ -52,6 +54,13 @@ export interface DraftAudience {
   people: number | undefined;
   /** Every letter of the case, by id, with the datasets that feed it. */
   letters: { id: string; datasets: string[] }[];
+}
+
+/** One of the case's own references (O3, JOIC-1, D2, E1, a rule id), and what the send copy says instead. */
+export interface InternalRef {
+  text: string;
+  kind: 'obligation' | 'decision' | 'evidence' | 'rule' | 'detection' | 'scan' | 'finding';
+  becomes: string;
 }
 
 /** What every pack states about how it was made, so a reader can tell one version from another. */
@@ -87,4 +96,8 @@ export interface Draft {
   open: OpenItem[];
   /** Rules resting on facts not fully confirmed, and other warnings a reader must see. */
   caveats: string[];
+  /** Working copy only: the case's own references, which the send copy takes out (exactly these, nothing of their shape). */
+  references?: InternalRef[] | undefined;
+  /** Working copy only: the firm's own words (its answers, its details), which the send copy keeps as written. */
+  ownWords?: string[] | undefined;
 }

@@ -307,7 +307,7 @@ test('each letter tells its readers where to complain, by where they live, and i
     assert.match(item(clients, 'subjects.rights'), /JOIC.*\n.*ODPA.*\n.*ICO.*\n.*CNIL/s);
     assert.doesNotMatch(item(staff, 'subjects.rights'), /ICO|CNIL/, 'staff live in Jersey and Guernsey only');
     assert.match(item(staff, 'subjects.rights'), /ODPA/);
-    assert.equal(item(clients, 'subjects.sign-off'), 'Yours sincerely,\nJo Bloggs, Compliance Officer\nAcme Trust Company Limited');
+    assert.equal(item(clients, 'subjects.sign-off'), 'Yours sincerely,\nJo Bloggs\nCompliance Officer\nAcme Trust Company Limited');
   } finally {
     await f.close();
   }

@@ -6,6 +6,7 @@ import type { Audience } from './audiences.js';
 import { letterAudiences } from './audiences.js';
 import type { Draft, DraftAudience, DraftItem, DraftSection, DraftTable, OpenItem } from './draft-types.js';
 import { evidenceReference } from './evidence-summary.js';
+import { internalRefs, ownWords } from './internal-refs.js';
 import { questionBank } from './questions.js';
 import type { DraftContext } from './resolvers.js';
 import { resolve, RESOLVERS, someReasons } from './resolvers.js';
@@ -198,7 +199,7 @@ export function buildDraft(pack: PackName, whole: DraftContext, opts: { appendix
       if (r === undefined) {
         const needed = q.needed || 'Not yet answerable from the case.';
         open.push({ id: q.id, label: q.label, needed, ...(q.atSigning ? { atSigning: true } : {}) });
-        return { kind: 'field', id: q.id, label: q.label, lines: [], open: needed, trace: [], source: q.source };
+        return { kind: 'field', id: q.id, label: q.label, lines: [], open: needed, trace: [], source: q.source, ...(q.bare ? { bare: true } : {}) };
       }
       if (r.open) open.push({ id: q.id, label: q.label, needed: r.open, ...(q.atSigning ? { atSigning: true } : {}) });
       if ('table' in r) {
@@ -214,7 +215,7 @@ export function buildDraft(pack: PackName, whole: DraftContext, opts: { appendix
           source: q.source,
         };
       }
-      return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source };
+      return { kind: 'field', id: q.id, label: q.label, lines: r.lines, open: r.open, trace: r.trace, source: q.source, ...(q.bare ? { bare: true } : {}) };
     }),
   }));
   if (REFERS_TO_EVIDENCE.has(pack)) {
@@ -280,5 +281,7 @@ export function buildDraft(pack: PackName, whole: DraftContext, opts: { appendix
     sections,
     open,
     caveats,
+    references: internalRefs(c),
+    ownWords: ownWords(c),
   };
 }

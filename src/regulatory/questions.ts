@@ -13,6 +13,8 @@ interface Question {
   source: string;
   /** Answered by the signer as the document is sent (declarations): it does not hold back the send copy. */
   atSigning: boolean;
+  /** In a letter: a part without a heading (letterhead, date, addressee, signature). */
+  bare: boolean;
 }
 
 export interface PackQuestions {
@@ -47,7 +49,8 @@ function parseQuestions(source: string, where: string, known?: Set<string>): Rec
         const at = `${where}: packs.${name}.sections[${i}]`;
         if (!Array.isArray(s.questions)) throw new Error(`${at}.questions: expected a list`);
         return {
-          title: text(s.title, `${at}.title`),
+          // A letter's parts may stand under no heading: its letterhead opens the page.
+          title: text(s.title, `${at}.title`, s.style === 'letter'),
           style: s.style === 'letter' ? 'letter' : 'form',
           questions: (s.questions as Obj[]).map((q, j) => {
             const qa = `${at}.questions[${j}]`;
@@ -63,6 +66,7 @@ function parseQuestions(source: string, where: string, known?: Set<string>): Rec
               needed: text(q.needed ?? '', `${qa}.needed`, true),
               source: text(q.source, `${qa}.source`),
               atSigning: q.atSigning === true,
+              bare: q.bare === true,
             };
           }),
         };

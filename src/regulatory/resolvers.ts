@@ -7,11 +7,10 @@ import { EI_LABELS } from '../assess/breach/enisa.js';
 import type { AccessLevel, BreachAnswers, BreachAssessment, DatasetAssessment } from '../assess/breach/types.js';
 import type { StoredObligation } from '../case/regulatory-types.js';
 import type { Audience } from './audiences.js';
-import { authorities } from './authorities.js';
 import { BOARD_RESOLVERS } from './board.js';
+import { LETTER_RESOLVERS } from './letter-parts.js';
 import { EVIDENCE_RESOLVERS } from './evidence-summary.js';
 import { PROCESSOR_RESOLVERS } from './processor-notice.js';
-import { EU_STATES } from './predicates.js';
 import type { Clock } from './clocks.js';
 import type { CaseFacts } from './facts.js';
 import { showTime } from './time.js';
@@ -136,6 +135,7 @@ export const RESOLVERS: Record<string, Resolver> = {
   ...EVIDENCE_RESOLVERS,
   ...BOARD_RESOLVERS,
   ...PROCESSOR_RESOLVERS,
+  ...LETTER_RESOLVERS,
   'firm.contact': (c) => {
     const k = answers(c).firm?.contact;
     if (!k?.name) return undefined;
@@ -616,30 +616,6 @@ export const RESOLVERS: Record<string, Resolver> = {
           trace: [`answers: firm.contact (${av(c)})`],
         }
       : undefined;
-  },
-  'letter.rights': (c) => {
-    // The authority of the firm's home and of each place the letter's readers live, named as it calls itself.
-    const ds = c.audience?.datasets ?? result(c)?.datasets ?? [];
-    const places = [...(answers(c).firm?.establishments ?? []).map((e) => (e === 'UK' ? 'GB' : e)), ...ds.flatMap((d) => Object.keys(d.jurisdictions))];
-    const codes = [...new Set(places)].filter((k) => ['JE', 'GG', 'GB'].includes(k) || EU_STATES.includes(k));
-    const list = codes.flatMap((k) => {
-      const a = authorities().get(k);
-      return a ? [a] : [];
-    });
-    if (list.length === 0) return undefined;
-    return {
-      lines: [
-        'If you are unhappy with how we have handled your information, you have the right to complain to the data protection authority:',
-        ...list.map((a) => `${a.name}, ${a.site}`),
-      ],
-      trace: [`answers: firm.establishments, datasets[].jurisdictions (${av(c)})`, 'data/regulatory/authorities.yml'],
-    };
-  },
-  'letter.signOff': (c) => {
-    const k = answers(c).firm?.contact;
-    const f = firmName(c);
-    if (!k?.name || !f) return undefined;
-    return { lines: ['Yours sincerely,', [k.name, k.role].filter(Boolean).join(', '), f.name], trace: [`answers: firm.contact (${av(c)})`, f.trace] };
   },
   'case.ref': (c) => ({
     lines: [`${c.facts.record.ref}: ${c.facts.record.title} [${c.facts.record.status}], opened ${t(c, c.facts.record.createdAt)}`],

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Draft } from './draft-types.js';
+import type { Draft, InternalRef } from './draft-types.js';
 import { buildDrafts, buildOtherAuthorityDrafts } from './draft.js';
 import { refreshObligations } from './refresh.js';
 import { PACKS } from './rules.js';
-import { scrub, SendCopyRefused, sendCopy } from './send-copy.js';
+import { SendCopyRefused, scrubber, sendCopy } from './send-copy.js';
 import type { Fixture } from './test-helpers/fixture-case.js';
 import { FIXTURE_REF, fixtureCase, REALISTIC_ANSWERS } from './test-helpers/fixture-case.js';
 
@@ -73,7 +73,48 @@ test('the send copy is refused while a required question is open, and names each
   assert.ok(decl && decl.kind === 'field' && decl.lines.length === 4, 'the signer still sees the declarations to tick');
 });
 
+/** A one-field draft saying the lines given, with the case's references and the firm's words as given. */
+function oneField(lines: string[], references: InternalRef[] = [], ownWords: string[] = []): Draft {
+  const base = drafts.find((d) => d.pack === 'register');
+  assert.ok(base);
+  return {
+    ...base,
+    open: [],
+    references,
+    ownWords,
+    sections: [{ title: 'Entry', style: 'form', items: [{ kind: 'field', id: 'x', label: 'X', lines, open: undefined, trace: [], source: '' }] }],
+  };
+}
+
+const sentLines = (d: Draft): string[] => sendCopy(d).sections.flatMap((s) => s.items.flatMap((i) => (i.kind === 'field' ? i.lines : [])));
+
+const REFS: InternalRef[] = [
+  { text: 'O8', kind: 'obligation', becomes: 'the notification concerned' },
+  { text: 'O15', kind: 'obligation', becomes: 'the notification concerned' },
+  { text: 'JOIC-1', kind: 'obligation', becomes: 'JOIC' },
+  { text: 'EU_GDPR_ART34-2', kind: 'obligation', becomes: 'the notification concerned' },
+  { text: 'EU_GDPR_ART34', kind: 'rule', becomes: '' },
+  { text: 'D1', kind: 'decision', becomes: 'a recorded decision' },
+  { text: 'E1', kind: 'evidence', becomes: 'an evidence item held on file' },
+  { text: 'E2', kind: 'evidence', becomes: 'an evidence item held on file' },
+  { text: 'iis-dropzone-page-post-200', kind: 'detection', becomes: '' },
+];
+
+test("the firm's own words keep their shape: a registration JOIC-55, TCB-123, a phone model O2, a mailbox E1, a file D3 are not references of the case", () => {
+  const firm = ['Registration: JOIC-55', 'JFSC registration TCB-123', 'Mailbox E1 and model O2 phone; see our file D3'];
+  // No reference of this case has those names: nothing is taken out, whatever its shape.
+  assert.deepEqual(sentLines(oneField(firm)), firm);
+  // Where the case has a reference E1 and the firm's answer says "Mailbox E1", the answer is kept and the reference is not.
+  const own = 'Mailbox E1 and model O2 phone; see our file D3';
+  assert.deepEqual(sentLines(oneField([own, `Containment: ${own}`, 'Why: evidence E1 (see decision D1)'], REFS, [own])), [
+    own,
+    `Containment: ${own}`,
+    'Why: evidence held on file (see a recorded decision)',
+  ]);
+});
+
 test('scrub takes out ids, grades and pointers and leaves the sentence readable', () => {
+  const scrub = scrubber({ references: REFS, ownWords: [], timeZone: 'Europe/Jersey' });
   assert.equal(
     scrub("O15 JFSC (the firm's supervisor), initial: filed. Law: Codes of Practice, Principle 6 [P]"),
     "JFSC (the firm's supervisor), initial: filed. Law: Codes of Practice, Principle 6",

@@ -139,6 +139,25 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
         });
     }
   }
+  let letterhead: FirmAnswers['letterhead'];
+  if (raw.letterhead !== undefined) {
+    const l = raw.letterhead;
+    if (!isObj(l)) c.problems.push('firm.letterhead: expected address, phone, email, website');
+    else
+      letterhead = definedOnly({
+        address: c.list(l.address, 'firm.letterhead.address'),
+        phone: c.text(l.phone, 'firm.letterhead.phone'),
+        email: c.text(l.email, 'firm.letterhead.email'),
+        website: c.text(l.website, 'firm.letterhead.website'),
+      });
+  }
+  let signer: FirmAnswers['signer'];
+  if (raw.signer !== undefined) {
+    const r = raw.signer;
+    const name = isObj(r) ? c.text(r.name, 'firm.signer.name') : undefined;
+    if (name === undefined) c.problems.push('firm.signer.name: name the person who signs the letters');
+    else signer = definedOnly({ name, role: isObj(r) ? c.text(r.role, 'firm.signer.role') : undefined });
+  }
   let targets: Record<string, number> | undefined;
   if (raw.targets !== undefined) {
     if (!isObj(raw.targets)) c.problems.push('firm.targets: expected RULE_ID: hours');
@@ -166,6 +185,9 @@ function firmAnswers(c: Checker, raw: unknown): FirmAnswers | undefined {
     gfscSignificant: c.bool(raw.gfscSignificant, 'firm.gfscSignificant'),
     operatorOfEssentialService: c.bool(raw.operatorOfEssentialService, 'firm.operatorOfEssentialService'),
     processorFor,
+    letterhead,
+    signer,
+    letterReference: c.text(raw.letterReference, 'firm.letterReference'),
     targets,
   });
 }

@@ -75,6 +75,12 @@ export interface FirmAnswers {
   operatorOfEssentialService?: boolean;
   /** Clients for whom the firm is processor, with any contractual notice period. */
   processorFor?: { client: string; noticeHours?: number; contractRef?: string }[];
+  /** The letterhead the firm's letters carry: its postal address (a line each) and how to reach it. */
+  letterhead?: { address?: string[]; phone?: string; email?: string; website?: string };
+  /** Who signs the firm's letters (the people affected, the JFSC): else the contact signs. */
+  signer?: { name: string; role?: string };
+  /** The firm's own reference for its letters about this incident; none is printed without it. */
+  letterReference?: string;
   /** Firm-set targets, in hours, for duties the law gives no hours: keyed by rule id or `RULE_ID/stage`. */
   targets?: Record<string, number>;
 }

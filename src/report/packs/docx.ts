@@ -55,13 +55,15 @@ function openParagraph(needed: string, partly: boolean): Paragraph {
   });
 }
 
-function fieldBlocks(f: DraftField, letter: boolean): Paragraph[] {
+function fieldBlocks(f: DraftField, letter: boolean, send: boolean): Paragraph[] {
   const out: Paragraph[] = [];
-  out.push(
-    letter
-      ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
-      : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }),
-  );
+  // A bare part stands without its label in the copy sent; the working copy names it.
+  if (!(letter && f.bare && send))
+    out.push(
+      letter
+        ? new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 60 }, children: [new TextRun({ text: clean(f.label) })] })
+        : new Paragraph({ keepNext: true, children: [new TextRun({ text: clean(f.label), bold: true })] }),
+    );
   for (const line of f.lines) out.push(new Paragraph({ spacing: { after: letter ? 120 : 40 }, children: [new TextRun({ text: clean(line) })] }));
   if (f.open) out.push(openParagraph(f.open, f.lines.length > 0));
   out.push(...traceParagraph(f));
@@ -107,8 +109,8 @@ function tableBlocks(t: DraftTable): (Paragraph | Table)[] {
   return out;
 }
 
-function itemBlocks(item: DraftItem, letter: boolean): (Paragraph | Table)[] {
-  return item.kind === 'table' ? tableBlocks(item) : fieldBlocks(item, letter);
+function itemBlocks(item: DraftItem, letter: boolean, send: boolean): (Paragraph | Table)[] {
+  return item.kind === 'table' ? tableBlocks(item) : fieldBlocks(item, letter, send);
 }
 
 function packDocument(d: Draft): Document {
@@ -162,8 +164,11 @@ function packDocument(d: Draft): Document {
     );
   }
   for (const s of d.sections) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }));
-    for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter'));
+    if (s.title)
+      children.push(
+        new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { before: 360, after: 120 }, children: [new TextRun({ text: clean(s.title) })] }),
+      );
+    for (const item of s.items) children.push(...itemBlocks(item, s.style === 'letter', d.copy === 'send'));
   }
   children.push(new Paragraph({ spacing: { before: 360 }, children: [new TextRun({ text: clean(stampLine(d)), size: 14, color: '555555' })] }));
   return new Document({

@@ -107,17 +107,18 @@ function table(t: DraftTable): string {
   );
 }
 
-function letterItem(item: DraftItem): string {
+/** A bare part (letterhead, date, addressee, signature) stands without its label in the copy sent; the working copy names it. */
+function letterItem(item: DraftItem, send: boolean): string {
   if (item.kind === 'table') return table(item);
   const paras = item.lines.map((l) => `<p>${e(l)}</p>`).join('');
-  return `<div class="field" id="${e(item.id)}"><h3>${e(item.label)}</h3><div class="value">${paras}</div>${openBox(item.open, item.lines.length > 0)}${trace(item)}</div>`;
+  return `<div class="field" id="${e(item.id)}">${item.bare && send ? '' : `<h3>${e(item.label)}</h3>`}<div class="value">${paras}</div>${openBox(item.open, item.lines.length > 0)}${trace(item)}</div>`;
 }
 
 export function renderPackHtml(d: Draft): string {
   const sections = d.sections
     .map(
       (s) =>
-        `<section class="${s.style}"><h2>${e(s.title)}</h2>${s.items.map((i) => (s.style === 'letter' ? letterItem(i) : i.kind === 'table' ? table(i) : field(i))).join('')}</section>`,
+        `<section class="${s.style}">${s.title ? `<h2>${e(s.title)}</h2>` : ''}${s.items.map((i) => (s.style === 'letter' ? letterItem(i, d.copy === 'send') : i.kind === 'table' ? table(i) : field(i))).join('')}</section>`,
     )
     .join('');
   const openList = d.open.length
