@@ -7,7 +7,7 @@ import { generateDemo } from '../demo/generate.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
 import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
 import { EvidenceOpener } from '../evidence/open.js';
-import { CORPUS, corpusMissing } from '../test-support/skips.js';
+import { CORPUS, corpusMissing, skipIf } from '../test-support/skips.js';
 import { loadEngine, type Engine } from './engine.js';
 import { cutRanges, mergeRanges, scanRange, type RangePart } from './entry-range.js';
 import { scanEntry, type EntryResult } from './scan-entry.js';
@@ -68,11 +68,7 @@ describe('a log read by byte ranges', () => {
 
   it('gives what one read gives, on the public sample logs cut into 1 KiB ranges', async (t) => {
     const folders = ['qazeer-artefacts-help/extracted', 'velociraptor-testdata'].map((f) => join(CORPUS, f));
-    const missing = corpusMissing(...folders);
-    if (missing) {
-      t.skip(missing);
-      return;
-    }
+    if (skipIf(t, 'corpus', corpusMissing(...folders))) return;
     const { split } = await compareAll(folders, 1024);
     assert.ok(split >= 3, `sample logs compared by ranges: ${split}`);
   });
