@@ -11,6 +11,7 @@ import type { Fixture } from '../../regulatory/test-helpers/fixture-case.js';
 import { FIXTURE_REF, fixtureCase, WITH_PROCESSOR } from '../../regulatory/test-helpers/fixture-case.js';
 import { docxText } from '../../test-support/zip-text.js';
 import { pdfPages } from '../../test-support/pdf-text.js';
+import { schemaErrors } from '../../test-support/json-schema.js';
 import { skipIf } from '../../test-support/skips.js';
 import { chromiumMissing, renderPackDocx, renderPackHtml, renderPackJson, renderPackPdfs } from './index.js';
 import { checkAnswers } from '../../assess/breach/answers.js';
@@ -139,6 +140,11 @@ const visible = (html: string): string =>
 test('every pack renders a send copy in the realistic case with decisions and filings', () => {
   assert.deepEqual([...new Set(sent.map((d) => d.pack))].sort(), [...PACKS].sort());
   assert.ok(sent.some((d) => /CNIL/.test(d.title)) && sent.some((d) => /ICO|Information Commissioner/.test(d.title)));
+});
+
+test('JSON send copies keep the published contract (schema/pack-draft.schema.json)', () => {
+  const broken = sent.flatMap((d) => schemaErrors('pack-draft', JSON.parse(renderPackJson(d))).map((e) => `${d.title}: ${e}`));
+  assert.deepEqual(broken, []);
 });
 
 test('HTML send copies: no internal ids, working lines or grades anywhere on the page', () => {
