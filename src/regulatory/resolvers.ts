@@ -131,6 +131,20 @@ function joinParts(parts: (Resolved | undefined)[]): Resolved | undefined {
   return lines.length === 0 ? undefined : { lines, trace };
 }
 
+/** Where to report a scam, for the places this letter's readers live (their datasets' jurisdictions). */
+function whereToReport(c: DraftContext): string[] {
+  const homes = new Set((c.audience?.datasets ?? result(c)?.datasets ?? []).flatMap((d) => Object.keys(d.jurisdictions)));
+  const lines: string[] = [];
+  if (homes.has('JE')) lines.push('In Jersey, report any scam to the States of Jersey Police (scams500@police.je).');
+  if (homes.has('GG')) lines.push('In Guernsey, report any scam to the police (Bailiwick of Guernsey Law Enforcement).');
+  if (homes.has('GB'))
+    lines.push('In England, Wales or Northern Ireland, report any scam to Action Fraud (0300 123 2040); in Scotland, to Police Scotland on 101.');
+  if (homes.size === 0 || [...homes].some((h) => !['JE', 'GG', 'GB'].includes(h))) {
+    lines.push(lines.length ? 'Anywhere else, report it to the police where you live.' : 'Report any scam to the police where you live.');
+  }
+  return lines;
+}
+
 export const RESOLVERS: Record<string, Resolver> = {
   ...EVIDENCE_RESOLVERS,
   ...BOARD_RESOLVERS,
@@ -598,7 +612,7 @@ export const RESOLVERS: Record<string, Resolver> = {
             'Copies of identity documents were among this data. Watch for accounts, loans or cards opened in your name, and tell the lender and the police at once if you see one.',
           ]
         : []),
-      'Report any scam to the States of Jersey Police (scams500@police.je), or in the UK to Action Fraud (0300 123 2040).',
+      ...whereToReport(c),
       ...(answers(c).narrative?.subjectAdvice ? [answers(c).narrative?.subjectAdvice ?? ''] : []),
     ],
     trace: [

@@ -158,11 +158,22 @@ const NOT_THEIRS: Record<string, RegExp[]> = {
     /\b30,?000\b/,
     /\b1,?260\b/,
     /ICO|CNIL|France|United Kingdom/,
+    // Where to report a scam is told by where the readers live: none of these live in the UK.
+    /Action Fraud|Police Scotland/,
   ],
 };
 const THEIRS: Record<string, RegExp[]> = {
-  kyc: [/criminal record/i, /identity documents/i, /CNIL/, /ICO/],
-  hr: [/health/i, /employment/i, /ODPA/],
+  kyc: [
+    /criminal record/i,
+    /identity documents/i,
+    /CNIL/,
+    /ICO/,
+    /Action Fraud/,
+    /States of Jersey Police/,
+    /Guernsey Law Enforcement/,
+    /police where you live/,
+  ],
+  hr: [/health/i, /employment/i, /ODPA/, /States of Jersey Police/, /Guernsey Law Enforcement/],
 };
 
 function misstatements(format: string, d: Draft, text: string): string[] {
