@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Command } from 'commander';
+import { runRegulatory } from './test-helpers/run-regulatory.js';
 import type { Fixture } from '../regulatory/test-helpers/fixture-case.js';
 import { FIXTURE_REF, fixtureCase, WITH_PROCESSOR } from '../regulatory/test-helpers/fixture-case.js';
-import type { RegulatoryIo } from './assess.js';
 import { registerFile } from './file.js';
 
 let fx: Fixture;
@@ -13,30 +12,7 @@ before(async () => {
 after(() => fx.close());
 
 async function exir(args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  let code = 0;
-  const io: RegulatoryIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    interactive: () => false,
-    ask: () => Promise.resolve(''),
-    now: () => '2021-03-11T15:00:00.000Z',
-  };
-  const program = new Command().exitOverride();
-  registerFile(
-    program,
-    (c) => {
-      code = Math.max(code, c);
-    },
-    io,
-  );
-  await program.parseAsync(['node', 'exir', ...args, '--db', fx.url, '--actor', 'dpo']);
-  return { out, err, code };
+  return runRegulatory([registerFile], [...args, '--db', fx.url, '--actor', 'dpo'], '2021-03-11T15:00:00.000Z');
 }
 
 test("file: a processor duty's filing keeps the notice to that client as it stood", async () => {

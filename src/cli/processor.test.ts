@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Command } from 'commander';
+import { runRegulatory } from './test-helpers/run-regulatory.js';
 import type { Fixture } from '../regulatory/test-helpers/fixture-case.js';
 import { FIXTURE_REF, fixtureCase, WITH_PROCESSOR } from '../regulatory/test-helpers/fixture-case.js';
 import { assertSchema } from '../test-support/json-schema.js';
 import { chromiumMissing, skipIf } from '../test-support/skips.js';
-import type { RegulatoryIo } from './assess.js';
 import { registerObligations } from './obligations.js';
 import { registerReport } from './report.js';
 
@@ -23,28 +22,7 @@ after(async () => {
 });
 
 async function exir(args: string[], on = fx): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  let code = 0;
-  const io: RegulatoryIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    interactive: () => false,
-    ask: () => Promise.resolve(''),
-    now: () => '2021-03-11T15:00:00.000Z',
-  };
-  const program = new Command().exitOverride();
-  const setExit = (c: number) => {
-    code = Math.max(code, c);
-  };
-  registerObligations(program, setExit, io);
-  registerReport(program, setExit, io);
-  await program.parseAsync(['node', 'exir', ...args, '--db', on.url, '--actor', 'dpo']);
-  return { out, err, code };
+  return runRegulatory([registerObligations, registerReport], [...args, '--db', on.url, '--actor', 'dpo'], '2021-03-11T15:00:00.000Z');
 }
 
 interface Listed {

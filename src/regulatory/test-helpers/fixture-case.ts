@@ -110,6 +110,17 @@ export const REALISTIC_ANSWERS: BreachAnswers = checkAnswers({
   ],
 });
 
+/** What the JFSC pack asks the firm to say, answered, so a test of send copies has no JFSC question open. */
+export const JFSC_NARRATIVE = {
+  clientImpact: 'No client assets moved; client correspondence was readable.',
+  independentValidation: 'Containment validated by an external forensic firm on 12 March.',
+  thirdParties: 'Our managed IT provider; no outsourcing notice was due.',
+  responsePlan: 'The incident response plan was invoked on 8 March; last tested in 2020.',
+  riskAssessmentUpdate: 'The business risk assessment was updated on 15 March.',
+  remediation: 'The IT manager owns patching (30 April), verified by the compliance officer.',
+  monitoring: 'Dark-web monitoring of client names; complaints logged daily.',
+};
+
 export const CLIENT = 'Bay Holdings Limited';
 
 /** Payroll the firm runs for a client: the client is its controller, the firm its processor. */

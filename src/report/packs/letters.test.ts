@@ -5,7 +5,7 @@ import { buildDrafts } from '../../regulatory/draft.js';
 import { assessCase, refreshObligations } from '../../regulatory/refresh.js';
 import { sendCopy } from '../../regulatory/send-copy.js';
 import type { Fixture } from '../../regulatory/test-helpers/fixture-case.js';
-import { FIXTURE_REF, fixtureCase, REALISTIC_ANSWERS } from '../../regulatory/test-helpers/fixture-case.js';
+import { JFSC_NARRATIVE, FIXTURE_REF, fixtureCase, REALISTIC_ANSWERS } from '../../regulatory/test-helpers/fixture-case.js';
 import { docxText } from '../../test-support/zip-text.js';
 import { pdfPages } from '../../test-support/pdf-text.js';
 import { skipIf } from '../../test-support/skips.js';
@@ -26,13 +26,7 @@ const LETTERED = checkAnswers({
   },
   narrative: {
     ...REALISTIC_ANSWERS.narrative,
-    clientImpact: 'No client assets moved; client correspondence was readable.',
-    independentValidation: 'Containment validated by an external forensic firm on 12 March.',
-    thirdParties: 'Our managed IT provider; no outsourcing notice was due.',
-    responsePlan: 'The incident response plan was invoked on 8 March; last tested in 2020.',
-    riskAssessmentUpdate: 'The business risk assessment was updated on 15 March.',
-    remediation: 'The IT manager owns patching (30 April), verified by the compliance officer.',
-    monitoring: 'Dark-web monitoring of client names; complaints logged daily.',
+    ...JFSC_NARRATIVE,
   },
 });
 

@@ -8,7 +8,7 @@ import { assessCase, refreshObligations } from '../../regulatory/refresh.js';
 import { PACKS } from '../../regulatory/rules.js';
 import { sendCopy } from '../../regulatory/send-copy.js';
 import type { Fixture } from '../../regulatory/test-helpers/fixture-case.js';
-import { FIXTURE_REF, fixtureCase, WITH_PROCESSOR } from '../../regulatory/test-helpers/fixture-case.js';
+import { JFSC_NARRATIVE, FIXTURE_REF, fixtureCase, WITH_PROCESSOR } from '../../regulatory/test-helpers/fixture-case.js';
 import { docxText } from '../../test-support/zip-text.js';
 import { pdfPages } from '../../test-support/pdf-text.js';
 import { schemaErrors } from '../../test-support/json-schema.js';
@@ -23,13 +23,7 @@ const ANSWERED = checkAnswers({
   ...WITH_PROCESSOR,
   narrative: {
     ...WITH_PROCESSOR.narrative,
-    clientImpact: 'No client assets moved; client correspondence was readable.',
-    independentValidation: 'Containment validated by an external forensic firm on 12 March.',
-    thirdParties: 'Our managed IT provider; no outsourcing notice was due.',
-    responsePlan: 'The incident response plan was invoked on 8 March; last tested in 2020.',
-    riskAssessmentUpdate: 'The business risk assessment was updated on 15 March.',
-    remediation: 'The IT manager owns patching (30 April), verified by the compliance officer.',
-    monitoring: 'Dark-web monitoring of client names; complaints logged daily.',
+    ...JFSC_NARRATIVE,
   },
 });
 
