@@ -8,10 +8,9 @@
 // of the whole file, which the coordinator then gives it, so the result never depends on the cut.
 
 import { open } from 'node:fs/promises';
-import type { ContextRecord, Finding, LogRecord, Origin } from '../core/types.js';
-import { contextOf, MAX_CONTEXT_PER_FILE, withContextLiterals } from '../detect/context.js';
+import type { ContextRecord, Finding, Origin } from '../core/types.js';
+import { MAX_CONTEXT_PER_FILE } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
-import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le } from '../evidence/utf16.js';
@@ -21,7 +20,7 @@ import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import { w3cReader } from '../sources/w3c/w3c-reader.js';
 import type { Engine } from './engine.js';
-import { evidenceRow, finishLog, nameServer, SERVER_NOT_YET_KNOWN, type EntryResult, type LogReading } from './scan-entry.js';
+import { evidenceRow, finishLog, logTaker, nameServer, type EntryResult, type LogReading } from './scan-entry.js';
 
 /** Which part of a file a job reads: byte offsets as the coordinator cut them, before they are moved to line starts. */
 export interface ByteRange {
@@ -301,17 +300,9 @@ export async function scanRange(entry: EvidenceEntry, range: ByteRange, engine: 
   const utf8 = new Utf8Check();
   const stream = index === 0 ? utf8.through(body) : after(head.subarray(0, hEnd), utf8.through(body));
 
-  const collector = new FindingCollector(foldedRuleIds(engine.ruleset));
-  const literals = withContextLiterals(found.kind, engine.detector.plan(found.kind).literals);
   const context: ContextRecord[] = [];
-  let contextDropped = 0;
-  const take = (record: LogRecord): void => {
-    for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
-    const kept = contextOf(record, SERVER_NOT_YET_KNOWN);
-    if (!kept) return;
-    if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
-    else contextDropped += 1;
-  };
+  const taker = logTaker(engine, found.kind, context);
+  const { literals, take } = taker;
   let stats: ReadStats;
   try {
     stats = await found.reader.read(stream, { path: entry.path, ...(literals ? { literals } : {}), onRecord: take, onDamaged: take });
@@ -329,9 +320,9 @@ export async function scanRange(entry: EvidenceEntry, range: ByteRange, engine: 
     headerLines,
     headerBytes,
     stats,
-    findings: collector.findings(),
+    findings: taker.collector.findings(),
     context,
-    contextDropped,
+    contextDropped: taker.contextDropped,
   };
   if (utf8.firstAt !== undefined) {
     // The first range's check sees the file from its first byte, a later one's from its first line.

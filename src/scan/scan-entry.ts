@@ -1,4 +1,4 @@
-import type { ContextRecord, EvidenceFile, Finding, LogRecord, Warning } from '../core/types.js';
+import type { ContextRecord, EvidenceFile, Finding, LogRecord, SourceKind, Warning } from '../core/types.js';
 import { contextOf, MAX_CONTEXT_PER_FILE, withContextLiterals } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
@@ -20,7 +20,7 @@ export interface EntryResult {
 }
 
 /** Stands for the log's server while the file is still being read; never a real server's name. */
-export const SERVER_NOT_YET_KNOWN = '\0server not yet known';
+const SERVER_NOT_YET_KNOWN = '\0server not yet known';
 
 const BINARY_KINDS: [Buffer, string][] = [
   [
@@ -74,16 +74,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
       // The server that wrote the log is known only once the file is read: each record is matched
       // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
       // context are given the server afterwards, unless the record named its own.
-      const collector = new FindingCollector(foldedRuleIds(engine.ruleset));
-      const literals = withContextLiterals(found.kind, engine.detector.plan(found.kind).literals);
-      let contextDropped = 0;
-      const take = (record: LogRecord): void => {
-        for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
-        const kept = contextOf(record, SERVER_NOT_YET_KNOWN);
-        if (!kept) return;
-        if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
-        else contextDropped += 1;
-      };
+      const taker = logTaker(engine, found.kind, context);
+      const { literals, take } = taker;
       // UTF-16 decoded here is valid UTF-8 by construction; a binary format is not text at all.
       const utf8 = utf16 || found.reader.binary ? undefined : new Utf8Check();
       const stats = await found.reader.read(utf8 ? utf8.through(rest) : rest, {
@@ -96,9 +88,9 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
         utf8?.firstAt !== undefined ? { invalid: utf8.invalid, firstAt: utf8.firstAt, line: await lineAt(await opener.open(entry), utf8.firstAt) } : undefined;
       ({ findings, contentName } = finishLog(entry, evidence, warnings, {
         stats,
-        findings: collector.findings(),
+        findings: taker.collector.findings(),
         context,
-        contextDropped,
+        contextDropped: taker.contextDropped,
         ...(utf8At ? { utf8: utf8At } : {}),
       }));
     }
@@ -122,6 +114,28 @@ export interface LogReading {
   contextDropped: number;
   /** Bytes not valid UTF-8: how many, the file offset and line of the first. */
   utf8?: { invalid: number; firstAt: number; line: number };
+}
+
+/**
+ * How a log's records are taken as they are read (the file and its byte ranges alike): each matched
+ * at once, its findings collected, and its logon, account or mail context kept up to the cap, the
+ * rest counted.
+ */
+export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecord[]) {
+  const collector = new FindingCollector(foldedRuleIds(engine.ruleset));
+  const taker = {
+    collector,
+    literals: withContextLiterals(kind, engine.detector.plan(kind).literals),
+    contextDropped: 0,
+    take: (record: LogRecord): void => {
+      for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
+      const kept = contextOf(record, SERVER_NOT_YET_KNOWN);
+      if (!kept) return;
+      if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
+      else taker.contextDropped += 1;
+    },
+  };
+  return taker;
 }
 
 /** Fills in the file's evidence row and warnings from what its reading gave, and names the server on its findings and context. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { visibleText } from '../../test-support/html-text.js';
 import { after, before, test } from 'node:test';
 import type { Draft } from '../../regulatory/draft-types.js';
 import { buildDrafts } from '../../regulatory/draft.js';
@@ -180,20 +181,13 @@ function misstatements(format: string, d: Draft, text: string): string[] {
   ];
 }
 
-const visible = (html: string): string =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
-    .replace(/&amp;/g, '&');
-
 test('realistic case: each letter states only its own audience’s categories, numbers and authorities, in HTML, JSON and DOCX', async () => {
   assert.deepEqual(letters.map((d) => d.audience?.id).sort(), ['hr', 'kyc']);
   assert.equal(byAudience('kyc').audience?.people, 1200);
   assert.equal(byAudience('hr').audience?.people, 60);
   const found: string[] = [];
   for (const d of letters) {
-    found.push(...misstatements('HTML', d, visible(renderPackHtml(d))));
+    found.push(...misstatements('HTML', d, visibleText(renderPackHtml(d))));
     const { stamp: _s, generatedAt: _g, ...said } = JSON.parse(renderPackJson(d)) as Draft;
     found.push(...misstatements('JSON', d, JSON.stringify(said)));
     found.push(...misstatements('DOCX', d, [...(await docxText(await renderPackDocx(d)))].map(([, t]) => t).join(' ')));

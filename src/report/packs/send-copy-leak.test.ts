@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { visibleText } from '../../test-support/html-text.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -124,13 +125,6 @@ function assertClean(found: string[]): void {
   if (found.length) assert.fail(`${found.length} leak(s):\n${found.join('\n')}`);
 }
 
-const visible = (html: string): string =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
-    .replace(/&amp;/g, '&');
-
 test('every pack renders a send copy in the realistic case with decisions and filings', () => {
   assert.deepEqual([...new Set(sent.map((d) => d.pack))].sort(), [...PACKS].sort());
   assert.ok(sent.some((d) => /CNIL/.test(d.title)) && sent.some((d) => /ICO|Information Commissioner/.test(d.title)));
@@ -142,7 +136,7 @@ test('JSON send copies keep the published contract (schema/pack-draft.schema.jso
 });
 
 test('HTML send copies: no internal ids, working lines or grades anywhere on the page', () => {
-  assertClean(sent.flatMap((d) => leaks('HTML', visible(renderPackHtml(d)), d)));
+  assertClean(sent.flatMap((d) => leaks('HTML', visibleText(renderPackHtml(d)), d)));
 });
 
 test('JSON send copies: no internal ids, working lines or grades in any value', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { visibleText } from '../../test-support/html-text.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -78,13 +79,6 @@ function missing(what: string, text: string, w: Draft, spacing = true): string[]
     .map((x) => `${what} of "${w.title}"${w.audience ? ` (${w.audience.id})` : ''} lost or changed: ${x}`);
 }
 
-const visible = (html: string): string =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
-    .replace(/&amp;/g, '&');
-
 test('the firm’s words are in the drafts that must keep them, and the case’s own E1 and D1 are not', () => {
   const all = pairs.flatMap((p) => expected(p.working));
   for (const w of OWN) assert.ok(all.includes(w), `no sendable draft says ${w}`);
@@ -97,7 +91,7 @@ test('the firm’s words are in the drafts that must keep them, and the case’s
 
 test('HTML and JSON send copies keep the firm’s words verbatim', () => {
   const found = pairs.flatMap(({ working, sent }) => [
-    ...missing('HTML', visible(renderPackHtml(sent)), working),
+    ...missing('HTML', visibleText(renderPackHtml(sent)), working),
     ...missing('JSON', JSON.stringify((JSON.parse(renderPackJson(sent)) as Draft).sections), working),
   ]);
   assert.deepEqual(found, []);
