@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { TestContext } from 'node:test';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { corpusMissing, postgresMissing, skipIf, suiteSkip } from './skips.js';
+import { corpusMissing, postgresMissing, postgresWaitMs, skipIf, suiteSkip } from './skips.js';
 
 function fakeContext(): { t: TestContext; skipped: string[] } {
   const skipped: string[] = [];
@@ -80,4 +80,9 @@ test('no test skips except through skipIf', () => {
   }
   assert.ok(files.length > 50);
   assert.deepEqual(direct, []);
+});
+
+test('CI waits longer for PostgreSQL than a laptop, since a missing server there fails the run', () => {
+  assert.equal(postgresWaitMs({}), 3_000);
+  assert.ok(postgresWaitMs({ CI: 'true' }) >= 20_000);
 });

@@ -17,7 +17,7 @@ import { scan } from '../run.js';
 import { iisLog } from '../test-helpers.js';
 import { QUEUE_NAME, redisConnection } from './names.js';
 import { startWorker as startInProcessWorker } from './worker.js';
-import { CORPUS, corpusMissing, suiteSkip } from '../../test-support/skips.js';
+import { CORPUS, corpusMissing, PG_URL, postgresMissing, suiteSkip } from '../../test-support/skips.js';
 import { assertSchema } from '../../test-support/json-schema.js';
 import type { QueueStatus } from './status.js';
 
@@ -26,7 +26,7 @@ import type { QueueStatus } from './status.js';
 // must give the same result, byte for byte; a killed worker, a vanished file and an emptied queue
 // must each end as the issue says, never as a silently partial result.
 const BIN = fileURLToPath(new URL('../../../bin/exir.js', import.meta.url));
-const pgAdmin = process.env.EXIR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const pgAdmin = PG_URL;
 // A queue of its own (a key prefix made for this run), removed after, so no other run's jobs or
 // workers on the same Redis meet this one's.
 const prefix = `exir-test-${randomBytes(5).toString('hex')}`;
@@ -42,14 +42,8 @@ async function reachable(): Promise<string | undefined> {
   } finally {
     redis.disconnect();
   }
-  const client = new pg.Client({ connectionString: pgAdmin, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    return `PostgreSQL at ${pgAdmin}: ${err instanceof Error ? err.message : String(err)}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const pgAbsent = await postgresMissing(pgAdmin);
+  if (pgAbsent !== undefined) return pgAbsent;
   return undefined;
 }
 
