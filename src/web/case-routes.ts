@@ -264,8 +264,13 @@ export function registerCaseRoutes(app: Hono<Env>, o: RouteOptions): void {
   // Opening the page reads; bringing the obligations up to date is a change of its own, by a role allowed to file.
   app.get(`${CASE}/obligations`, async (c) => {
     const ref = refOf(c);
-    const standing = await readStanding(c.get('store'), ref, o.now());
-    return c.html(obligationsPage(ctx(c), ref, standing.clocks, standing.obligations, standing.pending));
+    const now = o.now();
+    const standing = await readStanding(c.get('store'), ref, now);
+    // The processor's notice is offered per client it can be drafted for: an obligation still
+    // naming "each controller client (not yet listed)" has no notice to download.
+    const draftCtx = { facts: standing.facts, assessment: standing.assessment, obligations: standing.obligations, clocks: standing.clocks, now, tz: o.tz };
+    const clients = buildDrafts('processor', draftCtx).flatMap((d) => (d.recipient === undefined ? [] : [d.recipient]));
+    return c.html(obligationsPage(ctx(c), ref, standing.clocks, standing.obligations, standing.pending, clients));
   });
 
   app.post(`${CASE}/obligations/refresh`, async (c) => {

@@ -48,3 +48,14 @@ test("the processor pack is the notice to the client, of the client's data", asy
 test('no processor pack where the firm holds no client data', async () => {
   assert.equal((await get(plain, 'packs/processor.json')).status, 404);
 });
+
+test("the obligations page offers the processor's notice per client, and none where the firm holds no client data", async () => {
+  const links = async (fx: Fixture) =>
+    [...(await (await get(fx, 'obligations')).text()).matchAll(/href="([^"]*packs\/processor[^"]*)"/g)].map((m) => m[1] ?? '');
+  const offered = await links(withClient);
+  assert.ok(offered.length > 0);
+  assert.ok(offered.length === 8 && offered.every((h) => h.includes('client=Bay%20Holdings%20Limited')));
+  const path = offered.find((h) => h.endsWith('.json?client=Bay%20Holdings%20Limited'))?.replace(`/c/${FIXTURE_REF}/`, '') ?? '';
+  assert.equal((await get(withClient, path)).status, 200);
+  assert.deepEqual(await links(plain), []);
+});

@@ -14,6 +14,18 @@ import { may } from '../users.js';
 
 export const CHANNELS = ['joic_portal', 'odpa_portal', 'ico_online', 'sa_portal', 'email', 'letter', 'phone', 'register', 'other'] as const;
 
+/**
+ * The packs offered: each pack once, but the processor's notice once per controller client it can
+ * be drafted for, and not at all where the firm holds no client's data (it has no such notice).
+ */
+function packRows(clients: readonly string[]): { pack: string; label: string; query: string }[] {
+  return PACKS.flatMap<{ pack: string; label: string; query: string }>((pack) =>
+    pack === 'processor'
+      ? clients.map((c) => ({ pack, label: `processor: notice to ${c}`, query: `?client=${encodeURIComponent(c)}` }))
+      : [{ pack, label: pack, query: '' }],
+  );
+}
+
 function pendingNote(ctx: PageContext, ref: string, pending: number, canFile: boolean) {
   if (pending === 0) return '';
   return html`<p class="flash bad" id="obligations-pending">
@@ -29,7 +41,14 @@ function pendingNote(ctx: PageContext, ref: string, pending: number, canFile: bo
     }`;
 }
 
-export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], obligations: StoredObligation[], pending: number): string {
+export function obligationsPage(
+  ctx: PageContext,
+  ref: string,
+  clocks: Clock[],
+  obligations: StoredObligation[],
+  pending: number,
+  processorClients: readonly string[],
+): string {
   const byRef = new Map(obligations.map((o) => [o.ref, o]));
   const canFile = may(ctx.user, 'file');
   const body = html`<h1>Obligations and filings</h1>
@@ -108,12 +127,14 @@ export function obligationsPage(ctx: PageContext, ref: string, clocks: Clock[], 
         </tr>
       </thead>
       <tbody>
-        ${PACKS.map(
-          (p) =>
+        ${packRows(processorClients).map(
+          (r) =>
             html`<tr>
-              <td>${p}</td>
-              <td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${p}.${f}`)}" download>${f.toUpperCase()}</a> `)}</td>
-              <td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${p}.${f}`)}?copy=send">${f.toUpperCase()}</a> `)}</td>
+              <td>${r.label}</td>
+              <td>${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${r.pack}.${f}`)}${r.query}" download>${f.toUpperCase()}</a> `)}</td>
+              <td>
+                ${FORMATS.map((f) => html`<a href="${caseUrl(ref, `packs/${r.pack}.${f}`)}${r.query ? `${r.query}&` : '?'}copy=send">${f.toUpperCase()}</a> `)}
+              </td>
             </tr>`,
         )}
       </tbody>
