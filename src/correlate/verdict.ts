@@ -203,7 +203,20 @@ function describe(verdict: Verdict, findings: Finding[], attackerCount: number):
     const step = entry ?? decisive;
     return `${head}: ${step.story ?? `the evidence shows: ${step.title}`} ${spokenTime(step.time)}${from}`;
   }
-  return `${head}: ${entry.story ?? entry.title} ${spokenTime(entry.time)}, then ${what} ${spokenTime(decisive.time)}${from}`;
+  return `${head}: ${inTimeOrder(`${entry.story ?? entry.title} ${spokenTime(entry.time)}`, entry.time, `${what} ${spokenTime(decisive.time)}`, decisive.time)}${from}`;
+}
+
+/**
+ * The way in and the later act joined as the times say: "then" only when the act came after the way
+ * in. An act before the success the logs show means the first way in is not among the logs read, and
+ * without both times the order is not claimed at all.
+ */
+function inTimeOrder(wayIn: string, wayInTime: string | undefined, act: string, actTime: string | undefined): string {
+  const a = wayInTime ? Date.parse(wayInTime) : Number.NaN;
+  const b = actTime ? Date.parse(actTime) : Number.NaN;
+  if (Number.isNaN(a) || Number.isNaN(b)) return `${wayIn}, and ${act}; the evidence does not give the order of the two`;
+  if (a <= b) return `${wayIn}, then ${act}`;
+  return `${act}, before ${wayIn}: the attacker acted before the success the logs show, so the first way in is not among the logs read`;
 }
 
 function wouldChange(verdict: Verdict, gapCount: number): string {

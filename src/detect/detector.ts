@@ -1,7 +1,7 @@
 import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
-import { fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
+import { clientIpOf, fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
 import { anyOf } from './sigma/literals.js';
 
@@ -56,7 +56,7 @@ export class Detector {
     const requestId = isRealRequestId(id) ? id : undefined;
     const url = firstValue(record, mapping.who.url);
     const userAgent = firstValue(record, mapping.who.userAgent);
-    const clientIp = firstValue(record, mapping.who.clientIp);
+    const clientIp = clientIpOf(record, mapping.who);
     // One export can hold many machines' events: each finding goes to the machine that wrote it.
     const recordServer = serverName(firstValue(record, mapping.who.server)) ?? server;
     const user = firstValue(record, mapping.who.user);

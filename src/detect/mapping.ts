@@ -175,6 +175,16 @@ export function firstValue(record: LogRecord, columns: string[]): string | undef
   return undefined;
 }
 
+/**
+ * The address a record came from. A connection the machine itself opened (Sysmon 3 with Initiated
+ * true) has none: its source address is the server's own, and the far end is where it went, not who
+ * came in; naming either as the client would count the server or its target among the attackers.
+ */
+export function clientIpOf(record: LogRecord, who: Pick<Who, 'clientIp'>): string | undefined {
+  if (record.fields['Initiated']?.toLowerCase() === 'true') return undefined;
+  return firstValue(record, who.clientIp);
+}
+
 /** The record as one line of a timeline, from the source's `summary` template; empty values drop out. */
 export function summarise(record: LogRecord, mapping: SourceMapping | undefined): string {
   if (!mapping?.summary) return record.raw.slice(0, 300);

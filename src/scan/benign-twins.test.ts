@@ -8,7 +8,8 @@ import { scan } from './run.js';
 
 // The everyday twins of what the rules look for, mixed in one server's bundle: stock Exchange pages
 // answering 200, an administrator setting virtual directories, ASP.NET compiling pages under w3wp,
-// WER under w3wp, w3wp's own directory and back-end connections, compiled pages written to Temporary
+// WER under w3wp, w3wp's own directory, back-end, SMTP and SIP connections, everyday logons,
+// Exchange's setup and Management Shell writing agents.config, compiled pages written to Temporary
 // ASP.NET Files, health mailboxes logging on over the network, an Exchange update writing OWA pages, Exchange creating its health mailbox, a user
 // creating their own inbox rule, a published calendar read, Exchange's health probes on the paths the
 // attacks use. Each is a rule's near miss; together they must leave every server clean.
@@ -40,6 +41,35 @@ const TWINS: [string, string][] = [
     'EX01/events/healthlogon.jsonl',
   ],
   ['windows/persistence/proc-iis-vdir-into-user-writable-folder.tests/nomatch/sysmon1-appcmd-add-vdir-inetpub.jsonl', 'EX01/events/vdir.jsonl'],
+  // Logons the server sees every day: clients' network logons naming no process, lsass's own, the
+  // application pools' service logons, and IIS basic authentication (type 8) in w3wp.
+  [
+    'windows/post-exploitation/security-exchange-web-server-network-logon.tests/nomatch/security-4624-type3-client-logons-no-process.jsonl',
+    'EX01/events/clientlogons.jsonl',
+  ],
+  [
+    'windows/post-exploitation/security-exchange-web-server-network-logon.tests/nomatch/security-4624-type3-lsass-and-app-pool-service-logon.jsonl',
+    'EX01/events/lsass.jsonl',
+  ],
+  [
+    'windows/post-exploitation/security-exchange-web-server-network-logon.tests/nomatch/security-4624-type8-w3wp-basic-auth.jsonl',
+    'EX01/events/basicauth.jsonl',
+  ],
+  ['windows/post-exploitation/security-exchange-web-server-network-logon.tests/nomatch/security-4624-type5-w3wp-service.jsonl', 'EX01/events/poollogon.jsonl'],
+  // w3wp and the UM worker on the ports Exchange uses: the directory, RPC's dynamic ports, other
+  // Exchange servers, SMTP, SIP, voice mail's RTP over UDP.
+  ['windows/post-exploitation/net-exchange-web-server-unusual-port.tests/nomatch/sysmon3-w3wp-directory-and-rpc-dynamic.jsonl', 'EX01/events/directory.jsonl'],
+  ['windows/post-exploitation/net-exchange-web-server-unusual-port.tests/nomatch/sysmon3-w3wp-other-exchange-servers.jsonl', 'EX01/events/exchangepeers.jsonl'],
+  ['windows/post-exploitation/net-exchange-web-server-unusual-port.tests/nomatch/sysmon3-umworker-sip-and-rtp.jsonl', 'EX01/events/um.jsonl'],
+  // Exchange's own writers of agents.config: setup, an update, and the Management Shell's cmdlets in w3wp.
+  [
+    'windows/persistence/file-transport-agents-config-written-outside-exchange.tests/nomatch/sysmon11-exchange-setup-and-update-write-agents-config.jsonl',
+    'EX01/events/setupagents.jsonl',
+  ],
+  [
+    'windows/persistence/file-transport-agents-config-written-outside-exchange.tests/nomatch/sysmon11-management-shell-installs-agent.jsonl',
+    'EX01/events/emsagents.jsonl',
+  ],
   ['windows/post-exploitation/proc-exchange-logs-cleared.tests/nomatch/sysmon1-copy-logging-for-collection.jsonl', 'EX01/events/collect.jsonl'],
   ['windows/other-exploits/msexchange-management-get-app-invalidcast-cve-2021-42321.tests/nomatch/get-app-failed-not-found.jsonl', 'EX01/events/getapp.jsonl'],
   ['windows/post-exploitation/security-account-created-by-system.tests/nomatch/exchange-creates-health-mailbox.jsonl', 'EX01/events/health.jsonl'],

@@ -2,7 +2,7 @@ import type { LogRecord, SourceKind, TimelineEntry } from '../core/types.js';
 import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
-import { firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
+import { clientIpOf, firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { isRealRequestId } from '../core/request-id.js';
@@ -55,7 +55,7 @@ export async function followEntry(
     path: entry.path,
     ...(literals ? { literals } : {}),
     onRecord: (record) => {
-      const clientIp = mapping ? firstValue(record, mapping.who.clientIp) : undefined;
+      const clientIp = mapping ? clientIpOf(record, mapping.who) : undefined;
       const url = mapping ? firstValue(record, mapping.who.url) : undefined;
       const wanted = byTime
         ? inWindows(record.time, windows)
