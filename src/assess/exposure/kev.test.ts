@@ -36,7 +36,14 @@ describe("CISA's catalogue against the CVE map", () => {
     const read = readKevCatalogue(
       catalogue([
         row('CVE-2026-42897', 'Microsoft', '2026-05-15', 'Unknown', 'Microsoft', 'Microsoft Exchange Server Cross-Site Scripting Vulnerability'),
-        row('CVE-2025-21418', 'Windows', '2025-02-11', 'Unknown', 'Microsoft', 'Microsoft Windows Ancillary Function Driver for WinSock Heap-Based Buffer Overflow Vulnerability'),
+        row(
+          'CVE-2025-21418',
+          'Windows',
+          '2025-02-11',
+          'Unknown',
+          'Microsoft',
+          'Microsoft Windows Ancillary Function Driver for WinSock Heap-Based Buffer Overflow Vulnerability',
+        ),
         row('CVE-2099-0002', 'Key Manager', '2025-02-11', 'Unknown', 'Acme', 'Acme Exchange Server Key Exchange Vulnerability'),
       ]),
       'kev.json',
@@ -75,7 +82,9 @@ describe("CISA's catalogue against the CVE map", () => {
     assert.ok(extract.entries.length >= 19);
     // Catalogue 2026.08.07: CVE-2023-21529 with known ransomware use, CVE-2026-42897 under product "Microsoft".
     assert.deepEqual(
-      extract.entries.filter((e) => e.cveID === 'CVE-2023-21529' || e.cveID === 'CVE-2026-42897').map((e) => [e.cveID, e.dateAdded, e.knownRansomwareCampaignUse]),
+      extract.entries
+        .filter((e) => e.cveID === 'CVE-2023-21529' || e.cveID === 'CVE-2026-42897')
+        .map((e) => [e.cveID, e.dateAdded, e.knownRansomwareCampaignUse]),
       [
         ['CVE-2023-21529', '2026-04-13', 'Known'],
         ['CVE-2026-42897', '2026-05-15', 'Unknown'],
