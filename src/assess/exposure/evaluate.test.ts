@@ -116,6 +116,10 @@ const CVE_RECORD_FIXES: [string, string[]][] = [
   ['CVE-2026-69378', ['15.1.2507.73', '15.2.1544.46', '15.2.1748.51', '15.2.2562.49']],
   ['CVE-2026-96940', ['15.1.2507.75', '15.2.1544.48', '15.2.1748.53', '15.2.2562.53']],
   ['CVE-2026-118153', ['15.2.2562.57']],
+  // Two August 2026 CVEs the table lacked until CSS-Exchange's Aug26 SU pull request (#2574) named seven (2026-12-06).
+  ['CVE-2026-62910', ['15.1.2507.72', '15.2.1544.44', '15.2.1748.49', '15.2.2562.46']],
+  ['CVE-2026-62912', ['15.1.2507.72', '15.2.1544.44', '15.2.1748.49', '15.2.2562.46']],
+  ['CVE-2026-118152', ['15.2.2562.57']],
 ];
 
 describe('CVE-2018-8581: a workaround before the fix, a password reset after it', () => {
@@ -176,6 +180,42 @@ describe("Exchange 2010 SP3's CVEs from Microsoft's records", () => {
     assert.equal(statusOf(assess('14.3.435.0'), 'CVE-2019-0724'), 'exposed');
     assert.equal(assess('14.3.435.0').cves.find((c) => c.cve === 'CVE-2019-0724')?.fix?.build, '14.3.442.0');
     assert.equal(statusOf(assess('14.3.442.0'), 'CVE-2019-0724'), 'fixed');
+  });
+
+  it("the 2020 and February 2021 records list 2013, 2016 and 2019 levels, not 2010: on 2010 they are not in Microsoft's assessment", () => {
+    const ru30 = assess('14.3.496.0');
+    for (const cve of [
+      'CVE-2020-0903',
+      'CVE-2020-16875',
+      'CVE-2020-16969',
+      'CVE-2020-17083',
+      'CVE-2020-17084',
+      'CVE-2020-17085',
+      'CVE-2020-17117',
+      'CVE-2020-17132',
+      'CVE-2020-17141',
+      'CVE-2020-17142',
+      'CVE-2020-17143',
+      'CVE-2021-24085',
+    ])
+      assert.equal(
+        ru30.cves.some((c) => c.cve === cve),
+        false,
+        cve,
+      );
+    // The same records do list 2013 CU23 (all but CVE-2020-0903, -16875 and CVE-2021-24085).
+    const cu23 = assess('15.0.1497.2');
+    for (const cve of [
+      'CVE-2020-16969',
+      'CVE-2020-17083',
+      'CVE-2020-17084',
+      'CVE-2020-17085',
+      'CVE-2020-17117',
+      'CVE-2020-17132',
+      'CVE-2020-17142',
+      'CVE-2020-17143',
+    ])
+      assert.equal(statusOf(cu23, cve), 'exposed', cve);
   });
 
   it('the last 2010 build is fixed for every mapped CVE, and says the 2010 list is incomplete', () => {

@@ -10,8 +10,8 @@ const table = loadTable();
 function catalogue(rows: object[]): string {
   return JSON.stringify({ title: 'CISA Catalog of Known Exploited Vulnerabilities', catalogVersion: '2027.01.05', count: rows.length, vulnerabilities: rows });
 }
-function row(cveID: string, product: string, dateAdded: string, ransomware = 'Unknown', vendorProject = 'Microsoft'): object {
-  return { cveID, vendorProject, product, vulnerabilityName: 'x', dateAdded, knownRansomwareCampaignUse: ransomware };
+function row(cveID: string, product: string, dateAdded: string, ransomware = 'Unknown', vendorProject = 'Microsoft', vulnerabilityName = 'x'): object {
+  return { cveID, vendorProject, product, vulnerabilityName, dateAdded, knownRansomwareCampaignUse: ransomware };
 }
 
 describe("CISA's catalogue against the CVE map", () => {
@@ -30,6 +30,32 @@ describe("CISA's catalogue against the CVE map", () => {
     );
     const changes = compareKev(table, read.entries).filter((c) => c.cve === 'CVE-2020-17144' || c.cve === 'CVE-2021-42321');
     assert.deepEqual(changes, []);
+  });
+
+  it('reads an Exchange entry CISA files under product "Microsoft" by its name (CVE-2026-42897 in catalogue 2026.08.07), and no other Microsoft product', () => {
+    const read = readKevCatalogue(
+      catalogue([
+        row('CVE-2026-42897', 'Microsoft', '2026-05-15', 'Unknown', 'Microsoft', 'Microsoft Exchange Server Cross-Site Scripting Vulnerability'),
+        row(
+          'CVE-2025-21418',
+          'Windows',
+          '2025-02-11',
+          'Unknown',
+          'Microsoft',
+          'Microsoft Windows Ancillary Function Driver for WinSock Heap-Based Buffer Overflow Vulnerability',
+        ),
+        row('CVE-2099-0002', 'Key Manager', '2025-02-11', 'Unknown', 'Acme', 'Acme Exchange Server Key Exchange Vulnerability'),
+      ]),
+      'kev.json',
+    );
+    assert.deepEqual(
+      read.entries.map((e) => e.cveID),
+      ['CVE-2026-42897'],
+    );
+    assert.deepEqual(
+      compareKev(table, read.entries).filter((c) => c.cve === 'CVE-2026-42897'),
+      [],
+    );
   });
 
   it('names an entry the map does not flag, another date, another ransomware status, and a CVE it does not know', () => {
@@ -53,7 +79,17 @@ describe("CISA's catalogue against the CVE map", () => {
 
   it("the shipped CVE map agrees with every Exchange entry extracted from CISA's catalogue (data/exchange/kev-exchange.json)", () => {
     const extract = JSON.parse(readFileSync(new URL('../../../data/exchange/kev-exchange.json', import.meta.url), 'utf8')) as { entries: KevEntry[] };
-    assert.ok(extract.entries.length >= 17);
+    assert.ok(extract.entries.length >= 19);
+    // Catalogue 2026.08.07: CVE-2023-21529 with known ransomware use, CVE-2026-42897 under product "Microsoft".
+    assert.deepEqual(
+      extract.entries
+        .filter((e) => e.cveID === 'CVE-2023-21529' || e.cveID === 'CVE-2026-42897')
+        .map((e) => [e.cveID, e.dateAdded, e.knownRansomwareCampaignUse]),
+      [
+        ['CVE-2023-21529', '2026-04-13', 'Known'],
+        ['CVE-2026-42897', '2026-05-15', 'Unknown'],
+      ],
+    );
     assert.deepEqual(compareKev(table, extract.entries), []);
   });
 

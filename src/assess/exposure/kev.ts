@@ -25,12 +25,22 @@ interface KevRow {
   cveID?: unknown;
   vendorProject?: unknown;
   product?: unknown;
+  vulnerabilityName?: unknown;
   dateAdded?: unknown;
   knownRansomwareCampaignUse?: unknown;
 }
 
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+// The catalogue names Exchange as "Exchange Server", once as "Exchange", and files CVE-2026-42897 under
+// product "Microsoft" with "Exchange Server" only in its name; other vendors' products mention key
+// exchange, so the vendor is checked too.
+function isExchangeEntry(row: KevRow | undefined): boolean {
+  if (row?.vendorProject !== 'Microsoft') return false;
+  if (typeof row.product === 'string' && /^Exchange\b/.test(row.product)) return true;
+  return typeof row.vulnerabilityName === 'string' && /\bExchange Server\b/.test(row.vulnerabilityName);
+}
 
 /** True when the text looks like CISA's catalogue rather than CVE records or a build page. */
 export function looksLikeKevCatalogue(text: string): boolean {
@@ -51,9 +61,7 @@ export function readKevCatalogue(text: string, source: string): { catalogVersion
   const entries: KevEntry[] = [];
   const warnings: Warning[] = [];
   (data.vulnerabilities as KevRow[]).forEach((row, i) => {
-    // The catalogue names Exchange as "Exchange Server" and once as "Exchange"; other vendors' products
-    // only mention key exchange, so the vendor is checked too.
-    if (row?.vendorProject !== 'Microsoft' || typeof row.product !== 'string' || !/^Exchange\b/.test(row.product)) return;
+    if (!isExchangeEntry(row)) return;
     const where = `${source} vulnerabilities[${i}]`;
     if (typeof row.cveID !== 'string' || !CVE_ID.test(row.cveID)) {
       warnings.push({ where, message: 'an Exchange entry without a CVE ID; skipped' });

@@ -87,6 +87,15 @@ describe('console and JSON output', () => {
     );
     // A score no source gave stays null, never guessed.
     assert.equal(cves.find((x) => x.cve === 'CVE-2026-70279')?.cvss, null);
+    // Scores read from Microsoft's records on 2026-12-06 (fixed July, exposed September and the re-release's).
+    assert.deepEqual(
+      ['CVE-2026-55008', 'CVE-2026-69378', 'CVE-2026-96940'].map((id) => [id, cves.find((x) => x.cve === id)?.cvss]),
+      [
+        ['CVE-2026-55008', 9.6],
+        ['CVE-2026-69378', 7.5],
+        ['CVE-2026-96940', 8.8],
+      ],
+    );
   });
 
   it('a fully patched SE server alone is not a finding', () => {
