@@ -73,8 +73,7 @@ void test('published attacker addresses are found in Rps_Http chains, EWS, messa
   const dir = await mkdtemp(join(tmpdir(), 'exir-ips-every-'));
   try {
     await mkdir(join(dir, 'EX01'));
-    const sample = (rule: string, kind: 'match' | 'nomatch', name: string): Promise<string> =>
-      readFile(join(INDICATORS, `${rule}.tests`, kind, name), 'utf8');
+    const sample = (rule: string, kind: 'match' | 'nomatch', name: string): Promise<string> => readFile(join(INDICATORS, `${rule}.tests`, kind, name), 'utf8');
     const files: [string, string][] = [
       ['Rps_Http_2022121411-1.LOG', await sample('rps-http-published-attacker-ip', 'match', 'chain-first-address-published.LOG')],
       ['Rps_Http_2022121412-1.LOG', await sample('rps-http-published-attacker-ip', 'nomatch', 'one-digit-off-and-private.LOG')],
@@ -93,14 +92,17 @@ void test('published attacker addresses are found in Rps_Http chains, EWS, messa
     const result = await scan({ inputs: [dir], threads: 1 });
     const hits = result.findings.filter((f) => f.indicatorOnly);
     const seen = hits.map((f) => `${f.origin.path.split(/[\\/]/).pop() ?? ''} ${f.clientIp ?? ''}`).sort();
-    assert.deepEqual(seen, [
-      'MSGTRK2021030303-1.LOG 80.92.205.81',
-      'Ews_2021030303-1.LOG 91.192.103.43',
-      'Rps_Http_2022121411-1.LOG 104.140.114.110',
-      'lsm-21.jsonl 104.250.191.110',
-      'security-4624.jsonl 5.2.69.14',
-      'sysmon-out.jsonl 185.250.151.72',
-    ].sort());
+    assert.deepEqual(
+      seen,
+      [
+        'MSGTRK2021030303-1.LOG 80.92.205.81',
+        'Ews_2021030303-1.LOG 91.192.103.43',
+        'Rps_Http_2022121411-1.LOG 104.140.114.110',
+        'lsm-21.jsonl 104.250.191.110',
+        'security-4624.jsonl 5.2.69.14',
+        'sysmon-out.jsonl 185.250.151.72',
+      ].sort(),
+    );
     for (const f of hits) {
       assert.equal(f.stage, 'exploit-attempt');
       assert.match(f.fields['published by'] ?? '', /CISA, Alert AA21-062A/);
@@ -114,13 +116,10 @@ void test('published attacker addresses are found in Rps_Http chains, EWS, messa
     const sysmon = hits.find((f) => f.clientIp === '185.250.151.72');
     assert.equal(sysmon?.fields['SourceIp'], '10.0.0.5');
     // Context, never a verdict: the servers (the folder's, and the one the Rps_Http rows name) are probed, not attacked.
-    assert.deepEqual(
-      result.servers.map((s) => [s.name, s.verdict]).sort(),
-      [
-        ['EX01', 'probed'],
-        ['EXCH01', 'probed'],
-      ],
-    );
+    assert.deepEqual(result.servers.map((s) => [s.name, s.verdict]).sort(), [
+      ['EX01', 'probed'],
+      ['EXCH01', 'probed'],
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
