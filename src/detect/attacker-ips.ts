@@ -94,7 +94,7 @@ export function namePublishers(findings: Finding[], list: AttackerIps): Finding[
   for (const e of list.entries) byIp.set(e.ip, [...(byIp.get(e.ip) ?? []), e.source]);
   for (const f of findings) {
     if (!f.indicatorOnly) continue;
-    const seen = [f.clientIp ?? '', ...Object.values(f.fields)].flatMap((v) => v.split(',')).map(listed);
+    const seen = [f.clientIp ?? '', ...Object.values(f.fields)].flatMap((v) => v.split(/[\s,]+/)).map(listed);
     const ip = seen.find((v) => byIp.has(v));
     if (!ip) continue;
     const sources = byIp.get(ip)!.map((id) => list.sources[id]!);

@@ -28,8 +28,9 @@ export interface SourceMapping {
   /** The columns a timeline entry carries. */
   keep: string[];
   /**
-   * Columns that can hold a comma-separated list of values (Rps_Http's `ClientIpAddress` holds a
-   * chain of addresses): a rule's value matches such a column when it matches one element.
+   * Columns that can hold a list of values separated by commas or spaces (Rps_Http's
+   * `ClientIpAddress` holds a chain of addresses): a rule's value matches such a column when it
+   * matches one element.
    */
   lists: string[];
 }
@@ -175,6 +176,9 @@ export function fieldAccess(record: LogRecord, fields: Map<string, string> | und
   };
 }
 
+const LIST_SEPARATOR = /[\s,]/;
+const LIST_SEPARATORS = /[\s,]+/;
+
 /**
  * The ways rules read a record through a view: one, or, where a list column holds several values,
  * one per element with the column holding that element alone (Sigma's any-element match for a
@@ -185,9 +189,8 @@ export function fieldAccesses(record: LogRecord, fields: Map<string, string> | u
   const out = [whole];
   for (const column of lists) {
     const value = record.fields[column];
-    if (value === undefined || !value.includes(',')) continue;
-    for (const element of value.split(',')) {
-      const item = element.trim();
+    if (value === undefined || !LIST_SEPARATOR.test(value)) continue;
+    for (const item of value.split(LIST_SEPARATORS)) {
       if (item) out.push(fieldAccess({ ...record, fields: { ...record.fields, [column]: item } }, fields));
     }
   }
