@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { LogRecord } from '../core/types.js';
 import { exchangeCsvReader } from '../sources/exchange-csv/exchange-csv-reader.js';
+import { chunksOf, readWith } from '../sources/test-helpers/read.js';
 import { CORPUS, corpusMissing, skipIf } from '../test-support/skips.js';
 import { fieldAccess, loadMappings } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
@@ -17,12 +18,7 @@ const SAMPLE = join(CORPUS, 'qazeer-artefacts-help', 'extracted', 'PowerShell__H
 const RULE = join(SHIPPED_SIGMA_DIR, 'proxynotshell', 'httpproxy-powershell-kerberos-foreign-agent.yml');
 
 async function records(text: string): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  async function* chunks(): AsyncGenerator<Buffer> {
-    yield Buffer.from(text);
-  }
-  await exchangeCsvReader.read(chunks(), { path: SAMPLE, onRecord: (r) => out.push(r) });
-  return out;
+  return (await readWith(exchangeCsvReader, chunksOf(Buffer.from(text), 4096), undefined, SAMPLE)).records;
 }
 
 void test("the HttpProxy PowerShell rule reads the real log's columns: stock sessions pass, a foreign agent on the same lines matches", async (t) => {
