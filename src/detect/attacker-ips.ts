@@ -66,24 +66,43 @@ export async function loadAttackerIps(file = ATTACKER_IPS_FILE): Promise<Attacke
   return data;
 }
 
-/** Every address once, for the rules' `%published_attacker_ips%`. */
+/**
+ * Every address once, for the rules' `%published_attacker_ips%`, each IPv4 one also in its
+ * IPv4-mapped IPv6 form (`::ffff:5.2.69.14`), the form Windows writes in a Security event's IpAddress.
+ */
 export function attackerAddresses(list: AttackerIps): string[] {
-  return [...new Set(list.entries.map((e) => e.ip))];
+  const plain = [...new Set(list.entries.map((e) => e.ip))];
+  return [...plain, ...plain.filter((ip) => isIP(ip) === 4).map((ip) => `::ffff:${ip}`)];
+}
+
+/** An address as the lists write it: the IPv4-mapped form read as its IPv4 address. */
+function listed(value: string): string {
+  const v = value.trim();
+  return /^::ffff:/i.test(v) && isIP(v.slice(7)) === 4 ? v.slice(7) : v;
 }
 
 /**
- * Says on each finding of an indicator rule who published its client address, and puts it at the
- * highest stage those sources support: the rule matches the union of the lists, the finding must
- * name the list that holds this address.
+ * Says on each finding of an indicator rule who published its address, and puts it at the highest
+ * stage those sources support: the rule matches the union of the lists, the finding must name the
+ * list that holds this address. The published address becomes the finding's client address, also
+ * where the log holds it in a chain (Rps_Http), in its IPv4-mapped form (Security events) or as the
+ * far end of a connection the server made (Sysmon 3's DestinationIp); the log's own value stays in
+ * its fields.
  */
 export function namePublishers(findings: Finding[], list: AttackerIps): Finding[] {
   const byIp = new Map<string, string[]>();
   for (const e of list.entries) byIp.set(e.ip, [...(byIp.get(e.ip) ?? []), e.source]);
   for (const f of findings) {
-    const ids = f.indicatorOnly && f.clientIp ? byIp.get(f.clientIp) : undefined;
-    if (!ids) continue;
-    const sources = ids.map((id) => list.sources[id]!);
+    if (!f.indicatorOnly) continue;
+    const seen = [f.clientIp ?? '', ...Object.values(f.fields)].flatMap((v) => v.split(/[\s,]+/)).map(listed);
+    const ip = seen.find((v) => byIp.has(v));
+    if (!ip) continue;
+    const sources = byIp.get(ip)!.map((id) => list.sources[id]!);
     f.fields['published by'] = sources.map((s) => `${s.name} (${s.published}, ${s.url})`).join('; ');
+    if (f.clientIp !== ip) {
+      f.fields['published address'] = ip;
+      f.clientIp = ip;
+    }
     f.stage = sources.map((s) => s.stage).reduce((a, b) => (STAGES.indexOf(b) > STAGES.indexOf(a) ? b : a));
   }
   return findings;

@@ -1,7 +1,7 @@
 import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
-import { clientIpOf, fieldAccess, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
+import { clientIpOf, fieldAccesses, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceView } from './mapping.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
 import { anyOf } from './sigma/literals.js';
 
@@ -63,14 +63,17 @@ export class Detector {
     const tried = new Set<ExirRule>();
     const applicable = mapping.views.length === 1 ? entry.views : entry.views.filter((v) => viewsFor(record, mapping).includes(v.view));
     for (const { view, attack, benign: classifiers } of applicable) {
-      const access = fieldAccess(record, view.fields);
+      const accesses = fieldAccesses(record, view.fields, mapping.lists);
+      const whole = accesses[0]!;
       let classifier: ExirRule | undefined | null = null;
       for (const rule of attack) {
         // A rule reached through two views of one record (Sysmon 1 is both sysmon and process_creation) counts once.
         if (tried.has(rule)) continue;
         tried.add(rule);
-        if (!rule.compiled.match(access)) continue;
-        if (classifier === null) classifier = classifiers.find((b) => b.compiled.match(access));
+        // Through the record as a whole, else through one element of a list column (an address in a chain).
+        const access = accesses.length === 1 ? (rule.compiled.match(whole) ? whole : undefined) : accesses.find((a) => rule.compiled.match(a));
+        if (!access) continue;
+        if (classifier === null) classifier = classifiers.find((b) => b.compiled.match(whole));
         const benign = classifier?.benign;
         const fields: Record<string, string> = {};
         for (const name of rule.compiled.fields) {

@@ -27,6 +27,12 @@ export interface SourceMapping {
   summary: string | undefined;
   /** The columns a timeline entry carries. */
   keep: string[];
+  /**
+   * Columns that can hold a list of values separated by commas or spaces (Rps_Http's
+   * `ClientIpAddress` holds a chain of addresses): a rule's value matches such a column when it
+   * matches one element.
+   */
+  lists: string[];
 }
 
 interface Who {
@@ -57,6 +63,7 @@ interface MappingFile {
       who?: Partial<Who>;
       summary?: string;
       keep?: string[];
+      lists?: string[];
     }
   >;
 }
@@ -86,7 +93,8 @@ function isMappingFile(v: unknown): v is MappingFile | null {
         (s['views'] === undefined || (Array.isArray(s['views']) && s['views'].every(isView))) &&
         (s['who'] === undefined || (isObject(s['who']) && Object.values(s['who']).every(isStrings))) &&
         (s['summary'] === undefined || typeof s['summary'] === 'string') &&
-        isStrings(s['keep']),
+        isStrings(s['keep']) &&
+        isStrings(s['lists']),
     )
   );
 }
@@ -126,6 +134,7 @@ export async function loadMappings(path: string): Promise<Mappings> {
         },
         summary: source.summary,
         keep: source.keep ?? [],
+        lists: source.lists ?? [],
       });
     }
   }
@@ -165,6 +174,27 @@ export function fieldAccess(record: LogRecord, fields: Map<string, string> | und
       return record.raw;
     },
   };
+}
+
+const LIST_SEPARATOR = /[\s,]/;
+const LIST_SEPARATORS = /[\s,]+/;
+
+/**
+ * The ways rules read a record through a view: one, or, where a list column holds several values,
+ * one per element with the column holding that element alone (Sigma's any-element match for a
+ * field with many values), so an exact value matches inside a chain and never a near miss of it.
+ */
+export function fieldAccesses(record: LogRecord, fields: Map<string, string> | undefined, lists: readonly string[]): FieldAccess[] {
+  const whole = fieldAccess(record, fields);
+  const out = [whole];
+  for (const column of lists) {
+    const value = record.fields[column];
+    if (value === undefined || !LIST_SEPARATOR.test(value)) continue;
+    for (const item of value.split(LIST_SEPARATORS)) {
+      if (item) out.push(fieldAccess({ ...record, fields: { ...record.fields, [column]: item } }, fields));
+    }
+  }
+  return out;
 }
 
 export function firstValue(record: LogRecord, columns: string[]): string | undefined {

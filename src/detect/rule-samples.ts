@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
-import { fieldAccess, loadMappings, logsourceReaches, viewsFor } from './mapping.js';
+import { fieldAccesses, loadMappings, logsourceReaches, viewsFor } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
 import { findRuleFiles, MAPPINGS_DIR } from './ruleset.js';
 import { compileRules, type CompiledRule } from './sigma/index.js';
@@ -112,7 +112,7 @@ export async function checkRuleSamples(rulesDir: string, mappingFile = MAPPINGS_
             problems.push(`line ${record.origin.line} is not a record the rule's logsource reaches`);
             continue;
           }
-          const matched = views.some((v) => rule.match(fieldAccess(record, v.fields)));
+          const matched = views.some((v) => fieldAccesses(record, v.fields, mapping.lists).some((a) => rule.match(a)));
           if (expect === 'match' && !matched) problems.push(`line ${record.origin.line} does not match`);
           if (expect === 'match' && matched && !literalPresent(rule, record))
             problems.push(`line ${record.origin.line} matches but holds none of the pre-filter literals`);

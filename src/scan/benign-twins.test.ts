@@ -10,7 +10,7 @@ import { scan } from './run.js';
 // answering 200, an administrator setting virtual directories, ASP.NET compiling pages under w3wp,
 // WER under w3wp, w3wp's own directory, back-end, SMTP and SIP connections, everyday logons,
 // Exchange's setup and Management Shell writing agents.config, compiled pages written to Temporary
-// ASP.NET Files, health mailboxes logging on over the network, an Exchange update writing OWA pages, Exchange creating its health mailbox, a user
+// ASP.NET Files and pages ASP.NET compiled there, addresses near a published attacker's, health mailboxes logging on over the network, an Exchange update writing OWA pages, Exchange creating its health mailbox, a user
 // creating their own inbox rule, a published calendar read, Exchange's health probes on the paths the
 // attacks use. Each is a rule's near miss; together they must leave every server clean.
 const RULES = fileURLToPath(new URL('../../rules/sigma/', import.meta.url));
@@ -85,13 +85,26 @@ const TWINS: [string, string][] = [
   ['proxynotshell/httpproxy-owassrf-owa-powershell.tests/nomatch/owa-powershell-backend-probe.LOG', 'EX01/HttpProxy/Owa/HttpProxy_2022121411-1.LOG'],
   ['proxynotshell/iis-owassrf-owa-powershell-failed.tests/nomatch/owa-powershell-backend-probe.log', 'EX01/W3SVC1/u_ex221214.log'],
   ['proxynotshell/rps-http-owassrf-clientinfo.tests/nomatch/rps-http-winrm-client-and-probes.LOG', 'EX01/Rps_Http/Rps_Http_2022121411-1.LOG'],
+  // Addresses one digit off a published attacker's, and private ones, in every log that carries an address.
+  ['indicators/rps-http-published-attacker-ip.tests/nomatch/one-digit-off-and-private.LOG', 'EX01/Rps_Http/Rps_Http_2022121412-1.LOG'],
+  ['indicators/ews-published-attacker-ip.tests/nomatch/neighbour-and-private.LOG', 'EX01/Ews/Ews_2021030304-1.LOG'],
+  ['indicators/msgtrk-published-attacker-ip.tests/nomatch/neighbours-and-private.LOG', 'EX01/MessageTracking/MSGTRK2021030304-1.LOG'],
+  ['indicators/security-logon-published-attacker-ip.tests/nomatch/security-logons-neighbours-and-private.jsonl', 'EX01/events/logons.jsonl'],
+  ['indicators/sysmon-network-published-attacker-ip.tests/nomatch/sysmon3-neighbours-and-internal.jsonl', 'EX01/events/connections.jsonl'],
+  ['indicators/rdp-session-published-attacker-ip.tests/nomatch/lsm-neighbours-and-local.jsonl', 'EX01/events/rdp.jsonl'],
 ];
+// Pages ASP.NET compiled that are not web shells (a logon page; JScript's evaluator on a constant, safe mode).
+const YARA = fileURLToPath(new URL('../../rules/yara/', import.meta.url));
+const COMPILED_TEMP = 'EX01/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/5e1a2b3c/9f8e7d6c';
+const COMPILED_TWINS = ['App_Web_lw3nq0cd.dll', 'App_Web_p0r9tq1z.dll'];
 
 async function writeBundle(dir: string): Promise<void> {
   for (const [sample, to] of TWINS) {
     await mkdir(join(dir, 'bundle', to, '..'), { recursive: true });
     await copyFile(join(RULES, sample), join(dir, 'bundle', to));
   }
+  await mkdir(join(dir, 'bundle', COMPILED_TEMP), { recursive: true });
+  for (const name of COMPILED_TWINS) await copyFile(join(YARA, 'compiled-aspx-webshell.tests', 'nomatch', name), join(dir, 'bundle', COMPILED_TEMP, name));
 }
 
 void test('a bundle of benign twins stays clean', async () => {
@@ -100,6 +113,7 @@ void test('a bundle of benign twins stays clean', async () => {
     await writeBundle(dir);
     const result = await scan({ inputs: [join(dir, 'bundle')], threads: 1 });
     assert.equal(result.evidence.filter((e) => e.kind !== 'unknown').length, TWINS.length, 'every twin was read as a log');
+    assert.equal(result.evidence.filter((e) => e.path.includes('App_Web_')).length, COMPILED_TWINS.length, 'the compiled pages were read as files');
     assert.deepEqual(
       result.findings.filter((f) => !f.benign).map((f) => `${f.title} @ ${f.origin.path}:${f.origin.line}`),
       [],
