@@ -83,7 +83,7 @@ void test('published attacker addresses are found in Rps_Http chains, EWS, messa
       ['MSGTRK2021030304-1.LOG', await sample('msgtrk-published-attacker-ip', 'nomatch', 'neighbours-and-private.LOG')],
       ['security-4624.jsonl', await sample('security-logon-published-attacker-ip', 'match', 'security-4624-mapped-address-cisa.jsonl')],
       ['security-near.jsonl', await sample('security-logon-published-attacker-ip', 'nomatch', 'security-logons-neighbours-and-private.jsonl')],
-      ['sysmon-out.jsonl', await sample('sysmon-network-published-attacker-ip', 'match', 'sysmon3-w3wp-connects-out-to-published.jsonl')],
+      ['sysmon-out.jsonl', await sample('sysmon-network-published-attacker-ip', 'match', 'sysmon3-connects-out-to-published.jsonl')],
       ['sysmon-near.jsonl', await sample('sysmon-network-published-attacker-ip', 'nomatch', 'sysmon3-neighbours-and-internal.jsonl')],
       ['lsm-21.jsonl', await sample('rdp-session-published-attacker-ip', 'match', 'lsm-21-logon-from-published.jsonl')],
       ['lsm-near.jsonl', await sample('rdp-session-published-attacker-ip', 'nomatch', 'lsm-neighbours-and-local.jsonl')],
