@@ -209,10 +209,17 @@ export function firstValue(record: LogRecord, columns: string[]): string | undef
  * The address a record came from. A connection the machine itself opened (Sysmon 3 with Initiated
  * true) has none: its source address is the server's own, and the far end is where it went, not who
  * came in; naming either as the client would count the server or its target among the attackers.
+ * A loopback address is every machine's own: as a client it would join one server's local logon to
+ * another's health probes and list 127.0.0.1 among the attackers, so it names no client.
  */
 export function clientIpOf(record: LogRecord, who: Pick<Who, 'clientIp'>): string | undefined {
   if (record.fields['Initiated']?.toLowerCase() === 'true') return undefined;
-  return firstValue(record, who.clientIp);
+  const ip = firstValue(record, who.clientIp);
+  return ip !== undefined && isLoopback(ip) ? undefined : ip;
+}
+
+function isLoopback(ip: string): boolean {
+  return /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(ip) || /^(?:0{0,4}:){2,7}0{0,3}1$|^::1$/.test(ip);
 }
 
 /** The record as one line of a timeline, from the source's `summary` template; empty values drop out. */
