@@ -2,7 +2,7 @@
 // pre-filter algebra in literals.ts.
 
 import type { Compiled } from './field-item.js';
-import { allOf, anyOf } from './literals.js';
+import { allOf, anyOf, lazyLiterals } from './literals.js';
 import type { FieldAccess } from './types.js';
 
 type Match = (r: FieldAccess) => boolean;
@@ -26,7 +26,7 @@ export function and(children: readonly Compiled[]): Compiled {
       return true;
     };
   }
-  return { match, literals: allOf(children.map((c) => c.literals)), fields: mergeFields(children) };
+  return lazyLiterals({ match, fields: mergeFields(children) }, () => allOf(children.map((c) => c.literals)));
 }
 
 export function or(children: readonly Compiled[]): Compiled {
@@ -42,7 +42,7 @@ export function or(children: readonly Compiled[]): Compiled {
       return false;
     };
   }
-  return { match, literals: anyOf(children.map((c) => c.literals)), fields: mergeFields(children) };
+  return lazyLiterals({ match, fields: mergeFields(children) }, () => anyOf(children.map((c) => c.literals)));
 }
 
 /** A negation holds on records that contain none of the child's literals, so it requires nothing. */
@@ -61,5 +61,5 @@ export function atLeast(n: number, children: readonly Compiled[]): Compiled {
     for (let i = 0; i < ms.length; i++) if ((ms[i] as Match)(r) && ++hits >= n) return true;
     return false;
   };
-  return { match, literals: anyOf(children.map((c) => c.literals)), fields: mergeFields(children) };
+  return lazyLiterals({ match, fields: mergeFields(children) }, () => anyOf(children.map((c) => c.literals)));
 }

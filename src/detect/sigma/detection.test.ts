@@ -100,6 +100,31 @@ void test('many exact values for one field (Set lookup) still match case-insensi
   assert.equal(r.match(record({ 'cs-user-agent': 'python-requests/2.25.2' })), false);
 });
 
+void test('a list of plain values (one Set, no pattern each) matches and pre-filters as one value at a time does', () => {
+  const list = ['/OWA/auth/logon.aspx', '/ecp/', 443, '', 'x\u212Ay.aspx', 'ab'];
+  const yaml = (values: unknown[], modifier = '') => `
+    sel:
+        cs-uri-stem${modifier}:
+${values.map((v) => `            - ${JSON.stringify(v)}`).join('\n')}
+    condition: sel`;
+  const whole = ruleFrom(yaml(list));
+  // Each value on its own through the general path (|all of one value means that value); their OR is the reference.
+  const each = list.map((v) => ruleFrom(yaml([v], '|all')));
+  const samples = ['/owa/AUTH/logon.aspx', '/ecp/', '/ecp', '443', '', 'x\u212Ay.aspx', 'xky.aspx', 'AB', '/owa/auth/logon.aspx.bak'];
+  for (const value of samples) {
+    const at = record({ 'cs-uri-stem': value });
+    assert.equal(
+      whole.match(at),
+      each.some((r) => r.match(at)),
+      JSON.stringify(value),
+    );
+  }
+  assert.equal(whole.match(record({})), false, 'an absent field is no value of the list');
+  assert.deepEqual(whole.literals, null, "'' and 'ab' give no literal, so the list requires none");
+  const long = ruleFrom(yaml(['/OWA/auth/logon.aspx', '/owa/auth/', 'Microsoft-Server-ActiveSync']));
+  assert.deepEqual(long.literals, ['/owa/auth/', 'microsoft-server-activesync']);
+});
+
 void test('wildcards in plain values, and escaped wildcards', () => {
   const r = ruleFrom(`
     sel:

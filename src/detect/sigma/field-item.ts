@@ -1,7 +1,7 @@
 // One `field|modifiers: value(s)` entry of a selection, compiled to a closure and its pre-filter literals.
 
 import { parseCidr } from './cidr.js';
-import { allOf, anyOf, valueLiteral, type Literals } from './literals.js';
+import { allOf, anyOf, lazyLiterals, valueLiteral, type Literals } from './literals.js';
 import type { FieldSpec } from './modifiers.js';
 import { lowerPattern, parseWildcards, plain, plainText, withLeadingStar, withTrailingStar, type Pattern } from './pattern.js';
 import { RuleProblem } from './problem.js';
@@ -23,11 +23,14 @@ type ValueTest = (v: string | undefined, lv: string | undefined, record: FieldAc
 interface CompiledValue {
   test: ValueTest;
   usesLower: boolean;
-  literals: Literals;
+  /** Asked only when the item's own literals are (never under NOT). */
+  literals: () => Literals;
   /** Set for a case-insensitive exact string: lets a list of them become one Set lookup. */
   exact?: string;
   refField?: string;
 }
+
+const NONE = (): Literals => null;
 
 let lastText: string | undefined;
 let lastLower = '';
@@ -43,6 +46,7 @@ function lowerText(s: string): string {
 
 export function compileFieldItem(spec: FieldSpec, values: readonly ItemValue[]): Compiled {
   if (values.length === 0) throw new RuleProblem(`no value given for '${spec.field}'`);
+  if (isEqualityList(spec, values)) return equalityList(spec.field, values);
   const compiled = values.map((v) => {
     try {
       return compileValue(spec, v);
@@ -53,7 +57,6 @@ export function compileFieldItem(spec: FieldSpec, values: readonly ItemValue[]):
   });
   const fields = spec.field === '' ? [] : [spec.field];
   for (const c of compiled) if (c.refField !== undefined && !fields.includes(c.refField)) fields.push(c.refField);
-  const literals = spec.all ? allOf(compiled.map((c) => c.literals)) : anyOf(compiled.map((c) => c.literals));
   const tests = spec.all ? compiled.map((c) => c.test) : mergeExact(compiled);
   const usesLower = compiled.some((c) => c.usesLower);
   const keyword = spec.field === '';
@@ -72,7 +75,42 @@ export function compileFieldItem(spec: FieldSpec, values: readonly ItemValue[]):
     for (let i = 0; i < n; i++) if ((tests[i] as ValueTest)(v, lv, r)) return true;
     return false;
   };
-  return { match, literals, fields };
+  const literals = (): Literals => (spec.all ? allOf(compiled.map((c) => c.literals())) : anyOf(compiled.map((c) => c.literals())));
+  return lazyLiterals({ match, fields }, literals);
+}
+
+/** Values without wildcards, compared whole and case-insensitively: what a list of pages or addresses is. */
+function isEqualityList(spec: FieldSpec, values: readonly ItemValue[]): boolean {
+  return (
+    spec.field !== '' &&
+    spec.type === 'string' &&
+    spec.position === 'exact' &&
+    !spec.all &&
+    !spec.cased &&
+    spec.transforms.length === 0 &&
+    values.every((v) => v.kind !== 'null' && (v.kind !== 'string' || !/[*?\\]/.test(v.text)))
+  );
+}
+
+/**
+ * Such a list straight to one Set lookup, as `stringValue` and `mergeExact` would make it, without a
+ * pattern per value: Exchange's 635 stock pages were most of compiling the rules.
+ */
+function equalityList(field: string, values: readonly ItemValue[]): Compiled {
+  const lower = values.map((v) => v.text.toLowerCase());
+  const set = new Set(lower);
+  const match = (r: FieldAccess): boolean => {
+    const v = r.get(field);
+    return v !== undefined && set.has(v.toLowerCase());
+  };
+  return lazyLiterals({ match, fields: [field] }, () =>
+    anyOf(
+      lower.map((text) => {
+        const l = valueLiteral(plain(text));
+        return l === null ? null : [l];
+      }),
+    ),
+  );
 }
 
 /** Many exact values for one field (user agents, methods) become a single Set lookup. */
@@ -110,13 +148,13 @@ function nullValue(spec: FieldSpec): CompiledValue {
     throw new RuleProblem(`null cannot be used with modifiers ${spec.modifiers.join('|')}`);
   }
   if (spec.field === '') throw new RuleProblem('null is not a keyword');
-  return { test: (v) => v === undefined || v === '', usesLower: false, literals: null };
+  return { test: (v) => v === undefined || v === '', usesLower: false, literals: NONE };
 }
 
 function existsValue(value: ItemValue): CompiledValue {
   if (value.kind !== 'boolean') throw new RuleProblem(`exists takes true or false, not '${value.text}'`);
   const want = value.text.toLowerCase() === 'true';
-  return { test: (v) => (v !== undefined) === want, usesLower: false, literals: null };
+  return { test: (v) => (v !== undefined) === want, usesLower: false, literals: NONE };
 }
 
 /** Whole-string numbers only: an empty field is not 0, and `12abc` is not 12. */
@@ -136,13 +174,13 @@ function numericValue(op: 'lt' | 'lte' | 'gt' | 'gte', value: ItemValue): Compil
       return !Number.isNaN(n) && cmp(n);
     },
     usesLower: false,
-    literals: null,
+    literals: NONE,
   };
 }
 
 function cidrValue(value: ItemValue): CompiledValue {
   const cidr = parseCidr(value.text);
-  return { test: (v) => v !== undefined && cidr.test(v), usesLower: false, literals: null };
+  return { test: (v) => v !== undefined && cidr.test(v), usesLower: false, literals: NONE };
 }
 
 const INLINE_FLAGS = /^\(\?([a-zA-Z]+)\)/;
@@ -165,7 +203,7 @@ function regexValue(value: ItemValue, reFlags: string): CompiledValue {
   } catch (e) {
     throw new RuleProblem(`bad regular expression: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { test: (v) => v !== undefined && re.test(v), usesLower: false, literals: null };
+  return { test: (v) => v !== undefined && re.test(v), usesLower: false, literals: NONE };
 }
 
 function fieldrefValue(spec: FieldSpec, value: ItemValue): CompiledValue {
@@ -188,7 +226,7 @@ function fieldrefValue(spec: FieldSpec, value: ItemValue): CompiledValue {
       return cased ? compare(v, other) : compare(lv, other.toLowerCase());
     },
     usesLower: !cased,
-    literals: null,
+    literals: NONE,
     refField: ref,
   };
 }
@@ -218,25 +256,29 @@ function stringValue(spec: FieldSpec, value: ItemValue): CompiledValue {
     if (position === 'contains' || position === 'startswith') p = withTrailingStar(p);
     return spec.cased ? p : lowerPattern(p);
   });
-  const literals = anyOf(
-    patterns.map((p) => {
-      const l = valueLiteral(p);
-      return l === null ? null : [l];
-    }),
-  );
-  const tests = patterns.map(compileStringTest);
+  const literals = (): Literals =>
+    anyOf(
+      patterns.map((p) => {
+        const l = valueLiteral(p);
+        return l === null ? null : [l];
+      }),
+    );
   const cased = spec.cased;
-  let test: ValueTest;
+  const only = patterns.length === 1 ? plainText(patterns[0] as Pattern) : undefined;
+  // A plain value is an equality: no pattern test to build (a list of them becomes one Set lookup).
+  const test: ValueTest = only !== undefined ? (cased ? (v) => v === only : (_v, lv) => lv === only) : patternsTest(patterns, cased);
+  return { test, usesLower: !cased, literals, ...(cased || only === undefined ? {} : { exact: only }) };
+}
+
+function patternsTest(patterns: readonly Pattern[], cased: boolean): ValueTest {
+  const tests = patterns.map(compileStringTest);
   if (tests.length === 1) {
     const t = tests[0] as (s: string) => boolean;
-    test = cased ? (v) => v !== undefined && t(v) : (_v, lv) => lv !== undefined && t(lv);
-  } else {
-    const any = (s: string): boolean => {
-      for (let i = 0; i < tests.length; i++) if ((tests[i] as (s: string) => boolean)(s)) return true;
-      return false;
-    };
-    test = cased ? (v) => v !== undefined && any(v) : (_v, lv) => lv !== undefined && any(lv);
+    return cased ? (v) => v !== undefined && t(v) : (_v, lv) => lv !== undefined && t(lv);
   }
-  const only = patterns.length === 1 ? plainText(patterns[0] as Pattern) : undefined;
-  return { test, usesLower: !cased, literals, ...(cased || only === undefined ? {} : { exact: only }) };
+  const any = (s: string): boolean => {
+    for (let i = 0; i < tests.length; i++) if ((tests[i] as (s: string) => boolean)(s)) return true;
+    return false;
+  };
+  return cased ? (v) => v !== undefined && any(v) : (_v, lv) => lv !== undefined && any(lv);
 }

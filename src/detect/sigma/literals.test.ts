@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
+import { and, not } from './combine.js';
+import type { Compiled } from './field-item.js';
 import { allOf, anyOf, valueLiteral } from './literals.js';
 import { parseWildcards, type Part } from './pattern.js';
 import { compileRules } from './rule-file.js';
@@ -76,6 +78,32 @@ void test('AND takes the most selective child: shortest literal longest, then fe
   assert.deepEqual(allOf([['abcdef', 'xyz'], ['abcd']]), ['abcd']);
   assert.deepEqual(allOf([null, ['abc']]), ['abc']);
   assert.equal(allOf([null, null]), null);
+});
+
+void test("a NOT's child is never asked for its literals (they are worked out only when read)", () => {
+  let asked = 0;
+  const child: Compiled = {
+    match: () => true,
+    fields: ['x'],
+    get literals() {
+      asked++;
+      return ['stockpage'];
+    },
+  };
+  const kept: Compiled = { match: () => true, fields: ['y'], literals: ['attack'] };
+  const whole = and([kept, not(child)]);
+  assert.equal(asked, 0, 'building the nodes reads no literals');
+  assert.deepEqual(whole.literals, ['attack']);
+  assert.deepEqual(whole.literals, ['attack']);
+  assert.equal(asked, 0, 'the negated child was never asked');
+});
+
+void test("the common literals still steer AND's choice although literals are worked out lazily", () => {
+  const text = `title: t\nid: t-2\nlogsource:\n    category: webserver\ndetection:\n    a:\n        x|contains: /owa/auth/\n    b:\n        y|contains: beacon\n    condition: a and b\n`;
+  const plain = compileRules(text, 't.yml');
+  const steered = compileRules(text, 't.yml', { commonLiterals: ['/OWA/auth/logon.aspx'] });
+  assert.deepEqual(plain.rules[0]?.literals, ['/owa/auth/'], 'the longer literal, with nothing common');
+  assert.deepEqual(steered.rules[0]?.literals, ['beacon'], 'the common one is avoided');
 });
 
 void test('rule literals: selections, lists, and/or/not, x of', () => {

@@ -56,6 +56,26 @@ export function valueLiteral(p: Pattern): string | null {
   return best.length >= MIN_LITERAL ? best.toLowerCase() : null;
 }
 
+/**
+ * Gives `node` a `literals` property worked out the first time it is read, then kept. A node under NOT is
+ * never asked (its filters name Exchange's hundreds of stock pages), and a rule's literals are read while
+ * its compile runs, so `common` is still the compile's own.
+ */
+export function lazyLiterals<T extends object>(node: T, compute: () => Literals): T & { readonly literals: Literals } {
+  let done = false;
+  let value: Literals = null;
+  return Object.defineProperty(node, 'literals', {
+    enumerable: true,
+    get: (): Literals => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value;
+    },
+  }) as T & { readonly literals: Literals };
+}
+
 /** OR: any child may be the one that matched, so every child must give literals. */
 export function anyOf(children: readonly Literals[]): Literals {
   if (children.length === 0) return null;
