@@ -41,6 +41,19 @@ export class EvidenceOpener {
     return new EvidenceOpener(this.zips, onBytes);
   }
 
+  /**
+   * A small file's bytes, read at once and counted; undefined for a large file or an archive's
+   * member, which are read as a stream. Thousands of hourly logs are each one read: a stream around
+   * the one chunk cost more than reading it.
+   */
+  wholeBytes(entry: EvidenceEntry): Buffer | undefined {
+    const loc = entry.location;
+    if (loc.kind !== 'file' || entry.size > WHOLE_READ_BYTES) return undefined;
+    const bytes = readWhole(loc.file, entry.size);
+    this.onBytes?.(bytes.length);
+    return bytes;
+  }
+
   async open(entry: EvidenceEntry): Promise<Readable> {
     const stream = await this.openUncounted(entry);
     const onBytes = this.onBytes;
@@ -106,13 +119,12 @@ export class HashingReader {
   bytes = 0;
 
   constructor(
-    private readonly stream: Readable,
+    private readonly stream: AsyncIterable<Buffer> | Iterable<Buffer>,
     private readonly onBytes?: (bytes: number) => void,
   ) {}
 
   async *chunks(): AsyncGenerator<Buffer> {
-    for await (const chunk of this.stream) {
-      const buf = chunk as Buffer;
+    for await (const buf of this.stream) {
       this.hash.update(buf);
       this.bytes += buf.length;
       this.onBytes?.(buf.length);
@@ -129,7 +141,7 @@ export class HashingReader {
  * Splits a chunk stream into the first `headBytes` bytes (for sniffing) and an iterable that replays
  * them and then continues with the rest, so the format can be decided before the reader starts.
  */
-export async function peek(source: AsyncIterator<Buffer>, headBytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+export async function peek(source: AsyncIterator<Buffer> | Iterator<Buffer>, headBytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const taken: Buffer[] = [];
   let size = 0;
   let done = false;

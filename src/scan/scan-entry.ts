@@ -54,7 +54,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   let hashing: HashingReader | undefined;
   let contentName: string | undefined;
   try {
-    hashing = new HashingReader(await opener.open(entry), onBytes);
+    const whole = opener.wholeBytes(entry);
+    hashing = new HashingReader(whole ? [whole] : await opener.open(entry), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {

@@ -204,3 +204,18 @@ function itemAt(starts: Int32Array, count: number, pos: number): number {
   }
   return found;
 }
+
+const WHOLE = { starts: new Int32Array(1), ends: new Int32Array(1), isRecord: Uint8Array.of(1), marks: new Uint8Array(1) };
+
+/**
+ * Whether `bytes`, taken as one record, may hold one of the plan's literals: an ASCII literal's hit
+ * settles it, a non-ASCII one's ASCII run (or a literal with none) is enough to say maybe.
+ */
+export function mayHold(plan: LiteralPlan, bytes: Buffer): boolean {
+  if (plan.all || plan.verifyAll) return true;
+  if (plan.none || bytes.length === 0) return false;
+  WHOLE.ends[0] = bytes.length;
+  WHOLE.marks[0] = 0;
+  markCandidates(plan, bytes, WHOLE.starts, WHOLE.ends, WHOLE.isRecord, 1, WHOLE.marks);
+  return WHOLE.marks[0] !== 0;
+}
