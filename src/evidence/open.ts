@@ -1,8 +1,10 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { EvidenceEntry } from './bundle.js';
 import { ZipReader } from './zip.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /** Files up to this size are read in one synchronous call. */
 const WHOLE_READ_BYTES = 4 * 1024 * 1024;
@@ -115,7 +117,9 @@ export async function readSmallText(opener: EvidenceOpener, entry: EvidenceEntry
  * first bytes for recognising the format.
  */
 export class HashingReader {
-  readonly hash: Hash = createHash('sha256');
+  /** Made at the second chunk: a file of one chunk, the usual small log, is hashed in one call. */
+  private hash: Hash | undefined;
+  private first: Buffer | undefined;
   bytes = 0;
 
   constructor(
@@ -125,7 +129,12 @@ export class HashingReader {
 
   async *chunks(): AsyncGenerator<Buffer> {
     for await (const buf of this.stream) {
-      this.hash.update(buf);
+      if (this.hash) this.hash.update(buf);
+      else if (this.first === undefined) this.first = buf;
+      else {
+        this.hash = createHash('sha256').update(this.first).update(buf);
+        this.first = undefined;
+      }
       this.bytes += buf.length;
       this.onBytes?.(buf.length);
       yield buf;
@@ -133,7 +142,8 @@ export class HashingReader {
   }
 
   digest(): string {
-    return this.hash.digest('hex');
+    if (this.hash) return this.hash.digest('hex');
+    return hashOnce('sha256', this.first ?? EMPTY, 'hex');
   }
 }
 

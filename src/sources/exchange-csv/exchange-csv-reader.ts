@@ -34,7 +34,19 @@ interface Layout {
   eventData: number;
 }
 
+/** Layouts by field set: the files of a kind share one set (see fieldSetOf), so each is worked out once. */
+const layouts = new WeakMap<FieldSet, Layout>();
+
 function layoutOf(fields: FieldSet): Layout {
+  let layout = layouts.get(fields);
+  if (!layout) {
+    layout = makeLayout(fields);
+    layouts.set(fields, layout);
+  }
+  return layout;
+}
+
+function makeLayout(fields: FieldSet): Layout {
   const build = BUILD_COLUMNS.map((c) => fields.indexOf(c));
   return {
     fields,
