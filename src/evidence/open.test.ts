@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import type { EvidenceEntry } from './bundle.js';
 import { EvidenceOpener, HashingReader, peek, readSmallText } from './open.js';
 
@@ -70,4 +71,43 @@ test('the hash and byte count are of every byte passed on', async () => {
   assert.equal(reader.bytes, 3);
   assert.deepEqual(seen, [3]);
   assert.equal(reader.digest(), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+});
+
+test('a file read in one chunk or in many has the same hash', async () => {
+  const text = 'one chunk or many: the same bytes, the same hash\n'.repeat(50);
+  const once = new HashingReader([Buffer.from(text)]);
+  await all(once.chunks());
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < text.length; i += 97) pieces.push(Buffer.from(text.slice(i, i + 97)));
+  const many = new HashingReader(chunks(pieces.map((p) => p.toString())));
+  await all(many.chunks());
+  assert.equal(once.digest(), createHash('sha256').update(text).digest('hex'));
+  assert.equal(many.digest(), once.digest());
+  const none = new HashingReader([]);
+  await all(none.chunks());
+  assert.equal(none.digest(), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+});
+
+test('a small file is given whole in one read and counted; a zip member is not', () => {
+  const seen: number[] = [];
+  const entry = fileEntry('whole.log', 'line one\nline two\n');
+  assert.equal(
+    new EvidenceOpener()
+      .counting((n) => seen.push(n))
+      .wholeBytes(entry)
+      ?.toString(),
+    'line one\nline two\n',
+  );
+  assert.deepEqual(seen, [18]);
+  // Grown since it was listed: what is there now is read.
+  assert.equal(new EvidenceOpener().wholeBytes({ ...entry, size: 4 })?.length, 18);
+  const member: EvidenceEntry = {
+    path: 'z/m.log',
+    location: { kind: 'zip', archive: join(dir, 'none.zip'), index: 0, member: 'm.log' },
+    size: 10,
+    layoutServer: undefined,
+  };
+  assert.equal(new EvidenceOpener().wholeBytes(member), undefined);
+  assert.equal(new EvidenceOpener().wholeBytes(fileEntry('big.log', 'listed as large', 5 << 20)), undefined, 'a large file is streamed');
+  assert.throws(() => new EvidenceOpener().wholeBytes({ ...entry, location: { kind: 'file', file: join(dir, 'missing.log') } }), /ENOENT/);
 });

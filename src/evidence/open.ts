@@ -1,8 +1,10 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { EvidenceEntry } from './bundle.js';
 import { ZipReader } from './zip.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /** Files up to this size are read in one synchronous call. */
 const WHOLE_READ_BYTES = 4 * 1024 * 1024;
@@ -39,6 +41,19 @@ export class EvidenceOpener {
    */
   counting(onBytes: (bytes: number) => void): EvidenceOpener {
     return new EvidenceOpener(this.zips, onBytes);
+  }
+
+  /**
+   * A small file's bytes, read at once and counted; undefined for a large file or an archive's
+   * member, which are read as a stream. Thousands of hourly logs are each one read: a stream around
+   * the one chunk cost more than reading it.
+   */
+  wholeBytes(entry: EvidenceEntry): Buffer | undefined {
+    const loc = entry.location;
+    if (loc.kind !== 'file' || entry.size > WHOLE_READ_BYTES) return undefined;
+    const bytes = readWhole(loc.file, entry.size);
+    this.onBytes?.(bytes.length);
+    return bytes;
   }
 
   async open(entry: EvidenceEntry): Promise<Readable> {
@@ -102,18 +117,24 @@ export async function readSmallText(opener: EvidenceOpener, entry: EvidenceEntry
  * first bytes for recognising the format.
  */
 export class HashingReader {
-  readonly hash: Hash = createHash('sha256');
+  /** Made at the second chunk: a file of one chunk, the usual small log, is hashed in one call. */
+  private hash: Hash | undefined;
+  private first: Buffer | undefined;
   bytes = 0;
 
   constructor(
-    private readonly stream: Readable,
+    private readonly stream: AsyncIterable<Buffer> | Iterable<Buffer>,
     private readonly onBytes?: (bytes: number) => void,
   ) {}
 
   async *chunks(): AsyncGenerator<Buffer> {
-    for await (const chunk of this.stream) {
-      const buf = chunk as Buffer;
-      this.hash.update(buf);
+    for await (const buf of this.stream) {
+      if (this.hash) this.hash.update(buf);
+      else if (this.first === undefined) this.first = buf;
+      else {
+        this.hash = createHash('sha256').update(this.first).update(buf);
+        this.first = undefined;
+      }
       this.bytes += buf.length;
       this.onBytes?.(buf.length);
       yield buf;
@@ -121,7 +142,8 @@ export class HashingReader {
   }
 
   digest(): string {
-    return this.hash.digest('hex');
+    if (this.hash) return this.hash.digest('hex');
+    return hashOnce('sha256', this.first ?? EMPTY, 'hex');
   }
 }
 
@@ -129,7 +151,7 @@ export class HashingReader {
  * Splits a chunk stream into the first `headBytes` bytes (for sniffing) and an iterable that replays
  * them and then continues with the rest, so the format can be decided before the reader starts.
  */
-export async function peek(source: AsyncIterator<Buffer>, headBytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+export async function peek(source: AsyncIterator<Buffer> | Iterator<Buffer>, headBytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const taken: Buffer[] = [];
   let size = 0;
   let done = false;

@@ -3,6 +3,7 @@ import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
 import { clientIpOf, firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
+import { mayHold, planLiterals } from '../sources/bytes/literals.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { isRealRequestId } from '../core/request-id.js';
@@ -34,14 +35,16 @@ export async function followEntry(
 ): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
   const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];
-  // Most logs never name the attackers: a plain search of the bytes says so at the speed of reading,
-  // and only files that do are read record by record.
-  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, [...wanted, ...(keys.urlSpellings ?? [])])))) return out;
-  const stream = await opener.open(entry);
-  const { head, rest } = await peek(stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, SNIFF_BYTES);
+  // Most logs never name the attackers: a search of the bytes for them all at once says so at the
+  // speed of reading, and only files that do are read record by record. A small file is read once
+  // for both.
+  const whole = followsByTime(kind) || wanted.length > 0 ? opener.wholeBytes(entry) : undefined;
+  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, [...wanted, ...(keys.urlSpellings ?? [])], whole)))) return out;
+  const stream = whole ? undefined : await opener.open(entry);
+  const { head, rest } = await peek(stream ? (stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : [whole!].values(), SNIFF_BYTES);
   const found = sniff(head.toString('utf8'));
   if (!found) {
-    stream.destroy();
+    stream?.destroy();
     return out;
   }
   const mapping = engine.mappings.get(found.kind);
@@ -91,17 +94,17 @@ function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses
 }
 
 /**
- * Whether the file's bytes hold any of the texts, a match across chunk edges included, by a
- * native byte search per text. Texts are searched as given and lower-cased: the web shell's URL as
- * the logs spelled it and in lower case, so a request in another mixed case can be missed here
- * (the record-by-record read, when a file is read, ignores case).
+ * Whether the file's bytes (`whole`, when already read) may hold any of the texts, a match across
+ * chunk edges included: the pre-filter's search of every text at once, ASCII letters folded as the
+ * record-by-record read folds them (a text with other letters is found by its longest ASCII run).
  */
-async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[]): Promise<boolean> {
-  const needles = [...new Set(texts.flatMap((t) => [t, t.toLowerCase()]))].map((t) => Buffer.from(t, 'latin1'));
-  const overlap = Math.max(...needles.map((n) => n.length)) - 1;
+async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[], whole: Buffer | undefined): Promise<boolean> {
+  const plan = planLiterals(texts);
+  if (whole) return mayHold(plan, whole);
+  const overlap = Math.max(...texts.map((t) => Buffer.byteLength(t))) - 1;
   const stream = await opener.open(entry);
   let tail = Buffer.alloc(0);
-  const holds = (bytes: Buffer): boolean => needles.some((n) => bytes.indexOf(n) !== -1);
+  const holds = (bytes: Buffer): boolean => mayHold(plan, bytes);
   try {
     for await (const data of stream) {
       const chunk = data as Buffer;

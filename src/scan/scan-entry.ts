@@ -54,7 +54,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   let hashing: HashingReader | undefined;
   let contentName: string | undefined;
   try {
-    hashing = new HashingReader(await opener.open(entry), onBytes);
+    const whole = opener.wholeBytes(entry);
+    hashing = new HashingReader(whole ? [whole] : await opener.open(entry), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {
@@ -122,10 +123,10 @@ export interface LogReading {
  * rest counted.
  */
 export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecord[]) {
-  const collector = new FindingCollector(foldedRuleIds(engine.ruleset));
+  const collector = new FindingCollector(foldedOf(engine));
   const taker = {
     collector,
-    literals: withContextLiterals(kind, engine.detector.plan(kind).literals),
+    literals: literalsOf(engine, kind),
     contextDropped: 0,
     take: (record: LogRecord): void => {
       for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
@@ -136,6 +137,31 @@ export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecor
     },
   };
   return taker;
+}
+
+/** The rules folded per client, worked out once per engine rather than once per file. */
+const foldedSets = new WeakMap<Engine, ReadonlySet<string>>();
+
+function foldedOf(engine: Engine): ReadonlySet<string> {
+  let folded = foldedSets.get(engine);
+  if (!folded) {
+    folded = foldedRuleIds(engine.ruleset);
+    foldedSets.set(engine, folded);
+  }
+  return folded;
+}
+
+/** Each kind's literals, made once per engine: the same list for every file lets the scanner find its search plan at once. */
+const literalLists = new WeakMap<Engine, Map<SourceKind, string[] | undefined>>();
+
+function literalsOf(engine: Engine, kind: SourceKind): string[] | undefined {
+  let byKind = literalLists.get(engine);
+  if (!byKind) {
+    byKind = new Map();
+    literalLists.set(engine, byKind);
+  }
+  if (!byKind.has(kind)) byKind.set(kind, withContextLiterals(kind, engine.detector.plan(kind).literals));
+  return byKind.get(kind);
 }
 
 /** Fills in the file's evidence row and warnings from what its reading gave, and names the server on its findings and context. */

@@ -63,6 +63,23 @@ export class FieldSet {
   }
 
   sameAs(other: FieldSet): boolean {
+    if (other === this) return true;
     return this.names.length === other.names.length && this.names.every((n, i) => n === other.names[i]);
   }
+}
+
+/** Field sets by their names: every hourly log of a kind repeats the same `#Fields` line, and building a set is not free. */
+const known = new Map<string, FieldSet>();
+const SETS_KEPT = 256;
+
+/** The field set for these names (the same object for the same names and separator; a field set is never changed). */
+export function fieldSetOf(names: readonly string[], separator: string): FieldSet {
+  const key = `${separator}\u0000${names.join('\u0000')}`;
+  let set = known.get(key);
+  if (!set) {
+    if (known.size >= SETS_KEPT) known.clear();
+    set = new FieldSet(names, separator);
+    known.set(key, set);
+  }
+  return set;
 }

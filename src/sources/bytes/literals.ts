@@ -58,6 +58,8 @@ const ASCII_RUNS = /[\x00-\x7f]+/g;
 
 /** Plans by literal list: every file of a kind is read with the same list, and planning is not free. */
 const planned = new Map<string, LiteralPlan>();
+/** The same, by the list itself: the usual caller passes the same array for every file, and joining it for the key cost as much as the file's search. */
+const plannedLists = [new WeakMap<readonly string[], LiteralPlan>(), new WeakMap<readonly string[], LiteralPlan>()] as const;
 const PLANS_KEPT = 64;
 
 /**
@@ -67,12 +69,17 @@ const PLANS_KEPT = 64;
 export function planLiterals(literals: readonly string[] | undefined, native = true): LiteralPlan {
   if (literals === undefined) return { all: true, none: false, needles: [], verify: [], verifyAll: false, ...NO_NEEDLES };
   if (literals.length === 0) return { all: false, none: true, needles: [], verify: [], verifyAll: false, ...NO_NEEDLES };
+  const byList = plannedLists[native ? 1 : 0];
+  const same = byList.get(literals);
+  if (same) return same;
   const key = `${native ? 'n' : 'j'}\u0000${literals.join('\u0000')}`;
-  const known = planned.get(key);
-  if (known) return known;
-  const plan = makePlan(literals, native);
-  if (planned.size >= PLANS_KEPT) planned.clear();
-  planned.set(key, plan);
+  let plan = planned.get(key);
+  if (!plan) {
+    plan = makePlan(literals, native);
+    if (planned.size >= PLANS_KEPT) planned.clear();
+    planned.set(key, plan);
+  }
+  byList.set(literals, plan);
   return plan;
 }
 
@@ -203,4 +210,19 @@ function itemAt(starts: Int32Array, count: number, pos: number): number {
     }
   }
   return found;
+}
+
+const WHOLE = { starts: new Int32Array(1), ends: new Int32Array(1), isRecord: Uint8Array.of(1), marks: new Uint8Array(1) };
+
+/**
+ * Whether `bytes`, taken as one record, may hold one of the plan's literals: an ASCII literal's hit
+ * settles it, a non-ASCII one's ASCII run (or a literal with none) is enough to say maybe.
+ */
+export function mayHold(plan: LiteralPlan, bytes: Buffer): boolean {
+  if (plan.all || plan.verifyAll) return true;
+  if (plan.none || bytes.length === 0) return false;
+  WHOLE.ends[0] = bytes.length;
+  WHOLE.marks[0] = 0;
+  markCandidates(plan, bytes, WHOLE.starts, WHOLE.ends, WHOLE.isRecord, 1, WHOLE.marks);
+  return WHOLE.marks[0] !== 0;
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { nativeMissing, skipIf } from '../../test-support/skips.js';
-import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals } from './literals.js';
+import { MARK_CHECK, MARK_EXACT, markCandidates, mayHold, planLiterals } from './literals.js';
 import { RecordScanner, type ScanSink } from './record-scanner.js';
 
 function random(seed: number): (n: number) => number {
@@ -126,6 +126,51 @@ test('random batches and literals: both searches give the marks of the plain mod
         `${native ? 'native' : 'JavaScript'}, round ${round}, literals ${JSON.stringify(literals)}, bytes ${JSON.stringify(bytes.toString('latin1'))}`,
       );
     }
+  }
+});
+
+/** The follow pass's question of a whole file: does any literal's text (or its longest ASCII run) appear, ASCII letters folded. */
+function mayHoldModel(text: string, literals: string[]): boolean {
+  if (literals.some((l) => l === '' || !/[\x00-\x7f]/.test(l))) return true;
+  return model(text, literals) !== 0;
+}
+
+test('random files and literals: both searches say whether a whole file may hold a literal as the plain model does', () => {
+  const next = random(20261207);
+  const pieces = [...PIECES, '\n', '\r\n', '"', '\0', 'abcabc'];
+  for (let round = 0; round < 2000; round++) {
+    const literals = next(40) === 0 ? [] : randomLiterals(next);
+    const text = next(10) === 0 ? '' : randomText(next, pieces, 200);
+    const bytes = Buffer.from(text, 'latin1');
+    const expected = literals.length === 0 ? false : mayHoldModel(text, literals);
+    for (const native of [false, true]) {
+      assert.equal(
+        mayHold(planLiterals(literals, native), bytes),
+        expected,
+        `${native ? 'native' : 'JavaScript'}, round ${round}, literals ${JSON.stringify(literals)}, bytes ${JSON.stringify(text)}`,
+      );
+    }
+  }
+});
+
+test('a whole file may hold: the edge cases on both paths', () => {
+  for (const native of [false, true]) {
+    const path = native ? 'native' : 'JavaScript';
+    assert.equal(mayHold(planLiterals(['203.0.113.7'], native), Buffer.alloc(0)), false, `${path}: an empty file holds nothing`);
+    assert.equal(mayHold(planLiterals(['/ECP/x.ASPX'], native), Buffer.from('GET /ecp/X.aspx 200')), true, `${path}: letters folded`);
+    assert.equal(
+      mayHold(planLiterals(['203.0.113.7'], native), Buffer.from('203.0.113.70')),
+      true,
+      `${path}: a text inside a longer one is a hit, as the bytes say`,
+    );
+    assert.equal(mayHold(planLiterals(['203.0.113.7'], native), Buffer.from('203.0.113.\n7')), false, `${path}: no hit across a line end that breaks the text`);
+    assert.equal(mayHold(planLiterals([], native), Buffer.from('anything')), false, `${path}: no literals, nothing held`);
+    assert.equal(mayHold(planLiterals(['ü'], native), Buffer.from('plain')), true, `${path}: a literal with no ASCII run cannot be ruled out by bytes`);
+    assert.equal(mayHold(planLiterals(['x', ''], native), Buffer.from('plain')), true, `${path}: the empty literal is everywhere`);
+    // A file larger than a scanner's batch, its only hit at the very end.
+    const big = Buffer.alloc(3 << 20, 0x61);
+    big.write('ServerInfo~', big.length - 11, 'latin1');
+    assert.equal(mayHold(planLiterals(['serverinfo~'], native), big), true, `${path}: a hit at the end of 3 MiB`);
   }
 });
 

@@ -290,3 +290,50 @@ test('random documents without NUL bytes: the scanner agrees with a byte-by-byte
     }
   }
 });
+
+test('a finished scanner hands its buffer to the next file, and nothing of one file shows in another', () => {
+  // A long record grows the first file's buffer; the files after it reuse it, with less to read.
+  const long = `${'x'.repeat(200_000)},end`;
+  const first = Buffer.from(`#Fields: a,b\n${long}\nshort,row\n`);
+  const second = Buffer.from('#Fields: a,b\nq,r\nlast,one');
+  const texts = (seen: Seen[]): string[] => seen.map((s) => `${s.kind} ${s.line} ${s.offset} ${s.text}`);
+  const firstSeen = ['directive 1 0 #Fields: a,b', `record 2 13 ${long}`, `record 3 ${14 + long.length} short,row`];
+  const secondSeen = ['directive 1 0 #Fields: a,b', 'record 2 13 q,r', 'record 3 17 last,one'];
+  assert.deepEqual(texts(scan(first, 4096)), firstSeen);
+  assert.deepEqual(texts(scan(second, 3)), secondSeen);
+  assert.deepEqual(texts(scan(first, 7)), firstSeen);
+  assert.deepEqual(texts(scan(second, 1)), secondSeen);
+});
+
+test('scanners reading files at the same time, one finishing while another reads, each see only their own records', () => {
+  const seen: string[][] = [[], [], []];
+  const make = (i: number): RecordScanner =>
+    new RecordScanner(
+      { separator: 44, quotes: true, literals: undefined },
+      { directive: () => undefined, damage: (_l, _o, reason) => seen[i]!.push(`damage ${reason}`), record: (v) => seen[i]!.push(v.text()) },
+    );
+  const a = make(0);
+  const b = make(1);
+  a.push(Buffer.from('a1,x\na2,'));
+  b.push(Buffer.from('b1,y\nb2,"open'));
+  a.push(Buffer.from('y\n'));
+  a.finish();
+  // The third file starts with the first's buffer while the second still holds an open quote.
+  const c = make(2);
+  c.push(Buffer.from('c1,z\n'));
+  b.push(Buffer.from('\nquote",z\n'));
+  c.finish();
+  b.finish();
+  assert.deepEqual(seen, [['a1,x', 'a2,y'], ['b1,y', 'b2,"open\nquote",z'], ['c1,z']]);
+});
+
+test('a scanner refuses bytes after its file has ended, and a second end', () => {
+  const scanner = new RecordScanner(
+    { separator: 44, quotes: true, literals: undefined },
+    { directive: () => undefined, damage: () => undefined, record: () => undefined },
+  );
+  scanner.push(Buffer.from('a,b\n'));
+  scanner.finish();
+  assert.throws(() => scanner.push(Buffer.from('c,d\n')), /after the end of its file/);
+  assert.throws(() => scanner.finish(), /finished twice/);
+});

@@ -56,6 +56,16 @@ export interface ScanOptions {
 
 const DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
+// Working buffers and batches of finished scanners, taken by the next: a scan reads thousands of
+// small files, and a fresh 64 KiB buffer and batch for each kept the garbage collector busy.
+const spareBuffers: AlignedBuffer[] = [];
+const spareBatches: ItemBatch[] = [];
+const SPARES_KEPT = 8;
+/** A buffer grown past this for one file's long records is left to the collector, not kept. */
+const SPARE_MAX_BYTES = 1 << 20;
+const WORKING_BYTES = 64 * 1024;
+const NO_BYTES = allocAligned(0);
+
 interface QuotedScan {
   start: number;
   line: number;
@@ -94,8 +104,10 @@ export class RecordScanner {
   /** Throwing away the rest of an over-long line. */
   private skipping = false;
   private bomChecked = false;
+  /** Finished: its buffer and batch belong to another scanner now. */
+  private done = false;
 
-  private readonly items = new ItemBatch();
+  private readonly items: ItemBatch;
 
   // Next position of a quote / NUL at or after the scan point in this pass; -2 = not looked yet.
   private nextQuote = -2;
@@ -109,11 +121,13 @@ export class RecordScanner {
     this.quotes = options.quotes;
     this.plan = planLiterals(options.literals, options.native ?? true);
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.buf = allocAligned(64 * 1024);
+    this.buf = spareBuffers.pop() ?? allocAligned(WORKING_BYTES);
+    this.items = spareBatches.pop() ?? new ItemBatch();
     this.searching = !this.plan.all && !this.plan.none && this.plan.exact.size > 0;
   }
 
   push(chunk: Buffer): void {
+    if (this.done) throw new Error('the record scanner was given bytes after the end of its file');
     if (chunk.length === 0) return;
     this.makeRoom(chunk.length);
     this.buf.bytes.set(chunk, this.dataEnd);
@@ -122,9 +136,23 @@ export class RecordScanner {
     this.deliver();
   }
 
+  /** Ends the file; the scanner is done with and its working memory goes to the next one. */
   finish(): void {
+    if (this.done) throw new Error('the record scanner was finished twice');
     this.parse(true);
     this.deliver();
+    this.release();
+  }
+
+  private release(): void {
+    const buf = this.buf;
+    this.done = true;
+    this.buf = NO_BYTES;
+    this.dataEnd = 0;
+    this.scanPos = 0;
+    this.view.bytes = this.buf.bytes;
+    if (buf.bytes.length <= SPARE_MAX_BYTES && spareBuffers.length < SPARES_KEPT) spareBuffers.push(buf);
+    if (spareBatches.length < SPARES_KEPT) spareBatches.push(this.items);
   }
 
   /** Keeps only the unread tail, moved to the front, and grows the buffer when that is not enough. */

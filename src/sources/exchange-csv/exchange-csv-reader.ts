@@ -5,7 +5,7 @@ import type { LogRecord, SourceKind } from '../../core/types.js';
 import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { spanText, valueSpan, type Span } from '../bytes/field-span.js';
 import { splitQuoted } from '../csv-split.js';
-import { FieldSet } from '../field-set.js';
+import { fieldSetOf, type FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -34,7 +34,19 @@ interface Layout {
   eventData: number;
 }
 
+/** Layouts by field set: the files of a kind share one set (see fieldSetOf), so each is worked out once. */
+const layouts = new WeakMap<FieldSet, Layout>();
+
 function layoutOf(fields: FieldSet): Layout {
+  let layout = layouts.get(fields);
+  if (!layout) {
+    layout = makeLayout(fields);
+    layouts.set(fields, layout);
+  }
+  return layout;
+}
+
+function makeLayout(fields: FieldSet): Layout {
   const build = BUILD_COLUMNS.map((c) => fields.indexOf(c));
   return {
     fields,
@@ -85,7 +97,7 @@ class ExchangeCsvFile implements ScanSink {
   }
 
   private setFields(names: string[], line: number, what: string): void {
-    const fields = new FieldSet(names, ',');
+    const fields = fieldSetOf(names, ',');
     if (this.layout && this.layout.fields.sameAs(fields)) return;
     if (fields.repeated.length > 0) {
       this.stats.note(`line ${line}: ${what} repeats ${fields.repeated.join(', ')}; rows are read by the first ${fields.span} names`);

@@ -37,3 +37,18 @@ test('a damaged #Log-type falls back to the #Fields columns, ECP included; colum
   assert.equal(sniffExchangeCsv(head('HttpPr0xy Logs', 'DateTime,RequestId,AnchorMailbox,ProxyAction,BackEndCookie')), 'httpproxy');
   assert.equal(sniffExchangeCsv(head('ECP Serv\u0000r Log', 'TimeStamp,ServerName,EventId')), 'unknown');
 });
+
+test('with the log type damaged, the first #Fields line that marks a kind says it, data rows between them never', () => {
+  const head = [
+    '#Software: Microsoft Exchange Server',
+    '#Log-type: ???',
+    '#Fields: a,b,c',
+    'AnchorMailbox,ProxyAction,BackendCookie',
+    '#Fields: DateTime,AnchorMailbox,ProxyAction,BackendCookie',
+    '#Fields: Cmdlet,Parameters,ExecutingUserSid',
+  ].join('\r\n');
+  assert.equal(sniffExchangeCsv(head), 'httpproxy');
+  assert.equal(sniffExchangeCsv(head.replace('#Fields: DateTime', 'x#Fields: DateTime')), 'rps-cmdlet');
+  assert.equal(sniffExchangeCsv('\uFEFF#Software: Microsoft Exchange Server\n#Fields: a,b'), 'unknown');
+  assert.equal(sniffExchangeCsv('\uFEFFx#Software: Microsoft Exchange Server\n'), undefined);
+});

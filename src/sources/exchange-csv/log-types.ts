@@ -55,6 +55,7 @@ export function kindOfFields(names: readonly string[]): SourceKind {
   return FIELD_MARKS.find(([, marks]) => marks.every((m) => have.has(m)))?.[0] ?? 'unknown';
 }
 
+const HASH = 35;
 const FIELDS = /^#Fields:\s*(.*)$/i;
 
 const SOFTWARE = /^#Software:\s*Microsoft Exchange/i;
@@ -68,19 +69,29 @@ export function sniffExchangeCsv(head: string): SourceKind | undefined {
   const lines = head.replace(/^\uFEFF/, '').split('\n', HEAD_LINES);
   let software = false;
   let logType: string | undefined;
-  let byFields: SourceKind = 'unknown';
+  const fieldLines: string[] = [];
   for (const raw of lines) {
+    // Every line looked for is a `#` line; most of a head is data rows.
+    if (raw.charCodeAt(0) !== HASH) continue;
     const line = raw.replace(/\r$/, '');
     if (SOFTWARE.test(line)) software = true;
     const m = LOG_TYPE.exec(line);
     if (m && logType === undefined) logType = m[1] ?? '';
     const f = FIELDS.exec(line);
-    if (f && byFields === 'unknown') byFields = kindOfFields((f[1] ?? '').split(','));
+    if (f) fieldLines.push(f[1] ?? '');
   }
+  // The columns are asked only when the log type does not say: the first `#Fields` line that marks a kind.
+  const byFields = (): SourceKind => {
+    for (const value of fieldLines) {
+      const kind = kindOfFields(value.split(','));
+      if (kind !== 'unknown') return kind;
+    }
+    return 'unknown';
+  };
   if (logType !== undefined) {
     const kind = kindOfLogType(logType);
     if (kind !== 'unknown') return kind;
-    if (software) return byFields;
+    if (software) return byFields();
   }
-  return software ? byFields : undefined;
+  return software ? byFields() : undefined;
 }

@@ -4,7 +4,7 @@
 import type { LogRecord } from '../../core/types.js';
 import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { valueSpan, type Span } from '../bytes/field-span.js';
-import { FieldSet } from '../field-set.js';
+import { fieldSetOf, type FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -25,7 +25,19 @@ interface Layout {
   server: number;
 }
 
+/** Layouts by field set: the files of a kind share one set (see fieldSetOf), so each is worked out once. */
+const layouts = new WeakMap<FieldSet, Layout>();
+
 function layoutOf(fields: FieldSet): Layout {
+  let layout = layouts.get(fields);
+  if (!layout) {
+    layout = makeLayout(fields);
+    layouts.set(fields, layout);
+  }
+  return layout;
+}
+
+function makeLayout(fields: FieldSet): Layout {
   return {
     fields,
     date: fields.indexOf('date'),
@@ -82,7 +94,7 @@ class W3cFile implements ScanSink {
     const name = (m[1] ?? '').toLowerCase();
     const value = m[2] ?? '';
     if (name === 'fields') {
-      const fields = new FieldSet(parseW3cFieldNames(value), ' ');
+      const fields = fieldSetOf(parseW3cFieldNames(value), ' ');
       if (this.layout?.fields.sameAs(fields)) return;
       if (fields.repeated.length > 0) {
         this.stats.note(`line ${line}: #Fields repeats ${fields.repeated.join(', ')}; rows are read by the first ${fields.span} names`);

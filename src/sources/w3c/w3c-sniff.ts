@@ -19,11 +19,14 @@ function isW3cFieldList(names: readonly string[]): boolean {
 }
 
 const HEAD_LINES = 40;
+const HASH = 35;
 
 export function sniffW3c(head: string): 'iis' | undefined {
   const lines = head.replace(/^\uFEFF/, '').split('\n', HEAD_LINES);
   let iis = false;
   for (const raw of lines) {
+    // Every line looked for is a `#` line; most of a head is data rows.
+    if (raw.charCodeAt(0) !== HASH) continue;
     const line = raw.replace(/\r$/, '');
     if (EXCHANGE_SOFTWARE.test(line)) return undefined;
     if (IIS_SOFTWARE.test(line)) iis = true;
