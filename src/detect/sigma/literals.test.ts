@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
 import { and, not } from './combine.js';
 import type { Compiled } from './field-item.js';
-import { allOf, anyOf, valueLiteral } from './literals.js';
+import { allOf, anyOf, valueLiteral, withCommonLiterals } from './literals.js';
 import { parseWildcards, type Part } from './pattern.js';
 import { compileRules } from './rule-file.js';
 import { errorsFrom, ruleFrom } from './test-helpers/rules.js';
@@ -418,5 +418,28 @@ void test('a generated rule that fails to compile says why', () => {
         x|base64: 'a*b'
     condition: a`)[0] as string,
     /wildcards/,
+  );
+});
+
+// Tunna's query `proxy&port=` is cut at `&` (XML escapes it): `proxy` stands in every Outlook Anywhere
+// line (/rpc/rpcproxy.dll), so the scanner would read every such line as a candidate; `port=` does not.
+test('of the pieces of one value, a piece no common string holds is preferred, then the longest', () => {
+  assert.equal(lit('proxy&port='), 'proxy');
+  assert.equal(
+    withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('proxy&port=')),
+    'port=',
+  );
+  assert.equal(
+    withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('proxy&ports=x')),
+    'ports=x',
+  );
+  // Every piece common: the longest, as before.
+  assert.equal(
+    withCommonLiterals(['/rpc/rpcproxy.dll', '/owa/auth/'], () => lit('rpcproxy&/owa/auth/')),
+    '/owa/auth/',
+  );
+  assert.equal(
+    withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('ab&cd')),
+    null,
   );
 });

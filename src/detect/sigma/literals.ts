@@ -32,12 +32,16 @@ function isSeparator(code: number): boolean {
   );
 }
 
-/** The longest piece of the pattern's text that survives any of the log encodings above, or null if too short. */
+/**
+ * The piece of the pattern's text, of those that survive any of the log encodings above, that is most
+ * selective: the longest one that no common string holds (so Tunna's `proxy&port=` is found by `port=`, not
+ * by the `proxy` of every `/rpc/rpcproxy.dll` line), else the longest; null if every piece is too short.
+ */
 export function valueLiteral(p: Pattern): string | null {
-  let best = '';
+  const pieces: string[] = [];
   let piece = '';
   const end = (): void => {
-    if (piece.length > best.length) best = piece;
+    if (piece.length >= MIN_LITERAL) pieces.push(piece.toLowerCase());
     piece = '';
   };
   for (const part of p) {
@@ -53,7 +57,19 @@ export function valueLiteral(p: Pattern): string | null {
     }
   }
   end();
-  return best.length >= MIN_LITERAL ? best.toLowerCase() : null;
+  let best: string | null = null;
+  for (const l of pieces) if (best === null || betterPiece(l, best)) best = l;
+  return best;
+}
+
+function betterPiece(a: string, b: string): boolean {
+  const ca = isCommon(a);
+  if (ca !== isCommon(b)) return !ca;
+  return a.length > b.length;
+}
+
+function isCommon(l: string): boolean {
+  return l.length < SHORT || common.some((c) => c.includes(l));
 }
 
 /**
@@ -124,7 +140,7 @@ const SHORT = 5;
 
 /** A literal that a common string holds occurs at least as often as that string does. */
 function commonCount(set: readonly string[]): number {
-  return set.filter((l) => l.length < SHORT || common.some((c) => c.includes(l))).length;
+  return set.filter(isCommon).length;
 }
 
 function better(a: readonly string[], b: readonly string[]): boolean {
