@@ -17,6 +17,17 @@ const AREAS = {
     mutate: ['src/detect/sigma/modifiers.ts', 'src/detect/sigma/condition.ts', 'src/detect/sigma/combine.ts'],
     tests: ['--import ./src/detect/sigma/modifiers.test.ts --import ./src/detect/sigma/condition.test.ts src/detect/sigma/detection.test.ts'],
   },
+  // How one value is matched: CIDR networks, the Base64/UTF-16/windash variants, wildcard patterns
+  // and the string tests; their own quick tests, then the modifiers and detection ones, in one process.
+  'sigma-values': {
+    partOf: 'sigma',
+    mutate: ['src/detect/sigma/cidr.ts', 'src/detect/sigma/transforms.ts', 'src/detect/sigma/pattern.ts', 'src/detect/sigma/string-match.ts'],
+    tests: [
+      ['cidr.test.ts', 'transforms.test.ts', 'pattern.test.ts', 'string-match.test.ts', 'modifiers.test.ts']
+        .map((f) => `--import ./src/detect/sigma/${f}`)
+        .join(' ') + ' src/detect/sigma/detection.test.ts',
+    ],
+  },
   correlate: { mutate: ['src/correlate/**/*.ts'], tests: ['src/correlate/*.test.ts', 'src/scan/attack-story.test.ts', 'src/scan/run.test.ts'] },
   time: { mutate: ['src/regulatory/time.ts', 'src/core/zoned-time.ts'], tests: ['src/regulatory/time.test.ts', 'src/core/zoned-time.test.ts'] },
   clocks: { mutate: ['src/regulatory/clocks.ts'], tests: ['src/regulatory/clocks.test.ts', 'src/regulatory/obligations.test.ts'] },
