@@ -303,6 +303,11 @@ void test('a refused modifier names what the rule author wrote, exactly', () => 
     ['uri|gt|windash: 5', 'modifiers gt and windash cannot be combined'],
     ['uri|m: x', 'modifier m must follow re'],
     ['uri|utf16be: x', 'utf16be must be followed by base64 or base64offset'],
+    ['uri|utf16le: x', 'utf16le must be followed by base64 or base64offset'],
+    ['uri|utf16: x', 'utf16 must be followed by base64 or base64offset'],
+    // The key is checked before its values: a null value does not hide the key's mistake.
+    ['uri|wide: null', 'utf16le must be followed by base64 or base64offset'],
+    ['uri|base64|utf16be: null', 'utf16be must be followed by base64 or base64offset'],
     // UTF-16 is an encoding of the text before Base64 makes it ASCII; after Base64 it means nothing.
     ['uri|base64|wide: x', 'utf16le must be followed by base64 or base64offset'],
     ['uri|base64offset|base64|contains: x', 'base64 and base64offset can be applied only once'],
