@@ -80,7 +80,14 @@ void test('a malformed condition says what was expected and what was found, for 
     ['1 of and', "expected 'them' or a selection pattern, found 'and'"],
     ['all of )', "expected 'them' or a selection pattern, found ')'"],
     ['0 of x', "expected '1 of' or 'all of', found '0'"],
+    ['| count() > 5', 'aggregations in conditions (| count() …) are not supported'],
+    ['a and b c', "expected 'and' or 'or', found 'c'"],
   ];
+  // A keyword is never a selection's name or an `of` pattern (but `them` is one after `of`).
+  for (const kw of ['and', 'or', 'not', 'of', 'them', '(', ')']) {
+    if (kw !== 'not' && kw !== '(') cases.push([`${kw} a`, `expected a selection, found '${kw}'`]);
+    if (kw !== 'them') cases.push([`1 of ${kw}`, `expected 'them' or a selection pattern, found '${kw}'`]);
+  }
   for (const [src, message] of cases) {
     assert.throws(() => parseCondition(src), { message }, JSON.stringify(src));
   }
