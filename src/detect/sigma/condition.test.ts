@@ -39,6 +39,11 @@ void test('x of forms', () => {
   assert.equal(show(parseCondition('all and x')), '(all and x)');
 });
 
+void test('white space after the last token is not a mistake (a block scalar condition ends in a line break)', () => {
+  assert.equal(show(parseCondition('sel and not filter\n')), '(sel and not filter)');
+  assert.equal(show(parseCondition('1 of sel*  \t ')), '[1 of sel*]');
+});
+
 void test('offsets of names are kept', () => {
   const c = parseCondition('  sel and   other');
   assert.ok(c.op === 'and');
