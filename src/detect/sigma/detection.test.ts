@@ -304,3 +304,22 @@ void test('detection problems are errors', () => {
     /can never hold/,
   );
 });
+
+void test('n of as many selections as there are is all of them: each must match, and the pre-filter needs only the rarest', () => {
+  const sels = `
+    a:
+        x: abc
+    b:
+        y: abcdefgh`;
+  const two = ruleFrom(`${sels}\n    condition: 2 of them`);
+  const all = ruleFrom(`${sels}\n    condition: all of them`);
+  assert.deepEqual(two.literals, all.literals);
+  assert.deepEqual(two.literals, ['abcdefgh']);
+  assert.equal(two.match(record({ x: 'abc', y: 'abcdefgh' })), true);
+  assert.equal(two.match(record({ x: 'abc' })), false);
+  // Fewer than all: any one may be among the n, so the pre-filter needs one of each's literals.
+  const some = ruleFrom(`${sels}\n    c:\n        z: zzzz\n    condition: 2 of them`);
+  assert.deepEqual(some.literals, ['abc', 'zzzz']);
+  assert.equal(some.match(record({ x: 'abc', z: 'zzzz' })), true);
+  assert.equal(some.match(record({ z: 'zzzz' })), false);
+});

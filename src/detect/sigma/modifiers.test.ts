@@ -293,3 +293,46 @@ void test('expand replaces a %placeholder% with the list the caller gives, match
   assert.equal(rule.match(record({ uri: '/owa/auth/errorfe.aspx' })), false);
   assert.equal(rule.match(record({ uri: '/owa/auth/shell.aspx' })), true);
 });
+
+void test('a refused modifier names what the rule author wrote, exactly', () => {
+  const cases: [string, string][] = [
+    ['uri|contains|endswith: x', 'modifiers contains and endswith cannot be combined'],
+    ['uri|re|cidr: x', 'modifiers re and cidr cannot be combined'],
+    ['uri|fieldref|exists: true', 'modifiers fieldref and exists cannot be combined'],
+    ['uri|cidr|startswith: 10.0.0.0/8', 'modifiers cidr and startswith cannot be combined'],
+    ['uri|gt|windash: 5', 'modifiers gt and windash cannot be combined'],
+    ['uri|m: x', 'modifier m must follow re'],
+    ['uri|utf16be: x', 'utf16be must be followed by base64 or base64offset'],
+    ['uri|utf16le: x', 'utf16le must be followed by base64 or base64offset'],
+    ['uri|utf16: x', 'utf16 must be followed by base64 or base64offset'],
+    // The key is checked before its values: a null value does not hide the key's mistake.
+    ['uri|wide: null', 'utf16le must be followed by base64 or base64offset'],
+    ['uri|base64|utf16be: null', 'utf16be must be followed by base64 or base64offset'],
+    // UTF-16 is an encoding of the text before Base64 makes it ASCII; after Base64 it means nothing.
+    ['uri|base64|wide: x', 'utf16le must be followed by base64 or base64offset'],
+    ['uri|base64offset|base64|contains: x', 'base64 and base64offset can be applied only once'],
+  ];
+  // The spec's time-part modifiers compare parts of a date: refused rather than matched as text.
+  for (const m of ['neq', 'minute', 'hour', 'day', 'week', 'month', 'year']) cases.push([`uri|${m}: 1`, `unsupported modifier ${m}`]);
+  for (const [item, message] of cases) {
+    const errors = errorsFrom(`
+    sel:
+        ${item}
+    condition: sel`);
+    assert.deepEqual(errors, [message], item);
+  }
+});
+
+void test('a repeated re flag counts once; windash and Base64 combine, each applied once', () => {
+  const r = ruleFrom(`
+    sel:
+        uri|re|i|i: '^/owa/'
+    condition: sel`);
+  assert.equal(r.match(uri('/OWA/x')), true);
+  const dashB64 = ruleFrom(`
+    sel:
+        cmd|windash|base64offset|contains: ' -enc '
+    condition: sel`);
+  const encoded = Buffer.from('powershell /enc x').toString('base64');
+  assert.equal(dashB64.match(record({ cmd: encoded })), true);
+});

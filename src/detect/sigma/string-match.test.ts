@@ -20,6 +20,11 @@ void test('each pattern shape decides correctly', () => {
     ['ab*bc', 'abbc', true],
     ['*a*b*c*', 'xaybzc', true],
     ['*a*b*c*', 'xcybza', false],
+    // A middle piece must end before the tail begins: found only where it overlaps the tail is not found.
+    ['a*ab*b', 'aab', false],
+    ['a*ab*b', 'aabb', true],
+    ['ab*cd*de', 'abcde', false],
+    ['ab*cd*de', 'abcdde', true],
     ['a?c', 'abc', true],
     ['a?c', 'ac', false],
     ['a?c', 'a\nc', true],
