@@ -188,7 +188,7 @@ void test('scanners, capped requests and probes seed no session; a record alread
 });
 
 void test("a finding's log is told by the fields it matched, and a scanner's or a capped request's reason is its note", () => {
-  const sources = [
+  const fieldSets: Record<string, string>[] = [
     { 'cs-uri-stem': '/' },
     { 'sc-status': '200' },
     { 'c-ip': '192.0.2.1' },
@@ -200,7 +200,8 @@ void test("a finding's log is told by the fields it matched, and a scanner's or 
     { UrlStem: '/ecp/' },
     { BackEndCookie: 'c' },
     { CommandLine: 'whoami' },
-  ].map((fields) => findingEntry(hit('2021-03-03T02:00:00Z', { fields })).source);
+  ];
+  const sources = fieldSets.map((fields) => findingEntry(hit('2021-03-03T02:00:00Z', { fields })).source);
   assert.deepEqual(sources, ['iis', 'iis', 'iis', 'rps-cmdlet', 'rps-cmdlet', 'ecp-server', 'ecp-server', 'httpproxy', 'httpproxy', 'httpproxy', 'unknown']);
   assert.equal(findingEntry(hit('2021-03-03T02:00:00Z', { benign: 'a known scanner' })).note, 'a known scanner');
   assert.equal(findingEntry(hit('2021-03-03T02:00:00Z', { cappedBy: 'went no further' })).note, 'went no further');

@@ -190,7 +190,7 @@ void test('post-exploitation: how they got in (the last success within the first
 });
 
 void test('a success on a machine with no trace of Exchange says no mailbox is in reach through it', () => {
-  const dc = log('DC01', { kind: 'evtx', path: 'DC01/Security.evtx' });
+  const dc = log('DC01', { kind: 'winevent', path: 'DC01/Security.evtx' });
   const [server] = summariseServers(
     [dc],
     [hit('exploited', { server: 'DC01', title: 'a dump', time: '2021-03-03T02:00:00Z', origin: { path: 'DC01/Security.evtx', line: 1, offset: 0 } })],
