@@ -29,7 +29,11 @@ const AREAS = {
     mutate: ['src/correlate/sessions.ts'],
     tests: ['src/correlate/sessions.test.ts', 'src/correlate/follow-keys.test.ts'],
   },
-  'correlate-mailboxes': { partOf: 'correlate', mutate: ['src/correlate/mailboxes.ts'], tests: ['src/correlate/mailboxes.test.ts'] },
+  'correlate-mailboxes': {
+    partOf: 'correlate',
+    mutate: ['src/correlate/mailboxes.ts'],
+    tests: ['src/correlate/mailbox-touches.test.ts', 'src/correlate/mailboxes.test.ts'],
+  },
   'correlate-request-caps': { partOf: 'correlate', mutate: ['src/correlate/request-caps.ts'], tests: ['src/correlate/request-caps.test.ts'] },
   time: { mutate: ['src/regulatory/time.ts', 'src/core/zoned-time.ts'], tests: ['src/regulatory/time.test.ts', 'src/core/zoned-time.test.ts'] },
   clocks: { mutate: ['src/regulatory/clocks.ts'], tests: ['src/regulatory/clocks.test.ts', 'src/regulatory/obligations.test.ts'] },
