@@ -19,3 +19,8 @@ test("a stored sentence has its spoken times moved to the reader's zone and noth
   assert.equal(spokenIn(stored, 'UTC'), stored);
   assert.equal(spokenIn('no time here: 25:99 UTC on 40 Smarch 2021', 'Europe/Jersey'), 'no time here: 25:99 UTC on 40 Smarch 2021');
 });
+
+test('a time that is not one is said as unknown, in any zone', () => {
+  assert.equal(spokenTime('not a time'), 'at an unknown time');
+  assert.equal(spokenTime(''), 'at an unknown time');
+});

@@ -97,12 +97,13 @@ void test('probed: scanners, listed addresses and held-down requests are counted
         repeats: { count: 5, firstTime: undefined, lastTime: undefined, samples: [] },
       }),
       hit('exploit-attempt', { benign: "Exchange's own probe", ownTraffic: true, time: '2021-03-09T00:00:00Z' }),
+      hit('probe', { time: undefined, clientIp: '192.0.2.4' }),
     ],
     { coverage: [gap('EX01', 'proxylogon', '2021-01-06T00:00:00Z', '2021-02-20T00:00:00Z')] },
   );
   assert.equal(server?.verdict, 'probed');
   assert.deepEqual(server?.attackerIps, []);
-  assert.deepEqual(server?.stageCounts, { probe: 6, 'exploit-attempt': 2, exploited: 0, 'post-exploitation': 0 });
+  assert.deepEqual(server?.stageCounts, { probe: 7, 'exploit-attempt': 2, exploited: 0, 'post-exploitation': 0 });
   assert.equal(server?.firstActivity, '2021-03-02T00:00:00Z');
   assert.equal(server?.lastActivity, '2021-03-04T00:00:00Z');
   assert.equal(
@@ -145,7 +146,7 @@ void test('exploited: the step that got in is named with its story, and the addr
   const session = { servers: ['EX01'], attackerIps: ['198.51.100.4'], entries: [] } as unknown as Session;
   const elsewhere = { servers: ['EX02'], attackerIps: ['192.0.2.200'], entries: [] } as unknown as Session;
   const [server] = summariseServers(
-    [log('EX01', { serverNames: ['ex01.corp.local', 'EX01'] }), log('EX01', { serverNames: ['EX01'] })],
+    [log('EX01', { serverNames: ['ex01.corp.local', 'EX01'] }), log('EX01', { serverNames: ['EX01'] }), log('EX02', { serverNames: ['ex02'] })],
     [
       hit('exploit-attempt', { time: '2021-03-03T01:00:00Z' }),
       hit('exploited', { title: 'ProxyLogon 241', story: 'the request forgery logged on to the ECP', time: '2021-03-03T02:00:00Z' }),
@@ -161,14 +162,15 @@ void test('exploited: the step that got in is named with its story, and the addr
   assert.equal(untold?.summary, 'exploited: the evidence shows: ProxyLogon 241 at an unknown time');
 });
 
-void test('post-exploitation: how they got in (the last success within the first hour), then what they did', () => {
+void test('post-exploitation: how they got in (the last success within the first hour, to the second), then what they did', () => {
   const [server] = summariseServers(
     [log('EX01')],
     [
       hit('exploited', { story: 'the request forgery logged on', time: '2021-03-03T02:00:00Z' }),
-      hit('exploited', { story: 'a web shell was written', time: '2021-03-03T02:59:00Z' }),
-      hit('exploited', { story: 'a mailbox was exported', time: '2021-03-03T03:01:00Z' }),
-      hit('exploited', { story: 'a capped success', time: '2021-03-03T02:30:00Z', cappedBy: 'x' }),
+      hit('exploited', { story: 'a held-down success', time: '2021-03-03T02:50:00Z', cappedBy: 'x' }),
+      hit('exploited', { story: 'a web shell was written', time: '2021-03-03T03:00:00Z' }),
+      hit('exploited', { story: 'a mailbox was exported', time: '2021-03-03T03:00:01Z' }),
+      hit('exploited', { story: 'a web shell file was found on disk', time: undefined }),
       hit('post-exploitation', { title: 'China Chopper answered', time: '2021-03-04T05:00:00Z' }),
       hit('post-exploitation', { title: 'a later command', time: '2021-03-05T05:00:00Z' }),
     ],
@@ -176,7 +178,7 @@ void test('post-exploitation: how they got in (the last success within the first
   assert.equal(server?.verdict, 'post-exploitation');
   assert.equal(
     server?.summary,
-    'compromised and used: a web shell was written at 02:59 UTC on 3 March 2021, then the evidence shows: China Chopper answered at 05:00 UTC on 4 March 2021 and used from 1 IP address',
+    'compromised and used: a web shell was written at 03:00 UTC on 3 March 2021, then the evidence shows: China Chopper answered at 05:00 UTC on 4 March 2021 and used from 1 IP address',
   );
   assert.equal(
     server?.wouldChange,
@@ -187,6 +189,43 @@ void test('post-exploitation: how they got in (the last success within the first
     [hit('post-exploitation', { title: 'a shell answered', story: 'a web shell answered', clientIp: undefined })],
   );
   assert.equal(direct?.summary, 'compromised and used: a web shell answered at 02:00 UTC on 3 March 2021');
+});
+
+void test('the decisive finding is the earliest at the top stage that is neither a scanner, a listed address nor held down', () => {
+  const [server] = summariseServers(
+    [log('EX01')],
+    [
+      hit('exploit-attempt', { title: 'a scanner', benign: 'x', time: '2021-03-03T01:00:00Z' }),
+      hit('exploit-attempt', { title: 'a listed address', indicatorOnly: true, time: '2021-03-03T01:10:00Z' }),
+      hit('exploit-attempt', { title: 'the attempt', time: '2021-03-03T01:20:00Z' }),
+    ],
+  );
+  assert.equal(server?.summary, 'attacked: the attempt at 01:20 UTC on 3 March 2021 from 1 IP address; no sign that it succeeded');
+  // Findings given straight to the summary with nothing able to decide: the verdict's plain sentence.
+  const plain = (['exploit-attempt', 'exploited', 'post-exploitation'] as const).map(
+    (stage) => summariseServers([log('EX01')], [hit(stage, { benign: 'a scanner' })])[0]?.summary,
+  );
+  assert.deepEqual(plain, [
+    'attacked: exploit attempts were seen, with no sign that they succeeded',
+    'exploited: the evidence shows an attack succeeded',
+    'compromised and used: the attacker acted on the server after getting in',
+  ]);
+});
+
+void test('an attack seen is said as it is however little the logs cover; the gaps are still listed and counted', () => {
+  const [server] = summariseServers([log('EX01')], [hit('exploit-attempt', { title: 'the attempt' })], {
+    coverage: [gap('EX01', 'proxyshell', '2021-08-01T00:00:00Z', '2021-08-09T00:00:00Z')],
+  });
+  assert.equal(server?.summary, 'attacked: the attempt at 02:00 UTC on 3 March 2021 from 1 IP address; no sign that it succeeded');
+  assert.deepEqual(server?.uncovered, ['2021-08-01..2021-08-09 of the ProxyShell window']);
+  assert.match(
+    server?.wouldChange ?? '',
+    / Nothing in the logs read shows any of these\. The logs do not cover everything \(1 gap\(s\) listed under coverage\); logs from those periods could change this\.$/,
+  );
+  const [exploited] = summariseServers([log('EX01')], [hit('exploited', { title: 'x' })], {
+    coverage: [gap('EX01', 'proxyshell', '2021-08-01T00:00:00Z', '2021-08-09T00:00:00Z')],
+  });
+  assert.match(exploited?.wouldChange ?? '', / would lower it\. The logs do not cover everything \(1 gap\(s\)/);
 });
 
 void test('a success on a machine with no trace of Exchange says no mailbox is in reach through it', () => {
