@@ -274,3 +274,76 @@ void test('mail the attacker sent or had forwarded is listed once, earliest firs
     ],
   );
 });
+
+void test('each EWS and OWA action that reads items is read, in any case; a longer name that only begins like one is not', () => {
+  const ews = [
+    'GetItem',
+    'finditem',
+    'GetAttachment',
+    'SyncFolderItems',
+    'FindConversation',
+    'GetConversationItems',
+    'ExpandDL',
+    'ResolveNames',
+    'FindPeople',
+    'GetItemX',
+    'XGetItem',
+    'exportitems',
+    'ExportItemsNow',
+  ];
+  const owa = [
+    'GetItem',
+    'FindItem',
+    'getattachment',
+    'GetFileAttachment',
+    'GetConversationItems',
+    'FindConversation',
+    'GetMailFolderItems',
+    'GetItems',
+    'XGetItem',
+  ];
+  const touches = findMailboxes(
+    [],
+    [
+      session(
+        ...ews.map((action, i) => entry('ews', { SoapAction: action, AuthenticatedUser: `ews${String(i).padStart(2, '0')}@corp.je` })),
+        ...owa.map((action, i) => entry('httpproxy', { Protocol: 'OWA', UrlQuery: `id=1&action=${action}`, AnchorMailbox: `owa${i}@corp.je` })),
+        entry('httpproxy', { Protocol: 'OWA', UrlQuery: 'action=GetItem', AnchorMailbox: 'first@corp.je' }),
+        entry('httpproxy', { Protocol: 'OWA', UrlQuery: 'xaction=GetItem', AnchorMailbox: 'prefixed@corp.je' }),
+      ),
+    ],
+    [],
+  );
+  const level = Object.fromEntries(touches.map((t) => [t.mailbox, t.level]));
+  assert.deepEqual(
+    ews.map((_, i) => level[`ews${String(i).padStart(2, '0')}@corp.je`]),
+    ['read', 'read', 'read', 'read', 'read', 'read', 'read', 'read', 'read', 'reachable', 'reachable', 'exported', 'reachable'],
+  );
+  assert.deepEqual(
+    owa.map((_, i) => level[`owa${i}@corp.je`]),
+    ['read', 'read', 'read', 'read', 'read', 'read', 'read', 'reachable', 'reachable'],
+  );
+  assert.equal(level['first@corp.je'], 'read');
+  assert.equal(level['prefixed@corp.je'], 'reachable');
+});
+
+void test("a cmdlet's parameter is read quoted, single-quoted, bare or after a colon, and only by its own name", () => {
+  const touches = findMailboxes(
+    [],
+    [
+      session(
+        cmdlet('New-MailboxExportRequest -Mailbox "Two Words" -FilePath "C:\\a b\\x.pst"'),
+        cmdlet("New-MailboxExportRequest -mailbox: 'quoted@corp.je' -FilePath:x.pst"),
+        cmdlet('New-MailboxExportRequest -SourceMailbox other@corp.je'),
+        entry('ecp-server', { CMD: 'new-mailboxexportrequest -Mailbox ecp-export@corp.je' }),
+        entry('ecp-server', { CMD: '"Set-Mailbox" -Identity not-a-cmdlet@corp.je -ForwardingAddress x' }),
+      ),
+    ],
+    [],
+  );
+  assert.deepEqual(brief(touches), [
+    ['EX01', 'ecp-export@corp.je', 'exported', ['exported by New-MailboxExportRequest to a file']],
+    ['EX01', 'quoted@corp.je', 'exported', ['exported by New-MailboxExportRequest to x.pst']],
+    ['EX01', 'two words', 'exported', ['exported by New-MailboxExportRequest to C:\\a b\\x.pst']],
+  ]);
+});
