@@ -56,3 +56,10 @@ void test('the attackers are followed by address, by shell page, and on each ser
     urlSpellings: ['/aspnet_client/Shell.ASPX', '/owa/auth/x.aspx'],
   });
 });
+
+void test('a shell is a script page (.aspx, .ashx, .asmx, .asp) used after getting in, not a page that only begins like one', () => {
+  const urls = ['/a.aspx', '/b.ashx', '/c.asmx', '/d.asp', '/e.aspx.txt', '/f.js', '/g.aspx/h'];
+  const keys = followKeys(urls.map((url) => hit('2021-03-03T02:00:00Z', { stage: 'post-exploitation', url })));
+  assert.deepEqual(keys?.urls, ['/a.aspx', '/b.ashx', '/c.asmx', '/d.asp']);
+  assert.deepEqual(keys?.urlSpellings, ['/a.aspx', '/b.ashx', '/c.asmx', '/d.asp']);
+});

@@ -217,3 +217,31 @@ void test("a finding's log is told by the fields it matched, and a scanner's or 
     'time',
   ]);
 });
+
+void test('a session lists its stages in attack order and its entries by time, then file, then line', () => {
+  const at = '2021-03-03T02:00:00Z';
+  const [session] = buildSessions(
+    [
+      hit(at, { stage: 'post-exploitation', origin: { path: 'EX01/b.log', line: 2, offset: 0 } }),
+      hit(at, { stage: 'exploit-attempt', origin: { path: 'EX01/b.log', line: 1, offset: 0 } }),
+      hit(at, { stage: 'exploited', origin: { path: 'EX01/a.log', line: 9, offset: 0 } }),
+    ],
+    [],
+  );
+  assert.deepEqual(session?.stages, ['exploit-attempt', 'exploited', 'post-exploitation']);
+  assert.deepEqual(
+    session?.entries.map((e) => `${e.origin.path}:${e.origin.line}`),
+    ['EX01/a.log:9', 'EX01/b.log:1', 'EX01/b.log:2'],
+  );
+});
+
+void test('an event with no time neither joins nor breaks the chain of events around it', () => {
+  const sessions = buildSessions(
+    [event('2021-03-03T03:00:00Z', 'EX01', 1), { ...event('2021-03-03T03:02:00Z', 'EX01', 2), time: undefined }, event('2021-03-03T03:05:00Z', 'EX01', 3)],
+    [],
+  );
+  assert.deepEqual(
+    sessions.map((s) => s.entries.map((e) => e.origin.line)),
+    [[2], [1, 3]],
+  );
+});
