@@ -29,6 +29,24 @@ const AREAS = {
     ],
   },
   correlate: { mutate: ['src/correlate/**/*.ts'], tests: ['src/correlate/*.test.ts', 'src/scan/attack-story.test.ts', 'src/scan/run.test.ts'] },
+  // The decisions of correlation one file at a time, each with only the unit tests that drive it
+  // (a second apiece here, where the scan tests take a minute): a survivor costs one short run.
+  'correlate-verdict': {
+    partOf: 'correlate',
+    mutate: ['src/correlate/verdict.ts'],
+    tests: ['src/correlate/verdict-summary.test.ts', 'src/correlate/verdict.test.ts', 'src/correlate/spoken-time.test.ts'],
+  },
+  'correlate-sessions': {
+    partOf: 'correlate',
+    mutate: ['src/correlate/sessions.ts'],
+    tests: ['src/correlate/sessions.test.ts', 'src/correlate/follow-keys.test.ts'],
+  },
+  'correlate-mailboxes': {
+    partOf: 'correlate',
+    mutate: ['src/correlate/mailboxes.ts'],
+    tests: ['src/correlate/mailbox-touches.test.ts', 'src/correlate/mailboxes.test.ts'],
+  },
+  'correlate-request-caps': { partOf: 'correlate', mutate: ['src/correlate/request-caps.ts'], tests: ['src/correlate/request-caps.test.ts'] },
   time: { mutate: ['src/regulatory/time.ts', 'src/core/zoned-time.ts'], tests: ['src/regulatory/time.test.ts', 'src/core/zoned-time.test.ts'] },
   clocks: { mutate: ['src/regulatory/clocks.ts'], tests: ['src/regulatory/clocks.test.ts', 'src/regulatory/obligations.test.ts'] },
   // The chain's own quick test first, then the store suite narrowed to its audit-chain block, on

@@ -50,9 +50,10 @@ function mailboxName(raw: string | undefined): string | undefined {
   return isMailboxName(name) ? name : undefined;
 }
 
-/** The value of `-Name value` (quoted or not) in a cmdlet's parameters. */
+/** The value of `-Name value` or `-Name:value` (quoted or not) in a cmdlet's parameters. */
 function parameter(params: string, name: string): string | undefined {
-  const re = new RegExp(`-${name}\\s*:?\\s+(?:"([^"]*)"|'([^']*)'|(\\S+))`, 'i');
+  // PowerShell's own form is `-Name:value`, with no space after the colon.
+  const re = new RegExp(`-${name}(?:\\s*:\\s*|\\s+)(?:"([^"]*)"|'([^']*)'|(\\S+))`, 'i');
   const m = re.exec(params);
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 }

@@ -65,3 +65,33 @@ test('an id that different clients carry is no request: it caps nothing', () => 
     ],
   );
 });
+
+test('a probe on the capped request stays as it was: only what claimed more is marked as held down', () => {
+  const out = capRequests([
+    finding('autodiscover-only', 'probe', { requestId: 'r1', capsRequest: 'went no further' }),
+    finding('ssrf-cookie-probe', 'probe', { requestId: 'r1' }),
+    finding('web-shell-answered', 'post-exploitation', { requestId: 'r1' }),
+  ]);
+  assert.deepEqual(
+    out.map((f) => [f.stage, f.cappedBy]),
+    [
+      ['probe', undefined],
+      ['probe', undefined],
+      ['post-exploitation', undefined],
+    ],
+  );
+});
+
+test('a record that caps its request is not held to another cap on the same request', () => {
+  const out = capRequests([
+    finding('ssrf-reached-ecp', 'exploit-attempt', { requestId: 'r1', capsRequest: 'answered 401' }),
+    finding('autodiscover-only', 'probe', { requestId: 'r1', capsRequest: 'went no further' }),
+  ]);
+  assert.deepEqual(
+    out.map((f) => [f.stage, f.cappedBy]),
+    [
+      ['exploit-attempt', undefined],
+      ['probe', undefined],
+    ],
+  );
+});

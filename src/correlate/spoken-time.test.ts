@@ -19,3 +19,25 @@ test("a stored sentence has its spoken times moved to the reader's zone and noth
   assert.equal(spokenIn(stored, 'UTC'), stored);
   assert.equal(spokenIn('no time here: 25:99 UTC on 40 Smarch 2021', 'Europe/Jersey'), 'no time here: 25:99 UTC on 40 Smarch 2021');
 });
+
+test('a time that is not one is said as unknown, in any zone', () => {
+  assert.equal(spokenTime('not a time'), 'at an unknown time');
+  assert.equal(spokenTime(''), 'at an unknown time');
+});
+
+test('every month is said by its name, in UTC and in a zone', () => {
+  const names = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const said = names.map((_, i) => `2021-${String(i + 1).padStart(2, '0')}-15T12:00:00Z`);
+  assert.deepEqual(
+    said.map((iso) => spokenTime(iso).split(' ').at(-2)),
+    names,
+  );
+  assert.deepEqual(
+    said.map((iso) => spokenTime(iso, 'Europe/Jersey').split(' ').at(-2)),
+    names,
+  );
+  assert.deepEqual(
+    said.map((iso) => spokenIn(spokenTime(iso), 'Asia/Tokyo').split(' ').at(-2)),
+    names,
+  );
+});

@@ -48,6 +48,14 @@ export function webShellsByServer(findings: Finding[]): Map<string, WebShell[]> 
     list.push(shell);
     out.set(server, list);
   }
-  for (const list of out.values()) list.sort((a, b) => (a.firstSeen ?? '~').localeCompare(b.firstSeen ?? '~') || a.url.localeCompare(b.url));
+  for (const list of out.values()) list.sort((a, b) => byFirstSeen(a.firstSeen, b.firstSeen) || a.url.localeCompare(b.url));
   return out;
+}
+
+/** Undated last. (A `~` stand-in sorted them first: localeCompare puts punctuation before digits.) */
+function byFirstSeen(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : 1;
 }
