@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { positiveInt } from './whole-numbers.js';
@@ -105,7 +104,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
         return;
       }
       // Loaded when the command runs, not when the command line starts (`exir --help` needs none of it).
-      const [{ scan }, { progressReporter }, { consoleReport }, { toJson }, { isAttack }, { mergedTimeline }, { writeTimeline }, { nothingRead }] =
+      const [{ scan }, { progressReporter }, { consoleReport }, { writeJson }, { isAttack }, { mergedTimeline }, { writeTimeline }, { nothingRead }] =
         await Promise.all([
           import('../scan/run.js'),
           import('./progress.js'),
@@ -138,10 +137,10 @@ export function registerScan(program: Command, setExit: SetExit): void {
       printWarnings(result.warnings, flags.json ? 'json' : 'none');
       const summary = consoleReport(result, flags.tz);
       if (flags.json === '-') {
-        process.stdout.write(toJson(result));
+        await writeJson(result, '-');
         process.stderr.write(summary);
       } else {
-        if (flags.json) await writeFile(flags.json, toJson(result));
+        if (flags.json) await writeJson(result, flags.json);
         process.stdout.write(summary);
       }
       if (flags.timeline) await writeTimeline(flags.timeline, mergedTimeline(result), flags.tz);

@@ -35,6 +35,15 @@ export function withContextLiterals(kind: SourceKind, literals: string[] | undef
   return [...new Set([...literals, ...contextLiterals(kind)])];
 }
 
+/**
+ * Whether a Windows event with these system columns can be context (what kindOf looks at first), so
+ * that a reader may leave the others' data unread. Other logs are asked nothing.
+ */
+export function mayBeContext(system: Readonly<Record<string, string>>): boolean {
+  if (system.Channel === 'Security') return DATA.security[system.EventID ?? ''] !== undefined;
+  return system.Channel === 'MSExchange Management';
+}
+
 function kindOf(record: LogRecord): ContextKind | undefined {
   const f = record.fields;
   if (record.source === 'winevent') {

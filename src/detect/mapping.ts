@@ -142,7 +142,7 @@ export async function loadMappings(path: string): Promise<Mappings> {
 }
 
 /** The views of a log that apply to this record. */
-export function viewsFor(record: LogRecord, mapping: SourceMapping): SourceView[] {
+export function viewsFor(record: Pick<LogRecord, 'fields'>, mapping: SourceMapping): SourceView[] {
   return mapping.views.filter((v) => {
     if (!v.when) return true;
     for (const [column, values] of v.when) {

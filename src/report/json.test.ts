@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertSchema, schemaErrors } from '../test-support/json-schema.js';
-import { toJson } from './json.js';
+import { jsonPieces, toJson } from './json.js';
 import { HOSTILE, sampleResult } from './test-support/sample-result.js';
 
 test('the scan result JSON matches its published schema, every part filled in', () => {
@@ -44,4 +44,18 @@ test("evidence read from another tool's report keeps its kind in the published s
     result.evidence[0]!.kind = kind;
     assert.deepEqual(schemaErrors('scan-result', JSON.parse(toJson(result))), [], kind);
   }
+});
+
+test('the JSON written a piece at a time is the same text, byte for byte, as made whole', () => {
+  const result = sampleResult();
+  assert.equal([...jsonPieces(result)].join(''), toJson(result));
+  // Empty lists and objects, an undefined key and item, nesting and hostile text inside an item.
+  const odd = {
+    ...result,
+    findings: [],
+    context: [undefined, { a: [], b: {}, c: [1, [2, {}]], d: `x\u202e\u0085\n"y` }],
+    mail: undefined,
+  } as unknown as typeof result;
+  assert.equal([...jsonPieces(odd)].join(''), toJson(odd));
+  assert.equal([...jsonPieces({} as typeof result)].join(''), toJson({} as typeof result));
 });

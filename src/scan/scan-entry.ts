@@ -1,5 +1,5 @@
 import type { ContextRecord, EvidenceFile, Finding, LogRecord, SourceKind, Warning } from '../core/types.js';
-import { contextOf, MAX_CONTEXT_PER_FILE, withContextLiterals } from '../detect/context.js';
+import { contextOf, MAX_CONTEXT_PER_FILE, mayBeContext, withContextLiterals } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
@@ -8,6 +8,7 @@ import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
+import { SET_SYSTEM_COLUMNS } from '../sources/winevent-record.js';
 import type { Engine } from './engine.js';
 import { serverName } from '../core/server-name.js';
 
@@ -76,12 +77,13 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
       // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
       // context are given the server afterwards, unless the record named its own.
       const taker = logTaker(engine, found.kind, context);
-      const { literals, take } = taker;
+      const { literals, take, wantsEvent } = taker;
       // UTF-16 decoded here is valid UTF-8 by construction; a binary format is not text at all.
       const utf8 = utf16 || found.reader.binary ? undefined : new Utf8Check();
       const stats = await found.reader.read(utf8 ? utf8.through(rest) : rest, {
         path: entry.path,
         ...(literals ? { literals } : {}),
+        ...(wantsEvent ? { wantsEvent } : {}),
         onRecord: take,
         onDamaged: take,
       });
@@ -127,6 +129,11 @@ export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecor
   const taker = {
     collector,
     literals: literalsOf(engine, kind),
+    // A Windows event no rule and no context reads is left undecoded past its System section.
+    wantsEvent:
+      kind === 'winevent'
+        ? (system: Readonly<Record<string, string>>): boolean => engine.detector.wants(kind, system, SET_SYSTEM_COLUMNS) || mayBeContext(system)
+        : undefined,
     contextDropped: 0,
     take: (record: LogRecord): void => {
       for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);

@@ -16,6 +16,13 @@ export interface ReadOptions {
   literals?: readonly string[];
   onRecord(record: LogRecord): void;
   /**
+   * Windows event readers that can read an event's System section before the rest ask this with its
+   * system columns (SYSTEM_COLUMNS, as its record would hold them). An event refused is counted and
+   * timed, but its data is not decoded (nor checked for damage) and it is not handed on. Undefined:
+   * every event is read whole.
+   */
+  wantsEvent?: (system: Readonly<Record<string, string>>) => boolean;
+  /**
    * Readers that can offer a damaged record (still counted as bad) for a search of its raw text call
    * this, for records that pass the literal pre-filter.
    */

@@ -18,6 +18,8 @@ export interface WinEventFields {
 
 /** The system columns every event has, named as Sigma's Windows rules name them. */
 export const SYSTEM_COLUMNS = ['EventID', 'Channel', 'Provider_Name', 'Computer', 'EventRecordID', 'Level', 'UserID'] as const;
+/** Those of them always set: where an event has no Level, say, a data item of that name stands in. */
+export const SET_SYSTEM_COLUMNS: readonly string[] = SYSTEM_COLUMNS.slice(0, 4);
 
 /** `2019-03-19T23:34:46.8720512Z` → `2019-03-19T23:34:46.872Z`: one form, with the Exchange logs', for comparing. */
 function millisecondTime(iso: string | undefined): string | undefined {
@@ -34,6 +36,11 @@ export function winEventRecord(e: WinEventFields, origin: Origin): LogRecord {
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(e.data)) fields[name] = value;
   // The system columns win over a data item of the same name, as Sigma's field names expect.
+  setSystemColumns(fields, e);
+  return { source: 'winevent', fields, time: millisecondTime(e.time), origin, raw: rawText(fields) };
+}
+
+function setSystemColumns(fields: Record<string, string>, e: Omit<WinEventFields, 'data'>): void {
   fields['EventID'] = String(e.eventId);
   fields['Channel'] = e.channel;
   fields['Provider_Name'] = e.provider;
@@ -41,7 +48,18 @@ export function winEventRecord(e: WinEventFields, origin: Origin): LogRecord {
   if (e.recordId !== undefined) fields['EventRecordID'] = String(e.recordId);
   if (e.level !== undefined) fields['Level'] = String(e.level);
   if (e.userId !== undefined) fields['UserID'] = e.userId;
-  return { source: 'winevent', fields, time: millisecondTime(e.time), origin, raw: rawText(fields) };
+}
+
+/** An event's system columns alone, as its record will hold them: what is known before its data is read. */
+export function systemColumns(e: Omit<WinEventFields, 'data'>): Record<string, string> {
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  setSystemColumns(fields, e);
+  return fields;
+}
+
+/** The time an event's record will carry. */
+export function winEventTime(e: Pick<WinEventFields, 'time'>): string | undefined {
+  return millisecondTime(e.time);
 }
 
 /**

@@ -249,5 +249,8 @@ class Compiler {
 export function compileFragment(c: ChunkContext, start: number, end: number, zone: number, hasDepId: boolean): Plan {
   const compiler = new Compiler(c, start, end, hasDepId);
   compiler.fragment(zone);
-  return { ops: compiler.ops };
+  const ops = compiler.ops;
+  let leadingFields = 0;
+  while (leadingFields < ops.length && ops[leadingFields]!.kind === OP_FIELD) leadingFields++;
+  return { ops, leadingFields };
 }

@@ -51,6 +51,8 @@ export interface Op {
 
 export interface Plan {
   ops: Op[];
+  /** How many ops at the start are OP_FIELD (the System section): read before deciding whether to read the rest. */
+  leadingFields: number;
 }
 
 export function childZone(zone: number, name: string): number {

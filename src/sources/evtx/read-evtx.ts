@@ -27,9 +27,10 @@ class EvtxFile {
   constructor(
     onEvent: (e: WinEvent) => void,
     private readonly onDamage: (d: EvtxDamage) => void,
+    wants: ((system: Readonly<Record<string, string>>) => boolean) | undefined,
   ) {
     this.sink = {
-      renderer: new EventRenderer(),
+      renderer: new EventRenderer(wants),
       onEvent,
       onDamage: (d) => this.damage(d),
       chunkFound: () => this.flushRun(true),
@@ -149,9 +150,17 @@ function slotOffset(k: number): number {
   return FILE_HEADER_SIZE + k * CHUNK_SIZE;
 }
 
-/** Streams a file's bytes (any piece sizes) and yields events; damage is reported, never thrown. */
-export async function readEvtx(chunks: AsyncIterable<Buffer>, onEvent: (e: WinEvent) => void, onDamage: (d: EvtxDamage) => void): Promise<EvtxStats> {
-  const file = new EvtxFile(onEvent, onDamage);
+/**
+ * Streams a file's bytes (any piece sizes) and yields events; damage is reported, never thrown. An
+ * event `wants` refuses is yielded `partial`, its System fields only (see ReadOptions.wantsEvent).
+ */
+export async function readEvtx(
+  chunks: AsyncIterable<Buffer>,
+  onEvent: (e: WinEvent) => void,
+  onDamage: (d: EvtxDamage) => void,
+  wants?: (system: Readonly<Record<string, string>>) => boolean,
+): Promise<EvtxStats> {
+  const file = new EvtxFile(onEvent, onDamage, wants);
   for await (const piece of chunks) file.push(piece);
   return file.end();
 }

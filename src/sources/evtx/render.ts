@@ -23,6 +23,7 @@ import {
 } from './plan.js';
 import { filetimeIso } from './times.js';
 import type { WinEvent } from './types.js';
+import { systemColumns } from '../winevent-record.js';
 import { ARRAY_FLAG, T_BINXML, T_NULL, arrayItems, valueText } from './values.js';
 
 /** Nested BinXML inside substitutions, inside substitutions...: real logs go two deep. */
@@ -63,6 +64,15 @@ export class EventRenderer {
   private data: Record<string, string> = {};
   /** Next suffix per repeated data name, made only for events that repeat one. */
   private suffixes: Map<string, number> | undefined;
+  /** F_* bits of the fields set so far. */
+  private fieldsSet = 0;
+  /** The event's wantsEvent said no: only its System section was read. */
+  private refused = false;
+
+  constructor(
+    /** Asked with an event's system columns once its System section is read (see ReadOptions.wantsEvent). */
+    private readonly wants?: (system: Readonly<Record<string, string>>) => boolean,
+  ) {}
 
   /**
    * Renders the record at chunk offset `p` (its header and size already checked). Returns undefined for a
@@ -82,6 +92,8 @@ export class EventRenderer {
     this.sawSystem = false;
     this.data = {};
     this.suffixes = undefined;
+    this.fieldsSet = 0;
+    this.refused = false;
     this.fragment(p + 24, p + size - 4, Z_ROOT, 0);
     if (!this.sawSystem) return undefined;
     const ev: WinEvent = {
@@ -96,7 +108,28 @@ export class EventRenderer {
     };
     if (this.level >= 0) ev.level = this.level;
     if (this.userId !== '') ev.userId = this.userId;
+    if (this.refused) ev.partial = true;
     return ev;
+  }
+
+  /**
+   * Whether the record's own template (depth 0), its System fields read, is one no one wants. Asked
+   * only when those fields named the channel and the event id, so an odd event is always read whole.
+   */
+  private refuses(): boolean {
+    const known = (1 << F_CHANNEL) | (1 << F_EVENT_ID);
+    if (this.wants === undefined || (this.fieldsSet & known) !== known) return false;
+    const system = systemColumns({
+      eventId: this.eventId,
+      channel: this.channel,
+      provider: this.provider,
+      computer: this.computer,
+      time: undefined,
+      recordId: this.recordId,
+      ...(this.level >= 0 ? { level: this.level } : {}),
+      ...(this.userId !== '' ? { userId: this.userId } : {}),
+    });
+    return !this.wants(system);
   }
 
   private fragment(start: number, end: number, zone: number, depth: number): void {
@@ -180,17 +213,33 @@ export class EventRenderer {
   }
 
   private apply(plan: Plan, subs: Substitutions, depth: number): void {
-    for (const op of plan.ops) {
+    const ops = plan.ops;
+    let i = 0;
+    if (depth === 0 && this.wants !== undefined) {
+      // The ops after the System fields are the costly ones (strings, nested BinXML): in the same
+      // order as ever, but only for an event that someone reads.
+      for (; i < plan.leadingFields; i++) this.field(ops[i]!, subs, depth);
+      if (this.refuses()) {
+        this.refused = true;
+        return;
+      }
+    }
+    for (; i < ops.length; i++) {
+      const op = ops[i]!;
       if (op.kind === OP_FIELD) {
-        this.sawSystem = true;
-        const value = this.text(op.parts, subs, depth);
-        if (value !== null && value !== '') this.setField(op.field, value);
+        this.field(op, subs, depth);
       } else if (op.kind === OP_DATA) {
         this.dataEntry(op, subs, depth);
       } else {
         this.text(op.parts, subs, depth);
       }
     }
+  }
+
+  private field(op: Op, subs: Substitutions, depth: number): void {
+    this.sawSystem = true;
+    const value = this.text(op.parts, subs, depth);
+    if (value !== null && value !== '') this.setField(op.field, value);
   }
 
   private dataEntry(op: Op, subs: Substitutions, depth: number): void {
@@ -269,7 +318,10 @@ export class EventRenderer {
         break;
       case F_EVENT_ID: {
         const n = Number(value);
-        if (Number.isSafeInteger(n) && n >= 0) this.eventId = n > 0xffff ? n & 0xffff : n;
+        if (Number.isSafeInteger(n) && n >= 0) {
+          this.eventId = n > 0xffff ? n & 0xffff : n;
+          this.fieldsSet |= 1 << F_EVENT_ID;
+        }
         break;
       }
       case F_LEVEL: {
@@ -282,6 +334,7 @@ export class EventRenderer {
         break;
       case F_CHANNEL:
         this.channel = value;
+        this.fieldsSet |= 1 << F_CHANNEL;
         break;
       case F_COMPUTER:
         this.computer = value;

@@ -21,6 +21,8 @@ export interface WinEvent {
    * Unnamed Data items get 'Data', 'Data1', ...; a repeated name gets the same suffixes.
    */
   data: Record<string, string>;
+  /** Only the System section was read: the reader's `wantsEvent` refused the event, and `data` is empty. */
+  partial?: true;
   /** `chunk` is the 0-based chunk slot; `offset` the byte offset of the record in the file. */
   origin: { chunk: number; offset: number };
 }

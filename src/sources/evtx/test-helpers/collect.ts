@@ -19,13 +19,14 @@ function pieces(bytes: Buffer, size: number): AsyncIterable<Buffer> {
 }
 
 /** Reads `bytes` through readEvtx, fed in pieces of `pieceSize` bytes (the whole file by default). */
-export async function collect(bytes: Buffer, pieceSize = bytes.length || 1): Promise<Collected> {
+export async function collect(bytes: Buffer, pieceSize = bytes.length || 1, wants?: (system: Readonly<Record<string, string>>) => boolean): Promise<Collected> {
   const events: WinEvent[] = [];
   const damage: EvtxDamage[] = [];
   const stats = await readEvtx(
     pieces(bytes, pieceSize),
     (e) => events.push(e),
     (d) => damage.push(d),
+    wants,
   );
   return { events, damage, stats };
 }
