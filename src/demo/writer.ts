@@ -8,7 +8,12 @@ interface OpenFile {
   sink: LogSink;
   server: string;
   daily: boolean;
+  /** The start of the hour or day the file is named for. */
+  start: number;
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** Where each kind of log lives in a server's collection, and how it is cut (by hour or by day). */
 function location(server: Server, row: Row): { path: string; daily: boolean } {
@@ -78,7 +83,8 @@ export class BundleWriter {
           sink = file.sink;
         } else {
           sink = new LogSink(this.root, where.path, this.dirs);
-          this.open.set(where.path, { sink, server: server.name, daily: where.daily });
+          const period = where.daily ? DAY_MS : HOUR_MS;
+          this.open.set(where.path, { sink, server: server.name, daily: where.daily, start: Math.floor(row.time / period) * period });
           this.files.push(where.path);
           fresh = true;
         }
@@ -92,12 +98,17 @@ export class BundleWriter {
     }
   }
 
-  /** Closes the server's hourly files, and its daily ones too when the next hour starts a new day. */
+  /**
+   * Closes the server's hourly files, and its daily ones too when the next hour starts a new day.
+   * A file of the next hour or day stays open: a request that ended just past the hour opened it
+   * early, and closed now it would be opened again by the next hour's rows, which a demo refuses
+   * (it never overwrites a file), as it did at sizes over about 1 GiB.
+   */
   async endHour(server: Server, nextHour: number): Promise<void> {
-    const newDay = nextHour % 86_400_000 === 0;
+    const newDay = nextHour % DAY_MS === 0;
     const done: string[] = [];
     for (const [path, file] of this.open) {
-      if (file.server === server.name && (newDay || !file.daily)) done.push(path);
+      if (file.server === server.name && file.start < nextHour && (newDay || !file.daily)) done.push(path);
     }
     await this.close(done);
   }
