@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fieldSetOf } from './field-set.js';
+import { fieldSetOf, perFieldSet } from './field-set.js';
 
 test('the same names give the same field set; other names or another separator give their own', () => {
   const a = fieldSetOf(['date', 'time', 'cs-uri-stem'], ' ');
@@ -24,4 +24,14 @@ test('a set with repeated names is kept with what it says of them', () => {
   assert.equal(set.span, 2);
   assert.equal(fieldSetOf(['a', 'b', 'a', 'c'], ','), set);
   assert.ok(set.accepts(4) && set.accepts(2) && !set.accepts(3));
+});
+
+test("a reader's layout is made once per field set, and apart for another set", () => {
+  let made = 0;
+  const layoutOf = perFieldSet((f) => ({ n: ++made, time: f.indexOf('time') }));
+  const a = fieldSetOf(['date', 'time'], ' ');
+  const b = fieldSetOf(['time', 'date'], ' ');
+  assert.equal(layoutOf(a), layoutOf(fieldSetOf(['date', 'time'], ' ')));
+  assert.deepEqual(layoutOf(b), { n: 2, time: 0 });
+  assert.equal(made, 2);
 });

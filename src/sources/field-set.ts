@@ -83,3 +83,19 @@ export function fieldSetOf(names: readonly string[], separator: string): FieldSe
   }
   return set;
 }
+
+/**
+ * What a reader works out from a field set (where its columns are), kept per set: the files of a
+ * kind share one set (see fieldSetOf), so each layout is made once.
+ */
+export function perFieldSet<L>(make: (fields: FieldSet) => L): (fields: FieldSet) => L {
+  const made = new WeakMap<FieldSet, L>();
+  return (fields) => {
+    let layout = made.get(fields);
+    if (layout === undefined) {
+      layout = make(fields);
+      made.set(fields, layout);
+    }
+    return layout;
+  };
+}

@@ -5,7 +5,7 @@ import type { LogRecord, SourceKind } from '../../core/types.js';
 import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { spanText, valueSpan, type Span } from '../bytes/field-span.js';
 import { splitQuoted } from '../csv-split.js';
-import { fieldSetOf, type FieldSet } from '../field-set.js';
+import { fieldSetOf, perFieldSet, type FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -34,18 +34,6 @@ interface Layout {
   eventData: number;
 }
 
-/** Layouts by field set: the files of a kind share one set (see fieldSetOf), so each is worked out once. */
-const layouts = new WeakMap<FieldSet, Layout>();
-
-function layoutOf(fields: FieldSet): Layout {
-  let layout = layouts.get(fields);
-  if (!layout) {
-    layout = makeLayout(fields);
-    layouts.set(fields, layout);
-  }
-  return layout;
-}
-
 function makeLayout(fields: FieldSet): Layout {
   const build = BUILD_COLUMNS.map((c) => fields.indexOf(c));
   return {
@@ -56,6 +44,9 @@ function makeLayout(fields: FieldSet): Layout {
     eventData: fields.indexOf('EventData'),
   };
 }
+
+/** Layouts by field set, each worked out once. */
+const layoutOf = perFieldSet(makeLayout);
 
 class ExchangeCsvFile implements ScanSink {
   kind: SourceKind = 'unknown';

@@ -4,7 +4,7 @@
 import type { LogRecord } from '../../core/types.js';
 import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { valueSpan, type Span } from '../bytes/field-span.js';
-import { fieldSetOf, type FieldSet } from '../field-set.js';
+import { fieldSetOf, perFieldSet, type FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -25,18 +25,6 @@ interface Layout {
   server: number;
 }
 
-/** Layouts by field set: the files of a kind share one set (see fieldSetOf), so each is worked out once. */
-const layouts = new WeakMap<FieldSet, Layout>();
-
-function layoutOf(fields: FieldSet): Layout {
-  let layout = layouts.get(fields);
-  if (!layout) {
-    layout = makeLayout(fields);
-    layouts.set(fields, layout);
-  }
-  return layout;
-}
-
 function makeLayout(fields: FieldSet): Layout {
   return {
     fields,
@@ -47,6 +35,9 @@ function makeLayout(fields: FieldSet): Layout {
     server: fields.indexOf('s-computername'),
   };
 }
+
+/** Layouts by field set, each worked out once. */
+const layoutOf = perFieldSet(makeLayout);
 
 /** Where value `i` sits when `surplus` extra values were written into the user agent. */
 function at(layout: Layout, i: number, surplus: number): number {
