@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ScanResult } from '../core/types.js';
 import { makeZip } from '../evidence/test-helpers/make-zip.js';
+import { MAIN, RUN_MAIN, runScript as exir } from './test-helpers/run-cli.js';
 
 // What `exir scan` tells a script: 0 clean, 1 findings, 2 error; never 0 for evidence it could not read.
-const MAIN = new URL('./main.ts', import.meta.url).href;
-const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
 const IIS =
   '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-03 00:00:00\n' +
   '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n' +
   '2021-03-03 01:00:00 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 Mozilla/5.0 - 200 0 0 5\n';
-
-function exir(script: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '-e', script, 'exir', ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) reject(error ?? new Error('no exit code'));
-      else resolve({ code, out, err });
-    });
-  });
-}
 
 let dir: string;
 before(async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,24 +6,13 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../case/store.js';
 import type { ScanResult } from '../core/types.js';
+import { runExir as exir } from './test-helpers/run-cli.js';
 
 // `exir scan` end to end on a bundle with a published attacker address inside an Rps_Http chain, the
 // same kind of address in a Security logon, and a compiled China Chopper page in Temporary ASP.NET
 // Files: the console names who published the address, --json carries the findings, --case stores them.
-const MAIN = new URL('./main.ts', import.meta.url).href;
-const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
 const RULES = fileURLToPath(new URL('../../rules', import.meta.url));
 const TEMP = 'EX01/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/owa/5e1a2b3c/9f8e7d6c';
-
-function exir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '-e', RUN_MAIN, 'exir', ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) reject(error ?? new Error('no exit code'));
-      else resolve({ code, out, err });
-    });
-  });
-}
 
 let dir: string;
 before(async () => {

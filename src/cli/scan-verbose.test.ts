@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { nativeMissing, skipIf } from '../test-support/skips.js';
+import { runExirWith } from './test-helpers/run-cli.js';
 
 // `exir scan --verbose` says once which byte search read the logs, so a failed native build is seen.
-const MAIN = new URL('./main.ts', import.meta.url).href;
-const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
 const IIS =
   '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time cs-method cs-uri-stem c-ip sc-status\n' +
   '2021-03-03 01:00:00 GET /owa/ 10.0.0.9 200\n';
 
 function scanVerbose(env: NodeJS.ProcessEnv): Promise<{ code: number; err: string }> {
-  return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', '-e', RUN_MAIN, 'exir', 'scan', dir, '--verbose', '--quiet'];
-    execFile(process.execPath, args, { env: { ...process.env, ...env } }, (error, _out, err) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) reject(error ?? new Error('no exit code'));
-      else resolve({ code, err });
-    });
-  });
+  return runExirWith(env, 'scan', dir, '--verbose', '--quiet');
 }
 
 let dir: string;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +6,12 @@ import { after, before, test } from 'node:test';
 import { openStore } from '../case/index.js';
 import type { Finding, ScanResult } from '../core/types.js';
 import { assertSchema } from '../test-support/json-schema.js';
+import { runExir as exir } from './test-helpers/run-cli.js';
 
 // Issue #11's last web-server behaviours through `exir scan` as a responder runs it (console, --json,
 // --case): a network logon made by w3wp, w3wp and the UM worker connecting to ports Exchange does
 // not use, agents.config rewritten by PowerShell and cmd. EX01's web shell was written before those
 // acts ("then"); on EX02 the act comes first, and the verdict sentence must not say "then".
-const MAIN = new URL('./main.ts', import.meta.url).href;
-const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
 const RULES = new URL('../../rules/sigma/windows/', import.meta.url);
 const RULE = {
   networkLogon: '236cd46d-e6e5-4c38-ad84-48d0501ee29f',
@@ -24,16 +22,6 @@ const CASE = 'acme/webproc';
 
 async function sample(path: string): Promise<string> {
   return readFile(new URL(path, RULES), 'utf8');
-}
-
-function exir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '-e', RUN_MAIN, 'exir', ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) reject(error ?? new Error('no exit code'));
-      else resolve({ code, out, err });
-    });
-  });
 }
 
 let dir: string;

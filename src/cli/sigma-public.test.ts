@@ -10,7 +10,6 @@
 //   rules/linux/process_creation/proc_creation_lnx_cat_sudoers.yml                          0384568d6afa8402cbf56dbfe0fcc667aa963e79
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../detect/ruleset.
 import { winEventRecord } from '../sources/winevent-record.js';
 import { corpusMissing, skipIf } from '../test-support/skips.js';
 import { assertSchema } from '../test-support/json-schema.js';
+import { runExir as exir } from './test-helpers/run-cli.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/corpus/evtx-attack-samples', import.meta.url));
 
@@ -212,20 +212,6 @@ before(async () => {
 after(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-const MAIN = new URL('./main.ts', import.meta.url).href;
-const RUN_MAIN = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv)).then((code) => { process.exitCode = code; })`;
-
-/** Runs the CLI in a child process (it writes to the process's own stdout and stderr) and collects what it says. */
-function exir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '-e', RUN_MAIN, 'exir', ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) reject(error ?? new Error('no exit code'));
-      else resolve({ code, out, err });
-    });
-  });
-}
 
 test('exir scan --sigma: public rules find what they were written for; the unusable one is counted and said', async (t) => {
   if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
