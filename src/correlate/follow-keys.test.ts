@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../core/types.js';
 import { followKeys } from './sessions.js';
+import { aFinding } from './test-helpers/findings.js';
 
 function hit(time: string | undefined, over: Partial<Finding> = {}): Finding {
-  return {
-    ruleId: 'rule',
-    title: 'hit',
-    cves: [],
-    stage: 'exploit-attempt',
-    severity: 'high',
-    time,
-    server: 'EX01',
-    clientIp: '203.0.113.9',
-    user: undefined,
-    origin: { path: 'x', line: 1, offset: 0 },
-    fields: {},
-    ...over,
-  };
+  return aFinding({ time, ...over });
 }
 
 void test('nothing that attacked leaves nothing to follow: scanners, capped requests, listed addresses and probes', () => {

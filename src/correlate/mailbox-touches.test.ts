@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, MailboxTouch, Session, SourceKind, TimelineEntry } from '../core/types.js';
 import { findMailboxes, findMailMovements, forwardingAddresses } from './mailboxes.js';
+import { aLogFile } from './test-helpers/findings.js';
 
 let line = 0;
 function entry(source: SourceKind, fields: Record<string, string>, over: Partial<TimelineEntry> = {}): TimelineEntry {
@@ -220,24 +221,7 @@ void test('a file that is a mailbox export counts as an unnamed mailbox; every m
     findMailboxes(findings, [], []).map((t) => t.mailbox),
     ['(a mailbox not named in the evidence)'],
   );
-  const touches = findMailboxes(
-    findings,
-    [],
-    [
-      {
-        path: 'EX01/HttpProxy/Owa/x.log',
-        sha256: '',
-        kind: 'httpproxy',
-        server: 'EX01',
-        size: 1,
-        records: 1,
-        badRecords: 0,
-        firstTime: undefined,
-        lastTime: undefined,
-        badSamples: [],
-      },
-    ],
-  );
+  const touches = findMailboxes(findings, [], [aLogFile('EX01', { path: 'EX01/HttpProxy/Owa/x.log' })]);
   assert.deepEqual(brief(touches), [
     ['EX01', '(a mailbox not named in the evidence)', 'exported', ['a PST in a web folder: aspnet_client/x.aspx']],
     ['EX01', '*', 'reachable', ["every mailbox on EX01 was within the attacker's reach from 00:00 UTC on 3 March 2021, shown by the 241 answer"]],

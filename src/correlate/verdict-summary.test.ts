@@ -1,40 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Coverage, EvidenceFile, Finding, Session, Stage } from '../core/types.js';
+import type { Coverage, Finding, Session, Stage } from '../core/types.js';
 import { isAttack, summariseServers } from './verdict.js';
+import { aFinding, aLogFile } from './test-helpers/findings.js';
 
 function hit(stage: Stage, over: Partial<Finding> = {}): Finding {
-  return {
-    ruleId: 'rule',
-    title: 'the rule',
-    cves: [],
-    stage,
-    severity: 'high',
-    time: '2021-03-03T02:00:00Z',
-    server: 'EX01',
-    clientIp: '203.0.113.9',
-    user: undefined,
-    origin: { path: 'EX01/x.log', line: 1, offset: 0 },
-    fields: {},
-    ...over,
-  };
+  return aFinding({ title: 'the rule', stage, origin: { path: 'EX01/x.log', line: 1, offset: 0 }, ...over });
 }
 
-function log(server: string, over: Partial<EvidenceFile> = {}): EvidenceFile {
-  return {
-    path: `${server}/HttpProxy/Ecp/HttpProxy_1.LOG`,
-    sha256: '',
-    kind: 'httpproxy',
-    server,
-    size: 1,
-    records: 1,
-    badRecords: 0,
-    firstTime: undefined,
-    lastTime: undefined,
-    badSamples: [],
-    ...over,
-  };
-}
+const log = aLogFile;
 
 const gap = (server: string, wave: string | undefined, from: string, to: string): Coverage => ({
   server,

@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, Stage } from '../core/types.js';
 import { webShellsByServer } from './web-shells.js';
+import { aFinding } from './test-helpers/findings.js';
 
 function hit(stage: Stage, fields: Record<string, string>, over: Partial<Finding> = {}): Finding {
-  return {
-    ruleId: 'rule',
-    title: 'hit',
-    cves: [],
-    stage,
-    severity: 'high',
-    time: '2021-03-03T02:00:00Z',
-    server: 'EX01',
-    clientIp: '203.0.113.9',
-    user: undefined,
-    origin: { path: 'x', line: 1, offset: 0 },
-    fields,
-    ...over,
-  };
+  return aFinding({ stage, fields, ...over });
 }
 
 void test('one shell per page per server, with every source that shows it, used only when a log shows it answering', () => {

@@ -1,0 +1,38 @@
+// Findings and evidence rows as the correlation tests need them: one plain attack hit on EX01 and one
+// read log file, each test changing only what it is about.
+import type { EvidenceFile, Finding } from '../../core/types.js';
+
+/** An exploit attempt on EX01 from 203.0.113.9 at 02:00 UTC on 3 March 2021, with what the test changes. */
+export function aFinding(over: Partial<Finding> = {}): Finding {
+  return {
+    ruleId: 'rule',
+    title: 'hit',
+    cves: [],
+    stage: 'exploit-attempt',
+    severity: 'high',
+    time: '2021-03-03T02:00:00Z',
+    server: 'EX01',
+    clientIp: '203.0.113.9',
+    user: undefined,
+    origin: { path: 'x', line: 1, offset: 0 },
+    fields: {},
+    ...over,
+  };
+}
+
+/** One record of an HttpProxy log of the server, read whole, with what the test changes. */
+export function aLogFile(server: string, over: Partial<EvidenceFile> = {}): EvidenceFile {
+  return {
+    path: `${server}/HttpProxy/Ecp/HttpProxy_1.LOG`,
+    sha256: '',
+    kind: 'httpproxy',
+    server,
+    size: 1,
+    records: 1,
+    badRecords: 0,
+    firstTime: undefined,
+    lastTime: undefined,
+    badSamples: [],
+    ...over,
+  };
+}
