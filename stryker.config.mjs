@@ -47,6 +47,9 @@ const AREAS = {
     tests: ['src/correlate/mailbox-touches.test.ts', 'src/correlate/mailboxes.test.ts'],
   },
   'correlate-request-caps': { partOf: 'correlate', mutate: ['src/correlate/request-caps.ts'], tests: ['src/correlate/request-caps.test.ts'] },
+  'correlate-coverage': { partOf: 'correlate', mutate: ['src/correlate/coverage.ts'], tests: ['src/correlate/coverage.test.ts'] },
+  'correlate-web-shells': { partOf: 'correlate', mutate: ['src/correlate/web-shells.ts'], tests: ['src/correlate/web-shells.test.ts'] },
+  'correlate-cve-dates': { partOf: 'correlate', mutate: ['src/correlate/cve-dates.ts'], tests: ['src/correlate/cve-dates.test.ts'] },
   time: { mutate: ['src/regulatory/time.ts', 'src/core/zoned-time.ts'], tests: ['src/regulatory/time.test.ts', 'src/core/zoned-time.test.ts'] },
   clocks: { mutate: ['src/regulatory/clocks.ts'], tests: ['src/regulatory/clocks.test.ts', 'src/regulatory/obligations.test.ts'] },
   // The chain's own quick test first, then the store suite narrowed to its audit-chain block, on
