@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EvidenceFile, Finding } from '../core/types.js';
 import { findMailboxes } from './mailboxes.js';
+import { aLogFile } from './test-helpers/findings.js';
 
 function finding(over: Partial<Finding>): Finding {
   return {
@@ -21,20 +22,7 @@ function finding(over: Partial<Finding>): Finding {
 }
 
 // EX09's own Exchange logs are in the evidence: a machine without any trace of Exchange holds no mailboxes.
-const EX09_LOGS: EvidenceFile[] = [
-  {
-    path: 'EX09/HttpProxy/Owa/HttpProxy_2021030302-1.LOG',
-    sha256: 'a'.repeat(64),
-    kind: 'httpproxy',
-    server: 'EX09',
-    size: 1,
-    records: 1,
-    badRecords: 0,
-    firstTime: undefined,
-    lastTime: undefined,
-    badSamples: [],
-  },
-];
+const EX09_LOGS: EvidenceFile[] = [aLogFile('EX09', { path: 'EX09/HttpProxy/Owa/HttpProxy_2021030302-1.LOG', sha256: 'a'.repeat(64) })];
 
 const shell = finding({
   ruleId: 'yara-china-chopper',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, TimelineEntry } from '../core/types.js';
 import { buildSessions, findingEntry } from './sessions.js';
+import { aFinding } from './test-helpers/findings.js';
 
 function event(time: string, server: string, line: number): Finding {
   return {
@@ -38,20 +39,12 @@ void test('event-log findings on one host minutes apart are one session; an hour
 });
 
 function hit(time: string, over: Partial<Finding> = {}): Finding {
-  return {
-    ruleId: 'rule',
-    title: 'hit',
-    cves: [],
-    stage: 'exploit-attempt',
-    severity: 'high',
+  return aFinding({
     time,
-    server: 'EX01',
-    clientIp: '203.0.113.9',
-    user: undefined,
     origin: { path: 'EX01/HttpProxy/Ecp/HttpProxy_1.LOG', line: Number(time.slice(14, 16)) + 1, offset: 0 },
     fields: { UrlStem: '/ecp/y.js' },
     ...over,
-  };
+  });
 }
 
 function activity(time: string, over: Partial<TimelineEntry> = {}): TimelineEntry {

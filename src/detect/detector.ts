@@ -60,14 +60,8 @@ export class Detector {
     const mapping = this.mappings.get(record.source);
     if (!entry || !mapping) return [];
     const findings: Finding[] = [];
-    const id = firstValue(record, mapping.who.requestId);
-    const requestId = isRealRequestId(id) ? id : undefined;
-    const url = firstValue(record, mapping.who.url);
-    const userAgent = firstValue(record, mapping.who.userAgent);
-    const clientIp = clientIpOf(record, mapping.who);
-    // One export can hold many machines' events: each finding goes to the machine that wrote it.
-    const recordServer = serverName(firstValue(record, mapping.who.server)) ?? server;
-    const user = firstValue(record, mapping.who.user);
+    // Who made the record is read once a rule matches it: most records the pre-filter lets through match none.
+    let who: RecordWho | undefined;
     const tried = new Set<ExirRule>();
     const applicable = mapping.views.length === 1 ? entry.views : this.viewsOf(record, entry, mapping);
     for (const { view, attack, benign: classifiers } of applicable) {
@@ -96,6 +90,8 @@ export class Detector {
         }
         // A rule's strings found in a row the reader could not split: said, so no one reads it as a clean match.
         if (record.damaged) fields['damaged'] = `damaged record (${record.damaged}), matched on its raw text`;
+        who ??= whoOf(record, mapping, server);
+        const { requestId, url, userAgent, clientIp, recordServer, user } = who;
         findings.push({
           ruleId: rule.id,
           title: rule.title,
@@ -156,4 +152,26 @@ function planFor(rules: ExirRule[]): ReadPlan {
   // The union of the rules' literals, minus those that hold a shorter one; null when a rule has none.
   const literals = anyOf(rules.map((r) => r.compiled.literals));
   return { literals: literals === null ? undefined : [...literals].sort() };
+}
+
+interface RecordWho {
+  requestId: string | undefined;
+  url: string | undefined;
+  userAgent: string | undefined;
+  clientIp: string | undefined;
+  recordServer: string;
+  user: string | undefined;
+}
+
+function whoOf(record: LogRecord, mapping: SourceMapping, server: string): RecordWho {
+  const id = firstValue(record, mapping.who.requestId);
+  return {
+    requestId: isRealRequestId(id) ? id : undefined,
+    url: firstValue(record, mapping.who.url),
+    userAgent: firstValue(record, mapping.who.userAgent),
+    clientIp: clientIpOf(record, mapping.who),
+    // One export can hold many machines' events: each finding goes to the machine that wrote it.
+    recordServer: serverName(firstValue(record, mapping.who.server)) ?? server,
+    user: firstValue(record, mapping.who.user),
+  };
 }
