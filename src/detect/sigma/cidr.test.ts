@@ -95,6 +95,10 @@ void test('an IPv6 address: hexadecimal groups of 1 to 4 digits, one :: at most,
     '::1.2.3',
     '1::2::3',
     ':::1',
+    '1::2::',
+    '::1::',
+    '::::',
+    '1:::',
     '1.2.3.4',
   ])
     assert.equal(any.test(bad), false, bad);
