@@ -29,8 +29,8 @@ const AREAS = {
     ],
   },
   // sigma-values one file at a time: each file's own quick test first, then the modifiers test that
-  // drives it through a rule's keys, in one process (sigma-cidr's run took 0.7 s here, sigma-values'
-  // 2.0 s, at load 3).
+  // drives it through a rule's keys, in one process (sigma-cidr's run took 0.46 CPU s here against
+  // sigma-values' 0.60, at load 25), and only that file's mutants.
   'sigma-cidr': {
     partOf: 'sigma',
     mutate: ['src/detect/sigma/cidr.ts'],
