@@ -35,8 +35,8 @@ function parseV4(s: string, out: Uint16Array, at: number): boolean {
 function parseV6(input: string, out: Uint16Array): boolean {
   const zone = input.indexOf('%');
   const s = zone >= 0 ? input.slice(0, zone) : input;
+  // A second '::' (or ':::') leaves an empty group in the split below, which the group pattern refuses.
   const gap = s.indexOf('::');
-  if (gap >= 0 && s.indexOf('::', gap + 1) >= 0) return false;
   const headText = gap >= 0 ? s.slice(0, gap) : s;
   const tailText = gap >= 0 ? s.slice(gap + 2) : '';
   const head = headText === '' ? [] : headText.split(':');

@@ -57,3 +57,74 @@ void test('encoding a wildcard or leaving UTF-16 unencoded is a rule problem', (
   assert.throws(() => base64offset(text('a?b')), RuleProblem);
   assert.throws(() => utf16(text('a*'), 'utf16le'), RuleProblem);
 });
+
+const count = (s: string): number => windash(parseWildcards(s)).length;
+
+void test('windash: a word starts at a letter of any script, a digit or an underscore', () => {
+  for (const s of ['-a', '-Z', '-1', '-_x', '-\u00e9t\u00e9', '-\u0434']) assert.equal(count(s), 5, s);
+  for (const s of ['a-b', '1-b', '_-b', '\u00e9-b', '-', '- a', '-.a', '-*', '-?']) assert.equal(count(s), 1, s);
+});
+
+void test('windash: any of the five characters is a dash, and a wildcard before one is not a word', () => {
+  for (const d of ['-', '/', '\u2013', '\u2014', '\u2015']) {
+    const variants = windash(parseWildcards(`x ${d}enc`)).map(show);
+    assert.deepEqual(variants, ['x -enc', 'x /enc', 'x \u2013enc', 'x \u2014enc', 'x \u2015enc'], d);
+  }
+  assert.deepEqual(windash(parseWildcards('*-enc')).map(show), ['<star>-enc', '<star>/enc', '<star>\u2013enc', '<star>\u2014enc', '<star>\u2015enc']);
+  assert.equal(count('?/c'), 5);
+});
+
+void test('windash: up to three positions are spelt out (125 variants), more become one character class', () => {
+  const three = windash(parseWildcards('-a -b -c')).map(show);
+  assert.equal(three.length, 125);
+  assert.equal(new Set(three).size, 125);
+  assert.ok(three.includes('\u2015a /b -c'));
+  // The pieces are exact: no empty text between a wildcard and a class, text kept whole.
+  assert.deepEqual(windash(parseWildcards('-a -b *-c -d')), [
+    [
+      { kind: 'dash' },
+      { kind: 'text', text: 'a ' },
+      { kind: 'dash' },
+      { kind: 'text', text: 'b ' },
+      { kind: 'star' },
+      { kind: 'dash' },
+      { kind: 'text', text: 'c ' },
+      { kind: 'dash' },
+      { kind: 'text', text: 'd' },
+    ],
+  ]);
+  assert.deepEqual(windash(parseWildcards('*-x?')), [
+    [{ kind: 'star' }, { kind: 'text', text: '-x' }, { kind: 'one' }],
+    [{ kind: 'star' }, { kind: 'text', text: '/x' }, { kind: 'one' }],
+    [{ kind: 'star' }, { kind: 'text', text: '\u2013x' }, { kind: 'one' }],
+    [{ kind: 'star' }, { kind: 'text', text: '\u2014x' }, { kind: 'one' }],
+    [{ kind: 'star' }, { kind: 'text', text: '\u2015x' }, { kind: 'one' }],
+  ]);
+});
+
+void test('base64offset: the cuts for each length modulo 3 (values checked against pySigma)', () => {
+  assert.deepEqual(base64offset(text('a')).map(out), ['Y', '', 'h']);
+  assert.deepEqual(base64offset(text('ab')).map(out), ['YW', 'Fi', 'hY']);
+  assert.deepEqual(base64offset(text('abcd')).map(out), ['YWJjZ', 'FiY2', 'hYmNk']);
+  assert.deepEqual(base64offset(text('abcde')).map(out), ['YWJjZG', 'FiY2Rl', 'hYmNkZ']);
+  assert.deepEqual(base64offset(text('\u00e9\u20ac')).map(out), ['w6nigq', 'Op4oKs', 'DqeKCr'], 'text is UTF-8');
+});
+
+void test('base64 of text beyond ASCII in each encoding (values checked against Python)', () => {
+  const v = '\u00e9\u20ac';
+  assert.equal(out(base64(text(v))), 'w6nigqw=');
+  assert.equal(out(base64(utf16(text(v), 'utf16le'))), '6QCsIA==');
+  assert.equal(out(base64(utf16(text(v), 'utf16be'))), 'AOkgrA==');
+  assert.equal(out(base64(utf16(text(v), 'utf16'))), '//7pAKwg');
+});
+
+void test('the messages a rule author reads name the modifier and what it cannot take', () => {
+  const refused = (f: () => unknown, message: string): void => {
+    assert.throws(f, (e) => e instanceof RuleProblem && e.message === message, message);
+  };
+  refused(() => utf16(utf16(text('a'), 'utf16le'), 'utf16be'), 'utf16be cannot follow utf16le');
+  refused(() => utf16(utf16(text('a'), 'wide'), 'utf16'), 'utf16 cannot follow wide');
+  refused(() => base64(text('a*b')), 'base64 cannot encode a value with wildcards');
+  refused(() => base64offset(text('a?b')), 'base64offset cannot encode a value with wildcards');
+  refused(() => utf16(text('a*'), 'wide'), 'wide cannot encode a value with wildcards');
+});
