@@ -5,6 +5,7 @@
 import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals, textHasVerifiedLiteral, type LiteralPlan } from './literals.js';
+import { meetsNeeds, type RecordNeeds } from './record-needs.js';
 
 const LF = 10;
 const CR = 13;
@@ -48,6 +49,8 @@ export interface ScanOptions {
   /** Honour RFC-4180 quotes (CSV); W3C logs have none. */
   quotes: boolean;
   literals: readonly string[] | undefined;
+  /** Checked on the records holding a literal: undefined, every one of them is a candidate. */
+  needs?: RecordNeeds | undefined;
   /** A record (or unterminated line) longer than this is reported and skipped. */
   maxRecordBytes?: number;
   /** false: the JavaScript literal search even when the native one is built (the tests compare the two). */
@@ -88,6 +91,7 @@ export class RecordScanner {
   private readonly sep: number;
   private readonly quotes: boolean;
   private readonly plan: LiteralPlan;
+  private readonly needs: RecordNeeds | undefined;
   private readonly maxRecord: number;
   private readonly view = new RecordView();
 
@@ -120,6 +124,7 @@ export class RecordScanner {
     this.sep = options.separator;
     this.quotes = options.quotes;
     this.plan = planLiterals(options.literals, options.native ?? true);
+    this.needs = this.plan.all || this.plan.none ? undefined : options.needs;
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.buf = spareBuffers.pop() ?? allocAligned(WORKING_BYTES);
     this.items = spareBatches.pop() ?? new ItemBatch();
@@ -489,9 +494,8 @@ export class RecordScanner {
     const plan = this.plan;
     if (plan.all) return true;
     if (plan.none) return false;
-    if ((mark & MARK_EXACT) !== 0) return true;
-    if ((mark & MARK_CHECK) !== 0 || plan.verifyAll) return textHasVerifiedLiteral(plan, v.text());
-    return false;
+    const found = (mark & MARK_EXACT) !== 0 || (((mark & MARK_CHECK) !== 0 || plan.verifyAll) && textHasVerifiedLiteral(plan, v.text()));
+    return found && (this.needs === undefined || meetsNeeds(this.needs, v.text()));
   }
 }
 
