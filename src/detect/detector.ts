@@ -171,7 +171,7 @@ function planFor(rules: ExirRule[], writing: FieldWriting): ReadPlan {
 }
 
 /** How the source writes a rule's field: whole between spaces, or not known to be. */
-function writingOf(mapping: SourceMapping): FieldWriting {
+export function writingOf(mapping: SourceMapping): FieldWriting {
   const others = SPACE_SEPARATED[mapping.kind];
   const view = mapping.views.length === 1 ? mapping.views[0] : undefined;
   if (!others || !view) return () => 'free';

@@ -33,7 +33,18 @@ export const NO_NEED: LazyNeed = () => null;
  * for `"`, escapes in JSON and XML, `?` between stem and query), and any non-ASCII one.
  */
 function isCut(code: number): boolean {
-  return code <= 0x20 || code > 0x7e || code === 0x22 || code === 0x26 || code === 0x27 || code === 0x2b || code === 0x3c || code === 0x3e || code === 0x3f || code === 0x5c;
+  return (
+    code <= 0x20 ||
+    code > 0x7e ||
+    code === 0x22 ||
+    code === 0x26 ||
+    code === 0x27 ||
+    code === 0x2b ||
+    code === 0x3c ||
+    code === 0x3e ||
+    code === 0x3f ||
+    code === 0x5c
+  );
 }
 
 /**
