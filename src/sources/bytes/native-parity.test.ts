@@ -211,6 +211,7 @@ const BOTH_PATHS = [
   'src/sources/exchange-csv/exchange-csv-reader.test.ts',
   'src/sources/exchange-csv/log-types.test.ts',
   'src/scan/prefilter-parity.test.ts',
+  'src/sources/bytes/record-needs.test.ts',
 ];
 
 test('the pre-filter, scanner and reader tests pass on the JavaScript path too (EXIR_NATIVE=0)', (t) => {

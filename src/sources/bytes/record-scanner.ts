@@ -5,7 +5,7 @@
 import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals, textHasVerifiedLiteral, type LiteralPlan } from './literals.js';
-import { meetsNeeds, type RecordNeeds } from './record-needs.js';
+import { clauseHits, meetsOne, planNeeds, type NeedsPlan, type RecordNeeds } from './record-needs.js';
 
 const LF = 10;
 const CR = 13;
@@ -68,6 +68,7 @@ const SPARES_KEPT = 8;
 const SPARE_MAX_BYTES = 1 << 20;
 const WORKING_BYTES = 64 * 1024;
 const NO_BYTES = allocAligned(0);
+const NO_CLAUSES = new Uint32Array(0);
 
 interface QuotedScan {
   start: number;
@@ -91,7 +92,9 @@ export class RecordScanner {
   private readonly sep: number;
   private readonly quotes: boolean;
   private readonly plan: LiteralPlan;
-  private readonly needs: RecordNeeds | undefined;
+  private readonly needs: NeedsPlan | undefined;
+  /** The clauses each record of the batch meets, two words a record. */
+  private clauses = NO_CLAUSES;
   private readonly maxRecord: number;
   private readonly view = new RecordView();
 
@@ -124,7 +127,7 @@ export class RecordScanner {
     this.sep = options.separator;
     this.quotes = options.quotes;
     this.plan = planLiterals(options.literals, options.native ?? true);
-    this.needs = this.plan.all || this.plan.none ? undefined : options.needs;
+    this.needs = this.plan.all || this.plan.none || !options.needs ? undefined : planNeeds(options.needs, options.native ?? true);
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.buf = spareBuffers.pop() ?? allocAligned(WORKING_BYTES);
     this.items = spareBatches.pop() ?? new ItemBatch();
@@ -465,6 +468,11 @@ export class RecordScanner {
     const n = items.count;
     if (n === 0) return;
     if (this.searching) markCandidates(this.plan, this.buf.bytes, items.starts, items.ends, items.recordMask(), n, items.marks);
+    if (this.needs) {
+      if (this.clauses.length < n * 2) this.clauses = new Uint32Array(Math.max(n * 2, 2 * this.clauses.length));
+      // Only the records the search let through are checked (every record when a non-ASCII literal may be in any).
+      clauseHits(this.needs, this.buf.bytes, items.starts, items.ends, this.plan.verifyAll ? items.recordMask() : items.marks, n, this.clauses);
+    }
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;
@@ -479,7 +487,8 @@ export class RecordScanner {
         const flags = items.flags[i]!;
         v.quoted = (flags & FLAG_QUOTED) !== 0;
         v.atEof = (flags & FLAG_EOF) !== 0;
-        v.candidate = this.isCandidate(items.marks[i]!, v);
+        v.candidate =
+          this.isCandidate(items.marks[i]!, v) && (this.needs === undefined || meetsOne(this.needs, this.clauses[i * 2]!, this.clauses[i * 2 + 1]!));
         this.sink.record(v);
       } else if (kind === KIND_DIRECTIVE) {
         this.sink.directive(b.toString('utf8', items.starts[i], items.ends[i]), items.lines[i]!, items.offsets[i]!);
@@ -494,8 +503,9 @@ export class RecordScanner {
     const plan = this.plan;
     if (plan.all) return true;
     if (plan.none) return false;
-    const found = (mark & MARK_EXACT) !== 0 || (((mark & MARK_CHECK) !== 0 || plan.verifyAll) && textHasVerifiedLiteral(plan, v.text()));
-    return found && (this.needs === undefined || meetsNeeds(this.needs, v.text()));
+    if ((mark & MARK_EXACT) !== 0) return true;
+    if ((mark & MARK_CHECK) !== 0 || plan.verifyAll) return textHasVerifiedLiteral(plan, v.text());
+    return false;
   }
 }
 
