@@ -35,6 +35,13 @@ export interface NeedsPlan {
   /** Each alternative's clauses, two words each. */
   readonly alternatives: Uint32Array;
   readonly native: NativeNeedles | undefined;
+  /**
+   * The JavaScript path: every string, longest first, looked ahead for at each position (so strings
+   * that overlap are all seen); at one position it takes the longest, and any other string there is a
+   * prefix of it, so `prefixMasks` holds each string's masks with those of its prefixes.
+   */
+  readonly starting: RegExp;
+  readonly prefixMasks: Uint32Array;
 }
 
 const plans = [new WeakMap<RecordNeeds, NeedsPlan | null>(), new WeakMap<RecordNeeds, NeedsPlan | null>()] as const;
@@ -88,7 +95,21 @@ function makePlan(needs: RecordNeeds, native: boolean): NeedsPlan | null {
         masks,
       )
     : undefined;
-  return { strings, masks, alternatives, native: compiled };
+  const longestFirst = strings.map((_, i) => i).sort((a, b) => (strings[b] as string).length - (strings[a] as string).length);
+  const starting = new RegExp(`(?=(${longestFirst.map((i) => escape(strings[i] as string)).join('|')}))`, 'gi');
+  const prefixMasks = new Uint32Array(strings.length * 2);
+  strings.forEach((s, i) => {
+    strings.forEach((p, k) => {
+      if (!s.startsWith(p)) return;
+      prefixMasks[i * 2]! |= masks[k * 2]!;
+      prefixMasks[i * 2 + 1]! |= masks[k * 2 + 1]!;
+    });
+  });
+  return { strings, masks, alternatives, native: compiled, starting, prefixMasks };
+}
+
+function escape(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**
@@ -100,17 +121,20 @@ export function clauseHits(plan: NeedsPlan, bytes: Buffer, starts: Int32Array, e
     nativeSearch()?.hits(plan.native, bytes, starts, ends, wanted, count, out);
     return;
   }
+  const index = new Map(plan.strings.map((s, k) => [s, k]));
+  const re = plan.starting;
   for (let i = 0; i < count; i++) {
     if (wanted[i] === 0) continue;
-    // latin1: one character a byte, so folding ASCII letters here is what the native search does.
-    const padded = ` ${foldAscii(bytes.toString('latin1', starts[i], ends[i]))} `;
+    // latin1: one character a byte; without the `u` flag, `i` folds ASCII letters only, as the native search does.
+    const padded = ` ${bytes.toString('latin1', starts[i], ends[i])} `;
     let lo = 0;
     let hi = 0;
-    for (let k = 0; k < plan.strings.length; k++) {
-      if (padded.includes(plan.strings[k]!)) {
-        lo |= plan.masks[k * 2]!;
-        hi |= plan.masks[k * 2 + 1]!;
-      }
+    re.lastIndex = 0;
+    for (let m = re.exec(padded); m !== null; m = re.exec(padded)) {
+      const k = index.get((m[1] as string).toLowerCase()) as number;
+      lo |= plan.prefixMasks[k * 2]!;
+      hi |= plan.prefixMasks[k * 2 + 1]!;
+      re.lastIndex = m.index + 1;
     }
     out[i * 2] = lo;
     out[i * 2 + 1] = hi;
