@@ -8,6 +8,10 @@
  * first four bytes (hashed), so most positions cost a table load and a bit test; a hit is verified
  * against the needles sharing that hash. Needles shorter than four bytes go through a table of
  * their first byte instead. Each record is searched on its own, so a needle never spans two.
+ *
+ * `hits` does the pre-filter's second step (src/sources/bytes/record-needs.ts) on the records the
+ * first let through: which clauses of the rules' needs the record meets, each needle carrying the
+ * bits of the clauses it satisfies.
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -23,6 +27,8 @@ typedef struct {
   uint32_t offset; /* into bytes */
   uint32_t length;
   uint8_t exact;
+  /* For `hits`: the clauses of the pre-filter's check this needle satisfies (bits 0-31, 32-63). */
+  uint32_t mask_lo, mask_hi;
 } needle_t;
 
 typedef struct {
@@ -80,10 +86,10 @@ static int typed(napi_env env, napi_value value, napi_typedarray_type type, void
   return got == type;
 }
 
-/* compile(bytes: Uint8Array, lengths: Int32Array, exact: Uint8Array) -> handle */
+/* compile(bytes: Uint8Array, lengths: Int32Array, exact: Uint8Array, masks?: Uint32Array (two per needle)) -> handle */
 static napi_value compile(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return throw_error(env, "compile: three arguments expected");
   uint8_t *src;
   int32_t *lengths;
@@ -93,6 +99,15 @@ static napi_value compile(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[1], napi_int32_array, (void **)&lengths, &count)) return throw_error(env, "compile: lengths must be an Int32Array");
   if (!typed(env, argv[2], napi_uint8_array, (void **)&exact, &exact_len) || exact_len != count) {
     return throw_error(env, "compile: exact must be a Uint8Array as long as lengths");
+  }
+  uint32_t *masks = NULL;
+  size_t masks_len = 0;
+  if (argc >= 4) {
+    napi_valuetype mt;
+    if (napi_typeof(env, argv[3], &mt) != napi_ok) return throw_error(env, "compile: bad masks");
+    if (mt != napi_undefined && (!typed(env, argv[3], napi_uint32_array, (void **)&masks, &masks_len) || masks_len != 2 * count)) {
+      return throw_error(env, "compile: masks must be a Uint32Array of two per needle");
+    }
   }
   size_t total = 0;
   for (size_t i = 0; i < count; i++) {
@@ -119,6 +134,8 @@ static napi_value compile(napi_env env, napi_callback_info info) {
     m->needles[i].offset = at;
     m->needles[i].length = (uint32_t)lengths[i];
     m->needles[i].exact = exact[i] ? 1 : 0;
+    m->needles[i].mask_lo = masks ? masks[2 * i] : 0;
+    m->needles[i].mask_hi = masks ? masks[2 * i + 1] : 0;
     at += (uint32_t)lengths[i];
   }
   /* Counting sort of the needles into their buckets: long ones by hash, short ones by first byte. */
@@ -252,12 +269,100 @@ static napi_value mark(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The masks of every needle in [p, end), ORed: no needle stops the search, each may settle another clause. */
+static void hits_in(const matcher_t *m, const uint8_t *p, const uint8_t *end, uint32_t *lo, uint32_t *hi) {
+  for (const uint8_t *s = p; s < end; s++) {
+    size_t room = (size_t)(end - s);
+    if (room >= 4) {
+      uint32_t h = hash4(folded4(s));
+      if (m->filter[h >> 3] & (1u << (h & 7))) {
+        for (uint32_t k = m->first[h]; k < m->first[h + 1]; k++) {
+          const needle_t *n = &m->needles[m->ids[k]];
+          if (at_needle(m, n, s, room)) {
+            *lo |= n->mask_lo;
+            *hi |= n->mask_hi;
+          }
+        }
+      }
+    }
+    if (m->has_short) {
+      uint8_t c = fold(*s);
+      for (uint32_t k = m->short_first[c]; k < m->short_first[c + 1]; k++) {
+        const needle_t *n = &m->needles[m->short_ids[k]];
+        if (at_needle(m, n, s, room)) {
+          *lo |= n->mask_lo;
+          *hi |= n->mask_hi;
+        }
+      }
+    }
+  }
+}
+
+/*
+ * hits(handle, bytes, starts, ends, wanted, count, out): for each record i < count with wanted[i] != 0,
+ * out[2i], out[2i+1] = the masks of the needles found in the record with a space before and after it
+ * (so a needle may ask for a value's separator at the record's start or end); other entries untouched.
+ */
+static napi_value hits(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7) return throw_error(env, "hits: seven arguments expected");
+  matcher_t *m;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external || napi_get_value_external(env, argv[0], (void **)&m) != napi_ok) {
+    return throw_error(env, "hits: not a compiled needle set");
+  }
+  uint8_t *bytes, *wanted;
+  int32_t *starts, *ends;
+  uint32_t *out;
+  size_t bytes_len, starts_len, ends_len, wanted_len, out_len;
+  uint32_t count;
+  if (!typed(env, argv[1], napi_uint8_array, (void **)&bytes, &bytes_len)) return throw_error(env, "hits: bytes must be a Uint8Array");
+  if (!typed(env, argv[2], napi_int32_array, (void **)&starts, &starts_len) || !typed(env, argv[3], napi_int32_array, (void **)&ends, &ends_len)) {
+    return throw_error(env, "hits: starts and ends must be Int32Arrays");
+  }
+  if (!typed(env, argv[4], napi_uint8_array, (void **)&wanted, &wanted_len)) return throw_error(env, "hits: wanted must be a Uint8Array");
+  if (!typed(env, argv[6], napi_uint32_array, (void **)&out, &out_len)) return throw_error(env, "hits: out must be a Uint32Array");
+  if (napi_get_value_uint32(env, argv[5], &count) != napi_ok) return throw_error(env, "hits: count must be a number");
+  if (count > starts_len || count > ends_len || count > wanted_len || (size_t)count * 2 > out_len) return throw_error(env, "hits: count is past the arrays' ends");
+  uint8_t *pad = NULL;
+  size_t pad_cap = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    if (wanted[i] == 0) continue;
+    int32_t s = starts[i], e = ends[i];
+    if (s < 0 || e < s || (size_t)e > bytes_len) {
+      free(pad);
+      return throw_error(env, "hits: a record's range is outside the bytes");
+    }
+    size_t len = (size_t)(e - s) + 2;
+    if (len > pad_cap) {
+      uint8_t *grown = realloc(pad, len);
+      if (!grown) {
+        free(pad);
+        return throw_error(env, "hits: out of memory");
+      }
+      pad = grown;
+      pad_cap = len;
+    }
+    pad[0] = ' ';
+    memcpy(pad + 1, bytes + s, len - 2);
+    pad[len - 1] = ' ';
+    uint32_t lo = 0, hi = 0;
+    hits_in(m, pad, pad + len, &lo, &hi);
+    out[2 * i] = lo;
+    out[2 * i + 1] = hi;
+  }
+  free(pad);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"compile", NULL, compile, NULL, NULL, NULL, napi_default, NULL},
       {"mark", NULL, mark, NULL, NULL, NULL, napi_default, NULL},
+      {"hits", NULL, hits, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 2, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 3, props) != napi_ok) return NULL;
   return exports;
 }
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { serverName } from '../core/server-name.js';
 import type { ContextKind, ContextRecord, LogRecord, SourceKind } from '../core/types.js';
+import type { ReadPlan } from './detector.js';
 
 interface ContextData {
   security: Record<string, ContextKind>;
@@ -29,10 +30,13 @@ function contextLiterals(kind: SourceKind): string[] {
   return [];
 }
 
-/** The reader's literals widened by the context's, so that its pre-filter lets context records through. */
-export function withContextLiterals(kind: SourceKind, literals: string[] | undefined): string[] | undefined {
-  if (literals === undefined) return undefined;
-  return [...new Set([...literals, ...contextLiterals(kind)])];
+/** The reader's plan widened by the context's literals, so that its pre-filter lets context records through. */
+export function withContextLiterals(kind: SourceKind, plan: ReadPlan): ReadPlan {
+  if (plan.literals === undefined) return { literals: undefined };
+  const extra = contextLiterals(kind);
+  const literals = [...new Set([...plan.literals, ...extra])];
+  // Each context literal is an alternative of its own: a record holding one is wanted whatever the rules ask.
+  return { literals, ...(plan.needs ? { needs: [...plan.needs, ...extra.map((l) => [[l]])] } : {}) };
 }
 
 /**

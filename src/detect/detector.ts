@@ -2,14 +2,25 @@ import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
 import { clientIpOf, fieldAccesses, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceMapping, type SourceView } from './mapping.js';
+import type { RecordNeeds } from '../sources/bytes/record-needs.js';
+import { W3C_QUERY_COLUMNS } from '../sources/w3c/w3c-reader.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
 import { anyOf } from './sigma/literals.js';
+import { resolveNeed, type FieldWriting } from './sigma/need.js';
 
 /** What the detector asks a reader for: the literals that make a record worth parsing. */
 export interface ReadPlan {
   /** Lower-case literals, or undefined when some rule must see every record. */
   literals: string[] | undefined;
+  /** What each rule tests, checked on the records holding a literal; undefined when it would add nothing. */
+  needs?: RecordNeeds;
 }
+
+/**
+ * Logs whose values stand whole between spaces, but for the columns named (IIS W3C, where the
+ * reader takes three columns out of the query): a rule's value there can be asked for with its spaces.
+ */
+const SPACE_SEPARATED: Partial<Record<SourceKind, ReadonlySet<string>>> = { iis: W3C_QUERY_COLUMNS };
 
 interface ViewRules {
   view: SourceView;
@@ -47,7 +58,7 @@ export class Detector {
       });
       const attack = [...new Set(views.flatMap((v) => v.attack))];
       const whenColumns = [...new Set(mapping.views.flatMap((v) => [...(v.when?.keys() ?? [])]))];
-      if (attack.length) this.bySource.set(mapping.kind, { views, plan: planFor(attack), whenColumns, byWhen: new Map() });
+      if (attack.length) this.bySource.set(mapping.kind, { views, plan: planFor(attack, writingOf(mapping)), whenColumns, byWhen: new Map() });
     }
   }
 
@@ -148,10 +159,33 @@ export class Detector {
   }
 }
 
-function planFor(rules: ExirRule[]): ReadPlan {
+function planFor(rules: ExirRule[], writing: FieldWriting): ReadPlan {
   // The union of the rules' literals, minus those that hold a shorter one; null when a rule has none.
   const literals = anyOf(rules.map((r) => r.compiled.literals));
-  return { literals: literals === null ? undefined : [...literals].sort() };
+  if (literals === null) return { literals: undefined };
+  const needs = rules.map((r) => resolveNeed(r.compiled.need(), writing));
+  // A rule that can be asked nothing lets every record through the check; when every rule asks no more
+  // than one of the searched literals, every record the search finds does. Either way it settles nothing.
+  const adds = needs.every((n) => n.length > 0) && needs.some((n) => n.length > 1 || !(n[0] as readonly string[]).every((s) => literals.includes(s)));
+  return { literals: [...literals].sort(), ...(adds ? { needs: dedupeNeeds(needs) } : {}) };
+}
+
+/** How the source writes a rule's field: whole between spaces, or not known to be. */
+export function writingOf(mapping: SourceMapping): FieldWriting {
+  const others = SPACE_SEPARATED[mapping.kind];
+  const view = mapping.views.length === 1 ? mapping.views[0] : undefined;
+  if (!others || !view) return () => 'free';
+  return (field) => {
+    const column = view.fields.get(field) ?? field;
+    return others.has(column) || mapping.lists.includes(column) ? 'free' : 'separated';
+  };
+}
+
+function dedupeNeeds(needs: RecordNeeds): RecordNeeds {
+  const byKey = new Map<string, RecordNeeds[number]>();
+  for (const n of needs) byKey.set(JSON.stringify(n), n);
+  // Fewest clauses first: a rule that asks one string settles a record soonest.
+  return [...byKey.values()].sort((a, b) => a.length - b.length);
 }
 
 interface RecordWho {

@@ -3,11 +3,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
+import { meetsNeeds } from '../sources/bytes/record-needs.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
-import { fieldAccesses, loadMappings, logsourceReaches, viewsFor, type Mappings } from './mapping.js';
+import { writingOf } from './detector.js';
+import { fieldAccesses, loadMappings, logsourceReaches, viewsFor, type Mappings, type SourceMapping } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
 import { findRuleFiles, MAPPINGS_DIR } from './ruleset.js';
 import { compileRules, type CompiledRule, type Placeholders } from './sigma/index.js';
+import { resolveNeed } from './sigma/need.js';
 
 /** One check of one rule against one of its samples. */
 export interface SampleCheck {
@@ -43,6 +46,12 @@ function literalPresent(rule: CompiledRule, record: LogRecord): boolean {
   if (rule.literals === null) return true;
   const raw = record.raw.toLowerCase();
   return rule.literals.some((l) => raw.includes(l));
+}
+
+/** The strings of the rule's need (need.ts) the record lacks, as the log's source writes them; [] when it meets it. */
+function needMissed(rule: CompiledRule, record: LogRecord, mapping: SourceMapping): string[] {
+  const clauses = resolveNeed(rule.need(), writingOf(mapping));
+  return clauses.filter((c) => !meetsNeeds([[c]], record.raw)).map((c) => c.join(' | '));
 }
 
 /** What checking a rule against its samples needs once per run: the mappings, placeholders and each sample read once. */
@@ -145,6 +154,8 @@ export async function checkRuleText(text: string, file: string, rulesDir: string
         if (expect === 'match' && !matched) problems.push(`line ${record.origin.line} does not match`);
         if (expect === 'match' && matched && !literalPresent(rule, record))
           problems.push(`line ${record.origin.line} matches but holds none of the pre-filter literals`);
+        const missed = expect === 'match' && matched ? needMissed(rule, record, mapping) : [];
+        if (missed.length > 0) problems.push(`line ${record.origin.line} matches but lacks what the pre-filter's check asks: ${missed.join('; ')}`);
         if (expect === 'nomatch' && matched) problems.push(`line ${record.origin.line} matches but must not`);
       }
       checks.push({

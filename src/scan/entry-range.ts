@@ -302,10 +302,16 @@ export async function scanRange(entry: EvidenceEntry, range: ByteRange, engine: 
 
   const context: ContextRecord[] = [];
   const taker = logTaker(engine, found.kind, context);
-  const { literals, take } = taker;
+  const { literals, needs, take } = taker;
   let stats: ReadStats;
   try {
-    stats = await found.reader.read(stream, { path: entry.path, ...(literals ? { literals } : {}), onRecord: take, onDamaged: take });
+    stats = await found.reader.read(stream, {
+      path: entry.path,
+      ...(literals ? { literals } : {}),
+      ...(needs ? { needs } : {}),
+      onRecord: take,
+      onDamaged: take,
+    });
     if (hashing) for (let next = await source.next(); !next.done; next = await source.next()) void next;
   } finally {
     await source.return?.(undefined);

@@ -1,6 +1,7 @@
 import type { ContextRecord, EvidenceFile, Finding, LogRecord, SourceKind, Warning } from '../core/types.js';
 import { contextOf, MAX_CONTEXT_PER_FILE, mayBeContext, withContextLiterals } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
+import type { ReadPlan } from '../detect/detector.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
@@ -77,12 +78,13 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
       // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
       // context are given the server afterwards, unless the record named its own.
       const taker = logTaker(engine, found.kind, context);
-      const { literals, take, wantsEvent } = taker;
+      const { literals, needs, take, wantsEvent } = taker;
       // UTF-16 decoded here is valid UTF-8 by construction; a binary format is not text at all.
       const utf8 = utf16 || found.reader.binary ? undefined : new Utf8Check();
       const stats = await found.reader.read(utf8 ? utf8.through(rest) : rest, {
         path: entry.path,
         ...(literals ? { literals } : {}),
+        ...(needs ? { needs } : {}),
         ...(wantsEvent ? { wantsEvent } : {}),
         onRecord: take,
         onDamaged: take,
@@ -128,7 +130,8 @@ export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecor
   const collector = new FindingCollector(foldedOf(engine));
   const taker = {
     collector,
-    literals: literalsOf(engine, kind),
+    literals: planOf(engine, kind).literals,
+    needs: planOf(engine, kind).needs,
     // A Windows event no rule and no context reads is left undecoded past its System section.
     wantsEvent:
       kind === 'winevent'
@@ -158,17 +161,21 @@ function foldedOf(engine: Engine): ReadonlySet<string> {
   return folded;
 }
 
-/** Each kind's literals, made once per engine: the same list for every file lets the scanner find its search plan at once. */
-const literalLists = new WeakMap<Engine, Map<SourceKind, string[] | undefined>>();
+/** Each kind's read plan, made once per engine: the same list for every file lets the scanner find its search plan at once. */
+const readPlans = new WeakMap<Engine, Map<SourceKind, ReadPlan>>();
 
-function literalsOf(engine: Engine, kind: SourceKind): string[] | undefined {
-  let byKind = literalLists.get(engine);
+function planOf(engine: Engine, kind: SourceKind): ReadPlan {
+  let byKind = readPlans.get(engine);
   if (!byKind) {
     byKind = new Map();
-    literalLists.set(engine, byKind);
+    readPlans.set(engine, byKind);
   }
-  if (!byKind.has(kind)) byKind.set(kind, withContextLiterals(kind, engine.detector.plan(kind).literals));
-  return byKind.get(kind);
+  let plan = byKind.get(kind);
+  if (!plan) {
+    plan = withContextLiterals(kind, engine.detector.plan(kind));
+    byKind.set(kind, plan);
+  }
+  return plan;
 }
 
 /** Fills in the file's evidence row and warnings from what its reading gave, and names the server on its findings and context. */

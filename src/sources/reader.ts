@@ -1,4 +1,5 @@
 import type { BadRecord, LogRecord, SourceKind } from '../core/types.js';
+import type { RecordNeeds } from './bytes/record-needs.js';
 
 /**
  * What a reader is asked to do with one file. Readers stream: they see the file as a sequence of
@@ -14,6 +15,11 @@ export interface ReadOptions {
    * An empty list: none is.
    */
   literals?: readonly string[];
+  /**
+   * Asked of the records holding one of `literals`, before they are split: whether some rule could
+   * match them, by every string it tests (sources/bytes/record-needs.ts). Undefined: each of them is.
+   */
+  needs?: RecordNeeds;
   onRecord(record: LogRecord): void;
   /**
    * Windows event readers that can read an event's System section before the rest ask this with its

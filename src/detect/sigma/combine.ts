@@ -3,6 +3,7 @@
 
 import type { Compiled } from './field-item.js';
 import { allOf, anyOf, lazyLiterals } from './literals.js';
+import { needAll, needAny, NO_NEED } from './need.js';
 import type { FieldAccess } from './types.js';
 
 type Match = (r: FieldAccess) => boolean;
@@ -26,7 +27,8 @@ export function and(children: readonly Compiled[]): Compiled {
       return true;
     };
   }
-  return lazyLiterals({ match, fields: mergeFields(children) }, () => allOf(children.map((c) => c.literals)));
+  const need = (): ReturnType<Compiled['need']> => needAll(children.map((c) => c.need()));
+  return lazyLiterals({ match, fields: mergeFields(children), need }, () => allOf(children.map((c) => c.literals)));
 }
 
 export function or(children: readonly Compiled[]): Compiled {
@@ -42,13 +44,14 @@ export function or(children: readonly Compiled[]): Compiled {
       return false;
     };
   }
-  return lazyLiterals({ match, fields: mergeFields(children) }, () => anyOf(children.map((c) => c.literals)));
+  const need = (): ReturnType<Compiled['need']> => needAny(children.map((c) => c.need()));
+  return lazyLiterals({ match, fields: mergeFields(children), need }, () => anyOf(children.map((c) => c.literals)));
 }
 
 /** A negation holds on records that contain none of the child's literals, so it requires nothing. */
 export function not(child: Compiled): Compiled {
   const m = child.match;
-  return { match: (r) => !m(r), literals: null, fields: child.fields };
+  return { match: (r) => !m(r), literals: null, need: NO_NEED, fields: child.fields };
 }
 
 /** "n of": any n children; every match includes at least one child's match, so the OR's literals are sound. */
@@ -61,5 +64,6 @@ export function atLeast(n: number, children: readonly Compiled[]): Compiled {
     for (let i = 0; i < ms.length; i++) if ((ms[i] as Match)(r) && ++hits >= n) return true;
     return false;
   };
-  return lazyLiterals({ match, fields: mergeFields(children) }, () => anyOf(children.map((c) => c.literals)));
+  const need = (): ReturnType<Compiled['need']> => needAny(children.map((c) => c.need()));
+  return lazyLiterals({ match, fields: mergeFields(children), need }, () => anyOf(children.map((c) => c.literals)));
 }

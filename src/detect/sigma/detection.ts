@@ -15,6 +15,7 @@ export type Report = (message: string, at: number | undefined) => void;
 export interface Detection {
   match: Compiled['match'];
   literals: Compiled['literals'];
+  need: Compiled['need'];
   fields: string[];
 }
 
@@ -133,7 +134,7 @@ export function compileDetection(detection: DetectionData, report: Report): Dete
     if (sel === undefined || !referenced.has(name)) continue;
     for (const f of sel.fields) if (!fields.includes(f)) fields.push(f);
   }
-  return { match: whole.match, literals: whole.literals, fields };
+  return { match: whole.match, literals: whole.literals, need: whole.need, fields };
 }
 
 function compileSelection(data: SelectionData): Compiled {

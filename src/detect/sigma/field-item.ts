@@ -2,6 +2,7 @@
 
 import { parseCidr } from './cidr.js';
 import { allOf, anyOf, lazyLiterals, valueLiteral, type Literals } from './literals.js';
+import { needAll, needAny, NO_NEED, patternNeed, type LazyNeed, type NeedNode } from './need.js';
 import type { FieldSpec } from './modifiers.js';
 import { lowerPattern, parseWildcards, plain, plainText, withLeadingStar, withTrailingStar, type Pattern } from './pattern.js';
 import { RuleProblem } from './problem.js';
@@ -13,6 +14,8 @@ import type { FieldAccess } from './types.js';
 export interface Compiled {
   match: (record: FieldAccess) => boolean;
   literals: Literals;
+  /** Every string the node tests, for the check after the byte search (need.ts). */
+  need: LazyNeed;
   /** Sigma field names read, in order. */
   fields: string[];
 }
@@ -25,6 +28,7 @@ interface CompiledValue {
   usesLower: boolean;
   /** Asked only when the item's own literals are (never under NOT). */
   literals: () => Literals;
+  need: LazyNeed;
   /** Set for a case-insensitive exact string: lets a list of them become one Set lookup. */
   exact?: string;
   refField?: string;
@@ -76,7 +80,8 @@ export function compileFieldItem(spec: FieldSpec, values: readonly ItemValue[]):
     return false;
   };
   const literals = (): Literals => (spec.all ? allOf(compiled.map((c) => c.literals())) : anyOf(compiled.map((c) => c.literals())));
-  return lazyLiterals({ match, fields }, literals);
+  const need = (): NeedNode => (spec.all ? needAll : needAny)(compiled.map((c) => c.need()));
+  return lazyLiterals({ match, fields, need }, literals);
 }
 
 /** Values without wildcards, compared whole and case-insensitively: what a list of pages or addresses is. */
@@ -103,7 +108,8 @@ function equalityList(field: string, values: readonly ItemValue[]): Compiled {
     const v = r.get(field);
     return v !== undefined && set.has(v.toLowerCase());
   };
-  return lazyLiterals({ match, fields: [field] }, () =>
+  const need = (): NeedNode => needAny(lower.map((text) => patternNeed(field, plain(text), true)));
+  return lazyLiterals({ match, fields: [field], need }, () =>
     anyOf(
       lower.map((text) => {
         const l = valueLiteral(plain(text));
@@ -148,13 +154,13 @@ function nullValue(spec: FieldSpec): CompiledValue {
     throw new RuleProblem(`null cannot be used with modifiers ${spec.modifiers.join('|')}`);
   }
   if (spec.field === '') throw new RuleProblem('null is not a keyword');
-  return { test: (v) => v === undefined || v === '', usesLower: false, literals: NONE };
+  return { test: (v) => v === undefined || v === '', usesLower: false, literals: NONE, need: NO_NEED };
 }
 
 function existsValue(value: ItemValue): CompiledValue {
   if (value.kind !== 'boolean') throw new RuleProblem(`exists takes true or false, not '${value.text}'`);
   const want = value.text.toLowerCase() === 'true';
-  return { test: (v) => (v !== undefined) === want, usesLower: false, literals: NONE };
+  return { test: (v) => (v !== undefined) === want, usesLower: false, literals: NONE, need: NO_NEED };
 }
 
 /** Whole-string numbers only: an empty field is not 0, and `12abc` is not 12. */
@@ -175,12 +181,13 @@ function numericValue(op: 'lt' | 'lte' | 'gt' | 'gte', value: ItemValue): Compil
     },
     usesLower: false,
     literals: NONE,
+    need: NO_NEED,
   };
 }
 
 function cidrValue(value: ItemValue): CompiledValue {
   const cidr = parseCidr(value.text);
-  return { test: (v) => v !== undefined && cidr.test(v), usesLower: false, literals: NONE };
+  return { test: (v) => v !== undefined && cidr.test(v), usesLower: false, literals: NONE, need: NO_NEED };
 }
 
 const INLINE_FLAGS = /^\(\?([a-zA-Z]+)\)/;
@@ -203,7 +210,7 @@ function regexValue(value: ItemValue, reFlags: string): CompiledValue {
   } catch (e) {
     throw new RuleProblem(`bad regular expression: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { test: (v) => v !== undefined && re.test(v), usesLower: false, literals: NONE };
+  return { test: (v) => v !== undefined && re.test(v), usesLower: false, literals: NONE, need: NO_NEED };
 }
 
 function fieldrefValue(spec: FieldSpec, value: ItemValue): CompiledValue {
@@ -227,6 +234,7 @@ function fieldrefValue(spec: FieldSpec, value: ItemValue): CompiledValue {
     },
     usesLower: !cased,
     literals: NONE,
+    need: NO_NEED,
     refField: ref,
   };
 }
@@ -263,11 +271,14 @@ function stringValue(spec: FieldSpec, value: ItemValue): CompiledValue {
         return l === null ? null : [l];
       }),
     );
+  // Where the value starts and ends is known only without transformations (base64 shifts it).
+  const anchorable = spec.field !== '' && spec.transforms.length === 0;
+  const need = (): NeedNode => needAny(patterns.map((p) => patternNeed(spec.field, p, anchorable)));
   const cased = spec.cased;
   const only = patterns.length === 1 ? plainText(patterns[0] as Pattern) : undefined;
   // A plain value is an equality: no pattern test to build (a list of them becomes one Set lookup).
   const test: ValueTest = only !== undefined ? (cased ? (v) => v === only : (_v, lv) => lv === only) : patternsTest(patterns, cased);
-  return { test, usesLower: !cased, literals, ...(cased || only === undefined ? {} : { exact: only }) };
+  return { test, usesLower: !cased, literals, need, ...(cased || only === undefined ? {} : { exact: only }) };
 }
 
 function patternsTest(patterns: readonly Pattern[], cased: boolean): ValueTest {

@@ -85,12 +85,13 @@ void test("a NOT's child is never asked for its literals (they are worked out on
   const child: Compiled = {
     match: () => true,
     fields: ['x'],
+    need: () => null,
     get literals() {
       asked++;
       return ['stockpage'];
     },
   };
-  const kept: Compiled = { match: () => true, fields: ['y'], literals: ['attack'] };
+  const kept: Compiled = { match: () => true, fields: ['y'], literals: ['attack'], need: () => null };
   const whole = and([kept, not(child)]);
   assert.equal(asked, 0, 'building the nodes reads no literals');
   assert.deepEqual(whole.literals, ['attack']);

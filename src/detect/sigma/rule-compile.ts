@@ -58,7 +58,14 @@ function compileDocument(doc: DocData, locate: (at: number | undefined) => RuleL
   const detection = doc.detection === undefined ? undefined : compileDetection(doc.detection, report);
   if (failed || detection === undefined) return undefined;
   const rule = metadata(doc.data, ruleId ?? '');
-  return { rule, location, match: detection.match, fields: detection.fields, literals: detection.literals === null ? null : [...detection.literals] };
+  return {
+    rule,
+    location,
+    match: detection.match,
+    fields: detection.fields,
+    literals: detection.literals === null ? null : [...detection.literals],
+    need: detection.need,
+  };
 }
 
 function text(v: unknown): string | undefined {

@@ -1,5 +1,7 @@
 // The public shapes of the Sigma engine. Other stages speak these; nothing here depends on the YAML library.
 
+import type { NeedNode } from './need.js';
+
 export interface SigmaLogsource {
   product?: string;
   service?: string;
@@ -54,4 +56,9 @@ export interface CompiledRule {
    * set can be given: the rule must see every record.
    */
   literals: string[] | null;
+  /**
+   * Every string the rule tests, with the field and whether it starts or ends the value (need.ts): the
+   * scanner checks it on the records the literal search lets through. Read it once; it is built on call.
+   */
+  need: () => NeedNode;
 }

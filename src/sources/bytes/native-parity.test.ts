@@ -203,13 +203,15 @@ test('random documents, literals and chunkings: the scanner hands on the same ca
   }
 });
 
-/** The tests of the pre-filter, the scanner and the readers reading bad input: run here once more on the JavaScript path. */
+/** The tests of the pre-filter (and its parity with the rules), the scanner and the readers reading bad input: run here once more on the JavaScript path. */
 const BOTH_PATHS = [
   'src/sources/literal-filter.test.ts',
   'src/sources/bytes/record-scanner.test.ts',
   'src/sources/w3c/w3c-reader.test.ts',
   'src/sources/exchange-csv/exchange-csv-reader.test.ts',
   'src/sources/exchange-csv/log-types.test.ts',
+  'src/scan/prefilter-parity.test.ts',
+  'src/sources/bytes/record-needs.test.ts',
 ];
 
 test('the pre-filter, scanner and reader tests pass on the JavaScript path too (EXIR_NATIVE=0)', (t) => {

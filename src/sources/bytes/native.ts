@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 export type NativeNeedles = object & { readonly __nativeNeedles: unique symbol };
 
 interface NativeSearch {
-  /** Needles: their lower-cased bytes end to end, each one's length, and whether a hit settles a record. */
-  compile(bytes: Uint8Array, lengths: Int32Array, exact: Uint8Array): NativeNeedles;
+  /** Needles: their lower-cased bytes end to end, each one's length, whether a hit settles a record, and the clause bits each satisfies (two words a needle, for `hits`). */
+  compile(bytes: Uint8Array, lengths: Int32Array, exact: Uint8Array, masks?: Uint32Array): NativeNeedles;
   /** Sets `marks[i]` for each record of the batch, as markCandidates does. */
   mark(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, isRecord: Uint8Array, count: number, marks: Uint8Array): void;
+  /** Sets `out[2i]`, `out[2i+1]` for each wanted record of the batch, as record-needs.ts's clauseHits does. */
+  hits(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, wanted: Uint8Array, count: number, out: Uint32Array): void;
 }
 
 /** Where node-gyp puts the addon, the same from src/ (tests) and dist/ (the built CLI). */
@@ -28,7 +30,8 @@ function load(): { search: NativeSearch | undefined; engine: string } {
   }
   try {
     const search = createRequire(import.meta.url)(ADDON) as NativeSearch;
-    if (typeof search.compile !== 'function' || typeof search.mark !== 'function') throw new Error('not the expected addon');
+    if (typeof search.compile !== 'function' || typeof search.mark !== 'function' || typeof search.hits !== 'function')
+      throw new Error('not the expected addon');
     loaded = { search, engine: `native (${ADDON})` };
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -5,6 +5,7 @@
 import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals, textHasVerifiedLiteral, type LiteralPlan } from './literals.js';
+import { clauseHits, meetsOne, planNeeds, type NeedsPlan, type RecordNeeds } from './record-needs.js';
 
 const LF = 10;
 const CR = 13;
@@ -48,6 +49,8 @@ export interface ScanOptions {
   /** Honour RFC-4180 quotes (CSV); W3C logs have none. */
   quotes: boolean;
   literals: readonly string[] | undefined;
+  /** Checked on the records holding a literal: undefined, every one of them is a candidate. */
+  needs?: RecordNeeds | undefined;
   /** A record (or unterminated line) longer than this is reported and skipped. */
   maxRecordBytes?: number;
   /** false: the JavaScript literal search even when the native one is built (the tests compare the two). */
@@ -65,6 +68,7 @@ const SPARES_KEPT = 8;
 const SPARE_MAX_BYTES = 1 << 20;
 const WORKING_BYTES = 64 * 1024;
 const NO_BYTES = allocAligned(0);
+const NO_CLAUSES = new Uint32Array(0);
 
 interface QuotedScan {
   start: number;
@@ -88,6 +92,9 @@ export class RecordScanner {
   private readonly sep: number;
   private readonly quotes: boolean;
   private readonly plan: LiteralPlan;
+  private readonly needs: NeedsPlan | undefined;
+  /** The clauses each record of the batch meets, two words a record. */
+  private clauses = NO_CLAUSES;
   private readonly maxRecord: number;
   private readonly view = new RecordView();
 
@@ -120,6 +127,7 @@ export class RecordScanner {
     this.sep = options.separator;
     this.quotes = options.quotes;
     this.plan = planLiterals(options.literals, options.native ?? true);
+    this.needs = this.plan.all || this.plan.none || !options.needs ? undefined : planNeeds(options.needs, options.native ?? true);
     this.maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.buf = spareBuffers.pop() ?? allocAligned(WORKING_BYTES);
     this.items = spareBatches.pop() ?? new ItemBatch();
@@ -460,6 +468,11 @@ export class RecordScanner {
     const n = items.count;
     if (n === 0) return;
     if (this.searching) markCandidates(this.plan, this.buf.bytes, items.starts, items.ends, items.recordMask(), n, items.marks);
+    if (this.needs) {
+      if (this.clauses.length < n * 2) this.clauses = new Uint32Array(Math.max(n * 2, 2 * this.clauses.length));
+      // Only the records the search let through are checked (every record when a non-ASCII literal may be in any).
+      clauseHits(this.needs, this.buf.bytes, items.starts, items.ends, this.plan.verifyAll ? items.recordMask() : items.marks, n, this.clauses);
+    }
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;
@@ -474,7 +487,8 @@ export class RecordScanner {
         const flags = items.flags[i]!;
         v.quoted = (flags & FLAG_QUOTED) !== 0;
         v.atEof = (flags & FLAG_EOF) !== 0;
-        v.candidate = this.isCandidate(items.marks[i]!, v);
+        v.candidate =
+          this.isCandidate(items.marks[i]!, v) && (this.needs === undefined || meetsOne(this.needs, this.clauses[i * 2]!, this.clauses[i * 2 + 1]!));
         this.sink.record(v);
       } else if (kind === KIND_DIRECTIVE) {
         this.sink.directive(b.toString('utf8', items.starts[i], items.ends[i]), items.lines[i]!, items.offsets[i]!);

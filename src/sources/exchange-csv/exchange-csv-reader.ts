@@ -249,7 +249,7 @@ export const exchangeCsvReader: LogReader = {
   sniff: sniffExchangeCsv,
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new ExchangeCsvFile(new StatsBuilder(options.path), options);
-    const scanner = new RecordScanner({ separator: COMMA, quotes: true, literals: options.literals }, file);
+    const scanner = new RecordScanner({ separator: COMMA, quotes: true, literals: options.literals, needs: options.needs }, file);
     return readThrough(chunks, scanner, file);
   },
 };

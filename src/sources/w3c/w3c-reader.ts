@@ -49,6 +49,13 @@ function isoOf(dateTime: string | undefined): string | undefined {
   return dateTime === undefined ? undefined : `${dateTime.slice(0, 10)}T${dateTime.slice(11, 19)}.000Z`;
 }
 
+/**
+ * The columns this reader adds from inside the query: every other column's value stands whole
+ * between spaces in the row (IIS writes a space in a value as `+`), which the pre-filter's check
+ * relies on (detect/detector.ts).
+ */
+export const W3C_QUERY_COLUMNS: ReadonlySet<string> = new Set(['CorrelationID', 'cafeReqId', 'ClientQuery']);
+
 /** A row's values by column name (`-` is empty), with the request ids Exchange appends to the query. */
 function fieldsOf(layout: Layout, values: readonly string[], count: number): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -209,7 +216,7 @@ export const w3cReader: LogReader = {
   sniff: sniffW3c,
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new W3cFile(new StatsBuilder(options.path), options);
-    const scanner = new RecordScanner({ separator: SPACE, quotes: false, literals: options.literals }, file);
+    const scanner = new RecordScanner({ separator: SPACE, quotes: false, literals: options.literals, needs: options.needs }, file);
     return readThrough(chunks, scanner, file);
   },
 };

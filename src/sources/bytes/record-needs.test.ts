@@ -1,0 +1,116 @@
+// The pre-filter's second step, native and JavaScript, against the plain model (`meetsNeeds`: the
+// record's text with a space either side, ASCII letters folded, holds a string of every clause of
+// some alternative), on random batches and random needs.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { nativeMissing, skipIf } from '../../test-support/skips.js';
+import { clauseHits, meetsNeeds, meetsOne, planNeeds, type RecordNeeds } from './record-needs.js';
+
+function random(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
+}
+
+/** Spaces and few letters in both cases, so that hits at a record's edges and near misses are common. */
+const PIECES = ['a', 'A', 'b', 'B', ' ', ' ', 'ab', 'Ab ', 'c', '=', '4', '44', 'é', '\t'];
+const NEEDLE_PIECES = ['a', 'b', ' ', 'ab', 'c', '=', '4', 'ba', ' a', 'b '];
+
+function text(next: (n: number) => number, pieces: string[], max: number): string {
+  let out = '';
+  const len = 1 + next(max);
+  for (let i = 0; i < len; i++) out += pieces[next(pieces.length)];
+  return out;
+}
+
+function randomNeeds(next: (n: number) => number): RecordNeeds {
+  return Array.from({ length: 1 + next(4) }, () =>
+    Array.from({ length: 1 + next(3) }, () => Array.from({ length: 1 + next(3) }, () => text(next, NEEDLE_PIECES, 3))),
+  );
+}
+
+test('random needs and batches: the clauses met give the model answer, the same on both paths', () => {
+  const next = random(20261207);
+  let met = 0;
+  let missed = 0;
+  for (let round = 0; round < 2000; round++) {
+    const needs = randomNeeds(next);
+    const count = 1 + next(10);
+    const parts: string[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const wanted: number[] = [];
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const gap = next(3) === 0 ? text(next, PIECES, 3) : '';
+      parts.push(gap);
+      at += Buffer.byteLength(gap, 'latin1');
+      const record = next(5) === 0 ? '' : text(next, PIECES, 20);
+      parts.push(record);
+      starts.push(at);
+      at += Buffer.byteLength(record, 'latin1');
+      ends.push(at);
+      wanted.push(next(5) === 0 ? 0 : 1);
+    }
+    const bytes = Buffer.from(parts.join(''), 'latin1');
+    const words: number[][] = [];
+    for (const native of [false, true]) {
+      const plan = planNeeds(needs, native);
+      assert.ok(plan);
+      const out = new Uint32Array(count * 2).fill(0xdead);
+      clauseHits(plan, bytes, Int32Array.from(starts), Int32Array.from(ends), Uint8Array.from(wanted), count, out);
+      words.push([...out]);
+      for (let i = 0; i < count; i++) {
+        if (wanted[i] === 0) {
+          assert.equal(out[i * 2], 0xdead, 'a record not asked about is left alone');
+          continue;
+        }
+        const expected = meetsNeeds(needs, bytes.toString('latin1', starts[i], ends[i]));
+        if (expected) met++;
+        else missed++;
+        assert.equal(
+          meetsOne(plan, out[i * 2]!, out[i * 2 + 1]!),
+          expected,
+          `${native ? 'native' : 'JavaScript'}, round ${round}, needs ${JSON.stringify(needs)}, record ${JSON.stringify(bytes.toString('latin1', starts[i], ends[i]))}`,
+        );
+      }
+    }
+    assert.deepEqual(words[1], words[0], `round ${round}: the two paths meet the same clauses`);
+  }
+  assert.ok(met > 1000 && missed > 1000, `${met} met, ${missed} missed`);
+});
+
+test('a value at the very start or end of a record has its separator: ` t=` is met by a record starting `t=`', () => {
+  const needs: RecordNeeds = [[[' 444 '], [' t=']]];
+  for (const native of [false, true]) {
+    const plan = planNeeds(needs, native);
+    assert.ok(plan);
+    const bytes = Buffer.from('t=1 444|a t=1 444|a xt=1 444|a t=1 4444', 'latin1');
+    const starts = Int32Array.of(0, 8, 18, 29);
+    const ends = Int32Array.of(7, 17, 28, 39);
+    const out = new Uint32Array(8);
+    clauseHits(plan, bytes, starts, ends, Uint8Array.of(1, 1, 1, 1), 4, out);
+    const met = [0, 1, 2, 3].map((i) => meetsOne(plan, out[i * 2]!, out[i * 2 + 1]!));
+    assert.deepEqual(met, [true, true, false, false], native ? 'native' : 'JavaScript');
+  }
+});
+
+test('past 64 clauses, or a string the byte search cannot fold, no check is made', () => {
+  const many: RecordNeeds = [Array.from({ length: 65 }, (_, i) => [`clause${i}`])];
+  assert.equal(planNeeds(many), undefined);
+  assert.ok(planNeeds([Array.from({ length: 64 }, (_, i) => [`clause${i}`])]));
+  assert.equal(planNeeds([[['café']]]), undefined);
+  assert.equal(planNeeds([[]]), undefined);
+});
+
+test('native check: a record range outside the bytes is refused, not read', (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const plan = planNeeds([[['abc']]]);
+  assert.ok(plan?.native);
+  const out = new Uint32Array(4);
+  assert.throws(() => clauseHits(plan, Buffer.from('abc'), Int32Array.of(0), Int32Array.of(4), Uint8Array.of(1), 1, out), /outside the bytes/);
+  assert.throws(() => clauseHits(plan, Buffer.from('abc'), Int32Array.of(0), Int32Array.of(3), Uint8Array.of(1), 3, out), /past the arrays' ends/);
+});
