@@ -68,11 +68,11 @@ const AREAS = {
   },
   // The rest of the evidence area one file or pair at a time, each with only its own quick tests
   // (under a second apiece, where the five files together took about 70 s a mutant under load).
-  // The archive's byte reader and the default limits, driven by the zip reader's tests.
+  // The archive's byte reader and the default limits: its own test, then the zip reader's, in one process.
   'evidence-reader': {
     partOf: 'evidence',
     mutate: ['src/evidence/zip-file-reader.ts', 'src/evidence/zip-limits.ts'],
-    tests: ['src/evidence/zip.test.ts'],
+    tests: ['--import ./src/evidence/zip-file-reader.test.ts src/evidence/zip.test.ts'],
   },
   'evidence-open': { partOf: 'evidence', mutate: ['src/evidence/open.ts'], tests: ['src/evidence/open.test.ts'] },
   // UTF-16 recognition and decoding, and the UTF-8 check: two small test files in one process.
