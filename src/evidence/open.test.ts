@@ -173,3 +173,30 @@ test('a file listed at exactly the one-read size is read at once', () => {
   assert.equal(new EvidenceOpener().wholeBytes(entry)?.toString(), 'listed at the edge');
   assert.equal(new EvidenceOpener().wholeBytes({ ...entry, size: 4 * 1024 * 1024 + 1 }), undefined);
 });
+
+/** An iterator over `parts` that records how many times it was asked for the next chunk. */
+function pulled(parts: string[]): { source: Iterator<Buffer>; pulls: () => number } {
+  let pulls = 0;
+  let i = 0;
+  const source: Iterator<Buffer> = {
+    next: () => {
+      pulls += 1;
+      return i < parts.length ? { done: false, value: Buffer.from(parts[i++] as string) } : { done: true, value: undefined };
+    },
+  };
+  return { source, pulls: () => pulls };
+}
+
+test('looking at the head takes no more chunks than it needs, and an ended source is not asked again', async () => {
+  // A large file must not be taken into memory to see its first bytes.
+  const three = pulled(['#Fie', 'lds:', ' date\n', 'x\n']);
+  const { head, rest } = await peek(three.source, 8);
+  assert.equal(head.toString(), '#Fields:');
+  assert.equal(three.pulls(), 2, 'the two chunks that hold the head');
+  assert.equal((await all(rest)).toString(), '#Fields: date\nx\n');
+  assert.equal(three.pulls(), 5, 'the rest, and the end once');
+  const short = pulled(['ab']);
+  const peeked = await peek(short.source, 8);
+  assert.equal((await all(peeked.rest)).toString(), 'ab');
+  assert.equal(short.pulls(), 2, 'a chunk and the end, not the end twice');
+});
