@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { closeSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
+import type yauzl from 'yauzl';
 import { makeZip } from './test-helpers/make-zip.js';
 import { openZipFile } from './zip-file-reader.js';
 import { listZip, ZipReader } from './zip.js';
@@ -71,4 +73,33 @@ test('closing the archive closes its file and says so', async () => {
   zip.close();
   await closed;
   assert.equal(await openFds(), before);
+});
+
+test("a read that fails, as on failing media, fails the member with the system's reason", async () => {
+  const zipPath = join(dir, 'failing.zip');
+  await writeFile(zipPath, makeZip([{ name: 'a.log', data: Buffer.alloc(3 * 1024 * 1024, 'x') }]));
+  const zip = await openZipFile(zipPath, { lazyEntries: true, autoClose: false });
+  const entry = await new Promise<yauzl.Entry>((resolve, reject) => {
+    zip.once('entry', resolve);
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+  const stream = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+  // The archive's descriptor closed under the reader: its next read fails, as a damaged disk's would.
+  // Not closed again after, so the archive is left unclosed.
+  const fd = readdirSync('/proc/self/fd').find((f) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${f}`) === zipPath;
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(fd, 'the archive is open');
+  closeSync(Number(fd));
+  await assert.rejects(
+    (async () => {
+      for await (const chunk of stream) assert.ok((chunk as Buffer).length > 0);
+    })(),
+    /EBADF/,
+  );
 });
