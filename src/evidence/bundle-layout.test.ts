@@ -78,8 +78,12 @@ test("a bundle whose top folder is part of a server's own layout is one server, 
     zipPath,
     makeZip([...LAYOUT.map((f) => ({ name: `${f}/x/a.log`, data: f })), { name: 'EX01/x/a.log', data: 'a server' }, { name: 'top.log', data: 'at the root' }]),
   );
-  const { entries, warnings } = await enumerateEvidence([zipPath]);
+  // Only the archive's own ending is dropped from its name.
+  const dotted = join(dir, 'EX08.zipped.zip');
+  await writeFile(dotted, makeZip([{ name: 'top.log', data: 'x' }]));
+  const { entries, warnings } = await enumerateEvidence([zipPath, dotted]);
   assert.deepEqual(warnings, []);
+  assert.equal(entries.at(-1)?.layoutServer, 'EX08.zipped');
   const servers = new Map(entries.map((e) => [e.path.replace(/^EX05\.ZIP!\//, ''), e.layoutServer]));
   for (const f of LAYOUT) assert.equal(servers.get(`${f}/x/a.log`), 'EX05', `${f} is not a server's name`);
   assert.equal(servers.get('EX01/x/a.log'), 'EX01', 'any other top folder is the server');
@@ -91,7 +95,9 @@ test("in a folder: a file at the top is the bundle's, an archive in a server's f
   await mkdir(join(root, 'EX03'), { recursive: true });
   await writeFile(join(root, 'notes.log'), 'top');
   await writeFile(join(root, 'EX03', 'collected.zip'), makeZip([{ name: 'Logging/a.log', data: 'in the archive' }]));
-  const names = Array.from({ length: 20 }, (_, i) => `u_ex2103${String(40 - i).padStart(2, '0')}.log`);
+  // The system lists a folder in the order of its names' bytes; the listing is in JavaScript's string
+  // order on every platform, which differs from it for a character past U+FFFF (a surrogate pair).
+  const names = [...Array.from({ length: 20 }, (_, i) => `u_ex2103${String(40 - i).padStart(2, '0')}.log`), 'x-\uff01.log', 'x-\u{1f600}.log'];
   for (const n of names) await writeFile(join(root, 'EX03', n), n);
   // A trailing separator is not part of the bundle's name.
   const { entries, warnings } = await enumerateEvidence([`${root}//`]);
@@ -110,6 +116,8 @@ test('only a file that starts as a zip and is not named as a log is opened as on
   // Named as a log: read as a file whatever its first bytes.
   await writeFile(join(root, 'A.LOG'), zip);
   await writeFile(join(root, 'b.evtx'), zip);
+  // A log's archive is an archive.
+  await writeFile(join(root, 'f.log.zip'), zip);
   // Too short to be an archive, or not starting as one.
   await writeFile(join(root, 'c.dat'), 'PK');
   await writeFile(join(root, 'd.dat'), 'PK\x05\x06 not a zip');
@@ -123,6 +131,7 @@ test('only a file that starts as a zip and is not named as a log is opened as on
       ['sniffed/b.evtx', 'file', zip.length],
       ['sniffed/c.dat', 'file', 2],
       ['sniffed/d.dat', 'file', 14],
+      ['sniffed/f.log.zip!/a.log', 'zip', 1],
     ],
   );
   assert.equal(warnings.length, 1);
@@ -164,13 +173,14 @@ test("an archive's refused and nested entries are warnings located at the entry,
     makeZip([
       { name: 'EX01/a.log\0.txt', data: 'x' },
       { name: 'EX01/inner.ZIP', data: 'PK\x03\x04' },
+      { name: 'EX01/notes.zip.txt', data: 'text' },
       { name: 'EX01/b.log', data: 'b' },
     ]),
   );
   const { entries, warnings } = await enumerateEvidence([zipPath]);
   assert.deepEqual(
     entries.map((e) => e.path),
-    ['outer.zip!/EX01/inner.ZIP', 'outer.zip!/EX01/b.log'],
+    ['outer.zip!/EX01/inner.ZIP', 'outer.zip!/EX01/notes.zip.txt', 'outer.zip!/EX01/b.log'],
   );
   assert.deepEqual(warnings, [
     { where: 'outer.zip!/EX01/a.log\\u0000.txt', message: 'entry refused: name holds a NUL byte' },
@@ -190,4 +200,37 @@ test('listing leaves no file open', async () => {
   const before = await open();
   for (let i = 0; i < 10; i += 1) await enumerateEvidence([root, join(root, 'b.dat')]);
   assert.equal(await open(), before);
+});
+
+test('a file whose whole path is too long to open is a located warning; the rest of its folder is listed', async () => {
+  const root = join(dir, 'edge');
+  await mkdir(root);
+  // Folders just short of the longest path the system takes, then a file whose name takes it past.
+  const start = process.cwd();
+  let depth = root.length;
+  try {
+    process.chdir(root);
+    while (depth < 3800) {
+      const step = 'd'.repeat(Math.min(200, 3850 - depth));
+      await mkdir(step);
+      process.chdir(step);
+      depth += step.length + 1;
+    }
+    await writeFile('f'.repeat(250), 'far');
+    await writeFile('a.log', 'near');
+  } finally {
+    process.chdir(start);
+  }
+  try {
+    const { entries, warnings } = await enumerateEvidence([root]);
+    assert.deepEqual(
+      entries.map((e) => e.path.split('/').at(-1)),
+      ['a.log'],
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]?.where ?? '', new RegExp(`^edge/(d+/)+f{250}$`));
+    assert.equal(warnings[0]?.message, 'file not read (ENAMETOOLONG); not in this scan');
+  } finally {
+    await execFileAsync('rm', ['-rf', root]);
+  }
 });
