@@ -87,6 +87,27 @@ const AREAS = {
     mutate: ['src/evidence/zip.ts'],
     tests: ['src/evidence/zip.test.ts', 'src/evidence/bundle.test.ts'],
   },
+  // The rest of the evidence area one file or pair at a time, each with only its own quick tests
+  // (under a second apiece, where the five files together took about 70 s a mutant under load).
+  // The archive's byte reader and the default limits: its own test, then the zip reader's, in one process.
+  'evidence-reader': {
+    partOf: 'evidence',
+    mutate: ['src/evidence/zip-file-reader.ts', 'src/evidence/zip-limits.ts'],
+    tests: ['--import ./src/evidence/zip-file-reader.test.ts src/evidence/zip.test.ts'],
+  },
+  'evidence-open': { partOf: 'evidence', mutate: ['src/evidence/open.ts'], tests: ['src/evidence/open.test.ts'] },
+  // UTF-16 recognition and decoding, and the UTF-8 check: two small test files in one process.
+  'evidence-text': {
+    partOf: 'evidence',
+    mutate: ['src/evidence/utf16.ts', 'src/evidence/utf8-check.ts'],
+    tests: ['--import ./src/evidence/utf16.test.ts src/evidence/utf8-check.test.ts'],
+  },
+  // The layout and warnings test first, then the walk's own (a child with few file handles, a deep path).
+  'evidence-bundle': {
+    partOf: 'evidence',
+    mutate: ['src/evidence/bundle.ts'],
+    tests: ['--import ./src/evidence/bundle-layout.test.ts src/evidence/bundle.test.ts'],
+  },
   // Zip names, UTF-16, opening and the bundle layout; the collector's script and manifest have their own tests.
   evidence: {
     mutate: ['src/evidence/*.ts'],
@@ -94,7 +115,9 @@ const AREAS = {
       'src/evidence/utf16.test.ts',
       'src/evidence/utf8-check.test.ts',
       'src/evidence/open.test.ts',
+      'src/evidence/zip-file-reader.test.ts',
       'src/evidence/zip.test.ts',
+      'src/evidence/bundle-layout.test.ts',
       'src/evidence/bundle.test.ts',
     ],
   },

@@ -68,7 +68,6 @@ const LAYOUT_FOLDERS = new Set(
     'd%3a',
     'e%3a',
     'exir',
-    'exchange',
     'iis',
     'eventlogs',
     'config',

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import type { EvidenceEntry } from './bundle.js';
 import { EvidenceOpener, HashingReader, peek, readSmallText } from './open.js';
+import { makeZip } from './test-helpers/make-zip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exir-open-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -110,4 +111,92 @@ test('a small file is given whole in one read and counted; a zip member is not',
   assert.equal(new EvidenceOpener().wholeBytes(member), undefined);
   assert.equal(new EvidenceOpener().wholeBytes(fileEntry('big.log', 'listed as large', 5 << 20)), undefined, 'a large file is streamed');
   assert.throws(() => new EvidenceOpener().wholeBytes({ ...entry, location: { kind: 'file', file: join(dir, 'missing.log') } }), /ENOENT/);
+});
+
+/** Open descriptors of this process, once the closes under way have landed. */
+async function openFds(): Promise<number> {
+  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return readdirSync('/proc/self/fd').length;
+}
+
+function memberEntry(archive: string, index: number, member: string, size: number): EvidenceEntry {
+  return { path: `x.zip!/${member}`, location: { kind: 'zip', archive, index, member }, size, layoutServer: undefined };
+}
+
+test("an archive's members are read through one open archive, closed with the opener; a counting opener counts inflated bytes", async () => {
+  const archive = join(dir, 'two.zip');
+  const text = 'inflated '.repeat(1000);
+  writeFileSync(
+    archive,
+    makeZip([
+      { name: 'a.log', data: text, deflate: true },
+      { name: 'b.log', data: 'second' },
+    ]),
+  );
+  const before = await openFds();
+  const opener = new EvidenceOpener();
+  const seen: number[] = [];
+  const counting = opener.counting((n) => seen.push(n));
+  for (let i = 0; i < 5; i += 1) {
+    assert.equal((await all(await counting.open(memberEntry(archive, 0, 'a.log', text.length)))).toString(), text);
+    assert.equal((await all(await opener.open(memberEntry(archive, 1, 'b.log', 6)))).toString(), 'second');
+  }
+  assert.equal(
+    seen.reduce((a, b) => a + b, 0),
+    5 * text.length,
+    'the bytes as inflated, once each',
+  );
+  // The file given to the counting opener is counted too, the plain opener's not.
+  const file = fileEntry('counted.log', 'twelve bytes');
+  await all(await counting.open(file));
+  await all(await opener.open(file));
+  assert.equal(
+    seen.reduce((a, b) => a + b, 0),
+    5 * text.length + 12,
+  );
+  assert.equal(await openFds(), before + 1, 'one archive open, however many members were read');
+  await opener.close();
+  assert.equal(await openFds(), before, 'closed with the opener');
+});
+
+test('an archive that cannot be opened fails the read with its reason; closing the opener still succeeds', async () => {
+  const archive = join(dir, 'not-a.zip');
+  writeFileSync(archive, 'PK\x03\x04 and nothing an archive needs');
+  const opener = new EvidenceOpener();
+  await assert.rejects(opener.open(memberEntry(archive, 0, 'a.log', 1)), /^Error: End of central directory record signature not found/);
+  await assert.rejects(opener.open(memberEntry(join(dir, 'gone.zip'), 0, 'a.log', 1)), /ENOENT/);
+  await opener.close();
+});
+
+test('a file listed at exactly the one-read size is read at once', () => {
+  const entry = fileEntry('edge.log', 'listed at the edge', 4 * 1024 * 1024);
+  assert.equal(new EvidenceOpener().wholeBytes(entry)?.toString(), 'listed at the edge');
+  assert.equal(new EvidenceOpener().wholeBytes({ ...entry, size: 4 * 1024 * 1024 + 1 }), undefined);
+});
+
+/** An iterator over `parts` that records how many times it was asked for the next chunk. */
+function pulled(parts: string[]): { source: Iterator<Buffer>; pulls: () => number } {
+  let pulls = 0;
+  let i = 0;
+  const source: Iterator<Buffer> = {
+    next: () => {
+      pulls += 1;
+      return i < parts.length ? { done: false, value: Buffer.from(parts[i++] as string) } : { done: true, value: undefined };
+    },
+  };
+  return { source, pulls: () => pulls };
+}
+
+test('looking at the head takes no more chunks than it needs, and an ended source is not asked again', async () => {
+  // A large file must not be taken into memory to see its first bytes.
+  const three = pulled(['#Fie', 'lds:', ' date\n', 'x\n']);
+  const { head, rest } = await peek(three.source, 8);
+  assert.equal(head.toString(), '#Fields:');
+  assert.equal(three.pulls(), 2, 'the two chunks that hold the head');
+  assert.equal((await all(rest)).toString(), '#Fields: date\nx\n');
+  assert.equal(three.pulls(), 5, 'the rest, and the end once');
+  const short = pulled(['ab']);
+  const peeked = await peek(short.source, 8);
+  assert.equal((await all(peeked.rest)).toString(), 'ab');
+  assert.equal(short.pulls(), 2, 'a chunk and the end, not the end twice');
 });

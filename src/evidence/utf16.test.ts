@@ -9,6 +9,9 @@ test('UTF-16LE is recognised by its byte-order mark, or by ASCII text with every
   assert.equal(looksUtf16le(Buffer.from('#Fields:', 'utf16le')), true, 'no mark, ASCII-range text');
   assert.equal(looksUtf16le(Buffer.from('#Fields: date time', 'utf8')), false, 'UTF-8 text');
   assert.equal(looksUtf16le(Buffer.from([0xfe, 0xff, 0, 0x23])), false, 'a big-endian mark');
+  // Half of the mark is not the mark (Latin-1 text can start with ÿ, or have þ second).
+  assert.equal(looksUtf16le(Buffer.from('\xffA\xffA\xffA\xffA', 'latin1')), false, 'its first byte alone');
+  assert.equal(looksUtf16le(Buffer.from('A\xfeA\xfeA\xfeA\xfe', 'latin1')), false, 'its second byte alone');
   assert.equal(looksUtf16le(Buffer.from('#Fie', 'utf16le')), true, 'four characters are enough');
   assert.equal(looksUtf16le(Buffer.from('#Fie', 'utf16le').subarray(0, 7)), false, 'too short to tell without a mark');
   assert.equal(looksUtf16le(Buffer.alloc(8)), false, 'zero bytes are not text');

@@ -1,5 +1,6 @@
 import { close, fstat, open, read } from 'node:fs';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 
 /**
@@ -66,22 +67,16 @@ class FileRangeReader extends yauzl.RandomAccessReader {
 }
 
 /** Opens an archive for yauzl on a reader that survives members failing or being left part-read. */
-export function openZipFile(path: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    open(path, 'r', (openErr, fd) => {
-      if (openErr) return reject(openErr);
-      fstat(fd, (statErr, stats) => {
-        if (statErr) {
-          close(fd, () => reject(statErr));
-          return;
-        }
-        const reader = new FileRangeReader(fd);
-        yauzl.fromRandomAccessReader(reader, stats.size, options, (err, zip) => {
-          // On failure yauzl has not taken the reader; the descriptor is still ours to close.
-          if (err) close(fd, () => reject(err));
-          else resolve(zip);
-        });
-      });
+export async function openZipFile(path: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
+  const fd = await promisify(open)(path, 'r');
+  try {
+    const { size } = await promisify(fstat)(fd);
+    return await new Promise<yauzl.ZipFile>((resolve, reject) => {
+      yauzl.fromRandomAccessReader(new FileRangeReader(fd), size, options, (err, zip) => (err ? reject(err) : resolve(zip)));
     });
-  });
+  } catch (err) {
+    // On failure yauzl has not taken the reader: the descriptor is still ours to close, whichever step failed.
+    await promisify(close)(fd);
+    throw err;
+  }
 }
