@@ -38,6 +38,12 @@ void test('the earliest write within the hour is the one named, in whatever orde
   }
 });
 
+void test('of two writes at the same second, the one listed first is named', () => {
+  const r = restore('2021-03-03T02:30:00Z');
+  keepFollowers([write('2021-03-03T02:10:00Z'), write('2021-03-03T02:10:00Z', { origin: { path: 'other.log', line: 2, offset: 0 } }), r], RULES);
+  assert.equal(r.fields['after'], 'script written into the OAB directory, 2021-03-03T02:10:00Z (ecp.log:4)');
+});
+
 void test('a write at the same second or exactly an hour before counts; after it, or longer before, does not', () => {
   assert.deepEqual(kept([write('2021-03-03T02:30:00Z'), restore('2021-03-03T02:30:00Z')]).length, 2);
   assert.deepEqual(kept([write('2021-03-03T01:30:00Z'), restore('2021-03-03T02:30:00Z')]).length, 2);

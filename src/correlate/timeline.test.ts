@@ -71,3 +71,8 @@ void test('at one time, by file then line (line 10 after line 9); undated entrie
     'activity b.log:1',
   ]);
 });
+
+void test("only a session's other records are added: its findings come from the findings list alone", () => {
+  const s = session('S1', [{ ...activity('a.log', 3, '2021-03-03T02:00:00Z'), kind: 'finding' }, activity('a.log', 4, '2021-03-03T02:01:00Z')]);
+  assert.deepEqual(mergedTimeline({ findings: [], sessions: [s] }).map(line), ['activity a.log:4']);
+});

@@ -26,6 +26,8 @@ void test('a value gives its longest piece between wildcards and log-encoding ch
   assert.equal(lit('a*b*c'), null);
   assert.equal(lit(''), null);
   assert.equal(lit('abc'), 'abc');
+  assert.equal(lit('<b>bold</b>'), 'bold', 'XML escapes > as well as <');
+  assert.equal(lit('/ecp/ServerInfo~'), '/ecp/serverinfo~', '~ is the last character no log rewrites');
 });
 
 void test('OR is the union (minus literals that contain another); null if any side is null', () => {
@@ -432,6 +434,16 @@ test('of the pieces of one value, a piece no common string holds is preferred, t
   assert.equal(
     withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('proxy&ports=x')),
     'ports=x',
+  );
+  // A piece shorter than five characters counts as common (it turns up in most lines by chance).
+  assert.equal(
+    withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('proxy&port')),
+    'proxy',
+  );
+  // A piece any one of the common strings holds is common.
+  assert.equal(
+    withCommonLiterals(['/owa/auth/', '/rpc/rpcproxy.dll'], () => lit('rpcproxy&port=')),
+    'port=',
   );
   // Every piece common: the longest, as before.
   assert.equal(
