@@ -49,6 +49,13 @@ const AREAS = {
     mutate: ['src/detect/sigma/transforms.ts'],
     tests: ['--import ./src/detect/sigma/transforms.test.ts src/detect/sigma/modifiers.test.ts'],
   },
+  // The pre-filter's literals: a wrong one drops a record the rule would match. Its own test (with the
+  // random soundness check), then the detection tests; one after the other, as most mutants die in the first.
+  'sigma-literals': {
+    partOf: 'sigma',
+    mutate: ['src/detect/sigma/literals.ts'],
+    tests: ['src/detect/sigma/literals.test.ts', 'src/detect/sigma/detection.test.ts'],
+  },
   correlate: { mutate: ['src/correlate/**/*.ts'], tests: ['src/correlate/*.test.ts', 'src/scan/attack-story.test.ts', 'src/scan/run.test.ts'] },
   // The decisions of correlation one file at a time, each with only the unit tests that drive it
   // (a second apiece here, where the scan tests take a minute): a survivor costs one short run.
@@ -71,6 +78,9 @@ const AREAS = {
   'correlate-coverage': { partOf: 'correlate', mutate: ['src/correlate/coverage.ts'], tests: ['src/correlate/coverage.test.ts'] },
   'correlate-web-shells': { partOf: 'correlate', mutate: ['src/correlate/web-shells.ts'], tests: ['src/correlate/web-shells.test.ts'] },
   'correlate-cve-dates': { partOf: 'correlate', mutate: ['src/correlate/cve-dates.ts'], tests: ['src/correlate/cve-dates.test.ts'] },
+  'correlate-after-write': { partOf: 'correlate', mutate: ['src/correlate/after-write.ts'], tests: ['src/correlate/after-write.test.ts'] },
+  'correlate-exchange-host': { partOf: 'correlate', mutate: ['src/correlate/exchange-host.ts'], tests: ['src/correlate/exchange-host.test.ts'] },
+  'correlate-timeline': { partOf: 'correlate', mutate: ['src/correlate/timeline.ts'], tests: ['src/correlate/timeline.test.ts'] },
   time: { mutate: ['src/regulatory/time.ts', 'src/core/zoned-time.ts'], tests: ['src/regulatory/time.test.ts', 'src/core/zoned-time.test.ts'] },
   clocks: { mutate: ['src/regulatory/clocks.ts'], tests: ['src/regulatory/clocks.test.ts', 'src/regulatory/obligations.test.ts'] },
   // The chain's own quick test first, then the store suite narrowed to its audit-chain block, on

@@ -7,7 +7,7 @@ import type { ExirRule } from '../detect/ruleset.js';
  * before them within the rule's time, and say which; without one they are an administrator's
  * everyday change and are dropped.
  */
-export function keepFollowers(findings: Finding[], rules: readonly ExirRule[]): Finding[] {
+export function keepFollowers(findings: Finding[], rules: readonly Pick<ExirRule, 'id' | 'after'>[]): Finding[] {
   const after = new Map(rules.filter((r) => r.after).map((r) => [r.id, r.after!]));
   if (after.size === 0) return findings;
   return findings.filter((f) => {

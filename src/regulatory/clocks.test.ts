@@ -257,3 +257,119 @@ test('soonest first: running clocks by time left, then those without one by stat
     ],
   );
 });
+
+test('how the settled and the undecided read: withdrawn, voluntary, filed under two references, a duty not yet decided', () => {
+  assert.equal(
+    clockFor(joic({ active: false }), AWARE, undefined).says,
+    'the rules no longer generate this obligation on the latest assessment; kept for the record',
+  );
+  assert.equal(
+    clockFor(jfsc({ template: { requiredWhen: ['never'] } }), AWARE, undefined).says,
+    'voluntary: no statutory hours ("see the rule"); firm target 24 h',
+  );
+  const filing = { seq: 1, obligation: 'O1', channel: 'joic_portal', sentAt: AWARE, sentBy: 'x', content: {}, recordedBy: 'x', recordedAt: AWARE };
+  const two = clockFor(
+    joic({
+      firstFiledAt: AWARE,
+      filings: [
+        { ...filing, reference: 'J-1', delayReasons: undefined, lateByMs: undefined },
+        { ...filing, seq: 2, reference: 'J-2', delayReasons: undefined, lateByMs: undefined },
+      ],
+    }),
+    AWARE,
+    undefined,
+  );
+  assert.equal(two.says, `filed ${AWARE} (reference J-1, J-2), on time; 2 filing(s)`);
+  assert.equal(
+    clockFor(joic({ required: 'no' }), AWARE, undefined, 'JOIC-1').says,
+    'the assessment does not make this a duty; a decision not to notify must be recorded with its evidence and rationale ' +
+      '(exir case decide --kind notify --obligation JOIC-1 --outcome not-required)',
+  );
+});
+
+test('a running or overdue clock whose hours are not stored says "?" rather than a number', () => {
+  const open = clockFor(joic({ hours: undefined }), '2021-03-29T08:00:00.000Z', undefined);
+  assert.equal(open.says, '1 h left of ? h from aware');
+  const over = clockFor(joic(), '2021-03-29T10:00:00.000Z', undefined);
+  assert.equal(over.says, 'deadline passed 1 h ago (72 h from aware); the filing must give the reasons for the delay');
+  assert.equal(
+    clockFor(joic({ hours: undefined }), '2021-03-29T10:00:00.000Z', undefined).says,
+    'deadline passed 1 h ago (? h from aware); the filing must give the reasons for the delay',
+  );
+});
+
+test("at the firm's target itself the target has not passed", () => {
+  const at = clockFor(jfsc(), '2021-03-26T15:00:00.000Z', undefined);
+  assert.equal(at.state, 'no-deadline');
+  assert.equal(at.leftMs, 0);
+});
+
+test('what a clock carries from its template: the confirmation ("?" without one), the role and datasets only where given', () => {
+  const plain = clockFor(joic(), AWARE, undefined);
+  assert.equal(plain.confirmation, 'C');
+  assert.equal('role' in plain, false);
+  assert.equal('datasets' in plain, false);
+  assert.equal(clockFor(joic({ template: {} }), AWARE, undefined).confirmation, '?');
+  const processor = clockFor(joic({ template: { title: 'Tell the client', role: 'processor', datasets: ['client-a'] } }), AWARE, undefined);
+  assert.equal(processor.role, 'processor');
+  assert.deepEqual(processor.datasets, ['client-a']);
+});
+
+test('the significance anchor and each exception ground read in words', () => {
+  assert.equal(
+    clockFor(joic({ anchorKind: 'significance-determined', anchorAt: undefined, dueAt: undefined }), AWARE, undefined).says,
+    'the clock starts when the incident is established to be significant',
+  );
+  const exceptions = [
+    { ground: 'later-measures' as const, law: 'Art. 21(3)(b)', confirmation: 'C' as const, then: undefined },
+    { ground: 'disproportionate-effort' as const, law: 'Art. 21(3)(c)', confirmation: 'C' as const, then: 'a public notice' },
+  ];
+  const says = (ground: string): string =>
+    clockFor(joic({ template: { exceptions } }), AWARE, {
+      notify: undefined,
+      byObligation: new Map([['O1', decision({ obligation: 'O1', outcome: 'exception', ground, rationale: 'r' })]]),
+    }).says;
+  assert.equal(
+    says('later-measures'),
+    'not owed under an exception, later measures mean the high risk is no longer likely (Art. 21(3)(b)) (decision D1 by DPO, not yet approved): r',
+  );
+  assert.equal(
+    says('disproportionate-effort'),
+    'not owed under an exception, telling each person would involve disproportionate effort (Art. 21(3)(c)) ' +
+      '(decision D1 by DPO, not yet approved): r; instead: a public notice',
+  );
+});
+
+test('the unintelligible exception is offered only where the law has it, and never over a decision that the duty is owed', () => {
+  const law = (ground: 'unintelligible' | 'later-measures', l: string) => ({ ground, law: l, confirmation: 'C' as const, then: undefined });
+  const hints = { allUnintelligible: true };
+  const exceptions = [law('later-measures', 'Art. 21(3)(b)'), law('unintelligible', 'Art. 21(3)(a)')];
+  const both = joic({ template: { exceptions } });
+  const offered = clockFor(both, AWARE, undefined, 'JOIC-1', hints);
+  assert.equal(offered.state, 'decision-needed');
+  assert.equal(
+    offered.says,
+    'every dataset is marked unintelligible to the attacker (encrypted, key not compromised), and Art. 21(3)(a) excuses telling the people ' +
+      'affected then: record it (exir case decide --kind notify --obligation JOIC-1 --outcome exception --ground unintelligible), ' +
+      'or decide it is owed (--outcome required)',
+  );
+  const other = joic({ template: { exceptions: [law('later-measures', 'Art. 21(3)(b)')] } });
+  assert.equal(clockFor(other, AWARE, undefined, 'JOIC-1', hints).state, 'open', 'no unintelligible exception in its law');
+  const owed = { notify: undefined, byObligation: new Map([['O1', decision({ obligation: 'O1', outcome: 'required' })]]) };
+  assert.equal(clockFor(both, AWARE, owed, 'JOIC-1', hints).state, 'open', 'decided owed: the clock runs');
+  const unknown = clockFor(joic({ required: 'unknown', template: { exceptions } }), AWARE, undefined, 'JOIC-1', hints);
+  assert.equal(unknown.state, 'to-confirm', 'whether it applies comes first');
+});
+
+test('the standing decision is the latest in force, and a superseded one never stands, wherever it comes', () => {
+  const standing = decidedFrom([decision({ ref: 'D1' }), decision({ ref: 'D2' })]);
+  assert.equal(standing.notify?.ref, 'D2');
+  const later = decidedFrom([
+    decision({ ref: 'D1' }),
+    decision({ ref: 'D2', supersededBy: 'D4' }),
+    decision({ ref: 'D3', obligation: 'O1', outcome: 'required' }),
+    decision({ ref: 'D4', obligation: 'O1', outcome: 'not-required', supersededBy: 'D5' }),
+  ]);
+  assert.equal(later.notify?.ref, 'D1');
+  assert.equal(later.byObligation.get('O1')?.ref, 'D3');
+});

@@ -26,12 +26,15 @@ void test('a value gives its longest piece between wildcards and log-encoding ch
   assert.equal(lit('a*b*c'), null);
   assert.equal(lit(''), null);
   assert.equal(lit('abc'), 'abc');
+  assert.equal(lit('<b>bold</b>'), 'bold', 'XML escapes > as well as <');
+  assert.equal(lit('/ecp/ServerInfo~'), '/ecp/serverinfo~', '~ is the last character no log rewrites');
 });
 
 void test('OR is the union (minus literals that contain another); null if any side is null', () => {
   assert.deepEqual(anyOf([['abc'], ['def']]), ['abc', 'def']);
   assert.deepEqual(anyOf([['abc'], ['xabcx'], ['abc']]), ['abc']);
   assert.equal(anyOf([['abc'], null]), null);
+  assert.equal(anyOf([]), null, 'an OR of nothing requires nothing (an empty list would let no record through)');
 });
 
 /** The first, quadratic form of the OR's union: every literal against every kept one. */
@@ -53,6 +56,13 @@ function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+void test('past the few kept literals looked up one by one, a literal below every kept one of its first letter is kept', () => {
+  // 33 kept literals, then one starting with `u` that sorts before the only kept `u` literal.
+  const three = Array.from({ length: 33 }, (_, i) => String(i).padStart(3, '0'));
+  assert.deepEqual(anyOf([[...three, 'uzz'], ['undefined!']]), [...three, 'uzz', 'undefined!']);
+  assert.deepEqual(anyOf([[...three, 'uzz'], ['xuzzx']]), [...three, 'uzz'], 'and one holding a kept literal is still dropped');
+});
 
 void test('OR gives exactly what the quadratic union gave, on random literal sets rich in containment', () => {
   for (let seed = 1; seed <= 300; seed++) {
@@ -78,6 +88,49 @@ void test('AND takes the most selective child: shortest literal longest, then fe
   assert.deepEqual(allOf([['abcdef', 'xyz'], ['abcd']]), ['abcd']);
   assert.deepEqual(allOf([null, ['abc']]), ['abc']);
   assert.equal(allOf([null, null]), null);
+  assert.deepEqual(allOf([[], ['abc']]), ['abc'], 'a child with no literal gives nothing to choose');
+  assert.deepEqual(allOf([['abc'], []]), ['abc']);
+  // Same shortest literal: the longer on average, then the fewer.
+  assert.deepEqual(
+    allOf([
+      ['abcd', 'efgh'],
+      ['abcd', 'efghijkl'],
+    ]),
+    ['abcd', 'efghijkl'],
+  );
+  assert.deepEqual(
+    allOf([
+      ['abcd', 'efghijkl'],
+      ['abcd', 'efgh'],
+    ]),
+    ['abcd', 'efghijkl'],
+  );
+  assert.deepEqual(allOf([['abcde', 'fghij'], ['abcde']]), ['abcde']);
+  // Each rule holds in either order of the children; all equal, the first stays.
+  assert.deepEqual(allOf([['abcd'], ['abcdef', 'xyz']]), ['abcd']);
+  assert.deepEqual(allOf([['ijkl'], ['abcd', 'efgh']]), ['ijkl']);
+  assert.deepEqual(allOf([['abcd'], ['efgh']]), ['abcd']);
+});
+
+void test('the common literals hold for one compile only, compared lower-cased, and are restored after it, even when it throws', () => {
+  const steer = () => allOf([['/owa/auth/'], ['beacon']]);
+  assert.deepEqual(steer(), ['/owa/auth/']);
+  assert.deepEqual(
+    withCommonLiterals(['/owa/auth/logon.aspx'], () => allOf([['beacon'], ['/owa/auth/']])),
+    ['beacon'],
+  );
+  assert.deepEqual(
+    withCommonLiterals(['/OWA/Auth/logon.aspx'], () => [steer(), withCommonLiterals([], steer), steer()]),
+    [['beacon'], ['/owa/auth/'], ['beacon']],
+  );
+  assert.throws(
+    () =>
+      withCommonLiterals(['/owa/auth/logon.aspx'], () => {
+        throw new Error('bad rule');
+      }),
+    /bad rule/,
+  );
+  assert.deepEqual(steer(), ['/owa/auth/']);
 });
 
 void test("a NOT's child is never asked for its literals (they are worked out only when read)", () => {
@@ -433,6 +486,16 @@ test('of the pieces of one value, a piece no common string holds is preferred, t
   assert.equal(
     withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('proxy&ports=x')),
     'ports=x',
+  );
+  // A piece shorter than five characters counts as common (it turns up in most lines by chance).
+  assert.equal(
+    withCommonLiterals(['/rpc/rpcproxy.dll'], () => lit('proxy&port')),
+    'proxy',
+  );
+  // A piece any one of the common strings holds is common.
+  assert.equal(
+    withCommonLiterals(['/owa/auth/', '/rpc/rpcproxy.dll'], () => lit('rpcproxy&port=')),
+    'port=',
   );
   // Every piece common: the longest, as before.
   assert.equal(
