@@ -62,7 +62,7 @@ function sameTemplate(k: Kept, c: ChunkContext, start: number): boolean {
   const body = k.body;
   let from = 0;
   for (const ref of k.refs) {
-    if (b.compare(body, from, ref.at, start + from, start + ref.at) !== 0) return false;
+    if (!sameBytes(b, start + from, body, from, ref.at)) return false;
     const off = u32(b, start + ref.at);
     const inline = off === start + ref.at + 4;
     if (inline !== ref.inline) return false;
@@ -81,5 +81,11 @@ function sameTemplate(k: Kept, c: ChunkContext, start: number): boolean {
     }
     if (name !== ref.name) return false;
   }
-  return b.compare(body, from, body.length, start + from, start + body.length) === 0;
+  return sameBytes(b, start + from, body, from, body.length);
+}
+
+/** Whether b from `at` holds body[from, to). The runs between names are short: a loop beats Buffer.compare's checks. */
+function sameBytes(b: Buffer, at: number, body: Buffer, from: number, to: number): boolean {
+  for (let i = from, j = at; i < to; i++, j++) if (b[j] !== body[i]) return false;
+  return true;
 }
