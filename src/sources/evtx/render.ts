@@ -64,6 +64,8 @@ export class EventRenderer {
   private userId = '';
   private sawSystem = false;
   private data: Record<string, string> = {};
+  /** The data's keys in order, kept only when the renderer makes data for records (see WinEvent.dataKeys). */
+  private keys: string[] | undefined;
   /** Next suffix per repeated data name, made only for events that repeat one. */
   private suffixes: Map<string, number> | undefined;
   /** F_* bits of the fields set so far. */
@@ -74,6 +76,7 @@ export class EventRenderer {
   constructor(
     /** Asked with an event's system columns once its System section is read (see ReadOptions.wantsEvent). */
     private readonly wants?: (system: Readonly<Record<string, string>>) => boolean,
+    private readonly forRecords = false,
   ) {}
 
   /**
@@ -92,7 +95,12 @@ export class EventRenderer {
     this.computer = '';
     this.userId = '';
     this.sawSystem = false;
-    this.data = {};
+    if (this.forRecords) {
+      this.data = Object.create(null) as Record<string, string>;
+      this.keys = [];
+    } else {
+      this.data = {};
+    }
     this.suffixes = undefined;
     this.fieldsSet = 0;
     this.refused = false;
@@ -110,6 +118,7 @@ export class EventRenderer {
     };
     if (this.level >= 0) ev.level = this.level;
     if (this.userId !== '') ev.userId = this.userId;
+    if (this.keys !== undefined) ev.dataKeys = this.keys;
     if (this.refused) ev.partial = true;
     return ev;
   }
@@ -277,6 +286,7 @@ export class EventRenderer {
     // A name from the evidence must not reach Object.prototype.
     if (k === '__proto__') Object.defineProperty(data, k, { value, enumerable: true, writable: true, configurable: true });
     else data[k] = value;
+    this.keys?.push(k);
   }
 
   /** The text of literal parts and substitutions; null when all were nested BinXML (walked instead). */
