@@ -84,8 +84,12 @@ function sameTemplate(k: Kept, c: ChunkContext, start: number): boolean {
   return sameBytes(b, start + from, body, from, body.length);
 }
 
-/** Whether b from `at` holds body[from, to). The runs between names are short: a loop beats Buffer.compare's checks. */
+/** Runs shorter than this are compared in a loop: Buffer.compare's argument checks cost more than a few bytes. */
+const LOOP_BYTES = 64;
+
+/** Whether b from `at` holds body[from, to). */
 function sameBytes(b: Buffer, at: number, body: Buffer, from: number, to: number): boolean {
+  if (to - from >= LOOP_BYTES) return b.compare(body, from, to, at, at + to - from) === 0;
   for (let i = from, j = at; i < to; i++, j++) if (b[j] !== body[i]) return false;
   return true;
 }
