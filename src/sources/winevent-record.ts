@@ -53,22 +53,23 @@ export function winEventRecordTaking(e: WinEventFields, keys: readonly string[],
     if (c >= 0x30 && c <= 0x39) return winEventRecord(e, origin);
   }
   const fields = e.data;
-  // A system column the data already holds keeps the data's place, with the system's value.
-  let tail = '';
-  const column = (name: string, value: string): void => {
-    if (!(name in fields)) tail += `${value}\n`;
-    fields[name] = value;
-  };
-  column('EventID', String(e.eventId));
-  column('Channel', e.channel);
-  column('Provider_Name', e.provider);
-  column('Computer', e.computer);
-  if (e.recordId !== undefined) column('EventRecordID', String(e.recordId));
-  if (e.level !== undefined) column('Level', String(e.level));
-  if (e.userId !== undefined) column('UserID', e.userId);
+  let tail = column(fields, 'EventID', String(e.eventId));
+  tail += column(fields, 'Channel', e.channel);
+  tail += column(fields, 'Provider_Name', e.provider);
+  tail += column(fields, 'Computer', e.computer);
+  if (e.recordId !== undefined) tail += column(fields, 'EventRecordID', String(e.recordId));
+  if (e.level !== undefined) tail += column(fields, 'Level', String(e.level));
+  if (e.userId !== undefined) tail += column(fields, 'UserID', e.userId);
   let text = '';
   for (const key of keys) text += `${fields[key]!}\n`;
   return { source: 'winevent', fields, time: millisecondTime(e.time), origin, raw: text + tail };
+}
+
+/** Sets a system column; its line of the record's text when it comes after the data (a column the data already holds keeps the data's place). */
+function column(fields: Record<string, string>, name: string, value: string): string {
+  const after = !(name in fields);
+  fields[name] = value;
+  return after ? `${value}\n` : '';
 }
 
 function setSystemColumns(fields: Record<string, string>, e: Omit<WinEventFields, 'data'>): void {
