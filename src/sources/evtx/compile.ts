@@ -52,13 +52,25 @@ function constText(parts: Part[]): string | undefined {
   return s;
 }
 
+/** A name offset read while compiling: where it sits in the fragment, and the name it led to. */
+export interface NameRef {
+  /** Offset of the u32 name offset from the fragment's start. */
+  at: number;
+  name: string;
+  /** The name was written right there (its entry follows the offset) rather than pointed to. */
+  inline: boolean;
+}
+
 class Compiler {
   readonly ops: Op[] = [];
+  readonly refs: NameRef[] = [];
+  /** False once an inline name runs past the fragment: its text then depends on bytes outside it. */
+  selfContained = true;
   pos: number;
 
   constructor(
     private readonly c: ChunkContext,
-    start: number,
+    private readonly start: number,
     private readonly end: number,
     /** Element headers carry a u16 dependency id in template definitions, not elsewhere. */
     private readonly hasDepId: boolean,
@@ -94,10 +106,16 @@ class Compiler {
   /** A name offset, skipping the name where it is written right here. */
   private name(): string {
     need(this.pos, 4, this.end, 'name offset');
-    const off = u32(this.c.buf, this.pos);
+    const at = this.pos;
+    const off = u32(this.c.buf, at);
     this.pos += 4;
     const name = readName(this.c, off);
-    if (off === this.pos) this.pos += inlineNameSize(this.c, off);
+    const inline = off === this.pos;
+    if (inline) {
+      this.pos += inlineNameSize(this.c, off);
+      if (this.pos > this.end) this.selfContained = false;
+    }
+    this.refs.push({ at: at - this.start, name, inline });
     return name;
   }
 
@@ -245,12 +263,18 @@ class Compiler {
   }
 }
 
+/** A compiled fragment, with the name offsets it read; `refs` is undefined when the plan depends on bytes outside the fragment. */
+export interface Compiled {
+  plan: Plan;
+  refs: NameRef[] | undefined;
+}
+
 /** Compiles the fragment in [start, end) of the chunk, whose elements sit in `zone`. */
-export function compileFragment(c: ChunkContext, start: number, end: number, zone: number, hasDepId: boolean): Plan {
+export function compileFragment(c: ChunkContext, start: number, end: number, zone: number, hasDepId: boolean): Compiled {
   const compiler = new Compiler(c, start, end, hasDepId);
   compiler.fragment(zone);
   const ops = compiler.ops;
   let leadingFields = 0;
   while (leadingFields < ops.length && ops[leadingFields]!.kind === OP_FIELD) leadingFields++;
-  return { ops, leadingFields };
+  return { plan: { ops, leadingFields }, refs: compiler.selfContained ? compiler.refs : undefined };
 }

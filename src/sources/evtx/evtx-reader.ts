@@ -1,6 +1,6 @@
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { StatsBuilder } from '../read-stats.js';
-import { winEventRecord, winEventTime } from '../winevent-record.js';
+import { winEventRecordTaking, winEventTime } from '../winevent-record.js';
 import { readEvtx } from './read-evtx.js';
 
 const MAGIC = 'ElfFile\0';
@@ -31,7 +31,9 @@ export const evtxReader: LogReader = {
       (event) => {
         stats.records++;
         // An event wantsEvent refused still counts, and its time and machine are the file's.
-        const record = event.partial ? undefined : winEventRecord(event, { path: options.path, line: event.recordId, offset: event.origin.offset });
+        const record = event.partial
+          ? undefined
+          : winEventRecordTaking(event, event.dataKeys!, { path: options.path, line: event.recordId, offset: event.origin.offset });
         const time = record === undefined ? winEventTime(event) : record.time;
         if (time) {
           if (!first || time < first) first = time;
@@ -49,6 +51,7 @@ export const evtxReader: LogReader = {
         stats.bad(0, damage.offset, `${damage.chunk !== undefined ? `chunk ${damage.chunk}: ` : ''}${damage.reason}`);
       },
       options.wantsEvent,
+      true,
     );
     if (result.chunks === 0) stats.note('no event-log chunk was found in the file');
     return stats.finish({ kind: 'winevent', firstTime: first, lastTime: last, server, build: undefined });

@@ -28,9 +28,10 @@ class EvtxFile {
     onEvent: (e: WinEvent) => void,
     private readonly onDamage: (d: EvtxDamage) => void,
     wants: ((system: Readonly<Record<string, string>>) => boolean) | undefined,
+    forRecords: boolean,
   ) {
     this.sink = {
-      renderer: new EventRenderer(wants),
+      renderer: new EventRenderer(wants, forRecords),
       onEvent,
       onDamage: (d) => this.damage(d),
       chunkFound: () => this.flushRun(true),
@@ -153,14 +154,16 @@ function slotOffset(k: number): number {
 /**
  * Streams a file's bytes (any piece sizes) and yields events; damage is reported, never thrown. An
  * event `wants` refuses is yielded `partial`, its System fields only (see ReadOptions.wantsEvent).
+ * `forRecords`: each event's data is made for its record to take over (see WinEvent.dataKeys).
  */
 export async function readEvtx(
   chunks: AsyncIterable<Buffer>,
   onEvent: (e: WinEvent) => void,
   onDamage: (d: EvtxDamage) => void,
   wants?: (system: Readonly<Record<string, string>>) => boolean,
+  forRecords = false,
 ): Promise<EvtxStats> {
-  const file = new EvtxFile(onEvent, onDamage, wants);
+  const file = new EvtxFile(onEvent, onDamage, wants, forRecords);
   for await (const piece of chunks) file.push(piece);
   return file.end();
 }

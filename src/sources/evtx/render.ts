@@ -23,6 +23,7 @@ import {
 } from './plan.js';
 import { filetimeIso } from './times.js';
 import type { WinEvent } from './types.js';
+import { TemplateCache } from './template-cache.js';
 import { systemColumns } from '../winevent-record.js';
 import { ARRAY_FLAG, T_BINXML, T_NULL, arrayItems, valueText } from './values.js';
 
@@ -51,6 +52,7 @@ export class EventRenderer {
   private readonly stack: Substitutions[] = [];
   /** Compiled templates of earlier chunks, by template id and zone: the spare for a damaged copy. */
   private readonly byTemplateId = new Map<number, Plan>();
+  private readonly shared = new TemplateCache();
   // The event being built.
   private recordId = 0;
   private time = '';
@@ -62,6 +64,8 @@ export class EventRenderer {
   private userId = '';
   private sawSystem = false;
   private data: Record<string, string> = {};
+  /** The data's keys in order, kept only when the renderer makes data for records (see WinEvent.dataKeys). */
+  private keys: string[] | undefined;
   /** Next suffix per repeated data name, made only for events that repeat one. */
   private suffixes: Map<string, number> | undefined;
   /** F_* bits of the fields set so far. */
@@ -72,6 +76,7 @@ export class EventRenderer {
   constructor(
     /** Asked with an event's system columns once its System section is read (see ReadOptions.wantsEvent). */
     private readonly wants?: (system: Readonly<Record<string, string>>) => boolean,
+    private readonly forRecords = false,
   ) {}
 
   /**
@@ -90,7 +95,12 @@ export class EventRenderer {
     this.computer = '';
     this.userId = '';
     this.sawSystem = false;
-    this.data = {};
+    if (this.forRecords) {
+      this.data = Object.create(null) as Record<string, string>;
+      this.keys = [];
+    } else {
+      this.data = {};
+    }
     this.suffixes = undefined;
     this.fieldsSet = 0;
     this.refused = false;
@@ -108,6 +118,7 @@ export class EventRenderer {
     };
     if (this.level >= 0) ev.level = this.level;
     if (this.userId !== '') ev.userId = this.userId;
+    if (this.keys !== undefined) ev.dataKeys = this.keys;
     if (this.refused) ev.partial = true;
     return ev;
   }
@@ -145,7 +156,7 @@ export class EventRenderer {
     if (t === 0x0c) {
       this.templateInstance(p, end, zone, depth);
     } else if (t === 0x01 || t === 0x41) {
-      const plan = compileFragment(this.c, p, end, zone, hasDependencyId(b, p, end));
+      const { plan } = compileFragment(this.c, p, end, zone, hasDependencyId(b, p, end));
       this.apply(plan, NO_SUBSTITUTIONS, depth);
     } else if (t !== 0x00) {
       throw new EvtxFormatError(`unexpected BinXML token 0x${t.toString(16)} at chunk offset ${p}`);
@@ -193,7 +204,7 @@ export class EventRenderer {
     if (cached !== undefined) return cached;
     let plan: Plan;
     try {
-      plan = compileTemplate(c, templateId, defOffset, zone);
+      plan = compileTemplate(c, this.shared, templateId, defOffset, zone);
     } catch (e) {
       const reason = `template at chunk offset ${defOffset}: ${e instanceof Error ? e.message : String(e)}`;
       // The same template (its id is the start of its GUID) compiled from another chunk
@@ -275,6 +286,7 @@ export class EventRenderer {
     // A name from the evidence must not reach Object.prototype.
     if (k === '__proto__') Object.defineProperty(data, k, { value, enumerable: true, writable: true, configurable: true });
     else data[k] = value;
+    this.keys?.push(k);
   }
 
   /** The text of literal parts and substitutions; null when all were nested BinXML (walked instead). */
@@ -359,8 +371,11 @@ function sevenDigits(time: string): string {
   return `${m[1]!}.${(m[2] ?? '').padEnd(7, '0').slice(0, 7)}Z`;
 }
 
-/** A template definition: next-offset u32, GUID (whose first u32 is the template id), size u32, BinXML. */
-function compileTemplate(c: ChunkContext, templateId: number, defOffset: number, zone: number): Plan {
+/**
+ * A template definition: next-offset u32, GUID (whose first u32 is the template id), size u32, BinXML.
+ * Compiled once for every chunk that holds the same template (see TemplateCache).
+ */
+function compileTemplate(c: ChunkContext, shared: TemplateCache, templateId: number, defOffset: number, zone: number): Plan {
   need(defOffset, 24, c.len, 'template definition');
   const found = u32(c.buf, defOffset + 4);
   if (found !== templateId) {
@@ -370,7 +385,11 @@ function compileTemplate(c: ChunkContext, templateId: number, defOffset: number,
   const size = u32(c.buf, defOffset + 20);
   need(start, size, c.len, 'template body');
   if (size < 4 || c.buf[start] !== 0x0f) throw new EvtxFormatError('no BinXML fragment in the template body');
-  return compileFragment(c, start, start + size, zone, true);
+  const known = shared.find(c, templateId, zone, start, size);
+  if (known !== undefined) return known;
+  const { plan, refs } = compileFragment(c, start, start + size, zone, true);
+  if (refs !== undefined) shared.add(c, templateId, zone, start, size, plan, refs);
+  return plan;
 }
 
 /**

@@ -3,17 +3,26 @@
 // Every FILETIME (at most 2^64 ticks, the year 60056) is within what Date can hold.
 const SECONDS_1601_TO_1970 = 11644473600;
 
-// Events come in time order, many in the same second: the 'YYYY-MM-DDTHH:MM:SS' part is reused.
+// Events come in time order, many in the same second: the 'YYYY-MM-DDTHH:MM:SS' part is reused,
+// the last one at once, others from a bounded map (a log's chunks, or several logs' events, interleave).
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
+const prefixes = new Map<number, string>();
+const MAX_PREFIXES = 4096;
 
 function secondPrefix(unixSeconds: number): string {
   if (unixSeconds === cachedSecond) return cachedPrefix;
-  const iso = new Date(unixSeconds * 1000).toISOString();
-  // Years past 9999 come out as '+010000-...': keep them whole rather than cut them wrong.
-  cachedPrefix = iso.length === 24 ? iso.slice(0, 19) : iso.slice(0, iso.length - 5);
+  let prefix = prefixes.get(unixSeconds);
+  if (prefix === undefined) {
+    const iso = new Date(unixSeconds * 1000).toISOString();
+    // Years past 9999 come out as '+010000-...': keep them whole rather than cut them wrong.
+    prefix = iso.length === 24 ? iso.slice(0, 19) : iso.slice(0, iso.length - 5);
+    if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+    prefixes.set(unixSeconds, prefix);
+  }
+  cachedPrefix = prefix;
   cachedSecond = unixSeconds;
-  return cachedPrefix;
+  return prefix;
 }
 
 /**

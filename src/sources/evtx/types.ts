@@ -21,6 +21,11 @@ export interface WinEvent {
    * Unnamed Data items get 'Data', 'Data1', ...; a repeated name gets the same suffixes.
    */
   data: Record<string, string>;
+  /**
+   * Set when readEvtx was asked for data a record can take over (`forRecords`): `data` is then a
+   * null-prototype object and these are its keys in the order they were added.
+   */
+  dataKeys?: string[];
   /** Only the System section was read: the reader's `wantsEvent` refused the event, and `data` is empty. */
   partial?: true;
   /** `chunk` is the 0-based chunk slot; `offset` the byte offset of the record in the file. */

@@ -69,3 +69,19 @@ test('arrays: each item on its own, or joined with commas where one text is want
   assert.deepEqual(arrayItems(hex('0101000000000005 12000000 0101000000000005 13000000'), 0, 24, 0x13), ['S-1-5-18', 'S-1-5-19']);
   assert.deepEqual(arrayItems(hex(''), 0, 0, 0x01), []);
 });
+
+test('strings of every length, short (decoded in a loop) and long, read as Buffer decodes them, up to the first NUL', () => {
+  const text = 'Aé€😀\uD800b\u00ff\u0100'.repeat(6);
+  for (let units = 0; units <= text.length; units++) {
+    for (const nulAt of [-1, 0, 1, Math.floor(units / 2), units - 1]) {
+      const chars = [...text.slice(0, units)].join('').slice(0, units).split('');
+      if (nulAt >= 0 && nulAt < units) chars[nulAt] = '\0';
+      const bytes = Buffer.from(chars.join(''), 'utf16le');
+      const decoded = bytes.toString('utf16le');
+      const expected = decoded.includes('\0') ? decoded.slice(0, decoded.indexOf('\0')) : decoded;
+      assert.equal(valueText(bytes, 0, bytes.length, 0x01), expected, `${units} units, NUL at ${nulAt}`);
+      // An odd size: the last byte is not half of a unit.
+      assert.equal(valueText(Buffer.concat([bytes, hex('41')]), 0, bytes.length + 1, 0x01), expected);
+    }
+  }
+});

@@ -19,11 +19,23 @@ FIXED_SIZE.set([1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 4, 0, 16, 0, 8, 16], 0x03);
 FIXED_SIZE[0x14] = 4;
 FIXED_SIZE[0x15] = 8;
 
+/** Strings of up to this many UTF-16 units are decoded in a loop: Buffer.toString's own work costs more. */
+const SHORT_UNITS = 12;
+
 function utf16Text(b: Buffer, p: number, size: number): string {
   let end = p + (size & ~1);
   // Strings are stored NUL-terminated; Windows stops at the first NUL.
   while (end > p && b[end - 1] === 0 && b[end - 2] === 0) end -= 2;
   if (end === p) return '';
+  if (end - p <= SHORT_UNITS * 2) {
+    let short = '';
+    for (let q = p; q < end; q += 2) {
+      const unit = b[q]! | (b[q + 1]! << 8);
+      if (unit === 0) break;
+      short += String.fromCharCode(unit);
+    }
+    return short;
+  }
   const s = b.toString('utf16le', p, end);
   const nul = s.indexOf('\0');
   return nul < 0 ? s : s.slice(0, nul);
