@@ -236,12 +236,17 @@ async function readPasses(
   for (const entry of entries) {
     const result = detected.get(entry);
     if (result?.kind !== 'detect') continue;
-    evidence.push(result.result.evidence);
-    fileOf.set(result.result.evidence, entry);
+    const row = result.result.evidence;
+    // A worker's row is a copy: its path is the entry's, held once rather than twice per file.
+    if (row.path === entry.path) row.path = entry.path;
+    evidence.push(row);
+    fileOf.set(row, entry);
     for (const finding of result.result.findings) collected.add(finding);
     for (const kept of result.result.context ?? []) context.push(kept);
     for (const warning of result.result.warnings) warnings.push(warning);
   }
+  // Each file's result wrapper is done with; only its row is kept, for the rest of the scan.
+  detected.clear();
   // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
   const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
   if (others.length > 0 && !options.noFileChecks) {
