@@ -57,9 +57,10 @@ const FILES_IN_FLIGHT = 6;
 
 /**
  * One reading thread per core, this one included, from three cores up. On two cores the second
- * reader (`--threads 2`) takes about half of the reading off this thread, but its heap and its copy of the rules add about
- * 80 MiB, which takes a 4 GB scan past the 300 MiB peak issue #17 allows: one thread stays
- * the default there (measured 7 December 2026; README, "Both cores and memory").
+ * reader (`--threads 2`) takes about half of the reading off this thread, but its heap and its
+ * copy of the rules add about 80 MiB, which takes a 4 GB scan past the 300 MiB peak issue #17
+ * allows: one thread stays the default there (measured 7 December 2026; README, "Both cores and
+ * memory").
  */
 function defaultThreads(): number {
   const cores = availableParallelism();
