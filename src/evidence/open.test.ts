@@ -200,3 +200,29 @@ test('looking at the head takes no more chunks than it needs, and an ended sourc
   assert.equal((await all(peeked.rest)).toString(), 'ab');
   assert.equal(short.pulls(), 2, 'a chunk and the end, not the end twice');
 });
+
+test('lookAt shows each small file its own bytes in the one reused buffer, and counts them', () => {
+  const seen: number[] = [];
+  const opener = new EvidenceOpener();
+  const counting = opener.counting((n) => seen.push(n));
+  // Longer than Node's shared pool takes (4 KiB), so that one buffer for both is the opener's doing.
+  const longText = 'a longer file, looked at first\n'.repeat(200);
+  const long = fileEntry('look-long.log', longText);
+  const short = fileEntry('look-short.log', 'short\n');
+  const kept: Buffer[] = [];
+  const look = (bytes: Buffer): string => {
+    kept.push(bytes);
+    return bytes.toString();
+  };
+  assert.deepEqual(counting.lookAt(long, look), { value: longText });
+  // After a longer file, a shorter one is not shown the longer one's tail.
+  assert.deepEqual(counting.lookAt(short, look), { value: 'short\n' });
+  assert.deepEqual(seen, [6200, 6]);
+  // The parent and its counting openers share the buffer: it is made once, not per file.
+  assert.deepEqual(opener.lookAt(long, look), { value: longText });
+  assert.equal(kept[0]?.buffer, kept[1]?.buffer);
+  assert.equal(kept[1]?.buffer, kept[2]?.buffer);
+  // Grown since it was listed: what is there now is shown.
+  assert.equal(opener.lookAt({ ...long, size: 4 }, (b) => b.length)?.value, 6200);
+  assert.equal(opener.lookAt(fileEntry('look-big.log', 'listed as large', 5 << 20), look), undefined, 'a large file is streamed');
+});

@@ -9,12 +9,14 @@ const EMPTY = Buffer.alloc(0);
 /** Files up to this size are read in one synchronous call. */
 const WHOLE_READ_BYTES = 4 * 1024 * 1024;
 
-function readWhole(file: string, expected: number): Buffer {
+/** Reads the file at once, into `scratch` when it is large enough, else into a new buffer. */
+function readWhole(file: string, expected: number, scratch?: Buffer): Buffer {
   const fd = openSync(file, 'r');
   try {
     // The file may have grown or shrunk since it was listed: read what is there now, to the end.
     const { size } = fstatSync(fd);
-    const buf = Buffer.allocUnsafe(Math.max(size, expected));
+    const want = Math.max(size, expected);
+    const buf = scratch && scratch.length >= want ? scratch.subarray(0, want) : Buffer.allocUnsafe(want);
     let got = 0;
     for (;;) {
       if (got === buf.length) break;
@@ -33,6 +35,8 @@ export class EvidenceOpener {
   constructor(
     private readonly zips = new Map<string, Promise<ZipReader>>(),
     private readonly onBytes?: (bytes: number) => void,
+    /** lookAt's buffer, shared with the counting openers: `look` is synchronous, so no other read has it meanwhile. */
+    private readonly scratch: { bytes?: Buffer } = {},
   ) {}
 
   /**
@@ -40,7 +44,7 @@ export class EvidenceOpener {
    * member) as it is read: for the passes that read without hashing. Closed through its parent.
    */
   counting(onBytes: (bytes: number) => void): EvidenceOpener {
-    return new EvidenceOpener(this.zips, onBytes);
+    return new EvidenceOpener(this.zips, onBytes, this.scratch);
   }
 
   /**
@@ -54,6 +58,21 @@ export class EvidenceOpener {
     const bytes = readWhole(loc.file, entry.size);
     this.onBytes?.(bytes.length);
     return bytes;
+  }
+
+  /**
+   * What `look` makes of a small file's bytes, read into one buffer this opener keeps and reuses
+   * (undefined as wholeBytes is): for a search that keeps nothing of them, such as the follow
+   * pass's check of every log for the attackers. A fresh buffer per file, thousands of times, left
+   * the allocator's heap fragmented (tens of MiB of peak memory on the 1 GB bench).
+   */
+  lookAt<T>(entry: EvidenceEntry, look: (bytes: Buffer) => T): { value: T } | undefined {
+    const loc = entry.location;
+    if (loc.kind !== 'file' || entry.size > WHOLE_READ_BYTES) return undefined;
+    this.scratch.bytes ??= Buffer.allocUnsafe(WHOLE_READ_BYTES);
+    const bytes = readWhole(loc.file, entry.size, this.scratch.bytes);
+    this.onBytes?.(bytes.length);
+    return { value: look(bytes) };
   }
 
   async open(entry: EvidenceEntry): Promise<Readable> {

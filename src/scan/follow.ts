@@ -36,10 +36,10 @@ export async function followEntry(
   const out: TimelineEntry[] = [];
   const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];
   // Most logs never name the attackers: a search of the bytes for them all at once says so at the
-  // speed of reading, and only files that do are read record by record. A small file is read once
-  // for both.
-  const whole = followsByTime(kind) || wanted.length > 0 ? opener.wholeBytes(entry) : undefined;
-  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, [...wanted, ...(keys.urlSpellings ?? [])], whole)))) return out;
+  // speed of reading, and only files that do are read record by record (a small file is searched
+  // in a buffer the opener reuses, and read again only when it names one).
+  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, [...wanted, ...(keys.urlSpellings ?? [])])))) return out;
+  const whole = opener.wholeBytes(entry);
   const stream = whole ? undefined : await opener.open(entry);
   const { head, rest } = await peek(stream ? (stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : [whole!].values(), SNIFF_BYTES);
   const found = sniff(head.toString('utf8'));
@@ -94,13 +94,14 @@ function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses
 }
 
 /**
- * Whether the file's bytes (`whole`, when already read) may hold any of the texts, a match across
+ * Whether the file's bytes may hold any of the texts, a match across
  * chunk edges included: the pre-filter's search of every text at once, ASCII letters folded as the
  * record-by-record read folds them (a text with other letters is found by its longest ASCII run).
  */
-async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[], whole: Buffer | undefined): Promise<boolean> {
+async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[]): Promise<boolean> {
   const plan = planLiterals(texts);
-  if (whole) return mayHold(plan, whole);
+  const small = opener.lookAt(entry, (bytes) => mayHold(plan, bytes));
+  if (small) return small.value;
   const overlap = Math.max(...texts.map((t) => Buffer.byteLength(t))) - 1;
   const stream = await opener.open(entry);
   let tail = Buffer.alloc(0);

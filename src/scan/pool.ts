@@ -20,6 +20,13 @@ export interface PoolCallbacks {
   onFailure(entry: EvidenceEntry, message: string): void;
 }
 
+/** The calling thread's own share of the reading: it takes files from the same queue as the workers. */
+export interface LocalLane {
+  /** Files this thread reads at once (small files are bound by the wait for open and read). */
+  inFlight: number;
+  run(entry: EvidenceEntry, job: Job, onBytes: (bytes: number) => void): Promise<JobResult>;
+}
+
 /** The worker file beside this one, as .ts under the test runner and .js once built. */
 function workerUrl(): URL {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -35,9 +42,20 @@ function startWorker(engineOptions: EngineOptions): Worker {
 }
 
 /**
- * Worker threads that stay up for the whole scan: the rules compile once per thread, not once per
+ * What a worker is given ahead of its replies: this thread reads too and sees the replies only
+ * between its own files, so a worker holds enough work not to wait on it (many small files, or a
+ * few large ones), but not so much that one thread is left with the end of the queue.
+ */
+const MIN_AHEAD = 4;
+const MAX_AHEAD = 64;
+const BYTES_AHEAD = 32 * 1024 * 1024;
+
+/**
+ * Worker threads (none for a small scan) that stay up for the whole scan: the rules compile once per thread, not once per
  * pass. Files are handed out largest first, several at a time per thread, so that one big file
- * does not finish last on its own and small files do not wait on the disk one by one.
+ * does not finish last on its own and small files do not wait on the disk one by one. The calling
+ * thread, which has its rules loaded already, reads from the same queue (`local`): on two cores
+ * one worker and this thread use both, without a third copy of the rules.
  */
 export class WorkerPool {
   private readonly workers: Worker[];
@@ -45,11 +63,7 @@ export class WorkerPool {
   private current: ((reply: PoolReply, worker: Worker) => void) | undefined;
   private exited: Promise<void>[];
 
-  constructor(
-    threads: number,
-    engineOptions: EngineOptions,
-    private readonly inFlight = 4,
-  ) {
+  constructor(threads: number, engineOptions: EngineOptions) {
     this.workers = Array.from({ length: threads }, () => startWorker(engineOptions));
     this.exited = this.workers.map(
       (w) =>
@@ -61,19 +75,25 @@ export class WorkerPool {
     );
   }
 
-  async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks): Promise<void> {
+  async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks, local: LocalLane): Promise<void> {
     const queue: PoolTask[] = tasks.map(({ entry, job }, id) => ({ id, entry, job })).sort((a, b) => b.entry.size - a.entry.size);
     const pending = new Map<Worker, Map<number, PoolTask>>(this.workers.map((w) => [w, new Map()]));
     let open = queue.length;
     await new Promise<void>((resolve, reject) => {
       const feed = (worker: Worker): void => {
         const mine = pending.get(worker) as Map<number, PoolTask>;
-        while (mine.size < this.inFlight) {
-          const task = queue.shift();
-          if (!task) break;
+        let bytes = 0;
+        for (const task of mine.values()) bytes += task.entry.size;
+        while (queue.length > 0 && (mine.size < MIN_AHEAD || (mine.size < MAX_AHEAD && bytes < BYTES_AHEAD))) {
+          const task = queue.shift() as PoolTask;
           mine.set(task.id, task);
+          bytes += task.entry.size;
           worker.postMessage(task);
         }
+      };
+      const finished = (): void => {
+        open -= 1;
+        if (open === 0) resolve();
       };
       this.current = (reply, worker) => {
         const mine = pending.get(worker);
@@ -84,15 +104,29 @@ export class WorkerPool {
         mine.delete(reply.id);
         if (reply.type === 'done') callbacks.onResult(task.entry, reply.result);
         else callbacks.onFailure(task.entry, reply.message);
-        open -= 1;
-        if (open === 0) resolve();
-        else feed(worker);
+        finished();
+        if (open > 0) feed(worker);
       };
       if (open === 0) {
         resolve();
         return;
       }
       for (const w of this.workers) feed(w);
+      const lane = async (): Promise<void> => {
+        for (let task = queue.shift(); task; task = queue.shift()) {
+          const { entry, job } = task;
+          try {
+            callbacks.onResult(entry, await local.run(entry, job, (bytes) => callbacks.onBytes(bytes, entry)));
+          } catch (err) {
+            callbacks.onFailure(entry, err instanceof Error ? err.message : String(err));
+          }
+          finished();
+          // A small file is read without a wait on the event loop: let the workers' replies in, or
+          // they would get no more files until this thread ran out.
+          await new Promise(setImmediate);
+        }
+      };
+      for (let k = 0; k < local.inFlight; k++) void lane();
       // A worker that dies leaves its files unread: that is an error of the scan, not of the evidence.
       void Promise.race(this.exited).then(() => {
         if (open > 0) reject(this.failed[0] ?? new Error('a scan worker stopped before its files were read'));

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { generateDemo } from '../demo/generate.js';
 import { makeZip } from '../evidence/test-helpers/make-zip.js';
 import { scan } from './run.js';
 import { httpProxyLog, iisLog } from './test-helpers.js';
@@ -99,4 +100,20 @@ test('worker threads give the same result as one thread', async () => {
   const one = await scan({ inputs: [join(dir, 'bundle'), join(dir, 'ex02.zip')], threads: 1, now: new Date(0) });
   const two = await scan({ inputs: [join(dir, 'bundle'), join(dir, 'ex02.zip')], threads: 2, now: new Date(0), forceThreads: true });
   assert.deepEqual(two, one);
+});
+
+test('this thread and a worker share out the files of a demo bundle: the same result as one thread, every hash right', async () => {
+  // More files than a worker is given ahead (64), so both threads read some, the largest first.
+  const demo = join(dir, 'demo');
+  const made = await generateDemo({ outDir: demo, targetBytes: 2_000_000 });
+  assert.ok(made.files.length > 100, `${made.files.length} files`);
+  const one = await scan({ inputs: [demo], threads: 1, now: new Date(0) });
+  const two = await scan({ inputs: [demo], threads: 2, now: new Date(0), forceThreads: true });
+  assert.deepEqual(two, one);
+  assert.ok(one.findings.length > 0, 'the planted attack is found');
+  assert.equal(two.evidence.length, made.files.length);
+  for (const e of two.evidence) {
+    const bytes = await readFile(join(dir, e.path));
+    assert.equal(e.sha256, createHash('sha256').update(bytes).digest('hex'), e.path);
+  }
 });

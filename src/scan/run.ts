@@ -38,7 +38,7 @@ export interface ScanProgress {
 
 export interface ScanOptions extends EngineOptions {
   inputs: string[];
-  /** Worker threads; 1 reads in this thread. Default: one per core but one (see defaultThreads). */
+  /** Reading threads, this one included (so 1 starts no worker). Default: see defaultThreads. */
   threads?: number;
   zipLimits?: ZipLimits;
   onProgress?: (progress: ScanProgress) => void;
@@ -55,26 +55,16 @@ export interface ScanOptions extends EngineOptions {
 /** Files read at once by one thread: small files are bound by the wait for open and read, not by CPU. */
 const FILES_IN_FLIGHT = 6;
 
-/** Runs `work` over the items with at most `limit` in flight. */
-async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 /**
- * One reading thread per core but one: the main thread, the garbage collector and the file
- * system's own threads need a core. On two cores one thread reads as fast as two (measured on the
- * 1 GB bench: 10.5 s either way, two threads spending 30% more CPU on contention).
+ * One reading thread per core, this one included, from three cores up. On two cores the second
+ * reader (`--threads 2`) takes about half of the reading off this thread, but its heap and its
+ * copy of the rules add about 80 MiB, which takes a 4 GB scan past the 300 MiB peak issue #17
+ * allows: one thread stays the default there (measured 7 December 2026; README, "Both cores and
+ * memory").
  */
 function defaultThreads(): number {
   const cores = availableParallelism();
-  return cores >= 3 ? cores - 1 : 1;
+  return cores >= 3 ? cores : 1;
 }
 
 /** Below this much evidence, starting threads costs more than it saves. */
@@ -98,12 +88,13 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
   const threads = options.threads ?? defaultThreads();
   const pooled = threads > 1 && fileCount > 1 && (options.forceThreads === true || totalBytes >= THREADS_FROM_BYTES);
   const engineOptions = engineOptionsOf(options);
-  const pool = pooled ? new WorkerPool(Math.min(threads, fileCount), engineOptions) : undefined;
+  // With no workers the pool reads in this thread alone.
+  const pool = new WorkerPool(pooled ? Math.min(threads, fileCount) - 1 : 0, engineOptions);
   const failures: Warning[] = [];
   return {
     failures,
     close: async () => {
-      await pool?.close();
+      await pool.close();
     },
     async run(pass, jobs) {
       const results = new Map<EvidenceEntry, JobResult>();
@@ -126,21 +117,21 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         read.delete(entry);
         options.onProgress?.(progress);
       };
-      if (pool) {
-        await pool.run(jobs, { onBytes, onResult, onFailure: (entry, message) => failures.push({ where: entry.path, message }) });
-      } else {
-        const opener = new EvidenceOpener();
-        try {
-          await eachConcurrently(jobs, FILES_IN_FLIGHT, async ({ entry, job }) => {
-            try {
-              onResult(entry, await runJob(job, entry, engine, opener, (bytes) => onBytes(bytes, entry)));
-            } catch (err) {
-              failures.push({ where: entry.path, message: err instanceof Error ? err.message : String(err) });
-            }
-          });
-        } finally {
-          await opener.close();
-        }
+      // Failures are said in the order of the files, whichever thread read them.
+      const failed = new Map<EvidenceEntry, string>();
+      const opener = new EvidenceOpener();
+      try {
+        await pool.run(
+          jobs,
+          { onBytes, onResult, onFailure: (entry, message) => failed.set(entry, message) },
+          { inFlight: FILES_IN_FLIGHT, run: (entry, job, onRead) => runJob(job, entry, engine, opener, onRead) },
+        );
+      } finally {
+        await opener.close();
+      }
+      for (const { entry } of jobs) {
+        const message = failed.get(entry);
+        if (message !== undefined) failures.push({ where: entry.path, message });
       }
       return results;
     },
@@ -249,12 +240,17 @@ async function readPasses(
   for (const entry of entries) {
     const result = detected.get(entry);
     if (result?.kind !== 'detect') continue;
-    evidence.push(result.result.evidence);
-    fileOf.set(result.result.evidence, entry);
+    const row = result.result.evidence;
+    // A worker's row is a copy: its path is the entry's, held once rather than twice per file.
+    if (row.path === entry.path) row.path = entry.path;
+    evidence.push(row);
+    fileOf.set(row, entry);
     for (const finding of result.result.findings) collected.add(finding);
     for (const kept of result.result.context ?? []) context.push(kept);
     for (const warning of result.result.warnings) warnings.push(warning);
   }
+  // Each file's result wrapper is done with; only its row is kept, for the rest of the scan.
+  detected.clear();
   // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
   const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
   if (others.length > 0 && !options.noFileChecks) {
