@@ -128,3 +128,89 @@ void test('fields: the item field, then each field referred to once, in order', 
   assert.equal(ref.match(record({ a: 'xYZ' })), false);
   assert.equal(ref.match(record({ b: 'yz' })), false);
 });
+
+void test('null: only as a whole value of a field, and never with a modifier', () => {
+  const nul: ItemValue = { kind: 'null', text: '' };
+  assert.equal(problemOf(() => item('a|contains|all', nul)).message, 'null cannot be used with modifiers contains|all');
+  assert.equal(problemOf(() => item('a|re', nul)).message, 'null cannot be used with modifiers re');
+  assert.equal(problemOf(() => item('a|base64offset|contains', nul)).message, 'null cannot be used with modifiers base64offset|contains');
+  assert.equal(problemOf(() => item('', nul)).message, 'null is not a keyword');
+  assert.equal(on('a|cased', [nul], undefined), true);
+  assert.equal(on('a|cased', [nul], 'x'), false);
+});
+
+void test('exists and the number comparisons take only their kind of value', () => {
+  const bool = (text: string): ItemValue => ({ kind: 'boolean', text });
+  const num = (text: string): ItemValue => ({ kind: 'number', text });
+  assert.equal(problemOf(() => item('a|exists', 'true')).message, "exists takes true or false, not 'true'");
+  assert.equal(on('a|exists', [bool('false')], undefined), true);
+  assert.equal(on('a|exists', [bool('false')], ''), false);
+  assert.equal(problemOf(() => item('a|gte', bool('true'))).message, "gte needs a number, not 'true'");
+  assert.equal(problemOf(() => item('a|lt', num('.inf'))).message, "lt needs a number, not '.inf'");
+  assert.equal(problemOf(() => item('a|lte', ' ')).message, "lte needs a number, not ' '");
+  // Whole numbers with white space around them; a number written as a string counts.
+  assert.equal(on('a|gt', [' 10 '], ' 11 '), true);
+  assert.equal(on('a|gt', ['10'], '10'), false);
+  assert.equal(on('a|gte', [num('1e1')], '10'), true);
+  assert.equal(on('a|lte', [num('0x10')], '16'), true);
+  assert.equal(on('a|lte', [num('0x10')], '17'), false);
+  assert.equal(on('a|lt', [num('5')], '  '), false, 'blank is no number, not 0');
+  assert.equal(on('a|lt', [num('5')], '4x'), false);
+  assert.equal(on('a|cidr', ['10.0.0.0/8'], undefined), false);
+});
+
+void test("regular expressions: PCRE's leading flags read as modifiers, once; others refused", () => {
+  assert.equal(on('a|re', ['(?i)^abc$'], 'ABC'), true);
+  assert.equal(on('a|re', ['^abc$'], 'ABC'), false);
+  assert.equal(on('a|re|i', ['(?i)^abc$'], 'ABC'), true, 'i given twice is one i');
+  assert.equal(on('a|re', ['(?s)a.c'], 'a\nc'), true);
+  assert.equal(on('a|re', ['(?m)^c'], 'a\nc'), true);
+  assert.equal(on('a|re', ['(?im)^C$'], 'a\nc'), true);
+  assert.equal(problemOf(() => item('a|re', '(?x)a b')).message, "unsupported inline regular expression flag 'x'");
+  assert.equal(problemOf(() => item('a|re', '(?iU)a')).message, "unsupported inline regular expression flag 'U'");
+  // Only at the start; elsewhere JavaScript refuses it.
+  assert.match(problemOf(() => item('a|re', 'x(?i)')).message, /^bad regular expression: .*Invalid group/);
+  assert.equal(on('a|re', ['.*'], undefined), false);
+});
+
+void test('fieldref needs a field name; the whole value compared unless a position is given', () => {
+  assert.equal(problemOf(() => item('a|fieldref', '')).message, 'fieldref needs a field name');
+  assert.equal(problemOf(() => item('a|fieldref', { kind: 'number', text: '5' })).message, 'fieldref needs a field name');
+  const ref = (key: string, a: string, b: string) => item(key, 'b').match(record({ a, b }));
+  assert.equal(ref('a|fieldref', 'xyz', 'XYZ'), true);
+  assert.equal(ref('a|fieldref', 'xyz', 'xy'), false);
+  assert.equal(ref('a|fieldref|contains', 'xyz', 'Y'), true);
+  assert.equal(ref('a|fieldref|contains', 'xyz', 'q'), false);
+  assert.equal(ref('a|fieldref|startswith', 'xyz', 'X'), true);
+  assert.equal(ref('a|fieldref|startswith', 'xyz', 'y'), false);
+  assert.equal(ref('a|fieldref|cased|contains', 'xYz', 'Y'), true);
+  assert.equal(ref('a|fieldref|cased|contains', 'xyz', 'Y'), false);
+});
+
+void test('string values: transforms in order, keywords searched anywhere unless anchored, several patterns any of them', () => {
+  assert.equal(problemOf(() => item('a|wide|windash|base64', 'x')).message, 'windash cannot follow utf16le');
+  assert.equal(problemOf(() => item('a|utf16be|windash|base64offset', 'x')).message, 'windash cannot follow utf16be');
+  assert.equal(on('a|wide|base64', ['ab'], 'YQBiAA=='), true);
+  assert.equal(on('a|utf16be|base64', ['ab'], 'AGEAYg=='), true);
+  // A keyword with no position is contains; one the rule anchors stays anchored.
+  const kw = (key: string, text: string) => item(key, 'abc').match(record({}, text));
+  assert.equal(kw('', 'xx ABC yy'), true);
+  assert.equal(kw('|startswith', 'xx abc'), false);
+  assert.equal(kw('|startswith', 'abc yy'), true);
+  assert.equal(kw('|endswith', 'abc yy'), false);
+  assert.equal(kw('|endswith', 'xx ABC'), true);
+  // windash gives several patterns: any of them, cased or not, and never an absent field.
+  for (const [key, v, want] of [
+    ['a|windash|contains', 'X /Enc y', true],
+    ['a|windash|contains', 'X –enc y', true],
+    ['a|windash|contains', 'X +enc y', false],
+    ['a|windash|contains|cased', 'X /Enc y', false],
+    ['a|windash|contains|cased', 'X /enc y', true],
+    ['a|windash|contains|cased', 'X ―enc y', true],
+  ] as const)
+    assert.equal(on(key, ['-enc'], v), want, `${key} ${v}`);
+  assert.equal(on('a|windash|contains', ['-enc'], undefined), false);
+  assert.equal(on('a|windash|contains|cased', ['-enc'], undefined), false);
+  assert.equal(on('a|contains|cased', ['Enc'], undefined), false);
+  assert.equal(on('a|contains', ['enc'], undefined), false);
+});
