@@ -219,9 +219,13 @@ void test('aliases resolve, up to a hundred in a detection; one more is a proble
   // An alias inside a map item counts too, and the problem is where it is met.
   const inItem = detectionOf(`${head}${refs(100)}\n  t:\n    f: [a, *v]\n  condition: base\n`);
   assert.ok(!('problem' in inItem.detection));
-  assert.deepEqual(inItem.detection.entries[102]?.data, {
+  assert.deepEqual(inItem.detection.entries[102], {
+    selection: 't',
     at: at(inItem.text, 'f:'),
-    map: [{ key: 'f', keyAt: at(inItem.text, 'f:'), values: { problem: 'too many YAML aliases', at: at(inItem.text, '*v', 50) } }],
+    data: {
+      at: at(inItem.text, 'f:'),
+      map: [{ key: 'f', keyAt: at(inItem.text, 'f:'), values: { problem: 'too many YAML aliases', at: at(inItem.text, '*v', 50) } }],
+    },
   });
   // The library's own limit on the whole document stops the rule, pointed at its start.
   const bomb = `title: t\nlogsource: {}\nx: &v 1\ny: [${Array.from({ length: 101 }, () => '*v').join(', ')}]\ndetection:\n  condition: a\n`;
