@@ -34,7 +34,7 @@ const AREAS = {
     partOf: 'sigma',
     mutate: ['src/detect/sigma/detection.ts', 'src/detect/sigma/field-item.ts', 'src/detect/sigma/placeholders.ts'],
     tests: [
-      ['field-item.test.ts', 'placeholders.test.ts', 'modifiers.test.ts', 'public-rules.test.ts', 'rule-file.test.ts']
+      ['field-item.test.ts', 'placeholders.test.ts', 'rule-compile.test.ts', 'modifiers.test.ts', 'public-rules.test.ts', 'rule-file.test.ts']
         .map((f) => `--import ./src/detect/sigma/${f}`)
         .join(' ') + ' src/detect/sigma/detection.test.ts',
     ],

@@ -411,3 +411,12 @@ void test('expand with all is compiled for each compile, so its pre-filter follo
   assert.equal(common.rules[0]?.match(record({ a: 'ABCDEF zzzqqqq' })), true);
   assert.equal(common.rules[0]?.match(record({ a: 'abcdef' })), false);
 });
+
+void test("a mistake met while reading an item's values is the error, not a missing value", () => {
+  const refs = Array.from({ length: 101 }, (_, i) => `    s${i}: *${i % 2 ? 'w' : 'v'}`).join('\n');
+  const errors = locatedErrors(`    base: &v {a: 1}\n    other: &w {b: 2}\n${refs}\n    t:\n        f: [a, *v]\n    condition: base`);
+  assert.deepEqual(errors, [
+    ['too many YAML aliases', 108, 11],
+    ['too many YAML aliases', 110, 16],
+  ]);
+});

@@ -85,6 +85,9 @@ void test('three or more whole values beside a pattern: one lookup, the pattern 
   ] as const)
     assert.equal(mixed.match(record({ a: v })), want, v);
   assert.equal(mixed.match(record({})), false);
+  const many = item('a', 'one', 'two', 'three', 'f*r', 'g*s', 'h*t');
+  for (const v of ['one', 'TWO', 'three', 'fr', 'gas', 'hat']) assert.equal(many.match(record({ a: v })), true, v);
+  assert.equal(many.match(record({ a: 'hats' })), false);
   const cased = item('a|cased', 'One', 'Two', 'Three', 'F*r');
   assert.equal(cased.match(record({ a: 'one' })), false);
   assert.equal(cased.match(record({ a: 'Two' })), true);
