@@ -55,7 +55,7 @@ const AREAS = {
     partOf: 'sigma',
     mutate: ['src/detect/sigma/rule-read.ts', 'src/detect/sigma/rule-data.ts', 'src/detect/sigma/rule-compile.ts'],
     tests: [
-      ['rule-data.test.ts', 'rule-read.test.ts', 'rule-compile.test.ts', 'detection.test.ts'].map((f) => `--import ./src/detect/sigma/${f}`).join(' ') +
+      ['rule-data.test.ts', 'rule-read.test.ts', 'rule-compile.test.ts'].map((f) => `--import ./src/detect/sigma/${f}`).join(' ') +
         ' src/detect/sigma/rule-file.test.ts',
     ],
   },
