@@ -420,3 +420,16 @@ void test("a mistake met while reading an item's values is the error, not a miss
     ['too many YAML aliases', 110, 16],
   ]);
 });
+
+void test('a broken selection among those an x of names adds no error of its own; a condition read as a mistake is that error', () => {
+  assert.deepEqual(locatedErrors('    s1:\n        a: []\n    s2:\n        b: 1\n    condition: 1 of s*'), [["no value given for 'a'", 7, 12]]);
+  // The condition's alias is the 101st of the detection.
+  const refs = Array.from({ length: 100 }, (_, i) => `    s${i}: *${i % 2 ? 'w' : 'v'}`).join('\n');
+  const text = `title: t\nlogsource: {}\nc: &c base\ndetection:\n    base: &v {a: 1}\n    other: &w {b: 2}\n${refs}\n    condition: *c\n`;
+  const { rules, errors } = compileRules(text, 'c.yml');
+  assert.equal(rules.length, 0);
+  assert.deepEqual(
+    errors.map((e) => [e.message, e.line, e.column]),
+    [['too many YAML aliases', 107, 16]],
+  );
+});

@@ -137,6 +137,7 @@ void test('null: only as a whole value of a field, and never with a modifier', (
   assert.equal(problemOf(() => item('a|contains|all', nul)).message, 'null cannot be used with modifiers contains|all');
   assert.equal(problemOf(() => item('a|re', nul)).message, 'null cannot be used with modifiers re');
   assert.equal(problemOf(() => item('a|base64offset|contains', nul)).message, 'null cannot be used with modifiers base64offset|contains');
+  assert.equal(problemOf(() => item('a|base64', nul)).message, 'null cannot be used with modifiers base64');
   assert.equal(problemOf(() => item('', nul)).message, 'null is not a keyword');
   assert.equal(on('a|cased', [nul], undefined), true);
   assert.equal(on('a|cased', [nul], 'x'), false);
@@ -155,6 +156,7 @@ void test('exists and the number comparisons take only their kind of value', () 
   assert.equal(on('a|gt', [' 10 '], ' 11 '), true);
   assert.equal(on('a|gt', ['10'], '10'), false);
   assert.equal(on('a|gte', [num('1e1')], '10'), true);
+  assert.equal(on('a|gte', [num('1e1')], '9.5'), false);
   assert.equal(on('a|lte', [num('0x10')], '16'), true);
   assert.equal(on('a|lte', [num('0x10')], '17'), false);
   assert.equal(on('a|lt', [num('5')], '  '), false, 'blank is no number, not 0');
@@ -182,6 +184,7 @@ void test('fieldref needs a field name; the whole value compared unless a positi
   const ref = (key: string, a: string, b: string) => item(key, 'b').match(record({ a, b }));
   assert.equal(ref('a|fieldref', 'xyz', 'XYZ'), true);
   assert.equal(ref('a|fieldref', 'xyz', 'xy'), false);
+  assert.equal(ref('a|fieldref', 'xyz', 'yz'), false);
   assert.equal(ref('a|fieldref|contains', 'xyz', 'Y'), true);
   assert.equal(ref('a|fieldref|contains', 'xyz', 'q'), false);
   assert.equal(ref('a|fieldref|startswith', 'xyz', 'X'), true);
@@ -212,6 +215,10 @@ void test('string values: transforms in order, keywords searched anywhere unless
     ['a|windash|contains|cased', 'X ―enc y', true],
   ] as const)
     assert.equal(on(key, ['-enc'], v), want, `${key} ${v}`);
+  // Whole values too: each variant, not the first alone.
+  assert.equal(on('a|windash', ['-enc'], '/ENC'), true);
+  assert.equal(on('a|windash', ['-enc'], '-enc'), true);
+  assert.equal(on('a|windash', ['-enc'], 'x-enc'), false);
   assert.equal(on('a|windash|contains', ['-enc'], undefined), false);
   assert.equal(on('a|windash|contains|cased', ['-enc'], undefined), false);
   assert.equal(on('a|contains|cased', ['Enc'], undefined), false);
