@@ -56,6 +56,37 @@ const AREAS = {
     mutate: ['src/detect/sigma/literals.ts'],
     tests: ['src/detect/sigma/literals.test.ts', 'src/detect/sigma/detection.test.ts'],
   },
+  // What decides a match after the modifiers: the detection block (selections, the condition over
+  // them), one field item's values, and placeholders; the quick tests that compile rules, in one process.
+  'sigma-detection': {
+    partOf: 'sigma',
+    mutate: ['src/detect/sigma/detection.ts', 'src/detect/sigma/field-item.ts', 'src/detect/sigma/placeholders.ts'],
+    tests: [
+      ['field-item.test.ts', 'placeholders.test.ts', 'rule-compile.test.ts', 'modifiers.test.ts', 'public-rules.test.ts', 'rule-file.test.ts']
+        .map((f) => `--import ./src/detect/sigma/${f}`)
+        .join(' ') + ' src/detect/sigma/detection.test.ts',
+    ],
+  },
+  // One field item alone, with the tests that compile and match items (the rule-file suite, whose
+  // errors' locations it adds, is left out: a third of each mutant's time here).
+  'sigma-field-item': {
+    partOf: 'sigma',
+    mutate: ['src/detect/sigma/field-item.ts'],
+    tests: [
+      ['field-item.test.ts', 'modifiers.test.ts', 'public-rules.test.ts'].map((f) => `--import ./src/detect/sigma/${f}`).join(' ') +
+        ' src/detect/sigma/detection.test.ts',
+    ],
+  },
+  // How a rule file is read and refused: the YAML to plain data, its check when read back from a
+  // cache, and the compile of a file's documents with their located errors.
+  'sigma-rules': {
+    partOf: 'sigma',
+    mutate: ['src/detect/sigma/rule-read.ts', 'src/detect/sigma/rule-data.ts', 'src/detect/sigma/rule-compile.ts'],
+    tests: [
+      ['rule-data.test.ts', 'rule-read.test.ts', 'rule-compile.test.ts'].map((f) => `--import ./src/detect/sigma/${f}`).join(' ') +
+        ' src/detect/sigma/rule-file.test.ts',
+    ],
+  },
   correlate: { mutate: ['src/correlate/**/*.ts'], tests: ['src/correlate/*.test.ts', 'src/scan/attack-story.test.ts', 'src/scan/run.test.ts'] },
   // The decisions of correlation one file at a time, each with only the unit tests that drive it
   // (a second apiece here, where the scan tests take a minute): a survivor costs one short run.

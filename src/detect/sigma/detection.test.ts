@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { compileRules } from './rule-file.js';
 import { errorsFrom, record, ruleFrom } from './test-helpers/rules.js';
 
 void test('a map is AND of its fields; a list of maps is OR', () => {
@@ -322,4 +323,113 @@ void test('n of as many selections as there are is all of them: each must match,
   assert.deepEqual(some.literals, ['abc', 'zzzz']);
   assert.equal(some.match(record({ x: 'abc', z: 'zzzz' })), true);
   assert.equal(some.match(record({ z: 'zzzz' })), false);
+});
+
+/** Each error of a detection block as [message, line, column], lines counted in the whole rule (the block starts on line 6). */
+function locatedErrors(detection: string): [string, number | undefined, number | undefined][] {
+  const text = `title: test rule\nid: t-1\nlogsource:\n    category: webserver\ndetection:\n${detection}\n`;
+  const { rules, errors } = compileRules(text, 'test.yml');
+  assert.equal(rules.length, 0, 'a broken rule must not load');
+  return errors.map((e) => [e.message, e.line, e.column]);
+}
+
+void test('a detection that is not a map, an empty condition, or a condition that is not a string: each said where it is', () => {
+  assert.deepEqual(locatedErrors('    - sel'), [['detection must be a map of selections and a condition', 6, 5]]);
+  assert.deepEqual(locatedErrors('    sel:\n        a: 1\n    condition: []'), [['condition is empty', 8, 16]]);
+  assert.deepEqual(locatedErrors('    sel:\n        a: 1\n    condition: 5'), [['condition must be a string or a list of strings', 8, 16]]);
+  assert.deepEqual(locatedErrors('    sel:\n        a: 1\n    condition:\n        - sel\n        - [sel]\n        - nope'), [
+    ['condition must be a string or a list of strings', 10, 11],
+    ["condition names unknown selection 'nope'", 11, 11],
+  ]);
+});
+
+void test("a condition's syntax error points into the condition; a block condition is pointed at its start", () => {
+  assert.deepEqual(locatedErrors('    sel:\n        a: 1\n    condition: sel and (sel or'), [['expected a selection at end of condition', 8, 31]]);
+  assert.deepEqual(locatedErrors('    sel:\n        a: 1\n    condition: |\n        sel and nope'), [["condition names unknown selection 'nope'", 8, 16]]);
+});
+
+void test('every mistake of a detection is reported, each once, and a broken selection adds none where it is used', () => {
+  const errors = locatedErrors(`    sel:
+        a|containz: x
+    list:
+        - b: 1
+        - [c]
+    kw: ~
+    vals:
+        d: [1, [2]]
+    none:
+        e: []
+    timeframe: 5m
+    condition: sel or list and not kw or 1 of vals or all of n* or nope`);
+  assert.deepEqual(errors, [
+    ["unknown modifier 'containz'", 7, 9],
+    ['a selection list holds maps or keywords, not nested lists', 10, 11],
+    ['selection is empty', 11, 9],
+    ["values of 'd' must be scalars", 13, 16],
+    ["no value given for 'e'", 15, 12],
+    ['timeframe (aggregation over time) is not supported', 16, 5],
+    ["condition names unknown selection 'nope'", 17, 68],
+  ]);
+});
+
+void test('an x of that names nothing or can never hold says which', () => {
+  assert.deepEqual(locatedErrors('    _a:\n        a: 1\n    condition: 1 of them'), [['condition: them matches no selection', 8, 16]]);
+  assert.deepEqual(locatedErrors('    sel:\n        a: 1\n    condition: sel and 1 of f*'), [["condition: 'f*' matches no selection", 8, 24]]);
+  assert.deepEqual(locatedErrors('    s1:\n        a: 1\n    s2:\n        a: 2\n    condition: 3 of s*'), [
+    ["condition: 3 of 's*' can never hold (2 selections)", 10, 16],
+  ]);
+});
+
+void test('a list selection mixes maps and keywords as their OR; the fields of selections an x of names are read', () => {
+  const r = ruleFrom(`
+    sel_a:
+        - cs-method: PUT
+          cs-uri-stem: /x
+        - 'needle'
+        - 'pin*point'
+    sel_b:
+        c-ip: 10.0.0.1
+    other:
+        z: 1
+    condition: 1 of sel_*`);
+  assert.equal(r.match(record({ 'cs-method': 'PUT', 'cs-uri-stem': '/X' })), true);
+  assert.equal(r.match(record({ 'cs-method': 'PUT', 'cs-uri-stem': '/y' })), false);
+  assert.equal(r.match(record({}, 'a NEEDLE here')), true);
+  assert.equal(r.match(record({}, 'pin to point')), true);
+  assert.equal(r.match(record({ 'c-ip': '10.0.0.1' })), true);
+  assert.equal(r.match(record({ z: '1' })), false);
+  assert.deepEqual(r.fields, ['cs-method', 'cs-uri-stem', 'c-ip']);
+});
+
+void test('expand with all is compiled for each compile, so its pre-filter follows that compile’s common literals', () => {
+  const text = `title: t\nlogsource: {}\ndetection:\n    sel:\n        a|expand|contains|all: '%p%'\n    condition: sel\n`;
+  const placeholders = new Map([['p', ['abcdef', 'zzzqqqq']]]);
+  const plain = compileRules(text, 'x.yml', { placeholders });
+  assert.deepEqual(plain.rules[0]?.literals, ['zzzqqqq']);
+  const common = compileRules(text, 'x.yml', { placeholders, commonLiterals: ['zzzqqqq'] });
+  assert.deepEqual(common.rules[0]?.literals, ['abcdef']);
+  assert.equal(common.rules[0]?.match(record({ a: 'ABCDEF zzzqqqq' })), true);
+  assert.equal(common.rules[0]?.match(record({ a: 'abcdef' })), false);
+});
+
+void test("a mistake met while reading an item's values is the error, not a missing value", () => {
+  const refs = Array.from({ length: 101 }, (_, i) => `    s${i}: *${i % 2 ? 'w' : 'v'}`).join('\n');
+  const errors = locatedErrors(`    base: &v {a: 1}\n    other: &w {b: 2}\n${refs}\n    t:\n        f: [a, *v]\n    condition: base`);
+  assert.deepEqual(errors, [
+    ['too many YAML aliases', 108, 11],
+    ['too many YAML aliases', 110, 16],
+  ]);
+});
+
+void test('a broken selection among those an x of names adds no error of its own; a condition read as a mistake is that error', () => {
+  assert.deepEqual(locatedErrors('    s1:\n        a: []\n    s2:\n        b: 1\n    condition: 1 of s*'), [["no value given for 'a'", 7, 12]]);
+  // The condition's alias is the 101st of the detection.
+  const refs = Array.from({ length: 100 }, (_, i) => `    s${i}: *${i % 2 ? 'w' : 'v'}`).join('\n');
+  const text = `title: t\nlogsource: {}\nc: &c base\ndetection:\n    base: &v {a: 1}\n    other: &w {b: 2}\n${refs}\n    condition: *c\n`;
+  const { rules, errors } = compileRules(text, 'c.yml');
+  assert.equal(rules.length, 0);
+  assert.deepEqual(
+    errors.map((e) => [e.message, e.line, e.column]),
+    [['too many YAML aliases', 107, 16]],
+  );
 });
