@@ -6,9 +6,13 @@
 // Modules find their data files relative to themselves (`new URL('../../data/…', import.meta.url)`), at
 // different depths; in a bundle every chunk sits in dist/bundle/, so each module's `import.meta.url` is
 // given back its own place in dist/ and those paths still land where they did.
+//
+// It also writes dist/build-id.txt, a hash of the compiled code: the compiled rules cache
+// (src/detect/ruleset-cache.ts) is kept per build, so that a changed compiler never reads an old cache.
 
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +30,14 @@ const ownPlace = {
     });
   },
 };
+
+const code = (await readdir(join(ROOT, 'dist'), { recursive: true }))
+  .map((f) => f.split(sep).join('/'))
+  .filter((f) => f.endsWith('.js') && !f.startsWith('bundle/'))
+  .sort();
+const hash = createHash('sha256');
+for (const file of code) hash.update(`${file}\0${await readFile(join(ROOT, 'dist', file))}\0`);
+await writeFile(join(ROOT, 'dist', 'build-id.txt'), `${hash.digest('hex')}\n`);
 
 // Chunks are named by their content: last build's would stay beside this one's.
 await rm(OUT, { recursive: true, force: true });

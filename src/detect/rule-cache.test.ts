@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -8,9 +8,11 @@ import type { Finding, LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
 import { SNIFF_BYTES, sniff } from '../sources/registry.js';
 import { Detector } from './detector.js';
-import { loadMappings } from './mapping.js';
+import { loadMappings, type Mappings } from './mapping.js';
 import { cacheDir, throughCache } from './rule-cache.js';
 import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR, type Ruleset } from './ruleset.js';
+import { compilerId, lazyRuleset, type CompilerId, type PlainRuleset } from './ruleset-cache.js';
+import { compileRuleData } from './sigma/rule-compile.js';
 
 // The compiled-rules cache must be only a shortcut: rules loaded through it find exactly what rules
 // parsed from their YAML find, and a cache that is damaged or forged in shape is ignored.
@@ -158,4 +160,207 @@ test('the cache folder: EXIR_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache; off 
   assert.equal(cacheDir({ XDG_CACHE_HOME: '/x' }), join('/x', 'exir'));
   // A relative XDG_CACHE_HOME is invalid by the spec and ignored.
   assert.match(cacheDir({ XDG_CACHE_HOME: 'rel' }) ?? '', /[\\/]\.cache[\\/]exir$/);
+});
+
+// ---- the compiled set (ruleset-cache.ts): kept per exir version and build, read back lazily ----
+
+const BUILD: CompilerId = { version: '1.0.0', build: 'a'.repeat(64) };
+
+const loadBuilt = async (compiler: CompilerId | undefined, dirs = [SHIPPED_SIGMA_DIR], mappings?: Mappings, common?: string[]): Promise<Ruleset> =>
+  loadRuleset(dirs, mappings ?? (await loadMappings(MAPPINGS_DIR)), common, compiler);
+
+async function compiledCacheFile(dir: string): Promise<string> {
+  const name = (await readdir(dir)).find((f) => f.startsWith('compiled-') && f.endsWith('.json'));
+  assert.ok(name, `a compiled rules cache file was written in ${dir}`);
+  return join(dir, name);
+}
+
+/** Changes the first rule's title in the compiled cache, key kept: a load that shows it read the cache. */
+async function tamperTitle(file: string): Promise<void> {
+  const stored = JSON.parse(await readFile(file, 'utf8')) as { values: { rules: { title: string }[] } };
+  const first = stored.values.rules[0];
+  assert.ok(first, 'a rule in the cache');
+  first.title = 'changed in the compiled cache';
+  await writeFile(file, JSON.stringify(stored));
+}
+
+const readTampered = (set: Ruleset): boolean => set.rules.some((r) => r.title === 'changed in the compiled cache');
+
+test('the compiled set read back finds exactly what a fresh compile finds, on every rule sample', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-cache-'));
+  try {
+    const files = await samples(SHIPPED_SIGMA_DIR);
+    const uncached = await withCache('off', () => loadBuilt(undefined));
+    const first = await withCache(dir, () => loadBuilt(BUILD));
+    const cacheFile = await compiledCacheFile(dir);
+    const cached = await withCache(dir, () => loadBuilt(BUILD));
+    assert.deepEqual(summary(cached), summary(uncached));
+    assert.deepEqual(
+      cached.rules.map((r) => [
+        r.benign,
+        r.story,
+        r.capsRequest,
+        r.after,
+        r.ownTraffic,
+        r.indicatorOnly,
+        r.foldPerClient,
+        r.cves,
+        r.compiled.rule,
+        r.compiled.location,
+      ]),
+      uncached.rules.map((r) => [
+        r.benign,
+        r.story,
+        r.capsRequest,
+        r.after,
+        r.ownTraffic,
+        r.indicatorOnly,
+        r.foldPerClient,
+        r.cves,
+        r.compiled.rule,
+        r.compiled.location,
+      ]),
+    );
+    // The pre-filter's record check asks the same of a record whichever way the rules came.
+    assert.deepEqual(
+      cached.rules.map((r) => r.compiled.need()),
+      uncached.rules.map((r) => r.compiled.need()),
+    );
+    assert.ok(
+      cached.rules.some((r) => r.compiled.need() !== null),
+      'some rules need strings',
+    );
+    const expected = await detections(uncached, files);
+    assert.ok(expected.length > 50, `${expected.length} detections on the samples`);
+    assert.deepEqual(await detections(first, files), expected);
+    assert.deepEqual(await detections(cached, files), expected);
+    await tamperTitle(cacheFile);
+    assert.ok(readTampered(await withCache(dir, () => loadBuilt(BUILD))), 'the second load read the compiled cache');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('read back, a rule file is compiled the first time one of its rules is offered a record, once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-cache-'));
+  try {
+    await withCache(dir, () => loadBuilt(BUILD));
+    const plain = (JSON.parse(await readFile(await compiledCacheFile(dir), 'utf8')) as { values: PlainRuleset }).values;
+    const compiledFiles: number[] = [];
+    const set = lazyRuleset(plain, (index, data) => {
+      compiledFiles.push(index);
+      return compileRuleData(data, `file ${index}`).rules;
+    });
+    assert.equal(set.rules.length, plain.rules.length);
+    assert.deepEqual(compiledFiles, []);
+    const record = { get: () => undefined, text: () => '' };
+    const [a, b] = set.rules;
+    assert.ok(a && b, 'two rules');
+    a.compiled.match(record);
+    a.compiled.match(record);
+    b.compiled.match(record);
+    assert.deepEqual(compiledFiles, [...new Set(plain.rules.slice(0, 2).map((r) => r.from[0]))]);
+    assert.ok(plain.files.length > 2, `${plain.files.length} files, of which the others stay uncompiled`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a changed rule, mapping, pre-filter list, exir version or build compiles afresh', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-cache-'));
+  const rules = await mkdtemp(join(tmpdir(), 'exir-rules-'));
+  try {
+    await cp(join(SHIPPED_SIGMA_DIR, 'proxylogon'), rules, { recursive: true });
+    const mappings = await loadMappings(MAPPINGS_DIR);
+    const cacheFile = async (): Promise<string> => compiledCacheFile(dir);
+    const changes: [string, () => Promise<Ruleset>][] = [
+      ['build', () => loadBuilt({ ...BUILD, build: 'b'.repeat(64) }, [rules])],
+      ['version', () => loadBuilt({ ...BUILD, version: '1.0.1' }, [rules])],
+      ['pre-filter list', () => loadBuilt(BUILD, [rules], mappings, ['aspx'])],
+      [
+        'mapping',
+        () => {
+          const other: Mappings = new Map(mappings);
+          other.delete('iis');
+          return loadBuilt(BUILD, [rules], other);
+        },
+      ],
+    ];
+    for (const [what, changed] of changes) {
+      await rm(dir, { recursive: true, force: true });
+      await withCache(dir, () => loadBuilt(BUILD, [rules], mappings));
+      await tamperTitle(await cacheFile());
+      assert.ok(readTampered(await withCache(dir, () => loadBuilt(BUILD, [rules], mappings))), `${what}: the unchanged load reads the cache`);
+      assert.ok(!readTampered(await withCache(dir, changed)), `${what}: a change compiles afresh`);
+    }
+    // The mapping and the pre-filter list really change what is compiled (the comparisons above are not idle).
+    const plainSet = await withCache('off', () => loadBuilt(undefined, [rules], mappings));
+    const noIis: Mappings = new Map(mappings);
+    noIis.delete('iis');
+    assert.notDeepEqual(summary(await withCache('off', () => loadBuilt(undefined, [rules], noIis))), summary(plainSet));
+
+    // A rule's text changed: its new title is read, not the cached one.
+    await rm(dir, { recursive: true, force: true });
+    await withCache(dir, () => loadBuilt(BUILD, [rules], mappings));
+    const file = (await readdir(rules)).find((f) => f.endsWith('.yml')) as string;
+    const text = await readFile(join(rules, file), 'utf8');
+    await writeFile(join(rules, file), text.replace(/^title: .*$/m, 'title: a title changed in the rule file'));
+    const after = await withCache(dir, () => loadBuilt(BUILD, [rules], mappings));
+    assert.ok(
+      after.rules.some((r) => r.title === 'a title changed in the rule file'),
+      'the changed title is read',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await rm(rules, { recursive: true, force: true });
+  }
+});
+
+test('a damaged compiled cache, or one of the wrong shape under the right key, is ignored and the rules compiled', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-cache-'));
+  try {
+    const expected = summary(await withCache('off', () => loadBuilt(undefined)));
+    await withCache(dir, () => loadBuilt(BUILD));
+    const cacheFile = await compiledCacheFile(dir);
+    const good = await readFile(cacheFile, 'utf8');
+    const key = (JSON.parse(good) as { key: string }).key;
+    const broken = [
+      good.slice(0, good.length / 2),
+      'null',
+      JSON.stringify({ key, values: [] }),
+      JSON.stringify({ key, values: { rules: [], errors: [] } }),
+      good.replace('"stage":"', '"stage":"not-a-stage-'),
+      good.replace('"severity":"', '"severity":"x'),
+      good.replace(/"literals":\["/, '"literals":[5,"'),
+      good.replace(/"from":\[\d+,/, '"from":[100000,'),
+      good.replace(/"sources":\["/, '"sources":["no-such-log","'),
+      good.replace('"lineStarts":[', '"lineStarts":["x",'),
+      good.replace(/"logsource":\{/, '"logsource":{"other":"x",'),
+    ];
+    for (const text of broken) {
+      assert.notEqual(text, good);
+      await writeFile(cacheFile, text);
+      assert.deepEqual(summary(await withCache(dir, () => loadBuilt(BUILD))), expected, text.slice(0, 80));
+    }
+    // Written afresh after the miss.
+    assert.equal(await readFile(cacheFile, 'utf8'), good);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('run from its sources (no build id), exir keeps no compiled set', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-cache-'));
+  try {
+    assert.equal(compilerId(), undefined);
+    await withCache(dir, async () => loadRuleset([SHIPPED_SIGMA_DIR], await loadMappings(MAPPINGS_DIR)));
+    const names = await readdir(dir);
+    assert.ok(
+      names.some((f) => f.startsWith('rules-')),
+      names.join(', '),
+    );
+    assert.ok(!names.some((f) => f.startsWith('compiled-')), names.join(', '));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -41,6 +41,21 @@ export interface CachedFile {
   text: string;
 }
 
+/** Where one cached value lives and the key it must carry: undefined when there is no cache folder. */
+export interface CacheEntry {
+  file: string;
+  key: string;
+}
+
+/**
+ * The entry for a value of this kind computed from `inputs` (anything JSON can say: any change to them is
+ * a miss); `names` tell apart the files of different sets of inputs, so that they do not overwrite each other.
+ */
+export function cacheEntry(kind: string, names: readonly string[], inputs: unknown, dir: string | undefined = cacheDir()): CacheEntry | undefined {
+  if (dir === undefined) return undefined;
+  return { file: join(dir, `${kind}-${sha256(names.join('\n')).slice(0, 16)}.json`), key: sha256(JSON.stringify([TOOL.version, FORMAT, kind, inputs])) };
+}
+
 /**
  * What `read` gives for each file's text, from the cache when it holds this very set of files, else
  * from `read` (and then kept). `valid` checks one value read back from disk before it is trusted.
@@ -52,31 +67,37 @@ export async function throughCache<T>(
   valid: (value: unknown) => value is T,
   dir: string | undefined = cacheDir(),
 ): Promise<T[]> {
-  const key = sha256(JSON.stringify([TOOL.version, FORMAT, kind, files.map((f) => [f.path, sha256(f.text)])]));
-  const file = dir === undefined ? undefined : join(dir, `${kind}-${sha256(files.map((f) => f.path).join('\n')).slice(0, 16)}.json`);
-  if (file !== undefined) {
-    const cached = await readCache(file, key, files.length, valid);
+  const entry = cacheEntry(
+    kind,
+    files.map((f) => f.path),
+    files.map((f) => [f.path, sha256(f.text)]),
+    dir,
+  );
+  if (entry !== undefined) {
+    const cached = await readCache(entry, (v): v is T[] => Array.isArray(v) && v.length === files.length && v.every((x) => valid(x)));
     if (cached !== undefined) return cached;
   }
   const values = await read(files.map((f) => f.text));
-  if (file !== undefined) await writeCache(file, key, values);
+  if (entry !== undefined) await writeCache(entry, values);
   return values;
 }
 
-async function readCache<T>(file: string, key: string, count: number, valid: (value: unknown) => value is T): Promise<T[] | undefined> {
+/** The value kept under the entry, if it is there, carries the entry's key and passes `valid`. */
+export async function readCache<T>(entry: CacheEntry, valid: (value: unknown) => value is T): Promise<T | undefined> {
   try {
-    if ((await stat(file)).size > MAX_CACHE_BYTES) return undefined;
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    if ((await stat(entry.file)).size > MAX_CACHE_BYTES) return undefined;
+    const parsed = JSON.parse(await readFile(entry.file, 'utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { key: storedKey, values } = parsed as { key?: unknown; values?: unknown };
-    if (storedKey !== key || !Array.isArray(values) || values.length !== count || !values.every((v) => valid(v))) return undefined;
+    if (storedKey !== entry.key || !valid(values)) return undefined;
     return values;
   } catch {
     return undefined;
   }
 }
 
-async function writeCache(file: string, key: string, values: readonly unknown[]): Promise<void> {
+export async function writeCache(entry: CacheEntry, values: unknown): Promise<void> {
+  const { file, key } = entry;
   const text = JSON.stringify({ key, values });
   // Only what JSON gives back unchanged is kept (a rule's `.inf` or a date would not be): such a set is
   // simply read afresh each time.
