@@ -116,6 +116,24 @@ void test('empty documents hold no rule; a YAML mistake is located without the e
   });
 });
 
+void test('a document of plain text is a rule refused where it starts, not an empty one skipped', () => {
+  assert.deepEqual(readRuleFile('hello\n').docs, [{ problems: [{ problem: 'a rule must be a YAML map', at: 0 }], stop: true, data: {}, at: 0 }]);
+  const { docs } = readRuleFile('title: a\n---\nplain words here\n');
+  assert.equal(docs.length, 2);
+  assert.deepEqual(docs[1], { problems: [{ problem: 'a rule must be a YAML map', at: 13 }], stop: true, data: {}, at: 13 });
+});
+
+void test("a YAML mistake past the ninth column keeps its column and loses the library's excerpt", () => {
+  assert.deepEqual(readRuleFile('title: a\ndetection:          {a: [b}\n').docs, [
+    {
+      located: [
+        { line: 2, column: 27, message: 'YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+        { line: 2, column: 28, message: 'YAML: Flow map in block collection must be sufficiently indented and end with a }' },
+      ],
+    },
+  ]);
+});
+
 void test('a detection that is not a map is one problem at the detection', () => {
   const text = 'title: t\nlogsource: {}\ndetection: [x]\n';
   assert.deepEqual(docOf(text).detection, { problem: 'detection must be a map of selections and a condition', at: at(text, '[x]') });
