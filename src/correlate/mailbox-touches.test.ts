@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding, MailboxTouch, Session, SourceKind, TimelineEntry } from '../core/types.js';
+import type { Finding, MailboxTouch, SourceKind, TimelineEntry } from '../core/types.js';
 import { findMailboxes, findMailMovements, forwardingAddresses } from './mailboxes.js';
-import { aLogFile } from './test-helpers/findings.js';
+import { aLogFile, aSession } from './test-helpers/findings.js';
 
 let line = 0;
 function entry(source: SourceKind, fields: Record<string, string>, over: Partial<TimelineEntry> = {}): TimelineEntry {
@@ -19,21 +19,6 @@ function entry(source: SourceKind, fields: Record<string, string>, over: Partial
   };
 }
 
-function session(...entries: TimelineEntry[]): Session {
-  return {
-    id: 'S1',
-    servers: ['EX01'],
-    attackerIps: [],
-    userAgents: [],
-    firstTime: undefined,
-    lastTime: undefined,
-    stages: [],
-    webShells: [],
-    findings: 0,
-    entries,
-  };
-}
-
 const cmdlet = (text: string, over: Partial<TimelineEntry> = {}): TimelineEntry => {
   const [name = '', ...rest] = text.split(' ');
   return entry('rps-cmdlet', { Cmdlet: name, Parameters: rest.join(' ') }, over);
@@ -45,7 +30,7 @@ void test('cmdlets that copy a mailbox out, search it, forward it or open it to 
   const touches = findMailboxes(
     [],
     [
-      session(
+      aSession('S1', [
         cmdlet('New-MailboxExportRequest -Mailbox "Jane.Doe@corp.je" -FilePath \\\\ex01\\c$\\inetpub\\wwwroot\\aspnet_client\\x.aspx'),
         cmdlet('New-MailboxExportRequest -Mailbox ceo@corp.je'),
         cmdlet("Search-Mailbox -Identity 'hr@corp.je' -TargetMailbox attacker@corp.je -TargetFolder x"),
@@ -62,7 +47,7 @@ void test('cmdlets that copy a mailbox out, search it, forward it or open it to 
         cmdlet('Add-MailboxPermission -Identity audit@corp.je -AccessRights FullAccess'),
         cmdlet('Get-Mailbox -Identity ignored@corp.je'),
         entry('ecp-server', { CMD: 'Set-Mailbox -Identity "ecp@corp.je" -ForwardingSmtpAddress "out@example.net"' }),
-      ),
+      ]),
     ],
     [],
   );
@@ -109,16 +94,16 @@ void test("Exchange's own identities and names that are no person's mailbox are 
     'a~b@corp.je',
     '""',
   ];
-  const touches = findMailboxes([], [session(...names.map((n) => entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: n })))], []);
+  const touches = findMailboxes([], [aSession('S1', [...names.map((n) => entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: n }))])], []);
   assert.deepEqual(brief(touches), []);
   const kept = findMailboxes(
     [],
     [
-      session(
+      aSession('S1', [
         entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: 'Smtp~Kept@corp.je' }),
         entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: ' sip:voice@corp.je ' }),
         entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: 'sysadmin@corp.je' }),
-      ),
+      ]),
     ],
     [],
   );
@@ -132,7 +117,7 @@ void test('EWS and OWA requests read, export or only reach a mailbox; the impers
   const touches = findMailboxes(
     [],
     [
-      session(
+      aSession('S1', [
         entry('ews', { SoapAction: 'ExportItems', ImpersonatedUser: 'a@corp.je', AuthenticatedUser: 'svc@corp.je' }),
         entry('ews', { SoapAction: 'FindItem', AuthenticatedUser: 'b@corp.je' }),
         entry('ews', { SoapAction: 'GetFolder', AuthenticatedUser: 'c@corp.je' }),
@@ -145,7 +130,7 @@ void test('EWS and OWA requests read, export or only reach a mailbox; the impers
         entry('httpproxy', { AnchorMailbox: 'i@corp.je' }),
         entry('httpproxy', { Protocol: 'Ecp' }),
         entry('iis', { AnchorMailbox: 'j@corp.je', AuthenticatedUser: 'j@corp.je' }),
-      ),
+      ]),
     ],
     [],
   );
@@ -167,15 +152,15 @@ void test('a mailbox named twice is one entry: its highest level, its first and 
   const touches = findMailboxes(
     [],
     [
-      session(
+      aSession('S1', [
         same,
         { ...same },
         entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: 'A@corp.je' }, { time: '2021-03-03T03:00:00Z' }),
         entry('ews', { SoapAction: 'GetFolder', AuthenticatedUser: 'a@corp.je' }, { time: undefined }),
         entry('ews', { SoapAction: 'GetFolder', AuthenticatedUser: 'a@corp.je' }, { time: '2021-03-03T04:00:00Z' }),
         entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: 'a@corp.je' }, { server: 'EX02', time: undefined }),
-      ),
-      session(entry('ews', { SoapAction: 'GetFolder', AuthenticatedUser: 'a@corp.je' }, { time: '2021-03-03T06:00:00Z' })),
+      ]),
+      aSession('S1', [entry('ews', { SoapAction: 'GetFolder', AuthenticatedUser: 'a@corp.je' }, { time: '2021-03-03T06:00:00Z' })]),
     ],
     [],
   );
@@ -186,7 +171,11 @@ void test('a mailbox named twice is one entry: its highest level, its first and 
       ['EX02', 'read', undefined, undefined, ['items read through EWS GetItem'], 1],
     ],
   );
-  const many = findMailboxes([], [session(...Array.from({ length: 60 }, () => entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: 'a@corp.je' })))], []);
+  const many = findMailboxes(
+    [],
+    [aSession('S1', [...Array.from({ length: 60 }, () => entry('ews', { SoapAction: 'GetItem', AuthenticatedUser: 'a@corp.je' }))])],
+    [],
+  );
   assert.equal(many[0]?.evidence.length, 50);
 });
 
@@ -248,7 +237,7 @@ void test('mail the attacker sent or had forwarded is listed once, earliest firs
   );
   const toEvil = entry('msgtrk', { 'recipient-address': 'EVIL@example.net;b@corp.je' }, { time: '2021-03-03T04:00:00Z' });
   const noTime = entry('msgtrk', {}, { time: undefined });
-  const movements = findMailMovements([session(sent, entry('iis', {}), toEvil)], forwarded, [toEvil, noTime]);
+  const movements = findMailMovements([aSession('S1', [sent, entry('iis', {}), toEvil])], forwarded, [toEvil, noTime]);
   assert.deepEqual(
     movements.map((m) => [m.time, m.event, m.sender, m.recipients, m.subject, m.why]),
     [
@@ -289,12 +278,12 @@ void test('each EWS and OWA action that reads items is read, in any case; a long
   const touches = findMailboxes(
     [],
     [
-      session(
+      aSession('S1', [
         ...ews.map((action, i) => entry('ews', { SoapAction: action, AuthenticatedUser: `ews${String(i).padStart(2, '0')}@corp.je` })),
         ...owa.map((action, i) => entry('httpproxy', { Protocol: 'OWA', UrlQuery: `id=1&action=${action}`, AnchorMailbox: `owa${i}@corp.je` })),
         entry('httpproxy', { Protocol: 'OWA', UrlQuery: 'action=GetItem', AnchorMailbox: 'first@corp.je' }),
         entry('httpproxy', { Protocol: 'OWA', UrlQuery: 'xaction=GetItem', AnchorMailbox: 'prefixed@corp.je' }),
-      ),
+      ]),
     ],
     [],
   );
@@ -315,13 +304,13 @@ void test("a cmdlet's parameter is read quoted, single-quoted, bare or after a c
   const touches = findMailboxes(
     [],
     [
-      session(
+      aSession('S1', [
         cmdlet('New-MailboxExportRequest -Mailbox "Two Words" -FilePath "C:\\a b\\x.pst"'),
         cmdlet("New-MailboxExportRequest -mailbox: 'quoted@corp.je' -FilePath:x.pst"),
         cmdlet('New-MailboxExportRequest -SourceMailbox other@corp.je'),
         entry('ecp-server', { CMD: 'new-mailboxexportrequest -Mailbox ecp-export@corp.je' }),
         entry('ecp-server', { CMD: '"Set-Mailbox" -Identity not-a-cmdlet@corp.je -ForwardingAddress x' }),
-      ),
+      ]),
     ],
     [],
   );

@@ -186,6 +186,21 @@ async function tamperTitle(file: string): Promise<void> {
 
 const readTampered = (set: Ruleset): boolean => set.rules.some((r) => r.title === 'changed in the compiled cache');
 
+/** What a finding takes from each rule besides its matcher, in the set's order. */
+const metadata = (set: Ruleset): unknown[] =>
+  set.rules.map((r) => [
+    r.benign,
+    r.story,
+    r.capsRequest,
+    r.after,
+    r.ownTraffic,
+    r.indicatorOnly,
+    r.foldPerClient,
+    r.cves,
+    r.compiled.rule,
+    r.compiled.location,
+  ]);
+
 test('the compiled set read back finds exactly what a fresh compile finds, on every rule sample', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'exir-cache-'));
   try {
@@ -195,32 +210,7 @@ test('the compiled set read back finds exactly what a fresh compile finds, on ev
     const cacheFile = await compiledCacheFile(dir);
     const cached = await withCache(dir, () => loadBuilt(BUILD));
     assert.deepEqual(summary(cached), summary(uncached));
-    assert.deepEqual(
-      cached.rules.map((r) => [
-        r.benign,
-        r.story,
-        r.capsRequest,
-        r.after,
-        r.ownTraffic,
-        r.indicatorOnly,
-        r.foldPerClient,
-        r.cves,
-        r.compiled.rule,
-        r.compiled.location,
-      ]),
-      uncached.rules.map((r) => [
-        r.benign,
-        r.story,
-        r.capsRequest,
-        r.after,
-        r.ownTraffic,
-        r.indicatorOnly,
-        r.foldPerClient,
-        r.cves,
-        r.compiled.rule,
-        r.compiled.location,
-      ]),
-    );
+    assert.deepEqual(metadata(cached), metadata(uncached));
     // The pre-filter's record check asks the same of a record whichever way the rules came.
     assert.deepEqual(
       cached.rules.map((r) => r.compiled.need()),

@@ -1,6 +1,6 @@
-// Findings and evidence rows as the correlation tests need them: one plain attack hit on EX01 and one
+// Findings, evidence rows and sessions as the correlation tests need them: one plain attack hit on EX01 and one
 // read log file, each test changing only what it is about.
-import type { EvidenceFile, Finding } from '../../core/types.js';
+import type { EvidenceFile, Finding, Session, TimelineEntry } from '../../core/types.js';
 
 /** An exploit attempt on EX01 from 203.0.113.9 at 02:00 UTC on 3 March 2021, with what the test changes. */
 export function aFinding(over: Partial<Finding> = {}): Finding {
@@ -34,5 +34,21 @@ export function aLogFile(server: string, over: Partial<EvidenceFile> = {}): Evid
     lastTime: undefined,
     badSamples: [],
     ...over,
+  };
+}
+
+/** A session on EX01 holding only the given timeline entries. */
+export function aSession(id: string, entries: TimelineEntry[]): Session {
+  return {
+    id,
+    servers: ['EX01'],
+    attackerIps: [],
+    userAgents: [],
+    firstTime: undefined,
+    lastTime: undefined,
+    stages: [],
+    webShells: [],
+    findings: 0,
+    entries,
   };
 }
