@@ -7,25 +7,9 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ruleMutants, runRuleMutants } from './rule-mutants.js';
 import { RULES_DIR, SHIPPED_SIGMA_DIR } from './ruleset.js';
+import { aspnetClientRule, IIS_HEADER, iisLine } from './test-helpers/aspnet-client-rule.js';
 
-const RULE = `title: Test rule
-id: 6f0d3b59-3f43-4c6c-9d3e-58b2b7d1a101
-status: test
-logsource:
-  category: webserver
-detection:
-  selection:
-    cs-uri-stem|contains: '/aspnet_client/'
-    cs-method: POST
-  filter_probe:
-    - cs-username: probe
-  condition: selection and not filter_probe
-level: high
-stage: post-exploitation
-`;
-const IIS_HEADER =
-  '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-03 00:00:00\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n';
-const line = (method: string, stem: string, user = '-') => `2021-03-03 02:00:00 10.0.0.1 ${method} ${stem} - 443 ${user} 203.0.113.5 curl/7 - 200 0 0 5\n`;
+const RULE = aspnetClientRule('a101', '  filter_probe:\n    - cs-username: probe\n', 'selection and not filter_probe');
 
 test('a rule is changed one step at a time: each selection never matching, each item of a selection left out', () => {
   const mutants = ruleMutants(RULE);
@@ -45,12 +29,12 @@ test('a change no sample notices survives; a near miss that pins the item kills 
     await writeFile(join(dir, 'shell.yml'), RULE);
     await mkdir(join(dir, 'shell.tests', 'match'), { recursive: true });
     await mkdir(join(dir, 'shell.tests', 'nomatch'), { recursive: true });
-    await writeFile(join(dir, 'shell.tests', 'match', 'post.log'), IIS_HEADER + line('POST', '/aspnet_client/x.aspx'));
-    await writeFile(join(dir, 'shell.tests', 'nomatch', 'other.log'), IIS_HEADER + line('POST', '/owa/x.aspx'));
+    await writeFile(join(dir, 'shell.tests', 'match', 'post.log'), IIS_HEADER + iisLine('POST', '/aspnet_client/x.aspx'));
+    await writeFile(join(dir, 'shell.tests', 'nomatch', 'other.log'), IIS_HEADER + iisLine('POST', '/owa/x.aspx'));
     const survivors = async () => (await runRuleMutants(dir)).filter((o) => o.outcome === 'survived').map((o) => o.change);
     assert.deepEqual(await survivors(), ['selection: without cs-method', 'filter_probe: never matches']);
-    await writeFile(join(dir, 'shell.tests', 'nomatch', 'get.log'), IIS_HEADER + line('GET', '/aspnet_client/x.aspx'));
-    await writeFile(join(dir, 'shell.tests', 'nomatch', 'probe.log'), IIS_HEADER + line('POST', '/aspnet_client/x.aspx', 'probe'));
+    await writeFile(join(dir, 'shell.tests', 'nomatch', 'get.log'), IIS_HEADER + iisLine('GET', '/aspnet_client/x.aspx'));
+    await writeFile(join(dir, 'shell.tests', 'nomatch', 'probe.log'), IIS_HEADER + iisLine('POST', '/aspnet_client/x.aspx', 'probe'));
     assert.deepEqual(await survivors(), []);
   } finally {
     await rm(dir, { recursive: true, force: true });

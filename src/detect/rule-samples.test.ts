@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkRuleSamples } from './rule-samples.js';
 import { SHIPPED_SIGMA_DIR } from './ruleset.js';
+import { aspnetClientRule, IIS_HEADER, iisLine } from './test-helpers/aspnet-client-rule.js';
 
 // Every shipped rule against its own samples: a rule without samples, a sample that does not
 // match, or a near miss that does, fails the build.
@@ -15,38 +16,18 @@ test('every shipped rule passes the samples beside it', async () => {
   assert.deepEqual(failed, []);
 });
 
-const IIS_HEADER =
-  '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2021-03-03 00:00:00\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n';
-const RULE = `title: Test rule
-id: 6f0d3b59-3f43-4c6c-9d3e-58b2b7d1a001
-status: test
-logsource:
-  category: webserver
-detection:
-  selection:
-    cs-uri-stem|contains: '/aspnet_client/'
-    cs-method: POST
-  condition: selection
-level: high
-stage: post-exploitation
-`;
+const RULE = aspnetClientRule('a001');
 
 test('the harness fails a rule without samples, and a near miss that matches', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'exir-rules-'));
   try {
-    await writeFile(join(dir, 'lonely.yml'), RULE.replace('a001', 'a002'));
+    await writeFile(join(dir, 'lonely.yml'), aspnetClientRule('a002'));
     await writeFile(join(dir, 'shell.yml'), RULE);
     await mkdir(join(dir, 'shell.tests', 'match'), { recursive: true });
     await mkdir(join(dir, 'shell.tests', 'nomatch'), { recursive: true });
-    await writeFile(
-      join(dir, 'shell.tests', 'match', 'post.log'),
-      `${IIS_HEADER}2021-03-03 02:00:00 10.0.0.1 POST /aspnet_client/x.aspx - 443 - 203.0.113.5 curl/7 - 200 0 0 5\n`,
-    );
+    await writeFile(join(dir, 'shell.tests', 'match', 'post.log'), IIS_HEADER + iisLine('POST', '/aspnet_client/x.aspx'));
     // This "near miss" is really a hit, so the harness must report it.
-    await writeFile(
-      join(dir, 'shell.tests', 'nomatch', 'wrong.log'),
-      `${IIS_HEADER}2021-03-03 02:00:00 10.0.0.1 POST /aspnet_client/y.aspx - 443 - 203.0.113.5 curl/7 - 200 0 0 5\n`,
-    );
+    await writeFile(join(dir, 'shell.tests', 'nomatch', 'wrong.log'), IIS_HEADER + iisLine('POST', '/aspnet_client/y.aspx'));
     const checks = await checkRuleSamples(dir);
     const byRule = (name: string) => checks.filter((c) => c.rule === name);
     assert.equal(byRule('lonely.yml').length, 1);
