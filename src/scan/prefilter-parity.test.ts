@@ -14,16 +14,9 @@ import type { Finding } from '../core/types.js';
 import { SHIPPED_SIGMA_DIR } from '../detect/ruleset.js';
 import { chunksOf } from '../sources/test-helpers/read.js';
 import { w3cReader } from '../sources/w3c/w3c-reader.js';
+import { seededRandom } from '../test-support/random.js';
 import { CORPUS, corpusMissing, skipIf } from '../test-support/skips.js';
 import { loadEngine, type Engine } from './engine.js';
-
-function random(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s >>> 8) % n;
-  };
-}
 
 const COLUMNS = [
   'date',
@@ -182,7 +175,7 @@ test('the IIS read plan checks more than one literal: a back-end row is a candid
 
 test('pre-filter then rules gives what rules on every record give: random IIS rows', async () => {
   const engine = await engineLoaded;
-  const next = random(20260307);
+  const next = seededRandom(20260307);
   let findings = 0;
   let offered = 0;
   let rows = 0;

@@ -7,28 +7,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { randomBatch, randomText, seededRandom } from '../../test-support/random.js';
 import { nativeMissing, skipIf } from '../../test-support/skips.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, mayHold, planLiterals } from './literals.js';
 import { RecordScanner, type ScanSink } from './record-scanner.js';
 
-function random(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s >>> 8) % n;
-  };
-}
-
 /** Bytes that make hits and near misses likely: few letters in both cases, separators, non-ASCII. */
 const PIECES = ['a', 'A', 'b', 'B', 'c', '~', '/', ',', ' ', 'é', 'É', 'ab', 'AbC', 'x', '\r', '\t', '0'];
 const LITERAL_PIECES = ['a', 'b', 'c', 'A', 'B', '~', '/', ' ', 'é', 'É', 'ü', 'ab', 'bc', 'x', '\r'];
-
-function randomText(next: (n: number) => number, pieces: string[], max: number): string {
-  let out = '';
-  const len = 1 + next(max);
-  for (let i = 0; i < len; i++) out += pieces[next(pieces.length)];
-  return out;
-}
 
 function randomLiterals(next: (n: number) => number): string[] {
   const n = 1 + next(6);
@@ -95,27 +81,11 @@ test('a needle running past its record does not hide a shorter one inside it', (
 });
 
 test('random batches and literals: both searches give the marks of the plain model', () => {
-  const next = random(20261206);
+  const next = seededRandom(20261206);
   for (let round = 0; round < 3000; round++) {
     const literals = randomLiterals(next);
-    const parts: string[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const isRecord: number[] = [];
-    let at = 0;
     const count = 1 + next(12);
-    for (let i = 0; i < count; i++) {
-      const gap = next(3) === 0 ? randomText(next, PIECES, 4) : '';
-      parts.push(gap);
-      at += Buffer.byteLength(gap, 'latin1');
-      const text = next(4) === 0 ? '' : randomText(next, PIECES, 30);
-      parts.push(text);
-      starts.push(at);
-      at += Buffer.byteLength(text, 'latin1');
-      ends.push(at);
-      isRecord.push(next(6) === 0 ? 0 : 1);
-    }
-    const bytes = Buffer.from(parts.join(''), 'latin1');
+    const { bytes, starts, ends, asked: isRecord } = randomBatch(next, PIECES, { count, recordMax: 30, gapMax: 4, emptyOneIn: 4, skipOneIn: 6 });
     const expected = starts.map((s, i) => (isRecord[i] === 1 ? model(bytes.toString('latin1', s, ends[i]), literals) : 0));
     for (const native of [false, true]) {
       const marks = new Uint8Array(count);
@@ -136,7 +106,7 @@ function mayHoldModel(text: string, literals: string[]): boolean {
 }
 
 test('random files and literals: both searches say whether a whole file may hold a literal as the plain model does', () => {
-  const next = random(20261207);
+  const next = seededRandom(20261207);
   const pieces = [...PIECES, '\n', '\r\n', '"', '\0', 'abcabc'];
   for (let round = 0; round < 2000; round++) {
     const literals = next(40) === 0 ? [] : randomLiterals(next);
@@ -188,7 +158,7 @@ function candidates(data: Buffer, chunk: number, literals: string[], native: boo
 }
 
 test('random documents, literals and chunkings: the scanner hands on the same candidates with either search', () => {
-  const next = random(17);
+  const next = seededRandom(17);
   const pieces = [...PIECES, '\n', '\r\n', '\n', '"', '#', '\0', 'abcabcabcabc'];
   for (let doc = 0; doc < 400; doc++) {
     const data = Buffer.from(randomText(next, pieces, 300), 'utf8');

@@ -4,58 +4,28 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { randomBatch, randomText, seededRandom } from '../../test-support/random.js';
 import { nativeMissing, skipIf } from '../../test-support/skips.js';
 import { clauseHits, meetsNeeds, meetsOne, planNeeds, type RecordNeeds } from './record-needs.js';
-
-function random(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s >>> 8) % n;
-  };
-}
 
 /** Spaces and few letters in both cases, so that hits at a record's edges and near misses are common. */
 const PIECES = ['a', 'A', 'b', 'B', ' ', ' ', 'ab', 'Ab ', 'c', '=', '4', '44', 'é', '\t'];
 const NEEDLE_PIECES = ['a', 'b', ' ', 'ab', 'c', '=', '4', 'ba', ' a', 'b '];
 
-function text(next: (n: number) => number, pieces: string[], max: number): string {
-  let out = '';
-  const len = 1 + next(max);
-  for (let i = 0; i < len; i++) out += pieces[next(pieces.length)];
-  return out;
-}
-
 function randomNeeds(next: (n: number) => number): RecordNeeds {
   return Array.from({ length: 1 + next(4) }, () =>
-    Array.from({ length: 1 + next(3) }, () => Array.from({ length: 1 + next(3) }, () => text(next, NEEDLE_PIECES, 3))),
+    Array.from({ length: 1 + next(3) }, () => Array.from({ length: 1 + next(3) }, () => randomText(next, NEEDLE_PIECES, 3))),
   );
 }
 
 test('random needs and batches: the clauses met give the model answer, the same on both paths', () => {
-  const next = random(20261207);
+  const next = seededRandom(20261207);
   let met = 0;
   let missed = 0;
   for (let round = 0; round < 2000; round++) {
     const needs = randomNeeds(next);
     const count = 1 + next(10);
-    const parts: string[] = [];
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const wanted: number[] = [];
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const gap = next(3) === 0 ? text(next, PIECES, 3) : '';
-      parts.push(gap);
-      at += Buffer.byteLength(gap, 'latin1');
-      const record = next(5) === 0 ? '' : text(next, PIECES, 20);
-      parts.push(record);
-      starts.push(at);
-      at += Buffer.byteLength(record, 'latin1');
-      ends.push(at);
-      wanted.push(next(5) === 0 ? 0 : 1);
-    }
-    const bytes = Buffer.from(parts.join(''), 'latin1');
+    const { bytes, starts, ends, asked: wanted } = randomBatch(next, PIECES, { count, recordMax: 20, gapMax: 3, emptyOneIn: 5, skipOneIn: 5 });
     const words: number[][] = [];
     for (const native of [false, true]) {
       const plan = planNeeds(needs, native);
