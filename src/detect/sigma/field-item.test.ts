@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileFieldItem } from './field-item.js';
 import { parseFieldSpec } from './modifiers.js';
-import { RuleProblem } from './problem.js';
 import type { ItemValue } from './rule-data.js';
 import { record } from './test-helpers/rules.js';
+import { problemOf } from './test-helpers/problem-of.js';
 
 const str = (text: string, at?: number): ItemValue => (at === undefined ? { kind: 'string', text } : { kind: 'string', text, at });
 const item = (key: string, ...values: (string | ItemValue)[]) =>
@@ -13,17 +13,6 @@ const item = (key: string, ...values: (string | ItemValue)[]) =>
     values.map((v) => (typeof v === 'string' ? str(v) : v)),
   );
 const on = (key: string, values: (string | ItemValue)[], a: string | undefined): boolean => item(key, ...values).match(record(a === undefined ? {} : { a }));
-
-/** The RuleProblem a compile throws. */
-function problemOf(compile: () => unknown): RuleProblem {
-  try {
-    compile();
-  } catch (e) {
-    assert.ok(e instanceof RuleProblem, String(e));
-    return e;
-  }
-  assert.fail('no problem raised');
-}
 
 void test('no values is a mistake; a bad value is located at that value unless it knows better', () => {
   assert.equal(problemOf(() => item('cs-uri')).message, "no value given for 'cs-uri'");

@@ -3,22 +3,13 @@ import { test } from 'node:test';
 import { expandedOnce, expandValues, withPlaceholders } from './placeholders.js';
 import { RuleProblem } from './problem.js';
 import type { ItemValue } from './rule-data.js';
+import { problemOf } from './test-helpers/problem-of.js';
 
 const pages = new Map([
   ['stock.pages-1', ['/owa/a.aspx', '/owa/b.aspx']],
   ['one', ['x']],
   ['none', []],
 ]);
-
-function problemOf(f: () => unknown): RuleProblem {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof RuleProblem, String(e));
-    return e;
-  }
-  assert.fail('no problem raised');
-}
 
 void test('each %name% value becomes its list, every value located where the name was written', () => {
   const values: ItemValue[] = [
