@@ -87,6 +87,13 @@ const AREAS = {
         ' src/detect/sigma/rule-file.test.ts',
     ],
   },
+  // What the pre-filter's record check asks of a record (need.ts): a wrong string drops a record a rule
+  // matches. Its own test, then the scan's parity test of pre-filter against rules on every record.
+  'sigma-need': {
+    partOf: 'sigma',
+    mutate: ['src/detect/sigma/need.ts'],
+    tests: ['src/detect/sigma/need.test.ts', 'src/scan/prefilter-parity.test.ts'],
+  },
   correlate: { mutate: ['src/correlate/**/*.ts'], tests: ['src/correlate/*.test.ts', 'src/scan/attack-story.test.ts', 'src/scan/run.test.ts'] },
   // The decisions of correlation one file at a time, each with only the unit tests that drive it
   // (a second apiece here, where the scan tests take a minute): a survivor costs one short run.

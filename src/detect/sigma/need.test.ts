@@ -36,3 +36,59 @@ test('OR asks one clause of each branch, and nothing when a branch asks nothing;
   assert.deepEqual(resolveNeed(needAll([a, null]), free), [['/ecp/']]);
   assert.equal(needAll([null, null]), null);
 });
+
+test("a value is cut at each character a log may write otherwise, and at no other ('~' is kept)", () => {
+  for (const c of ['"', '&', "'", '+', '<', '>', '?', '\\', ' ', '\t', 'é', '\u007f']) {
+    assert.deepEqual(patternNeed('f', parseWildcards(`abcd${c}efghij`), true), { text: 'efghij', field: 'f', start: false, end: true }, JSON.stringify(c));
+  }
+  assert.deepEqual(patternNeed('f', parseWildcards('serverinfo~a'), true), { text: 'serverinfo~a', field: 'f', start: true, end: true });
+});
+
+test('the piece chosen: the longest, an anchored end or start counting one more; a piece before a wildcard ends nothing', () => {
+  assert.deepEqual(patternNeed('q', parseWildcards('abc defg'), true), { text: 'defg', field: 'q', start: false, end: true });
+  assert.deepEqual(patternNeed('q', parseWildcards('abcd ef'), true), { text: 'abcd', field: 'q', start: true, end: false });
+  assert.deepEqual(patternNeed('q', parseWildcards('ab cdefgh'), true), { text: 'cdefgh', field: 'q', start: false, end: true });
+  assert.deepEqual(patternNeed('q', parseWildcards('abcd*ef'), true), { text: 'abcd', field: 'q', start: true, end: false });
+});
+
+test('AND of one need is that need; OR of none or with a branch that asks nothing asks nothing; OR of one is that one', () => {
+  const a = patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards('/ecp/'))), true);
+  assert.deepEqual(needAll([a, null]), a);
+  assert.equal(needAny([]), null);
+  assert.equal(needAny([a, null]), null);
+  assert.deepEqual(needAny([a]), a);
+});
+
+test('resolving: each branch of an OR gives its most selective clause, the same clause twice is asked once', () => {
+  const p = (text: string) => patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards(text))), true);
+  // Within a branch, the clause whose shortest string is longest; on a tie, the one with fewer strings.
+  const branch = needAll([p('abcdef'), p('xyz')]);
+  assert.deepEqual(resolveNeed(needAny([branch, p('/owa/')]), free), [['abcdef', '/owa/']]);
+  const tie = needAll([needAny([p('aaaaa'), p('bbbbb')]), p('ccccc')]);
+  assert.deepEqual(resolveNeed(needAny([tie, p('/owa/')]), free), [['ccccc', '/owa/']]);
+  // A branch too short to ask for leaves the OR with nothing to ask.
+  assert.deepEqual(resolveNeed(needAny([p('/ecp/'), p('t=')]), free), []);
+  assert.deepEqual(resolveNeed(needAll([p('/ecp/'), p('/ecp/')]), free), [['/ecp/']]);
+  assert.deepEqual(resolveNeed(needAll([needAny([p('/ecp/'), p('/owa/')]), needAny([p('/owa/'), p('/ecp/')])]), free), [['/ecp/', '/owa/']]);
+});
+
+test('resolved for a separated log: a start takes the space before, an end the space after, a keyword neither; three characters are enough', () => {
+  assert.deepEqual(resolveNeed(patternNeed('q', withTrailingStar(parseWildcards('t=x')), true), separated), [[' t=x']]);
+  assert.deepEqual(resolveNeed(patternNeed('q', withLeadingStar(parseWildcards('.aspx')), true), separated), [['.aspx ']]);
+  assert.deepEqual(resolveNeed(patternNeed('', parseWildcards('444'), false), separated), [['444']]);
+  assert.deepEqual(resolveNeed(patternNeed('q', withLeadingStar(withTrailingStar(parseWildcards('ab'))), true), free), []);
+});
+
+test("resolving: the clause choice over three or more, by the shortest string in each; clauses of the same letters cut otherwise are two; an escaped '?' cuts", () => {
+  const p = (text: string) => patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards(text))), true);
+  assert.deepEqual(resolveNeed(needAny([needAll([p('xyz'), p('abcdef')]), p('/owa/')]), free), [['abcdef', '/owa/']]);
+  const ties = needAll([p('ccccc'), needAny([p('aaaaa'), p('bbbbb')]), p('ddddd')]);
+  assert.deepEqual(resolveNeed(needAny([ties, p('/owa/')]), free), [['ccccc', '/owa/']]);
+  const weakestCounts = needAll([needAny([p('abcdefgh'), p('xyz')]), p('wxyzw')]);
+  assert.deepEqual(resolveNeed(needAny([weakestCounts, p('/owa/')]), free), [['wxyzw', '/owa/']]);
+  assert.deepEqual(resolveNeed(needAll([needAny([p('abc'), p('defg')]), needAny([p('abcd'), p('efg')])]), free), [
+    ['abc', 'defg'],
+    ['abcd', 'efg'],
+  ]);
+  assert.deepEqual(patternNeed('f', parseWildcards('abcd\\?efghij'), true), { text: 'efghij', field: 'f', start: false, end: true });
+});
