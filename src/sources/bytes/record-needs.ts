@@ -42,6 +42,8 @@ export interface NeedsPlan {
    */
   readonly starting: RegExp;
   readonly prefixMasks: Uint32Array;
+  /** Each string's place in `strings`, for the JavaScript path's matches. */
+  readonly index: ReadonlyMap<string, number>;
 }
 
 const plans = [new WeakMap<RecordNeeds, NeedsPlan | null>(), new WeakMap<RecordNeeds, NeedsPlan | null>()] as const;
@@ -105,7 +107,7 @@ function makePlan(needs: RecordNeeds, native: boolean): NeedsPlan | null {
       prefixMasks[i * 2 + 1]! |= masks[k * 2 + 1]!;
     });
   });
-  return { strings, masks, alternatives, native: compiled, starting, prefixMasks };
+  return { strings, masks, alternatives, native: compiled, starting, prefixMasks, index: new Map(strings.map((s, k) => [s, k])) };
 }
 
 function escape(literal: string): string {
@@ -121,8 +123,7 @@ export function clauseHits(plan: NeedsPlan, bytes: Buffer, starts: Int32Array, e
     nativeSearch()?.hits(plan.native, bytes, starts, ends, wanted, count, out);
     return;
   }
-  const index = new Map(plan.strings.map((s, k) => [s, k]));
-  const re = plan.starting;
+  const { index, starting: re } = plan;
   for (let i = 0; i < count; i++) {
     if (wanted[i] === 0) continue;
     // latin1: one character a byte; without the `u` flag, `i` folds ASCII letters only, as the native search does.
