@@ -155,8 +155,10 @@ export async function queueRunner(
         for (const batch of [...open].slice(0, 1000)) {
           const idxs = batches[batch] as number[];
           const id = jobId(runId, thisRound, batch);
-          const job = await queue.getJob(id);
-          const state = job ? await job.getState() : 'missing';
+          // The state first, then the job: a job read before its state is a try behind when its last
+          // try ends in between (it said "failed 1 time" of 2).
+          const found = await queue.getJobState(id);
+          const state = found === 'unknown' ? 'missing' : found;
           if (state === 'completed') open.delete(batch);
           if (state !== 'missing' && state !== 'failed') continue;
           const have = await store.stored(runId, thisRound, idxs);
@@ -170,6 +172,7 @@ export async function queueRunner(
             );
           }
           open.delete(batch);
+          const job = await queue.getJob(id);
           for (const idx of idxs) {
             if (have.has(idx)) continue;
             const task = jobs[idx];
