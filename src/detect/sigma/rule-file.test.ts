@@ -203,9 +203,8 @@ void test('alias bombs are refused, not expanded', () => {
   for (let i = 1; i < 12; i++)
     lines.push(`a${i}: &a${i} [*a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}, *a${i - 1}]`);
   lines.push('detection:', '    sel:', '        f: *a11', '    condition: sel');
-  const start = Date.now();
   const { rules, errors } = compileRules(lines.join('\n'), 'bomb.yml');
   assert.equal(rules.length, 0);
-  assert.ok(errors.length > 0);
-  assert.ok(Date.now() - start < 2000);
+  // Refused by the alias bound, before anything is expanded: the message says why.
+  assert.match(errors[0]?.message ?? '', /alias/i);
 });
