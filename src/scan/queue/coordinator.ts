@@ -107,7 +107,18 @@ export async function queueRunner(
   const runRound = async (pass: ScanProgress['pass'], jobs: Task[]): Promise<{ results: Map<number, JobResult>; failed: Set<number> }> => {
     round += 1;
     const thisRound = round;
-    const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.bytes, 0) };
+    // A large log cut into byte ranges is several jobs but one file: progress counts files, and a
+    // cut file when all its ranges are in (the ranges' jobs are asked about by number, so one
+    // small query however many files the round has).
+    const rangesOf = new Map<number, number[]>();
+    for (const [idx, task] of jobs.entries()) {
+      const idxs = rangesOf.get(task.file);
+      if (idxs) idxs.push(idx);
+      else rangesOf.set(task.file, [idx]);
+    }
+    const cut = [...rangesOf.values()].filter((idxs) => idxs.length > 1);
+    const cutJobs = cut.flat();
+    const progress: ScanProgress = { pass, files: 0, totalFiles: rangesOf.size, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.bytes, 0) };
     const batches = cutBatches(
       jobs.map((j) => j.bytes),
       limits,
@@ -143,12 +154,19 @@ export async function queueRunner(
     const look = async (poll: number): Promise<boolean> => {
       // One row however big the round: the count of stored files and their bytes.
       const stored = await store.progress(runId, thisRound);
-      progress.files = stored.files + notRead.size;
+      const jobsIn = stored.files + notRead.size;
+      progress.files = jobsIn;
+      if (cutJobs.length > 0) {
+        const storedCut = await store.stored(runId, thisRound, cutJobs);
+        const isIn = (idx: number): boolean => storedCut.has(idx) || notRead.has(idx);
+        const cutJobsIn = cutJobs.filter(isIn).length;
+        progress.files = jobsIn - cutJobsIn + cut.filter((idxs) => idxs.every(isIn)).length;
+      }
       progress.bytes = stored.bytes;
       const counts = await queue.getJobCounts('active', 'delayed');
       progress.queue = { busy: counts['active'] ?? 0, retrying: counts['delayed'] ?? 0 };
       onProgress?.(progress);
-      if (progress.files >= jobs.length) return true;
+      if (jobsIn >= jobs.length) return true;
       // The queue is asked about unfinished batches now and then: one that failed its last try has
       // its files not stored reported, one the queue no longer knows (Redis restarted empty) stops the run.
       if (poll % 3 === 2) {

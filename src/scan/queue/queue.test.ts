@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import type { ScanResult } from '../../core/types.js';
 import { generateDemo } from '../../demo/generate.js';
 import { toJson } from '../../report/json.js';
-import { scan } from '../run.js';
+import { scan, type ScanProgress } from '../run.js';
 import { iisLog } from '../test-helpers.js';
 import { QUEUE_NAME, redisConnection } from './names.js';
 import { startWorker as startInProcessWorker } from './worker.js';
@@ -213,6 +213,30 @@ describe('scans through the queue', { skip: suiteSkip('redis', missing && `queue
     const shown = assertSchema<QueueStatus>('queue-status', status);
     assert.equal(shown.runs.find((r) => r.runId === runId)?.done, true);
     assert.ok(shown.slowest.length > 0);
+  });
+
+  it('progress counts files, not byte ranges: a log cut in ranges is one file, done when its last range is in', async () => {
+    const line = '2021-03-03 02:10:11 10.0.0.5 GET /owa/auth/x.js - 443 - 198.51.100.7 Mozilla/5.0 - 200 0 0 15';
+    const bundle = join(dir, 'ranges');
+    await mkdir(bundle, { recursive: true });
+    await writeFile(join(bundle, 'u_ex210303.log'), iisLog(Array.from({ length: 400 }, () => line)));
+    await writeFile(join(bundle, 'u_ex210304.log'), iisLog([line]));
+    const w = startWorker();
+    workers.push(w);
+    const seen: ScanProgress[] = [];
+    await scan({ inputs: [bundle], queue: { redisUrl, dbUrl, firm: 'acme', pollMs: 50, rangeBytes: 4096 }, onProgress: (p) => seen.push({ ...p }) });
+    assert.ok(
+      w.log.some((l) => /u_ex210303\.log \(range \d+ of \d+\)/.test(l)),
+      'the large log was cut',
+    );
+    const detect = seen.filter((p) => p.pass === 'detect');
+    assert.ok(detect.length > 0);
+    for (const p of detect) {
+      assert.equal(p.totalFiles, 2);
+      assert.ok(p.files <= 2, `files ${p.files} of ${p.totalFiles}`);
+    }
+    assert.equal(detect.at(-1)?.files, 2);
+    assert.equal(await stopWorker(w), 0);
   });
 
   it('a worker killed mid-job: its job is taken again after the lock expires and the result is the same', async () => {
