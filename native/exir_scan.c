@@ -28,7 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
+/* EXIR_NO_SIMD builds what other architectures get, to check that it still compiles. */
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(EXIR_NO_SIMD)
 #include <immintrin.h>
 #define EXIR_X86 1
 #endif
@@ -717,12 +718,17 @@ static napi_value simd(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* Once per process: a worker thread loading the addon must not undo a level set by `simd()`. */
+  static int detected = 0;
+  if (!detected) {
 #ifdef EXIR_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2")) supported_level = LEVEL_AVX2;
-  else if (__builtin_cpu_supports("ssse3")) supported_level = LEVEL_SSSE3;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) supported_level = LEVEL_AVX2;
+    else if (__builtin_cpu_supports("ssse3")) supported_level = LEVEL_SSSE3;
 #endif
-  search_level = supported_level;
+    search_level = supported_level;
+    detected = 1;
+  }
   napi_property_descriptor props[] = {
       {"compile", NULL, compile, NULL, NULL, NULL, napi_default, NULL},
       {"mark", NULL, mark, NULL, NULL, NULL, napi_default, NULL},
