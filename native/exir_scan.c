@@ -4,24 +4,48 @@
  * src/sources/bytes/literals.ts's markCandidates does in JavaScript, and must give the same marks:
  * the JavaScript path stays as the fallback and the tests compare the two.
  *
- * Search: every position of a record is tested against a 64 Kibit filter of the needles' folded
- * first four bytes (hashed), so most positions cost a table load and a bit test; a hit is verified
- * against the needles sharing that hash. Needles shorter than four bytes go through a table of
- * their first byte instead. Each record is searched on its own, so a needle never spans two.
+ * Search, in two steps. First a Teddy-style SIMD filter (the pshufb nibble-mask prefilter of
+ * Hyperscan and Rust's aho-corasick) says at which positions a needle may start: the needles are
+ * put in 16 buckets, and for each of the first four bytes of a needle, two 16-entry tables (the
+ * byte's low and high nibble) give the buckets whose needles may have that byte there; a position
+ * is a candidate when one bucket is in all four bytes' answers. Both cases of a letter are entered,
+ * so the input is not folded first; a needle shorter than four bytes lets any byte through past its
+ * end. It runs 16 positions a step with SSSE3 or 32 with AVX2, chosen when the addon loads
+ * (`simd()` can force a lower level, for the tests and to measure). Then each candidate goes through
+ * the exact check: a 64 Kibit filter of the needles' folded first four bytes (hashed), the needles
+ * sharing that hash compared byte by byte, and needles shorter than four bytes through a table of
+ * their first byte. Without SIMD (other CPUs, other architectures) every position goes through the
+ * exact check, which is the whole search. A batch whose records are in order is searched in one
+ * sweep; a candidate counts only for the record it starts in, and a needle only when it ends in it,
+ * so a needle never spans two.
  *
  * `hits` does the pre-filter's second step (src/sources/bytes/record-needs.ts) on the records the
  * first let through: which clauses of the rules' needs the record meets, each needle carrying the
- * bits of the clauses it satisfies.
+ * bits of the clauses it satisfies. It uses the same two steps, a record at a time.
  */
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* EXIR_NO_SIMD builds what other architectures get, to check that it still compiles. */
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(EXIR_NO_SIMD)
+#include <immintrin.h>
+#define EXIR_X86 1
+#endif
+
 #define MARK_EXACT 1
 #define MARK_CHECK 2
 #define HASH_BITS 16
 #define HASH_SIZE (1u << HASH_BITS)
+/* The SIMD filter looks at a needle's first four bytes, the same as the exact check's hash. */
+#define TEDDY_BYTES 4
+#define TEDDY_BUCKETS 16
+
+/* What the search may use: set once when the addon loads, lowered by `simd()`. */
+enum { LEVEL_SCALAR = 0, LEVEL_SSSE3 = 1, LEVEL_AVX2 = 2 };
+static int supported_level = LEVEL_SCALAR;
+static int search_level = LEVEL_SCALAR;
 
 typedef struct {
   uint32_t offset; /* into bytes */
@@ -43,6 +67,12 @@ typedef struct {
   uint32_t short_first[257];
   uint32_t *short_ids;
   int has_short;
+  /*
+   * Teddy tables: teddy_lo[k][16 * g + v] has bit b set when a needle of bucket 8g + b may have a
+   * byte whose low nibble is v at its k-th place (teddy_hi the same for the high nibble).
+   */
+  uint8_t teddy_lo[TEDDY_BYTES][32];
+  uint8_t teddy_hi[TEDDY_BYTES][32];
 } matcher_t;
 
 /* ASCII letters to lower case, other bytes as they are; no table, so no state shared by threads. */
@@ -84,6 +114,80 @@ static int typed(napi_env env, napi_value value, napi_typedarray_type type, void
   size_t offset;
   if (napi_get_typedarray_info(env, value, &got, length, data, &buffer, &offset) != napi_ok) return 0;
   return got == type;
+}
+
+static int by_key(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The nibbles a byte of a needle admits at one place, both cases of a letter. */
+static void admit(uint16_t *lo, uint16_t *hi, uint8_t c) {
+  *lo |= (uint16_t)(1u << (c & 15));
+  *hi |= (uint16_t)(1u << (c >> 4));
+  if (c >= 'a' && c <= 'z') *hi |= (uint16_t)(1u << ((c - 32) >> 4));
+}
+
+/* The share of random bytes a bucket's sets let through, up to a constant: the product of their sizes. */
+static double bucket_cost(const uint16_t lo[TEDDY_BYTES], const uint16_t hi[TEDDY_BYTES]) {
+  double cost = 1;
+  for (int k = 0; k < TEDDY_BYTES; k++) cost *= (double)__builtin_popcount(lo[k]) * (double)__builtin_popcount(hi[k]);
+  return cost;
+}
+
+/*
+ * Puts each needle in the bucket its bytes widen least (needles in the order of their first bytes,
+ * so that those sharing a prefix tend to share a bucket), then writes the nibble tables. Any
+ * placement gives the same marks: it only decides how many positions the exact check sees.
+ */
+static int teddy_build(matcher_t *m) {
+  uint16_t lo[TEDDY_BUCKETS][TEDDY_BYTES], hi[TEDDY_BUCKETS][TEDDY_BYTES];
+  memset(lo, 0, sizeof lo);
+  memset(hi, 0, sizeof hi);
+  memset(m->teddy_lo, 0, sizeof m->teddy_lo);
+  memset(m->teddy_hi, 0, sizeof m->teddy_hi);
+  uint64_t *keys = malloc((m->count ? m->count : 1) * sizeof(uint64_t));
+  if (!keys) return 0;
+  for (uint32_t i = 0; i < m->count; i++) {
+    const needle_t *n = &m->needles[i];
+    uint64_t key = 0;
+    for (uint32_t k = 0; k < TEDDY_BYTES; k++) key = (key << 8) | (k < n->length ? m->bytes[n->offset + k] : 0);
+    keys[i] = (key << 32) | i;
+  }
+  qsort(keys, m->count, sizeof(uint64_t), by_key);
+  for (uint32_t o = 0; o < m->count; o++) {
+    const needle_t *n = &m->needles[(uint32_t)keys[o]];
+    int best = 0;
+    double best_growth = 0;
+    uint16_t want_lo[TEDDY_BUCKETS][TEDDY_BYTES], want_hi[TEDDY_BUCKETS][TEDDY_BYTES];
+    for (int b = 0; b < TEDDY_BUCKETS; b++) {
+      for (uint32_t k = 0; k < TEDDY_BYTES; k++) {
+        want_lo[b][k] = lo[b][k];
+        want_hi[b][k] = hi[b][k];
+        if (k < n->length) admit(&want_lo[b][k], &want_hi[b][k], m->bytes[n->offset + k]);
+        else want_lo[b][k] = want_hi[b][k] = 0xffff; /* past a short needle's end, any byte */
+      }
+      double growth = bucket_cost(want_lo[b], want_hi[b]) - bucket_cost(lo[b], hi[b]);
+      if (b == 0 || growth < best_growth) {
+        best = b;
+        best_growth = growth;
+      }
+    }
+    memcpy(lo[best], want_lo[best], sizeof lo[best]);
+    memcpy(hi[best], want_hi[best], sizeof hi[best]);
+  }
+  free(keys);
+  for (int b = 0; b < TEDDY_BUCKETS; b++) {
+    uint8_t bit = (uint8_t)(1u << (b & 7));
+    int g = b >> 3;
+    for (int k = 0; k < TEDDY_BYTES; k++) {
+      for (int v = 0; v < 16; v++) {
+        if (lo[b][k] >> v & 1) m->teddy_lo[k][16 * g + v] |= bit;
+        if (hi[b][k] >> v & 1) m->teddy_hi[k][16 * g + v] |= bit;
+      }
+    }
+  }
+  return 1;
 }
 
 /* compile(bytes: Uint8Array, lengths: Int32Array, exact: Uint8Array, masks?: Uint32Array (two per needle)) -> handle */
@@ -172,6 +276,10 @@ static napi_value compile(napi_env env, napi_callback_info info) {
     }
   }
   free(fill);
+  if (!teddy_build(m)) {
+    matcher_free(m);
+    return throw_error(env, "compile: out of memory");
+  }
 
   napi_value handle;
   if (napi_create_external(env, m, finalize, NULL, &handle) != napi_ok) {
@@ -204,7 +312,27 @@ static inline int short_at(const matcher_t *m, const uint8_t *s, const uint8_t *
   return 0;
 }
 
-/* MARK_EXACT when an exact needle is in [p, end), else MARK_CHECK when another one is, else 0. */
+/*
+ * The exact check at one position s of a record ending at `end`: 1 when an exact needle starts
+ * there; else sets *mark to MARK_CHECK when another one does (checked only while *mark is 0).
+ */
+static inline int check_at(const matcher_t *m, const uint8_t *s, const uint8_t *end, uint8_t *mark) {
+  if (end - s >= 4) {
+    uint32_t h = hash4(folded4(s));
+    if (m->filter[h >> 3] & (1u << (h & 7))) {
+      for (uint32_t k = m->first[h]; k < m->first[h + 1]; k++) {
+        const needle_t *n = &m->needles[m->ids[k]];
+        if ((n->exact || !*mark) && at_needle(m, n, s, (size_t)(end - s))) {
+          if (n->exact) return 1;
+          *mark = MARK_CHECK;
+        }
+      }
+    }
+  }
+  return m->has_short && short_at(m, s, end, mark);
+}
+
+/* The scalar search of one record: MARK_EXACT when an exact needle is in [p, end), else MARK_CHECK when another one is, else 0. */
 static uint8_t search_record(const matcher_t *m, const uint8_t *p, const uint8_t *end) {
   uint8_t mark = 0;
   const uint8_t *s = p;
@@ -235,6 +363,178 @@ static uint8_t search_record(const matcher_t *m, const uint8_t *p, const uint8_t
   return mark;
 }
 
+/* A batch as `mark` is given it. */
+typedef struct {
+  const uint8_t *bytes;
+  const int32_t *starts, *ends;
+  const uint8_t *is_record;
+  uint32_t count;
+  uint8_t *marks;
+} batch_t;
+
+/* A record's result, as the scalar search has always written it: MARK_EXACT replaces, MARK_CHECK is added, nothing leaves the mark as it was. */
+static inline void put_mark(uint8_t *marks, uint32_t i, uint8_t found) {
+  if (found == MARK_EXACT) marks[i] = MARK_EXACT;
+  else marks[i] |= found;
+}
+
+/* The first record at or after i, or count. */
+static inline uint32_t next_record(const batch_t *b, uint32_t i) {
+  while (i < b->count && b->is_record[i] != 1) i++;
+  return i;
+}
+
+/*
+ * The sweep over a batch whose records are in order: the positions of [first start, last end) that
+ * BLOCK lets through (W at a time) go through the exact check of the record they start in; the
+ * last few positions, where BLOCK would read past the last record, all go through it. A record
+ * settled by an exact needle is left at once. Candidates between records are dropped.
+ */
+#define DEFINE_SWEEP(NAME, TARGET, W, TABLES_T, TABLES_LOAD, BLOCK)                                  \
+  TARGET static void NAME(const matcher_t *m, const batch_t *b) {                                    \
+    TABLES_T tables;                                                                                 \
+    TABLES_LOAD(&tables, m);                                                                         \
+    uint32_t r = next_record(b, 0);                                                                  \
+    if (r >= b->count) return;                                                                       \
+    uint32_t last = r;                                                                               \
+    for (uint32_t i = r; i < b->count; i++)                                                          \
+      if (b->is_record[i] == 1) last = i;                                                            \
+    const uint8_t *s0 = b->bytes + b->starts[r], *hi = b->bytes + b->ends[last];                     \
+    const uint8_t *rec_start = b->bytes + b->starts[r], *rec_end = b->bytes + b->ends[r];            \
+    uint8_t found = 0;                                                                               \
+    const uint8_t *p = s0;                                                                           \
+    while (r < b->count) {                                                                           \
+      uint32_t bits;                                                                                 \
+      int scalar = (size_t)(hi - p) < (size_t)(W + TEDDY_BYTES - 1);                                 \
+      if (scalar) {                                                                                  \
+        if (p >= hi) break;                                                                          \
+        bits = 1; /* the tail: every position */                                                     \
+      } else {                                                                                       \
+        bits = BLOCK(&tables, p);                                                                    \
+      }                                                                                              \
+      const uint8_t *next = scalar ? p + 1 : p + W;                                                  \
+      while (bits) {                                                                                 \
+        const uint8_t *s = p + __builtin_ctz(bits);                                                  \
+        bits &= bits - 1;                                                                            \
+        while (s >= rec_end) { /* past the record: done with it */                                   \
+          if (found) put_mark(b->marks, r, found);                                                   \
+          found = 0;                                                                                 \
+          r = next_record(b, r + 1);                                                                 \
+          if (r >= b->count) return;                                                                 \
+          rec_start = b->bytes + b->starts[r];                                                       \
+          rec_end = b->bytes + b->ends[r];                                                           \
+        }                                                                                            \
+        if (s < rec_start) continue;                                                                 \
+        if (check_at(m, s, rec_end, &found)) {                                                       \
+          b->marks[r] = MARK_EXACT;                                                                  \
+          found = 0;                                                                                 \
+          next = rec_end; /* the rest of the record cannot change its mark */                        \
+          r = next_record(b, r + 1);                                                                 \
+          if (r >= b->count) return;                                                                 \
+          rec_start = b->bytes + b->starts[r];                                                       \
+          rec_end = b->bytes + b->ends[r];                                                           \
+          break;                                                                                     \
+        }                                                                                            \
+      }                                                                                              \
+      p = next;                                                                                      \
+    }                                                                                                \
+    if (found && r < b->count) put_mark(b->marks, r, found);                                         \
+  }
+
+/* Without SIMD every position is a candidate (for `hits`; `mark` keeps its rolling-hash search). */
+typedef int no_tables_t;
+static inline void no_tables_load(no_tables_t *t, const matcher_t *m) {
+  (void)m;
+  *t = 0;
+}
+static inline uint32_t every_position(const no_tables_t *t, const uint8_t *p) {
+  (void)t;
+  (void)p;
+  return 0xffffffffu;
+}
+
+#ifdef EXIR_X86
+typedef struct {
+  __m128i lo[TEDDY_BYTES][2], hi[TEDDY_BYTES][2];
+} tables128_t;
+
+__attribute__((target("ssse3"))) static inline void tables128_load(tables128_t *t, const matcher_t *m) {
+  for (int k = 0; k < TEDDY_BYTES; k++) {
+    for (int g = 0; g < 2; g++) {
+      t->lo[k][g] = _mm_loadu_si128((const __m128i *)(m->teddy_lo[k] + 16 * g));
+      t->hi[k][g] = _mm_loadu_si128((const __m128i *)(m->teddy_hi[k] + 16 * g));
+    }
+  }
+}
+
+/* Bit j set when position p + j may start a needle (16 positions; reads p[0 .. 18]). */
+__attribute__((target("ssse3"))) static inline uint32_t block128(const tables128_t *t, const uint8_t *p) {
+  const __m128i nibble = _mm_set1_epi8(0x0f);
+  __m128i a = _mm_set1_epi8(-1), c = a;
+  for (int k = 0; k < TEDDY_BYTES; k++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(p + k));
+    __m128i lo = _mm_and_si128(v, nibble), hi = _mm_and_si128(_mm_srli_epi16(v, 4), nibble);
+    a = _mm_and_si128(a, _mm_and_si128(_mm_shuffle_epi8(t->lo[k][0], lo), _mm_shuffle_epi8(t->hi[k][0], hi)));
+    c = _mm_and_si128(c, _mm_and_si128(_mm_shuffle_epi8(t->lo[k][1], lo), _mm_shuffle_epi8(t->hi[k][1], hi)));
+  }
+  __m128i none = _mm_cmpeq_epi8(_mm_or_si128(a, c), _mm_setzero_si128());
+  return (uint32_t)_mm_movemask_epi8(none) ^ 0xffffu;
+}
+DEFINE_SWEEP(sweep_ssse3, __attribute__((target("ssse3"))), 16, tables128_t, tables128_load, block128)
+
+typedef struct {
+  __m256i lo[TEDDY_BYTES][2], hi[TEDDY_BYTES][2];
+} tables256_t;
+
+__attribute__((target("avx2"))) static inline void tables256_load(tables256_t *t, const matcher_t *m) {
+  for (int k = 0; k < TEDDY_BYTES; k++) {
+    for (int g = 0; g < 2; g++) {
+      t->lo[k][g] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(m->teddy_lo[k] + 16 * g)));
+      t->hi[k][g] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(m->teddy_hi[k] + 16 * g)));
+    }
+  }
+}
+
+/* The same for 32 positions (reads p[0 .. 34]). */
+__attribute__((target("avx2"))) static inline uint32_t block256(const tables256_t *t, const uint8_t *p) {
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  __m256i a = _mm256_set1_epi8(-1), c = a;
+  for (int k = 0; k < TEDDY_BYTES; k++) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
+    __m256i lo = _mm256_and_si256(v, nibble), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+    a = _mm256_and_si256(a, _mm256_and_si256(_mm256_shuffle_epi8(t->lo[k][0], lo), _mm256_shuffle_epi8(t->hi[k][0], hi)));
+    c = _mm256_and_si256(c, _mm256_and_si256(_mm256_shuffle_epi8(t->lo[k][1], lo), _mm256_shuffle_epi8(t->hi[k][1], hi)));
+  }
+  __m256i none = _mm256_cmpeq_epi8(_mm256_or_si256(a, c), _mm256_setzero_si256());
+  return ~(uint32_t)_mm256_movemask_epi8(none);
+}
+DEFINE_SWEEP(sweep_avx2, __attribute__((target("avx2"))), 32, tables256_t, tables256_load, block256)
+#endif
+
+/* Whether the batch's records are in order and apart, so that one sweep can search them all. */
+static int in_order(const batch_t *b) {
+  int32_t at = INT32_MIN;
+  for (uint32_t i = 0; i < b->count; i++) {
+    if (b->is_record[i] != 1) continue;
+    if (b->starts[i] < at) return 0;
+    at = b->ends[i];
+  }
+  return 1;
+}
+
+static void search_batch(const matcher_t *m, const batch_t *b) {
+  if (search_level == LEVEL_SCALAR || !in_order(b)) {
+    for (uint32_t i = 0; i < b->count; i++) {
+      if (b->is_record[i] == 1) put_mark(b->marks, i, search_record(m, b->bytes + b->starts[i], b->bytes + b->ends[i]));
+    }
+    return;
+  }
+#ifdef EXIR_X86
+  if (search_level == LEVEL_AVX2) sweep_avx2(m, b);
+  else sweep_ssse3(m, b);
+#endif
+}
+
 /* mark(handle, bytes, starts, ends, isRecord, count, marks): marks[i] for every record i < count. */
 static napi_value mark(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -258,37 +558,25 @@ static napi_value mark(napi_env env, napi_callback_info info) {
   }
   if (napi_get_value_uint32(env, argv[5], &count) != napi_ok) return throw_error(env, "mark: count must be a number");
   if (count > starts_len || count > ends_len || count > rec_len || count > marks_len) return throw_error(env, "mark: count is past the arrays' ends");
+  /* Every range is checked before any is read, so a bad batch marks nothing. */
   for (uint32_t i = 0; i < count; i++) {
     if (is_record[i] != 1) continue;
     int32_t s = starts[i], e = ends[i];
     if (s < 0 || e < s || (size_t)e > bytes_len) return throw_error(env, "mark: a record's range is outside the bytes");
-    uint8_t found = search_record(m, bytes + s, bytes + e);
-    if (found == MARK_EXACT) marks[i] = MARK_EXACT;
-    else marks[i] |= found;
   }
+  batch_t b = {bytes, starts, ends, is_record, count, marks};
+  search_batch(m, &b);
   return NULL;
 }
 
-/* The masks of every needle in [p, end), ORed: no needle stops the search, each may settle another clause. */
-static void hits_in(const matcher_t *m, const uint8_t *p, const uint8_t *end, uint32_t *lo, uint32_t *hi) {
-  for (const uint8_t *s = p; s < end; s++) {
-    size_t room = (size_t)(end - s);
-    if (room >= 4) {
-      uint32_t h = hash4(folded4(s));
-      if (m->filter[h >> 3] & (1u << (h & 7))) {
-        for (uint32_t k = m->first[h]; k < m->first[h + 1]; k++) {
-          const needle_t *n = &m->needles[m->ids[k]];
-          if (at_needle(m, n, s, room)) {
-            *lo |= n->mask_lo;
-            *hi |= n->mask_hi;
-          }
-        }
-      }
-    }
-    if (m->has_short) {
-      uint8_t c = fold(*s);
-      for (uint32_t k = m->short_first[c]; k < m->short_first[c + 1]; k++) {
-        const needle_t *n = &m->needles[m->short_ids[k]];
+/* Every needle at s (the room left from s is end - s), their masks ORed into lo, hi. */
+static inline void hits_at(const matcher_t *m, const uint8_t *s, const uint8_t *end, uint32_t *lo, uint32_t *hi) {
+  size_t room = (size_t)(end - s);
+  if (room >= 4) {
+    uint32_t h = hash4(folded4(s));
+    if (m->filter[h >> 3] & (1u << (h & 7))) {
+      for (uint32_t k = m->first[h]; k < m->first[h + 1]; k++) {
+        const needle_t *n = &m->needles[m->ids[k]];
         if (at_needle(m, n, s, room)) {
           *lo |= n->mask_lo;
           *hi |= n->mask_hi;
@@ -296,7 +584,46 @@ static void hits_in(const matcher_t *m, const uint8_t *p, const uint8_t *end, ui
       }
     }
   }
+  if (m->has_short) {
+    uint8_t c = fold(*s);
+    for (uint32_t k = m->short_first[c]; k < m->short_first[c + 1]; k++) {
+      const needle_t *n = &m->needles[m->short_ids[k]];
+      if (at_needle(m, n, s, room)) {
+        *lo |= n->mask_lo;
+        *hi |= n->mask_hi;
+      }
+    }
+  }
 }
+
+/*
+ * The masks of every needle in [p, end), ORed: no needle stops the search, each may settle another
+ * clause. BLOCK may read W + 3 bytes from any position before end: the caller's copy has that
+ * much slack, and candidates from it are dropped.
+ */
+#define DEFINE_HITS(NAME, TARGET, W, TABLES_T, TABLES_LOAD, BLOCK)                                \
+  TARGET static void NAME(const matcher_t *m, const uint8_t *p, const uint8_t *end, uint32_t *lo, \
+                          uint32_t *hi) {                                                         \
+    TABLES_T tables;                                                                              \
+    TABLES_LOAD(&tables, m);                                                                      \
+    for (; p < end; p += W) {                                                                     \
+      uint32_t bits = BLOCK(&tables, p);                                                          \
+      if ((size_t)(end - p) < (size_t)W) bits &= (1u << (end - p)) - 1;                           \
+      while (bits) {                                                                              \
+        hits_at(m, p + __builtin_ctz(bits), end, lo, hi);                                         \
+        bits &= bits - 1;                                                                         \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+DEFINE_HITS(hits_scalar, , 32, no_tables_t, no_tables_load, every_position)
+#ifdef EXIR_X86
+DEFINE_HITS(hits_ssse3, __attribute__((target("ssse3"))), 16, tables128_t, tables128_load, block128)
+DEFINE_HITS(hits_avx2, __attribute__((target("avx2"))), 32, tables256_t, tables256_load, block256)
+#endif
+
+/* The slack after a record's copy that the widest BLOCK may read. */
+#define PAD_SLACK 64
 
 /*
  * hits(handle, bytes, starts, ends, wanted, count, out): for each record i < count with wanted[i] != 0,
@@ -325,6 +652,11 @@ static napi_value hits(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[6], napi_uint32_array, (void **)&out, &out_len)) return throw_error(env, "hits: out must be a Uint32Array");
   if (napi_get_value_uint32(env, argv[5], &count) != napi_ok) return throw_error(env, "hits: count must be a number");
   if (count > starts_len || count > ends_len || count > wanted_len || (size_t)count * 2 > out_len) return throw_error(env, "hits: count is past the arrays' ends");
+  void (*hits_in)(const matcher_t *, const uint8_t *, const uint8_t *, uint32_t *, uint32_t *) = hits_scalar;
+#ifdef EXIR_X86
+  if (search_level == LEVEL_AVX2) hits_in = hits_avx2;
+  else if (search_level == LEVEL_SSSE3) hits_in = hits_ssse3;
+#endif
   uint8_t *pad = NULL;
   size_t pad_cap = 0;
   for (uint32_t i = 0; i < count; i++) {
@@ -335,18 +667,19 @@ static napi_value hits(napi_env env, napi_callback_info info) {
       return throw_error(env, "hits: a record's range is outside the bytes");
     }
     size_t len = (size_t)(e - s) + 2;
-    if (len > pad_cap) {
-      uint8_t *grown = realloc(pad, len);
+    if (len + PAD_SLACK > pad_cap) {
+      uint8_t *grown = realloc(pad, len + PAD_SLACK);
       if (!grown) {
         free(pad);
         return throw_error(env, "hits: out of memory");
       }
       pad = grown;
-      pad_cap = len;
+      pad_cap = len + PAD_SLACK;
     }
     pad[0] = ' ';
     memcpy(pad + 1, bytes + s, len - 2);
     pad[len - 1] = ' ';
+    memset(pad + len, 0, PAD_SLACK);
     uint32_t lo = 0, hi = 0;
     hits_in(m, pad, pad + len, &lo, &hi);
     out[2 * i] = lo;
@@ -356,13 +689,53 @@ static napi_value hits(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static const char *const LEVEL_NAMES[] = {"scalar", "ssse3", "avx2"};
+
+/*
+ * simd(level?: 'scalar' | 'ssse3' | 'avx2' | 'auto') -> the level in use. Given a level, the search
+ * uses it from then on, or the best this CPU has below it ('auto': the best it has). For the tests
+ * (the same marks at every level) and for measuring; the setting is the process's, every thread's.
+ */
+static napi_value simd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return throw_error(env, "simd: bad arguments");
+  if (argc >= 1) {
+    char name[16];
+    size_t len;
+    if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) return throw_error(env, "simd: the level must be a string");
+    int want;
+    if (strcmp(name, "auto") == 0) want = supported_level;
+    else if (strcmp(name, "scalar") == 0) want = LEVEL_SCALAR;
+    else if (strcmp(name, "ssse3") == 0) want = LEVEL_SSSE3;
+    else if (strcmp(name, "avx2") == 0) want = LEVEL_AVX2;
+    else return throw_error(env, "simd: the level is one of scalar, ssse3, avx2, auto");
+    search_level = want < supported_level ? want : supported_level;
+  }
+  napi_value result;
+  if (napi_create_string_utf8(env, LEVEL_NAMES[search_level], NAPI_AUTO_LENGTH, &result) != napi_ok) return NULL;
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  /* Once per process: a worker thread loading the addon must not undo a level set by `simd()`. */
+  static int detected = 0;
+  if (!detected) {
+#ifdef EXIR_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) supported_level = LEVEL_AVX2;
+    else if (__builtin_cpu_supports("ssse3")) supported_level = LEVEL_SSSE3;
+#endif
+    search_level = supported_level;
+    detected = 1;
+  }
   napi_property_descriptor props[] = {
       {"compile", NULL, compile, NULL, NULL, NULL, napi_default, NULL},
       {"mark", NULL, mark, NULL, NULL, NULL, napi_default, NULL},
       {"hits", NULL, hits, NULL, NULL, NULL, napi_default, NULL},
+      {"simd", NULL, simd, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 3, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 4, props) != napi_ok) return NULL;
   return exports;
 }
 

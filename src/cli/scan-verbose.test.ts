@@ -38,5 +38,12 @@ test('scan --verbose says once that the native search is used when it is built',
   assert.equal(code, 0, err);
   const lines = said(err);
   assert.equal(lines.length, 1, err);
-  assert.match(lines[0]!, /^exir: literal pre-filter: native \(.*exir_scan\.node\)$/);
+  assert.match(lines[0]!, /^exir: literal pre-filter: native, (avx2|ssse3|no SIMD) \(.*exir_scan\.node\)$/);
+});
+
+test('scan --verbose says when EXIR_SIMD=scalar keeps the native search from its SIMD filter', async (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const { code, err } = await scanVerbose({ EXIR_SIMD: 'scalar' });
+  assert.equal(code, 0, err);
+  assert.match(said(err).join('\n'), /^exir: literal pre-filter: native, no SIMD \(.*exir_scan\.node\)$/);
 });

@@ -1,6 +1,8 @@
 // The native byte search (native/exir_scan.c, built by node-gyp at `npm install`), loaded once on
 // first use. The build is optional: when it failed, or EXIR_NATIVE=0 asks for it, the scanner uses
 // its JavaScript path, which gives the same marks; `byteSearchEngine()` says which one is in use.
+// The addon picks the widest SIMD filter the CPU has (AVX2, SSSE3, else none); EXIR_SIMD=scalar (or
+// ssse3) holds it lower, to compare or measure, with the same marks.
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,11 @@ interface NativeSearch {
   mark(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, isRecord: Uint8Array, count: number, marks: Uint8Array): void;
   /** Sets `out[2i]`, `out[2i+1]` for each wanted record of the batch, as record-needs.ts's clauseHits does. */
   hits(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, wanted: Uint8Array, count: number, out: Uint32Array): void;
+  /** The SIMD level in use; given one, uses it (or the best the CPU has below it) from then on, in every thread of the process. */
+  simd(level?: SimdLevel | 'auto'): SimdLevel;
 }
+
+export type SimdLevel = 'scalar' | 'ssse3' | 'avx2';
 
 /** Where node-gyp puts the addon, the same from src/ (tests) and dist/ (the built CLI). */
 const ADDON = fileURLToPath(new URL('../../../build/Release/exir_scan.node', import.meta.url));
@@ -30,9 +36,11 @@ function load(): { search: NativeSearch | undefined; engine: string } {
   }
   try {
     const search = createRequire(import.meta.url)(ADDON) as NativeSearch;
-    if (typeof search.compile !== 'function' || typeof search.mark !== 'function' || typeof search.hits !== 'function')
+    if (typeof search.compile !== 'function' || typeof search.mark !== 'function' || typeof search.hits !== 'function' || typeof search.simd !== 'function')
       throw new Error('not the expected addon');
-    loaded = { search, engine: `native (${ADDON})` };
+    const asked = process.env.EXIR_SIMD;
+    const level = asked === 'scalar' || asked === 'ssse3' || asked === 'avx2' ? search.simd(asked) : search.simd();
+    loaded = { search, engine: `native, ${level === 'scalar' ? 'no SIMD' : level} (${ADDON})` };
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     loaded = { search: undefined, engine: `JavaScript (the native addon did not load: ${why}; \`npm install\` builds it)` };
