@@ -8,7 +8,7 @@ import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
-import { SNIFF_BYTES, sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import { SET_SYSTEM_COLUMNS } from '../sources/winevent-record.js';
 import type { Engine } from './engine.js';
 import { serverName } from '../core/server-name.js';
@@ -80,7 +80,7 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
       ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
       warnings.push({ where: entry.path, message: 'UTF-16LE text, read as such; byte offsets in it count the text as UTF-8' });
     }
-    const found = sniff(head.toString('utf8'));
+    const found = sniffBytes(head);
     if (!found) {
       evidence.note =
         BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
