@@ -73,16 +73,19 @@ export class Detector {
     const findings: Finding[] = [];
     // Who made the record is read once a rule matches it: most records the pre-filter lets through match none.
     let who: RecordWho | undefined;
-    const tried = new Set<ExirRule>();
     const applicable = mapping.views.length === 1 ? entry.views : this.viewsOf(record, entry, mapping);
+    // Only a record seen through two views can reach a rule twice: the others need no set of their own.
+    const tried = applicable.length > 1 ? new Set<ExirRule>() : undefined;
     for (const { view, attack, benign: classifiers } of applicable) {
       const accesses = fieldAccesses(record, view.fields, mapping.lists);
       const whole = accesses[0]!;
       let classifier: ExirRule | undefined | null = null;
       for (const rule of attack) {
         // A rule reached through two views of one record (Sysmon 1 is both sysmon and process_creation) counts once.
-        if (tried.has(rule)) continue;
-        tried.add(rule);
+        if (tried) {
+          if (tried.has(rule)) continue;
+          tried.add(rule);
+        }
         // Through the record as a whole, else through one element of a list column (an address in a chain).
         const access = accesses.length === 1 ? (rule.compiled.match(whole) ? whole : undefined) : accesses.find((a) => rule.compiled.match(a));
         if (!access) continue;
