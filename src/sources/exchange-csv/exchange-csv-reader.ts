@@ -142,7 +142,10 @@ class ExchangeCsvFile implements ScanSink {
       if (server !== '') this.server = server;
     }
     if (!this.buildLooked) this.takeBuild(v, layout);
-    if (v.candidate) this.options.onRecord(this.toRecord(v, layout, values, time));
+    if (!v.candidate) return;
+    const record = this.toRecord(v, layout, values, time);
+    if (v.checked) this.options.onRecord(record, v.metLo, v.metHi);
+    else this.options.onRecord(record);
   }
 
   private isHeaderRow(v: RecordView): boolean {

@@ -138,7 +138,10 @@ class W3cFile implements ScanSink {
       const server = v.bytes.toString('utf8', this.span.start, this.span.end);
       if (server !== '-' && server !== '') this.server = server;
     }
-    if (v.candidate) this.options.onRecord(this.toRecord(v, layout, surplus, time));
+    if (!v.candidate) return;
+    const record = this.toRecord(v, layout, surplus, time);
+    if (v.checked) this.options.onRecord(record, v.metLo, v.metHi);
+    else this.options.onRecord(record);
   }
 
   /** Offers the record's date and time to the file's range; returns the ISO time for a handed-on record. */
