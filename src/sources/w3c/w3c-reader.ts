@@ -61,7 +61,9 @@ export const W3C_QUERY_COLUMNS: ReadonlySet<string> = new Set(['CorrelationID', 
 
 /** A row's values by column name (`-` is empty), with the request ids Exchange appends to the query. */
 function fieldsOf(layout: Layout, values: readonly string[], count: number): Record<string, string> {
-  const fields = layout.fields.blankRow(count);
+  // Set name by name, not from the set's blank row: the query's columns are added after, and a copy
+  // grown by them made more garbage than the few columns an IIS row has.
+  const fields: Record<string, string> = {};
   for (const [name, i] of layout.fields.columns(count)) {
     const value = values[i] ?? '';
     fields[name] = value === '-' ? '' : value;
