@@ -2,11 +2,11 @@ import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
 import type { Finding, LogRecord, SourceKind } from '../core/types.js';
 import { clientIpOf, fieldAccesses, firstValue, logsourceReaches, viewsFor, type Mappings, type SourceMapping, type SourceView } from './mapping.js';
-import type { RecordNeeds } from '../sources/bytes/record-needs.js';
+import { clauseMask, type RecordNeeds } from '../sources/bytes/record-needs.js';
 import { W3C_QUERY_COLUMNS } from '../sources/w3c/w3c-reader.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
 import { anyOf } from './sigma/literals.js';
-import { resolveNeed, type FieldWriting } from './sigma/need.js';
+import { resolveNeed, type Clauses, type FieldWriting } from './sigma/need.js';
 
 /** What the detector asks a reader for: the literals that make a record worth parsing. */
 export interface ReadPlan {
@@ -35,6 +35,18 @@ interface SourceRules {
   whenColumns: string[];
   /** The views that apply, by a record's values in `whenColumns`: a log holds few such pairs. */
   byWhen: Map<string, ViewRules[]>;
+  /** What each attack rule needs of a record's text (need.ts), as the read plan asks it. */
+  ruleNeeds: Map<ExirRule, Clauses>;
+}
+
+/**
+ * Which rules a record that passed a reader's check of the needs can match: each rule's clauses as
+ * bits of those the record met. A rule is offered a record only if it met all of them: the rest
+ * cannot match it (the pre-filter already relies on this for the record as a whole), and most
+ * records the search lets through meet one rule's strings of a score.
+ */
+export interface RuleGate {
+  readonly masks: ReadonlyMap<ExirRule, readonly [number, number]>;
 }
 
 /** A hostile log can name endless channels; past this many pairs the views are worked out each time. */
@@ -58,7 +70,11 @@ export class Detector {
       });
       const attack = [...new Set(views.flatMap((v) => v.attack))];
       const whenColumns = [...new Set(mapping.views.flatMap((v) => [...(v.when?.keys() ?? [])]))];
-      if (attack.length) this.bySource.set(mapping.kind, { views, plan: planFor(attack, writingOf(mapping)), whenColumns, byWhen: new Map() });
+      if (attack.length) {
+        const writing = writingOf(mapping);
+        const ruleNeeds = new Map(attack.map((r) => [r, resolveNeed(r.compiled.need(), writing)] as const));
+        this.bySource.set(mapping.kind, { views, plan: planFor(attack, ruleNeeds), whenColumns, byWhen: new Map(), ruleNeeds });
+      }
     }
   }
 
@@ -66,23 +82,49 @@ export class Detector {
     return this.bySource.get(kind)?.plan ?? { literals: [] };
   }
 
-  detect(record: LogRecord, server: string): Finding[] {
+  /**
+   * The gate for records read with `needs` (the kind's read plan's, widened or not): undefined when
+   * the reader makes no such check.
+   */
+  gate(kind: SourceKind, needs: RecordNeeds | undefined): RuleGate | undefined {
+    const entry = this.bySource.get(kind);
+    if (!entry || !needs) return undefined;
+    const masks = new Map<ExirRule, readonly [number, number]>();
+    for (const [rule, clauses] of entry.ruleNeeds) {
+      const mask = clauseMask(needs, clauses);
+      if (mask) masks.set(rule, mask);
+    }
+    return { masks };
+  }
+
+  /**
+   * The findings of the rules that match the record. With a gate, and the clauses the record met
+   * (`metLo`, `metHi`, from the reader), a rule whose clauses it did not all meet is not tried.
+   */
+  detect(record: LogRecord, server: string, gate?: RuleGate, metLo = 0, metHi = 0): Finding[] {
     const entry = this.bySource.get(record.source);
     const mapping = this.mappings.get(record.source);
     if (!entry || !mapping) return [];
     const findings: Finding[] = [];
     // Who made the record is read once a rule matches it: most records the pre-filter lets through match none.
     let who: RecordWho | undefined;
-    const tried = new Set<ExirRule>();
     const applicable = mapping.views.length === 1 ? entry.views : this.viewsOf(record, entry, mapping);
+    // Only a record seen through two views can reach a rule twice: the others need no set of their own.
+    const tried = applicable.length > 1 ? new Set<ExirRule>() : undefined;
     for (const { view, attack, benign: classifiers } of applicable) {
       const accesses = fieldAccesses(record, view.fields, mapping.lists);
       const whole = accesses[0]!;
       let classifier: ExirRule | undefined | null = null;
       for (const rule of attack) {
         // A rule reached through two views of one record (Sysmon 1 is both sysmon and process_creation) counts once.
-        if (tried.has(rule)) continue;
-        tried.add(rule);
+        if (tried) {
+          if (tried.has(rule)) continue;
+          tried.add(rule);
+        }
+        if (gate) {
+          const mask = gate.masks.get(rule);
+          if (mask && ((mask[0] & ~metLo) !== 0 || (mask[1] & ~metHi) !== 0)) continue;
+        }
         // Through the record as a whole, else through one element of a list column (an address in a chain).
         const access = accesses.length === 1 ? (rule.compiled.match(whole) ? whole : undefined) : accesses.find((a) => rule.compiled.match(a));
         if (!access) continue;
@@ -159,11 +201,11 @@ export class Detector {
   }
 }
 
-function planFor(rules: ExirRule[], writing: FieldWriting): ReadPlan {
+function planFor(rules: ExirRule[], ruleNeeds: ReadonlyMap<ExirRule, Clauses>): ReadPlan {
   // The union of the rules' literals, minus those that hold a shorter one; null when a rule has none.
   const literals = anyOf(rules.map((r) => r.compiled.literals));
   if (literals === null) return { literals: undefined };
-  const needs = rules.map((r) => resolveNeed(r.compiled.need(), writing));
+  const needs = rules.map((r) => ruleNeeds.get(r) ?? []);
   // A rule that can be asked nothing lets every record through the check; when every rule asks no more
   // than one of the searched literals, every record the search finds does. Either way it settles nothing.
   const adds = needs.every((n) => n.length > 0) && needs.some((n) => n.length > 1 || !(n[0] as readonly string[]).every((s) => literals.includes(s)));

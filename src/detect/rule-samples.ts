@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { LogRecord } from '../core/types.js';
 import { peek } from '../evidence/open.js';
 import { meetsNeeds } from '../sources/bytes/record-needs.js';
-import { SNIFF_BYTES, sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import { writingOf } from './detector.js';
 import { fieldAccesses, loadMappings, logsourceReaches, viewsFor, type Mappings, type SourceMapping } from './mapping.js';
 import { loadPlaceholders } from './placeholders.js';
@@ -35,7 +35,7 @@ async function listSamples(dir: string): Promise<string[]> {
 async function readSample(file: string): Promise<{ records: LogRecord[]; kind: string; bad: number } | string> {
   const iterator = createReadStream(file)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const { head, rest } = await peek(iterator, SNIFF_BYTES);
-  const found = sniff(head.toString('utf8'));
+  const found = sniffBytes(head);
   if (!found) return 'not a log format exir reads';
   const records: LogRecord[] = [];
   const stats = await found.reader.read(rest, { path: file, onRecord: (r) => records.push(r) });

@@ -17,7 +17,7 @@ import { looksUtf16le } from '../evidence/utf16.js';
 import { Utf8Check } from '../evidence/utf8-check.js';
 import { exchangeCsvReader } from '../sources/exchange-csv/exchange-csv-reader.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
-import { SNIFF_BYTES, sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import { w3cReader } from '../sources/w3c/w3c-reader.js';
 import type { Engine } from './engine.js';
 import { evidenceRow, finishLog, logTaker, nameServer, type EntryResult, type LogReading } from './scan-entry.js';
@@ -259,7 +259,7 @@ export async function scanRange(entry: EvidenceEntry, range: ByteRange, engine: 
   await headStream.return(undefined);
   const head = (first.done ? Buffer.alloc(0) : first.value).subarray(0, SNIFF_BYTES);
   if (looksUtf16le(head)) return { index, whole: 'UTF-16 text' };
-  const found = sniff(head.toString('utf8'));
+  const found = sniffBytes(head);
   const format = found ? splittable(found.reader) : undefined;
   if (!found || !format) return { index, whole: 'not a format read by ranges' };
   const hEnd = headerEnd(head);

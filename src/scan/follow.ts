@@ -4,7 +4,7 @@ import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
 import { clientIpOf, firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
 import { mayHold, planLiterals } from '../sources/bytes/literals.js';
-import { SNIFF_BYTES, sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
@@ -42,7 +42,7 @@ export async function followEntry(
   const whole = opener.wholeBytes(entry);
   const stream = whole ? undefined : await opener.open(entry);
   const { head, rest } = await peek(stream ? (stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : [whole!].values(), SNIFF_BYTES);
-  const found = sniff(head.toString('utf8'));
+  const found = sniffBytes(head);
   if (!found) {
     stream?.destroy();
     return out;

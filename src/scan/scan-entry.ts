@@ -1,14 +1,14 @@
 import type { ContextRecord, EvidenceFile, Finding, LogRecord, SourceKind, Warning } from '../core/types.js';
 import { contextOf, MAX_CONTEXT_PER_FILE, mayBeContext, withContextLiterals } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
-import type { ReadPlan } from '../detect/detector.js';
+import type { ReadPlan, RuleGate } from '../detect/detector.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
-import { SNIFF_BYTES, sniff } from '../sources/registry.js';
+import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import { SET_SYSTEM_COLUMNS } from '../sources/winevent-record.js';
 import type { Engine } from './engine.js';
 import { serverName } from '../core/server-name.js';
@@ -80,7 +80,7 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
       ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
       warnings.push({ where: entry.path, message: 'UTF-16LE text, read as such; byte offsets in it count the text as UTF-8' });
     }
-    const found = sniff(head.toString('utf8'));
+    const found = sniffBytes(head);
     if (!found) {
       evidence.note =
         BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
@@ -143,6 +143,7 @@ export interface LogReading {
  */
 export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecord[]) {
   const collector = new FindingCollector(foldedOf(engine));
+  const gate = gateOf(engine, kind);
   const taker = {
     collector,
     literals: planOf(engine, kind).literals,
@@ -153,8 +154,13 @@ export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecor
         ? (system: Readonly<Record<string, string>>): boolean => engine.detector.wants(kind, system, SET_SYSTEM_COLUMNS) || mayBeContext(system)
         : undefined,
     contextDropped: 0,
-    take: (record: LogRecord): void => {
-      for (const finding of engine.detector.detect(record, SERVER_NOT_YET_KNOWN)) collector.add(finding);
+    take: (record: LogRecord, metLo?: number, metHi?: number): void => {
+      // The clauses the reader's check found let the detector leave out the rules they rule out.
+      const findings =
+        metLo === undefined || metHi === undefined
+          ? engine.detector.detect(record, SERVER_NOT_YET_KNOWN)
+          : engine.detector.detect(record, SERVER_NOT_YET_KNOWN, gate, metLo, metHi);
+      for (const finding of findings) collector.add(finding);
       const kept = contextOf(record, SERVER_NOT_YET_KNOWN);
       if (!kept) return;
       if (context.length < MAX_CONTEXT_PER_FILE) context.push(kept);
@@ -174,6 +180,19 @@ function foldedOf(engine: Engine): ReadonlySet<string> {
     foldedSets.set(engine, folded);
   }
   return folded;
+}
+
+/** Each kind's rule gate for its read plan's needs, made once per engine. */
+const gates = new WeakMap<Engine, Map<SourceKind, RuleGate | undefined>>();
+
+function gateOf(engine: Engine, kind: SourceKind): RuleGate | undefined {
+  let byKind = gates.get(engine);
+  if (!byKind) {
+    byKind = new Map();
+    gates.set(engine, byKind);
+  }
+  if (!byKind.has(kind)) byKind.set(kind, engine.detector.gate(kind, planOf(engine, kind).needs));
+  return byKind.get(kind);
 }
 
 /** Each kind's read plan, made once per engine: the same list for every file lets the scanner find its search plan at once. */

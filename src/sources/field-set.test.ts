@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fieldSetOf, perFieldSet } from './field-set.js';
+import { fieldSetOf, fieldSetsByText, perFieldSet } from './field-set.js';
 
 test('the same names give the same field set; other names or another separator give their own', () => {
   const a = fieldSetOf(['date', 'time', 'cs-uri-stem'], ' ');
@@ -34,4 +34,36 @@ test("a reader's layout is made once per field set, and apart for another set", 
   assert.equal(layoutOf(a), layoutOf(fieldSetOf(['date', 'time'], ' ')));
   assert.deepEqual(layoutOf(b), { n: 2, time: 0 });
   assert.equal(made, 2);
+});
+
+test('a blank row holds the columns a row of that many values is read by, in the order setting them gives, and is new each time', () => {
+  const set = fieldSetOf(['time', '2', 'Agent', '__proto__', '10', 'time', 'x'], ',');
+  for (const values of [set.count, set.span]) {
+    const oneByOne: Record<string, string> = {};
+    for (const [name] of set.columns(values)) oneByOne[name] = '';
+    const row = set.blankRow(values);
+    assert.deepEqual(Object.keys(row), Object.keys(oneByOne));
+    assert.ok(Object.values(row).every((v) => v === ''));
+    assert.equal(Object.getPrototypeOf(row), Object.prototype);
+    row['Agent'] = 'changed';
+    row['added'] = 'y';
+    assert.deepEqual(set.blankRow(values), oneByOne, 'a row handed out earlier and changed leaves the next one blank');
+  }
+  assert.deepEqual(Object.keys(set.blankRow(set.count)), ['2', '10', 'time', 'Agent', 'x']);
+  assert.deepEqual(Object.keys(set.blankRow(set.span)), ['2', '10', 'time', 'Agent']);
+});
+
+test("a header's text is split once, and gives the set its names give", () => {
+  const split: string[] = [];
+  const setOf = fieldSetsByText(',', (text) => {
+    split.push(text);
+    return text.split(',').map((n) => n.trim());
+  });
+  const a = setOf('DateTime,RequestId');
+  assert.equal(setOf('DateTime,RequestId'), a);
+  assert.equal(setOf('DateTime, RequestId'), a, 'other text, the same names: the same set');
+  assert.equal(a, fieldSetOf(['DateTime', 'RequestId'], ','));
+  assert.notEqual(setOf('DateTime,ClientIp'), a);
+  assert.deepEqual(split, ['DateTime,RequestId', 'DateTime, RequestId', 'DateTime,ClientIp']);
+  assert.notEqual(fieldSetsByText(' ', (text) => text.split(' '))('DateTime RequestId'), a, 'another separator, another set');
 });

@@ -13,6 +13,9 @@ export class FieldSet {
   private readonly spanColumns: readonly (readonly [string, number])[];
   private readonly allColumns: readonly (readonly [string, number])[];
   private readonly lowerIndex = new Map<string, number>();
+  /** blankRow's models, for all names and for the names before the first repeat; made on first use. */
+  private blankAll: Record<string, string> | undefined;
+  private blankSpan: Record<string, string> | undefined;
 
   constructor(names: readonly string[], separator: string) {
     this.names = names;
@@ -62,6 +65,26 @@ export class FieldSet {
     return values === this.names.length ? this.allColumns : this.spanColumns;
   }
 
+  /**
+   * A new row object holding each of `columns(values)`'s names, in that order, with '' for every
+   * value: filled in, it is the row that setting the names one by one on `{}` makes, but of one fixed
+   * shape for every row of the set. Set one by one, a log of 74 columns made every row a hash table
+   * grown four times as it filled: most of a candidate record's garbage.
+   */
+  blankRow(values: number): Record<string, string> {
+    const all = values === this.names.length;
+    let model = all ? this.blankAll : this.blankSpan;
+    if (model === undefined) {
+      const row: Record<string, string> = {};
+      for (const [name] of this.columns(values)) row[name] = '';
+      // Read back from JSON, an object has the fast, fixed layout that a copy then keeps.
+      model = JSON.parse(JSON.stringify(row)) as Record<string, string>;
+      if (all) this.blankAll = model;
+      else this.blankSpan = model;
+    }
+    return { ...model };
+  }
+
   sameAs(other: FieldSet): boolean {
     if (other === this) return true;
     return this.names.length === other.names.length && this.names.every((n, i) => n === other.names[i]);
@@ -82,6 +105,24 @@ export function fieldSetOf(names: readonly string[], separator: string): FieldSe
     known.set(key, set);
   }
   return set;
+}
+
+/**
+ * The field set of a header's text, by `namesOf` (how a reader splits it), kept by the text: every
+ * hourly log of a kind repeats its `#Fields` line, and splitting it and joining the names again to
+ * find their set, for each file, made garbage of a line's size several times over.
+ */
+export function fieldSetsByText(separator: string, namesOf: (text: string) => string[]): (text: string) => FieldSet {
+  const byText = new Map<string, FieldSet>();
+  return (text) => {
+    let set = byText.get(text);
+    if (!set) {
+      if (byText.size >= SETS_KEPT) byText.clear();
+      set = fieldSetOf(namesOf(text), separator);
+      byText.set(text, set);
+    }
+    return set;
+  };
 }
 
 /**

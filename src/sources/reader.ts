@@ -20,7 +20,11 @@ export interface ReadOptions {
    * match them, by every string it tests (sources/bytes/record-needs.ts). Undefined: each of them is.
    */
   needs?: RecordNeeds;
-  onRecord(record: LogRecord): void;
+  /**
+   * `metLo`/`metHi`: for a record the check of `needs` let through, the clauses it met (bits as
+   * clauseMask in sources/bytes/record-needs.ts numbers them); absent when no check was made.
+   */
+  onRecord(record: LogRecord, metLo?: number, metHi?: number): void;
   /**
    * Windows event readers that can read an event's System section before the rest ask this with its
    * system columns (SYSTEM_COLUMNS, as its record would hold them). An event refused is counted and

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { READERS, sniff } from './registry.js';
+import { READERS, sniff, sniffBytes } from './registry.js';
 
 test('sniff picks the reader and kind from the content', () => {
   const exchange = sniff('#Software: Microsoft Exchange Server\r\n#Version: 15.01.2375.007\r\n#Log-type: HttpProxy Logs\r\n#Fields: DateTime,RequestId\r\n');
@@ -24,4 +24,15 @@ test('sniff picks the reader and kind from the content', () => {
     READERS.map((r) => r.name),
     ['evtx', 'exchange-csv', 'w3c', 'winevent-json', 'winevent-json-array', 'winevent-xml', 'test-proxylogon', 'eomt', 'msert'],
   );
+});
+
+test('sniffBytes reads the head as UTF-8 whether or not it is plain ASCII', () => {
+  const iis = '#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time cs-uri-stem\r\n';
+  assert.equal(sniffBytes(Buffer.from(iis, 'utf8'))?.kind, 'iis');
+  // A byte-order mark is three bytes above 0x7f: read byte by byte, the head would not start with `#`.
+  assert.equal(sniffBytes(Buffer.from(`\uFEFF${iis}`, 'utf8'))?.kind, 'iis');
+  assert.equal(sniffBytes(Buffer.from('\uFEFF#Fields: date time cs-uri-stem\r\n', 'utf8'))?.kind, 'iis');
+  const exchange = '\uFEFF#Software: Microsoft Exchange Server\r\n#Log-type: HttpProxy Logs\r\n#Fields: DateTime,RequestId\r\n2021-03-03T02:01:07.000Z,é\r\n';
+  assert.equal(sniffBytes(Buffer.from(exchange, 'utf8'))?.kind, 'httpproxy');
+  assert.equal(sniffBytes(Buffer.from('MZ\x90\x00 binary', 'latin1')), undefined);
 });

@@ -12,18 +12,18 @@ export class TimeRange {
     const len = end - start;
     if (len <= 0 || len > 64) return;
     if (this.maxLen === 0) {
-      buf.copy(this.min, 0, start, end);
-      buf.copy(this.max, 0, start, end);
+      copyBytes(buf, start, end, this.min);
+      copyBytes(buf, start, end, this.max);
       this.minLen = this.maxLen = len;
       return;
     }
     // Logs are mostly in time order, so the latest is the usual case and is checked first.
     const vsMax = compareBytes(buf, start, end, this.max, this.maxLen);
     if (vsMax > 0) {
-      buf.copy(this.max, 0, start, end);
+      copyBytes(buf, start, end, this.max);
       this.maxLen = len;
     } else if (vsMax < 0 && compareBytes(buf, start, end, this.min, this.minLen) < 0) {
-      buf.copy(this.min, 0, start, end);
+      copyBytes(buf, start, end, this.min);
       this.minLen = len;
     }
   }
@@ -51,6 +51,14 @@ function compareBytes(a: Buffer, start: number, end: number, b: Buffer, bLen: nu
     if (d !== 0) return d;
   }
   return len - bLen;
+}
+
+/**
+ * `a[start, end)` to the front of `to`. A loop, not `Buffer#copy`: that makes a typed-array view of
+ * the source for each call, and a log in time order copies its newest time at nearly every record.
+ */
+function copyBytes(a: Buffer, start: number, end: number, to: Buffer): void {
+  for (let i = start; i < end; i++) to[i - start] = a[i]!;
 }
 
 function isDigit(c: number | undefined): boolean {

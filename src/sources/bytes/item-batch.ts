@@ -18,6 +18,8 @@ export class ItemBatch {
   separators = new Int32Array(256);
   flags = new Uint8Array(256);
   marks = new Uint8Array(256);
+  /** 1 for a record, 0 for another item: kept as items come, not made for each batch. */
+  private records = new Uint8Array(256);
   private reasons: string[] = [];
 
   push(kind: number, start: number, end: number, line: number, offset: number, separators: number, flags: number): void {
@@ -31,6 +33,7 @@ export class ItemBatch {
     this.separators[i] = separators;
     this.flags[i] = flags;
     this.marks[i] = 0;
+    this.records[i] = kind === KIND_RECORD ? 1 : 0;
   }
 
   pushDamage(at: number, line: number, offset: number, reason: string): void {
@@ -42,9 +45,9 @@ export class ItemBatch {
     return this.reasons[this.separators[i]!] ?? 'damaged record';
   }
 
-  /** 1 for each record, 0 for other items: what the literal search needs. */
+  /** 1 for each record, 0 for other items: what the literal search needs. Read its first `count` entries only. */
   recordMask(): Uint8Array {
-    return new Uint8Array(this.kinds.buffer, 0, this.count).map((k) => (k === KIND_RECORD ? 1 : 0));
+    return this.records;
   }
 
   clear(): void {
@@ -67,5 +70,6 @@ export class ItemBatch {
     this.separators = grow(this.separators, (k) => new Int32Array(k));
     this.flags = grow(this.flags, (k) => new Uint8Array(k));
     this.marks = grow(this.marks, (k) => new Uint8Array(k));
+    this.records = grow(this.records, (k) => new Uint8Array(k));
   }
 }

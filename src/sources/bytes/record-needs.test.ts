@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { randomBatch, randomText, seededRandom } from '../../test-support/random.js';
 import { nativeMissing, skipIf } from '../../test-support/skips.js';
-import { clauseHits, meetsNeeds, meetsOne, planNeeds, type RecordNeeds } from './record-needs.js';
+import { clauseHits, clauseMask, meetsNeeds, meetsOne, planNeeds, type RecordNeeds } from './record-needs.js';
 
 /** Spaces and few letters in both cases, so that hits at a record's edges and near misses are common. */
 const PIECES = ['a', 'A', 'b', 'B', ' ', ' ', 'ab', 'Ab ', 'c', '=', '4', '44', 'é', '\t'];
@@ -51,6 +51,42 @@ test('random needs and batches: the clauses met give the model answer, the same 
     assert.deepEqual(words[1], words[0], `round ${round}: the two paths meet the same clauses`);
   }
   assert.ok(met > 1000 && missed > 1000, `${met} met, ${missed} missed`);
+});
+
+test("one alternative's clause mask is met exactly when the record meets that alternative", () => {
+  const next = seededRandom(20261208);
+  let met = 0;
+  let missed = 0;
+  for (let round = 0; round < 1000; round++) {
+    const needs = randomNeeds(next);
+    const plan = planNeeds(needs, false);
+    assert.ok(plan);
+    const text = Buffer.from(randomText(next, PIECES, 20), 'latin1');
+    const out = new Uint32Array(2);
+    clauseHits(plan, text, Int32Array.of(0), Int32Array.of(text.length), Uint8Array.of(1), 1, out);
+    for (const alternative of needs) {
+      const mask = clauseMask(needs, alternative);
+      assert.ok(mask, `round ${round}: every alternative's clauses are the needs' own`);
+      const expected = meetsNeeds([alternative], text.toString('latin1'));
+      if (expected) met++;
+      else missed++;
+      const meets = (mask[0] & ~out[0]!) === 0 && (mask[1] & ~out[1]!) === 0;
+      assert.equal(
+        meets,
+        expected,
+        `round ${round}, needs ${JSON.stringify(needs)}, alternative ${JSON.stringify(alternative)}, text ${JSON.stringify(text.toString('latin1'))}`,
+      );
+    }
+  }
+  assert.ok(met > 200 && missed > 200, `${met} met, ${missed} missed`);
+  // A clause the needs do not hold, no clause at all, or needs that cannot be checked: nothing can be said.
+  assert.equal(clauseMask([[['ab']]], [['cd']]), undefined);
+  assert.equal(clauseMask([[['ab']]], []), undefined);
+  assert.equal(clauseMask([[['é']]], [['é']]), undefined);
+  // The same strings in another order are the same clause; past 32 clauses the bits go to the high word.
+  const many: RecordNeeds = [Array.from({ length: 40 }, (_, i) => [`s${i}`, `t${i}`])];
+  assert.deepEqual(clauseMask(many, [['t0', 's0']]), [1, 0]);
+  assert.deepEqual(clauseMask(many, [['s33', 't33']]), [0, 2]);
 });
 
 test('a value at the very start or end of a record has its separator: ` t=` is met by a record starting `t=`', () => {

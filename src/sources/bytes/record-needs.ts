@@ -59,7 +59,35 @@ export function planNeeds(needs: RecordNeeds, native = true): NeedsPlan | undefi
   return plan ?? undefined;
 }
 
-function makePlan(needs: RecordNeeds, native: boolean): NeedsPlan | null {
+/** A clause's name among the plan's bits: the same strings in any order are one clause. */
+function clauseKey(clause: readonly string[]): string {
+  return [...clause].sort().join('\u0000');
+}
+
+interface ClauseBits {
+  /** Clause (by clauseKey) → its bit. */
+  readonly bits: ReadonlyMap<string, number>;
+  /** Each lower-cased string → the bits of the clauses it satisfies. */
+  readonly bitsOf: ReadonlyMap<string, number[]>;
+  readonly alternatives: Uint32Array;
+}
+
+const clauseBitsMade = new WeakMap<RecordNeeds, ClauseBits | null>();
+
+/**
+ * The bit of each clause of the needs, as the plan's and the record's masks number them (the same
+ * for both searches); null when no check can be made of them.
+ */
+function clauseBitsOf(needs: RecordNeeds): ClauseBits | null {
+  let made = clauseBitsMade.get(needs);
+  if (made === undefined) {
+    made = makeClauseBits(needs);
+    clauseBitsMade.set(needs, made);
+  }
+  return made;
+}
+
+function makeClauseBits(needs: RecordNeeds): ClauseBits | null {
   const clauseBits = new Map<string, number>();
   const alternatives = new Uint32Array(needs.length * 2);
   const bitsOf = new Map<string, number[]>();
@@ -67,7 +95,7 @@ function makePlan(needs: RecordNeeds, native: boolean): NeedsPlan | null {
     if (clauses.length === 0) return null;
     for (const clause of clauses) {
       if (clause.length === 0) return null;
-      const key = [...clause].sort().join('\u0000');
+      const key = clauseKey(clause);
       let bit = clauseBits.get(key);
       if (bit === undefined) {
         bit = clauseBits.size;
@@ -83,6 +111,32 @@ function makePlan(needs: RecordNeeds, native: boolean): NeedsPlan | null {
       alternatives[a * 2 + (bit >> 5)]! |= 1 << (bit & 31);
     }
   }
+  return { bits: clauseBits, bitsOf, alternatives };
+}
+
+/**
+ * The clause bits (low word, high word) a record must have met for one alternative of `needs`
+ * (`clauses`, e.g. one rule's) to hold: its clauses must be among those of `needs`. Undefined when
+ * the check of `needs` cannot be made or a clause is not one of theirs: then nothing can be said.
+ */
+export function clauseMask(needs: RecordNeeds, clauses: readonly (readonly string[])[]): readonly [number, number] | undefined {
+  const made = clauseBitsOf(needs);
+  if (!made || clauses.length === 0) return undefined;
+  let lo = 0;
+  let hi = 0;
+  for (const clause of clauses) {
+    const bit = made.bits.get(clauseKey(clause));
+    if (bit === undefined) return undefined;
+    if (bit < 32) lo |= 1 << bit;
+    else hi |= 1 << (bit - 32);
+  }
+  return [lo, hi];
+}
+
+function makePlan(needs: RecordNeeds, native: boolean): NeedsPlan | null {
+  const made = clauseBitsOf(needs);
+  if (!made) return null;
+  const { bitsOf, alternatives } = made;
   const strings = [...bitsOf.keys()];
   const masks = new Uint32Array(strings.length * 2);
   strings.forEach((s, i) => {

@@ -29,6 +29,14 @@ export class RecordView {
   atEof = false;
   /** The record holds one of the literals (or every record is wanted). */
   candidate = false;
+  /**
+   * Of a candidate, whether the check after the search was made, and then the clauses of the needs
+   * it met (bits as record-needs.ts's clauseMask numbers them): the rules whose clauses it did not
+   * meet cannot match it.
+   */
+  checked = false;
+  metLo = 0;
+  metHi = 0;
 
   text(): string {
     return this.bytes.toString('utf8', this.start, this.end);
@@ -489,6 +497,11 @@ export class RecordScanner {
         v.atEof = (flags & FLAG_EOF) !== 0;
         v.candidate =
           this.isCandidate(items.marks[i]!, v) && (this.needs === undefined || meetsOne(this.needs, this.clauses[i * 2]!, this.clauses[i * 2 + 1]!));
+        v.checked = v.candidate && this.needs !== undefined;
+        if (v.checked) {
+          v.metLo = this.clauses[i * 2]!;
+          v.metHi = this.clauses[i * 2 + 1]!;
+        }
         this.sink.record(v);
       } else if (kind === KIND_DIRECTIVE) {
         this.sink.directive(b.toString('utf8', items.starts[i], items.ends[i]), items.lines[i]!, items.offsets[i]!);

@@ -5,7 +5,7 @@ import type { LogRecord, SourceKind } from '../../core/types.js';
 import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { spanText, valueSpan, type Span } from '../bytes/field-span.js';
 import { splitQuoted } from '../csv-split.js';
-import { fieldSetOf, perFieldSet, type FieldSet } from '../field-set.js';
+import { fieldSetOf, fieldSetsByText, perFieldSet, type FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -45,6 +45,9 @@ function makeLayout(fields: FieldSet): Layout {
   };
 }
 
+/** A `#Fields` line's value to its field set: names split at commas, spaces around each trimmed. */
+const fieldsLineSet = fieldSetsByText(',', (value) => value.split(',').map((n) => n.trim()));
+
 /** Layouts by field set, each worked out once. */
 const layoutOf = perFieldSet(makeLayout);
 
@@ -68,12 +71,7 @@ class ExchangeCsvFile implements ScanSink {
     const colon = text.indexOf(':');
     const name = (colon < 0 ? text : text.slice(0, colon)).replace(/^#\s*/, '').toLowerCase();
     const value = colon < 0 ? '' : text.slice(colon + 1).trim();
-    if (name === 'fields')
-      this.setFields(
-        value.split(',').map((n) => n.trim()),
-        line,
-        '#Fields line',
-      );
+    if (name === 'fields') this.setFields(fieldsLineSet(value), line, '#Fields line');
     else if (name === 'log-type') this.setLogType(value, line);
     else if (name === 'version' && this.version === undefined) this.version = value;
   }
@@ -87,8 +85,8 @@ class ExchangeCsvFile implements ScanSink {
     }
   }
 
-  private setFields(names: string[], line: number, what: string): void {
-    const fields = fieldSetOf(names, ',');
+  private setFields(fields: FieldSet, line: number, what: string): void {
+    const names = fields.names;
     if (this.layout && this.layout.fields.sameAs(fields)) return;
     if (fields.repeated.length > 0) {
       this.stats.note(`line ${line}: ${what} repeats ${fields.repeated.join(', ')}; rows are read by the first ${fields.span} names`);
@@ -115,7 +113,7 @@ class ExchangeCsvFile implements ScanSink {
     const layout = this.layout;
     if (!layout) {
       // Rps_Http logs open with a plain header row, before their `#Fields` line.
-      if (this.isHeaderRow(v)) this.setFields(v.text().split(','), v.line, 'header row');
+      if (this.isHeaderRow(v)) this.setFields(fieldSetOf(v.text().split(','), ','), v.line, 'header row');
       else this.stats.bad(v.line, v.offset, 'record before any #Fields line');
       return;
     }
@@ -125,7 +123,7 @@ class ExchangeCsvFile implements ScanSink {
     // Times start with a digit, so only a row that does not can be a header row written again.
     const first = v.bytes[v.start] ?? 0;
     if ((first < 48 || first > 57) && this.isHeaderRow(v)) {
-      this.setFields(v.text().split(','), v.line, 'header row');
+      this.setFields(fieldSetOf(v.text().split(','), ','), v.line, 'header row');
       return;
     }
     if (!fields.accepts(values)) {
@@ -142,7 +140,10 @@ class ExchangeCsvFile implements ScanSink {
       if (server !== '') this.server = server;
     }
     if (!this.buildLooked) this.takeBuild(v, layout);
-    if (v.candidate) this.options.onRecord(this.toRecord(v, layout, values, time));
+    if (!v.candidate) return;
+    const record = this.toRecord(v, layout, values, time);
+    if (v.checked) this.options.onRecord(record, v.metLo, v.metHi);
+    else this.options.onRecord(record);
   }
 
   private isHeaderRow(v: RecordView): boolean {
@@ -186,7 +187,7 @@ class ExchangeCsvFile implements ScanSink {
   private toRecord(v: RecordView, layout: Layout, values: number, time: string | undefined): LogRecord {
     const raw = v.text();
     const parts = v.quoted ? splitQuoted(raw, ',') : raw.split(',');
-    const fields: Record<string, string> = {};
+    const fields = layout.fields.blankRow(values);
     for (const [name, i] of layout.fields.columns(values)) fields[name] = parts[i] ?? '';
     if (layout.eventData >= 0 && (this.kind === 'ecp-server' || this.kind === 'ecp-activity')) {
       for (const [key, value] of parseEventData(parts[layout.eventData] ?? '')) {

@@ -4,7 +4,7 @@
 import type { LogRecord } from '../../core/types.js';
 import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { valueSpan, type Span } from '../bytes/field-span.js';
-import { fieldSetOf, perFieldSet, type FieldSet } from '../field-set.js';
+import { fieldSetsByText, perFieldSet, type FieldSet } from '../field-set.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -36,6 +36,9 @@ function makeLayout(fields: FieldSet): Layout {
   };
 }
 
+/** A `#Fields` directive's value to its field set. */
+const fieldsLineSet = fieldSetsByText(' ', parseW3cFieldNames);
+
 /** Layouts by field set, each worked out once. */
 const layoutOf = perFieldSet(makeLayout);
 
@@ -58,6 +61,8 @@ export const W3C_QUERY_COLUMNS: ReadonlySet<string> = new Set(['CorrelationID', 
 
 /** A row's values by column name (`-` is empty), with the request ids Exchange appends to the query. */
 function fieldsOf(layout: Layout, values: readonly string[], count: number): Record<string, string> {
+  // Set name by name, not from the set's blank row: the query's columns are added after, and a copy
+  // grown by them made more garbage than the few columns an IIS row has.
   const fields: Record<string, string> = {};
   for (const [name, i] of layout.fields.columns(count)) {
     const value = values[i] ?? '';
@@ -92,7 +97,7 @@ class W3cFile implements ScanSink {
     const name = (m[1] ?? '').toLowerCase();
     const value = m[2] ?? '';
     if (name === 'fields') {
-      const fields = fieldSetOf(parseW3cFieldNames(value), ' ');
+      const fields = fieldsLineSet(value);
       if (this.layout?.fields.sameAs(fields)) return;
       if (fields.repeated.length > 0) {
         this.stats.note(`line ${line}: #Fields repeats ${fields.repeated.join(', ')}; rows are read by the first ${fields.span} names`);
@@ -138,7 +143,10 @@ class W3cFile implements ScanSink {
       const server = v.bytes.toString('utf8', this.span.start, this.span.end);
       if (server !== '-' && server !== '') this.server = server;
     }
-    if (v.candidate) this.options.onRecord(this.toRecord(v, layout, surplus, time));
+    if (!v.candidate) return;
+    const record = this.toRecord(v, layout, surplus, time);
+    if (v.checked) this.options.onRecord(record, v.metLo, v.metHi);
+    else this.options.onRecord(record);
   }
 
   /** Offers the record's date and time to the file's range; returns the ISO time for a handed-on record. */
