@@ -35,7 +35,7 @@ export function planSpread(seed: number, servers: readonly Server[], hours: read
   const rng = new Rng(seed ^ 0x5a5a5a5);
   const events: Scheduled[] = [];
   for (const server of servers) {
-    const name = server.name as Scheduled['server'];
+    const name = server.name;
     const down = server.downtime;
     for (const hour of hours) {
       for (const protocol of Object.keys(DOORS) as Protocol[]) {
