@@ -67,7 +67,10 @@ export function measureCoverage(evidence: EvidenceFile[], now = new Date()): Cov
     )
       continue;
     const key = `${file.server}\u0000${file.kind}`;
-    groups.set(key, [...(groups.get(key) ?? []), file]);
+    // Pushed, not copied: a server's HttpProxy logs are thousands of files.
+    const group = groups.get(key);
+    if (group) group.push(file);
+    else groups.set(key, [file]);
   }
   const latestSeen = evidence
     .map((e) => e.lastTime)
