@@ -1,5 +1,6 @@
 // Benchmark: exir scan beside grep (one literal), ripgrep (the literals exir's rules pre-filter on) and,
-// for event logs, libevtx's evtxexport, on a generated evidence bundle of at least 1 GB, at three sizes.
+// for event logs, libevtx's evtxexport, on a generated evidence bundle of at least 1 GB, at three sizes,
+// and on a second bundle of the same size where the attackers' addresses are in most logs.
 //   npm run bench                  # 1024 MiB, default seed
 //   npm run bench -- --size-mb 200 --seed 7
 // The bundle goes to <repo>/bench-data/ and is reused while seed, size and generator are unchanged.
@@ -19,7 +20,8 @@ import { ensureEvtxData } from './evtx-data.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = join(repo, 'bench-data');
-const markerPath = join(dataDir, '.bench-marker.json');
+/** The same seed and size with the attackers knocking in most hours' logs: the follow pass reads most files again. */
+const everywhereDir = join(repo, 'bench-data-everywhere');
 const TIME = '/usr/bin/time';
 
 interface Marker {
@@ -30,6 +32,8 @@ interface Marker {
   files: number;
   /** How long generating the bundle took, in seconds. */
   generatedIn: number;
+  /** Set for the bundle where the attackers' addresses are in most logs. */
+  attackerEverywhere?: boolean;
 }
 
 interface Run {
@@ -62,7 +66,7 @@ async function generatorFingerprint(): Promise<string> {
   return h.digest('hex').slice(0, 16);
 }
 
-async function readMarker(): Promise<Marker | undefined> {
+async function readMarker(markerPath: string): Promise<Marker | undefined> {
   try {
     return JSON.parse(await readFile(markerPath, 'utf8')) as Marker;
   } catch {
@@ -88,24 +92,40 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function ensureData(seed: number, sizeMb: number): Promise<Marker> {
+async function ensureData(dataDir: string, seed: number, sizeMb: number, attackerEverywhere = false): Promise<Marker> {
   const generator = await generatorFingerprint();
-  const old = await readMarker();
-  if (old && old.seed === seed && old.sizeMb === sizeMb && old.generator === generator && old.generatedIn > 0) {
+  const markerPath = join(dataDir, '.bench-marker.json');
+  const old = await readMarker(markerPath);
+  if (
+    old &&
+    old.seed === seed &&
+    old.sizeMb === sizeMb &&
+    old.generator === generator &&
+    old.generatedIn > 0 &&
+    (old.attackerEverywhere ?? false) === attackerEverywhere
+  ) {
     log(`reusing ${dataDir} (${(old.bytes / 1e6).toFixed(0)} MB, seed ${seed})`);
     return old;
   }
-  // bench-data belongs to this script (it is git-ignored); anything else in it is an old bundle.
+  // The bundle folders belong to this script (they are git-ignored); anything else in one is an old bundle.
   await rm(dataDir, { recursive: true, force: true });
-  log(`generating ${sizeMb} MiB into ${dataDir} (seed ${seed}) ...`);
+  log(`generating ${sizeMb} MiB into ${dataDir} (seed ${seed}${attackerEverywhere ? ', attackers everywhere' : ''}) ...`);
   const started = performance.now();
-  const result = await generateDemo({ outDir: dataDir, seed, targetBytes: sizeMb * 1024 * 1024 });
+  const result = await generateDemo({ outDir: dataDir, seed, targetBytes: sizeMb * 1024 * 1024, attackerEverywhere });
   const seconds = (performance.now() - started) / 1000;
   log(
     `generated ${(result.bytes / 1e6).toFixed(1)} MB in ${result.files.length} files in ${seconds.toFixed(1)} s ` +
       `(${(result.bytes / 1e6 / seconds).toFixed(1)} MB/s, this process's RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB)`,
   );
-  const marker: Marker = { seed, sizeMb, generator, bytes: result.bytes, files: result.files.length, generatedIn: seconds };
+  const marker: Marker = {
+    seed,
+    sizeMb,
+    generator,
+    bytes: result.bytes,
+    files: result.files.length,
+    generatedIn: seconds,
+    ...(attackerEverywhere ? { attackerEverywhere } : {}),
+  };
   await writeFile(markerPath, `${JSON.stringify(marker, null, 2)}\n`);
   return marker;
 }
@@ -238,7 +258,8 @@ async function main(): Promise<void> {
   if (!Number.isFinite(sizeMb) || sizeMb <= 0) throw new Error(`--size-mb must be a positive number, not ${values['size-mb']}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, not ${values.seed}`);
 
-  const marker = await ensureData(seed, sizeMb);
+  const marker = await ensureData(dataDir, seed, sizeMb);
+  const everywhere = await ensureData(everywhereDir, seed, sizeMb, true);
   const useTime = await exists(TIME);
   if (!useTime) log(`${TIME} not found: measuring wall time only, no peak RSS`);
   const rg = installed('rg');
@@ -269,6 +290,29 @@ async function main(): Promise<void> {
     const exir = await measure(`exir scan ${dir}`, bytes, process.execPath, ['bin/exir.js', 'scan', dir, '--json', '/dev/null'], exirOk, useTime, first);
     groups.push({ grep, rg: rgRun, exir });
   }
+  // The attackers in most logs: the follow pass reads nearly every HttpProxy log again, record by
+  // record for their addresses. Its own cache is cold after the first bundle: a warm-up each.
+  const spreadLabel = 'bench-data-everywhere';
+  const spreadRg = rg
+    ? await measure(
+        `rg -c -i -F -f LITERALS -j 2 ${spreadLabel}`,
+        everywhere.bytes,
+        'rg',
+        ['-c', '-i', '-F', '-f', literalsFile, '-j', '2', spreadLabel],
+        found,
+        useTime,
+        true,
+      )
+    : undefined;
+  const spreadExir = await measure(
+    `exir scan ${spreadLabel}`,
+    everywhere.bytes,
+    process.execPath,
+    ['bin/exir.js', 'scan', spreadLabel, '--json', '/dev/null'],
+    exirOk,
+    useTime,
+    true,
+  );
 
   // Event logs: one large .evtx made of the public samples' chunks, scanned with every shipped rule on.
   const evtx = await ensureEvtxData(join(repo, '..', 'shared', 'corpus'), join(repo, 'bench-data-evtx'), 256 * 1024 * 1024);
@@ -309,11 +353,15 @@ async function main(): Promise<void> {
   }
   await rm(scratch, { recursive: true, force: true });
 
-  const all = [...groups.flatMap((g) => [g.grep, g.rg, g.exir]), evtxRun, evtxPeer].filter((m): m is Measure => m !== undefined);
+  const all = [...groups.flatMap((g) => [g.grep, g.rg, g.exir]), spreadRg, spreadExir, evtxRun, evtxPeer].filter((m): m is Measure => m !== undefined);
   const out: string[] = [];
   out.push('');
   out.push(`exir bench: ${(marker.bytes / 1e6).toFixed(0)} MB in ${marker.files} files, seed ${seed}; node ${process.version}, ${cpus().length} CPUs`);
   out.push(`bundle generated in ${marker.generatedIn.toFixed(1)} s (${(marker.bytes / 1e6 / marker.generatedIn).toFixed(1)} MB/s) by src/demo/generate.ts`);
+  out.push(
+    `bench-data-everywhere: the same seed and size with the attackers' addresses in most hours' logs (attackerEverywhere), ` +
+      `${(everywhere.bytes / 1e6).toFixed(0)} MB in ${everywhere.files} files`,
+  );
   out.push(`median of 3 runs after one warm-up (the smaller sizes reuse the warm cache)${useTime ? '' : '; wall time only (no GNU time)'}`);
   out.push(
     `LITERALS: the ${literals.length} literals of exir's pre-filter; ripgrep ${rg ? 'installed' : 'not installed'}, evtxexport ${evtxexport ? 'installed' : 'not installed'}`,
@@ -324,6 +372,8 @@ async function main(): Promise<void> {
   for (const m of all) out.push(row(m));
   out.push('');
   for (const g of groups) for (const line of [ratio(g.exir, g.rg), ratio(g.exir, g.grep)]) if (line) out.push(line);
+  const spreadLine = ratio(spreadExir, spreadRg);
+  if (spreadLine) out.push(spreadLine);
   if (evtxRun && evtxPeer) {
     const line = ratio(evtxRun, evtxPeer);
     if (line) out.push(line);

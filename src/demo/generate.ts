@@ -7,6 +7,7 @@ import { type Ctx, type Scheduled, utc } from './common.js';
 import { planFixtures } from './fixtures.js';
 import { Rng } from './prng.js';
 import { planScanners } from './scanners.js';
+import { planSpread } from './spread.js';
 import { BundleWriter } from './writer.js';
 import { type Server, buildWorld } from './world.js';
 
@@ -15,6 +16,12 @@ export interface DemoOptions {
   seed?: number;
   /** Approximate total bytes to write; default about 40 MB. Below about 0.3 MB the fixed scenario alone is larger. */
   targetBytes?: number;
+  /**
+   * The attackers' addresses in most hours' HttpProxy logs of both servers (the bench's second
+   * bundle, where the follow pass has most files to read again). Off by default: the bundle is then
+   * byte for byte what it was.
+   */
+  attackerEverywhere?: boolean;
 }
 
 /** What a correct scan must conclude, for tests. */
@@ -92,8 +99,9 @@ export async function generateDemo(options: DemoOptions): Promise<DemoResult> {
   for (let h = FIRST_HOUR; h < END; h += HOUR) hours.push(h);
   const days = hours.filter((h) => h % 86_400_000 === 0);
   const fixtures = planFixtures(rng, world, days);
+  const spread = options.attackerEverywhere ? planSpread(seed, world.servers, hours, [attack.attackerA, attack.attackerB]) : [];
   const queues = new Map<string, Scheduled[]>(world.servers.map((s) => [s.name, []]));
-  for (const e of [...attack.events, ...scanners.events, ...fixtures].sort((a, b) => a.time - b.time)) {
+  for (const e of [...attack.events, ...scanners.events, ...fixtures, ...spread].sort((a, b) => a.time - b.time)) {
     queues.get(e.server)?.push(e);
   }
 

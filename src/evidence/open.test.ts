@@ -201,7 +201,7 @@ test('looking at the head takes no more chunks than it needs, and an ended sourc
   assert.equal(short.pulls(), 2, 'a chunk and the end, not the end twice');
 });
 
-test('lookAt shows each small file its own bytes in the one reused buffer, and counts them', () => {
+test('lent bytes are counted, and a parent and its counting openers lend from one set of buffers', () => {
   const seen: number[] = [];
   const opener = new EvidenceOpener();
   const counting = opener.counting((n) => seen.push(n));
@@ -210,19 +210,54 @@ test('lookAt shows each small file its own bytes in the one reused buffer, and c
   const long = fileEntry('look-long.log', longText);
   const short = fileEntry('look-short.log', 'short\n');
   const kept: Buffer[] = [];
-  const look = (bytes: Buffer): string => {
-    kept.push(bytes);
-    return bytes.toString();
+  const look = (entry: EvidenceEntry, by: EvidenceOpener): string => {
+    const lent = by.lend(entry);
+    assert.ok(lent);
+    kept.push(lent.bytes);
+    const text = lent.bytes.toString();
+    lent.release();
+    return text;
   };
-  assert.deepEqual(counting.lookAt(long, look), { value: longText });
+  assert.equal(look(long, counting), longText);
   // After a longer file, a shorter one is not shown the longer one's tail.
-  assert.deepEqual(counting.lookAt(short, look), { value: 'short\n' });
+  assert.equal(look(short, counting), 'short\n');
   assert.deepEqual(seen, [6200, 6]);
-  // The parent and its counting openers share the buffer: it is made once, not per file.
-  assert.deepEqual(opener.lookAt(long, look), { value: longText });
+  assert.equal(look(long, opener), longText);
   assert.equal(kept[0]?.buffer, kept[1]?.buffer);
   assert.equal(kept[1]?.buffer, kept[2]?.buffer);
-  // Grown since it was listed: what is there now is shown.
-  assert.equal(opener.lookAt({ ...long, size: 4 }, (b) => b.length)?.value, 6200);
-  assert.equal(opener.lookAt(fileEntry('look-big.log', 'listed as large', 5 << 20), look), undefined, 'a large file is streamed');
+});
+
+test('lent bytes: a buffer given back is lent again, one still lent is not, and each file is read whole', () => {
+  const opener = new EvidenceOpener();
+  const a = fileEntry('lend-a.log', 'first file\n');
+  const b = fileEntry('lend-b.log', 'second, longer file\n'.repeat(20));
+  const first = opener.lend(a);
+  const second = opener.lend(b);
+  assert.equal(first?.bytes.toString(), 'first file\n');
+  assert.equal(second?.bytes.toString(), 'second, longer file\n'.repeat(20));
+  assert.notEqual(first?.bytes.buffer, second?.bytes.buffer, 'two files lent at once are in two buffers');
+  first?.release();
+  first?.release();
+  const third = opener.lend(b);
+  assert.equal(third?.bytes.buffer, first?.bytes.buffer, 'the buffer given back is lent again');
+  const fourth = opener.lend(a);
+  assert.notEqual(fourth?.bytes.buffer, third?.bytes.buffer, 'released twice, it was taken back once');
+  assert.notEqual(fourth?.bytes.buffer, second?.bytes.buffer);
+  // Listed smaller or larger than it is: what is there now is read, to the end.
+  assert.equal(opener.lend({ ...b, size: 3 })?.bytes.toString(), 'second, longer file\n'.repeat(20));
+  assert.equal(opener.lend({ ...b, size: 1000 })?.bytes.toString(), 'second, longer file\n'.repeat(20));
+  assert.equal(opener.lend(fileEntry('lend-empty.log', ''))?.bytes.length, 0);
+  assert.equal(opener.lend(fileEntry('lend-big.log', 'listed as large', 5 << 20)), undefined, 'a large file is streamed');
+});
+
+test('a file grown past its lent buffer while listed small is read whole into a buffer of its own', () => {
+  const opener = new EvidenceOpener();
+  const text = 'x'.repeat(300 * 1024);
+  const lent = opener.lend(fileEntry('lend-grown.log', text, 10));
+  assert.equal(lent?.bytes.length, text.length);
+  assert.equal(lent?.bytes.toString(), text);
+  // Its buffer was given back at once: the next file is lent it.
+  const next = opener.lend(fileEntry('lend-after.log', 'after'));
+  assert.equal(next?.bytes.toString(), 'after');
+  assert.notEqual(next?.bytes.buffer, lent?.bytes.buffer);
 });

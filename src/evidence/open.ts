@@ -9,24 +9,86 @@ const EMPTY = Buffer.alloc(0);
 /** Files up to this size are read in one synchronous call. */
 const WHOLE_READ_BYTES = 4 * 1024 * 1024;
 
-/** Reads the file at once, into `scratch` when it is large enough, else into a new buffer. */
-function readWhole(file: string, expected: number, scratch?: Buffer): Buffer {
+/**
+ * Reads the file at once into a buffer of `take(n)` (at least n bytes). One byte more than listed is
+ * asked for: a regular file's read comes back short only at its end, so the usual file, unchanged
+ * since it was listed, takes one open, one read and one close, and no stat. One that has grown since
+ * (the read filled the buffer) is read on to its size now.
+ */
+function readWhole(file: string, expected: number, take: (bytes: number) => Buffer): Buffer {
   const fd = openSync(file, 'r');
   try {
-    // The file may have grown or shrunk since it was listed: read what is there now, to the end.
-    const { size } = fstatSync(fd);
-    const want = Math.max(size, expected);
-    const buf = scratch && scratch.length >= want ? scratch.subarray(0, want) : Buffer.allocUnsafe(want);
+    let buf = take(expected + 1);
+    let want = expected + 1;
     let got = 0;
+    let looked = false;
     for (;;) {
-      if (got === buf.length) break;
-      const n = readSync(fd, buf, got, buf.length - got, got);
-      if (n === 0) break;
+      const n = readSync(fd, buf, got, want - got, got);
       got += n;
+      // A short read is the end of the file.
+      if (n === 0 || got < want || looked) break;
+      // Grown since it was listed: read on to its size now.
+      looked = true;
+      want = Math.max(fstatSync(fd).size, got);
+      if (want === got) break;
+      if (buf.length < want) {
+        const bigger = Buffer.allocUnsafe(want);
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
     }
     return buf.subarray(0, got);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A small file's bytes in a buffer the opener lends: given back with `release` once no view of them is kept. */
+export interface LentBytes {
+  bytes: Buffer;
+  release(): void;
+}
+
+/** Buffers kept for the next small file: as many as are lent at once (the files in flight), the largest kept. */
+const KEPT_BUFFERS = 8;
+/** The least a lent buffer is made: most hourly logs then fit the first one made. */
+const LEAST_BUFFER = 256 * 1024;
+
+let poisonOnRelease = false;
+
+/**
+ * Tests: fill each buffer given back with a byte no log holds, so that a view of a file's bytes kept
+ * past its release (which would read the next file's bytes) changes the scan's result.
+ */
+export function poisonReleasedBuffers(on: boolean): void {
+  poisonOnRelease = on;
+}
+
+class BufferPool {
+  private readonly free: Buffer[] = [];
+
+  take(bytes: number): Buffer {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i] as Buffer;
+      if (b.length >= bytes && (best < 0 || b.length < (this.free[best] as Buffer).length)) best = i;
+    }
+    if (best >= 0) return this.free.splice(best, 1)[0] as Buffer;
+    // A size of its own for a file past the usual: a power of two, so a few sizes serve every file.
+    let size = LEAST_BUFFER;
+    while (size < bytes) size *= 2;
+    return Buffer.allocUnsafe(Math.min(size, Math.max(bytes, WHOLE_READ_BYTES + 1)));
+  }
+
+  give(buf: Buffer): void {
+    if (poisonOnRelease) buf.fill(0xfe);
+    this.free.push(buf);
+    if (this.free.length > KEPT_BUFFERS) {
+      // The smallest goes: a large one would only be made again for the next large file.
+      let smallest = 0;
+      for (let i = 1; i < this.free.length; i++) if ((this.free[i] as Buffer).length < (this.free[smallest] as Buffer).length) smallest = i;
+      this.free.splice(smallest, 1);
+    }
   }
 }
 
@@ -35,8 +97,8 @@ export class EvidenceOpener {
   constructor(
     private readonly zips = new Map<string, Promise<ZipReader>>(),
     private readonly onBytes?: (bytes: number) => void,
-    /** lookAt's buffer, shared with the counting openers: `look` is synchronous, so no other read has it meanwhile. */
-    private readonly scratch: { bytes?: Buffer } = {},
+    /** The buffers lent for small files, shared with the counting openers. */
+    private readonly pool = new BufferPool(),
   ) {}
 
   /**
@@ -44,7 +106,7 @@ export class EvidenceOpener {
    * member) as it is read: for the passes that read without hashing. Closed through its parent.
    */
   counting(onBytes: (bytes: number) => void): EvidenceOpener {
-    return new EvidenceOpener(this.zips, onBytes, this.scratch);
+    return new EvidenceOpener(this.zips, onBytes, this.pool);
   }
 
   /**
@@ -55,24 +117,35 @@ export class EvidenceOpener {
   wholeBytes(entry: EvidenceEntry): Buffer | undefined {
     const loc = entry.location;
     if (loc.kind !== 'file' || entry.size > WHOLE_READ_BYTES) return undefined;
-    const bytes = readWhole(loc.file, entry.size);
+    const bytes = readWhole(loc.file, entry.size, (n) => Buffer.allocUnsafe(n));
     this.onBytes?.(bytes.length);
     return bytes;
   }
 
   /**
-   * What `look` makes of a small file's bytes, read into one buffer this opener keeps and reuses
-   * (undefined as wholeBytes is): for a search that keeps nothing of them, such as the follow
-   * pass's check of every log for the attackers. A fresh buffer per file, thousands of times, left
-   * the allocator's heap fragmented (tens of MiB of peak memory on the 1 GB bench).
+   * wholeBytes in a buffer this opener lends and takes back at `release`, to lend it for a later
+   * file: for a reader that keeps no view of the bytes past its file (the scans' passes copy what
+   * they keep). A fresh buffer per file, thousands of times, cost an allocation and its page faults
+   * each and left the allocator's heap fragmented. Released twice, a buffer is taken back once.
    */
-  lookAt<T>(entry: EvidenceEntry, look: (bytes: Buffer) => T): { value: T } | undefined {
+  lend(entry: EvidenceEntry): LentBytes | undefined {
     const loc = entry.location;
     if (loc.kind !== 'file' || entry.size > WHOLE_READ_BYTES) return undefined;
-    this.scratch.bytes ??= Buffer.allocUnsafe(WHOLE_READ_BYTES);
-    const bytes = readWhole(loc.file, entry.size, this.scratch.bytes);
+    let buffer: Buffer | undefined;
+    const bytes = readWhole(loc.file, entry.size, (n) => (buffer = this.pool.take(n)));
+    const lent = buffer as Buffer;
+    // Grown past the lent buffer while read: the bytes are in a buffer of their own, the lent one is back at once.
+    if (bytes.buffer !== lent.buffer) this.pool.give(lent);
     this.onBytes?.(bytes.length);
-    return { value: look(bytes) };
+    let back = bytes.buffer !== lent.buffer;
+    return {
+      bytes,
+      release: () => {
+        if (back) return;
+        back = true;
+        this.pool.give(lent);
+      },
+    };
   }
 
   async open(entry: EvidenceEntry): Promise<Readable> {
@@ -93,7 +166,7 @@ export class EvidenceOpener {
     if (loc.kind === 'file') {
       // Small files, the many hourly logs, are read at once and synchronously: a round trip to the
       // file system's thread pool per open, read and close costs more than the read itself.
-      if (entry.size <= WHOLE_READ_BYTES) return Readable.from([readWhole(loc.file, entry.size)], { objectMode: false });
+      if (entry.size <= WHOLE_READ_BYTES) return Readable.from([readWhole(loc.file, entry.size, (n) => Buffer.allocUnsafe(n))], { objectMode: false });
       return createReadStream(loc.file, { highWaterMark: 1 << 20 });
     }
     let zip = this.zips.get(loc.archive);

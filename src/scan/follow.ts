@@ -35,17 +35,41 @@ export async function followEntry(
 ): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
   const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];
-  // Most logs never name the attackers: a search of the bytes for them all at once says so at the
-  // speed of reading, and only files that do are read record by record (a small file is searched
-  // in a buffer the opener reuses, and read again only when it names one).
-  if (!followsByTime(kind) && (wanted.length === 0 || !(await mentionsAny(entry, opener, [...wanted, ...(keys.urlSpellings ?? [])])))) return out;
-  const whole = opener.wholeBytes(entry);
+  if (!followsByTime(kind) && wanted.length === 0) return out;
+  // A small file is read once, into a buffer the opener lends: searched, and read record by record
+  // from the same bytes when it names an attacker. The readers copy what they keep.
+  const lent = opener.lend(entry);
+  try {
+    // Most logs never name the attackers: a search of the bytes for them all at once says so at the
+    // speed of reading, and only files that do are read record by record.
+    if (!followsByTime(kind)) {
+      const texts = [...wanted, ...(keys.urlSpellings ?? [])];
+      if (!(lent ? mayHold(planLiterals(texts), lent.bytes) : await mentionsAny(entry, opener, texts))) return out;
+    }
+    await readFollowing(entry, server, lent?.bytes, engine, opener, keys, wanted, out);
+  } finally {
+    lent?.release();
+  }
+  return out;
+}
+
+/** Reads the log record by record and adds the attackers' records to `out`. */
+async function readFollowing(
+  entry: EvidenceEntry,
+  server: string,
+  whole: Buffer | undefined,
+  engine: Engine,
+  opener: EvidenceOpener,
+  keys: FollowKeys,
+  wanted: string[],
+  out: TimelineEntry[],
+): Promise<void> {
   const stream = whole ? undefined : await opener.open(entry);
   const { head, rest } = await peek(stream ? (stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : [whole!].values(), SNIFF_BYTES);
   const found = sniffBytes(head);
   if (!found) {
     stream?.destroy();
-    return out;
+    return;
   }
   const mapping = engine.mappings.get(found.kind);
   const byTime = followsByTime(found.kind);
@@ -83,7 +107,6 @@ export async function followEntry(
       });
     },
   });
-  return out;
 }
 
 /** Whether a message tracking record went to one of the addresses (recipients are `;`-separated). */
@@ -94,14 +117,12 @@ function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses
 }
 
 /**
- * Whether the file's bytes may hold any of the texts, a match across
+ * Whether a large file's bytes may hold any of the texts, a match across
  * chunk edges included: the pre-filter's search of every text at once, ASCII letters folded as the
  * record-by-record read folds them (a text with other letters is found by its longest ASCII run).
  */
 async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[]): Promise<boolean> {
   const plan = planLiterals(texts);
-  const small = opener.lookAt(entry, (bytes) => mayHold(plan, bytes));
-  if (small) return small.value;
   const overlap = Math.max(...texts.map((t) => Buffer.byteLength(t))) - 1;
   const stream = await opener.open(entry);
   let tail = Buffer.alloc(0);

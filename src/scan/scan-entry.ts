@@ -4,7 +4,7 @@ import { FindingCollector } from '../detect/repeats.js';
 import type { ReadPlan, RuleGate } from '../detect/detector.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
-import { HashingReader, peek, type EvidenceOpener } from '../evidence/open.js';
+import { HashingReader, peek, type EvidenceOpener, type LentBytes } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
@@ -70,9 +70,11 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   const evidence = evidenceRow(entry);
   let hashing: HashingReader | undefined;
   let contentName: string | undefined;
+  // A small file's bytes are lent for the read: every reader copies what it keeps of them.
+  let lent: LentBytes | undefined;
   try {
-    const whole = opener.wholeBytes(entry);
-    hashing = new HashingReader(inPieces(whole ? [whole] : await opener.open(entry)), onBytes);
+    lent = opener.lend(entry);
+    hashing = new HashingReader(inPieces(lent ? [lent.bytes] : await opener.open(entry)), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {
@@ -120,6 +122,7 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   evidence.sha256 = hashing ? hashing.digest() : '';
+  lent?.release();
   nameServer(evidence, entry, contentName);
   return { evidence, findings, warnings, context };
 }
