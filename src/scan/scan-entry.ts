@@ -71,8 +71,10 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   let hashing: HashingReader | undefined;
   let contentName: string | undefined;
   try {
+    // Set once the format is known: its reader may then be given each piece in the last one's bytes.
+    let lend = false;
     const whole = opener.wholeBytes(entry);
-    hashing = new HashingReader(inPieces(whole ? [whole] : await opener.open(entry)), onBytes);
+    hashing = new HashingReader(inPieces(whole ? [whole] : opener.pieces(entry, () => lend)), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {
@@ -84,11 +86,14 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     if (!found) {
       evidence.note =
         BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
+      // Only hashed: no piece is kept.
+      lend = true;
       for await (const _ of rest) {
         /* drain for the hash */
       }
     } else {
       evidence.kind = found.kind;
+      lend = found.reader.keepsNoPiece === true;
       // The server that wrote the log is known only once the file is read: each record is matched
       // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
       // context are given the server afterwards, unless the record named its own.
