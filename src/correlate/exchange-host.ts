@@ -48,9 +48,16 @@ function machinesShowingExchange(evidence: readonly EvidenceFile[], seen: readon
     }
     return t;
   };
+  // A session's entry for a finding holds the finding's own fields: each set is gone through once.
+  const tracedFields = new Map<Record<string, string>, boolean>();
   for (const f of seen) {
     if (shown.has(f.server)) continue;
-    if (EXCHANGE_TRACE.test(f.origin.path) || Object.values(f.fields).some(traced)) shown.add(f.server);
+    let t = tracedFields.get(f.fields);
+    if (t === undefined) {
+      t = Object.values(f.fields).some(traced);
+      tracedFields.set(f.fields, t);
+    }
+    if (t || EXCHANGE_TRACE.test(f.origin.path)) shown.add(f.server);
   }
   return shown;
 }
