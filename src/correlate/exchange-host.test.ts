@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SourceKind } from '../core/types.js';
-import { showsExchange } from './exchange-host.js';
+import { exchangeShown, showsExchange } from './exchange-host.js';
 import { aFinding, aLogFile } from './test-helpers/findings.js';
 
 /** What a scan saw on a machine: a record at this path, with these fields. */
@@ -57,4 +57,36 @@ void test('one record among others is enough; nothing seen shows nothing', () =>
   assert.equal(showsExchange('DC01', [], []), false);
   const others = [seen('a', { x: 'lsass.exe' }), seen('b', { y: 'svchost.exe', z: 'MSExchangeIS' })];
   assert.equal(showsExchange('DC01', [aLogFile('DC01', { kind: 'winevent' })], others), true);
+});
+
+void test('asked of many machines, the records are gone through once and each machine answered as alone', () => {
+  // The same value seen on a machine with no other trace and on one where it is the trace, in any order.
+  const records = [
+    seen('Security.evtx', { CommandLine: 'lsass.exe' }, 'DC01'),
+    seen('Security.evtx', { CommandLine: 'MSExchangeIS' }, 'EX01'),
+    seen('Security.evtx', { CommandLine: 'MSExchangeIS', User: 'x' }, 'EX02'),
+    seen('Security.evtx', { CommandLine: 'lsass.exe' }, 'EX03'),
+    seen('u_ex.log', { 'cs-uri-stem': '/owa/' }, 'WEB01'),
+    seen('C:/Program Files/Microsoft/Exchange Server/V15/x.log', {}, 'EX04'),
+    seen('Security.evtx', { CommandLine: 'lsass.exe' }, 'EX04'),
+  ];
+  const files = [aLogFile('EX05'), aLogFile('EX03', { kind: 'msgtrk' }), aLogFile('DC01', { kind: 'winevent' })];
+  let asked = 0;
+  const onExchange = exchangeShown(files, () => {
+    asked += 1;
+    return records;
+  });
+  for (const order of [records, [...records].reverse()]) {
+    const alsoShown = exchangeShown(files, () => order);
+    for (const server of ['DC01', 'EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'WEB01', 'NONE']) {
+      const alone = showsExchange(server, files, order);
+      assert.equal(onExchange(server), alone, server);
+      assert.equal(alsoShown(server), alone, `${server}, records in another order`);
+    }
+  }
+  assert.deepEqual(
+    ['DC01', 'EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'WEB01'].filter((s) => onExchange(s)),
+    ['EX01', 'EX02', 'EX03', 'EX04', 'EX05', 'WEB01'],
+  );
+  assert.equal(asked, 1);
 });

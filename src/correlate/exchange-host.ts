@@ -19,8 +19,45 @@ interface Seen {
 }
 
 export function showsExchange(server: string, evidence: readonly EvidenceFile[], seen: readonly Seen[]): boolean {
-  if (evidence.some((e) => e.server === server && EXCHANGE_LOGS.has(e.kind))) return true;
-  return seen.some(
-    (f) => f.server === server && (EXCHANGE_TRACE.test(f.origin.path) || Object.values(f.fields).some((v) => EXCHANGE_TRACE.test(v) || EXCHANGE_URL.test(v))),
-  );
+  return exchangeShown(evidence, () => seen)(server);
+}
+
+/**
+ * showsExchange for any server, the evidence and what was seen gone through once (when first asked),
+ * not once per server asked about: on an event log of thousands of findings and no Exchange, that
+ * was every field of every finding tested again for each machine, twice a scan.
+ */
+export function exchangeShown(evidence: readonly EvidenceFile[], seen: () => readonly Seen[]): (server: string) => boolean {
+  let shown: Set<string> | undefined;
+  return (server) => {
+    shown ??= machinesShowingExchange(evidence, seen());
+    return shown.has(server);
+  };
+}
+
+function machinesShowingExchange(evidence: readonly EvidenceFile[], seen: readonly Seen[]): Set<string> {
+  const shown = new Set<string>();
+  for (const e of evidence) if (e.server !== undefined && EXCHANGE_LOGS.has(e.kind)) shown.add(e.server);
+  // Records repeat the same values (the same process, the same path): each is tested once.
+  const traces = new Map<string, boolean>();
+  const traced = (v: string): boolean => {
+    let t = traces.get(v);
+    if (t === undefined) {
+      t = EXCHANGE_TRACE.test(v) || EXCHANGE_URL.test(v);
+      traces.set(v, t);
+    }
+    return t;
+  };
+  // A session's entry for a finding holds the finding's own fields: each set is gone through once.
+  const tracedFields = new Map<Record<string, string>, boolean>();
+  for (const f of seen) {
+    if (shown.has(f.server)) continue;
+    let t = tracedFields.get(f.fields);
+    if (t === undefined) {
+      t = Object.values(f.fields).some(traced);
+      tracedFields.set(f.fields, t);
+    }
+    if (t || EXCHANGE_TRACE.test(f.origin.path)) shown.add(f.server);
+  }
+  return shown;
 }

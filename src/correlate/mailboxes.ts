@@ -1,4 +1,4 @@
-import { showsExchange } from './exchange-host.js';
+import { exchangeShown } from './exchange-host.js';
 import {
   MAILBOX_LEVELS,
   type EvidenceFile,
@@ -183,9 +183,10 @@ export function findMailboxes(findings: Finding[], sessions: Session[], evidence
     // The earliest success with a time; a file found on disk (no time) only when nothing says when.
     if (!earlier || (f.time !== undefined && (earlier.time === undefined || f.time < earlier.time))) successes.set(f.server, f);
   }
+  const onExchange = exchangeShown(evidence, () => [...findings, ...sessions.flatMap((x) => x.entries)]);
   for (const [server, f] of successes) {
     // A machine with no trace of Exchange (a domain controller in the same export) holds no mailboxes.
-    if (!showsExchange(server, evidence, [...findings, ...sessions.flatMap((x) => x.entries)])) continue;
+    if (!onExchange(server)) continue;
     touches.add('*', server, 'reachable', f.time, inReach(server, f), f.origin);
   }
   return touches.list();

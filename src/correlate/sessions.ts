@@ -51,10 +51,17 @@ export function followKeys(findings: Finding[]): FollowKeys | undefined {
   if (seeds.length === 0) return undefined;
   const ips = [...new Set(seeds.map((f) => f.clientIp).filter((ip): ip is string => Boolean(ip)))].sort();
   const windows: FollowKeys['windows'] = {};
+  // Findings share their times (a flood, the same event logged again): each time's window is made once.
+  const around = new Map<string, { from: string; to: string }>();
   for (const f of seeds) {
     if (!f.time) continue;
-    const t = Date.parse(f.time);
-    (windows[f.server] ??= []).push({ from: iso(t - WINDOW_BEFORE_MS), to: iso(t + WINDOW_AFTER_MS) });
+    let w = around.get(f.time);
+    if (w === undefined) {
+      const t = Date.parse(f.time);
+      w = { from: iso(t - WINDOW_BEFORE_MS), to: iso(t + WINDOW_AFTER_MS) };
+      around.set(f.time, w);
+    }
+    (windows[f.server] ??= []).push(w);
   }
   for (const server of Object.keys(windows)) windows[server] = mergeWindows(windows[server] ?? []);
   const spellings = [...new Set(seeds.map((f) => f.url).filter((u): u is string => u !== undefined && SHELL_PAGE.test(u)))];

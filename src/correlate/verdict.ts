@@ -12,7 +12,7 @@ import {
   type WebShell,
 } from '../core/types.js';
 import { WAVES } from './coverage.js';
-import { showsExchange } from './exchange-host.js';
+import { exchangeShown } from './exchange-host.js';
 import { inZone, zoneAbbreviation } from '../core/zoned-time.js';
 
 const VERDICT_OF_STAGE: Record<Stage, Verdict> = {
@@ -99,6 +99,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
   for (const file of evidence) if (file.kind !== 'unknown' && file.server) names.add(file.server);
   for (const finding of findings) names.add(finding.server);
   const out: ServerSummary[] = [];
+  const onExchange = exchangeShown(evidence, () => [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)]);
   for (const name of names) {
     const own = findings.filter((f) => f.server === name);
     const stageCounts = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
@@ -140,8 +141,7 @@ export function summariseServers(evidence: EvidenceFile[], findings: Finding[], 
         (uncovered.length && (verdict === 'clean' || verdict === 'probed')
           ? `${summary.replace(/^(clean|probed)/, '$1 in what the logs cover')}; they do not cover ${uncovered.join(', ')}`
           : summary) +
-        (stageRank(top ?? 'probe') >= stageRank('exploited') &&
-        !showsExchange(name, evidence, [...findings, ...(context.sessions ?? []).flatMap((x) => x.entries)])
+        (stageRank(top ?? 'probe') >= stageRank('exploited') && !onExchange(name)
           ? '. Nothing in the evidence shows Exchange on this machine, so no mailbox is said to be in reach through it'
           : ''),
       wouldChange: wouldChange(verdict, gaps.length),

@@ -261,3 +261,33 @@ test('a file grown past its lent buffer while listed small is read whole into a 
   assert.equal(next?.bytes.toString(), 'after');
   assert.notEqual(next?.bytes.buffer, lent?.bytes.buffer);
 });
+
+test('pieces: a large file in one buffer read again once lent, in fresh ones before; the same bytes either way, counted', async () => {
+  const bytes = Buffer.alloc(5 * 1024 * 1024 + 3);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) >>> 5;
+  const entry = fileEntry('big.bin', bytes);
+  let counted = 0;
+  const opener = new EvidenceOpener().counting((n) => (counted += n));
+  let lend = false;
+  const copies: Buffer[] = [];
+  const memory = new Set<ArrayBufferLike>();
+  for await (const piece of opener.pieces(entry, () => lend)) {
+    copies.push(Buffer.from(piece));
+    memory.add(piece.buffer);
+    // Lent from the second piece on: the first and second have their own memory, the rest the second's.
+    if (copies.length === 1) lend = true;
+  }
+  assert.ok(copies.length >= 5);
+  assert.equal(memory.size, 2);
+  assert.ok(Buffer.concat(copies).equals(bytes));
+  assert.equal(counted, bytes.length);
+  // Never lent: each piece its own memory.
+  const fresh = new Set<ArrayBufferLike>();
+  for await (const piece of new EvidenceOpener().pieces(entry, () => false)) fresh.add(piece.buffer);
+  assert.equal(fresh.size, copies.length);
+});
+
+test('pieces: a small file comes as open gives it', async () => {
+  const small = fileEntry('small.log', 'one line\n');
+  assert.equal((await all(new EvidenceOpener().pieces(small, () => true))).toString(), 'one line\n');
+});

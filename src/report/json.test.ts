@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertSchema, schemaErrors } from '../test-support/json-schema.js';
-import { jsonPieces, toJson } from './json.js';
+import { jsonPieces, toJson, writeJson } from './json.js';
 import { HOSTILE, sampleResult } from './test-support/sample-result.js';
 
 test('the scan result JSON matches its published schema, every part filled in', () => {
@@ -58,4 +61,24 @@ test('the JSON written a piece at a time is the same text, byte for byte, as mad
   } as unknown as typeof result;
   assert.equal([...jsonPieces(odd)].join(''), toJson(odd));
   assert.equal([...jsonPieces({} as typeof result)].join(''), toJson({} as typeof result));
+});
+
+test('the JSON written to a file is the same text, byte for byte, across its write buffer and past it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'exir-json-'));
+  try {
+    const result = sampleResult();
+    const first = result.findings[0]!;
+    // Many items of two- and three-byte characters fill the buffer again and again, and cross it
+    // mid-character; one item larger than the buffer is written on its own.
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...first, title: `${'é€'.repeat(i % 97)} ${i}`, fields: { x: '\u202e'.repeat(i % 3) } }));
+    const huge = { ...first, title: '€'.repeat(700_000) };
+    const odd = { ...result, findings: [...many.slice(0, 1500), huge, ...many.slice(1500)] };
+    for (const r of [result, odd]) {
+      const file = join(dir, 'out.json');
+      await writeJson(r, file);
+      assert.ok((await readFile(file)).equals(Buffer.from(toJson(r), 'utf8')));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

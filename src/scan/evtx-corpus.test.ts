@@ -3,6 +3,7 @@
 // record, and nothing else; a damaged copy must be read as far as it can be, its damage located.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -204,6 +205,41 @@ test('the same events exported as Winlogbeat JSON lines and as wevtutil XML give
     assert.equal(xml?.origin.line, before.split('\n').length);
     assert.ok((xml?.origin.line ?? 0) > 1);
     assert.equal(xml?.origin.offset, Buffer.byteLength(before));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a large .evtx, read in pieces lent to its reader in one buffer, gives every copy's findings and the file's own hash", async (t) => {
+  if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
+  const files = [WEBSHELL, COMSVCS, PS_DUMP, PRIVEXCHANGE];
+  const samples = files.map((f) => readFileSync(join(SAMPLES, f)));
+  // Each sample is a file header and one 64 KiB chunk: 80 of their chunks, in an order that does not
+  // repeat every piece, make 5 MiB, past the size read at once: the file comes in pieces, each read
+  // into the memory of the last, and a piece read over too soon would change the events.
+  const chunks = samples.map((s) => s.subarray(0x1000, 0x11000));
+  let seed = 7;
+  const order = Array.from({ length: 80 }, () => Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 65536) % 4);
+  const big = Buffer.concat([samples[0]!.subarray(0, 0x1000), ...order.map((k) => chunks[k]!)]);
+  assert.ok(big.length > 4 * 1024 * 1024 + 1024 * 1024);
+  const dir = await mkdtemp(join(tmpdir(), 'exir-evtx-large-'));
+  try {
+    await writeFile(join(dir, 'large.evtx'), big);
+    const one = await scan({ inputs: files.map((f) => join(SAMPLES, f)), threads: 1 });
+    const large = await scan({ inputs: [join(dir, 'large.evtx')], threads: 1 });
+    const row = large.evidence[0];
+    assert.equal(row?.sha256, createHash('sha256').update(big).digest('hex'));
+    const copies = (file: string): number => order.filter((k) => file.endsWith(files[k]!)).length;
+    assert.equal(
+      row?.records,
+      one.evidence.reduce((n, e) => n + copies(e.path) * e.records, 0),
+    );
+    assert.equal(row?.badRecords, 0);
+    const key = (f: { ruleId: string; origin: { line: number }; fields: Record<string, string> }): string =>
+      `${f.ruleId} #${f.origin.line} ${JSON.stringify(f.fields)}`;
+    const expected = one.findings.flatMap((f) => Array.from({ length: copies(f.origin.path) }, () => key(f))).sort();
+    assert.ok(expected.length > 7 * 10);
+    assert.deepEqual(large.findings.map(key).sort(), expected);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

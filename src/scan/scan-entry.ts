@@ -73,8 +73,10 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   // A small file's bytes are lent for the read: every reader copies what it keeps of them.
   let lent: LentBytes | undefined;
   try {
+    // Set once the format is known: its reader may then be given each piece in the last one's bytes.
+    let lend = false;
     lent = opener.lend(entry);
-    hashing = new HashingReader(inPieces(lent ? [lent.bytes] : await opener.open(entry)), onBytes);
+    hashing = new HashingReader(inPieces(lent ? [lent.bytes] : opener.pieces(entry, () => lend)), onBytes);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {
@@ -86,11 +88,14 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     if (!found) {
       evidence.note =
         BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
+      // Only hashed: no piece is kept.
+      lend = true;
       for await (const _ of rest) {
         /* drain for the hash */
       }
     } else {
       evidence.kind = found.kind;
+      lend = found.reader.keepsNoPiece === true;
       // The server that wrote the log is known only once the file is read: each record is matched
       // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
       // context are given the server afterwards, unless the record named its own.

@@ -63,6 +63,11 @@ export interface LogReader {
   readonly name: string;
   /** The format is binary: its bytes are not text to check as UTF-8. */
   readonly binary?: boolean;
+  /**
+   * The reader is done with each piece it is given before it asks for the next, and keeps no view
+   * of one (what it keeps, it copies): the bytes of a piece may then be read over by the next.
+   */
+  readonly keepsNoPiece?: boolean;
   /** True when the first bytes of a file (decoded as UTF-8, at most 64 KiB) are this reader's format. */
   sniff(head: string): SourceKind | undefined;
   read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats>;

@@ -18,6 +18,8 @@ function anyLiteral(literals: readonly string[]): RegExp {
 export const evtxReader: LogReader = {
   name: 'evtx',
   binary: true,
+  // Each piece is cut into chunks and read at once; a chunk slot's tail and template bodies are copies.
+  keepsNoPiece: true,
   sniff: (head) => (head.startsWith(MAGIC) ? 'winevent' : undefined),
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const stats = new StatsBuilder(options.path);
