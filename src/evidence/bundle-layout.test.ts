@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { openFilesUnder } from '../test-support/open-files.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,13 +193,8 @@ test('listing leaves no file open', async () => {
   await mkdir(root);
   await writeFile(join(root, 'a.zip'), makeZip([{ name: 'a.log', data: 'x' }]));
   await writeFile(join(root, 'b.dat'), 'not an archive');
-  const open = async (): Promise<number> => {
-    for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    return readdirSync('/proc/self/fd').length;
-  };
-  const before = await open();
   for (let i = 0; i < 10; i += 1) await enumerateEvidence([root, join(root, 'b.dat')]);
-  assert.equal(await open(), before);
+  assert.equal(await openFilesUnder(root), 0);
 });
 
 test('a file whose whole path is too long to open is a located warning; the rest of its folder is listed', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { openFilesUnder } from '../test-support/open-files.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -113,12 +114,6 @@ test('a small file is given whole in one read and counted; a zip member is not',
   assert.throws(() => new EvidenceOpener().wholeBytes({ ...entry, location: { kind: 'file', file: join(dir, 'missing.log') } }), /ENOENT/);
 });
 
-/** Open descriptors of this process, once the closes under way have landed. */
-async function openFds(): Promise<number> {
-  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return readdirSync('/proc/self/fd').length;
-}
-
 function memberEntry(archive: string, index: number, member: string, size: number): EvidenceEntry {
   return { path: `x.zip!/${member}`, location: { kind: 'zip', archive, index, member }, size, layoutServer: undefined };
 }
@@ -133,7 +128,6 @@ test("an archive's members are read through one open archive, closed with the op
       { name: 'b.log', data: 'second' },
     ]),
   );
-  const before = await openFds();
   const opener = new EvidenceOpener();
   const seen: number[] = [];
   const counting = opener.counting((n) => seen.push(n));
@@ -154,9 +148,9 @@ test("an archive's members are read through one open archive, closed with the op
     seen.reduce((a, b) => a + b, 0),
     5 * text.length + 12,
   );
-  assert.equal(await openFds(), before + 1, 'one archive open, however many members were read');
+  assert.equal(await openFilesUnder(dir), 1, 'one archive open, however many members were read');
   await opener.close();
-  assert.equal(await openFds(), before, 'closed with the opener');
+  assert.equal(await openFilesUnder(dir), 0, 'closed with the opener');
 });
 
 test('an archive that cannot be opened fails the read with its reason; closing the opener still succeeds', async () => {

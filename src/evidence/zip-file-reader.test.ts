@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { closeSync, readdirSync, readlinkSync } from 'node:fs';
+import { openFilesUnder } from '../test-support/open-files.js';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,20 +22,16 @@ after(async () => {
 });
 
 /** Open descriptors of this process, once the closes under way have landed. */
-async function openFds(): Promise<number> {
-  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return readdirSync('/proc/self/fd').length;
-}
 
 test('a file that is not an archive, or is not there, is refused with the reason and leaves nothing open', async () => {
   const notZip = join(dir, 'not.zip');
   await writeFile(notZip, 'PK\x03\x04 and no central directory');
-  const before = await openFds();
+  assert.equal(await openFilesUnder(dir), 0);
   for (let i = 0; i < 10; i += 1) {
     await assert.rejects(listZip(notZip), /^Error: End of central directory record signature not found/);
     await assert.rejects(ZipReader.open(join(dir, 'missing.zip')), /ENOENT/);
   }
-  assert.equal(await openFds(), before);
+  assert.equal(await openFilesUnder(dir), 0);
 });
 
 test('an archive cut short after it was opened fails the member being read, saying where it ends', async () => {
@@ -63,16 +60,16 @@ test('an archive cut short after it was opened fails the member being read, sayi
 test('closing the archive closes its file and says so', async () => {
   const zipPath = join(dir, 'close.zip');
   await writeFile(zipPath, makeZip([{ name: 'a.log', data: 'x' }]));
-  const before = await openFds();
+  const before = await openFilesUnder(dir);
   const zip = await openZipFile(zipPath, { lazyEntries: true, autoClose: false });
-  assert.equal(await openFds(), before + 1);
+  assert.equal(await openFilesUnder(dir), before + 1);
   const closed = new Promise<void>((resolve, reject) => {
     zip.once('close', resolve);
     zip.once('error', reject);
   });
   zip.close();
   await closed;
-  assert.equal(await openFds(), before);
+  assert.equal(await openFilesUnder(dir), before);
 });
 
 test("a read that fails, as on failing media, fails the member with the system's reason", async () => {
