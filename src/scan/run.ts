@@ -22,6 +22,7 @@ import { loadEngine, type Engine, type EngineOptions } from './engine.js';
 import type { Job, JobResult } from './job.js';
 import { runJob } from './job.js';
 import { followsByTime } from './follow.js';
+import { RowKeeper } from './kept-rows.js';
 import { WorkerPool } from './pool.js';
 import type { QueueScanOptions } from './queue/coordinator.js';
 
@@ -236,15 +237,14 @@ async function readPasses(
   // can outnumber the arguments a call may take.
   const collected = new FindingCollector(foldedRuleIds(engine.ruleset));
   const context: ContextRecord[] = [];
-  const fileOf = new Map<EvidenceFile, EvidenceEntry>();
+  // Each row's entry, at the row's index: a list, not a map, as it is kept for every file of the scan.
+  const entryOf: EvidenceEntry[] = [];
+  const rows = new RowKeeper();
   for (const entry of entries) {
     const result = detected.get(entry);
     if (result?.kind !== 'detect') continue;
-    const row = result.result.evidence;
-    // A worker's row is a copy: its path is the entry's, held once rather than twice per file.
-    if (row.path === entry.path) row.path = entry.path;
-    evidence.push(row);
-    fileOf.set(row, entry);
+    evidence.push(rows.keep(result.result.evidence, entry));
+    entryOf.push(entry);
     for (const finding of result.result.findings) collected.add(finding);
     for (const kept of result.result.context ?? []) context.push(kept);
     for (const warning of result.result.warnings) warnings.push(warning);
@@ -252,16 +252,16 @@ async function readPasses(
   // Each file's result wrapper is done with; only its row is kept, for the rest of the scan.
   detected.clear();
   // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
-  const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
+  const others = evidence.flatMap((e, i) => (e.kind === 'unknown' ? [{ e, entry: entryOf[i] as EvidenceEntry }] : []));
   if (others.length > 0 && !options.noFileChecks) {
     const checker = fileCheckerOptions(evidence, collected.findings());
     warnings.push(...(await engine.fileCheckerWarnings(checker)));
     const checked = await run.run(
       'files',
-      others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })),
+      others.map(({ e, entry }) => ({ entry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })),
     );
-    for (const e of others) {
-      const result = checked.get(fileOf.get(e) as EvidenceEntry);
+    for (const { e, entry } of others) {
+      const result = checked.get(entry);
       if (result?.kind !== 'files') continue;
       for (const finding of result.findings) collected.add(finding);
       for (const warning of result.warnings) warnings.push(warning);
@@ -282,9 +282,9 @@ async function readPasses(
   let activity: TimelineEntry[] = [];
   if (keys) {
     const jobs: { entry: EvidenceEntry; job: Job }[] = [];
-    for (const e of evidence) {
-      const entry = fileOf.get(e);
-      if (!entry || e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
+    for (const [i, e] of evidence.entries()) {
+      const entry = entryOf[i] as EvidenceEntry;
+      if (e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
       jobs.push({ entry, job: { kind: 'follow', server: e.server, source: e.kind, keys } });
     }
     const followed = await run.run('follow', jobs);
@@ -302,9 +302,9 @@ async function readPasses(
   const forwarded: TimelineEntry[] = [];
   if (addresses.length > 0) {
     const keys: FollowKeys = { ips: [], urls: [], windows: {}, addresses };
-    const jobs: { entry: EvidenceEntry; job: Job }[] = evidence
-      .filter((e) => e.kind === 'msgtrk' && e.server && fileOf.has(e))
-      .map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'follow', server: e.server as string, source: e.kind, keys } }));
+    const jobs: { entry: EvidenceEntry; job: Job }[] = evidence.flatMap((e, i) =>
+      e.kind === 'msgtrk' && e.server ? [{ entry: entryOf[i] as EvidenceEntry, job: { kind: 'follow', server: e.server, source: e.kind, keys } }] : [],
+    );
     const mail = await run.run('follow', jobs);
     for (const { entry } of jobs) {
       const result = mail.get(entry);
