@@ -57,3 +57,20 @@ test('the shared empty list of bad records cannot be added to, so no row gains a
   assert.deepEqual(b.badSamples, []);
   assert.throws(() => (a.serverNames as string[]).push('EX03'), TypeError);
 });
+
+test("a first-pass result taken on arrival keeps its row and shares one frozen empty list for what it found none of; another pass's result is left as it came", () => {
+  const rows = new RowKeeper();
+  const finding = { ruleId: 'r' } as never;
+  const a = rows.take(entry('b/1.log'), { kind: 'detect', result: { evidence: row('b/1.log'), findings: [], warnings: [], context: [] } });
+  const b = rows.take(entry('b/2.log'), { kind: 'detect', result: { evidence: row('b/2.log'), findings: [finding], warnings: [], context: [] } });
+  assert.ok(a.kind === 'detect' && b.kind === 'detect');
+  assert.equal(a.result.findings, b.result.warnings);
+  assert.equal(a.result.context, a.result.warnings);
+  assert.deepEqual(b.result.findings, [finding]);
+  assert.equal(a.result.evidence.serverNames, b.result.evidence.serverNames, 'the row is kept as keep keeps it');
+  assert.throws(() => a.result.findings.push(finding), TypeError);
+  const follow = { kind: 'follow' as const, entries: [] };
+  assert.equal(rows.take(entry('b/1.log'), follow), follow);
+  assert.equal(follow.entries.length, 0);
+  assert.ok(!Object.isFrozen(follow.entries));
+});

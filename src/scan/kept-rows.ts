@@ -1,11 +1,15 @@
 import type { BadRecord, EvidenceFile } from '../core/types.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
+import type { JobResult } from './job.js';
 
 /**
  * No bad records: one array for every row that has none. Frozen, so that code adding to a row's
  * samples fails loudly instead of adding to every row's.
  */
 const NO_BAD_SAMPLES = Object.freeze([]) as unknown as BadRecord[];
+
+/** Nothing found, nothing said: one list for every file's result that has none, frozen as NO_BAD_SAMPLES is. */
+const NONE = Object.freeze([]) as unknown as never[];
 
 /**
  * Keeps the evidence rows of a scan for its output, with what they repeat held once: each file's
@@ -18,6 +22,21 @@ const NO_BAD_SAMPLES = Object.freeze([]) as unknown as BadRecord[];
 export class RowKeeper {
   private readonly words = new Map<string, string>();
   private readonly nameLists = new Map<string, string[]>();
+
+  /**
+   * A file's first-pass result as it arrives: its row kept as `keep` keeps it, and its empty lists
+   * of findings, warnings and context made one. Taken at once, a worker's copies of the repeated
+   * words die young instead of outliving the pass in the result map.
+   */
+  take(entry: EvidenceEntry, result: JobResult): JobResult {
+    if (result.kind !== 'detect') return result;
+    const r = result.result;
+    this.keep(r.evidence, entry);
+    if (r.findings.length === 0) r.findings = NONE;
+    if (r.warnings.length === 0) r.warnings = NONE;
+    if (r.context?.length === 0) r.context = NONE;
+    return result;
+  }
 
   keep(row: EvidenceFile, entry: EvidenceEntry): EvidenceFile {
     if (row.path === entry.path) row.path = entry.path;

@@ -73,7 +73,12 @@ const THREADS_FROM_BYTES = 16 * 1024 * 1024;
 
 /** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
 export interface Runner {
-  run(pass: ScanProgress['pass'], jobs: { entry: EvidenceEntry; job: Job }[]): Promise<Map<EvidenceEntry, JobResult>>;
+  /** `take` sees each result as it arrives and gives what is kept of it (a runner may leave it out). */
+  run(
+    pass: ScanProgress['pass'],
+    jobs: { entry: EvidenceEntry; job: Job }[],
+    take?: (entry: EvidenceEntry, result: JobResult) => JobResult,
+  ): Promise<Map<EvidenceEntry, JobResult>>;
   close(): Promise<void>;
   failures: Warning[];
 }
@@ -97,7 +102,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
     close: async () => {
       await pool.close();
     },
-    async run(pass, jobs) {
+    async run(pass, jobs, take) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
       // Bytes are counted as they are read, each file's up to its size (a pass may read a file
@@ -112,7 +117,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         options.onProgress?.(progress);
       };
       const onResult = (entry: EvidenceEntry, result: JobResult): void => {
-        results.set(entry, result);
+        results.set(entry, take ? take(entry, result) : result);
         progress.files += 1;
         progress.bytes += Math.max(0, entry.size - (read.get(entry) ?? 0));
         read.delete(entry);
@@ -228,9 +233,11 @@ async function readPasses(
   context: ContextRecord[];
 }> {
   // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
+  const rows = new RowKeeper();
   const detected = await run.run(
     'detect',
     entries.map((entry) => ({ entry, job: { kind: 'detect' } })),
+    (entry, result) => rows.take(entry, result),
   );
   const evidence: EvidenceFile[] = [];
   // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
@@ -239,7 +246,6 @@ async function readPasses(
   const context: ContextRecord[] = [];
   // Each row's entry, at the row's index: a list, not a map, as it is kept for every file of the scan.
   const entryOf: EvidenceEntry[] = [];
-  const rows = new RowKeeper();
   for (const entry of entries) {
     const result = detected.get(entry);
     if (result?.kind !== 'detect') continue;
