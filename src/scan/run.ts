@@ -57,15 +57,17 @@ export interface ScanOptions extends EngineOptions {
 const FILES_IN_FLIGHT = 6;
 
 /**
- * One reading thread per core, this one included, from three cores up. On two cores the second
- * reader (`--threads 2`) takes about half of the reading off this thread, but its heap and its
- * copy of the rules add about 80 MiB, which takes a 4 GB scan past the 300 MiB peak issue #17
- * allows: one thread stays the default there (measured 7 December 2026; README, "Both cores and
- * memory").
+ * A second reader on two cores, up to this many files. Its heap, young generation and read buffers
+ * add 50-70 MiB to peak memory, and what a scan holds for its output grows with its files: two
+ * readers stay under the 300 MiB peak issue #17 allows up to about this many files (measured
+ * 7 December 2026; README, "Both cores, bounded memory"), one reader is used above it.
  */
-function defaultThreads(): number {
-  const cores = availableParallelism();
-  return cores >= 3 ? cores : 1;
+const SECOND_READER_MAX_FILES = 25_000;
+
+/** One reading thread per core, this one included, from three cores up; on two cores, both while the files are few enough. */
+export function defaultThreads(fileCount: number, cores = availableParallelism()): number {
+  if (cores >= 3) return cores;
+  return cores === 2 && fileCount <= SECOND_READER_MAX_FILES ? 2 : 1;
 }
 
 /** Below this much evidence, starting threads costs more than it saves. */
@@ -91,7 +93,7 @@ function engineOptionsOf(options: ScanOptions): EngineOptions {
 
 /** Runs jobs on worker threads when the evidence is big enough to be worth it, else in this thread. */
 function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
-  const threads = options.threads ?? defaultThreads();
+  const threads = options.threads ?? defaultThreads(fileCount);
   const pooled = threads > 1 && fileCount > 1 && (options.forceThreads === true || totalBytes >= THREADS_FROM_BYTES);
   const engineOptions = engineOptionsOf(options);
   // With no workers the pool reads in this thread alone.
