@@ -2,6 +2,7 @@
 // under GNU time, then deleted (4 GB of logs is not kept lying about).
 //   npm run bench:memory                          # 100, 1024 and 4096 MiB
 //   npm run bench:memory -- --sizes 100,1024
+//   npm run bench:memory -- --threads 1            # exir's --threads (default: exir's own default)
 // The bundles go to <repo>/bench-data-memory/ (git-ignored). Check the free space first: the
 // largest size is written whole before it is scanned.
 import { spawn } from 'node:child_process';
@@ -24,12 +25,16 @@ export interface MemoryRow {
   code: number;
 }
 
-function timedScan(target: string): Promise<{ wall: number; cpu: number; rssMiB: number; code: number; stderr: string }> {
+function timedScan(target: string, threads: number | undefined): Promise<{ wall: number; cpu: number; rssMiB: number; code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, 'bin/exir.js', 'scan', target, '--json', '/dev/null'], {
-      cwd: repo,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', '%e %U %S %M', process.execPath, 'bin/exir.js', 'scan', target, '--json', '/dev/null', ...(threads ? ['--threads', String(threads)] : [])],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => {
@@ -61,7 +66,7 @@ async function generate(sizeMb: number): Promise<{ bytes: number; files: number 
 }
 
 /** Generates, scans and deletes one bundle per size, smallest first; stops at a scan that crashes. */
-export async function measureMemory(sizes: number[], log: (line: string) => void): Promise<MemoryRow[]> {
+export async function measureMemory(sizes: number[], log: (line: string) => void, threads?: number): Promise<MemoryRow[]> {
   const rows: MemoryRow[] = [];
   for (const sizeMb of [...sizes].sort((a, b) => a - b)) {
     const fs = await statfs(repo);
@@ -75,7 +80,7 @@ export async function measureMemory(sizes: number[], log: (line: string) => void
     const made = await generate(sizeMb);
     try {
       log(`memory: scanning ${(made.bytes / 1e6).toFixed(0)} MB in ${made.files} files ...`);
-      const r = await timedScan(dir);
+      const r = await timedScan(dir, threads);
       // 0 and 1 are a finished scan (1: findings); anything else is a failure to show, not a figure.
       if (r.code !== 0 && r.code !== 1) throw new Error(`exir scan of ${sizeMb} MiB exited ${r.code}: ${r.stderr.slice(-2000)}`);
       rows.push({ sizeMb, bytes: made.bytes, files: made.files, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB, code: r.code });
@@ -97,9 +102,11 @@ export function memoryTable(rows: MemoryRow[]): string[] {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1024,4096' } } });
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1024,4096' }, threads: { type: 'string' } } });
   const sizes = values.sizes.split(',').map(Number);
   if (sizes.some((s) => !Number.isFinite(s) || s <= 0)) throw new Error(`--sizes takes sizes in MiB, such as 100,1024,4096, not ${values.sizes}`);
-  const rows = await measureMemory(sizes, (l) => process.stderr.write(`${l}\n`));
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new Error(`--threads takes a count of threads, not ${values.threads}`);
+  const rows = await measureMemory(sizes, (l) => process.stderr.write(`${l}\n`), threads);
   process.stdout.write(`${memoryTable(rows).join('\n')}\n`);
 }

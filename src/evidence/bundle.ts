@@ -162,6 +162,15 @@ function reason(err: unknown): string {
   return e.code ?? (err instanceof Error ? err.message : String(err));
 }
 
+/**
+ * The shown path, held as the end of the file's path on disk when it is that (as it is on a system
+ * whose separator is `/`): both are kept for every file until the report, and a slice of a string
+ * costs a few words where a copy costs its length.
+ */
+function keptPath(shown: string, full: string): string {
+  return full.length > shown.length && full.endsWith(shown) && full[full.length - shown.length - 1] === sep ? full.slice(full.length - shown.length) : shown;
+}
+
 async function walk(root: string, dir: string, rootName: string, out: Enumeration, limits: ZipLimits): Promise<void> {
   const here = [rootName, ...relative(root, dir).split(sep).filter(Boolean)].join('/');
   let items;
@@ -186,10 +195,12 @@ async function walk(root: string, dir: string, rootName: string, out: Enumeratio
       return { error: reason(err) };
     }
   });
+  // Every file of a folder has the same layout server: one string for them all, not one each.
+  const folderServer = serverFromLayout(rootName, [...relative(root, dir).split(sep).filter(Boolean), '']);
   for (const [i, item] of items.entries()) {
     const full = join(dir, item.name);
     const inner = relative(root, full).split(sep);
-    const shown = [rootName, ...inner].join('/');
+    const shown = keptPath([rootName, ...inner].join('/'), full);
     const file = files[i];
     if (item.isSymbolicLink()) {
       out.warnings.push({ where: shown, message: 'symbolic link not followed' });
@@ -201,7 +212,7 @@ async function walk(root: string, dir: string, rootName: string, out: Enumeratio
       if (file.zip) {
         await addZip(full, shown, out, limits, serverFromLayout(rootName, inner));
       } else {
-        out.entries.push({ path: shown, location: { kind: 'file', file: full }, size: file.size, layoutServer: serverFromLayout(rootName, inner) });
+        out.entries.push({ path: shown, location: { kind: 'file', file: full }, size: file.size, layoutServer: folderServer });
       }
     } else {
       out.warnings.push({ where: shown, message: 'not a regular file; not read' });

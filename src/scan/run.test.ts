@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateDemo } from '../demo/generate.js';
 import { makeZip } from '../evidence/test-helpers/make-zip.js';
-import { scan } from './run.js';
+import { defaultThreads, scan } from './run.js';
 import { httpProxyLog, iisLog } from './test-helpers.js';
 
 let dir: string;
@@ -116,4 +116,14 @@ test('this thread and a worker share out the files of a demo bundle: the same re
     const bytes = await readFile(join(dir, e.path));
     assert.equal(e.sha256, createHash('sha256').update(bytes).digest('hex'), e.path);
   }
+});
+
+test('by default both cores of two read while the files are few, one above (memory), and every core from three', () => {
+  assert.equal(defaultThreads(11_042, 2), 2, 'the 1 GB bench bundle');
+  assert.equal(defaultThreads(25_000, 2), 2);
+  assert.equal(defaultThreads(25_001, 2), 1);
+  assert.equal(defaultThreads(110_445, 2), 1, 'about 10 GB of hourly logs');
+  assert.equal(defaultThreads(10, 1), 1);
+  assert.equal(defaultThreads(110_445, 4), 4);
+  assert.equal(defaultThreads(3, 8), 8, 'a small scan starts no worker anyway: see THREADS_FROM_BYTES');
 });

@@ -22,6 +22,7 @@ import { loadEngine, type Engine, type EngineOptions } from './engine.js';
 import type { Job, JobResult } from './job.js';
 import { runJob } from './job.js';
 import { followsByTime } from './follow.js';
+import { RowKeeper } from './kept-rows.js';
 import { WorkerPool } from './pool.js';
 import type { QueueScanOptions } from './queue/coordinator.js';
 
@@ -56,15 +57,17 @@ export interface ScanOptions extends EngineOptions {
 const FILES_IN_FLIGHT = 6;
 
 /**
- * One reading thread per core, this one included, from three cores up. On two cores the second
- * reader (`--threads 2`) takes about half of the reading off this thread, but its heap and its
- * copy of the rules add about 80 MiB, which takes a 4 GB scan past the 300 MiB peak issue #17
- * allows: one thread stays the default there (measured 7 December 2026; README, "Both cores and
- * memory").
+ * A second reader on two cores, up to this many files. Its heap, young generation and read buffers
+ * add 50-70 MiB to peak memory, and what a scan holds for its output grows with its files: two
+ * readers stay under the 300 MiB peak issue #17 allows up to about this many files (measured
+ * 7 December 2026; README, "Both cores, bounded memory"), one reader is used above it.
  */
-function defaultThreads(): number {
-  const cores = availableParallelism();
-  return cores >= 3 ? cores : 1;
+const SECOND_READER_MAX_FILES = 25_000;
+
+/** One reading thread per core, this one included, from three cores up; on two cores, both while the files are few enough. */
+export function defaultThreads(fileCount: number, cores = availableParallelism()): number {
+  if (cores >= 3) return cores;
+  return cores === 2 && fileCount <= SECOND_READER_MAX_FILES ? 2 : 1;
 }
 
 /** Below this much evidence, starting threads costs more than it saves. */
@@ -72,7 +75,12 @@ const THREADS_FROM_BYTES = 16 * 1024 * 1024;
 
 /** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
 export interface Runner {
-  run(pass: ScanProgress['pass'], jobs: { entry: EvidenceEntry; job: Job }[]): Promise<Map<EvidenceEntry, JobResult>>;
+  /** `take` sees each result as it arrives and gives what is kept of it (a runner may leave it out). */
+  run(
+    pass: ScanProgress['pass'],
+    jobs: { entry: EvidenceEntry; job: Job }[],
+    take?: (entry: EvidenceEntry, result: JobResult) => JobResult,
+  ): Promise<Map<EvidenceEntry, JobResult>>;
   close(): Promise<void>;
   failures: Warning[];
 }
@@ -85,7 +93,7 @@ function engineOptionsOf(options: ScanOptions): EngineOptions {
 
 /** Runs jobs on worker threads when the evidence is big enough to be worth it, else in this thread. */
 function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
-  const threads = options.threads ?? defaultThreads();
+  const threads = options.threads ?? defaultThreads(fileCount);
   const pooled = threads > 1 && fileCount > 1 && (options.forceThreads === true || totalBytes >= THREADS_FROM_BYTES);
   const engineOptions = engineOptionsOf(options);
   // With no workers the pool reads in this thread alone.
@@ -96,7 +104,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
     close: async () => {
       await pool.close();
     },
-    async run(pass, jobs) {
+    async run(pass, jobs, take) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
       // Bytes are counted as they are read, each file's up to its size (a pass may read a file
@@ -111,7 +119,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         options.onProgress?.(progress);
       };
       const onResult = (entry: EvidenceEntry, result: JobResult): void => {
-        results.set(entry, result);
+        results.set(entry, take ? take(entry, result) : result);
         progress.files += 1;
         progress.bytes += Math.max(0, entry.size - (read.get(entry) ?? 0));
         read.delete(entry);
@@ -227,24 +235,24 @@ async function readPasses(
   context: ContextRecord[];
 }> {
   // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
+  const rows = new RowKeeper();
   const detected = await run.run(
     'detect',
     entries.map((entry) => ({ entry, job: { kind: 'detect' } })),
+    (entry, result) => rows.take(entry, result),
   );
   const evidence: EvidenceFile[] = [];
   // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
   // can outnumber the arguments a call may take.
   const collected = new FindingCollector(foldedRuleIds(engine.ruleset));
   const context: ContextRecord[] = [];
-  const fileOf = new Map<EvidenceFile, EvidenceEntry>();
+  // Each row's entry, at the row's index: a list, not a map, as it is kept for every file of the scan.
+  const entryOf: EvidenceEntry[] = [];
   for (const entry of entries) {
     const result = detected.get(entry);
     if (result?.kind !== 'detect') continue;
-    const row = result.result.evidence;
-    // A worker's row is a copy: its path is the entry's, held once rather than twice per file.
-    if (row.path === entry.path) row.path = entry.path;
-    evidence.push(row);
-    fileOf.set(row, entry);
+    evidence.push(rows.keep(result.result.evidence, entry));
+    entryOf.push(entry);
     for (const finding of result.result.findings) collected.add(finding);
     for (const kept of result.result.context ?? []) context.push(kept);
     for (const warning of result.result.warnings) warnings.push(warning);
@@ -252,16 +260,16 @@ async function readPasses(
   // Each file's result wrapper is done with; only its row is kept, for the rest of the scan.
   detected.clear();
   // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
-  const others = evidence.filter((e) => e.kind === 'unknown' && fileOf.has(e));
+  const others = evidence.flatMap((e, i) => (e.kind === 'unknown' ? [{ e, entry: entryOf[i] as EvidenceEntry }] : []));
   if (others.length > 0 && !options.noFileChecks) {
     const checker = fileCheckerOptions(evidence, collected.findings());
     warnings.push(...(await engine.fileCheckerWarnings(checker)));
     const checked = await run.run(
       'files',
-      others.map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })),
+      others.map(({ e, entry }) => ({ entry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })),
     );
-    for (const e of others) {
-      const result = checked.get(fileOf.get(e) as EvidenceEntry);
+    for (const { e, entry } of others) {
+      const result = checked.get(entry);
       if (result?.kind !== 'files') continue;
       for (const finding of result.findings) collected.add(finding);
       for (const warning of result.warnings) warnings.push(warning);
@@ -282,9 +290,9 @@ async function readPasses(
   let activity: TimelineEntry[] = [];
   if (keys) {
     const jobs: { entry: EvidenceEntry; job: Job }[] = [];
-    for (const e of evidence) {
-      const entry = fileOf.get(e);
-      if (!entry || e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
+    for (const [i, e] of evidence.entries()) {
+      const entry = entryOf[i] as EvidenceEntry;
+      if (e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
       jobs.push({ entry, job: { kind: 'follow', server: e.server, source: e.kind, keys } });
     }
     const followed = await run.run('follow', jobs);
@@ -302,9 +310,9 @@ async function readPasses(
   const forwarded: TimelineEntry[] = [];
   if (addresses.length > 0) {
     const keys: FollowKeys = { ips: [], urls: [], windows: {}, addresses };
-    const jobs: { entry: EvidenceEntry; job: Job }[] = evidence
-      .filter((e) => e.kind === 'msgtrk' && e.server && fileOf.has(e))
-      .map((e) => ({ entry: fileOf.get(e) as EvidenceEntry, job: { kind: 'follow', server: e.server as string, source: e.kind, keys } }));
+    const jobs: { entry: EvidenceEntry; job: Job }[] = evidence.flatMap((e, i) =>
+      e.kind === 'msgtrk' && e.server ? [{ entry: entryOf[i] as EvidenceEntry, job: { kind: 'follow', server: e.server, source: e.kind, keys } }] : [],
+    );
     const mail = await run.run('follow', jobs);
     for (const { entry } of jobs) {
       const result = mail.get(entry);
