@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bin/**', '**/*.tests/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bin/**', '**/*.tests/**', '.stryker-tmp/**', 'reports/**', 'bench-data*/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
