@@ -13,10 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, generateDemo } from '../src/demo/generate.js';
-import { Detector } from '../src/detect/detector.js';
-import { loadMappings } from '../src/detect/mapping.js';
-import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../src/detect/ruleset.js';
 import { ensureEvtxData } from './evtx-data.js';
+import { shippedLiterals } from './literals.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = join(repo, 'bench-data');
@@ -239,15 +237,6 @@ function installed(command: string): boolean {
   return !spawnSync(command, ['--version'], { stdio: 'ignore' }).error;
 }
 
-/** The literals exir's pre-filter looks for, over every source: what ripgrep is given to find. */
-async function exirLiterals(): Promise<string[]> {
-  const mappings = await loadMappings(MAPPINGS_DIR);
-  const detector = new Detector(await loadRuleset([SHIPPED_SIGMA_DIR], mappings), mappings);
-  const all = new Set<string>();
-  for (const kind of mappings.keys()) for (const l of detector.plan(kind).literals ?? []) all.add(l);
-  return [...all].sort();
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { 'size-mb': { type: 'string' }, seed: { type: 'string' } },
@@ -268,7 +257,7 @@ async function main(): Promise<void> {
   if (!evtxexport) log('evtxexport not installed (Debian: apt-get install libevtx-utils): no evtxexport figure');
   const scratch = await mkdtemp(join(tmpdir(), 'exir-bench-'));
   const literalsFile = join(scratch, 'literals.txt');
-  const literals = await exirLiterals();
+  const literals = await shippedLiterals();
   await writeFile(literalsFile, `${literals.join('\n')}\n`);
 
   // exit 0: nothing found, 1: findings; both are a completed scan. Node also exits 1 on an

@@ -7,11 +7,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Detector } from '../src/detect/detector.js';
-import { loadMappings } from '../src/detect/mapping.js';
-import { loadRuleset, MAPPINGS_DIR, SHIPPED_SIGMA_DIR } from '../src/detect/ruleset.js';
 import { markCandidates, planLiterals } from '../src/sources/bytes/literals.js';
 import { nativeSearch, type SimdLevel } from '../src/sources/bytes/native.js';
+import { shippedLiterals } from './literals.js';
 
 interface Batch {
   bytes: Buffer;
@@ -63,14 +61,6 @@ async function batches(dir: string, limit: number): Promise<{ batches: Batch[]; 
     if (total >= limit) break;
   }
   return { batches: out, bytes: total };
-}
-
-async function shippedLiterals(): Promise<string[]> {
-  const mappings = await loadMappings(MAPPINGS_DIR);
-  const detector = new Detector(await loadRuleset([SHIPPED_SIGMA_DIR], mappings), mappings);
-  const all = new Set<string>();
-  for (const kind of mappings.keys()) for (const l of detector.plan(kind).literals ?? []) all.add(l);
-  return [...all].sort();
 }
 
 async function main(): Promise<void> {

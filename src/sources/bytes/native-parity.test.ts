@@ -9,8 +9,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { randomBatch, randomText, seededRandom } from '../../test-support/random.js';
 import { nativeMissing, skipIf } from '../../test-support/skips.js';
-import { MARK_CHECK, MARK_EXACT, markCandidates, mayHold, planLiterals } from './literals.js';
+import { MARK_EXACT, markCandidates, mayHold, planLiterals } from './literals.js';
 import { RecordScanner, type ScanSink } from './record-scanner.js';
+import { markModel } from './test-helpers/mark-model.js';
 
 /** Bytes that make hits and near misses likely: few letters in both cases, separators, non-ASCII. */
 const PIECES = ['a', 'A', 'b', 'B', 'c', '~', '/', ',', ' ', 'é', 'É', 'ab', 'AbC', 'x', '\r', '\t', '0'];
@@ -21,22 +22,6 @@ function randomLiterals(next: (n: number) => number): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(randomText(next, LITERAL_PIECES, 5));
   return out;
-}
-
-/** What the pre-filter must find: MARK_EXACT for an ASCII literal, MARK_CHECK for a non-ASCII one's longest ASCII run. */
-function model(record: string, literals: string[]): number {
-  const folded = record.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  let mark = 0;
-  for (const raw of literals) {
-    const l = raw.toLowerCase();
-    if (/^[\x00-\x7f]*$/.test(l)) {
-      if (folded.includes(l)) return MARK_EXACT;
-      continue;
-    }
-    const run = (l.match(/[\x00-\x7f]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
-    if (run.length > 0 && folded.includes(run)) mark = MARK_CHECK;
-  }
-  return mark;
 }
 
 test('native search: this machine runs it (npm install builds it)', (t) => {
@@ -86,7 +71,7 @@ test('random batches and literals: both searches give the marks of the plain mod
     const literals = randomLiterals(next);
     const count = 1 + next(12);
     const { bytes, starts, ends, asked: isRecord } = randomBatch(next, PIECES, { count, recordMax: 30, gapMax: 4, emptyOneIn: 4, skipOneIn: 6 });
-    const expected = starts.map((s, i) => (isRecord[i] === 1 ? model(bytes.toString('latin1', s, ends[i]), literals) : 0));
+    const expected = starts.map((s, i) => (isRecord[i] === 1 ? markModel(bytes.toString('latin1', s, ends[i]), literals) : 0));
     for (const native of [false, true]) {
       const marks = new Uint8Array(count);
       markCandidates(planLiterals(literals, native), bytes, Int32Array.from(starts), Int32Array.from(ends), Uint8Array.from(isRecord), count, marks);
@@ -102,7 +87,7 @@ test('random batches and literals: both searches give the marks of the plain mod
 /** The follow pass's question of a whole file: does any literal's text (or its longest ASCII run) appear, ASCII letters folded. */
 function mayHoldModel(text: string, literals: string[]): boolean {
   if (literals.some((l) => l === '' || !/[\x00-\x7f]/.test(l))) return true;
-  return model(text, literals) !== 0;
+  return markModel(text, literals) !== 0;
 }
 
 test('random files and literals: both searches say whether a whole file may hold a literal as the plain model does', () => {

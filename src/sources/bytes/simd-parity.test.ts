@@ -12,6 +12,7 @@ import { nativeMissing, skipIf } from '../../test-support/skips.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals } from './literals.js';
 import { nativeSearch, type SimdLevel } from './native.js';
 import { clauseHits, meetsNeeds, meetsOne, planNeeds, type RecordNeeds } from './record-needs.js';
+import { markModel } from './test-helpers/mark-model.js';
 
 /** The levels this machine can run, each once (a level the CPU lacks falls back to a lower one). */
 function levels(): SimdLevel[] {
@@ -36,22 +37,6 @@ function atEachLevel(t: TestContext, body: (level: SimdLevel | 'JavaScript') => 
   } finally {
     search.simd('auto');
   }
-}
-
-/** What a record's marks must be (from zero): MARK_EXACT for an ASCII literal in it, MARK_CHECK for a non-ASCII one's longest ASCII run. */
-function model(record: string, literals: readonly string[]): number {
-  const folded = record.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  let mark = 0;
-  for (const raw of literals) {
-    const l = raw.toLowerCase();
-    if (/^[\x00-\x7f]*$/.test(l)) {
-      if (folded.includes(l)) return MARK_EXACT;
-      continue;
-    }
-    const run = (l.match(/[\x00-\x7f]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
-    if (run.length > 0 && folded.includes(run)) mark = MARK_CHECK;
-  }
-  return mark;
 }
 
 /** A needle's text in random case, letter by letter. */
@@ -129,7 +114,7 @@ test('every SIMD level marks what the plain model says, on random documents cut 
   let check = 0;
   atEachLevel(t, (level) => {
     for (const [n, { literals, batch }] of cases.entries()) {
-      const expected = batch.texts.map((text, i) => (batch.isRecord[i] === 1 ? model(text, literals) : 0));
+      const expected = batch.texts.map((text, i) => (batch.isRecord[i] === 1 ? markModel(text, literals) : 0));
       if (level === 'JavaScript') {
         exact += expected.filter((m) => m === MARK_EXACT).length;
         check += expected.filter((m) => m === MARK_CHECK).length;
@@ -178,7 +163,7 @@ test('every SIMD level: each needle at every offset of a record, whole, cut by t
     isRecord: new Uint8Array(starts.length).fill(1),
     texts: starts.map((s, i) => text.slice(s, ends[i])),
   };
-  const expected = batch.texts.map((r) => model(r, literals));
+  const expected = batch.texts.map((r) => markModel(r, literals));
   assert.ok(expected.filter((m) => m === 0).length > 100, 'records whose needle is cut are not marked');
   atEachLevel(t, (level) => {
     assert.deepEqual(marksOf(planLiterals(literals, level !== 'JavaScript'), batch), expected, level);
