@@ -15,6 +15,22 @@ import { blocksHolding, LinePicker } from './follow-lines.js';
 const TEXTS = ['203.0.113.9', '/owa/auth/x.aspx'];
 const LITERALS = TEXTS.map((t) => t.toLowerCase());
 
+/** The bytes in pieces of `size`, all read into one buffer, as the opener lends one: a view kept of a piece sees the next. */
+function reused(bytes: Buffer, size: number): AsyncIterable<Buffer> {
+  const buffer = Buffer.alloc(size);
+  let p = 0;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: (): Promise<IteratorResult<Buffer>> => {
+        if (p >= bytes.length) return Promise.resolve({ done: true, value: undefined });
+        const n = bytes.copy(buffer, 0, p, p + size);
+        p += size;
+        return Promise.resolve({ done: false, value: buffer.subarray(0, n) });
+      },
+    }),
+  };
+}
+
 /** The bytes in pieces of `size`, each its own copy, as a file is read. */
 function pieces(bytes: Buffer, size: number): AsyncIterable<Buffer> {
   const list: Buffer[] = [];
@@ -44,12 +60,8 @@ async function readPicked(reader: LogReader, bytes: Buffer, csv: boolean, size?:
       yield* picker.take(bytes, true, blocksHolding(plan, TEXTS, bytes));
       return;
     }
-    let held: Buffer | undefined;
-    for await (const piece of pieces(bytes, size)) {
-      if (held) yield* picker.take(held, false);
-      held = piece;
-    }
-    yield* picker.take(held ?? Buffer.alloc(0), true);
+    for await (const piece of reused(bytes, size)) yield* picker.take(piece, false);
+    yield* picker.take(Buffer.alloc(0), true);
   }
   return readAll(reader, given(), (r) => picker.place(r));
 }

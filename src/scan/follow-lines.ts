@@ -117,23 +117,41 @@ export class LinePicker {
   ) {}
 
   /**
-   * The bytes to give the reader for the file's next piece (`last`: the file ends with it). `blocks`:
-   * blocksHolding's stretches of this piece, when the caller searched it already. The bytes given
-   * are views of `piece`: the caller keeps them unchanged until the reader has read them.
+   * The bytes to give the reader for the file's next piece (`last`: the file ends with it; it may be
+   * empty). `blocks`: blocksHolding's stretches of this piece, when the caller searched it already.
+   * The bytes given are views of `piece`: the caller keeps them unchanged until the reader has read
+   * them, and may reuse them after (a part line carried to the next piece is a copy).
    */
   take(piece: Buffer, last: boolean, blocks?: readonly number[]): Buffer[] {
-    if (this.whole) return [piece];
-    const data = this.carry ? Buffer.concat([this.carry, piece]) : piece;
-    const found = this.carry ? undefined : blocks;
-    this.carry = undefined;
+    if (this.whole) return piece.length > 0 ? [piece] : [];
+    const out: Buffer[] = [];
+    let rest = piece;
+    let found = blocks;
+    if (this.carry) {
+      // The carried part line ends at this piece's first line end: that line alone is joined, not the piece.
+      const nl = piece.indexOf(LF);
+      const upto = nl === -1 ? piece.length : nl + 1;
+      const line = Buffer.concat([this.carry, piece.subarray(0, upto)]);
+      this.carry = undefined;
+      this.pick(line, last && upto === piece.length, undefined, out);
+      rest = piece.subarray(upto);
+      found = undefined;
+      if (this.whole && rest.length > 0) out.push(rest);
+    }
+    if (!this.whole && rest.length > 0) this.pick(rest, last, found, out);
+    // One piece for the reader, not one per line.
+    return out.length > 1 ? [Buffer.concat(out)] : out;
+  }
+
+  /** Adds to `out` what to give of `data`, the next bytes of the file, and carries its part line. */
+  private pick(data: Buffer, last: boolean, found: readonly number[] | undefined, out: Buffer[]): void {
     const end = last ? data.length : data.lastIndexOf(LF) + 1;
     if (end === 0) {
       // No line ends here: a part line, carried (a copy: the piece's bytes may be read over).
-      if (data.length > MAX_RECORD) return this.giveRest(data, 0, []);
-      this.carry = Buffer.from(data);
-      return [];
+      if (data.length > MAX_RECORD) this.giveRest(data, 0, out);
+      else this.carry = Buffer.from(data);
+      return;
     }
-    const out: Buffer[] = [];
     // Lines are picked up to the first byte that makes a line no longer a record.
     let stop = end;
     const nul = data.indexOf(0);
@@ -148,7 +166,10 @@ export class LinePicker {
     while (p < end) {
       const nl = data.indexOf(LF, p);
       const next = nl === -1 || nl >= end ? end : nl + 1;
-      if (next > stop || next - p > MAX_RECORD) return this.giveRest(data, p, out);
+      if (next > stop || next - p > MAX_RECORD) {
+        this.giveRest(data, p, out);
+        return;
+      }
       while (m < marked.length && (marked[m] as number) < p) m++;
       const first = data[p] as number;
       const wanted =
@@ -168,8 +189,6 @@ export class LinePicker {
     }
     this.offset += end;
     if (end < data.length) this.carry = Buffer.from(data.subarray(end));
-    // One piece for the reader, not one per line.
-    return out.length > 1 ? [Buffer.concat(out)] : out;
   }
 
   /** Moves a record read from what was given back to its own line and offset; records must come in the order read. */
@@ -195,11 +214,10 @@ export class LinePicker {
   }
 
   /** Gives every byte from `p` of `data` on, and of every later piece. */
-  private giveRest(data: Buffer, p: number, out: Buffer[]): Buffer[] {
+  private giveRest(data: Buffer, p: number, out: Buffer[]): void {
     this.mark(this.offset + p);
     this.whole = true;
     out.push(data.subarray(p));
-    return out.length > 1 ? [Buffer.concat(out)] : out;
   }
 
   /** Starts of the lines in data[0, stop) that may hold a text, in order. */

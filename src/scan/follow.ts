@@ -153,12 +153,8 @@ async function* picked(
     yield* picker.take(whole, true, blocks);
     return;
   }
-  let held: Buffer | undefined;
-  for await (const piece of pieces) {
-    if (held) yield* picker.take(held, false);
-    held = piece;
-  }
-  yield* picker.take(held ?? Buffer.alloc(0), true);
+  for await (const piece of pieces) yield* picker.take(piece, false);
+  yield* picker.take(Buffer.alloc(0), true);
 }
 
 /** Whether a message tracking record went to one of the addresses (recipients are `;`-separated). */
