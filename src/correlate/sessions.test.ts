@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, TimelineEntry } from '../core/types.js';
-import { buildSessions, findingEntry } from './sessions.js';
+import { buildSessions, findingEntry, nearestWithClient } from './sessions.js';
 import { aFinding } from './test-helpers/findings.js';
 
 function event(time: string, server: string, line: number): Finding {
@@ -237,4 +237,43 @@ void test('an event with no time neither joins nor breaks the chain of events ar
     sessions.map((s) => s.entries.map((e) => e.origin.line)),
     [[2], [1, 3]],
   );
+});
+
+void test('the nearest entry with a client is the one a scan of them all finds: nearest, within 30 minutes, on the server, the first of equals', () => {
+  // The scan it replaced, as the model: every entry with a client on the server, the first strictly nearer one kept.
+  const model = (entries: TimelineEntry[], server: string, t: number): number | undefined => {
+    let best: number | undefined;
+    let bestGap = Infinity;
+    entries.forEach((c, i) => {
+      if (!c.clientIp || !c.time || c.server !== server) return;
+      const gap = Math.abs(Date.parse(c.time) - t);
+      if (gap <= 30 * 60_000 && gap < bestGap) {
+        best = i;
+        bestGap = gap;
+      }
+    });
+    return best;
+  };
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const base = Date.parse('2021-03-03T02:00:00Z');
+  for (let round = 0; round < 200; round++) {
+    // Few distinct times, so that equal times and equal gaps on both sides are common; some times unreadable.
+    const entries = Array.from({ length: 1 + next(40) }, (_, k) =>
+      activity('2021-03-03T02:00:00Z', {
+        time: next(15) === 0 ? 'not a time' : new Date(base + next(12) * 10 * 60_000).toISOString(),
+        server: next(3) === 0 ? 'EX02' : 'EX01',
+        origin: { path: 'x.log', line: k + 1, offset: 0 },
+        ...(next(3) > 0 ? { clientIp: '203.0.113.9' } : {}),
+      }),
+    );
+    const nearest = nearestWithClient(entries);
+    for (let q = 0; q < 30; q++) {
+      const t = q === 0 ? Number.NaN : base + next(26) * 5 * 60_000 - 10 * 60_000;
+      for (const server of ['EX01', 'EX02', 'EX03']) assert.equal(nearest(server, t), model(entries, server, t), `round ${round}, t ${t}, ${server}`);
+    }
+  }
 });

@@ -3,11 +3,14 @@ import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
 import { clientIpOf, firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
-import { mayHold, planLiterals } from '../sources/bytes/literals.js';
+import { mayHold, planLiterals, type LiteralPlan } from '../sources/bytes/literals.js';
+import { exchangeCsvReader } from '../sources/exchange-csv/exchange-csv-reader.js';
+import { w3cReader } from '../sources/w3c/w3c-reader.js';
 import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
+import { blocksHolding, LinePicker } from './follow-lines.js';
 
 /** Log kinds whose records name no client; they are followed by time, near the attack, instead. */
 const BY_TIME: ReadonlySet<SourceKind> = new Set(['rps-cmdlet', 'ecp-server', 'ecp-activity', 'oabgenerator']);
@@ -41,16 +44,33 @@ export async function followEntry(
   const lent = opener.lend(entry);
   try {
     // Most logs never name the attackers: a search of the bytes for them all at once says so at the
-    // speed of reading, and only files that do are read record by record.
-    if (!followsByTime(kind)) {
-      const texts = [...wanted, ...(keys.urlSpellings ?? [])];
-      if (!(lent ? mayHold(planLiterals(texts), lent.bytes) : await mentionsAny(entry, opener, texts))) return out;
+    // speed of reading, and only files that do are read record by record (a small one, where it
+    // may name them: see follow-lines.ts).
+    let blocks: number[] | undefined;
+    if (!followsByTime(kind) && lent) {
+      const texts = searchTexts(keys, wanted);
+      blocks = blocksHolding(searchPlan(keys, texts), texts, lent.bytes);
+      if (blocks.length === 0) return out;
     }
-    await readFollowing(entry, server, lent?.bytes, engine, opener, keys, wanted, out);
+    await readFollowing(entry, server, lent?.bytes, blocks, engine, opener, keys, wanted, out);
   } finally {
     lent?.release();
   }
   return out;
+}
+
+/** What the byte search looks for: every text followed, and the web shells' URLs as the logs spelled them. */
+function searchTexts(keys: FollowKeys, wanted: string[]): string[] {
+  return [...wanted, ...(keys.urlSpellings ?? [])];
+}
+
+/** The search's plan, made once per set of keys (a scan's follow pass gives every file the same). */
+const plans = new WeakMap<FollowKeys, LiteralPlan>();
+
+function searchPlan(keys: FollowKeys, texts: string[]): LiteralPlan {
+  let plan = plans.get(keys);
+  if (plan === undefined) plans.set(keys, (plan = planLiterals(texts)));
+  return plan;
 }
 
 /** Reads the log record by record and adds the attackers' records to `out`. */
@@ -58,6 +78,7 @@ async function readFollowing(
   entry: EvidenceEntry,
   server: string,
   whole: Buffer | undefined,
+  blocks: readonly number[] | undefined,
   engine: Engine,
   opener: EvidenceOpener,
   keys: FollowKeys,
@@ -78,10 +99,22 @@ async function readFollowing(
   const windows = keys.windows[server];
   const addresses = keys.addresses ?? [];
   const literals = byTime ? undefined : wanted.map((k) => k.toLowerCase());
-  await found.reader.read(rest, {
+  // A W3C or Exchange CSV log is read only at the lines that may name an attacker (follow-lines.ts).
+  const texts = searchTexts(keys, wanted);
+  const picker =
+    literals && (found.reader === w3cReader || found.reader === exchangeCsvReader)
+      ? new LinePicker(searchPlan(keys, texts), texts, found.reader === exchangeCsvReader)
+      : undefined;
+  // A large log of another format is searched first, and read record by record only when it may name one.
+  if (!picker && !whole && literals && !(await mentionsAny(entry, opener, texts))) {
+    stream?.destroy();
+    return;
+  }
+  await found.reader.read(picker ? picked(picker, whole, blocks, rest) : rest, {
     path: entry.path,
     ...(literals ? { literals } : {}),
     onRecord: (record) => {
+      picker?.place(record);
       const clientIp = mapping ? clientIpOf(record, mapping.who) : undefined;
       const url = mapping ? firstValue(record, mapping.who.url) : undefined;
       const wanted = byTime
@@ -107,6 +140,21 @@ async function readFollowing(
       });
     },
   });
+}
+
+/** What the picker gives the reader of a log: of its bytes when they are all read (searched already), else of its pieces as they come. */
+async function* picked(
+  picker: LinePicker,
+  whole: Buffer | undefined,
+  blocks: readonly number[] | undefined,
+  pieces: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer> {
+  if (whole) {
+    yield* picker.take(whole, true, blocks);
+    return;
+  }
+  for await (const piece of pieces) yield* picker.take(piece, false);
+  yield* picker.take(Buffer.alloc(0), true);
 }
 
 /** Whether a message tracking record went to one of the addresses (recipients are `;`-separated). */
