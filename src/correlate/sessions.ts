@@ -109,6 +109,54 @@ function sourceOf(f: Finding): TimelineEntry['source'] {
   return 'unknown';
 }
 
+/**
+ * For a client-less entry on a server at time `t` (ms), the index of the entry with a client on that
+ * server nearest in time, within NEARBY_MS; of those as near, the first in `entries`. Each server's
+ * entries with a client sorted by time, and searched: asking every one of them for every client-less
+ * entry was quadratic when an event log and web logs of one server both hold many.
+ */
+function nearestWithClient(entries: TimelineEntry[]): (server: string, t: number) => number | undefined {
+  // Per server: the times, and for each the place in `entries` of the first entry at that time.
+  const byServer = new Map<string, { ms: number[]; first: number[] }>();
+  const found: { server: string; ms: number; i: number }[] = [];
+  entries.forEach((e, i) => {
+    if (!e.clientIp || !e.time) return;
+    const ms = Date.parse(e.time);
+    // An unreadable time is near nothing.
+    if (!Number.isNaN(ms)) found.push({ server: e.server, ms, i });
+  });
+  // By time, then by place in `entries`: the first of a run of equal times is the one to take.
+  found.sort((a, b) => a.ms - b.ms || a.i - b.i);
+  for (const f of found) {
+    let list = byServer.get(f.server);
+    if (list === undefined) byServer.set(f.server, (list = { ms: [], first: [] }));
+    const n = list.ms.length;
+    list.first.push(n > 0 && list.ms[n - 1] === f.ms ? (list.first[n - 1] as number) : f.i);
+    list.ms.push(f.ms);
+  }
+  return (server, t) => {
+    const list = byServer.get(server);
+    if (list === undefined || Number.isNaN(t)) return undefined;
+    const { ms, first } = list;
+    // The first at or after t, and the last before it.
+    let lo = 0;
+    let hi = ms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ms[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    const after = lo < ms.length ? (ms[lo] as number) - t : Infinity;
+    const before = lo > 0 ? t - (ms[lo - 1] as number) : Infinity;
+    const gap = Math.min(after, before);
+    if (gap > NEARBY_MS) return undefined;
+    // As near before and after: the one first in `entries`.
+    const atBefore = before === gap ? (first[lo - 1] as number) : Infinity;
+    const atAfter = after === gap ? (first[lo] as number) : Infinity;
+    return Math.min(atBefore, atAfter);
+  };
+}
+
 class UnionFind {
   private readonly parent: number[] = [];
 
@@ -167,21 +215,12 @@ export function buildSessions(findings: Finding[], activity: TimelineEntry[], _m
     if (url && shells.has(url)) join(`shell\u0000${e.server}\u0000${url}`, i);
   });
   // Client-less records: attach to the nearest entry with a client on the same server.
-  const withClient = entries.map((e, i) => ({ e, i })).filter(({ e }) => e.clientIp && e.time);
+  const nearest = nearestWithClient(entries);
   const lastAlone = new Map<string, { i: number; t: number }>();
   entries.forEach((e, i) => {
     if (e.clientIp || !e.time) return;
     const t = Date.parse(e.time);
-    let best: number | undefined;
-    let bestGap = Infinity;
-    for (const c of withClient) {
-      if (c.e.server !== e.server) continue;
-      const gap = Math.abs(Date.parse(c.e.time as string) - t);
-      if (gap <= NEARBY_MS && gap < bestGap) {
-        best = c.i;
-        bestGap = gap;
-      }
-    }
+    const best = nearest(e.server, t);
     if (best !== undefined) uf.union(best, i);
     else {
       // Nothing with a client near it (an event log alone): events on one host minutes apart are one session.
