@@ -71,3 +71,34 @@ test('each kind of event is asked about once per file, and the answer kept holds
     else assert.deepEqual(e, { ...whole.events[i], data: {}, partial: true }, `event ${i} refused`);
   });
 });
+
+test('a file of more kinds than are kept asks again about those past the first 4,096, and only those', async () => {
+  const body = el('Event', [], systemSection(), el('EventData', [], el('Data', [['Name', ['TargetUserName']]], sub(8))));
+  const chunks: Buffer[] = [];
+  let w = new ChunkWriter();
+  let id = 1;
+  const write = (eventId: number): void => {
+    // A chunk holds 64 KiB: a new one before this one is full.
+    if (w.pos > 60_000) {
+      chunks.push(w.finish());
+      w = new ChunkWriter();
+    }
+    const values = systemValues({ ...sys, provider: 'P', eventId, recordId: id });
+    w.record(id++, () => w.fragment(() => w.template(0x1111, body, [...values, v.str('x')])));
+  };
+  // 4,200 kinds, then ten of the first and ten of the last again.
+  for (let k = 0; k < 4200; k++) write(k);
+  for (const k of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 4190, 4191, 4192, 4193, 4194, 4195, 4196, 4197, 4198, 4199]) write(k);
+  chunks.push(w.finish());
+  const asked: number[] = [];
+  const gated = await collect(evtxFile(chunks), undefined, (s) => {
+    asked.push(Number(s.EventID));
+    return Number(s.EventID) % 2 === 0;
+  });
+  assert.equal(gated.events.length, 4220);
+  assert.equal(gated.damage.length, 0);
+  assert.equal(asked.length, 4210);
+  assert.deepEqual(asked.slice(4200), [4190, 4191, 4192, 4193, 4194, 4195, 4196, 4197, 4198, 4199]);
+  // Kept or asked again, each event gets its own kind's answer.
+  for (const e of gated.events) assert.equal(e.partial === true, e.eventId % 2 === 1, `event ${e.recordId}`);
+});
