@@ -256,7 +256,7 @@ test('a file grown past its lent buffer while listed small is read whole into a 
   assert.notEqual(next?.bytes.buffer, lent?.bytes.buffer);
 });
 
-test('pieces: a large file in one buffer read again once lent, in fresh ones before; the same bytes either way, counted', async () => {
+test('pieces: a large file in two buffers read again in turn once lent, in fresh ones before; the same bytes either way, counted', async () => {
   const bytes = Buffer.alloc(5 * 1024 * 1024 + 3);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) >>> 5;
   const entry = fileEntry('big.bin', bytes);
@@ -266,13 +266,18 @@ test('pieces: a large file in one buffer read again once lent, in fresh ones bef
   const copies: Buffer[] = [];
   const memory = new Set<ArrayBufferLike>();
   for await (const piece of opener.pieces(entry, () => lend)) {
-    copies.push(Buffer.from(piece));
+    const copy = Buffer.from(piece);
+    copies.push(copy);
     memory.add(piece.buffer);
-    // Lent from the second piece on: the first and second have their own memory, the rest the second's.
+    // The next piece is read meanwhile, never into this one's memory: it holds while it is worked on.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(piece.equals(copy), `piece ${copies.length - 1} changed before the next was asked for`);
+    // Lent from here on: the second piece was already being read, into its own memory; the rest
+    // take two buffers in turn.
     if (copies.length === 1) lend = true;
   }
   assert.ok(copies.length >= 5);
-  assert.equal(memory.size, 2);
+  assert.equal(memory.size, 4);
   assert.ok(Buffer.concat(copies).equals(bytes));
   assert.equal(counted, bytes.length);
   // Never lent: each piece its own memory.

@@ -210,13 +210,13 @@ test('the same events exported as Winlogbeat JSON lines and as wevtutil XML give
   }
 });
 
-test("a large .evtx, read in pieces lent to its reader in one buffer, gives every copy's findings and the file's own hash", async (t) => {
+test("a large .evtx, read in pieces lent to its reader in two buffers in turn, gives every copy's findings and the file's own hash", async (t) => {
   if (skipIf(t, 'corpus', corpusMissing(SAMPLES))) return;
   const files = [WEBSHELL, COMSVCS, PS_DUMP, PRIVEXCHANGE];
   const samples = files.map((f) => readFileSync(join(SAMPLES, f)));
   // Each sample is a file header and one 64 KiB chunk: 80 of their chunks, in an order that does not
   // repeat every piece, make 5 MiB, past the size read at once: the file comes in pieces, each read
-  // into the memory of the last, and a piece read over too soon would change the events.
+  // into the memory of the one before the last, and a piece read over too soon would change the events.
   const chunks = samples.map((s) => s.subarray(0x1000, 0x11000));
   let seed = 7;
   const order = Array.from({ length: 80 }, () => Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 65536) % 4);

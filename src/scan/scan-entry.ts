@@ -9,7 +9,7 @@ import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
 import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
-import { SET_SYSTEM_COLUMNS } from '../sources/winevent-record.js';
+import { EVENT_KIND_COLUMNS } from '../sources/winevent-record.js';
 import type { Engine } from './engine.js';
 import { serverName } from '../core/server-name.js';
 
@@ -156,10 +156,11 @@ export function logTaker(engine: Engine, kind: SourceKind, context: ContextRecor
     collector,
     literals: planOf(engine, kind).literals,
     needs: planOf(engine, kind).needs,
-    // A Windows event no rule and no context reads is left undecoded past its System section.
+    // A Windows event no rule and no context reads is left undecoded past its System section. Asked
+    // with its kind's columns only: a view that chooses by another column makes the detector say yes.
     wantsEvent:
       kind === 'winevent'
-        ? (system: Readonly<Record<string, string>>): boolean => engine.detector.wants(kind, system, SET_SYSTEM_COLUMNS) || mayBeContext(system)
+        ? (event: Readonly<Record<string, string>>): boolean => engine.detector.wants(kind, event, EVENT_KIND_COLUMNS) || mayBeContext(event)
         : undefined,
     contextDropped: 0,
     take: (record: LogRecord, metLo?: number, metHi?: number): void => {

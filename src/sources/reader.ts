@@ -27,11 +27,12 @@ export interface ReadOptions {
   onRecord(record: LogRecord, metLo?: number, metHi?: number): void;
   /**
    * Windows event readers that can read an event's System section before the rest ask this with its
-   * system columns (SYSTEM_COLUMNS, as its record would hold them). An event refused is counted and
-   * timed, but its data is not decoded (nor checked for damage) and it is not handed on. Undefined:
-   * every event is read whole.
+   * kind: its EVENT_KIND_COLUMNS (EventID, Channel, Provider_Name) as its record would hold them, and
+   * nothing else. The answer must depend on those alone: a reader asks once per kind in a file and
+   * remembers. An event refused is counted and timed, but its data is not decoded (nor checked for
+   * damage) and it is not handed on. Undefined: every event is read whole.
    */
-  wantsEvent?: (system: Readonly<Record<string, string>>) => boolean;
+  wantsEvent?: (kind: Readonly<Record<string, string>>) => boolean;
   /**
    * Readers that can offer a damaged record (still counted as bad) for a search of its raw text call
    * this, for records that pass the literal pre-filter.

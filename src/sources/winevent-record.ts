@@ -18,8 +18,11 @@ export interface WinEventFields {
 
 /** The system columns every event has, named as Sigma's Windows rules name them. */
 export const SYSTEM_COLUMNS = ['EventID', 'Channel', 'Provider_Name', 'Computer', 'EventRecordID', 'Level', 'UserID'] as const;
-/** Those of them always set: where an event has no Level, say, a data item of that name stands in. */
-export const SET_SYSTEM_COLUMNS: readonly string[] = SYSTEM_COLUMNS.slice(0, 4);
+/**
+ * The columns that say what kind of event it is, the same for every event of that kind (unlike its
+ * machine, record id or user): what a reader asks wantsEvent with, and remembers the answer by.
+ */
+export const EVENT_KIND_COLUMNS: readonly string[] = SYSTEM_COLUMNS.slice(0, 3);
 
 /** `2019-03-19T23:34:46.8720512Z` → `2019-03-19T23:34:46.872Z`: one form, with the Exchange logs', for comparing. */
 function millisecondTime(iso: string | undefined): string | undefined {
@@ -82,10 +85,12 @@ function setSystemColumns(fields: Record<string, string>, e: Omit<WinEventFields
   if (e.userId !== undefined) fields['UserID'] = e.userId;
 }
 
-/** An event's system columns alone, as its record will hold them: what is known before its data is read. */
-export function systemColumns(e: Omit<WinEventFields, 'data'>): Record<string, string> {
+/** An event's kind (EVENT_KIND_COLUMNS) as its record will hold those columns: what wantsEvent is asked with. */
+export function eventKindColumns(eventId: number, channel: string, provider: string): Record<string, string> {
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  setSystemColumns(fields, e);
+  fields['EventID'] = String(eventId);
+  fields['Channel'] = channel;
+  fields['Provider_Name'] = provider;
   return fields;
 }
 

@@ -27,7 +27,7 @@ class EvtxFile {
   constructor(
     onEvent: (e: WinEvent) => void,
     private readonly onDamage: (d: EvtxDamage) => void,
-    wants: ((system: Readonly<Record<string, string>>) => boolean) | undefined,
+    wants: ((kind: Readonly<Record<string, string>>) => boolean) | undefined,
     forRecords: boolean,
   ) {
     this.sink = {
@@ -160,7 +160,7 @@ export async function readEvtx(
   chunks: AsyncIterable<Buffer>,
   onEvent: (e: WinEvent) => void,
   onDamage: (d: EvtxDamage) => void,
-  wants?: (system: Readonly<Record<string, string>>) => boolean,
+  wants?: (kind: Readonly<Record<string, string>>) => boolean,
   forRecords = false,
 ): Promise<EvtxStats> {
   const file = new EvtxFile(onEvent, onDamage, wants, forRecords);

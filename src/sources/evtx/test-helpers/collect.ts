@@ -19,7 +19,7 @@ function pieces(bytes: Buffer, size: number): AsyncIterable<Buffer> {
 }
 
 /** Reads `bytes` through readEvtx, fed in pieces of `pieceSize` bytes (the whole file by default). */
-export async function collect(bytes: Buffer, pieceSize = bytes.length || 1, wants?: (system: Readonly<Record<string, string>>) => boolean): Promise<Collected> {
+export async function collect(bytes: Buffer, pieceSize = bytes.length || 1, wants?: (kind: Readonly<Record<string, string>>) => boolean): Promise<Collected> {
   const events: WinEvent[] = [];
   const damage: EvtxDamage[] = [];
   const stats = await readEvtx(
