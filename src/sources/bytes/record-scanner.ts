@@ -6,6 +6,7 @@ import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals, textHasVerifiedLiteral, type LiteralPlan } from './literals.js';
 import { clauseHits, meetsOne, planNeeds, type NeedsPlan, type RecordNeeds } from './record-needs.js';
+import { nativeSearch } from './native.js';
 
 const LF = 10;
 const CR = 13;
@@ -61,7 +62,7 @@ export interface ScanOptions {
   needs?: RecordNeeds | undefined;
   /** A record (or unterminated line) longer than this is reported and skipped. */
   maxRecordBytes?: number;
-  /** false: the JavaScript literal search even when the native one is built (the tests compare the two). */
+  /** false: the JavaScript search and splitting even when the native ones are built (the tests compare the two). */
   native?: boolean;
 }
 
@@ -77,6 +78,13 @@ const SPARE_MAX_BYTES = 1 << 20;
 const WORKING_BYTES = 64 * 1024;
 const NO_BYTES = allocAligned(0);
 const NO_CLAUSES = new Uint32Array(0);
+
+/** The native splitter stopped because the batch was full (it also stops at the end of the whole lines, and at a line for this code to read). */
+const SPLIT_FULL = 2;
+/** The native splitter's answer: position, item count, next line, why it stopped. One for all scanners: read at once after each call. */
+const splitState = new Float64Array(4);
+
+type Splitter = NonNullable<ReturnType<typeof nativeSearch>>;
 
 interface QuotedScan {
   start: number;
@@ -123,6 +131,8 @@ export class RecordScanner {
   private done = false;
 
   private readonly items: ItemBatch;
+  /** The native splitting of plain lines; undefined on the JavaScript path. */
+  private readonly splitter: Splitter | undefined;
 
   // Next position of a quote / NUL at or after the scan point in this pass; -2 = not looked yet.
   private nextQuote = -2;
@@ -140,6 +150,7 @@ export class RecordScanner {
     this.buf = spareBuffers.pop() ?? allocAligned(WORKING_BYTES);
     this.items = spareBatches.pop() ?? new ItemBatch();
     this.searching = !this.plan.all && !this.plan.none && this.plan.exact.size > 0;
+    this.splitter = options.native === false ? undefined : nativeSearch();
   }
 
   push(chunk: Buffer): void {
@@ -249,6 +260,11 @@ export class RecordScanner {
         continue;
       }
       if (p >= end) break;
+      if (this.splitter) {
+        // The plain lines from here in one native call; the line it stops at, if any, is read below.
+        p = this.splitNative(p, end);
+        if (p >= end) break;
+      }
 
       const c0 = b[p]!;
       if (c0 === 0) {
@@ -325,6 +341,44 @@ export class RecordScanner {
       p = nl + 1;
     }
     this.scanPos = p;
+  }
+
+  /**
+   * Takes the plain lines from p on as items (see `split` in native/exir_scan.c) and returns where
+   * it stopped: at the end of the whole lines, or at a line the scanner's own code must read (a NUL,
+   * a quote in CSV, over-long).
+   */
+  private splitNative(p: number, end: number): number {
+    const items = this.items;
+    const state = splitState;
+    for (;;) {
+      this.splitter!.split(
+        this.buf.bytes,
+        p,
+        end,
+        this.sep,
+        this.quotes ? 1 : 0,
+        this.maxRecord,
+        this.line,
+        this.base,
+        items.kinds,
+        items.starts,
+        items.ends,
+        items.lines,
+        items.offsets,
+        items.separators,
+        items.flags,
+        items.marks,
+        items.recordMask(),
+        items.count,
+        state,
+      );
+      p = state[0]!;
+      items.count = state[1]!;
+      this.line = state[2]!;
+      if (state[3] !== SPLIT_FULL) return p;
+      items.grow();
+    }
   }
 
   /**
