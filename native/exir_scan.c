@@ -24,7 +24,8 @@
  * bits of the clauses it satisfies. It uses the same two steps, a record at a time.
  *
  * `split` cuts a buffer's plain lines into the record scanner's items (see its comment below), so
- * that the scanner's JavaScript touches only the lines that need it.
+ * that the scanner's JavaScript touches only the lines that need it; `plain` counts and times the
+ * runs of records a reader takes without a look (no literal, the expected values, the time in place).
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -903,6 +904,91 @@ static napi_value split(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * plain: the run of records a reader takes without looking at them one by one (RecordScanner's
+ * `deliver`, a reader's `plain()`). From item `from`, while each item is a record the search did not
+ * mark, with no flag (not quoted, not the file's unended last line), with one of the two accepted
+ * separator counts and its time in place in the reader's layout, it is counted and its time joins
+ * the run's least and greatest. The run stops at the first item that is anything else.
+ */
+#define TIME_IIS 1      /* `YYYY-MM-DD HH:MM:SS` leading the record, then a space or the end */
+#define TIME_EXCHANGE 2 /* `YYYY-MM-DDTHH:MM:SS.fffZ` leading the record, then a comma or the end */
+
+static inline int digit(uint8_t c) { return c >= '0' && c <= '9'; }
+
+static inline int date_clock_at(const uint8_t *p, uint8_t between) {
+  return digit(p[0]) && digit(p[1]) && digit(p[2]) && digit(p[3]) && p[4] == '-' && digit(p[5]) && digit(p[6]) && p[7] == '-' && digit(p[8]) &&
+         digit(p[9]) && p[10] == between && digit(p[11]) && digit(p[12]) && p[13] == ':' && digit(p[14]) && digit(p[15]) && p[16] == ':' &&
+         digit(p[17]) && digit(p[18]);
+}
+
+/* The length of the record's leading time in the layout, or 0 when it has none there. */
+static inline uint32_t time_in_place(const uint8_t *p, uint32_t len, int layout) {
+  if (layout == TIME_IIS) {
+    if (len < 19 || !date_clock_at(p, ' ') || (len > 19 && p[19] != ' ')) return 0;
+    return 19;
+  }
+  if (len < 24 || (len > 24 && p[24] != ',') || !date_clock_at(p, 'T') || p[19] != '.' || !digit(p[20]) || !digit(p[21]) || !digit(p[22]) ||
+      p[23] != 'Z') {
+    return 0;
+  }
+  return 24;
+}
+
+/*
+ * plain(bytes, kinds, starts, ends, separators, flags, marks, from, count, layout, acceptA, acceptB, out):
+ * out (a Float64Array of 4) gets the index the run stopped at, the records in it, and the start of
+ * its least and greatest time (-1 when the run is empty); every time of a run has the same length.
+ */
+static napi_value plain(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 13) return throw_error(env, "plain: thirteen arguments expected");
+  uint8_t *bytes, *kinds, *flags, *marks;
+  int32_t *starts, *ends, *seps;
+  double *out;
+  size_t bytes_len, cap, n;
+  uint32_t from, count, layout;
+  int32_t accept_a, accept_b;
+  if (!typed(env, argv[0], napi_uint8_array, (void **)&bytes, &bytes_len)) return throw_error(env, "plain: bytes must be a Uint8Array");
+  int ok = typed(env, argv[1], napi_uint8_array, (void **)&kinds, &cap);
+  ok = ok && typed(env, argv[2], napi_int32_array, (void **)&starts, &n) && n >= cap;
+  ok = ok && typed(env, argv[3], napi_int32_array, (void **)&ends, &n) && n >= cap;
+  ok = ok && typed(env, argv[4], napi_int32_array, (void **)&seps, &n) && n >= cap;
+  ok = ok && typed(env, argv[5], napi_uint8_array, (void **)&flags, &n) && n >= cap;
+  ok = ok && typed(env, argv[6], napi_uint8_array, (void **)&marks, &n) && n >= cap;
+  if (!ok) return throw_error(env, "plain: the batch's arrays are not of their types, or shorter than kinds");
+  if (napi_get_value_uint32(env, argv[7], &from) != napi_ok || napi_get_value_uint32(env, argv[8], &count) != napi_ok ||
+      napi_get_value_uint32(env, argv[9], &layout) != napi_ok || napi_get_value_int32(env, argv[10], &accept_a) != napi_ok ||
+      napi_get_value_int32(env, argv[11], &accept_b) != napi_ok) {
+    return throw_error(env, "plain: from, count, layout and the separator counts must be numbers");
+  }
+  if (!typed(env, argv[12], napi_float64_array, (void **)&out, &n) || n < 4) return throw_error(env, "plain: out must be a Float64Array of 4");
+  if (count > cap || from > count) return throw_error(env, "plain: count is past the batch's end");
+  if (layout != TIME_IIS && layout != TIME_EXCHANGE) return throw_error(env, "plain: unknown time layout");
+  uint32_t i = from, taken = 0, tlen = layout == TIME_IIS ? 19 : 24;
+  int64_t least = -1, greatest = -1;
+  for (; i < count; i++) {
+    if (kinds[i] != KIND_RECORD || marks[i] != 0 || flags[i] != 0 || (seps[i] != accept_a && seps[i] != accept_b)) break;
+    int32_t s = starts[i], e = ends[i];
+    if (s < 0 || e < s || (size_t)e > bytes_len) return throw_error(env, "plain: a record's range is outside the bytes");
+    if (time_in_place(bytes + s, (uint32_t)(e - s), (int)layout) == 0) break;
+    if (greatest < 0) {
+      least = greatest = s;
+    } else if (memcmp(bytes + s, bytes + greatest, tlen) > 0) {
+      greatest = s;
+    } else if (memcmp(bytes + s, bytes + least, tlen) < 0) {
+      least = s;
+    }
+    taken++;
+  }
+  out[0] = i;
+  out[1] = taken;
+  out[2] = (double)least;
+  out[3] = (double)greatest;
+  return NULL;
+}
+
 static const char *const LEVEL_NAMES[] = {"scalar", "ssse3", "avx2"};
 
 /*
@@ -949,8 +1035,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"hits", NULL, hits, NULL, NULL, NULL, napi_default, NULL},
       {"simd", NULL, simd, NULL, NULL, NULL, napi_default, NULL},
       {"split", NULL, split, NULL, NULL, NULL, napi_default, NULL},
+      {"plain", NULL, plain, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 5, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 6, props) != napi_ok) return NULL;
   return exports;
 }
 

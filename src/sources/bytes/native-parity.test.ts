@@ -185,6 +185,7 @@ const BOTH_PATHS = [
   // The corpus's samples and its damaged rows, read through the scanner's splitting.
   'src/sources/corpus.test.ts',
   'src/scan/damaged-records.test.ts',
+  'src/sources/plain-records.test.ts',
 ];
 
 test('the pre-filter, scanner and reader tests pass on the JavaScript path too (EXIR_NATIVE=0)', (t) => {

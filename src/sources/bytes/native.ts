@@ -43,6 +43,25 @@ interface NativeSearch {
     count: number,
     state: Float64Array,
   ): void;
+  /**
+   * The run of plain records from item `from` (see `plain` in native/exir_scan.c): `out` gets the
+   * index it stopped at, the records in it, and where its least and greatest times start (-1: none).
+   */
+  plain(
+    bytes: Uint8Array,
+    kinds: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    separators: Int32Array,
+    flags: Uint8Array,
+    marks: Uint8Array,
+    from: number,
+    count: number,
+    time: number,
+    separatorsA: number,
+    separatorsB: number,
+    out: Float64Array,
+  ): void;
   /** The SIMD level in use; given one, uses it (or the best the CPU has below it) from then on, in every thread of the process. */
   simd(level?: SimdLevel | 'auto'): SimdLevel;
 }
@@ -67,7 +86,8 @@ function load(): { search: NativeSearch | undefined; engine: string } {
       typeof search.mark !== 'function' ||
       typeof search.hits !== 'function' ||
       typeof search.simd !== 'function' ||
-      typeof search.split !== 'function'
+      typeof search.split !== 'function' ||
+      typeof search.plain !== 'function'
     )
       throw new Error('not the expected addon');
     const asked = process.env.EXIR_SIMD;

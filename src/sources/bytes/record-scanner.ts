@@ -44,12 +44,37 @@ export class RecordView {
   }
 }
 
+// Where a plain record's time is, and its layout (`plain` in native/exir_scan.c).
+/** `YYYY-MM-DD HH:MM:SS` leading the record, then a space or its end (IIS). */
+export const TIME_IIS = 1;
+/** `YYYY-MM-DDTHH:MM:SS.fffZ` leading the record, then a comma or its end (Exchange CSV). */
+export const TIME_EXCHANGE = 2;
+
+/**
+ * What a reader does with a plain record (one no literal is in, not quoted, not the unended last
+ * line, with a value count its field set accepts and its time in place in `time`'s layout): counts
+ * it and offers its time, nothing else. The scanner's native path hands such records on in runs.
+ */
+export interface PlainRecords {
+  readonly time: number;
+  /** The separator counts the field set accepts (the same twice when it accepts one). */
+  readonly separatorsA: number;
+  readonly separatorsB: number;
+  /** Takes `count` plain records; the least and greatest of their times start at `least` and `greatest` in `bytes`. */
+  take(count: number, bytes: Buffer, least: number, greatest: number): void;
+}
+
 export interface ScanSink {
   /** A line starting with `#`, without its line end. */
   directive(text: string, line: number, offset: number): void;
   record(view: RecordView): void;
   /** Damage the scanner sees itself: NUL bytes, an unclosed quote, an over-long line. */
   damage(line: number, offset: number, reason: string): void;
+  /**
+   * How the reader takes plain records now (asked again after each item it is given), or undefined
+   * while it must see each record (no field set yet, its server not yet read, …).
+   */
+  plain?(): PlainRecords | undefined;
 }
 
 export interface ScanOptions {
@@ -83,6 +108,8 @@ const NO_CLAUSES = new Uint32Array(0);
 const SPLIT_FULL = 2;
 /** The native splitter's answer: position, item count, next line, why it stopped. One for all scanners: read at once after each call. */
 const splitState = new Float64Array(4);
+/** The same for the native run of plain records: where it stopped, how many, least and greatest time. */
+const plainState = new Float64Array(4);
 
 type Splitter = NonNullable<ReturnType<typeof nativeSearch>>;
 
@@ -133,6 +160,8 @@ export class RecordScanner {
   private readonly items: ItemBatch;
   /** The native splitting of plain lines; undefined on the JavaScript path. */
   private readonly splitter: Splitter | undefined;
+  /** Whether runs of plain records go to the reader's `plain()` at once: a record no needle marked is then no candidate. */
+  private readonly runs: boolean;
 
   // Next position of a quote / NUL at or after the scan point in this pass; -2 = not looked yet.
   private nextQuote = -2;
@@ -151,6 +180,7 @@ export class RecordScanner {
     this.items = spareBatches.pop() ?? new ItemBatch();
     this.searching = !this.plan.all && !this.plan.none && this.plan.exact.size > 0;
     this.splitter = options.native === false ? undefined : nativeSearch();
+    this.runs = this.splitter !== undefined && sink.plain !== undefined && (this.plan.none || (this.searching && !this.plan.verifyAll));
   }
 
   push(chunk: Buffer): void {
@@ -538,9 +568,39 @@ export class RecordScanner {
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;
+    // The item a run of plain records stopped at: the reader sees it itself.
+    let runStopped = -1;
     for (let i = 0; i < n; i++) {
       const kind = items.kinds[i];
       if (kind === KIND_RECORD) {
+        if (this.runs && items.marks[i] === 0 && i !== runStopped) {
+          const plain = this.sink.plain!();
+          if (plain) {
+            const state = plainState;
+            this.splitter!.plain(
+              b,
+              items.kinds,
+              items.starts,
+              items.ends,
+              items.separators,
+              items.flags,
+              items.marks,
+              i,
+              n,
+              plain.time,
+              plain.separatorsA,
+              plain.separatorsB,
+              state,
+            );
+            const stop = state[0]!;
+            if (state[1]! > 0) plain.take(state[1]!, b, state[2]!, state[3]!);
+            runStopped = stop;
+            if (stop > i) {
+              i = stop - 1;
+              continue;
+            }
+          }
+        }
         v.start = items.starts[i]!;
         v.end = items.ends[i]!;
         v.line = items.lines[i]!;
