@@ -2,12 +2,14 @@
 // in runs when the native scanner is built, without a look at each; what it says of the file must be
 // what it says when it sees every record. Each random IIS and Exchange CSV document is read with a
 // literal (runs between the records holding it), with none (every record plain) and with every
-// record handed on (no run at all); the stats must agree and the records handed on must be the
-// ones holding the literal. Run on the JavaScript path too (native-parity.test.ts, EXIR_NATIVE=0).
+// record handed on (no run at all), and with the check after the search turning some of those
+// holding it down; the stats must agree and the records handed on must be the ones holding the
+// literal (and meeting the check). Run on the JavaScript path too (native-parity.test.ts, EXIR_NATIVE=0).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../test-support/random.js';
+import type { LogRecord } from '../core/types.js';
 import { exchangeCsvReader } from './exchange-csv/exchange-csv-reader.js';
 import type { LogReader } from './reader.js';
 import { asciiLower, chunksOf, readWith } from './test-helpers/read.js';
@@ -100,6 +102,20 @@ async function agree(reader: LogReader, make: (next: Pick) => string, seed: numb
       where,
     );
     assert.deepEqual(none.records, [], where);
+    // The check after the search turns down the records holding the literal without a 200: they join the runs too.
+    const checked: LogRecord[] = [];
+    const stats = await reader.read(chunksOf(data, chunk), {
+      path: 'test.log',
+      literals: ['needle'],
+      needs: [[['needle'], ['200']]],
+      onRecord: (r) => checked.push(r),
+    });
+    assert.deepEqual(stats, all.stats, where);
+    assert.deepEqual(
+      checked,
+      some.records.filter((r) => r.raw.includes('200')),
+      where,
+    );
   }
 }
 

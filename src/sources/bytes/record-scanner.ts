@@ -568,6 +568,7 @@ export class RecordScanner {
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;
+    if (this.runs) this.settleMarks(n);
     // The item a run of plain records stopped at: the reader sees it itself.
     let runStopped = -1;
     for (let i = 0; i < n; i++) {
@@ -624,6 +625,25 @@ export class RecordScanner {
       }
     }
     items.clear();
+  }
+
+  /**
+   * Decides each marked record of the batch before any is handed on: one the check after the search
+   * turns down is then unmarked, so that it joins the runs of plain records; a candidate keeps a mark
+   * that settles it.
+   */
+  private settleMarks(n: number): void {
+    const items = this.items;
+    const v = this.view;
+    v.bytes = this.buf.bytes;
+    for (let i = 0; i < n; i++) {
+      const mark = items.marks[i]!;
+      if (mark === 0 || items.kinds[i] !== KIND_RECORD) continue;
+      v.start = items.starts[i]!;
+      v.end = items.ends[i]!;
+      const candidate = this.isCandidate(mark, v) && (this.needs === undefined || meetsOne(this.needs, this.clauses[i * 2]!, this.clauses[i * 2 + 1]!));
+      items.marks[i] = candidate ? MARK_EXACT : 0;
+    }
   }
 
   private isCandidate(mark: number, v: RecordView): boolean {
