@@ -186,11 +186,43 @@ export class RecordScanner {
   push(chunk: Buffer): void {
     if (this.done) throw new Error('the record scanner was given bytes after the end of its file');
     if (chunk.length === 0) return;
+    if (this.splitter && this.dataEnd === this.scanPos && !this.quoted && chunk.byteOffset % 4 === 0) {
+      this.readInPlace(chunk);
+      return;
+    }
     this.makeRoom(chunk.length);
     this.buf.bytes.set(chunk, this.dataEnd);
     this.dataEnd += chunk.length;
     this.parse(false);
     this.deliver();
+  }
+
+  /**
+   * With nothing held from the last chunk, reads the chunk where it is (copying each chunk into the
+   * working buffer cost a pass over every byte of the evidence) and keeps only what is left of it,
+   * an unended line or quoted record, in the working buffer. Every item is handed on before the
+   * chunk is let go. Native path only: the JavaScript path reads the working buffer as it always has.
+   */
+  private readInPlace(chunk: Buffer): void {
+    const own = this.buf;
+    // The chunk starts where the bytes read so far end.
+    this.base += this.dataEnd;
+    this.buf = { bytes: chunk, words: new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) };
+    this.dataEnd = chunk.length;
+    this.scanPos = 0;
+    this.parse(false);
+    this.deliver();
+    const keep = this.quoted ? this.quoted.start : this.scanPos;
+    const held = chunk.length - keep;
+    this.buf = held <= own.bytes.length ? own : allocAligned(Math.max(own.bytes.length * 2, held + (held >> 1)));
+    chunk.copy(this.buf.bytes, 0, keep, chunk.length);
+    this.base += keep;
+    this.dataEnd = held;
+    this.scanPos -= keep;
+    if (this.quoted) {
+      this.quoted.start -= keep;
+      this.quoted.next -= keep;
+    }
   }
 
   /** Ends the file; the scanner is done with and its working memory goes to the next one. */
