@@ -698,10 +698,11 @@ static napi_value hits(napi_env env, napi_callback_info info) {
  * the plain lines of a buffer, so that JavaScript does no work per line. From `from`, each line
  * ended by a line feed becomes an item of the batch as the scanner would push it: an empty line
  * (after its CR) is skipped, a line starting with `#` is a directive, any other a record with its
- * separators counted. It stops, leaving the line to the scanner's own code, at a line that needs
- * it: one holding a NUL, one holding a quote when quotes count (CSV), one longer than the record
- * limit, and the last line when it has no line end yet; and when the batch is full. Lines are
- * found 32 bytes a step: masks of the line feeds, separators and stop bytes.
+ * separators counted; in CSV a record with a quote before its line end is read with its quotes
+ * (take_quoted). It stops, leaving the line to the scanner's own code, at a line that needs it: one
+ * holding a NUL, a quoted record it cannot take whole, one longer than the record limit, and the
+ * last line when it has no line end yet; and when the batch is full. Lines are found 32 bytes a
+ * step: masks of the line feeds, separators and stop bytes.
  */
 
 typedef struct {
@@ -723,6 +724,7 @@ typedef struct {
 
 #define KIND_RECORD 1
 #define KIND_DIRECTIVE 2
+#define FLAG_QUOTED 1
 #define SPLIT_END 0  /* every whole line taken; what is left has no line end yet (or nothing is left) */
 #define SPLIT_LINE 1 /* the line at the returned position is the scanner's to read */
 #define SPLIT_FULL 2 /* the batch is full */
@@ -791,6 +793,65 @@ static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t sep
   return 1;
 }
 
+#define QUOTED_LEFT 0  /* the scanner's code must read it */
+#define QUOTED_TAKEN 1 /* taken; *next is past its line end */
+#define QUOTED_FULL 2  /* the batch is full */
+
+/*
+ * A CSV record with a quote before its first line end, from its start: as the scanner's
+ * resumeQuoted reads it (a quote opens a quoted value only at the start of a value, `""` inside one
+ * is a quote, separators and line ends inside one do not count), taken only when it ends, whole and
+ * within the record limit, inside the bytes with no NUL in it; anything else is left to the scanner.
+ * Byte by byte: such records are a few in a hundred.
+ */
+static inline int take_quoted(split_t *s, uint32_t start, uint32_t *next) {
+  const uint8_t *b = s->bytes;
+  if (b[start] == '#') return QUOTED_LEFT; /* a directive: the quote is text */
+  int in_quote = 0, field_start = 1;
+  int32_t seps = 0;
+  double lines = 0;
+  for (uint32_t i = start; i < s->end; i++) {
+    if (i - start > s->max_record) return QUOTED_LEFT;
+    uint8_t c = b[i];
+    if (c == 0) return QUOTED_LEFT;
+    if (in_quote) {
+      if (c == '"') {
+        if (i + 1 >= s->end) return QUOTED_LEFT;
+        if (b[i + 1] == '"') i++;
+        else in_quote = 0;
+      } else if (c == '\n') {
+        lines += 1;
+      }
+      continue;
+    }
+    if (c == '\n') {
+      if (s->count == s->cap) return QUOTED_FULL;
+      uint32_t content_end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+      uint32_t k = s->count++;
+      s->kinds[k] = KIND_RECORD;
+      s->starts[k] = (int32_t)start;
+      s->ends[k] = (int32_t)content_end;
+      s->lines[k] = s->line;
+      s->offsets[k] = s->base + start;
+      s->seps[k] = seps;
+      s->flags[k] = FLAG_QUOTED;
+      s->marks[k] = 0;
+      s->records[k] = 1;
+      s->line += lines + 1;
+      *next = i + 1;
+      return QUOTED_TAKEN;
+    }
+    if (c == s->sep) {
+      seps++;
+      field_start = 1;
+      continue;
+    }
+    if (c == '"' && field_start) in_quote = 1;
+    field_start = 0;
+  }
+  return QUOTED_LEFT;
+}
+
 /* Sets *at to where the scanner goes on; returns SPLIT_END, SPLIT_LINE or SPLIT_FULL. */
 #define DEFINE_SPLIT(NAME, TARGET, MASKS)                                                  \
   TARGET static int NAME(split_t *s, uint32_t from, uint32_t *at) {                        \
@@ -798,6 +859,7 @@ static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t sep
     int32_t seps = 0;                                                                      \
     while (pos < s->end) {                                                                 \
       line_masks_t m;                                                                      \
+      int restart = 0;                                                                     \
       uint32_t n = s->end - pos;                                                           \
       if (n >= 32) {                                                                       \
         MASKS(s, s->bytes + pos, &m);                                                      \
@@ -813,8 +875,17 @@ static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t sep
         }                                                                                  \
         uint32_t k = (uint32_t)__builtin_ctz(events);                                      \
         if (m.stop >> k & 1) {                                                             \
-          *at = start;                                                                     \
-          return SPLIT_LINE;                                                               \
+          /* A quote (CSV) may start a quoted record, read here; a NUL is the scanner's. */ \
+          uint32_t next = 0;                                                               \
+          int got = s->bytes[pos + k] == '"' ? take_quoted(s, start, &next) : QUOTED_LEFT; \
+          if (got != QUOTED_TAKEN) {                                                       \
+            *at = start;                                                                   \
+            return got == QUOTED_FULL ? SPLIT_FULL : SPLIT_LINE;                           \
+          }                                                                                \
+          start = pos = next;                                                              \
+          seps = 0;                                                                        \
+          restart = 1;                                                                     \
+          break;                                                                           \
         }                                                                                  \
         uint32_t below = (1u << k) - 1;                                                    \
         seps += __builtin_popcount(m.sep & below);                                         \
@@ -832,7 +903,7 @@ static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t sep
         start = nl + 1;                                                                    \
         seps = 0;                                                                          \
       }                                                                                    \
-      pos += n;                                                                            \
+      if (!restart) pos += n;                                                              \
     }                                                                                      \
     *at = start;                                                                           \
     return SPLIT_END;                                                                      \

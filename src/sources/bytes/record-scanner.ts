@@ -158,7 +158,7 @@ export class RecordScanner {
   private done = false;
 
   private readonly items: ItemBatch;
-  /** The native splitting of plain lines; undefined on the JavaScript path. */
+  /** The native splitting of plain lines and whole quoted records; undefined on the JavaScript path. */
   private readonly splitter: Splitter | undefined;
   /** Whether runs of plain records go to the reader's `plain()` at once: a record no needle marked is then no candidate. */
   private readonly runs: boolean;
@@ -406,9 +406,9 @@ export class RecordScanner {
   }
 
   /**
-   * Takes the plain lines from p on as items (see `split` in native/exir_scan.c) and returns where
-   * it stopped: at the end of the whole lines, or at a line the scanner's own code must read (a NUL,
-   * a quote in CSV, over-long).
+   * Takes the plain lines and whole quoted records from p on as items (see `split` in
+   * native/exir_scan.c) and returns where it stopped: at the end of the whole lines, or at a line
+   * the scanner's own code must read (a NUL, a quoted record not whole in the bytes, over-long).
    */
   private splitNative(p: number, end: number): number {
     const items = this.items;
