@@ -22,6 +22,10 @@
  * `hits` does the pre-filter's second step (src/sources/bytes/record-needs.ts) on the records the
  * first let through: which clauses of the rules' needs the record meets, each needle carrying the
  * bits of the clauses it satisfies. It uses the same two steps, a record at a time.
+ *
+ * `split` cuts a buffer's plain lines into the record scanner's items (see its comment below), so
+ * that the scanner's JavaScript touches only the lines that need it; `plain` counts and times the
+ * runs of records a reader takes without a look (no literal, the expected values, the time in place).
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -689,6 +693,373 @@ static napi_value hits(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * split: the record scanner's line splitting (src/sources/bytes/record-scanner.ts's `parse`) for
+ * the plain lines of a buffer, so that JavaScript does no work per line. From `from`, each line
+ * ended by a line feed becomes an item of the batch as the scanner would push it: an empty line
+ * (after its CR) is skipped, a line starting with `#` is a directive, any other a record with its
+ * separators counted; in CSV a record with a quote before its line end is read with its quotes
+ * (take_quoted). It stops, leaving the line to the scanner's own code, at a line that needs it: one
+ * holding a NUL, a quoted record it cannot take whole, one longer than the record limit, and the
+ * last line when it has no line end yet; and when the batch is full. Lines are found 32 bytes a
+ * step: masks of the line feeds, separators and stop bytes.
+ */
+
+typedef struct {
+  uint32_t lf, sep, stop;
+} line_masks_t;
+
+typedef struct {
+  const uint8_t *bytes;
+  uint32_t end;
+  uint8_t sep;
+  int quotes;
+  uint32_t max_record;
+  double line, base;
+  uint8_t *kinds, *flags, *marks, *records;
+  int32_t *starts, *ends, *seps;
+  double *lines, *offsets;
+  uint32_t count, cap;
+} split_t;
+
+#define KIND_RECORD 1
+#define KIND_DIRECTIVE 2
+#define FLAG_QUOTED 1
+#define SPLIT_END 0  /* every whole line taken; what is left has no line end yet (or nothing is left) */
+#define SPLIT_LINE 1 /* the line at the returned position is the scanner's to read */
+#define SPLIT_FULL 2 /* the batch is full */
+
+/* The masks of n <= 32 bytes at p, one byte at a time: the tail of a buffer, and machines without SIMD. */
+static inline void line_masks_bytes(const split_t *s, const uint8_t *p, uint32_t n, line_masks_t *m) {
+  uint32_t lf = 0, sep = 0, stop = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    uint8_t c = p[k];
+    if (c == '\n') lf |= 1u << k;
+    else if (c == s->sep) sep |= 1u << k;
+    else if (c == 0 || (s->quotes && c == '"')) stop |= 1u << k;
+  }
+  m->lf = lf;
+  m->sep = sep;
+  m->stop = stop;
+}
+
+static inline void line_masks_scalar(const split_t *s, const uint8_t *p, line_masks_t *m) { line_masks_bytes(s, p, 32, m); }
+
+#ifdef EXIR_X86
+/* SSE2 is part of x86-64: no check needed. */
+__attribute__((target("sse2"))) static inline void line_masks_sse2(const split_t *s, const uint8_t *p, line_masks_t *m) {
+  const __m128i lf = _mm_set1_epi8('\n'), sep = _mm_set1_epi8((char)s->sep), zero = _mm_setzero_si128();
+  const __m128i quote = _mm_set1_epi8(s->quotes ? '"' : 0);
+  __m128i a = _mm_loadu_si128((const __m128i *)p), b = _mm_loadu_si128((const __m128i *)(p + 16));
+  m->lf = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, lf)) | ((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf)) << 16);
+  m->sep = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, sep)) | ((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, sep)) << 16);
+  __m128i sa = _mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(a, quote));
+  __m128i sb = _mm_or_si128(_mm_cmpeq_epi8(b, zero), _mm_cmpeq_epi8(b, quote));
+  m->stop = (uint32_t)_mm_movemask_epi8(sa) | ((uint32_t)_mm_movemask_epi8(sb) << 16);
+}
+
+__attribute__((target("avx2"))) static inline void line_masks_avx2(const split_t *s, const uint8_t *p, line_masks_t *m) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)p);
+  m->lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+  m->sep = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)s->sep)));
+  /* Without quotes the quote's place is taken by NUL again. */
+  __m256i stop = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_setzero_si256()), _mm256_cmpeq_epi8(v, _mm256_set1_epi8(s->quotes ? '"' : 0)));
+  m->stop = (uint32_t)_mm256_movemask_epi8(stop);
+}
+#endif
+
+/* Takes the line [start, nl) as the scanner would; 0 when the batch has no room for it. */
+static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t seps) {
+  uint32_t content_end = nl;
+  if (content_end > start && s->bytes[content_end - 1] == '\r') content_end--;
+  if (content_end == start) {
+    /* An empty line carries nothing; it is neither a record nor damage. */
+    s->line += 1;
+    return 1;
+  }
+  if (s->count == s->cap) return 0;
+  uint32_t i = s->count++;
+  int directive = s->bytes[start] == '#';
+  s->kinds[i] = directive ? KIND_DIRECTIVE : KIND_RECORD;
+  s->starts[i] = (int32_t)start;
+  s->ends[i] = (int32_t)content_end;
+  s->lines[i] = s->line;
+  s->offsets[i] = s->base + start;
+  s->seps[i] = directive ? 0 : seps;
+  s->flags[i] = 0;
+  s->marks[i] = 0;
+  s->records[i] = directive ? 0 : 1;
+  s->line += 1;
+  return 1;
+}
+
+#define QUOTED_LEFT 0  /* the scanner's code must read it */
+#define QUOTED_TAKEN 1 /* taken; *next is past its line end */
+#define QUOTED_FULL 2  /* the batch is full */
+
+/*
+ * A CSV record with a quote before its first line end, from its start: as the scanner's
+ * resumeQuoted reads it (a quote opens a quoted value only at the start of a value, `""` inside one
+ * is a quote, separators and line ends inside one do not count), taken only when it ends, whole and
+ * within the record limit, inside the bytes with no NUL in it; anything else is left to the scanner.
+ * Byte by byte: such records are a few in a hundred.
+ */
+static inline int take_quoted(split_t *s, uint32_t start, uint32_t *next) {
+  const uint8_t *b = s->bytes;
+  if (b[start] == '#') return QUOTED_LEFT; /* a directive: the quote is text */
+  int in_quote = 0, field_start = 1;
+  int32_t seps = 0;
+  double lines = 0;
+  for (uint32_t i = start; i < s->end; i++) {
+    if (i - start > s->max_record) return QUOTED_LEFT;
+    uint8_t c = b[i];
+    if (c == 0) return QUOTED_LEFT;
+    if (in_quote) {
+      if (c == '"') {
+        if (i + 1 >= s->end) return QUOTED_LEFT;
+        if (b[i + 1] == '"') i++;
+        else in_quote = 0;
+      } else if (c == '\n') {
+        lines += 1;
+      }
+      continue;
+    }
+    if (c == '\n') {
+      if (s->count == s->cap) return QUOTED_FULL;
+      uint32_t content_end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+      uint32_t k = s->count++;
+      s->kinds[k] = KIND_RECORD;
+      s->starts[k] = (int32_t)start;
+      s->ends[k] = (int32_t)content_end;
+      s->lines[k] = s->line;
+      s->offsets[k] = s->base + start;
+      s->seps[k] = seps;
+      s->flags[k] = FLAG_QUOTED;
+      s->marks[k] = 0;
+      s->records[k] = 1;
+      s->line += lines + 1;
+      *next = i + 1;
+      return QUOTED_TAKEN;
+    }
+    if (c == s->sep) {
+      seps++;
+      field_start = 1;
+      continue;
+    }
+    if (c == '"' && field_start) in_quote = 1;
+    field_start = 0;
+  }
+  return QUOTED_LEFT;
+}
+
+/* Sets *at to where the scanner goes on; returns SPLIT_END, SPLIT_LINE or SPLIT_FULL. */
+#define DEFINE_SPLIT(NAME, TARGET, MASKS)                                                  \
+  TARGET static int NAME(split_t *s, uint32_t from, uint32_t *at) {                        \
+    uint32_t start = from, pos = from;                                                     \
+    int32_t seps = 0;                                                                      \
+    while (pos < s->end) {                                                                 \
+      line_masks_t m;                                                                      \
+      int restart = 0;                                                                     \
+      uint32_t n = s->end - pos;                                                           \
+      if (n >= 32) {                                                                       \
+        MASKS(s, s->bytes + pos, &m);                                                      \
+        n = 32;                                                                            \
+      } else {                                                                             \
+        line_masks_bytes(s, s->bytes + pos, n, &m);                                        \
+      }                                                                                    \
+      for (;;) {                                                                           \
+        uint32_t events = m.lf | m.stop;                                                   \
+        if (events == 0) {                                                                 \
+          seps += __builtin_popcount(m.sep);                                               \
+          break;                                                                           \
+        }                                                                                  \
+        uint32_t k = (uint32_t)__builtin_ctz(events);                                      \
+        if (m.stop >> k & 1) {                                                             \
+          /* A quote (CSV) may start a quoted record, read here; a NUL is the scanner's. */ \
+          uint32_t next = 0;                                                               \
+          int got = s->bytes[pos + k] == '"' ? take_quoted(s, start, &next) : QUOTED_LEFT; \
+          if (got != QUOTED_TAKEN) {                                                       \
+            *at = start;                                                                   \
+            return got == QUOTED_FULL ? SPLIT_FULL : SPLIT_LINE;                           \
+          }                                                                                \
+          start = pos = next;                                                              \
+          seps = 0;                                                                        \
+          restart = 1;                                                                     \
+          break;                                                                           \
+        }                                                                                  \
+        uint32_t below = (1u << k) - 1;                                                    \
+        seps += __builtin_popcount(m.sep & below);                                         \
+        m.sep &= ~below;                                                                   \
+        m.lf &= m.lf - 1;                                                                  \
+        uint32_t nl = pos + k;                                                             \
+        if (nl - start > s->max_record) {                                                  \
+          *at = start;                                                                     \
+          return SPLIT_LINE;                                                               \
+        }                                                                                  \
+        if (!take_line(s, start, nl, seps)) {                                              \
+          *at = start;                                                                     \
+          return SPLIT_FULL;                                                               \
+        }                                                                                  \
+        start = nl + 1;                                                                    \
+        seps = 0;                                                                          \
+      }                                                                                    \
+      if (!restart) pos += n;                                                              \
+    }                                                                                      \
+    *at = start;                                                                           \
+    return SPLIT_END;                                                                      \
+  }
+
+DEFINE_SPLIT(split_scalar, , line_masks_scalar)
+#ifdef EXIR_X86
+DEFINE_SPLIT(split_sse2, __attribute__((target("sse2"))), line_masks_sse2)
+DEFINE_SPLIT(split_avx2, __attribute__((target("avx2"))), line_masks_avx2)
+#endif
+
+/*
+ * split(bytes, from, end, sep, quotes, maxRecord, line, base, kinds, starts, ends, lines, offsets,
+ * separators, flags, marks, records, count, state): items from index `count` on, into the batch's
+ * arrays (as long as kinds); state (a Float64Array of 4) gets the position to go on from, the new
+ * count, the next line's number and SPLIT_END / SPLIT_LINE / SPLIT_FULL.
+ */
+static napi_value split(napi_env env, napi_callback_info info) {
+  size_t argc = 19;
+  napi_value argv[19];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 19) return throw_error(env, "split: nineteen arguments expected");
+  split_t s;
+  memset(&s, 0, sizeof s);
+  uint8_t *bytes;
+  size_t bytes_len, cap, n;
+  uint32_t from, end, sep, quotes, max_record, count;
+  if (!typed(env, argv[0], napi_uint8_array, (void **)&bytes, &bytes_len)) return throw_error(env, "split: bytes must be a Uint8Array");
+  if (napi_get_value_uint32(env, argv[1], &from) != napi_ok || napi_get_value_uint32(env, argv[2], &end) != napi_ok ||
+      napi_get_value_uint32(env, argv[3], &sep) != napi_ok || napi_get_value_uint32(env, argv[4], &quotes) != napi_ok ||
+      napi_get_value_uint32(env, argv[5], &max_record) != napi_ok || napi_get_value_double(env, argv[6], &s.line) != napi_ok ||
+      napi_get_value_double(env, argv[7], &s.base) != napi_ok || napi_get_value_uint32(env, argv[17], &count) != napi_ok) {
+    return throw_error(env, "split: positions, separator, limit, line, base and count must be numbers");
+  }
+  if (from > end || end > bytes_len) return throw_error(env, "split: the range is outside the bytes");
+  if (sep == '\n' || sep == '\r' || sep == '"' || sep == 0 || sep > 255) return throw_error(env, "split: the separator cannot be a line end, quote or NUL");
+  if (!typed(env, argv[8], napi_uint8_array, (void **)&s.kinds, &cap)) return throw_error(env, "split: kinds must be a Uint8Array");
+  int ok = typed(env, argv[9], napi_int32_array, (void **)&s.starts, &n) && n >= cap;
+  ok = ok && typed(env, argv[10], napi_int32_array, (void **)&s.ends, &n) && n >= cap;
+  ok = ok && typed(env, argv[11], napi_float64_array, (void **)&s.lines, &n) && n >= cap;
+  ok = ok && typed(env, argv[12], napi_float64_array, (void **)&s.offsets, &n) && n >= cap;
+  ok = ok && typed(env, argv[13], napi_int32_array, (void **)&s.seps, &n) && n >= cap;
+  ok = ok && typed(env, argv[14], napi_uint8_array, (void **)&s.flags, &n) && n >= cap;
+  ok = ok && typed(env, argv[15], napi_uint8_array, (void **)&s.marks, &n) && n >= cap;
+  ok = ok && typed(env, argv[16], napi_uint8_array, (void **)&s.records, &n) && n >= cap;
+  if (!ok) return throw_error(env, "split: the batch's arrays are not of their types, or shorter than kinds");
+  double *state;
+  if (!typed(env, argv[18], napi_float64_array, (void **)&state, &n) || n < 4) return throw_error(env, "split: state must be a Float64Array of 4");
+  if (count > cap) return throw_error(env, "split: count is past the batch's end");
+  s.bytes = bytes;
+  s.end = end;
+  s.sep = (uint8_t)sep;
+  s.quotes = quotes != 0;
+  s.max_record = max_record;
+  s.count = count;
+  s.cap = (uint32_t)cap;
+  uint32_t at = from;
+  int why;
+#ifdef EXIR_X86
+  if (search_level == LEVEL_AVX2) why = split_avx2(&s, from, &at);
+  else if (search_level == LEVEL_SSSE3) why = split_sse2(&s, from, &at);
+  else why = split_scalar(&s, from, &at);
+#else
+  why = split_scalar(&s, from, &at);
+#endif
+  state[0] = at;
+  state[1] = s.count;
+  state[2] = s.line;
+  state[3] = why;
+  return NULL;
+}
+
+/*
+ * plain: the run of records a reader takes without looking at them one by one (RecordScanner's
+ * `deliver`, a reader's `plain()`). From item `from`, while each item is a record the search did not
+ * mark, with no flag (not quoted, not the file's unended last line), with one of the two accepted
+ * separator counts and its time in place in the reader's layout, it is counted and its time joins
+ * the run's least and greatest. The run stops at the first item that is anything else.
+ */
+#define TIME_IIS 1      /* `YYYY-MM-DD HH:MM:SS` leading the record, then a space or the end */
+#define TIME_EXCHANGE 2 /* `YYYY-MM-DDTHH:MM:SS.fffZ` leading the record, then a comma or the end */
+
+static inline int digit(uint8_t c) { return c >= '0' && c <= '9'; }
+
+static inline int date_clock_at(const uint8_t *p, uint8_t between) {
+  return digit(p[0]) && digit(p[1]) && digit(p[2]) && digit(p[3]) && p[4] == '-' && digit(p[5]) && digit(p[6]) && p[7] == '-' && digit(p[8]) &&
+         digit(p[9]) && p[10] == between && digit(p[11]) && digit(p[12]) && p[13] == ':' && digit(p[14]) && digit(p[15]) && p[16] == ':' &&
+         digit(p[17]) && digit(p[18]);
+}
+
+/* The length of the record's leading time in the layout, or 0 when it has none there. */
+static inline uint32_t time_in_place(const uint8_t *p, uint32_t len, int layout) {
+  if (layout == TIME_IIS) {
+    if (len < 19 || !date_clock_at(p, ' ') || (len > 19 && p[19] != ' ')) return 0;
+    return 19;
+  }
+  if (len < 24 || (len > 24 && p[24] != ',') || !date_clock_at(p, 'T') || p[19] != '.' || !digit(p[20]) || !digit(p[21]) || !digit(p[22]) ||
+      p[23] != 'Z') {
+    return 0;
+  }
+  return 24;
+}
+
+/*
+ * plain(bytes, kinds, starts, ends, separators, flags, marks, from, count, layout, acceptA, acceptB, out):
+ * out (a Float64Array of 4) gets the index the run stopped at, the records in it, and the start of
+ * its least and greatest time (-1 when the run is empty); every time of a run has the same length.
+ */
+static napi_value plain(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 13) return throw_error(env, "plain: thirteen arguments expected");
+  uint8_t *bytes, *kinds, *flags, *marks;
+  int32_t *starts, *ends, *seps;
+  double *out;
+  size_t bytes_len, cap, n;
+  uint32_t from, count, layout;
+  int32_t accept_a, accept_b;
+  if (!typed(env, argv[0], napi_uint8_array, (void **)&bytes, &bytes_len)) return throw_error(env, "plain: bytes must be a Uint8Array");
+  int ok = typed(env, argv[1], napi_uint8_array, (void **)&kinds, &cap);
+  ok = ok && typed(env, argv[2], napi_int32_array, (void **)&starts, &n) && n >= cap;
+  ok = ok && typed(env, argv[3], napi_int32_array, (void **)&ends, &n) && n >= cap;
+  ok = ok && typed(env, argv[4], napi_int32_array, (void **)&seps, &n) && n >= cap;
+  ok = ok && typed(env, argv[5], napi_uint8_array, (void **)&flags, &n) && n >= cap;
+  ok = ok && typed(env, argv[6], napi_uint8_array, (void **)&marks, &n) && n >= cap;
+  if (!ok) return throw_error(env, "plain: the batch's arrays are not of their types, or shorter than kinds");
+  if (napi_get_value_uint32(env, argv[7], &from) != napi_ok || napi_get_value_uint32(env, argv[8], &count) != napi_ok ||
+      napi_get_value_uint32(env, argv[9], &layout) != napi_ok || napi_get_value_int32(env, argv[10], &accept_a) != napi_ok ||
+      napi_get_value_int32(env, argv[11], &accept_b) != napi_ok) {
+    return throw_error(env, "plain: from, count, layout and the separator counts must be numbers");
+  }
+  if (!typed(env, argv[12], napi_float64_array, (void **)&out, &n) || n < 4) return throw_error(env, "plain: out must be a Float64Array of 4");
+  if (count > cap || from > count) return throw_error(env, "plain: count is past the batch's end");
+  if (layout != TIME_IIS && layout != TIME_EXCHANGE) return throw_error(env, "plain: unknown time layout");
+  uint32_t i = from, taken = 0, tlen = layout == TIME_IIS ? 19 : 24;
+  int64_t least = -1, greatest = -1;
+  for (; i < count; i++) {
+    if (kinds[i] != KIND_RECORD || marks[i] != 0 || flags[i] != 0 || (seps[i] != accept_a && seps[i] != accept_b)) break;
+    int32_t s = starts[i], e = ends[i];
+    if (s < 0 || e < s || (size_t)e > bytes_len) return throw_error(env, "plain: a record's range is outside the bytes");
+    if (time_in_place(bytes + s, (uint32_t)(e - s), (int)layout) == 0) break;
+    if (greatest < 0) {
+      least = greatest = s;
+    } else if (memcmp(bytes + s, bytes + greatest, tlen) > 0) {
+      greatest = s;
+    } else if (memcmp(bytes + s, bytes + least, tlen) < 0) {
+      least = s;
+    }
+    taken++;
+  }
+  out[0] = i;
+  out[1] = taken;
+  out[2] = (double)least;
+  out[3] = (double)greatest;
+  return NULL;
+}
+
 static const char *const LEVEL_NAMES[] = {"scalar", "ssse3", "avx2"};
 
 /*
@@ -734,8 +1105,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mark", NULL, mark, NULL, NULL, NULL, napi_default, NULL},
       {"hits", NULL, hits, NULL, NULL, NULL, napi_default, NULL},
       {"simd", NULL, simd, NULL, NULL, NULL, napi_default, NULL},
+      {"split", NULL, split, NULL, NULL, NULL, napi_default, NULL},
+      {"plain", NULL, plain, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 4, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 6, props) != napi_ok) return NULL;
   return exports;
 }
 

@@ -55,14 +55,20 @@ export class Utf8Check {
 
   async *through(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of chunks) {
-      this.push(chunk);
+      this.take(chunk);
       yield chunk;
     }
+    this.end();
+  }
+
+  /** The stream has ended: a sequence its last chunk left open is bad. */
+  end(): void {
     if (this.carry) this.walk(this.carry, this.pos - this.carry.length);
     this.carry = undefined;
   }
 
-  private push(chunk: Buffer): void {
+  /** Checks the next chunk of the stream. */
+  take(chunk: Buffer): void {
     const held = this.carry;
     const data = held ? Buffer.concat([held, chunk]) : chunk;
     const base = this.pos - (held?.length ?? 0);

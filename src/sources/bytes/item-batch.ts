@@ -55,7 +55,8 @@ export class ItemBatch {
     this.reasons = [];
   }
 
-  private grow(): void {
+  /** Doubles the room for items (the native splitter fills the arrays up to their length). */
+  grow(): void {
     const n = this.kinds.length * 2;
     const grow = <T extends Uint8Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const next = make(n);

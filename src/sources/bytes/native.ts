@@ -17,6 +17,51 @@ interface NativeSearch {
   mark(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, isRecord: Uint8Array, count: number, marks: Uint8Array): void;
   /** Sets `out[2i]`, `out[2i+1]` for each wanted record of the batch, as record-needs.ts's clauseHits does. */
   hits(needles: NativeNeedles, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, wanted: Uint8Array, count: number, out: Uint32Array): void;
+  /**
+   * The record scanner's splitting of plain lines (record-scanner.ts): items from `count` on into the
+   * batch's arrays; `state` gets the position to go on from, the new count, the next line's number,
+   * and why it stopped (SPLIT_END, SPLIT_LINE, SPLIT_FULL in record-scanner.ts).
+   */
+  split(
+    bytes: Uint8Array,
+    from: number,
+    end: number,
+    separator: number,
+    quotes: number,
+    maxRecord: number,
+    line: number,
+    base: number,
+    kinds: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    lines: Float64Array,
+    offsets: Float64Array,
+    separators: Int32Array,
+    flags: Uint8Array,
+    marks: Uint8Array,
+    records: Uint8Array,
+    count: number,
+    state: Float64Array,
+  ): void;
+  /**
+   * The run of plain records from item `from` (see `plain` in native/exir_scan.c): `out` gets the
+   * index it stopped at, the records in it, and where its least and greatest times start (-1: none).
+   */
+  plain(
+    bytes: Uint8Array,
+    kinds: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    separators: Int32Array,
+    flags: Uint8Array,
+    marks: Uint8Array,
+    from: number,
+    count: number,
+    time: number,
+    separatorsA: number,
+    separatorsB: number,
+    out: Float64Array,
+  ): void;
   /** The SIMD level in use; given one, uses it (or the best the CPU has below it) from then on, in every thread of the process. */
   simd(level?: SimdLevel | 'auto'): SimdLevel;
 }
@@ -36,7 +81,14 @@ function load(): { search: NativeSearch | undefined; engine: string } {
   }
   try {
     const search = createRequire(import.meta.url)(ADDON) as NativeSearch;
-    if (typeof search.compile !== 'function' || typeof search.mark !== 'function' || typeof search.hits !== 'function' || typeof search.simd !== 'function')
+    if (
+      typeof search.compile !== 'function' ||
+      typeof search.mark !== 'function' ||
+      typeof search.hits !== 'function' ||
+      typeof search.simd !== 'function' ||
+      typeof search.split !== 'function' ||
+      typeof search.plain !== 'function'
+    )
       throw new Error('not the expected addon');
     const asked = process.env.EXIR_SIMD;
     const level = asked === 'scalar' || asked === 'ssse3' || asked === 'avx2' ? search.simd(asked) : search.simd();

@@ -1,6 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { randomText, seededRandom } from '../../test-support/random.js';
+import { nativeMissing, skipIf } from '../../test-support/skips.js';
+import { nativeSearch, type SimdLevel } from './native.js';
 import { RecordScanner, type ScanSink } from './record-scanner.js';
+
+/** The path the tests run on: each runs on the native splitting and search, then on the JavaScript path. */
+let native = true;
+
+function both(name: string, body: () => void | Promise<void>): void {
+  for (const path of [true, false]) {
+    test(`${name} (${path ? 'native' : 'JavaScript'} path)`, async () => {
+      native = path;
+      await body();
+    });
+  }
+}
 
 interface Seen {
   kind: 'record' | 'directive' | 'damage';
@@ -12,7 +27,7 @@ interface Seen {
   candidate?: boolean;
 }
 
-function scan(data: Buffer, chunk: number, options: { literals?: string[]; maxRecordBytes?: number; quotes?: boolean } = {}): Seen[] {
+function scan(data: Buffer, chunk: number, options: { literals?: string[]; maxRecordBytes?: number; quotes?: boolean; native?: boolean } = {}): Seen[] {
   const seen: Seen[] = [];
   const sink: ScanSink = {
     directive: (text, line, offset) => seen.push({ kind: 'directive', line, offset, text }),
@@ -34,6 +49,7 @@ function scan(data: Buffer, chunk: number, options: { literals?: string[]; maxRe
       quotes: options.quotes ?? true,
       literals: options.literals,
       ...(options.maxRecordBytes ? { maxRecordBytes: options.maxRecordBytes } : {}),
+      native: options.native ?? native,
     },
     sink,
   );
@@ -47,7 +63,7 @@ const SAMPLE = Buffer.from(
   'utf8',
 );
 
-test('records, directives and damage come out with their lines and offsets', () => {
+both('records, directives and damage come out with their lines and offsets', () => {
   const seen = scan(SAMPLE, 64 * 1024);
   assert.deepEqual(
     seen.map((s) => [s.kind, s.line, s.offset, s.separators ?? null]),
@@ -64,7 +80,7 @@ test('records, directives and damage come out with their lines and offsets', () 
   assert.equal(seen[5]?.text, 'file ends inside a quoted value (cut off?)');
 });
 
-test('the same bytes give the same items whatever the chunk size, and at every single cut', () => {
+both('the same bytes give the same items whatever the chunk size, and at every single cut', () => {
   const whole = JSON.stringify(scan(SAMPLE, 64 * 1024));
   for (const size of [1, 2, 3, 7, 13]) assert.equal(JSON.stringify(scan(SAMPLE, size)), whole, `chunks of ${size}`);
   for (let cut = 1; cut < SAMPLE.length; cut++) {
@@ -75,7 +91,7 @@ test('the same bytes give the same items whatever the chunk size, and at every s
       record: (v) =>
         seen.push({ kind: 'record', line: v.line, offset: v.offset, text: v.text(), separators: v.separators, atEof: v.atEof, candidate: v.candidate }),
     };
-    const scanner = new RecordScanner({ separator: 44, quotes: true, literals: undefined }, sink);
+    const scanner = new RecordScanner({ separator: 44, quotes: true, literals: undefined, native }, sink);
     scanner.push(Buffer.from(SAMPLE.subarray(0, cut)));
     scanner.push(Buffer.from(SAMPLE.subarray(cut)));
     scanner.finish();
@@ -83,7 +99,7 @@ test('the same bytes give the same items whatever the chunk size, and at every s
   }
 });
 
-test('a last line without a line end is a record flagged at end of file', () => {
+both('a last line without a line end is a record flagged at end of file', () => {
   const seen = scan(Buffer.from('a,b\nc,d'), 3);
   assert.deepEqual(
     seen.map((s) => [s.text, s.atEof]),
@@ -94,7 +110,7 @@ test('a last line without a line end is a record flagged at end of file', () => 
   );
 });
 
-test('NUL bytes: a zero-filled region is one damage item and the lines after it are read', () => {
+both('NUL bytes: a zero-filled region is one damage item and the lines after it are read', () => {
   const data = Buffer.concat([Buffer.from('a,b\n'), Buffer.alloc(1000), Buffer.from('#Fields: x\nc,"d\0e",f\ng,h\n')]);
   for (const size of [1, 7, 64 * 1024]) {
     const seen = scan(data, size);
@@ -113,7 +129,7 @@ test('NUL bytes: a zero-filled region is one damage item and the lines after it 
   }
 });
 
-test('an over-long line and a quote that never closes are reported and reading goes on', () => {
+both('an over-long line and a quote that never closes are reported and reading goes on', () => {
   const long = `${'x'.repeat(300)}\nok,1\n"never closed,${'y'.repeat(100)}\n${'z'.repeat(300)}\nafter,2\n`;
   for (const size of [1, 16, 4096]) {
     const seen = scan(Buffer.from(long), size, { maxRecordBytes: 200 });
@@ -132,7 +148,7 @@ test('an over-long line and a quote that never closes are reported and reading g
   }
 });
 
-test('an over-long quoted record at the end of the file is judged the same in any chunking', () => {
+both('an over-long quoted record at the end of the file is judged the same in any chunking', () => {
   for (const tail of [`x,"q",${'y'.repeat(100)}`, `x,"open ${'y'.repeat(100)}`]) {
     const data = Buffer.from(`a,1\n${tail}`);
     for (const size of [1, 7, 4096]) {
@@ -150,7 +166,7 @@ test('an over-long quoted record at the end of the file is judged the same in an
   }
 });
 
-test('without quotes (W3C) a quote is an ordinary byte', () => {
+both('without quotes (W3C) a quote is an ordinary byte', () => {
   const seen = scan(Buffer.from('a,"b\nc",d\n'), 2, { quotes: false });
   assert.deepEqual(
     seen.map((s) => s.text),
@@ -158,7 +174,7 @@ test('without quotes (W3C) a quote is an ordinary byte', () => {
   );
 });
 
-test('literal candidates are exactly the records holding a literal, case-insensitively', () => {
+both('literal candidates are exactly the records holding a literal, case-insensitively', () => {
   const data = Buffer.from('x,ServerInfo~a\ny,serverinfo\n#serverinfo~ directive\nz,"SERVERINFO~\nq"\nw,ünÏcode\n');
   const seen = scan(data, 5, { literals: ['serverinfo~', 'ünïcode'] }).filter((s) => s.kind === 'record');
   assert.deepEqual(
@@ -176,11 +192,11 @@ test('literal candidates are exactly the records holding a literal, case-insensi
   assert.ok(all.every((s) => s.candidate === true));
 });
 
-test('an empty input gives nothing', () => {
+both('an empty input gives nothing', () => {
   assert.deepEqual(scan(Buffer.alloc(0), 1), []);
 });
 
-test('random documents: chunking never changes the result, and the splitter agrees with the count', async () => {
+both('random documents: chunking never changes the result, and the splitter agrees with the count', async () => {
   const { splitQuoted } = await import('../csv-split.js');
   const alphabet = ['a', 'B', ',', ',', '"', '""', '\r\n', '\n', '#', ' ', 'é', '\0', 'xyz'];
   let seed = 12345;
@@ -269,7 +285,7 @@ function reference(data: Buffer): Seen[] {
   return out;
 }
 
-test('random documents without NUL bytes: the scanner agrees with a byte-by-byte model', () => {
+both('random documents without NUL bytes: the scanner agrees with a byte-by-byte model', () => {
   const alphabet = ['a', ',', ',', '"', '""', '\r\n', '\n', '#', ' ', 'é', 'xyz,"q"'];
   let seed = 777;
   const next = (): number => {
@@ -291,7 +307,7 @@ test('random documents without NUL bytes: the scanner agrees with a byte-by-byte
   }
 });
 
-test('a finished scanner hands its buffer to the next file, and nothing of one file shows in another', () => {
+both('a finished scanner hands its buffer to the next file, and nothing of one file shows in another', () => {
   // A long record grows the first file's buffer; the files after it reuse it, with less to read.
   const long = `${'x'.repeat(200_000)},end`;
   const first = Buffer.from(`#Fields: a,b\n${long}\nshort,row\n`);
@@ -305,11 +321,11 @@ test('a finished scanner hands its buffer to the next file, and nothing of one f
   assert.deepEqual(texts(scan(second, 1)), secondSeen);
 });
 
-test('scanners reading files at the same time, one finishing while another reads, each see only their own records', () => {
+both('scanners reading files at the same time, one finishing while another reads, each see only their own records', () => {
   const seen: string[][] = [[], [], []];
   const make = (i: number): RecordScanner =>
     new RecordScanner(
-      { separator: 44, quotes: true, literals: undefined },
+      { separator: 44, quotes: true, literals: undefined, native },
       { directive: () => undefined, damage: (_l, _o, reason) => seen[i]!.push(`damage ${reason}`), record: (v) => seen[i]!.push(v.text()) },
     );
   const a = make(0);
@@ -327,13 +343,50 @@ test('scanners reading files at the same time, one finishing while another reads
   assert.deepEqual(seen, [['a1,x', 'a2,y'], ['b1,y', 'b2,"open\nquote",z'], ['c1,z']]);
 });
 
-test('a scanner refuses bytes after its file has ended, and a second end', () => {
+both('a scanner refuses bytes after its file has ended, and a second end', () => {
   const scanner = new RecordScanner(
-    { separator: 44, quotes: true, literals: undefined },
+    { separator: 44, quotes: true, literals: undefined, native },
     { directive: () => undefined, damage: () => undefined, record: () => undefined },
   );
   scanner.push(Buffer.from('a,b\n'));
   scanner.finish();
   assert.throws(() => scanner.push(Buffer.from('c,d\n')), /after the end of its file/);
   assert.throws(() => scanner.finish(), /finished twice/);
+});
+
+test('the native splitting gives the JavaScript path items at every SIMD level: lines across 32-byte steps, stop bytes, the size limit, full batches', (t) => {
+  if (skipIf(t, 'native', nativeMissing())) return;
+  const search = nativeSearch()!;
+  const levels = new Set<SimdLevel>();
+  for (const level of ['scalar', 'ssse3', 'avx2'] as const) levels.add(search.simd(level));
+  // Long runs put line ends and separators at every place of a 32-byte step; short pieces make
+  // batches of more items than a batch starts with.
+  const pieces = ['a', 'xyzw', ',', ',', ' ', '"', '""', '\r\n', '\n', '\n', '\r', '#', '\0', 'é', 'Q'.repeat(29), 'b,'.repeat(20)];
+  const next = seededRandom(4242);
+  const kinds = (seen: Seen[]): string => JSON.stringify(seen);
+  try {
+    for (let doc = 0; doc < 200; doc++) {
+      let text = randomText(next, pieces, 400);
+      // NUL bytes in a fifth of the documents, so that most reach the end of their lines natively.
+      if (doc % 5 !== 0) text = text.replaceAll('\0', 'n');
+      const data = Buffer.from(text, 'utf8');
+      const options = { literals: ['b,', 'xyzw'], maxRecordBytes: [31, 32, 33, 64, 4096][doc % 5]!, quotes: doc % 3 !== 0 };
+      const want = kinds(scan(data, 1 << 16, { ...options, native: false }));
+      for (const level of levels) {
+        search.simd(level);
+        for (const size of [1 << 16, 97, 5]) {
+          assert.equal(kinds(scan(data, size, { ...options, native: true })), want, `document ${doc}, ${level}, chunks of ${size}: ${JSON.stringify(text)}`);
+        }
+      }
+      search.simd('auto');
+    }
+    // A thousand short lines in one piece: the batch fills and grows while the native splitter runs.
+    const many = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? `#d ${i}` : `${i},x,${'y'.repeat(i % 50)}`)).join('\n'));
+    for (const level of levels) {
+      search.simd(level);
+      assert.equal(kinds(scan(many, 1 << 16, { native: true })), kinds(scan(many, 1 << 16, { native: false })), `many lines, ${level}`);
+    }
+  } finally {
+    search.simd('auto');
+  }
 });

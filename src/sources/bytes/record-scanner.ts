@@ -6,6 +6,7 @@ import { allocAligned, countByte, type AlignedBuffer } from './swar.js';
 import { FLAG_EOF, FLAG_QUOTED, ItemBatch, KIND_DIRECTIVE, KIND_RECORD } from './item-batch.js';
 import { MARK_CHECK, MARK_EXACT, markCandidates, planLiterals, textHasVerifiedLiteral, type LiteralPlan } from './literals.js';
 import { clauseHits, meetsOne, planNeeds, type NeedsPlan, type RecordNeeds } from './record-needs.js';
+import { nativeSearch } from './native.js';
 
 const LF = 10;
 const CR = 13;
@@ -43,12 +44,37 @@ export class RecordView {
   }
 }
 
+// Where a plain record's time is, and its layout (`plain` in native/exir_scan.c).
+/** `YYYY-MM-DD HH:MM:SS` leading the record, then a space or its end (IIS). */
+export const TIME_IIS = 1;
+/** `YYYY-MM-DDTHH:MM:SS.fffZ` leading the record, then a comma or its end (Exchange CSV). */
+export const TIME_EXCHANGE = 2;
+
+/**
+ * What a reader does with a plain record (one no literal is in, not quoted, not the unended last
+ * line, with a value count its field set accepts and its time in place in `time`'s layout): counts
+ * it and offers its time, nothing else. The scanner's native path hands such records on in runs.
+ */
+export interface PlainRecords {
+  readonly time: number;
+  /** The separator counts the field set accepts (the same twice when it accepts one). */
+  readonly separatorsA: number;
+  readonly separatorsB: number;
+  /** Takes `count` plain records; the least and greatest of their times start at `least` and `greatest` in `bytes`. */
+  take(count: number, bytes: Buffer, least: number, greatest: number): void;
+}
+
 export interface ScanSink {
   /** A line starting with `#`, without its line end. */
   directive(text: string, line: number, offset: number): void;
   record(view: RecordView): void;
   /** Damage the scanner sees itself: NUL bytes, an unclosed quote, an over-long line. */
   damage(line: number, offset: number, reason: string): void;
+  /**
+   * How the reader takes plain records now (asked again after each item it is given), or undefined
+   * while it must see each record (no field set yet, its server not yet read, …).
+   */
+  plain?(): PlainRecords | undefined;
 }
 
 export interface ScanOptions {
@@ -61,7 +87,7 @@ export interface ScanOptions {
   needs?: RecordNeeds | undefined;
   /** A record (or unterminated line) longer than this is reported and skipped. */
   maxRecordBytes?: number;
-  /** false: the JavaScript literal search even when the native one is built (the tests compare the two). */
+  /** false: the JavaScript search and splitting even when the native ones are built (the tests compare the two). */
   native?: boolean;
 }
 
@@ -77,6 +103,15 @@ const SPARE_MAX_BYTES = 1 << 20;
 const WORKING_BYTES = 64 * 1024;
 const NO_BYTES = allocAligned(0);
 const NO_CLAUSES = new Uint32Array(0);
+
+/** The native splitter stopped because the batch was full (it also stops at the end of the whole lines, and at a line for this code to read). */
+const SPLIT_FULL = 2;
+/** The native splitter's answer: position, item count, next line, why it stopped. One for all scanners: read at once after each call. */
+const splitState = new Float64Array(4);
+/** The same for the native run of plain records: where it stopped, how many, least and greatest time. */
+const plainState = new Float64Array(4);
+
+type Splitter = NonNullable<ReturnType<typeof nativeSearch>>;
 
 interface QuotedScan {
   start: number;
@@ -123,6 +158,10 @@ export class RecordScanner {
   private done = false;
 
   private readonly items: ItemBatch;
+  /** The native splitting of plain lines and whole quoted records; undefined on the JavaScript path. */
+  private readonly splitter: Splitter | undefined;
+  /** Whether runs of plain records go to the reader's `plain()` at once: a record no needle marked is then no candidate. */
+  private readonly runs: boolean;
 
   // Next position of a quote / NUL at or after the scan point in this pass; -2 = not looked yet.
   private nextQuote = -2;
@@ -140,16 +179,50 @@ export class RecordScanner {
     this.buf = spareBuffers.pop() ?? allocAligned(WORKING_BYTES);
     this.items = spareBatches.pop() ?? new ItemBatch();
     this.searching = !this.plan.all && !this.plan.none && this.plan.exact.size > 0;
+    this.splitter = options.native === false ? undefined : nativeSearch();
+    this.runs = this.splitter !== undefined && sink.plain !== undefined && (this.plan.none || (this.searching && !this.plan.verifyAll));
   }
 
   push(chunk: Buffer): void {
     if (this.done) throw new Error('the record scanner was given bytes after the end of its file');
     if (chunk.length === 0) return;
+    if (this.splitter && this.dataEnd === this.scanPos && !this.quoted && chunk.byteOffset % 4 === 0) {
+      this.readInPlace(chunk);
+      return;
+    }
     this.makeRoom(chunk.length);
     this.buf.bytes.set(chunk, this.dataEnd);
     this.dataEnd += chunk.length;
     this.parse(false);
     this.deliver();
+  }
+
+  /**
+   * With nothing held from the last chunk, reads the chunk where it is (copying each chunk into the
+   * working buffer cost a pass over every byte of the evidence) and keeps only what is left of it,
+   * an unended line or quoted record, in the working buffer. Every item is handed on before the
+   * chunk is let go. Native path only: the JavaScript path reads the working buffer as it always has.
+   */
+  private readInPlace(chunk: Buffer): void {
+    const own = this.buf;
+    // The chunk starts where the bytes read so far end.
+    this.base += this.dataEnd;
+    this.buf = { bytes: chunk, words: new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) };
+    this.dataEnd = chunk.length;
+    this.scanPos = 0;
+    this.parse(false);
+    this.deliver();
+    const keep = this.quoted ? this.quoted.start : this.scanPos;
+    const held = chunk.length - keep;
+    this.buf = held <= own.bytes.length ? own : allocAligned(Math.max(own.bytes.length * 2, held + (held >> 1)));
+    chunk.copy(this.buf.bytes, 0, keep, chunk.length);
+    this.base += keep;
+    this.dataEnd = held;
+    this.scanPos -= keep;
+    if (this.quoted) {
+      this.quoted.start -= keep;
+      this.quoted.next -= keep;
+    }
   }
 
   /** Ends the file; the scanner is done with and its working memory goes to the next one. */
@@ -249,6 +322,11 @@ export class RecordScanner {
         continue;
       }
       if (p >= end) break;
+      if (this.splitter) {
+        // The plain lines from here in one native call; the line it stops at, if any, is read below.
+        p = this.splitNative(p, end);
+        if (p >= end) break;
+      }
 
       const c0 = b[p]!;
       if (c0 === 0) {
@@ -325,6 +403,44 @@ export class RecordScanner {
       p = nl + 1;
     }
     this.scanPos = p;
+  }
+
+  /**
+   * Takes the plain lines and whole quoted records from p on as items (see `split` in
+   * native/exir_scan.c) and returns where it stopped: at the end of the whole lines, or at a line
+   * the scanner's own code must read (a NUL, a quoted record not whole in the bytes, over-long).
+   */
+  private splitNative(p: number, end: number): number {
+    const items = this.items;
+    const state = splitState;
+    for (;;) {
+      this.splitter!.split(
+        this.buf.bytes,
+        p,
+        end,
+        this.sep,
+        this.quotes ? 1 : 0,
+        this.maxRecord,
+        this.line,
+        this.base,
+        items.kinds,
+        items.starts,
+        items.ends,
+        items.lines,
+        items.offsets,
+        items.separators,
+        items.flags,
+        items.marks,
+        items.recordMask(),
+        items.count,
+        state,
+      );
+      p = state[0]!;
+      items.count = state[1]!;
+      this.line = state[2]!;
+      if (state[3] !== SPLIT_FULL) return p;
+      items.grow();
+    }
   }
 
   /**
@@ -484,9 +600,40 @@ export class RecordScanner {
     const b = this.buf.bytes;
     const v = this.view;
     v.bytes = b;
+    if (this.runs) this.settleMarks(n);
+    // The item a run of plain records stopped at: the reader sees it itself.
+    let runStopped = -1;
     for (let i = 0; i < n; i++) {
       const kind = items.kinds[i];
       if (kind === KIND_RECORD) {
+        if (this.runs && items.marks[i] === 0 && i !== runStopped) {
+          const plain = this.sink.plain!();
+          if (plain) {
+            const state = plainState;
+            this.splitter!.plain(
+              b,
+              items.kinds,
+              items.starts,
+              items.ends,
+              items.separators,
+              items.flags,
+              items.marks,
+              i,
+              n,
+              plain.time,
+              plain.separatorsA,
+              plain.separatorsB,
+              state,
+            );
+            const stop = state[0]!;
+            if (state[1]! > 0) plain.take(state[1]!, b, state[2]!, state[3]!);
+            runStopped = stop;
+            if (stop > i) {
+              i = stop - 1;
+              continue;
+            }
+          }
+        }
         v.start = items.starts[i]!;
         v.end = items.ends[i]!;
         v.line = items.lines[i]!;
@@ -510,6 +657,25 @@ export class RecordScanner {
       }
     }
     items.clear();
+  }
+
+  /**
+   * Decides each marked record of the batch before any is handed on: one the check after the search
+   * turns down is then unmarked, so that it joins the runs of plain records; a candidate keeps a mark
+   * that settles it.
+   */
+  private settleMarks(n: number): void {
+    const items = this.items;
+    const v = this.view;
+    v.bytes = this.buf.bytes;
+    for (let i = 0; i < n; i++) {
+      const mark = items.marks[i]!;
+      if (mark === 0 || items.kinds[i] !== KIND_RECORD) continue;
+      v.start = items.starts[i]!;
+      v.end = items.ends[i]!;
+      const candidate = this.isCandidate(mark, v) && (this.needs === undefined || meetsOne(this.needs, this.clauses[i * 2]!, this.clauses[i * 2 + 1]!));
+      items.marks[i] = candidate ? MARK_EXACT : 0;
+    }
   }
 
   private isCandidate(mark: number, v: RecordView): boolean {

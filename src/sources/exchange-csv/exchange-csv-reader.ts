@@ -2,7 +2,7 @@
 // are found by name from `#Fields`, never by position, because the set varies by build.
 
 import type { LogRecord, SourceKind } from '../../core/types.js';
-import { RecordScanner, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
+import { RecordScanner, TIME_EXCHANGE, type PlainRecords, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { spanText, valueSpan, type Span } from '../bytes/field-span.js';
 import { splitQuoted } from '../csv-split.js';
 import { fieldSetOf, fieldSetsByText, perFieldSet, type FieldSet } from '../field-set.js';
@@ -107,6 +107,29 @@ class ExchangeCsvFile implements ScanSink {
 
   damage(line: number, offset: number, reason: string): void {
     this.stats.bad(line, offset, reason);
+  }
+
+  /** Plain records: rows led by their time, once the server and build are read (or the rows have no server column). */
+  private readonly lane = {
+    time: TIME_EXCHANGE,
+    separatorsA: 0,
+    separatorsB: 0,
+    take: (count: number, bytes: Buffer, least: number, greatest: number): void => {
+      this.stats.records += count;
+      this.times.offer(bytes, least, least + 24);
+      this.times.offer(bytes, greatest, greatest + 24);
+    },
+  };
+
+  plain(): PlainRecords | undefined {
+    const layout = this.layout;
+    if (!layout || layout.time !== 0 || !this.buildLooked || (this.server === undefined && layout.server >= 0)) return undefined;
+    // A row led by a time is no header row, unless the header itself starts with a digit.
+    const first = layout.fields.headerRow[0] ?? 0;
+    if (first >= 48 && first <= 57) return undefined;
+    this.lane.separatorsA = layout.fields.count - 1;
+    this.lane.separatorsB = layout.fields.span - 1;
+    return this.lane;
   }
 
   record(v: RecordView): void {

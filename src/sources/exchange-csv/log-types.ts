@@ -62,7 +62,7 @@ const SOFTWARE = /^#Software:\s*Microsoft Exchange/i;
 const LOG_TYPE = /^#Log-type:\s*(.*?)\s*$/i;
 
 /** Lines of the head to look at: Rps_Http puts a header row before its `#` lines. */
-const HEAD_LINES = 40;
+export const HEAD_LINES = 40;
 
 /** The kind of an Exchange CSV log from its first bytes, or undefined when it is not one. */
 export function sniffExchangeCsv(head: string): SourceKind | undefined {

@@ -18,7 +18,7 @@ function isW3cFieldList(names: readonly string[]): boolean {
   return names.includes('date') && names.includes('time') && names.some((n) => W3C_NAME.test(n));
 }
 
-const HEAD_LINES = 40;
+export const HEAD_LINES = 40;
 const HASH = 35;
 
 export function sniffW3c(head: string): 'iis' | undefined {
