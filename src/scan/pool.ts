@@ -16,7 +16,8 @@ export type PoolReply =
 
 export interface PoolCallbacks {
   onBytes(bytes: number, entry: EvidenceEntry): void;
-  onResult(entry: EvidenceEntry, result: JobResult): void;
+  /** `index` is the task's place in the list given to `run`. */
+  onResult(entry: EvidenceEntry, result: JobResult, index: number): void;
   onFailure(entry: EvidenceEntry, message: string): void;
 }
 
@@ -111,7 +112,7 @@ export class WorkerPool {
         callbacks.onBytes(reply.bytes, task.entry);
         if (reply.type === 'progress') return;
         mine.delete(reply.id);
-        if (reply.type === 'done') callbacks.onResult(task.entry, reply.result);
+        if (reply.type === 'done') callbacks.onResult(task.entry, reply.result, task.id);
         else callbacks.onFailure(task.entry, reply.message);
         finished();
         if (open > 0) feed(worker);
@@ -123,9 +124,9 @@ export class WorkerPool {
       for (const w of this.workers) feed(w);
       const lane = async (): Promise<void> => {
         for (let task = queue.shift(); task; task = queue.shift()) {
-          const { entry, job } = task;
+          const { id, entry, job } = task;
           try {
-            callbacks.onResult(entry, await local.run(entry, job, (bytes) => callbacks.onBytes(bytes, entry)));
+            callbacks.onResult(entry, await local.run(entry, job, (bytes) => callbacks.onBytes(bytes, entry)), id);
           } catch (err) {
             callbacks.onFailure(entry, err instanceof Error ? err.message : String(err));
           }
