@@ -86,7 +86,17 @@ export class WorkerPool {
   }
 
   async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks, local: LocalLane): Promise<void> {
-    const queue: PoolTask[] = tasks.map(({ entry, job }, id) => ({ id, entry, job })).sort((a, b) => b.entry.size - a.entry.size);
+    // The queue is the tasks' indexes, largest file first: a task object each is made only as it is
+    // handed out (100,000 of them lived for the whole pass).
+    const size = (id: number): number => (tasks[id] as { entry: EvidenceEntry }).entry.size;
+    const queue = Uint32Array.from(tasks.keys()).sort((a, b) => size(b) - size(a));
+    let next = 0;
+    const take = (): PoolTask | undefined => {
+      if (next >= queue.length) return undefined;
+      const id = queue[next++] as number;
+      const { entry, job } = tasks[id] as { entry: EvidenceEntry; job: Job };
+      return { id, entry, job };
+    };
     const pending = new Map<Worker, Map<number, PoolTask>>(this.workers.map((w) => [w, new Map()]));
     let open = queue.length;
     await new Promise<void>((resolve, reject) => {
@@ -94,8 +104,8 @@ export class WorkerPool {
         const mine = pending.get(worker) as Map<number, PoolTask>;
         let bytes = 0;
         for (const task of mine.values()) bytes += task.entry.size;
-        while (queue.length > 0 && (mine.size < MIN_AHEAD || (mine.size < MAX_AHEAD && bytes < BYTES_AHEAD))) {
-          const task = queue.shift() as PoolTask;
+        while (next < queue.length && (mine.size < MIN_AHEAD || (mine.size < MAX_AHEAD && bytes < BYTES_AHEAD))) {
+          const task = take() as PoolTask;
           mine.set(task.id, task);
           bytes += task.entry.size;
           worker.postMessage(task);
@@ -123,7 +133,7 @@ export class WorkerPool {
       }
       for (const w of this.workers) feed(w);
       const lane = async (): Promise<void> => {
-        for (let task = queue.shift(); task; task = queue.shift()) {
+        for (let task = take(); task; task = take()) {
           const { id, entry, job } = task;
           try {
             callbacks.onResult(entry, await local.run(entry, job, (bytes) => callbacks.onBytes(bytes, entry)), id);

@@ -318,13 +318,22 @@ async function readPasses(
   let activity: TimelineEntry[] = [];
   if (keys) {
     const jobs: { entry: EvidenceEntry; job: Job }[] = [];
+    // One job for each server and kind of log, not one for each of 100,000 files.
+    const jobOf = new Map<string, Job>();
     for (const i of read) {
       const kind = rows.kind(i);
       const server = rows.server(i);
       if (kind === 'unknown' || !server || !worthFollowing({ kind, server, firstTime: rows.firstTime(i), lastTime: rows.lastTime(i) }, keys)) continue;
-      jobs.push({ entry: entryAt(i), job: { kind: 'follow', server, source: kind, keys } });
+      const key = `${server}\0${kind}`;
+      let job = jobOf.get(key);
+      if (!job) {
+        job = { kind: 'follow', server, source: kind, keys };
+        jobOf.set(key, job);
+      }
+      jobs.push({ entry: entryAt(i), job });
     }
-    const followed = await run.run('follow', jobs);
+    // Most logs hold nothing of the attackers: only the results that found something are kept.
+    const followed = await run.run('follow', jobs, (_entry, result) => (result.kind === 'follow' && result.entries.length === 0 ? undefined : result));
     for (const { entry } of jobs) {
       const result = followed.get(entry);
       if (result?.kind === 'follow') activity.push(...result.entries);
