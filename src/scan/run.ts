@@ -310,6 +310,7 @@ async function readPasses(
       }
     }
   }
+  engine.releaseFileCheckers();
   const published = namePublishers(collected.findings(), await loadAttackerIps());
   const findings = noteCvesAfterRecord(capRequests(keepFollowers(published, engine.ruleset.rules))).sort(byTimeThenOrigin);
 
