@@ -249,7 +249,7 @@ async function readPasses(
     const { findings, warnings, context } = result;
     if (findings.length > 0 || warnings.length > 0 || (context?.length ?? 0) > 0) gave.set(i, { findings, warnings, ...(context ? { context } : {}) });
   };
-  // One job for every file: a job object each was kept for the whole pass.
+  // One job object shared by every file (one each was held for the whole pass).
   const detectJob: Job = { kind: 'detect' };
   const detected = await run.run(
     'detect',
