@@ -172,17 +172,14 @@ function sentTo(record: LogRecord, mapping: SourceMapping | undefined, addresses
 async function mentionsAny(entry: EvidenceEntry, opener: EvidenceOpener, texts: string[]): Promise<boolean> {
   const plan = planLiterals(texts);
   const overlap = Math.max(...texts.map((t) => Buffer.byteLength(t))) - 1;
-  const stream = await opener.open(entry);
   let tail = Buffer.alloc(0);
   const holds = (bytes: Buffer): boolean => mayHold(plan, bytes);
-  try {
-    for await (const data of stream) {
-      const chunk = data as Buffer;
-      if (holds(chunk) || (tail.length > 0 && holds(Buffer.concat([tail, chunk.subarray(0, overlap)])))) return true;
-      tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
-    }
-    return false;
-  } finally {
-    stream.destroy();
+  // Read into one buffer again and again (the search keeps a copy of each piece's tail, never the
+  // piece): as a stream, each MiB was new memory, and a pass over the large logs left about 100 MiB
+  // of them to be collected.
+  for await (const chunk of opener.pieces(entry, () => true)) {
+    if (holds(chunk) || (tail.length > 0 && holds(Buffer.concat([tail, chunk.subarray(0, overlap)])))) return true;
+    tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
   }
+  return false;
 }

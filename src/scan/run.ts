@@ -21,6 +21,7 @@ import type { ZipLimits } from '../evidence/zip.js';
 import { loadEngine, type Engine, type EngineOptions } from './engine.js';
 import type { Job, JobResult } from './job.js';
 import { runJob } from './job.js';
+import type { EntryResult } from './scan-entry.js';
 import { followsByTime } from './follow.js';
 import { RowKeeper } from './kept-rows.js';
 import { WorkerPool } from './pool.js';
@@ -75,11 +76,14 @@ const THREADS_FROM_BYTES = 16 * 1024 * 1024;
 
 /** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
 export interface Runner {
-  /** `take` sees each result as it arrives and gives what is kept of it (a runner may leave it out). */
+  /**
+   * `take` sees each result as it arrives, with its job's index, and gives what is to be kept of it
+   * in the map (nothing: not kept there). A runner may leave `take` out and keep every result.
+   */
   run(
     pass: ScanProgress['pass'],
     jobs: { entry: EvidenceEntry; job: Job }[],
-    take?: (entry: EvidenceEntry, result: JobResult) => JobResult,
+    take?: (entry: EvidenceEntry, result: JobResult, index: number) => JobResult | undefined,
   ): Promise<Map<EvidenceEntry, JobResult>>;
   close(): Promise<void>;
   failures: Warning[];
@@ -118,8 +122,9 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         progress.bytes += counted;
         options.onProgress?.(progress);
       };
-      const onResult = (entry: EvidenceEntry, result: JobResult): void => {
-        results.set(entry, take ? take(entry, result) : result);
+      const onResult = (entry: EvidenceEntry, result: JobResult, index: number): void => {
+        const kept = take ? take(entry, result, index) : result;
+        if (kept) results.set(entry, kept);
         progress.files += 1;
         progress.bytes += Math.max(0, entry.size - (read.get(entry) ?? 0));
         read.delete(entry);
@@ -235,53 +240,77 @@ async function readPasses(
   context: ContextRecord[];
 }> {
   // Pass 1: every file hashed, recognised and read; rules see the records holding their literals.
-  const rows = new RowKeeper();
+  // Each file's row is kept as columns as it arrives, and what else it gave only where it gave
+  // something: no result of each file is held until the pass ends.
+  const rows = new RowKeeper(entries);
+  const gave = new Map<number, Omit<EntryResult, 'evidence'>>();
+  const keep = (i: number, result: EntryResult): void => {
+    rows.keep(i, result.evidence);
+    const { findings, warnings, context } = result;
+    if (findings.length > 0 || warnings.length > 0 || (context?.length ?? 0) > 0) gave.set(i, { findings, warnings, ...(context ? { context } : {}) });
+  };
+  // One job object shared by every file (one each was held for the whole pass).
+  const detectJob: Job = { kind: 'detect' };
   const detected = await run.run(
     'detect',
-    entries.map((entry) => ({ entry, job: { kind: 'detect' } })),
-    (entry, result) => rows.take(entry, result),
+    entries.map((entry) => ({ entry, job: detectJob })),
+    (_entry, result, i) => {
+      if (result.kind !== 'detect') return result;
+      keep(i, result.result);
+      return undefined;
+    },
   );
-  const evidence: EvidenceFile[] = [];
+  // A runner that keeps every result (the queue's) gives them here instead.
+  if (detected.size > 0) {
+    for (const [i, entry] of entries.entries()) {
+      const result = detected.get(entry);
+      if (result?.kind === 'detect' && !rows.has(i)) keep(i, result.result);
+    }
+    detected.clear();
+  }
   // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
   // can outnumber the arguments a call may take.
   const collected = new FindingCollector(foldedRuleIds(engine.ruleset));
   const context: ContextRecord[] = [];
-  // Each row's entry, at the row's index: a list, not a map, as it is kept for every file of the scan.
-  const entryOf: EvidenceEntry[] = [];
-  for (const entry of entries) {
-    const result = detected.get(entry);
-    if (result?.kind !== 'detect') continue;
-    evidence.push(rows.keep(result.result.evidence, entry));
-    entryOf.push(entry);
-    for (const finding of result.result.findings) collected.add(finding);
-    for (const kept of result.result.context ?? []) context.push(kept);
-    for (const warning of result.result.warnings) warnings.push(warning);
+  // The files read, in the order of the entries: each one's index into entries and rows.
+  const read: number[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    if (!rows.has(i)) continue;
+    read.push(i);
+    const more = gave.get(i);
+    if (!more) continue;
+    for (const finding of more.findings) collected.add(finding);
+    for (const kept of more.context ?? []) context.push(kept);
+    for (const warning of more.warnings) warnings.push(warning);
   }
-  // Each file's result wrapper is done with; only its row is kept, for the rest of the scan.
-  detected.clear();
+  gave.clear();
+  const entryAt = (i: number): EvidenceEntry => entries[i] as EvidenceEntry;
   // Pass 2: the files that are not logs, checked as evidence, knowing each server's build.
-  const others = evidence.flatMap((e, i) => (e.kind === 'unknown' ? [{ e, entry: entryOf[i] as EvidenceEntry }] : []));
+  const others = read.filter((i) => rows.kind(i) === 'unknown');
   if (others.length > 0 && !options.noFileChecks) {
-    const checker = fileCheckerOptions(evidence, collected.findings());
+    const checker = fileCheckerOptions(rows, read, collected.findings());
     warnings.push(...(await engine.fileCheckerWarnings(checker)));
     const checked = await run.run(
       'files',
-      others.map(({ e, entry }) => ({ entry, job: { kind: 'files', sha256: e.sha256, server: e.server, checker } })),
+      others.map((i) => ({ entry: entryAt(i), job: { kind: 'files', sha256: rows.sha256(i), server: rows.server(i), checker } })),
     );
-    for (const { e, entry } of others) {
-      const result = checked.get(entry);
+    for (const i of others) {
+      const result = checked.get(entryAt(i));
       if (result?.kind !== 'files') continue;
       for (const finding of result.findings) collected.add(finding);
       for (const warning of result.warnings) warnings.push(warning);
       if (result.listing) {
-        e.kind = 'inventory';
-        e.records = result.listing.rows;
-        e.badRecords = result.listing.badRows;
-        e.badSamples = result.listing.badSamples.map((origin) => ({ origin, reason: 'unreadable listing row' }));
-        delete e.note;
+        const { rows: listed, badRows, badSamples } = result.listing;
+        rows.listed(
+          i,
+          listed,
+          badRows,
+          badSamples.map((origin) => ({ origin, reason: 'unreadable listing row' })),
+        );
       }
     }
   }
+  engine.releaseFileCheckers();
   const published = namePublishers(collected.findings(), await loadAttackerIps());
   const findings = noteCvesAfterRecord(capRequests(keepFollowers(published, engine.ruleset.rules))).sort(byTimeThenOrigin);
 
@@ -290,18 +319,30 @@ async function readPasses(
   let activity: TimelineEntry[] = [];
   if (keys) {
     const jobs: { entry: EvidenceEntry; job: Job }[] = [];
-    for (const [i, e] of evidence.entries()) {
-      const entry = entryOf[i] as EvidenceEntry;
-      if (e.kind === 'unknown' || !e.server || !worthFollowing(e, keys)) continue;
-      jobs.push({ entry, job: { kind: 'follow', server: e.server, source: e.kind, keys } });
+    // One job for each server and kind of log, not one for each of 100,000 files.
+    const jobOf = new Map<string, Job>();
+    for (const i of read) {
+      const kind = rows.kind(i);
+      const server = rows.server(i);
+      if (kind === 'unknown' || !server || !worthFollowing({ kind, server, firstTime: rows.firstTime(i), lastTime: rows.lastTime(i) }, keys)) continue;
+      const key = `${server}\0${kind}`;
+      let job = jobOf.get(key);
+      if (!job) {
+        job = { kind: 'follow', server, source: kind, keys };
+        jobOf.set(key, job);
+      }
+      jobs.push({ entry: entryAt(i), job });
     }
-    const followed = await run.run('follow', jobs);
+    // Most logs hold nothing of the attackers: only the results that found something are kept.
+    const followed = await run.run('follow', jobs, (_entry, result) => (result.kind === 'follow' && result.entries.length === 0 ? undefined : result));
     for (const { entry } of jobs) {
       const result = followed.get(entry);
       if (result?.kind === 'follow') activity.push(...result.entries);
     }
     activity = activity.sort(entryOrder);
   }
+  // The passes that read every file are done: the rows are made objects again for the stages after.
+  const evidence = read.map((i) => rows.row(i));
   const sessions = buildSessions(findings, activity, engine.mappings);
   const mailboxes = findMailboxes(findings, sessions, evidence);
 
@@ -311,7 +352,7 @@ async function readPasses(
   if (addresses.length > 0) {
     const keys: FollowKeys = { ips: [], urls: [], windows: {}, addresses };
     const jobs: { entry: EvidenceEntry; job: Job }[] = evidence.flatMap((e, i) =>
-      e.kind === 'msgtrk' && e.server ? [{ entry: entryOf[i] as EvidenceEntry, job: { kind: 'follow', server: e.server, source: e.kind, keys } }] : [],
+      e.kind === 'msgtrk' && e.server ? [{ entry: entryAt(read[i] as number), job: { kind: 'follow', server: e.server, source: e.kind, keys } }] : [],
     );
     const mail = await run.run('follow', jobs);
     for (const { entry } of jobs) {
@@ -327,13 +368,15 @@ async function readPasses(
  * (so a web folder is compared with the baseline of what was installed), and when the attack was,
  * so that archives staged then are raised and older ones only listed.
  */
-function fileCheckerOptions(evidence: EvidenceFile[], findings: Finding[]): FileCheckerOptions {
+function fileCheckerOptions(rows: RowKeeper, read: number[], findings: Finding[]): FileCheckerOptions {
   const newest = new Map<string, { time: string; build: string }>();
-  for (const e of evidence) {
-    if (!e.build || !e.server) continue;
-    const time = e.lastTime ?? '';
-    const seen = newest.get(e.server);
-    if (!seen || time > seen.time) newest.set(e.server, { time, build: e.build });
+  for (const i of read) {
+    const build = rows.build(i);
+    const server = rows.server(i);
+    if (!build || !server) continue;
+    const time = rows.lastTime(i) ?? '';
+    const seen = newest.get(server);
+    if (!seen || time > seen.time) newest.set(server, { time, build });
   }
   const times = seedFindings(findings)
     .map((f) => f.time)
@@ -350,7 +393,7 @@ function fileCheckerOptions(evidence: EvidenceFile[], findings: Finding[]): File
 }
 
 /** A log that names no client is read again only where its time span meets the attack on its server. */
-function worthFollowing(file: EvidenceFile, keys: FollowKeys): boolean {
+function worthFollowing(file: Pick<EvidenceFile, 'kind' | 'server' | 'firstTime' | 'lastTime'>, keys: FollowKeys): boolean {
   if (!followsByTime(file.kind)) return true;
   const windows = keys.windows[file.server ?? ''] ?? [];
   if (!file.firstTime || !file.lastTime) return windows.length > 0;
