@@ -3,25 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding, TimelineEntry } from '../core/types.js';
+import type { TimelineEntry } from '../core/types.js';
 import { buildSessions } from './sessions.js';
-
-/** A client-less event-log finding. */
-function event(time: string, server: string, line: number): Finding {
-  return {
-    ruleId: `r${line}`,
-    title: 'event',
-    cves: [],
-    stage: 'post-exploitation',
-    severity: 'high',
-    time,
-    server,
-    clientIp: undefined,
-    user: undefined,
-    origin: { path: `${server}/Security.evtx`, line, offset: 0 },
-    fields: { CommandLine: 'whoami' },
-  };
-}
+import { anEventFinding as event } from './test-helpers/findings.js';
 
 /** A web request the follow pass found, on EX01 unless told. */
 function activity(time: string, over: Partial<TimelineEntry> = {}): TimelineEntry {

@@ -2,23 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, TimelineEntry } from '../core/types.js';
 import { buildSessions, findingEntry, nearestWithClient } from './sessions.js';
-import { aFinding } from './test-helpers/findings.js';
-
-function event(time: string, server: string, line: number): Finding {
-  return {
-    ruleId: `r${line}`,
-    title: 'event',
-    cves: [],
-    stage: 'post-exploitation',
-    severity: 'high',
-    time,
-    server,
-    clientIp: undefined,
-    user: undefined,
-    origin: { path: `${server}/Security.evtx`, line, offset: 0 },
-    fields: { CommandLine: 'whoami' },
-  };
-}
+import { aFinding, anEventFinding as event } from './test-helpers/findings.js';
 
 void test('event-log findings on one host minutes apart are one session; an hour later, or another host, is another', () => {
   const sessions = buildSessions(

@@ -8,7 +8,7 @@ import { hash as hashOnce } from 'node:crypto';
 import { HashingReader, peek, type EvidenceOpener, type LentBytes } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
-import { MAX_BAD_SAMPLES, type ReadStats } from '../sources/reader.js';
+import { MAX_BAD_SAMPLES, type LogReader, type ReadStats } from '../sources/reader.js';
 import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import { EVENT_KIND_COLUMNS } from '../sources/winevent-record.js';
 import type { Engine } from './engine.js';
@@ -96,32 +96,10 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
         /* drain for the hash */
       }
     } else {
-      evidence.kind = found.kind;
       lend = found.reader.keepsNoPiece === true;
-      // The server that wrote the log is known only once the file is read: each record is matched
-      // as it comes (holding them all costs gigabytes on a scanner's flood) and its findings and
-      // context are given the server afterwards, unless the record named its own.
-      const taker = logTaker(engine, found.kind, context);
-      const { literals, needs, take, wantsEvent } = taker;
       // UTF-16 decoded here is valid UTF-8 by construction; a binary format is not text at all.
       const utf8 = utf16 || found.reader.binary ? undefined : new Utf8Check();
-      const stats = await found.reader.read(utf8 ? utf8.through(rest) : rest, {
-        path: entry.path,
-        ...(literals ? { literals } : {}),
-        ...(needs ? { needs } : {}),
-        ...(wantsEvent ? { wantsEvent } : {}),
-        onRecord: take,
-        onDamaged: take,
-      });
-      const utf8At =
-        utf8?.firstAt !== undefined ? { invalid: utf8.invalid, firstAt: utf8.firstAt, line: await lineAt(await opener.open(entry), utf8.firstAt) } : undefined;
-      ({ findings, contentName } = finishLog(entry, evidence, warnings, {
-        stats,
-        findings: taker.collector.findings(),
-        context,
-        contextDropped: taker.contextDropped,
-        ...(utf8At ? { utf8: utf8At } : {}),
-      }));
+      ({ findings, contentName } = await readLog(entry, engine, opener, found, utf8 ? utf8.through(rest) : rest, utf8, evidence, warnings, context));
     }
   } catch (err) {
     warnings.push({ where: entry.path, message: `read failed: ${err instanceof Error ? err.message : String(err)}` });
@@ -132,6 +110,46 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   lent?.release();
   nameServer(evidence, entry, contentName);
   return { evidence, findings, warnings, context };
+}
+
+/**
+ * Reads a recognised log from `source` (its bytes, checked as UTF-8 on the way when `utf8` is
+ * given) and fills in its evidence row: the same for a file read as a stream and one lent whole.
+ * The server that wrote the log is known only once the file is read: each record is matched as it
+ * comes (holding them all costs gigabytes on a scanner's flood) and its findings and context are
+ * given the server afterwards, unless the record named its own.
+ */
+async function readLog(
+  entry: EvidenceEntry,
+  engine: Engine,
+  opener: EvidenceOpener,
+  found: { reader: LogReader; kind: SourceKind },
+  source: AsyncIterable<Buffer>,
+  utf8: Utf8Check | undefined,
+  evidence: EvidenceFile,
+  warnings: Warning[],
+  context: ContextRecord[],
+): Promise<{ findings: Finding[]; contentName: string | undefined }> {
+  evidence.kind = found.kind;
+  const taker = logTaker(engine, found.kind, context);
+  const { literals, needs, take, wantsEvent } = taker;
+  const stats = await found.reader.read(source, {
+    path: entry.path,
+    ...(literals ? { literals } : {}),
+    ...(needs ? { needs } : {}),
+    ...(wantsEvent ? { wantsEvent } : {}),
+    onRecord: take,
+    onDamaged: take,
+  });
+  const utf8At =
+    utf8?.firstAt !== undefined ? { invalid: utf8.invalid, firstAt: utf8.firstAt, line: await lineAt(await opener.open(entry), utf8.firstAt) } : undefined;
+  return finishLog(entry, evidence, warnings, {
+    stats,
+    findings: taker.collector.findings(),
+    context,
+    contextDropped: taker.contextDropped,
+    ...(utf8At ? { utf8: utf8At } : {}),
+  });
 }
 
 /**
@@ -201,28 +219,10 @@ async function scanLent(
         BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
       pieces.take(lent.bytes.length - pieces.taken);
     } else {
-      evidence.kind = found.kind;
-      const taker = logTaker(engine, found.kind, context);
-      const { literals, needs, take, wantsEvent } = taker;
+      // The pieces check the UTF-8 as they are taken: no stream through a checker.
       const utf8 = found.reader.binary ? undefined : new Utf8Check();
       pieces.utf8 = utf8;
-      const stats = await found.reader.read(pieces, {
-        path: entry.path,
-        ...(literals ? { literals } : {}),
-        ...(needs ? { needs } : {}),
-        ...(wantsEvent ? { wantsEvent } : {}),
-        onRecord: take,
-        onDamaged: take,
-      });
-      const utf8At =
-        utf8?.firstAt !== undefined ? { invalid: utf8.invalid, firstAt: utf8.firstAt, line: await lineAt(await opener.open(entry), utf8.firstAt) } : undefined;
-      ({ findings, contentName } = finishLog(entry, evidence, warnings, {
-        stats,
-        findings: taker.collector.findings(),
-        context,
-        contextDropped: taker.contextDropped,
-        ...(utf8At ? { utf8: utf8At } : {}),
-      }));
+      ({ findings, contentName } = await readLog(entry, engine, opener, found, pieces, utf8, evidence, warnings, context));
     }
   } catch (err) {
     warnings.push({ where: entry.path, message: `read failed: ${err instanceof Error ? err.message : String(err)}` });

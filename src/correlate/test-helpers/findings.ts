@@ -20,6 +20,20 @@ export function aFinding(over: Partial<Finding> = {}): Finding {
   };
 }
 
+/** A client-less finding from a server's Security event log: line numbers tell findings apart. */
+export function anEventFinding(time: string, server: string, line: number): Finding {
+  return aFinding({
+    ruleId: `r${line}`,
+    title: 'event',
+    stage: 'post-exploitation',
+    time,
+    server,
+    clientIp: undefined,
+    origin: { path: `${server}/Security.evtx`, line, offset: 0 },
+    fields: { CommandLine: 'whoami' },
+  });
+}
+
 /** One record of an HttpProxy log of the server, read whole, with what the test changes. */
 export function aLogFile(server: string, over: Partial<EvidenceFile> = {}): EvidenceFile {
   return {

@@ -216,13 +216,7 @@ export class RecordScanner {
     const held = chunk.length - keep;
     this.buf = held <= own.bytes.length ? own : allocAligned(Math.max(own.bytes.length * 2, held + (held >> 1)));
     chunk.copy(this.buf.bytes, 0, keep, chunk.length);
-    this.base += keep;
-    this.dataEnd = held;
-    this.scanPos -= keep;
-    if (this.quoted) {
-      this.quoted.start -= keep;
-      this.quoted.next -= keep;
-    }
+    this.droppedFront(keep, held);
   }
 
   /** Ends the file; the scanner is done with and its working memory goes to the next one. */
@@ -258,6 +252,11 @@ export class RecordScanner {
       this.buf.bytes.copy(next.bytes, 0, keep, this.dataEnd);
       this.buf = next;
     }
+    this.droppedFront(keep, held);
+  }
+
+  /** Moves every position back by the `keep` bytes let go from the front; `held` bytes remain. */
+  private droppedFront(keep: number, held: number): void {
     this.base += keep;
     this.dataEnd = held;
     this.scanPos -= keep;

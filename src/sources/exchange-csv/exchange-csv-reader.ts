@@ -6,6 +6,7 @@ import { RecordScanner, TIME_EXCHANGE, type PlainRecords, type RecordView, type 
 import { spanText, valueSpan, type Span } from '../bytes/field-span.js';
 import { splitQuoted } from '../csv-split.js';
 import { fieldSetOf, fieldSetsByText, perFieldSet, type FieldSet } from '../field-set.js';
+import { PlainLane } from '../plain-lane.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -65,7 +66,9 @@ class ExchangeCsvFile implements ScanSink {
   constructor(
     readonly stats: StatsBuilder,
     private readonly options: ReadOptions,
-  ) {}
+  ) {
+    this.lane = new PlainLane(TIME_EXCHANGE, stats, this.times);
+  }
 
   directive(text: string, line: number): void {
     const colon = text.indexOf(':');
@@ -110,16 +113,7 @@ class ExchangeCsvFile implements ScanSink {
   }
 
   /** Plain records: rows led by their time, once the server and build are read (or the rows have no server column). */
-  private readonly lane = {
-    time: TIME_EXCHANGE,
-    separatorsA: 0,
-    separatorsB: 0,
-    take: (count: number, bytes: Buffer, least: number, greatest: number): void => {
-      this.stats.records += count;
-      this.times.offer(bytes, least, least + 24);
-      this.times.offer(bytes, greatest, greatest + 24);
-    },
-  };
+  private readonly lane: PlainLane;
 
   plain(): PlainRecords | undefined {
     const layout = this.layout;
@@ -127,9 +121,7 @@ class ExchangeCsvFile implements ScanSink {
     // A row led by a time is no header row, unless the header itself starts with a digit.
     const first = layout.fields.headerRow[0] ?? 0;
     if (first >= 48 && first <= 57) return undefined;
-    this.lane.separatorsA = layout.fields.count - 1;
-    this.lane.separatorsB = layout.fields.span - 1;
-    return this.lane;
+    return this.lane.accepting(layout.fields);
   }
 
   record(v: RecordView): void {

@@ -5,6 +5,7 @@ import type { LogRecord } from '../../core/types.js';
 import { RecordScanner, TIME_IIS, type PlainRecords, type RecordView, type ScanSink } from '../bytes/record-scanner.js';
 import { valueSpan, type Span } from '../bytes/field-span.js';
 import { fieldSetsByText, perFieldSet, type FieldSet } from '../field-set.js';
+import { PlainLane } from '../plain-lane.js';
 import { noLineEnd, StatsBuilder } from '../read-stats.js';
 import type { LogReader, ReadOptions, ReadStats } from '../reader.js';
 import { readThrough } from '../reader.js';
@@ -89,7 +90,9 @@ class W3cFile implements ScanSink {
   constructor(
     readonly stats: StatsBuilder,
     private readonly options: ReadOptions,
-  ) {}
+  ) {
+    this.lane = new PlainLane(TIME_IIS, stats, this.times);
+  }
 
   directive(text: string, line: number): void {
     const m = /^#\s*([A-Za-z-]+):\s*(.*)$/.exec(text);
@@ -115,24 +118,13 @@ class W3cFile implements ScanSink {
   }
 
   /** Plain records: `date time …` rows, once the server is read (or the rows have no s-computername). */
-  private readonly lane = {
-    time: TIME_IIS,
-    separatorsA: 0,
-    separatorsB: 0,
-    take: (count: number, bytes: Buffer, least: number, greatest: number): void => {
-      this.stats.records += count;
-      this.times.offer(bytes, least, least + 19);
-      this.times.offer(bytes, greatest, greatest + 19);
-    },
-  };
+  private readonly lane: PlainLane;
 
   plain(): PlainRecords | undefined {
     const layout = this.layout;
     if (!layout || layout.date !== 0 || layout.time !== 1 || (this.server === undefined && layout.server >= 0)) return undefined;
     // What `record` accepts without a surplus in the user agent.
-    this.lane.separatorsA = layout.fields.count - 1;
-    this.lane.separatorsB = layout.fields.span - 1;
-    return this.lane;
+    return this.lane.accepting(layout.fields);
   }
 
   record(v: RecordView): void {
