@@ -68,7 +68,7 @@ const BYTES_AHEAD = 32 * 1024 * 1024;
  * one worker and this thread use both, without a third copy of the rules.
  */
 export class WorkerPool {
-  private readonly workers: Worker[];
+  private workers: Worker[];
   private readonly failed: Error[] = [];
   private current: ((reply: PoolReply, worker: Worker) => void) | undefined;
   private exited: Promise<void>[];
@@ -159,8 +159,11 @@ export class WorkerPool {
     this.current = undefined;
   }
 
+  /** Lets the workers go: a later `run` reads in the calling thread alone. */
   async close(): Promise<void> {
     for (const w of this.workers) w.postMessage(null);
     await Promise.all(this.exited);
+    this.workers = [];
+    this.exited = [];
   }
 }

@@ -85,6 +85,12 @@ export interface Runner {
     jobs: { entry: EvidenceEntry; job: Job }[],
     take?: (entry: EvidenceEntry, result: JobResult, index: number) => JobResult | undefined,
   ): Promise<Map<EvidenceEntry, JobResult>>;
+  /**
+   * The passes that read every file are done: threads started for them are let go (each holds its
+   * own heap and rules), and later runs, if any, read in this thread. Optional: a queue's workers
+   * are other processes.
+   */
+  lastLargePassDone?(): Promise<void>;
   close(): Promise<void>;
   failures: Warning[];
 }
@@ -105,9 +111,8 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
   const failures: Warning[] = [];
   return {
     failures,
-    close: async () => {
-      await pool.close();
-    },
+    lastLargePassDone: () => pool.close(),
+    close: () => pool.close(),
     async run(pass, jobs, take) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
@@ -341,6 +346,9 @@ async function readPasses(
     }
     activity = activity.sort(entryOrder);
   }
+  // What comes next is this thread's: correlating, and at most the message tracking logs read again.
+  // A worker's heap kept through it was the scan's peak memory where the attackers are in most logs.
+  await run.lastLargePassDone?.();
   // The passes that read every file are done: the rows are made objects again for the stages after.
   const evidence = read.map((i) => rows.row(i));
   const sessions = buildSessions(findings, activity, engine.mappings);
