@@ -63,6 +63,20 @@ test('the JSON written a piece at a time is the same text, byte for byte, as mad
   assert.equal([...jsonPieces({} as typeof result)].join(''), toJson({} as typeof result));
 });
 
+test('a long list inside an item is written an item at a time too: no piece holds a whole session of many entries', () => {
+  const result = sampleResult();
+  const session = result.sessions[0]!;
+  const entry = session.entries[0]!;
+  const entries = Array.from({ length: 5000 }, (_, i) => ({ ...entry, line: `GET /ecp/${i}.js \u202e` }));
+  // Long lists two levels down, an undefined item among them, and short ones left whole.
+  const deep = { short: [1, 2], long: Array.from({ length: 300 }, (_, i) => (i === 7 ? undefined : { i, more: Array.from({ length: 400 }, () => i) })) };
+  const odd = { ...result, sessions: [{ ...session, entries }, session], context: [deep] } as unknown as typeof result;
+  const pieces = [...jsonPieces(odd)];
+  assert.equal(pieces.join(''), toJson(odd));
+  const longest = pieces.reduce((n, p) => Math.max(n, p.length), 0);
+  assert.ok(longest < 10_000, `the longest piece is ${longest} characters`);
+});
+
 test('the JSON written to a file is the same text, byte for byte, across its write buffer and past it', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'exir-json-'));
   try {

@@ -10,47 +10,113 @@ export function toJson(result: ScanResult): string {
   return `${safeJson(result)}\n`;
 }
 
-const indented = (json: string, pad: string): string => json.replace(/\n/g, `\n${pad}`);
+const indented = (json: string, pad: string): string => (pad ? json.replace(/\n/g, `\n${pad}`) : json);
 
 /**
- * An item of a top-level list as it stands in the whole, its lines indented: stringified inside two
- * lists, it sits at the depth it has under a key of the result, so its lines need no second pass to
- * indent them; the two lists' brackets (six characters on each side) are cut off.
+ * A list longer than this is written an item at a time wherever it is, and so is an object holding
+ * one. Shorter ones are written whole: a piece for every value of every finding cost more than the
+ * memory it saved.
  */
-function listItem(item: unknown): string {
-  return inertJson([[item]], 2).slice(6, -6);
+const OPEN_LIST_ITEMS = 256;
+
+/** An object or list written as JSON.stringify writes it, not by its own toJSON. */
+function isOpenable(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Whether `value` is a long list, or an object one of whose own values is. */
+function holdsLongList(value: object): boolean {
+  if (Array.isArray(value)) return value.length > OPEN_LIST_ITEMS;
+  for (const item of Object.values(value)) if (Array.isArray(item) && item.length > OPEN_LIST_ITEMS) return true;
+  return false;
+}
+
+/**
+ * A list's item as it stands `depth` lists down, its own indent first: stringified inside that many
+ * lists, its lines need no second pass to indent them; the lists' brackets and line ends (depth ×
+ * (depth + 1) characters on each side) are cut off. An undefined item is null, as in a list.
+ */
+function itemAt(item: unknown, depth: number): string {
+  let wrapped: unknown = item;
+  for (let k = 0; k < depth; k++) wrapped = [wrapped];
+  const cut = depth * (depth + 1);
+  const text = inertJson(wrapped, 2);
+  return cut === 0 ? text : text.slice(cut, -cut);
+}
+
+/** Whether `value` is written a key or an item at a time: the result's own lists, and what holds a long list. */
+function opens(value: unknown, open: boolean): value is object {
+  return isOpenable(value) && (open || holdsLongList(value));
+}
+
+/**
+ * `value` as `JSON.stringify(value, null, 2)` writes it at the depth `pad` stands for, then
+ * `after`, in pieces: opened (`open`, or holding a long list) it is written a key or an item at a
+ * time, each of those in the same way; otherwise whole, its lines indented. A value written whole
+ * is a piece of its own, what follows it another: joined, the value's text was copied once more.
+ */
+function* pieces(value: unknown, pad: string, open: boolean, after: string): Generator<string> {
+  if (!opens(value, open)) {
+    // An undefined item of a list is written as null, as JSON.stringify writes it.
+    yield indented(inertJson(value === undefined ? null : value, 2), pad);
+    yield after;
+    return;
+  }
+  const inner = `${pad}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield `[]${after}`;
+      return;
+    }
+    yield '[\n';
+    const depth = inner.length / 2;
+    const last = value.length - 1;
+    for (let j = 0; j <= last; j++) {
+      const item: unknown = value[j];
+      const sep = j < last ? ',\n' : '\n';
+      if (opens(item, false)) {
+        yield inner;
+        yield* pieces(item, inner, false, sep);
+      } else {
+        yield itemAt(item, depth);
+        yield sep;
+      }
+    }
+    yield `${pad}]${after}`;
+    return;
+  }
+  // JSON.stringify leaves out keys whose value is undefined; there are no functions in a result.
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) {
+    yield `{}${after}`;
+    return;
+  }
+  yield '{\n';
+  const last = entries.length - 1;
+  for (const [i, [key, item]] of entries.entries()) {
+    const head = `${inner}${inertJson(key)}: `;
+    const sep = i < last ? ',\n' : '\n';
+    // The result's own lists are opened whatever their length: they are most of it.
+    const openItem = open && Array.isArray(item);
+    if (opens(item, openItem)) {
+      yield head;
+      yield* pieces(item, inner, openItem, sep);
+    } else {
+      yield `${head}${indented(inertJson(item, 2), inner)}${sep}`;
+    }
+  }
+  yield `${pad}}${after}`;
 }
 
 /**
  * toJson's text, byte for byte, a piece at a time: each item of a top-level list (findings,
- * sessions, context) on its own, then what follows it. Made whole, a result of many findings was
- * the largest thing a scan held: 46 MB of JSON, then its escaped copy, at the end of the bench's
- * .evtx scan.
+ * sessions, context) on its own, and so each item of any long list inside them (a session's
+ * timeline). Made whole, a result of many findings was the largest thing a scan held: 46 MB of
+ * JSON, then its escaped copy, at the end of the bench's .evtx scan; where the attackers are in
+ * most logs, one session of 16,665 entries was a piece of 17.5 MB.
  */
-export function* jsonPieces(result: ScanResult): Generator<string> {
-  // JSON.stringify leaves out keys whose value is undefined; there are no functions in a result.
-  const entries = Object.entries(result).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) {
-    yield '{}\n';
-    return;
-  }
-  yield '{\n';
-  for (const [i, [key, value]] of entries.entries()) {
-    const head = `  ${inertJson(key)}: `;
-    const tail = i < entries.length - 1 ? ',\n' : '\n';
-    if (Array.isArray(value) && value.length > 0) {
-      yield `${head}[\n`;
-      // An undefined item is written as null, as JSON.stringify writes it (inside a list too).
-      for (let j = 0; j < value.length; j++) {
-        yield listItem(value[j]);
-        yield j < value.length - 1 ? ',\n' : '\n';
-      }
-      yield `  ]${tail}`;
-    } else {
-      yield `${head}${indented(inertJson(value, 2), '  ')}${tail}`;
-    }
-  }
-  yield '}\n';
+export function jsonPieces(result: ScanResult): Generator<string> {
+  return pieces(result, '', true, '\n');
 }
 
 /** Bytes gathered before a write to a file. */
