@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { startWorker } from './pool.js';
+import type { EvidenceEntry } from '../evidence/bundle.js';
+import { startWorker, WorkerPool } from './pool.js';
 
 test("a scan worker's young generation is held small: V8's default of 48 MiB per thread was what a second reader added to peak memory", async () => {
   const worker = startWorker({});
@@ -12,4 +13,27 @@ test("a scan worker's young generation is held small: V8's default of 48 MiB per
   } finally {
     await worker.terminate();
   }
+});
+
+test('a pool whose workers were let go reads what it is given next in the calling thread alone, smallest file first', { timeout: 30_000 }, async () => {
+  const pool = new WorkerPool(1, {});
+  await pool.close();
+  const entry = (path: string, size: number): EvidenceEntry => ({ path, size }) as EvidenceEntry;
+  const tasks = [entry('big.log', 300), entry('small.log', 10), entry('mid.log', 50)].map((e) => ({ entry: e, job: { kind: 'detect' } as const }));
+  const readHere: string[] = [];
+  const results: string[] = [];
+  await pool.run(
+    tasks,
+    { onBytes: () => {}, onResult: (e) => results.push(e.path), onFailure: (e, message) => assert.fail(`${e.path}: ${message}`) },
+    {
+      inFlight: 1,
+      run: (e) => {
+        readHere.push(e.path);
+        return Promise.resolve({ kind: 'follow', entries: [] });
+      },
+    },
+  );
+  assert.deepEqual(readHere, ['small.log', 'mid.log', 'big.log']);
+  assert.deepEqual(results, readHere);
+  await pool.close();
 });
