@@ -15,9 +15,8 @@ test("a scan worker's young generation is held small: V8's default of 48 MiB per
   }
 });
 
-test('a pool whose workers were let go reads what it is given next in the calling thread alone, smallest file first', { timeout: 30_000 }, async () => {
-  const pool = new WorkerPool(1, {});
-  await pool.close();
+/** Runs three made-up files through the pool; what the calling thread read, in its order (a worker given one fails it). */
+async function readInThisThread(pool: WorkerPool, alone: boolean): Promise<string[]> {
   const entry = (path: string, size: number): EvidenceEntry => ({ path, size }) as EvidenceEntry;
   const tasks = [entry('big.log', 300), entry('small.log', 10), entry('mid.log', 50)].map((e) => ({ entry: e, job: { kind: 'detect' } as const }));
   const readHere: string[] = [];
@@ -32,8 +31,24 @@ test('a pool whose workers were let go reads what it is given next in the callin
         return Promise.resolve({ kind: 'follow', entries: [] });
       },
     },
+    alone,
   );
-  assert.deepEqual(readHere, ['small.log', 'mid.log', 'big.log']);
   assert.deepEqual(results, readHere);
+  return readHere;
+}
+
+test('a pool whose workers were let go reads what it is given next in the calling thread alone, smallest file first', { timeout: 30_000 }, async () => {
+  const pool = new WorkerPool(1, {});
   await pool.close();
+  assert.deepEqual(await readInThisThread(pool, false), ['small.log', 'mid.log', 'big.log']);
+  await pool.close();
+});
+
+test('work asked to be done in the calling thread is not handed to a worker that is up', { timeout: 30_000 }, async () => {
+  const pool = new WorkerPool(1, {});
+  try {
+    assert.deepEqual(await readInThisThread(pool, true), ['small.log', 'mid.log', 'big.log']);
+  } finally {
+    await pool.close();
+  }
 });

@@ -85,15 +85,16 @@ export class WorkerPool {
     );
   }
 
-  async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks, local: LocalLane): Promise<void> {
+  /** `alone`: this thread reads every task, the workers none (work too small to be worth a worker's own start on it). */
+  async run(tasks: { entry: EvidenceEntry; job: Job }[], callbacks: PoolCallbacks, local: LocalLane, alone = false): Promise<void> {
+    const workers = alone ? [] : this.workers;
     // The queue is the tasks' indexes: a task object each is made only as it is handed out (100,000
     // of them lived for the whole pass). Largest file first when threads share the queue, so that
     // no large file is left to finish last on its own; this thread alone reads smallest first, as
     // the order then costs no time: read last, tens of thousands of small files left V8's heap at
     // 170-210 MiB over 50 MiB live at the end of a 110,000-file pass (README, "Rows kept as columns").
     const size = (id: number): number => (tasks[id] as { entry: EvidenceEntry }).entry.size;
-    const alone = this.workers.length === 0;
-    const queue = Uint32Array.from(tasks.keys()).sort((a, b) => (alone ? size(a) - size(b) : size(b) - size(a)));
+    const queue = Uint32Array.from(tasks.keys()).sort((a, b) => (workers.length === 0 ? size(a) - size(b) : size(b) - size(a)));
     let next = 0;
     const take = (): PoolTask | undefined => {
       if (next >= queue.length) return undefined;
@@ -101,7 +102,7 @@ export class WorkerPool {
       const { entry, job } = tasks[id] as { entry: EvidenceEntry; job: Job };
       return { id, entry, job };
     };
-    const pending = new Map<Worker, Map<number, PoolTask>>(this.workers.map((w) => [w, new Map()]));
+    const pending = new Map<Worker, Map<number, PoolTask>>(workers.map((w) => [w, new Map()]));
     let open = queue.length;
     await new Promise<void>((resolve, reject) => {
       const feed = (worker: Worker): void => {
@@ -135,7 +136,7 @@ export class WorkerPool {
         resolve();
         return;
       }
-      for (const w of this.workers) feed(w);
+      for (const w of workers) feed(w);
       const lane = async (): Promise<void> => {
         for (let task = take(); task; task = take()) {
           const { id, entry, job } = task;

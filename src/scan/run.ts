@@ -84,6 +84,7 @@ export interface Runner {
     pass: ScanProgress['pass'],
     jobs: { entry: EvidenceEntry; job: Job }[],
     take?: (entry: EvidenceEntry, result: JobResult, index: number) => JobResult | undefined,
+    how?: { inThisThread?: boolean },
   ): Promise<Map<EvidenceEntry, JobResult>>;
   /**
    * The passes that read every file are done: threads started for them are let go (each holds its
@@ -113,7 +114,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
     failures,
     lastLargePassDone: () => pool.close(),
     close: () => pool.close(),
-    async run(pass, jobs, take) {
+    async run(pass, jobs, take, how) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
       // Bytes are counted as they are read, each file's up to its size (a pass may read a file
@@ -143,6 +144,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
           jobs,
           { onBytes, onResult, onFailure: (entry, message) => failed.set(entry, message) },
           { inFlight: FILES_IN_FLIGHT, run: (entry, job, onRead) => runJob(job, entry, engine, opener, onRead) },
+          how?.inThisThread === true,
         );
       } finally {
         await opener.close();
@@ -295,9 +297,14 @@ async function readPasses(
   if (others.length > 0 && !options.noFileChecks) {
     const checker = fileCheckerOptions(rows, read, collected.findings());
     warnings.push(...(await engine.fileCheckerWarnings(checker)));
+    // This thread has loaded the checks just now (their warnings); a worker would load them again,
+    // the YARA rules and the baseline's tables (0.3 s of CPU), to check one marker file in the bench.
+    const othersBytes = others.reduce((n, i) => n + entryAt(i).size, 0);
     const checked = await run.run(
       'files',
       others.map((i) => ({ entry: entryAt(i), job: { kind: 'files', sha256: rows.sha256(i), server: rows.server(i), checker } })),
+      undefined,
+      { inThisThread: othersBytes < THREADS_FROM_BYTES },
     );
     for (const i of others) {
       const result = checked.get(entryAt(i));
