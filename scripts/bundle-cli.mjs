@@ -42,7 +42,8 @@ await writeFile(join(ROOT, 'dist', 'build-id.txt'), `${hash.digest('hex')}\n`);
 // Chunks are named by their content: last build's would stay beside this one's.
 await rm(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: { main: join(ROOT, 'dist', 'cli', 'main.js') },
+  // The scan's worker threads load a bundle too: each thread loads its modules on its own.
+  entryPoints: { main: join(ROOT, 'dist', 'cli', 'main.js'), worker: join(ROOT, 'dist', 'scan', 'worker.js') },
   outdir: OUT,
   bundle: true,
   splitting: true,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerUrl } from '../scan/pool.js';
 
 // bin/exir.js runs the bundle that `npm run build` makes (scripts/bundle-cli.mjs): these check that
 // bundling kept what start-up.test.ts checks on the sources, and that modules still find their data.
@@ -59,4 +60,13 @@ test('every module in the bundle reads its data files from its own place in dist
     assert.equal(placed, all, `${file}: an import.meta.url left as the bundle's own`);
   }
   assert.match(bundleText('main.js') + readdirSync(BUNDLE).map(bundleText).join(''), /new URL\("\.\.\/detect\/rules-dirs\.js", import\.meta\.url\)\.href/);
+});
+
+test("the scan's worker threads start from a bundle of their own, which loads the rules but not the command line", () => {
+  const { chunks, packages } = loadedAtStartup('worker.js');
+  assert.ok(!packages.includes('commander'), 'the worker loads the command line');
+  const startup = chunks.map(bundleText).join('\n');
+  assert.ok(startup.includes('function loadEngine'), "the worker's bundle does not hold the scan");
+  // pool.ts starts the bundled worker where there is one: built, it is dist/bundle/worker.js.
+  assert.equal(fileURLToPath(workerUrl(pathToFileURL(join(ROOT, 'dist', 'scan', 'pool.js')).href)), join(BUNDLE, 'worker.js'));
 });
