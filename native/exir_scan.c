@@ -31,6 +31,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* EXIR_NO_SIMD builds what other architectures get, to check that it still compiles. */
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(EXIR_NO_SIMD)
@@ -1088,6 +1091,23 @@ static napi_value simd(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * trim(): gives the memory the C allocator holds free back to the system (glibc's malloc_trim, every
+ * arena); returns whether it could. A scan frees most of what it read by the end of a pass, but the
+ * allocator keeps freed blocks mapped where they are not at the top of an arena: tens of MiB of a
+ * scan's resident memory were free blocks nothing would use again (README, "The end of the scan").
+ */
+static napi_value trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  int released = 0;
+#ifdef __GLIBC__
+  released = malloc_trim(0);
+#endif
+  napi_value result;
+  if (napi_get_boolean(env, released != 0, &result) != napi_ok) return NULL;
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   /* Once per process: a worker thread loading the addon must not undo a level set by `simd()`. */
   static int detected = 0;
@@ -1107,8 +1127,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"simd", NULL, simd, NULL, NULL, NULL, napi_default, NULL},
       {"split", NULL, split, NULL, NULL, NULL, napi_default, NULL},
       {"plain", NULL, plain, NULL, NULL, NULL, napi_default, NULL},
+      {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 6, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 7, props) != napi_ok) return NULL;
   return exports;
 }
 

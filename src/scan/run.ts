@@ -25,6 +25,7 @@ import type { EntryResult } from './scan-entry.js';
 import { followsByTime } from './follow.js';
 import { RowKeeper } from './kept-rows.js';
 import { WorkerPool } from './pool.js';
+import { trimFreedMemory } from '../sources/bytes/native.js';
 import type { QueueScanOptions } from './queue/coordinator.js';
 
 export interface ScanProgress {
@@ -70,6 +71,13 @@ export function defaultThreads(fileCount: number, cores = availableParallelism()
   if (cores >= 3) return cores;
   return cores === 2 && fileCount <= SECOND_READER_MAX_FILES ? 2 : 1;
 }
+
+/**
+ * Read this much, the memory the pass has freed is given back to the system (and again at the end of
+ * each pass): the C allocator kept 20-40 MiB of freed read buffers resident per pass (README, "The
+ * end of the scan, and another machine"). A trim takes milliseconds.
+ */
+const TRIM_EVERY_BYTES = 128 * 1024 * 1024;
 
 /** Below this much evidence, starting threads costs more than it saves. */
 const THREADS_FROM_BYTES = 16 * 1024 * 1024;
@@ -128,7 +136,13 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
         progress.bytes += counted;
         options.onProgress?.(progress);
       };
+      let untrimmed = 0;
       const onResult = (entry: EvidenceEntry, result: JobResult, index: number): void => {
+        untrimmed += entry.size;
+        if (untrimmed >= TRIM_EVERY_BYTES) {
+          untrimmed = 0;
+          trimFreedMemory();
+        }
         const kept = take ? take(entry, result, index) : result;
         if (kept) results.set(entry, kept);
         progress.files += 1;
@@ -149,6 +163,8 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
       } finally {
         await opener.close();
       }
+      // The pass's reading is done, in every thread: what it freed goes back to the system.
+      trimFreedMemory();
       for (const { entry } of jobs) {
         const message = failed.get(entry);
         if (message !== undefined) failures.push({ where: entry.path, message });
