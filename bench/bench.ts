@@ -90,7 +90,8 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function ensureData(dataDir: string, seed: number, sizeMb: number, attackerEverywhere = false): Promise<Marker> {
+/** The bundle for these settings, generated unless one is there already (`reused`). */
+async function ensureData(dataDir: string, seed: number, sizeMb: number, attackerEverywhere = false): Promise<Marker & { reused: boolean }> {
   const generator = await generatorFingerprint();
   const markerPath = join(dataDir, '.bench-marker.json');
   const old = await readMarker(markerPath);
@@ -103,7 +104,7 @@ async function ensureData(dataDir: string, seed: number, sizeMb: number, attacke
     (old.attackerEverywhere ?? false) === attackerEverywhere
   ) {
     log(`reusing ${dataDir} (${(old.bytes / 1e6).toFixed(0)} MB, seed ${seed})`);
-    return old;
+    return { ...old, reused: true };
   }
   // The bundle folders belong to this script (they are git-ignored); anything else in one is an old bundle.
   await rm(dataDir, { recursive: true, force: true });
@@ -125,7 +126,7 @@ async function ensureData(dataDir: string, seed: number, sizeMb: number, attacke
     ...(attackerEverywhere ? { attackerEverywhere } : {}),
   };
   await writeFile(markerPath, `${JSON.stringify(marker, null, 2)}\n`);
-  return marker;
+  return { ...marker, reused: false };
 }
 
 function run(command: string, args: string[], useTime: boolean): Promise<Run> {
@@ -346,7 +347,10 @@ async function main(): Promise<void> {
   const out: string[] = [];
   out.push('');
   out.push(`exir bench: ${(marker.bytes / 1e6).toFixed(0)} MB in ${marker.files} files, seed ${seed}; node ${process.version}, ${cpus().length} CPUs`);
-  out.push(`bundle generated in ${marker.generatedIn.toFixed(1)} s (${(marker.bytes / 1e6 / marker.generatedIn).toFixed(1)} MB/s) by src/demo/generate.ts`);
+  out.push(
+    `bundle generated in ${marker.generatedIn.toFixed(1)} s (${(marker.bytes / 1e6 / marker.generatedIn).toFixed(1)} MB/s) by src/demo/generate.ts` +
+      (marker.reused ? ', when it was made (this run reused it)' : ''),
+  );
   out.push(
     `bench-data-everywhere: the same seed and size with the attackers' addresses in most hours' logs (attackerEverywhere), ` +
       `${(everywhere.bytes / 1e6).toFixed(0)} MB in ${everywhere.files} files`,
