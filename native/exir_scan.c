@@ -771,6 +771,24 @@ __attribute__((target("avx2"))) static inline void line_masks_avx2(const split_t
 }
 #endif
 
+/*
+ * Adds an item [start, end) of the given kind to a batch that has room for it; it starts on the
+ * current line and spans `lines` lines, line end included.
+ */
+static inline void push_item(split_t *s, uint8_t kind, uint32_t start, uint32_t end, int32_t seps, uint8_t flags, double lines) {
+  uint32_t i = s->count++;
+  s->kinds[i] = kind;
+  s->starts[i] = (int32_t)start;
+  s->ends[i] = (int32_t)end;
+  s->lines[i] = s->line;
+  s->offsets[i] = s->base + start;
+  s->seps[i] = seps;
+  s->flags[i] = flags;
+  s->marks[i] = 0;
+  s->records[i] = kind == KIND_RECORD;
+  s->line += lines;
+}
+
 /* Takes the line [start, nl) as the scanner would; 0 when the batch has no room for it. */
 static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t seps) {
   uint32_t content_end = nl;
@@ -781,18 +799,8 @@ static inline int take_line(split_t *s, uint32_t start, uint32_t nl, int32_t sep
     return 1;
   }
   if (s->count == s->cap) return 0;
-  uint32_t i = s->count++;
   int directive = s->bytes[start] == '#';
-  s->kinds[i] = directive ? KIND_DIRECTIVE : KIND_RECORD;
-  s->starts[i] = (int32_t)start;
-  s->ends[i] = (int32_t)content_end;
-  s->lines[i] = s->line;
-  s->offsets[i] = s->base + start;
-  s->seps[i] = directive ? 0 : seps;
-  s->flags[i] = 0;
-  s->marks[i] = 0;
-  s->records[i] = directive ? 0 : 1;
-  s->line += 1;
+  push_item(s, directive ? KIND_DIRECTIVE : KIND_RECORD, start, content_end, directive ? 0 : seps, 0, 1);
   return 1;
 }
 
@@ -830,17 +838,7 @@ static inline int take_quoted(split_t *s, uint32_t start, uint32_t *next) {
     if (c == '\n') {
       if (s->count == s->cap) return QUOTED_FULL;
       uint32_t content_end = i > start && b[i - 1] == '\r' ? i - 1 : i;
-      uint32_t k = s->count++;
-      s->kinds[k] = KIND_RECORD;
-      s->starts[k] = (int32_t)start;
-      s->ends[k] = (int32_t)content_end;
-      s->lines[k] = s->line;
-      s->offsets[k] = s->base + start;
-      s->seps[k] = seps;
-      s->flags[k] = FLAG_QUOTED;
-      s->marks[k] = 0;
-      s->records[k] = 1;
-      s->line += lines + 1;
+      push_item(s, KIND_RECORD, start, content_end, seps, FLAG_QUOTED, lines + 1);
       *next = i + 1;
       return QUOTED_TAKEN;
     }

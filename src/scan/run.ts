@@ -79,20 +79,23 @@ export function defaultThreads(fileCount: number, cores = availableParallelism()
  */
 const TRIM_EVERY_BYTES = 128 * 1024 * 1024;
 
-/** Below this much evidence, starting threads costs more than it saves. */
+/**
+ * Below this much evidence, starting threads costs more than it saves; and a pass over less than
+ * this is read in this thread alone: a worker would load what the pass needs again (the checks of
+ * files that are not logs: YARA and the baseline, 0.3 s of CPU) to save less than that.
+ */
 const THREADS_FROM_BYTES = 16 * 1024 * 1024;
 
 /** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
 export interface Runner {
   /**
-   * `take` sees each result as it arrives, with its job's index, and gives what is to be kept of it
-   * in the map (nothing: not kept there). A runner may leave `take` out and keep every result.
+   * `take` sees each result, with its job's index, and gives what is to be kept of it in the map
+   * (nothing: not kept there); without it every result is kept.
    */
   run(
     pass: ScanProgress['pass'],
     jobs: { entry: EvidenceEntry; job: Job }[],
     take?: (entry: EvidenceEntry, result: JobResult, index: number) => JobResult | undefined,
-    how?: { inThisThread?: boolean },
   ): Promise<Map<EvidenceEntry, JobResult>>;
   /**
    * The passes that read every file are done: threads started for them are let go (each holds its
@@ -113,7 +116,9 @@ function engineOptionsOf(options: ScanOptions): EngineOptions {
 /** Runs jobs on worker threads when the evidence is big enough to be worth it, else in this thread. */
 function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
   const threads = options.threads ?? defaultThreads(fileCount);
-  const pooled = threads > 1 && fileCount > 1 && (options.forceThreads === true || totalBytes >= THREADS_FROM_BYTES);
+  // Threads for the scan, and for each pass, only where there is enough to read (or a test asks).
+  const worthThreads = (bytes: number): boolean => options.forceThreads === true || bytes >= THREADS_FROM_BYTES;
+  const pooled = threads > 1 && fileCount > 1 && worthThreads(totalBytes);
   const engineOptions = engineOptionsOf(options);
   // With no workers the pool reads in this thread alone.
   const pool = new WorkerPool(pooled ? Math.min(threads, fileCount) - 1 : 0, engineOptions);
@@ -122,7 +127,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
     failures,
     lastLargePassDone: () => pool.close(),
     close: () => pool.close(),
-    async run(pass, jobs, take, how) {
+    async run(pass, jobs, take) {
       const results = new Map<EvidenceEntry, JobResult>();
       const progress: ScanProgress = { pass, files: 0, totalFiles: jobs.length, bytes: 0, totalBytes: jobs.reduce((n, j) => n + j.entry.size, 0) };
       // Bytes are counted as they are read, each file's up to its size (a pass may read a file
@@ -158,7 +163,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
           jobs,
           { onBytes, onResult, onFailure: (entry, message) => failed.set(entry, message) },
           { inFlight: FILES_IN_FLIGHT, run: (entry, job, onRead) => runJob(job, entry, engine, opener, onRead) },
-          how?.inThisThread === true,
+          !worthThreads(progress.totalBytes),
         );
       } finally {
         await opener.close();
@@ -274,7 +279,7 @@ async function readPasses(
   };
   // One job object shared by every file (one each was held for the whole pass).
   const detectJob: Job = { kind: 'detect' };
-  const detected = await run.run(
+  await run.run(
     'detect',
     entries.map((entry) => ({ entry, job: detectJob })),
     (_entry, result, i) => {
@@ -283,14 +288,6 @@ async function readPasses(
       return undefined;
     },
   );
-  // A runner that keeps every result (the queue's) gives them here instead.
-  if (detected.size > 0) {
-    for (const [i, entry] of entries.entries()) {
-      const result = detected.get(entry);
-      if (result?.kind === 'detect' && !rows.has(i)) keep(i, result.result);
-    }
-    detected.clear();
-  }
   // Folded across files too: a flood spans hours of logs. Never a spread push: a file's findings
   // can outnumber the arguments a call may take.
   const collected = new FindingCollector(foldedRuleIds(engine.ruleset));
@@ -313,14 +310,9 @@ async function readPasses(
   if (others.length > 0 && !options.noFileChecks) {
     const checker = fileCheckerOptions(rows, read, collected.findings());
     warnings.push(...(await engine.fileCheckerWarnings(checker)));
-    // This thread has loaded the checks just now (their warnings); a worker would load them again,
-    // the YARA rules and the baseline's tables (0.3 s of CPU), to check one marker file in the bench.
-    const othersBytes = others.reduce((n, i) => n + entryAt(i).size, 0);
     const checked = await run.run(
       'files',
       others.map((i) => ({ entry: entryAt(i), job: { kind: 'files', sha256: rows.sha256(i), server: rows.server(i), checker } })),
-      undefined,
-      { inThisThread: othersBytes < THREADS_FROM_BYTES },
     );
     for (const i of others) {
       const result = checked.get(entryAt(i));

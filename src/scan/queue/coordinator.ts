@@ -233,7 +233,7 @@ export async function queueRunner(
       await queue.close();
       await store.close();
     },
-    async run(pass, jobs) {
+    async run(pass, jobs, take) {
       // A large log on disk is read by ranges, one job each; zip members cannot be read from an offset.
       const tasks: Task[] = [];
       const ranged = new Map<number, number>();
@@ -270,7 +270,15 @@ export async function queueRunner(
           if (result) results.set(task.entry, result);
         }
       }
-      return results;
+      if (!take) return results;
+      // Each result as the runners on this machine give it: through `take`, with its job's index.
+      const kept = new Map<EvidenceEntry, JobResult>();
+      for (const [index, { entry }] of jobs.entries()) {
+        const result = results.get(entry);
+        const keep = result && take(entry, result, index);
+        if (keep) kept.set(entry, keep);
+      }
+      return kept;
     },
   };
 }
