@@ -61,8 +61,9 @@ const LEAST_BUFFER = 256 * 1024;
 let poisonOnRelease = false;
 
 /**
- * Tests: fill each buffer given back with a byte no log holds, so that a view of a file's bytes kept
- * past its release (which would read the next file's bytes) changes the scan's result.
+ * Tests: fill each buffer given back with a byte no log holds, and each piece of a large file lent
+ * to its reader once the reader asks for the next, so that a view kept past either (which would
+ * read another file's bytes, or a later piece's) changes the scan's result.
  */
 export function poisonReleasedBuffers(on: boolean): void {
   poisonOnRelease = on;
@@ -183,13 +184,14 @@ export class EvidenceOpener {
     // The buffers lent in turn, made when first lent.
     let kept: [Buffer, Buffer] | undefined;
     let turn = 0;
-    const bufferFor = (): Buffer => {
-      if (!lend()) return Buffer.allocUnsafe(PIECE_BYTES);
+    const bufferFor = (lent: boolean): Buffer => {
+      if (!lent) return Buffer.allocUnsafe(PIECE_BYTES);
       kept ??= [Buffer.allocUnsafe(PIECE_BYTES), Buffer.allocUnsafe(PIECE_BYTES)];
       turn ^= 1;
       return kept[turn] as Buffer;
     };
-    let buf = bufferFor();
+    let lentNow = lend();
+    let buf = bufferFor(lentNow);
     let reading: Promise<{ bytesRead: number }> | undefined = file.read(buf, 0, PIECE_BYTES, 0);
     try {
       // Read to the end, wherever it now is: the file may have grown or shrunk since it was listed.
@@ -200,11 +202,15 @@ export class EvidenceOpener {
         at += bytesRead;
         this.onBytes?.(bytesRead);
         const piece = buf.subarray(0, bytesRead);
+        const pieceLent = lentNow;
         // The next piece goes into the other buffer: the reader is done with a piece once it asks
         // for the next, so the one read into now held the piece before this one.
-        buf = bufferFor();
+        lentNow = lend();
+        buf = bufferFor(lentNow);
         reading = file.read(buf, 0, PIECE_BYTES, at);
         yield piece;
+        // Asked for the next: a lent piece is the reader's no longer (tests spoil it, see poisonReleasedBuffers).
+        if (pieceLent && poisonOnRelease) piece.fill(0xfe);
       }
     } finally {
       // A reader that stopped early leaves a read in flight: its end is waited for, its failure not thrown.

@@ -98,59 +98,62 @@ async function readFollowing(
   plan: FollowPlan,
   out: TimelineEntry[],
 ): Promise<void> {
-  const stream = whole ? undefined : await opener.open(entry);
-  const { head, rest } = await peek(stream ? (stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : [whole!].values(), SNIFF_BYTES);
-  const found = sniffBytes(head);
-  if (!found) {
-    stream?.destroy();
-    return;
+  // A large log in pieces, read into two buffers in turn once its reader is known to keep no piece:
+  // a stream read each MiB into new memory, and mapping it cost the system more than the read.
+  let lend = false;
+  const pieces = whole ? undefined : opener.pieces(entry, () => lend);
+  try {
+    const { head, rest } = await peek(pieces ?? [whole!].values(), SNIFF_BYTES);
+    const found = sniffBytes(head);
+    if (!found) return;
+    lend = found.reader.keepsNoPiece === true;
+    const mapping = engine.mappings.get(found.kind);
+    const byTime = followsByTime(found.kind);
+    const { ips, urls } = plan;
+    const windows = keys.windows[server];
+    const addresses = keys.addresses ?? [];
+    const literals = byTime ? undefined : plan.literals;
+    // A W3C or Exchange CSV log is read only at the lines that may name an attacker (follow-lines.ts).
+    const picker =
+      literals && (found.reader === w3cReader || found.reader === exchangeCsvReader)
+        ? new LinePicker(plan.search, plan.texts, found.reader === exchangeCsvReader)
+        : undefined;
+    // A large log of another format is searched first, and read record by record only when it may name one.
+    if (!picker && !whole && literals && !(await mentionsAny(entry, opener, plan))) return;
+    await found.reader.read(picker ? picked(picker, whole, blocks, rest) : rest, {
+      path: entry.path,
+      ...(literals ? { literals } : {}),
+      onRecord: (record) => {
+        picker?.place(record);
+        const clientIp = mapping ? clientIpOf(record, mapping.who) : undefined;
+        const url = mapping ? firstValue(record, mapping.who.url) : undefined;
+        const wanted = byTime
+          ? inWindows(record.time, windows)
+          : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase())) || sentTo(record, mapping, addresses);
+        if (!wanted) return;
+        const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
+        const user = mapping ? firstValue(record, mapping.who.user) : undefined;
+        const id = mapping ? firstValue(record, mapping.who.requestId) : undefined;
+        const requestId = isRealRequestId(id) ? id : undefined;
+        out.push({
+          time: record.time,
+          server: (mapping ? serverName(firstValue(record, mapping.who.server)) : undefined) ?? server,
+          source: record.source,
+          origin: record.origin,
+          kind: 'activity',
+          summary: summarise(record, mapping),
+          ...(clientIp ? { clientIp } : {}),
+          ...(userAgent ? { userAgent } : {}),
+          ...(user ? { user } : {}),
+          ...(requestId ? { requestId } : {}),
+          fields: keptFields(record, mapping),
+        });
+      },
+    });
+  } finally {
+    // Stopped early (not a log, or one that names no attacker, or a read that failed): the file is closed.
+    await pieces?.return(undefined);
   }
-  const mapping = engine.mappings.get(found.kind);
-  const byTime = followsByTime(found.kind);
-  const { ips, urls } = plan;
-  const windows = keys.windows[server];
-  const addresses = keys.addresses ?? [];
-  const literals = byTime ? undefined : plan.literals;
-  // A W3C or Exchange CSV log is read only at the lines that may name an attacker (follow-lines.ts).
-  const picker =
-    literals && (found.reader === w3cReader || found.reader === exchangeCsvReader)
-      ? new LinePicker(plan.search, plan.texts, found.reader === exchangeCsvReader)
-      : undefined;
-  // A large log of another format is searched first, and read record by record only when it may name one.
-  if (!picker && !whole && literals && !(await mentionsAny(entry, opener, plan))) {
-    stream?.destroy();
-    return;
-  }
-  await found.reader.read(picker ? picked(picker, whole, blocks, rest) : rest, {
-    path: entry.path,
-    ...(literals ? { literals } : {}),
-    onRecord: (record) => {
-      picker?.place(record);
-      const clientIp = mapping ? clientIpOf(record, mapping.who) : undefined;
-      const url = mapping ? firstValue(record, mapping.who.url) : undefined;
-      const wanted = byTime
-        ? inWindows(record.time, windows)
-        : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase())) || sentTo(record, mapping, addresses);
-      if (!wanted) return;
-      const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
-      const user = mapping ? firstValue(record, mapping.who.user) : undefined;
-      const id = mapping ? firstValue(record, mapping.who.requestId) : undefined;
-      const requestId = isRealRequestId(id) ? id : undefined;
-      out.push({
-        time: record.time,
-        server: (mapping ? serverName(firstValue(record, mapping.who.server)) : undefined) ?? server,
-        source: record.source,
-        origin: record.origin,
-        kind: 'activity',
-        summary: summarise(record, mapping),
-        ...(clientIp ? { clientIp } : {}),
-        ...(userAgent ? { userAgent } : {}),
-        ...(user ? { user } : {}),
-        ...(requestId ? { requestId } : {}),
-        fields: keptFields(record, mapping),
-      });
-    },
-  });
 }
 
 /** What the picker gives the reader of a log: of its bytes when they are all read (searched already), else of its pieces as they come. */

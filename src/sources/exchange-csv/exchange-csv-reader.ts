@@ -262,6 +262,8 @@ function isSameBytes(v: RecordView, bytes: Buffer): boolean {
 
 export const exchangeCsvReader: LogReader = {
   name: 'exchange-csv',
+  // The record scanner copies what it keeps of a piece (an unended line) before it asks for the next.
+  keepsNoPiece: true,
   sniff: sniffExchangeCsv,
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new ExchangeCsvFile(new StatsBuilder(options.path), options);

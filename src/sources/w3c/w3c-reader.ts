@@ -234,6 +234,8 @@ class W3cFile implements ScanSink {
 
 export const w3cReader: LogReader = {
   name: 'w3c',
+  // The record scanner copies what it keeps of a piece (an unended line) before it asks for the next.
+  keepsNoPiece: true,
   sniff: sniffW3c,
   async read(chunks: AsyncIterable<Buffer>, options: ReadOptions): Promise<ReadStats> {
     const file = new W3cFile(new StatsBuilder(options.path), options);
