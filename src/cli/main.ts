@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.js';
+import { tuneCompiler } from './compiler.js';
 import { EXIT } from './exit-codes.js';
 
 /** A reader that stops early (`exir scan --json - | head`) is not an error: stop quietly. */
@@ -25,6 +26,7 @@ function crashIsAnError(): void {
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  tuneCompiler();
   crashIsAnError();
   quietOnClosedPipe(process.stdout);
   const program = new Command();
