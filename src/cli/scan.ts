@@ -82,7 +82,11 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--timeline <file>', 'write the merged timeline for Timesketch: CSV, or JSON lines when FILE ends in .jsonl')
     .addOption(tzOption())
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
-    .option('--threads <n>', 'reading threads, this one included (default: one per core; on 2 cores, 1 above 25,000 files, to bound memory)', positiveInt)
+    .option(
+      '--threads <n>',
+      'reading threads, this one included (default: one per core from 256 MB of evidence, else 1; on 2 cores, 1 above 25,000 files, to bound memory)',
+      positiveInt,
+    )
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, DEFAULT_ZIP_LIMITS.maxExpandedBytes / 1024 ** 3)
     .option('--case <ref>', 'store the result in this case (FIRM/CASE, made with `exir case new`)')
     .option('--db <url>', 'case store: postgres://… (default: SQLite in the workspace, or EXIR_DB)')

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateDemo } from '../demo/generate.js';
 import { makeZip } from '../evidence/test-helpers/make-zip.js';
-import { defaultThreads, scan } from './run.js';
+import { defaultThreads, readingThreads, scan } from './run.js';
 import { httpProxyLog, iisLog } from './test-helpers.js';
 
 let dir: string;
@@ -125,5 +125,16 @@ test('by default both cores of two read while the files are few, one above (memo
   assert.equal(defaultThreads(110_445, 2), 1, 'about 10 GB of hourly logs');
   assert.equal(defaultThreads(10, 1), 1);
   assert.equal(defaultThreads(110_445, 4), 4);
-  assert.equal(defaultThreads(3, 8), 8, 'a small scan starts no worker anyway: see THREADS_FROM_BYTES');
+  assert.equal(defaultThreads(3, 8), 8, 'a small scan starts no worker anyway: see readingThreads');
+});
+
+test('a second reader only where there is enough to share: one up to 256 MB, where it cost CPU and saved no wall time', () => {
+  const MB = 1024 * 1024;
+  assert.equal(readingThreads(2, 129 * MB, 38), 1, "one server's IIS logs");
+  assert.equal(readingThreads(2, 372 * MB, 4_000), 2, 'from 256 MB');
+  assert.equal(readingThreads(2, 537 * MB, 5_525), 2, "one server's logs of the bench bundle");
+  assert.equal(readingThreads(8, 537 * MB, 3), 3, 'no more threads than files');
+  assert.equal(readingThreads(2, 537 * MB, 1), 1);
+  assert.equal(readingThreads(1, 1024 * MB, 11_042), 1);
+  assert.equal(readingThreads(2, 1 * MB, 10, true), 2, 'a test may force threads');
 });

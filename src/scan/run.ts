@@ -81,10 +81,22 @@ const TRIM_EVERY_BYTES = 128 * 1024 * 1024;
 
 /**
  * Below this much evidence, starting threads costs more than it saves; and a pass over less than
- * this is read in this thread alone: a worker would load what the pass needs again (the checks of
- * files that are not logs: YARA and the baseline, 0.3 s of CPU) to save less than that.
+ * this is read in this thread alone. A worker loads the rules and compiles the hot code again
+ * (0.4-0.5 s of CPU) and splits the files unevenly when they are few and large: on two cores, one
+ * reader took less CPU and no more wall time than two up to 372 MB of logs, two saved 10-13% of wall
+ * time from 537 MB (README, "Where the CPU went"). Set below that: on a faster machine the second
+ * reader paid more.
  */
-const THREADS_FROM_BYTES = 16 * 1024 * 1024;
+const THREADS_FROM_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The threads that read a scan, this one included: as many as asked (or the default), one per file
+ * at most, and only this one below THREADS_FROM_BYTES of evidence unless a test forces threads.
+ */
+export function readingThreads(threads: number, totalBytes: number, fileCount: number, force = false): number {
+  if (threads <= 1 || fileCount <= 1 || !(force || totalBytes >= THREADS_FROM_BYTES)) return 1;
+  return Math.min(threads, fileCount);
+}
 
 /** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
 export interface Runner {
@@ -118,10 +130,9 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
   const threads = options.threads ?? defaultThreads(fileCount);
   // Threads for the scan, and for each pass, only where there is enough to read (or a test asks).
   const worthThreads = (bytes: number): boolean => options.forceThreads === true || bytes >= THREADS_FROM_BYTES;
-  const pooled = threads > 1 && fileCount > 1 && worthThreads(totalBytes);
   const engineOptions = engineOptionsOf(options);
   // With no workers the pool reads in this thread alone.
-  const pool = new WorkerPool(pooled ? Math.min(threads, fileCount) - 1 : 0, engineOptions);
+  const pool = new WorkerPool(readingThreads(threads, totalBytes, fileCount, options.forceThreads) - 1, engineOptions);
   const failures: Warning[] = [];
   return {
     failures,
