@@ -84,7 +84,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--sigma <dir>', 'add a folder of Sigma rules to the shipped ones (repeatable)', collect, [])
     .option(
       '--threads <n>',
-      'reading threads, this one included (default: one per core from 256 MB of evidence, else 1; on 2 cores, 1 above 25,000 files, to bound memory)',
+      'reading threads, this one included (default: one per core from 256 MiB of evidence, else 1; on 2 cores, 1 above 25,000 files, to bound memory)',
       positiveInt,
     )
     .option('--max-expand-gb <n>', 'refuse a .zip that expands past N GiB', positiveInt, DEFAULT_ZIP_LIMITS.maxExpandedBytes / 1024 ** 3)

@@ -83,9 +83,8 @@ const TRIM_EVERY_BYTES = 128 * 1024 * 1024;
  * Below this much evidence, starting threads costs more than it saves; and a pass over less than
  * this is read in this thread alone. A worker loads the rules and compiles the hot code again
  * (0.4-0.5 s of CPU) and splits the files unevenly when they are few and large: on two cores, one
- * reader took less CPU and no more wall time than two up to 372 MB of logs, two saved 10-13% of wall
- * time from 537 MB (README, "Where the CPU went"). Set below that: on a faster machine the second
- * reader paid more.
+ * reader took less CPU and no more wall time than two up to 262 MB of logs, two saved 10-13% of wall
+ * time from 537 MB (README, "Where the CPU went").
  */
 const THREADS_FROM_BYTES = 256 * 1024 * 1024;
 
