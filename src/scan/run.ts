@@ -93,8 +93,13 @@ const THREADS_FROM_BYTES = 256 * 1024 * 1024;
  * at most, and only this one below THREADS_FROM_BYTES of evidence unless a test forces threads.
  */
 export function readingThreads(threads: number, totalBytes: number, fileCount: number, force = false): number {
-  if (threads <= 1 || fileCount <= 1 || !(force || totalBytes >= THREADS_FROM_BYTES)) return 1;
+  if (threads <= 1 || fileCount <= 1 || !worthThreads(totalBytes, force)) return 1;
   return Math.min(threads, fileCount);
+}
+
+/** Whether this much reading is worth threads: the scan's, to start them, and each pass's, to use them. */
+function worthThreads(bytes: number, force = false): boolean {
+  return force || bytes >= THREADS_FROM_BYTES;
 }
 
 /** Runs the jobs of one pass and gives back each file's result: in this process, on threads, or through a queue. */
@@ -127,8 +132,6 @@ function engineOptionsOf(options: ScanOptions): EngineOptions {
 /** Runs jobs on worker threads when the evidence is big enough to be worth it, else in this thread. */
 function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
   const threads = options.threads ?? defaultThreads(fileCount);
-  // Threads for the scan, and for each pass, only where there is enough to read (or a test asks).
-  const worthThreads = (bytes: number): boolean => options.forceThreads === true || bytes >= THREADS_FROM_BYTES;
   const engineOptions = engineOptionsOf(options);
   // With no workers the pool reads in this thread alone.
   const pool = new WorkerPool(readingThreads(threads, totalBytes, fileCount, options.forceThreads) - 1, engineOptions);
@@ -173,7 +176,7 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
           jobs,
           { onBytes, onResult, onFailure: (entry, message) => failed.set(entry, message) },
           { inFlight: FILES_IN_FLIGHT, run: (entry, job, onRead) => runJob(job, entry, engine, opener, onRead) },
-          !worthThreads(progress.totalBytes),
+          !worthThreads(progress.totalBytes, options.forceThreads),
         );
       } finally {
         await opener.close();
