@@ -1106,6 +1106,33 @@ static napi_value trim(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * skew(buffer, align): how many bytes from the start of `buffer` its memory is `align`-aligned
+ * (align a power of two). The kernel copies a read into memory that is not 64-byte aligned three
+ * times slower on the AMD EPYC machines measured (README, "Reads into aligned memory"); Node's
+ * buffers start 16 bytes into what the C allocator gives, so the opener skips this many.
+ */
+static napi_value skew(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) return NULL;
+  void *data = NULL;
+  size_t length = 0;
+  uint32_t align = 0;
+  if (napi_get_buffer_info(env, argv[0], &data, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "skew: a Buffer");
+    return NULL;
+  }
+  if (napi_get_value_uint32(env, argv[1], &align) != napi_ok || align == 0 || (align & (align - 1)) != 0) {
+    napi_throw_range_error(env, NULL, "skew: the alignment is a power of two");
+    return NULL;
+  }
+  uint32_t off = (uint32_t)((align - ((uintptr_t)data & (align - 1))) & (align - 1));
+  napi_value result;
+  if (napi_create_uint32(env, off, &result) != napi_ok) return NULL;
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   /* Once per process: a worker thread loading the addon must not undo a level set by `simd()`. */
   static int detected = 0;
@@ -1126,8 +1153,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"split", NULL, split, NULL, NULL, NULL, napi_default, NULL},
       {"plain", NULL, plain, NULL, NULL, NULL, napi_default, NULL},
       {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
+      {"skew", NULL, skew, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 7, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 8, props) != napi_ok) return NULL;
   return exports;
 }
 

@@ -2,6 +2,7 @@ import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { readBuffer } from './aligned.js';
 import type { EvidenceEntry } from './bundle.js';
 import { ZipReader } from './zip.js';
 
@@ -36,7 +37,7 @@ function readWhole(file: string, expected: number, take: (bytes: number) => Buff
       want = Math.max(fstatSync(fd).size, got);
       if (want === got) break;
       if (buf.length < want) {
-        const bigger = Buffer.allocUnsafe(want);
+        const bigger = readBuffer(want);
         buf.copy(bigger, 0, 0, got);
         buf = bigger;
       }
@@ -82,7 +83,7 @@ class BufferPool {
     // A size of its own for a file past the usual: a power of two, so a few sizes serve every file.
     let size = LEAST_BUFFER;
     while (size < bytes) size *= 2;
-    return Buffer.allocUnsafe(Math.min(size, Math.max(bytes, WHOLE_READ_BYTES + 1)));
+    return readBuffer(Math.min(size, Math.max(bytes, WHOLE_READ_BYTES + 1)));
   }
 
   give(buf: Buffer): void {
@@ -122,7 +123,7 @@ export class EvidenceOpener {
   wholeBytes(entry: EvidenceEntry): Buffer | undefined {
     const loc = entry.location;
     if (loc.kind !== 'file' || entry.size > WHOLE_READ_BYTES) return undefined;
-    const bytes = readWhole(loc.file, entry.size, (n) => Buffer.allocUnsafe(n));
+    const bytes = readWhole(loc.file, entry.size, readBuffer);
     this.onBytes?.(bytes.length);
     return bytes;
   }
@@ -185,8 +186,8 @@ export class EvidenceOpener {
     let kept: [Buffer, Buffer] | undefined;
     let turn = 0;
     const bufferFor = (lent: boolean): Buffer => {
-      if (!lent) return Buffer.allocUnsafe(PIECE_BYTES);
-      kept ??= [Buffer.allocUnsafe(PIECE_BYTES), Buffer.allocUnsafe(PIECE_BYTES)];
+      if (!lent) return readBuffer(PIECE_BYTES);
+      kept ??= [readBuffer(PIECE_BYTES), readBuffer(PIECE_BYTES)];
       turn ^= 1;
       return kept[turn] as Buffer;
     };
@@ -224,7 +225,7 @@ export class EvidenceOpener {
     if (loc.kind === 'file') {
       // Small files, the many hourly logs, are read at once and synchronously: a round trip to the
       // file system's thread pool per open, read and close costs more than the read itself.
-      if (entry.size <= WHOLE_READ_BYTES) return Readable.from([readWhole(loc.file, entry.size, (n) => Buffer.allocUnsafe(n))], { objectMode: false });
+      if (entry.size <= WHOLE_READ_BYTES) return Readable.from([readWhole(loc.file, entry.size, readBuffer)], { objectMode: false });
       return createReadStream(loc.file, { highWaterMark: PIECE_BYTES });
     }
     let zip = this.zips.get(loc.archive);

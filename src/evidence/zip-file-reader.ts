@@ -2,6 +2,7 @@ import { close, fstat, open, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import yauzl from 'yauzl';
+import { readBuffer } from './aligned.js';
 
 /**
  * The archive's bytes for yauzl, read with Node's own positional reads and file streams.
@@ -34,7 +35,7 @@ class RangeStream extends Readable {
       this.push(null);
       return;
     }
-    const buffer = Buffer.allocUnsafe(want);
+    const buffer = readBuffer(want);
     read(this.fd, buffer, 0, want, this.pos, (err, bytesRead) => {
       // A read that lands after the stream was destroyed has no one to give its bytes to.
       if (this.destroyed) return;

@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises';
 import type { ContextRecord, Finding, Origin } from '../core/types.js';
 import { MAX_CONTEXT_PER_FILE } from '../detect/context.js';
 import { FindingCollector } from '../detect/repeats.js';
+import { readBuffer } from '../evidence/aligned.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { HashingReader, type EvidenceOpener } from '../evidence/open.js';
 import { looksUtf16le } from '../evidence/utf16.js';
@@ -237,7 +238,7 @@ async function* tee(chunks: AsyncIterable<Buffer>, check: BodyCheck): AsyncGener
 async function* fileBytes(file: string, start: number): AsyncGenerator<Buffer> {
   const handle = await open(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
+    const buf = readBuffer(1 << 20);
     for (let pos = start; ;) {
       const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) return;

@@ -4,8 +4,7 @@
 // The addon picks the widest SIMD filter the CPU has (AVX2, SSSE3, else none); EXIR_SIMD=scalar (or
 // ssse3) holds it lower, to compare or measure, with the same marks.
 
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { nativeAddon } from '../../core/addon.js';
 
 /** An opaque compiled needle set, freed by the addon when collected. */
 export type NativeNeedles = object & { readonly __nativeNeedles: unique symbol };
@@ -70,36 +69,24 @@ interface NativeSearch {
 
 export type SimdLevel = 'scalar' | 'ssse3' | 'avx2';
 
-/** Where node-gyp puts the addon, the same from src/ (tests) and dist/ (the built CLI). */
-const ADDON = fileURLToPath(new URL('../../../build/Release/exir_scan.node', import.meta.url));
-
 let loaded: { search: NativeSearch | undefined; engine: string } | undefined;
 
 function load(): { search: NativeSearch | undefined; engine: string } {
   if (loaded) return loaded;
-  if (process.env.EXIR_NATIVE === '0') {
-    loaded = { search: undefined, engine: 'JavaScript (EXIR_NATIVE=0)' };
+  const { addon, why } = nativeAddon();
+  if (!addon) {
+    loaded = { search: undefined, engine: process.env.EXIR_NATIVE === '0' ? 'JavaScript (EXIR_NATIVE=0)' : `JavaScript (${why})` };
     return loaded;
   }
-  try {
-    const search = createRequire(import.meta.url)(ADDON) as NativeSearch;
-    if (
-      typeof search.compile !== 'function' ||
-      typeof search.mark !== 'function' ||
-      typeof search.hits !== 'function' ||
-      typeof search.simd !== 'function' ||
-      typeof search.split !== 'function' ||
-      typeof search.plain !== 'function' ||
-      typeof search.trim !== 'function'
-    )
-      throw new Error('not the expected addon');
-    const asked = process.env.EXIR_SIMD;
-    const level = asked === 'scalar' || asked === 'ssse3' || asked === 'avx2' ? search.simd(asked) : search.simd();
-    loaded = { search, engine: `native, ${level === 'scalar' ? 'no SIMD' : level} (${ADDON})` };
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    loaded = { search: undefined, engine: `JavaScript (the native addon did not load: ${why}; \`npm install\` builds it)` };
+  const search = addon as unknown as NativeSearch;
+  const expected = ['compile', 'mark', 'hits', 'simd', 'split', 'plain', 'trim'] as const;
+  if (!expected.every((name) => typeof search[name] === 'function')) {
+    loaded = { search: undefined, engine: 'JavaScript (the native addon did not load: not the expected addon; `npm install` builds it)' };
+    return loaded;
   }
+  const asked = process.env.EXIR_SIMD;
+  const level = asked === 'scalar' || asked === 'ssse3' || asked === 'avx2' ? search.simd(asked) : search.simd();
+  loaded = { search, engine: `native, ${level === 'scalar' ? 'no SIMD' : level} (${why})` };
   return loaded;
 }
 

@@ -1,0 +1,28 @@
+// exir's native addon (native/exir_scan.c, built by node-gyp at `npm install`), loaded once on first
+// use by whichever stage needs it: the byte search (sources/bytes/native.ts) and the read buffers
+// (evidence/aligned.ts). The build is optional: when it failed, or EXIR_NATIVE=0 asks for none,
+// each user takes its JavaScript path, with the same results.
+
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** Where node-gyp puts the addon, the same from src/ (tests) and dist/ (the built CLI). */
+const ADDON = fileURLToPath(new URL('../../build/Release/exir_scan.node', import.meta.url));
+
+let loaded: { addon: Readonly<Record<string, unknown>> | undefined; why: string } | undefined;
+
+/** The addon's exports, or undefined and why not (for diagnostics). */
+export function nativeAddon(): { addon: Readonly<Record<string, unknown>> | undefined; why: string } {
+  if (loaded) return loaded;
+  if (process.env.EXIR_NATIVE === '0') {
+    loaded = { addon: undefined, why: 'EXIR_NATIVE=0' };
+    return loaded;
+  }
+  try {
+    loaded = { addon: createRequire(import.meta.url)(ADDON) as Record<string, unknown>, why: ADDON };
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    loaded = { addon: undefined, why: `the native addon did not load: ${why}; \`npm install\` builds it` };
+  }
+  return loaded;
+}
