@@ -36,5 +36,5 @@ export function readBuffer(bytes: number): Buffer {
 
 /** Bytes from `buffer`'s start to its first READ_ALIGN-aligned address (0: aligned); undefined without the addon. */
 export function misalignment(buffer: Buffer): number | undefined {
-  return skewOf()?.(buffer, READ_ALIGN) ?? undefined;
+  return skewOf()?.(buffer, READ_ALIGN);
 }

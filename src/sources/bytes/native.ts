@@ -1,6 +1,7 @@
-// The native byte search (native/exir_scan.c, built by node-gyp at `npm install`), loaded once on
-// first use. The build is optional: when it failed, or EXIR_NATIVE=0 asks for it, the scanner uses
-// its JavaScript path, which gives the same marks; `byteSearchEngine()` says which one is in use.
+// The native byte search (native/exir_scan.c, built by node-gyp at `npm install`; loaded by
+// core/addon.ts on first use). The build is optional: when it failed, or EXIR_NATIVE=0 asks for
+// it, the scanner uses its JavaScript path, which gives the same marks; `byteSearchEngine()` says
+// which one is in use.
 // The addon picks the widest SIMD filter the CPU has (AVX2, SSSE3, else none); EXIR_SIMD=scalar (or
 // ssse3) holds it lower, to compare or measure, with the same marks.
 
@@ -75,7 +76,7 @@ function load(): { search: NativeSearch | undefined; engine: string } {
   if (loaded) return loaded;
   const { addon, why } = nativeAddon();
   if (!addon) {
-    loaded = { search: undefined, engine: process.env.EXIR_NATIVE === '0' ? 'JavaScript (EXIR_NATIVE=0)' : `JavaScript (${why})` };
+    loaded = { search: undefined, engine: `JavaScript (${why})` };
     return loaded;
   }
   const search = addon as unknown as NativeSearch;
