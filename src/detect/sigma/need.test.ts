@@ -59,17 +59,45 @@ test('AND of one need is that need; OR of none or with a branch that asks nothin
   assert.deepEqual(needAny([a]), a);
 });
 
-test('resolving: each branch of an OR gives its most selective clause, the same clause twice is asked once', () => {
+test('resolving an OR: every crossing of one clause from each branch while there are few, a clause implied by another left out, the same clause twice asked once', () => {
   const p = (text: string) => patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards(text))), true);
-  // Within a branch, the clause whose shortest string is longest; on a tie, the one with fewer strings.
-  const branch = needAll([p('abcdef'), p('xyz')]);
-  assert.deepEqual(resolveNeed(needAny([branch, p('/owa/')]), free), [['abcdef', '/owa/']]);
-  const tie = needAll([needAny([p('aaaaa'), p('bbbbb')]), p('ccccc')]);
-  assert.deepEqual(resolveNeed(needAny([tie, p('/owa/')]), free), [['ccccc', '/owa/']]);
+  // A record matching (abcdef AND xyz) OR /owa/ holds abcdef or /owa/, and xyz or /owa/: both are asked.
+  assert.deepEqual(resolveNeed(needAny([needAll([p('abcdef'), p('xyz')]), p('/owa/')]), free), [
+    ['abcdef', '/owa/'],
+    ['xyz', '/owa/'],
+  ]);
+  // The shape of a rule for known paths OR (/ecp/ AND .js): .js is asked too, not /ecp/ alone.
+  const known = needAny([p('/ecp/y.js'), p('/owa/auth/x.js')]);
+  assert.deepEqual(resolveNeed(needAny([known, needAll([p('/ecp/'), p('.js')])]), free), [
+    ['/ecp/y.js', '/owa/auth/x.js', '/ecp/'],
+    ['/ecp/y.js', '/owa/auth/x.js', '.js'],
+  ]);
+  // a OR (a AND b) is a: the crossing holding b asks nothing more than the one without it.
+  assert.deepEqual(resolveNeed(needAny([p('/ecp/'), needAll([p('/ecp/'), p('/owa/')])]), free), [['/ecp/']]);
   // A branch too short to ask for leaves the OR with nothing to ask.
   assert.deepEqual(resolveNeed(needAny([p('/ecp/'), p('t=')]), free), []);
   assert.deepEqual(resolveNeed(needAll([p('/ecp/'), p('/ecp/')]), free), [['/ecp/']]);
   assert.deepEqual(resolveNeed(needAll([needAny([p('/ecp/'), p('/owa/')]), needAny([p('/owa/'), p('/ecp/')])]), free), [['/ecp/', '/owa/']]);
+});
+
+test('resolving an OR past four crossings: each branch gives its most selective clause, by the shortest string in each, on a tie the one with fewer strings', () => {
+  const p = (text: string) => patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards(text))), true);
+  // Three clauses crossed with two are six: one clause each.
+  const pair = needAll([p('/owa/'), p('qqqq')]);
+  assert.deepEqual(resolveNeed(needAny([needAll([p('xyz'), p('abcdef'), p('mnop')]), pair]), free), [['abcdef', '/owa/']]);
+  const ties = needAll([p('ccccc'), needAny([p('aaaaa'), p('bbbbb')]), p('ddddd')]);
+  assert.deepEqual(resolveNeed(needAny([ties, pair]), free), [['ccccc', '/owa/']]);
+  const weakestCounts = needAll([needAny([p('abcdefgh'), p('xyz')]), p('wxyzw'), p('mnop')]);
+  assert.deepEqual(resolveNeed(needAny([weakestCounts, pair]), free), [['wxyzw', '/owa/']]);
+});
+
+test("resolving: clauses of the same letters cut otherwise are two; an escaped '?' cuts", () => {
+  const p = (text: string) => patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards(text))), true);
+  assert.deepEqual(resolveNeed(needAll([needAny([p('abc'), p('defg')]), needAny([p('abcd'), p('efg')])]), free), [
+    ['abc', 'defg'],
+    ['abcd', 'efg'],
+  ]);
+  assert.deepEqual(patternNeed('f', parseWildcards('abcd\\?efghij'), true), { text: 'efghij', field: 'f', start: false, end: true });
 });
 
 test('resolved for a separated log: a start takes the space before, an end the space after, a keyword neither; three characters are enough', () => {
@@ -77,18 +105,4 @@ test('resolved for a separated log: a start takes the space before, an end the s
   assert.deepEqual(resolveNeed(patternNeed('q', withLeadingStar(parseWildcards('.aspx')), true), separated), [['.aspx ']]);
   assert.deepEqual(resolveNeed(patternNeed('', parseWildcards('444'), false), separated), [['444']]);
   assert.deepEqual(resolveNeed(patternNeed('q', withLeadingStar(withTrailingStar(parseWildcards('ab'))), true), free), []);
-});
-
-test("resolving: the clause choice over three or more, by the shortest string in each; clauses of the same letters cut otherwise are two; an escaped '?' cuts", () => {
-  const p = (text: string) => patternNeed('x', withLeadingStar(withTrailingStar(parseWildcards(text))), true);
-  assert.deepEqual(resolveNeed(needAny([needAll([p('xyz'), p('abcdef')]), p('/owa/')]), free), [['abcdef', '/owa/']]);
-  const ties = needAll([p('ccccc'), needAny([p('aaaaa'), p('bbbbb')]), p('ddddd')]);
-  assert.deepEqual(resolveNeed(needAny([ties, p('/owa/')]), free), [['ccccc', '/owa/']]);
-  const weakestCounts = needAll([needAny([p('abcdefgh'), p('xyz')]), p('wxyzw')]);
-  assert.deepEqual(resolveNeed(needAny([weakestCounts, p('/owa/')]), free), [['wxyzw', '/owa/']]);
-  assert.deepEqual(resolveNeed(needAll([needAny([p('abc'), p('defg')]), needAny([p('abcd'), p('efg')])]), free), [
-    ['abc', 'defg'],
-    ['abcd', 'efg'],
-  ]);
-  assert.deepEqual(patternNeed('f', parseWildcards('abcd\\?efghij'), true), { text: 'efghij', field: 'f', start: false, end: true });
 });

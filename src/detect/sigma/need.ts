@@ -123,14 +123,32 @@ export function resolveNeed(node: NeedNode, writing: FieldWriting): Clauses {
   if (node === null) return [];
   if ('all' in node) return dedupe(node.all.flatMap((c) => resolveNeed(c, writing)));
   if ('any' in node) {
-    const clauses = node.any.map((c) => resolveNeed(c, writing));
-    if (clauses.some((c) => c.length === 0)) return [];
-    // One clause from each branch, the most selective: a record matching that branch holds one of its strings.
-    return [[...new Set(clauses.flatMap((c) => pickClause(c)))]];
+    const branches = node.any.map((c) => resolveNeed(c, writing));
+    if (branches.some((c) => c.length === 0)) return [];
+    // A record matching one branch holds a string of each of that branch's clauses, so of each
+    // clause made of one clause from every branch: every such crossing is asked while they are few.
+    // Past that, one clause from each branch, the most selective. (One clause each was all it asked
+    // until December 2026: `/ecp/` OR (`/ecp/` AND `.js`) let every request under /ecp/ through.)
+    return crossed(branches) ?? [[...new Set(branches.flatMap((c) => pickClause(c)))]];
   }
   const separated = node.field !== '' && writing(node.field) === 'separated';
   const text = `${separated && node.start ? ' ' : ''}${node.text}${separated && node.end ? ' ' : ''}`;
   return text.length >= MIN_NEED ? [[text]] : [];
+}
+
+/** Crossings of an OR's branches past this many: one clause of each branch instead (each clause is a bit of the source's check, which holds 64). */
+const MAX_CROSSED = 4;
+
+/** Every clause made of one clause of each branch, those implied by another left out; undefined past MAX_CROSSED. */
+function crossed(branches: readonly Clauses[]): Clauses | undefined {
+  let out: (readonly string[])[] = [[]];
+  for (const clauses of branches) {
+    if (out.length * clauses.length > MAX_CROSSED) return undefined;
+    out = out.flatMap((acc) => clauses.map((c) => [...new Set([...acc, ...c])]));
+  }
+  // A clause holding all of another's strings is met whenever that one is: it asks nothing more.
+  const kept = dedupe(out);
+  return kept.filter((c, i) => !kept.some((other, j) => j !== i && other.length < c.length && other.every((s) => c.includes(s))));
 }
 
 function pickClause(clauses: Clauses): readonly string[] {
