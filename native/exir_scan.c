@@ -1109,8 +1109,9 @@ static napi_value trim(napi_env env, napi_callback_info info) {
 /*
  * skew(buffer, align): how many bytes from the start of `buffer` its memory is `align`-aligned
  * (align a power of two). The kernel copies a read into memory that is not 64-byte aligned three
- * times slower on the AMD EPYC machines measured (README, "Reads into aligned memory"); Node's
- * buffers start 16 bytes into what the C allocator gives, so the opener skips this many.
+ * times slower on the AMD EPYC machines measured (README, "Reads into aligned memory, and an OR's
+ * need crossed"); Node's buffers start 16 bytes into what the C allocator gives, so the opener
+ * skips this many.
  */
 static napi_value skew(napi_env env, napi_callback_info info) {
   size_t argc = 2;
