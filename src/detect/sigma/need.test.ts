@@ -74,8 +74,21 @@ test('resolving an OR: every crossing of one clause from each branch while there
   ]);
   // a OR (a AND b) is a: the crossing holding b asks nothing more than the one without it.
   assert.deepEqual(resolveNeed(needAny([p('/ecp/'), needAll([p('/ecp/'), p('/owa/')])]), free), [['/ecp/']]);
-  // A branch too short to ask for leaves the OR with nothing to ask.
+  // A clause sharing a string with a shorter one, but not all of its strings, is still asked.
+  assert.deepEqual(resolveNeed(needAny([needAll([p('aaaa'), needAny([p('bbbb'), p('dddd')])]), p('cccc')]), free), [
+    ['aaaa', 'cccc'],
+    ['bbbb', 'dddd', 'cccc'],
+  ]);
+  // Four crossings are asked (two clauses crossed with two).
+  assert.deepEqual(resolveNeed(needAny([needAll([p('aaaa'), p('bbbb')]), needAll([p('cccc'), p('dddd')])]), free), [
+    ['aaaa', 'cccc'],
+    ['aaaa', 'dddd'],
+    ['bbbb', 'cccc'],
+    ['bbbb', 'dddd'],
+  ]);
+  // A branch too short to ask for leaves the OR with nothing to ask, however many the others cross to.
   assert.deepEqual(resolveNeed(needAny([p('/ecp/'), p('t=')]), free), []);
+  assert.deepEqual(resolveNeed(needAny([needAll([p('aaaa'), p('bbbb'), p('cccc')]), needAll([p('dddd'), p('eeee')]), p('t=')]), free), []);
   assert.deepEqual(resolveNeed(needAll([p('/ecp/'), p('/ecp/')]), free), [['/ecp/']]);
   assert.deepEqual(resolveNeed(needAll([needAny([p('/ecp/'), p('/owa/')]), needAny([p('/owa/'), p('/ecp/')])]), free), [['/ecp/', '/owa/']]);
 });
@@ -87,6 +100,12 @@ test('resolving an OR past four crossings: each branch gives its most selective 
   assert.deepEqual(resolveNeed(needAny([needAll([p('xyz'), p('abcdef'), p('mnop')]), pair]), free), [['abcdef', '/owa/']]);
   const ties = needAll([p('ccccc'), needAny([p('aaaaa'), p('bbbbb')]), p('ddddd')]);
   assert.deepEqual(resolveNeed(needAny([ties, pair]), free), [['ccccc', '/owa/']]);
+  // A clause of fewer strings is not chosen for that when its shortest string is shorter.
+  const fewer = needAll([needAny([p('aaaaa'), p('bbbbb')]), p('xyz')]);
+  assert.deepEqual(resolveNeed(needAny([fewer, needAll([p('/owa/'), p('qqqq'), p('rrrr')])]), free), [['aaaaa', 'bbbbb', '/owa/']]);
+  // On a tie of the shortest string, the clause of fewer strings, wherever it comes.
+  const tie = needAll([needAny([p('aaaaa'), p('bbbbb')]), p('ccccc')]);
+  assert.deepEqual(resolveNeed(needAny([tie, needAll([p('/owa/'), p('qqqq'), p('rrrr')])]), free), [['ccccc', '/owa/']]);
   const weakestCounts = needAll([needAny([p('abcdefgh'), p('xyz')]), p('wxyzw'), p('mnop')]);
   assert.deepEqual(resolveNeed(needAny([weakestCounts, pair]), free), [['wxyzw', '/owa/']]);
 });

@@ -148,7 +148,7 @@ function crossed(branches: readonly Clauses[]): Clauses | undefined {
   }
   // A clause holding all of another's strings is met whenever that one is: it asks nothing more.
   const kept = dedupe(out);
-  return kept.filter((c, i) => !kept.some((other, j) => j !== i && other.length < c.length && other.every((s) => c.includes(s))));
+  return kept.filter((c) => !kept.some((other) => other.length < c.length && other.every((s) => c.includes(s))));
 }
 
 function pickClause(clauses: Clauses): readonly string[] {
