@@ -9,17 +9,20 @@ import { fileURLToPath } from 'node:url';
 /** Where node-gyp puts the addon, the same from src/ (tests) and dist/ (the built CLI). */
 const ADDON = fileURLToPath(new URL('../../build/Release/exir_scan.node', import.meta.url));
 
-let loaded: { addon: Readonly<Record<string, unknown>> | undefined; why: string } | undefined;
+/** The addon's exports and the file they came from, or no exports and why not (for diagnostics). */
+type Loaded = { addon: Readonly<Record<string, unknown>>; from: string } | { addon: undefined; why: string };
 
-/** The addon's exports, or undefined and why not (for diagnostics). */
-export function nativeAddon(): { addon: Readonly<Record<string, unknown>> | undefined; why: string } {
+let loaded: Loaded | undefined;
+
+/** The addon, loaded on the first call. */
+export function nativeAddon(): Loaded {
   if (loaded) return loaded;
   if (process.env.EXIR_NATIVE === '0') {
     loaded = { addon: undefined, why: 'EXIR_NATIVE=0' };
     return loaded;
   }
   try {
-    loaded = { addon: createRequire(import.meta.url)(ADDON) as Record<string, unknown>, why: ADDON };
+    loaded = { addon: createRequire(import.meta.url)(ADDON) as Record<string, unknown>, from: ADDON };
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     loaded = { addon: undefined, why: `the native addon did not load: ${why}; \`npm install\` builds it` };

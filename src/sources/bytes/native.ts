@@ -74,12 +74,12 @@ let loaded: { search: NativeSearch | undefined; engine: string } | undefined;
 
 function load(): { search: NativeSearch | undefined; engine: string } {
   if (loaded) return loaded;
-  const { addon, why } = nativeAddon();
-  if (!addon) {
-    loaded = { search: undefined, engine: `JavaScript (${why})` };
+  const found = nativeAddon();
+  if (!found.addon) {
+    loaded = { search: undefined, engine: `JavaScript (${found.why})` };
     return loaded;
   }
-  const search = addon as unknown as NativeSearch;
+  const search = found.addon as unknown as NativeSearch;
   const expected = ['compile', 'mark', 'hits', 'simd', 'split', 'plain', 'trim'] as const;
   if (!expected.every((name) => typeof search[name] === 'function')) {
     loaded = { search: undefined, engine: 'JavaScript (the native addon did not load: not the expected addon; `npm install` builds it)' };
@@ -87,7 +87,7 @@ function load(): { search: NativeSearch | undefined; engine: string } {
   }
   const asked = process.env.EXIR_SIMD;
   const level = asked === 'scalar' || asked === 'ssse3' || asked === 'avx2' ? search.simd(asked) : search.simd();
-  loaded = { search, engine: `native, ${level === 'scalar' ? 'no SIMD' : level} (${why})` };
+  loaded = { search, engine: `native, ${level === 'scalar' ? 'no SIMD' : level} (${found.from})` };
   return loaded;
 }
 
