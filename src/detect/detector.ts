@@ -5,6 +5,7 @@ import { clientIpOf, fieldAccesses, firstValue, logsourceReaches, viewsFor, type
 import { clauseMask, type RecordNeeds } from '../sources/bytes/record-needs.js';
 import { W3C_QUERY_COLUMNS } from '../sources/w3c/w3c-reader.js';
 import type { ExirRule, Ruleset } from './ruleset.js';
+import type { FieldAccess } from './sigma/index.js';
 import { anyOf } from './sigma/literals.js';
 import { resolveNeed, type Clauses, type FieldWriting } from './sigma/need.js';
 
@@ -129,44 +130,8 @@ export class Detector {
         const access = accesses.length === 1 ? (rule.compiled.match(whole) ? whole : undefined) : accesses.find((a) => rule.compiled.match(a));
         if (!access) continue;
         if (classifier === null) classifier = classifiers.find((b) => b.compiled.match(whole));
-        const benign = classifier?.benign;
-        const fields: Record<string, string> = {};
-        for (const name of rule.compiled.fields) {
-          const value = access.get(name);
-          if (value !== undefined) fields[name] = value;
-        }
-        // The values a reader decides by (the command line, the cmdlet and its parameters, the target
-        // file), even where the rule matched on others (the event id, the parent process).
-        for (const column of mapping.keep) {
-          const value = record.fields[column];
-          if (value && value !== '-' && fields[column] === undefined) fields[column] = value;
-        }
-        // A rule's strings found in a row the reader could not split: said, so no one reads it as a clean match.
-        if (record.damaged) fields['damaged'] = `damaged record (${record.damaged}), matched on its raw text`;
         who ??= whoOf(record, mapping, server);
-        const { requestId, url, userAgent, clientIp, recordServer, user } = who;
-        findings.push({
-          ruleId: rule.id,
-          title: rule.title,
-          cves: rule.cves,
-          // Known scanners and health probes never raise a server above probed.
-          stage: benign ? 'probe' : rule.stage,
-          severity: benign ? 'informational' : rule.severity,
-          time: record.time,
-          server: recordServer,
-          clientIp,
-          user,
-          origin: record.origin,
-          fields,
-          ...(benign ? { benign } : {}),
-          ...(benign && classifier?.ownTraffic ? { ownTraffic: true } : {}),
-          ...(requestId ? { requestId } : {}),
-          ...(url ? { url } : {}),
-          ...(rule.story ? { story: rule.story } : {}),
-          ...(userAgent ? { userAgent } : {}),
-          ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
-          ...(rule.indicatorOnly ? { indicatorOnly: true } : {}),
-        });
+        findings.push(findingOf(rule, record, mapping, access, classifier, who));
       }
     }
     return findings;
@@ -237,6 +202,52 @@ interface RecordWho {
   clientIp: string | undefined;
   recordServer: string;
   user: string | undefined;
+}
+
+/**
+ * The finding of a rule that matched a record (through `access`), and of the classifier that
+ * matched it too, if any. Apart from the detector's loop, which most records leave without a
+ * match: compiled into it, this made the loop's optimised code several times larger, and it was
+ * compiled again each time a rarely taken branch here deoptimised the loop (issue #17).
+ */
+function findingOf(rule: ExirRule, record: LogRecord, mapping: SourceMapping, access: FieldAccess, classifier: ExirRule | undefined, who: RecordWho): Finding {
+  const benign = classifier?.benign;
+  const fields: Record<string, string> = {};
+  for (const name of rule.compiled.fields) {
+    const value = access.get(name);
+    if (value !== undefined) fields[name] = value;
+  }
+  // The values a reader decides by (the command line, the cmdlet and its parameters, the target
+  // file), even where the rule matched on others (the event id, the parent process).
+  for (const column of mapping.keep) {
+    const value = record.fields[column];
+    if (value && value !== '-' && fields[column] === undefined) fields[column] = value;
+  }
+  // A rule's strings found in a row the reader could not split: said, so no one reads it as a clean match.
+  if (record.damaged) fields['damaged'] = `damaged record (${record.damaged}), matched on its raw text`;
+  const { requestId, url, userAgent, clientIp, recordServer, user } = who;
+  return {
+    ruleId: rule.id,
+    title: rule.title,
+    cves: rule.cves,
+    // Known scanners and health probes never raise a server above probed.
+    stage: benign ? 'probe' : rule.stage,
+    severity: benign ? 'informational' : rule.severity,
+    time: record.time,
+    server: recordServer,
+    clientIp,
+    user,
+    origin: record.origin,
+    fields,
+    ...(benign ? { benign } : {}),
+    ...(benign && classifier?.ownTraffic ? { ownTraffic: true } : {}),
+    ...(requestId ? { requestId } : {}),
+    ...(url ? { url } : {}),
+    ...(rule.story ? { story: rule.story } : {}),
+    ...(userAgent ? { userAgent } : {}),
+    ...(rule.capsRequest ? { capsRequest: rule.capsRequest } : {}),
+    ...(rule.indicatorOnly ? { indicatorOnly: true } : {}),
+  };
 }
 
 function whoOf(record: LogRecord, mapping: SourceMapping, server: string): RecordWho {
