@@ -1,8 +1,9 @@
 import { close, fstat, open, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import yauzl from 'yauzl';
+import type { Options, RandomAccessReader, ZipFile } from 'yauzl';
 import { readBuffer } from './aligned.js';
+import { yauzl } from './yauzl.js';
 
 /**
  * The archive's bytes for yauzl, read with Node's own positional reads and file streams.
@@ -49,31 +50,37 @@ class RangeStream extends Readable {
   }
 }
 
-class FileRangeReader extends yauzl.RandomAccessReader {
-  constructor(private readonly fd: number) {
-    super();
-  }
+/** yauzl's reader class over a descriptor: made once, when the first archive is opened (yauzl.ts). */
+let FileRangeReader: (new (fd: number) => RandomAccessReader) | undefined;
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    return new RangeStream(this.fd, start, end);
-  }
+function fileRangeReader(fd: number): RandomAccessReader {
+  FileRangeReader ??= class extends yauzl().RandomAccessReader {
+    constructor(private readonly fd: number) {
+      super();
+    }
 
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
-    read(this.fd, buffer, offset, length, position, (err, bytesRead) => callback(err, bytesRead));
-  }
+    override _readStreamForRange(start: number, end: number): Readable {
+      return new RangeStream(this.fd, start, end);
+    }
 
-  override close(callback: (err: Error | null) => void): void {
-    close(this.fd, (err) => callback(err ?? null));
-  }
+    override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
+      read(this.fd, buffer, offset, length, position, (err, bytesRead) => callback(err, bytesRead));
+    }
+
+    override close(callback: (err: Error | null) => void): void {
+      close(this.fd, (err) => callback(err ?? null));
+    }
+  };
+  return new FileRangeReader(fd);
 }
 
 /** Opens an archive for yauzl on a reader that survives members failing or being left part-read. */
-export async function openZipFile(path: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
+export async function openZipFile(path: string, options: Options): Promise<ZipFile> {
   const fd = await promisify(open)(path, 'r');
   try {
     const { size } = await promisify(fstat)(fd);
-    return await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      yauzl.fromRandomAccessReader(new FileRangeReader(fd), size, options, (err, zip) => (err ? reject(err) : resolve(zip)));
+    return await new Promise<ZipFile>((resolve, reject) => {
+      yauzl().fromRandomAccessReader(fileRangeReader(fd), size, options, (err, zip) => (err ? reject(err) : resolve(zip)));
     });
   } catch (err) {
     // On failure yauzl has not taken the reader: the descriptor is still ours to close, whichever step failed.

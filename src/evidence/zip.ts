@@ -1,5 +1,6 @@
-import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
+import type { Entry, ZipFile } from 'yauzl';
+import { yauzl } from './yauzl.js';
 import { openZipFile } from './zip-file-reader.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-limits.js';
 
@@ -26,20 +27,20 @@ function gib(bytes: number): string {
 
 class ZipRefused extends Error {}
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+function openZip(path: string): Promise<ZipFile> {
   // decodeStrings off: with it on, one bad name aborts the whole archive; we refuse that entry alone.
   return openZipFile(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
 }
 
-function decodeName(entry: yauzl.Entry): string {
-  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+function decodeName(entry: Entry): string {
+  return yauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
 }
 
 /** Why a member name is refused, or undefined when it is safe to use as a path inside the bundle. */
 function refuseName(name: string): string | undefined {
   if (name.includes('\0')) return 'name holds a NUL byte';
   // yauzl refuses a backslash, a `..` step, and a path from the root or from a drive letter (`C:`).
-  return yauzl.validateFileName(name) ?? undefined;
+  return yauzl().validateFileName(name) ?? undefined;
 }
 
 /** Reads the central directory and checks it against the limits, before any content is read. */
@@ -78,10 +79,10 @@ export async function listZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
   }
 }
 
-function forEachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry, index: number) => void): Promise<void> {
+function forEachEntry(zip: ZipFile, visit: (entry: Entry, index: number) => void): Promise<void> {
   let index = 0;
   return new Promise((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
+    zip.on('entry', (entry: Entry) => {
       try {
         visit(entry, index++);
         zip.readEntry();
@@ -101,13 +102,13 @@ function forEachEntry(zip: yauzl.ZipFile, visit: (entry: yauzl.Entry, index: num
  */
 export class ZipReader {
   private constructor(
-    private readonly zip: yauzl.ZipFile,
-    private readonly entries: Map<number, yauzl.Entry>,
+    private readonly zip: ZipFile,
+    private readonly entries: Map<number, Entry>,
   ) {}
 
   static async open(path: string): Promise<ZipReader> {
     const zip = await openZip(path);
-    const entries = new Map<number, yauzl.Entry>();
+    const entries = new Map<number, Entry>();
     try {
       await forEachEntry(zip, (entry, index) => {
         const name = decodeName(entry);
