@@ -36,21 +36,67 @@ test("a reader's layout is made once per field set, and apart for another set", 
   assert.equal(made, 2);
 });
 
-test('a blank row holds the columns a row of that many values is read by, in the order setting them gives, and is new each time', () => {
+/** The row setting a set's names one by one on `{}` gives: what `row` must give. */
+function oneByOne(columns: readonly (readonly [string, number])[], parts: readonly string[]): Record<string, string> {
+  const row: Record<string, string> = {};
+  for (const [name, i] of columns) row[name] = parts[i] ?? '';
+  return row;
+}
+
+test('a row holds the columns a row of that many values is read by, in the order setting them gives, and is new each time', () => {
   const set = fieldSetOf(['time', '2', 'Agent', '__proto__', '10', 'time', 'x'], ',');
   for (const values of [set.count, set.span]) {
-    const oneByOne: Record<string, string> = {};
-    for (const [name] of set.columns(values)) oneByOne[name] = '';
-    const row = set.blankRow(values);
-    assert.deepEqual(Object.keys(row), Object.keys(oneByOne));
-    assert.ok(Object.values(row).every((v) => v === ''));
+    const parts = ['t', 'two', 'agent', 'proto', 'ten', 't again', 'x'].slice(0, values);
+    const row = set.row(values, parts);
+    assert.deepEqual(row, oneByOne(set.columns(values), parts));
+    assert.deepEqual(Object.keys(row), Object.keys(oneByOne(set.columns(values), parts)));
     assert.equal(Object.getPrototypeOf(row), Object.prototype);
     row['Agent'] = 'changed';
     row['added'] = 'y';
-    assert.deepEqual(set.blankRow(values), oneByOne, 'a row handed out earlier and changed leaves the next one blank');
+    assert.deepEqual(set.row(values, parts), oneByOne(set.columns(values), parts), 'a row handed out earlier and changed leaves the next one as it was');
+    assert.deepEqual(set.row(values, []), oneByOne(set.columns(values), []), 'values past the end are empty');
   }
-  assert.deepEqual(Object.keys(set.blankRow(set.count)), ['2', '10', 'time', 'Agent', 'x']);
-  assert.deepEqual(Object.keys(set.blankRow(set.span)), ['2', '10', 'time', 'Agent']);
+  assert.deepEqual(Object.keys(set.row(set.count, [])), ['2', '10', 'time', 'Agent', 'x']);
+  assert.deepEqual(Object.keys(set.row(set.span, [])), ['2', '10', 'time', 'Agent']);
+});
+
+test("a row is made from the log's own names, whatever they hold, as setting them one by one makes it", () => {
+  // A header is evidence: the names are the attacker's to choose. Each must be a name, never code.
+  const hostile = [
+    'date-time',
+    'a"b',
+    "a'b",
+    'back\\slash',
+    '"}; globalThis.hacked = 1; ({"',
+    '${globalThis.hacked = 2}',
+    '`tick`',
+    'line\nbreak',
+    'para\u2028sep\u2029',
+    'lone \ud800 surrogate',
+    '\u0000nul',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '0',
+    '4294967295',
+    '-1',
+    '',
+    ' ',
+    'x'.repeat(10_000),
+  ];
+  const set = fieldSetOf(hostile, ',');
+  const parts = hostile.map((_, i) => `v${i}`);
+  const row = set.row(set.count, parts);
+  assert.deepEqual(row, oneByOne(set.columns(set.count), parts));
+  assert.deepEqual(Object.keys(row), Object.keys(oneByOne(set.columns(set.count), parts)));
+  assert.equal(Object.getPrototypeOf(row), Object.prototype);
+  assert.equal((globalThis as { hacked?: number }).hacked, undefined);
+  // Repeated names, and more columns than are compiled (past 256 a row is made by setting them), read the same.
+  for (const names of [['a', 'b', 'a', 'c'], Array.from({ length: 300 }, (_, i) => `c${i}`)]) {
+    const other = fieldSetOf(names, ',');
+    const values = names.map((n) => `${n}!`);
+    for (const count of [other.count, other.span]) assert.deepEqual(other.row(count, values), oneByOne(other.columns(count), values));
+  }
 });
 
 test("a header's text is split once, and gives the set its names give", () => {

@@ -13,9 +13,9 @@ export class FieldSet {
   private readonly spanColumns: readonly (readonly [string, number])[];
   private readonly allColumns: readonly (readonly [string, number])[];
   private readonly lowerIndex = new Map<string, number>();
-  /** blankRow's models, for all names and for the names before the first repeat; made on first use. */
-  private blankAll: Record<string, string> | undefined;
-  private blankSpan: Record<string, string> | undefined;
+  /** row's makers, for all names and for the names before the first repeat; made on first use. */
+  private makeAll: RowMaker | undefined;
+  private makeSpan: RowMaker | undefined;
 
   constructor(names: readonly string[], separator: string) {
     this.names = names;
@@ -66,29 +66,54 @@ export class FieldSet {
   }
 
   /**
-   * A new row object holding each of `columns(values)`'s names, in that order, with '' for every
-   * value: filled in, it is the row that setting the names one by one on `{}` makes, but of one fixed
-   * shape for every row of the set. Set one by one, a log of 74 columns made every row a hash table
-   * grown four times as it filled: most of a candidate record's garbage.
+   * A new row object holding each of `columns(values)`'s names, in that order, with the value at its
+   * index in `parts` ('' past their end): the row that setting the names one by one on `{}` makes,
+   * but of one fixed shape for every row of the set, made without a lookup by name per value.
    */
-  blankRow(values: number): Record<string, string> {
+  row(values: number, parts: readonly string[]): Record<string, string> {
     const all = values === this.names.length;
-    let model = all ? this.blankAll : this.blankSpan;
-    if (model === undefined) {
-      const row: Record<string, string> = {};
-      for (const [name] of this.columns(values)) row[name] = '';
-      // Read back from JSON, an object has the fast, fixed layout that a copy then keeps.
-      model = JSON.parse(JSON.stringify(row)) as Record<string, string>;
-      if (all) this.blankAll = model;
-      else this.blankSpan = model;
+    let make = all ? this.makeAll : this.makeSpan;
+    if (make === undefined) {
+      make = rowMaker(this.columns(values));
+      if (all) this.makeAll = make;
+      else this.makeSpan = make;
     }
-    return { ...model };
+    return make(parts);
   }
 
   sameAs(other: FieldSet): boolean {
     if (other === this) return true;
     return this.names.length === other.names.length && this.names.every((n, i) => n === other.names[i]);
   }
+}
+
+type RowMaker = (parts: readonly string[]) => Record<string, string>;
+
+/** Past this many columns a row is made the slow way (a compiled maker would cost more than it saves, and a hostile header can name thousands). */
+const MAX_COMPILED_COLUMNS = 256;
+
+/**
+ * How rows of these columns are made. An object literal of the names: V8 makes every row from one
+ * model, where setting a candidate record's 74 HttpProxy columns one by one, each a lookup by name,
+ * took longer than cutting its line into values (issue #17). The names are the log's own text, so
+ * each is written as JSON, which is a JavaScript string literal whatever the name holds. The one
+ * name a literal reads otherwise, `__proto__` (it sets the prototype), is never a column.
+ */
+function rowMaker(columns: readonly (readonly [string, number])[]): RowMaker {
+  if (columns.length <= MAX_COMPILED_COLUMNS) {
+    const body = `return {${columns.map(([name, i]) => `${JSON.stringify(name)}: p[${i}] ?? ''`).join(', ')}};`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the names are literals made by JSON.stringify (see above)
+    return new Function('p', body) as RowMaker;
+  }
+  const blank: Record<string, string> = {};
+  for (const [name] of columns) blank[name] = '';
+  // Read back from JSON, an object has the fast, fixed layout that a copy then keeps.
+  const model = JSON.parse(JSON.stringify(blank)) as Record<string, string>;
+  return (parts) => {
+    const row = { ...model };
+    for (const [name, i] of columns) row[name] = parts[i] ?? '';
+    return row;
+  };
 }
 
 /** Field sets by their names: every hourly log of a kind repeats the same `#Fields` line, and building a set is not free. */

@@ -202,8 +202,7 @@ class ExchangeCsvFile implements ScanSink {
   private toRecord(v: RecordView, layout: Layout, values: number, time: string | undefined): LogRecord {
     const raw = v.text();
     const parts = v.quoted ? splitQuoted(raw, ',') : raw.split(',');
-    const fields = layout.fields.blankRow(values);
-    for (const [name, i] of layout.fields.columns(values)) fields[name] = parts[i] ?? '';
+    const fields = layout.fields.row(values, parts);
     if (layout.eventData >= 0 && (this.kind === 'ecp-server' || this.kind === 'ecp-activity')) {
       for (const [key, value] of parseEventData(parts[layout.eventData] ?? '')) {
         if (!Object.hasOwn(fields, key)) fields[key] = value;
