@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -71,4 +71,42 @@ test('a scan, in this thread and in its workers, imports no package before it us
   for (const entry of [join(SRC, 'scan', 'run.ts'), join(SRC, 'scan', 'worker.ts')]) {
     assert.deepEqual(loadedAtStartup(entry).packages, [], relative(SRC, entry));
   }
+});
+
+// A CommonJS package imported as an ES module is read through Node's lexer for its exports each time
+// a process (or thread) loads it: yauzl's 43 KB cost about 45 ms of CPU a thread, tldts's 221 KB
+// 60-70 ms. A large one is required where it is used instead (src/evidence/yauzl.ts).
+const LEXED_MAX_BYTES = 8 * 1024;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.split(/[\\/]/).includes('test-support'))
+    .map((f) => join(dir, f));
+}
+
+/** Whether Node loads this package entry as CommonJS: `.cjs`, or `.js` under a package.json that is not `"type": "module"`. */
+function isCommonJs(entry: string): boolean {
+  if (entry.endsWith('.cjs')) return true;
+  if (entry.endsWith('.mjs')) return false;
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type !== 'module';
+  }
+  return true;
+}
+
+test('no module imports a large CommonJS package as an ES module: it is required where used', () => {
+  const large: string[] = [];
+  const checked = new Set<string>();
+  for (const file of sourceFiles(SRC)) {
+    for (const spec of staticImports(file)) {
+      if (spec.startsWith('node:') || spec.startsWith('.')) continue;
+      checked.add(spec);
+      const entry = fileURLToPath(import.meta.resolve(spec));
+      if (isCommonJs(entry) && statSync(entry).size > LEXED_MAX_BYTES) large.push(`${relative(SRC, file)}: ${spec}`);
+    }
+  }
+  // The walk sees the packages the code imports (it would pass on seeing none).
+  assert.ok(checked.has('commander') && checked.has('yaml'), [...checked].join(', '));
+  assert.deepEqual(large, []);
 });

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
-import type * as Yauzl from 'yauzl';
 
-let loaded: typeof Yauzl | undefined;
+type Yauzl = typeof import('yauzl');
+
+let loaded: Yauzl | undefined;
 
 /**
  * The zip reader, loaded when an archive is first opened, with `require`. Imported as an ES module
@@ -9,7 +10,7 @@ let loaded: typeof Yauzl | undefined;
  * package's source through its lexer to find its exports, and yauzl's 43 KB kept that lexer running
  * long enough for V8 to compile it with its optimising compiler (issue #17).
  */
-export function yauzl(): typeof Yauzl {
-  loaded ??= createRequire(import.meta.url)('yauzl') as typeof Yauzl;
+export function yauzl(): Yauzl {
+  loaded ??= createRequire(import.meta.url)('yauzl') as Yauzl;
   return loaded;
 }
