@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../test-support/source-files.js';
 
 // `exir --help` and a scan of one file must start in a blink: what main.ts loads before a command
 // runs is only the command line's own code and commander. A command's library (the rules, the
@@ -78,12 +79,6 @@ test('a scan, in this thread and in its workers, imports no package before it us
 // 60-70 ms. A large one is required where it is used instead (src/evidence/yauzl.ts).
 const LEXED_MAX_BYTES = 8 * 1024;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.split(/[\\/]/).includes('test-support'))
-    .map((f) => join(dir, f));
-}
-
 /** Whether Node loads this package entry as CommonJS: `.cjs`, or `.js` under a package.json that is not `"type": "module"`. */
 function isCommonJs(entry: string): boolean {
   if (entry.endsWith('.cjs')) return true;
@@ -97,16 +92,21 @@ function isCommonJs(entry: string): boolean {
 
 test('no module imports a large CommonJS package as an ES module: it is required where used', () => {
   const large: string[] = [];
-  const checked = new Set<string>();
+  // Each package resolved once: commander alone is imported by eighteen modules.
+  const isLarge = new Map<string, boolean>();
   for (const file of sourceFiles(SRC)) {
     for (const spec of staticImports(file)) {
       if (spec.startsWith('node:') || spec.startsWith('.')) continue;
-      checked.add(spec);
-      const entry = fileURLToPath(import.meta.resolve(spec));
-      if (isCommonJs(entry) && statSync(entry).size > LEXED_MAX_BYTES) large.push(`${relative(SRC, file)}: ${spec}`);
+      let lexed = isLarge.get(spec);
+      if (lexed === undefined) {
+        const entry = fileURLToPath(import.meta.resolve(spec));
+        lexed = isCommonJs(entry) && statSync(entry).size > LEXED_MAX_BYTES;
+        isLarge.set(spec, lexed);
+      }
+      if (lexed) large.push(`${relative(SRC, file)}: ${spec}`);
     }
   }
   // The walk sees the packages the code imports (it would pass on seeing none).
-  assert.ok(checked.has('commander') && checked.has('yaml'), [...checked].join(', '));
+  assert.ok(isLarge.has('commander') && isLarge.has('yaml'), [...isLarge.keys()].join(', '));
   assert.deepEqual(large, []);
 });

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../test-support/source-files.js';
 
 // The design's one rule of shape, enforced: data flows one way, so a stage imports only from the
 // stages before it and from core. `scan` runs the first stages; `cli` and `demo` sit on top.
 const ORDER = ['core', 'evidence', 'sources', 'detect', 'correlate', 'scan', 'case', 'assess', 'regulatory', 'report', 'web', 'demo', 'cli'];
 const SAME_LEVEL: Record<string, string[]> = { assess: ['regulatory'], regulatory: ['assess'] };
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'test-helpers' || e.name === 'test-support' ? [] : sourceFiles(full);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [full] : [];
-  });
-}
 
 test('every stage imports only from the stages before it', () => {
   const wrong: string[] = [];
