@@ -63,7 +63,7 @@ export async function followEntry(
  * every file the same one; a worker is sent a copy with each file's job, and works it out again:
  * about 2.5 µs).
  */
-interface FollowPlan {
+export interface FollowPlan {
   /** The texts followed, lower-cased: the reader's literals. */
   literals: string[];
   ips: ReadonlySet<string>;
@@ -75,7 +75,7 @@ interface FollowPlan {
 
 const plans = new WeakMap<FollowKeys, FollowPlan>();
 
-function followPlan(keys: FollowKeys): FollowPlan {
+export function followPlan(keys: FollowKeys): FollowPlan {
   let plan = plans.get(keys);
   if (plan === undefined) {
     const wanted = [...keys.ips, ...keys.urls, ...(keys.addresses ?? [])];

@@ -23,6 +23,7 @@ import type { Job, JobResult } from './job.js';
 import { runJob } from './job.js';
 import type { EntryResult } from './scan-entry.js';
 import { followsByTime } from './follow.js';
+import { jobsThatMayName } from './follow-check.js';
 import { RowKeeper } from './kept-rows.js';
 import { WorkerPool } from './pool.js';
 import { trimFreedMemory } from '../sources/bytes/native.js';
@@ -366,8 +367,13 @@ async function readPasses(
       }
       jobs.push({ entry: entryAt(i), job });
     }
-    // Most logs hold nothing of the attackers: only the results that found something are kept.
-    const followed = await run.run('follow', jobs, (_entry, result) => (result.kind === 'follow' && result.entries.length === 0 ? undefined : result));
+    // Most logs hold nothing of the attackers: those whose bytes do not name them are not read again
+    // (follow-check.ts), and only the results that found something are kept.
+    // Its reading holds a MiB per thread, not a worker's heap: every core, up to the thread pool's four.
+    const threads = Math.min(4, options.threads ?? availableParallelism());
+    const followed = await run.run('follow', await jobsThatMayName(jobs, keys, threads), (_entry, result) =>
+      result.kind === 'follow' && result.entries.length === 0 ? undefined : result,
+    );
     for (const { entry } of jobs) {
       const result = followed.get(entry);
       if (result?.kind === 'follow') activity.push(...result.entries);

@@ -64,6 +64,13 @@ interface NativeSearch {
   ): void;
   /** The SIMD level in use; given one, uses it (or the best the CPU has below it) from then on, in every thread of the process. */
   simd(level?: SimdLevel | 'auto'): SimdLevel;
+  /**
+   * Reads each file off this thread, on the thread pool, and sets `out[i]`: 1 when its bytes, taken
+   * as one record, may hold a needle (as `mark` says), 0 when they hold none, 2 when the file could
+   * not be read. `overlap` bytes of each MiB read are searched again with the next, so a needle up
+   * to `overlap + 1` bytes long is found across the cut. Two calls at once read on two threads.
+   */
+  holding(needles: NativeNeedles, paths: readonly string[], out: Uint8Array, overlap: number): Promise<void>;
   /** Gives the memory the C allocator holds free back to the system (glibc; elsewhere nothing): whether it could. */
   trim(): boolean;
 }
@@ -80,7 +87,7 @@ function load(): { search: NativeSearch | undefined; engine: string } {
     return loaded;
   }
   const search = found.addon as unknown as NativeSearch;
-  const expected = ['compile', 'mark', 'hits', 'simd', 'split', 'plain', 'trim'] as const;
+  const expected = ['compile', 'mark', 'hits', 'simd', 'split', 'plain', 'trim', 'holding'] as const;
   if (!expected.every((name) => typeof search[name] === 'function')) {
     loaded = { search: undefined, engine: 'JavaScript (the native addon did not load: not the expected addon; `npm install` builds it)' };
     return loaded;
