@@ -58,29 +58,44 @@ const MAX_WHEN_KEYS = 4096;
  * harmless traffic (health probes, known scanners) only look at records an attack rule matched.
  */
 export class Detector {
-  private readonly bySource = new Map<SourceKind, SourceRules>();
+  /** Each kind's rules, worked out when a record or plan of that kind is first asked for (null: no attack rule reads it). */
+  private readonly bySource = new Map<SourceKind, SourceRules | null>();
 
   constructor(
-    ruleset: Ruleset,
+    private readonly ruleset: Ruleset,
     private readonly mappings: Mappings,
-  ) {
-    for (const mapping of mappings.values()) {
-      const views = mapping.views.map((view) => {
-        const reached = ruleset.rules.filter((r) => logsourceReaches(r.compiled.rule.logsource, view.logsource));
-        return { view, attack: reached.filter((r) => !r.benign), benign: reached.filter((r) => r.benign) };
-      });
-      const attack = [...new Set(views.flatMap((v) => v.attack))];
-      const whenColumns = [...new Set(mapping.views.flatMap((v) => [...(v.when?.keys() ?? [])]))];
-      if (attack.length) {
-        const writing = writingOf(mapping);
-        const ruleNeeds = new Map(attack.map((r) => [r, resolveNeed(r.compiled.need(), writing)] as const));
-        this.bySource.set(mapping.kind, { views, plan: planFor(attack, ruleNeeds), whenColumns, byWhen: new Map(), ruleNeeds });
-      }
+  ) {}
+
+  /**
+   * A kind's rules: made on first use, as most scans read a few kinds of the dozen mapped (a scan of
+   * one IIS log spent 20 ms of its start making all of them).
+   */
+  private rulesOf(kind: SourceKind): SourceRules | undefined {
+    let entry = this.bySource.get(kind);
+    if (entry === undefined) {
+      entry = this.makeRules(kind);
+      this.bySource.set(kind, entry);
     }
+    return entry ?? undefined;
+  }
+
+  private makeRules(kind: SourceKind): SourceRules | null {
+    const mapping = this.mappings.get(kind);
+    if (!mapping) return null;
+    const views = mapping.views.map((view) => {
+      const reached = this.ruleset.rules.filter((r) => logsourceReaches(r.compiled.rule.logsource, view.logsource));
+      return { view, attack: reached.filter((r) => !r.benign), benign: reached.filter((r) => r.benign) };
+    });
+    const attack = [...new Set(views.flatMap((v) => v.attack))];
+    if (attack.length === 0) return null;
+    const whenColumns = [...new Set(mapping.views.flatMap((v) => [...(v.when?.keys() ?? [])]))];
+    const writing = writingOf(mapping);
+    const ruleNeeds = new Map(attack.map((r) => [r, resolveNeed(r.compiled.need(), writing)] as const));
+    return { views, plan: planFor(attack, ruleNeeds), whenColumns, byWhen: new Map(), ruleNeeds };
   }
 
   plan(kind: SourceKind): ReadPlan {
-    return this.bySource.get(kind)?.plan ?? { literals: [] };
+    return this.rulesOf(kind)?.plan ?? { literals: [] };
   }
 
   /**
@@ -88,7 +103,7 @@ export class Detector {
    * the reader makes no such check.
    */
   gate(kind: SourceKind, needs: RecordNeeds | undefined): RuleGate | undefined {
-    const entry = this.bySource.get(kind);
+    const entry = this.rulesOf(kind);
     if (!entry || !needs) return undefined;
     const masks = new Map<ExirRule, readonly [number, number]>();
     for (const [rule, clauses] of entry.ruleNeeds) {
@@ -103,7 +118,7 @@ export class Detector {
    * (`metLo`, `metHi`, from the reader), a rule whose clauses it did not all meet is not tried.
    */
   detect(record: LogRecord, server: string, gate?: RuleGate, metLo = 0, metHi = 0): Finding[] {
-    const entry = this.bySource.get(record.source);
+    const entry = this.rulesOf(record.source);
     const mapping = this.mappings.get(record.source);
     if (!entry || !mapping) return [];
     const findings: Finding[] = [];
@@ -142,7 +157,7 @@ export class Detector {
    * columns are known yet (`known`): a view that chooses by another column might apply, so yes.
    */
   wants(kind: SourceKind, fields: Readonly<Record<string, string>>, known: readonly string[]): boolean {
-    const entry = this.bySource.get(kind);
+    const entry = this.rulesOf(kind);
     const mapping = this.mappings.get(kind);
     if (!entry || !mapping) return false;
     if (mapping.views.length === 1 || entry.whenColumns.some((c) => !known.includes(c))) return true;
