@@ -276,11 +276,15 @@ export class HashingReader {
   constructor(
     private readonly stream: AsyncIterable<Buffer> | Iterable<Buffer>,
     private readonly onBytes?: (bytes: number) => void,
+    /** false: the bytes are only counted (they are hashed elsewhere: evidence/file-hash.ts). */
+    private readonly hashes = true,
   ) {}
 
   async *chunks(): AsyncGenerator<Buffer> {
     for await (const buf of this.stream) {
-      if (this.hash) this.hash.update(buf);
+      if (!this.hashes) {
+        /* counted only */
+      } else if (this.hash) this.hash.update(buf);
       else if (this.first === undefined) this.first = buf;
       else {
         this.hash = createHash('sha256').update(this.first).update(buf);

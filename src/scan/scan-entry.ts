@@ -5,6 +5,7 @@ import type { ReadPlan, RuleGate } from '../detect/detector.js';
 import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { hash as hashOnce } from 'node:crypto';
+import { hashBeside, hashOfRead, type BesideHash } from '../evidence/file-hash.js';
 import { HashingReader, peek, type EvidenceOpener, type LentBytes } from '../evidence/open.js';
 import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
@@ -70,6 +71,7 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   const context: ContextRecord[] = [];
   const evidence = evidenceRow(entry);
   let hashing: HashingReader | undefined;
+  let beside: BesideHash | undefined;
   let contentName: string | undefined;
   // A small file's bytes are lent for the read: every reader copies what it keeps of them.
   let lent: LentBytes | undefined;
@@ -78,7 +80,9 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     let lend = false;
     lent = opener.lend(entry);
     if (lent && !looksUtf16le(lent.bytes.subarray(0, SNIFF_BYTES))) return await scanLent(entry, engine, opener, lent, evidence, onBytes);
-    hashing = new HashingReader(inPieces(lent ? [lent.bytes] : opener.pieces(entry, () => lend)), onBytes);
+    // A large log on disk is hashed on the thread pool while this thread reads it (evidence/file-hash.ts).
+    beside = !lent && entry.location.kind === 'file' ? hashBeside(entry.location.file) : undefined;
+    hashing = new HashingReader(inPieces(lent ? [lent.bytes] : opener.pieces(entry, () => lend)), onBytes, beside === undefined);
     let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {
@@ -106,7 +110,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     evidence.unreadable = true;
     evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
-  evidence.sha256 = hashing ? hashing.digest() : '';
+  const loc = entry.location;
+  evidence.sha256 = !hashing ? '' : beside && loc.kind === 'file' ? await hashOfRead(beside, loc.file, hashing.bytes) : hashing.digest();
   lent?.release();
   nameServer(evidence, entry, contentName);
   return { evidence, findings, warnings, context };
