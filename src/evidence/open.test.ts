@@ -256,7 +256,7 @@ test('a file grown past its lent buffer while listed small is read whole into a 
   assert.notEqual(next?.bytes.buffer, lent?.bytes.buffer);
 });
 
-test('pieces: a large file in two buffers read again in turn once lent, in fresh ones before; the same bytes either way, counted', async () => {
+test('pieces: a large file in two buffers read again in turn once lent, in fresh small ones before; the same bytes either way, counted', async () => {
   const bytes = Buffer.alloc(5 * 1024 * 1024 + 3);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) >>> 5;
   const entry = fileEntry('big.bin', bytes);
@@ -278,6 +278,12 @@ test('pieces: a large file in two buffers read again in turn once lent, in fresh
   }
   assert.ok(copies.length >= 5);
   assert.equal(memory.size, 4);
+  // The two read before the reader is known are small (new memory, which a reader may keep); the rest a MiB each.
+  assert.deepEqual(
+    copies.slice(0, 2).map((c) => c.length),
+    [64 * 1024, 64 * 1024],
+  );
+  assert.ok(copies.slice(2, -1).every((c) => c.length === 1024 * 1024));
   assert.ok(Buffer.concat(copies).equals(bytes));
   assert.equal(counted, bytes.length);
   // Never lent: each piece its own memory.
