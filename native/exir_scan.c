@@ -1095,6 +1095,37 @@ static napi_value simd(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * A JavaScript string path copied for a thread of the pool (free it), or NULL when the value is not
+ * a string or memory ran out. A path holding a NUL would name another file: it becomes "", which
+ * names none.
+ */
+static char *path_copy(napi_env env, napi_value value) {
+  size_t len;
+  napi_valuetype t;
+  if (napi_typeof(env, value, &t) != napi_ok || t != napi_string || napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok) return NULL;
+  char *path = (char *)malloc(len + 1);
+  if (!path) return NULL;
+  napi_get_value_string_utf8(env, value, path, len + 1, &len);
+  if (strlen(path) != len) path[0] = '\0';
+  return path;
+}
+
+/* Queues `execute` on the thread pool and `complete` after it, both given `data`; `complete` settles *promise. 0 when it could not. */
+static int queue_on_pool(napi_env env, const char *name, napi_async_execute_callback execute, napi_async_complete_callback complete, void *data,
+                         napi_async_work *work, napi_deferred *deferred, napi_value *promise) {
+  napi_value label;
+  if (napi_create_promise(env, deferred, promise) != napi_ok || napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &label) != napi_ok ||
+      napi_create_async_work(env, NULL, label, execute, complete, data, work) != napi_ok) {
+    return 0;
+  }
+  if (napi_queue_async_work(env, *work) != napi_ok) {
+    napi_delete_async_work(env, *work);
+    return 0;
+  }
+  return 1;
+}
+
+/*
  * holding(handle, paths, out, overlap): a promise, settled once out[i] says of each file whether it
  * may hold one of the needles (1), holds none (0), or could not be read (2), as `mark` would say of
  * the file's bytes taken as one record. The follow pass asks it of every log before it reads any
@@ -1171,14 +1202,9 @@ static void holding_complete(napi_env env, napi_status status, void *data) {
   holding_t *h = (holding_t *)data;
   napi_value undefined;
   napi_get_undefined(env, &undefined);
-  if (status == napi_ok) {
-    napi_resolve_deferred(env, h->deferred, undefined);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, "holding: the search of the files did not run", NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, h->deferred, error);
-  }
+  /* A search that did not run says nothing of any file: each is followed. */
+  if (status != napi_ok) memset(h->out, 2, h->count);
+  napi_resolve_deferred(env, h->deferred, undefined);
   napi_delete_async_work(env, h->work);
   holding_free(env, h);
 }
@@ -1215,30 +1241,15 @@ static napi_value holding(napi_env env, napi_callback_info info) {
   h->count = count;
   for (uint32_t i = 0; i < count; i++) {
     napi_value item;
-    size_t len;
-    if (napi_get_element(env, argv[1], i, &item) != napi_ok || napi_get_value_string_utf8(env, item, NULL, 0, &len) != napi_ok) {
+    if (napi_get_element(env, argv[1], i, &item) != napi_ok || !(h->paths[i] = path_copy(env, item))) {
       holding_free(env, h);
       return throw_error(env, "holding: every path must be a string");
     }
-    h->paths[i] = (char *)malloc(len + 1);
-    if (!h->paths[i]) {
-      holding_free(env, h);
-      return throw_error(env, "holding: out of memory");
-    }
-    napi_get_value_string_utf8(env, item, h->paths[i], len + 1, &len);
-    /* A path with a NUL in it would name another file: it is not read. */
-    if (strlen(h->paths[i]) != len) h->paths[i][0] = '\0';
   }
   /* The needles and the answers stay alive, and in place, while the thread pool works. */
-  napi_value promise, name;
+  napi_value promise;
   if (napi_create_reference(env, argv[0], 1, &h->needles_ref) != napi_ok || napi_create_reference(env, argv[2], 1, &h->out_ref) != napi_ok ||
-      napi_create_promise(env, &h->deferred, &promise) != napi_ok || napi_create_string_utf8(env, "exir:holding", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_async_work(env, NULL, name, holding_execute, holding_complete, h, &h->work) != napi_ok) {
-    holding_free(env, h);
-    return throw_error(env, "holding: could not start the search");
-  }
-  if (napi_queue_async_work(env, h->work) != napi_ok) {
-    napi_delete_async_work(env, h->work);
+      !queue_on_pool(env, "exir:holding", holding_execute, holding_complete, h, &h->work, &h->deferred, &promise)) {
     holding_free(env, h);
     return throw_error(env, "holding: could not start the search");
   }
@@ -1320,11 +1331,6 @@ static napi_value hash_file(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return throw_error(env, "hashFile: three arguments expected");
-  size_t len;
-  napi_valuetype t;
-  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_string || napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) != napi_ok) {
-    return throw_error(env, "hashFile: the path must be a string");
-  }
   uint8_t *digest;
   double *state;
   size_t digest_len, state_len;
@@ -1332,26 +1338,16 @@ static napi_value hash_file(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[2], napi_float64_array, (void **)&state, &state_len) || state_len < 2) return throw_error(env, "hashFile: state must be a Float64Array of 2");
   hash_file_t *h = (hash_file_t *)calloc(1, sizeof(hash_file_t));
   if (!h) return throw_error(env, "hashFile: out of memory");
-  h->path = (char *)malloc(len + 1);
-  if (!h->path) {
+  if (!(h->path = path_copy(env, argv[0]))) {
     hash_file_free(env, h);
-    return throw_error(env, "hashFile: out of memory");
+    return throw_error(env, "hashFile: the path must be a string");
   }
-  napi_get_value_string_utf8(env, argv[0], h->path, len + 1, &len);
-  /* A path with a NUL in it would name another file: it is not read. */
-  if (strlen(h->path) != len) h->path[0] = '\0';
   h->digest = digest;
   h->state = state;
-  napi_value promise, name;
   /* The arrays stay alive, and in place, while the thread pool fills them. */
+  napi_value promise;
   if (napi_create_reference(env, argv[1], 1, &h->digest_ref) != napi_ok || napi_create_reference(env, argv[2], 1, &h->state_ref) != napi_ok ||
-      napi_create_promise(env, &h->deferred, &promise) != napi_ok || napi_create_string_utf8(env, "exir:hashFile", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_async_work(env, NULL, name, hash_file_execute, hash_file_complete, h, &h->work) != napi_ok) {
-    hash_file_free(env, h);
-    return throw_error(env, "hashFile: could not start the hash");
-  }
-  if (napi_queue_async_work(env, h->work) != napi_ok) {
-    napi_delete_async_work(env, h->work);
+      !queue_on_pool(env, "exir:hashFile", hash_file_execute, hash_file_complete, h, &h->work, &h->deferred, &promise)) {
     hash_file_free(env, h);
     return throw_error(env, "hashFile: could not start the hash");
   }

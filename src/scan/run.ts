@@ -367,10 +367,10 @@ async function readPasses(
       }
       jobs.push({ entry: entryAt(i), job });
     }
+    // The check's reading holds a MiB per thread, not a worker's heap: every core, up to the thread pool's four.
+    const threads = Math.min(4, options.threads ?? availableParallelism());
     // Most logs hold nothing of the attackers: those whose bytes do not name them are not read again
     // (follow-check.ts), and only the results that found something are kept.
-    // Its reading holds a MiB per thread, not a worker's heap: every core, up to the thread pool's four.
-    const threads = Math.min(4, options.threads ?? availableParallelism());
     const followed = await run.run('follow', await jobsThatMayName(jobs, keys, threads), (_entry, result) =>
       result.kind === 'follow' && result.entries.length === 0 ? undefined : result,
     );
