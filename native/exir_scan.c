@@ -26,6 +26,10 @@
  * `split` cuts a buffer's plain lines into the record scanner's items (see its comment below), so
  * that the scanner's JavaScript touches only the lines that need it; `plain` counts and times the
  * runs of records a reader takes without a look (no literal, the expected values, the time in place).
+ *
+ * `holding` and `hashFile` read whole files on Node's thread pool, off the JavaScript thread: the
+ * first to say which logs may name the attackers before the follow pass reads them again, the second
+ * to hash a large log while the scan reads it.
  */
 /* open's O_CLOEXEC and posix_memalign: POSIX 2008, hidden by -std=c11 alone. */
 #define _POSIX_C_SOURCE 200809L
