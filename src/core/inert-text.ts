@@ -38,5 +38,10 @@ export function inertText(text: string): string {
  * raw, so they are written as \u escapes. Still valid JSON, and it parses to the same value.
  */
 export function inertJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(UNSAFE_AFTER_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return inertAfterJson(JSON.stringify(value, null, indent));
+}
+
+/** JSON.stringify's text made inert as inertJson makes it: for a writer that escapes only the pieces that need it. */
+export function inertAfterJson(json: string): string {
+  return json.replace(UNSAFE_AFTER_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -84,9 +84,16 @@ test('the JSON written to a file is the same text, byte for byte, across its wri
     const first = result.findings[0]!;
     // Many items of two- and three-byte characters fill the buffer again and again, and cross it
     // mid-character; one item larger than the buffer is written on its own.
-    const many = Array.from({ length: 3000 }, (_, i) => ({ ...first, title: `${'é€'.repeat(i % 97)} ${i}`, fields: { x: '\u202e'.repeat(i % 3) } }));
-    const huge = { ...first, title: '€'.repeat(700_000) };
-    const odd = { ...result, findings: [...many.slice(0, 1500), huge, ...many.slice(1500)] };
+    // Some items hold what must be escaped (a bidi override, DEL, a C1 control), others only text past ASCII.
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      ...first,
+      title: `${'é€'.repeat(i % 97)} ${i}`,
+      fields: { x: `${'\u202e'.repeat(i % 3)}${i % 5 === 0 ? '\u007f' : ''}${i % 7 === 0 ? '\u0085' : ''}` },
+    }));
+    const huge = { ...first, title: `${'€'.repeat(700_000)}\u202e\u007f` };
+    // An item of ASCII alone but a DEL, which must be escaped too.
+    const del = { ruleId: 'r', title: 'a\u007fb' } as unknown as typeof first;
+    const odd = { ...result, findings: [...many.slice(0, 1500), huge, del, ...many.slice(1500)] };
     for (const r of [result, odd]) {
       const file = join(dir, 'out.json');
       await writeJson(r, file);
