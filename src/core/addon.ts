@@ -29,3 +29,9 @@ export function nativeAddon(): Loaded {
   }
   return loaded;
 }
+
+/** One function of the addon, or undefined without the addon or where it was built without that function. */
+export function addonFunction<F>(name: string): F | undefined {
+  const fn = nativeAddon().addon?.[name];
+  return typeof fn === 'function' ? (fn as F) : undefined;
+}

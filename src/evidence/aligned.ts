@@ -6,7 +6,7 @@
 // aligned address of a Buffer a little larger. Where the native addon is not built the address
 // cannot be known: a plain Buffer, the same bytes, read slower.
 
-import { nativeAddon } from '../core/addon.js';
+import { addonFunction } from '../core/addon.js';
 
 /** A cache line: the alignment the copy needs. */
 export const READ_ALIGN = 64;
@@ -17,10 +17,7 @@ let skew: Skew | null | undefined;
 
 /** The addon's `skew` (bytes from a buffer's start to its first `align`-aligned address), or null without it. */
 function skewOf(): Skew | null {
-  if (skew === undefined) {
-    const found = nativeAddon().addon?.skew;
-    skew = typeof found === 'function' ? (found as Skew) : null;
-  }
+  if (skew === undefined) skew = addonFunction<Skew>('skew') ?? null;
   return skew;
 }
 

@@ -62,6 +62,24 @@ describe('a file hashed beside its read', () => {
     assert.equal(hashOfFirst(join(dir, 'missing'), 0), sha(Buffer.alloc(0)));
   });
 
+  it('is a large file’s that is not a log, which the scan then reads no further than its head', async (t) => {
+    if (skipIf(t, 'native', nativeMissing())) return;
+    const bytes = randomBytes(6 * MIB + 11);
+    const file = join(dir, 'memory.dmp');
+    await writeFile(file, bytes);
+    const entry = { path: 'EX01/memory.dmp', location: { kind: 'file' as const, file }, size: bytes.length, layoutServer: 'EX01' };
+    const opener = new EvidenceOpener();
+    let read = 0;
+    try {
+      const { evidence } = await scanEntry(entry, await loadEngine({ noShippedRules: true }), opener, (n) => (read += n));
+      assert.equal(evidence.kind, 'unknown');
+      assert.equal(evidence.sha256, sha(bytes));
+      assert.ok(read < MIB, `${read} bytes read here for a file hashed beside the read`);
+    } finally {
+      await opener.close();
+    }
+  });
+
   it('is what a scan of a large log puts in its evidence row', async () => {
     const line = '2021-03-03 02:00:00 10.0.0.1 GET /owa/auth/logon.aspx - 443 - 203.0.113.9 Mozilla/5.0 - 200\r\n';
     const text = `#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status\r\n${line.repeat(Math.ceil((5 * MIB) / line.length))}`;

@@ -7,17 +7,14 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { nativeAddon } from '../core/addon.js';
+import { addonFunction } from '../core/addon.js';
 
 type HashFile = (path: string, digest: Uint8Array, state: Float64Array) => Promise<void>;
 
 let found: HashFile | null | undefined;
 
 function nativeHashFile(): HashFile | undefined {
-  if (found === undefined) {
-    const fn = nativeAddon().addon?.hashFile;
-    found = typeof fn === 'function' ? (fn as HashFile) : null;
-  }
+  if (found === undefined) found = addonFunction<HashFile>('hashFile') ?? null;
   return found ?? undefined;
 }
 
@@ -35,11 +32,14 @@ export function hashBeside(path: string): BesideHash | undefined {
   );
 }
 
-/** The hash of the file's first `bytes` bytes: the one taken beside the read when it covers as many, else read again here ('' if it cannot be). */
-export async function hashOfRead(beside: BesideHash, path: string, bytes: number): Promise<string> {
+/**
+ * The hash of the file's first `bytes` bytes (undefined: of the whole file): the one taken beside the
+ * read when it covers as many, else read again here ('' if it cannot be).
+ */
+export async function hashOfRead(beside: BesideHash, path: string, bytes: number | undefined): Promise<string> {
   const taken = await beside;
-  if (taken && taken.bytes === bytes) return taken.sha256;
-  return hashOfFirst(path, bytes);
+  if (taken && (bytes === undefined || taken.bytes === bytes)) return taken.sha256;
+  return hashOfFirst(path, bytes ?? Infinity);
 }
 
 /** The SHA-256 of a file's first `bytes` bytes (fewer if it is shorter now); '' when it cannot be read. */

@@ -72,6 +72,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
   const evidence = evidenceRow(entry);
   let hashing: HashingReader | undefined;
   let beside: BesideHash | undefined;
+  /** A file that is not a log, hashed beside and not read here past its head. */
+  let hashedWhole = false;
   let contentName: string | undefined;
   // A small file's bytes are lent for the read: every reader copies what it keeps of them.
   let lent: LentBytes | undefined;
@@ -83,7 +85,8 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     // A large log on disk is hashed on the thread pool while this thread reads it (evidence/file-hash.ts).
     beside = !lent && entry.location.kind === 'file' ? hashBeside(entry.location.file) : undefined;
     hashing = new HashingReader(inPieces(lent ? [lent.bytes] : opener.pieces(entry, () => lend)), onBytes, beside === undefined);
-    let { head, rest } = await peek(hashing.chunks(), SNIFF_BYTES);
+    const chunks = hashing.chunks();
+    let { head, rest } = await peek(chunks, SNIFF_BYTES);
     const utf16 = looksUtf16le(head);
     if (utf16) {
       // Read as the UTF-8 it decodes to; the hash above is still of the file's own bytes.
@@ -94,10 +97,16 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     if (!found) {
       evidence.note =
         BINARY_KINDS.find(([magic]) => head.subarray(0, magic.length).equals(magic))?.[1] ?? 'not a log format exir reads; hashed and listed only';
-      // Only hashed: no piece is kept.
-      lend = true;
-      for await (const _ of rest) {
-        /* drain for the hash */
+      if (beside) {
+        // Hashed whole beside the read: not read here to its end only to be counted.
+        hashedWhole = true;
+        await chunks.return(undefined);
+      } else {
+        // Only hashed: no piece is kept.
+        lend = true;
+        for await (const _ of rest) {
+          /* drain for the hash */
+        }
       }
     } else {
       lend = found.reader.keepsNoPiece === true;
@@ -111,7 +120,11 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     evidence.note = `unreadable after ${hashing?.bytes ?? 0} bytes; the hash covers only what was read`;
   }
   const loc = entry.location;
-  evidence.sha256 = !hashing ? '' : beside && loc.kind === 'file' ? await hashOfRead(beside, loc.file, hashing.bytes) : hashing.digest();
+  evidence.sha256 = !hashing
+    ? ''
+    : beside && loc.kind === 'file'
+      ? await hashOfRead(beside, loc.file, hashedWhole ? undefined : hashing.bytes)
+      : hashing.digest();
   lent?.release();
   nameServer(evidence, entry, contentName);
   return { evidence, findings, warnings, context };
