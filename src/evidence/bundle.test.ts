@@ -50,6 +50,23 @@ test('folders are walked, each file named by its place and given the server its 
   assert.deepEqual(warnings, [{ where: 'bundle/EX02/link', message: 'symbolic link not followed' }]);
 });
 
+test('the listing is told its bytes and files so far as each file is added, folders and archives alike', async () => {
+  const root = join(dir, 'watched');
+  await mkdir(join(root, 'EX01'), { recursive: true });
+  await writeFile(join(root, 'EX01', 'a.log'), 'x'.repeat(10));
+  await writeFile(join(root, 'EX01', 'b.log'), 'y'.repeat(20));
+  await writeFile(join(root, 'c.zip'), makeZip([{ name: 'd.log', data: Buffer.from('z'.repeat(5)) }]));
+  const seen: [number, number][] = [];
+  const { entries } = await enumerateEvidence([root], undefined, (bytes, files) => seen.push([bytes, files]));
+  // Told once per file, in the order listed, each time with the running totals.
+  let bytes = 0;
+  assert.deepEqual(
+    seen,
+    entries.map((e, i) => [(bytes += e.size), i + 1]),
+  );
+  assert.deepEqual(seen.at(-1), [35, 3]);
+});
+
 test('a server folder given directly is one server, named by the folder', async () => {
   const root = join(dir, 'MAIL01');
   await mkdir(join(root, 'Logging', 'ECP', 'Server'), { recursive: true });

@@ -19,6 +19,24 @@ export interface Enumeration {
   warnings: Warning[];
 }
 
+/** Told the evidence's bytes and files listed so far, each time a file is added: a scan starts its threads before the listing ends. */
+export type ListingWatch = (bytes: number, files: number) => void;
+
+/** The listing as the walk makes it. */
+class Listing implements Enumeration {
+  entries: EvidenceEntry[] = [];
+  warnings: Warning[] = [];
+  private bytes = 0;
+
+  constructor(private readonly watch: ListingWatch | undefined) {}
+
+  add(entry: EvidenceEntry): void {
+    this.entries.push(entry);
+    this.bytes += entry.size;
+    this.watch?.(this.bytes, this.entries.length);
+  }
+}
+
 /**
  * Folder names that are part of a collected server's own layout, so never a server's name:
  * when the bundle's top folder is one of these, the bundle itself is one server.
@@ -113,8 +131,8 @@ function stripZipSuffix(name: string): string {
  * Lists every file under the inputs (folders walked, .zip archives read in place), without reading
  * content. Links are not followed: evidence is what was collected, not what a link points at.
  */
-export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<Enumeration> {
-  const out: Enumeration = { entries: [], warnings: [] };
+export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DEFAULT_ZIP_LIMITS, watch?: ListingWatch): Promise<Enumeration> {
+  const out = new Listing(watch);
   for (const input of inputs) {
     let info;
     try {
@@ -127,12 +145,12 @@ export async function enumerateEvidence(inputs: string[], limits: ZipLimits = DE
       await walk(input, input, rootName, out, limits);
     } else if (info.isFile()) {
       if (await isZip(input)) await addZip(input, rootName, out, limits);
-      else out.entries.push({ path: rootName, location: { kind: 'file', file: input }, size: info.size, layoutServer: serverOfLooseFile(input) });
+      else out.add({ path: rootName, location: { kind: 'file', file: input }, size: info.size, layoutServer: serverOfLooseFile(input) });
     } else {
       throw new Error(`${input} is neither a file nor a folder`);
     }
   }
-  return out;
+  return { entries: out.entries, warnings: out.warnings };
 }
 
 /** Names that are logs or event logs by their ending: not worth opening to look for a zip inside. */
@@ -171,7 +189,7 @@ function keptPath(shown: string, full: string): string {
   return full.length > shown.length && full.endsWith(shown) && full[full.length - shown.length - 1] === sep ? full.slice(full.length - shown.length) : shown;
 }
 
-async function walk(root: string, dir: string, rootName: string, out: Enumeration, limits: ZipLimits): Promise<void> {
+async function walk(root: string, dir: string, rootName: string, out: Listing, limits: ZipLimits): Promise<void> {
   const here = [rootName, ...relative(root, dir).split(sep).filter(Boolean)].join('/');
   let items;
   try {
@@ -212,7 +230,7 @@ async function walk(root: string, dir: string, rootName: string, out: Enumeratio
       if (file.zip) {
         await addZip(full, shown, out, limits, serverFromLayout(rootName, inner));
       } else {
-        out.entries.push({ path: shown, location: { kind: 'file', file: full }, size: file.size, layoutServer: folderServer });
+        out.add({ path: shown, location: { kind: 'file', file: full }, size: file.size, layoutServer: folderServer });
       }
     } else {
       out.warnings.push({ where: shown, message: 'not a regular file; not read' });
@@ -220,7 +238,7 @@ async function walk(root: string, dir: string, rootName: string, out: Enumeratio
   }
 }
 
-async function addZip(archive: string, shown: string, out: Enumeration, limits: ZipLimits, outerServer?: string): Promise<void> {
+async function addZip(archive: string, shown: string, out: Listing, limits: ZipLimits, outerServer?: string): Promise<void> {
   let listing;
   try {
     listing = await listZip(archive, limits);
@@ -246,7 +264,7 @@ async function addZip(archive: string, shown: string, out: Enumeration, limits: 
     if (/\.zip$/i.test(member.name)) {
       out.warnings.push({ where: path, message: 'archive inside an archive is not opened; extract the outer archive and scan again' });
     }
-    out.entries.push({
+    out.add({
       path,
       location: { kind: 'zip', archive, member: member.name, index: member.index },
       size: member.size,

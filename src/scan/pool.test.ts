@@ -52,3 +52,29 @@ test('work asked to be done in the calling thread is not handed to a worker that
     await pool.close();
   }
 });
+
+test('a pool grows and shrinks between runs, and once closed starts no worker again', { timeout: 30_000 }, async () => {
+  const pool = new WorkerPool(0, {});
+  try {
+    await pool.resize(2);
+    assert.equal(pool.size, 2);
+    await pool.resize(1);
+    assert.equal(pool.size, 1);
+    // The worker kept still reads: a run given the calling thread nothing to do leaves it its files.
+    const entry = { path: 'x.log', size: 1 } as EvidenceEntry;
+    const done: string[] = [];
+    await pool.run(
+      [{ entry, job: { kind: 'detect' } }],
+      { onBytes: () => {}, onResult: (e) => done.push(e.path), onFailure: (e, message) => done.push(`${e.path}: ${message}`) },
+      { inFlight: 0, run: () => Promise.reject(new Error('read in the calling thread')) },
+    );
+    assert.equal(done.length, 1);
+    assert.ok(!done[0]?.includes('calling thread'), done[0]);
+  } finally {
+    await pool.close();
+  }
+  assert.equal(pool.size, 0);
+  // A listing still under way when the scan failed may ask for workers after the close: none starts.
+  await pool.resize(2);
+  assert.equal(pool.size, 0);
+});

@@ -74,21 +74,49 @@ const BYTES_AHEAD = 32 * 1024 * 1024;
  * one worker and this thread use both, without a third copy of the rules.
  */
 export class WorkerPool {
-  private workers: Worker[];
+  private workers: Worker[] = [];
   private readonly failed: Error[] = [];
   private current: ((reply: PoolReply, worker: Worker) => void) | undefined;
-  private exited: Promise<void>[];
+  private exited: Promise<void>[] = [];
+  /** Closed for good: a listing still under way when a scan fails starts no worker after it. */
+  private closed = false;
 
-  constructor(threads: number, engineOptions: EngineOptions) {
-    this.workers = Array.from({ length: threads }, () => startWorker(engineOptions));
-    this.exited = this.workers.map(
-      (w) =>
-        new Promise<void>((resolve) => {
-          w.on('message', (reply: PoolReply) => this.current?.(reply, w));
-          w.on('error', (err) => this.failed.push(err));
-          w.on('exit', () => resolve());
-        }),
+  constructor(
+    threads: number,
+    private readonly engineOptions: EngineOptions,
+  ) {
+    for (let i = 0; i < threads; i++) this.add();
+  }
+
+  /** Workers started and not let go. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private add(): void {
+    const w = startWorker(this.engineOptions);
+    this.workers.push(w);
+    this.exited.push(
+      new Promise<void>((resolve) => {
+        w.on('message', (reply: PoolReply) => this.current?.(reply, w));
+        w.on('error', (err) => this.failed.push(err));
+        w.on('exit', () => resolve());
+      }),
     );
+  }
+
+  /**
+   * Starts workers or lets go of some, to `threads`, between runs: a scan starts its workers while it
+   * still lists the evidence (their start then overlaps the listing) and knows how many it keeps
+   * only once the listing is done.
+   */
+  async resize(threads: number): Promise<void> {
+    while (!this.closed && this.workers.length < threads) this.add();
+    if (this.workers.length <= threads) return;
+    const gone = this.workers.splice(threads);
+    const exits = this.exited.splice(threads);
+    for (const w of gone) w.postMessage(null);
+    await Promise.all(exits);
   }
 
   /** `alone`: this thread reads every task, the workers none (work too small to be worth a worker's own start on it). */
@@ -166,11 +194,9 @@ export class WorkerPool {
     this.current = undefined;
   }
 
-  /** Lets the workers go: a later `run` reads in the calling thread alone. */
-  async close(): Promise<void> {
-    for (const w of this.workers) w.postMessage(null);
-    await Promise.all(this.exited);
-    this.workers = [];
-    this.exited = [];
+  /** Lets the workers go for good: a later `run` reads in the calling thread alone. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.resize(0);
   }
 }

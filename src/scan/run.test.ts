@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { generateDemo } from '../demo/generate.js';
 import { makeZip } from '../evidence/test-helpers/make-zip.js';
 import { defaultThreads, readingThreads, scan } from './run.js';
 import { httpProxyLog, iisLog } from './test-helpers.js';
 
+const execFileAsync = promisify(execFile);
 let dir: string;
 let ecpLog: string;
 const iisText = iisLog([
@@ -138,4 +141,18 @@ test('a second reader only where there is enough to share: one below 256 MiB, wh
   assert.equal(readingThreads(2, 537 * MB, 1), 1);
   assert.equal(readingThreads(1, 1024 * MB, 11_042), 1);
   assert.equal(readingThreads(2, 1 * MB, 10, true), 2, 'a test may force threads');
+});
+
+test('a scan refused part way through its listing, after its workers started, says why and leaves no worker running', { timeout: 120_000 }, async () => {
+  const many = join(dir, 'many');
+  await mkdir(many, { recursive: true });
+  for (let i = 0; i < 50; i++) await writeFile(join(many, `u_ex${i}.log`), iisText);
+  // In a child process: a worker left running would keep it from ever exiting.
+  const script = `import { scan } from ${JSON.stringify(join(import.meta.dirname, 'run.ts'))};
+await scan({ inputs: [${JSON.stringify(many)}, ${JSON.stringify(join(dir, 'no-such-folder'))}], threads: 2, forceThreads: true }).then(
+  () => console.log('scanned'),
+  (err) => console.log('refused: ' + err.message),
+);`;
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 });
+  assert.match(stdout, /^refused: cannot read .*no-such-folder/);
 });

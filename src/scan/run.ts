@@ -13,7 +13,7 @@ import { foldedRuleIds } from '../detect/ruleset.js';
 import { noteCvesAfterRecord } from '../correlate/cve-dates.js';
 import { summariseServers } from '../correlate/verdict.js';
 import { webShellsByServer } from '../correlate/web-shells.js';
-import { enumerateEvidence, type EvidenceEntry } from '../evidence/bundle.js';
+import { enumerateEvidence, type EvidenceEntry, type ListingWatch } from '../evidence/bundle.js';
 import { collectionWarnings, findCollections, verifyCollection } from '../evidence/collector/collection.js';
 import { checkKapeCollections, kapeWarnings } from '../evidence/collector/kape.js';
 import { EvidenceOpener } from '../evidence/open.js';
@@ -130,12 +130,29 @@ function engineOptionsOf(options: ScanOptions): EngineOptions {
   return engineOptions;
 }
 
-/** Runs jobs on worker threads when the evidence is big enough to be worth it, else in this thread. */
-function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCount: number): Runner {
-  const threads = options.threads ?? defaultThreads(fileCount);
-  const engineOptions = engineOptionsOf(options);
+/** The workers a scan of this much evidence reads with, besides this thread. */
+function workersFor(options: ScanOptions, totalBytes: number, fileCount: number, cores = availableParallelism()): number {
+  return readingThreads(options.threads ?? defaultThreads(fileCount, cores), totalBytes, fileCount, options.forceThreads) - 1;
+}
+
+/**
+ * Starts the pool's workers as soon as the evidence listed so far is worth them: a worker takes 0.2 s
+ * or more to load its modules and rules, which then overlaps the rest of the listing and the
+ * loading of this thread's rules, not the reading. Never lets any go: the listing's end decides that.
+ */
+function startEarly(pool: WorkerPool, options: ScanOptions): ListingWatch {
+  const cores = availableParallelism();
+  return (bytes, files) => {
+    if (!worthThreads(bytes, options.forceThreads)) return;
+    const wanted = workersFor(options, bytes, files, cores);
+    if (wanted > pool.size) void pool.resize(wanted);
+  };
+}
+
+/** Runs jobs on the pool's worker threads when the evidence is big enough to be worth it, else in this thread. */
+async function runner(options: ScanOptions, engine: Engine, pool: WorkerPool, totalBytes: number, fileCount: number): Promise<Runner> {
   // With no workers the pool reads in this thread alone.
-  const pool = new WorkerPool(readingThreads(threads, totalBytes, fileCount, options.forceThreads) - 1, engineOptions);
+  await pool.resize(workersFor(options, totalBytes, fileCount));
   const failures: Warning[] = [];
   return {
     failures,
@@ -195,8 +212,22 @@ function runner(options: ScanOptions, engine: Engine, totalBytes: number, fileCo
 
 /** Scans folders and .zip bundles: the library call behind `exir scan`. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  // A queued scan's readers are other processes: no worker thread is started here.
+  const pool = options.queue ? undefined : new WorkerPool(0, engineOptionsOf(options));
+  try {
+    return await scanWith(options, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function scanWith(options: ScanOptions, pool: WorkerPool | undefined): Promise<ScanResult> {
+  // The listing and this thread's rules load at once; the workers start during the listing.
+  const listing = enumerateEvidence(options.inputs, options.zipLimits, pool && startEarly(pool, options));
+  // Said only if the rules load: the rules' error comes first, as it did when they loaded first.
+  listing.catch(() => {});
   const engine = await loadEngine(options);
-  const { entries, warnings } = await enumerateEvidence(options.inputs, options.zipLimits);
+  const { entries, warnings } = await listing;
   const collections = await findCollections(entries, warnings);
   for (const error of engine.ruleset.errors) {
     warnings.push({ where: `${error.file}${error.line ? `:${error.line}` : ''}`, message: `rule not loaded: ${error.message}` });
@@ -216,9 +247,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // The queue's client is loaded only when asked for: a scan on one machine needs neither Redis nor PostgreSQL.
   const run = options.queue
     ? await (await import('./queue/coordinator.js')).queueRunner(options.queue, engineOptionsOf(options), foldedRuleIds(engine.ruleset), options.onProgress)
-    : runner(
+    : await runner(
         options,
         engine,
+        pool as WorkerPool,
         entries.reduce((n, e) => n + e.size, 0),
         entries.length,
       );
