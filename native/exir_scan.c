@@ -27,9 +27,9 @@
  * that the scanner's JavaScript touches only the lines that need it; `plain` counts and times the
  * runs of records a reader takes without a look (no literal, the expected values, the time in place).
  *
- * `holding` and `hashFile` read whole files on Node's thread pool, off the JavaScript thread: the
- * first to say which logs may name the attackers before the follow pass reads them again, the second
- * to hash a large log while the scan reads it.
+ * `picks` and `hashFile` read whole files on Node's thread pool, off the JavaScript thread: the
+ * first to say which logs may name the attackers, and what of them the follow pass is to read, before
+ * it reads any again; the second to hash a large log while the scan reads it.
  */
 /* open's O_CLOEXEC and posix_memalign: POSIX 2008, hidden by -std=c11 alone. */
 #define _POSIX_C_SOURCE 200809L
@@ -1130,38 +1130,12 @@ static int queue_on_pool(napi_env env, const char *name, napi_async_execute_call
 }
 
 /*
- * holding(handle, paths, out, overlap): a promise, settled once out[i] says of each file whether it
- * may hold one of the needles (1), holds none (0), or could not be read (2), as `mark` would say of
- * the file's bytes taken as one record. The follow pass asks it of every log before it reads any
- * again (src/scan/follow-check.ts): most logs never name the attackers, and reading each one back
- * into JavaScript to learn that was a fifth of a scan's CPU. The files are read off the JavaScript
- * thread, on the thread pool, MiB by MiB into one buffer, the last overlap bytes (a needle's length
- * less one) carried to the next piece so that no needle is missed across a cut; a file is left at
- * its first hit. Two calls at once use two threads.
+ * A file's bytes taken as one record: whether they may hold a needle. The file is read MiB by MiB
+ * into one buffer, the last `overlap` bytes (a needle's length less one) carried to the next piece
+ * so that no needle is missed across a cut, and left at its first hit.
  */
 #define HOLDING_PIECE (1u << 20)
 #define HOLDING_MAX_OVERLAP (1u << 16)
-
-typedef struct {
-  napi_async_work work;
-  napi_deferred deferred;
-  napi_ref needles_ref, out_ref;
-  const matcher_t *m;
-  char **paths;
-  uint32_t count;
-  uint8_t *out;
-  uint32_t overlap;
-} holding_t;
-
-static void holding_free(napi_env env, holding_t *h) {
-  if (h->paths) {
-    for (uint32_t i = 0; i < h->count; i++) free(h->paths[i]);
-    free(h->paths);
-  }
-  if (h->needles_ref) napi_delete_reference(env, h->needles_ref);
-  if (h->out_ref) napi_delete_reference(env, h->out_ref);
-  free(h);
-}
 
 /* 1 when the file may hold a needle, 0 when not, 2 when it could not be read. */
 static uint8_t file_holding(const matcher_t *m, const char *path, uint8_t *buf, uint32_t overlap) {
@@ -1193,69 +1167,416 @@ static uint8_t file_holding(const matcher_t *m, const char *path, uint8_t *buf, 
   return found;
 }
 
-static void holding_execute(napi_env env, void *data) {
+/*
+ * picks(handle, paths, modes, overlap, budget, headBytes, headLines): a promise of one answer per file, made on the thread
+ * pool, off the JavaScript thread. The follow pass asks it of every log before it reads any again
+ * (src/scan/follow-check.ts): most logs never name the attackers, and reading each one back into
+ * JavaScript to learn that was a fifth of a scan's CPU; and of a log that does, the pass needs only
+ * a few lines. For a file of mode 0: 1 when its bytes, taken as one record, may hold a needle, 0
+ * when they hold none, 2 when it could not be read. For a W3C log (mode 1) or an Exchange CSV log
+ * (mode 2), read once to its end: 0 when no line may hold a needle (the pass finds nothing in it),
+ * else { head, bytes, lines }: what the pass would give its reader of the file (LinePicker in
+ * src/scan/follow-lines.ts), the lines picked, in order, each whole with its line end, and four
+ * numbers for each (its offset in the file, its line number, its length, 1 when it ends with a line
+ * end); `head`, how many bytes the file's head has up to the end of its directives among the first
+ * headLines lines of its first headBytes bytes (all the pass needs to know the log's reader), which
+ * the picks start with. Lines are picked as the pass picks them: a line that may hold a needle (its bytes without
+ * the line end searched as one record), the file's first line, a directive (`#`), and in a CSV log
+ * a line starting D, d, T or t (a header row may). It is 1 instead, the file left for the pass to
+ * read itself, past `budget` bytes of picks in the call, and at what stops the pass's own picking
+ * (a NUL, a quote in a CSV log, a line longer than a piece), and for a file whose head holds no
+ * directive or is not all picked; 2 when the file could not be read.
+ * Two calls at once use two threads.
+ */
+#define PICK_PIECE (1u << 20)
+#define PICK_BLOCK (16u * 1024)
+
+typedef struct {
+  int32_t *starts, *ends;
+  uint8_t *is_record, *marks;
+  uint32_t count, cap;
+} ranges_t;
+
+static inline const uint8_t *find_lf(const uint8_t *p, const uint8_t *end) { return (const uint8_t *)memchr(p, '\n', (size_t)(end - p)); }
+
+typedef struct {
+  uint8_t *bytes;
+  size_t length, room;
+  double *lines;
+  size_t count, line_room;
+  uint32_t head_length;
+} picked_t;
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref needles_ref;
+  const matcher_t *m;
+  char **paths;
+  uint8_t *modes;
+  uint32_t count;
+  uint32_t overlap;
+  double budget;
+  uint32_t head_bytes, head_lines;
+  uint8_t *status;
+  picked_t *picked;
+} picks_t;
+
+static void ranges_free(ranges_t *r) {
+  free(r->starts);
+  free(r->ends);
+  free(r->is_record);
+  free(r->marks);
+  memset(r, 0, sizeof *r);
+}
+
+static int ranges_add(ranges_t *r, uint32_t start, uint32_t end) {
+  if (r->count == r->cap) {
+    uint32_t cap = r->cap ? r->cap * 2 : 4096;
+    int32_t *starts = (int32_t *)realloc(r->starts, cap * sizeof(int32_t));
+    if (starts) r->starts = starts;
+    int32_t *ends = (int32_t *)realloc(r->ends, cap * sizeof(int32_t));
+    if (ends) r->ends = ends;
+    uint8_t *is_record = (uint8_t *)realloc(r->is_record, cap);
+    if (is_record) r->is_record = is_record;
+    uint8_t *marks = (uint8_t *)realloc(r->marks, cap);
+    if (marks) r->marks = marks;
+    if (!starts || !ends || !is_record || !marks) return 0;
+    memset(r->is_record + r->cap, 1, cap - r->cap);
+    r->cap = cap;
+  }
+  r->starts[r->count] = (int32_t)start;
+  r->ends[r->count] = (int32_t)end;
+  r->marks[r->count] = 0;
+  r->count++;
+  return 1;
+}
+
+static void ranges_search(const matcher_t *m, const uint8_t *bytes, ranges_t *r) {
+  if (r->count == 0) return;
+  batch_t b = {bytes, r->starts, r->ends, r->is_record, r->count, r->marks};
+  search_batch(m, &b);
+}
+
+static void picked_free(picked_t *p) {
+  free(p->bytes);
+  free(p->lines);
+  memset(p, 0, sizeof *p);
+}
+
+/* Whether the picks start with the file's first `length` bytes: the lines from the first on, one after another. */
+static int picks_begin_file(const picked_t *p, uint32_t length) {
+  double covered = 0;
+  for (size_t k = 0; k + 3 < p->count && covered < length; k += 4) {
+    if (p->lines[k] != covered) return 0;
+    covered += p->lines[k + 2];
+  }
+  return covered >= length;
+}
+
+/*
+ * Where the directives among the first `lines` lines of a file's first `bytes` bytes end (after a
+ * UTF-8 byte-order mark): just past the last of them; 0 when none of those lines is one. What
+ * directivesEnd in src/sources/registry.ts says of the same head: the follow pass knows a picked
+ * log's reader from these bytes, as it would from the file.
+ */
+static uint32_t directives_end(const uint8_t *buf, uint32_t bytes, uint32_t lines) {
+  uint32_t at = bytes >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf ? 3 : 0, end = 0;
+  for (uint32_t n = 0; n < lines && at < bytes; n++) {
+    const uint8_t *nl = find_lf(buf + at, buf + bytes);
+    if (buf[at] == '#') end = nl ? (uint32_t)(nl - buf) + 1 : bytes;
+    if (!nl) break;
+    at = (uint32_t)(nl - buf) + 1;
+  }
+  return end;
+}
+
+static int picked_add(picked_t *p, const uint8_t *line, size_t length, double offset, double number, int ends) {
+  if (p->length + length > p->room) {
+    size_t room = p->room ? p->room : 4096;
+    while (room < p->length + length) room *= 2;
+    uint8_t *bytes = (uint8_t *)realloc(p->bytes, room);
+    if (!bytes) return 0;
+    p->bytes = bytes;
+    p->room = room;
+  }
+  if (p->count + 4 > p->line_room) {
+    size_t room = p->line_room ? p->line_room * 2 : 64;
+    double *lines = (double *)realloc(p->lines, room * sizeof(double));
+    if (!lines) return 0;
+    p->lines = lines;
+    p->line_room = room;
+  }
+  memcpy(p->bytes + p->length, line, length);
+  p->length += length;
+  p->lines[p->count++] = offset;
+  p->lines[p->count++] = number;
+  p->lines[p->count++] = (double)length;
+  p->lines[p->count++] = ends ? 1 : 0;
+  return 1;
+}
+
+/*
+ * Marks, in `lines`, the lines of buf[0, end) that may hold a needle: blocks of about PICK_BLOCK bytes
+ * cut at line ends are searched first, and the lines of a block that may hold one after.
+ */
+static int mark_lines(const matcher_t *m, const uint8_t *buf, uint32_t end, ranges_t *blocks, ranges_t *lines) {
+  blocks->count = 0;
+  lines->count = 0;
+  for (uint32_t p = 0; p < end;) {
+    uint32_t stop = end;
+    if (end - p > PICK_BLOCK) {
+      const uint8_t *nl = find_lf(buf + p + PICK_BLOCK, buf + end);
+      if (nl) stop = (uint32_t)(nl - buf) + 1;
+    }
+    if (!ranges_add(blocks, p, stop)) return 0;
+    p = stop;
+  }
+  ranges_search(m, buf, blocks);
+  for (uint32_t k = 0; k < blocks->count; k++) {
+    if (blocks->marks[k] == 0) continue;
+    for (uint32_t p = (uint32_t)blocks->starts[k], stop = (uint32_t)blocks->ends[k]; p < stop;) {
+      const uint8_t *nl = find_lf(buf + p, buf + stop);
+      uint32_t next = nl ? (uint32_t)(nl - buf) + 1 : stop;
+      uint32_t content = nl ? (uint32_t)(nl - buf) : next;
+      if (content > p && buf[content - 1] == '\r') content--;
+      if (content > p && !ranges_add(lines, p, content)) return 0;
+      p = next;
+    }
+  }
+  ranges_search(m, buf, lines);
+  return 1;
+}
+
+/*
+ * One file of a W3C (csv 0) or an Exchange CSV (csv 1) log: 3 when its picks are in `out` (taken from
+ * `*budget`), else picks' answer for it (0, 1 or 2).
+ */
+static uint8_t pick_file(const matcher_t *m, const char *path, int csv, const picks_t *h, uint8_t *buf, ranges_t *blocks, ranges_t *lines, picked_t *out, double *budget) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 2;
+  const double budget_before = *budget;
+  int failed = 0, left = 0, named = 0, stopped = 0, picking = *budget > 0;
+  uint32_t carried = 0;
+  double at = 0, number = 1;
+  for (;;) {
+    ssize_t n = read(fd, buf + carried, PICK_PIECE - carried);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      failed = 1;
+      break;
+    }
+    uint32_t total = carried + (uint32_t)n;
+    int last = n == 0;
+    if (total == 0) break;
+    if (at == 0 && out->head_length == 0) {
+      /* The head, as the pass would sniff it: read on until there is as much of it as the file has. */
+      if (total < h->head_bytes && !last) {
+        carried = total;
+        continue;
+      }
+      /* Not known by its directives (none in the head's first lines): the pass reads such a file itself. */
+      if (!(out->head_length = directives_end(buf, total < h->head_bytes ? total : h->head_bytes, h->head_lines))) {
+        left = 1;
+        break;
+      }
+    }
+    uint32_t end = total;
+    if (!last) {
+      uint32_t k = total;
+      while (k > 0 && buf[k - 1] != '\n') k--;
+      if (k == 0) {
+        /* A line longer than a piece: the pass reads such a file itself. */
+        if (total == PICK_PIECE) {
+          left = 1;
+          break;
+        }
+        carried = total;
+        continue;
+      }
+      end = k;
+    }
+    /*
+     * A NUL, or a quote in a CSV log, ends the picking in the pass, which reads such a file itself
+     * from there on: whether the file may name a text is then asked of its bytes, not of its lines.
+     */
+    if (!stopped && (memchr(buf, 0, end) || (csv && memchr(buf, '"', end)))) {
+      stopped = 1;
+      picking = 0;
+    }
+    if (stopped) {
+      int32_t start = 0, stop = (int32_t)end;
+      uint8_t is_record = 1, mark = 0;
+      batch_t b = {buf, &start, &stop, &is_record, 1, &mark};
+      search_batch(m, &b);
+      named |= mark != 0;
+    } else if (!mark_lines(m, buf, end, blocks, lines)) {
+      left = 1;
+      break;
+    }
+    uint32_t marked = 0;
+    for (uint32_t p = 0; p < end && !stopped;) {
+      const uint8_t *nl = find_lf(buf + p, buf + end);
+      uint32_t next = nl ? (uint32_t)(nl - buf) + 1 : end;
+      while (marked < lines->count && (uint32_t)lines->starts[marked] < p) marked++;
+      int hit = marked < lines->count && (uint32_t)lines->starts[marked] == p && lines->marks[marked] != 0;
+      uint8_t first = buf[p];
+      named |= hit;
+      if (picking && (hit || (at == 0 && p == 0) || first == '#' || (csv && (first == 'D' || first == 'd' || first == 'T' || first == 't')))) {
+        if (*budget < (double)(next - p) || !picked_add(out, buf + p, next - p, at + p, number, nl != NULL)) picking = 0;
+        else *budget -= (double)(next - p);
+      }
+      if (nl) number += 1;
+      p = next;
+    }
+    /* Not picking: the first line that may hold a needle is all the answer needs. */
+    if (last || (!picking && named)) break;
+    carried = total - end;
+    memmove(buf, buf + end, carried);
+    at += end;
+  }
+  close(fd);
+  /* The head is given as the start of the picks (its lines are directives, picked): else the pass reads the file. */
+  uint8_t answer = failed ? 2 : left ? 1 : !named ? 0 : picking && picks_begin_file(out, out->head_length) ? 3 : 1;
+  /* Picks not given back are not kept: what they took goes back to the budget. */
+  if (answer != 3) *budget = budget_before;
+  return answer;
+}
+
+static void picks_execute(napi_env env, void *data) {
   (void)env;
-  holding_t *h = (holding_t *)data;
+  picks_t *h = (picks_t *)data;
   uint8_t *buf = NULL;
-  if (posix_memalign((void **)&buf, 64, HOLDING_PIECE + h->overlap) != 0) buf = NULL;
-  for (uint32_t i = 0; i < h->count; i++) h->out[i] = buf ? file_holding(h->m, h->paths[i], buf, h->overlap) : 2;
+  size_t room = PICK_PIECE > HOLDING_PIECE + h->overlap ? PICK_PIECE : HOLDING_PIECE + h->overlap;
+  if (posix_memalign((void **)&buf, 64, room) != 0) buf = NULL;
+  ranges_t blocks = {0}, lines = {0};
+  double budget = h->budget;
+  for (uint32_t i = 0; i < h->count; i++) {
+    if (!buf) {
+      h->status[i] = 2;
+    } else if (h->modes[i] == 0) {
+      h->status[i] = file_holding(h->m, h->paths[i], buf, h->overlap);
+    } else {
+      h->status[i] = pick_file(h->m, h->paths[i], h->modes[i] == 2, h, buf, &blocks, &lines, &h->picked[i], &budget);
+      if (h->status[i] != 3) picked_free(&h->picked[i]);
+    }
+  }
+  ranges_free(&blocks);
+  ranges_free(&lines);
   free(buf);
 }
 
-static void holding_complete(napi_env env, napi_status status, void *data) {
-  holding_t *h = (holding_t *)data;
-  napi_value undefined;
-  napi_get_undefined(env, &undefined);
-  /* A search that did not run says nothing of any file: each is followed. */
-  if (status != napi_ok) memset(h->out, 2, h->count);
-  napi_resolve_deferred(env, h->deferred, undefined);
-  napi_delete_async_work(env, h->work);
-  holding_free(env, h);
+static void picks_free(napi_env env, picks_t *h) {
+  if (h->paths) {
+    for (uint32_t i = 0; i < h->count; i++) free(h->paths[i]);
+    free(h->paths);
+  }
+  if (h->picked) {
+    for (uint32_t i = 0; i < h->count; i++) picked_free(&h->picked[i]);
+    free(h->picked);
+  }
+  free(h->modes);
+  free(h->status);
+  if (h->needles_ref) napi_delete_reference(env, h->needles_ref);
+  free(h);
 }
 
-static napi_value holding(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return throw_error(env, "holding: four arguments expected");
+/* { bytes, lines } of one file's picks, or NULL when they cannot be made. */
+static napi_value picked_value(napi_env env, const picked_t *p) {
+  napi_value object, bytes, buffer, lines, head;
+  void *data;
+  if (napi_create_object(env, &object) != napi_ok || napi_create_buffer_copy(env, p->length, p->bytes ? (const void *)p->bytes : (const void *)"", NULL, &bytes) != napi_ok ||
+      napi_create_uint32(env, p->head_length, &head) != napi_ok ||
+      napi_create_arraybuffer(env, p->count * sizeof(double), &data, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, p->count, buffer, 0, &lines) != napi_ok) {
+    return NULL;
+  }
+  if (p->count) memcpy(data, p->lines, p->count * sizeof(double));
+  if (napi_set_named_property(env, object, "head", head) != napi_ok || napi_set_named_property(env, object, "bytes", bytes) != napi_ok ||
+      napi_set_named_property(env, object, "lines", lines) != napi_ok) {
+    return NULL;
+  }
+  return object;
+}
+
+static void picks_complete(napi_env env, napi_status status, void *data) {
+  picks_t *h = (picks_t *)data;
+  napi_value answers;
+  if (napi_create_array_with_length(env, h->count, &answers) == napi_ok) {
+    for (uint32_t i = 0; i < h->count; i++) {
+      napi_value answer = NULL;
+      /* A search that did not run says nothing of any file: each is followed. */
+      uint8_t s = status == napi_ok ? h->status[i] : 2;
+      if (s == 3) answer = picked_value(env, &h->picked[i]);
+      if (!answer && napi_create_uint32(env, s == 3 ? 1 : s, &answer) != napi_ok) answer = NULL;
+      if (answer) napi_set_element(env, answers, i, answer);
+    }
+    napi_resolve_deferred(env, h->deferred, answers);
+  } else {
+    napi_value undefined;
+    napi_get_undefined(env, &undefined);
+    napi_reject_deferred(env, h->deferred, undefined);
+  }
+  napi_delete_async_work(env, h->work);
+  picks_free(env, h);
+}
+
+static napi_value picks(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7) return throw_error(env, "picks: seven arguments expected");
   matcher_t *m;
   napi_valuetype t;
   if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external || napi_get_value_external(env, argv[0], (void **)&m) != napi_ok) {
-    return throw_error(env, "holding: not a compiled needle set");
+    return throw_error(env, "picks: not a compiled needle set");
   }
   bool is_array;
   uint32_t count;
   if (napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[1], &count) != napi_ok) {
-    return throw_error(env, "holding: paths must be an array");
+    return throw_error(env, "picks: paths must be an array");
   }
-  uint8_t *out;
-  size_t out_len;
-  if (!typed(env, argv[2], napi_uint8_array, (void **)&out, &out_len) || out_len < count) return throw_error(env, "holding: out must be a Uint8Array as long as paths");
+  uint8_t *modes;
+  size_t modes_len;
+  if (!typed(env, argv[2], napi_uint8_array, (void **)&modes, &modes_len) || modes_len < count) return throw_error(env, "picks: modes must be a Uint8Array as long as paths");
   uint32_t overlap;
-  if (napi_get_value_uint32(env, argv[3], &overlap) != napi_ok || overlap > HOLDING_MAX_OVERLAP) return throw_error(env, "holding: overlap must be a number up to 65536");
-  holding_t *h = (holding_t *)calloc(1, sizeof(holding_t));
-  if (!h) return throw_error(env, "holding: out of memory");
+  if (napi_get_value_uint32(env, argv[3], &overlap) != napi_ok || overlap > HOLDING_MAX_OVERLAP) return throw_error(env, "picks: overlap must be a number up to 65536");
+  double budget;
+  if (napi_get_value_double(env, argv[4], &budget) != napi_ok) return throw_error(env, "picks: budget must be a number");
+  uint32_t head_bytes, head_lines;
+  if (napi_get_value_uint32(env, argv[5], &head_bytes) != napi_ok || head_bytes == 0 || head_bytes > PICK_PIECE || napi_get_value_uint32(env, argv[6], &head_lines) != napi_ok) {
+    return throw_error(env, "picks: the head's bytes (up to a piece) and lines must be numbers");
+  }
+  picks_t *h = (picks_t *)calloc(1, sizeof(picks_t));
+  if (!h) return throw_error(env, "picks: out of memory");
   h->m = m;
-  h->out = out;
   h->overlap = overlap;
-  h->paths = (char **)calloc(count ? count : 1, sizeof(char *));
-  if (!h->paths) {
-    holding_free(env, h);
-    return throw_error(env, "holding: out of memory");
+  h->budget = budget;
+  h->head_bytes = head_bytes;
+  h->head_lines = head_lines;
+  size_t n = count ? count : 1;
+  h->paths = (char **)calloc(n, sizeof(char *));
+  h->modes = (uint8_t *)malloc(n);
+  h->status = (uint8_t *)calloc(n, 1);
+  h->picked = (picked_t *)calloc(n, sizeof(picked_t));
+  if (!h->paths || !h->modes || !h->status || !h->picked) {
+    picks_free(env, h);
+    return throw_error(env, "picks: out of memory");
   }
   h->count = count;
+  /* The modes are copied: the pool reads them after this call returns. */
+  memcpy(h->modes, modes, count);
   for (uint32_t i = 0; i < count; i++) {
     napi_value item;
     if (napi_get_element(env, argv[1], i, &item) != napi_ok || !(h->paths[i] = path_copy(env, item))) {
-      holding_free(env, h);
-      return throw_error(env, "holding: every path must be a string");
+      picks_free(env, h);
+      return throw_error(env, "picks: every path must be a string");
     }
   }
-  /* The needles and the answers stay alive, and in place, while the thread pool works. */
   napi_value promise;
-  if (napi_create_reference(env, argv[0], 1, &h->needles_ref) != napi_ok || napi_create_reference(env, argv[2], 1, &h->out_ref) != napi_ok ||
-      !queue_on_pool(env, "exir:holding", holding_execute, holding_complete, h, &h->work, &h->deferred, &promise)) {
-    holding_free(env, h);
-    return throw_error(env, "holding: could not start the search");
+  if (napi_create_reference(env, argv[0], 1, &h->needles_ref) != napi_ok ||
+      !queue_on_pool(env, "exir:picks", picks_execute, picks_complete, h, &h->work, &h->deferred, &promise)) {
+    picks_free(env, h);
+    return throw_error(env, "picks: could not start the search");
   }
   return promise;
 }
@@ -1425,7 +1746,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"plain", NULL, plain, NULL, NULL, NULL, napi_default, NULL},
       {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
       {"skew", NULL, skew, NULL, NULL, NULL, napi_default, NULL},
-      {"holding", NULL, holding, NULL, NULL, NULL, napi_default, NULL},
+      {"picks", NULL, picks, NULL, NULL, NULL, napi_default, NULL},
 #ifdef EXIR_HASH_FILE
       {"hashFile", NULL, hash_file, NULL, NULL, NULL, napi_default, NULL},
 #endif

@@ -18,6 +18,7 @@
 
 import type { LogRecord } from '../core/types.js';
 import type { LiteralPlan } from '../sources/bytes/literals.js';
+import type { PickedLines } from '../sources/bytes/native.js';
 import { markCandidates, mayHold } from '../sources/bytes/literals.js';
 
 const LF = 10;
@@ -95,11 +96,7 @@ class Ranges {
  * CSV log, otherwise a W3C one.
  */
 export class LinePicker {
-  // Each stretch given to the reader: where it starts in what was given and in the file.
-  private readonly givenAt: number[] = [];
-  private readonly givenLine: number[] = [];
-  private readonly fileOffset: number[] = [];
-  private readonly fileLine: number[] = [];
+  private readonly placement = new Placement();
   private given = 0;
   private givenLines = 0;
   /** The file offset and line of the first byte not yet looked at (the carried part line's). */
@@ -193,24 +190,12 @@ export class LinePicker {
 
   /** Moves a record read from what was given back to its own line and offset; records must come in the order read. */
   place(record: LogRecord): void {
-    const from = record.origin.offset;
-    const at = this.givenAt;
-    while (this.next + 1 < at.length && (at[this.next + 1] as number) <= from) this.next++;
-    const k = this.next;
-    if (k >= at.length || (at[k] as number) > from) throw new Error(`${record.origin.path}: a record at offset ${from} of the lines read is in no line given`);
-    record.origin = {
-      path: record.origin.path,
-      line: (this.fileLine[k] as number) + record.origin.line - (this.givenLine[k] as number),
-      offset: (this.fileOffset[k] as number) + from - (at[k] as number),
-    };
+    this.placement.place(record);
   }
 
   /** A stretch given from here: the next bytes given are the file's from `offset` on. */
   private mark(offset: number): void {
-    this.givenAt.push(this.given);
-    this.givenLine.push(this.givenLines + 1);
-    this.fileOffset.push(offset);
-    this.fileLine.push(this.line);
+    this.placement.add(this.given, this.givenLines + 1, offset, this.line);
   }
 
   /** Gives every byte from `p` of `data` on, and of every later piece. */
@@ -243,4 +228,52 @@ export class LinePicker {
     for (let i = 0; i < lines.count; i++) if (marks[i] !== 0) starts.push(lines.starts[i] as number);
     return starts;
   }
+}
+
+/**
+ * Where each stretch given to a reader starts, in what was given and in the file, so that a record
+ * read from the stretches is placed back at its own line and offset.
+ */
+export class Placement {
+  private readonly givenAt: number[] = [];
+  private readonly givenLine: number[] = [];
+  private readonly fileOffset: number[] = [];
+  private readonly fileLine: number[] = [];
+  private next = 0;
+
+  /** A stretch starting at byte `givenAt` and line `givenLine` of what was given, and at `fileOffset` and `fileLine` of the file. */
+  add(givenAt: number, givenLine: number, fileOffset: number, fileLine: number): void {
+    this.givenAt.push(givenAt);
+    this.givenLine.push(givenLine);
+    this.fileOffset.push(fileOffset);
+    this.fileLine.push(fileLine);
+  }
+
+  /** Moves a record read from what was given back to its own line and offset; records must come in the order read. */
+  place(record: LogRecord): void {
+    const from = record.origin.offset;
+    const at = this.givenAt;
+    while (this.next + 1 < at.length && (at[this.next + 1] as number) <= from) this.next++;
+    const k = this.next;
+    if (k >= at.length || (at[k] as number) > from) throw new Error(`${record.origin.path}: a record at offset ${from} of the lines read is in no line given`);
+    record.origin = {
+      path: record.origin.path,
+      line: (this.fileLine[k] as number) + record.origin.line - (this.givenLine[k] as number),
+      offset: (this.fileOffset[k] as number) + from - (at[k] as number),
+    };
+  }
+}
+
+/** Where each picked line came from, for its records. */
+export function placementOf(picked: PickedLines): Placement {
+  const placement = new Placement();
+  const lines = picked.lines;
+  let given = 0;
+  let givenLines = 0;
+  for (let i = 0; i + 3 < lines.length; i += 4) {
+    placement.add(given, givenLines + 1, lines[i] as number, lines[i + 1] as number);
+    given += lines[i + 2] as number;
+    if (lines[i + 3] === 1) givenLines++;
+  }
+  return placement;
 }

@@ -10,7 +10,8 @@ import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
 import type { Engine } from './engine.js';
 import { isRealRequestId } from '../core/request-id.js';
 import { serverName } from '../core/server-name.js';
-import { blocksHolding, LinePicker } from './follow-lines.js';
+import { blocksHolding, LinePicker, placementOf } from './follow-lines.js';
+import type { PickedLines } from '../sources/bytes/native.js';
 
 /** Log kinds whose records name no client; they are followed by time, near the attack, instead. */
 const BY_TIME: ReadonlySet<SourceKind> = new Set(['rps-cmdlet', 'ecp-server', 'ecp-activity', 'oabgenerator']);
@@ -35,10 +36,13 @@ export async function followEntry(
   engine: Engine,
   opener: EvidenceOpener,
   keys: FollowKeys,
+  prepicked?: PickedFollow,
 ): Promise<TimelineEntry[]> {
   const out: TimelineEntry[] = [];
   const plan = followPlan(keys);
   if (!followsByTime(kind) && plan.literals.length === 0) return out;
+  // Picked already (follow-check.ts): only those lines are read.
+  if (prepicked && (await readPicked(entry, server, prepicked, engine, keys, plan, out))) return out;
   // A small file is read once, into a buffer the opener lends: searched, and read record by record
   // from the same bytes when it names an attacker. The readers copy what they keep.
   const lent = opener.lend(entry);
@@ -86,6 +90,54 @@ export function followPlan(keys: FollowKeys): FollowPlan {
   return plan;
 }
 
+/** The lines of a log to follow, picked by the addon (follow-check.ts); `csv`: picked as an Exchange CSV log's, else a W3C log's. */
+export interface PickedFollow {
+  lines: PickedLines;
+  csv: boolean;
+}
+
+/**
+ * Reads the picked lines of a log as readFollowing reads the lines its LinePicker picks, and adds the
+ * attackers' records to `out`: the same records, without reading the file. The log's reader is
+ * known from its head, which the picks start with up to the end of its directives: all that
+ * `sniffBytes` reads of a W3C or Exchange CSV log's head (a head they do not make one of those is
+ * read whole by every reader, and is not picked from here). False, and nothing read, when the head
+ * does not say the log is what it was picked as: the caller then reads the file as it would have.
+ */
+async function readPicked(
+  entry: EvidenceEntry,
+  server: string,
+  picked: PickedFollow,
+  engine: Engine,
+  keys: FollowKeys,
+  plan: FollowPlan,
+  out: TimelineEntry[],
+): Promise<boolean> {
+  // Sent to a worker, the picks arrive as Uint8Arrays: the readers take Buffers, views of the same bytes.
+  const { head, bytes } = picked.lines;
+  const found = sniffBytes(Buffer.from(bytes.buffer, bytes.byteOffset, head));
+  if (!found || followsByTime(found.kind) || found.reader !== (picked.csv ? exchangeCsvReader : w3cReader)) return false;
+  const placement = placementOf(picked.lines);
+  await found.reader.read(onePiece(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), {
+    path: entry.path,
+    literals: plan.literals,
+    onRecord: follower(found.kind, server, engine, keys, plan, placement, out),
+  });
+  return true;
+}
+
+/** One piece, as the readers take their pieces. */
+function onePiece(bytes: Buffer): AsyncIterable<Buffer> {
+  return {
+    [Symbol.asyncIterator]: () => {
+      let given = false;
+      return {
+        next: () => Promise.resolve(given ? { done: true, value: undefined } : ((given = true), { done: false, value: bytes })),
+      };
+    },
+  };
+}
+
 /** Reads the log record by record and adds the attackers' records to `out`. */
 async function readFollowing(
   entry: EvidenceEntry,
@@ -107,12 +159,7 @@ async function readFollowing(
     const found = sniffBytes(head);
     if (!found) return;
     lend = found.reader.keepsNoPiece === true;
-    const mapping = engine.mappings.get(found.kind);
-    const byTime = followsByTime(found.kind);
-    const { ips, urls } = plan;
-    const windows = keys.windows[server];
-    const addresses = keys.addresses ?? [];
-    const literals = byTime ? undefined : plan.literals;
+    const literals = followsByTime(found.kind) ? undefined : plan.literals;
     // A W3C or Exchange CSV log is read only at the lines that may name an attacker (follow-lines.ts).
     const picker =
       literals && (found.reader === w3cReader || found.reader === exchangeCsvReader)
@@ -123,37 +170,59 @@ async function readFollowing(
     await found.reader.read(picker ? picked(picker, whole, blocks, rest) : rest, {
       path: entry.path,
       ...(literals ? { literals } : {}),
-      onRecord: (record) => {
-        picker?.place(record);
-        const clientIp = mapping ? clientIpOf(record, mapping.who) : undefined;
-        const url = mapping ? firstValue(record, mapping.who.url) : undefined;
-        const wanted = byTime
-          ? inWindows(record.time, windows)
-          : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase())) || sentTo(record, mapping, addresses);
-        if (!wanted) return;
-        const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
-        const user = mapping ? firstValue(record, mapping.who.user) : undefined;
-        const id = mapping ? firstValue(record, mapping.who.requestId) : undefined;
-        const requestId = isRealRequestId(id) ? id : undefined;
-        out.push({
-          time: record.time,
-          server: (mapping ? serverName(firstValue(record, mapping.who.server)) : undefined) ?? server,
-          source: record.source,
-          origin: record.origin,
-          kind: 'activity',
-          summary: summarise(record, mapping),
-          ...(clientIp ? { clientIp } : {}),
-          ...(userAgent ? { userAgent } : {}),
-          ...(user ? { user } : {}),
-          ...(requestId ? { requestId } : {}),
-          fields: keptFields(record, mapping),
-        });
-      },
+      onRecord: follower(found.kind, server, engine, keys, plan, picker, out),
     });
   } finally {
     // Stopped early (not a log, or one that names no attacker, or a read that failed): the file is closed.
     await pieces?.return(undefined);
   }
+}
+
+/**
+ * What the follow pass does with each record a log's reader gives it: the attackers' records (by
+ * client, web shell URL or recipient; by time near the attack for the logs followed so) go to `out`,
+ * each placed back at its own line first when the reader was given picked lines.
+ */
+function follower(
+  kind: SourceKind,
+  server: string,
+  engine: Engine,
+  keys: FollowKeys,
+  plan: FollowPlan,
+  placement: { place(record: LogRecord): void } | undefined,
+  out: TimelineEntry[],
+): (record: LogRecord) => void {
+  const mapping = engine.mappings.get(kind);
+  const byTime = followsByTime(kind);
+  const { ips, urls } = plan;
+  const windows = keys.windows[server];
+  const addresses = keys.addresses ?? [];
+  return (record) => {
+    placement?.place(record);
+    const clientIp = mapping ? clientIpOf(record, mapping.who) : undefined;
+    const url = mapping ? firstValue(record, mapping.who.url) : undefined;
+    const wanted = byTime
+      ? inWindows(record.time, windows)
+      : (clientIp !== undefined && ips.has(clientIp)) || (url !== undefined && urls.has(url.toLowerCase())) || sentTo(record, mapping, addresses);
+    if (!wanted) return;
+    const userAgent = mapping ? firstValue(record, mapping.who.userAgent) : undefined;
+    const user = mapping ? firstValue(record, mapping.who.user) : undefined;
+    const id = mapping ? firstValue(record, mapping.who.requestId) : undefined;
+    const requestId = isRealRequestId(id) ? id : undefined;
+    out.push({
+      time: record.time,
+      server: (mapping ? serverName(firstValue(record, mapping.who.server)) : undefined) ?? server,
+      source: record.source,
+      origin: record.origin,
+      kind: 'activity',
+      summary: summarise(record, mapping),
+      ...(clientIp ? { clientIp } : {}),
+      ...(userAgent ? { userAgent } : {}),
+      ...(user ? { user } : {}),
+      ...(requestId ? { requestId } : {}),
+      fields: keptFields(record, mapping),
+    });
+  };
 }
 
 /** What the picker gives the reader of a log: of its bytes when they are all read (searched already), else of its pieces as they come. */

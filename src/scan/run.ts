@@ -403,7 +403,7 @@ async function readPasses(
     const threads = Math.min(4, options.threads ?? availableParallelism());
     // Most logs hold nothing of the attackers: those whose bytes do not name them are not read again
     // (follow-check.ts), and only the results that found something are kept.
-    const followed = await run.run('follow', await jobsThatMayName(jobs, keys, threads), (_entry, result) =>
+    const followed = await run.run('follow', await jobsThatMayName(jobs, keys, threads, !options.queue), (_entry, result) =>
       result.kind === 'follow' && result.entries.length === 0 ? undefined : result,
     );
     for (const { entry } of jobs) {

@@ -50,7 +50,8 @@ function decode(bytes: Buffer): string {
 
 /** The readers that know their logs by `#` lines alone, in READERS' order, and how many of the first lines they look at. */
 const DIRECTIVE_READERS = [exchangeCsvReader, w3cReader];
-const DIRECTIVE_LINES = Math.max(CSV_HEAD_LINES, W3C_HEAD_LINES);
+/** How many of a head's first lines `sniffBytes` looks at for directives. */
+export const DIRECTIVE_LINES = Math.max(CSV_HEAD_LINES, W3C_HEAD_LINES);
 const EVTX_MAGIC = Buffer.from('ElfFile\0', 'latin1');
 const HASH = 0x23;
 const LF = 0x0a;
@@ -59,7 +60,7 @@ const LF = 0x0a;
  * Where the `#` lines of the head's first `lines` lines end (after a byte-order mark): just past the
  * line end of the last of them; -1 when none of those lines starts with `#`.
  */
-function directivesEnd(head: Buffer, lines: number): number {
+export function directivesEnd(head: Buffer, lines: number): number {
   let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   let end = -1;
   for (let n = 0; n < lines && at < head.length; n++) {

@@ -65,17 +65,43 @@ interface NativeSearch {
   /** The SIMD level in use; given one, uses it (or the best the CPU has below it) from then on, in every thread of the process. */
   simd(level?: SimdLevel | 'auto'): SimdLevel;
   /**
-   * Reads each file off this thread, on the thread pool, and sets `out[i]`: 1 when its bytes, taken
-   * as one record, may hold a needle (as `mark` says), 0 when they hold none, 2 when the file could
-   * not be read. `overlap` bytes of each MiB read are searched again with the next, so a needle up
-   * to `overlap + 1` bytes long is found across the cut. Two calls at once read on two threads.
+   * Reads each file once, off this thread, on the thread pool, and answers for each: for `modes[i]`
+   * 0, 1 when its bytes, taken as one record, may hold a needle (as `mark` says), 0 when they hold
+   * none (`overlap` bytes of each MiB read are searched again with the next, so a needle up to
+   * `overlap + 1` bytes long is found across the cut); for a W3C log (1) or an Exchange CSV log (2),
+   * 0 when no line may hold one, else the lines the follow pass would give its reader, while
+   * `budget` bytes of picks last in the call, or 1 when the pass is to read the file itself (its
+   * head, the first `headBytes` bytes, holds no directive among its first `headLines` lines, or
+   * its lines cannot be picked); 2 when the file could not be read. Two calls at once read on two threads.
    */
-  holding(needles: NativeNeedles, paths: readonly string[], out: Uint8Array, overlap: number): Promise<void>;
+  picks(
+    needles: NativeNeedles,
+    paths: readonly string[],
+    modes: Uint8Array,
+    overlap: number,
+    budget: number,
+    headBytes: number,
+    headLines: number,
+  ): Promise<(0 | 1 | 2 | PickedLines)[]>;
   /** Gives the memory the C allocator holds free back to the system (glibc; elsewhere nothing): whether it could. */
   trim(): boolean;
 }
 
 export type SimdLevel = 'scalar' | 'ssse3' | 'avx2';
+
+/**
+ * A log's lines as the follow pass would give them to its reader (LinePicker in
+ * src/scan/follow-lines.ts), picked by `picks`: the lines one after another, and four numbers for
+ * each: its offset in the file, its line number, its length, 1 when it ends with a line end; and
+ * `head`, how many of the picks' first bytes are the log's head up to the end of its directives,
+ * which tell its reader.
+ */
+export interface PickedLines {
+  head: number;
+  /** A Buffer as the addon makes it; a Uint8Array once sent to a worker. */
+  bytes: Uint8Array;
+  lines: Float64Array;
+}
 
 let loaded: { search: NativeSearch | undefined; engine: string } | undefined;
 
@@ -87,7 +113,7 @@ function load(): { search: NativeSearch | undefined; engine: string } {
     return loaded;
   }
   const search = found.addon as unknown as NativeSearch;
-  const expected = ['compile', 'mark', 'hits', 'simd', 'split', 'plain', 'trim', 'holding'] as const;
+  const expected = ['compile', 'mark', 'hits', 'simd', 'split', 'plain', 'trim', 'picks'] as const;
   if (!expected.every((name) => typeof search[name] === 'function')) {
     loaded = { search: undefined, engine: 'JavaScript (the native addon did not load: not the expected addon; `npm install` builds it)' };
     return loaded;
