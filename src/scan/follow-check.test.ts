@@ -6,7 +6,7 @@
 // found nothing in, and a log followed from its picks gives what it gives when read.
 
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +18,7 @@ import { EvidenceOpener } from '../evidence/open.js';
 import { mayHold, planLiterals } from '../sources/bytes/literals.js';
 import { nativeSearch } from '../sources/bytes/native.js';
 import { seededRandom } from '../test-support/random.js';
-import { nativeMissing, skipIf } from '../test-support/skips.js';
+import { CORPUS, corpusMissing, nativeMissing, skipIf } from '../test-support/skips.js';
 import { loadEngine } from './engine.js';
 import { jobsThatMayName } from './follow-check.js';
 import { followEntry, followsByTime } from './follow.js';
@@ -328,5 +328,34 @@ describe('the follow pass over the logs that may name the attackers', () => {
     const job: Job = { kind: 'follow', server: 'EX01', source: 'httpproxy', keys: long };
     const jobs = entries.map((entry) => ({ entry, job }));
     assert.equal((await jobsThatMayName(jobs, long, 2)).length, jobs.length);
+  });
+});
+
+describe('picks of the real public sample logs', () => {
+  it('follow each W3C and Exchange CSV sample from its picks to what reading it gives, for the addresses it names', async (t) => {
+    if (skipIf(t, 'native', nativeMissing())) return;
+    const folders = ['qazeer-artefacts-help/extracted', 'velociraptor-testdata'].map((f) => join(CORPUS, f));
+    if (skipIf(t, 'corpus', corpusMissing(...folders))) return;
+    const result = await scan({ inputs: folders, threads: 1, now: new Date(0) });
+    const rows = new Map(result.evidence.map((e) => [e.path, e]));
+    const engine = await loadEngine();
+    const opener = new EvidenceOpener();
+    let compared = 0;
+    for (const entry of (await enumerateEvidence(folders)).entries) {
+      const row = rows.get(entry.path);
+      if (!row?.server || !['iis', 'httpproxy', 'rps-http', 'msgtrk', 'ews'].includes(row.kind) || entry.location.kind !== 'file') continue;
+      // The first addresses the sample names, followed as an attacker's would be.
+      const ips = [...new Set((await readFile(entry.location.file, 'latin1')).match(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g) ?? [])].slice(0, 3);
+      if (ips.length === 0) continue;
+      const keys: FollowKeys = { ips, urls: [], windows: {} };
+      const job: Job = { kind: 'follow', server: row.server, source: row.kind, keys };
+      const [kept] = await jobsThatMayName([{ entry, job }], keys, 1);
+      const read = await followEntry(entry, row.server, row.kind, engine, opener, keys);
+      if (kept?.job.kind !== 'follow' || !kept.job.picked) continue;
+      assert.deepEqual(await followEntry(entry, row.server, row.kind, engine, NO_READS, keys, kept.job.picked), read, entry.path);
+      compared++;
+    }
+    t.diagnostic(`${compared} samples followed from their picks`);
+    assert.ok(compared >= 3, `${compared} samples followed from their picks`);
   });
 });
