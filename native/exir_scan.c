@@ -1168,25 +1168,27 @@ static uint8_t file_holding(const matcher_t *m, const char *path, uint8_t *buf, 
 }
 
 /*
- * picks(handle, paths, modes, overlap, budget, headBytes, headLines): a promise of one answer per file, made on the thread
- * pool, off the JavaScript thread. The follow pass asks it of every log before it reads any again
- * (src/scan/follow-check.ts): most logs never name the attackers, and reading each one back into
- * JavaScript to learn that was a fifth of a scan's CPU; and of a log that does, the pass needs only
- * a few lines. For a file of mode 0: 1 when its bytes, taken as one record, may hold a needle, 0
- * when they hold none, 2 when it could not be read. For a W3C log (mode 1) or an Exchange CSV log
- * (mode 2), read once to its end: 0 when no line may hold a needle (the pass finds nothing in it),
- * else { head, bytes, lines }: what the pass would give its reader of the file (LinePicker in
- * src/scan/follow-lines.ts), the lines picked, in order, each whole with its line end, and four
- * numbers for each (its offset in the file, its line number, its length, 1 when it ends with a line
- * end); `head`, how many bytes the file's head has up to the end of its directives among the first
- * headLines lines of its first headBytes bytes (all the pass needs to know the log's reader), which
- * the picks start with. Lines are picked as the pass picks them: a line that may hold a needle (its bytes without
- * the line end searched as one record), the file's first line, a directive (`#`), and in a CSV log
- * a line starting D, d, T or t (a header row may). It is 1 instead, the file left for the pass to
- * read itself, past `budget` bytes of picks in the call, and at what stops the pass's own picking
- * (a NUL, a quote in a CSV log, a line longer than a piece), and for a file whose head holds no
- * directive or is not all picked; 2 when the file could not be read.
- * Two calls at once use two threads.
+ * picks(handle, paths, modes, overlap, budget, headBytes, headLines): a promise of one answer per
+ * file, made on the thread pool, off the JavaScript thread. The follow pass asks it of every log
+ * before it reads any again (src/scan/follow-check.ts): most logs never name the attackers, and
+ * reading each one back into JavaScript to learn that was a fifth of a scan's CPU; and of a log
+ * that does, the pass needs only a few lines.
+ *
+ * For a file of mode 0: 1 when its bytes, taken as one record, may hold a needle, 0 when they hold
+ * none, 2 when it could not be read. For a W3C log (mode 1) or an Exchange CSV log (mode 2), read
+ * once to its end: 0 when no line may hold a needle (the pass finds nothing in it), else
+ * { head, bytes, lines }, what the pass would give its reader of the file (LinePicker in
+ * src/scan/follow-lines.ts): the lines picked, in order, each whole with its line end, and four
+ * numbers for each (its offset in the file, its line number, its length, 1 when it ends with a
+ * line end); `head`, how many bytes the file's head has up to the end of its directives among the
+ * first headLines lines of its first headBytes bytes (all the pass needs to know the log's
+ * reader), which the picks start with. Lines are picked as the pass picks them: a line that may
+ * hold a needle (its bytes without the line end, searched as one record), the file's first line,
+ * a directive (`#`), and in a CSV log a line starting D, d, T or t (a header row may). The answer
+ * is 1 instead, the file left for the pass to read itself, past `budget` bytes of picks in the
+ * call, at what stops the pass's own picking (a NUL, a quote in a CSV log; a line longer than a
+ * piece), and for a file whose head holds no directive or is not all picked; 2 when the file could
+ * not be read. Two calls at once use two threads.
  */
 #define PICK_PIECE (1u << 20)
 #define PICK_BLOCK (16u * 1024)
@@ -1481,7 +1483,7 @@ static void picks_free(napi_env env, picks_t *h) {
   free(h);
 }
 
-/* { bytes, lines } of one file's picks, or NULL when they cannot be made. */
+/* { head, bytes, lines } of one file's picks, or NULL when they cannot be made. */
 static napi_value picked_value(napi_env env, const picked_t *p) {
   napi_value object, bytes, buffer, lines, head;
   void *data;

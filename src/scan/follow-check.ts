@@ -69,7 +69,9 @@ export async function jobsThatMayName<T extends { entry: EvidenceEntry; job: Job
     groups.map(async ({ ids }) => {
       const paths = ids.map((i) => ((jobs[i] as T).entry.location as { file: string }).file);
       const modes = Uint8Array.from(ids, (i) => (linesPicked ? (PICK_MODES[((jobs[i] as T).job as { source: SourceKind }).source] ?? 0) : 0));
-      return { ids, modes, out: await search.picks(needles, paths, modes, overlap, PICKS_BUDGET / groups.length, SNIFF_BYTES, DIRECTIVE_LINES) };
+      // A search that could not run says nothing of any file: each is followed, and read.
+      const out = await search.picks(needles, paths, modes, overlap, PICKS_BUDGET / groups.length, SNIFF_BYTES, DIRECTIVE_LINES).catch(() => []);
+      return { ids, modes, out };
     }),
   );
   const none = new Set<number>();

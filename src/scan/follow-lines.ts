@@ -15,6 +15,10 @@
 // afresh. That stops at a NUL byte, at a quote in a CSV log (a quoted value may hold line ends), and
 // at a line longer than the scanner takes: from the start of that line on, the reader is given
 // every byte, as in a whole read.
+//
+// The native addon picks the same lines of most such logs before the pass, in the read that tells
+// whether a log names an attacker at all (`picks`, follow-check.ts); LinePicker picks them for the
+// logs it leaves to the pass, and without the addon.
 
 import type { LogRecord } from '../core/types.js';
 import type { LiteralPlan } from '../sources/bytes/literals.js';
@@ -105,7 +109,6 @@ export class LinePicker {
   private carry: Buffer | undefined;
   /** From here on every byte is given. */
   private whole = false;
-  private next = 0;
 
   constructor(
     private readonly plan: LiteralPlan,
