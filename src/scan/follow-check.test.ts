@@ -250,6 +250,56 @@ describe('the native search of whole files', () => {
     assert.deepEqual(await search.picks(plan.native!, [paths[0]!, paths[none]!], Uint8Array.of(1, 1), overlap, 0, SNIFF_BYTES, DIRECTIVE_LINES), [1, 0]);
   });
 
+  it('on random bytes, picks only what LinePicker picks and leaves out only what holds no text', async (t) => {
+    if (skipIf(t, 'native', nativeMissing())) return;
+    const search = nativeSearch()!;
+    const texts = ['203.0.113.77', '/owa/auth/Shell.aspx'];
+    const plan = planLiterals(texts);
+    const js = planLiterals(texts, false);
+    const next = seededRandom(101);
+    // Bytes the picking tells apart, and pieces of the texts, in any order.
+    const pool = ['#', 'D', 't', '\n', '\r\n', 'a', '1', '.', ' ', ',', '203.0.113.', '77', '/owa/auth/', 'SHELL.aspx', '#Fields: x\n'];
+    // What stops the picking, now and then.
+    const rare = ['"', '\0'];
+    const files: { path: string; bytes: Buffer; csv: boolean }[] = [];
+    for (let i = 0; i < 300; i++) {
+      const parts: string[] = [];
+      // Most start with a head of directives, as logs do; the rest with anything.
+      if (next(4) > 0) parts.push('#Software\n'.repeat(DIRECTIVE_LINES));
+      const n = next(400);
+      for (let k = 0; k < n; k++) parts.push(next(300) === 0 ? rare[next(rare.length)]! : pool[next(pool.length)]!);
+      const bytes = Buffer.from(parts.join(''), 'latin1');
+      const path = join(dir, `random-${i}`);
+      await writeFile(path, bytes);
+      files.push({ path, bytes, csv: next(2) === 1 });
+    }
+    const overlap = Math.max(...texts.map((x) => x.length)) - 1;
+    const modes = Uint8Array.from(files, (f) => (f.csv ? 2 : 1));
+    const out = await search.picks(
+      plan.native!,
+      files.map((f) => f.path),
+      modes,
+      overlap,
+      64 << 20,
+      SNIFF_BYTES,
+      DIRECTIVE_LINES,
+    );
+    const seen = new Map<string, number>();
+    for (const [i, f] of files.entries()) {
+      const answer = out[i]!;
+      const said = typeof answer === 'object' ? 'picks' : String(answer);
+      seen.set(said, (seen.get(said) ?? 0) + 1);
+      if (answer === 0) assert.equal(mayHold(js, f.bytes), false, `${f.path}: left out, but it holds a text`);
+      else assert.ok(answer === 1 || typeof answer === 'object', `${f.path}: ${typeof answer === 'object' ? 'picks' : answer}`);
+      if (typeof answer !== 'object') continue;
+      const picker = new LinePicker(plan, texts, f.csv);
+      const given = [...picker.take(f.bytes, false), ...picker.take(Buffer.alloc(0), true)];
+      assert.ok(Buffer.from(answer.bytes).equals(Buffer.concat(given)), `${f.path}: the bytes picked`);
+    }
+    t.diagnostic(JSON.stringify(Object.fromEntries(seen)));
+    assert.deepEqual([...seen.keys()].sort(), ['0', '1', 'picks'], 'every answer was given');
+  });
+
   it('says a file it cannot read is not known (2), and refuses bad arguments with a clear error', async (t) => {
     if (skipIf(t, 'native', nativeMissing())) return;
     const search = nativeSearch()!;
