@@ -1137,12 +1137,27 @@ static int queue_on_pool(napi_env env, const char *name, napi_async_execute_call
 #define HOLDING_PIECE (1u << 20)
 #define HOLDING_MAX_OVERLAP (1u << 16)
 
-/* 1 when the file may hold a needle, 0 when not, 2 when it could not be read. */
+/*
+ * Whether a file's first bytes look like UTF-16LE text, as looksUtf16le in src/evidence/utf16.ts says
+ * (a byte-order mark, or four ASCII characters each followed by a zero): its needles are not its
+ * bytes, and the follow pass reads it as the UTF-8 it decodes to.
+ */
+static int looks_utf16le(const uint8_t *head, size_t n) {
+  if (n >= 2 && head[0] == 0xff && head[1] == 0xfe) return 1;
+  if (n < 8) return 0;
+  for (size_t i = 0; i < 8; i += 2) {
+    if (head[i] == 0 || head[i + 1] != 0) return 0;
+  }
+  return 1;
+}
+
+/* 1 when the file may hold a needle (or is UTF-16LE text), 0 when not, 2 when it could not be read. */
 static uint8_t file_holding(const matcher_t *m, const char *path, uint8_t *buf, uint32_t overlap) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 2;
   uint32_t carried = 0;
   uint8_t found = 0;
+  int first = 1;
   for (;;) {
     ssize_t n = read(fd, buf + carried, HOLDING_PIECE);
     if (n < 0 && errno == EINTR) continue;
@@ -1152,6 +1167,11 @@ static uint8_t file_holding(const matcher_t *m, const char *path, uint8_t *buf, 
     }
     if (n == 0) break;
     uint32_t total = carried + (uint32_t)n;
+    if (first && looks_utf16le(buf, total)) {
+      found = 1;
+      break;
+    }
+    first = 0;
     int32_t start = 0, end = (int32_t)total;
     uint8_t is_record = 1, marks = 0;
     batch_t b = {buf, &start, &end, &is_record, 1, &marks};
@@ -1187,8 +1207,8 @@ static uint8_t file_holding(const matcher_t *m, const char *path, uint8_t *buf, 
  * a directive (`#`), and in a CSV log a line starting D, d, T or t (a header row may). The answer
  * is 1 instead, the file left for the pass to read itself, past `budget` bytes of picks in the
  * call, at what stops the pass's own picking (a NUL, a quote in a CSV log; a line longer than a
- * piece), and for a file whose head holds no directive or is not all picked; 2 when the file could
- * not be read. Two calls at once use two threads.
+ * piece), and for a file whose head holds no directive or is not all picked, or that is UTF-16LE
+ * text (mode 0 too); 2 when the file could not be read. Two calls at once use two threads.
  */
 #define PICK_PIECE (1u << 20)
 #define PICK_BLOCK (16u * 1024)
@@ -1377,8 +1397,8 @@ static uint8_t pick_file(const matcher_t *m, const char *path, int csv, const pi
         carried = total;
         continue;
       }
-      /* Not known by its directives (none in the head's first lines): the pass reads such a file itself. */
-      if (!(out->head_length = directives_end(buf, total < h->head_bytes ? total : h->head_bytes, h->head_lines))) {
+      /* UTF-16LE text, or not known by its directives (none in the head's first lines): the pass reads such a file itself. */
+      if (looks_utf16le(buf, total) || !(out->head_length = directives_end(buf, total < h->head_bytes ? total : h->head_bytes, h->head_lines))) {
         left = 1;
         break;
       }

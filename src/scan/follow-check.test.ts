@@ -26,6 +26,7 @@ import { LinePicker, placementOf } from './follow-lines.js';
 import { DIRECTIVE_LINES, directivesEnd, SNIFF_BYTES } from '../sources/registry.js';
 import type { Job } from './job.js';
 import { scan } from './run.js';
+import { iisLog } from './test-helpers.js';
 
 /** An opener that fails whatever it is asked. */
 const NO_READS = new Proxy(
@@ -164,6 +165,10 @@ describe('the native search of whole files', () => {
       csv: false,
       answer: 1,
     });
+    // UTF-16LE text is not searched as bytes: the pass reads it decoded.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(logOf(5_000, []).toString('latin1'), 'utf16le')]);
+    cases.push({ name: 'utf16-w3c', bytes: utf16, csv: false, answer: 1 });
+    cases.push({ name: 'utf16-csv', bytes: utf16, csv: true, answer: 1 });
     // A head that holds no directive is not known by one: the pass reads such a log itself.
     cases.push({
       name: 'no-directive',
@@ -245,6 +250,11 @@ describe('the native search of whole files', () => {
         if (answer.lines[k + 3] === 1) givenLine++;
       }
     }
+    // Of any file, UTF-16LE text is said to be one the pass reads itself, with or without a byte-order mark.
+    const plain = paths[cases.findIndex((c) => c.name === 'utf16-w3c')]!;
+    const bare = join(dir, 'utf16-no-mark');
+    await writeFile(bare, utf16.subarray(2));
+    assert.deepEqual(await search.picks(plan.native!, [plain, bare, bare], Uint8Array.of(0, 0, 1), overlap, 1 << 20, SNIFF_BYTES, DIRECTIVE_LINES), [1, 1, 1]);
     // With no budget left, a log that may name one is left to the pass; one that cannot is still left out.
     const none = cases.findIndex((c) => c.answer === 0);
     assert.deepEqual(await search.picks(plan.native!, [paths[0]!, paths[none]!], Uint8Array.of(1, 1), overlap, 0, SNIFF_BYTES, DIRECTIVE_LINES), [1, 0]);
@@ -407,5 +417,34 @@ describe('picks of the real public sample logs', () => {
     }
     t.diagnostic(`${compared} samples followed from their picks`);
     assert.ok(compared >= 3, `${compared} samples followed from their picks`);
+  });
+});
+
+describe('a UTF-16LE log followed', () => {
+  it("gives the attackers' other records, as its UTF-8 copy does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exir-follow-utf16-'));
+    try {
+      const text = iisLog([
+        // ProxyShell, as the Velociraptor sample shows it: a finding, and its client followed.
+        '2021-10-09 02:24:04 10.0.0.2 GET /autodiscover/autodiscover.json @evil.corp/ews/exchange.asmx?&Email=autodiscover/autodiscover.json%3F@evil.corp&CorrelationID=<empty>;&cafeReqId=6c1e0f0e-0000-4000-8000-000000000001; 443 - 198.51.100.7 python-requests/2.26.0 - 200 0 0 332',
+        // The same client's plain request: no rule's, found only by following it.
+        '2021-10-09 02:30:00 10.0.0.2 GET /owa/ &CorrelationID=<empty>;&cafeReqId=6c1e0f0e-0000-4000-8000-000000000003; 443 - 198.51.100.7 python-requests/2.26.0 - 302 0 0 12',
+        '2021-10-09 08:00:00 10.0.0.2 GET /owa/auth/logon.aspx &CorrelationID=<empty>;&cafeReqId=6c1e0f0e-0000-4000-8000-000000000002; 443 - 192.0.2.10 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 12',
+      ]);
+      const folder = (name: string): string => join(dir, name, 'EX01', 'inetpub', 'logs', 'LogFiles', 'W3SVC1');
+      await mkdir(folder('utf8'), { recursive: true });
+      await mkdir(folder('utf16'), { recursive: true });
+      await writeFile(join(folder('utf8'), 'u_ex211009.log'), text);
+      await writeFile(join(folder('utf16'), 'u_ex211009.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      const activity = async (name: string): Promise<string[]> => {
+        const result = await scan({ inputs: [join(dir, name)], threads: 1, now: new Date(0) });
+        return result.sessions.flatMap((s) => s.entries.filter((e) => e.kind === 'activity').map((e) => `${e.time} ${e.summary} line ${e.origin.line}`));
+      };
+      const utf8 = await activity('utf8');
+      assert.equal(utf8.length, 1, utf8.join('\n'));
+      assert.deepEqual(await activity('utf16'), utf8);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { LogRecord, SourceKind, TimelineEntry } from '../core/types.js';
 import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { peek, type EvidenceOpener } from '../evidence/open.js';
+import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
 import { clientIpOf, firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
 import { mayHold, planLiterals, type LiteralPlan } from '../sources/bytes/literals.js';
 import { exchangeCsvReader } from '../sources/exchange-csv/exchange-csv-reader.js';
@@ -51,7 +52,8 @@ export async function followEntry(
     // speed of reading, and only files that do are read record by record (a small one, where it
     // may name them: see follow-lines.ts).
     let blocks: number[] | undefined;
-    if (!followsByTime(kind) && lent) {
+    // UTF-16LE text is searched once decoded, as the first pass read it (readFollowing).
+    if (!followsByTime(kind) && lent && !looksUtf16le(lent.bytes.subarray(0, SNIFF_BYTES))) {
       blocks = blocksHolding(plan.search, plan.texts, lent.bytes);
       if (blocks.length === 0) return out;
     }
@@ -155,7 +157,11 @@ async function readFollowing(
   let lend = false;
   const pieces = whole ? undefined : opener.pieces(entry, () => lend);
   try {
-    const { head, rest } = await peek(pieces ?? [whole!].values(), SNIFF_BYTES);
+    let { head, rest } = await peek(pieces ?? [whole!].values(), SNIFF_BYTES);
+    // Read as the UTF-8 it decodes to, as the first pass read it: offsets count the text as UTF-8.
+    const utf16 = looksUtf16le(head);
+    if (utf16) ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
+    const bytes = utf16 ? undefined : whole;
     const found = sniffBytes(head);
     if (!found) return;
     lend = found.reader.keepsNoPiece === true;
@@ -165,9 +171,10 @@ async function readFollowing(
       literals && (found.reader === w3cReader || found.reader === exchangeCsvReader)
         ? new LinePicker(plan.search, plan.texts, found.reader === exchangeCsvReader)
         : undefined;
-    // A large log of another format is searched first, and read record by record only when it may name one.
-    if (!picker && !whole && literals && !(await mentionsAny(entry, opener, plan))) return;
-    await found.reader.read(picker ? picked(picker, whole, blocks, rest) : rest, {
+    // A large log of another format is searched first, and read record by record only when it may
+    // name one (its bytes as they are: UTF-16 text is read whole).
+    if (!picker && !whole && !utf16 && literals && !(await mentionsAny(entry, opener, plan))) return;
+    await found.reader.read(picker ? picked(picker, bytes, bytes && blocks, rest) : rest, {
       path: entry.path,
       ...(literals ? { literals } : {}),
       onRecord: follower(found.kind, server, engine, keys, plan, picker, out),
