@@ -1378,7 +1378,7 @@ static uint8_t pick_file(const matcher_t *m, const char *path, int csv, const pi
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 2;
   const double budget_before = *budget;
-  int failed = 0, left = 0, named = 0, stopped = 0, picking = *budget > 0;
+  int failed = 0, left = 0, named = 0, head_seen = 0, picking = *budget > 0;
   uint32_t carried = 0;
   double at = 0, number = 1;
   for (;;) {
@@ -1391,14 +1391,20 @@ static uint8_t pick_file(const matcher_t *m, const char *path, int csv, const pi
     uint32_t total = carried + (uint32_t)n;
     int last = n == 0;
     if (total == 0) break;
-    if (at == 0 && out->head_length == 0) {
+    if (!head_seen) {
       /* The head, as the pass would sniff it: read on until there is as much of it as the file has. */
       if (total < h->head_bytes && !last) {
         carried = total;
         continue;
       }
-      /* UTF-16LE text, or not known by its directives (none in the head's first lines): the pass reads such a file itself. */
-      if (looks_utf16le(buf, total) || !(out->head_length = directives_end(buf, total < h->head_bytes ? total : h->head_bytes, h->head_lines))) {
+      head_seen = 1;
+      /* UTF-16LE text: the pass reads it decoded. */
+      if (looks_utf16le(buf, total)) {
+        left = 1;
+        break;
+      }
+      /* Picked, a log is known by its directives in the head's first lines: one with none the pass reads itself. */
+      if (picking && !(out->head_length = directives_end(buf, total < h->head_bytes ? total : h->head_bytes, h->head_lines))) {
         left = 1;
         break;
       }
@@ -1420,13 +1426,11 @@ static uint8_t pick_file(const matcher_t *m, const char *path, int csv, const pi
     }
     /*
      * A NUL, or a quote in a CSV log, ends the picking in the pass, which reads such a file itself
-     * from there on: whether the file may name a text is then asked of its bytes, not of its lines.
+     * from there on. Not picking (for that, or past the budget), whether the file may name a text is
+     * asked of its bytes, a round at a time, not of its lines.
      */
-    if (!stopped && (memchr(buf, 0, end) || (csv && memchr(buf, '"', end)))) {
-      stopped = 1;
-      picking = 0;
-    }
-    if (stopped) {
+    if (picking && (memchr(buf, 0, end) || (csv && memchr(buf, '"', end)))) picking = 0;
+    if (!picking) {
       int32_t start = 0, stop = (int32_t)end;
       uint8_t is_record = 1, mark = 0;
       batch_t b = {buf, &start, &stop, &is_record, 1, &mark};
@@ -1435,21 +1439,22 @@ static uint8_t pick_file(const matcher_t *m, const char *path, int csv, const pi
     } else if (!mark_lines(m, buf, end, blocks, lines)) {
       left = 1;
       break;
-    }
-    uint32_t marked = 0;
-    for (uint32_t p = 0; p < end && !stopped;) {
-      const uint8_t *nl = find_lf(buf + p, buf + end);
-      uint32_t next = nl ? (uint32_t)(nl - buf) + 1 : end;
-      while (marked < lines->count && (uint32_t)lines->starts[marked] < p) marked++;
-      int hit = marked < lines->count && (uint32_t)lines->starts[marked] == p && lines->marks[marked] != 0;
-      uint8_t first = buf[p];
-      named |= hit;
-      if (picking && (hit || (at == 0 && p == 0) || first == '#' || (csv && (first == 'D' || first == 'd' || first == 'T' || first == 't')))) {
-        if (*budget < (double)(next - p) || !picked_add(out, buf + p, next - p, at + p, number, nl != NULL)) picking = 0;
-        else *budget -= (double)(next - p);
+    } else {
+      uint32_t marked = 0;
+      for (uint32_t p = 0; p < end;) {
+        const uint8_t *nl = find_lf(buf + p, buf + end);
+        uint32_t next = nl ? (uint32_t)(nl - buf) + 1 : end;
+        while (marked < lines->count && (uint32_t)lines->starts[marked] < p) marked++;
+        int hit = marked < lines->count && (uint32_t)lines->starts[marked] == p && lines->marks[marked] != 0;
+        uint8_t first = buf[p];
+        named |= hit;
+        if (picking && (hit || (at == 0 && p == 0) || first == '#' || (csv && (first == 'D' || first == 'd' || first == 'T' || first == 't')))) {
+          if (*budget < (double)(next - p) || !picked_add(out, buf + p, next - p, at + p, number, nl != NULL)) picking = 0;
+          else *budget -= (double)(next - p);
+        }
+        if (nl) number += 1;
+        p = next;
       }
-      if (nl) number += 1;
-      p = next;
     }
     /* Not picking: the first line that may hold a needle is all the answer needs. */
     if (last || (!picking && named)) break;

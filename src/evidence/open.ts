@@ -4,6 +4,7 @@ import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { readBuffer } from './aligned.js';
 import type { EvidenceEntry } from './bundle.js';
+import { looksUtf16le, utf16leToUtf8 } from './utf16.js';
 import { ZipReader } from './zip.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -306,6 +307,19 @@ export class HashingReader {
     if (this.hash) return this.hash.digest('hex');
     return hashOnce('sha256', this.first ?? EMPTY, 'hex');
   }
+}
+
+/**
+ * `peek` of a log's text: a UTF-16LE log (`utf16`) is given as the UTF-8 it decodes to, head and rest,
+ * as every pass reads it (its byte offsets then count the text as UTF-8).
+ */
+export async function peekText(
+  source: AsyncIterator<Buffer> | Iterator<Buffer>,
+  headBytes: number,
+): Promise<{ head: Buffer; rest: AsyncIterable<Buffer>; utf16: boolean }> {
+  const { head, rest } = await peek(source, headBytes);
+  if (!looksUtf16le(head)) return { head, rest, utf16: false };
+  return { ...(await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), headBytes)), utf16: true };
 }
 
 /**

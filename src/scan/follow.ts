@@ -1,8 +1,8 @@
 import type { LogRecord, SourceKind, TimelineEntry } from '../core/types.js';
 import type { FollowKeys } from '../correlate/sessions.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
-import { peek, type EvidenceOpener } from '../evidence/open.js';
-import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
+import { peekText, type EvidenceOpener } from '../evidence/open.js';
+import { looksUtf16le } from '../evidence/utf16.js';
 import { clientIpOf, firstValue, keptFields, summarise, type SourceMapping } from '../detect/mapping.js';
 import { mayHold, planLiterals, type LiteralPlan } from '../sources/bytes/literals.js';
 import { exchangeCsvReader } from '../sources/exchange-csv/exchange-csv-reader.js';
@@ -157,10 +157,8 @@ async function readFollowing(
   let lend = false;
   const pieces = whole ? undefined : opener.pieces(entry, () => lend);
   try {
-    let { head, rest } = await peek(pieces ?? [whole!].values(), SNIFF_BYTES);
-    // Read as the UTF-8 it decodes to, as the first pass read it: offsets count the text as UTF-8.
-    const utf16 = looksUtf16le(head);
-    if (utf16) ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
+    // UTF-16LE is read as the UTF-8 it decodes to, as the first pass read it.
+    const { head, rest, utf16 } = await peekText(pieces ?? [whole!].values(), SNIFF_BYTES);
     const bytes = utf16 ? undefined : whole;
     const found = sniffBytes(head);
     if (!found) return;

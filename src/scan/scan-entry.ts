@@ -6,8 +6,8 @@ import { foldedRuleIds } from '../detect/ruleset.js';
 import type { EvidenceEntry } from '../evidence/bundle.js';
 import { hash as hashOnce } from 'node:crypto';
 import { hashBeside, hashOfRead, type BesideHash } from '../evidence/file-hash.js';
-import { HashingReader, peek, type EvidenceOpener, type LentBytes } from '../evidence/open.js';
-import { looksUtf16le, utf16leToUtf8 } from '../evidence/utf16.js';
+import { HashingReader, peekText, type EvidenceOpener, type LentBytes } from '../evidence/open.js';
+import { looksUtf16le } from '../evidence/utf16.js';
 import { lineAt, Utf8Check } from '../evidence/utf8-check.js';
 import { MAX_BAD_SAMPLES, type LogReader, type ReadStats } from '../sources/reader.js';
 import { SNIFF_BYTES, sniffBytes } from '../sources/registry.js';
@@ -86,11 +86,9 @@ export async function scanEntry(entry: EvidenceEntry, engine: Engine, opener: Ev
     beside = !lent && entry.location.kind === 'file' ? hashBeside(entry.location.file) : undefined;
     hashing = new HashingReader(inPieces(lent ? [lent.bytes] : opener.pieces(entry, () => lend)), onBytes, beside === undefined);
     const chunks = hashing.chunks();
-    let { head, rest } = await peek(chunks, SNIFF_BYTES);
-    const utf16 = looksUtf16le(head);
+    // UTF-16LE is read as the UTF-8 it decodes to; the hash above is still of the file's own bytes.
+    const { head, rest, utf16 } = await peekText(chunks, SNIFF_BYTES);
     if (utf16) {
-      // Read as the UTF-8 it decodes to; the hash above is still of the file's own bytes.
-      ({ head, rest } = await peek(utf16leToUtf8(rest)[Symbol.asyncIterator](), SNIFF_BYTES));
       warnings.push({ where: entry.path, message: 'UTF-16LE text, read as such; byte offsets in it count the text as UTF-8' });
     }
     const found = sniffBytes(head);
